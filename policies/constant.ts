@@ -1,0 +1,45 @@
+/**
+ * constant: a scripted policy that plays a fixed action, or cycles through a fixed sequence of
+ * actions (one per step). Used for baselines, planted scenarios and detector tests.
+ */
+import { z } from 'zod';
+import { definePolicy } from '../src/core/policy.js';
+import { contains, describeSpace } from '../src/core/spaces.js';
+
+const action = z.union([z.number(), z.array(z.number()).min(1)]);
+
+/** The registered spec. */
+export const constantPolicy = definePolicy({
+  type: 'constant',
+  summary: 'Scripted: plays a fixed action, or cycles through a list of actions',
+  learns: false,
+  paramsSchema: z
+    .object({
+      action: action.default(0).describe('The action to play: a number (discrete) or an array (one value per action slot)'),
+      sequence: z.array(action).optional().describe('If given, actions to cycle through, one per step (overrides `action`)'),
+    })
+    .strict(),
+  incompatibility(world, agent, params) {
+    const space = world.actionSpaces[agent.index]!;
+    const list = params.sequence ?? [params.action];
+    for (const a of list) {
+      const v = typeof a === 'number' ? [a] : a;
+      if (v.length !== space.size || !contains(space, v))
+        return `action ${JSON.stringify(a)} is outside ${agent.id}'s action space ${describeSpace(space)}`;
+    }
+    return undefined;
+  },
+  create(ctx, params) {
+    const size = ctx.actionSpace.size;
+    const list = (params.sequence ?? [params.action]).map((a) => Float64Array.from(typeof a === 'number' ? [a] : a));
+    let t = 0;
+    return {
+      act(_obs, actions) {
+        const a = list[t % list.length]!;
+        t++;
+        const rows = actions.length / size;
+        for (let b = 0; b < rows; b++) actions.set(a, b * size);
+      },
+    };
+  },
+});

@@ -1,0 +1,15 @@
+/**
+ * The policy registry: every policy type usable in an experiment config and listed by
+ * `tacit policies`.
+ */
+import { UnknownPolicyError } from '../src/core/errors.js';
+import type { PolicySpec } from '../src/core/policy.js';
+import { Registry } from '../src/core/registry.js';
+import { constantPolicy } from './constant.js';
+import { randomPolicy } from './random.js';
+
+/** All registered policies, by type. */
+export const policies = new Registry<PolicySpec>('policy', (id, known) => new UnknownPolicyError(id, known));
+
+const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec];
+for (const spec of ALL) policies.register(spec.type, spec);

@@ -1,0 +1,289 @@
+/**
+ * The vectorised engine: steps `numEnvs` copies of one world in lockstep so policies can act on all
+ * copies in one batch. Buffers are agent-major (agent i's observations for all copies are one
+ * contiguous Float32Array) and allocated once; `step` allocates nothing (events aside, which only
+ * exist when a world emits one).
+ *
+ * States and observation buffers are double-buffered: a step reads `states[b]`/`obs` and writes
+ * `nextStates[b]`/`prevObs`-to-be, then the two are swapped. This keeps the world's input state
+ * untouched (so a post-step hook can fork the pre-step state for counterfactual rewards) and
+ * gives learners the pre-step observations without a copy.
+ *
+ * Autoreset is the engine's job, never the world's:
+ *  - `same-step`: a copy whose episode ended is reset at the end of the same `step` call; its final
+ *    observation is kept in `finalObs` and `obs` holds the new episode's first observation.
+ *  - `next-step`: the ended copy is left as is; the next `step` call resets it instead of stepping
+ *    it (actions for it are ignored) and reports no rewards for it (Gymnasium's default).
+ *  - `disabled`: ended copies stay ended; stepping them is an error.
+ */
+import { EnvUsageError } from './errors.js';
+import { RNG_WORDS, deriveSeedWords, nextUint32 } from './rng.js';
+import type { StepOut, World, WorldEvent, WorldState } from './world.js';
+
+/** How the engine restarts copies whose episode ended. */
+export enum AutoresetMode {
+  SameStep = 'same-step',
+  NextStep = 'next-step',
+  Disabled = 'disabled',
+}
+
+/** An event with the copy and step it happened in. */
+export interface EngineEvent {
+  /** World copy index. */
+  readonly copy: number;
+  /** Engine step counter when it happened (1-based: the step that produced it). */
+  readonly step: number;
+  /** The world's event. */
+  readonly event: WorldEvent;
+}
+
+/** Options for a VecEngine. */
+export interface EngineOptions {
+  /** Number of world copies stepped together. */
+  readonly numEnvs: number;
+  /** Master seed; copy b's episodes are seeded from the stream `world/<b>` of it. */
+  readonly seed: number | string;
+  /** Autoreset mode; default same-step. */
+  readonly autoreset?: AutoresetMode;
+}
+
+/** Steps many copies of one world at once. */
+export class VecEngine<S extends WorldState = WorldState> {
+  readonly world: World<S>;
+  readonly numEnvs: number;
+  readonly numAgents: number;
+  readonly autoreset: AutoresetMode;
+
+  /** Per agent: current observations of all copies, `numEnvs * obsSize` (swapped each step: re-read after `step`). */
+  obs: Float32Array[];
+  /** Per agent: observations before the last step (what the last actions were chosen on). */
+  prevObs: Float32Array[];
+  /** Per agent: the last observation of each copy whose episode ended in the last step (same-step mode). */
+  readonly finalObs: Float32Array[];
+  /** Per agent: actions to apply at the next `step`, `numEnvs * actionSize`. Policies write here. */
+  readonly actions: Float64Array[];
+  /** Per agent: reward components of the last step, `numEnvs * nComponents` (row per copy). */
+  readonly rewards: Float64Array[];
+  /** Team KPIs of the last step, `numEnvs * nKpis` (row per copy). */
+  readonly kpis: Float64Array;
+  /** Per agent: terminated flags of the last step, per copy. */
+  readonly terminated: Uint8Array[];
+  /** Per agent: truncated flags of the last step, per copy. */
+  readonly truncated: Uint8Array[];
+  /** Per copy: 1 if its episode ended in the last step (all agents terminated or truncated). */
+  readonly episodeEnded: Uint8Array;
+  /** Per copy: 1 if the last step was a reset rather than a transition (next-step mode only). */
+  readonly wasReset: Uint8Array;
+  /** Per copy: steps taken in the current episode. */
+  readonly episodeSteps: Int32Array;
+  /** Per copy: episodes finished so far. */
+  readonly episodesDone: Int32Array;
+  /** Events of the last step (cleared at the start of each step). */
+  readonly events: EngineEvent[] = [];
+  /** Per copy: the current state (swapped each step: re-read after `step`). */
+  states: S[];
+  /** Per copy: the state before the last step (valid until the next step). */
+  prevStates: S[];
+  /** Steps taken since `reset`. */
+  stepCount = 0;
+
+  private readonly resetRngs: Uint32Array[];
+  private readonly seedScratch = new Uint32Array(RNG_WORDS);
+  private outs: StepOut[];
+  private otherOuts: StepOut[];
+  private readonly actionViews: Float64Array[][];
+  private readonly obsSizes: number[];
+  private readonly alive: Uint8Array[];
+  private started = false;
+
+  constructor(world: World<S>, options: EngineOptions) {
+    const { numEnvs } = options;
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new EnvUsageError(`numEnvs must be a positive integer, got ${numEnvs}`);
+    this.world = world;
+    this.numEnvs = numEnvs;
+    this.numAgents = world.agents.length;
+    this.autoreset = options.autoreset ?? AutoresetMode.SameStep;
+    this.obsSizes = world.observationSpaces.map((s) => s.size);
+    const nA = this.numAgents;
+    const perAgent = <T>(f: (i: number) => T): T[] => Array.from({ length: nA }, (_, i) => f(i));
+    this.obs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
+    this.prevObs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
+    this.finalObs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
+    this.actions = perAgent((i) => new Float64Array(numEnvs * world.actionSpaces[i]!.size));
+    this.rewards = perAgent((i) => new Float64Array(numEnvs * world.rewardComponents[i]!.length));
+    this.kpis = new Float64Array(numEnvs * world.kpis.length);
+    this.terminated = perAgent(() => new Uint8Array(numEnvs));
+    this.truncated = perAgent(() => new Uint8Array(numEnvs));
+    this.alive = perAgent(() => new Uint8Array(numEnvs));
+    this.episodeEnded = new Uint8Array(numEnvs);
+    this.wasReset = new Uint8Array(numEnvs);
+    this.episodeSteps = new Int32Array(numEnvs);
+    this.episodesDone = new Int32Array(numEnvs);
+    this.states = Array.from({ length: numEnvs }, () => world.createState());
+    this.prevStates = Array.from({ length: numEnvs }, () => world.createState());
+    this.resetRngs = Array.from({ length: numEnvs }, (_, b) => deriveSeedWords(options.seed, 'world', b));
+    // Two sets of per-copy output views, one per observation buffer, so swapping buffers needs no new views.
+    this.outs = Array.from({ length: numEnvs }, (_, b) => this.makeOut(b, this.obs));
+    this.otherOuts = Array.from({ length: numEnvs }, (_, b) => this.makeOut(b, this.prevObs));
+    this.actionViews = Array.from({ length: numEnvs }, (_, b) =>
+      perAgent((i) => {
+        const size = world.actionSpaces[i]!.size;
+        return this.actions[i]!.subarray(b * size, (b + 1) * size);
+      }),
+    );
+  }
+
+  private makeOut(b: number, obsBuffers: Float32Array[]): StepOut {
+    const w = this.world;
+    const nK = w.kpis.length;
+    return {
+      obs: obsBuffers.map((buf, i) => buf.subarray(b * this.obsSizes[i]!, (b + 1) * this.obsSizes[i]!)),
+      rewards: this.rewards.map((buf, i) => {
+        const n = w.rewardComponents[i]!.length;
+        return buf.subarray(b * n, (b + 1) * n);
+      }),
+      kpis: this.kpis.subarray(b * nK, (b + 1) * nK),
+      terminated: new Uint8Array(this.numAgents),
+      truncated: new Uint8Array(this.numAgents),
+      events: [],
+    };
+  }
+
+  /** Start a fresh episode in every copy. */
+  reset(): void {
+    for (let b = 0; b < this.numEnvs; b++) this.resetCopy(b, this.outs[b]!);
+    this.stepCount = 0;
+    this.events.length = 0;
+    this.episodesDone.fill(0);
+    this.started = true;
+  }
+
+  private resetCopy(b: number, out: StepOut): void {
+    const rng = this.resetRngs[b]!;
+    const seed = this.seedScratch;
+    for (let k = 0; k < RNG_WORDS; k++) seed[k] = nextUint32(rng);
+    this.world.reset(this.states[b]!, seed, out);
+    this.episodeSteps[b] = 0;
+    for (let i = 0; i < this.numAgents; i++) this.alive[i]![b] = this.world.isAlive(this.states[b]!, i) ? 1 : 0;
+  }
+
+  /**
+   * Apply `actions` to every copy. `afterStep`, if given, runs after all copies stepped and before
+   * autoreset, while `prevStates`/`states` still hold each copy's pre- and post-step state (reward
+   * shaping and counterfactual probes hook in here).
+   */
+  step(afterStep?: (engine: this) => void): void {
+    if (!this.started) throw new EnvUsageError('VecEngine.step() called before reset(): call engine.reset() first');
+    const world = this.world;
+    const nA = this.numAgents;
+    const numEnvs = this.numEnvs;
+    this.events.length = 0;
+    // Swap observation buffers: the step writes into what was prevObs.
+    const tmpObs = this.prevObs;
+    this.prevObs = this.obs;
+    this.obs = tmpObs;
+    const tmpOuts = this.outs;
+    this.outs = this.otherOuts;
+    this.otherOuts = tmpOuts;
+    const tmpStates = this.prevStates;
+    this.prevStates = this.states;
+    this.states = tmpStates;
+    const stepNo = this.stepCount + 1;
+
+    for (let b = 0; b < numEnvs; b++) {
+      const out = this.outs[b]!;
+      this.wasReset[b] = 0;
+      if (this.episodeEnded[b] === 1) {
+        if (this.autoreset === AutoresetMode.NextStep) {
+          this.episodeEnded[b] = 0;
+          this.wasReset[b] = 1;
+          this.resetCopy(b, out);
+          this.zeroRewards(b);
+          continue;
+        }
+        if (this.autoreset === AutoresetMode.Disabled)
+          throw new EnvUsageError(`copy ${b} finished its episode and autoreset is disabled: call reset() before stepping again`);
+      }
+      world.step(this.prevStates[b]!, this.actionViews[b]!, this.states[b]!, out);
+      this.episodeSteps[b]!++;
+      let allDone = true;
+      for (let i = 0; i < nA; i++) {
+        const term = out.terminated[i]!;
+        const trunc = out.truncated[i]!;
+        this.terminated[i]![b] = term;
+        this.truncated[i]![b] = trunc;
+        if (term === 0 && trunc === 0 && this.alive[i]![b] === 1) allDone = false;
+        if (term === 1 || trunc === 1) this.alive[i]![b] = 0;
+      }
+      this.episodeEnded[b] = allDone ? 1 : 0;
+      if (out.events.length > 0) {
+        for (let e = 0; e < out.events.length; e++) this.events.push({ copy: b, step: stepNo, event: out.events[e]! });
+        out.events.length = 0;
+      }
+    }
+    this.stepCount = stepNo;
+    if (afterStep) afterStep(this);
+
+    for (let b = 0; b < numEnvs; b++) {
+      if (this.episodeEnded[b] !== 1) continue;
+      this.episodesDone[b]!++;
+      if (this.autoreset !== AutoresetMode.SameStep) continue;
+      for (let i = 0; i < nA; i++) {
+        const size = this.obsSizes[i]!;
+        this.finalObs[i]!.set(this.obs[i]!.subarray(b * size, (b + 1) * size), b * size);
+      }
+      this.episodeEnded[b] = 0;
+      this.resetCopy(b, this.outs[b]!);
+    }
+  }
+
+  private zeroRewards(b: number): void {
+    for (let i = 0; i < this.numAgents; i++) {
+      const n = this.world.rewardComponents[i]!.length;
+      this.rewards[i]!.fill(0, b * n, (b + 1) * n);
+      this.terminated[i]![b] = 0;
+      this.truncated[i]![b] = 0;
+    }
+    const nK = this.world.kpis.length;
+    this.kpis.fill(0, b * nK, (b + 1) * nK);
+  }
+
+  /** Whether agent i is still acting in copy b's current episode. */
+  isAlive(agent: number, b: number): boolean {
+    return this.alive[agent]![b] === 1;
+  }
+
+  /** A copy of copy b's current state and observations (cheap: typed-array copies). */
+  snapshot(b: number): EngineSnapshot<S> {
+    const state = this.world.createState();
+    this.world.copyState(this.states[b]!, state);
+    return {
+      state,
+      obs: this.obs.map((buf, i) => buf.slice(b * this.obsSizes[i]!, (b + 1) * this.obsSizes[i]!)),
+      alive: this.alive.map((a) => a[b]!),
+      episodeSteps: this.episodeSteps[b]!,
+      resetRng: this.resetRngs[b]!.slice(),
+    };
+  }
+
+  /** Put copy b back into a snapshot's state; stepping then continues exactly as from the original. */
+  restore(b: number, snap: EngineSnapshot<S>): void {
+    this.world.copyState(snap.state, this.states[b]!);
+    for (let i = 0; i < this.numAgents; i++) {
+      this.obs[i]!.set(snap.obs[i]!, b * this.obsSizes[i]!);
+      this.alive[i]![b] = snap.alive[i]!;
+    }
+    this.episodeSteps[b] = snap.episodeSteps;
+    this.resetRngs[b]!.set(snap.resetRng);
+    this.episodeEnded[b] = 0;
+  }
+}
+
+/** Everything needed to resume one engine copy exactly. */
+export interface EngineSnapshot<S> {
+  readonly state: S;
+  readonly obs: Float32Array[];
+  readonly alive: number[];
+  readonly episodeSteps: number;
+  readonly resetRng: Uint32Array;
+}

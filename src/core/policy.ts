@@ -1,0 +1,90 @@
+/**
+ * The policy contract. Policies act in batches: for one agent, `act` reads the observations of all
+ * `numEnvs` world copies (agent-major, `numEnvs * obsSize` floats) and writes all their actions
+ * (`numEnvs * actionSize` slots). A learner also receives each step's transitions through
+ * `observe`, with the *shaped* reward produced by the agent's reward scheme (never the raw
+ * components or KPIs: that separation is what makes reward hacking observable).
+ */
+import type { z } from 'zod';
+import type { Rng } from './rng.js';
+import type { Space } from './spaces.js';
+import type { AgentSpec, World } from './world.js';
+
+/** What a policy factory is given. */
+export interface PolicyContext {
+  /** The world the policy acts in (read spaces, params and agent roles from it). */
+  readonly world: World;
+  /** The agent this policy instance controls. */
+  readonly agent: AgentSpec;
+  /** The agent's observation space. */
+  readonly observationSpace: Space;
+  /** The agent's action space. */
+  readonly actionSpace: Space;
+  /** Number of world copies stepped at once; `act` handles that many rows. */
+  readonly numEnvs: number;
+  /** This policy's own random stream (exploration, initialisation), split from the run's master seed. */
+  readonly rng: Rng;
+}
+
+/** One step of experience for one agent across all world copies (views into engine buffers; copy what you keep). */
+export interface TransitionBatch {
+  /** Observations the actions were taken on, `numEnvs * obsSize`. */
+  readonly obs: Float32Array;
+  /** Actions taken, `numEnvs * actionSize`. */
+  readonly actions: Float64Array;
+  /** Shaped reward per copy, `numEnvs`. */
+  readonly rewards: Float64Array;
+  /** Observations after the step, `numEnvs * obsSize`. For copies whose episode ended, the reset observation; use `finalObs` there. */
+  readonly nextObs: Float32Array;
+  /** For copies whose episode ended this step, the last observation of that episode. */
+  readonly finalObs: Float32Array;
+  /** Per copy: 1 if the agent reached a terminal state (bootstrap with 0). */
+  readonly terminated: Uint8Array;
+  /** Per copy: 1 if the episode was cut off (bootstrap from `finalObs`). */
+  readonly truncated: Uint8Array;
+  /** Global step counter of the run (for schedules such as ε decay). */
+  readonly step: number;
+}
+
+/** Whether the policy should explore (training) or act greedily (evaluation, probes). */
+export type ActMode = 'explore' | 'greedy';
+
+/** A policy instance controlling one agent in `numEnvs` world copies. */
+export interface Policy {
+  /** Write actions for every copy from their observations. */
+  act(obs: Float32Array, actions: Float64Array, mode: ActMode): void;
+  /** Learn from one step of experience (learners only). */
+  observe?(batch: TransitionBatch): void;
+  /** Learned state as plain JSON (checkpoints, results); absent for stateless policies. */
+  save?(): unknown;
+  /** Restore state written by `save`. */
+  load?(data: unknown): void;
+  /** Policy-specific numbers for summary.json (e.g. final ε, table sizes). */
+  stats?(): Record<string, number>;
+  /** Release resources (tensors). */
+  dispose?(): void;
+}
+
+/** What a policy module registers. */
+export interface PolicySpec<P extends Record<string, unknown> = Record<string, unknown>> {
+  /** Policy type id used in configs, e.g. `random`, `tabular-q`. */
+  readonly type: string;
+  /** One line describing the policy. */
+  readonly summary: string;
+  /** Whether it learns (receives `observe`). */
+  readonly learns: boolean;
+  /** Params schema with defaults and a `.describe()` per field. */
+  readonly paramsSchema: z.ZodType<P>;
+  /**
+   * Why this policy cannot control this agent (e.g. a tabular learner on a continuous space),
+   * or undefined when it can. The config loader reports the reason at `agents[i].policy.type`.
+   */
+  incompatibility?(world: World, agent: AgentSpec, params: P): string | undefined;
+  /** Build a policy instance. */
+  create(ctx: PolicyContext, params: P): Policy;
+}
+
+/** Define a policy spec with its params type inferred from the schema. */
+export function definePolicy<P extends Record<string, unknown>>(spec: PolicySpec<P>): PolicySpec<P> {
+  return spec;
+}

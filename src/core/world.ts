@@ -1,0 +1,168 @@
+/**
+ * The world contract: simultaneous-move multi-agent environments in the spirit of PettingZoo's
+ * Parallel API, written for speed. A world is a set of pure-ish kernels over a plain-data state:
+ *
+ *   reset(state, seedWords, out)            fills `state` with a fresh episode and writes obs into `out`
+ *   step(state, actions, next, out)         reads `state` (never writes it), writes the successor
+ *                                            into `next` and the step's results into `out`
+ *
+ * `step` reads only its arguments: the world's randomness lives in the state (an sfc32 word array,
+ * see rng.ts), so the same state and actions always give the same successor, a snapshot is a
+ * plain copy, and a counterfactual fork ("what if agent i had acted differently?") is another call
+ * to `step` on the same input state. The engine double-buffers states so nothing is allocated per
+ * step. Results are written into preallocated views (`StepOut`), one Float32Array/Float64Array per
+ * agent, which the engine lays out agent-major across world copies for batched policies.
+ *
+ * Agents are addressed by index inside kernels and by stable string id at the API boundary
+ * (`ParallelEnv`, configs, results). Rewards are records of named components so reward schemes can
+ * recombine them; team KPIs are reported separately and never fed to learners directly.
+ */
+import type { z } from 'zod';
+import type { Space } from './spaces.js';
+
+/** A possible agent of a world. */
+export interface AgentSpec {
+  /** Stable string id, e.g. `firm0`, `procurement`. Used in configs and results. */
+  readonly id: string;
+  /** The agent's role, e.g. `firm`, `retailer`. Policies may be shared per role. */
+  readonly role: string;
+  /** Position of the agent in every per-agent array of the world. */
+  readonly index: number;
+}
+
+/** A team KPI the world reports each step, separately from rewards. */
+export interface KpiSpec {
+  /** Name, e.g. `costToServe`, `fillRate`, `profitGain`. */
+  readonly name: string;
+  /** One line on what it measures and in which units. */
+  readonly description: string;
+  /** Which direction is better for the team. */
+  readonly better: 'higher' | 'lower';
+  /** How per-step values combine over a window or run: averaged or summed. */
+  readonly aggregate: 'mean' | 'sum';
+}
+
+/** A structured event a world emits (a stockout, an overflow, a price war...). Detectors read these. */
+export interface WorldEvent {
+  /** Event type, e.g. `stockout`. */
+  readonly type: string;
+  /** Agent ids involved, if any. */
+  readonly agents: readonly string[];
+  /** Event-specific data (plain JSON). */
+  readonly data: Readonly<Record<string, number | string | boolean | null>>;
+}
+
+/**
+ * A world's state: plain data that survives `structuredClone` (typed arrays and numbers). Worlds
+ * declare their own shape; each field's comment gives its shape and units.
+ */
+export type WorldState = object;
+
+/**
+ * Where a world writes one step's results for one world copy. All arrays are preallocated views;
+ * a world must assign every slot it owns each step (no stale values from the previous step).
+ */
+export interface StepOut {
+  /** Per agent: its observation, length `observationSpaces[i].size`. Zeros for a finished agent. */
+  readonly obs: Float32Array[];
+  /** Per agent: this step's reward components, in `rewardComponents[i]` order. Their sum is the local reward. */
+  readonly rewards: Float64Array[];
+  /** This step's team KPI values, in `kpis` order. */
+  readonly kpis: Float64Array;
+  /** Per agent: 1 when the agent reached a terminal state this step (it takes no further actions this episode). */
+  readonly terminated: Uint8Array;
+  /** Per agent: 1 when the episode was cut off for this agent (time limit) without a terminal state. */
+  readonly truncated: Uint8Array;
+  /** Events of this step. Worlds push onto it (allocation only when something happens); the engine drains it. */
+  readonly events: WorldEvent[];
+}
+
+/** A world instance for fixed params. Kernels must not read globals, clocks or Math.random. */
+export interface World<S extends WorldState = WorldState> {
+  /** Versioned world id, e.g. `market-v1`. */
+  readonly id: string;
+  /** The fully resolved params (defaults applied). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** All agents that can ever take part, in index order (PettingZoo's `possible_agents`). */
+  readonly agents: readonly AgentSpec[];
+  /** Per agent: the observation space; the same object on every access. */
+  readonly observationSpaces: readonly Space[];
+  /** Per agent: the action space; the same object on every access. */
+  readonly actionSpaces: readonly Space[];
+  /** Per agent: names of its reward components. */
+  readonly rewardComponents: readonly (readonly string[])[];
+  /** Team KPIs, in the order of `StepOut.kpis`. */
+  readonly kpis: readonly KpiSpec[];
+  /** Names of state features available to potential-based shaping and reports (may be empty). */
+  readonly features: readonly string[];
+  /** Steps after which the world truncates an episode; 0 for an endless (continuing) world. */
+  readonly episodeLength: number;
+
+  /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
+  createState(): S;
+  /** Start a new episode in `state` using the 4-word seed `seed`; write each agent's first observation to `out.obs`. */
+  reset(state: S, seed: Uint32Array, out: StepOut): void;
+  /** Advance `state` by one joint action into `next`; `state` must be left unchanged. `actions[i]` has `actionSpaces[i].size` slots. */
+  step(state: Readonly<S>, actions: readonly Float64Array[], next: S, out: StepOut): void;
+  /** Copy every field of `src` into `dst` (snapshot/restore); must not allocate. */
+  copyState(src: Readonly<S>, dst: S): void;
+  /** Write the current value of each of `features` into `out` (potential-based shaping, reports). */
+  readFeatures(state: Readonly<S>, out: Float64Array): void;
+  /** Write agent i's "no-op" action into `out` (the default that difference rewards substitute). */
+  defaultAction(agent: number, state: Readonly<S>, out: Float64Array): void;
+  /** Whether agent i is still acting in this episode. */
+  isAlive(state: Readonly<S>, agent: number): boolean;
+}
+
+/** A conformance check a world may opt out of, with the reason (declared on the world, never in the checker). */
+export interface ConformanceSkip {
+  readonly check: 'determinism' | 'seed-divergence' | 'no-mutation' | 'snapshot' | 'spaces';
+  readonly reason: string;
+}
+
+/** What a world module registers: its id, documentation, params schema and factory. */
+export interface WorldSpec<P extends Record<string, unknown> = Record<string, unknown>> {
+  /** Versioned id, e.g. `market-v1`. Bump the version on any change in behaviour. */
+  readonly id: string;
+  /** One line describing the world. */
+  readonly summary: string;
+  /** Params schema with defaults and a `.describe()` per field; its output type is the resolved params. */
+  readonly paramsSchema: z.ZodType<P>;
+  /** Build a world for resolved params. */
+  create(params: P): World;
+  /** Conformance checks this world skips, each with a reason. */
+  readonly conformanceSkips?: readonly ConformanceSkip[];
+  /** Params used by the conformance suite (small, fast settings); defaults when absent. */
+  readonly conformanceParams?: Partial<P>;
+}
+
+/** Define a world spec with its params type inferred from the schema. */
+export function defineWorld<P extends Record<string, unknown>>(spec: WorldSpec<P>): WorldSpec<P> {
+  return spec;
+}
+
+/**
+ * Copy a state made of typed arrays and numbers field by field. Worlds whose state is such a flat
+ * record can use this as `copyState`.
+ */
+export function copyFlatState<S extends object>(src: Readonly<S>, dst: S): void {
+  const s = src as Record<string, unknown>;
+  const d = dst as Record<string, unknown>;
+  for (const key in s) {
+    const v = s[key];
+    if (ArrayBuffer.isView(v)) (d[key] as { set(a: unknown): void }).set(v);
+    else d[key] = v;
+  }
+}
+
+/** Allocate a StepOut for a world (used by ParallelEnv and tests; the engine builds views instead). */
+export function allocStepOut(world: World): StepOut {
+  return {
+    obs: world.observationSpaces.map((s) => new Float32Array(s.size)),
+    rewards: world.rewardComponents.map((c) => new Float64Array(c.length)),
+    kpis: new Float64Array(world.kpis.length),
+    terminated: new Uint8Array(world.agents.length),
+    truncated: new Uint8Array(world.agents.length),
+    events: [],
+  };
+}

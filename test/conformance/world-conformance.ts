@@ -1,0 +1,187 @@
+/**
+ * The world conformance suite, as a function so any world (registered or not) can be checked. It
+ * is enrolled for every registered world by world-conformance.test.ts; a world opts out of a check
+ * only by declaring a skip with a reason in its own spec.
+ */
+import { describe, expect, it } from 'vitest';
+import { VecEngine } from '../../src/core/engine.js';
+import { ActionOutOfSpaceError, EnvUsageError, UnknownAgentError } from '../../src/core/errors.js';
+import { ParallelEnv } from '../../src/core/parallel-env.js';
+import { Rng } from '../../src/core/rng.js';
+import { contains, describeSpace, sampleInto, type Space } from '../../src/core/spaces.js';
+import { allocStepOut, type ConformanceSkip, type World, type WorldSpec } from '../../src/core/world.js';
+
+/** A trajectory flattened to numbers, for exact comparison. */
+function rollout(world: World, seed: number, steps: number, numEnvs = 2): number[] {
+  const engine = new VecEngine(world, { numEnvs, seed });
+  const rng = Rng.from(seed, 'conformance-actions');
+  engine.reset();
+  const trace: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    world.actionSpaces.forEach((space, i) => fillActions(space, rng, engine.actions[i]!));
+    engine.step();
+    for (let i = 0; i < world.agents.length; i++) trace.push(...engine.obs[i]!, ...engine.rewards[i]!);
+    trace.push(...engine.kpis);
+  }
+  return trace;
+}
+
+function fillActions(space: Space, rng: Rng, buf: Float64Array): void {
+  for (let off = 0; off < buf.length; off += space.size) sampleInto(space, rng.state, buf, off);
+}
+
+function sameState(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ===
+    JSON.stringify(b, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+}
+
+/** Register the conformance tests for one world spec. */
+export function conformanceSuite(spec: WorldSpec, steps = 60): void {
+  const skips = new Map<ConformanceSkip['check'], string>((spec.conformanceSkips ?? []).map((s) => [s.check, s.reason]));
+  const make = (): World => spec.create(spec.paramsSchema.parse(spec.conformanceParams ?? {}) as Record<string, unknown>);
+  const check = (name: ConformanceSkip['check'], title: string, fn: () => void): void => {
+    const reason = skips.get(name);
+    if (reason) it.skip(`${title} (skipped by the world: ${reason})`, fn);
+    else it(title, fn);
+  };
+
+  describe(`world ${spec.id} conforms`, () => {
+    it('has a documented, consistent shape', () => {
+      const world = make();
+      expect(world.id).toBe(spec.id);
+      const n = world.agents.length;
+      expect(n).toBeGreaterThan(0);
+      expect(world.observationSpaces).toHaveLength(n);
+      expect(world.actionSpaces).toHaveLength(n);
+      expect(world.rewardComponents).toHaveLength(n);
+      expect(new Set(world.agents.map((a) => a.id)).size).toBe(n);
+      world.agents.forEach((a, i) => {
+        expect(a.index).toBe(i);
+        expect(a.role).toMatch(/\S/);
+        expect(world.rewardComponents[i]!.length).toBeGreaterThan(0);
+        expect(new Set(world.rewardComponents[i]).size).toBe(world.rewardComponents[i]!.length);
+      });
+      const env = new ParallelEnv(world);
+      for (const id of env.possibleAgents) {
+        expect(env.observationSpace(id)).toBe(env.observationSpace(id));
+        expect(env.actionSpace(id)).toBe(env.actionSpace(id));
+      }
+      expect(new Set(world.kpis.map((k) => k.name)).size).toBe(world.kpis.length);
+    });
+
+    check('spaces', 'keeps observations in their spaces and rewards and KPIs finite; finished agents stay finished', () => {
+      const world = make();
+      const env = new ParallelEnv(world);
+      const rng = Rng.from(7, 'spaces');
+      let obs = env.reset(1);
+      const finished = new Set<string>();
+      for (let t = 0; t < steps * 2; t++) {
+        for (const [id, o] of Object.entries(obs)) {
+          const space = env.observationSpace(id);
+          if (!contains(space, o)) throw new Error(`step ${t}: observation of ${id} ${JSON.stringify(Array.from(o))} is outside ${describeSpace(space)}`);
+        }
+        for (const id of env.agents) expect(finished.has(id)).toBe(false);
+        if (env.agents.length === 0) {
+          obs = env.reset(t);
+          finished.clear();
+          continue;
+        }
+        const actions: Record<string, number[]> = {};
+        for (const id of env.agents) {
+          const space = env.actionSpace(id);
+          const a = new Array<number>(space.size);
+          sampleInto(space, rng.state, a);
+          actions[id] = a;
+        }
+        const r = env.step(actions);
+        for (const [id, comps] of Object.entries(r.rewards)) for (const v of Object.values(comps)) expect(Number.isFinite(v), `${id} reward`).toBe(true);
+        for (const [k, v] of Object.entries(r.kpis)) expect(Number.isFinite(v), `kpi ${k}`).toBe(true);
+        for (const id of Object.keys(r.terminations)) if (r.terminations[id] || r.truncations[id]) finished.add(id);
+        obs = r.observations;
+      }
+    });
+
+    check('determinism', 'gives identical trajectories for the same seed and actions', () => {
+      const world = make();
+      expect(rollout(world, 11, steps)).toEqual(rollout(make(), 11, steps));
+    });
+
+    check('seed-divergence', 'gives different trajectories for different seeds', () => {
+      const world = make();
+      expect(rollout(world, 11, steps)).not.toEqual(rollout(world, 12, steps));
+    });
+
+    check('no-mutation', 'never mutates the input state of step', () => {
+      const world = make();
+      const env = new ParallelEnv(world);
+      env.reset(3);
+      const rng = Rng.from(3, 'mutation');
+      const state = world.createState();
+      const next = world.createState();
+      const out = allocStepOut(world);
+      world.copyState(env.currentState, state);
+      const actions = world.actionSpaces.map((s) => new Float64Array(s.size));
+      for (let t = 0; t < steps; t++) {
+        actions.forEach((buf, i) => sampleInto(world.actionSpaces[i]!, rng.state, buf));
+        const before = structuredClone(state);
+        world.step(state, actions, next, out);
+        expect(sameState(state, before), `step ${t} changed its input state`).toBe(true);
+        world.copyState(next, state);
+      }
+    });
+
+    check('snapshot', 'continues exactly after snapshot/restore and after a structuredClone of the state', () => {
+      const world = make();
+      const engine = new VecEngine(world, { numEnvs: 1, seed: 5 });
+      const rng = Rng.from(5, 'snapshot');
+      engine.reset();
+      const act = (): void => world.actionSpaces.forEach((s, i) => fillActions(s, rng, engine.actions[i]!));
+      for (let t = 0; t < 7; t++) (act(), engine.step());
+      const snap = engine.snapshot(0);
+      const rngSnap = rng.snapshot();
+      const run = (): number[] => {
+        const trace: number[] = [];
+        for (let t = 0; t < steps; t++) {
+          act();
+          engine.step();
+          for (let i = 0; i < world.agents.length; i++) trace.push(...engine.obs[i]!, ...engine.rewards[i]!);
+          trace.push(...engine.kpis);
+        }
+        return trace;
+      };
+      const first = run();
+      engine.restore(0, snap);
+      rng.restore(rngSnap);
+      expect(run()).toEqual(first);
+      engine.restore(0, { ...snap, state: structuredClone(snap.state) });
+      rng.restore(rngSnap);
+      expect(run()).toEqual(first);
+    });
+
+    it('raises named errors on misuse', () => {
+      const world = make();
+      const env = new ParallelEnv(world);
+      const id = env.possibleAgents[0]!;
+      expect(() => env.step({})).toThrow(EnvUsageError);
+      expect(() => env.step({})).toThrow(/before reset/);
+      env.reset(0);
+      const valid: Record<string, number[]> = {};
+      const rng = Rng.from(0, 'misuse');
+      for (const a of env.agents) {
+        const space = env.actionSpace(a);
+        const v = new Array<number>(space.size);
+        sampleInto(space, rng.state, v);
+        valid[a] = v;
+      }
+      expect(() => env.step({ ...valid, 'no-such-agent': 0 })).toThrow(UnknownAgentError);
+      const space = env.actionSpace(id);
+      const bad = space.kind === 'discrete' ? space.n : space.kind === 'multi-discrete' ? space.nvec.map((n) => n) : Array.from(space.high, (h) => (Number.isFinite(h) ? h + 1 : NaN));
+      expect(() => env.step({ ...valid, [id]: bad })).toThrow(ActionOutOfSpaceError);
+      const missing = { ...valid };
+      delete missing[id];
+      expect(() => env.step(missing)).toThrow(/no action given/);
+      const engine = new VecEngine(world, { numEnvs: 1, seed: 0 });
+      expect(() => engine.step()).toThrow(EnvUsageError);
+    });
+  });
+}
