@@ -24,6 +24,11 @@ export interface PolicyContext {
   readonly numEnvs: number;
   /** This policy's own random stream (exploration, initialisation), split from the run's master seed. */
   readonly rng: Rng;
+  /**
+   * A store shared by every policy of one run, for parameter sharing: e.g. the first PPO policy of
+   * role `retailer` puts its network under a key and later ones of that role reuse it.
+   */
+  readonly shared: Map<string, unknown>;
 }
 
 /** One step of experience for one agent across all world copies (views into engine buffers; copy what you keep). */
@@ -44,6 +49,14 @@ export interface TransitionBatch {
   readonly truncated: Uint8Array;
   /** Global step counter of the run (for schedules such as ε decay). */
   readonly step: number;
+  /** Index of the agent this batch belongs to. */
+  readonly agent: number;
+  /** Every agent's pre-step observations (index = agent), for centralised critics (MAPPO). */
+  readonly allObs: readonly Float32Array[];
+  /** Every agent's post-step observations (reset observations where an episode ended). */
+  readonly allNextObs: readonly Float32Array[];
+  /** Every agent's final observations for copies whose episode ended. */
+  readonly allFinalObs: readonly Float32Array[];
 }
 
 /** Whether the policy should explore (training) or act greedily (evaluation, probes). */
@@ -61,6 +74,8 @@ export interface Policy {
   load?(data: unknown): void;
   /** Policy-specific numbers for summary.json (e.g. final ε, table sizes). */
   stats?(): Record<string, number>;
+  /** For learners with a convergence rule: whether learning has converged (the run may stop when all have). */
+  converged?(): boolean;
   /** Release resources (tensors). */
   dispose?(): void;
 }
