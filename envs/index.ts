@@ -8,9 +8,10 @@ import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
+import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, beerGame as unknown as WorldSpec];
+const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, beerGame as unknown as WorldSpec, warehouse as unknown as WorldSpec];
 for (const spec of ALL) worlds.register(spec.id, spec);

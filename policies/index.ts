@@ -5,11 +5,16 @@
 import { UnknownPolicyError } from '../src/core/errors.js';
 import type { PolicySpec } from '../src/core/policy.js';
 import { Registry } from '../src/core/registry.js';
+import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
+import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { randomPolicy } from './random.js';
+import { sSPolicy } from './s-s.js';
+import { stermanPolicy } from './sterman.js';
 
 /** All registered policies, by type. */
 export const policies = new Registry<PolicySpec>('policy', (id, known) => new UnknownPolicyError(id, known));
 
-const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec];
+const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec,
+  ...([baseStockPolicy, sSPolicy, stermanPolicy, standardShippingPolicy, fixedBudgetPolicy] as unknown as PolicySpec[])];
 for (const spec of ALL) policies.register(spec.type, spec);
