@@ -7,9 +7,13 @@
  *
  * | agent (index) | role | action | observation |
  * |---|---|---|---|
- * | `retailer` (0), `wholesaler` (1), `distributor` (2), `factory` (3) | `stage` | Discrete(maxOrder + 1): order k × orderUnit units | Box(8, [-obsClip, obsClip]), see below |
+ * | `retailer` (0), `wholesaler` (1), `distributor` (2), `factory` (3) | `stage` | Discrete(maxOrder + 1): order k × orderUnit units | Box(8), see below |
  *
- * Observation slots (quantities in units / obsScale; `observationScales` gives the multipliers):
+ * Observation slots (quantities in units / obsScale; `observationScales` gives the multipliers). The
+ * box bounds are exact worst cases, not clips: with Q = Σ stages (initialInventory + initialPipeline ×
+ * (orderLeadTime + shippingLeadTime)) + episodeLength × (maxOrder × orderUnit + max demand) + max demand,
+ * quantities lie in [0, Q] (inventoryPosition in [−Q, 2Q], lastOrder in [0, maxOrder × orderUnit]),
+ * so nothing is ever clipped; typical values are a few units of obsScale.
  *
  * | slot | name | meaning |
  * |---|---|---|
@@ -52,14 +56,14 @@
  *
  * Params (defaults give the classic game): demand step 4 → 8 in period 5; orderLeadTime [2,2,2,1];
  * shippingLeadTime 2; holdingCost 0.5; backorderCost 1; initialInventory 12; initialPipeline 4;
- * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10; obsClip 100. See params.ts.
+ * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10. See params.ts.
  *
  * Versions: v1, first version.
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
-import { isStochastic, makeDemandSampler } from './demand.js';
+import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
 import { NUM_STAGES, STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
 
@@ -115,18 +119,20 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   const unit = params.orderUnit;
   const horizon = params.episodeLength;
   const invScale = 1 / params.obsScale;
-  const clip = params.obsClip;
-  const obsSpace = box(-clip, clip, OBS, BEER_OBS_NAMES);
+  const dMax = maxDemand(params.demand);
+  let bound = params.episodeLength * (maxLevel * unit + dMax) + dMax;
+  for (let i = 0; i < NUM_STAGES; i++) bound += cfg.initialInventory[i]! + cfg.initialPipeline[i]! * (orderLead[i]! + shipLead[i]!);
+  const qb = bound * invScale;
+  const obsSpace = box([0, 0, 0, -qb, 0, 0, 0, 0], [qb, qb, qb, 2 * qb, qb, qb, maxLevel * unit * invScale, 1], OBS, BEER_OBS_NAMES);
   const actSpace = discrete(maxLevel + 1);
   const scales = Float64Array.from(BEER_OBS_NAMES, (n) => (n === 'timeFraction' ? 1 : params.obsScale));
   const stockoutAgents = Object.freeze([STAGES[0]]);
 
   const batch = makeBeerBatch({
     size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
-    stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, clip, stockoutAgents,
+    stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
   });
 
-  const q = (v: number): number => (v > clip ? clip : v < -clip ? -clip : v);
   const writeObs = (f: Float64Array, out: StepOut): void => {
     const tf = f[0]! / horizon;
     for (let i = 0; i < NUM_STAGES; i++) {
@@ -135,13 +141,13 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       const onHand = f[r + ON_HAND]!;
       const backlog = f[r + BACKLOG]!;
       const pipe = f[r + ON_ORDER]!;
-      o[0] = q(onHand * invScale);
-      o[1] = q(backlog * invScale);
-      o[2] = q(pipe * invScale);
-      o[3] = q((onHand - backlog + pipe) * invScale);
-      o[4] = q(f[r + LAST_DEMAND]! * invScale);
-      o[5] = q(f[r + LAST_RECEIVED]! * invScale);
-      o[6] = q(f[r + LAST_ORDER]! * invScale);
+      o[0] = onHand * invScale;
+      o[1] = backlog * invScale;
+      o[2] = pipe * invScale;
+      o[3] = (onHand - backlog + pipe) * invScale;
+      o[4] = f[r + LAST_DEMAND]! * invScale;
+      o[5] = f[r + LAST_RECEIVED]! * invScale;
+      o[6] = f[r + LAST_ORDER]! * invScale;
       o[7] = tf;
     }
   };

@@ -27,7 +27,7 @@ export const demandSchema = z
       .refine((d) => d.high >= d.low, { message: 'uniform demand needs high >= low; swap the two values', path: ['high'] }),
     z
       .object({
-        kind: z.literal('normal').describe('I.i.d. normal demand, rounded to an integer and floored at 0'),
+        kind: z.literal('normal').describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
         mean: z.number().nonnegative().default(10).describe('Mean demand per period'),
         sd: z.number().nonnegative().default(2).describe('Standard deviation of demand per period'),
       })
@@ -62,7 +62,8 @@ export function makeDemandSampler(model: DemandModel): DemandSampler {
     }
     case 'normal': {
       const { mean, sd } = model;
-      return (_period, rng) => Math.max(0, Math.round(mean + sd * nextNormal(rng)));
+      const cap = maxDemand(model);
+      return (_period, rng) => Math.min(cap, Math.max(0, Math.round(mean + sd * nextNormal(rng))));
     }
     case 'series': {
       const values = Float64Array.from(model.values);
@@ -83,6 +84,20 @@ export function meanDemand(model: DemandModel): number {
       return model.mean;
     case 'series':
       return model.values.reduce((a, b) => a + b, 0) / model.values.length;
+  }
+}
+
+/** Largest demand the model can produce in one period (bounds the observation space). */
+export function maxDemand(model: DemandModel): number {
+  switch (model.kind) {
+    case 'step':
+      return Math.max(model.initial, model.final);
+    case 'uniform':
+      return model.high;
+    case 'normal':
+      return Math.round(model.mean + 10 * model.sd);
+    case 'series':
+      return Math.max(...model.values);
   }
 }
 

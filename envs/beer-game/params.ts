@@ -30,7 +30,6 @@ export const beerGameParamsSchema = z
     orderUnit: z.number().positive().default(1).describe('Units per action level: action k orders k * orderUnit'),
     episodeLength: z.number().int().positive().default(36).describe('Periods (weeks) per episode before truncation'),
     obsScale: z.number().positive().default(10).describe('Units per observation unit: quantity slots are units / obsScale'),
-    obsClip: z.number().positive().default(100).describe('Observation slots are clipped to [-obsClip, obsClip] (observation units)'),
   })
   .strict();
 

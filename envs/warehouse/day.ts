@@ -27,7 +27,7 @@ const clampIndex = (a: number, n: number): number => (a >= n - 1 ? n - 1 : a > 0
 
 /** Advance `next` (a copy of the input state) by one period; returns the period number. */
 export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], next: { f: Float64Array; rng: Uint32Array }, out: StepOut, draw: Float64Array): number {
-  const p = m.p;
+  const p = m.c;
   const f = next.f;
   const rng = next.rng;
   const t = f[T]! | 0; // int32 so ring `%` stays a machine op
@@ -149,7 +149,7 @@ export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], nex
   const stockoutCost = p.stockoutPenalty * (shortOther + p.keyAccountWeight * shortKey);
   const sc = -p.rewardScale;
   const r0 = out.rewards[PROCUREMENT]!;
-  r0[0] = sc * spend;
+  r0[0] = sc * (spend - p.listPrice * newDemand);
   r0[1] = sc * stockoutCost;
   const r1 = out.rewards[INVENTORY]!;
   r1[0] = sc * holding;

@@ -48,11 +48,12 @@ export function makeWarehouseDemand(d: WarehouseDemand, periodDays: number): Dem
   const sW = (2 * Math.PI) / d.seasonPeriodDays;
   const perPeriod = d.base * periodDays;
   const keyShare = d.keyAccountShare;
+  const { weeklyAmplitude, seasonAmplitude, spikeProbability, spikeMultiplier } = d;
   return (period, rng, out) => {
     const day = period * periodDays;
-    let mean = perPeriod * (1 + d.weeklyAmplitude * Math.sin(w * day)) * (1 + d.seasonAmplitude * Math.sin(sW * day));
+    let mean = perPeriod * (1 + weeklyAmplitude * Math.sin(w * day)) * (1 + seasonAmplitude * Math.sin(sW * day));
     for (let k = 0; k < nShocks; k++) if (day >= shockStart[k]! && day < shockEnd[k]!) mean *= shockMult[k]!;
-    if (nextFloat(rng) < d.spikeProbability) mean *= d.spikeMultiplier;
+    if (nextFloat(rng) < spikeProbability) mean *= spikeMultiplier;
     out[0] = nextPoisson(rng, mean * keyShare);
     out[1] = nextPoisson(rng, mean * (1 - keyShare));
     return mean;

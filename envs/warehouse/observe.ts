@@ -29,7 +29,7 @@ export function recordReport(m: WarehouseModel, f: Float64Array, demand: number)
   let key = 0;
   let other = 0;
   let lateRisk = 0;
-  const riskAge = m.p.promisePeriods - m.p.standardTransit; // tomorrow these ages ship late by standard
+  const riskAge = m.c.promisePeriods - m.c.standardTransit; // tomorrow these ages ship late by standard
   for (let a = 0; a < m.ages; a++) {
     const kb = f[m.keyOff + a]!;
     const ob = f[m.otherOff + a]!;
@@ -54,7 +54,7 @@ export function fillHistory(m: WarehouseModel, f: Float64Array, demand: number):
 
 /** Write every role's observation for the current period. Draws noise from `rng` only for noisy roles. */
 export function writeObservations(m: WarehouseModel, f: Float64Array, rng: Uint32Array, out: StepOut): void {
-  const p = m.p;
+  const p = m.c;
   const inv = 1 / p.obsScale;
   const clip = p.obsClip;
   const t = f[T]! | 0;

@@ -51,7 +51,7 @@ export const warehouseParamsSchema = z
       .min(1)
       .max(8)
       .default([
-        { name: 'local', unitPrice: 10, leadTime: 2, reliability: 0.97, lateBy: 1, discountTiers: [{ minQuantity: 300, discount: 0.05 }, { minQuantity: 600, discount: 0.12 }] },
+        { name: 'local', unitPrice: 10, leadTime: 2, reliability: 0.97, lateBy: 1, discountTiers: [{ minQuantity: 300, discount: 0.04 }, { minQuantity: 600, discount: 0.08 }] },
         { name: 'overseas', unitPrice: 9, leadTime: 8, reliability: 0.85, lateBy: 4, discountTiers: [{ minQuantity: 600, discount: 0.08 }] },
       ])
       .describe('Suppliers procurement can order from'),
@@ -62,7 +62,7 @@ export const warehouseParamsSchema = z
     initialTarget: z.number().nonnegative().default(200).describe('Order-up-to target at the start (units), also the starting stock'),
     storageCapacity: z.number().positive().default(450).describe('Units the warehouse holds; stock above it goes to overflow storage'),
     holdingCost: z.number().nonnegative().default(0.02).describe('Cost per unit in stock per day'),
-    overflowCost: z.number().nonnegative().default(0.4).describe('Cost per unit in overflow storage per day (paid by inventory)'),
+    overflowCost: z.number().nonnegative().default(0.5).describe('Cost per unit in overflow storage per day (paid by inventory)'),
     overflowHandlingCost: z.number().nonnegative().default(1).describe('Cost per unit moved into overflow storage (paid by logistics)'),
     stockoutPenalty: z.number().nonnegative().default(4).describe('Goodwill cost per unit of demand not served from stock on its day'),
     keyAccountWeight: z.number().min(1).default(3).describe('Stockout penalty multiple for key-account units'),
@@ -80,7 +80,7 @@ export const warehouseParamsSchema = z
       .array(z.number().positive())
       .min(1)
       .max(32)
-      .default([0.5, 0.75, 1, 1.25, 1.5, 2, 100])
+      .default([0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 100])
       .describe('Finance action levels: approval cap as a multiple of the budget (100 = approve everything)'),
     capitalCostRate: z.number().nonnegative().default(0.15).describe('Annual cost of capital on working capital (per 365 days)'),
     overrunPenalty: z.number().nonnegative().default(0.01).describe('Cost per currency unit of working capital above budget per day (paid by finance)'),
