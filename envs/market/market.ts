@@ -200,6 +200,6 @@ export const market = defineWorld({
 });
 
 /** Build a market world with its precomputed game (for the fast kernel, analysis and tests). */
-export function createMarketWorld(params: Partial<z.input<typeof marketParamsSchema>> = {}): World<MarketState> & { readonly game: MarketGame } {
+export function createMarketWorld(params: Readonly<Record<string, unknown>> = {}): World<MarketState> & { readonly game: MarketGame } {
   return create(marketParamsSchema.parse(params));
 }
