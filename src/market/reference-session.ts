@@ -10,14 +10,14 @@ import { Rng } from '../core/rng.js';
 import type { TransitionBatch } from '../core/policy.js';
 import type { World } from '../core/world.js';
 import { encodeJoint } from '../../envs/market/game.js';
-import { tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../policies/tabular-q.js';
+import { stateRadix, tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../policies/tabular-q.js';
 
 /** What the reference path leaves behind. */
 export interface ReferenceSessionResult {
   readonly path: 'reference';
   readonly periods: number;
   readonly converged: boolean;
-  /** State number after the last period (the big-endian reading of the observation). */
+  /** State number after the last period (firm 0's observation read big-endian, as tabular-q does). */
   readonly finalState: number;
   readonly policies: TabularQPolicy[];
 }
@@ -36,7 +36,7 @@ export interface ReferenceSessionInput {
   readonly trace?: Int32Array;
 }
 
-/** Run one session through VecEngine + tabular-q policies. */
+/** Run one session through VecEngine + tabular-q policies (any world with discrete spaces; the trace assumes market-v1). */
 export function runReferenceSession(input: ReferenceSessionInput): ReferenceSessionResult {
   const { world, maxPeriods, trace } = input;
   const n = world.agents.length;
@@ -87,7 +87,8 @@ export function runReferenceSession(input: ReferenceSessionInput): ReferenceSess
       break;
     }
   }
+  const radix = stateRadix(world.observationSpaces[0]!);
   let finalState = 0;
-  for (const v of engine.obs[0]!) finalState = finalState * m + v;
+  engine.obs[0]!.forEach((v, k) => (finalState = finalState * radix[k]! + v));
   return { path: 'reference', periods, converged, finalState, policies };
 }
