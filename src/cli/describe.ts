@@ -25,7 +25,7 @@ function typeOf(p: JsonSchemaProp): string {
   const range: string[] = [];
   if (p.exclusiveMinimum !== undefined) range.push(`> ${p.exclusiveMinimum}`);
   if (p.minimum !== undefined) range.push(`>= ${p.minimum}`);
-  if (p.maximum !== undefined) range.push(`<= ${p.maximum}`);
+  if (p.maximum !== undefined && p.maximum < Number.MAX_SAFE_INTEGER) range.push(`<= ${p.maximum}`);
   return range.length ? `${t} (${range.join(', ')})` : t;
 }
 

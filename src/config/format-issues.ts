@@ -79,7 +79,7 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
     case 'unrecognized_keys': {
       const allowed = schema ? allowedKeysAt(schema, iss.path) : undefined;
       const keys = iss.keys.map((k) => `'${k}'`).join(', ');
-      const hint = allowed ? `; allowed keys: ${allowed.join(', ')}` : '';
+      const hint = allowed ? (allowed.length ? `; allowed keys: ${allowed.join(', ')}` : '; this takes no keys (remove it)') : '';
       return { path, message: `unknown key${iss.keys.length > 1 ? 's' : ''} ${keys}${hint}` };
     }
     case 'invalid_union':

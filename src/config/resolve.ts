@@ -47,15 +47,19 @@ function fail(issues: ConfigIssue[], source: string): never {
 /** Validate a raw config object (parsed YAML/JSON, overrides applied). Throws ConfigError listing every problem. */
 export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment {
   const base = parseWith(experimentSchema, raw, '');
-  if (!base.ok) fail(base.issues, source);
-  const config = structuredClone(base.data);
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = base.ok ? [] : [...base.issues];
+  // When the file as a whole fails the schema, keep checking the sections that did parse so that
+  // every problem is reported in one go.
+  const config = base.ok ? structuredClone(base.data) : partialConfig(raw);
+  if (!config) fail(issues, source);
 
-  if (config.run.steps === undefined && config.run.episodes === undefined)
+  const run = config.run;
+  if (run && run.steps === undefined && run.episodes === undefined)
     issues.push({ path: 'run', message: 'give run.steps (engine steps) or run.episodes (finished episodes); neither is set' });
-  if (config.run.steps !== undefined && config.run.episodes !== undefined)
-    issues.push({ path: 'run', message: `give run.steps or run.episodes, not both (got steps ${config.run.steps}, episodes ${config.run.episodes})` });
+  if (run && run.steps !== undefined && run.episodes !== undefined)
+    issues.push({ path: 'run', message: `give run.steps or run.episodes, not both (got steps ${run.steps}, episodes ${run.episodes})` });
 
+  if (!config.env) fail(issues, source);
   if (!worlds.has(config.env.id)) {
     issues.push({ path: 'env.id', message: `unknown world '${config.env.id}'; registered: ${worlds.ids().join(', ')}` });
     fail(issues, source);
@@ -72,31 +76,44 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
     if (err instanceof TacitError || err instanceof RangeError) fail([...issues, { path: 'env.params', message: err.message }], source);
     throw err;
   }
+  if (!config.agents) fail(issues, source);
 
-  const assignments = assignAgents(config, world, issues);
-  if (config.run.autoreset === 'next-step' && assignments.some((a) => a.policy.learns))
+  const assignments = assignAgents(config as ExperimentConfig, world, issues);
+  if (run && run.autoreset === 'next-step' && assignments.some((a) => a.policy.learns))
     issues.push({ path: 'run.autoreset', message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step" });
 
   const detectorParams: Record<string, Record<string, unknown>> = {};
-  for (const [name, p] of Object.entries(config.detectors)) {
+  for (const [name, p] of Object.entries(config.detectors ?? {})) {
     if (!detectors.has(name)) {
       issues.push({ path: `detectors.${name}`, message: `unknown detector '${name}'; registered: ${detectors.ids().join(', ') || '(none)'}` });
       continue;
     }
     const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);
-    if (parsed.ok) detectorParams[name] = config.detectors[name] = parsed.data as Record<string, unknown>;
+    if (parsed.ok) detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
     else issues.push(...parsed.issues);
   }
 
   if (issues.length > 0) fail(issues, source);
   return {
-    config,
+    config: config as ExperimentConfig,
     worldSpec,
     worldParams,
     assignments,
     detectorParams,
     makeWorld: () => worldSpec.create(worldParams),
   };
+}
+
+/** The sections of `raw` that parse on their own (undefined for those that do not). */
+function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const shape = experimentSchema.shape;
+  const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  for (const key of ['env', 'agents', 'run', 'detectors'] as const) {
+    const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
+    if (r.success) out[key] = structuredClone(r.data);
+  }
+  return out as Partial<ExperimentConfig>;
 }
 
 /** Match config entries to world agents; validate policies and schemes; fill defaults into `config`. */
