@@ -99,6 +99,12 @@ export interface World<S extends WorldState = WorldState> {
   readonly features: readonly string[];
   /** Steps after which the world truncates an episode; 0 for an endless (continuing) world. */
   readonly episodeLength: number;
+  /**
+   * Default KPI weights of the team objective G used by team, mixed and difference rewards (KPI
+   * name → weight). Absent: +1 for every higher-is-better KPI and −1 for every lower-is-better one.
+   * Worlds whose KPIs live on very different scales should set this.
+   */
+  readonly teamObjective?: Readonly<Record<string, number>>;
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { VecEngine } from '../core/engine.js';
 import type { ConfigIssue } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
 import type { AgentSpec, World } from '../core/world.js';
 
 /** What a scheme factory is given. */
@@ -14,6 +15,8 @@ export interface RewardContext {
   readonly world: World;
   readonly agent: AgentSpec;
   readonly numEnvs: number;
+  /** The scheme's own random stream (e.g. for a stochastic baseline policy). */
+  readonly rng: Rng;
 }
 
 /** A scheme instance for one agent. */
