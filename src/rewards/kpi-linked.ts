@@ -56,6 +56,8 @@ export const kpiLinkedScheme = defineRewardScheme({
           ema[b]! += alpha * (v - ema[b]!);
         }
       },
+      save: () => ema.slice(),
+      load: (data) => ema.set(data as Float64Array),
     };
   },
 });
