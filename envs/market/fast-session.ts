@@ -18,7 +18,7 @@
  * number of the next period is one multiply-add (game.ts).
  */
 import { drawInitialHistory, drawShockLevel } from './market.js';
-import type { MarketGame } from './game.js';
+import { MARKET_KPIS, type MarketGame } from './game.js';
 import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
 
 /** One learner's hyperparameters and initial Q row. */
@@ -52,6 +52,16 @@ export interface FastSessionInput {
   readonly loop?: 'auto' | 'general';
 }
 
+/**
+ * Per-window sums the generic runner's metrics ledger keeps, accumulated in the same order so the
+ * fast path's metrics rows are bit-identical: per firm, profit and grid action; the four KPIs.
+ */
+export interface WindowSums {
+  readonly profit: Float64Array;
+  readonly action: Float64Array;
+  readonly kpi: Float64Array;
+}
+
 /** What a fused session leaves behind. */
 export interface FastSessionResult {
   /** Always 'fast': lets callers and tests prove which path ran. */
@@ -70,39 +80,13 @@ export interface FastSessionResult {
   readonly q: Float64Array[];
   /** Per firm: greedy action of every state. */
   readonly greedy: Int32Array[];
-  /** Per firm: ε at the last period. */
-  readonly finalEpsilon: number[];
+  /** Per firm: periods since its greedy strategy last changed. */
+  readonly periodsUnchanged: number[];
   /** Per firm: the stream state after the session. */
   readonly rngAfter: Uint32Array[];
 }
 
 const BLOCK_MASK = EXPLORATION_BLOCK - 1;
-
-/** Tables and scalars one kernel loop needs (built once per session). */
-interface Kernel {
-  readonly game: MarketGame;
-  /** Per firm: Q table (numStates × m), row maxima and greedy actions. */
-  readonly Q: Float64Array[];
-  readonly maxQ: Float64Array[];
-  readonly greedy: Int32Array[];
-  readonly alpha: Float64Array;
-  readonly delta: Float64Array;
-  readonly beta: Float64Array;
-  readonly window: Float64Array;
-  /** sfc32 words of every firm's stream, 4 per firm, advanced in place. */
-  readonly rng: Int32Array;
-  readonly worldRng: Uint32Array;
-  readonly maxPeriods: number;
-  readonly trace: Int32Array | undefined;
-}
-
-/** Where a kernel loop stopped. */
-interface LoopEnd {
-  readonly periods: number;
-  readonly converged: boolean;
-  readonly lastChange: number;
-  readonly state: number;
-}
 
 /**
  * Q(s,a) ← Q(s,a) + α(target − Q(s,a)) with the greedy table and row maxima kept current (lowest
@@ -141,74 +125,124 @@ function update(Q: Float64Array, maxQ: Float64Array, greedy: Int32Array, s: numb
   return 0;
 }
 
-/** Run one session through the fused kernel. */
-export function runFastSession(input: FastSessionInput): FastSessionResult {
-  const { game, learners } = input;
-  const { n, m, numStates: S } = game;
-  if (learners.length !== n) throw new RangeError(`runFastSession: ${learners.length} learners for ${n} firms`);
-  // Period counters are used as int32 (t & mask).
-  if (!(input.maxPeriods >= 0 && input.maxPeriods < 2 ** 31)) throw new RangeError(`runFastSession: maxPeriods must be below 2^31, got ${input.maxPeriods}`);
-  const k: Kernel = {
-    game,
-    Q: learners.map(() => new Float64Array(S * m)),
-    maxQ: learners.map(() => new Float64Array(S)),
-    greedy: learners.map(() => new Int32Array(S)),
-    alpha: Float64Array.from(learners, (l) => l.learningRate),
-    delta: Float64Array.from(learners, (l) => l.discount),
-    beta: Float64Array.from(learners, (l) => l.explorationDecay),
-    window: Float64Array.from(learners, (l) => l.convergenceWindow),
-    rng: new Int32Array(4 * n),
-    worldRng: input.worldSeed.slice(),
-    maxPeriods: input.maxPeriods,
-    trace: input.trace,
-  };
-  learners.forEach((L, i) => {
-    for (let w = 0; w < 4; w++) k.rng[4 * i + w] = L.rng[w]! | 0;
-    let best = 0;
-    for (let a = 1; a < m; a++) if (L.initialRow[a]! > L.initialRow[best]!) best = a;
-    for (let s = 0; s < S; s++) k.Q[i]!.set(L.initialRow, s * m);
-    k.maxQ[i]!.fill(L.initialRow[best]!);
-    k.greedy[i]!.fill(best);
-  });
-  // The world's reset: initial history from the world stream, read as a state number.
-  const hist = new Int32Array(n * game.memory);
-  drawInitialHistory(k.worldRng, m, hist);
-  let s0 = 0;
-  for (let x = 0; x < hist.length; x++) s0 = s0 * m + hist[x]!;
+/**
+ * A fused session that can be advanced in chunks (the runner stops at every metrics window), with
+ * its whole state in typed arrays and numbers.
+ */
+export class FusedMarketSession {
+  readonly game: MarketGame;
+  readonly loop: 'duopoly' | 'general';
+  /** Per firm: Q table (numStates × m), row maxima and greedy actions. */
+  readonly Q: Float64Array[];
+  readonly maxQ: Float64Array[];
+  readonly greedy: Int32Array[];
+  readonly alpha: Float64Array;
+  readonly delta: Float64Array;
+  readonly beta: Float64Array;
+  readonly window: Float64Array;
+  /** Per firm: exp(−β_i·r) for r within a block (see tabular-q explorationRate). */
+  readonly factors: Float64Array[];
+  /** Per firm: exp(−β_i·b) at the start b of the current block. */
+  readonly blockRate: Float64Array;
+  /** Per firm: periods since its greedy strategy last changed. */
+  readonly unchanged: Float64Array;
+  /** sfc32 words of every firm's stream, 4 per firm, advanced in place. */
+  readonly rng: Int32Array;
+  readonly worldRng: Uint32Array;
+  readonly trace: Int32Array | undefined;
+  /** Periods simulated so far. */
+  t = 0;
+  /** Current state number. */
+  s = 0;
+  /** Period (1-based) of the last change in any greedy strategy. */
+  lastChange = 0;
 
-  const loop = n === 2 && input.loop !== 'general' ? 'duopoly' : 'general';
-  const end = loop === 'duopoly' ? duopolyLoop(k, s0) : generalLoop(k, s0);
-  const t = end.periods;
-  return {
-    path: 'fast',
-    loop,
-    periods: t,
-    converged: end.converged,
-    lastChange: end.lastChange,
-    finalState: end.state,
-    q: k.Q,
-    greedy: k.greedy,
-    finalEpsilon: Array.from(k.beta, (b) => Math.exp(-b * Math.max(0, t - 1))),
-    rngAfter: learners.map((_, i) => Uint32Array.from(k.rng.subarray(4 * i, 4 * i + 4))),
-  };
+  constructor(input: FastSessionInput) {
+    const { game, learners } = input;
+    const { n, m, numStates: S } = game;
+    if (learners.length !== n) throw new RangeError(`FusedMarketSession: ${learners.length} learners for ${n} firms`);
+    this.game = game;
+    this.loop = n === 2 && input.loop !== 'general' ? 'duopoly' : 'general';
+    this.Q = learners.map(() => new Float64Array(S * m));
+    this.maxQ = learners.map(() => new Float64Array(S));
+    this.greedy = learners.map(() => new Int32Array(S));
+    this.alpha = Float64Array.from(learners, (l) => l.learningRate);
+    this.delta = Float64Array.from(learners, (l) => l.discount);
+    this.beta = Float64Array.from(learners, (l) => l.explorationDecay);
+    this.window = Float64Array.from(learners, (l) => l.convergenceWindow);
+    this.factors = learners.map((l) => explorationFactors(l.explorationDecay));
+    this.blockRate = new Float64Array(n).fill(1);
+    this.unchanged = new Float64Array(n);
+    this.rng = new Int32Array(4 * n);
+    this.worldRng = input.worldSeed.slice();
+    this.trace = input.trace;
+    learners.forEach((L, i) => {
+      for (let w = 0; w < 4; w++) this.rng[4 * i + w] = L.rng[w]! | 0;
+      let best = 0;
+      for (let a = 1; a < m; a++) if (L.initialRow[a]! > L.initialRow[best]!) best = a;
+      for (let s = 0; s < S; s++) this.Q[i]!.set(L.initialRow, s * m);
+      this.maxQ[i]!.fill(L.initialRow[best]!);
+      this.greedy[i]!.fill(best);
+    });
+    // The world's reset: initial history from the world stream, read as a state number.
+    const hist = new Int32Array(n * game.memory);
+    drawInitialHistory(this.worldRng, m, hist);
+    for (let x = 0; x < hist.length; x++) this.s = this.s * m + hist[x]!;
+  }
+
+  /** Whether every learner has gone `convergenceWindow` periods without a greedy change. */
+  get allConverged(): boolean {
+    for (let i = 0; i < this.game.n; i++) if (this.unchanged[i]! < this.window[i]!) return false;
+    return true;
+  }
+
+  /**
+   * Simulate up to period `until` (a count, below 2^31). With `stopOnConvergence`, stop right after
+   * the first period at which every learner has converged and return true. With `sums`, add each
+   * period's profits, actions and KPIs to them.
+   */
+  advance(until: number, stopOnConvergence: boolean, sums?: WindowSums): boolean {
+    if (!(until >= this.t && until < 2 ** 31)) throw new RangeError(`FusedMarketSession.advance: period ${until} is before ${this.t} or not below 2^31`);
+    return this.loop === 'duopoly' ? duopolyLoop(this, until, stopOnConvergence, sums) : generalLoop(this, until, stopOnConvergence, sums);
+  }
+
+  /** The session's outcome so far. */
+  result(converged: boolean): FastSessionResult {
+    const n = this.game.n;
+    return {
+      path: 'fast',
+      loop: this.loop,
+      periods: this.t,
+      converged,
+      lastChange: this.lastChange,
+      finalState: this.s,
+      q: this.Q,
+      greedy: this.greedy,
+      periodsUnchanged: Array.from(this.unchanged),
+      rngAfter: Array.from({ length: n }, (_, i) => Uint32Array.from(this.rng.subarray(4 * i, 4 * i + 4))),
+    };
+  }
+}
+
+/** Run one session through the fused kernel until convergence or `maxPeriods`. */
+export function runFastSession(input: FastSessionInput): FastSessionResult {
+  const k = new FusedMarketSession(input);
+  return k.result(k.advance(input.maxPeriods, true));
 }
 
 /** Any number of firms: per-firm state in small typed arrays. */
-function generalLoop(k: Kernel, s0: number): LoopEnd {
-  const { game, Q, maxQ, greedy, alpha, delta, beta, window, rng, worldRng, maxPeriods } = k;
-  const { n, m, numJoint, leadWeight, levels, profit } = game;
+function generalLoop(k: FusedMarketSession, until: number, stopOnConvergence: boolean, sums: WindowSums | undefined): boolean {
+  const { game, Q, maxQ, greedy, alpha, delta, beta, window, factors, blockRate, unchanged, rng, worldRng } = k;
+  const { n, m, numJoint, leadWeight, levels, profit, kpi } = game;
   const trace = k.trace;
   const traceLen = trace ? trace.length : 0;
-  const unchanged = new Float64Array(n);
   const eps = new Float64Array(n);
   const acts = new Int32Array(n);
-  const factors = Array.from(beta, (b) => explorationFactors(b));
-  const blockRate = new Float64Array(n);
-  let s = s0;
-  let lastChange = 0;
+  let s = k.s;
+  let t = k.t;
+  let lastChange = k.lastChange;
   let converged = false;
-  let t = 0;
-  while (t < maxPeriods) {
+  while (t < until) {
     // explorationRate(β_i, t): one Math.exp per block, a table factor within it.
     const r = t & BLOCK_MASK;
     if (r === 0) for (let i = 0; i < n; i++) blockRate[i] = Math.exp(-beta[i]! * t);
@@ -246,33 +280,41 @@ function generalLoop(k: Kernel, s0: number): LoopEnd {
     if (t < traceLen) trace![t] = j;
     const s2 = j * leadWeight + ((s / numJoint) | 0);
     const row = (level * numJoint + j) * n;
-    let allConverged = true;
+    if (sums !== undefined) {
+      for (let i = 0; i < n; i++) (sums.profit[i] += profit[row + i]!), (sums.action[i] += acts[i]!);
+      const kr = (level * numJoint + j) * MARKET_KPIS;
+      for (let x = 0; x < MARKET_KPIS; x++) sums.kpi[x] += kpi[kr + x]!;
+    }
+    let all = true;
     for (let i = 0; i < n; i++) {
       const mq = maxQ[i]!;
       const changed = update(Q[i]!, mq, greedy[i]!, s, acts[i]!, profit[row + i]! + delta[i]! * mq[s2]!, alpha[i]!, m);
       const u = changed === 1 ? 0 : unchanged[i]! + 1;
       unchanged[i] = u;
       if (changed === 1) lastChange = t + 1;
-      if (u < window[i]!) allConverged = false;
+      if (u < window[i]!) all = false;
     }
     s = s2;
     t++;
-    if (allConverged) {
+    if (all && stopOnConvergence) {
       converged = true;
       break;
     }
   }
-  return { periods: t, converged, lastChange, state: s };
+  k.s = s;
+  k.t = t;
+  k.lastChange = lastChange;
+  return converged;
 }
 
 /**
  * Two firms (the paper's baseline): the same computation as generalLoop with every per-firm
- * scalar in a local, including both generators' words. Measured ~TODO faster than generalLoop on
- * the baseline (bench/market.ts).
+ * scalar in a local, including both generators' words; about 1.5× faster than generalLoop on the
+ * baseline (bench/market.ts, CPU time).
  */
-function duopolyLoop(k: Kernel, s0: number): LoopEnd {
-  const { game, rng, worldRng, maxPeriods } = k;
-  const { m, numJoint, leadWeight, levels, profit } = game;
+function duopolyLoop(k: FusedMarketSession, until: number, stopOnConvergence: boolean, sums: WindowSums | undefined): boolean {
+  const { game, rng, worldRng } = k;
+  const { m, numJoint, leadWeight, levels, profit, kpi } = game;
   const trace = k.trace;
   const traceLen = trace ? trace.length : 0;
   const Q0 = k.Q[0]!;
@@ -289,12 +331,21 @@ function duopolyLoop(k: Kernel, s0: number): LoopEnd {
   const b1 = k.beta[1]!;
   const w0 = k.window[0]!;
   const w1 = k.window[1]!;
-  const f0 = explorationFactors(b0);
-  const f1 = explorationFactors(b1);
-  let r0 = 1;
-  let r1 = 1;
+  const f0 = k.factors[0]!;
+  const f1 = k.factors[1]!;
+  let r0 = k.blockRate[0]!;
+  let r1 = k.blockRate[1]!;
   const shocked = levels > 1;
   const memoryOne = game.memory === 1;
+  const acc = sums !== undefined;
+  let P0 = acc ? sums.profit[0]! : 0;
+  let P1 = acc ? sums.profit[1]! : 0;
+  let A0 = acc ? sums.action[0]! : 0;
+  let A1 = acc ? sums.action[1]! : 0;
+  let K0 = acc ? sums.kpi[0]! : 0;
+  let K1 = acc ? sums.kpi[1]! : 0;
+  let K2 = acc ? sums.kpi[2]! : 0;
+  let K3 = acc ? sums.kpi[3]! : 0;
   let xa = rng[0]!;
   let xb = rng[1]!;
   let xc = rng[2]!;
@@ -303,13 +354,13 @@ function duopolyLoop(k: Kernel, s0: number): LoopEnd {
   let yb = rng[5]!;
   let yc = rng[6]!;
   let yd = rng[7]!;
-  let u0 = 0;
-  let u1 = 0;
-  let s = s0;
-  let lastChange = 0;
+  let u0 = k.unchanged[0]!;
+  let u1 = k.unchanged[1]!;
+  let s = k.s;
+  let t = k.t;
+  let lastChange = k.lastChange;
   let converged = false;
-  let t = 0;
-  while (t < maxPeriods) {
+  while (t < until) {
     const r = t & BLOCK_MASK;
     if (r === 0) (r0 = Math.exp(-b0 * t)), (r1 = Math.exp(-b1 * t));
     const e0 = r0 * f0[r]!;
@@ -350,6 +401,17 @@ function duopolyLoop(k: Kernel, s0: number): LoopEnd {
     // With memory 1 the state is the last joint action: skip a floating division.
     const s2 = memoryOne ? j : j * leadWeight + ((s / numJoint) | 0);
     const row = (level * numJoint + j) * 2;
+    if (acc) {
+      const kr = (level * numJoint + j) * MARKET_KPIS;
+      P0 += profit[row]!;
+      P1 += profit[row + 1]!;
+      A0 += a0;
+      A1 += a1;
+      K0 += kpi[kr]!;
+      K1 += kpi[kr + 1]!;
+      K2 += kpi[kr + 2]!;
+      K3 += kpi[kr + 3]!;
+    }
     const c0 = update(Q0, M0, G0, s, a0, profit[row]! + de0 * M0[s2]!, al0, m);
     const c1 = update(Q1, M1, G1, s, a1, profit[row + 1]! + de1 * M1[s2]!, al1, m);
     u0 = c0 === 1 ? 0 : u0 + 1;
@@ -357,7 +419,7 @@ function duopolyLoop(k: Kernel, s0: number): LoopEnd {
     if ((c0 | c1) === 1) lastChange = t + 1;
     s = s2;
     t++;
-    if (u0 >= w0 && u1 >= w1) {
+    if (u0 >= w0 && u1 >= w1 && stopOnConvergence) {
       converged = true;
       break;
     }
@@ -370,5 +432,22 @@ function duopolyLoop(k: Kernel, s0: number): LoopEnd {
   rng[5] = yb;
   rng[6] = yc;
   rng[7] = yd;
-  return { periods: t, converged, lastChange, state: s };
+  k.blockRate[0] = r0;
+  k.blockRate[1] = r1;
+  k.unchanged[0] = u0;
+  k.unchanged[1] = u1;
+  k.s = s;
+  k.t = t;
+  k.lastChange = lastChange;
+  if (acc) {
+    sums.profit[0] = P0;
+    sums.profit[1] = P1;
+    sums.action[0] = A0;
+    sums.action[1] = A1;
+    sums.kpi[0] = K0;
+    sums.kpi[1] = K1;
+    sums.kpi[2] = K2;
+    sums.kpi[3] = K3;
+  }
+  return converged;
 }

@@ -58,7 +58,16 @@ export interface MarketGame {
   readonly expectedProfit: Float64Array;
   /** Consumer surplus at joint action j and shock level l: `surplus[l·numJoint + j]`. */
   readonly surplus: Float64Array;
+  /**
+   * The world's four KPIs (profitGain, meanPrice, consumerSurplus, totalWelfare) at joint action j
+   * and shock level l: `kpi[(l·numJoint + j)·4 + k]`. The world reports these very numbers, so the
+   * fused kernel's metric sums match the generic runner's bit for bit.
+   */
+  readonly kpi: Float64Array;
 }
+
+/** Number of KPIs per entry of `MarketGame.kpi`. */
+export const MARKET_KPIS = 4;
 
 /** Above this many joint actions the profit table is too large to precompute. */
 export const MAX_JOINT_ACTIONS = 10_000_000;
@@ -106,7 +115,25 @@ export function buildMarketGame(p: MarketParams): MarketGame {
     }
   }
   const numStates = m ** (n * p.memory);
-  return { n, m, memory: p.memory, numJoint, numStates, leadWeight: m ** (n * (p.memory - 1)), demand, nash, monopoly, grids, levels: levels.length, profit, expectedProfit, surplus };
+  const game = { n, m, memory: p.memory, numJoint, numStates, leadWeight: m ** (n * (p.memory - 1)), demand, nash, monopoly, grids, levels: levels.length, profit, expectedProfit, surplus, kpi: new Float64Array(levels.length * numJoint * MARKET_KPIS) };
+  for (let l = 0; l < levels.length; l++) {
+    for (let j = 0; j < numJoint; j++) {
+      decodeJoint(j, n, m, actions);
+      const row = l * numJoint + j;
+      let total = 0;
+      let priceSum = 0;
+      for (let i = 0; i < n; i++) {
+        total += profit[row * n + i]!;
+        priceSum += grids[i]![actions[i]!]!;
+      }
+      const cs = surplus[row]!;
+      game.kpi[row * MARKET_KPIS] = industryProfitGain(game, total);
+      game.kpi[row * MARKET_KPIS + 1] = priceSum / n;
+      game.kpi[row * MARKET_KPIS + 2] = cs;
+      game.kpi[row * MARKET_KPIS + 3] = cs + total;
+    }
+  }
+  return game;
 }
 
 /** Write the per-firm grid indices of joint action `j` into `out`. */

@@ -44,7 +44,7 @@ import { z } from 'zod';
 import { nextFloat, nextInt } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
-import { MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, industryProfitGain, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
+import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
 
 const scalarOrPerFirm = (what: string) =>
   z.union([z.number(), z.array(z.number()).min(1)]).describe(`${what}: one number for all firms, or an array with one value per firm`);
@@ -148,19 +148,9 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
       const j = encodeJoint(joint, m);
       const level = drawShockLevel(next.rng, game.levels);
       const row = (level * numJoint + j) * n;
-      let total = 0;
-      let priceSum = 0;
-      for (let i = 0; i < n; i++) {
-        const pi = game.profit[row + i]!;
-        out.rewards[i]![0] = pi;
-        total += pi;
-        priceSum += game.grids[i]![joint[i]!]!;
-      }
-      const cs = game.surplus[level * numJoint + j]!;
-      out.kpis[0] = industryProfitGain(game, total);
-      out.kpis[1] = priceSum / n;
-      out.kpis[2] = cs;
-      out.kpis[3] = cs + total;
+      for (let i = 0; i < n; i++) out.rewards[i]![0] = game.profit[row + i]!;
+      const kr = (level * numJoint + j) * MARKET_KPIS;
+      for (let k = 0; k < MARKET_KPIS; k++) out.kpis[k] = game.kpi[kr + k]!;
       // Shift the history one period back and put this period's prices in front.
       for (let x = n * k - 1; x >= n; x--) next.hist[x] = s.hist[x - n]!;
       for (let i = 0; i < n; i++) next.hist[i] = joint[i]!;
