@@ -215,7 +215,7 @@ export const tabularQPolicy = definePolicy({
         t = d.t;
         periodsUnchanged = d.periodsUnchanged;
       },
-      stats: () => ({ epsilon: explorationRate(beta, t, factors), periods: t, periodsUnchanged, converged: periodsUnchanged >= convergenceWindow ? 1 : 0, tableEntries: q.length }),
+      stats: () => ({ epsilon: explorationRate(beta, t, factors), periods: t, periodsUnchanged, converged: periodsUnchanged >= convergenceWindow ? 1 : 0, discount: delta, tableEntries: q.length }),
     };
   },
 });

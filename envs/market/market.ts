@@ -36,7 +36,9 @@
  * Reset draws the first `memory` price vectors uniformly from the grids (as the paper's initState),
  * from the world's own stream; the same stream draws the demand shocks. Features: `lastPrice/<firm>`
  * and `lastMeanPrice`. Default (no-op) action: the grid index closest to the firm's Nash price.
- * The world implements `payoffVsUniformRivals` for the paper's Q initialisation.
+ * The world implements `payoffVsUniformRivals` for the paper's Q initialisation, and its spec's
+ * `analyze` reports the limit cycle of greedy play and deviation probes (analyze.ts) in
+ * summary.json under `market/…`.
  *
  * Versions: v1, first version.
  */
@@ -44,6 +46,7 @@ import { z } from 'zod';
 import { nextFloat, nextInt } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { analyzeMarket } from './analyze.js';
 import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
 
 const scalarOrPerFirm = (what: string) =>
@@ -187,6 +190,7 @@ export const market = defineWorld({
   paramsSchema: marketParamsSchema,
   create: (p) => create(p) as unknown as World,
   conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
+  analyze: analyzeMarket,
 });
 
 /** Build a market world with its precomputed game (for the fast kernel, analysis and tests). */
