@@ -106,7 +106,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number): ActionHead {
   const size = low.length;
-  const logStd = tf.variable(tf.fill([size], initLogStd), true);
+  const logStd = tf.tidy(() => tf.variable(tf.fill([size], initLogStd), true));
   const bounded = Array.from(low, (lo, k) => Number.isFinite(lo) && Number.isFinite(high[k]!));
   return {
     outputSize: size,

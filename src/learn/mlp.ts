@@ -32,8 +32,11 @@ export class Mlp {
     for (let l = 0; l + 1 < sizes.length; l++) {
       const last = l + 2 === sizes.length;
       const w = orthogonal(sizes[l]!, sizes[l + 1]!, last ? spec.outputGain : Math.SQRT2, rng);
-      this.variables.push(tf.variable(tf.tensor2d(w, [sizes[l]!, sizes[l + 1]!]), true));
-      this.variables.push(tf.variable(tf.zeros([sizes[l + 1]!]), true));
+      // tidy disposes the initial-value tensors; variables survive it.
+      tf.tidy(() => {
+        this.variables.push(tf.variable(tf.tensor2d(w, [sizes[l]!, sizes[l + 1]!]), true));
+        this.variables.push(tf.variable(tf.zeros([sizes[l + 1]!]), true));
+      });
     }
   }
 
