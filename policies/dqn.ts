@@ -18,7 +18,7 @@ import { nextFloat, nextInt, type Rng } from '../src/core/rng.js';
 import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { AgentSpec, World } from '../src/core/world.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
-import { requireBackend } from '../src/learn/backend.js';
+import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { Mlp } from '../src/learn/mlp.js';
@@ -297,5 +297,6 @@ export const dqnPolicy = definePolicy({
   learns: true,
   paramsSchema,
   incompatibility,
+  prepare: async () => ({ backend: await initBackend() }),
   create: createDqn,
 });

@@ -23,7 +23,7 @@ import { definePolicy, type ActMode, type Policy, type PolicyContext, type Trans
 import { Rng } from '../src/core/rng.js';
 import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
-import { requireBackend } from '../src/learn/backend.js';
+import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
@@ -93,6 +93,8 @@ interface Group {
   readonly updateRng: Rng;
   readonly members: Member[];
   storage: Storage | undefined;
+  /** Rollout contents from a checkpoint, applied when storage is allocated (all members known). */
+  pendingStorage: SavedStorage | null;
   updates: number;
   lastStats: Record<string, number>;
 }
@@ -125,7 +127,7 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Grou
   const critic = new Mlp({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
   const adam = new Adam([...actor.variables, ...head.variables, ...critic.variables], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
   const paramsKey = JSON.stringify(cfg);
-  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, updates: 0, lastStats: {} };
+  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {} };
 }
 
 function allocStorage(g: Group, numEnvs: number): Storage {
@@ -134,10 +136,28 @@ function allocStorage(g: Group, numEnvs: number): Storage {
   const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
   const actorIn = new Float32Array(rows * aIn);
   const f = (n: number): Float32Array => new Float32Array(n);
-  return {
+  const s: Storage = {
     rows, actorIn, criticIn: g.jointEncoder ? f(rows * cIn) : actorIn, nextCriticIn: f(rows * cIn), raw: f(rows * g.head.rawSize),
     rewards: f(rows), terminated: f(rows), dones: f(rows), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
   };
+  const d = g.pendingStorage;
+  if (d) {
+    const put = (dst: Float32Array, src: EncodedF32 | null): void => {
+      if (!src) return;
+      const a = decodeF32(src);
+      if (a.length !== dst.length) throw new TacitError(`PPO checkpoint rollout has ${a.length} values where this run expects ${dst.length}: resume with the same numEnvs, agents and params`);
+      dst.set(a);
+    };
+    put(s.actorIn, d.actorIn);
+    if (g.jointEncoder) put(s.criticIn, d.criticIn);
+    put(s.nextCriticIn, d.nextCriticIn);
+    put(s.raw, d.raw);
+    put(s.rewards, d.rewards);
+    put(s.terminated, d.terminated);
+    put(s.dones, d.dones);
+    g.pendingStorage = null;
+  }
+  return s;
 }
 
 // ─── The policy: act, observe ───────────────────────────────────────────────────────────────
@@ -217,7 +237,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     load(data) {
       const d = data as Checkpoint;
       if (d?.format !== 'tacit-ppo/1') throw new TacitError(`checkpoint for agent '${me.agentId}' is not a PPO checkpoint (format ${JSON.stringify(d?.format)})`);
-      loadGroup(group, d.group, N);
+      loadGroup(group, d.group);
       loadMember(me, d.member);
     },
     stats: () => ({ updates: group.updates, learningRate: group.adam.learningRate, ...group.lastStats }),
@@ -345,18 +365,18 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
 
 // ─── Checkpoints: weights, optimizer, normalisers, streams, partial rollout ─────────────────
 
-function saveGroup(g: Group) {
+function saveGroup(g: Group): SavedGroup {
   const s = g.storage;
   const enc = (a: Float32Array): EncodedF32 => encodeF32(a);
   return {
     actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.variables.map((v) => enc(v.dataSync() as Float32Array)),
     adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
     updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
-    storage: s ? { actorIn: enc(s.actorIn), criticIn: g.jointEncoder ? enc(s.criticIn) : null, nextCriticIn: enc(s.nextCriticIn), raw: enc(s.raw), rewards: enc(s.rewards), terminated: enc(s.terminated), dones: enc(s.dones) } : null,
+    storage: s ? { actorIn: enc(s.actorIn), criticIn: g.jointEncoder ? enc(s.criticIn) : null, nextCriticIn: enc(s.nextCriticIn), raw: enc(s.raw), rewards: enc(s.rewards), terminated: enc(s.terminated), dones: enc(s.dones) } : g.pendingStorage,
   };
 }
 
-function loadGroup(g: Group, d: ReturnType<typeof saveGroup>, numEnvs: number): void {
+function loadGroup(g: Group, d: SavedGroup): void {
   g.actor.load(d.actor);
   g.critic.load(d.critic);
   g.head.variables.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(decodeF32(d.head[k]!), v.shape))));
@@ -366,19 +386,9 @@ function loadGroup(g: Group, d: ReturnType<typeof saveGroup>, numEnvs: number): 
   g.updateRng.state.set(d.updateRng);
   g.updates = d.updates;
   g.lastStats = d.lastStats;
-  if (d.storage) {
-    const s = (g.storage ??= allocStorage(g, numEnvs));
-    const put = (dst: Float32Array, src: EncodedF32 | null): void => {
-      if (src) dst.set(decodeF32(src));
-    };
-    put(s.actorIn, d.storage.actorIn);
-    if (g.jointEncoder) put(s.criticIn, d.storage.criticIn);
-    put(s.nextCriticIn, d.storage.nextCriticIn);
-    put(s.raw, d.storage.raw);
-    put(s.rewards, d.storage.rewards);
-    put(s.terminated, d.storage.terminated);
-    put(s.dones, d.storage.dones);
-  }
+  // Applied when the rollout storage is allocated: every member of a sharing group must exist first.
+  g.storage = undefined;
+  g.pendingStorage = d.storage;
 }
 
 function saveMember(m: Member) {
@@ -394,11 +404,28 @@ function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32
   m.rewardScaler.rms.load(d.returnStats);
 }
 
+/** A rollout in progress, as saved. */
+type SavedStorage = { readonly [K in 'actorIn' | 'criticIn' | 'nextCriticIn' | 'raw' | 'rewards' | 'terminated' | 'dones']: EncodedF32 | null } | null;
+
+/** A group's saved state. */
+interface SavedGroup {
+  readonly actor: EncodedF32[];
+  readonly critic: EncodedF32[];
+  readonly head: EncodedF32[];
+  readonly adam: ReturnType<Adam['toJSON']>;
+  readonly actorEncoder: unknown[];
+  readonly jointEncoder: unknown[] | null;
+  readonly updateRng: number[];
+  readonly updates: number;
+  readonly lastStats: Record<string, number>;
+  readonly storage: SavedStorage;
+}
+
 /** What `save` returns. */
 interface Checkpoint {
   readonly format: string;
   readonly agent: string;
-  readonly group: ReturnType<typeof saveGroup>;
+  readonly group: SavedGroup;
   readonly member: ReturnType<typeof saveMember>;
 }
 
@@ -412,5 +439,6 @@ export const ppoPolicy = definePolicy({
   summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
   learns: true,
   paramsSchema,
+  prepare: async () => ({ backend: await initBackend() }),
   create: createPpo,
 });

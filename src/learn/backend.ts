@@ -16,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { TacitError } from '../core/errors.js';
 
@@ -29,7 +30,7 @@ export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 export interface BackendOptions {
   /** Force this backend (overrides `TACIT_BACKEND`); failing to load it is an error. */
   readonly backend?: BackendName;
-  /** Print the chosen backend to stderr (default true). */
+  /** Print the chosen backend to stderr (default: in the main thread only, so seed workers stay quiet). */
   readonly log?: boolean;
 }
 
@@ -53,7 +54,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     const why = await tryActivate(name);
     if (why === undefined) {
       chosen = name;
-      if (options.log !== false) process.stderr.write(`tacit: tfjs backend ${describeBackend()}\n`);
+      if (options.log ?? isMainThread) process.stderr.write(`tacit: tfjs backend ${describeBackend()}\n`);
       return name;
     }
     failures.push(`${name}: ${why}`);
