@@ -14,7 +14,7 @@ function mean(v: unknown): number | undefined {
 }
 
 function show(v: unknown, digits = 3): string {
-  const fmt = (x: number): string => (Math.abs(x) >= 1e5 ? x.toExponential(2) : x.toFixed(digits));
+  const fmt = (x: number): string => (Math.abs(x) >= 1e5 ? x.toExponential(2) : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toFixed(digits));
   if (typeof v === 'number') return fmt(v);
   if (v && typeof v === 'object' && 'mean' in v) {
     const s = v as Stat;
