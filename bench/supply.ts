@@ -6,7 +6,7 @@
  * second and per CPU second of this process (the latter stays meaningful on a loaded machine).
  * Prints JSON.
  *
- *   npx tsx bench/supply.ts [--many 1024] [--agentSteps 8e6] [--repeats 3]
+ *   npx tsx bench/supply.ts [--many 1024] [--agentSteps 8e6] [--repeats 3] [--world beer-game-v1]
  */
 import { beerGame } from '../envs/beer-game/beer-game.js';
 import { warehouse } from '../envs/warehouse/warehouse.js';
@@ -22,6 +22,7 @@ const arg = (name: string, fallback: number): number => {
 const many = arg('many', 1024);
 const agentSteps = arg('agentSteps', 8e6);
 const repeats = arg('repeats', 3);
+const only = process.argv.includes('--world') ? process.argv[process.argv.indexOf('--world') + 1] : undefined;
 
 const beerHeuristic: Record<string, PolicyChoice> = {
   retailer: { type: 'base-stock', params: { level: 20 } },
@@ -73,6 +74,7 @@ const worlds: [string, World][] = [
 ];
 const rows: Record<string, unknown>[] = [];
 for (const [id, world] of worlds) {
+  if (only !== undefined && id !== only) continue;
   const heuristic = id === 'beer-game-v1' ? beerHeuristic : warehouseHeuristic;
   for (const [policy, choose] of [['none', null], ['random', allRandom(world)], ['heuristic', heuristic]] as const) {
     for (const copies of [1, many]) {

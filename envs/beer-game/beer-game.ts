@@ -187,17 +187,20 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     reset(s, seed, out) {
       const f = s.f;
       s.rng.set(seed);
-      f.fill(0);
+      f[0] = 0;
+      // Element loops rather than typed-array fill calls: resets run every episodeLength steps in
+      // every copy and the per-call overhead of nine fills was visible in the many-copy bench.
       for (let i = 0; i < NUM_STAGES; i++) {
         const r = BASE + i * STRIDE;
         const flow = cfg.initialPipeline[i]!;
         f[r + ON_HAND] = cfg.initialInventory[i]!;
+        f[r + BACKLOG] = 0;
         f[r + ON_ORDER] = flow * (orderLead[i]! + shipLead[i]!);
         f[r + LAST_ORDER] = flow;
         f[r + LAST_DEMAND] = i === 0 ? cfg.initialPipeline[0]! : cfg.initialPipeline[i - 1]!;
         f[r + LAST_RECEIVED] = flow;
-        f.fill(flow, shipOff[i]!, shipOff[i]! + shipLead[i]!);
-        f.fill(flow, orderOff[i]!, orderOff[i]! + orderLead[i]!);
+        for (let k = shipOff[i]!, end = k + shipLead[i]!; k < end; k++) f[k] = flow;
+        for (let k = orderOff[i]!, end = k + orderLead[i]!; k < end; k++) f[k] = flow;
       }
       writeObs(f, out);
     },
@@ -229,7 +232,9 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       }
       // (2) incoming orders; the factory's production request due starts production.
       const demand = demandAt(p, next.rng);
-      const prod = f[orderOff[NUM_STAGES - 1]! + (p % orderLead[NUM_STAGES - 1]!)]!;
+      const prodSlot = orderOff[NUM_STAGES - 1]! + (p % orderLead[NUM_STAGES - 1]!);
+      const prod = f[prodSlot]!;
+      f[prodSlot] = 0; // consumed: pipes hold only what is still in transit
       f[shipOff[NUM_STAGES - 1]! + (p % shipLead[NUM_STAGES - 1]!)] = prod;
       // (3) shipping, downstream first; (4) costs.
       let teamCost = 0;
@@ -237,7 +242,12 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       const custBacklogBefore = f[BASE + BACKLOG]!;
       for (let i = 0; i < NUM_STAGES; i++) {
         const r = BASE + i * STRIDE;
-        const incoming = i === 0 ? demand : f[orderOff[i - 1]! + (p % orderLead[i - 1]!)]!;
+        let incoming = demand;
+        if (i > 0) {
+          const slot = orderOff[i - 1]! + (p % orderLead[i - 1]!);
+          incoming = f[slot]!;
+          f[slot] = 0;
+        }
         const onHand = f[r + ON_HAND]!;
         const backlogBefore = f[r + BACKLOG]!;
         const due = backlogBefore + incoming;

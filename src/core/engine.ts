@@ -235,8 +235,9 @@ export class VecEngine<S extends WorldState = WorldState> {
   private afterBatch(stepNo: number): void {
     const numEnvs = this.numEnvs;
     const notDone = this.notDone;
-    notDone.fill(0);
-    this.wasReset.fill(0);
+    const wasReset = this.wasReset;
+    // Element loops, not fill(): the builtin's call overhead dominated single-copy stepping.
+    for (let b = 0; b < numEnvs; b++) notDone[b] = wasReset[b] = 0;
     for (let i = 0; i < this.numAgents; i++) {
       const term = this.terminated[i]!;
       const trunc = this.truncated[i]!;
@@ -308,8 +309,12 @@ export class VecEngine<S extends WorldState = WorldState> {
       this.episodesDone[b]!++;
       if (this.autoreset !== AutoresetMode.SameStep) continue;
       for (let i = 0; i < nA; i++) {
+        // An element loop, not set(subarray): no view allocated per finished episode (measured: the
+        // beer game resets 1/36 of its copies every step and the views showed up in GC time).
         const size = this.obsSizes[i]!;
-        this.finalObs[i]!.set(this.obs[i]!.subarray(b * size, (b + 1) * size), b * size);
+        const from = this.obs[i]!;
+        const to = this.finalObs[i]!;
+        for (let k = b * size, end = k + size; k < end; k++) to[k] = from[k]!;
       }
       this.episodeEnded[b] = 0;
       this.resetCopy(b, this.outs[b]!);

@@ -1,6 +1,6 @@
 /**
  * Differential test of the beer game's batched kernel (kernel.ts) against the per-copy reference
- * step (beer-game.ts): identical observations, rewards, KPIs, flags and events through autoresets,
+ * step (beer-game.ts): identical states, observations, rewards, KPIs, flags and events through autoresets,
  * for several configs, and proof that the fast path actually ran.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ function trace(world: World, steps: number, numEnvs: number, autoreset: Autorese
     engine.step();
     for (let i = 0; i < world.agents.length; i++) values.push(...engine.obs[i]!, ...engine.rewards[i]!, ...engine.terminated[i]!, ...engine.truncated[i]!);
     values.push(...engine.kpis, ...engine.episodeEnded);
+    for (const st of engine.states) values.push(...(st as { f: Float64Array }).f);
     for (const e of engine.events) events.push(JSON.stringify(e));
   }
   return { values, events, batched: engine.batchedSteps };
