@@ -79,6 +79,7 @@
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { defineWorld, type World } from '../../src/core/world.js';
+import { makeBatchStep } from './batch.js';
 import { INVENTORY, KPI_NAMES, LOGISTICS, PROCUREMENT, stepDay } from './day.js';
 import { CAP, EMA, ON_HAND, ON_ORDER, PREV_EXCESS, RULE, TARGET, compileModel } from './model.js';
 import { WAREHOUSE_OBS_NAMES, fillHistory, observationScales, recordReport, writeObservations } from './observe.js';
@@ -121,7 +122,7 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
   };
   const index = (v: number, n: number, fallback: number): number => (v === v ? Math.max(0, Math.min(n - 1, Math.round(v))) : fallback);
 
-  return {
+  const world: World<WarehouseState> = {
     id: 'warehouse-v1',
     params,
     agents: ROLES.map((id, i) => ({ id, role: id, index: i })),
@@ -169,6 +170,13 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     },
 
     createState: () => ({ f: new Float64Array(m.size), rng: new Uint32Array(RNG_WORDS) }),
+    createStates(count) {
+      // One buffer for all copies: the many-copy bench fell off a cache cliff with one small
+      // allocation per state (measured 1.7 vs 3.7 M agent-steps per CPU-second at 1024 copies).
+      const f = new Float64Array(count * m.size);
+      const rng = new Uint32Array(count * RNG_WORDS);
+      return Array.from({ length: count }, (_, b) => ({ f: f.subarray(b * m.size, (b + 1) * m.size), rng: rng.subarray(b * RNG_WORDS, (b + 1) * RNG_WORDS) }));
+    },
 
     reset(s, seed, out) {
       const f = s.f;
@@ -228,6 +236,8 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
 
     isAlive: () => true,
   };
+  world.stepBatch = makeBatchStep(world);
+  return world;
 }
 
 /** The registered spec. */
