@@ -7,7 +7,9 @@
  *
  * with S = onHand − backlog and SL = pipeline (units ordered, not yet received). Defaults are
  * Sterman's mean estimates (θ 0.36, α_S 0.26, β 0.34, S′ 17); β < 1 under-weights the supply line,
- * which is what produces the bullwhip. Works in both supply worlds through slot names.
+ * which is what produces the bullwhip. Works in both supply worlds through slot names. The
+ * expectation re-anchors on the first demand seen in each episode (detected by the observation's
+ * `timeFraction` slot going down, when the world has one).
  */
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
@@ -49,13 +51,21 @@ export const stermanPolicy = definePolicy({
     const backlog = slotReader(ctx, 'backlog');
     const pipeline = slotReader(ctx, 'pipeline');
     const { theta, alphaS, beta, desiredStock } = params;
-    // Per copy: the demand expectation; NaN until the first observation anchors it.
+    // Per copy: the demand expectation; NaN until the first observation anchors it. A player
+    // re-anchors when a new episode starts, seen as `timeFraction` going down (when observed).
     const expected = new Float64Array(ctx.numEnvs).fill(NaN);
+    const time = slotReader(ctx, 'timeFraction');
+    const lastTime = new Float64Array(ctx.numEnvs).fill(Infinity);
     return {
       act(obs, actions) {
         const rows = actions.length / ctx.actionSpace.size;
         for (let b = 0; b < rows; b++) {
           const d = read(demand, obs, b);
+          if (time.index >= 0) {
+            const tf = read(time, obs, b);
+            if (tf < lastTime[b]!) expected[b] = NaN;
+            lastTime[b] = tf;
+          }
           const prev = expected[b]!;
           const l = prev === prev ? theta * d + (1 - theta) * prev : d;
           expected[b] = l;
@@ -65,10 +75,14 @@ export const stermanPolicy = definePolicy({
           writer.write(actions, b);
         }
       },
-      save: () => ({ expected: Array.from(expected) }),
+      save: () => ({ expected: Array.from(expected), lastTime: Array.from(lastTime) }),
       load(data) {
-        const e = (data as { expected?: unknown }).expected;
-        if (Array.isArray(e) && e.length === expected.length) expected.set(e.map((v) => (v === null ? NaN : Number(v))));
+        // JSON turns NaN and Infinity into null: restore each array's own "unset" value.
+        const restore = (to: Float64Array, from: unknown, unset: number): void => {
+          if (Array.isArray(from) && from.length === to.length) to.set(from.map((v) => (v === null ? unset : Number(v))));
+        };
+        restore(expected, (data as { expected?: unknown }).expected, NaN);
+        restore(lastTime, (data as { lastTime?: unknown }).lastTime, Infinity);
       },
     };
   },

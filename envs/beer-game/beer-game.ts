@@ -63,6 +63,7 @@
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
+import { analyzeBeerGame, formatBeerSummary } from './analyze.js';
 import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
 import { NUM_STAGES, STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
@@ -334,6 +335,8 @@ export const beerGame = defineWorld({
   summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
   paramsSchema: beerGameParamsSchema,
   create: (p) => createBeerGame(p) as unknown as World,
+  analyze: analyzeBeerGame,
+  formatSummary: formatBeerSummary,
   conformanceParams: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 },
 });
 

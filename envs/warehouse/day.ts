@@ -171,7 +171,9 @@ export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], nex
   k[2] = shipped > 0 ? (shipped - late) / shipped : 1;
   k[3] = wc;
   k[4] = overrun;
-  k[5] = p.salePrice * shipped - spend - costToServe;
+  // Standard costing: margin at list cost on units shipped plus purchase price variance, so building
+  // or drawing down stock neither flatters nor hurts profit (cash would).
+  k[5] = (p.salePrice - p.listPrice) * shipped + (p.listPrice * qty - spend) - costToServe;
   k[6] = shortKey + shortOther;
   k[7] = lost;
   k[8] = servedNew >= newDemand && late === 0 && lost === 0 ? 1 : 0;

@@ -53,7 +53,7 @@
  * | `onTimeRate` | mean | higher | share of shipped units delivered within the promise |
  * | `workingCapital` | mean | lower | stock + open orders at list price |
  * | `budgetOverrun` | mean | lower | working capital above budget |
- * | `profit` | sum | higher | revenue − purchases − costToServe (cash view) |
+ * | `profit` | sum | higher | (salePrice − listPrice) × shipped + (listPrice − price paid) × bought − costToServe (standard costing) |
  * | `stockouts` | sum | lower | units of the period's demand unserved because stock ran out |
  * | `lostSales` | sum | lower | backordered units cancelled |
  * | `serviceOk` | mean | higher | 1 when all new demand shipped, nothing late, nothing cancelled (the success flag) |
@@ -79,6 +79,7 @@
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { defineWorld, type World } from '../../src/core/world.js';
+import { analyzeWarehouse, formatWarehouseSummary } from './analyze.js';
 import { makeBatchStep } from './batch.js';
 import { INVENTORY, KPI_NAMES, LOGISTICS, PROCUREMENT, stepDay } from './day.js';
 import { CAP, EMA, ON_HAND, ON_ORDER, PREV_EXCESS, RULE, TARGET, compileModel } from './model.js';
@@ -99,7 +100,7 @@ const KPI_META: Record<(typeof KPI_NAMES)[number], [string, 'higher' | 'lower', 
   onTimeRate: ['share of shipped units delivered within the promise', 'higher', 'mean'],
   workingCapital: ['stock + open orders at list price (currency)', 'lower', 'mean'],
   budgetOverrun: ['working capital above budget (currency)', 'lower', 'mean'],
-  profit: ['revenue − purchases − costToServe (currency)', 'higher', 'sum'],
+  profit: ['margin at list cost on units shipped + purchase price variance − costToServe (currency)', 'higher', 'sum'],
   stockouts: ["units of the period's demand unserved because stock ran out", 'lower', 'sum'],
   lostSales: ['backordered units cancelled by customers', 'lower', 'sum'],
   serviceOk: ['1 when all new demand shipped, nothing late, nothing cancelled', 'higher', 'mean'],
@@ -246,6 +247,8 @@ export const warehouse = defineWorld({
   summary: 'A warehouse run by procurement, inventory, logistics and finance agents with conflicting local objectives',
   paramsSchema: warehouseParamsSchema,
   create: (p) => createWarehouse(p) as unknown as World,
+  analyze: analyzeWarehouse,
+  formatSummary: formatWarehouseSummary,
   conformanceParams: {
     episodeLength: 25,
     observation: {
