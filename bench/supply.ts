@@ -11,6 +11,7 @@
 import { beerGame } from '../envs/beer-game/beer-game.js';
 import { warehouse } from '../envs/warehouse/warehouse.js';
 import { VecEngine } from '../src/core/engine.js';
+import { nextUint32 } from '../src/core/rng.js';
 import type { Policy } from '../src/core/policy.js';
 import type { World } from '../src/core/world.js';
 import { buildPolicies, type PolicyChoice } from './supply-harness.js';
@@ -68,6 +69,23 @@ function measure(world: World, choose: Record<string, PolicyChoice> | null, numE
   return { wall, cpu, batched: engine.batchedSteps > 0 };
 }
 
+/**
+ * sfc32 draws per CPU-second on a fixed loop: a yardstick for how fast this machine runs right now
+ * (on a loaded or SMT-shared core it drops, and so does everything else).
+ */
+function calibration(): number {
+  const s = new Uint32Array([1, 2, 3, 4]);
+  let acc = 0;
+  let best = 0;
+  for (let r = 0; r < repeats; r++) {
+    const c0 = process.cpuUsage();
+    for (let k = 0; k < 5e7; k++) acc ^= nextUint32(s);
+    const c = process.cpuUsage(c0);
+    best = Math.max(best, 5e7 / ((c.user + c.system) / 1e6));
+  }
+  return acc === 0.5 ? 0 : Math.round(best / 1e6);
+}
+
 const worlds: [string, World][] = [
   ['beer-game-v1', beerGame.create(beerGame.paramsSchema.parse({}))],
   ['warehouse-v1', warehouse.create(warehouse.paramsSchema.parse({}))],
@@ -84,4 +102,4 @@ for (const [id, world] of worlds) {
     }
   }
 }
-console.log(JSON.stringify({ bench: 'supply', node: process.version, many, rows }, null, 1));
+console.log(JSON.stringify({ bench: 'supply', node: process.version, many, calibrationMDrawsPerCpuSec: calibration(), rows }, null, 1));

@@ -49,6 +49,8 @@
  * defaultAction (the baseline difference rewards substitute): pass orders through, i.e. order what
  * arrived from downstream this period (rounded to a level), which keeps a steady chain steady.
  *
+ * Team objective G (for team, mixed and difference rewards): −teamCost, the sum of the stages' rewards.
+ *
  * Events: `stockout` when the retailer's customer backlog goes from 0 to positive (onset only, to
  * keep the hot loop allocation-free while service holds). Truncation after `episodeLength`; no
  * termination. Features: totals `onHand`, `backlog`, `pipeline`, `inventoryPosition`, then per stage
@@ -172,6 +174,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       ...STAGES.flatMap((s) => [`${s}.onHand`, `${s}.backlog`, `${s}.pipeline`, `${s}.inventoryPosition`, `${s}.order`]),
     ],
     episodeLength: horizon,
+    teamObjective: { teamCost: -1 },
     observationScales: STAGES.map(() => scales),
     decisions: STAGES.map(() => ['orderQuantity']),
 
@@ -189,8 +192,6 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       const f = s.f;
       s.rng.set(seed);
       f[0] = 0;
-      // Element loops rather than typed-array fill calls: resets run every episodeLength steps in
-      // every copy and the per-call overhead of nine fills was visible in the many-copy bench.
       for (let i = 0; i < NUM_STAGES; i++) {
         const r = BASE + i * STRIDE;
         const flow = cfg.initialPipeline[i]!;

@@ -61,6 +61,10 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   // (measured: the kernel ran ~1.6x faster with the tables). Row i of a table holds t mod lead
   // for t = 0 .. horizon + 1, which covers every period a copy can be in (episodes truncate at horizon).
   const span = horizon + 2;
+  // Deterministic demand by table lookup instead of a closure call per copy (measured ~15 % faster
+  // kernel on the classic game, alternating A/B runs).
+  const demandTab = new Float64Array(span);
+  if (!stochastic) for (let t = 1; t < span; t++) demandTab[t] = demandAt(t, new Uint32Array(RNG_WORDS));
   const ordMod = new Int32Array(NUM_STAGES * span);
   const shipMod = new Int32Array(NUM_STAGES * span);
   for (let i = 0; i < NUM_STAGES; i++)
@@ -85,21 +89,14 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       if (src === undefined || dst === undefined || src.count !== count || dst.count !== count) return false;
       for (let b = 0; b < count; b++) if (src.f[b * size]! > horizon) return false; // beyond the tables: use the reference
       const f = dst.f;
-      const from = src.f;
-      const n = count * size;
-      // memcpy for big pools; below a few hundred doubles the builtin's call overhead costs more
-      // than an element loop (measured on the single-copy bench).
-      if (n > 256) f.set(from);
-      else for (let k = 0; k < n; k++) f[k] = from[k]!;
-      const rngTo = dst.rng;
-      const rngFrom = src.rng;
-      for (let k = 0, m = count * RNG_WORDS; k < m; k++) rngTo[k] = rngFrom[k]!;
+      f.set(src.f);
+      dst.rng.set(src.rng);
       const kp = out.kpis;
       for (let b = 0; b < count; b++) {
         const o = b * size;
         const t = f[o]! | 0;
         const p = t + 1;
-        const demand = stochastic ? demandAt(p, nexts[b]!.rng) : demandAt(p, dst.rng);
+        const demand = stochastic ? demandAt(p, nexts[b]!.rng) : demandTab[p]!;
         const trunc = p >= horizon ? 1 : 0;
         const tf = p / horizon;
         let teamCost = 0;

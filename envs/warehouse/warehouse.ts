@@ -58,6 +58,10 @@
  * | `lostSales` | sum | lower | backordered units cancelled |
  * | `serviceOk` | mean | higher | 1 when all new demand shipped, nothing late, nothing cancelled (the success flag) |
  *
+ * Team objective G (team, mixed and difference rewards): rewardScale × (profit − stockoutPenalty ×
+ * stockouts − overrunPenalty × budgetOverrun × periodDays): the team's money plus the goodwill and
+ * budget penalties, in reward units.
+ *
  * Events: `stockout` (units short this period), `overflow` (units newly moved to overflow),
  * `budgetOverrun` (working capital crosses above budget), `expedite` (units expedited); each carries
  * `{period, units}`. Truncation after episodeLength; no termination. Features: `onHand`, `backlog`,
@@ -143,6 +147,8 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     kpis: KPI_NAMES.map((name) => ({ name, description: KPI_META[name][0], better: KPI_META[name][1], aggregate: KPI_META[name][2] })),
     features: ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'workingCapital', 'overflow', 'budgetCap', 'orderUpToLevel', 'demandAvg', 'budgetHeadroom'],
     episodeLength: p.episodeLength,
+    // KPIs live on very different scales (rates, units, currency): G is the team's money in reward units.
+    teamObjective: { profit: p.rewardScale, stockouts: -p.rewardScale * p.stockoutPenalty, budgetOverrun: -p.rewardScale * p.overrunPenalty * p.periodDays },
     observationScales: ROLES.map(() => scales),
     decisions: [['orderQuantity', 'supplier'], ['orderUpToLevel', 'allocation'], ['shippingMode'], ['budgetMultiple']],
 

@@ -199,7 +199,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     if (!this.started) throw new EnvUsageError('VecEngine.step() called before reset(): call engine.reset() first');
     const world = this.world;
     const numEnvs = this.numEnvs;
-    this.events.length = 0;
+    if (this.events.length > 0) this.events.length = 0; // setting length is a builtin call; skip it when already empty
     // Swap observation buffers: the step writes into what was prevObs.
     const tmpObs = this.prevObs;
     this.prevObs = this.obs;
@@ -235,9 +235,8 @@ export class VecEngine<S extends WorldState = WorldState> {
   private afterBatch(stepNo: number): void {
     const numEnvs = this.numEnvs;
     const notDone = this.notDone;
-    const wasReset = this.wasReset;
-    // Element loops, not fill(): the builtin's call overhead dominated single-copy stepping.
-    for (let b = 0; b < numEnvs; b++) notDone[b] = wasReset[b] = 0;
+    notDone.fill(0);
+    this.wasReset.fill(0);
     for (let i = 0; i < this.numAgents; i++) {
       const term = this.terminated[i]!;
       const trunc = this.truncated[i]!;
