@@ -1,7 +1,8 @@
 /**
  * Best base-stock levels for a beer-game experiment: reads the env params of a beer-game-v1
  * experiment file, searches the levels by simulation with common random numbers (see
- * envs/beer-game/optimal-base-stock.ts), checks them against every ±1 neighbour on fresh demand paths, and prints JSON with the levels, their cost and an agents: block to paste.
+ * envs/beer-game/optimal-base-stock.ts), checks them against every ±1 neighbour on fresh demand
+ * paths, and prints JSON with the levels, their cost and an agents: block to paste.
  *
  *   npm run search-base-stock -- experiments/beer-game-classic.yaml [--episodes 256] [--seed 0]
  */
