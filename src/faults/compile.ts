@@ -126,9 +126,10 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
       return { kind: 'noop' };
     }
     setParams(parsed.data as Record<string, unknown>);
-    for (const i of agentsOf) {
-      const why = spec.incompatibility?.(world, world.agents[i]!, parsed.data);
-      if (why) issues.push({ path: `${path}.policy.type`, message: `fallback policy '${type}' cannot act for agent '${ids[i]}': ${why}` });
+    const bad = agentsOf.map((i) => [i, spec.incompatibility?.(world, world.agents[i]!, parsed.data)] as const).filter(([, why]) => why !== undefined);
+    if (bad.length > 0) {
+      const more = bad.length > 1 ? ` (and ${bad.length - 1} more: ${bad.slice(1).map(([i]) => ids[i]).join(', ')})` : '';
+      issues.push({ path: `${path}.policy.type`, message: `fallback policy '${type}' cannot act for agent '${ids[bad[0]![0]]}'${more}: ${bad[0]![1]}` });
     }
     return { kind: 'policy', spec, params: parsed.data as Record<string, unknown>, key: path };
   };
