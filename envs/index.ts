@@ -5,6 +5,7 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
 import { relayChain } from './sanity/relay-chain.js';
@@ -12,5 +13,5 @@ import { relayChain } from './sanity/relay-chain.js';
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, relayChain as unknown as WorldSpec];
+const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, market as unknown as WorldSpec, relayChain as unknown as WorldSpec];
 for (const spec of ALL) worlds.register(spec.id, spec);

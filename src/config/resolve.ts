@@ -60,6 +60,9 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
   if (run && run.steps !== undefined && run.episodes !== undefined)
     issues.push({ path: 'run', message: `give run.steps or run.episodes, not both (got steps ${run.steps}, episodes ${run.episodes})` });
 
+  const cpEvery = config.output?.checkpointEvery;
+  if (run && cpEvery !== undefined && cpEvery > 0 && cpEvery % run.metricsEvery !== 0)
+    issues.push({ path: 'output.checkpointEvery', message: `expected a multiple of run.metricsEvery (${run.metricsEvery}), got ${cpEvery}` });
   if (!config.env) fail(issues, source);
   if (!worlds.has(config.env.id)) {
     issues.push({ path: 'env.id', message: `unknown world '${config.env.id}'; registered: ${worlds.ids().join(', ')}` });
@@ -112,7 +115,7 @@ function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'faults'] as const) {
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults'] as const) {
     const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
     if (r.success) out[key] = structuredClone(r.data);
   }

@@ -57,6 +57,12 @@ export const outputSchema = z
     dir: z.string().default('results').describe('Parent folder of run folders (results/<experiment>/<runId>)'),
     maxEvents: z.number().int().nonnegative().default(10000).describe('Cap on world events written to events.jsonl per seed (findings are always written)'),
     report: z.boolean().default(true).describe('Write an HTML report at the end of the run'),
+    checkpointEvery: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Engine steps between checkpoints (a multiple of run.metricsEvery; 0 = never); default: about ten per run when agents learn, else never'),
   })
   .strict();
 

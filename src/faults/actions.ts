@@ -24,6 +24,7 @@ import type { CompiledFaults } from './compile.js';
 import { Fallback } from './fallback.js';
 import { CircuitBreaker, COUNT } from './guards.js';
 import { KIND } from './kinds.js';
+import type { StateArray } from './state.js';
 
 interface DelayPipe {
   readonly d: number;
@@ -333,6 +334,35 @@ export class ActionFaults {
       }
       a[off + k] = v;
     }
+  }
+
+  /** Every array holding state, for checkpoints. */
+  stateArrays(): StateArray[] {
+    const out: StateArray[] = [...this.last, ...this.stats];
+    for (const dp of this.delays) if (dp) out.push(dp.acts, dp.arrival, dp.produced, dp.cur, dp.curProduced, dp.rng);
+    for (const d of this.dropouts) out.push(d.out, d.remaining, d.rng);
+    for (const cs of this.corruptions) for (const c of cs) out.push(c.rng);
+    for (const br of this.breakers) if (br) out.push(...br.stateArrays());
+    return out;
+  }
+
+  /** Fallback policies' saved states (scripted ones usually have none). */
+  fallbackStates(): unknown[] {
+    return this.fallbacks().map((f) => f.save());
+  }
+
+  /** After restoring the arrays: breaker counters and fallback policies. */
+  restoreRest(fallbackStates: readonly unknown[]): void {
+    for (const br of this.breakers) br?.syncCounters();
+    this.fallbacks().forEach((f, k) => f.load(fallbackStates[k]));
+  }
+
+  private fallbacks(): Fallback[] {
+    const out: Fallback[] = [];
+    for (const d of this.dropouts) out.push(...d.fallbacks);
+    for (const f of this.breakerFallbacks) if (f) out.push(f);
+    for (const t of this.timeouts) if (t) out.push(t.fallback);
+    return out;
   }
 
   /** Release fallback policies. */

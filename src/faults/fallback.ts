@@ -56,6 +56,16 @@ export class Fallback {
     }
   }
 
+  /** The fallback policy's saved state, if it has one. */
+  save(): unknown {
+    return this.policy?.save?.() ?? null;
+  }
+
+  /** Restore a state from `save`. */
+  load(data: unknown): void {
+    if (data !== null && data !== undefined) this.policy?.load?.(data);
+  }
+
   /** Release the fallback policy's resources. */
   dispose(): void {
     this.policy?.dispose?.();

@@ -6,6 +6,7 @@
  * episode reset closes it. (Timeouts need no state: see actions.ts.)
  */
 import type { CompiledGuard } from './compile.js';
+import type { StateArray } from './state.js';
 
 /** What counts as a fault, as bits. */
 export const COUNT = { noResponse: 1, late: 2, invalid: 4, failure: 8 } as const;
@@ -62,6 +63,21 @@ export class CircuitBreaker {
     this.clear(b);
     return 1;
   }
+
+  /** State arrays (counters packed into one), for checkpoints; call `syncCounters` after restoring. */
+  stateArrays(): StateArray[] {
+    this.counters[0] = this.trips;
+    this.counters[1] = this.openSteps;
+    return [this.open, this.ring, this.inWindow, this.counters];
+  }
+
+  /** Take the counters back from the packed array after a restore. */
+  syncCounters(): void {
+    this.trips = this.counters[0]!;
+    this.openSteps = this.counters[1]!;
+  }
+
+  private readonly counters = new Float64Array(2);
 
   /** Close copy b's breaker with an empty window (episode reset). */
   reset(b: number): void {

@@ -25,6 +25,7 @@ import { KIND, KIND_NAMES, NUM_KINDS } from './kinds.js';
 import { ObservationFaults } from './observation.js';
 import { Reliability } from './reliability.js';
 import type { FaultsConfig } from './schema.js';
+import { loadArrays, saveArrays, type StateArray } from './state.js';
 
 /** The fields of a learner's transition batch that the layer re-points. */
 export interface LearnerBatch {
@@ -307,6 +308,51 @@ export class FaultLayer {
     }
     const faults = { agentSteps: this.totalSteps, steps, rates, onsets, actions, guards, links, eventsDropped: this.eventsDropped };
     return this.reliability ? { faults, reliability: this.reliability.summary(this.clock) } : { faults };
+  }
+
+  /** The layer's position, for checkpoints (typed arrays and plain data; v8-serialisable). */
+  checkpoint(): unknown {
+    return { arrays: saveArrays(this.stateArrays()), fallbacks: this.actions.fallbackStates() };
+  }
+
+  /** Continue from `checkpoint()` output, after the engine was restored. */
+  restore(data: unknown): void {
+    const d = data as { arrays: StateArray[]; fallbacks: unknown[] } | undefined;
+    if (!d) throw new Error('the checkpoint has no fault layer state: it was taken without a faults section');
+    loadArrays(this.stateArrays(), d.arrays);
+    this.actions.restoreRest(d.fallbacks);
+    this.reliability?.syncScalars();
+    [this.windowSteps, this.totalSteps, this.eventsLeft, this.eventsDropped] = Array.from(this.scalars);
+    const faulted = this.obsFaults.faulted;
+    for (let i = 0; i < this.nA; i++)
+      if (!faulted[i]) {
+        this.obs[i] = this.engine.obs[i]!;
+        this.prevObs[i] = this.engine.prevObs[i]!;
+      }
+  }
+
+  private readonly scalars = new Float64Array(4);
+
+  private stateArrays(): StateArray[] {
+    this.scalars.set([this.windowSteps, this.totalSteps, this.eventsLeft, this.eventsDropped]);
+    const own = this.obs.filter((_, i) => this.obsFaults.faulted[i]);
+    return [
+      ...own,
+      this.clock,
+      this.ended,
+      this.restarted,
+      this.finalClock,
+      this.obsMask,
+      this.prevEvent,
+      this.counts,
+      this.onsets,
+      this.flushed,
+      ...this.flushedStats,
+      this.scalars,
+      ...this.obsFaults.stateArrays(),
+      ...this.actions.stateArrays(),
+      ...(this.reliability?.stateArrays() ?? []),
+    ];
   }
 
   /** Release fallback policies. */

@@ -13,6 +13,7 @@ import { nextFloat, nextNormal, Rng } from '../core/rng.js';
 import type { World } from '../core/world.js';
 import type { CompiledInjection } from './compile.js';
 import { KIND } from './kinds.js';
+import type { StateArray } from './state.js';
 
 type Op =
   | { readonly type: 'stale'; readonly slots: Int32Array; readonly delay: number }
@@ -77,6 +78,17 @@ export class ObservationFaults {
     this.integer = world.observationSpaces.map((sp) => sp.kind !== 'box');
     this.handoffLost = new Float64Array(injections.length);
     this.handoffDelayed = new Float64Array(injections.length);
+  }
+
+  /** Every array holding state (history, held values, random streams, counters), for checkpoints. */
+  stateArrays(): StateArray[] {
+    const out: StateArray[] = [...this.history, this.handoffLost, this.handoffDelayed];
+    for (const ops of this.ops)
+      for (const op of ops) {
+        if (op.type === 'cadence') out.push(op.held);
+        else if (op.type !== 'stale') out.push(op.rng);
+      }
+    return out;
   }
 
   /**

@@ -22,6 +22,7 @@
 import type { VecEngine } from '../core/engine.js';
 import type { World } from '../core/world.js';
 import type { CompiledCondition, CompiledReliability } from './compile.js';
+import type { StateArray } from './state.js';
 
 /** A rate with its 95% Wilson interval. */
 export interface Rate {
@@ -248,6 +249,25 @@ export class Reliability {
     this.lastEvent[b] = -Infinity;
     for (let i = 0; i < nA; i++) this.agentEvent[i * numEnvs + b] = -Infinity;
   }
+
+  /** Every array holding state (scalars packed into one), for checkpoints; call `syncScalars` after restoring. */
+  stateArrays(): StateArray[] {
+    this.scalars[0] = this.trials;
+    this.scalars[1] = this.winTrials;
+    this.scalars[2] = this.quietSteps;
+    return [this.fail, this.succ, this.winSucc, this.epSteps, this.epSucc, this.open, this.start, this.lastAny, this.winFail, this.winFirst, this.lastEvent,
+      this.onsets, this.affected, this.duration, this.failSteps, this.affectedBy, this.firstSum, this.lengths, this.quietFail, this.bgSteps, this.bgFail,
+      this.agentEvent, this.isoTrials, this.isoSucc, this.scalars];
+  }
+
+  /** Take the scalars back from the packed array after a restore. */
+  syncScalars(): void {
+    this.trials = this.scalars[0]!;
+    this.winTrials = this.scalars[1]!;
+    this.quietSteps = this.scalars[2]!;
+  }
+
+  private readonly scalars = new Float64Array(3);
 
   /** Add this window's `reliability/…` keys to a metrics row and start a new window. */
   flushWindow(row: Record<string, number>): void {

@@ -88,6 +88,12 @@ export const differenceScheme = defineRewardScheme({
           rewards[b] = teamValue(weights, engine.kpis, b) - teamValue(weights, out.kpis, 0);
         }
       },
+      save: () => ({ rng: ctx.rng.snapshot(), baseline: baseline?.save?.() ?? null }),
+      load(data) {
+        const d = data as { rng: Uint32Array; baseline: unknown };
+        ctx.rng.restore(d.rng);
+        if (d.baseline !== null) baseline?.load?.(d.baseline);
+      },
     };
   },
 });

@@ -7,6 +7,7 @@
  *   penalty: r = local − λ·d            scale: r = local − |local|·(1 − e^(−λ·d))
  */
 import { z } from 'zod';
+import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
 import { defineRewardScheme, unknownNames } from './scheme.js';
 
 /** The registered scheme. */
@@ -19,12 +20,12 @@ export const kpiLinkedScheme = defineRewardScheme({
       mode: z.enum(['penalty', 'scale']).default('penalty').describe("'penalty' subtracts λ·worsening; 'scale' shrinks the reward by a factor e^(−λ·worsening)"),
       strength: z.number().nonnegative().default(1).describe('λ: how hard a worsening KPI bites'),
       halfLife: z.number().positive().default(20).describe('Half-life in steps of the KPI moving average the step is compared with'),
-      weights: z.record(z.string(), z.number()).default({}).describe('Weight per local reward component; unlisted weigh 1'),
+      weights: componentWeightsField,
     })
     .strict(),
   check: (world, agent, params) => [
     ...unknownNames([params.kpi], world.kpis.map((k) => k.name), 'kpi', 'team KPI', false).map((i) => ({ ...i, path: 'kpi' })),
-    ...unknownNames(Object.keys(params.weights), world.rewardComponents[agent.index]!, 'weights', 'reward component'),
+    ...checkComponentWeights(world, agent, params.weights),
   ],
   create(ctx, params) {
     const { world, numEnvs } = ctx;
@@ -32,9 +33,7 @@ export const kpiLinkedScheme = defineRewardScheme({
     const k = world.kpis.findIndex((x) => x.name === params.kpi);
     const sign = world.kpis[k]!.better === 'higher' ? 1 : -1;
     const nK = world.kpis.length;
-    const names = world.rewardComponents[i]!;
-    const local = Float64Array.from(names, (n) => params.weights[n] ?? 1);
-    const nC = names.length;
+    const local = componentWeights(world, ctx.agent, params.weights);
     const alpha = 1 - 2 ** (-1 / params.halfLife);
     const ema = new Float64Array(numEnvs).fill(NaN);
     const lambda = params.strength;
@@ -47,8 +46,7 @@ export const kpiLinkedScheme = defineRewardScheme({
             out[b] = 0;
             continue;
           }
-          let l = 0;
-          for (let c = 0; c < nC; c++) l += local[c]! * r[b * nC + c]!;
+          const l = localValue(local, r, b);
           const v = engine.kpis[b * nK + k]!;
           if (Number.isNaN(ema[b]!)) ema[b] = v;
           const worse = Math.max(0, sign * (ema[b]! - v));
@@ -56,6 +54,8 @@ export const kpiLinkedScheme = defineRewardScheme({
           ema[b]! += alpha * (v - ema[b]!);
         }
       },
+      save: () => ema.slice(),
+      load: (data) => ema.set(data as Float64Array),
     };
   },
 });

@@ -4,7 +4,8 @@
  * compared with, and the one that invites Goodhart behaviour.
  */
 import { z } from 'zod';
-import { defineRewardScheme, unknownNames } from './scheme.js';
+import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
+import { defineRewardScheme } from './scheme.js';
 
 /** The registered scheme. */
 export const localScheme = defineRewardScheme({
@@ -12,25 +13,19 @@ export const localScheme = defineRewardScheme({
   summary: "The agent's own reward components, weighted (default weight 1 each)",
   paramsSchema: z
     .object({
-      weights: z.record(z.string(), z.number()).default({}).describe('Weight per reward component name; unlisted components weigh 1'),
+      weights: componentWeightsField,
     })
     .strict(),
   check(world, agent, params) {
-    return unknownNames(Object.keys(params.weights), world.rewardComponents[agent.index]!, 'weights', 'reward component');
+    return checkComponentWeights(world, agent, params.weights);
   },
   create(ctx, params) {
-    const names = ctx.world.rewardComponents[ctx.agent.index]!;
-    const weights = Float64Array.from(names, (n) => params.weights[n] ?? 1);
-    const nC = names.length;
+    const weights = componentWeights(ctx.world, ctx.agent, params.weights);
     const i = ctx.agent.index;
     return {
       compute(engine, out) {
         const r = engine.rewards[i]!;
-        for (let b = 0; b < out.length; b++) {
-          let sum = 0;
-          for (let c = 0; c < nC; c++) sum += weights[c]! * r[b * nC + c]!;
-          out[b] = sum;
-        }
+        for (let b = 0; b < out.length; b++) out[b] = localValue(weights, r, b);
       },
     };
   },

@@ -6,6 +6,7 @@
  * NOT potential-based and can change the optimal policy (kept to show why the form matters).
  */
 import { z } from 'zod';
+import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
 import { defineRewardScheme, unknownNames } from './scheme.js';
 import { checkKpiWeights, kpiWeightsField, teamValue, teamWeights } from './team-objective.js';
 
@@ -18,14 +19,14 @@ export const potentialScheme = defineRewardScheme({
       features: z.record(z.string(), z.number()).refine((f) => Object.keys(f).length > 0, 'give at least one feature: weight').describe('Φ: state feature name → weight'),
       gamma: z.number().min(0).max(1).default(0.99).describe("γ of the shaping term; set it to the learner's discount for policy invariance"),
       base: z.enum(['local', 'team']).default('local').describe('The reward being shaped: the local components or the team objective'),
-      weights: z.record(z.string(), z.number()).default({}).describe('Weight per local reward component (base local); unlisted weigh 1'),
+      weights: componentWeightsField,
       kpis: kpiWeightsField,
       form: z.enum(['potential', 'bonus']).default('potential').describe("'potential': γΦ(s′) − Φ(s) (policy-invariant); 'bonus': Φ(s′) (not invariant, for comparison)"),
     })
     .strict(),
   check: (world, agent, params) => [
     ...unknownNames(Object.keys(params.features), world.features, 'features', 'state feature'),
-    ...unknownNames(Object.keys(params.weights), world.rewardComponents[agent.index]!, 'weights', 'reward component'),
+    ...checkComponentWeights(world, agent, params.weights),
     ...checkKpiWeights(world, params.kpis),
   ],
   create(ctx, params) {
@@ -33,10 +34,8 @@ export const potentialScheme = defineRewardScheme({
     const i = ctx.agent.index;
     const phiWeights = Float64Array.from(world.features, (f) => params.features[f] ?? 0);
     const feats = new Float64Array(world.features.length);
-    const names = world.rewardComponents[i]!;
-    const local = Float64Array.from(names, (n) => params.weights[n] ?? 1);
+    const local = componentWeights(world, ctx.agent, params.weights);
     const team = teamWeights(world, params.kpis);
-    const nC = names.length;
     const gamma = params.gamma;
     const bonusOnly = params.form === 'bonus';
     const useTeam = params.base === 'team';
@@ -55,9 +54,7 @@ export const potentialScheme = defineRewardScheme({
             out[b] = 0;
             continue;
           }
-          let base = 0;
-          if (useTeam) base = teamValue(team, engine.kpis, b);
-          else for (let c = 0; c < nC; c++) base += local[c]! * r[b * nC + c]!;
+          const base = useTeam ? teamValue(team, engine.kpis, b) : localValue(local, r, b);
           const next = term[b] === 1 ? 0 : phi(engine.states[b]!);
           out[b] = bonusOnly ? base + next : base + gamma * next - phi(engine.prevStates[b]!);
         }

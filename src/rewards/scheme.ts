@@ -23,6 +23,10 @@ export interface RewardContext {
 export interface RewardScheme {
   /** Write the shaped reward of every copy (`numEnvs` values) for the step the engine just took. */
   compute(engine: VecEngine, out: Float64Array): void;
+  /** Internal state for checkpoints (schemes with memory, e.g. a moving average). */
+  save?(): unknown;
+  /** Restore state written by `save`. */
+  load?(data: unknown): void;
 }
 
 /** What a scheme module registers. */

@@ -135,6 +135,20 @@ export class MetricsAccumulator {
     w.steps += 1;
   }
 
+  /** The accumulator's position, for checkpoints (plain data). */
+  checkpoint(): unknown {
+    return structuredClone({ window: this.window, total: this.total, running: this.running, windowIndex: this.windowIndex });
+  }
+
+  /** Continue from `checkpoint()` output. */
+  restore(data: unknown): void {
+    const d = data as { window: Sums; total: Sums; running: Float64Array[]; windowIndex: number };
+    Object.assign(this.window, structuredClone(d.window));
+    Object.assign(this.total, structuredClone(d.total));
+    d.running.forEach((r, i) => this.running[i]!.set(r));
+    this.windowIndex = d.windowIndex;
+  }
+
   /** Whether the current window has any samples. */
   get pending(): boolean {
     return this.window.samples > 0;

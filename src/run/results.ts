@@ -3,7 +3,7 @@
  * `<dir>/` only when the run completes; an interrupted or failed run keeps the suffix and says so in
  * run.json. JSONL files are buffered and flushed in large chunks.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -14,8 +14,15 @@ export class JsonlWriter {
   private fd: number;
   private buffer = '';
   lines = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+  constructor(path: string, keepLines?: number) {
+    if (keepLines === undefined) this.fd = openSync(path, 'w');
+    else {
+      // Resuming: keep what was written up to the checkpoint, drop anything after it.
+      const kept = existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(0, keepLines) : [];
+      writeFileSync(path, kept.length ? `${kept.join('\n')}\n` : '');
+      this.fd = openSync(path, 'a');
+      this.lines = kept.length;
+    }
   }
   /** Append one object as a line. */
   write(obj: unknown): void {
@@ -51,14 +58,27 @@ export class RunFolder {
   readonly partialDir: string;
   private done = false;
 
-  /** Create `<dir>.partial/`; `dir` must not exist already (or be an empty folder). */
-  constructor(dir: string) {
+  /** Create `<dir>.partial/`; `dir` must not exist already (or be an empty folder). With `reopen`, continue writing an existing `<dir>.partial/`. */
+  constructor(dir: string, reopen = false) {
     this.dir = dir;
     this.partialDir = `${dir}.partial`;
+    if (reopen) {
+      if (!existsSync(this.partialDir)) throw new UsageError(`cannot resume: ${this.partialDir} does not exist`);
+      return;
+    }
     if (existsSync(dir) && readdirSync(dir).length > 0)
       throw new UsageError(`output folder ${dir} already exists and is not empty: choose another --out or remove it`);
+    if (existsSync(this.partialDir))
+      throw new UsageError(`an unfinished run is already in ${this.partialDir}: resume it with 'tacit run --resume ${this.partialDir}' or remove it`);
     mkdirSync(dirname(dir), { recursive: true });
     mkdirSync(this.partialDir, { recursive: true });
+  }
+
+  /** Write a binary file atomically (temp file, then rename): a crash never leaves half a checkpoint. */
+  writeBinaryAtomic(name: string, data: Uint8Array): void {
+    const tmp = this.path(`${name}.tmp`);
+    writeFileSync(tmp, data);
+    renameSync(tmp, this.path(name));
   }
 
   /** Path of a file inside the folder being written. */

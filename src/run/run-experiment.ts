@@ -5,13 +5,14 @@
  * interrupted (it keeps its `.partial` suffix).
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { createProgress } from './progress.js';
 import { provenance } from './provenance.js';
 import { RunFolder } from './results.js';
-import { runSeedToFolder, type RunMeta } from './seed-folder.js';
+import { resumeTarget, runSeedToFolder, type RunMeta } from './seed-folder.js';
 import { runSeedsInPool } from './seed-pool.js';
 import type { SeedSummary } from './seed-run.js';
 
@@ -25,6 +26,10 @@ export interface RunOptions {
   readonly command?: string;
   /** Stop flag set by a SIGINT handler. */
   readonly signal?: { stop: boolean; onStop?: () => void };
+  /** Continue the unfinished run in this folder (`out` is then that folder). */
+  readonly resume?: boolean;
+  /** Keep this runId (resume). */
+  readonly runId?: string;
 }
 
 /** What a finished run returns. */
@@ -52,8 +57,9 @@ export function seedList(resolved: ResolvedExperiment): number[] {
 /** Run every seed of the experiment and write its folder. */
 export async function runExperiment(resolved: ResolvedExperiment, options: RunOptions = {}): Promise<RunResult> {
   const { config } = resolved;
-  const runId = `${timestamp(new Date())}-${configHash(config)}`;
+  const runId = options.runId ?? `${timestamp(new Date())}-${configHash(config)}`;
   const dir = resolvePath(options.out ?? join(config.output.dir, config.name, runId));
+  const resume = options.resume ?? false;
   const meta: RunMeta = { runId, command: options.command ?? 'tacit run' };
   const seeds = seedList(resolved);
   const signal = options.signal ?? { stop: false };
@@ -62,12 +68,12 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
 
   try {
     if (seeds.length === 1) {
-      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done) => progress.update(done), signal);
+      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done) => progress.update(done), signal, resume);
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
-    const folder = new RunFolder(dir);
+    const folder = new RunFolder(dir, resume);
     const startedAt = new Date();
-    folder.writeJson('config.resolved.json', config);
+    if (!resume) folder.writeJson('config.resolved.json', config);
     const runJson = (status: string): Record<string, unknown> => ({
       experiment: config.name,
       runId,
@@ -83,12 +89,27 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
     folder.writeJson('run.json', runJson('running'));
     let done = 0;
     let summaries: SeedSummary[];
+    // On resume, seeds whose folders are complete are kept; unfinished ones continue from their checkpoint.
+    const seedDir = (s: number): string => join(folder.partialDir, 'seeds', `seed-${s}`);
+    const finished = new Map<number, SeedSummary>();
+    const resumable = new Set<number>();
+    if (resume)
+      for (const s of seeds) {
+        if (existsSync(join(seedDir(s), 'summary.json'))) finished.set(s, JSON.parse(readFileSync(join(seedDir(s), 'summary.json'), 'utf8')) as SeedSummary);
+        else if (existsSync(`${seedDir(s)}.partial`)) {
+          if (existsSync(join(`${seedDir(s)}.partial`, 'checkpoint.bin'))) resumable.add(s);
+          else rmSync(`${seedDir(s)}.partial`, { recursive: true, force: true });
+        }
+      }
+    const todo = seeds.filter((s) => !finished.has(s));
     try {
-      summaries = await runSeedsInPool(config, seeds, (s) => join(folder.partialDir, 'seeds', `seed-${s}`), meta, {
+      const fresh = await runSeedsInPool(config, todo, seedDir, meta, {
+        resumeSeeds: [...resumable],
         ...(config.run.workers !== undefined ? { workers: config.run.workers } : {}),
         onProgress: (_s, _d, _t, delta) => progress.update((done += delta)),
         signal,
       });
+      summaries = seeds.filter((s) => finished.has(s) || fresh.some((f) => f.seed === s)).map((s) => finished.get(s) ?? fresh.find((f) => f.seed === s)!);
     } catch (err) {
       folder.writeJson('run.json', { ...runJson('failed'), error: err instanceof Error ? err.message : String(err) });
       throw err;
@@ -102,6 +123,15 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
   } finally {
     progress.stop();
   }
+}
+
+/** Continue an interrupted run from its folder (single- or multi-seed), using its resolved config. */
+export async function resumeExperiment(path: string, resolve: (config: unknown) => ResolvedExperiment, options: Omit<RunOptions, 'out' | 'resume' | 'runId'> = {}): Promise<RunResult> {
+  const dir = resumeTarget(path);
+  const partial = `${dir}.partial`;
+  const config = JSON.parse(readFileSync(join(partial, 'config.resolved.json'), 'utf8')) as unknown;
+  const run = JSON.parse(readFileSync(join(partial, 'run.json'), 'utf8')) as { runId: string };
+  return runExperiment(resolve(config), { ...options, out: dir, resume: true, runId: run.runId });
 }
 
 /** Combine per-seed summaries: every number becomes {mean, ciLow, ciHigh, sd, n, values}. */

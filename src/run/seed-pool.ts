@@ -14,6 +14,8 @@ export interface PoolOptions {
   /** Progress of any seed: steps newly done. */
   readonly onProgress?: (seed: number, done: number, total: number, delta: number) => void;
   readonly signal?: { stop: boolean; onStop?: () => void };
+  /** Seeds whose unfinished folders should be resumed from their checkpoints. */
+  readonly resumeSeeds?: readonly number[];
 }
 
 /** Run every seed of `config` into `dirFor(seed)` on worker threads; resolves to the summaries in seed order. */
@@ -35,7 +37,7 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
           void worker.terminate().then(() => resolve());
           return;
         }
-        const job: SeedJob = { kind: 'job', config, seed, dir: dirFor(seed), meta };
+        const job: SeedJob = { kind: 'job', config, seed, dir: dirFor(seed), meta, resume: options.resumeSeeds?.includes(seed) ?? false };
         worker.postMessage(job);
       };
       worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; summary?: SeedSummary; message?: string }) => {

@@ -31,6 +31,30 @@ export interface SeedRunOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Set `stop` to true to end the run at the next window (Ctrl-C). */
   readonly signal?: { stop: boolean };
+  /** Take a checkpoint every this many engine steps (at window ends); 0 or absent: never. */
+  readonly checkpointEvery?: number;
+  /** Receives each checkpoint (write it somewhere durable). */
+  readonly onCheckpoint?: (cp: SeedCheckpoint) => void;
+  /** Continue from this checkpoint instead of starting fresh (same config and seed). */
+  readonly resume?: SeedCheckpoint;
+  /** Receives every policy's final `save()` state (by agent index) before policies are disposed. */
+  readonly onFinalPolicies?: (states: unknown[]) => void;
+}
+
+/** Everything needed to continue a generic seed run exactly (plain data; v8-serialisable). */
+export interface SeedCheckpoint {
+  readonly step: number;
+  readonly engine: unknown;
+  readonly ledger: unknown;
+  readonly policies: unknown[];
+  readonly schemes: unknown[];
+  readonly eventsWritten: number;
+  readonly eventsDropped: number;
+  /** The fault layer's position (src/faults), when the config has a faults section. */
+  readonly faults?: unknown;
+  /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
+  metricsLines?: number;
+  eventsLines?: number;
 }
 
 /** The per-seed summary (summary.json of a single-seed run). */
@@ -134,7 +158,18 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
 
   engine.reset();
   faults?.reset();
-  let step = 0;
+  if (options.resume) {
+    const cp = options.resume;
+    engine.restoreCheckpoint(cp.engine as Parameters<typeof engine.restoreCheckpoint>[0]);
+    ledger.restore(cp.ledger);
+    policies.forEach((p, i) => p.load?.(cp.policies[i]));
+    schemes.forEach((sc, i) => sc.load?.(cp.schemes[i]));
+    eventsWritten = cp.eventsWritten;
+    eventsDropped = cp.eventsDropped;
+    faults?.restore(cp.faults);
+  }
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  let step = engine.stepCount;
   let interrupted = false;
   while (step < budget) {
     const seen = faults ? faults.obs : engine.obs;
@@ -162,6 +197,17 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
       faults?.addMetrics(row);
       sink.metrics(row);
       options.onProgress?.(step, budget);
+      if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
+        options.onCheckpoint({
+          step,
+          engine: engine.checkpoint(),
+          ledger: ledger.checkpoint(),
+          policies: policies.map((p) => p.save?.() ?? null),
+          schemes: schemes.map((sc) => sc.save?.() ?? null),
+          eventsWritten,
+          eventsDropped,
+          ...(faults ? { faults: faults.checkpoint() } : {}),
+        });
       if (options.signal?.stop) {
         interrupted = true;
         break;
@@ -188,6 +234,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     const s = policies[i]!.stats?.();
     if (s) policyStats[a.id] = s;
   });
+  options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();

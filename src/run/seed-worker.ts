@@ -13,6 +13,7 @@ export interface SeedJob {
   readonly seed: number;
   readonly dir: string;
   readonly meta: RunMeta;
+  readonly resume: boolean;
 }
 
 const signal = { stop: false };
@@ -28,7 +29,7 @@ parentPort!.on('message', (msg: SeedJob | { kind: 'stop' }) => {
     const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total) => {
       parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last });
       last = done;
-    }, signal);
+    }, signal, msg.resume);
     parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });
   } catch (err) {
     parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });

@@ -132,3 +132,20 @@ describe('fault layer in the runner', () => {
     `)
   });
 });
+
+describe('fault layer checkpoints', () => {
+  it('resumes a faulted run exactly from a checkpoint taken mid-run', async () => {
+    const { deserialize, serialize } = await import('node:v8');
+    const config = cfg(everything);
+    const full = runOf(config);
+    let saved: Buffer | undefined;
+    runGenericSeed(resolveExperiment(config), { seed: 5, sink: { metrics: () => {}, event: () => {} }, checkpointEvery: 400, onCheckpoint: (cp) => (saved = serialize(cp)) });
+    const rows: MetricsRow[] = [];
+    const events: Record<string, unknown>[] = [];
+    const resumed = runGenericSeed(resolveExperiment(config), { seed: 5, sink: { metrics: (r) => rows.push(r), event: (e) => events.push(e) }, resume: deserialize(saved!) });
+    expect(rows).toEqual(full.rows.slice(2));
+    expect(events).toEqual(full.events.filter((e) => (e.step as number) > 400));
+    expect(resumed.metrics.faults).toEqual(full.summary.metrics.faults);
+    expect(resumed.metrics.reliability).toEqual(full.summary.metrics.reliability);
+  });
+});
