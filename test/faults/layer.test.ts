@@ -1,5 +1,8 @@
 /** The fault layer in the runner: determinism, zero-fault equivalence, metrics and events, config errors naming the field. */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policies } from '../../policies/index.js';
+import { definePolicy, type PolicySpec } from '../../src/core/policy.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
@@ -147,5 +150,48 @@ describe('fault layer checkpoints', () => {
     expect(events).toEqual(full.events.filter((e) => (e.step as number) > 400));
     expect(resumed.metrics.faults).toEqual(full.summary.metrics.faults);
     expect(resumed.metrics.reliability).toEqual(full.summary.metrics.reliability);
+  });
+});
+
+describe('learners under faults', () => {
+  it('learn from what the agent actually saw: transitions carry the faulted observations, final ones included', () => {
+    const acted: number[][] = [];
+    const batches: { obs: number[]; nextObs: number[]; finalObs: number[]; truncated: number[] }[] = [];
+    const spy = definePolicy({
+      type: 'spy-learner',
+      summary: 'test: records what it acts on and learns from',
+      learns: true,
+      paramsSchema: z.object({}).strict(),
+      create: () => ({
+        act(obs, actions) {
+          acted.push(Array.from(obs));
+          actions.fill(1);
+        },
+        observe(batch) {
+          batches.push({ obs: Array.from(batch.obs), nextObs: Array.from(batch.nextObs), finalObs: Array.from(batch.finalObs), truncated: Array.from(batch.truncated) });
+        },
+      }),
+    });
+    if (!policies.has('spy-learner')) policies.register('spy-learner', spy as unknown as PolicySpec);
+    const config = {
+      ...relayConfig({ injections: [{ type: 'stale-observation', agents: ['relay1'], delay: 2, fields: ['clock'] }] }, { numAgents: 2, episodeLength: 10 }, [
+        { id: 'relay0', policy: { type: 'threshold', params: { field: 'inbox' } } },
+        { id: 'relay1', policy: { type: 'spy-learner' } },
+      ]),
+      run: { steps: 25, numEnvs: 2, metricsEvery: 25 },
+    };
+    runOf(config);
+    expect(batches).toHaveLength(25);
+    for (let t = 0; t < 25; t++) {
+      expect(batches[t]!.obs).toEqual(acted[t]);
+      if (t < 24) expect(batches[t]!.nextObs).toEqual(acted[t + 1]);
+      // Clock slot of each copy: two steps late, the first observation at an episode's start.
+      const clock = t % 10;
+      expect([acted[t]![1], acted[t]![4]]).toEqual([Math.max(0, clock - 2), Math.max(0, clock - 2)]);
+      if (clock === 9) {
+        expect(batches[t]!.truncated).toEqual([1, 1]);
+        expect([batches[t]!.finalObs[1], batches[t]!.finalObs[4]]).toEqual([8, 8]);
+      }
+    }
   });
 });
