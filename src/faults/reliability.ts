@@ -11,8 +11,11 @@
  * end of the run. The baseline is each agent's failure rate q_j on quiet steps (no event fault
  * anywhere in the copy in the last `horizon` steps): a window of length L would see j fail with
  * probability 1 − (1 − q_j)^L and for L·q_j steps by chance alone. The background is j's failure
- * rate outside i's windows (other faults included): the excess of the measured count over it is
- * what i's faults add.
+ * rate r_j outside i's windows (other faults included): the excess of the measured counts over
+ * it (affected agents, and failing steps of the others, per onset) is what i's faults add. With
+ * frequent background failures nearly every agent fails somewhere in a long horizon by chance, so
+ * the excess failing steps are the sharper figure. `meanDuration` is the offset of the last
+ * failure of another agent in the window, plus one (background failures included).
  *
  * Besides the product of the measured rates, the independence prediction is also given from each
  * agent's isolated rate: its success rate on steps when no *other* agent had an event fault within
@@ -307,6 +310,8 @@ export class Reliability {
     let duration = 0;
     let baselineAffected = 0;
     let backgroundAffected = 0;
+    let othersFail = 0;
+    let backgroundFail = 0;
     for (let i = 0; i < nA; i++) {
       const n = this.onsets[i]!;
       if (n === 0) continue;
@@ -316,6 +321,8 @@ export class Reliability {
       const others: Record<string, unknown> = {};
       let base = 0;
       let back = 0;
+      let fails = 0;
+      let backFails = 0;
       const bg = this.bgSteps[i]!;
       for (let j = 0; j < nA; j++) {
         if (this.has[j] === 0 || j === i) continue;
@@ -333,6 +340,8 @@ export class Reliability {
         }
         base += pAny / n;
         back += bAny / n;
+        fails += this.failSteps[i * nA + j]! / n;
+        backFails += bSteps / n;
         others[ids[j]!] = {
           affectedShare: this.affectedBy[i * nA + j]! / n,
           quietAffectedShare: this.quietSteps > 0 ? pAny / n : null,
@@ -345,12 +354,17 @@ export class Reliability {
       }
       baselineAffected += base * n;
       backgroundAffected += back * n;
+      othersFail += fails * n;
+      backgroundFail += backFails * n;
       sources[ids[i]!] = {
         onsets: n,
         meanAffected: this.affected[i]! / n,
         quietAffected: this.quietSteps > 0 ? base : null,
         backgroundAffected: bg > 0 ? back : null,
         excessAffected: bg > 0 ? this.affected[i]! / n - back : null,
+        meanFailureSteps: fails,
+        backgroundFailureSteps: bg > 0 ? backFails : null,
+        excessFailureSteps: bg > 0 ? fails - backFails : null,
         meanDuration: this.duration[i]! / n,
         meanSelfFailureSteps: this.has[i] === 1 ? this.failSteps[i * nA + i]! / n : null,
         others,
@@ -381,6 +395,9 @@ export class Reliability {
         quietAffected: onsets > 0 && this.quietSteps > 0 ? baselineAffected / onsets : null,
         backgroundAffected: onsets > 0 ? backgroundAffected / onsets : null,
         excessAffected: onsets > 0 ? (affected - backgroundAffected) / onsets : null,
+        meanFailureSteps: onsets > 0 ? othersFail / onsets : null,
+        backgroundFailureSteps: onsets > 0 ? backgroundFail / onsets : null,
+        excessFailureSteps: onsets > 0 ? (othersFail - backgroundFail) / onsets : null,
         meanDuration: onsets > 0 ? duration / onsets : null,
         quietSteps: this.quietSteps,
         quietFailureRate: Object.fromEntries(ids.flatMap((id, j) => (this.has[j] === 1 ? [[id, this.quietSteps > 0 ? q[j]! : null]] : []))),

@@ -68,7 +68,7 @@ describe('reliability', () => {
       run: { steps: 200, numEnvs: 2, metricsEvery: 100 },
     });
     const src = r.cascade.sources.relay0!;
-    expect(src).toMatchObject({ onsets: 8, meanAffected: 4, meanDuration: 9, meanSelfFailureSteps: 5, quietAffected: 0, backgroundAffected: 0, excessAffected: 4 });
+    expect(src).toMatchObject({ onsets: 8, meanAffected: 4, meanDuration: 9, meanSelfFailureSteps: 5, quietAffected: 0, backgroundAffected: 0, excessAffected: 4, meanFailureSteps: 20, excessFailureSteps: 20 });
     for (let k = 1; k < 5; k++) expect(src.others[`relay${k}`]).toMatchObject({ affectedShare: 1, meanFailureSteps: 5, meanFirstFailure: k, quietFailureSteps: 0 });
     expect(Object.keys(r.cascade.sources)).toEqual(['relay0']);
     expect(r.cascade).toMatchObject({ onsets: 8, meanAffected: 4, excessAffected: 4 });
