@@ -3,9 +3,11 @@
  * unit tests. Single-threaded; run on an otherwise idle machine for stable figures.
  */
 import { engineBench } from './engine.js';
+import { faultsBench } from './faults.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
   engine: engineBench(),
+  faults: faultsBench(),
 };
 console.log(JSON.stringify(results, null, 2));

@@ -79,8 +79,10 @@ export class Reliability {
   private readonly lengths: Float64Array;
   private quietSteps = 0;
   private readonly quietFail: Float64Array;
-  private readonly bgSteps: Float64Array;
-  private readonly bgFail: Float64Array;
+  private readonly inWinSteps: Float64Array;
+  private readonly inWinFail: Float64Array;
+  private readonly totalFail: Float64Array;
+  private liveSteps = 0;
   private readonly agentEvent: Float64Array;
   private readonly isoTrials: Float64Array;
   private readonly isoSucc: Float64Array;
@@ -110,8 +112,9 @@ export class Reliability {
     this.firstSum = new Float64Array(nA * nA);
     this.lengths = new Float64Array(nA * (this.H + 1));
     this.quietFail = new Float64Array(nA);
-    this.bgSteps = new Float64Array(nA);
-    this.bgFail = new Float64Array(nA * nA);
+    this.inWinSteps = new Float64Array(nA);
+    this.inWinFail = new Float64Array(nA * nA);
+    this.totalFail = new Float64Array(nA);
     this.agentEvent = new Float64Array(nA * numEnvs).fill(-Infinity);
     this.isoTrials = new Float64Array(nA);
     this.isoSucc = new Float64Array(nA);
@@ -163,12 +166,21 @@ export class Reliability {
   private cascade(b: number, t: number, event: Uint8Array, onset: Uint8Array): void {
     const { nA, numEnvs, H } = this;
     let anyEvent = false;
-    for (let i = 0; i < nA; i++) if (event[i * numEnvs + b] === 1) this.agentEvent[i * numEnvs + b] = t;
+    // Isolation needs the latest event among the *other* agents: keep the two latest (O(nA), not O(nA²)).
+    let top = -Infinity;
+    let second = -Infinity;
+    let topAgent = -1;
+    this.liveSteps++;
     for (let i = 0; i < nA; i++) {
-      if (this.has[i] === 0) continue;
-      let isolated = true;
-      for (let j = 0; j < nA; j++) if (j !== i && t - this.agentEvent[j * numEnvs + b]! <= H) isolated = false;
-      if (!isolated) continue;
+      const w = i * numEnvs + b;
+      this.totalFail[i]! += this.fail[w]!;
+      if (event[w] === 1) this.agentEvent[w] = t;
+      const v = this.agentEvent[w]!;
+      if (v > top) (second = top), (top = v), (topAgent = i);
+      else if (v > second) second = v;
+    }
+    for (let i = 0; i < nA; i++) {
+      if (this.has[i] === 0 || t - (i === topAgent ? second : top) <= H) continue;
       this.isoTrials[i]!++;
       this.isoSucc[i]! += 1 - this.fail[i * numEnvs + b]!;
     }
@@ -187,13 +199,11 @@ export class Reliability {
       }
       const off = t - this.start[w]!;
       if (this.open[w] === 1 && off >= H) this.close(i, b, H);
-      if (this.open[w] === 0) {
-        this.bgSteps[i]!++;
-        for (let j = 0; j < nA; j++) this.bgFail[i * nA + j]! += this.fail[j * numEnvs + b]!;
-        continue;
-      }
+      if (this.open[w] === 0) continue;
+      this.inWinSteps[i]!++;
       for (let j = 0; j < nA; j++) {
         if (this.has[j] === 0 || this.fail[j * numEnvs + b] === 0) continue;
+        this.inWinFail[i * nA + j]!++;
         const at = (i * nA + j) * numEnvs + b;
         this.winFail[at]!++;
         if (this.winFirst[at] === -1) this.winFirst[at] = off;
@@ -258,8 +268,9 @@ export class Reliability {
     this.scalars[0] = this.trials;
     this.scalars[1] = this.winTrials;
     this.scalars[2] = this.quietSteps;
+    this.scalars[3] = this.liveSteps;
     return [this.fail, this.succ, this.winSucc, this.epSteps, this.epSucc, this.open, this.start, this.lastAny, this.winFail, this.winFirst, this.lastEvent,
-      this.onsets, this.affected, this.duration, this.failSteps, this.affectedBy, this.firstSum, this.lengths, this.quietFail, this.bgSteps, this.bgFail,
+      this.onsets, this.affected, this.duration, this.failSteps, this.affectedBy, this.firstSum, this.lengths, this.quietFail, this.inWinSteps, this.inWinFail, this.totalFail,
       this.agentEvent, this.isoTrials, this.isoSucc, this.scalars];
   }
 
@@ -268,9 +279,10 @@ export class Reliability {
     this.trials = this.scalars[0]!;
     this.winTrials = this.scalars[1]!;
     this.quietSteps = this.scalars[2]!;
+    this.liveSteps = this.scalars[3]!;
   }
 
-  private readonly scalars = new Float64Array(3);
+  private readonly scalars = new Float64Array(4);
 
   /** Add this window's `reliability/…` keys to a metrics row and start a new window. */
   flushWindow(row: Record<string, number>): void {
@@ -323,10 +335,10 @@ export class Reliability {
       let back = 0;
       let fails = 0;
       let backFails = 0;
-      const bg = this.bgSteps[i]!;
+      const bg = this.liveSteps - this.inWinSteps[i]!;
       for (let j = 0; j < nA; j++) {
         if (this.has[j] === 0 || j === i) continue;
-        const r = bg > 0 ? this.bgFail[i * nA + j]! / bg : NaN;
+        const r = bg > 0 ? (this.totalFail[j]! - this.inWinFail[i * nA + j]!) / bg : NaN;
         let pAny = 0;
         let steps = 0;
         let bAny = 0;
