@@ -13,5 +13,11 @@ import { relayChain } from './sanity/relay-chain.js';
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, market as unknown as WorldSpec, relayChain as unknown as WorldSpec];
+// One entry per line keeps parallel additions from conflicting.
+const ALL = [
+  matrixGame,
+  coordination,
+  market,
+  relayChain,
+] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);
