@@ -5,10 +5,12 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
 import { relayChain } from './sanity/relay-chain.js';
+import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
@@ -19,5 +21,7 @@ const ALL = [
   coordination,
   market,
   relayChain,
+  beerGame,
+  warehouse,
 ] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);
