@@ -162,10 +162,10 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
   faults.guards.forEach((spec, k) => {
     const path = `${prefix}.guards[${k}]`;
     const agentsOf = selectAgents(spec.agents, `${path}.agents`);
-    if (spec.type === 'circuit-breaker' && spec.on.includes('failure'))
+    if (spec.type === 'circuit-breaker' && spec.count.includes('failure'))
       for (const i of agentsOf)
         if (!hasCriterion.has(i))
-          issues.push({ path: `${path}.on`, message: `'failure' needs a success criterion for agent '${ids[i]}' in ${prefix}.reliability.criteria; add one or drop 'failure'` });
+          issues.push({ path: `${path}.count`, message: `'failure' needs a success criterion for agent '${ids[i]}' in ${prefix}.reliability.criteria; add one or drop 'failure'` });
     const fallback = fallbackOf(spec.fallback, agentsOf, `${path}.fallback`, (p) => ((spec.fallback as { policy: { params: unknown } }).policy.params = p));
     guards.push({ k, spec, agents: agentsOf, fallback });
   });

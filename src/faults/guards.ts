@@ -31,10 +31,10 @@ export class CircuitBreaker {
     if (guard.spec.type !== 'circuit-breaker') throw new Error('CircuitBreaker needs a circuit-breaker guard');
     const spec = guard.spec;
     this.counts =
-      (spec.on.includes('no-response') ? COUNT.noResponse : 0) |
-      (spec.on.includes('late') ? COUNT.late : 0) |
-      (spec.on.includes('invalid-action') ? COUNT.invalid : 0) |
-      (spec.on.includes('failure') ? COUNT.failure : 0);
+      (spec.count.includes('no-response') ? COUNT.noResponse : 0) |
+      (spec.count.includes('late') ? COUNT.late : 0) |
+      (spec.count.includes('invalid-action') ? COUNT.invalid : 0) |
+      (spec.count.includes('failure') ? COUNT.failure : 0);
     this.maxFaults = spec.maxFaults;
     this.window = spec.window;
     this.cooldown = spec.cooldown;

@@ -153,7 +153,7 @@ const circuitBreaker = z
     maxFaults: z.number().int().positive().describe('Faults within the window that trip the breaker'),
     window: z.number().int().positive().describe('Sliding window, in steps'),
     cooldown: z.number().int().positive().describe('Steps the fallback acts once tripped; then the agent is back with a fresh window'),
-    on: z
+    count: z
       .array(countedFaults)
       .min(1)
       .default(['no-response', 'late', 'invalid-action', 'failure'])

@@ -29,7 +29,7 @@ function config(id: string): Record<string, unknown> {
         ...(ids.length > 1 ? [{ type: 'handoff', from: first, to: last, fields: [0], loss: 0.3, delay: 1 }] : []),
       ],
       guards: [
-        { type: 'circuit-breaker', agents: [first], maxFaults: 2, window: 6, cooldown: 3, on: ['no-response', 'late', 'invalid-action'], fallback: 'noop' },
+        { type: 'circuit-breaker', agents: [first], maxFaults: 2, window: 6, cooldown: 3, count: ['no-response', 'late', 'invalid-action'], fallback: 'noop' },
         { type: 'timeout', agents: [last], maxDelay: 1, fallback: 'noop' },
       ],
       reliability: { criteria: Object.fromEntries(world.agents.map((a) => [a.id, { component: world.rewardComponents[a.index]![0]!, atLeast: 0 }])) },

@@ -18,7 +18,7 @@ describe('guards', () => {
       relayConfig(
         {
           injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 5, end: 8 } }],
-          guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 5, cooldown: 4, on: ['no-response'], fallback: forward }],
+          guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 5, cooldown: 4, count: ['no-response'], fallback: forward }],
         },
         { episodeLength: 30 },
         hold,
@@ -42,13 +42,13 @@ describe('guards', () => {
   });
 
   it('circuit breaker on failures: a failing agent is swapped out periodically; faults older than the window do not count', () => {
-    const h = harness(relayConfig({ guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 3, cooldown: 2, on: ['failure'], fallback: forward }], ...criteria }, { episodeLength: 1000 }, hold, 1));
+    const h = harness(relayConfig({ guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 3, cooldown: 2, count: ['failure'], fallback: forward }], ...criteria }, { episodeLength: 1000 }, hold, 1));
     expect(executed(h, 15)).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1]);
     const sparse = harness(
       relayConfig(
         {
           injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 0, end: 1 } }, { type: 'dropout', agents: ['relay0'], window: { start: 3, end: 4 } }, { type: 'dropout', agents: ['relay0'], window: { start: 6, end: 7 } }],
-          guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 6, cooldown: 2, on: ['no-response'], fallback: forward }],
+          guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 6, cooldown: 2, count: ['no-response'], fallback: forward }],
         },
         { episodeLength: 1000 },
         hold,

@@ -127,7 +127,7 @@ describe('fault layer in the runner', () => {
         "faults.injections[1].to: a hand-off needs two different agents, got from = to = 'relay0'",
         "faults.injections[1].fields[0]: unknown observation field 7 of agent 'relay0'; valid: inbox, clock, position",
         "faults.injections[2].fallback.policy.type: fallback policy 'threshold' cannot act for agent 'relay0' (and 3 more: relay1, relay2, relay3): observation field "x" is not in relay0's observation Box(3, [0, 50]) (inbox, clock, position); valid: inbox, clock, position",
-        "faults.guards[1].on: 'failure' needs a success criterion for agent 'relay3' in faults.reliability.criteria; add one or drop 'failure'",
+        "faults.guards[1].count: 'failure' needs a success criterion for agent 'relay3' in faults.reliability.criteria; add one or drop 'failure'",
         "faults.reliability.criteria.boss: unknown agent or role 'boss'; agents: relay0, relay1, relay2, relay3; roles: relay",
         "faults.reliability.criteria.relay0.component: unknown reward component 'profit' of agent 'relay0'; valid: forwarded, wasted, lost",
         "faults.reliability.team.component: the team criterion can only use KPIs (delivered, allForwarded, lostItems); per-agent components belong in criteria",
