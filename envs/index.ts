@@ -6,10 +6,11 @@ import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { coordination } from './sanity/coordination.js';
+import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec];
+const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, externality as unknown as WorldSpec];
 for (const spec of ALL) worlds.register(spec.id, spec);
