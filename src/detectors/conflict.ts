@@ -12,13 +12,18 @@
  *
  * Tug-of-war (online, from the ledger's `action/<agent>` series): in a scanned window, the changes of
  * two agents' actions are anti-correlated (Bartlett-corrected test on first differences, which is
- * valid for autocorrelated and random-walk actions alike) *and* both actions oscillate (the
- * detrended series' autocorrelation dips below −`minOscillation` within `maxLag` rows). Windows are
- * scanned like goodhart's, with alpha spent over all windows and pairs.
+ * valid for autocorrelated and random-walk actions alike) *and* both actions oscillate (an AR(2)
+ * fit with complex roots and φ₂ significantly negative, src/stats/regression.ts; an AR(1) of any
+ * persistence or a random walk has φ₂ = 0). The three tests form an intersection–union test; windows
+ * are scanned like goodhart's, with alpha spent over all windows and pairs, and a pair is reported
+ * once `persistence` consecutive windows agree. Within one window, two *independent* oscillators at
+ * nearly the same period that happen to be in anti-phase look exactly like a tug-of-war; requiring
+ * the lock to persist is what separates them (their phases drift apart).
  */
 import { z } from 'zod';
-import { acf, correlation, detrendLinear, diff, mean, sd } from '../stats/descriptive.js';
+import { acf, correlation, diff, mean, sd } from '../stats/descriptive.js';
 import { normalCdf, studentTQuantile, studentTSf } from '../stats/distributions.js';
+import { oscillationTest, type OscillationTest } from '../stats/regression.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
@@ -118,11 +123,10 @@ export const conflictParams = z
     tugOfWar: z
       .object({
         enabled: z.boolean().default(true).describe('Scan action series for tug-of-war'),
-        window: z.number().int().min(12).default(50).describe('Metrics rows per tested window'),
+        window: z.number().int().min(16).default(80).describe('Metrics rows per tested window (several periods of the oscillation must fit)'),
         stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
-        minAntiCorrelation: z.number().min(0).max(1).default(0.3).describe('Smallest anti-correlation of the two agents’ action changes worth reporting'),
-        minOscillation: z.number().min(0).max(1).default(0.4).describe('Depth the detrended autocorrelation of each action must reach (−value) to count as oscillating'),
-        maxLag: z.number().int().positive().default(12).describe('Largest lag (rows) searched for the oscillation dip: half the longest period detected'),
+        minAntiCorrelation: z.number().min(0).max(1).default(0.5).describe('Smallest anti-correlation of the two agents’ action changes worth reporting'),
+        persistence: z.number().int().positive().default(2).describe('Consecutive tested windows that must agree before a tug-of-war is reported (independent oscillators drift out of phase; coupled ones stay locked)'),
       })
       .strict()
       .prefault({})
@@ -163,27 +167,23 @@ export function influenceFindings(matrix: InfluenceMatrix, params: Pick<Conflict
 }
 
 /** Tug-of-war statistics of two action windows. */
-export function tugOfWarStats(a: ArrayLike<number>, b: ArrayLike<number>, maxLag: number): { r: number; p: number; oscA: number; oscB: number; lagA: number; lagB: number } {
+export function tugOfWarStats(a: ArrayLike<number>, b: ArrayLike<number>): { r: number; pAnti: number; oscA: OscillationTest; oscB: OscillationTest; p: number } {
   const da = diff(a);
   const db = diff(b);
   const n = da.length;
-  const L = Math.min(maxLag, Math.floor(n / 4));
+  // Bartlett's sum over 10 lags: shorter sums understate the variance when both actions oscillate
+  // independently at similar periods (measured: 9–13% false alarms with 1–3 lags, 1–5% with 10).
+  const L = Math.min(10, Math.floor(n / 4));
   const ra = acf(da, L);
   const rb = acf(db, L);
   let bartlett = 1;
   for (let k = 1; k <= L; k++) bartlett += 2 * ra[k]! * rb[k]!;
   const r = correlation(da, db);
-  const p = normalCdf(r / Math.sqrt(Math.max(bartlett, 1e-6) / n));
-  const dip = (x: ArrayLike<number>): [number, number] => {
-    const c = acf(detrendLinear(x), Math.min(maxLag, Math.floor(x.length / 3)));
-    let best = 0;
-    let lag = 0;
-    for (let k = 1; k < c.length; k++) if (c[k]! < best) [best, lag] = [c[k]!, k];
-    return [-best, lag];
-  };
-  const [oscA, lagA] = dip(a);
-  const [oscB, lagB] = dip(b);
-  return { r, p, oscA, oscB, lagA, lagB };
+  const pAnti = normalCdf(r / Math.sqrt(Math.max(bartlett, 1e-6) / n));
+  const oscA = oscillationTest(a);
+  const oscB = oscillationTest(b);
+  const p = oscA.complex && oscB.complex ? Math.max(pAnti, oscA.p, oscB.p) : 1;
+  return { r, pAnti, oscA, oscB, p };
 }
 
 function createConflict(params: ConflictParams, context: DetectorContext): OnlineDetector {
@@ -191,6 +191,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
   const w = tw.window;
   const stride = tw.stride ?? Math.ceil(w / 2);
   const episodes = new EpisodeTracker<Finding>();
+  const streaks = new Map<string, { first: Finding; count: number; lastEnd: number }>();
   let windowsTested = 0;
   return {
     push(ledger: Ledger): Finding[] {
@@ -209,8 +210,8 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
         for (let j = i + 1; j < agents.length; j++) {
           const b = windowOf(ledger.actions[j]!, r, w);
           if (!b) continue;
-          const st = tugOfWarStats(a, b, tw.maxLag);
-          if (st.p > level || -st.r < tw.minAntiCorrelation || st.oscA < tw.minOscillation || st.oscB < tw.minOscillation) continue;
+          const st = tugOfWarStats(a, b);
+          if (st.p > level || -st.r < tw.minAntiCorrelation) continue;
           const finding: Finding = {
             type: 'finding',
             detector: 'conflict',
@@ -223,13 +224,21 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
             evidence: {
               series: [`action/${agents[i]}`, `action/${agents[j]}`],
               changeCorrelation: st.r,
-              oscillation: { [agents[i]!]: { depth: st.oscA, halfPeriodRows: st.lagA }, [agents[j]!]: { depth: st.oscB, halfPeriodRows: st.lagB } },
+              changeCorrelationP: st.pAnti,
+              oscillation: Object.fromEntries([[agents[i]!, st.oscA], [agents[j]!, st.oscB]].map(([id, o]) => [id, { phi1: (o as OscillationTest).phi1, phi2: (o as OscillationTest).phi2, p: (o as OscillationTest).p, periodRows: (o as OscillationTest).period }])),
               window: { rows: w, startStep: ledger.steps[r - w + 1]!, endStep: ledger.steps[r]! },
-              test: { level, tests, alpha: params.alpha, method: 'correlation of first differences, Bartlett variance; oscillation = detrended ACF dip' },
+              test: { level, tests, alpha: params.alpha, method: 'intersection–union: correlation of first differences (Bartlett variance) and AR(2) oscillation of each action' },
             },
           };
-          const status = episodes.fire(`${i}|${j}`, r, stride, () => finding, (prev) => ({ ...prev, endStep: finding.endStep }));
-          if (status === 'new') out.push(finding);
+          const key = `${i}|${j}`;
+          const streak = streaks.get(key);
+          const run = streak && streak.lastEnd === r - stride ? { first: streak.first, count: streak.count + 1, lastEnd: r } : { first: finding, count: 1, lastEnd: r };
+          streaks.set(key, run);
+          if (run.count < tw.persistence) continue;
+          const first = run.first;
+          const merged = run.count === tw.persistence ? { ...finding, startStep: first.startStep } : finding;
+          const status = episodes.fire(key, r, stride, () => merged, (prev) => ({ ...prev, endStep: finding.endStep }));
+          if (status === 'new') out.push(merged);
         }
       }
       return out;
