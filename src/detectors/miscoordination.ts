@@ -185,7 +185,8 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
       const startStep = ledger.steps[r - w + 1]!;
       const endStep = ledger.steps[r]!;
       for (const p of perKpi) {
-        if (p.status === 'at-reference' || p.status === 'below-reference') continue;
+        if (p.status === 'at-reference') continue;
+        if (p.status === 'below-reference' && findings.some((f) => f.kind === 'below-reference' && f.evidence['kpi'] === p.kpi)) continue;
         findings.push({
           type: 'finding',
           detector: 'miscoordination',
@@ -201,7 +202,12 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
             meanGap: p.gap!.mean,
             interval: [p.gap!.ciLow, p.gap!.ciHigh],
             unilateral: p.status === 'individual-shortfall' ? p.improving : p.best,
-            note: p.status === 'miscoordination' ? 'no single agent’s deviation to any tested alternative improves the KPI' : 'a single agent can improve the KPI by acting differently',
+            note:
+              p.status === 'miscoordination'
+                ? 'no single agent’s deviation to any tested alternative improves the KPI'
+                : p.status === 'individual-shortfall'
+                  ? 'a single agent can improve the KPI by acting differently'
+                  : 'unilateral deviations not checked (no fork points)',
           },
         });
       }

@@ -171,8 +171,8 @@ export interface CaseResult {
   readonly medianDelay: number | null;
 }
 
-/** Run the cases over seeds 0 … seeds−1. */
-export function validate(seeds: number, cases: readonly ValidationCase[] = VALIDATION_CASES): CaseResult[] {
+/** Run the cases over seeds 0 … seeds−1; `progress` is told about each finished case. */
+export function validate(seeds: number, cases: readonly ValidationCase[] = VALIDATION_CASES, progress?: (r: CaseResult) => void): CaseResult[] {
   return cases.map((c) => {
     let hits = 0;
     const delays: number[] = [];
@@ -182,7 +182,9 @@ export function validate(seeds: number, cases: readonly ValidationCase[] = VALID
       if (o.delay !== null) delays.push(o.delay);
     }
     delays.sort((a, b) => a - b);
-    return { detector: c.detector, name: c.name, planted: c.planted, target: c.target, note: c.note, seeds, rate: hits / seeds, medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null };
+    const result = { detector: c.detector, name: c.name, planted: c.planted, target: c.target, note: c.note, seeds, rate: hits / seeds, medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null };
+    progress?.(result);
+    return result;
   });
 }
 
@@ -224,7 +226,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const seeds = Number(arg('--seeds') ?? 200);
   const only = arg('--only')?.split(',');
   const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
-  const results = validate(seeds, cases);
+  const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
   console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
   console.log(formatValidation(results));
   if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
