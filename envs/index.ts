@@ -5,6 +5,7 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';
@@ -12,5 +13,11 @@ import { matrixGame } from './sanity/matrix-game.js';
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, externality as unknown as WorldSpec];
+// One entry per line keeps parallel additions from conflicting.
+const ALL = [
+  matrixGame,
+  coordination,
+  market,
+  externality,
+] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

@@ -18,6 +18,8 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
+import type { VecEngine } from './engine.js';
+import type { Policy } from './policy.js';
 import type { Space } from './spaces.js';
 
 /** A possible agent of a world. */
@@ -103,6 +105,12 @@ export interface World<S extends WorldState = WorldState> {
   readonly features: readonly string[];
   /** Steps after which the world truncates an episode; 0 for an endless (continuing) world. */
   readonly episodeLength: number;
+  /**
+   * Default KPI weights of the team objective G used by team, mixed and difference rewards (KPI
+   * name → weight). Absent: +1 for every higher-is-better KPI and −1 for every lower-is-better one.
+   * Worlds whose KPIs live on very different scales should set this.
+   */
+  readonly teamObjective?: Readonly<Record<string, number>>;
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
@@ -118,6 +126,12 @@ export interface World<S extends WorldState = WorldState> {
   defaultAction(agent: number, state: Readonly<S>, out: Float64Array): void;
   /** Whether agent i is still acting in this episode. */
   isAlive(state: Readonly<S>, agent: number): boolean;
+  /**
+   * Optional, for repeated games whose one-step reward does not depend on the state: per own action
+   * (Discrete action space), agent i's expected local reward when every other agent acts uniformly
+   * at random. Tabular learners use it for Calvano et al.'s Q initialisation.
+   */
+  payoffVsUniformRivals?(agent: number): Float64Array;
 }
 
 /** A conformance check a world may opt out of, with the reason (declared on the world, never in the checker). */
@@ -140,6 +154,35 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
   readonly conformanceSkips?: readonly ConformanceSkip[];
   /** Params used by the conformance suite (small, fast settings); defaults when absent. */
   readonly conformanceParams?: Partial<P>;
+  /**
+   * World-specific analysis at the end of a seed run (e.g. the market's limit cycle and deviation
+   * probe), merged into summary.json `metrics`. Receives the final engine and the trained policies.
+   */
+  analyze?(ctx: WorldAnalysisContext): WorldAnalysis;
+  /**
+   * Extra lines for `tacit run`'s text summary presenting the world's own summary.json metrics
+   * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
+   */
+  formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
+}
+
+/** What `WorldSpec.analyze` is given. */
+export interface WorldAnalysisContext {
+  readonly world: World;
+  /** The engine after the last step (states, observations of every copy). */
+  readonly engine: VecEngine;
+  /** The trained policies, by agent index. */
+  readonly policies: readonly Policy[];
+  /** The seed run's master seed. */
+  readonly seed: number;
+}
+
+/** What `WorldSpec.analyze` returns. */
+export interface WorldAnalysis {
+  /** Numbers and small structures for summary.json `metrics` (namespaced by the world's own keys). */
+  readonly metrics: Record<string, unknown>;
+  /** Events to append to events.jsonl. */
+  readonly events?: readonly WorldEvent[];
 }
 
 /** Define a world spec with its params type inferred from the schema. */

@@ -1,10 +1,8 @@
 /**
  * `tacit detect <runDir> [--config detectors.yaml] [--dry-run]`: post-hoc detection on a results
- * folder. Exported as a yargs command module for src/cli to register; also runnable on its own
- * (`npx tsx src/detectors/cli.ts detect <runDir>`) until the main CLI lands.
+ * folder, registered in src/cli/commands.ts.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { TacitError } from '../core/errors.js';
 import { detectRun, readDetectorsFile } from './detect-run.js';
 
 interface DetectArgs {
@@ -40,19 +38,3 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
     console.log(formatDetection(result));
   },
 };
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { default: yargs } = await import('yargs');
-  const { hideBin } = await import('yargs/helpers');
-  try {
-    await yargs(hideBin(process.argv)).scriptName('tacit').command(detectCommand).demandCommand(1).strict().fail((msg, err) => {
-      throw err ?? new TacitError(msg);
-    }).parseAsync();
-  } catch (e) {
-    if (e instanceof TacitError) {
-      console.error(e.message);
-      process.exit(e.exitCode);
-    }
-    throw e;
-  }
-}

@@ -8,7 +8,8 @@
  * pooled over up to `phiPoolWindows` earlier non-overlapping windows of the same series. The pair
  * fires when both reject (an intersection–union test, so its p-value is the larger of the two),
  * at level alpha / m, m = scan positions of the planned run × agents × signals × KPIs: `alpha` is
- * the false-alarm budget of the whole run. Consecutive firing windows of the same pair form one
+ * the false-alarm budget of the whole run. An agent whose shaped reward has equalled its local
+ * reward at every row so far (a `local` scheme) counts as one signal. Consecutive firing windows of the same pair form one
  * finding, emitted when it first fires.
  *
  * Evidence: both trends (Sen slope per row and per step, its interval, Kendall τ, one-sided p,
@@ -75,6 +76,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
   const memo = new Map<string, { t: TrendResult; phi: number }>();
   let tests = 0;
   let windowsTested = 0;
+  const sameUntil: number[] = [];
 
   /** Trend of a series over the window ending at r, with φ bounded from pooled earlier windows. */
   const trendAt = (key: string, series: readonly number[], r: number): { t: TrendResult; phi: number } | undefined => {
@@ -105,7 +107,10 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const { agents, kpis } = ledger.meta;
       const kpiIdx = kpis.map((_, k) => k).filter((k) => params.kpis.length === 0 || params.kpis.includes(kpis[k]!.name));
       const planned = Math.max(context.plannedRows ?? 0, ledger.length);
-      tests = scanPositions(planned, w, stride) * agents.length * params.signals.length * kpiIdx.length;
+      // Shaped and local rewards that have been identical so far (a `local` scheme) are one signal, not two.
+      let signalCount = 0;
+      for (let i = 0; i < agents.length; i++) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
+      tests = scanPositions(planned, w, stride) * signalCount * kpiIdx.length;
       const level = params.alpha / Math.max(1, tests);
       const stepsPerRow = (ledger.steps[r]! - ledger.steps[r - w + 1]!) / (w - 1) || 1;
       windowsTested++;
@@ -176,6 +181,20 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       };
     },
   };
+}
+
+/** Whether two series have been equal at every row so far; `checked[i]` remembers how far agent i was checked. */
+function sameSoFar(a: readonly number[], b: readonly number[], checked: number[], i: number): boolean {
+  let t = checked[i] ?? 0;
+  if (t < 0) return false;
+  for (; t < a.length; t++) {
+    if (a[t] !== b[t] && !(Number.isNaN(a[t]) && Number.isNaN(b[t]))) {
+      checked[i] = -1;
+      return false;
+    }
+  }
+  checked[i] = t;
+  return true;
 }
 
 /** The reward series to test for agent i: deduplicated when shaped and local agree over the window. */

@@ -1,9 +1,10 @@
 /**
- * The detector registry and the suite that runs them together. An experiment's `detectors:`
- * section maps a detector name to its params (validated by the detector's schema) or to `false`
- * to switch it off; a detector not mentioned runs with its defaults. Detectors that lack their
- * inputs (no profit gain series, no KPI reference, no fork points) say so in their verdict rather
- * than fire.
+ * The detector registry (the experiment's `detectors:` section) and the suite that runs them
+ * together. The section maps a detector name to its params (validated by the detector's schema,
+ * see src/config/resolve.ts); every registered detector runs, with its defaults when not
+ * mentioned, and `tacit detect --config` also accepts `false` to switch one off. Detectors that
+ * lack their inputs (no profit gain series, no KPI reference, no fork points) say so in their
+ * verdict rather than fire. Findings go to events.jsonl and verdicts to summary.json.
  */
 import { z } from 'zod';
 import { Registry } from '../core/registry.js';

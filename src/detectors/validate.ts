@@ -145,7 +145,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   influenceCase('a0 harms a1 (0.4/unit)', 'directed', 0.4, true, '40 fork points, noise not common across forks'),
   influenceCase('null: no externality', 'none', 0, true, 'any flagged pair is a false alarm'),
   influenceCase('weaker: a0 harms a1 (0.2/unit)', 'directed', 0.2, false, 'power at a smaller effect'),
-  tugCase('tug-of-war (amplitude 3)', 'tug-of-war', true, 'anti-phase, period 4–10 rows, from row 100'),
+  tugCase('tug-of-war (amplitude 3)', 'tug-of-war', true, 'anti-phase, period 4–10 rows, from row 60'),
   tugCase('null: independent AR(1) φ=0.9', 'null-ar1', true, ''),
   tugCase('null: independent random walks', 'null-random-walk', true, ''),
   tugCase('null: in-phase oscillation', 'null-in-phase', true, 'cooperative cycle'),

@@ -67,7 +67,7 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
   const nullPhi = options.nullPhi ?? 0.9;
   const decline = (options.decline ?? 10) * sd;
   const declineRows = options.declineRows ?? 80;
-  const gain = (options.exploitGain ?? 10) * sd;
+  const gain = (options.exploitGain ?? 12) * sd;
   const rng = deriveSeedWords('planted/goodhart', scenario, seed);
   const noise = (phi: number): number[] => {
     const out: number[] = [];
