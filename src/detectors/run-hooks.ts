@@ -3,11 +3,13 @@
  * (each row is appended to the dual ledger and every detector re-evaluated; new findings go to
  * events.jsonl as they happen and their count to the progress line), and at the end turns what the
  * world's analysis produced (market-v1's deviation probes) into detector inputs and fills
- * summary.json `detections` and `verdicts`. Post-hoc `tacit detect` (detect-run.ts) replays the
- * same rows through the same detectors, so both agree.
+ * summary.json `detections` and `verdicts`. The probe results are saved as probes.json, and
+ * post-hoc `tacit detect` (detect-run.ts) replays the same rows with them through the same
+ * detectors, so both agree.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
 import type { DeviationProbeResult } from './collusion.js';
+import type { ProbesFile } from './detect-run.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import type { DetectorContext, Finding } from './types.js';
@@ -110,11 +112,11 @@ export class RunDetectors {
    * findings that only the end of the run produced (probe-based classifications, influence), which
    * the caller appends to events.jsonl.
    */
-  finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[] } {
+  finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
     const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
     if (probes.length > 0) this.context.deviationProbes = probes;
     const report = this.suite.finish(this.ledger);
-    return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))) };
+    return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: probes.length > 0 ? { deviationProbes: probes } : null };
   }
 }
 

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { DeviationProbeResult } from './collusion.js';
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
-import type { Ledger } from './ledger.js';
+import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
 
 /** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
@@ -93,7 +93,7 @@ export function defineDetector<P>(spec: DetectorSpec<P>): DetectorSpec<P> {
 /** Run a detector post hoc over a finished ledger. */
 export function runDetector<P>(spec: DetectorSpec<P>, ledger: Ledger, params: P, context: DetectorContext = {}): DetectorReport {
   const online = spec.create(params, context);
-  const replay = new (ledger.constructor as new (meta: Ledger['meta']) => Ledger)(ledger.meta);
+  const replay = new Ledger(ledger.meta);
   for (let r = 0; r < ledger.length; r++) {
     replay.append(rowAt(ledger, r));
     online.push(replay);

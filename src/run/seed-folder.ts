@@ -110,6 +110,7 @@ export function runSeedToFolder(
   }
   const report = detectors.finish(summary.metrics);
   for (const finding of report.late) events.write(finding);
+  if (report.probes) folder.writeJson('probes.json', report.probes);
   summary.detections = report.detections as unknown as Record<string, unknown>[];
   summary.verdicts = report.verdicts;
   metrics.close();
