@@ -3,16 +3,27 @@
  * (each row is appended to the dual ledger and every detector re-evaluated; new findings go to
  * events.jsonl as they happen and their count to the progress line), and at the end turns what the
  * world's analysis produced (market-v1's deviation probes) into detector inputs and fills
- * summary.json `detections` and `verdicts`. The probe results are saved as probes.json, and
- * post-hoc `tacit detect` (detect-run.ts) replays the same rows with them through the same
- * detectors, so both agree.
+ * summary.json `detections` and `verdicts`. In the generic loop it also keeps the last
+ * FORK_POINTS states of copy 0 (one per metrics window) and, before the policies are disposed,
+ * forks them: the influence matrix (conflict) and unilateral deviations under the greedy policies
+ * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
+ * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
+import type { VecEngine } from '../core/engine.js';
+import type { Policy } from '../core/policy.js';
+import type { World } from '../core/world.js';
 import type { DeviationProbeResult } from './collusion.js';
+import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
 import type { ProbesFile } from './detect-run.js';
+import type { ForkPoint, JointActor } from './forks.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
+import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
 import type { DetectorContext, Finding } from './types.js';
+
+/** Fork points kept: the most recent, one per metrics window (spaced so they are roughly independent). */
+export const FORK_POINTS = 40;
 
 /** The ledger's columns for a world: its agents, reward components and KPIs (with directions and references). */
 export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>): LedgerMeta {
@@ -75,10 +86,29 @@ export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unkn
     }));
 }
 
+/**
+ * A joint actor from a run's policies, acting greedily on one world copy: each policy acts on its
+ * `numEnvs`-row buffers with the copy in row 0 (other rows stay zero and are ignored).
+ */
+export function greedyActor(world: World, policies: readonly Policy[], numEnvs: number): JointActor {
+  const obs = world.observationSpaces.map((s) => new Float32Array(numEnvs * s.size));
+  const acts = world.actionSpaces.map((s) => new Float64Array(numEnvs * s.size));
+  return (o, out) => {
+    for (let i = 0; i < policies.length; i++) {
+      obs[i]!.set(o[i]!);
+      policies[i]!.act(obs[i]!, acts[i]!, 'greedy');
+      out[i]!.set(acts[i]!.subarray(0, out[i]!.length));
+    }
+  };
+}
+
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; deviationProbes?: DeviationProbeResult[] };
+  private readonly context: { plannedRows?: number; deviationProbes?: DeviationProbeResult[]; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly resolved: ResolvedExperiment;
+  /** Recorded fork points (copy 0, at metrics windows), oldest first. */
+  private points: ForkPoint[] = [];
   private suite: DetectorSuite;
   private readonly config: Record<string, unknown>;
   /** Findings emitted so far (for the progress line). */
@@ -86,6 +116,7 @@ export class RunDetectors {
   private readonly emitted = new Set<string>();
 
   constructor(resolved: ResolvedExperiment) {
+    this.resolved = resolved;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
     const planned = plannedRowsOf(resolved);
     this.context = planned !== undefined ? { plannedRows: planned } : {};
@@ -107,6 +138,45 @@ export class RunDetectors {
     return found;
   }
 
+  /** Record copy 0's last transition as a fork point (the runner calls this at every metrics window). */
+  recordForkPoint(engine: VecEngine, step: number): void {
+    if (engine.wasReset[0] === 1) return;
+    const world = engine.world;
+    const state = world.createState();
+    world.copyState(engine.prevStates[0]!, state);
+    const obs = world.observationSpaces.map((s, i) => engine.prevObs[i]!.slice(0, s.size));
+    const actions = world.actionSpaces.map((s, i) => engine.actions[i]!.slice(0, s.size));
+    this.points.push({ state, obs, actions, step });
+    if (this.points.length > FORK_POINTS) this.points.shift();
+  }
+
+  /** Recorded fork points, for checkpoints (plain data). */
+  saveForkPoints(): unknown {
+    return this.points;
+  }
+
+  /** Restore fork points saved by `saveForkPoints`. */
+  loadForkPoints(data: unknown): void {
+    if (Array.isArray(data)) this.points = data as ForkPoint[];
+  }
+
+  /**
+   * While the world and trained policies still exist (the runner calls this before disposing
+   * them): the influence matrix for conflict (one-step forks) and, when some KPI has a reference,
+   * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
+   */
+  analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
+    if (this.points.length < 2) return;
+    const cp = conflictParams.parse(this.resolved.detectorParams['conflict'] ?? {});
+    this.context.influence = estimateInfluence({ world, points: this.points }, { horizon: 1, discount: cp.discount, confidence: cp.confidence });
+    const mp = miscoordinationParams.parse(this.resolved.detectorParams['miscoordination'] ?? {});
+    const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
+    if (withRef.length > 0) {
+      const actor = greedyActor(world, policies, numEnvs);
+      this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });
+    }
+  }
+
   /**
    * Final detections and verdicts, given the seed's summary metrics (world analysis), plus the
    * findings that only the end of the run produced (probe-based classifications, influence), which
@@ -116,7 +186,12 @@ export class RunDetectors {
     const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
     if (probes.length > 0) this.context.deviationProbes = probes;
     const report = this.suite.finish(this.ledger);
-    return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: probes.length > 0 ? { deviationProbes: probes } : null };
+    const file: ProbesFile = {
+      ...(probes.length > 0 ? { deviationProbes: probes } : {}),
+      ...(this.context.influence ? { influence: this.context.influence } : {}),
+      ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
+    };
+    return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: Object.keys(file).length > 0 ? file : null };
   }
 }
 

@@ -88,6 +88,7 @@ export function runSeedToFolder(
         event: (obj) => events.write(obj),
       },
       ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, detectors.findings) } : {}),
+      forks: detectors,
       ...(signal ? { signal } : {}),
       ...(checkpoint ? { resume: checkpoint } : {}),
       checkpointEvery: checkpointInterval(resolved),

@@ -8,6 +8,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { AutoresetMode, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import type { Policy, TransitionBatch } from '../core/policy.js';
+import type { World } from '../core/world.js';
 import { Rng } from '../core/rng.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
@@ -38,6 +39,13 @@ export interface SeedRunOptions {
   readonly resume?: SeedCheckpoint;
   /** Receives every policy's final `save()` state (by agent index) before policies are disposed. */
   readonly onFinalPolicies?: (states: unknown[]) => void;
+  /** The detectors' fork points: recorded at every metrics window, checkpointed, forked before the policies are disposed. */
+  readonly forks?: {
+    recordForkPoint(engine: VecEngine, step: number): void;
+    saveForkPoints(): unknown;
+    loadForkPoints(data: unknown): void;
+    analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void;
+  };
 }
 
 /** Everything needed to continue a generic seed run exactly (plain data; v8-serialisable). */
@@ -49,6 +57,8 @@ export interface SeedCheckpoint {
   readonly schemes: unknown[];
   readonly eventsWritten: number;
   readonly eventsDropped: number;
+  /** The detectors' fork points (see SeedRunOptions.forks). */
+  readonly forkPoints?: unknown;
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
   metricsLines?: number;
   eventsLines?: number;
@@ -149,6 +159,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     schemes.forEach((sc, i) => sc.load?.(cp.schemes[i]));
     eventsWritten = cp.eventsWritten;
     eventsDropped = cp.eventsDropped;
+    options.forks?.loadForkPoints(cp.forkPoints);
   }
   const checkpointEvery = options.checkpointEvery ?? 0;
   let step = engine.stepCount;
@@ -176,6 +187,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
       }
     }
     if (step % run.metricsEvery === 0) {
+      options.forks?.recordForkPoint(engine, step);
       sink.metrics(ledger.flush(step));
       options.onProgress?.(step, budget);
       if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
@@ -187,6 +199,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
           schemes: schemes.map((sc) => sc.save?.() ?? null),
           eventsWritten,
           eventsDropped,
+          forkPoints: options.forks?.saveForkPoints(),
         });
       if (options.signal?.stop) {
         interrupted = true;
@@ -210,6 +223,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     const s = policies[i]!.stats?.();
     if (s) policyStats[a.id] = s;
   });
+  if (!interrupted) options.forks?.analyseForks(world, policies, numEnvs);
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
 

@@ -36,10 +36,10 @@ describe('detectors in tacit run', () => {
     for (const name of Object.keys(verdicts)) expect(post.verdicts[name]).toEqual(verdicts[name]);
   });
 
-  it('every detector leaves a verdict even when it has nothing to check', async () => {
-    const out = join(tmp, 'quick');
+  it('the generic loop forks recorded states, so conflict and miscoordination are checked live', async () => {
+    const out = join(tmp, 'stag');
     const config = {
-      name: 'quick',
+      name: 'stag',
       env: { id: 'matrix-game-v1', params: { game: 'stag-hunt' } },
       agents: [{ role: 'player', policy: { type: 'constant', params: { action: 1 } }, reward: { scheme: 'local' } }],
       run: { steps: 4000, metricsEvery: 50 },
@@ -48,10 +48,30 @@ describe('detectors in tacit run', () => {
     const { summary } = await runExperiment(resolveExperiment(config), { out, quiet: true });
     const verdicts = summary['verdicts'] as Record<string, { status: string }>;
     expect(verdicts['collusion']!.status).toBe('insufficient-data');
-    expect(verdicts['conflict']!.status).toBe('influence-not-checked');
-    // Both players at hare–hare: welfare 6 against a reference of 8.
-    expect(verdicts['miscoordination']!.status).toBe('below-reference-unilateral-not-checked');
-    expect(findingsOf(out).some((f) => f['detector'] === 'miscoordination' && f['kind'] === 'below-reference')).toBe(true);
+    // Hare pays 3 whatever the other does: nobody's action changes the other's reward.
+    expect(verdicts['conflict']!.status).toBe('none');
+    // Both at hare–hare: welfare 6 against 8, and either switching to stag alone drops it to 3.
+    expect(verdicts['miscoordination']!.status).toBe('miscoordination');
+    const kinds = findingsOf(out).filter((f) => f['detector'] === 'miscoordination').map((f) => f['kind']);
+    expect(kinds).toEqual(['below-reference', 'miscoordination']);
+    const probes = JSON.parse(readFileSync(join(out, 'probes.json'), 'utf8')) as { influence: { cells: unknown[] }; unilateral: { meanGain: number }[] };
+    expect(probes.influence.cells).toHaveLength(4);
+    expect(Math.max(...probes.unilateral.map((u) => u.meanGain))).toBeLessThanOrEqual(0);
+    expect(detectRun(out).verdicts).toEqual(verdicts);
+  });
+
+  it('the prisoner’s dilemma under random play is a conflict both ways', async () => {
+    const out = join(tmp, 'pd');
+    const config = {
+      name: 'pd',
+      env: { id: 'matrix-game-v1', params: { game: 'prisoners-dilemma' } },
+      agents: [{ role: 'player', policy: { type: 'random' }, reward: { scheme: 'local' } }],
+      run: { steps: 4000, metricsEvery: 50 },
+    };
+    const { summary } = await runExperiment(resolveExperiment(config), { out, quiet: true });
+    const conflict = (summary['verdicts'] as Record<string, { status: string }>)['conflict']!;
+    expect(conflict.status).toBe('conflict');
+    expect(findingsOf(out).filter((f) => f['kind'] === 'harms').map((f) => f['agents'])).toEqual([['row', 'col'], ['col', 'row']]);
   });
 });
 
