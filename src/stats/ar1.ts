@@ -72,7 +72,7 @@ export function lag1Table(n: number): Lag1Table {
  * (normal approximation, m(φ) − z_{1−q}·s(φ)/√k) does not exceed `r1`. q = 0.5 gives the
  * mean-unbiased estimate; smaller q is more conservative.
  */
-export function ar1PhiUpper(r1: number, n: number, k = 1, q = 0.2): number {
+export function ar1PhiUpper(r1: number, n: number, k = 1, q = 0.3): number {
   const t = lag1Table(n);
   const z = normalQuantile(1 - q) / Math.sqrt(k);
   const lowAt = (g: number): number => t.mean[g]! - z * t.sd[g]!;

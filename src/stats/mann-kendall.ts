@@ -147,7 +147,7 @@ export interface TrendOptions {
   readonly method?: TrendMethod;
   /** For `ar1`: the AR(1) coefficient to assume; when absent it is bounded from this series alone. */
   readonly phi?: number;
-  /** For `ar1` without `phi`: quantile q of the φ bound (see ar1PhiUpper); default 0.2. */
+  /** For `ar1` without `phi`: quantile q of the φ bound (see ar1PhiUpper); default 0.3, as the detectors use. */
   readonly phiQuantile?: number;
   /** Confidence level of the slope interval; default 0.95. */
   readonly confidence?: number;
@@ -190,7 +190,7 @@ export function trendTest(x: ArrayLike<number>, options: TrendOptions = {}): Tre
       break;
     }
     case 'ar1': {
-      const phi = options.phi ?? ar1PhiUpper(detrendedLag1(x), n, 1, options.phiQuantile ?? 0.2);
+      const phi = options.phi ?? ar1PhiUpper(detrendedLag1(x), n, 1, options.phiQuantile ?? 0.3);
       factor = ar1VarianceFactor(n, phi);
       break;
     }

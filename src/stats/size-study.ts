@@ -6,8 +6,9 @@
  *
  *   npm run validate-trend-tests [-- --reps 2000]
  *
- * `ar1 pooled(k=4)` bounds φ from four consecutive windows of the same series and tests the last,
- * which is what the goodhart detector does once enough history exists.
+ * `ar1` bounds φ at q = 0.3 from the tested window alone; `ar1 pooled(k=4)` bounds it from four
+ * consecutive windows of the same series and tests the last, which is what the goodhart detector
+ * does once enough history exists.
  */
 import { deriveSeedWords } from '../core/rng.js';
 import { ar1PhiUpper, ar1VarianceFactor, detrendedLag1, fillAr1 } from './ar1.js';
