@@ -118,7 +118,7 @@ export const conflictParams = z
     alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the run, shared by all agent pairs (influence) and all windows and pairs (tug-of-war)'),
     confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the influence intervals'),
     minRelativeEffect: z.number().nonnegative().default(0.02).describe('Smallest harm worth reporting, as a fraction of the affected agent’s mean absolute reward'),
-    horizon: z.number().int().positive().default(1).describe('Steps each counterfactual branch runs when the detector forks the world itself (above 1 needs the policies)'),
+    horizon: z.number().int().positive().default(10).describe('Steps each counterfactual branch runs, so effects that take a few steps (deliveries, queues) count; the policies play after the first step (without them, 1)'),
     discount: z.number().min(0).max(1).default(1).describe('Discount of later rewards within a branch'),
     tugOfWar: z
       .object({
@@ -244,7 +244,8 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
       return out;
     },
     finish() {
-      const matrix = context.influence ?? (context.forks && context.forks.points.length > 1 ? estimateInfluence(context.forks, params) : undefined);
+      const forks = context.forks;
+      const matrix = context.influence ?? (forks && forks.points.length > 1 ? estimateInfluence(forks, { ...params, horizon: forks.actor ? params.horizon : 1 }) : undefined);
       const harms = matrix ? influenceFindings(matrix, params) : [];
       const tugs = episodes.all();
       const findings = [...harms, ...tugs].sort((a, b) => a.startStep - b.startStep);

@@ -4,7 +4,7 @@
  * events.jsonl as they happen and their count to the progress line), and at the end turns what the
  * world's analysis produced (market-v1's deviation probes) into detector inputs and fills
  * summary.json `detections` and `verdicts`. In the generic loop it also keeps the last
- * FORK_POINTS states of copy 0 (one per metrics window) and, before the policies are disposed,
+ * FORK_POINTS states (up to FORK_COPIES copies per metrics window) and, before the policies are disposed,
  * forks them: the influence matrix (conflict) and unilateral deviations under the greedy policies
  * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
  * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
@@ -22,8 +22,10 @@ import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
 import type { DetectorContext, Finding } from './types.js';
 
-/** Fork points kept: the most recent, one per metrics window (spaced so they are roughly independent). */
-export const FORK_POINTS = 40;
+/** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
+export const FORK_POINTS = 64;
+/** World copies sampled per metrics window. */
+export const FORK_COPIES = 8;
 
 /** The ledger's columns for a world: its agents, reward components and KPIs (with directions and references). */
 export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>): LedgerMeta {
@@ -138,16 +140,21 @@ export class RunDetectors {
     return found;
   }
 
-  /** Record copy 0's last transition as a fork point (the runner calls this at every metrics window). */
+  /**
+   * Record the last transition of up to FORK_COPIES world copies as fork points (the runner calls
+   * this at every metrics window). Copies run independent episodes, so they add independent points.
+   */
   recordForkPoint(engine: VecEngine, step: number): void {
-    if (engine.wasReset[0] === 1) return;
     const world = engine.world;
-    const state = world.createState();
-    world.copyState(engine.prevStates[0]!, state);
-    const obs = world.observationSpaces.map((s, i) => engine.prevObs[i]!.slice(0, s.size));
-    const actions = world.actionSpaces.map((s, i) => engine.actions[i]!.slice(0, s.size));
-    this.points.push({ state, obs, actions, step });
-    if (this.points.length > FORK_POINTS) this.points.shift();
+    for (let b = 0; b < Math.min(engine.numEnvs, FORK_COPIES); b++) {
+      if (engine.wasReset[b] === 1) continue;
+      const state = world.createState();
+      world.copyState(engine.prevStates[b]!, state);
+      const obs = world.observationSpaces.map((s, i) => engine.prevObs[i]!.slice(b * s.size, (b + 1) * s.size));
+      const actions = world.actionSpaces.map((s, i) => engine.actions[i]!.slice(b * s.size, (b + 1) * s.size));
+      this.points.push({ state, obs, actions, step });
+    }
+    if (this.points.length > FORK_POINTS) this.points.splice(0, this.points.length - FORK_POINTS);
   }
 
   /** Recorded fork points, for checkpoints (plain data). */
@@ -162,17 +169,17 @@ export class RunDetectors {
 
   /**
    * While the world and trained policies still exist (the runner calls this before disposing
-   * them): the influence matrix for conflict (one-step forks) and, when some KPI has a reference,
+   * them): the influence matrix for conflict (branches of `detectors.conflict.horizon` steps) and, when some KPI has a reference,
    * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
    */
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
     if (this.points.length < 2) return;
+    const actor = greedyActor(world, policies, numEnvs);
     const cp = conflictParams.parse(this.resolved.detectorParams['conflict'] ?? {});
-    this.context.influence = estimateInfluence({ world, points: this.points }, { horizon: 1, discount: cp.discount, confidence: cp.confidence });
+    this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
     const mp = miscoordinationParams.parse(this.resolved.detectorParams['miscoordination'] ?? {});
     const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
     if (withRef.length > 0) {
-      const actor = greedyActor(world, policies, numEnvs);
       this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });
     }
   }

@@ -62,11 +62,13 @@ describe('detectors in tacit run', () => {
 
   it('the prisoner’s dilemma under random play is a conflict both ways', async () => {
     const out = join(tmp, 'pd');
+    // One-step branches: random players keep acting randomly in longer ones, which only adds noise.
     const config = {
       name: 'pd',
       env: { id: 'matrix-game-v1', params: { game: 'prisoners-dilemma' } },
       agents: [{ role: 'player', policy: { type: 'random' }, reward: { scheme: 'local' } }],
-      run: { steps: 4000, metricsEvery: 50 },
+      run: { steps: 4000, metricsEvery: 50, numEnvs: 4 },
+      detectors: { conflict: { horizon: 1 } },
     };
     const { summary } = await runExperiment(resolveExperiment(config), { out, quiet: true });
     const conflict = (summary['verdicts'] as Record<string, { status: string }>)['conflict']!;
