@@ -5,10 +5,13 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';
+import { relayChain } from './sanity/relay-chain.js';
+import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
@@ -18,6 +21,9 @@ const ALL = [
   matrixGame,
   coordination,
   market,
+  relayChain,
+  beerGame,
+  warehouse,
   externality,
 ] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);
