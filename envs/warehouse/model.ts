@@ -27,6 +27,8 @@ export const R_BACKLOG = 3;
 export const R_KEY_BACKLOG = 4;
 export const R_LATE_RISK = 5;
 export const REPORTED = 6;
+/** The observation slot name of each reported signal, in R_* order. */
+const SIGNAL_SLOT = ['demand', 'demandAvg', 'onHand', 'backlog', 'keyBacklog', 'lateRisk'] as const;
 
 /** The numeric params the kernel reads, copied into a fixed-shape object (zod's parsed objects with
  * this many keys can be dictionary-mode in V8: measured ~2x slower kernel reading them directly). */
@@ -90,6 +92,8 @@ export interface WarehouseModel {
   readonly delay: Int32Array;
   readonly cadence: Int32Array;
   readonly noise: Float64Array;
+  /** Per role × reported signal (R_* order): 1 when the silo applies to it, else it is live. */
+  readonly lagged: Uint8Array;
   readonly budgetCaps: Float64Array;
   /** Index of the budget level closest to 1× the budget (finance's default). */
   readonly defaultBudgetLevel: number;
@@ -173,6 +177,7 @@ export function compileModel(p: WarehouseParams): WarehouseModel {
     delay: Int32Array.from(silos, (s) => s.delay),
     cadence: Int32Array.from(silos, (s) => s.cadence),
     noise: Float64Array.from(silos, (s) => s.noise),
+    lagged: Uint8Array.from(silos.flatMap((s) => SIGNAL_SLOT.map((name) => (s.slots.includes(name) ? 1 : 0)))),
     budgetCaps: Float64Array.from(p.budgetLevels, (m) => m * p.workingCapitalBudget),
     defaultBudgetLevel,
     demand: makeWarehouseDemand(p.demand, p.periodDays),

@@ -1,9 +1,11 @@
 /**
  * warehouse-v1's observations and data silos. At the end of every period the kernel records a
  * report row (demand, its average, stock, backlog, key-account backlog, late risk) into a ring; each
- * role then sees the row of the latest report it has received: published every `cadence` periods
- * and reaching the role `delay` periods late, optionally with multiplicative noise. Everything the
- * role owns or that is booked centrally (open purchase orders, targets, budget, overflow) is live.
+ * role then sees, for the reported slots its silo covers (`slots`, default all), the row of the
+ * latest report it has received: published every `cadence` periods and reaching the role `delay`
+ * periods late, optionally with multiplicative noise; the other reported slots it sees live.
+ * Everything the role owns or that is booked centrally (open purchase orders, targets, budget,
+ * overflow) is always live.
  */
 import { nextNormal } from '../../src/core/rng.js';
 import type { StepOut } from '../../src/core/world.js';
@@ -67,30 +69,38 @@ export function writeObservations(m: WarehouseModel, f: Float64Array, rng: Uint3
   const live9 = f[PREV_EXCESS]! * inv;
   const weekday = (t % 7) / 6;
   const tf = t / p.episodeLength;
+  const nowRow = m.histOff + (t % m.histLen) * REPORTED;
   for (let r = 0; r < 4; r++) {
     let d = t - m.delay[r]!;
     if (d < 0) d = 0;
     d -= d % m.cadence[r]!;
-    const row = m.histOff + (d % m.histLen) * REPORTED;
+    const lagRow = m.histOff + (d % m.histLen) * REPORTED;
+    const lag = r * REPORTED;
     const noise = m.noise[r]!;
     const o = out.obs[r]!;
-    const onHand = noisy(f[row + R_ON_HAND]!, noise, rng);
-    const backlog = noisy(f[row + R_BACKLOG]!, noise, rng);
+    const onHand = reported(m, f, lag + R_ON_HAND, lagRow, nowRow, noise, rng);
+    const backlog = reported(m, f, lag + R_BACKLOG, lagRow, nowRow, noise, rng);
     o[0] = cl(onHand * inv, clip);
     o[1] = cl(backlog * inv, clip);
     o[2] = cl(live2, clip);
     o[3] = cl((onHand - backlog) * inv + live2, clip);
-    o[4] = cl(noisy(f[row + R_DEMAND]!, noise, rng) * inv, clip);
-    o[5] = cl(noisy(f[row + R_EMA]!, noise, rng) * inv, clip);
+    o[4] = cl(reported(m, f, lag + R_DEMAND, lagRow, nowRow, noise, rng) * inv, clip);
+    o[5] = cl(reported(m, f, lag + R_EMA, lagRow, nowRow, noise, rng) * inv, clip);
     o[6] = cl(live6, clip);
     o[7] = cl(live7, clip);
     o[8] = cl(live8, clip);
     o[9] = cl(live9, clip);
-    o[10] = cl(noisy(f[row + R_LATE_RISK]!, noise, rng) * inv, clip);
-    o[11] = cl(noisy(f[row + R_KEY_BACKLOG]!, noise, rng) * inv, clip);
+    o[10] = cl(reported(m, f, lag + R_LATE_RISK, lagRow, nowRow, noise, rng) * inv, clip);
+    o[11] = cl(reported(m, f, lag + R_KEY_BACKLOG, lagRow, nowRow, noise, rng) * inv, clip);
     o[12] = weekday;
     o[13] = tf;
   }
+}
+
+/** Signal k (offset in `lagged`/row) as the role sees it: from the lagged row, noisy, if its silo covers it; else live. */
+function reported(m: WarehouseModel, f: Float64Array, lagIndex: number, lagRow: number, nowRow: number, sd: number, rng: Uint32Array): number {
+  const k = lagIndex % REPORTED;
+  return m.lagged[lagIndex] === 1 ? noisy(f[lagRow + k]!, sd, rng) : f[nowRow + k]!;
 }
 
 function noisy(v: number, sd: number, rng: Uint32Array): number {

@@ -29,14 +29,21 @@ const supplier = z
   })
   .strict();
 
+/** Observation slots that come from the periodic report (the ones a data silo can delay). */
+export const REPORTED_SLOTS = ['onHand', 'backlog', 'demand', 'demandAvg', 'lateRisk', 'keyBacklog'] as const;
+
 const silo = z
   .object({
     delay: z.number().int().min(0).max(90).default(0).describe('Periods by which the reported slots lag (data silo)'),
     cadence: z.number().int().min(1).max(90).default(1).describe('Reported slots refresh every `cadence` periods (7 = a weekly report)'),
-    noise: z.number().min(0).max(1).default(0).describe('Relative s.d. of multiplicative Gaussian noise on reported slots'),
+    noise: z.number().min(0).max(1).default(0).describe('Relative s.d. of multiplicative Gaussian noise on the silo\'s slots'),
+    slots: z
+      .array(z.enum(REPORTED_SLOTS))
+      .default([...REPORTED_SLOTS])
+      .describe('Which reported slots the silo applies to (default all; e.g. [demand, demandAvg] for a role that sees stock live but sales late)'),
   })
   .strict()
-  .default({ delay: 0, cadence: 1, noise: 0 });
+  .default({ delay: 0, cadence: 1, noise: 0, slots: [...REPORTED_SLOTS] });
 
 /** The params schema. */
 export const warehouseParamsSchema = z
@@ -87,7 +94,7 @@ export const warehouseParamsSchema = z
     observation: z
       .object({ procurement: silo, inventory: silo, logistics: silo, finance: silo })
       .strict()
-      .default({ procurement: { delay: 0, cadence: 1, noise: 0 }, inventory: { delay: 0, cadence: 1, noise: 0 }, logistics: { delay: 0, cadence: 1, noise: 0 }, finance: { delay: 0, cadence: 1, noise: 0 } })
+      .default(Object.fromEntries(ROLES.map((r) => [r, { delay: 0, cadence: 1, noise: 0, slots: [...REPORTED_SLOTS] }])) as Record<Role, { delay: number; cadence: number; noise: number; slots: (typeof REPORTED_SLOTS)[number][] }>)
       .describe('Per role: delay, cadence and noise of the reported observation slots (data silos)'),
     rewardScale: z.number().positive().default(0.01).describe('Multiplier from currency to reward units (0.01: rewards in hundreds)'),
     obsScale: z.number().positive().default(100).describe('Units per observation unit for quantity slots'),

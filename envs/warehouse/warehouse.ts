@@ -13,7 +13,8 @@
  * | `finance` (3) | Discrete(budgetLevels): approval cap = budgetLevels[a] × workingCapitalBudget | `budgetMultiple` (nearest level; NaN → 1) |
  *
  * Observation (every role, Box(14)): quantities in units / obsScale clipped to ±obsClip, money in
- * units at list price; R = reported (lags `delay`, refreshes every `cadence`, noise per role), L = live.
+ * units at list price; R = reported (for the slots in the role's silo `slots`, default all: lags
+ * `delay`, refreshes every `cadence`, with the role's noise; live otherwise), L = live.
  *
  * | slot | name | | meaning |
  * |---|---|---|---|
@@ -258,10 +259,10 @@ export const warehouse = defineWorld({
   conformanceParams: {
     episodeLength: 25,
     observation: {
-      procurement: { delay: 3, cadence: 7, noise: 0.1 },
-      inventory: { delay: 0, cadence: 1, noise: 0 },
-      logistics: { delay: 1, cadence: 1, noise: 0 },
-      finance: { delay: 0, cadence: 2, noise: 0.05 },
+      procurement: { delay: 3, cadence: 7, noise: 0.1, slots: ['demand', 'demandAvg'] },
+      inventory: { delay: 0, cadence: 1, noise: 0, slots: [] },
+      logistics: { delay: 1, cadence: 1, noise: 0, slots: ['onHand', 'backlog', 'demand', 'demandAvg', 'lateRisk', 'keyBacklog'] },
+      finance: { delay: 0, cadence: 2, noise: 0.05, slots: ['onHand', 'backlog', 'demand', 'demandAvg', 'lateRisk', 'keyBacklog'] },
     },
   },
 });

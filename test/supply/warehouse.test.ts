@@ -145,6 +145,20 @@ describe('warehouse-v1 data silos', () => {
     }
   });
 
+  it("applies a silo only to the slots it lists: stale sales, live stock", () => {
+    const w = make({ observation: { procurement: { delay: 5, cadence: 1, slots: ['demand', 'demandAvg'] } } });
+    const env = new ParallelEnv(w);
+    env.reset(6);
+    const live: number[] = [];
+    for (let t = 1; t <= 20; t++) {
+      const r = env.step(act(w, 50, 0, 200, 0, 1));
+      live[t] = r.observations.inventory![5]!;
+      expect(r.observations.procurement![0]).toBe(r.observations.inventory![0]); // onHand live
+      expect(r.observations.procurement![3]).toBe(r.observations.inventory![3]); // inventory position live
+      if (t > 5) expect(r.observations.procurement![5]).toBe(live[t - 5]); // demandAvg five periods old
+    }
+  });
+
   it('adds seeded noise to reported slots only', () => {
     const w = make({ observation: { logistics: { noise: 0.2 } } });
     const env = new ParallelEnv(w);
