@@ -122,7 +122,9 @@ function compileSweep(ctx: BeerKernelContext): Sweep {
   put('const t = f[o] | 0;');
   put('const p = t + 1;');
   for (const L of leads) put(`const ${tm(L)} = t % ${L}; const ${pm(L)} = p % ${L};`);
-  put(`const demand = ${ctx.stochastic ? 'demandAt(p, nexts[b].rng)' : 'demandTab[p]'};`);
+  // The table covers every period a copy reaches under the engine (episodes truncate at horizon);
+  // anything later falls back to the sampler rather than reading past the table.
+  put(`const demand = ${ctx.stochastic ? 'demandAt(p, nexts[b].rng)' : `p <= ${ctx.horizon + 1} ? demandTab[p] : demandAt(p, nexts[b].rng)`};`);
   put(`const trunc = p >= ${n(ctx.horizon)} ? 1 : 0;`);
   put(`const tf = p / ${n(ctx.horizon)};`);
   put('let teamCost = 0, stockSum = 0, fill = 1, custBefore = 0;');
