@@ -3,3 +3,4 @@ export * from './descriptive.js';
 export * from './bootstrap.js';
 export * from './tests.js';
 export * from './multiple.js';
+export * from './letters.js';

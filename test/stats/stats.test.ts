@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bonferroni,
+  compactLetters,
   bootstrapMeanCI,
   fisherExact,
   holm,
@@ -176,5 +177,30 @@ describe('holm', () => {
       expect(adj[i]!).toBeGreaterThanOrEqual(p);
       expect(adj[i]!).toBeLessThanOrEqual(bon[i]!);
     });
+  });
+});
+
+describe('compactLetters', () => {
+  const share = (letters: string[], i: number, j: number): boolean => [...letters[i]!].some((ch) => letters[j]!.includes(ch));
+
+  it('gives the textbook pattern for a chain A > B > C with only A–C significant', () => {
+    expect(compactLetters(['A', 'B', 'C'], [['A', 'C']])).toEqual(['a', 'ab', 'b']);
+  });
+
+  it('separates everything when all pairs differ and nothing when none do', () => {
+    expect(compactLetters(['A', 'B', 'C'], [['A', 'B'], ['A', 'C'], ['B', 'C']])).toEqual(['a', 'b', 'c']);
+    expect(compactLetters(['A', 'B', 'C', 'D'], [])).toEqual(['a', 'a', 'a', 'a']);
+  });
+
+  it('shares a letter exactly for non-significant pairs on a random pattern', () => {
+    const items = ['p', 'q', 'r', 's', 't', 'u'];
+    // A fixed irregular pattern (not an interval structure): q–t and s–u are not significant.
+    const sig: [string, string][] = [['p', 'r'], ['p', 's'], ['p', 't'], ['p', 'u'], ['q', 's'], ['q', 'u'], ['r', 'u'], ['q', 'r'], ['r', 't']];
+    const letters = compactLetters(items, sig);
+    for (let i = 0; i < items.length; i++)
+      for (let j = i + 1; j < items.length; j++) {
+        const isSig = sig.some(([a, b]) => (a === items[i] && b === items[j]) || (a === items[j] && b === items[i]));
+        expect(share(letters, i, j)).toBe(!isSig);
+      }
   });
 });
