@@ -188,9 +188,10 @@ function finish(id: string, kind: MetricComparison['kind'], name: string, better
   const best = ranking[0] ?? null;
   const bestMean = stats.find((s) => s.variant === best)?.mean;
   const tied = stats.filter((s) => s.n > 0 && s.mean === bestMean).map((s) => s.variant);
-  const tiedBest = tied.length === ranking.length && ranking.length > 1 ? [] : tied;
+  // A 'best' among one variant, or among variants that all tie, says nothing.
+  const tiedBest = ranking.length < 2 || tied.length === ranking.length ? [] : tied;
   const letterList = compactLetters(ranking, pairs.filter((p) => p.significant).map((p) => [p.a, p.b] as const));
-  const letters = Object.fromEntries(ranking.map((v, i) => [v, letterList[i]!]));
+  const letters: Record<string, string> = ranking.length < 2 ? {} : Object.fromEntries(ranking.map((v, i) => [v, letterList[i]!]));
   const bestIsClear =
     best !== null &&
     ranking.length > 1 &&

@@ -123,15 +123,31 @@ export function groupVariants(runs: readonly RunRecord[]): Variant[] {
     groups.set(key, g);
   }
   const entries = [...groups.entries()];
-  const labels = diffLabels(entries.map(([, g]) => g.identity));
-  return entries.map(([key, g], i) => {
+  // Label within each experiment by the fields that differ there; prefix the experiment name only
+  // when several experiments are compared together.
+  const nameOf = (g: { identity: Record<string, unknown>; runs: RunRecord[] }): string => {
+    const r = g.runs[0]!;
+    return String(r.run['experiment'] ?? r.config['name'] ?? r.summary['experiment'] ?? 'run');
+  };
+  const experiments = [...new Set(entries.map(([, g]) => nameOf(g)))];
+  const labels = new Map<string, { label: string; fields: Record<string, unknown> }>();
+  for (const exp of experiments) {
+    const members = entries.filter(([, g]) => nameOf(g) === exp);
+    const diffs = diffLabels(members.map(([, g]) => g.identity));
+    members.forEach(([key], i) => {
+      const d = diffs[i]!;
+      const label = experiments.length > 1 ? (d.label ? `${exp}: ${d.label}` : exp) : d.label || exp;
+      labels.set(key, { label, fields: d.fields });
+    });
+  }
+  return entries.map(([key, g]) => {
     const first = g.runs[0]!;
-    const experiment = String(first.run['experiment'] ?? first.config['name'] ?? first.summary['experiment'] ?? 'run');
+    const experiment = nameOf(g);
     const sweepLabels = new Set(g.runs.map((r) => (r.run['sweep'] as { variant?: string } | undefined)?.variant));
     const sweepLabel = sweepLabels.size === 1 ? [...sweepLabels][0] : undefined;
-    const label = sweepLabel ?? (labels[i]!.label || experiment);
+    const label = sweepLabel ?? labels.get(key)!.label;
     const env = (first.config['env'] as { id?: string } | undefined)?.id ?? (first.summary['env'] as { id?: string } | undefined)?.id ?? null;
-    return { key, label, fields: labels[i]!.fields, experiment, envId: env, runs: g.runs, seeds: dedupeSeeds(g.runs) };
+    return { key, label, fields: labels.get(key)!.fields, experiment, envId: env, runs: g.runs, seeds: dedupeSeeds(g.runs) };
   });
 }
 

@@ -118,7 +118,7 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
   if (fired)
     findings.push({ type: 'finding', detector: 'rewardHacking', kind: 'proxy-divergence', agents: ['procurement'], startStep: Math.round(steps * 0.5), endStep: Math.round(steps * 0.8), score: 2.5, pValue: 0.003, evidence: { localTrend: 0.4, kpiTrend: -0.2 } });
   const influence = AGENTS.map((_, i) => AGENTS.map((__, j) => (i === j ? 0 : (v.scheme === 'local' ? -0.6 : 0.3) + 0.1 * rng.normal())));
-  findings.push({ type: 'finding', detector: 'conflict', kind: 'influence', agents: AGENTS.map((a) => a.id), startStep: 0, endStep: steps, score: 0.5, confidence: 0.9, evidence: { agents: AGENTS.map((a) => a.id), influence } });
+  findings.push({ type: 'finding', detector: 'conflict', kind: 'influence', agents: AGENTS.map((a) => a.id), startStep: Math.round(steps * 0.85), endStep: steps, score: 0.5, confidence: 0.9, evidence: { agents: AGENTS.map((a) => a.id), influence } });
   const events = [
     { type: 'event', step: 120, copy: 0, event: { type: 'stockout', agents: ['picker'], data: { sku: 3 } } },
     ...findings,
