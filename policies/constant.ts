@@ -40,6 +40,10 @@ export const constantPolicy = definePolicy({
         const rows = actions.length / size;
         for (let b = 0; b < rows; b++) actions.set(a, b * size);
       },
+      save: () => ({ t }),
+      load: (data) => {
+        t = (data as { t: number }).t;
+      },
     };
   },
 });

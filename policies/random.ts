@@ -21,6 +21,8 @@ export const randomPolicy = definePolicy({
         const rows = actions.length / size;
         for (let b = 0; b < rows; b++) sampleInto(space, rng, actions, b * size);
       },
+      save: () => ({ rng: Array.from(rng) }),
+      load: (data) => rng.set((data as { rng: number[] }).rng),
     };
   },
 });

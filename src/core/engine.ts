@@ -253,6 +253,38 @@ export class VecEngine<S extends WorldState = WorldState> {
     return this.alive[agent]![b] === 1;
   }
 
+  /** A copy of the whole engine's position (all copies), for checkpoints. */
+  checkpoint(): EngineCheckpoint<S> {
+    return {
+      stepCount: this.stepCount,
+      states: this.states.map((st) => {
+        const copy = this.world.createState();
+        this.world.copyState(st, copy);
+        return copy;
+      }),
+      obs: this.obs.map((o) => o.slice()),
+      alive: this.alive.map((a) => a.slice()),
+      episodeSteps: this.episodeSteps.slice(),
+      episodesDone: this.episodesDone.slice(),
+      episodeEnded: this.episodeEnded.slice(),
+      resetRngs: this.resetRngs.map((r) => r.slice()),
+    };
+  }
+
+  /** Continue from a checkpoint taken by `checkpoint` on an engine of the same world and size. */
+  restoreCheckpoint(cp: EngineCheckpoint<S>): void {
+    if (cp.states.length !== this.numEnvs) throw new EnvUsageError(`checkpoint has ${cp.states.length} world copies, this engine ${this.numEnvs}`);
+    cp.states.forEach((st, b) => this.world.copyState(st, this.states[b]!));
+    cp.obs.forEach((o, i) => this.obs[i]!.set(o));
+    cp.alive.forEach((a, i) => this.alive[i]!.set(a));
+    this.episodeSteps.set(cp.episodeSteps);
+    this.episodesDone.set(cp.episodesDone);
+    this.episodeEnded.set(cp.episodeEnded);
+    cp.resetRngs.forEach((r, b) => this.resetRngs[b]!.set(r));
+    this.stepCount = cp.stepCount;
+    this.started = true;
+  }
+
   /** A copy of copy b's current state and observations (cheap: typed-array copies). */
   snapshot(b: number): EngineSnapshot<S> {
     const state = this.world.createState();
@@ -277,6 +309,18 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.resetRngs[b]!.set(snap.resetRng);
     this.episodeEnded[b] = 0;
   }
+}
+
+/** Everything needed to resume a whole engine exactly (plain data; survives v8 serialisation). */
+export interface EngineCheckpoint<S> {
+  readonly stepCount: number;
+  readonly states: S[];
+  readonly obs: Float32Array[];
+  readonly alive: Uint8Array[];
+  readonly episodeSteps: Int32Array;
+  readonly episodesDone: Int32Array;
+  readonly episodeEnded: Uint8Array;
+  readonly resetRngs: Uint32Array[];
 }
 
 /** Everything needed to resume one engine copy exactly. */

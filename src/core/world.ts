@@ -18,6 +18,8 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
+import type { VecEngine } from './engine.js';
+import type { Policy } from './policy.js';
 import type { Space } from './spaces.js';
 
 /** A possible agent of a world. */
@@ -97,6 +99,12 @@ export interface World<S extends WorldState = WorldState> {
   readonly features: readonly string[];
   /** Steps after which the world truncates an episode; 0 for an endless (continuing) world. */
   readonly episodeLength: number;
+  /**
+   * Default KPI weights of the team objective G used by team, mixed and difference rewards (KPI
+   * name → weight). Absent: +1 for every higher-is-better KPI and −1 for every lower-is-better one.
+   * Worlds whose KPIs live on very different scales should set this.
+   */
+  readonly teamObjective?: Readonly<Record<string, number>>;
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
@@ -134,6 +142,30 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
   readonly conformanceSkips?: readonly ConformanceSkip[];
   /** Params used by the conformance suite (small, fast settings); defaults when absent. */
   readonly conformanceParams?: Partial<P>;
+  /**
+   * World-specific analysis at the end of a seed run (e.g. the market's limit cycle and deviation
+   * probe), merged into summary.json `metrics`. Receives the final engine and the trained policies.
+   */
+  analyze?(ctx: WorldAnalysisContext): WorldAnalysis;
+}
+
+/** What `WorldSpec.analyze` is given. */
+export interface WorldAnalysisContext {
+  readonly world: World;
+  /** The engine after the last step (states, observations of every copy). */
+  readonly engine: VecEngine;
+  /** The trained policies, by agent index. */
+  readonly policies: readonly Policy[];
+  /** The seed run's master seed. */
+  readonly seed: number;
+}
+
+/** What `WorldSpec.analyze` returns. */
+export interface WorldAnalysis {
+  /** Numbers and small structures for summary.json `metrics` (namespaced by the world's own keys). */
+  readonly metrics: Record<string, unknown>;
+  /** Events to append to events.jsonl. */
+  readonly events?: readonly WorldEvent[];
 }
 
 /** Define a world spec with its params type inferred from the schema. */

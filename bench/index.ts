@@ -1,0 +1,11 @@
+/**
+ * `npm run bench`: every benchmark, printed as one JSON document. Speed targets live here, never in
+ * unit tests. Single-threaded; run on an otherwise idle machine for stable figures.
+ */
+import { engineBench } from './engine.js';
+
+const results: Record<string, unknown> = {
+  node: process.version,
+  engine: engineBench(),
+};
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,149 @@
+/** The CLI commands: run, validate, envs, policies, schema. */
+import { writeFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { worlds } from '../../envs/index.js';
+import { policies } from '../../policies/index.js';
+import { jsonText } from '../run/results.js';
+import { experimentJsonSchema } from '../config/json-schema.js';
+import { applyOverrides, loadExperiment, readConfigFile } from '../config/load.js';
+import { resolveExperiment } from '../config/resolve.js';
+import { UsageError } from '../core/errors.js';
+import { evaluateRun } from '../run/evaluate.js';
+import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
+import { describePolicy, describeWorld } from './describe.js';
+import { formatRunSummary } from './summary-text.js';
+
+interface RunArgs {
+  config?: string;
+  resume?: string;
+  out?: string;
+  seed?: number;
+  seeds?: number;
+  set?: string[];
+  quiet?: boolean;
+}
+
+/** Apply --seed/--seeds as overrides so they are validated like the file. */
+function runOverrides(args: RunArgs): string[] {
+  const sets = [...(args.set ?? [])];
+  if (args.seed !== undefined) sets.push(`run.seed=${args.seed}`);
+  if (args.seeds !== undefined) sets.push(`run.seeds=${args.seeds}`);
+  return sets;
+}
+
+function checkCount(name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UsageError(`--${name} must be an integer >= ${min}, got ${v}`);
+}
+
+const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs> => ({
+  command: 'run [config]',
+  describe: 'Run an experiment config and write its results folder (or --resume an interrupted one)',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
+      .option('resume', { type: 'string', describe: 'Continue the interrupted run in this folder from its last checkpoint' })
+      .option('out', { type: 'string', describe: 'Write results to this folder instead of results/<name>/<runId>' })
+      .option('seed', { type: 'number', describe: 'Master seed (overrides run.seed)' })
+      .option('seeds', { type: 'number', describe: 'Number of independent seeds, run in parallel on worker threads (overrides run.seeds)' })
+      .option('set', { type: 'string', array: true, describe: 'Override a field: --set agents[0].policy.params.learningRate=0.1 (repeatable)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' }) as unknown as Argv<RunArgs>,
+  handler: async (args: ArgumentsCamelCase<RunArgs>) => {
+    checkCount('seed', args.seed, 0);
+    checkCount('seeds', args.seeds, 1);
+    if (args.resume !== undefined && (args.config !== undefined || args.out !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length))
+      throw new UsageError('--resume continues a run with the config it was started with: give only --resume <runDir> (and --quiet)');
+    if (args.resume === undefined && args.config === undefined) throw new UsageError('give an experiment file (tacit run experiments/quickstart.yaml) or --resume <runDir>');
+    const signal: { stop: boolean; onStop?: () => void } = { stop: false };
+    const onSigint = (): void => {
+      if (signal.stop) process.exit(130);
+      signal.stop = true;
+      signal.onStop?.();
+      process.stderr.write('\ninterrupting: finishing the current window (Ctrl-C again to quit at once)\n');
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
+      const result =
+        args.resume !== undefined
+          ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
+          : await runExperiment(loadExperiment(args.config!, runOverrides(args)), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+      process.stdout.write(formatRunSummary(result.summary));
+      if (result.interrupted) {
+        process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);
+        setCode(130);
+      } else process.stdout.write(`results: ${result.dir}\n`);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+});
+
+const validateCommand: CommandModule<object, { config: string; set?: string[] }> = {
+  command: 'validate <config>',
+  describe: 'Check an experiment config without running it',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file' })
+      .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }) as unknown as Argv<{ config: string; set?: string[] }>,
+  handler: (args) => {
+    const resolved = resolveExperiment(applyOverrides(readConfigFile(args.config), args.set ?? []), args.config);
+    const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.type} / ${a.scheme.id}`).join(', ');
+    process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
+  },
+};
+
+const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }> = {
+  command: 'eval <runDir>',
+  describe: "Replay a finished run's trained policies greedily and report team KPIs",
+  builder: (y: Argv) =>
+    y
+      .positional('runDir', { type: 'string', demandOption: true, describe: 'A finished run folder' })
+      .option('episodes', { type: 'number', describe: 'Episodes to play (episodic worlds; default 10)' })
+      .option('steps', { type: 'number', describe: 'Steps to play (continuing worlds; default 1000)' })
+      .option('seed', { type: 'number', describe: "Seed of the evaluation episodes (default: the run's seed)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }) as unknown as Argv<{ runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }>,
+  handler: (args) => {
+    checkCount('episodes', args.episodes, 1);
+    checkCount('steps', args.steps, 1);
+    checkCount('seed', args.seed, 0);
+    const result = evaluateRun(args.runDir, (c) => resolveExperiment(c, `${args.runDir}/config.resolved.json`), {
+      ...(args.episodes !== undefined ? { episodes: args.episodes } : {}),
+      ...(args.steps !== undefined ? { steps: args.steps } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    });
+    if (args.json) process.stdout.write(jsonText(result));
+    else process.stdout.write(formatRunSummary({ experiment: `eval of ${args.runDir}`, env: { id: '(greedy)' }, ...result }));
+  },
+};
+
+const envsCommand: CommandModule = {
+  command: 'envs',
+  describe: 'List registered worlds with their params, agents and KPIs',
+  handler: () => {
+    process.stdout.write(`${worlds.values().map(describeWorld).join('\n\n')}\n`);
+  },
+};
+
+const policiesCommand: CommandModule = {
+  command: 'policies',
+  describe: 'List registered policies with their params',
+  handler: () => {
+    process.stdout.write(`${policies.values().map(describePolicy).join('\n\n')}\n`);
+  },
+};
+
+const schemaCommand: CommandModule<object, { out?: string }> = {
+  command: 'schema',
+  describe: 'Print (or write) the JSON Schema of experiment files, for editor autocompletion',
+  builder: (y: Argv) => y.option('out', { type: 'string', describe: 'Write to this file instead of stdout' }) as unknown as Argv<{ out?: string }>,
+  handler: (args) => {
+    const text = jsonText(experimentJsonSchema());
+    if (args.out) writeFileSync(args.out, text);
+    else process.stdout.write(text);
+  },
+};
+
+/** All commands; `setCode` lets a handler choose the exit code. */
+export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
+  return [runCommand(setCode), validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+}

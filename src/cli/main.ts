@@ -1,0 +1,44 @@
+/**
+ * The `tacit` command line. User mistakes (bad config, flag or path) print one clear message and
+ * exit 2 without a stack trace; internal failures exit 1; Ctrl-C during a run exits 130 after
+ * marking the run folder interrupted.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { TacitError, UsageError } from '../core/errors.js';
+import { commands } from './commands.js';
+
+/** Print an error the way users should see it and return the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof TacitError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`internal error (please report it with the command you ran): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const parser = yargs(argv)
+    .scriptName('tacit')
+    .usage('$0 <command> [options]\n\nA testbed for emergent behaviour in multi-agent reinforcement learning.')
+    .strict()
+    .demandCommand(1, 'give a command, e.g. tacit run experiments/quickstart.yaml (see tacit --help)')
+    .recommendCommands()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(`${msg} (see tacit --help)`);
+    });
+  for (const command of commands((c) => (code = c))) parser.command(command);
+  await parser.parseAsync();
+  return code;
+}
+
+try {
+  process.exitCode = await main(hideBin(process.argv));
+} catch (err) {
+  process.exitCode = reportError(err);
+}

@@ -1,0 +1,35 @@
+/** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
+
+function num(v: unknown): string {
+  if (typeof v === 'number') return fmt(v);
+  if (v && typeof v === 'object' && 'mean' in v) {
+    const s = v as { mean: number; ciLow: number; ciHigh: number };
+    return `${fmt(s.mean)} [${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]`;
+  }
+  return String(v);
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a >= 1e6 || a < 1e-3) ? x.toExponential(3) : x.toFixed(a >= 100 ? 1 : 4).replace(/\.?0+$/, '') || '0';
+}
+
+/** Multi-line text for a run summary (single- or multi-seed). */
+export function formatRunSummary(summary: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const seeds = summary.seeds as number[] | undefined;
+  const env = summary.env as { id: string } | undefined;
+  lines.push(`${summary.experiment} on ${env?.id}: ${seeds && seeds.length > 1 ? `${seeds.length} seeds (mean [95% CI])` : `seed ${seeds?.[0]}`}, ${num(summary.steps)} steps`);
+  const kpis = (summary.kpis ?? {}) as Record<string, unknown>;
+  if (Object.keys(kpis).length) {
+    lines.push('  team KPIs:');
+    for (const [k, v] of Object.entries(kpis)) lines.push(`    ${k.padEnd(22)} ${num(v)}`);
+  }
+  const agents = (summary.agents ?? {}) as Record<string, Record<string, unknown>>;
+  if (Object.keys(agents).length) {
+    lines.push('  agents (mean reward per step: local / shaped):');
+    for (const [id, a] of Object.entries(agents)) lines.push(`    ${id.padEnd(22)} ${num(a.meanReward)} / ${num(a.meanShapedReward)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

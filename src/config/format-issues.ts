@@ -1,0 +1,97 @@
+/**
+ * Turns zod issues into tacit's one-line-per-problem form: `path: what was expected, got what`.
+ * Messages name the value seen and what is allowed, e.g.
+ * `agents[1].policy.params.learningRate: expected a positive number, got -0.1`.
+ */
+import type { z } from 'zod';
+import { showValue, type ConfigIssue } from '../core/errors.js';
+
+/** Render a zod path as `a.b[2].c`, prefixed by `prefix`. */
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function article(type: string): string {
+  if (type === 'int') return 'an integer';
+  if (type === 'array') return 'a list';
+  if (type === 'object') return 'a mapping (object)';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function bound(iss: { minimum?: unknown; maximum?: unknown; inclusive?: boolean; origin?: string }, side: 'min' | 'max'): string {
+  const v = side === 'min' ? iss.minimum : iss.maximum;
+  const inclusive = iss.inclusive !== false;
+  const n = typeof v === 'bigint' ? Number(v) : (v as number);
+  if (iss.origin === 'number' || iss.origin === 'int') {
+    if (side === 'min' && n === 0 && !inclusive) return 'a positive number';
+    if (side === 'min' && n === 0 && inclusive) return 'a number >= 0';
+    return `a number ${side === 'min' ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${n}`;
+  }
+  const what = iss.origin === 'string' ? 'characters' : 'items';
+  return `${side === 'min' ? 'at least' : 'at most'} ${n} ${what}`;
+}
+
+/** Allowed keys of the object schema reached by `path` inside `schema`, if it can be found. */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let node: unknown = schema;
+  const unwrap = (s: unknown): unknown => {
+    for (let k = 0; k < 10; k++) {
+      const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown; out?: unknown } })?.def;
+      if (!def) return s;
+      if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch' || def.type === 'readonly') s = def.innerType;
+      else if (def.type === 'pipe') s = def.in;
+      else return s;
+    }
+    return s;
+  };
+  for (const seg of path) {
+    node = unwrap(node);
+    const def = (node as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (def?.type === 'object' && typeof seg === 'string') node = def.shape?.[seg];
+    else if (def?.type === 'array' && typeof seg === 'number') node = def.element;
+    else return undefined;
+  }
+  node = unwrap(node);
+  const def = (node as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+}
+
+/** One zod issue as a ConfigIssue. `schema` lets unknown-key errors list the allowed keys. */
+export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodType): ConfigIssue {
+  const path = formatPath(iss.path, prefix);
+  const input = (iss as { input?: unknown }).input;
+  const got = `got ${showValue(input)}`;
+  switch (iss.code) {
+    case 'invalid_type':
+      if (input === undefined) return { path, message: `required, expected ${article(iss.expected)}` };
+      return { path, message: `expected ${article(iss.expected)}, ${got}` };
+    case 'too_small':
+      return { path, message: `expected ${bound(iss, 'min')}, ${got}` };
+    case 'too_big':
+      return { path, message: `expected ${bound(iss, 'max')}, ${got}` };
+    case 'invalid_value':
+      return { path, message: `expected one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}, ${got}` };
+    case 'unrecognized_keys': {
+      const allowed = schema ? allowedKeysAt(schema, iss.path) : undefined;
+      const keys = iss.keys.map((k) => `'${k}'`).join(', ');
+      const hint = allowed ? (allowed.length ? `; allowed keys: ${allowed.join(', ')}` : '; this takes no keys (remove it)') : '';
+      return { path, message: `unknown key${iss.keys.length > 1 ? 's' : ''} ${keys}${hint}` };
+    }
+    case 'invalid_union':
+      return { path, message: `${iss.message}, ${got}` };
+    default:
+      return { path, message: `${iss.message}${input !== undefined ? `, ${got}` : ''}` };
+  }
+}
+
+/** Parse `value` with `schema`, returning the data or the formatted issues (paths prefixed by `prefix`). */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix: string): { ok: true; data: T } | { ok: false; issues: ConfigIssue[] } {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, issues: result.error.issues.map((iss) => formatIssue(iss, prefix, schema)) };
+}

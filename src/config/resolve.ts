@@ -1,0 +1,192 @@
+/**
+ * Resolving an experiment: schema validation, then every registry-dependent check (world id and
+ * params, agent coverage, policy types and params, reward schemes, detectors), collecting all
+ * problems before reporting them at once. The result carries the resolved config (defaults applied
+ * everywhere) that a run writes to config.resolved.json, and one assignment per world agent.
+ */
+import { detectors } from '../detectors/index.js';
+import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
+import type { AgentSpec, World, WorldSpec } from '../core/world.js';
+import type { PolicySpec } from '../core/policy.js';
+import { rewardSchemes } from '../rewards/index.js';
+import type { RewardSchemeSpec } from '../rewards/scheme.js';
+import { worlds } from '../../envs/index.js';
+import { policies } from '../../policies/index.js';
+import { parseWith } from './format-issues.js';
+import { experimentSchema, type ExperimentConfig } from './schema.js';
+
+/** The policy and reward scheme resolved for one world agent. */
+export interface AgentAssignment {
+  readonly agent: AgentSpec;
+  /** Index of the config entry that configured it. */
+  readonly entry: number;
+  readonly policy: PolicySpec;
+  readonly policyParams: Record<string, unknown>;
+  readonly scheme: RewardSchemeSpec;
+  readonly schemeParams: Record<string, unknown>;
+}
+
+/** A validated experiment, ready to run. */
+export interface ResolvedExperiment {
+  /** The config with every default filled in (written to config.resolved.json). */
+  readonly config: ExperimentConfig;
+  readonly worldSpec: WorldSpec;
+  readonly worldParams: Record<string, unknown>;
+  /** One per world agent, in agent index order. */
+  readonly assignments: readonly AgentAssignment[];
+  /** Detector params by detector name (defaults filled in). */
+  readonly detectorParams: Readonly<Record<string, Record<string, unknown>>>;
+  /** Build a fresh world instance. */
+  makeWorld(): World;
+}
+
+function fail(issues: ConfigIssue[], source: string): never {
+  throw new ConfigError(issues, `invalid experiment config ${source}`);
+}
+
+/** Validate a raw config object (parsed YAML/JSON, overrides applied). Throws ConfigError listing every problem. */
+export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment {
+  const base = parseWith(experimentSchema, raw, '');
+  const issues: ConfigIssue[] = base.ok ? [] : [...base.issues];
+  // When the file as a whole fails the schema, keep checking the sections that did parse so that
+  // every problem is reported in one go.
+  const config = base.ok ? structuredClone(base.data) : partialConfig(raw);
+  if (!config) fail(issues, source);
+
+  const run = config.run;
+  if (run && run.steps === undefined && run.episodes === undefined)
+    issues.push({ path: 'run', message: 'give run.steps (engine steps) or run.episodes (finished episodes); neither is set' });
+  if (run && run.steps !== undefined && run.episodes !== undefined)
+    issues.push({ path: 'run', message: `give run.steps or run.episodes, not both (got steps ${run.steps}, episodes ${run.episodes})` });
+
+  const cpEvery = config.output?.checkpointEvery;
+  if (run && cpEvery !== undefined && cpEvery > 0 && cpEvery % run.metricsEvery !== 0)
+    issues.push({ path: 'output.checkpointEvery', message: `expected a multiple of run.metricsEvery (${run.metricsEvery}), got ${cpEvery}` });
+  if (!config.env) fail(issues, source);
+  if (!worlds.has(config.env.id)) {
+    issues.push({ path: 'env.id', message: `unknown world '${config.env.id}'; registered: ${worlds.ids().join(', ')}` });
+    fail(issues, source);
+  }
+  const worldSpec = worlds.get(config.env.id);
+  const wp = parseWith(worldSpec.paramsSchema, config.env.params, 'env.params');
+  if (!wp.ok) fail([...issues, ...wp.issues], source);
+  const worldParams = wp.data as Record<string, unknown>;
+  config.env.params = worldParams;
+  let world: World;
+  try {
+    world = worldSpec.create(worldParams);
+  } catch (err) {
+    if (err instanceof TacitError || err instanceof RangeError) fail([...issues, { path: 'env.params', message: err.message }], source);
+    throw err;
+  }
+  if (!config.agents) fail(issues, source);
+
+  const assignments = assignAgents(config as ExperimentConfig, world, issues);
+  if (run && run.autoreset === 'next-step' && assignments.some((a) => a.policy.learns))
+    issues.push({ path: 'run.autoreset', message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step" });
+
+  const detectorParams: Record<string, Record<string, unknown>> = {};
+  for (const [name, p] of Object.entries(config.detectors ?? {})) {
+    if (!detectors.has(name)) {
+      issues.push({ path: `detectors.${name}`, message: `unknown detector '${name}'; registered: ${detectors.ids().join(', ') || '(none)'}` });
+      continue;
+    }
+    const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);
+    if (parsed.ok) detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
+    else issues.push(...parsed.issues);
+  }
+
+  if (issues.length > 0) fail(issues, source);
+  return {
+    config: config as ExperimentConfig,
+    worldSpec,
+    worldParams,
+    assignments,
+    detectorParams,
+    makeWorld: () => worldSpec.create(worldParams),
+  };
+}
+
+/** The sections of `raw` that parse on their own (undefined for those that do not). */
+function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const shape = experimentSchema.shape;
+  const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output'] as const) {
+    const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
+    if (r.success) out[key] = structuredClone(r.data);
+  }
+  return out as Partial<ExperimentConfig>;
+}
+
+/** Match config entries to world agents; validate policies and schemes; fill defaults into `config`. */
+function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssue[]): AgentAssignment[] {
+  const ids = world.agents.map((a) => a.id);
+  const roles = [...new Set(world.agents.map((a) => a.role))];
+  const byId = new Map<number, number>();
+  const byRole = new Map<string, number>();
+  config.agents.forEach((entry, k) => {
+    if (entry.id !== undefined) {
+      const agent = world.agents.find((a) => a.id === entry.id);
+      if (!agent) issues.push({ path: `agents[${k}].id`, message: `unknown agent '${entry.id}'; this world's agents: ${ids.join(', ')}` });
+      else if (byId.has(agent.index)) issues.push({ path: `agents[${k}].id`, message: `agent '${entry.id}' is configured twice (also agents[${byId.get(agent.index)}])` });
+      else {
+        byId.set(agent.index, k);
+        if (entry.role !== undefined && entry.role !== agent.role)
+          issues.push({ path: `agents[${k}].role`, message: `agent '${entry.id}' has role '${agent.role}', not '${entry.role}'` });
+      }
+    } else if (entry.role !== undefined) {
+      if (!roles.includes(entry.role)) issues.push({ path: `agents[${k}].role`, message: `unknown role '${entry.role}'; this world's roles: ${roles.join(', ')}` });
+      else if (byRole.has(entry.role)) issues.push({ path: `agents[${k}].role`, message: `role '${entry.role}' is configured twice (also agents[${byRole.get(entry.role)}])` });
+      else byRole.set(entry.role, k);
+    } else {
+      issues.push({ path: `agents[${k}]`, message: `give an agent 'id' (one of ${ids.join(', ')}) or a 'role' (one of ${roles.join(', ')})` });
+    }
+  });
+
+  const assignments: AgentAssignment[] = [];
+  const checked = new Set<string>();
+  for (const agent of world.agents) {
+    const k = byId.get(agent.index) ?? byRole.get(agent.role);
+    if (k === undefined) {
+      issues.push({ path: 'agents', message: `no entry for agent '${agent.id}' (role '${agent.role}'); add {id: ${agent.id}, policy: ...} or {role: ${agent.role}, policy: ...}` });
+      continue;
+    }
+    const entry = config.agents[k]!;
+    const at = `agents[${k}]`;
+    if (!policies.has(entry.policy.type)) {
+      if (!checked.has(`${k}/policy`)) issues.push({ path: `${at}.policy.type`, message: `unknown policy '${entry.policy.type}'; registered: ${policies.ids().join(', ')}` });
+      checked.add(`${k}/policy`);
+      continue;
+    }
+    const policy = policies.get(entry.policy.type);
+    const pp = parseWith(policy.paramsSchema, entry.policy.params, `${at}.policy.params`);
+    if (!pp.ok) {
+      if (!checked.has(`${k}/pparams`)) issues.push(...pp.issues);
+      checked.add(`${k}/pparams`);
+      continue;
+    }
+    const why = policy.incompatibility?.(world, agent, pp.data);
+    if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.type}' cannot control agent '${agent.id}': ${why}` });
+    if (!rewardSchemes.has(entry.reward.scheme)) {
+      if (!checked.has(`${k}/scheme`)) issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
+      checked.add(`${k}/scheme`);
+      continue;
+    }
+    const scheme = rewardSchemes.get(entry.reward.scheme);
+    const sp = parseWith(scheme.paramsSchema, entry.reward.params, `${at}.reward.params`);
+    if (!sp.ok) {
+      if (!checked.has(`${k}/sparams`)) issues.push(...sp.issues);
+      checked.add(`${k}/sparams`);
+      continue;
+    }
+    for (const iss of scheme.check?.(world, agent, sp.data) ?? []) {
+      const path = `${at}.reward.params${iss.path ? `.${iss.path}` : ''}`;
+      if (!issues.some((x) => x.path === path && x.message === iss.message)) issues.push({ path, message: iss.message });
+    }
+    entry.policy.params = pp.data as Record<string, unknown>;
+    entry.reward.params = sp.data as Record<string, unknown>;
+    assignments.push({ agent, entry: k, policy, policyParams: pp.data as Record<string, unknown>, scheme, schemeParams: sp.data as Record<string, unknown> });
+  }
+  return assignments;
+}

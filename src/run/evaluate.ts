@@ -1,0 +1,93 @@
+/**
+ * `tacit eval`: replay a finished run's trained policies greedily (no exploration, no learning) in
+ * fresh episodes and report the team KPIs and each agent's rewards. Multi-seed runs evaluate every
+ * seed's policies and report the mean and 95% CI across seeds.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedExperiment } from '../config/resolve.js';
+import { VecEngine } from '../core/engine.js';
+import { UsageError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { localScheme } from '../rewards/local.js';
+import { aggregateSeeds } from '../stats/t-interval.js';
+import { MetricsAccumulator } from './metrics.js';
+import { readBinary } from './seed-folder.js';
+
+/** Options of an evaluation. */
+export interface EvalOptions {
+  /** Episodes to play (episodic worlds). */
+  readonly episodes?: number;
+  /** Steps to play (continuing worlds, or to cap episodes). */
+  readonly steps?: number;
+  /** Seed of the evaluation episodes (independent of the training seed). */
+  readonly seed?: number;
+}
+
+/** Result of evaluating one seed's policies. */
+export interface SeedEval {
+  readonly seed: number;
+  readonly steps: number;
+  readonly episodes: number;
+  readonly kpis: Record<string, number>;
+  readonly agents: Record<string, { meanReward: number; meanEpisodeReturn: number | null }>;
+}
+
+/** Evaluate the policies stored in one seed folder. */
+export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => ResolvedExperiment, options: EvalOptions): SeedEval {
+  const config = JSON.parse(readFileSync(join(dir, 'config.resolved.json'), 'utf8')) as { run: { seed: number; numEnvs: number } };
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { seed: number };
+  const resolved = resolve(config);
+  const world = resolved.makeWorld();
+  const policyPath = join(dir, 'policies.bin');
+  const states = existsSync(policyPath) ? readBinary<unknown[]>(policyPath) : [];
+  const numEnvs = resolved.config.run.numEnvs;
+  const evalSeed = options.seed ?? summary.seed;
+  const engine = new VecEngine(world, { numEnvs, seed: `eval-${evalSeed}` });
+  const shared = new Map<string, unknown>();
+  const policies = resolved.assignments.map((a, i) => {
+    const p = a.policy.create(
+      { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(`eval-${evalSeed}`, 'policy', a.agent.id), shared },
+      a.policyParams,
+    );
+    if (states[i] !== undefined && states[i] !== null) p.load?.(states[i]);
+    return p;
+  });
+  const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
+  const shaped = world.agents.map(() => new Float64Array(numEnvs));
+  const ledger = new MetricsAccumulator(world, numEnvs);
+  const episodic = world.episodeLength > 0;
+  const episodes = options.episodes ?? (episodic ? 10 : 0);
+  const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
+  engine.reset();
+  let step = 0;
+  while (step < budget) {
+    for (let i = 0; i < policies.length; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'greedy');
+    engine.step((e) => {
+      schemes.forEach((s, i) => s.compute(e, shaped[i]!));
+      ledger.addStep(e, shaped);
+    });
+    step = engine.stepCount;
+    if (episodic && options.steps === undefined && ledger.episodes >= episodes) break;
+  }
+  ledger.flush(step);
+  const totals = ledger.totals();
+  for (const p of policies) p.dispose?.();
+  const agents: SeedEval['agents'] = {};
+  for (const [id, a] of Object.entries(totals.agents)) agents[id] = { meanReward: a.meanReward, meanEpisodeReturn: a.meanEpisodeReturn };
+  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: totals.kpis, agents };
+}
+
+/** Evaluate a run folder (single- or multi-seed). */
+export function evaluateRun(runDir: string, resolve: (config: unknown) => ResolvedExperiment, options: EvalOptions): Record<string, unknown> {
+  if (!existsSync(join(runDir, 'config.resolved.json'))) throw new UsageError(`${runDir} is not a tacit run folder (no config.resolved.json)`);
+  const seedsDir = join(runDir, 'seeds');
+  if (!existsSync(seedsDir)) {
+    if (!existsSync(join(runDir, 'summary.json'))) throw new UsageError(`${runDir} has no summary.json: the run did not finish (resume it with tacit run --resume)`);
+    return { ...evaluateSeedFolder(runDir, resolve, options) };
+  }
+  const dirs = readdirSync(seedsDir).filter((d) => /^seed-\d+$/.test(d)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const perSeed = dirs.map((d) => evaluateSeedFolder(join(seedsDir, d), resolve, options));
+  const strip = ({ seed: _s, ...rest }: SeedEval): Record<string, unknown> => rest;
+  return { seeds: perSeed.map((p) => p.seed), ...(aggregateSeeds(perSeed.map(strip)) as Record<string, unknown>), perSeed };
+}

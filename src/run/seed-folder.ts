@@ -1,0 +1,117 @@
+/**
+ * Running one seed into its own complete run folder: config.resolved.json, run.json, metrics.jsonl,
+ * events.jsonl and summary.json, written atomically (see results.ts). Learners' runs also keep a
+ * checkpoint (checkpoint.bin, v8-serialised) so an interrupted run resumes exactly where it left
+ * off, and the final policy states (policies.bin) for `tacit eval`. Used directly for single-seed
+ * runs and inside worker threads for multi-seed runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import type { ResolvedExperiment } from '../config/resolve.js';
+import { UsageError } from '../core/errors.js';
+import { JsonlWriter, RunFolder } from './results.js';
+import { provenance } from './provenance.js';
+import { runSeed, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
+
+/** Facts about the invocation recorded in run.json. */
+export interface RunMeta {
+  readonly runId: string;
+  readonly command: string;
+}
+
+/** Steps between checkpoints: the configured value, or for runs with learners about ten per run (on window ends). */
+export function checkpointInterval(resolved: ResolvedExperiment): number {
+  const { run, output } = resolved.config;
+  if (output.checkpointEvery !== undefined) return output.checkpointEvery;
+  if (!resolved.assignments.some((a) => a.policy.learns)) return 0;
+  const budget = run.steps ?? run.maxSteps ?? 0;
+  const windows = Math.max(1, Math.round(budget / run.metricsEvery / 10));
+  return windows * run.metricsEvery;
+}
+
+/** Read a v8-serialised file from a run folder. */
+export function readBinary<T>(path: string): T {
+  return deserialize(readFileSync(path)) as T;
+}
+
+/**
+ * Run one seed into `dir`; returns its summary. The folder is complete unless the run was
+ * interrupted. With `resume`, continue the unfinished run in `<dir>.partial` from its checkpoint.
+ */
+export function runSeedToFolder(
+  resolved: ResolvedExperiment,
+  seed: number,
+  dir: string,
+  meta: RunMeta,
+  onProgress?: (done: number, total: number) => void,
+  signal?: { stop: boolean },
+  resume = false,
+): SeedSummary {
+  const folder = new RunFolder(dir, resume);
+  const startedAt = new Date();
+  const runJson = (status: string, finishedAt: Date | null): Record<string, unknown> => ({
+    experiment: resolved.config.name,
+    runId: meta.runId,
+    seeds: [seed],
+    ...provenance(),
+    backend: null,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt?.toISOString() ?? null,
+    durationSeconds: finishedAt ? (finishedAt.getTime() - startedAt.getTime()) / 1000 : null,
+    status,
+    command: meta.command,
+  });
+  let checkpoint: SeedCheckpoint | undefined;
+  if (resume) {
+    const cpPath = folder.path('checkpoint.bin');
+    if (existsSync(cpPath)) checkpoint = readBinary<SeedCheckpoint>(cpPath);
+  } else folder.writeJson('config.resolved.json', resolved.config);
+  folder.writeJson('run.json', runJson('running', null));
+  const metrics = new JsonlWriter(folder.path('metrics.jsonl'), resume ? (checkpoint?.metricsLines ?? 0) : undefined);
+  const events = new JsonlWriter(folder.path('events.jsonl'), resume ? (checkpoint?.eventsLines ?? 0) : undefined);
+  let summary: SeedSummary;
+  try {
+    summary = runSeed(resolved, {
+      seed,
+      sink: { metrics: (row) => metrics.write(row), event: (obj) => events.write(obj) },
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+      ...(checkpoint ? { resume: checkpoint } : {}),
+      checkpointEvery: checkpointInterval(resolved),
+      onCheckpoint(cp) {
+        metrics.flush();
+        events.flush();
+        cp.metricsLines = metrics.lines;
+        cp.eventsLines = events.lines;
+        folder.writeBinaryAtomic('checkpoint.bin', serialize(cp));
+      },
+      onFinalPolicies(states) {
+        if (states.some((s) => s !== null)) folder.writeBinaryAtomic('policies.bin', serialize(states));
+      },
+    });
+  } catch (err) {
+    metrics.close();
+    events.close();
+    folder.writeJson('run.json', { ...runJson('failed', new Date()), error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  metrics.close();
+  events.close();
+  const { experiment, ...rest } = summary;
+  summary = { experiment, runId: meta.runId, ...rest };
+  folder.writeJson('summary.json', summary);
+  folder.writeJson('run.json', runJson(summary.interrupted ? 'interrupted' : 'complete', new Date()));
+  if (!summary.interrupted) folder.complete();
+  return summary;
+}
+
+/** The final folder path for a path given to --resume (with or without the .partial suffix). */
+export function resumeTarget(path: string): string {
+  const dir = path.replace(/\/+$/, '').replace(/\.partial$/, '');
+  if (!existsSync(`${dir}.partial`)) {
+    if (existsSync(`${dir}/summary.json`) && !existsSync(`${dir}.partial`))
+      throw new UsageError(`${dir} is a complete run; nothing to resume (run it again with 'tacit run' to start a new one)`);
+    throw new UsageError(`cannot resume ${path}: no unfinished run folder ${dir}.partial (interrupted runs keep the .partial suffix)`);
+  }
+  return dir;
+}

@@ -1,0 +1,243 @@
+/**
+ * One seed of an experiment: build the world, engine, policies and reward schemes from the
+ * resolved config, run the act → step → shape → learn loop, and stream the dual ledger (metrics
+ * windows) and events to a sink. The loop body allocates nothing per step; all per-step work is
+ * in typed arrays owned by the engine, the schemes and the metrics accumulator.
+ */
+import type { ResolvedExperiment } from '../config/resolve.js';
+import { AutoresetMode, VecEngine } from '../core/engine.js';
+import { TacitError } from '../core/errors.js';
+import type { Policy, TransitionBatch } from '../core/policy.js';
+import { Rng } from '../core/rng.js';
+import type { RewardScheme } from '../rewards/scheme.js';
+import { fastPaths } from './fast-paths.js';
+import { MetricsAccumulator, type MetricsRow } from './metrics.js';
+
+/** Where a seed run sends what it records. */
+export interface RunSink {
+  /** One metrics window row. */
+  metrics(row: MetricsRow): void;
+  /** One events.jsonl object (world event or finding). */
+  event(obj: Record<string, unknown>): void;
+}
+
+/** Options of one seed run. */
+export interface SeedRunOptions {
+  /** The seed run's master seed. */
+  readonly seed: number;
+  readonly sink: RunSink;
+  /** Called at every metrics window with steps done and the step budget (for progress bars). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Set `stop` to true to end the run at the next window (Ctrl-C). */
+  readonly signal?: { stop: boolean };
+  /** Take a checkpoint every this many engine steps (at window ends); 0 or absent: never. */
+  readonly checkpointEvery?: number;
+  /** Receives each checkpoint (write it somewhere durable). */
+  readonly onCheckpoint?: (cp: SeedCheckpoint) => void;
+  /** Continue from this checkpoint instead of starting fresh (same config and seed). */
+  readonly resume?: SeedCheckpoint;
+  /** Receives every policy's final `save()` state (by agent index) before policies are disposed. */
+  readonly onFinalPolicies?: (states: unknown[]) => void;
+}
+
+/** Everything needed to continue a generic seed run exactly (plain data; v8-serialisable). */
+export interface SeedCheckpoint {
+  readonly step: number;
+  readonly engine: unknown;
+  readonly ledger: unknown;
+  readonly policies: unknown[];
+  readonly schemes: unknown[];
+  readonly eventsWritten: number;
+  readonly eventsDropped: number;
+  /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
+  metricsLines?: number;
+  eventsLines?: number;
+}
+
+/** The per-seed summary (summary.json of a single-seed run). */
+export interface SeedSummary {
+  experiment: string;
+  runId?: string;
+  seed: number;
+  seeds: number[];
+  steps: number;
+  env: { id: string; params: Record<string, unknown> };
+  agents: Record<string, { role: string; policy: string; rewardScheme: string; meanReward: number; meanShapedReward: number; rewardComponents: Record<string, number>; meanEpisodeReturn: number | null }>;
+  kpis: Record<string, number>;
+  kpiSpecs: Record<string, { better: 'higher' | 'lower'; aggregate: 'mean' | 'sum'; description: string }>;
+  metrics: Record<string, unknown>;
+  detections: Record<string, unknown>[];
+  verdicts: Record<string, unknown>;
+  interrupted: boolean;
+}
+
+/** Run one seed, through a matching fast path when allowed, else the generic loop. */
+export function runSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+  if (resolved.config.run.fastPath) {
+    const fast = fastPaths.find((fp) => fp.applies(resolved));
+    if (fast) return fast.run(resolved, options);
+  }
+  return runGenericSeed(resolved, options);
+}
+
+/** The generic loop: any world, any policies, any reward schemes. */
+export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+  const { config } = resolved;
+  const { seed, sink } = options;
+  const run = config.run;
+  const world = resolved.makeWorld();
+  const numEnvs = run.numEnvs;
+  const nA = world.agents.length;
+  const autoreset = run.autoreset === 'next-step' ? AutoresetMode.NextStep : AutoresetMode.SameStep;
+  const engine = new VecEngine(world, { numEnvs, seed, autoreset });
+
+  const shared = new Map<string, unknown>();
+  const policies: Policy[] = resolved.assignments.map((a) =>
+    a.policy.create(
+      {
+        world,
+        agent: a.agent,
+        observationSpace: world.observationSpaces[a.agent.index]!,
+        actionSpace: world.actionSpaces[a.agent.index]!,
+        numEnvs,
+        rng: Rng.from(seed, 'policy', a.agent.id),
+        shared,
+      },
+      a.policyParams,
+    ),
+  );
+  const schemes: RewardScheme[] = resolved.assignments.map((a) => a.scheme.create({ world, agent: a.agent, numEnvs, rng: Rng.from(seed, 'reward', a.agent.id) }, a.schemeParams));
+  const shaped = world.agents.map(() => new Float64Array(numEnvs));
+  const learners = policies.map((p, i) => (p.observe ? i : -1)).filter((i) => i >= 0);
+  if (learners.length > 0 && autoreset !== AutoresetMode.SameStep)
+    throw new TacitError(`run.autoreset: learning policies need 'same-step' autoreset (got '${run.autoreset}'): remove run.autoreset or set it to same-step`);
+  const batches = world.agents.map((a) => ({
+    obs: engine.prevObs[a.index]!,
+    actions: engine.actions[a.index]!,
+    rewards: shaped[a.index]!,
+    nextObs: engine.obs[a.index]!,
+    finalObs: engine.finalObs[a.index]!,
+    terminated: engine.terminated[a.index]!,
+    truncated: engine.truncated[a.index]!,
+    step: 0,
+    agent: a.index,
+    allObs: engine.prevObs,
+    allNextObs: engine.obs,
+    allFinalObs: engine.finalObs,
+  })) satisfies TransitionBatch[];
+
+  const ledger = new MetricsAccumulator(world, numEnvs);
+  const afterStep = (eng: VecEngine): void => {
+    for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);
+    ledger.addStep(eng, shaped);
+  };
+
+  if (run.episodes !== undefined && world.episodeLength === 0)
+    throw new TacitError(`run.episodes: world ${world.id} is continuing (it never ends an episode); give run.steps instead`);
+  const budget = run.steps ?? run.maxSteps ?? (run.episodes !== undefined ? Math.max(run.episodes * world.episodeLength * 100, 1_000_000) : 0);
+  const maxEvents = config.output.maxEvents;
+  let eventsWritten = 0;
+  let eventsDropped = 0;
+  let convergedAt: number | null = null;
+
+  engine.reset();
+  if (options.resume) {
+    const cp = options.resume;
+    engine.restoreCheckpoint(cp.engine as Parameters<typeof engine.restoreCheckpoint>[0]);
+    ledger.restore(cp.ledger);
+    policies.forEach((p, i) => p.load?.(cp.policies[i]));
+    schemes.forEach((sc, i) => sc.load?.(cp.schemes[i]));
+    eventsWritten = cp.eventsWritten;
+    eventsDropped = cp.eventsDropped;
+  }
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  let step = engine.stepCount;
+  let interrupted = false;
+  while (step < budget) {
+    for (let i = 0; i < nA; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'explore');
+    engine.step(afterStep);
+    step = engine.stepCount;
+    for (let k = 0; k < learners.length; k++) {
+      const i = learners[k]!;
+      const batch = batches[i]!;
+      batch.obs = engine.prevObs[i]!;
+      batch.nextObs = engine.obs[i]!;
+      batch.allObs = engine.prevObs;
+      batch.allNextObs = engine.obs;
+      batch.step = step;
+      policies[i]!.observe!(batch);
+    }
+    if (engine.events.length > 0) {
+      for (const e of engine.events) {
+        if (eventsWritten < maxEvents) {
+          sink.event({ type: 'event', step: e.step, copy: e.copy, event: e.event });
+          eventsWritten++;
+        } else eventsDropped++;
+      }
+    }
+    if (step % run.metricsEvery === 0) {
+      sink.metrics(ledger.flush(step));
+      options.onProgress?.(step, budget);
+      if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
+        options.onCheckpoint({
+          step,
+          engine: engine.checkpoint(),
+          ledger: ledger.checkpoint(),
+          policies: policies.map((p) => p.save?.() ?? null),
+          schemes: schemes.map((sc) => sc.save?.() ?? null),
+          eventsWritten,
+          eventsDropped,
+        });
+      if (options.signal?.stop) {
+        interrupted = true;
+        break;
+      }
+      if (run.episodes !== undefined && ledger.episodes >= run.episodes) break;
+      if (run.stopWhenConverged && learners.length > 0 && learners.every((i) => policies[i]!.converged?.() === true)) {
+        convergedAt = step;
+        break;
+      }
+    }
+  }
+  if (ledger.pending) sink.metrics(ledger.flush(step));
+  options.onProgress?.(step, budget);
+
+  const totals = ledger.totals();
+  const analysis = interrupted ? undefined : resolved.worldSpec.analyze?.({ world, engine, policies, seed });
+  for (const e of analysis?.events ?? []) sink.event({ type: 'event', step, copy: 0, event: e });
+  const policyStats: Record<string, Record<string, number>> = {};
+  world.agents.forEach((a, i) => {
+    const s = policies[i]!.stats?.();
+    if (s) policyStats[a.id] = s;
+  });
+  options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
+  for (const p of policies) p.dispose?.();
+
+  const agents: SeedSummary['agents'] = {};
+  resolved.assignments.forEach((a) => {
+    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.type, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
+  });
+  return {
+    experiment: config.name,
+    seed,
+    seeds: [seed],
+    steps: step,
+    env: { id: world.id, params: resolved.worldParams },
+    agents,
+    kpis: totals.kpis,
+    kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
+    metrics: {
+      episodes: totals.episodes,
+      agentSteps: step * numEnvs * nA,
+      fastPath: null,
+      convergedAt,
+      eventsWritten,
+      eventsDropped,
+      policies: policyStats,
+      ...(analysis?.metrics ?? {}),
+    },
+    detections: [],
+    verdicts: {},
+    interrupted,
+  };
+}

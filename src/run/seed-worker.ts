@@ -1,0 +1,37 @@
+/**
+ * Worker-thread entry for multi-seed runs: re-resolves the (already resolved, plain-JSON) config,
+ * runs one seed into its folder per request, and posts progress and the summary back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { resolveExperiment } from '../config/resolve.js';
+import { runSeedToFolder, type RunMeta } from './seed-folder.js';
+
+/** A request from the pool. */
+export interface SeedJob {
+  readonly kind: 'job';
+  readonly config: unknown;
+  readonly seed: number;
+  readonly dir: string;
+  readonly meta: RunMeta;
+  readonly resume: boolean;
+}
+
+const signal = { stop: false };
+
+parentPort!.on('message', (msg: SeedJob | { kind: 'stop' }) => {
+  if (msg.kind === 'stop') {
+    signal.stop = true;
+    return;
+  }
+  try {
+    const resolved = resolveExperiment(msg.config);
+    let last = 0;
+    const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total) => {
+      parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last });
+      last = done;
+    }, signal, msg.resume);
+    parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });
+  } catch (err) {
+    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+  }
+});

@@ -1,0 +1,42 @@
+/**
+ * Mean and 95% Student-t confidence interval across seeds, and the aggregation of per-seed
+ * summaries into one multi-seed summary (every number becomes {mean, ciLow, ciHigh, sd, n, values}).
+ */
+import jStat from 'jstat';
+
+/** Summary statistics of one number across seeds. */
+export interface SeedStat {
+  readonly mean: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  readonly sd: number;
+  readonly n: number;
+  readonly values: readonly number[];
+}
+
+/** Mean, sample SD and the two-sided `level` Student-t interval of `values`. */
+export function tInterval(values: readonly number[], level = 0.95): SeedStat {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  const half = n > 1 ? jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)) : 0;
+  return { mean, ciLow: mean - half, ciHigh: mean + half, sd, n, values: [...values] };
+}
+
+/**
+ * Merge per-seed summaries: numbers at the same path become a SeedStat, objects recurse, anything
+ * else (strings, arrays, nulls) keeps the first seed's value.
+ */
+export function aggregateSeeds(items: readonly unknown[]): unknown {
+  const first = items[0];
+  if (typeof first === 'number') {
+    const nums = items.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    return nums.length === items.length ? tInterval(nums) : first;
+  }
+  if (first && typeof first === 'object' && !Array.isArray(first)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) out[key] = aggregateSeeds(items.map((it) => (it as Record<string, unknown> | null)?.[key]));
+    return out;
+  }
+  return first;
+}

@@ -1,0 +1,60 @@
+/**
+ * The conformance suite must catch broken worlds: each check is run on a world with exactly the
+ * bug it exists to find, and must throw; on the intact world it must pass.
+ */
+import { describe, expect, it } from 'vitest';
+import { worlds } from '../../envs/index.js';
+import { nextFloat } from '../../src/core/rng.js';
+import type { World } from '../../src/core/world.js';
+import { checks } from './world-conformance.js';
+
+type S = { rng: Uint32Array; t: Int32Array; target: Int32Array };
+
+function base(): World<S> {
+  const spec = worlds.get('coordination-v1');
+  return spec.create(spec.paramsSchema.parse({ episodeLength: 10 }) as Record<string, unknown>) as unknown as World<S>;
+}
+
+describe('conformance self-test', () => {
+  it('passes the intact world', () => {
+    for (const check of Object.values(checks)) expect(() => check(base as () => World, 30)).not.toThrow();
+  });
+
+  it('catches a step that mutates its input state', () => {
+    const make = (): World => {
+      const w = base();
+      return { ...w, step: (s, a, n, o) => (w.step(s as S, a, n as S, o), ((s as S).t[0] = 99)) } as World;
+    };
+    expect(() => checks.noMutation(make, 30)).toThrow(/changed its input state/);
+  });
+
+  it('catches an observation outside its space', () => {
+    const make = (): World => {
+      const w = base();
+      return { ...w, step: (s, a, n, o) => (w.step(s as S, a, n as S, o), (o.obs[0]![0] = 2)) } as World;
+    };
+    expect(() => checks.spaces(make, 30)).toThrow(/outside Box/);
+  });
+
+  it('catches hidden shared randomness (non-determinism) and ignored seeds', () => {
+    const hidden = new Uint32Array([1, 2, 3, 4]);
+    const nondeterministic = (): World => {
+      const w = base();
+      return { ...w, step: (s, a, n, o) => (w.step(s as S, a, n as S, o), (o.rewards[0]![0] = nextFloat(hidden))) } as World;
+    };
+    expect(() => checks.determinism(nondeterministic, 30)).toThrow(/differ/);
+    const seedless = (): World => {
+      const w = base();
+      return { ...w, reset: (s, _seed, o) => w.reset(s as S, new Uint32Array([9, 9, 9, 9]), o) } as World;
+    };
+    expect(() => checks.seedDivergence(seedless, 30)).toThrow(/identical/);
+  });
+
+  it('catches a copyState that forgets a field', () => {
+    const make = (): World => {
+      const w = base();
+      return { ...w, copyState: (src: S, dst: S) => (dst.t.set(src.t), dst.target.set(src.target)) } as unknown as World;
+    };
+    expect(() => checks.snapshot(make, 30)).toThrow(/differs/);
+  });
+});
