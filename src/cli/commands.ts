@@ -1,5 +1,5 @@
-/** The CLI commands: run, validate, envs, policies, schema. */
-import { writeFileSync } from 'node:fs';
+/** The CLI commands: run, sweep, compare, report, validate, eval, envs, policies, schema. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
@@ -10,7 +10,11 @@ import { resolveExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { evaluateRun } from '../run/evaluate.js';
 import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand, reportLines } from './commands/report.js';
+import { sweepCommand } from './commands/sweep.js';
 import { describePolicy, describeWorld } from './describe.js';
+import { writeReport } from '../report/report.js';
 import { formatRunSummary } from './summary-text.js';
 
 interface RunArgs {
@@ -21,6 +25,17 @@ interface RunArgs {
   seeds?: number;
   set?: string[];
   quiet?: boolean;
+  report?: boolean;
+}
+
+/** Whether the finished run's config asks for a report (output.report, default true). */
+function reportWanted(dir: string): boolean {
+  try {
+    const config = JSON.parse(readFileSync(`${dir}/config.resolved.json`, 'utf8')) as { output?: { report?: boolean } };
+    return config.output?.report !== false;
+  } catch {
+    return true;
+  }
 }
 
 /** Apply --seed/--seeds as overrides so they are validated like the file. */
@@ -46,7 +61,8 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       .option('seed', { type: 'number', describe: 'Master seed (overrides run.seed)' })
       .option('seeds', { type: 'number', describe: 'Number of independent seeds, run in parallel on worker threads (overrides run.seeds)' })
       .option('set', { type: 'string', array: true, describe: 'Override a field: --set agents[0].policy.params.learningRate=0.1 (repeatable)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' }) as unknown as Argv<RunArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' })
+      .option('report', { type: 'boolean', default: true, describe: 'Write report.html into the run folder at the end (unless output.report is false; --no-report to skip)' }) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     checkCount('seed', args.seed, 0);
     checkCount('seeds', args.seeds, 1);
@@ -71,7 +87,10 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       if (result.interrupted) {
         process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);
         setCode(130);
-      } else process.stdout.write(`results: ${result.dir}\n`);
+      } else {
+        process.stdout.write(`results: ${result.dir}\n`);
+        if (args.report && reportWanted(result.dir)) process.stdout.write(reportLines(await writeReport([result.dir], { out: `${result.dir}/report.html` })));
+      }
     } finally {
       process.off('SIGINT', onSigint);
     }
@@ -145,5 +164,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
 }

@@ -46,7 +46,8 @@ export function rankingLine(metric: MetricComparison): string {
   return metric.ranking
     .map((v, k) => {
       const mark = bestMark(metric, v);
-      return `${k + 1}. ${v} (${metric.letters[v] ?? ''})${mark ? ` ${mark}` : ''}`;
+      const letters = metric.letters[v];
+      return `${k + 1}. ${v}${letters ? ` (${letters})` : ''}${mark ? ` ${mark}` : ''}`;
     })
     .join(', ');
 }
