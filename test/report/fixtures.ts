@@ -1,9 +1,9 @@
 /**
  * Synthetic but format-correct run folders (docs/results-format.md) for testing compare and report
  * without the runner: several variants × seeds of a warehouse-like world (two KPIs with opposite
- * better-directions, three agents, learning curves, reward-hacking and conflict findings with an
- * influence matrix), and optionally a market-like world (price paths, a deviation impulse
- * response, a collusion finding). Values come from seeded sfc32 streams, so fixtures are
+ * better-directions, three agents, learning curves, reward-hacking findings, the conflict
+ * detector's influence cells in its verdict), and a market-v1 run (grid-index actions, market-v1's
+ * analysis metrics with the deviation impulse response, a collusion finding). Values come from seeded sfc32 streams, so fixtures are
  * reproducible; each variant's true effect is known, which lets tests check the statistics find it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -117,8 +117,10 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
   const findings: Record<string, unknown>[] = [];
   if (fired)
     findings.push({ type: 'finding', detector: 'rewardHacking', kind: 'proxy-divergence', agents: ['procurement'], startStep: Math.round(steps * 0.5), endStep: Math.round(steps * 0.8), score: 2.5, pValue: 0.003, evidence: { localTrend: 0.4, kpiTrend: -0.2 } });
-  const influence = AGENTS.map((_, i) => AGENTS.map((__, j) => (i === j ? 0 : (v.scheme === 'local' ? -0.6 : 0.3) + 0.1 * rng.normal())));
-  findings.push({ type: 'finding', detector: 'conflict', kind: 'influence', agents: AGENTS.map((a) => a.id), startStep: Math.round(steps * 0.85), endStep: steps, score: 0.5, confidence: 0.9, evidence: { agents: AGENTS.map((a) => a.id), influence } });
+  // The conflict detector's influence cells (actor → affected), as it reports them in its verdict.
+  const influence = AGENTS.flatMap((a, i) => AGENTS.map((b, j) => ({ actor: a.id, affected: b.id, mean: i === j ? 0.5 : (v.scheme === 'local' ? -0.6 : 0.3) + 0.1 * rng.normal(), ciLow: -1, ciHigh: 1, n: 20 })));
+  const harm = influence.find((c) => c.actor !== c.affected && c.mean < 0);
+  if (harm) findings.push({ type: 'finding', detector: 'conflict', kind: 'harms', agents: [harm.actor, harm.affected], startStep: Math.round(steps * 0.85), endStep: steps, score: 0.5, pValue: 0.01, evidence: { meanRewardChange: harm.mean } });
   const events = [
     { type: 'event', step: 120, copy: 0, event: { type: 'stockout', agents: ['picker'], data: { sku: 3 } } },
     ...findings,
@@ -139,7 +141,7 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
     },
     metrics: {},
     detections: findings.map(({ type: _t, ...f }) => f),
-    verdicts: { rewardHacking: { fired }, conflict: { fired: true } },
+    verdicts: { rewardHacking: { fired, status: fired ? 'hacking' : 'none' }, conflict: { fired: harm !== undefined, status: harm ? 'conflict' : 'none', details: { influence } } },
     interrupted: false,
   };
   writeJson(join(dir, 'summary.json'), summary);
@@ -178,7 +180,11 @@ export function writeWarehouseFixture(root: string, options: FixtureOptions = {}
   return dirs;
 }
 
-/** Write one market-like run folder (two firms, two seeds) under `root`; returns its folder. */
+/**
+ * Write one market-v1 run folder (two firms, default params, multi-seed layout) under `root`, with
+ * the runner's metrics (`action/<firm>` = mean grid index) and market-v1's analysis metrics
+ * (benchmarks, deviation, impulse response keyed by period); returns its folder.
+ */
 export function writeMarketFixture(root: string, seeds = 2, windows = 30): string {
   const experiment = 'market-calvano';
   const firms = [
@@ -197,28 +203,22 @@ export function writeMarketFixture(root: string, seeds = 2, windows = 30): strin
       const progress = 1 - Math.exp(-(w + 1) / 8);
       const row: Record<string, number> = { window: w, step: (w + 1) * METRICS_EVERY, episodes: 0 };
       firms.forEach((f) => {
-        const price = 1.47 + (1.85 - 1.47) * progress + 0.02 * rng.normal();
-        row[`market/price/${f.id}`] = price;
         row[`reward/${f.id}/profit`] = 0.22 + 0.1 * progress;
         row[`reward/${f.id}`] = 0.22 + 0.1 * progress;
         row[`shaped/${f.id}`] = 0.22 + 0.1 * progress;
+        // Grid index (0..14) rising from near Nash (index ~1) towards monopoly (~13).
+        row[`action/${f.id}`] = Math.min(14, Math.max(0, 1 + 11 * progress + 0.3 * rng.normal()));
       });
       row['kpi/profitGain'] = 0.8 * progress + 0.02 * rng.normal();
       rows.push(row);
     }
     writeJsonl(join(sd, 'metrics.jsonl'), rows);
     const steps = windows * METRICS_EVERY;
-    const impulse = {
-      deviator: 'firm0',
-      steps: Array.from({ length: 12 }, (_, k) => k - 1),
-      prices: {
-        firm0: [1.85, 1.62, 1.7, 1.76, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85, 1.85],
-        firm1: [1.85, 1.85, 1.6, 1.69, 1.75, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85],
-      },
-      nashPrice: 1.47,
-      monopolyPrice: 1.92,
-    };
-    const finding = { type: 'finding', detector: 'collusion', kind: 'punishment', agents: ['firm0', 'firm1'], startStep: Math.round(steps * 0.6), endStep: steps, score: 0.85, confidence: 0.95, evidence: { impulseResponse: impulse } };
+    const path0 = [1.85, 1.62, 1.7, 1.76, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85, 1.85];
+    const path1 = [1.85, 1.85, 1.6, 1.69, 1.75, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85];
+    const impulse: Record<string, unknown> = { pre: { price: { firm0: path0[0], firm1: path1[0] } } };
+    for (let t = 0; t < path0.length - 1; t++) impulse[`t${String(t).padStart(2, '0')}`] = { price: { firm0: path0[t + 1], firm1: path1[t + 1] }, profit: { firm0: 0.3, firm1: 0.3 } };
+    const finding = { type: 'finding', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'], startStep: Math.round(steps * 0.6), endStep: steps, score: 0.85, confidence: 0.95, evidence: { reason: 'punished deviation' } };
     writeJsonl(join(sd, 'events.jsonl'), [finding]);
     const summary = {
       experiment,
@@ -230,9 +230,13 @@ export function writeMarketFixture(root: string, seeds = 2, windows = 30): strin
       agents: Object.fromEntries(firms.map((f) => [f.id, { role: f.role, policy: 'tabular-q', rewardScheme: 'local', meanReward: 0.3, meanShapedReward: 0.3, rewardComponents: { profit: 0.3 }, meanEpisodeReturn: null }])),
       kpis: { profitGain: 0.78 + 0.02 * rng.normal() },
       kpiSpecs: { profitGain: { better: 'higher', aggregate: 'mean', description: 'Calvano profit gain Δ' } },
-      metrics: { 'market/nashPrice': 1.47, 'market/monopolyPrice': 1.92 },
+      metrics: {
+        'market/benchmarks': { nashPrice: { firm0: 1.4729, firm1: 1.4729 }, monopolyPrice: { firm0: 1.9249, firm1: 1.9249 } },
+        'market/deviation': { deviator: 'firm0', punished: 1 },
+        'market/impulseResponse': impulse,
+      },
       detections: [(({ type: _t, ...f }) => f)(finding)],
-      verdicts: { collusion: { fired: true } },
+      verdicts: { collusion: { fired: true, status: 'collusive' } },
       interrupted: false,
     };
     writeJson(join(sd, 'summary.json'), summary);

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commonFolder, writeReport, type ReportResult } from '../../src/report/report.js';
 import { seriesAcrossSeeds } from '../../src/report/figures/common.js';
+import { influenceOf } from '../../src/report/figures/influence.js';
+import { impulseOf, priceAt } from '../../src/report/figures/market.js';
+import type { SeedRecord } from '../../src/report/load.js';
+import { worlds } from '../../envs/index.js';
 import { loadRun } from '../../src/report/load.js';
 import { SIX_SCHEMES, writeMarketFixture, writeWarehouseFixture } from './fixtures.js';
 
@@ -99,6 +103,43 @@ describe('figure data', () => {
     expect(r.unavailable.map((u) => u.section)).toEqual(['influence']);
     const influence = figures(html).find((f) => f.id.startsWith('influence-'))!;
     expect(influence.data[0]!.z).toHaveLength(3);
+  });
+});
+
+describe('market and influence inputs', () => {
+  it('reads market-v1 action indices as prices on the world’s own grid', async () => {
+    const dir = join(root, 'mk-prices');
+    writeMarketFixture(dir, 2, 6);
+    const r = await writeReport([dir]);
+    const fig = figures(readFileSync(r.path, 'utf8')).find((f) => f.id.startsWith('prices-'))! as FigureJson & { layout: { annotations?: { text: string }[] } };
+    const spec = worlds.get('market-v1');
+    const grid = (spec.create(spec.paramsSchema.parse({})) as unknown as { game: { grids: Float64Array[] } }).game.grids[0]!;
+    const seeds = [0, 1].map((s) => loadRun(join(dir, 'market-calvano', 'market-run')).seeds[s]!);
+    const firm0 = fig.data.find((t) => t.name === 'firm0')!;
+    firm0.y!.forEach((y, w) => expect(y).toBeCloseTo((priceAt(grid, seeds[0]!.metrics()[w]!['action/firm0']!) + priceAt(grid, seeds[1]!.metrics()[w]!['action/firm0']!)) / 2, 12));
+    // Evenly spaced grid: the price of a fractional index is linear between neighbours.
+    expect(priceAt(grid, 2.5)).toBeCloseTo((grid[2]! + grid[3]!) / 2, 14);
+    expect(fig.layout.annotations!.map((a) => a.text)).toEqual(['Nash 1.473', 'monopoly 1.925']);
+  });
+
+  const seed = (summary: Record<string, unknown>, findings: unknown[] = []): SeedRecord => ({ seed: 0, dir: null, summary, metrics: () => [], findings: () => findings as never });
+
+  it('accepts an impulse response given as step-indexed arrays in a finding', () => {
+    const ir = impulseOf(seed({}, [{ detector: 'collusion', evidence: { impulseResponse: { deviator: 'b', steps: [-1, 0, 1], prices: { a: [2, 2, 1.9], b: [2, 1.5, 1.8] } } } }]))!;
+    expect(ir).toMatchObject({ deviator: 'b', steps: [-1, 0, 1] });
+    expect(impulseOf(seed({ metrics: {} }))).toBeNull();
+  });
+
+  it('builds the influence matrix from verdict cells or from a matrix in evidence', () => {
+    const cells = [
+      { actor: 'a', affected: 'a', mean: 1 },
+      { actor: 'a', affected: 'b', mean: -0.5 },
+      { actor: 'b', affected: 'a', mean: 0.2 },
+      { actor: 'b', affected: 'b', mean: 0.9 },
+    ];
+    expect(influenceOf(seed({ verdicts: { conflict: { fired: true, details: { influence: cells } } } }))).toEqual({ agents: ['a', 'b'], influence: [[1, -0.5], [0.2, 0.9]] });
+    expect(influenceOf(seed({}, [{ detector: 'x', evidence: { agents: ['p', 'q'], influence: [[0, 1], [2, 0]] } }]))).toEqual({ agents: ['p', 'q'], influence: [[0, 1], [2, 0]] });
+    expect(influenceOf(seed({ verdicts: { conflict: { fired: false, details: { influence: null } } } }))).toBeNull();
   });
 });
 

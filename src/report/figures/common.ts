@@ -78,10 +78,10 @@ export const MAX_POINTS = 300;
 
 /**
  * `key` of metrics.jsonl across seeds: each seed's windows are binned (mean within a bin) onto the
- * union of steps, then each bin gets the mean across seeds and a 95% t-interval. Null when no seed
- * has the key.
+ * union of steps, then each bin gets the mean across seeds and a 95% t-interval. `transform` maps
+ * each value first (e.g. a grid index to a price). Null when no seed has the key.
  */
-export function seriesAcrossSeeds(seeds: readonly SeedRecord[], key: string, maxPoints = MAX_POINTS): Series | null {
+export function seriesAcrossSeeds(seeds: readonly SeedRecord[], key: string, maxPoints = MAX_POINTS, transform?: (x: number) => number): Series | null {
   const perSeed = seeds.map((s) => s.metrics().filter((r) => typeof r[key] === 'number' && Number.isFinite(r[key]) && typeof r['step'] === 'number'));
   const contributing = perSeed.filter((rows) => rows.length > 0);
   if (contributing.length === 0) return null;
@@ -94,7 +94,7 @@ export function seriesAcrossSeeds(seeds: readonly SeedRecord[], key: string, max
     const counts = new Float64Array(nBins);
     for (const r of rows) {
       const b = binOf.get(r['step']!)!;
-      sums[b]! += r[key]!;
+      sums[b]! += transform ? transform(r[key]!) : r[key]!;
       counts[b]! += 1;
     }
     return Array.from(sums, (s, b) => (counts[b]! > 0 ? s / counts[b]! : Number.NaN));

@@ -1,8 +1,9 @@
 /**
  * The conflict influence heatmap: how much each agent's actions move each other agent's reward
- * (row: acting agent, column: affected agent; negative = harm). Read from a detector finding's
- * evidence `{agents: string[], influence: number[][]}` or from summary metrics[`conflict/influence`]
- * with the same shape; averaged over seeds (the last such finding per seed is used).
+ * (row: acting agent, column: affected agent; negative = harm). Read from the conflict detector's
+ * verdict (summary.json verdicts.<detector>.details.influence: a list of cells {actor, affected,
+ * mean, …}), or from a finding's evidence / summary metrics[`conflict/influence`] shaped
+ * `{agents: string[], influence: number[][]}`; averaged over seeds.
  */
 import type { SeedRecord } from '../load.js';
 import type { Variant } from '../variants.js';
@@ -25,8 +26,23 @@ function asMatrix(v: unknown): InfluenceMatrix | null {
   return { agents: agents.map(String), influence: m as number[][] };
 }
 
+/** A matrix from a list of cells {actor, affected, mean}; agents in order of first appearance. */
+function fromCells(v: unknown): InfluenceMatrix | null {
+  if (!Array.isArray(v) || v.length === 0) return null;
+  const cells = v.filter((c): c is { actor: string; affected: string; mean: number } => !!c && typeof c === 'object' && typeof c.actor === 'string' && typeof c.affected === 'string' && typeof c.mean === 'number');
+  if (cells.length === 0) return null;
+  const agents = [...new Set(cells.flatMap((c) => [c.actor, c.affected]))];
+  const influence = agents.map(() => agents.map(() => 0));
+  for (const c of cells) influence[agents.indexOf(c.actor)]![agents.indexOf(c.affected)] = c.mean;
+  return { agents, influence };
+}
+
 /** A seed's influence matrix, if any. */
 export function influenceOf(seed: SeedRecord): InfluenceMatrix | null {
+  for (const verdict of Object.values(seed.summary.verdicts ?? {})) {
+    const m = fromCells((verdict as { details?: { influence?: unknown } } | null)?.details?.influence);
+    if (m) return m;
+  }
   const fromMetrics = asMatrix(seed.summary.metrics?.['conflict/influence']);
   if (fromMetrics) return fromMetrics;
   let found: InfluenceMatrix | null = null;
@@ -49,7 +65,7 @@ export function influenceFigures(variants: readonly Variant[]): Section {
     figures.push({
       id: `influence-${vi}-${slug(v.label)}`,
       title,
-      caption: `Mean over ${same.length} seed(s). Row: the acting agent; column: the agent whose reward it moves. Red: harm (negative), blue: help (positive).`,
+      caption: `Mean over ${same.length} seed(s). Row: the acting agent; column: the agent whose reward it moves (diagonal: effect on its own reward). Red: harm (negative), blue: help (positive).`,
       data: [
         {
           type: 'heatmap',
