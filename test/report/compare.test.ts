@@ -3,7 +3,7 @@
  * agreement between the single- and multi-seed layouts, better-directions, the statistics against
  * direct computation from the files, and the three renderings.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,14 @@ describe('grouping', () => {
     });
     const labels = diffLabels([cfg('local', 0.1), cfg('team', 0.1), cfg('team', 0.5)]).map((l) => l.label);
     expect(labels).toEqual(['learningRate=0.1, scheme=local', 'learningRate=0.1, scheme=team', 'learningRate=0.5, scheme=team']);
+  });
+
+  it('says clearly when a path is missing, not a folder, or holds no complete run', () => {
+    expect(() => loadRuns([join(root, 'nope')])).toThrow(/no such folder: .*nope/);
+    writeFileSync(join(root, 'file'), '');
+    expect(() => loadRuns([join(root, 'file')])).toThrow(/is not a folder/);
+    mkdirSync(join(root, 'empty', 'x.partial'), { recursive: true });
+    expect(() => loadRuns([join(root, 'empty')])).toThrow(/no complete run folders under .*empty \(1 incomplete \.partial folders skipped\)/);
   });
 
   it('skips .partial folders and counts a rerun seed once', () => {

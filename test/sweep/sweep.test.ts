@@ -56,6 +56,9 @@ describe('planSweep', () => {
 
   it('names the grid point of an invalid run and the field of a bad sweep section', () => {
     expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep point scheme=bogus, seed 0:.*bogus/s);
+    const plain = join(root, 'plain.yaml');
+    writeFileSync(plain, CONFIG.slice(0, CONFIG.indexOf('sweep:')));
+    expect(() => planSweep(plain)).toThrow(/nothing to sweep in .*plain.yaml/);
     const bad = join(root, 'bad.yaml');
     writeFileSync(bad, CONFIG.replace('  grid:', '  workerz: 2\n  grid:'));
     expect(() => planSweep(bad)).toThrow(/sweep: .*workerz/);
