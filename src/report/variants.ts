@@ -112,7 +112,7 @@ export function diffLabels(configs: readonly Record<string, unknown>[]): { label
   });
 }
 
-/** Group runs into variants (order: first appearance). */
+/** Group runs into variants (order: the sweep's grid order when run.json has it, else first appearance). */
 export function groupVariants(runs: readonly RunRecord[]): Variant[] {
   const groups = new Map<string, { identity: Record<string, unknown>; runs: RunRecord[] }>();
   for (const run of runs) {
@@ -140,6 +140,12 @@ export function groupVariants(runs: readonly RunRecord[]): Variant[] {
       labels.set(key, { label, fields: d.fields });
     });
   }
+  // Sweep runs carry their grid point's index: keep the sweep's order rather than the folders'.
+  const sweepIndex = (g: { runs: RunRecord[] }): number => {
+    const idx = g.runs.map((r) => (r.run['sweep'] as { index?: unknown } | undefined)?.index).filter((x): x is number => typeof x === 'number');
+    return idx.length ? Math.min(...idx) : Number.POSITIVE_INFINITY;
+  };
+  entries.sort((a, b) => sweepIndex(a[1]) - sweepIndex(b[1]));
   return entries.map(([key, g]) => {
     const first = g.runs[0]!;
     const experiment = nameOf(g);

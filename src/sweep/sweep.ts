@@ -158,7 +158,7 @@ function tagRun(dir: string, plan: SweepPlan, run: PlannedRun): void {
   const path = join(dir, 'run.json');
   if (!existsSync(path)) return;
   const info = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  info['sweep'] = { name: plan.name, variant: run.variant, id: run.id, seed: run.seed, values: run.values };
+  info['sweep'] = { name: plan.name, variant: run.variant, index: plan.points.findIndex((p) => p.label === run.variant), id: run.id, seed: run.seed, values: run.values };
   writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
 }
 

@@ -61,6 +61,19 @@ describe('grouping', () => {
     expect(() => loadRuns([join(root, 'empty')])).toThrow(/no complete run folders under .*empty \(1 incomplete \.partial folders skipped\)/);
   });
 
+  it('orders variants as the sweep listed them, and uses the sweep’s label', () => {
+    const dir = join(root, 'order');
+    const dirs = writeWarehouseFixture(dir, { variants: SIX_SCHEMES.slice(0, 3), seeds: 1 });
+    // Tag the runs with the reverse of their folder order.
+    dirs.forEach((d, i) => {
+      const p = join(d, 'run.json');
+      const run = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+      run['sweep'] = { variant: `v${2 - i}`, index: 2 - i };
+      writeFileSync(p, JSON.stringify(run));
+    });
+    expect(groupVariants(loadRuns([dir]).runs).map((v) => v.label)).toEqual(['v0', 'v1', 'v2']);
+  });
+
   it('skips .partial folders and counts a rerun seed once', () => {
     const dir = join(root, 'dupes');
     writeWarehouseFixture(dir, { variants: SIX_SCHEMES.slice(0, 2), seeds: 2 });

@@ -77,7 +77,7 @@ describe('runSweep', () => {
     expect(result.completeDirs).toEqual(plan.runs.map((r) => r.dir));
     for (const r of plan.runs) {
       const run = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')) as { status: string; runId: string; sweep: { variant: string; seed: number } };
-      expect(run).toMatchObject({ status: 'complete', runId: r.id, sweep: { variant: r.variant, seed: r.seed } });
+      expect(run).toMatchObject({ status: 'complete', runId: r.id, sweep: { variant: r.variant, seed: r.seed, index: plan.points.findIndex((p) => p.label === r.variant) } });
       const cfg = JSON.parse(readFileSync(join(r.dir, 'config.resolved.json'), 'utf8')) as { run: { seed: number; seeds: number }; agents: { reward: { scheme: string } }[] };
       expect(cfg.run).toMatchObject({ seed: r.seed, seeds: 1 });
       expect(cfg.agents[0]!.reward.scheme).toBe(r.variant.replace('scheme=', ''));

@@ -95,6 +95,6 @@ export function influenceFigures(variants: readonly Variant[]): Section {
     title: 'Conflict influence',
     intro: 'Who moves whose reward: the influence matrix reported by the conflict detector.',
     figures,
-    unavailable: figures.length ? null : 'Not available for these runs: no finding carries an influence matrix (evidence.agents + evidence.influence) — run the conflict detector to get one.',
+    unavailable: figures.length ? null : 'Not available for these runs: no influence matrix was recorded — enable the conflict detector (detectors: { conflict: {} }) with fork points to get one.',
   };
 }

@@ -176,7 +176,7 @@ export function marketFigures(variants: readonly Variant[]): Section {
         data,
         layout: baseLayout(`Deviation impulse response — ${v.label}`, {
           hovermode: 'closest',
-          xaxis: { title: { text: 'periods after the deviation' }, gridcolor: '#ececec', dtick: 1 },
+          xaxis: { title: { text: 'periods after the deviation' }, gridcolor: '#ececec', ...(ir.steps.length <= 15 ? { dtick: 1 } : {}) },
           yaxis: { title: { text: 'price' }, gridcolor: '#ececec' },
           shapes: [...refs.shapes, { type: 'line', x0: 0, x1: 0, yref: 'paper', y0: 0, y1: 1, line: { color: '#d62728', width: 1, dash: 'dot' } }],
           annotations: refs.annotations,
