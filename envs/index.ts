@@ -12,5 +12,10 @@ import { matrixGame } from './sanity/matrix-game.js';
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, market as unknown as WorldSpec];
+// One entry per line keeps parallel additions from conflicting.
+const ALL = [
+  matrixGame,
+  coordination,
+  market,
+] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

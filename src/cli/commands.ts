@@ -1,5 +1,5 @@
 /** The CLI commands: run, sweep, compare, report, validate, eval, envs, policies, schema. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
@@ -9,6 +9,7 @@ import { applyOverrides, loadExperiment, readConfigFile } from '../config/load.j
 import { resolveExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { evaluateRun } from '../run/evaluate.js';
+import { preparePolicies } from '../run/prepare.js';
 import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
@@ -121,10 +122,12 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
       .option('steps', { type: 'number', describe: 'Steps to play (continuing worlds; default 1000)' })
       .option('seed', { type: 'number', describe: "Seed of the evaluation episodes (default: the run's seed)" })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }) as unknown as Argv<{ runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }>,
-  handler: (args) => {
+  handler: async (args) => {
     checkCount('episodes', args.episodes, 1);
     checkCount('steps', args.steps, 1);
     checkCount('seed', args.seed, 0);
+    const configPath = `${args.runDir}/config.resolved.json`;
+    if (existsSync(configPath)) await preparePolicies(resolveExperiment(JSON.parse(readFileSync(configPath, 'utf8')), configPath));
     const result = evaluateRun(args.runDir, (c) => resolveExperiment(c, `${args.runDir}/config.resolved.json`), {
       ...(args.episodes !== undefined ? { episodes: args.episodes } : {}),
       ...(args.steps !== undefined ? { steps: args.steps } : {}),

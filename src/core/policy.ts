@@ -95,6 +95,11 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
    * or undefined when it can. The config loader reports the reason at `agents[i].policy.type`.
    */
   incompatibility?(world: World, agent: AgentSpec, params: P): string | undefined;
+  /**
+   * Async set-up the runner awaits once per process (main thread and each worker) before the
+   * first `create`, e.g. loading the tfjs backend. May return facts for run.json (`backend`).
+   */
+  prepare?(): Promise<Readonly<Record<string, string>> | undefined>;
   /** Build a policy instance. */
   create(ctx: PolicyContext, params: P): Policy;
 }

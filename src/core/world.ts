@@ -153,6 +153,11 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * probe), merged into summary.json `metrics`. Receives the final engine and the trained policies.
    */
   analyze?(ctx: WorldAnalysisContext): WorldAnalysis;
+  /**
+   * Extra lines for `tacit run`'s text summary presenting the world's own summary.json metrics
+   * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
+   */
+  formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
 }
 
 /** What `WorldSpec.analyze` is given. */

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
+import { preparePolicies } from './prepare.js';
 import { createProgress } from './progress.js';
 import { provenance } from './provenance.js';
 import { RunFolder } from './results.js';
@@ -60,7 +61,8 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
   const runId = options.runId ?? `${timestamp(new Date())}-${configHash(config)}`;
   const dir = resolvePath(options.out ?? join(config.output.dir, config.name, runId));
   const resume = options.resume ?? false;
-  const meta: RunMeta = { runId, command: options.command ?? 'tacit run' };
+  const facts = await preparePolicies(resolved);
+  const meta: RunMeta = { runId, command: options.command ?? 'tacit run', backend: facts.backend ?? null };
   const seeds = seedList(resolved);
   const signal = options.signal ?? { stop: false };
   const stepsPerSeed = config.run.steps ?? config.run.maxSteps ?? 0;
@@ -79,7 +81,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
       runId,
       seeds,
       ...provenance(),
-      backend: null,
+      backend: meta.backend ?? null,
       startedAt: startedAt.toISOString(),
       finishedAt: status === 'running' ? null : new Date().toISOString(),
       durationSeconds: status === 'running' ? null : (Date.now() - startedAt.getTime()) / 1000,

@@ -17,6 +17,8 @@ import { runSeed, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
 export interface RunMeta {
   readonly runId: string;
   readonly command: string;
+  /** The tfjs backend the neural policies run on (from `preparePolicies`), or null. */
+  readonly backend?: string | null;
 }
 
 /** Steps between checkpoints: the configured value, or for runs with learners about ten per run (on window ends). */
@@ -54,7 +56,7 @@ export function runSeedToFolder(
     runId: meta.runId,
     seeds: [seed],
     ...provenance(),
-    backend: null,
+    backend: meta.backend ?? null,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt?.toISOString() ?? null,
     durationSeconds: finishedAt ? (finishedAt.getTime() - startedAt.getTime()) / 1000 : null,

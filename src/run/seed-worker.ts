@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { resolveExperiment } from '../config/resolve.js';
+import { preparePolicies } from './prepare.js';
 import { runSeedToFolder, type RunMeta } from './seed-folder.js';
 
 /** A request from the pool. */
@@ -18,13 +19,14 @@ export interface SeedJob {
 
 const signal = { stop: false };
 
-parentPort!.on('message', (msg: SeedJob | { kind: 'stop' }) => {
+parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
   if (msg.kind === 'stop') {
     signal.stop = true;
     return;
   }
   try {
     const resolved = resolveExperiment(msg.config);
+    await preparePolicies(resolved);
     let last = 0;
     const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total) => {
       parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last });

@@ -1,0 +1,302 @@
+/**
+ * dqn: deep Q-learning (Mnih et al. 2015) for discrete actions, following CleanRL's dqn.py: an
+ * MLP Q-network, a uniform replay buffer, a target network synced every
+ * `targetUpdateFrequency` steps (hard, or Polyak with `tau` < 1), and a linear ε-greedy
+ * schedule. Optional double-DQN targets (van Hasselt et al. 2016). Multi-discrete action spaces
+ * are flattened into their joint index (up to `maxJointActions`). With `shareParameters`, all
+ * agents of a role share one Q-network, target, optimizer and replay buffer (in `ctx.shared`).
+ *
+ * Acting is batched: one forward pass per agent per step covers all `numEnvs` world copies.
+ *
+ * Order: config · group (networks, buffer) · act · observe · train step · checkpoints · registration.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { TacitError } from '../src/core/errors.js';
+import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
+import { nextFloat, nextInt, type Rng } from '../src/core/rng.js';
+import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
+import type { AgentSpec, World } from '../src/core/world.js';
+import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
+import { initBackend, requireBackend } from '../src/learn/backend.js';
+import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
+import { InputEncoder } from '../src/learn/encode.js';
+import { Mlp } from '../src/learn/mlp.js';
+import { ReplayBuffer } from '../src/learn/replay.js';
+
+// ─── Config ──────────────────────────────────────────────────────────────────────────────────
+
+const paramsSchema = z
+  .object({
+    shareParameters: z.boolean().default(false).describe('Agents of the same role share one Q-network, optimizer and replay buffer'),
+    appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the input'),
+    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
+    activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
+    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+    bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
+    batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
+    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
+    learningStarts: z.number().int().nonnegative().default(1000).describe('Transitions stored before training starts'),
+    trainFrequency: z.number().int().positive().default(10).describe('Engine steps between training phases'),
+    gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase'),
+    targetUpdateFrequency: z.number().int().positive().default(500).describe('Engine steps between target-network updates'),
+    tau: z.number().gt(0).max(1).default(1).describe('Target update rate: 1 = copy, < 1 = Polyak averaging'),
+    epsilonStart: z.number().min(0).max(1).default(1).describe('Initial exploration rate'),
+    epsilonEnd: z.number().min(0).max(1).default(0.05).describe('Final exploration rate'),
+    epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays linearly'),
+    doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
+    loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
+    maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
+    normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
+    maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
+  })
+  .strict();
+
+/** DQN hyperparameters (defaults: CleanRL dqn.py, scaled to small worlds). */
+export type DqnConfig = z.infer<typeof paramsSchema>;
+
+// ─── Group: Q-network, target, optimizer and replay of one agent or one sharing role ───────
+
+interface Group {
+  readonly cfg: DqnConfig;
+  readonly paramsKey: string;
+  readonly q: Mlp;
+  readonly target: Mlp;
+  readonly adam: Adam;
+  readonly encoder: InputEncoder;
+  readonly replay: ReplayBuffer;
+  readonly trainRng: Rng;
+  readonly members: string[];
+  readonly numActions: number;
+  observeCalls: number;
+  lastTargetUpdate: number;
+  updates: number;
+  lastStats: Record<string, number>;
+}
+
+function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numActions: number): Group {
+  const encoder = new InputEncoder([ctx.observationSpace], { normalize: cfg.normalizeObservations, idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0 });
+  const init = ctx.rng.split('init');
+  const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize: numActions, activation: cfg.activation, outputGain: 1 };
+  const q = new Mlp(spec, init);
+  const target = new Mlp(spec, init);
+  target.copyFrom(q);
+  return {
+    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.variables, { learningRate: cfg.learningRate }), encoder,
+    replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size), trainRng: ctx.rng.split('train'), members: [], numActions,
+    observeCalls: 0, lastTargetUpdate: 0, updates: 0, lastStats: {},
+  };
+}
+
+/** Number of joint actions of a discrete or multi-discrete space. */
+function jointActions(space: Space): number {
+  return space.kind === 'box' ? Infinity : cardinality(space);
+}
+
+// ─── The policy: act, observe ───────────────────────────────────────────────────────────────
+
+function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
+  requireBackend();
+  const why = incompatibility(ctx.world, ctx.agent, cfg);
+  if (why) throw new TacitError(why);
+  const space = ctx.actionSpace;
+  const numActions = jointActions(space);
+  const role = ctx.world.agents.filter((a) => a.role === ctx.agent.role);
+  const key = `dqn/${cfg.shareParameters ? `role:${ctx.agent.role}` : `agent:${ctx.agent.id}`}`;
+  let g = ctx.shared.get(key) as Group | undefined;
+  if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length, numActions)));
+  else if (g.paramsKey !== JSON.stringify(cfg))
+    throw new TacitError(`agent '${ctx.agent.id}' shares DQN parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]}'s: give every agent of the role the same params, or set shareParameters: false`);
+  const group = g;
+  group.members.push(ctx.agent.id);
+  const N = ctx.numEnvs;
+  const agentId = ctx.agent.id;
+  const roleSlot = role.findIndex((a) => a.id === agentId);
+  const actRng = ctx.rng.split('act');
+  const inSize = group.encoder.inputSize;
+  const actIn = new Float32Array(N * inSize);
+  const obsSrc: Float32Array[] = [new Float32Array(0)];
+  const nvec = space.kind === 'multi-discrete' ? space.nvec : [numActions];
+  let epsilon = cfg.epsilonStart;
+
+  function act(obs: Float32Array, actions: Float64Array, mode: ActMode): void {
+    obsSrc[0] = obs;
+    for (let b = 0; b < N; b++) group.encoder.encode(obsSrc, b, actIn, b * inSize, roleSlot);
+    const out = tf.tidy(() => group.q.apply(tf.tensor2d(actIn, [N, inSize])));
+    const qv = out.dataSync();
+    out.dispose();
+    for (let b = 0; b < N; b++) {
+      let a: number;
+      if (mode === 'explore' && nextFloat(actRng.state) < epsilon) a = nextInt(actRng.state, numActions);
+      else {
+        a = 0;
+        for (let j = 1; j < numActions; j++) if (qv[b * numActions + j]! > qv[b * numActions + a]!) a = j;
+      }
+      // Joint index → one slot per sub-action (mixed radix, last slot fastest).
+      for (let k = nvec.length - 1; k >= 0; k--) {
+        actions[b * nvec.length + k] = a % nvec[k]!;
+        a = Math.floor(a / nvec[k]!);
+      }
+    }
+  }
+
+  function observe(batch: TransitionBatch): void {
+    assertFinite(batch.rewards, rewardName, agentId, batch.step);
+    for (let b = 0; b < N; b++) {
+      let a = 0;
+      for (let k = 0; k < nvec.length; k++) a = a * nvec[k]! + batch.actions[b * nvec.length + k]!;
+      const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
+      // Truncated copies bootstrap from their final observation, terminated ones not at all.
+      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]!, batch.terminated[b]!, roleSlot);
+    }
+    obsSrc[0] = batch.nextObs;
+    group.encoder.update(obsSrc, N);
+    const frac = Math.min(1, batch.step / cfg.epsilonDecaySteps);
+    epsilon = cfg.epsilonStart + frac * (cfg.epsilonEnd - cfg.epsilonStart);
+    group.observeCalls++;
+    const M = group.members.length;
+    if (group.replay.size >= cfg.learningStarts && group.observeCalls % (cfg.trainFrequency * M) === 0)
+      for (let k = 0; k < cfg.gradientSteps; k++) trainStep(group, agentId, batch.step);
+    if (batch.step - group.lastTargetUpdate >= cfg.targetUpdateFrequency) {
+      group.lastTargetUpdate = batch.step;
+      updateTarget(group);
+    }
+  }
+
+  return {
+    act,
+    observe,
+    save: () => ({ format: 'tacit-dqn/1', agent: agentId, epsilon, actRng: Array.from(actRng.state), group: saveGroup(group) }),
+    load(data) {
+      const d = data as { format?: string; epsilon: number; actRng: number[]; group: ReturnType<typeof saveGroup> };
+      if (d?.format !== 'tacit-dqn/1') throw new TacitError(`checkpoint for agent '${agentId}' is not a DQN checkpoint (format ${JSON.stringify(d?.format)})`);
+      epsilon = d.epsilon;
+      actRng.state.set(d.actRng);
+      loadGroup(group, d.group);
+    },
+    stats: () => ({ epsilon, updates: group.updates, bufferSize: group.replay.size, ...group.lastStats }),
+    dispose() {
+      const i = group.members.indexOf(agentId);
+      if (i >= 0) group.members.splice(i, 1);
+      if (group.members.length > 0) return;
+      group.q.dispose();
+      group.target.dispose();
+      ctx.shared.delete(key);
+    },
+  };
+}
+
+const rewardName = (b: number): string => `reward (copy ${b})`;
+
+// ─── Training: TD targets from the target network, one gradient step ───────────────────────
+
+function trainStep(g: Group, agentId: string, step: number): void {
+  const cfg = g.cfg;
+  const B = cfg.batchSize;
+  const inSize = g.encoder.inputSize;
+  const nA = g.numActions;
+  const idx = new Int32Array(B);
+  g.replay.sample(g.trainRng.state, idx);
+  const x = new Float32Array(B * inSize);
+  const nx = new Float32Array(B * inSize);
+  const oneHot = new Float32Array(B * nA);
+  const src = [g.replay.obs];
+  const nsrc = [g.replay.nextObs];
+  for (let i = 0; i < B; i++) {
+    const r = idx[i]!;
+    g.encoder.encode(src, r, x, i * inSize, g.replay.ids[r]!);
+    g.encoder.encode(nsrc, r, nx, i * inSize, g.replay.ids[r]!);
+    oneHot[i * nA + g.replay.actions[r]!] = 1;
+  }
+  // TD target y = r + γ (1 − terminated) Q_target(s', argmax) computed without gradient.
+  const y = new Float32Array(B);
+  tf.tidy(() => {
+    const nxT = tf.tensor2d(nx, [B, inSize]);
+    const qt = g.target.apply(nxT).dataSync();
+    const qo = cfg.doubleDqn ? g.q.apply(nxT).dataSync() : qt;
+    for (let i = 0; i < B; i++) {
+      let best = 0;
+      for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
+      const r = idx[i]!;
+      y[i] = g.replay.rewards[r]! + cfg.gamma * (1 - g.replay.terminated[r]!) * qt[i * nA + best]!;
+    }
+  });
+  let lossT: tf.Tensor | undefined;
+  const grads = tf.tidy(() => {
+    const xT = tf.tensor2d(x, [B, inSize]);
+    const maskT = tf.tensor2d(oneHot, [B, nA]);
+    const yT = tf.tensor1d(y);
+    const { grads: byName } = tf.variableGrads(() => {
+      const qa = tf.sum(tf.mul(g.q.apply(xT), maskT), 1);
+      const loss = cfg.loss === 'huber' ? tf.losses.huberLoss(yT, qa) : tf.mean(tf.square(tf.sub(qa, yT)));
+      lossT = tf.keep(loss);
+      return loss as tf.Scalar;
+    }, g.q.variables);
+    return g.q.variables.map((v) => byName[v.name]!);
+  });
+  const gradArrays = Adam.read(grads);
+  tf.dispose(grads);
+  const stats = new Float32Array([lossT!.dataSync()[0]!, globalNorm(gradArrays)]);
+  lossT!.dispose();
+  assertFinite(stats, ['loss/td', 'gradNorm'], agentId, step);
+  g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm));
+  g.updates++;
+  if (g.updates % 100 === 0) {
+    const w = globalNorm(g.q.variables.map((v) => v.dataSync()));
+    if (!Number.isFinite(w)) throw new DivergenceError(agentId, step, 'weights', w, DIVERGENCE_HINT);
+  }
+  g.lastStats = { 'loss/td': stats[0]!, gradNorm: stats[1]! };
+}
+
+function updateTarget(g: Group): void {
+  if (g.cfg.tau >= 1) return g.target.copyFrom(g.q);
+  const tau = g.cfg.tau;
+  g.target.variables.forEach((t, k) => {
+    const online = g.q.variables[k]!.dataSync();
+    const mixed = Float32Array.from(t.dataSync(), (v, i) => tau * online[i]! + (1 - tau) * v);
+    tf.tidy(() => t.assign(tf.tensor(mixed, t.shape)));
+  });
+}
+
+// ─── Checkpoints ────────────────────────────────────────────────────────────────────────────
+
+function saveGroup(g: Group) {
+  return {
+    q: g.q.toJSON(), target: g.target.toJSON(), adam: g.adam.toJSON(), encoder: g.encoder.toJSON(), replay: g.replay.toJSON(),
+    trainRng: Array.from(g.trainRng.state), observeCalls: g.observeCalls, lastTargetUpdate: g.lastTargetUpdate, updates: g.updates, lastStats: g.lastStats,
+  };
+}
+
+function loadGroup(g: Group, d: ReturnType<typeof saveGroup>): void {
+  g.q.load(d.q);
+  g.target.load(d.target);
+  g.adam.load(d.adam);
+  g.encoder.load(d.encoder);
+  g.replay.load(d.replay);
+  g.trainRng.state.set(d.trainRng);
+  g.observeCalls = d.observeCalls;
+  g.lastTargetUpdate = d.lastTargetUpdate;
+  g.updates = d.updates;
+  g.lastStats = d.lastStats;
+}
+
+// ─── Registration ───────────────────────────────────────────────────────────────────────────
+
+function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string | undefined {
+  const space = world.actionSpaces[agent.index]!;
+  const n = jointActions(space);
+  if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
+  if (n > cfg.maxJointActions) return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
+  return undefined;
+}
+
+/** The registered spec. */
+export const dqnPolicy = definePolicy({
+  type: 'dqn',
+  summary: 'Deep Q-learning (replay buffer, target network, linear ε schedule) for discrete and small multi-discrete actions',
+  learns: true,
+  paramsSchema,
+  incompatibility,
+  prepare: async () => ({ backend: await initBackend() }),
+  create: createDqn,
+});

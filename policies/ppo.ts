@@ -1,0 +1,444 @@
+/**
+ * ppo: proximal policy optimisation (Schulman et al. 2017) as an actor-critic with GAE, the
+ * clipped surrogate objective, a (clipped) value loss and an entropy bonus, following CleanRL's
+ * ppo.py step for step. Multi-agent variants are config flags:
+ *  - `critic: 'local'`  → IPPO: each agent's critic sees its own observation;
+ *  - `critic: 'central'` → MAPPO: the critic sees the joint observation of every agent (the
+ *    batch's `allObs`), the actor still only its own;
+ *  - `shareParameters` → all agents of a role share one actor, critic, optimizer and rollout (the
+ *    group lives in `ctx.shared`), optionally with a one-hot agent id appended to the inputs.
+ *
+ * Acting is batched: one forward pass per agent per step covers all `numEnvs` world copies.
+ * Values and old log-probabilities are computed at update time in one pass over the whole
+ * rollout (the networks do not change while collecting), so `act` keeps no per-step state except
+ * the raw Gaussian samples of box actions.
+ *
+ * Order: config · group (networks, storage) · act · observe · update (GAE, epochs of minibatches)
+ * · checkpoints · registration.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { TacitError } from '../src/core/errors.js';
+import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
+import { Rng } from '../src/core/rng.js';
+import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
+import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
+import { initBackend, requireBackend } from '../src/learn/backend.js';
+import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
+import { InputEncoder } from '../src/learn/encode.js';
+import { computeGae } from '../src/learn/gae.js';
+import { Mlp } from '../src/learn/mlp.js';
+import { RewardScaler } from '../src/learn/normalize.js';
+import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
+
+// ─── Config ──────────────────────────────────────────────────────────────────────────────────
+
+const paramsSchema = z
+  .object({
+    critic: z.enum(['local', 'central']).default('local').describe("'local' = IPPO (critic sees own observation), 'central' = MAPPO (critic sees every agent's observation)"),
+    shareParameters: z.boolean().default(false).describe('Agents of the same role share one network, optimizer and rollout'),
+    appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the inputs'),
+    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of actor and critic'),
+    activation: z.enum(['tanh', 'relu']).default('tanh').describe('Hidden activation'),
+    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+    annealSteps: z.number().int().nonnegative().default(0).describe('Engine steps over which the learning rate decays linearly to 0 (0 = constant)'),
+    adamEpsilon: z.number().positive().default(1e-5).describe('Adam epsilon'),
+    rolloutLength: z.number().int().positive().default(128).describe('Steps collected per world copy between updates'),
+    numMinibatches: z.number().int().positive().default(4).describe('Minibatches per epoch'),
+    updateEpochs: z.number().int().positive().default(4).describe('Passes over each rollout'),
+    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
+    gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda'),
+    clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping range (and value clipping range)'),
+    clipValueLoss: z.boolean().default(true).describe('Clip the value loss around the old values'),
+    entropyCoef: z.number().nonnegative().default(0.01).describe('Entropy bonus coefficient'),
+    valueCoef: z.number().nonnegative().default(0.5).describe('Value loss coefficient'),
+    maxGradNorm: z.number().nonnegative().default(0.5).describe('Clip gradients to this global norm (0 = no clipping)'),
+    normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch'),
+    normalizeObservations: z.boolean().default(true).describe('Standardise box observations by running statistics'),
+    normalizeRewards: z.boolean().default(true).describe('Scale rewards by the running std of the discounted return'),
+    initLogStd: z.number().default(0).describe('Initial log std of the Gaussian policy (box actions only)'),
+  })
+  .strict();
+
+/** PPO hyperparameters (defaults: CleanRL ppo.py). */
+export type PpoConfig = z.infer<typeof paramsSchema>;
+
+// ─── Group: networks, optimizer and rollout of one agent or one parameter-sharing role ─────
+
+interface Member {
+  readonly agentId: string;
+  readonly agentIndex: number;
+  /** Position within the role (one-hot id) and within the group's storage. */
+  readonly roleSlot: number;
+  storageSlot: number;
+  /** Steps stored in the current rollout. */
+  t: number;
+  readonly actRng: Rng;
+  readonly rewardScaler: RewardScaler;
+  /** Raw samples of the last `act` (box actions are stored raw, before clipping and scaling). */
+  readonly raw: Float32Array;
+  readonly actIn: Float32Array;
+}
+
+interface Group {
+  readonly cfg: PpoConfig;
+  readonly paramsKey: string;
+  readonly actor: Mlp;
+  readonly critic: Mlp;
+  readonly head: ActionHead;
+  readonly adam: Adam;
+  readonly actorEncoder: InputEncoder;
+  /** Undefined for a local critic, which reads the actor's input. */
+  readonly jointEncoder: InputEncoder | undefined;
+  readonly updateRng: Rng;
+  readonly members: Member[];
+  storage: Storage | undefined;
+  /** Rollout contents from a checkpoint, applied when storage is allocated (all members known). */
+  pendingStorage: SavedStorage | null;
+  updates: number;
+  lastStats: Record<string, number>;
+}
+
+/** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
+interface Storage {
+  readonly rows: number;
+  readonly actorIn: Float32Array;
+  readonly criticIn: Float32Array;
+  readonly nextCriticIn: Float32Array;
+  readonly raw: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Float32Array;
+  readonly dones: Float32Array;
+  readonly values: Float32Array;
+  readonly oldLogProb: Float32Array;
+  readonly advantages: Float32Array;
+  readonly returns: Float32Array;
+}
+
+function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Group {
+  const idSize = cfg.shareParameters && cfg.appendAgentId ? roleSize : 0;
+  const encOpts = { normalize: cfg.normalizeObservations, idSize };
+  const actorEncoder = new InputEncoder([ctx.observationSpace], encOpts);
+  const jointEncoder = cfg.critic === 'central' ? new InputEncoder(ctx.world.observationSpaces, encOpts) : undefined;
+  const head = makeActionHead(ctx.actionSpace, cfg.initLogStd);
+  const init = ctx.rng.split('init');
+  const net = { hidden: cfg.hidden, activation: cfg.activation };
+  const actor = new Mlp({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
+  const critic = new Mlp({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
+  const adam = new Adam([...actor.variables, ...head.variables, ...critic.variables], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
+  const paramsKey = JSON.stringify(cfg);
+  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {} };
+}
+
+function allocStorage(g: Group, numEnvs: number): Storage {
+  const rows = g.members.length * g.cfg.rolloutLength * numEnvs;
+  const aIn = g.actorEncoder.inputSize;
+  const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
+  const actorIn = new Float32Array(rows * aIn);
+  const f = (n: number): Float32Array => new Float32Array(n);
+  const s: Storage = {
+    rows, actorIn, criticIn: g.jointEncoder ? f(rows * cIn) : actorIn, nextCriticIn: f(rows * cIn), raw: f(rows * g.head.rawSize),
+    rewards: f(rows), terminated: f(rows), dones: f(rows), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
+  };
+  const d = g.pendingStorage;
+  if (d) {
+    const put = (dst: Float32Array, src: EncodedF32 | null): void => {
+      if (!src) return;
+      const a = decodeF32(src);
+      if (a.length !== dst.length) throw new TacitError(`PPO checkpoint rollout has ${a.length} values where this run expects ${dst.length}: resume with the same numEnvs, agents and params`);
+      dst.set(a);
+    };
+    put(s.actorIn, d.actorIn);
+    if (g.jointEncoder) put(s.criticIn, d.criticIn);
+    put(s.nextCriticIn, d.nextCriticIn);
+    put(s.raw, d.raw);
+    put(s.rewards, d.rewards);
+    put(s.terminated, d.terminated);
+    put(s.dones, d.dones);
+    g.pendingStorage = null;
+  }
+  return s;
+}
+
+// ─── The policy: act, observe ───────────────────────────────────────────────────────────────
+
+function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
+  requireBackend();
+  const role = ctx.world.agents.filter((a) => a.role === ctx.agent.role);
+  const key = `ppo/${cfg.shareParameters ? `role:${ctx.agent.role}` : `agent:${ctx.agent.id}`}`;
+  let g = ctx.shared.get(key) as Group | undefined;
+  if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length)));
+  else if (g.paramsKey !== JSON.stringify(cfg))
+    throw new TacitError(`agent '${ctx.agent.id}' shares PPO parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]?.agentId ?? 'the first agent'}'s: give every agent of the role the same params, or set shareParameters: false`);
+  if (g.storage) throw new TacitError(`agent '${ctx.agent.id}' joined PPO group '${key}' after training started`);
+  const group = g;
+  const N = ctx.numEnvs;
+  const me: Member = {
+    agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
+    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize),
+  };
+  group.members.push(me);
+  const discreteActions = ctx.actionSpace.kind !== 'box';
+  const obsSrc: Float32Array[] = [new Float32Array(0)];
+
+  function act(obs: Float32Array, actions: Float64Array, mode: ActMode): void {
+    const inSize = group.actorEncoder.inputSize;
+    obsSrc[0] = obs;
+    for (let b = 0; b < N; b++) group.actorEncoder.encode(obsSrc, b, me.actIn, b * inSize, me.roleSlot);
+    const out = tf.tidy(() => group.actor.apply(tf.tensor2d(me.actIn, [N, inSize])));
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    group.head.sample(data, N, me.actRng.state, mode === 'greedy', me.raw, actions);
+  }
+
+  function observe(batch: TransitionBatch): void {
+    assertFinite(batch.rewards, rewardName, me.agentId, batch.step);
+    const s = (group.storage ??= allocStorage(group, N));
+    const T = cfg.rolloutLength;
+    const row0 = (me.storageSlot * T + me.t) * N;
+    const aIn = group.actorEncoder.inputSize;
+    for (let b = 0; b < N; b++) {
+      const r = row0 + b;
+      const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
+      s.terminated[r] = batch.terminated[b]!;
+      s.dones[r] = ended ? 1 : 0;
+      obsSrc[0] = batch.obs;
+      group.actorEncoder.encode(obsSrc, b, s.actorIn, r * aIn, me.roleSlot);
+      // The critic bootstraps from the final observation where the episode ended (truncation).
+      if (group.jointEncoder) {
+        const cIn = group.jointEncoder.inputSize;
+        group.jointEncoder.encode(batch.allObs, b, s.criticIn, r * cIn, me.roleSlot);
+        group.jointEncoder.encode(ended ? batch.allFinalObs : batch.allNextObs, b, s.nextCriticIn, r * cIn, me.roleSlot);
+      } else {
+        obsSrc[0] = ended ? batch.finalObs : batch.nextObs;
+        group.actorEncoder.encode(obsSrc, b, s.nextCriticIn, r * aIn, me.roleSlot);
+      }
+    }
+    const rawSize = group.head.rawSize;
+    if (discreteActions) for (let k = 0; k < N * rawSize; k++) s.raw[row0 * rawSize + k] = batch.actions[k]!;
+    else s.raw.set(me.raw, row0 * rawSize);
+    if (cfg.normalizeRewards) me.rewardScaler.scale(batch.rewards, s.dones.subarray(row0, row0 + N), s.rewards, row0);
+    else for (let b = 0; b < N; b++) s.rewards[row0 + b] = batch.rewards[b]!;
+    obsSrc[0] = batch.nextObs;
+    group.actorEncoder.update(obsSrc, N);
+    if (group.jointEncoder && me.storageSlot === 0) group.jointEncoder.update(batch.allNextObs, N);
+    me.t++;
+    if (group.members.every((m) => m.t === T)) {
+      if (cfg.annealSteps > 0) group.adam.learningRate = cfg.learningRate * Math.max(0, 1 - batch.step / cfg.annealSteps);
+      update(group, s, N, me.agentId, batch.step);
+      for (const m of group.members) m.t = 0;
+    }
+  }
+
+  return {
+    act,
+    observe,
+    save: () => ({ format: 'tacit-ppo/1', agent: me.agentId, group: saveGroup(group), member: saveMember(me) }),
+    load(data) {
+      const d = data as Checkpoint;
+      if (d?.format !== 'tacit-ppo/1') throw new TacitError(`checkpoint for agent '${me.agentId}' is not a PPO checkpoint (format ${JSON.stringify(d?.format)})`);
+      loadGroup(group, d.group);
+      loadMember(me, d.member);
+    },
+    stats: () => ({ updates: group.updates, learningRate: group.adam.learningRate, ...group.lastStats }),
+    dispose() {
+      const i = group.members.indexOf(me);
+      if (i >= 0) group.members.splice(i, 1);
+      if (group.members.length > 0) return;
+      group.actor.dispose();
+      group.critic.dispose();
+      group.head.dispose();
+      ctx.shared.delete(key);
+    },
+  };
+}
+
+// ─── Update: values, GAE, epochs of clipped-surrogate minibatch steps ──────────────────────
+
+function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: number): void {
+  const cfg = g.cfg;
+  const T = cfg.rolloutLength;
+  const R = s.rows;
+  const aIn = g.actorEncoder.inputSize;
+  const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
+  const rawSize = g.head.rawSize;
+
+  // Values, bootstrap values and old log-probabilities of the whole rollout in one pass each.
+  const nextValues = new Float32Array(R);
+  tf.tidy(() => {
+    s.values.set(g.critic.apply(tf.tensor2d(s.criticIn, [R, cIn])).dataSync());
+    nextValues.set(g.critic.apply(tf.tensor2d(s.nextCriticIn, [R, cIn])).dataSync());
+    const out = g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn]));
+    s.oldLogProb.set(g.head.logProbEntropy(out, tf.tensor2d(s.raw, [R, rawSize])).logProb.dataSync());
+  });
+
+  const perMember = T * numEnvs;
+  for (let m = 0; m < g.members.length; m++) {
+    const v = (a: Float32Array): Float32Array => a.subarray(m * perMember, (m + 1) * perMember);
+    computeGae(
+      { numSteps: T, numEnvs, rewards: v(s.rewards), values: v(s.values), nextValues: v(nextValues), terminated: v(s.terminated), dones: v(s.dones), gamma: cfg.gamma, lambda: cfg.gaeLambda },
+      v(s.advantages),
+      v(s.returns),
+    );
+  }
+
+  const mbSize = Math.ceil(R / cfg.numMinibatches);
+  const perm = new Int32Array(R);
+  for (let k = 0; k < R; k++) perm[k] = k;
+  const mb = { actorIn: new Float32Array(mbSize * aIn), criticIn: new Float32Array(mbSize * cIn), raw: new Float32Array(mbSize * rawSize), oldLogProb: new Float32Array(mbSize), adv: new Float32Array(mbSize), ret: new Float32Array(mbSize), oldV: new Float32Array(mbSize) };
+  const vars = g.adam.vars;
+  const names = ['loss/policy', 'loss/value', 'entropy', 'approxKl', 'clipFrac', 'gradNorm'];
+  const parts = new Float32Array(names.length);
+
+  for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
+    for (let k = R - 1; k > 0; k--) {
+      const j = g.updateRng.int(k + 1);
+      const tmp = perm[k]!;
+      perm[k] = perm[j]!;
+      perm[j] = tmp;
+    }
+    for (let start = 0; start < R; start += mbSize) {
+      const n = Math.min(mbSize, R - start);
+      let mean = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const r = perm[start + i]!;
+        mb.actorIn.set(s.actorIn.subarray(r * aIn, (r + 1) * aIn), i * aIn);
+        if (g.jointEncoder) mb.criticIn.set(s.criticIn.subarray(r * cIn, (r + 1) * cIn), i * cIn);
+        mb.raw.set(s.raw.subarray(r * rawSize, (r + 1) * rawSize), i * rawSize);
+        mb.oldLogProb[i] = s.oldLogProb[r]!;
+        mb.adv[i] = s.advantages[r]!;
+        mb.ret[i] = s.returns[r]!;
+        mb.oldV[i] = s.values[r]!;
+        mean += s.advantages[r]!;
+        sq += s.advantages[r]! * s.advantages[r]!;
+      }
+      if (cfg.normalizeAdvantages && n > 1) {
+        mean /= n;
+        // torch.std is the unbiased estimator; CleanRL divides by (std + 1e-8).
+        const std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
+        for (let i = 0; i < n; i++) mb.adv[i] = (mb.adv[i]! - mean) / (std + 1e-8);
+      }
+      let losses: tf.Tensor | undefined;
+      const grads = tf.tidy(() => {
+        const t2 = (a: Float32Array, w: number): tf.Tensor2D => tf.tensor2d(a.subarray(0, n * w), [n, w]);
+        const t1 = (a: Float32Array): tf.Tensor1D => tf.tensor1d(a.subarray(0, n));
+        const xA = t2(mb.actorIn, aIn);
+        const xC = g.jointEncoder ? t2(mb.criticIn, cIn) : xA;
+        const raw = t2(mb.raw, rawSize);
+        const [oldLp, adv, ret, oldV] = [t1(mb.oldLogProb), t1(mb.adv), t1(mb.ret), t1(mb.oldV)];
+        const { grads: byName } = tf.variableGrads(() => {
+          const { logProb, entropy } = g.head.logProbEntropy(g.actor.apply(xA), raw);
+          const logRatio = tf.sub(logProb, oldLp);
+          const ratio = tf.exp(logRatio);
+          const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
+          const newV = tf.reshape(g.critic.apply(xC), [n]);
+          let vLoss = tf.square(tf.sub(newV, ret));
+          if (cfg.clipValueLoss) {
+            const vClipped = tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -cfg.clipCoef, cfg.clipCoef));
+            vLoss = tf.maximum(vLoss, tf.square(tf.sub(vClipped, ret)));
+          }
+          const valueLoss = tf.mul(tf.mean(vLoss), 0.5);
+          const ent = tf.mean(entropy);
+          const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+          const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), cfg.clipCoef), 'float32'));
+          losses = tf.keep(tf.stack([pgLoss, valueLoss, ent, approxKl, clipFrac]));
+          return tf.add(tf.sub(pgLoss, tf.mul(ent, cfg.entropyCoef)), tf.mul(valueLoss, cfg.valueCoef)) as tf.Scalar;
+        }, vars as tf.Variable[]);
+        return vars.map((x) => byName[x.name]!);
+      });
+      const gradArrays = Adam.read(grads);
+      tf.dispose(grads);
+      parts.set(losses!.dataSync());
+      losses!.dispose();
+      parts[5] = globalNorm(gradArrays);
+      // Checked before the step so a NaN never reaches the weights.
+      assertFinite(parts, names, agentId, step);
+      g.adam.apply(gradArrays, clipScale(parts[5]!, cfg.maxGradNorm));
+    }
+  }
+  const weightNorm = globalNorm(vars.map((x) => x.dataSync()));
+  if (!Number.isFinite(weightNorm)) throw new DivergenceError(agentId, step, 'weights', weightNorm, DIVERGENCE_HINT);
+  g.updates++;
+  g.lastStats = Object.fromEntries(names.map((name, k) => [name, parts[k]!]));
+}
+
+// ─── Checkpoints: weights, optimizer, normalisers, streams, partial rollout ─────────────────
+
+function saveGroup(g: Group): SavedGroup {
+  const s = g.storage;
+  const enc = (a: Float32Array): EncodedF32 => encodeF32(a);
+  return {
+    actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.variables.map((v) => enc(v.dataSync() as Float32Array)),
+    adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
+    updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
+    storage: s ? { actorIn: enc(s.actorIn), criticIn: g.jointEncoder ? enc(s.criticIn) : null, nextCriticIn: enc(s.nextCriticIn), raw: enc(s.raw), rewards: enc(s.rewards), terminated: enc(s.terminated), dones: enc(s.dones) } : g.pendingStorage,
+  };
+}
+
+function loadGroup(g: Group, d: SavedGroup): void {
+  g.actor.load(d.actor);
+  g.critic.load(d.critic);
+  g.head.variables.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(decodeF32(d.head[k]!), v.shape))));
+  g.adam.load(d.adam);
+  g.actorEncoder.load(d.actorEncoder);
+  if (g.jointEncoder && d.jointEncoder) g.jointEncoder.load(d.jointEncoder);
+  g.updateRng.state.set(d.updateRng);
+  g.updates = d.updates;
+  g.lastStats = d.lastStats;
+  // Applied when the rollout storage is allocated: every member of a sharing group must exist first.
+  g.storage = undefined;
+  g.pendingStorage = d.storage;
+}
+
+function saveMember(m: Member) {
+  const r = m.rewardScaler;
+  return { t: m.t, actRng: Array.from(m.actRng.state), raw: encodeF32(m.raw), returns: encodeF64(r.returns), returnStats: r.rms.toJSON() };
+}
+
+function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32; returns: EncodedF64; returnStats: ReturnType<RewardScaler['rms']['toJSON']> }): void {
+  m.t = d.t;
+  m.actRng.state.set(d.actRng);
+  m.raw.set(decodeF32(d.raw));
+  m.rewardScaler.returns.set(decodeF64(d.returns));
+  m.rewardScaler.rms.load(d.returnStats);
+}
+
+/** A rollout in progress, as saved. */
+type SavedStorage = { readonly [K in 'actorIn' | 'criticIn' | 'nextCriticIn' | 'raw' | 'rewards' | 'terminated' | 'dones']: EncodedF32 | null } | null;
+
+/** A group's saved state. */
+interface SavedGroup {
+  readonly actor: EncodedF32[];
+  readonly critic: EncodedF32[];
+  readonly head: EncodedF32[];
+  readonly adam: ReturnType<Adam['toJSON']>;
+  readonly actorEncoder: unknown[];
+  readonly jointEncoder: unknown[] | null;
+  readonly updateRng: number[];
+  readonly updates: number;
+  readonly lastStats: Record<string, number>;
+  readonly storage: SavedStorage;
+}
+
+/** What `save` returns. */
+interface Checkpoint {
+  readonly format: string;
+  readonly agent: string;
+  readonly group: SavedGroup;
+  readonly member: ReturnType<typeof saveMember>;
+}
+
+const rewardName = (b: number): string => `reward (copy ${b})`;
+
+// ─── Registration ───────────────────────────────────────────────────────────────────────────
+
+/** The registered spec. */
+export const ppoPolicy = definePolicy({
+  type: 'ppo',
+  summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
+  learns: true,
+  paramsSchema,
+  prepare: async () => ({ backend: await initBackend() }),
+  create: createPpo,
+});

@@ -1,0 +1,72 @@
+/**
+ * A uniform experience-replay ring buffer (DQN) over raw observations: storing raw rather than
+ * encoded rows keeps a buffer valid when running normalisation statistics move. Preallocated
+ * typed arrays; `add` writes one world copy's transition, `sample` draws indices with a seeded
+ * stream.
+ */
+import { nextInt } from '../core/rng.js';
+import { decodeF32, encodeF32, type EncodedF32 } from './serialize.js';
+
+/** Fixed-capacity transition storage. */
+export class ReplayBuffer {
+  readonly capacity: number;
+  readonly obsSize: number;
+  /** [capacity * obsSize] observations. */
+  readonly obs: Float32Array;
+  /** [capacity * obsSize] next observations (final observation where the episode ended). */
+  readonly nextObs: Float32Array;
+  /** [capacity] action index. */
+  readonly actions: Float32Array;
+  /** [capacity] reward. */
+  readonly rewards: Float32Array;
+  /** [capacity] 1 where the next state is terminal. */
+  readonly terminated: Float32Array;
+  /** [capacity] which member of a parameter-sharing group stored it (its one-hot id). */
+  readonly ids: Float32Array;
+  /** Next write position. */
+  pos = 0;
+  /** Number of valid entries. */
+  size = 0;
+
+  constructor(capacity: number, obsSize: number) {
+    this.capacity = capacity;
+    this.obsSize = obsSize;
+    this.obs = new Float32Array(capacity * obsSize);
+    this.nextObs = new Float32Array(capacity * obsSize);
+    this.actions = new Float32Array(capacity);
+    this.rewards = new Float32Array(capacity);
+    this.terminated = new Float32Array(capacity);
+    this.ids = new Float32Array(capacity);
+  }
+
+  /** Store row `b` of the given agent-major buffers. */
+  add(obs: Float32Array, nextObs: Float32Array, b: number, action: number, reward: number, terminated: number, id: number): void {
+    const k = this.pos;
+    const n = this.obsSize;
+    this.obs.set(obs.subarray(b * n, (b + 1) * n), k * n);
+    this.nextObs.set(nextObs.subarray(b * n, (b + 1) * n), k * n);
+    this.actions[k] = action;
+    this.rewards[k] = reward;
+    this.terminated[k] = terminated;
+    this.ids[k] = id;
+    this.pos = (k + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+
+  /** Fill `out` with `out.length` indices drawn uniformly (with replacement) from the stored entries. */
+  sample(rng: Uint32Array, out: Int32Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = nextInt(rng, this.size);
+  }
+
+  /** Contents for checkpoints. */
+  toJSON(): { pos: number; size: number; data: EncodedF32[] } {
+    return { pos: this.pos, size: this.size, data: [this.obs, this.nextObs, this.actions, this.rewards, this.terminated, this.ids].map(encodeF32) };
+  }
+
+  /** Restore contents written by `toJSON`. */
+  load(d: { pos: number; size: number; data: EncodedF32[] }): void {
+    [this.obs, this.nextObs, this.actions, this.rewards, this.terminated, this.ids].forEach((a, k) => a.set(decodeF32(d.data[k]!)));
+    this.pos = d.pos;
+    this.size = d.size;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * DQN: learns the sanity worlds (alone and with a shared Q-network), is deterministic, keeps the
+ * tensor count flat, resumes exactly from a checkpoint (replay buffer included), stops on NaN,
+ * and refuses continuous action spaces with a reason.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dqnPolicy } from '../../policies/dqn.js';
+import { multiDiscrete } from '../../src/core/spaces.js';
+import type { World } from '../../src/core/world.js';
+import { DivergenceError } from '../../src/learn/divergence.js';
+import { createSession, evaluate, runSteps } from '../../src/learn/train-loop.js';
+import { coordinationWorld, DQN, fingerprint, matrixWorld, setupBackend, trackWorld } from './helpers.js';
+
+beforeAll(setupBackend);
+
+const FAST = { learningStarts: 200, trainFrequency: 1, learningRate: 0.002, epsilonDecaySteps: 300, targetUpdateFrequency: 50, batchSize: 64, hidden: [32, 32] };
+
+describe('dqn learns the sanity worlds', () => {
+  it('coordinates both agents on coordination-v1 (greedy return ≥ 9 of 10 within 500 steps)', () => {
+    const world = coordinationWorld();
+    const s = createSession(world, 8, 1, () => ({ spec: DQN, params: FAST }));
+    runSteps(s, 500);
+    for (const r of evaluate(world, s.policies, 8, 99, 2)) expect(r).toBeGreaterThanOrEqual(9);
+  });
+
+  it('with a shared Q-network and replay, coordinates on coordination-v1 (≥ 9 of 10 within 500 steps)', () => {
+    const world = coordinationWorld();
+    const s = createSession(world, 8, 2, () => ({ spec: DQN, params: { ...FAST, shareParameters: true } }));
+    runSteps(s, 500);
+    for (const r of evaluate(world, s.policies, 8, 99, 2)) expect(r).toBeGreaterThanOrEqual(9);
+  });
+
+  it("with γ = 0 plays mutual defection in matrix-game-v1's prisoner's dilemma (return 10 each)", () => {
+    const world = matrixWorld('prisoners-dilemma');
+    const s = createSession(world, 8, 1, () => ({ spec: DQN, params: { ...FAST, gamma: 0, epsilonDecaySteps: 200 } }));
+    runSteps(s, 300);
+    expect(evaluate(world, s.policies, 8, 99, 2)).toEqual([10, 10]);
+  });
+});
+
+describe('dqn determinism, resources, checkpoints', () => {
+  const params = { ...FAST, learningStarts: 16, targetUpdateFrequency: 5 };
+
+  function trace(seed: number): { actions: number[]; fp: string } {
+    const s = createSession(coordinationWorld(), 4, seed, () => ({ spec: DQN, params }));
+    const actions: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      runSteps(s, 1);
+      for (const a of s.engine.actions) actions.push(...a);
+    }
+    const fp = fingerprint(s.policies);
+    for (const p of s.policies) p.dispose!();
+    return { actions, fp };
+  }
+
+  it('the same seed gives identical actions and weights; another seed does not', () => {
+    const a = trace(3);
+    expect(trace(3)).toEqual(a);
+    expect(trace(4).actions).not.toEqual(a.actions);
+  });
+
+  it('keeps the tensor count flat across training and frees everything on dispose', () => {
+    const before = tf.memory().numTensors;
+    const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, doubleDqn: true, tau: 0.5 } }));
+    runSteps(s, 10);
+    const after = tf.memory().numTensors;
+    runSteps(s, 40);
+    expect(tf.memory().numTensors).toBe(after);
+    for (const p of s.policies) p.dispose!();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('save/load restores network, target, optimizer, replay and streams: training continues identically', () => {
+    const world = coordinationWorld();
+    const a = createSession(world, 4, 1, () => ({ spec: DQN, params }));
+    runSteps(a, 23);
+    const b = createSession(world, 4, 9, () => ({ spec: DQN, params }));
+    const ckpt = JSON.parse(JSON.stringify(a.policies.map((p) => p.save!())));
+    b.policies.forEach((p, i) => p.load!(ckpt[i]));
+    expect(fingerprint(b.policies)).toBe(fingerprint(a.policies));
+    // b continues in a's engine state: give b a's engine and compare after more training.
+    const bOnA = { ...a, policies: b.policies, episodeReturns: [[], []], running: [new Float64Array(4), new Float64Array(4)] };
+    const snap = [0, 1, 2, 3].map((c) => a.engine.snapshot(c));
+    const stepCount = a.engine.stepCount;
+    runSteps(a, 20);
+    const actsA = a.engine.actions.map((x) => Array.from(x));
+    snap.forEach((sn, c) => a.engine.restore(c, sn));
+    a.engine.stepCount = stepCount;
+    bOnA.steps = 23;
+    runSteps(bOnA, 20);
+    expect(a.engine.actions.map((x) => Array.from(x))).toEqual(actsA);
+    expect(fingerprint(b.policies)).toBe(fingerprint(a.policies));
+  });
+});
+
+describe('dqn guard rails', () => {
+  it('a NaN reward stops training with a DivergenceError naming the agent and step', () => {
+    const base = coordinationWorld();
+    const world: World = { ...base, step(s, actions, next, out) {
+      base.step(s, actions, next, out);
+      if ((next as { t: Int32Array }).t[0] === 4) out.rewards[0]![1] = NaN;
+    } };
+    const s = createSession(world, 2, 1, () => ({ spec: DQN, params: FAST }));
+    expect(() => runSteps(s, 10)).toThrow(DivergenceError);
+    expect(() => runSteps(createSession(world, 2, 1, () => ({ spec: DQN, params: FAST })), 10)).toThrow(/agent 'left' at step 4: reward \(copy 0\) is NaN/);
+  });
+
+  it('refuses a continuous action space and an oversized multi-discrete one with the reason', () => {
+    const track = trackWorld();
+    const params = dqnPolicy.paramsSchema.parse({});
+    expect(dqnPolicy.incompatibility!(track, track.agents[0]!, params)).toMatch(/DQN needs discrete actions, but tracker's action space is Box\(1, \[-2, 2\]\): use ppo/);
+    const coord = coordinationWorld();
+    const big: World = { ...coord, actionSpaces: [multiDiscrete([40, 40]), coord.actionSpaces[1]!] };
+    expect(dqnPolicy.incompatibility!(big, big.agents[0]!, params)).toMatch(/1600 joint actions, more than maxJointActions \(1024\)/);
+  });
+
+  it('flattens a multi-discrete action space and writes valid slot actions', () => {
+    const coord = coordinationWorld();
+    const space = multiDiscrete([2, 3]);
+    const world: World = { ...coord, actionSpaces: [space, space] };
+    const s = createSession(world, 6, 1, () => ({ spec: DQN, params: FAST }));
+    const actions = new Float64Array(12);
+    s.policies[0]!.act(s.engine.obs[0]!, actions, 'explore');
+    for (let b = 0; b < 6; b++) {
+      expect([0, 1]).toContain(actions[b * 2]);
+      expect([0, 1, 2]).toContain(actions[b * 2 + 1]);
+    }
+  });
+});

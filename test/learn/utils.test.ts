@@ -1,0 +1,190 @@
+/** Pure learning utilities: initialisation, normalisers, encoders, serialisation, Adam, replay, action heads. */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { box, discrete, multiDiscrete } from '../../src/core/spaces.js';
+import { makeActionHead } from '../../src/learn/action-head.js';
+import { Adam, clipScale, globalNorm } from '../../src/learn/adam.js';
+import { initBackend } from '../../src/learn/backend.js';
+import { InputEncoder } from '../../src/learn/encode.js';
+import { orthogonal } from '../../src/learn/mlp.js';
+import { RewardScaler, RunningMeanStd } from '../../src/learn/normalize.js';
+import { ReplayBuffer } from '../../src/learn/replay.js';
+import { decodeF32, decodeF64, encodeF32, encodeF64 } from '../../src/learn/serialize.js';
+
+beforeAll(async () => {
+  await initBackend({ log: false });
+});
+
+describe('orthogonal init', () => {
+  it.each([[5, 3], [3, 5], [64, 64]])('gives orthonormal columns or rows scaled by the gain (%i×%i)', (rows, cols) => {
+    const gain = 1.5;
+    const w = orthogonal(rows, cols, gain, Rng.from(1, 'orth'));
+    const short = Math.min(rows, cols);
+    // Gram matrix along the shorter side must be gain² · I.
+    for (let i = 0; i < short; i++)
+      for (let j = 0; j < short; j++) {
+        let dot = 0;
+        for (let k = 0; k < Math.max(rows, cols); k++) {
+          const a = rows >= cols ? w[k * cols + i]! : w[i * cols + k]!;
+          const b = rows >= cols ? w[k * cols + j]! : w[j * cols + k]!;
+          dot += a * b;
+        }
+        expect(dot).toBeCloseTo(i === j ? gain * gain : 0, 4);
+      }
+  });
+});
+
+describe('RunningMeanStd', () => {
+  it('matches the population mean and variance of all data folded in chunks', () => {
+    const rng = Rng.from(2);
+    const rows = 300;
+    const data = Float64Array.from({ length: rows * 2 }, (_, k) => (k % 2 === 0 ? 5 + 2 * rng.normal() : -1 + 0.1 * rng.normal()));
+    const rms = new RunningMeanStd(2);
+    for (let start = 0; start < rows; start += 37) {
+      const n = Math.min(37, rows - start);
+      rms.update(data.subarray(start * 2, (start + n) * 2), n);
+    }
+    for (let k = 0; k < 2; k++) {
+      let mean = 0;
+      for (let r = 0; r < rows; r++) mean += data[r * 2 + k]!;
+      mean /= rows;
+      let v = 0;
+      for (let r = 0; r < rows; r++) v += (data[r * 2 + k]! - mean) ** 2;
+      v /= rows;
+      expect(rms.mean[k]).toBeCloseTo(mean, 4);
+      expect(rms.var[k]).toBeCloseTo(v, 3);
+    }
+  });
+
+  it('reward scaling divides by the std of the discounted return and resets it at episode ends', () => {
+    const s = new RewardScaler(1, 0.5);
+    const out = new Float64Array(1);
+    s.scale([2], [0], out);
+    expect(s.returns[0]).toBe(2);
+    s.scale([2], [1], out);
+    expect(s.returns[0]).toBe(0);
+    expect(out[0]).toBeCloseTo(2 / Math.sqrt(s.rms.var[0]! + 1e-8), 10);
+  });
+});
+
+describe('InputEncoder', () => {
+  it('one-hot encodes discrete slots, passes box slots and appends the id', () => {
+    const enc = new InputEncoder([multiDiscrete([3, 2]), box(-5, 5, 2), discrete(4)], { normalize: false, idSize: 3 });
+    expect(enc.inputSize).toBe(3 + 2 + 2 + 4 + 3);
+    const out = new Float32Array(enc.inputSize);
+    // Row 1 of each agent-major source.
+    enc.encode([Float32Array.of(0, 0, 2, 1), Float32Array.of(9, 9, -1.5, 4), Float32Array.of(0, 3)], 1, out, 0, 2);
+    expect(Array.from(out)).toEqual([0, 0, 1, 0, 1, -1.5, 4, 0, 0, 0, 1, 0, 0, 1]);
+  });
+
+  it('standardises box slots with its running statistics and clips', () => {
+    const enc = new InputEncoder([box(-100, 100, 1)], { normalize: true, idSize: 0, clip: 2 });
+    enc.update([Float32Array.of(10, 12, 14, 16)], 4);
+    const st = enc.stats[0]!;
+    const out = new Float32Array(1);
+    enc.encode([Float32Array.of(13)], 0, out, 0);
+    expect(out[0]).toBeCloseTo((13 - st.mean[0]!) / Math.sqrt(st.var[0]! + 1e-8), 5);
+    enc.encode([Float32Array.of(100)], 0, out, 0);
+    expect(out[0]).toBe(2);
+  });
+});
+
+describe('serialisation', () => {
+  it('round-trips float32 and float64 arrays bit for bit, NaN and infinities included', () => {
+    const f = Float32Array.of(1.5, -0, NaN, Infinity, 1e-40, 3.4e38);
+    const back = decodeF32(JSON.parse(JSON.stringify(encodeF32(f))));
+    expect(new Uint32Array(back.buffer)).toEqual(new Uint32Array(f.buffer));
+    const d = Float64Array.of(Math.PI, -Infinity, 5e-324);
+    expect(decodeF64(encodeF64(d))).toEqual(d);
+    expect(() => decodeF32({ f32: 'AAAA', length: 2 })).toThrow(/expected 2 float32/);
+  });
+});
+
+describe('Adam', () => {
+  it('follows the PyTorch update rule step by step (scalar reference)', () => {
+    const x = tf.variable(tf.tensor1d([1, -2]));
+    const adam = new Adam([x], { learningRate: 0.1, epsilon: 1e-8 });
+    // Reference: torch.optim.Adam on f(x) = Σ x², grad 2x.
+    const ref = [1, -2];
+    const m = [0, 0];
+    const v = [0, 0];
+    for (let t = 1; t <= 5; t++) {
+      const g = ref.map((r) => 2 * r);
+      adam.apply([Float32Array.from(x.dataSync(), (xi) => 2 * xi)]);
+      for (let i = 0; i < 2; i++) {
+        m[i] = 0.9 * m[i]! + 0.1 * g[i]!;
+        v[i] = 0.999 * v[i]! + 0.001 * g[i]! ** 2;
+        const mHat = m[i]! / (1 - 0.9 ** t);
+        const vHat = v[i]! / (1 - 0.999 ** t);
+        ref[i] = ref[i]! - (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8);
+      }
+      const got = x.dataSync();
+      expect(got[0]).toBeCloseTo(ref[0]!, 5);
+      expect(got[1]).toBeCloseTo(ref[1]!, 5);
+    }
+    x.dispose();
+  });
+
+  it('clips by global norm like clip_grad_norm_', () => {
+    expect(globalNorm([Float32Array.of(3), Float32Array.of(4)])).toBe(5);
+    expect(clipScale(5, 0.5)).toBeCloseTo(0.1, 6);
+    expect(clipScale(0.3, 0.5)).toBe(1);
+    expect(clipScale(5, 0)).toBe(1);
+  });
+});
+
+describe('ReplayBuffer', () => {
+  it('overwrites the oldest entry when full and samples only stored entries', () => {
+    const rb = new ReplayBuffer(3, 1);
+    for (let k = 0; k < 5; k++) rb.add(Float32Array.of(k), Float32Array.of(k + 10), 0, k, k, 0, 0);
+    expect(rb.size).toBe(3);
+    expect(Array.from(rb.obs).sort()).toEqual([2, 3, 4]);
+    const idx = new Int32Array(100);
+    rb.sample(Rng.from(3).state, idx);
+    for (const i of idx) expect(i >= 0 && i < 3).toBe(true);
+    const copy = new ReplayBuffer(3, 1);
+    copy.load(JSON.parse(JSON.stringify(rb.toJSON())));
+    expect(copy.nextObs).toEqual(rb.nextObs);
+    expect(copy.pos).toBe(rb.pos);
+  });
+});
+
+describe('action heads', () => {
+  it('categorical sampling follows the softmax and log-probabilities match it', () => {
+    const head = makeActionHead(discrete(3));
+    const logits = Float32Array.of(0, 1, 2);
+    const p = [1, Math.E, Math.E ** 2].map((x) => x / (1 + Math.E + Math.E ** 2));
+    const rows = 20000;
+    const out = new Float32Array(rows * 3);
+    for (let r = 0; r < rows; r++) out.set(logits, r * 3);
+    const raw = new Float32Array(rows);
+    const actions = new Float64Array(rows);
+    head.sample(out, rows, Rng.from(4).state, false, raw, actions);
+    for (let a = 0; a < 3; a++) expect(actions.filter((x) => x === a).length / rows).toBeCloseTo(p[a]!, 1);
+    head.sample(out, 1, Rng.from(4).state, true, raw, actions);
+    expect(actions[0]).toBe(2);
+    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d(logits, [1, 3]), tf.tensor2d([[1]])).logProb.dataSync()[0]!);
+    expect(lp).toBeCloseTo(Math.log(p[1]!), 5);
+  });
+
+  it('multi-discrete log-probability is the sum over slots', () => {
+    const head = makeActionHead(multiDiscrete([2, 3]));
+    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d([[0, 0, 0, 0, 0]]), tf.tensor2d([[1, 2]])).logProb.dataSync()[0]!);
+    expect(lp).toBeCloseTo(Math.log(1 / 2) + Math.log(1 / 3), 5);
+  });
+
+  it('Gaussian actions are mapped into finite bounds and the log-density matches the formula', () => {
+    const head = makeActionHead(box([0, -Infinity], [10, Infinity], 2), Math.log(0.5));
+    const raw = new Float32Array(2);
+    const actions = new Float64Array(2);
+    head.sample(Float32Array.of(0.5, 7), 1, Rng.from(5).state, true, raw, actions);
+    expect(Array.from(actions)).toEqual([7.5, 7]);
+    head.sample(Float32Array.of(3, 7), 1, Rng.from(5).state, true, raw, actions);
+    expect(actions[0]).toBe(10);
+    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d([[0, 0]]), tf.tensor2d([[0.5, -1]])).logProb.dataSync()[0]!);
+    const want = [0.5, -1].reduce((s, x) => s - 0.5 * (x / 0.5) ** 2 - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI), 0);
+    expect(lp).toBeCloseTo(want, 4);
+    head.dispose();
+  });
+});
