@@ -171,8 +171,11 @@ export function comparisonSection(c: Comparison): Section {
   if (verdicts.length) figures.push(verdictFigure(verdicts));
   return {
     id: 'comparison',
-    title: 'Scheme comparison',
-    intro: `${c.variants.length} variant(s) compared across seeds.`,
+    title: c.variants.length > 1 ? 'Scheme comparison' : 'Results across seeds',
+    intro:
+      c.variants.length > 1
+        ? `${c.variants.length} variants compared across seeds.`
+        : 'One variant, so nothing to compare yet: sweep reward schemes with tacit sweep (see docs/report.md) to rank them.',
     figures,
     unavailable: figures.length ? null : 'Not available for these runs: their summaries report no KPIs, agent rewards or verdicts.',
     html: comparisonTablesHtml(c),
