@@ -40,28 +40,20 @@ describe('tacit compare / report', () => {
     expect(readFileSync(out, 'utf8')).toContain('<h2>Scheme comparison</h2>');
   });
 
-  it('exits 2 with a clear message and no stack trace for a missing folder or a bad flag', () => {
-    for (const [args, message] of [
-      [['compare', join(tmp, 'nope')], 'no such folder'],
-      [['report', join(tmp, 'runs'), '--level', '95'], '--level must be between 0 and 1'],
-    ] as const) {
-      const r = tacit(...args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toContain(message);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
+  it('exits 2 with a one-line message, no stack trace, for a bad flag', () => {
+    // (Missing folders and the other messages are unit-tested in test/report/compare.test.ts.)
+    const r = tacit('report', join(tmp, 'runs'), '--level', '95');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --level must be between 0 and 1 (e.g. 0.95), got 95\n');
   });
 });
 
 describe('tacit sweep', () => {
-  it('lists the planned runs with --dry-run and rejects a bad grid', () => {
+  it('lists the planned runs with --dry-run', () => {
     const r = tacit('sweep', 'experiments/quickstart.yaml', '--grid', 'agents[*].reward.scheme=local,team', '--seeds', '2', '--out', join(tmp, 'sw'), '--dry-run');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('sweep quickstart: 2 variants × 2 seeds = 4 runs');
     expect(r.stdout.match(/^ {2}todo {3}[0-9a-f]{12} {2}seed \d {2}scheme=(local|team)$/gm)).toHaveLength(4);
     expect(existsSync(join(tmp, 'sw'))).toBe(false);
-    const bad = tacit('sweep', 'experiments/quickstart.yaml', '--grid', 'agents[*].reward.scheme=local,nope', '--dry-run');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('sweep point scheme=nope, seed 0');
   });
 });
