@@ -68,7 +68,13 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
   const outcomes = new Map<string, JobOutcome>();
   const live = new Set<Worker>();
   const signal = options.signal ?? { stop: false };
-  signal.onStop = () => live.forEach((w) => w.postMessage({ kind: 'stop' }));
+  // The workers' run loops are synchronous: they read this shared flag at every metrics window (a
+  // message would only be read after the run). The message is for workers that poll messages.
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  signal.onStop = () => {
+    Atomics.store(stopFlag, 0, 1);
+    live.forEach((w) => w.postMessage({ kind: 'stop' }));
+  };
   const count = Math.max(1, Math.min(jobs.length, options.workers ?? availableParallelism()));
 
   const finish = (outcome: JobOutcome): void => {
@@ -88,7 +94,7 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
     new Promise((resolve) => {
       let current: { job: PoolJob; attempt: number } | undefined;
       const start = (): void => {
-        const worker = new Worker(url);
+        const worker = new Worker(url, { workerData: { stopFlag } });
         live.add(worker);
         const next = (): void => {
           current = signal.stop ? undefined : queue.shift();

@@ -106,6 +106,29 @@ describe('runSweep', () => {
   });
 });
 
+describe('stopping a sweep', () => {
+  it('interrupts a running run at its next metrics window, leaving it unfinished', async () => {
+    const long = join(root, 'long.yaml');
+    writeFileSync(long, CONFIG.replace('run: { steps: 400, metricsEvery: 100, seeds: 2 }', 'run: { steps: 200000000, metricsEvery: 20000, seeds: 1 }').replace('[local, team]', '[local]'));
+    const plan = planSweep(long, { out: join(root, 'long') });
+    const signal: { stop: boolean; onStop?: () => void } = { stop: false };
+    const result = await runPool(plan.runs, {
+      workers: 1,
+      signal,
+      onProgress: () => {
+        if (signal.stop) return;
+        signal.stop = true;
+        signal.onStop?.();
+      },
+    });
+    // Without the shared stop flag the worker would only hear the stop after 200 million steps.
+    expect(result.map((o) => o.status)).toEqual(['interrupted']);
+    const run = JSON.parse(readFileSync(join(`${plan.runs[0]!.dir}.partial`, 'run.json'), 'utf8')) as { status: string };
+    expect(run.status).toBe('interrupted');
+    expect(planSweep(long, { out: join(root, 'long') }).runs[0]!.state).not.toBe('done');
+  });
+});
+
 describe('pool retry and stop (stand-in worker)', () => {
   const workerUrl = new URL('./fake-worker.mjs', import.meta.url);
   const job = (id: string, fake: Record<string, number>): PoolJob => ({ id, config: { fake }, seed: 0, dir: join(root, 'pool', id), resume: false });

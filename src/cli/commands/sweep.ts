@@ -45,7 +45,7 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       ...(args.out !== undefined ? { out: args.out } : {}),
     });
     const done = plan.runs.filter((r) => r.state === 'done').length;
-    process.stdout.write(`sweep ${plan.name}: ${plan.points.length} variants × ${plan.seeds.length} seeds = ${plan.runs.length} runs in ${plan.outDir} (${done} already complete)\n`);
+    process.stdout.write(`sweep ${plan.name}: ${plan.points.length} variant${plan.points.length === 1 ? '' : 's'} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} = ${plan.runs.length} run${plan.runs.length === 1 ? '' : 's'} in ${plan.outDir} (${done} already complete)\n`);
     if (args.dryRun) {
       for (const r of plan.runs) process.stdout.write(`  ${r.state.padEnd(6)} ${r.id}  seed ${r.seed}  ${r.variant}\n`);
       return;
