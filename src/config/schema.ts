@@ -4,6 +4,7 @@
  * second pass against the registered specs (see resolve.ts), so their errors carry full paths too.
  */
 import { z } from 'zod';
+import { sweepSectionSchema } from '../sweep/section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -85,7 +86,7 @@ export const experimentSchema = z
     run: runSchema.describe('Run length, seeds and batching'),
     detectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('Detectors to run, by name, with their params'),
     faults: z.record(z.string(), z.unknown()).optional().describe('Fault injection (stale observations, dropout, ...)'),
-    sweep: z.record(z.string(), z.unknown()).optional().describe('Grid of config fields to sweep (tacit sweep)'),
+    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (ignored by tacit run)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();

@@ -1,7 +1,7 @@
 /**
  * Grouping runs into variants. Two runs belong to the same variant when their resolved configs are
  * equal once the fields that only pick seeds or output (run.seed, run.seeds, run.workers, output,
- * $schema, description) are removed. A variant's label is the config fields that differ between
+ * $schema, description, and the sweep section) are removed. A variant's label is the config fields that differ between
  * variants (e.g. `scheme=team`, with `agents[*]` collapsing fields equal across agents and paths
  * shortened to their shortest unambiguous suffix), or the sweep's label when the sweep wrote one
  * (run.json `sweep.variant`). Seeds of a variant are pooled across its run folders; a seed that
@@ -24,7 +24,7 @@ export interface Variant {
   readonly seeds: SeedRecord[];
 }
 
-const IGNORED = [['run', 'seed'], ['run', 'seeds'], ['run', 'workers'], ['output'], ['$schema'], ['description']];
+const IGNORED = [['run', 'seed'], ['run', 'seeds'], ['run', 'workers'], ['output'], ['$schema'], ['description'], ['sweep']];
 
 /** The config with seed/output-only fields removed. */
 export function identityConfig(config: Record<string, unknown>): Record<string, unknown> {
