@@ -5,9 +5,11 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
+import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
@@ -17,5 +19,7 @@ const ALL = [
   matrixGame,
   coordination,
   market,
+  beerGame,
+  warehouse,
 ] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

@@ -5,10 +5,14 @@
 import { UnknownPolicyError } from '../src/core/errors.js';
 import type { PolicySpec } from '../src/core/policy.js';
 import { Registry } from '../src/core/registry.js';
+import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
+import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
+import { sSPolicy } from './s-s.js';
+import { stermanPolicy } from './sterman.js';
 import { tabularQPolicy } from './tabular-q.js';
 
 /** All registered policies, by type. */
@@ -21,5 +25,10 @@ const ALL = [
   tabularQPolicy,
   ppoPolicy,
   dqnPolicy,
+  baseStockPolicy,
+  sSPolicy,
+  stermanPolicy,
+  standardShippingPolicy,
+  fixedBudgetPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);
