@@ -13,6 +13,8 @@ import { influenceOf } from '../../src/report/figures/influence.js';
 import { impulseOf, priceAt } from '../../src/report/figures/market.js';
 import type { SeedRecord } from '../../src/report/load.js';
 import { worlds } from '../../envs/index.js';
+import { UsageError } from '../../src/core/errors.js';
+import { launchChromium } from '../../src/report/browser.js';
 import { loadRun } from '../../src/report/load.js';
 import { SIX_SCHEMES, writeMarketFixture, writeWarehouseFixture } from './fixtures.js';
 
@@ -140,6 +142,20 @@ describe('market and influence inputs', () => {
     expect(influenceOf(seed({ verdicts: { conflict: { fired: true, details: { influence: cells } } } }))).toEqual({ agents: ['a', 'b'], influence: [[1, -0.5], [0.2, 0.9]] });
     expect(influenceOf(seed({}, [{ detector: 'x', evidence: { agents: ['p', 'q'], influence: [[0, 1], [2, 0]] } }]))).toEqual({ agents: ['p', 'q'], influence: [[0, 1], [2, 0]] });
     expect(influenceOf(seed({ verdicts: { conflict: { fired: false, details: { influence: null } } } }))).toBeNull();
+  });
+});
+
+describe('--png without Chromium', () => {
+  it('fails with the install line instead of a stack trace', async () => {
+    const saved = process.env['TACIT_CHROMIUM'];
+    process.env['TACIT_CHROMIUM'] = join(root, 'no-such-chromium');
+    try {
+      await expect(launchChromium('--png')).rejects.toThrow(/--png needs Chromium, which was not found .*apt-get update && apt-get install -y chromium/);
+      await expect(launchChromium('--png')).rejects.toBeInstanceOf(UsageError);
+    } finally {
+      if (saved === undefined) delete process.env['TACIT_CHROMIUM'];
+      else process.env['TACIT_CHROMIUM'] = saved;
+    }
   });
 });
 
