@@ -86,13 +86,23 @@ export function planSweep(configPath: string, options: SweepPlanOptions = {}): S
     const [path, values] = parseGridFlag(flag);
     grid[path] = values;
   }
+  // Seeds are not a variant: a run.seed axis is the list of seeds; run.seeds makes no sense per run.
+  let seedAxis: unknown[] | undefined;
+  if ('run.seed' in grid) {
+    const values = grid['run.seed'];
+    if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v) && (v as number) >= 0))
+      throw new UsageError(`sweep grid run.seed must be a list of integers >= 0 (it is the seeds of every point), got ${JSON.stringify(values)}`);
+    seedAxis = values;
+    delete grid['run.seed'];
+  }
+  if ('run.seeds' in grid) throw new UsageError("sweep grid cannot vary run.seeds: every sweep run is one seed; give the seeds with sweep.seeds, --seeds or a run.seed axis");
   const axes = toAxes(grid);
   if (axes.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
   const points = expandGrid(axes);
   // Validate the base once so its errors are reported as such, not once per point.
   const baseResolved = resolveExperiment(base, configPath);
   const baseSeed = baseResolved.config.run.seed;
-  const seedSpec = options.seeds ?? section.seeds ?? baseResolved.config.run.seeds;
+  const seedSpec = options.seeds ?? (seedAxis as number[] | undefined) ?? section.seeds ?? baseResolved.config.run.seeds;
   const seeds = Array.isArray(seedSpec) ? seedSpec : Array.from({ length: seedSpec }, (_, k) => baseSeed + k);
   const name = baseResolved.config.name;
   const outDir = resolvePath(options.out ?? join(baseResolved.config.output.dir, name, 'sweep'));

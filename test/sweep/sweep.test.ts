@@ -54,6 +54,17 @@ describe('planSweep', () => {
     expect(c.runs.filter((r) => r.variant.endsWith('episodeLength=20')).map((r) => r.id)).toEqual(a.runs.map((r) => r.id));
   });
 
+  it('treats a run.seed axis as the seeds of every point, not as a variant', () => {
+    const p = planSweep(configPath, { out: join(root, 'plan'), grid: ['run.seed=3,7'] });
+    expect(p.runs.map((r) => [r.variant, r.seed])).toEqual([
+      ['scheme=local', 3],
+      ['scheme=local', 7],
+      ['scheme=team', 3],
+      ['scheme=team', 7],
+    ]);
+    expect(() => planSweep(configPath, { grid: ['run.seeds=1,2'] })).toThrow(/cannot vary run.seeds/);
+  });
+
   it('names the grid point of an invalid run and the field of a bad sweep section', () => {
     expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep point scheme=bogus, seed 0:.*bogus/s);
     const plain = join(root, 'plain.yaml');
