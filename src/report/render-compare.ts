@@ -104,16 +104,33 @@ function pad(s: string, w: number, right = false): string {
   return right ? ' '.repeat(Math.max(0, w - len)) + s : s + ' '.repeat(Math.max(0, w - len));
 }
 
-/** The comparison as aligned plain-text tables for a terminal. */
-export function renderTerminal(c: Comparison): string {
+/** The comparison as aligned plain-text tables for a terminal, split so no table is wider than `width`. */
+export function renderTerminal(c: Comparison, width = 120): string {
   const lines = [...intro(c), ''];
   for (const t of tables(c)) {
-    lines.push(`${t.title}${t.note ? ` (${t.note})` : ''}`);
     const widths = t.headers.map((h, k) => Math.max([...h].length, ...t.rows.map((r) => [...r[k]!].length)));
-    lines.push(`  ${t.headers.map((h, k) => pad(h, widths[k]!, k === 1)).join('  ')}`);
-    lines.push(`  ${widths.map((w) => '─'.repeat(w)).join('  ')}`);
-    for (const r of t.rows) lines.push(`  ${r.map((cell, k) => pad(cell, widths[k]!, k === 1)).join('  ')}`);
-    lines.push('');
+    // Columns 0 and 1 (variant, n) repeat in every part; metric columns fill each part up to `width`.
+    const parts: number[][] = [];
+    let current: number[] = [];
+    let used = 2 + widths[0]! + 2 + widths[1]!;
+    for (let k = 2; k < widths.length; k++) {
+      if (current.length > 0 && used + 2 + widths[k]! > width) {
+        parts.push(current);
+        current = [];
+        used = 2 + widths[0]! + 2 + widths[1]!;
+      }
+      current.push(k);
+      used += 2 + widths[k]!;
+    }
+    parts.push(current);
+    parts.forEach((cols, p) => {
+      lines.push(`${t.title}${t.note ? ` (${t.note})` : ''}${parts.length > 1 ? ` [${p + 1}/${parts.length}]` : ''}`);
+      const ks = [0, 1, ...cols];
+      lines.push(`  ${ks.map((k) => pad(t.headers[k]!, widths[k]!, k === 1)).join('  ')}`.trimEnd());
+      lines.push(`  ${ks.map((k) => '─'.repeat(widths[k]!)).join('  ')}`);
+      for (const r of t.rows) lines.push(`  ${ks.map((k) => pad(r[k]!, widths[k]!, k === 1)).join('  ')}`.trimEnd());
+      lines.push('');
+    });
   }
   lines.push('Rankings, best first (letters as above)');
   for (const m of c.metrics) lines.push(`  ${pad(metricHeader(m), 18)} ${rankingLine(m)}`);

@@ -156,6 +156,10 @@ describe('rendering', () => {
     const teamRow = term.split('\n').find((l) => l.trimStart().startsWith('scheme=team '))!;
     expect(teamRow).toMatch(/★.*★/); // best on both KPIs
     expect(term).toContain('costToServe ↓');
+    // A narrow terminal gets the metric columns in parts, each within the width.
+    const narrow = renderTerminal(single, 70);
+    expect(narrow).toContain('Team KPIs [1/2]');
+    for (const line of narrow.split('\n').filter((l) => l.startsWith('  scheme=') || l.startsWith('  variant'))) expect([...line].length).toBeLessThanOrEqual(70);
     const md = renderMarkdown(single);
     expect(md).toContain('| variant | n | fillRate ↑ | costToServe ↓ |');
     expect(md).toContain('### Pairwise: fillRate ↑');

@@ -18,6 +18,11 @@ interface CompareArgs {
   seed: number;
 }
 
+/** Width to fit tables into: the terminal's, or 120 columns when output is not a terminal. */
+export function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 120;
+}
+
 /** Check the statistical flags and name the bad one. */
 export function checkStatFlags(a: { level: number; alpha: number; resamples: number; seed: number }): void {
   if (!(a.level > 0 && a.level < 1)) throw new UsageError(`--level must be between 0 and 1 (e.g. 0.95), got ${a.level}`);
@@ -51,7 +56,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const { runs, skipped } = loadRuns(args.dirs);
     const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
     for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
-    const render = { table: renderTerminal, markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];
+    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];
     process.stdout.write(render(comparison));
     if (args.md) writeFileSync(args.md, renderMarkdown(comparison));
     if (args.json) writeFileSync(args.json, renderJson(comparison));

@@ -7,6 +7,7 @@ import { renderTerminal } from '../../report/render-compare.js';
 import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { planSweep, runSweep } from '../../sweep/sweep.js';
+import { terminalWidth } from './compare.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
@@ -70,8 +71,8 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
     if (result.completeDirs.length > 0) {
       if (args.report && plan.report) {
         const report = await writeReport(result.completeDirs, { out: `${plan.outDir}/report.html` });
-        process.stdout.write(`\n${renderTerminal(report.comparison)}${reportLines(report)}`);
-      } else process.stdout.write(`\n${renderTerminal(compareVariants(groupVariants(loadRuns(result.completeDirs).runs)))}`);
+        process.stdout.write(`\n${renderTerminal(report.comparison, terminalWidth())}${reportLines(report)}`);
+      } else process.stdout.write(`\n${renderTerminal(compareVariants(groupVariants(loadRuns(result.completeDirs).runs)), terminalWidth())}`);
     }
     if (result.interrupted) setCode(130);
     else if (result.failed.length > 0) setCode(1);
