@@ -133,16 +133,30 @@ describe('statistics', () => {
     expect(hack.ranking.at(-1)).toBe('scheme=local');
   });
 
-  it('falls back to higher-is-better, flagged, when no direction is known', () => {
-    const dir = join(root, 'nospecs');
+  const withoutSpecs = (name: string, envId: string): Comparison => {
+    const dir = join(root, name);
     const dirs = writeWarehouseFixture(dir, { variants: SIX_SCHEMES.slice(0, 2), seeds: 2 });
     for (const d of dirs) {
       const p = join(d, 'summary.json');
       const s = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
       delete s['kpiSpecs'];
       writeFileSync(p, JSON.stringify(s));
+      const c = join(d, 'config.resolved.json');
+      const cfg = JSON.parse(readFileSync(c, 'utf8')) as { env: { id: string } };
+      cfg.env.id = envId;
+      writeFileSync(c, JSON.stringify(cfg));
     }
-    const c = compareDir(dir);
+    return compareDir(dir);
+  };
+
+  it('takes KPI directions from the registered world when the summaries have none', () => {
+    const cost = withoutSpecs('registry', 'warehouse-v1').metrics.find((m) => m.id === 'kpi/costToServe')!;
+    expect(cost.directionKnown).toBe(true);
+    expect(cost.better).toBe('lower');
+  });
+
+  it('falls back to higher-is-better, flagged, when no direction is known', () => {
+    const c = withoutSpecs('nospecs', 'unregistered-v0');
     const cost = c.metrics.find((m) => m.id === 'kpi/costToServe')!;
     expect(cost.directionKnown).toBe(false);
     expect(cost.better).toBe('higher');
