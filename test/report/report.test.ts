@@ -93,6 +93,19 @@ describe('figure data', () => {
     expect(hacking.map((h) => [h.x0, h.x1])).toEqual(expected.map((f) => [f.startStep, f.endStep]));
   });
 
+  it('offers each team KPI on the ledger’s right axis through a menu, one at a time', () => {
+    const ledger = figures(html).find((f) => f.id.startsWith('ledger-'))! as unknown as { data: { yaxis?: string; name: string; visible?: boolean }[]; layout: { updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }, Record<string, string>] }[] }[] } };
+    const kpiTraces = ledger.data.filter((t) => t.yaxis === 'y2');
+    expect(kpiTraces.map((t) => t.name)).toEqual(['fillRate (team KPI)', 'costToServe (team KPI)']);
+    expect(kpiTraces.map((t) => t.visible)).toEqual([true, false]);
+    const buttons = ledger.layout.updatemenus[0]!.buttons;
+    expect(buttons.map((b) => b.label)).toEqual(['fillRate', 'costToServe']);
+    const visible = buttons[1]!.args[0].visible;
+    expect(ledger.data.filter((t, i) => t.yaxis === 'y2' && visible[i]).map((t) => t.name)).toEqual(['costToServe (team KPI)']);
+    expect(ledger.data.filter((t, i) => t.yaxis !== 'y2' && !visible[i])).toEqual([]);
+    expect(buttons[1]!.args[1]).toEqual({ 'yaxis2.title.text': 'costToServe' });
+  });
+
   it('draws market and influence figures from their evidence', async () => {
     const dir = join(root, 'mk');
     writeMarketFixture(dir);

@@ -56,7 +56,7 @@ export function baseLayout(title: string, extra: Record<string, unknown> = {}): 
     height: 420,
     hovermode: 'x unified',
     // Below the x-axis title: anchored by its top edge so more rows grow downwards, not into the plot.
-    legend: { orientation: 'h', y: -0.3, yanchor: 'top', x: 0, font: { size: 11 } },
+    legend: { orientation: 'h', y: -0.32, yanchor: 'top', x: 0, font: { size: 11 }, tracegroupgap: 0 },
     xaxis: { ...axis, ...xaxis },
     yaxis: { ...axis, ...yaxis },
     ...rest,

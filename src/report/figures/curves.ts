@@ -1,7 +1,7 @@
 /**
  * Time-series figures from metrics.jsonl: learning curves of each agent's local reward (one figure
  * per agent, one line per variant, 95% band across seeds), and per variant the dual ledger — each
- * agent's local reward against the team KPIs on twin axes, with the step ranges of detector
+ * agent's local reward against a team KPI (picked from a menu) on twin axes, with the step ranges of detector
  * findings shaded (darker where more seeds agree).
  */
 import type { Finding } from '../load.js';
@@ -101,23 +101,49 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
       const s = seriesAcrossSeeds(v.seeds, `reward/${agent}`);
       if (s) data.push(...lineWithBand(s, `${agent} (local reward)`, colour(i)));
     });
-    kpiNames(v.seeds).forEach((kpi, k) => {
+    // One KPI at a time on the right axis, picked from a dropdown (a legend entry per KPI would
+    // crowd out the plot in worlds with many KPIs).
+    const kpiTraces: { name: string; index: number }[] = [];
+    for (const kpi of kpiNames(v.seeds)) {
       const s = seriesAcrossSeeds(v.seeds, `kpi/${kpi}`);
-      if (s) data.push({ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${kpi} (team KPI)`, yaxis: 'y2', line: { color: '#333', width: 2.5, dash: k === 0 ? 'solid' : 'dot' }, visible: k === 0 ? true : 'legendonly' });
-    });
+      if (!s) continue;
+      kpiTraces.push({ name: kpi, index: data.length });
+      data.push({ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${kpi} (team KPI)`, yaxis: 'y2', line: { color: '#333', width: 2.5 }, visible: kpiTraces.length === 1 });
+    }
     if (data.length === 0) return [];
+    const kpiMenu =
+      kpiTraces.length > 1
+        ? [
+            {
+              type: 'dropdown',
+              direction: 'down',
+              x: 1,
+              xanchor: 'right',
+              y: 1.16,
+              yanchor: 'top',
+              showactive: true,
+              font: { size: 11 },
+              buttons: kpiTraces.map((k) => ({
+                label: k.name,
+                method: 'update',
+                args: [{ visible: data.map((t, i) => (t['yaxis'] === 'y2' ? i === k.index : (t['visible'] ?? true))) }, { 'yaxis2.title.text': k.name }],
+              })),
+            },
+          ]
+        : [];
     const shapes = findingShapes(v.seeds.map((s) => s.findings()), detectorsOrder);
     const title = `Local reward vs team KPI — ${v.label}`;
     return [
       {
         id: `ledger-${vi}-${slug(v.label)}`,
         title,
-        caption: `Left axis: each agent’s local reward; right axis: team KPI (click the legend to switch KPI). Shaded: step ranges where a detector reported a finding, over ${v.seeds.length} seed(s).`,
+        caption: `Left axis: each agent’s local reward; right axis: a team KPI (pick it in the menu). Shaded: step ranges where a detector reported a finding, over ${v.seeds.length} seed(s).`,
         data,
         layout: baseLayout(title, {
           xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' },
           yaxis: { title: { text: 'local reward per step' }, gridcolor: '#ececec' },
-          yaxis2: { title: { text: 'team KPI' }, overlaying: 'y', side: 'right', showgrid: false },
+          yaxis2: { title: { text: kpiTraces[0]?.name ?? 'team KPI' }, overlaying: 'y', side: 'right', showgrid: false },
+          updatemenus: kpiMenu,
           margin: { l: 64, r: 72, t: 48, b: 56 },
           shapes,
         }),
