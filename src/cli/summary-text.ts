@@ -6,6 +6,8 @@ function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
   if (v && typeof v === 'object' && 'mean' in v) {
     const s = v as { mean: number; ciLow: number; ciHigh: number };
+    // Identical across seeds (e.g. the step count): no interval to show.
+    if (s.ciLow === s.ciHigh) return fmt(s.mean);
     return `${fmt(s.mean)} [${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]`;
   }
   return String(v);
