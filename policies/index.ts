@@ -9,9 +9,10 @@ import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
+import { tabularQPolicy } from './tabular-q.js';
 
 /** All registered policies, by type. */
 export const policies = new Registry<PolicySpec>('policy', (id, known) => new UnknownPolicyError(id, known));
 
-const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec, ppoPolicy as unknown as PolicySpec, dqnPolicy as unknown as PolicySpec];
+const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec, tabularQPolicy as unknown as PolicySpec, ppoPolicy as unknown as PolicySpec, dqnPolicy as unknown as PolicySpec];
 for (const spec of ALL) policies.register(spec.type, spec);

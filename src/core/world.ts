@@ -120,6 +120,12 @@ export interface World<S extends WorldState = WorldState> {
   defaultAction(agent: number, state: Readonly<S>, out: Float64Array): void;
   /** Whether agent i is still acting in this episode. */
   isAlive(state: Readonly<S>, agent: number): boolean;
+  /**
+   * Optional, for repeated games whose one-step reward does not depend on the state: per own action
+   * (Discrete action space), agent i's expected local reward when every other agent acts uniformly
+   * at random. Tabular learners use it for Calvano et al.'s Q initialisation.
+   */
+  payoffVsUniformRivals?(agent: number): Float64Array;
 }
 
 /** A conformance check a world may opt out of, with the reason (declared on the world, never in the checker). */

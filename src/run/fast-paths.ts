@@ -6,6 +6,7 @@
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
 import type { SeedRunOptions, SeedSummary } from './seed-run.js';
+import { marketFastPath } from '../market/fast-path.js';
 
 /** A fused implementation of a seed run for a family of configs. */
 export interface FastPath {
@@ -18,4 +19,4 @@ export interface FastPath {
 }
 
 /** Registered fast paths, tried in order. */
-export const fastPaths: FastPath[] = [];
+export const fastPaths: FastPath[] = [marketFastPath];

@@ -1,0 +1,258 @@
+/**
+ * Outcome analysis of converged market strategies, as pure functions over greedy tables (one
+ * Int32Array per firm giving its greedy grid action in every state, from tabular-q or the fused
+ * kernel). Used by the session runner and by collusion detectors.
+ *
+ *  - `limitCycle`: play greedily from a state until a state repeats; the repeating part is the
+ *    limit cycle (Calvano et al. report outcomes averaged over it).
+ *  - `deviationProbe`: the paper's impulse response. On a fork of a cycle state, one firm plays its
+ *    static (one-shot) best response to the rivals' greedy prices for one period, then greedy play
+ *    resumes; it records prices and profits per firm for `horizon` periods after the deviation next
+ *    to the no-deviation path, how deep the rivals cut prices, when prices are back on the
+ *    pre-deviation cycle, and whether the deviation paid in discounted terms.
+ *
+ * Profits are expected profits (over demand-shock levels), so the analysis is deterministic.
+ */
+import { encodeJoint, nextState, profitGain, staticBestResponse, type MarketGame } from './game.js';
+
+/** The limit cycle greedy play reaches from a state. */
+export interface LimitCycle {
+  /** State greedy play started from. */
+  readonly startState: number;
+  /** Periods of greedy play before the cycle is entered. */
+  readonly preCycleLength: number;
+  /** Cycle length L (1: a fixed point). */
+  readonly length: number;
+  /** The L states of the cycle in play order; period k of the cycle is played in `states[k]`. */
+  readonly states: number[];
+  /** Joint action number played in each cycle period. */
+  readonly jointActions: number[];
+  /** [cycle period][firm] grid index. */
+  readonly priceIndices: number[][];
+  /** [cycle period][firm] price. */
+  readonly prices: number[][];
+  /** [cycle period][firm] expected profit. */
+  readonly profits: number[][];
+  /** Per firm: mean price over the cycle. */
+  readonly meanPrices: number[];
+  /** Per firm: mean profit over the cycle. */
+  readonly meanProfits: number[];
+  /** Per firm: profit gain Δ_i of its mean profit. */
+  readonly profitGains: number[];
+  /** Mean of the firms' Δ_i (the paper's session Δ). */
+  readonly profitGain: number;
+  /** Mean price over firms and cycle periods. */
+  readonly meanPrice: number;
+}
+
+/** The impulse response to a one-period deviation. */
+export interface DeviationProbe {
+  /** Index of the deviating firm. */
+  readonly deviator: number;
+  /** State of the deviation period (a cycle state). */
+  readonly startState: number;
+  /** Periods recorded after the deviation period (arrays have horizon + 1 rows: t = 0 … horizon). */
+  readonly horizon: number;
+  /** Deviator's greedy grid index at the start state, and the static best response it played instead. */
+  readonly greedyAction: number;
+  readonly deviationAction: number;
+  /** True when the static best response is the greedy action (nothing to probe). */
+  readonly nullDeviation: boolean;
+  /** Per firm: prices of the period before the deviation (on the cycle). */
+  readonly preDeviationPrices: number[];
+  /** [t][firm] prices and expected profits after the deviation; t = 0 is the deviation period. */
+  readonly prices: number[][];
+  readonly profits: number[][];
+  /** [t][firm] the same on the no-deviation path (the cycle continuing). */
+  readonly baselinePrices: number[][];
+  readonly baselineProfits: number[][];
+  /** Deviator's profit gain in the deviation period over the no-deviation path. */
+  readonly deviationGain: number;
+  /** Largest cut of the rivals' mean price below the no-deviation path over t = 1 … horizon (price units). */
+  readonly punishmentDepth: number;
+  /** First period t ≥ 1 from which prices follow the pre-deviation cycle forever; null if they never do. */
+  readonly returnPeriod: number | null;
+  /** Whether play settles back on the pre-deviation cycle (rather than another cycle). */
+  readonly returnsToCycle: boolean;
+  /** Discount factor used for the valuation below. */
+  readonly discount: number;
+  /** Σ_t δ^t (π_dev(t) − π_base(t)) for the deviator over an effectively infinite horizon. */
+  readonly discountedGain: number;
+  /** Whether that discounted gain is positive (the deviation paid). */
+  readonly deviationPaid: boolean;
+}
+
+/** Greedy grid actions of all firms in state s, written to `out`; returns the joint action number. */
+function greedyJoint(game: MarketGame, greedy: readonly Int32Array[], s: number, out: Int32Array): number {
+  for (let i = 0; i < game.n; i++) out[i] = greedy[i]![s]!;
+  return encodeJoint(out, game.m);
+}
+
+function pricesOf(game: MarketGame, actions: ArrayLike<number>): number[] {
+  return Array.from({ length: game.n }, (_, i) => game.grids[i]![actions[i]!]!);
+}
+
+function profitsOf(game: MarketGame, joint: number): number[] {
+  return Array.from({ length: game.n }, (_, i) => game.expectedProfit[joint * game.n + i]!);
+}
+
+/** The limit cycle of greedy play from state `start`. */
+export function limitCycle(game: MarketGame, greedy: readonly Int32Array[], start: number): LimitCycle {
+  const firstVisit = new Map<number, number>();
+  const path: number[] = [];
+  const acts = new Int32Array(game.n);
+  let s = start;
+  while (!firstVisit.has(s)) {
+    firstVisit.set(s, path.length);
+    path.push(s);
+    s = nextState(game, s, greedyJoint(game, greedy, s, acts));
+  }
+  const pre = firstVisit.get(s)!;
+  const states = path.slice(pre);
+  const jointActions: number[] = [];
+  const priceIndices: number[][] = [];
+  const prices: number[][] = [];
+  const profits: number[][] = [];
+  for (const st of states) {
+    const j = greedyJoint(game, greedy, st, acts);
+    jointActions.push(j);
+    priceIndices.push(Array.from(acts));
+    prices.push(pricesOf(game, acts));
+    profits.push(profitsOf(game, j));
+  }
+  const L = states.length;
+  const mean = (rows: number[][], i: number): number => rows.reduce((acc, r) => acc + r[i]!, 0) / L;
+  const meanPrices = Array.from({ length: game.n }, (_, i) => mean(prices, i));
+  const meanProfits = Array.from({ length: game.n }, (_, i) => mean(profits, i));
+  const profitGains = meanProfits.map((p, i) => profitGain(game, i, p));
+  return {
+    startState: start,
+    preCycleLength: pre,
+    length: L,
+    states,
+    jointActions,
+    priceIndices,
+    prices,
+    profits,
+    meanPrices,
+    meanProfits,
+    profitGains,
+    profitGain: profitGains.reduce((x, y) => x + y, 0) / game.n,
+    meanPrice: meanPrices.reduce((x, y) => x + y, 0) / game.n,
+  };
+}
+
+/** Options of a deviation probe. */
+export interface ProbeOptions {
+  /** Periods recorded after the deviation period (≥ 1; the paper plots about 15–25). */
+  readonly horizon: number;
+  /** The deviator's discount factor, for the discounted valuation. */
+  readonly discount: number;
+}
+
+/**
+ * Force `deviator` to its static best response for one period in `cycle.states[phase]`, then let
+ * all firms play greedily. `cycle` must be a limit cycle of the same greedy tables.
+ */
+export function deviationProbe(game: MarketGame, greedy: readonly Int32Array[], cycle: LimitCycle, deviator: number, options: ProbeOptions, phase = 0): DeviationProbe {
+  const { horizon, discount } = options;
+  const n = game.n;
+  const L = cycle.length;
+  const start = cycle.states[phase]!;
+  const acts = new Int32Array(n);
+  greedyJoint(game, greedy, start, acts);
+  const greedyAction = acts[deviator]!;
+  const deviationAction = staticBestResponse(game, deviator, acts);
+  // Value the deviation over an effectively infinite horizon: until δ^T < 1e-16 (T ≥ horizon).
+  const valuationPeriods = discount > 0 ? Math.min(10_000_000, Math.max(horizon + 1, Math.ceil(Math.log(1e-16) / Math.log(discount)))) : horizon + 1;
+  const cycleIndex = new Map(cycle.states.map((st, k) => [st, k]));
+  const prices: number[][] = [];
+  const profits: number[][] = [];
+  const baselinePrices: number[][] = [];
+  const baselineProfits: number[][] = [];
+  const pathJoint: number[] = [];
+  let s = start;
+  let discountedGain = 0;
+  let weight = 1;
+  let firstOnCycle = -1;
+  for (let t = 0; t < valuationPeriods; t++) {
+    let j = greedyJoint(game, greedy, s, acts);
+    if (t === 0) {
+      acts[deviator] = deviationAction;
+      j = encodeJoint(acts, game.m);
+    }
+    const base = cycle.jointActions[(phase + t) % L]!;
+    discountedGain += weight * (game.expectedProfit[j * n + deviator]! - game.expectedProfit[base * n + deviator]!);
+    weight *= discount;
+    if (t <= horizon) {
+      prices.push(pricesOf(game, acts));
+      profits.push(profitsOf(game, j));
+      baselinePrices.push(cycle.prices[(phase + t) % L]!.slice());
+      baselineProfits.push(cycle.profits[(phase + t) % L]!.slice());
+    }
+    pathJoint.push(j);
+    s = nextState(game, s, j);
+    if (firstOnCycle < 0 && cycleIndex.has(s)) firstOnCycle = t + 1;
+  }
+  // Prices follow the cycle from period r on iff the path's joint actions from r match the cycle
+  // (in some phase). Once a cycle state is reached they do; walk back from there.
+  let returnPeriod: number | null = null;
+  if (firstOnCycle >= 0) {
+    let ph = cycleIndex.get(nextStateAt(game, pathJoint, start, firstOnCycle))!;
+    let r = firstOnCycle;
+    while (r - 1 >= 1) {
+      ph = (ph - 1 + L) % L;
+      if (pathJoint[r - 1] !== cycle.jointActions[ph]) break;
+      r--;
+    }
+    returnPeriod = r;
+  }
+  let punishmentDepth = 0;
+  for (let t = 1; t <= horizon; t++) {
+    let cut = 0;
+    for (let i = 0; i < n; i++) if (i !== deviator) cut += (baselinePrices[t]![i]! - prices[t]![i]!) / Math.max(1, n - 1);
+    punishmentDepth = Math.max(punishmentDepth, cut);
+  }
+  const prev = cycle.prices[(phase - 1 + L) % L]!;
+  return {
+    deviator,
+    startState: start,
+    horizon,
+    greedyAction,
+    deviationAction,
+    nullDeviation: deviationAction === greedyAction,
+    preDeviationPrices: prev.slice(),
+    prices,
+    profits,
+    baselinePrices,
+    baselineProfits,
+    deviationGain: profits[0]![deviator]! - baselineProfits[0]![deviator]!,
+    punishmentDepth,
+    returnPeriod,
+    returnsToCycle: firstOnCycle >= 0,
+    discount,
+    discountedGain,
+    deviationPaid: discountedGain > 1e-12,
+  };
+}
+
+/** The state reached after playing the first `t` joint actions of `path` from `start`. */
+function nextStateAt(game: MarketGame, path: readonly number[], start: number, t: number): number {
+  let s = start;
+  for (let k = 0; k < t; k++) s = nextState(game, s, path[k]!);
+  return s;
+}
+
+/** Everything the analysis says about one converged session. */
+export interface MarketOutcome {
+  readonly cycle: LimitCycle;
+  /** One probe per firm as the deviator, from the first cycle state. */
+  readonly probes: DeviationProbe[];
+}
+
+/** Limit cycle from `finalState` and a deviation probe for every firm. */
+export function analyseOutcome(game: MarketGame, greedy: readonly Int32Array[], finalState: number, discounts: readonly number[], horizon = 25): MarketOutcome {
+  const cycle = limitCycle(game, greedy, finalState);
+  const probes = Array.from({ length: game.n }, (_, i) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }));
+  return { cycle, probes };
+}

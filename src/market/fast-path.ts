@@ -1,0 +1,178 @@
+/**
+ * The runner's fast path for market-v1 with tabular-q firms (local rewards, one world copy): runs a
+ * seed through the fused kernel (envs/market/fast-session.ts) and writes exactly what the generic
+ * loop writes: the same metrics rows (the kernel keeps the ledger's sums in the same order), the
+ * same summary.json (except `metrics.fastPath`), the same final policy states, and the same
+ * world analysis. test/market/fast-path.test.ts runs both through `runSeed` and compares.
+ *
+ * Not covered, so the generic loop runs instead (`applies` is false): other worlds, policies or
+ * reward schemes, several world copies, episodic markets (`episodeLength` > 0), run.episodes,
+ * detectors or fault injection. The fast path writes no checkpoints (a seed takes seconds); an
+ * interrupted fast-path seed restarts from scratch on resume, and a generic-loop checkpoint cannot
+ * be resumed here.
+ */
+import type { ResolvedExperiment } from '../config/resolve.js';
+import { TacitError } from '../core/errors.js';
+import type { Policy } from '../core/policy.js';
+import { Rng } from '../core/rng.js';
+import type { World } from '../core/world.js';
+import type { FastPath } from '../run/fast-paths.js';
+import type { MetricsRow } from '../run/metrics.js';
+import type { SeedRunOptions, SeedSummary } from '../run/seed-run.js';
+import { analyzeMarketAt } from '../../envs/market/analyze.js';
+import { FusedMarketSession, type WindowSums } from '../../envs/market/fast-session.js';
+import type { MarketGame } from '../../envs/market/game.js';
+import { initialQRow, type TabularQParams } from '../../policies/tabular-q.js';
+import { sessionStreams } from './session.js';
+
+function zeroSums(n: number): WindowSums {
+  return { profit: new Float64Array(n), action: new Float64Array(n), kpi: new Float64Array(4) };
+}
+
+/** The fast path, registered in src/run/fast-paths.ts. */
+export const marketFastPath: FastPath = {
+  id: 'market-tabular-q',
+
+  applies(resolved: ResolvedExperiment): boolean {
+    const { config } = resolved;
+    const budget = config.run.steps ?? config.run.maxSteps;
+    return (
+      resolved.worldSpec.id === 'market-v1' &&
+      resolved.worldParams.episodeLength === 0 &&
+      config.run.numEnvs === 1 &&
+      config.run.episodes === undefined &&
+      budget !== undefined &&
+      budget < 2 ** 31 &&
+      Object.keys(config.detectors).length === 0 &&
+      config.faults === undefined &&
+      resolved.assignments.every(
+        (a) =>
+          a.policy.type === 'tabular-q' &&
+          a.scheme.id === 'local' &&
+          Object.values((a.schemeParams.weights ?? {}) as Record<string, number>).every((w) => w === 1),
+      )
+    );
+  },
+
+  run(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+    if (options.resume)
+      throw new TacitError('this seed has a checkpoint of the generic loop, which the market fast path cannot continue: resume with --set run.fastPath=false');
+    const { config } = resolved;
+    const run = config.run;
+    const { seed, sink } = options;
+    const world = resolved.makeWorld() as World & { readonly game: MarketGame };
+    const game = world.game;
+    const n = game.n;
+    const ids = world.agents.map((a) => a.id);
+    const params = resolved.assignments.map((a) => a.policyParams as TabularQParams);
+    const streams = sessionStreams(seed, n);
+    const budget = (run.steps ?? run.maxSteps)!;
+    const kernel = new FusedMarketSession({
+      game,
+      learners: params.map((l, i) => ({ ...l, initialRow: initialQRow(world, i, game.m, l), rng: streams.agentRng[i]! })),
+      worldSeed: streams.worldSeed,
+      maxPeriods: budget,
+    });
+
+    // The metrics ledger, as MetricsAccumulator keeps it: window sums, rolled into run totals at each flush.
+    const win = zeroSums(n);
+    const total = zeroSums(n);
+    let winSamples = 0;
+    let totalSamples = 0;
+    let windowIndex = 0;
+    const flush = (step: number): MetricsRow => {
+      const d = Math.max(1, winSamples);
+      const row: MetricsRow = { window: windowIndex++, step, episodes: 0 };
+      ids.forEach((id, i) => {
+        row[`reward/${id}/profit`] = win.profit[i]! / d;
+        row[`reward/${id}`] = win.profit[i]! / d;
+        row[`shaped/${id}`] = win.profit[i]! / d;
+        row[`action/${id}`] = win.action[i]! / d;
+      });
+      world.kpis.forEach((k, x) => (row[`kpi/${k.name}`] = win.kpi[x]! / d));
+      for (let i = 0; i < n; i++) (total.profit[i] += win.profit[i]!), (total.action[i] += win.action[i]!);
+      for (let x = 0; x < 4; x++) total.kpi[x] += win.kpi[x]!;
+      totalSamples += winSamples;
+      win.profit.fill(0);
+      win.action.fill(0);
+      win.kpi.fill(0);
+      winSamples = 0;
+      return row;
+    };
+
+    let step = 0;
+    let convergedAt: number | null = null;
+    let interrupted = false;
+    while (step < budget) {
+      const next = Math.min(budget, (Math.floor(step / run.metricsEvery) + 1) * run.metricsEvery);
+      kernel.advance(next, false, win);
+      winSamples += next - step;
+      step = next;
+      if (step % run.metricsEvery === 0) {
+        sink.metrics(flush(step));
+        options.onProgress?.(step, budget);
+        if (options.signal?.stop) {
+          interrupted = true;
+          break;
+        }
+        if (run.stopWhenConverged && kernel.allConverged) {
+          convergedAt = step;
+          break;
+        }
+      }
+    }
+    if (winSamples > 0) sink.metrics(flush(step));
+    options.onProgress?.(step, budget);
+
+    // Real tabular-q instances holding the kernel's final state: their stats, checkpoints and greedy
+    // play are then those of the generic loop by construction.
+    const shared = new Map<string, unknown>();
+    const policies: Policy[] = resolved.assignments.map((a, i) => {
+      const p = a.policy.create(
+        { world, agent: a.agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: Rng.from(seed, 'policy', a.agent.id), shared },
+        a.policyParams,
+      );
+      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]! });
+      return p;
+    });
+    const analysis = interrupted ? undefined : analyzeMarketAt(world, policies, 1, kernel.s);
+    const policyStats: Record<string, Record<string, number>> = {};
+    world.agents.forEach((a, i) => {
+      const s = policies[i]!.stats?.();
+      if (s) policyStats[a.id] = s;
+    });
+    options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
+
+    const d = Math.max(1, totalSamples);
+    const agents: SeedSummary['agents'] = {};
+    resolved.assignments.forEach((a, i) => {
+      const mean = total.profit[i]! / d;
+      agents[a.agent.id] = { role: a.agent.role, policy: a.policy.type, rewardScheme: a.scheme.id, meanReward: mean, meanShapedReward: mean, rewardComponents: { profit: mean }, meanEpisodeReturn: null };
+    });
+    const kpis: Record<string, number> = {};
+    world.kpis.forEach((k, x) => (kpis[k.name] = total.kpi[x]! / d));
+    return {
+      experiment: config.name,
+      seed,
+      seeds: [seed],
+      steps: step,
+      env: { id: world.id, params: resolved.worldParams },
+      agents,
+      kpis,
+      kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
+      metrics: {
+        episodes: 0,
+        agentSteps: step * n,
+        fastPath: marketFastPath.id,
+        convergedAt,
+        eventsWritten: 0,
+        eventsDropped: 0,
+        policies: policyStats,
+        ...(analysis?.metrics ?? {}),
+      },
+      detections: [],
+      verdicts: {},
+      interrupted,
+    };
+  },
+};

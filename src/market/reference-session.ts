@@ -1,0 +1,94 @@
+/**
+ * The reference path of a Calvano session: the generic machinery, nothing market-specific in the
+ * loop. VecEngine steps market-v1 (one copy), each firm's tabular-q policy acts and learns through
+ * the Policy contract, with the local reward (its `profit` component). It is slow on purpose-free
+ * grounds (objects per period, virtual calls) and exists to pin the fused kernel down: both must
+ * produce identical trajectories from the same streams (test/market/differential.test.ts).
+ */
+import { VecEngine } from '../core/engine.js';
+import { Rng } from '../core/rng.js';
+import type { TransitionBatch } from '../core/policy.js';
+import type { World } from '../core/world.js';
+import { encodeJoint } from '../../envs/market/game.js';
+import { stateRadix, tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../policies/tabular-q.js';
+
+/** What the reference path leaves behind. */
+export interface ReferenceSessionResult {
+  readonly path: 'reference';
+  readonly periods: number;
+  readonly converged: boolean;
+  /** State number after the last period (firm 0's observation read big-endian, as tabular-q does). */
+  readonly finalState: number;
+  readonly policies: TabularQPolicy[];
+}
+
+/** Options of a reference session. */
+export interface ReferenceSessionInput {
+  readonly world: World;
+  /** Per firm: resolved tabular-q params. */
+  readonly learners: readonly TabularQParams[];
+  /** Engine seed (the world copy's reset stream is derived from it by VecEngine). */
+  readonly engineSeed: number | string;
+  /** Per firm: its policy stream's 4 words (copied). */
+  readonly agentRng: readonly Uint32Array[];
+  readonly maxPeriods: number;
+  /** If given, joint action numbers of the first `trace.length` periods are written here. */
+  readonly trace?: Int32Array;
+}
+
+/** Run one session through VecEngine + tabular-q policies (any world with discrete spaces; the trace assumes market-v1). */
+export function runReferenceSession(input: ReferenceSessionInput): ReferenceSessionResult {
+  const { world, maxPeriods, trace } = input;
+  const n = world.agents.length;
+  const engine = new VecEngine(world, { numEnvs: 1, seed: input.engineSeed });
+  const shared = new Map<string, unknown>();
+  const policies = world.agents.map((agent, i) =>
+    tabularQPolicy.create(
+      { world, agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: new Rng(input.agentRng[i]!.slice()), shared },
+      input.learners[i]!,
+    ) as TabularQPolicy,
+  );
+  const shaped = world.agents.map(() => new Float64Array(1));
+  const acts = new Int32Array(n);
+  const m = world.actionSpaces[0]!.kind === 'discrete' ? world.actionSpaces[0]!.n : 0;
+  engine.reset();
+  let periods = 0;
+  let converged = false;
+  while (periods < maxPeriods) {
+    for (let i = 0; i < n; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'explore');
+    engine.step();
+    for (let i = 0; i < n; i++) {
+      let local = 0;
+      for (const v of engine.rewards[i]!) local += v;
+      shaped[i]![0] = local;
+      acts[i] = engine.actions[i]![0]!;
+    }
+    if (trace && periods < trace.length) trace[periods] = encodeJoint(acts, m);
+    for (let i = 0; i < n; i++) {
+      const batch: TransitionBatch = {
+        obs: engine.prevObs[i]!,
+        actions: engine.actions[i]!,
+        rewards: shaped[i]!,
+        nextObs: engine.obs[i]!,
+        finalObs: engine.finalObs[i]!,
+        terminated: engine.terminated[i]!,
+        truncated: engine.truncated[i]!,
+        step: engine.stepCount,
+        agent: i,
+        allObs: engine.prevObs,
+        allNextObs: engine.obs,
+        allFinalObs: engine.finalObs,
+      };
+      policies[i]!.observe!(batch);
+    }
+    periods++;
+    if (policies.every((p) => p.converged!())) {
+      converged = true;
+      break;
+    }
+  }
+  const radix = stateRadix(world.observationSpaces[0]!);
+  let finalState = 0;
+  engine.obs[0]!.forEach((v, k) => (finalState = finalState * radix[k]! + v));
+  return { path: 'reference', periods, converged, finalState, policies };
+}

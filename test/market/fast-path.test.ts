@@ -1,0 +1,76 @@
+/**
+ * The runner's market fast path against the runner's generic loop: the same experiment and seed
+ * must give the same metrics rows, the same summary (but for `metrics.fastPath`), the same final
+ * policy states and the same world analysis; and `runSeed` must actually take the fast path.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveExperiment } from '../../src/config/resolve.js';
+import type { MetricsRow } from '../../src/run/metrics.js';
+import { runGenericSeed, runSeed, type SeedSummary } from '../../src/run/seed-run.js';
+import { marketFastPath } from '../../src/market/fast-path.js';
+
+const experiment = (run: Record<string, unknown>, env: Record<string, unknown> = {}, learner: Record<string, unknown> = {}): unknown => ({
+  name: 'market-fast-path',
+  env: { id: 'market-v1', params: env },
+  agents: [{ role: 'firm', policy: { type: 'tabular-q', params: { explorationDecay: 2e-3, convergenceWindow: 500, ...learner } }, reward: { scheme: 'local' } }],
+  run: { numEnvs: 1, ...run },
+});
+
+function both(raw: unknown, seed = 3) {
+  const resolved = resolveExperiment(raw);
+  const record = () => {
+    const rows: MetricsRow[] = [];
+    const states: unknown[][] = [];
+    return { rows, states, options: { seed, sink: { metrics: (r: MetricsRow) => rows.push(r), event: () => {} }, onFinalPolicies: (s: unknown[]) => states.push(s) } };
+  };
+  const f = record();
+  const g = record();
+  const fast = runSeed(resolved, f.options);
+  const generic = runGenericSeed(resolved, g.options);
+  return { fast, generic, f, g, resolved };
+}
+
+function withoutFastPath(s: SeedSummary): SeedSummary {
+  return { ...s, metrics: { ...s.metrics, fastPath: null } };
+}
+
+describe('market fast path = generic runner loop', () => {
+  it('applies only to what it reproduces', () => {
+    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000 })))).toBe(true);
+    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000, numEnvs: 2 })))).toBe(false);
+    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000 }, { episodeLength: 50 })))).toBe(false);
+    const team = experiment({ steps: 1000 }) as { agents: { reward: unknown }[] };
+    team.agents[0]!.reward = { scheme: 'team' };
+    expect(marketFastPath.applies(resolveExperiment(team))).toBe(false);
+    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000, fastPath: false })))).toBe(true); // the runner checks run.fastPath
+  });
+
+  it('stops at the same window on convergence, with identical rows, summary, policies and analysis', () => {
+    const { fast, generic, f, g } = both(experiment({ steps: 200_000, metricsEvery: 1000, stopWhenConverged: true }, { priceGridSize: 6 }));
+    expect(fast.metrics.fastPath).toBe('market-tabular-q');
+    expect(generic.metrics.fastPath).toBeNull();
+    expect(fast.metrics.convergedAt).not.toBeNull();
+    expect(fast.steps).toBeLessThan(200_000);
+    expect(f.rows.length).toBeGreaterThan(3);
+    // Byte-identical files: compare the JSON (key order included).
+    expect(JSON.stringify(f.rows)).toBe(JSON.stringify(g.rows));
+    expect(JSON.stringify(withoutFastPath(fast))).toBe(JSON.stringify(generic));
+    expect(f.states).toEqual(g.states);
+    expect(fast.metrics['market/converged']).toBe(1);
+    expect(typeof fast.metrics['market/profitGain']).toBe('number');
+    expect(Object.keys(fast.metrics['market/impulseResponse'] as object)).toContain('t15');
+  });
+
+  it('matches on the baseline grid with a budget that ends mid-window, and with demand shocks and memory 2', () => {
+    for (const [run, env] of [
+      [{ steps: 12_345, metricsEvery: 1000 }, {}],
+      [{ steps: 8000, metricsEvery: 500 }, { priceGridSize: 4, memory: 2, demandShock: 0.3 }],
+    ] as const) {
+      const { fast, generic, f, g } = both(experiment(run, env, { explorationDecay: 4e-6 }));
+      expect(fast.metrics.fastPath).toBe('market-tabular-q');
+      expect(JSON.stringify(f.rows)).toBe(JSON.stringify(g.rows));
+      expect(JSON.stringify(withoutFastPath(fast))).toBe(JSON.stringify(generic));
+      expect(f.states).toEqual(g.states);
+    }
+  });
+});
