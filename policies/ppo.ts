@@ -27,6 +27,7 @@ import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
+import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
 import { Mlp } from '../src/learn/mlp.js';
 import { RewardScaler } from '../src/learn/normalize.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
@@ -265,12 +266,12 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
 
   // Values, bootstrap values and old log-probabilities of the whole rollout in one pass each.
   const nextValues = new Float32Array(R);
-  tf.tidy(() => {
+  const rolloutOut = tf.tidy(() => {
     s.values.set(g.critic.apply(tf.tensor2d(s.criticIn, [R, cIn])).dataSync());
     nextValues.set(g.critic.apply(tf.tensor2d(s.nextCriticIn, [R, cIn])).dataSync());
-    const out = g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn]));
-    s.oldLogProb.set(g.head.logProbEntropy(out, tf.tensor2d(s.raw, [R, rawSize])).logProb.dataSync());
+    return g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn])).dataSync() as Float32Array;
   });
+  g.head.logProbEntropy(rolloutOut, s.raw, R, s.oldLogProb, new Float32Array(R));
 
   const perMember = T * numEnvs;
   for (let m = 0; m < g.members.length; m++) {
@@ -285,9 +286,16 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
   const mbSize = Math.ceil(R / cfg.numMinibatches);
   const perm = new Int32Array(R);
   for (let k = 0; k < R; k++) perm[k] = k;
-  const mb = { actorIn: new Float32Array(mbSize * aIn), criticIn: new Float32Array(mbSize * cIn), raw: new Float32Array(mbSize * rawSize), oldLogProb: new Float32Array(mbSize), adv: new Float32Array(mbSize), ret: new Float32Array(mbSize), oldV: new Float32Array(mbSize) };
+  const outSize = g.head.outputSize;
+  const f = (k: number): Float32Array => new Float32Array(mbSize * k);
+  const mb = {
+    actorIn: f(aIn), criticIn: f(cIn), raw: f(rawSize), oldLogProb: f(1), adv: f(1), ret: f(1), oldV: f(1),
+    value: f(1), logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
+  };
   const vars = g.adam.vars;
-  const names = ['loss/policy', 'loss/value', 'entropy', 'approxKl', 'clipFrac', 'gradNorm'];
+  const netVars = [...g.actor.variables, ...g.critic.variables];
+  const headGrads = g.head.variables.map((v) => new Float32Array(v.size));
+  const names = [...PPO_STATS, 'gradNorm'];
   const parts = new Float32Array(names.length);
 
   for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
@@ -319,38 +327,31 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
         const std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
         for (let i = 0; i < n; i++) mb.adv[i] = (mb.adv[i]! - mean) / (std + 1e-8);
       }
-      let losses: tf.Tensor | undefined;
+      // Forward through actor and critic; the loss and its derivatives with respect to the network
+      // outputs are computed in JavaScript (src/learn/ppo-loss.ts) and pushed back through the
+      // networks as a vector-Jacobian product: ∂L/∂θ = Σ (∂L/∂output) · ∂output/∂θ.
       const grads = tf.tidy(() => {
-        const t2 = (a: Float32Array, w: number): tf.Tensor2D => tf.tensor2d(a.subarray(0, n * w), [n, w]);
-        const t1 = (a: Float32Array): tf.Tensor1D => tf.tensor1d(a.subarray(0, n));
-        const xA = t2(mb.actorIn, aIn);
-        const xC = g.jointEncoder ? t2(mb.criticIn, cIn) : xA;
-        const raw = t2(mb.raw, rawSize);
-        const [oldLp, adv, ret, oldV] = [t1(mb.oldLogProb), t1(mb.adv), t1(mb.ret), t1(mb.oldV)];
+        const xA = tf.tensor2d(mb.actorIn.subarray(0, n * aIn), [n, aIn]);
+        const xC = g.jointEncoder ? tf.tensor2d(mb.criticIn.subarray(0, n * cIn), [n, cIn]) : xA;
         const { grads: byName } = tf.variableGrads(() => {
-          const { logProb, entropy } = g.head.logProbEntropy(g.actor.apply(xA), raw);
-          const logRatio = tf.sub(logProb, oldLp);
-          const ratio = tf.exp(logRatio);
-          const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
-          const newV = tf.reshape(g.critic.apply(xC), [n]);
-          let vLoss = tf.square(tf.sub(newV, ret));
-          if (cfg.clipValueLoss) {
-            const vClipped = tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -cfg.clipCoef, cfg.clipCoef));
-            vLoss = tf.maximum(vLoss, tf.square(tf.sub(vClipped, ret)));
-          }
-          const valueLoss = tf.mul(tf.mean(vLoss), 0.5);
-          const ent = tf.mean(entropy);
-          const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-          const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), cfg.clipCoef), 'float32'));
-          losses = tf.keep(tf.stack([pgLoss, valueLoss, ent, approxKl, clipFrac]));
-          return tf.add(tf.sub(pgLoss, tf.mul(ent, cfg.entropyCoef)), tf.mul(valueLoss, cfg.valueCoef)) as tf.Scalar;
-        }, vars as tf.Variable[]);
-        return vars.map((x) => byName[x.name]!);
+          const out = g.actor.apply(xA);
+          const value = g.critic.apply(xC);
+          const outData = out.dataSync() as Float32Array;
+          mb.value.set(value.dataSync());
+          g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
+          ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values: mb.value, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+          for (const d of headGrads) d.fill(0);
+          g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
+          const vjp = tf.sum(tf.mul(out, tf.tensor2d(mb.dOut.subarray(0, n * outSize), [n, outSize])));
+          return tf.add(vjp, tf.sum(tf.mul(value, tf.tensor2d(mb.dValue.subarray(0, n), [n, 1])))) as tf.Scalar;
+        }, netVars);
+        return netVars.map((x) => byName[x.name]!);
       });
-      const gradArrays = Adam.read(grads);
+      const netGrads = Adam.read(grads);
       tf.dispose(grads);
-      parts.set(losses!.dataSync());
-      losses!.dispose();
+      // Adam's variable order: actor, head, critic.
+      const nActor = g.actor.variables.length;
+      const gradArrays = [...netGrads.slice(0, nActor), ...headGrads, ...netGrads.slice(nActor)];
       parts[5] = globalNorm(gradArrays);
       // Checked before the step so a NaN never reaches the weights.
       assertFinite(parts, names, agentId, step);
