@@ -293,7 +293,6 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
     value: f(1), logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
   };
   const vars = g.adam.vars;
-  const netVars = [...g.actor.variables, ...g.critic.variables];
   const headGrads = g.head.variables.map((v) => new Float32Array(v.size));
   const names = [...PPO_STATS, 'gradNorm'];
   const parts = new Float32Array(names.length);
@@ -328,24 +327,19 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
         for (let i = 0; i < n; i++) mb.adv[i] = (mb.adv[i]! - mean) / (std + 1e-8);
       }
       // Forward through actor and critic; the loss and its derivatives with respect to the network
-      // outputs are computed in JavaScript (src/learn/ppo-loss.ts) and pushed back through the
-      // networks as a vector-Jacobian product: ∂L/∂θ = Σ (∂L/∂output) · ∂output/∂θ.
+      // outputs are computed in JavaScript (src/learn/ppo-loss.ts), then backpropagated through
+      // each network (Mlp.backward).
       const grads = tf.tidy(() => {
         const xA = tf.tensor2d(mb.actorIn.subarray(0, n * aIn), [n, aIn]);
-        const xC = g.jointEncoder ? tf.tensor2d(mb.criticIn.subarray(0, n * cIn), [n, cIn]) : xA;
-        const { grads: byName } = tf.variableGrads(() => {
-          const out = g.actor.apply(xA);
-          const value = g.critic.apply(xC);
-          const outData = out.dataSync() as Float32Array;
-          mb.value.set(value.dataSync());
-          g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
-          ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values: mb.value, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
-          for (const d of headGrads) d.fill(0);
-          g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
-          const vjp = tf.sum(tf.mul(out, tf.tensor2d(mb.dOut.subarray(0, n * outSize), [n, outSize])));
-          return tf.add(vjp, tf.sum(tf.mul(value, tf.tensor2d(mb.dValue.subarray(0, n), [n, 1])))) as tf.Scalar;
-        }, netVars);
-        return netVars.map((x) => byName[x.name]!);
+        const actor = g.actor.forward(xA);
+        const critic = g.critic.forward(g.jointEncoder ? tf.tensor2d(mb.criticIn.subarray(0, n * cIn), [n, cIn]) : xA);
+        const outData = actor.output.dataSync() as Float32Array;
+        mb.value.set(critic.output.dataSync());
+        g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
+        ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values: mb.value, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+        for (const d of headGrads) d.fill(0);
+        g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
+        return [...g.actor.backward(actor, tf.tensor2d(mb.dOut.subarray(0, n * outSize), [n, outSize])), ...g.critic.backward(critic, tf.tensor2d(mb.dValue.subarray(0, n), [n, 1]))];
       });
       const netGrads = Adam.read(grads);
       tf.dispose(grads);

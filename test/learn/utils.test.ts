@@ -7,7 +7,7 @@ import { makeActionHead } from '../../src/learn/action-head.js';
 import { Adam, clipScale, globalNorm } from '../../src/learn/adam.js';
 import { initBackend } from '../../src/learn/backend.js';
 import { InputEncoder } from '../../src/learn/encode.js';
-import { orthogonal } from '../../src/learn/mlp.js';
+import { Mlp, orthogonal } from '../../src/learn/mlp.js';
 import { RewardScaler, RunningMeanStd } from '../../src/learn/normalize.js';
 import { ReplayBuffer } from '../../src/learn/replay.js';
 import { decodeF32, decodeF64, encodeF32, encodeF64 } from '../../src/learn/serialize.js';
@@ -32,6 +32,24 @@ describe('orthogonal init', () => {
         }
         expect(dot).toBeCloseTo(i === j ? gain * gain : 0, 4);
       }
+  });
+});
+
+describe('Mlp.backward', () => {
+  it.each(['tanh', 'relu'] as const)('equals tfjs autodiff of Σ output·G (%s)', (activation) => {
+    const rng = Rng.from(9, activation);
+    const mlp = new Mlp({ inputSize: 5, hidden: [7, 6], outputSize: 3, activation, outputGain: 1 }, rng);
+    const x = tf.tensor2d(Float32Array.from({ length: 4 * 5 }, () => rng.normal()), [4, 5]);
+    const G = tf.tensor2d(Float32Array.from({ length: 4 * 3 }, () => rng.normal()), [4, 3]);
+    const mine = tf.tidy(() => mlp.backward(mlp.forward(x), G).map((t) => Array.from(t.dataSync())));
+    const ref = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(mlp.apply(x), G)) as tf.Scalar, mlp.variables);
+      return mlp.variables.map((v) => Array.from(grads[v.name]!.dataSync()));
+    });
+    expect(mine.length).toBe(ref.length);
+    mine.forEach((g, k) => g.forEach((val, i) => expect(val).toBeCloseTo(ref[k]![i]!, 4)));
+    mlp.dispose();
+    tf.dispose([x, G]);
   });
 });
 
