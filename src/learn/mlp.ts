@@ -64,7 +64,7 @@ export class Mlp {
       const W = v[2 * l] as tf.Tensor2D;
       const b = v[2 * l + 1]!;
       if (l + 1 === nLayers) return { inputs, output: tf.fused.matMul({ a: h, b: W, bias: b }) as tf.Tensor2D };
-      h = (this.spec.activation === 'relu' ? tf.fused.matMul({ a: h, b: W, bias: b, activation: 'relu' }) : tf.tanh(tf.fused.matMul({ a: h, b: W, bias: b }))) as tf.Tensor2D;
+      h = (this.spec.activation === 'relu' ? tf.fused.matMul({ a: h, b: W, bias: b, activation: 'relu' }) : tanh(tf.fused.matMul({ a: h, b: W, bias: b }))) as tf.Tensor2D;
     }
     throw new Error('unreachable: an MLP has at least one layer');
   }
@@ -117,6 +117,17 @@ export class Mlp {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/**
+ * tanh. On wasm it is computed as 2·sigmoid(2x) − 1: the wasm backend's Tanh kernel is scalar
+ * while its Sigmoid is vectorised, measured on a 1024×64 tensor at 1.31 ms against 0.24 ms of
+ * CPU for the four-op form (tanh was most of a 1024-row forward pass). Same value to float32
+ * rounding; other backends use their own Tanh.
+ */
+function tanh(x: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') return tf.tanh(x);
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
 }
 
 /**
