@@ -3,9 +3,11 @@
  * unit tests. Single-threaded; run on an otherwise idle machine for stable figures.
  */
 import { engineBench } from './engine.js';
+import { marketBench } from './market.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
   engine: engineBench(),
+  market: marketBench(),
 };
 console.log(JSON.stringify(results, null, 2));

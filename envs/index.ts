@@ -5,12 +5,21 @@
 import { UnknownEnvError } from '../src/core/errors.js';
 import { Registry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
+import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
 
-const ALL: WorldSpec[] = [matrixGame as unknown as WorldSpec, coordination as unknown as WorldSpec, market as unknown as WorldSpec];
+// One entry per line keeps parallel additions from conflicting.
+const ALL = [
+  matrixGame,
+  coordination,
+  market,
+  beerGame,
+  warehouse,
+] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

@@ -64,7 +64,7 @@ const lines: string[] = [];
 lines.push(`Calvano et al. (2020) baseline, ${b.sessions} sessions on ${workers} worker(s), ${f(baseline.seconds, 1)} s (${(baseline.periods / 1e6).toFixed(0)}M periods)`);
 lines.push(`benchmarks (solved): p_N = ${f(game.nash.prices[0]!, 4)}, p_M = ${f(game.monopoly.prices[0]!, 4)}, π_N = ${f(game.nash.profits[0]!, 4)}, π_M = ${f(game.monopoly.profits[0]!, 4)}`);
 lines.push('');
-lines.push(`| statistic | tacit | paper |`);
+lines.push(`| statistic | tacit | paper / expected |`);
 lines.push(`|---|---|---|`);
 lines.push(`| profit gain Δ | ${est(b.profitGain)} | ${PAPER.profitGain} (SD ${PAPER.profitGainSd}) |`);
 lines.push(`| share converged | ${f(b.shareConverged)} | nearly all |`);
@@ -76,7 +76,7 @@ lines.push(`| back on pre-deviation cycle | ${f(ir.shareReturned)}, mean return 
 lines.push(`| deviation paid (discounted) | ${f(ir.shareDeviationPaid)} | no |`);
 if (control) {
   const c = control.summary;
-  lines.push(`| myopic control δ = 0: Δ | ${est(c.profitGain)} | near 0 (competitive) |`);
+  lines.push(`| myopic control δ = 0: Δ | ${est(c.profitGain)} | near the competitive level (0) |`);
   lines.push(`| myopic control: mean price / converged | ${f(c.meanPrice.mean)} / ${f(c.shareConverged)} | near p_N |`);
 }
 lines.push('');

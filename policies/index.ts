@@ -5,14 +5,30 @@
 import { UnknownPolicyError } from '../src/core/errors.js';
 import type { PolicySpec } from '../src/core/policy.js';
 import { Registry } from '../src/core/registry.js';
+import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
+import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
+import { sSPolicy } from './s-s.js';
+import { stermanPolicy } from './sterman.js';
 import { tabularQPolicy } from './tabular-q.js';
 
 /** All registered policies, by type. */
 export const policies = new Registry<PolicySpec>('policy', (id, known) => new UnknownPolicyError(id, known));
 
-const ALL: PolicySpec[] = [randomPolicy, constantPolicy as unknown as PolicySpec, tabularQPolicy as unknown as PolicySpec, ppoPolicy as unknown as PolicySpec, dqnPolicy as unknown as PolicySpec];
+// One entry per line keeps parallel additions from conflicting.
+const ALL = [
+  randomPolicy,
+  constantPolicy,
+  tabularQPolicy,
+  ppoPolicy,
+  dqnPolicy,
+  baseStockPolicy,
+  sSPolicy,
+  stermanPolicy,
+  standardShippingPolicy,
+  fixedBudgetPolicy,
+] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);

@@ -47,6 +47,7 @@ import { nextFloat, nextInt } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 import { analyzeMarket } from './analyze.js';
+import { formatMarketSummary } from './summary.js';
 import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
 
 const scalarOrPerFirm = (what: string) =>
@@ -191,6 +192,7 @@ export const market = defineWorld({
   create: (p) => create(p) as unknown as World,
   conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
   analyze: analyzeMarket,
+  formatSummary: formatMarketSummary,
 });
 
 /** Build a market world with its precomputed game (for the fast kernel, analysis and tests). */

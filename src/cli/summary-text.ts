@@ -1,4 +1,5 @@
 /** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
+import { worlds } from '../../envs/index.js';
 
 function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
@@ -31,5 +32,7 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
     lines.push('  agents (mean reward per step: local / shaped):');
     for (const [id, a] of Object.entries(agents)) lines.push(`    ${id.padEnd(22)} ${num(a.meanReward)} / ${num(a.meanShapedReward)}`);
   }
+  const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
+  lines.push(...(spec?.formatSummary?.(summary) ?? []));
   return `${lines.join('\n')}\n`;
 }

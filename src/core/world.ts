@@ -79,6 +79,24 @@ export interface StepOut {
   readonly events: WorldEvent[];
 }
 
+/** Where `World.stepBatch` writes the results of all copies: the engine's agent-major buffers. */
+export interface BatchStepOut {
+  /** Per agent: observations of all copies, `count * obsSize`. */
+  readonly obs: readonly Float32Array[];
+  /** Per agent: reward components of all copies, `count * nComponents` (row per copy). */
+  readonly rewards: readonly Float64Array[];
+  /** Team KPIs of all copies, `count * nKpis` (row per copy). */
+  readonly kpis: Float64Array;
+  /** Per agent: terminated flag per copy. */
+  readonly terminated: readonly Uint8Array[];
+  /** Per agent: truncated flag per copy. */
+  readonly truncated: readonly Uint8Array[];
+  /** Events of this step (the engine drains it). */
+  readonly events: WorldEvent[];
+  /** For each entry of `events`, the copy it happened in. */
+  readonly eventCopies: number[];
+}
+
 /** A world instance for fixed params. Kernels must not read globals, clocks or Math.random. */
 export interface World<S extends WorldState = WorldState> {
   /** Versioned world id, e.g. `market-v1`. */
@@ -105,9 +123,40 @@ export interface World<S extends WorldState = WorldState> {
    * Worlds whose KPIs live on very different scales should set this.
    */
   readonly teamObjective?: Readonly<Record<string, number>>;
+  /**
+   * Optional: per agent, per observation slot, natural units per observation unit (natural value =
+   * obs × scale). Worlds that normalise observations for learners declare it so scripted policies
+   * can read slots such as `inventoryPosition` in units.
+   */
+  readonly observationScales?: readonly Float64Array[];
+  /**
+   * Optional: per agent, the names of its decisions in natural units (e.g. `orderQuantity`,
+   * `supplier`, `shippingMode`): the input layout of `encodeAction`.
+   */
+  readonly decisions?: readonly (readonly string[])[];
+
+  /**
+   * Optional: write into `out[offset ..]` the action of agent i that best realises `decision` (one
+   * value per name in `decisions[i]`, natural units; NaN means "the world's default for that
+   * decision"). Lets one scripted policy act through any world's action encoding (discrete order
+   * levels, price tiers...). Must not allocate.
+   */
+  encodeAction?(agent: number, decision: Float64Array, out: Float64Array, offset: number): void;
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
+  /**
+   * Optional: allocate `count` states backed by shared contiguous storage (copy b at offset b) so
+   * `stepBatch` can sweep them. Each returned state must still work with every per-copy kernel.
+   */
+  createStates?(count: number): S[];
+  /**
+   * Optional fast path: step copies 0 .. count−1 at once, with exactly the results of calling `step`
+   * on each copy (a differential test must prove it). `actions`, and every array of `out`, are the
+   * engine's agent-major buffers. Returns false, having done nothing, when it cannot handle these
+   * arrays (e.g. they were not allocated by `createStates`); the engine then steps copy by copy.
+   */
+  stepBatch?(states: readonly Readonly<S>[], actions: readonly Float64Array[], nexts: readonly S[], out: BatchStepOut, count: number): boolean;
   /** Start a new episode in `state` using the 4-word seed `seed`; write each agent's first observation to `out.obs`. */
   reset(state: S, seed: Uint32Array, out: StepOut): void;
   /** Advance `state` by one joint action into `next`; `state` must be left unchanged. `actions[i]` has `actionSpaces[i].size` slots. */
@@ -153,6 +202,11 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * probe), merged into summary.json `metrics`. Receives the final engine and the trained policies.
    */
   analyze?(ctx: WorldAnalysisContext): WorldAnalysis;
+  /**
+   * Extra lines for `tacit run`'s text summary presenting the world's own summary.json metrics
+   * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
+   */
+  formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
 }
 
 /** What `WorldSpec.analyze` is given. */

@@ -8,6 +8,7 @@ import { resolveExperiment } from '../../src/config/resolve.js';
 import type { MetricsRow } from '../../src/run/metrics.js';
 import { runGenericSeed, runSeed, type SeedSummary } from '../../src/run/seed-run.js';
 import { marketFastPath } from '../../src/market/fast-path.js';
+import { formatRunSummary } from '../../src/cli/summary-text.js';
 
 const experiment = (run: Record<string, unknown>, env: Record<string, unknown> = {}, learner: Record<string, unknown> = {}): unknown => ({
   name: 'market-fast-path',
@@ -59,6 +60,10 @@ describe('market fast path = generic runner loop', () => {
     expect(fast.metrics['market/converged']).toBe(1);
     expect(typeof fast.metrics['market/profitGain']).toBe('number');
     expect(Object.keys(fast.metrics['market/impulseResponse'] as object)).toContain('t15');
+    const text = formatRunSummary(fast as unknown as Record<string, unknown>);
+    expect(text).toMatch(new RegExp(`profit gain Δ\\s+${(fast.metrics['market/profitGain'] as number).toFixed(3)}`));
+    expect(text).toMatch(/firm0 deviates once\s+punished/);
+    expect(text).toMatch(/pre \d\.\d\d\/\d\.\d\d {2}t0 /);
   });
 
   it('matches on the baseline grid with a budget that ends mid-window, and with demand shocks and memory 2', () => {

@@ -1,0 +1,341 @@
+/**
+ * beer-game-v1: the MIT beer distribution game (Sterman 1989), a serial supply chain of four stages.
+ * Customer demand hits the retailer; each stage fills its downstream's orders from stock (backlogging
+ * what it cannot ship) and orders from its upstream; the factory's "upstream" is production with
+ * unlimited capacity. Orders travel upstream with an order (information) lead time, shipments travel
+ * downstream with a shipping lead time; every stage pays for stock on hand and for its backlog.
+ *
+ * | agent (index) | role | action | observation |
+ * |---|---|---|---|
+ * | `retailer` (0), `wholesaler` (1), `distributor` (2), `factory` (3) | `stage` | Discrete(maxOrder + 1): order k × orderUnit units | Box(8), see below |
+ *
+ * Observation slots (quantities in units / obsScale; `observationScales` gives the multipliers). The
+ * box bounds are exact worst cases, not clips: with Q = Σ stages (initialInventory + initialPipeline ×
+ * (orderLeadTime + shippingLeadTime)) + episodeLength × (maxOrder × orderUnit + max demand) + max demand,
+ * quantities lie in [0, Q] (inventoryPosition in [−Q, 2Q], lastOrder in [0, maxOrder × orderUnit]),
+ * so nothing is ever clipped; typical values are a few units of obsScale.
+ *
+ * | slot | name | meaning |
+ * |---|---|---|
+ * | 0 | `onHand` | units in stock after this period's shipping |
+ * | 1 | `backlog` | units owed downstream (customers for the retailer) |
+ * | 2 | `pipeline` | supply line: ordered and not yet received (in the order pipe, upstream's backlog for us, in the shipping pipe) |
+ * | 3 | `inventoryPosition` | onHand − backlog + pipeline (what base-stock policies read) |
+ * | 4 | `demand` | the order received from downstream this period (customer demand for the retailer) |
+ * | 5 | `received` | units received from upstream this period |
+ * | 6 | `lastOrder` | this stage's previous order |
+ * | 7 | `timeFraction` | periods elapsed / episodeLength (scale 1) |
+ *
+ * Decisions (`encodeAction`): `orderQuantity` (units) → level round(q / orderUnit), clipped to [0, maxOrder].
+ *
+ * One step = the stages place their orders at the end of period t, then period t+1 runs: (1) every
+ * stage receives the shipment due; (2) every stage receives the order due from downstream (the
+ * retailer: customer demand), and the factory's production request due enters its shipping pipe;
+ * (3) every stage ships min(onHand, backlog + incoming order) downstream; (4) costs are charged on the
+ * end-of-period stock and backlog. An order placed at the end of period t reaches the upstream stage
+ * in period t + orderLeadTime; a shipment sent in period t arrives in period t + shippingLeadTime.
+ * Lead times are at least 1 so simultaneous moves need no within-period ordering.
+ *
+ * Rewards per stage (costs, negative): `holding` = −holdingCost × onHand, `backorder` = −backorderCost × backlog.
+ *
+ * | KPI | aggregate | better | meaning |
+ * |---|---|---|---|
+ * | `teamCost` | sum | lower | Σ stages holding + backorder cost this period |
+ * | `fillRate` | mean | higher | share of this period's customer demand shipped in the period |
+ * | `customerBacklog` | mean | lower | units the retailer owes customers |
+ * | `totalInventory` | mean | lower | units on hand over all stages |
+ * | `serviceOk` | mean | higher | 1 when the retailer owes customers nothing at the end of the period |
+ *
+ * defaultAction (the baseline difference rewards substitute): pass orders through, i.e. order what
+ * arrived from downstream this period (rounded to a level), which keeps a steady chain steady.
+ *
+ * Events: `stockout` when the retailer's customer backlog goes from 0 to positive (onset only, to
+ * keep the hot loop allocation-free while service holds). Truncation after `episodeLength`; no
+ * termination. Features: totals `onHand`, `backlog`, `pipeline`, `inventoryPosition`, then per stage
+ * `<stage>.onHand`, `.backlog`, `.pipeline`, `.inventoryPosition`, `.order`.
+ *
+ * Params (defaults give the classic game): demand step 4 → 8 in period 5; orderLeadTime [2,2,2,1];
+ * shippingLeadTime 2; holdingCost 0.5; backorderCost 1; initialInventory 12; initialPipeline 4;
+ * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10. See params.ts.
+ *
+ * Versions: v1, first version.
+ */
+import { RNG_WORDS } from '../../src/core/rng.js';
+import { box, discrete } from '../../src/core/spaces.js';
+import { defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
+import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
+import { makeBeerBatch } from './kernel.js';
+import { NUM_STAGES, STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
+
+/** Observation slot names, shared with the warehouse where the meaning is the same. */
+export const BEER_OBS_NAMES = ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'demand', 'received', 'lastOrder', 'timeFraction'] as const;
+const OBS = BEER_OBS_NAMES.length;
+
+/** The state: one packed Float64Array (layout in `BeerLayout`) plus the demand stream. */
+export interface BeerState {
+  /** [period, then per stage ×6 (onHand, backlog, onOrder, lastOrder, lastDemand, lastReceived), then the pipes]. Units. */
+  f: Float64Array;
+  /** sfc32 words of the demand stream. */
+  rng: Uint32Array;
+}
+
+/** Offsets into `BeerState.f`. */
+export interface BeerLayout {
+  readonly size: number;
+  /** Per stage: start of its shipping pipe (shipLead slots, inbound to the stage). */
+  readonly shipOff: Int32Array;
+  /** Per stage: start of its order pipe (orderLead slots, outbound to its upstream). */
+  readonly orderOff: Int32Array;
+}
+
+/** Per-stage record stride and field offsets inside it. */
+export const STRIDE = 6;
+export const ON_HAND = 0;
+export const BACKLOG = 1;
+export const ON_ORDER = 2;
+export const LAST_ORDER = 3;
+export const LAST_DEMAND = 4;
+export const LAST_RECEIVED = 5;
+/** Offset of the first stage record (slot 0 is the period counter). */
+export const BASE = 1;
+
+function layout(orderLead: Int32Array, shipLead: Int32Array): BeerLayout {
+  let off = BASE + NUM_STAGES * STRIDE;
+  const shipOff = new Int32Array(NUM_STAGES);
+  const orderOff = new Int32Array(NUM_STAGES);
+  for (let i = 0; i < NUM_STAGES; i++) (shipOff[i] = off), (off += shipLead[i]!);
+  for (let i = 0; i < NUM_STAGES; i++) (orderOff[i] = off), (off += orderLead[i]!);
+  return { size: off, shipOff, orderOff };
+}
+
+/** Build a beer-game world (exported for the base-stock search and tests). */
+export function createBeerGame(params: BeerGameParams): World<BeerState> {
+  const cfg = stageConfig(params);
+  const { orderLead, shipLead, holding, backorder } = cfg;
+  const lay = layout(orderLead, shipLead);
+  const { shipOff, orderOff } = lay;
+  const demandAt = makeDemandSampler(params.demand);
+  const maxLevel = params.maxOrder;
+  const unit = params.orderUnit;
+  const horizon = params.episodeLength;
+  const invScale = 1 / params.obsScale;
+  const dMax = maxDemand(params.demand);
+  let bound = params.episodeLength * (maxLevel * unit + dMax) + dMax;
+  for (let i = 0; i < NUM_STAGES; i++) bound += cfg.initialInventory[i]! + cfg.initialPipeline[i]! * (orderLead[i]! + shipLead[i]!);
+  const qb = bound * invScale;
+  const obsSpace = box([0, 0, 0, -qb, 0, 0, 0, 0], [qb, qb, qb, 2 * qb, qb, qb, maxLevel * unit * invScale, 1], OBS, BEER_OBS_NAMES);
+  const actSpace = discrete(maxLevel + 1);
+  const scales = Float64Array.from(BEER_OBS_NAMES, (n) => (n === 'timeFraction' ? 1 : params.obsScale));
+  const stockoutAgents = Object.freeze([STAGES[0]]);
+
+  const batch = makeBeerBatch({
+    size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
+    stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
+  });
+
+  const writeObs = (f: Float64Array, out: StepOut): void => {
+    const tf = f[0]! / horizon;
+    for (let i = 0; i < NUM_STAGES; i++) {
+      const o = out.obs[i]!;
+      const r = BASE + i * STRIDE;
+      const onHand = f[r + ON_HAND]!;
+      const backlog = f[r + BACKLOG]!;
+      const pipe = f[r + ON_ORDER]!;
+      o[0] = onHand * invScale;
+      o[1] = backlog * invScale;
+      o[2] = pipe * invScale;
+      o[3] = (onHand - backlog + pipe) * invScale;
+      o[4] = f[r + LAST_DEMAND]! * invScale;
+      o[5] = f[r + LAST_RECEIVED]! * invScale;
+      o[6] = f[r + LAST_ORDER]! * invScale;
+      o[7] = tf;
+    }
+  };
+
+  const world: World<BeerState> = {
+    id: 'beer-game-v1',
+    params,
+    agents: STAGES.map((id, index) => ({ id, role: 'stage', index })),
+    observationSpaces: STAGES.map(() => obsSpace),
+    actionSpaces: STAGES.map(() => actSpace),
+    rewardComponents: STAGES.map(() => ['holding', 'backorder']),
+    kpis: [
+      { name: 'teamCost', description: 'holding + backorder cost of all stages this period', better: 'lower', aggregate: 'sum' },
+      { name: 'fillRate', description: "share of the period's customer demand shipped in the period", better: 'higher', aggregate: 'mean' },
+      { name: 'customerBacklog', description: 'units the retailer owes customers', better: 'lower', aggregate: 'mean' },
+      { name: 'totalInventory', description: 'units on hand over all stages', better: 'lower', aggregate: 'mean' },
+      { name: 'serviceOk', description: '1 when the retailer owes customers nothing at period end', better: 'higher', aggregate: 'mean' },
+    ],
+    features: [
+      'onHand', 'backlog', 'pipeline', 'inventoryPosition',
+      ...STAGES.flatMap((s) => [`${s}.onHand`, `${s}.backlog`, `${s}.pipeline`, `${s}.inventoryPosition`, `${s}.order`]),
+    ],
+    episodeLength: horizon,
+    observationScales: STAGES.map(() => scales),
+    decisions: STAGES.map(() => ['orderQuantity']),
+
+    encodeAction(_agent, decision, out, offset) {
+      const v = decision[0]!;
+      const k = Math.round(v / unit);
+      out[offset] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
+    },
+
+    createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
+    createStates: batch.createStates,
+    stepBatch: batch.stepBatch,
+
+    reset(s, seed, out) {
+      const f = s.f;
+      s.rng.set(seed);
+      f[0] = 0;
+      // Element loops rather than typed-array fill calls: resets run every episodeLength steps in
+      // every copy and the per-call overhead of nine fills was visible in the many-copy bench.
+      for (let i = 0; i < NUM_STAGES; i++) {
+        const r = BASE + i * STRIDE;
+        const flow = cfg.initialPipeline[i]!;
+        f[r + ON_HAND] = cfg.initialInventory[i]!;
+        f[r + BACKLOG] = 0;
+        f[r + ON_ORDER] = flow * (orderLead[i]! + shipLead[i]!);
+        f[r + LAST_ORDER] = flow;
+        f[r + LAST_DEMAND] = i === 0 ? cfg.initialPipeline[0]! : cfg.initialPipeline[i - 1]!;
+        f[r + LAST_RECEIVED] = flow;
+        for (let k = shipOff[i]!, end = k + shipLead[i]!; k < end; k++) f[k] = flow;
+        for (let k = orderOff[i]!, end = k + orderLead[i]!; k < end; k++) f[k] = flow;
+      }
+      writeObs(f, out);
+    },
+
+    step(s, actions, next, out) {
+      const f = next.f;
+      f.set(s.f);
+      next.rng.set(s.rng);
+      // Integer period: `%` on an int32 is a machine op, on a double V8 calls fmod (measured 3x slower step).
+      const t = f[0]! | 0;
+      const p = t + 1;
+      // End of period t: orders leave. Levels outside the space (or NaN) are clamped, never trusted.
+      for (let i = 0; i < NUM_STAGES; i++) {
+        const a = actions[i]![0]!;
+        const level = a >= maxLevel ? maxLevel : a > 0 ? Math.floor(a) : 0;
+        const qty = level * unit;
+        const r = BASE + i * STRIDE;
+        f[orderOff[i]! + (t % orderLead[i]!)] = qty;
+        f[r + ON_ORDER] = f[r + ON_ORDER]! + qty;
+        f[r + LAST_ORDER] = qty;
+      }
+      // Period p: (1) receipts.
+      for (let i = 0; i < NUM_STAGES; i++) {
+        const r = BASE + i * STRIDE;
+        const got = f[shipOff[i]! + (p % shipLead[i]!)]!;
+        f[r + ON_HAND] = f[r + ON_HAND]! + got;
+        f[r + ON_ORDER] = f[r + ON_ORDER]! - got;
+        f[r + LAST_RECEIVED] = got;
+      }
+      // (2) incoming orders; the factory's production request due starts production.
+      const demand = demandAt(p, next.rng);
+      const prodSlot = orderOff[NUM_STAGES - 1]! + (p % orderLead[NUM_STAGES - 1]!);
+      const prod = f[prodSlot]!;
+      f[prodSlot] = 0; // consumed: pipes hold only what is still in transit
+      f[shipOff[NUM_STAGES - 1]! + (p % shipLead[NUM_STAGES - 1]!)] = prod;
+      // (3) shipping, downstream first; (4) costs.
+      let teamCost = 0;
+      let fill = 1;
+      const custBacklogBefore = f[BASE + BACKLOG]!;
+      for (let i = 0; i < NUM_STAGES; i++) {
+        const r = BASE + i * STRIDE;
+        let incoming = demand;
+        if (i > 0) {
+          const slot = orderOff[i - 1]! + (p % orderLead[i - 1]!);
+          incoming = f[slot]!;
+          f[slot] = 0;
+        }
+        const onHand = f[r + ON_HAND]!;
+        const backlogBefore = f[r + BACKLOG]!;
+        const due = backlogBefore + incoming;
+        const shipped = onHand < due ? onHand : due;
+        const stock = onHand - shipped;
+        const backlog = due - shipped;
+        f[r + ON_HAND] = stock;
+        f[r + BACKLOG] = backlog;
+        f[r + LAST_DEMAND] = incoming;
+        if (i > 0) f[shipOff[i - 1]! + (p % shipLead[i - 1]!)] = shipped;
+        else if (incoming > 0) {
+          const toNew = shipped - backlogBefore;
+          fill = toNew <= 0 ? 0 : toNew / incoming;
+        }
+        const hc = holding[i]! * stock;
+        const bc = backorder[i]! * backlog;
+        const rw = out.rewards[i]!;
+        rw[0] = -hc;
+        rw[1] = -bc;
+        teamCost += hc + bc;
+      }
+      f[0] = p;
+      const custBacklog = f[BASE + BACKLOG]!;
+      const k = out.kpis;
+      k[0] = teamCost;
+      k[1] = fill;
+      k[2] = custBacklog;
+      k[3] = f[BASE + ON_HAND]! + f[BASE + STRIDE + ON_HAND]! + f[BASE + 2 * STRIDE + ON_HAND]! + f[BASE + 3 * STRIDE + ON_HAND]!;
+      k[4] = custBacklog > 0 ? 0 : 1;
+      if (custBacklog > 0 && custBacklogBefore === 0) out.events.push(stockoutEvent(p, custBacklog, stockoutAgents));
+      const trunc = p >= horizon ? 1 : 0;
+      for (let i = 0; i < NUM_STAGES; i++) {
+        out.terminated[i] = 0;
+        out.truncated[i] = trunc;
+      }
+      writeObs(f, out);
+    },
+
+    copyState(src, dst) {
+      dst.f.set(src.f);
+      dst.rng.set(src.rng);
+    },
+
+    readFeatures(s, out) {
+      const f = s.f;
+      let k = 4;
+      out[0] = out[1] = out[2] = out[3] = 0;
+      for (let i = 0; i < NUM_STAGES; i++) {
+        const r = BASE + i * STRIDE;
+        const onHand = f[r + ON_HAND]!;
+        const backlog = f[r + BACKLOG]!;
+        const pipe = f[r + ON_ORDER]!;
+        out[0] += onHand;
+        out[1] += backlog;
+        out[2] += pipe;
+        out[3] += onHand - backlog + pipe;
+        out[k++] = onHand;
+        out[k++] = backlog;
+        out[k++] = pipe;
+        out[k++] = onHand - backlog + pipe;
+        out[k++] = f[r + LAST_ORDER]!;
+      }
+    },
+
+    defaultAction(agent, s, out) {
+      // "Pass orders through": the no-op that keeps a steady-state chain steady is to order what came in.
+      const d = s.f[BASE + agent * STRIDE + LAST_DEMAND]!;
+      const k = Math.round(d / unit);
+      out[0] = k > maxLevel ? maxLevel : k > 0 ? k : 0;
+    },
+
+    isAlive: () => true,
+  };
+  return world;
+}
+
+function stockoutEvent(period: number, backlog: number, agents: readonly string[]): WorldEvent {
+  return { type: 'stockout', agents, data: { period, backlog } };
+}
+
+/** The registered spec. */
+export const beerGame = defineWorld({
+  id: 'beer-game-v1',
+  summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
+  paramsSchema: beerGameParamsSchema,
+  create: (p) => createBeerGame(p) as unknown as World,
+  conformanceParams: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 },
+});
+
+/** Whether a beer-game config's trajectories depend on the seed (used by the base-stock search to pick sample counts). */
+export const beerGameIsStochastic = (p: BeerGameParams): boolean => isStochastic(p.demand);

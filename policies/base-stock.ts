@@ -1,0 +1,72 @@
+/**
+ * base-stock: the order-up-to heuristic for any supply-chain role, by observation-slot and decision
+ * names (see supply-slots.ts), so the same policy runs in beer-game-v1 and warehouse-v1.
+ *
+ * - An agent with an `orderQuantity` decision orders max(0, S − inventoryPosition) each period.
+ * - An agent with an `orderUpToLevel` decision (the warehouse's inventory role) sets the target S.
+ *
+ * S is `level` (fixed, units), or `coverPeriods` × the observed demand slot + `safetyStock`
+ * (a dynamic level that follows demand as the agent sees it, stale or not), or, when neither is
+ * given, the `orderUpToLevel` slot of the observation (follow the target another role sets).
+ * Base-stock levels are optimal for serial systems (Clark & Scarf 1960); see
+ * envs/beer-game/optimal-base-stock.ts for the search of the best levels.
+ */
+import { z } from 'zod';
+import { definePolicy } from '../src/core/policy.js';
+import { DecisionWriter, missingDecision, missingSlot, read, slotReader } from './supply-slots.js';
+
+const paramsSchema = z
+  .object({
+    level: z.number().optional().describe('Order-up-to level S in units; omit to use coverPeriods or the observed orderUpToLevel'),
+    coverPeriods: z.number().nonnegative().optional().describe('Dynamic level: S = coverPeriods × observed demand + safetyStock'),
+    safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
+    demandSlot: z.string().default('demand').describe('Observation slot read as demand by the dynamic level (e.g. demand, demandAvg)'),
+    supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse); default: the world default'),
+  })
+  .strict();
+
+/** The registered spec. */
+export const baseStockPolicy = definePolicy({
+  type: 'base-stock',
+  summary: 'Order-up-to (base-stock) heuristic: order S − inventory position, or set the target S (supply worlds)',
+  learns: false,
+  paramsSchema,
+  incompatibility(world, agent, params) {
+    const noDecision = missingDecision(world, agent, ['orderQuantity', 'orderUpToLevel']);
+    if (noDecision) return noDecision;
+    const ordering = world.decisions![agent.index]!.includes('orderQuantity');
+    if (params.level === undefined && params.coverPeriods !== undefined) {
+      const m = missingSlot(world, agent, params.demandSlot);
+      if (m) return `${m}; set params.demandSlot`;
+    }
+    if (!ordering) return params.level === undefined && params.coverPeriods === undefined ? `agent ${agent.id} sets a target: give params.level or params.coverPeriods` : undefined;
+    if (params.level === undefined && params.coverPeriods === undefined && missingSlot(world, agent, 'orderUpToLevel'))
+      return `give params.level (or coverPeriods): ${missingSlot(world, agent, 'orderUpToLevel')}`;
+    return missingSlot(world, agent, 'inventoryPosition');
+  },
+  create(ctx, params) {
+    const writer = new DecisionWriter(ctx);
+    const qIdx = writer.index('orderQuantity');
+    const targetIdx = writer.index('orderUpToLevel');
+    const supplierIdx = writer.index('supplier');
+    if (supplierIdx >= 0 && params.supplier !== undefined) writer.decision[supplierIdx] = params.supplier;
+    const ip = slotReader(ctx, 'inventoryPosition');
+    const demand = slotReader(ctx, params.demandSlot);
+    const target = slotReader(ctx, 'orderUpToLevel');
+    const { level, coverPeriods, safetyStock } = params;
+    const dec = writer.decision;
+    return {
+      act(obs, actions) {
+        const rows = actions.length / ctx.actionSpace.size;
+        for (let b = 0; b < rows; b++) {
+          const s = level ?? (coverPeriods !== undefined ? coverPeriods * read(demand, obs, b) + safetyStock : read(target, obs, b));
+          if (qIdx >= 0) {
+            const q = s - read(ip, obs, b);
+            dec[qIdx] = q > 0 ? q : 0;
+          } else dec[targetIdx] = s;
+          writer.write(actions, b);
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,44 @@
+/**
+ * Fixed-decision heuristics for the warehouse's service roles: `standard-shipping` (logistics always
+ * ships by the standard mode) and `fixed-budget` (finance approves purchases up to a fixed multiple
+ * of the working-capital budget). Both write a named decision through the world's `encodeAction`,
+ * so they keep working if the world's action encoding changes.
+ */
+import { z } from 'zod';
+import { definePolicy, type Policy, type PolicyContext } from '../src/core/policy.js';
+import { DecisionWriter, missingDecision } from './supply-slots.js';
+
+function fixed(ctx: PolicyContext, name: string, value: number): Policy {
+  const writer = new DecisionWriter(ctx);
+  writer.decision[writer.index(name)] = value;
+  return {
+    act(_obs, actions) {
+      const rows = actions.length / ctx.actionSpace.size;
+      for (let b = 0; b < rows; b++) writer.write(actions, b);
+    },
+  };
+}
+
+/** Logistics: always the standard shipping mode. */
+export const standardShippingPolicy = definePolicy({
+  type: 'standard-shipping',
+  summary: 'Always ship by the standard mode, never expedite (warehouse logistics)',
+  learns: false,
+  paramsSchema: z.object({}).strict(),
+  incompatibility: (world, agent) => missingDecision(world, agent, ['shippingMode']),
+  create: (ctx) => fixed(ctx, 'shippingMode', 0),
+});
+
+/** Finance: a fixed approval limit as a multiple of the working-capital budget. */
+export const fixedBudgetPolicy = definePolicy({
+  type: 'fixed-budget',
+  summary: 'Approve purchases up to a fixed multiple of the working-capital budget (warehouse finance)',
+  learns: false,
+  paramsSchema: z
+    .object({
+      budgetMultiple: z.number().positive().default(1).describe('Approval cap as a multiple of the working-capital budget (snapped to the nearest level the world offers)'),
+    })
+    .strict(),
+  incompatibility: (world, agent) => missingDecision(world, agent, ['budgetMultiple']),
+  create: (ctx, params) => fixed(ctx, 'budgetMultiple', params.budgetMultiple),
+});

@@ -1,0 +1,46 @@
+/**
+ * s-s: the (s, S) reorder-point heuristic for ordering roles of the supply worlds: when the
+ * inventory position is at or below the reorder point s, order up to S; otherwise order nothing.
+ * With S − s large it orders in big lots (what a buyer chasing a quantity discount does).
+ */
+import { z } from 'zod';
+import { definePolicy } from '../src/core/policy.js';
+import { DecisionWriter, missingDecision, missingSlot, read, slotReader } from './supply-slots.js';
+
+const paramsSchema = z
+  .object({
+    reorderPoint: z.number().describe('s: order when the inventory position is at or below this many units'),
+    orderUpTo: z.number().describe('S: the inventory position an order brings the agent up to (units, ≥ s)'),
+    supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
+  })
+  .strict()
+  .refine((p) => p.orderUpTo >= p.reorderPoint, { message: 'orderUpTo (S) must be at least reorderPoint (s)', path: ['orderUpTo'] });
+
+/** The registered spec. */
+export const sSPolicy = definePolicy({
+  type: 's-s',
+  summary: '(s, S) heuristic: when inventory position ≤ s, order up to S (supply worlds)',
+  learns: false,
+  paramsSchema,
+  incompatibility(world, agent) {
+    return missingDecision(world, agent, ['orderQuantity']) ?? missingSlot(world, agent, 'inventoryPosition');
+  },
+  create(ctx, params) {
+    const writer = new DecisionWriter(ctx);
+    const qIdx = writer.index('orderQuantity');
+    const supplierIdx = writer.index('supplier');
+    if (supplierIdx >= 0 && params.supplier !== undefined) writer.decision[supplierIdx] = params.supplier;
+    const ip = slotReader(ctx, 'inventoryPosition');
+    const { reorderPoint, orderUpTo } = params;
+    return {
+      act(obs, actions) {
+        const rows = actions.length / ctx.actionSpace.size;
+        for (let b = 0; b < rows; b++) {
+          const x = read(ip, obs, b);
+          writer.decision[qIdx] = x <= reorderPoint ? orderUpTo - x : 0;
+          writer.write(actions, b);
+        }
+      },
+    };
+  },
+});
