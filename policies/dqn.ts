@@ -48,6 +48,7 @@ const paramsSchema = z
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
     normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
+    rewardScale: z.number().positive().default(1).describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
     maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
   })
   .strict();
@@ -147,7 +148,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       for (let k = 0; k < nvec.length; k++) a = a * nvec[k]! + batch.actions[b * nvec.length + k]!;
       const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
       // Truncated copies bootstrap from their final observation, terminated ones not at all.
-      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]!, batch.terminated[b]!, roleSlot);
+      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
     }
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
