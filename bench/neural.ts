@@ -6,9 +6,10 @@
  *    backward through actor and critic, Adam; includes its share of the per-update value pass),
  *    `trainSamplesPerSec` (minibatch rows per second through gradient steps), and `actMs` /
  *    `actRowsPerSec` (one batched forward pass plus sampling for that many rows).
- *  - `endToEnd`: IPPO (CleanRL defaults: 128-step rollouts, 4 epochs × 4 minibatches, 2×64) on
- *    coordination-v1 with 1, 8 and 64 world copies on the default backend: agent samples per
- *    second, collection and updates included. Batching across copies is the lever.
+ *  - `endToEnd`, `endToEndWarehouse`: IPPO (CleanRL defaults: 128-step rollouts, 4 epochs × 4
+ *    minibatches, 2×64) on coordination-v1 and on warehouse-v1 with 1 to 64 world copies on the
+ *    default backend: agent samples per second, world stepping, collection and updates included.
+ *    Batching across copies is the lever.
  *
  * The bar in issue 4 is a PyTorch CPU PPO of the same size on the same machine. PyTorch cannot be
  * installed here (no PyPI access), so that comparison is reported as not run.
@@ -17,6 +18,7 @@
  * (see `loadavg`) the CPU-time figures are the steadier ones.
  */
 import { cpus, loadavg } from 'node:os';
+import { worlds } from '../envs/index.js';
 import { coordination } from '../envs/sanity/coordination.js';
 import { ppoPolicy } from '../policies/ppo.js';
 import type { Policy, PolicySpec } from '../src/core/policy.js';
@@ -115,9 +117,8 @@ function actBench(batch: number): { actMs: number; actCpuMs: number; actRowsPerS
   return { actMs: round(actMs), actCpuMs: round(actCpuMs), actRowsPerSec: Math.round((batch / actMs) * 1000) };
 }
 
-/** IPPO with CleanRL's defaults on coordination-v1: agent samples per second, end to end. */
-function endToEnd(numEnvs: number): { numEnvs: number; samplesPerSec: number; samplesPerCpuSec: number; seconds: number } {
-  const world = coordination.create(coordination.paramsSchema.parse({}));
+/** IPPO with CleanRL's defaults: agent samples per second, end to end (world stepping included). */
+function endToEnd(world: World, numEnvs: number): { numEnvs: number; samplesPerSec: number; samplesPerCpuSec: number; seconds: number } {
   const s = createSession(world, numEnvs, 1, () => ({ spec: PPO, params: {} }));
   runSteps(s, 128); // first rollout and update as warm-up
   const steps = 256;
@@ -148,7 +149,10 @@ for (const backend of only) {
   for (const batch of [64, 1024]) mlp.push({ backend, batch, ...updateBench(batch), ...actBench(batch) });
 }
 const defaultBackend = await initBackend({ log: false, ...(only.length === 1 ? { backend: only[0]! } : { backend: BACKENDS.find((b) => !(b in skipped))! }) });
-const e2e = [1, 8, 64].map(endToEnd);
+const e2e = [1, 8, 64].map((n) => endToEnd(coordination.create(coordination.paramsSchema.parse({})), n));
+const warehouseSpec = worlds.get('warehouse-v1');
+const warehouse = () => warehouseSpec.create(warehouseSpec.paramsSchema.parse({}) as Record<string, unknown>);
+const e2eWarehouse = [1, 16, 64].map((n) => endToEnd(warehouse(), n));
 
 console.log(
   JSON.stringify(
@@ -161,6 +165,7 @@ console.log(
       mlp,
       skippedBackends: skipped,
       endToEnd: { backend: defaultBackend, world: 'coordination-v1 (2 agents)', policy: 'ppo, CleanRL defaults', runs: e2e },
+      endToEndWarehouse: { backend: defaultBackend, world: 'warehouse-v1 (4 agents, default params)', policy: 'ppo (IPPO), CleanRL defaults', runs: e2eWarehouse },
       pytorchBaseline: 'not run: PyTorch cannot be installed on this machine (no PyPI access)',
     },
     null,
