@@ -245,12 +245,8 @@ function trainStep(g: Group, agentId: string, step: number): void {
   tf.dispose(grads);
   const stats = new Float32Array([loss / B, globalNorm(gradArrays)]);
   assertFinite(stats, ['loss/td', 'gradNorm'], agentId, step);
-  g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm));
+  if (!g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
   g.updates++;
-  if (g.updates % 100 === 0) {
-    const w = globalNorm(g.q.variables.map((v) => v.dataSync()));
-    if (!Number.isFinite(w)) throw new DivergenceError(agentId, step, 'weights', w, DIVERGENCE_HINT);
-  }
   g.lastStats = { 'loss/td': stats[0]!, gradNorm: stats[1]! };
 }
 

@@ -144,6 +144,16 @@ describe('Adam', () => {
     x.dispose();
   });
 
+  it('refuses a step that would make a weight non-finite and leaves every weight unchanged', () => {
+    const a = tf.variable(tf.tensor1d([1, 2]));
+    const b = tf.variable(tf.tensor1d([3]));
+    const adam = new Adam([a, b], { learningRate: 1e39 }); // steps overflow float32
+    expect(adam.apply([Float32Array.of(1, 1), Float32Array.of(1)])).toBe(false);
+    expect(Array.from(a.dataSync())).toEqual([1, 2]);
+    expect(Array.from(b.dataSync())).toEqual([3]);
+    tf.dispose([a, b]);
+  });
+
   it('clips by global norm like clip_grad_norm_', () => {
     expect(globalNorm([Float32Array.of(3), Float32Array.of(4)])).toBe(5);
     expect(clipScale(5, 0.5)).toBeCloseTo(0.1, 6);
