@@ -30,6 +30,7 @@ import { computeGae } from '../src/learn/gae.js';
 import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
 import { Mlp } from '../src/learn/mlp.js';
 import { RewardScaler } from '../src/learn/normalize.js';
+import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
 
 // ─── Config ──────────────────────────────────────────────────────────────────────────────────
@@ -93,27 +94,11 @@ interface Group {
   readonly jointEncoder: InputEncoder | undefined;
   readonly updateRng: Rng;
   readonly members: Member[];
-  storage: Storage | undefined;
+  storage: Rollout | undefined;
   /** Rollout contents from a checkpoint, applied when storage is allocated (all members known). */
-  pendingStorage: SavedStorage | null;
+  pendingStorage: SavedRollout | null;
   updates: number;
   lastStats: Record<string, number>;
-}
-
-/** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
-interface Storage {
-  readonly rows: number;
-  readonly actorIn: Float32Array;
-  readonly criticIn: Float32Array;
-  readonly nextCriticIn: Float32Array;
-  readonly raw: Float32Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Float32Array;
-  readonly dones: Float32Array;
-  readonly values: Float32Array;
-  readonly oldLogProb: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
 }
 
 function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Group {
@@ -131,33 +116,12 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Grou
   return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {} };
 }
 
-function allocStorage(g: Group, numEnvs: number): Storage {
-  const rows = g.members.length * g.cfg.rolloutLength * numEnvs;
-  const aIn = g.actorEncoder.inputSize;
-  const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
-  const actorIn = new Float32Array(rows * aIn);
-  const f = (n: number): Float32Array => new Float32Array(n);
-  const s: Storage = {
-    rows, actorIn, criticIn: g.jointEncoder ? f(rows * cIn) : actorIn, nextCriticIn: f(rows * cIn), raw: f(rows * g.head.rawSize),
-    rewards: f(rows), terminated: f(rows), dones: f(rows), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
-  };
-  const d = g.pendingStorage;
-  if (d) {
-    const put = (dst: Float32Array, src: EncodedF32 | null): void => {
-      if (!src) return;
-      const a = decodeF32(src);
-      if (a.length !== dst.length) throw new TacitError(`PPO checkpoint rollout has ${a.length} values where this run expects ${dst.length}: resume with the same numEnvs, agents and params`);
-      dst.set(a);
-    };
-    put(s.actorIn, d.actorIn);
-    if (g.jointEncoder) put(s.criticIn, d.criticIn);
-    put(s.nextCriticIn, d.nextCriticIn);
-    put(s.raw, d.raw);
-    put(s.rewards, d.rewards);
-    put(s.terminated, d.terminated);
-    put(s.dones, d.dones);
-    g.pendingStorage = null;
-  }
+/** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
+function allocStorage(g: Group, numEnvs: number): Rollout {
+  const jointCritic = g.jointEncoder !== undefined;
+  const s = allocRollout({ rows: g.members.length * g.cfg.rolloutLength * numEnvs, actorInSize: g.actorEncoder.inputSize, criticInSize: (g.jointEncoder ?? g.actorEncoder).inputSize, rawSize: g.head.rawSize, jointCritic });
+  if (g.pendingStorage) restoreRollout(s, g.pendingStorage, jointCritic);
+  g.pendingStorage = null;
   return s;
 }
 
@@ -256,7 +220,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
 
 // ─── Update: values, GAE, epochs of clipped-surrogate minibatch steps ──────────────────────
 
-function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: number): void {
+function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: number): void {
   const cfg = g.cfg;
   const T = cfg.rolloutLength;
   const R = s.rows;
@@ -364,7 +328,7 @@ function saveGroup(g: Group): SavedGroup {
     actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.variables.map((v) => enc(v.dataSync() as Float32Array)),
     adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
     updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
-    storage: s ? { actorIn: enc(s.actorIn), criticIn: g.jointEncoder ? enc(s.criticIn) : null, nextCriticIn: enc(s.nextCriticIn), raw: enc(s.raw), rewards: enc(s.rewards), terminated: enc(s.terminated), dones: enc(s.dones) } : g.pendingStorage,
+    storage: s ? saveRollout(s, g.jointEncoder !== undefined) : g.pendingStorage,
   };
 }
 
@@ -396,9 +360,6 @@ function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32
   m.rewardScaler.rms.load(d.returnStats);
 }
 
-/** A rollout in progress, as saved. */
-type SavedStorage = { readonly [K in 'actorIn' | 'criticIn' | 'nextCriticIn' | 'raw' | 'rewards' | 'terminated' | 'dones']: EncodedF32 | null } | null;
-
 /** A group's saved state. */
 interface SavedGroup {
   readonly actor: EncodedF32[];
@@ -410,7 +371,7 @@ interface SavedGroup {
   readonly updateRng: number[];
   readonly updates: number;
   readonly lastStats: Record<string, number>;
-  readonly storage: SavedStorage;
+  readonly storage: SavedRollout | null;
 }
 
 /** What `save` returns. */
