@@ -4,10 +4,12 @@
  */
 import { engineBench } from './engine.js';
 import { marketBench } from './market.js';
+import { faultsBench } from './faults.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
   engine: engineBench(),
   market: marketBench(),
+  faults: faultsBench(),
 };
 console.log(JSON.stringify(results, null, 2));

@@ -9,6 +9,7 @@ import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
 import { matrixGame } from './sanity/matrix-game.js';
+import { relayChain } from './sanity/relay-chain.js';
 import { warehouse } from './warehouse/warehouse.js';
 
 /** All registered worlds, by versioned id. */
@@ -19,6 +20,7 @@ const ALL = [
   matrixGame,
   coordination,
   market,
+  relayChain,
   beerGame,
   warehouse,
 ] as unknown as WorldSpec[];

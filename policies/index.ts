@@ -11,6 +11,7 @@ import { dqnPolicy } from './dqn.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
+import { thresholdPolicy } from './threshold.js';
 import { sSPolicy } from './s-s.js';
 import { stermanPolicy } from './sterman.js';
 import { tabularQPolicy } from './tabular-q.js';
@@ -30,5 +31,6 @@ const ALL = [
   stermanPolicy,
   standardShippingPolicy,
   fixedBudgetPolicy,
+  thresholdPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);

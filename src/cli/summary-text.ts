@@ -1,5 +1,6 @@
 /** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
 import { worlds } from '../../envs/index.js';
+import { reliabilityLines } from '../faults/summary-text.js';
 
 function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
@@ -34,5 +35,6 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   }
   const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
   lines.push(...(spec?.formatSummary?.(summary) ?? []));
+  lines.push(...reliabilityLines(summary.metrics));
   return `${lines.join('\n')}\n`;
 }

@@ -36,8 +36,12 @@ function bound(iss: { minimum?: unknown; maximum?: unknown; inclusive?: boolean;
   return `${side === 'min' ? 'at least' : 'at most'} ${n} ${what}`;
 }
 
-/** Allowed keys of the object schema reached by `path` inside `schema`, if it can be found. */
-export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+/**
+ * Allowed keys of the object schema reached by `path` inside `schema`, if it can be found. Inside a
+ * discriminated union, the branch is the one named by `input`'s discriminator (at the end of the
+ * path) or the first branch with the next path key (on the way).
+ */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: unknown): string[] | undefined {
   let node: unknown = schema;
   const unwrap = (s: unknown): unknown => {
     for (let k = 0; k < 10; k++) {
@@ -49,15 +53,28 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): 
     }
     return s;
   };
+  type Def = { type?: string; shape?: Record<string, unknown>; element?: unknown; options?: unknown[]; discriminator?: string };
+  const shapeOf = (s: unknown): Record<string, unknown> | undefined => (unwrap(s) as { def?: Def }).def?.shape;
+  const branch = (s: unknown, pick: (shape: Record<string, unknown>) => boolean): unknown => {
+    const def = (unwrap(s) as { def?: Def }).def;
+    if (def?.type !== 'union' || !def.options) return s;
+    return def.options.find((o) => {
+      const shape = shapeOf(o);
+      return shape !== undefined && pick(shape);
+    }) ?? s;
+  };
   for (const seg of path) {
+    node = branch(node, (shape) => typeof seg === 'string' && seg in shape);
     node = unwrap(node);
-    const def = (node as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    const def = (node as { def?: Def }).def;
     if (def?.type === 'object' && typeof seg === 'string') node = def.shape?.[seg];
     else if (def?.type === 'array' && typeof seg === 'number') node = def.element;
     else return undefined;
   }
-  node = unwrap(node);
-  const def = (node as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  const disc = (unwrap(node) as { def?: Def }).def?.discriminator;
+  const tag = disc !== undefined && input && typeof input === 'object' ? (input as Record<string, unknown>)[disc] : undefined;
+  node = unwrap(branch(node, (shape) => disc !== undefined && ((shape[disc] as { def?: { values?: unknown[] } })?.def?.values ?? []).includes(tag)));
+  const def = (node as { def?: Def }).def;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
 
@@ -77,13 +94,18 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
     case 'invalid_value':
       return { path, message: `expected one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}, ${got}` };
     case 'unrecognized_keys': {
-      const allowed = schema ? allowedKeysAt(schema, iss.path) : undefined;
+      const allowed = schema ? allowedKeysAt(schema, iss.path, input) : undefined;
       const keys = iss.keys.map((k) => `'${k}'`).join(', ');
       const hint = allowed ? (allowed.length ? `; allowed keys: ${allowed.join(', ')}` : '; this takes no keys (remove it)') : '';
       return { path, message: `unknown key${iss.keys.length > 1 ? 's' : ''} ${keys}${hint}` };
     }
-    case 'invalid_union':
+    case 'invalid_union': {
+      const disc = (iss as { discriminator?: string; options?: unknown[] }).discriminator;
+      const options = (iss as { options?: unknown[] }).options;
+      if (disc !== undefined && options && input && typeof input === 'object')
+        return { path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${showValue((input as Record<string, unknown>)[disc])}` };
       return { path, message: `${iss.message}, ${got}` };
+    }
     default:
       return { path, message: `${iss.message}${input !== undefined ? `, ${got}` : ''}` };
   }

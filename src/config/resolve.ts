@@ -8,6 +8,7 @@ import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
 import type { AgentSpec, World, WorldSpec } from '../core/world.js';
 import type { PolicySpec } from '../core/policy.js';
+import { compileFaults } from '../faults/compile.js';
 import { rewardSchemes } from '../rewards/index.js';
 import type { RewardSchemeSpec } from '../rewards/scheme.js';
 import { worlds } from '../../envs/index.js';
@@ -96,6 +97,8 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
     else issues.push(...parsed.issues);
   }
 
+  if (config.faults) compileFaults(config.faults, world, issues);
+
   if (issues.length > 0) fail(issues, source);
   return {
     config: config as ExperimentConfig,
@@ -112,7 +115,7 @@ function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'output'] as const) {
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults'] as const) {
     const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
     if (r.success) out[key] = structuredClone(r.data);
   }

@@ -4,6 +4,7 @@
  * second pass against the registered specs (see resolve.ts), so their errors carry full paths too.
  */
 import { z } from 'zod';
+import { faultsSchema } from '../faults/schema.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -84,7 +85,7 @@ export const experimentSchema = z
     agents: z.array(agentEntrySchema).min(1).describe('Policy and reward scheme per agent (or per role)'),
     run: runSchema.describe('Run length, seeds and batching'),
     detectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('Detectors to run, by name, with their params'),
-    faults: z.record(z.string(), z.unknown()).optional().describe('Fault injection (stale observations, dropout, ...)'),
+    faults: faultsSchema.optional().describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
     sweep: z.record(z.string(), z.unknown()).optional().describe('Grid of config fields to sweep (tacit sweep)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })

@@ -5,10 +5,11 @@
  * in typed arrays owned by the engine, the schemes and the metrics accumulator.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
-import { AutoresetMode, VecEngine } from '../core/engine.js';
+import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import type { Policy, TransitionBatch } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
+import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
 import { MetricsAccumulator, type MetricsRow } from './metrics.js';
@@ -49,6 +50,8 @@ export interface SeedCheckpoint {
   readonly schemes: unknown[];
   readonly eventsWritten: number;
   readonly eventsDropped: number;
+  /** The fault layer's position (src/faults), when the config has a faults section. */
+  readonly faults?: unknown;
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
   metricsLines?: number;
   eventsLines?: number;
@@ -73,7 +76,7 @@ export interface SeedSummary {
 
 /** Run one seed, through a matching fast path when allowed, else the generic loop. */
 export function runSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
-  if (resolved.config.run.fastPath) {
+  if (resolved.config.run.fastPath && !hasFaults(resolved.config.faults)) {
     const fast = fastPaths.find((fp) => fp.applies(resolved));
     if (fast) return fast.run(resolved, options);
   }
@@ -127,7 +130,11 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
   })) satisfies TransitionBatch[];
 
   const ledger = new MetricsAccumulator(world, numEnvs);
+  // faults (src/faults): null unless the config has a faults section; then policies see faults.obs,
+  // write faults.intended, and the layer hooks in before, inside and after each engine step.
+  const faults = createFaultLayer(resolved, engine, seed);
   const afterStep = (eng: VecEngine): void => {
+    faults?.afterStep(eng);
     for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);
     ledger.addStep(eng, shaped);
   };
@@ -140,7 +147,17 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
   let eventsDropped = 0;
   let convergedAt: number | null = null;
 
+  const drain = (events: readonly EngineEvent[]): void => {
+    for (const e of events) {
+      if (eventsWritten < maxEvents) {
+        sink.event({ type: 'event', step: e.step, copy: e.copy, event: e.event });
+        eventsWritten++;
+      } else eventsDropped++;
+    }
+  };
+
   engine.reset();
+  faults?.reset();
   if (options.resume) {
     const cp = options.resume;
     engine.restoreCheckpoint(cp.engine as Parameters<typeof engine.restoreCheckpoint>[0]);
@@ -149,13 +166,18 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     schemes.forEach((sc, i) => sc.load?.(cp.schemes[i]));
     eventsWritten = cp.eventsWritten;
     eventsDropped = cp.eventsDropped;
+    faults?.restore(cp.faults);
   }
   const checkpointEvery = options.checkpointEvery ?? 0;
   let step = engine.stepCount;
   let interrupted = false;
   while (step < budget) {
-    for (let i = 0; i < nA; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'explore');
+    const seen = faults ? faults.obs : engine.obs;
+    const chosen = faults ? faults.intended : engine.actions;
+    for (let i = 0; i < nA; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'explore');
+    faults?.beforeStep();
     engine.step(afterStep);
+    faults?.observe();
     step = engine.stepCount;
     for (let k = 0; k < learners.length; k++) {
       const i = learners[k]!;
@@ -165,18 +187,15 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
       batch.allObs = engine.prevObs;
       batch.allNextObs = engine.obs;
       batch.step = step;
+      faults?.patchBatch(batch, i);
       policies[i]!.observe!(batch);
     }
-    if (engine.events.length > 0) {
-      for (const e of engine.events) {
-        if (eventsWritten < maxEvents) {
-          sink.event({ type: 'event', step: e.step, copy: e.copy, event: e.event });
-          eventsWritten++;
-        } else eventsDropped++;
-      }
-    }
+    if (engine.events.length > 0) drain(engine.events);
+    if (faults && faults.events.length > 0) drain(faults.events);
     if (step % run.metricsEvery === 0) {
-      sink.metrics(ledger.flush(step));
+      const row = ledger.flush(step);
+      faults?.addMetrics(row);
+      sink.metrics(row);
       options.onProgress?.(step, budget);
       if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
         options.onCheckpoint({
@@ -187,6 +206,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
           schemes: schemes.map((sc) => sc.save?.() ?? null),
           eventsWritten,
           eventsDropped,
+          ...(faults ? { faults: faults.checkpoint() } : {}),
         });
       if (options.signal?.stop) {
         interrupted = true;
@@ -199,7 +219,11 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
       }
     }
   }
-  if (ledger.pending) sink.metrics(ledger.flush(step));
+  if (ledger.pending) {
+    const row = ledger.flush(step);
+    faults?.addMetrics(row);
+    sink.metrics(row);
+  }
   options.onProgress?.(step, budget);
 
   const totals = ledger.totals();
@@ -212,6 +236,8 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
   });
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
+  const faultMetrics = faults?.summary();
+  faults?.dispose();
 
   const agents: SeedSummary['agents'] = {};
   resolved.assignments.forEach((a) => {
@@ -235,6 +261,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
       eventsDropped,
       policies: policyStats,
       ...(analysis?.metrics ?? {}),
+      ...(faultMetrics ?? {}),
     },
     detections: [],
     verdicts: {},

@@ -1,0 +1,229 @@
+/**
+ * The `faults` section of an experiment: injections (what goes wrong), guards (per-agent wrappers
+ * that contain it) and reliability (what counts as success, and how far failures cascade). Names
+ * (agents, roles, observation fields, reward components, KPIs, fallback policies) are checked
+ * against the world in check.ts, with the same field-path errors as the rest of the config.
+ */
+import { z } from 'zod';
+
+const agents = z
+  .array(z.string().min(1))
+  .min(1)
+  .optional()
+  .describe('Agent ids or roles affected; omit for every agent');
+const fields = z
+  .array(z.union([z.string().min(1), z.number().int().nonnegative()]))
+  .min(1)
+  .optional()
+  .describe("Observation fields affected: slot names (see 'tacit envs') or indices; omit for every slot");
+const probability = z.number().min(0).max(1);
+const fill = z
+  .union([z.number(), z.literal('last')])
+  .default(0)
+  .describe("Value a lost or dropped field shows: a number, or 'last' for the last value the agent saw");
+
+/** What acts for an agent that is out, timed out or swapped out by a circuit breaker. */
+export const fallbackSchema = z
+  .union([
+    z.enum(['noop', 'last-action']).describe("'noop': the world's default (no-op) action; 'last-action': repeat the last action the world received from the agent"),
+    z
+      .object({
+        policy: z
+          .object({
+            type: z.string().min(1).describe("A registered non-learning policy type (see 'tacit policies'), e.g. constant, threshold"),
+            params: z.record(z.string(), z.unknown()).default({}).describe('Parameters of that policy'),
+          })
+          .strict()
+          .describe('A scripted safe policy acting on what the agent observes'),
+      })
+      .strict(),
+  ], { error: "expected 'noop', 'last-action' or {policy: {type, params}}" })
+  .describe("Fallback: 'noop', 'last-action', or {policy: {type, params}}");
+
+const staleObservation = z
+  .object({
+    type: z.literal('stale-observation').describe('The agent sees the world `delay` steps late'),
+    agents,
+    fields,
+    delay: z.number().int().min(1).describe('Steps of delay (the first `delay` steps of an episode show its first observation)'),
+  })
+  .strict();
+
+const observationCadence = z
+  .object({
+    type: z.literal('observation-cadence').describe('The agent sees a fresh observation only every `every` steps and the held one in between'),
+    agents,
+    fields,
+    every: z.number().int().min(2).describe('Refresh period in steps (refreshes at episode steps 0, every, 2·every, ...)'),
+  })
+  .strict();
+
+const observationNoise = z
+  .object({
+    type: z.literal('observation-noise').describe('Gaussian noise added to observation fields'),
+    agents,
+    fields,
+    std: z.number().positive().describe('Standard deviation, in observation units'),
+    clip: z.boolean().default(true).describe('Clip noisy values to the observation space (and round integer spaces)'),
+  })
+  .strict();
+
+const dropFields = z
+  .object({
+    type: z.literal('drop-fields').describe('Each step each listed field is independently missing with `probability`'),
+    agents,
+    fields,
+    probability: probability.describe('Probability per step and field that the field is missing'),
+    fill,
+  })
+  .strict();
+
+const dropout = z
+  .object({
+    type: z.literal('dropout').describe('The agent stops responding for a window of steps, or at random; the fallback acts instead'),
+    agents,
+    window: z
+      .object({
+        start: z.number().int().nonnegative().describe('First step out'),
+        end: z.number().int().positive().describe('First step back (exclusive end)'),
+        clock: z.enum(['episode', 'run']).default('episode').describe("'episode': steps within each episode (repeats every episode); 'run': engine steps of the run"),
+      })
+      .strict()
+      .optional()
+      .describe('A fixed outage [start, end); give window or probability'),
+    probability: probability.optional().describe('Probability per step that an outage starts; give window or probability'),
+    duration: z.number().int().positive().default(1).describe('Steps a random outage lasts'),
+    correlated: z.boolean().default(false).describe('One draw per step shared by all listed agents (a common cause) instead of one per agent'),
+    fallback: fallbackSchema.default('noop'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.window === undefined) === (v.probability === undefined))
+      ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give exactly one of window: {start, end} or probability' });
+    if (v.window && v.window.end <= v.window.start)
+      ctx.addIssue({ code: 'custom', path: ['window', 'end'], input: v.window.end, message: `must be greater than window.start (${v.window.start})` });
+  });
+
+const actionDelay = z
+  .object({
+    type: z.literal('action-delay').describe("The agent's actions reach the world `delay` steps late; meanwhile the world gets the freshest action that has arrived"),
+    agents,
+    delay: z.number().int().min(1).describe('Steps an action is late'),
+    probability: z.number().gt(0).max(1).default(1).describe('Probability that a given action is late (1: every action, a fixed lag)'),
+  })
+  .strict();
+
+const actionCorruption = z
+  .object({
+    type: z.literal('action-corruption').describe('The action the world receives is corrupted with `probability`'),
+    agents,
+    probability: probability.describe('Probability per step of a corrupted action'),
+    mode: z
+      .enum(['out-of-range', 'garbled', 'random'])
+      .default('out-of-range')
+      .describe("'out-of-range': one slot pushed outside its bounds; 'garbled': one slot NaN (or a non-integer); 'random': a uniformly random valid action (undetectable)"),
+    onInvalid: z.enum(['clamp', 'reject']).default('reject').describe("What the world does with an invalid action: 'clamp' it into the space, or 'reject' it (the no-op acts)"),
+  })
+  .strict();
+
+const handoff = z
+  .object({
+    type: z.literal('handoff').describe("Loss or delay of `from`'s output on its way to `to` (the named fields of to's observation)"),
+    from: z.string().min(1).describe('Agent id whose output is handed off'),
+    to: z.string().min(1).describe('Agent id that receives it'),
+    fields: z
+      .array(z.union([z.string().min(1), z.number().int().nonnegative()]))
+      .min(1)
+      .describe("Fields of to's observation that carry from's output (names or indices)"),
+    loss: probability.default(0).describe('Probability per step that the hand-off is lost (the fields show `fill`)'),
+    delay: z.number().int().nonnegative().default(0).describe('Steps the hand-off is late'),
+    fill,
+  })
+  .strict();
+
+/** One fault injection. */
+export const injectionSchema = z.discriminatedUnion('type', [staleObservation, observationCadence, observationNoise, dropFields, dropout, actionDelay, actionCorruption, handoff]);
+
+const countedFaults = z.enum(['no-response', 'late', 'invalid-action', 'failure']);
+
+const circuitBreaker = z
+  .object({
+    type: z.literal('circuit-breaker').describe('Swap the agent for its fallback after `maxFaults` faults within `window` steps, for `cooldown` steps'),
+    agents,
+    maxFaults: z.number().int().positive().describe('Faults within the window that trip the breaker'),
+    window: z.number().int().positive().describe('Sliding window, in steps'),
+    cooldown: z.number().int().positive().describe('Steps the fallback acts once tripped; then the agent is back with a fresh window'),
+    count: z
+      .array(countedFaults)
+      .min(1)
+      .default(['no-response', 'late', 'invalid-action', 'failure'])
+      .describe("What counts as a fault: 'no-response' (out), 'late' (stale action), 'invalid-action' (clamped or rejected), 'failure' (missed its success criterion)"),
+    fallback: fallbackSchema.default('noop'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.maxFaults > v.window) ctx.addIssue({ code: 'custom', path: ['maxFaults'], input: v.maxFaults, message: `cannot exceed window (${v.window})` });
+  });
+
+const timeout = z
+  .object({
+    type: z.literal('timeout').describe('When the action the world would get is older than `maxDelay` steps (or missing), the fallback acts'),
+    agents,
+    maxDelay: z.number().int().nonnegative().describe('Oldest acceptable action age, in steps (0: only fresh actions)'),
+    fallback: fallbackSchema.default('noop'),
+  })
+  .strict();
+
+/** One guard. */
+export const guardSchema = z.discriminatedUnion('type', [circuitBreaker, timeout]);
+
+/** A success condition on one reward component of the agent or one team KPI. */
+export const conditionSchema = z
+  .object({
+    component: z.string().min(1).optional().describe("One of the agent's reward components (raw, before any reward scheme)"),
+    kpi: z.string().min(1).optional().describe('A team KPI'),
+    atLeast: z.number().optional().describe('Success needs value >= atLeast'),
+    atMost: z.number().optional().describe('Success needs value <= atMost'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.component === undefined) === (v.kpi === undefined)) ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give exactly one of component or kpi' });
+    if (v.atLeast === undefined && v.atMost === undefined) ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give atLeast, atMost or both' });
+  });
+
+const criterion = z
+  .union([conditionSchema, z.array(conditionSchema).min(1)])
+  .describe('A condition, or a list of conditions that must all hold');
+
+/** What counts as success, and how cascades are measured. */
+export const reliabilitySchema = z
+  .object({
+    criteria: z.record(z.string(), criterion).describe('Per agent id or role: its success condition(s), checked on each step'),
+    team: criterion.optional().describe('Team success condition (KPIs only); default: every agent with a criterion succeeded'),
+    unit: z.enum(['step', 'episode']).default('step').describe("'step': share of steps that succeed; 'episode': share of episodes that do"),
+    episodeShare: z.number().gt(0).max(1).default(1).describe("With unit 'episode': share of the episode's steps that must succeed"),
+    cascadeHorizon: z.number().int().positive().default(20).describe('Steps after a fault onset in which failures of other agents count as its cascade'),
+  })
+  .strict();
+
+/** The `faults` section. */
+export const faultsSchema = z
+  .object({
+    injections: z.array(injectionSchema).default([]).describe('Faults to inject, applied in the fixed order observation → action → guards'),
+    guards: z.array(guardSchema).default([]).describe('Per-agent guards: circuit breakers and timeouts'),
+    reliability: reliabilitySchema.optional().describe('Success criteria, team reliability vs the independence prediction, cascades'),
+  })
+  .strict();
+
+/** The `faults` section after defaults. */
+export type FaultsConfig = z.infer<typeof faultsSchema>;
+/** One injection after defaults. */
+export type Injection = z.infer<typeof injectionSchema>;
+/** One guard after defaults. */
+export type Guard = z.infer<typeof guardSchema>;
+/** A fallback after defaults. */
+export type Fallback = z.infer<typeof fallbackSchema>;
+/** One success condition. */
+export type Condition = z.infer<typeof conditionSchema>;
+/** The reliability section after defaults. */
+export type ReliabilityConfig = z.infer<typeof reliabilitySchema>;
