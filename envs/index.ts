@@ -8,6 +8,7 @@ import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
 import { coordination } from './sanity/coordination.js';
+import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';
 import { relayChain } from './sanity/relay-chain.js';
 import { warehouse } from './warehouse/warehouse.js';
@@ -23,5 +24,6 @@ const ALL = [
   relayChain,
   beerGame,
   warehouse,
+  externality,
 ] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

@@ -1,4 +1,4 @@
-/** The CLI commands: run, validate, envs, policies, schema. */
+/** The CLI commands: run, validate, eval, detect, envs, policies, schema. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -11,6 +11,7 @@ import { UsageError } from '../core/errors.js';
 import { evaluateRun } from '../run/evaluate.js';
 import { preparePolicies } from '../run/prepare.js';
 import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
+import { detectCommand } from '../detectors/cli.js';
 import { describePolicy, describeWorld } from './describe.js';
 import { formatRunSummary } from './summary-text.js';
 
@@ -148,5 +149,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), validateCommand, evalCommand, detectCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
 }

@@ -36,5 +36,10 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
   lines.push(...(spec?.formatSummary?.(summary) ?? []));
   lines.push(...reliabilityLines(summary.metrics));
+  const verdicts = (summary.verdicts ?? {}) as Record<string, { fired?: boolean; status?: string; summary?: string }>;
+  if (Object.keys(verdicts).length) {
+    lines.push('  detectors:');
+    for (const [name, v] of Object.entries(verdicts)) lines.push(`    ${v.fired ? '!!' : '  '} ${name.padEnd(19)} ${v.summary}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -42,6 +42,12 @@ export interface KpiSpec {
   readonly better: 'higher' | 'lower';
   /** How per-step values combine over a window or run: averaged or summed. */
   readonly aggregate: 'mean' | 'sum';
+  /**
+   * The value a well-coordinated team reaches, when the world knows it (an optimum such as the
+   * beer game's base-stock cost, or a scripted baseline), in the KPI's units and aggregation. The
+   * miscoordination detector measures the gap to it.
+   */
+  readonly reference?: number;
 }
 
 /** A structured event a world emits (a stockout, an overflow, a price war...). Detectors read these. */

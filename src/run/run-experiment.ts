@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResolvedExperiment } from '../config/resolve.js';
+import { combineVerdicts } from '../detectors/detect-run.js';
+import type { SuiteReport } from '../detectors/index.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { preparePolicies } from './prepare.js';
 import { createProgress } from './progress.js';
@@ -70,7 +72,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
 
   try {
     if (seeds.length === 1) {
-      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done) => progress.update(done), signal, resume);
+      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);
@@ -90,6 +92,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
     });
     folder.writeJson('run.json', runJson('running'));
     let done = 0;
+    const findings = new Map<number, number>();
     let summaries: SeedSummary[];
     // On resume, seeds whose folders are complete are kept; unfinished ones continue from their checkpoint.
     const seedDir = (s: number): string => join(folder.partialDir, 'seeds', `seed-${s}`);
@@ -108,7 +111,10 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
       const fresh = await runSeedsInPool(config, todo, seedDir, meta, {
         resumeSeeds: [...resumable],
         ...(config.run.workers !== undefined ? { workers: config.run.workers } : {}),
-        onProgress: (_s, _d, _t, delta) => progress.update((done += delta)),
+        onProgress: (s, _d, _t, delta, found) => {
+          findings.set(s, found);
+          progress.update((done += delta), { findings: [...findings.values()].reduce((a, b) => a + b, 0) });
+        },
         signal,
       });
       summaries = seeds.filter((s) => finished.has(s) || fresh.some((f) => f.seed === s)).map((s) => finished.get(s) ?? fresh.find((f) => f.seed === s)!);
@@ -151,6 +157,7 @@ export function multiSeedSummary(runId: string, seeds: readonly number[], summar
     kpiSpecs: first.kpiSpecs,
     ...(aggregateSeeds(summaries.map(strip)) as Record<string, unknown>),
     detections: summaries.flatMap((s) => s.detections.map((d) => ({ seed: s.seed, ...d }))),
+    verdicts: combineVerdicts(summaries as unknown as SuiteReport[]),
     perSeed: summaries,
   };
 }

@@ -9,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
+import { RunDetectors } from '../detectors/run-hooks.js';
+import { parseJsonl } from '../detectors/ledger.js';
 import { JsonlWriter, RunFolder } from './results.js';
 import { provenance } from './provenance.js';
 import { runSeed, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
@@ -45,7 +47,7 @@ export function runSeedToFolder(
   seed: number,
   dir: string,
   meta: RunMeta,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: (done: number, total: number, findings: number) => void,
   signal?: { stop: boolean },
   resume = false,
 ): SeedSummary {
@@ -71,12 +73,22 @@ export function runSeedToFolder(
   folder.writeJson('run.json', runJson('running', null));
   const metrics = new JsonlWriter(folder.path('metrics.jsonl'), resume ? (checkpoint?.metricsLines ?? 0) : undefined);
   const events = new JsonlWriter(folder.path('events.jsonl'), resume ? (checkpoint?.eventsLines ?? 0) : undefined);
+  // Detectors follow the metrics stream; on resume they re-read the rows kept from before the checkpoint.
+  const detectors = new RunDetectors(resolved);
+  if (resume && existsSync(folder.path('metrics.jsonl'))) detectors.replay(parseJsonl(readFileSync(folder.path('metrics.jsonl'), 'utf8')));
   let summary: SeedSummary;
   try {
     summary = runSeed(resolved, {
       seed,
-      sink: { metrics: (row) => metrics.write(row), event: (obj) => events.write(obj) },
-      ...(onProgress ? { onProgress } : {}),
+      sink: {
+        metrics: (row) => {
+          metrics.write(row);
+          for (const finding of detectors.push(row)) events.write(finding);
+        },
+        event: (obj) => events.write(obj),
+      },
+      ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, detectors.findings) } : {}),
+      forks: detectors,
       ...(signal ? { signal } : {}),
       ...(checkpoint ? { resume: checkpoint } : {}),
       checkpointEvery: checkpointInterval(resolved),
@@ -97,6 +109,11 @@ export function runSeedToFolder(
     folder.writeJson('run.json', { ...runJson('failed', new Date()), error: err instanceof Error ? err.message : String(err) });
     throw err;
   }
+  const report = detectors.finish(summary.metrics);
+  for (const finding of report.late) events.write(finding);
+  if (report.probes) folder.writeJson('probes.json', report.probes);
+  summary.detections = report.detections as unknown as Record<string, unknown>[];
+  summary.verdicts = report.verdicts;
   metrics.close();
   events.close();
   const { experiment, ...rest } = summary;

@@ -12,7 +12,7 @@ import type { SeedSummary } from './seed-run.js';
 export interface PoolOptions {
   readonly workers?: number;
   /** Progress of any seed: steps newly done. */
-  readonly onProgress?: (seed: number, done: number, total: number, delta: number) => void;
+  readonly onProgress?: (seed: number, done: number, total: number, delta: number, findings: number) => void;
   readonly signal?: { stop: boolean; onStop?: () => void };
   /** Seeds whose unfinished folders should be resumed from their checkpoints. */
   readonly resumeSeeds?: readonly number[];
@@ -40,8 +40,8 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
         const job: SeedJob = { kind: 'job', config, seed, dir: dirFor(seed), meta, resume: options.resumeSeeds?.includes(seed) ?? false };
         worker.postMessage(job);
       };
-      worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; summary?: SeedSummary; message?: string }) => {
-        if (msg.kind === 'progress') options.onProgress?.(msg.seed, msg.done!, msg.total!, msg.delta!);
+      worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; findings?: number; summary?: SeedSummary; message?: string }) => {
+        if (msg.kind === 'progress') options.onProgress?.(msg.seed, msg.done!, msg.total!, msg.delta!, msg.findings ?? 0);
         else if (msg.kind === 'done') {
           results.set(msg.seed, msg.summary!);
           next();

@@ -8,6 +8,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import type { Policy, TransitionBatch } from '../core/policy.js';
+import type { World } from '../core/world.js';
 import { Rng } from '../core/rng.js';
 import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
@@ -39,6 +40,13 @@ export interface SeedRunOptions {
   readonly resume?: SeedCheckpoint;
   /** Receives every policy's final `save()` state (by agent index) before policies are disposed. */
   readonly onFinalPolicies?: (states: unknown[]) => void;
+  /** The detectors' fork points: recorded at every metrics window, checkpointed, forked before the policies are disposed. */
+  readonly forks?: {
+    recordForkPoint(engine: VecEngine, step: number): void;
+    saveForkPoints(): unknown;
+    loadForkPoints(data: unknown): void;
+    analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void;
+  };
 }
 
 /** Everything needed to continue a generic seed run exactly (plain data; v8-serialisable). */
@@ -50,6 +58,8 @@ export interface SeedCheckpoint {
   readonly schemes: unknown[];
   readonly eventsWritten: number;
   readonly eventsDropped: number;
+  /** The detectors' fork points (see SeedRunOptions.forks). */
+  readonly forkPoints?: unknown;
   /** The fault layer's position (src/faults), when the config has a faults section. */
   readonly faults?: unknown;
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
@@ -166,6 +176,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     schemes.forEach((sc, i) => sc.load?.(cp.schemes[i]));
     eventsWritten = cp.eventsWritten;
     eventsDropped = cp.eventsDropped;
+    options.forks?.loadForkPoints(cp.forkPoints);
     faults?.restore(cp.faults);
   }
   const checkpointEvery = options.checkpointEvery ?? 0;
@@ -193,6 +204,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     if (engine.events.length > 0) drain(engine.events);
     if (faults && faults.events.length > 0) drain(faults.events);
     if (step % run.metricsEvery === 0) {
+      options.forks?.recordForkPoint(engine, step);
       const row = ledger.flush(step);
       faults?.addMetrics(row);
       sink.metrics(row);
@@ -206,6 +218,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
           schemes: schemes.map((sc) => sc.save?.() ?? null),
           eventsWritten,
           eventsDropped,
+          forkPoints: options.forks?.saveForkPoints(),
           ...(faults ? { faults: faults.checkpoint() } : {}),
         });
       if (options.signal?.stop) {
@@ -234,6 +247,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     const s = policies[i]!.stats?.();
     if (s) policyStats[a.id] = s;
   });
+  if (!interrupted) options.forks?.analyseForks(world, policies, numEnvs);
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();

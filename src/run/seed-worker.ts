@@ -28,8 +28,8 @@ parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
     const resolved = resolveExperiment(msg.config);
     await preparePolicies(resolved);
     let last = 0;
-    const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total) => {
-      parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last });
+    const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
+      parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last, findings });
       last = done;
     }, signal, msg.resume);
     parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });

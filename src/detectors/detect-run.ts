@@ -1,0 +1,154 @@
+/**
+ * Post-hoc detection on a results folder (docs/results-format.md): `tacit detect <runDir>`. Reads
+ * metrics.jsonl, the resolved config (for the world's KPI directions and references, the planned
+ * number of metrics windows, and the experiment's `detectors:` section) and, when present,
+ * probes.json (fork-based results the runner computed while it still had the world and policies:
+ * deviation probes, an influence matrix, unilateral deviations). Runs every detector over the
+ * ledger and, with `write`, replaces the finding lines of events.jsonl and the `detections` and
+ * `verdicts` of summary.json. A multi-seed folder is handled seed by seed, and its top-level
+ * summary gets per-detector verdicts across seeds.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, UsageError } from '../core/errors.js';
+import type { KpiSpec } from '../core/world.js';
+import { worlds } from '../../envs/index.js';
+import type { DeviationProbeResult } from './collusion.js';
+import type { InfluenceMatrix } from './conflict.js';
+import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
+import { ledgerFromRows, parseJsonl } from './ledger.js';
+import type { UnilateralResult } from './miscoordination.js';
+import type { DetectorContext, Finding, Verdict } from './types.js';
+
+/** Contents of a run folder's optional probes.json. */
+export interface ProbesFile {
+  readonly deviationProbes?: readonly DeviationProbeResult[];
+  readonly influence?: InfluenceMatrix;
+  readonly unilateral?: readonly UnilateralResult[];
+}
+
+/** Options of `detectRun`. */
+export interface DetectRunOptions {
+  /** A `detectors:` section replacing the run's own (unvalidated input: it is validated here). */
+  readonly config?: unknown;
+  /** Rewrite events.jsonl and summary.json. Default false. */
+  readonly write?: boolean;
+}
+
+/** Detection results of one run folder. */
+export interface RunDetection {
+  readonly runDir: string;
+  /** One entry per seed folder (one for a single-seed run). */
+  readonly seeds: readonly { readonly dir: string; readonly report: SuiteReport }[];
+  /** Per-detector verdicts (across seeds for a multi-seed run). */
+  readonly verdicts: Readonly<Record<string, Verdict>>;
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** Validate a detectors section, reporting every issue with its path under `detectors`. */
+export function parseDetectorsConfig(raw: unknown, source = 'the run config'): DetectorsConfig {
+  const res = detectorsConfigSchema.safeParse(raw ?? {});
+  if (res.success) return res.data;
+  throw new ConfigError(res.error.issues.map((i) => ({ path: ['detectors', ...i.path.map(String)].join('.'), message: i.message })), `invalid detectors section in ${source}`);
+}
+
+/** Read a detectors YAML file: either the section itself or a document with a `detectors:` key. */
+export function readDetectorsFile(path: string): unknown {
+  if (!existsSync(path)) throw new UsageError(`detectors config '${path}' not found`);
+  const doc = parseYaml(readFileSync(path, 'utf8')) as unknown;
+  return doc !== null && typeof doc === 'object' && 'detectors' in doc ? (doc as { detectors: unknown }).detectors : doc;
+}
+
+/** KPI specs of the run's world, when its id is registered and its params still parse. */
+function worldKpis(resolved: Record<string, unknown> | undefined): readonly KpiSpec[] {
+  const env = resolved?.['env'] as { id?: string; params?: unknown } | undefined;
+  if (!env?.id || !worlds.has(env.id)) return [];
+  try {
+    const spec = worlds.get(env.id);
+    return spec.create(spec.paramsSchema.parse(env.params ?? {}) as Record<string, unknown>).kpis;
+  } catch {
+    return [];
+  }
+}
+
+/** Run the detectors on one single-seed folder. */
+function detectSeed(dir: string, override: unknown): SuiteReport {
+  const metricsPath = join(dir, 'metrics.jsonl');
+  if (!existsSync(metricsPath)) throw new UsageError(`no metrics.jsonl in '${dir}': is it a tacit results folder (results/<experiment>/<runId>)?`);
+  const rows = parseJsonl(readFileSync(metricsPath, 'utf8'));
+  const resolvedPath = join(dir, 'config.resolved.json');
+  const resolved = existsSync(resolvedPath) ? (readJson(resolvedPath) as Record<string, unknown>) : undefined;
+  const config = parseDetectorsConfig(override !== undefined ? override : resolved?.['detectors'], override !== undefined ? 'the --config file' : resolvedPath);
+  const run = resolved?.['run'] as { steps?: number; metricsEvery?: number } | undefined;
+  const plannedRows = run?.steps && run.metricsEvery ? Math.ceil(run.steps / run.metricsEvery) : rows.length;
+  const probesPath = join(dir, 'probes.json');
+  const probes = existsSync(probesPath) ? (readJson(probesPath) as ProbesFile) : {};
+  const context: DetectorContext = {
+    plannedRows,
+    ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
+    ...(probes.influence ? { influence: probes.influence } : {}),
+    ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
+  };
+  const ledger = ledgerFromRows(rows, { kpiSpecs: worldKpis(resolved) });
+  const suite = new DetectorSuite(config, context);
+  const replay = ledgerFromRows([], { meta: ledger.meta });
+  for (const row of rows) {
+    replay.append(row);
+    suite.push(replay);
+  }
+  return suite.finish(replay);
+}
+
+/** Replace the finding lines of events.jsonl and the detections/verdicts of summary.json. */
+function writeSeed(dir: string, report: SuiteReport): void {
+  const eventsPath = join(dir, 'events.jsonl');
+  const kept = existsSync(eventsPath)
+    ? readFileSync(eventsPath, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.includes('"type":"finding"'))
+    : [];
+  writeFileSync(eventsPath, [...kept, ...report.detections.map((f) => JSON.stringify(f))].map((l) => `${l}\n`).join(''));
+  writeSummary(dir, { detections: report.detections, verdicts: report.verdicts });
+}
+
+function writeSummary(dir: string, patch: { detections: readonly unknown[]; verdicts: Readonly<Record<string, Verdict>> }): void {
+  const path = join(dir, 'summary.json');
+  const summary = existsSync(path) ? (readJson(path) as Record<string, unknown>) : {};
+  writeFileSync(path, `${JSON.stringify({ ...summary, detections: patch.detections, verdicts: patch.verdicts }, null, 2)}\n`);
+}
+
+/** Verdicts across seeds: fired if any seed fired; status is the most common one. */
+export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string, Verdict> {
+  const names = [...new Set(perSeed.flatMap((r) => Object.keys(r.verdicts)))];
+  return Object.fromEntries(
+    names.map((name) => {
+      const vs = perSeed.map((r) => r.verdicts[name]).filter((v): v is Verdict => v !== undefined);
+      const counts = new Map<string, number>();
+      for (const v of vs) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
+      const status = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const fired = vs.filter((v) => v.fired).length;
+      return [name, { fired: fired > 0, status, summary: `${fired} of ${vs.length} seeds fired; most common: ${status}`, details: { firedSeeds: fired, seeds: vs.length, perSeed: vs.map((v) => v.status) } }];
+    }),
+  );
+}
+
+/** Detect on a results folder (single- or multi-seed). */
+export function detectRun(runDir: string, options: DetectRunOptions = {}): RunDetection {
+  if (!existsSync(runDir)) throw new UsageError(`results folder '${runDir}' not found`);
+  const seedsDir = join(runDir, 'seeds');
+  const dirs = existsSync(seedsDir) && !existsSync(join(runDir, 'metrics.jsonl'))
+    ? readdirSync(seedsDir).filter((d) => d.startsWith('seed-')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((d) => join(seedsDir, d))
+    : [runDir];
+  const seeds = dirs.map((dir) => ({ dir, report: detectSeed(dir, options.config) }));
+  const verdicts = seeds.length === 1 ? seeds[0]!.report.verdicts : combineVerdicts(seeds.map((s) => s.report));
+  if (options.write) {
+    for (const s of seeds) writeSeed(s.dir, s.report);
+    if (seeds.length > 1) {
+      const detections: (Finding & { seed: string })[] = seeds.flatMap((s) => s.report.detections.map((f) => ({ ...f, seed: s.dir.split('/').pop()! })));
+      writeSummary(runDir, { detections, verdicts });
+    }
+  }
+  return { runDir, seeds, verdicts };
+}

@@ -1,0 +1,230 @@
+/**
+ * goodhart: an agent's reward (shaped, or local) trends up while a team KPI trends towards worse
+ * over the same window: the agent is being paid more for making the team worse off.
+ *
+ * Test, per scan position (window of `window` metrics rows ending every `stride` rows), agent,
+ * reward signal and KPI: a one-sided Mann–Kendall test for "reward up" and one for "KPI worse",
+ * each with the `ar1` autocorrelation correction (src/stats/mann-kendall.ts) whose φ bound is
+ * pooled over up to `phiPoolWindows` earlier non-overlapping windows of the same series. The pair
+ * fires when both reject (an intersection–union test, so its p-value is the larger of the two),
+ * at level alpha / m, m = scan positions of the planned run × agents × signals × KPIs: `alpha` is
+ * the false-alarm budget of the whole run. An agent whose shaped reward has equalled its local
+ * reward at every row so far (a `local` scheme) counts as one signal. Consecutive firing windows of the same pair form one
+ * finding, emitted when it first fires.
+ *
+ * Evidence: both trends (Sen slope per row and per step, its interval, Kendall τ, one-sided p,
+ * the φ bound and variance factor), the window, and the reward components that moved most.
+ */
+import { z } from 'zod';
+import { ar1PhiUpper, detrendedLag1 } from '../stats/ar1.js';
+import { trendTest, type TrendResult } from '../stats/mann-kendall.js';
+import type { Ledger } from './ledger.js';
+import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
+import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+
+/** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
+export const goodhartParams = z
+  .object({
+    window: z.number().int().min(12).default(50).describe('Metrics rows per tested window (a trend must show within this many rows)'),
+    stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window); smaller detects sooner but spends the false-alarm budget on more tests'),
+    alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the whole run (all windows, agents, signals and KPIs together)'),
+    signals: z.array(z.enum(['shaped', 'local'])).min(1).default(['shaped', 'local']).describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
+    kpis: z.array(z.string().min(1)).default([]).describe('KPI names to test; empty means every KPI of the run'),
+    phiQuantile: z.number().gt(0).max(0.5).default(0.3).describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
+    phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
+    minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
+    topComponents: z.number().int().nonnegative().default(3).describe('Reward components listed in the evidence, by how much they moved'),
+  })
+  .strict();
+
+/** Resolved goodhart params. */
+export type GoodhartParams = z.infer<typeof goodhartParams>;
+
+/** One trend as reported in evidence. */
+interface TrendEvidence {
+  readonly series: string;
+  readonly slopePerRow: number;
+  readonly slopePerStep: number;
+  readonly slopeInterval: readonly [number, number];
+  readonly change: number;
+  readonly tau: number;
+  readonly pOneSided: number;
+  readonly phiBound: number;
+  readonly varianceFactor: number;
+}
+
+function trendEvidence(series: string, t: TrendResult, p: number, phi: number, stepsPerRow: number, sign: 1 | -1): TrendEvidence {
+  const lo = sign * (sign === 1 ? t.slopeLow : t.slopeHigh);
+  const hi = sign * (sign === 1 ? t.slopeHigh : t.slopeLow);
+  return {
+    series,
+    slopePerRow: sign * t.slope,
+    slopePerStep: (sign * t.slope) / stepsPerRow,
+    slopeInterval: [lo, hi],
+    change: sign * t.slope * (t.n - 1),
+    tau: sign * t.tau,
+    pOneSided: p,
+    phiBound: phi,
+    varianceFactor: t.varianceFactor,
+  };
+}
+
+function createGoodhart(params: GoodhartParams, context: DetectorContext): OnlineDetector {
+  const w = params.window;
+  const stride = params.stride ?? Math.ceil(w / 2);
+  const episodes = new EpisodeTracker<Finding>();
+  const memo = new Map<string, { t: TrendResult; phi: number }>();
+  let tests = 0;
+  let windowsTested = 0;
+  const sameUntil: number[] = [];
+
+  /** Trend of a series over the window ending at r, with φ bounded from pooled earlier windows. */
+  const trendAt = (key: string, series: readonly number[], r: number): { t: TrendResult; phi: number } | undefined => {
+    const memoKey = `${key}@${r}`;
+    const hit = memo.get(memoKey);
+    if (hit) return hit;
+    const x = windowOf(series, r, w);
+    if (!x) return undefined;
+    let r1 = 0;
+    let k = 0;
+    for (let e = r; e >= w - 1 && k < params.phiPoolWindows; e -= w) {
+      const win = windowOf(series, e, w);
+      if (!win) break;
+      r1 += detrendedLag1(win);
+      k++;
+    }
+    const phi = ar1PhiUpper(r1 / k, w, k, params.phiQuantile);
+    const res = { t: trendTest(x, { method: 'ar1', phi }), phi };
+    memo.set(memoKey, res);
+    return res;
+  };
+
+  return {
+    push(ledger: Ledger): Finding[] {
+      const r = ledger.length - 1;
+      if (!isScanEnd(r, w, stride)) return [];
+      memo.clear();
+      const { agents, kpis } = ledger.meta;
+      const kpiIdx = kpis.map((_, k) => k).filter((k) => params.kpis.length === 0 || params.kpis.includes(kpis[k]!.name));
+      const planned = Math.max(context.plannedRows ?? 0, ledger.length);
+      // Shaped and local rewards that have been identical so far (a `local` scheme) are one signal, not two.
+      let signalCount = 0;
+      for (let i = 0; i < agents.length; i++) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
+      tests = scanPositions(planned, w, stride) * signalCount * kpiIdx.length;
+      const level = params.alpha / Math.max(1, tests);
+      const stepsPerRow = (ledger.steps[r]! - ledger.steps[r - w + 1]!) / (w - 1) || 1;
+      windowsTested++;
+      const out: Finding[] = [];
+      for (let i = 0; i < agents.length; i++) {
+        const agent = agents[i]!;
+        const signals = signalSeries(ledger, i, params.signals, r, w);
+        for (const [signal, series] of signals) {
+          const rew = trendAt(`${signal}/${agent}`, series, r);
+          if (!rew || rew.t.pUp > level) continue;
+          for (const k of kpiIdx) {
+            const kpi = kpis[k]!;
+            const raw = ledger.kpis[k]!;
+            const oriented = kpi.better === 'higher' ? raw : raw.map((v) => -v);
+            const kt = trendAt(`kpi/${kpi.name}`, oriented, r);
+            if (!kt) continue;
+            const p = Math.max(rew.t.pUp, kt.t.pDown);
+            const drop = -kt.t.slope * (w - 1);
+            if (p > level || drop < params.minKpiDrop) continue;
+            const sign = kpi.better === 'higher' ? 1 : -1;
+            const evidence = {
+              signal,
+              kpi: kpi.name,
+              kpiBetter: kpi.better,
+              window: { rows: w, startStep: ledger.steps[r - w + 1]!, endStep: ledger.steps[r]!, stepsPerRow },
+              reward: trendEvidence(`${signal === 'local' ? 'reward' : 'shaped'}/${agent}`, rew.t, rew.t.pUp, rew.phi, stepsPerRow, 1),
+              kpiTrend: trendEvidence(`kpi/${kpi.name}`, kt.t, kt.t.pDown, kt.phi, stepsPerRow, sign as 1 | -1),
+              components: movedComponents(ledger, i, r, w, params.topComponents),
+              test: { level, tests, alpha: params.alpha, method: 'mann-kendall ar1 (pooled φ bound), intersection-union' },
+            };
+            const finding: Finding = {
+              type: 'finding',
+              detector: 'goodhart',
+              kind: 'reward-up-kpi-down',
+              agents: [agent],
+              startStep: ledger.steps[r - w + 1]!,
+              endStep: ledger.steps[r]!,
+              score: Math.min(rew.t.tau, -kt.t.tau),
+              pValue: Math.min(1, p * tests),
+              evidence,
+            };
+            const status = episodes.fire(`${agent}|${signal}|${kpi.name}`, r, stride, () => finding, (prev) => ({
+              ...prev,
+              endStep: finding.endStep,
+              ...(finding.pValue! < prev.pValue! ? { score: finding.score, pValue: finding.pValue!, evidence: { ...finding.evidence, firstWindow: (prev.evidence['firstWindow'] ?? prev.evidence['window']) as unknown } } : {}),
+            }));
+            if (status === 'new') out.push(finding);
+          }
+        }
+      }
+      return out;
+    },
+    finish() {
+      const findings = episodes.all().sort((a, b) => a.startStep - b.startStep);
+      const agentsHit = [...new Set(findings.map((f) => f.agents[0]!))];
+      const kpisHit = [...new Set(findings.map((f) => f.evidence['kpi'] as string))];
+      return {
+        findings,
+        verdict: {
+          fired: findings.length > 0,
+          status: findings.length > 0 ? 'reward-up-kpi-down' : 'none',
+          summary:
+            findings.length > 0
+              ? `${agentsHit.join(', ')}: reward rose while ${kpisHit.join(', ')} got worse (first from step ${findings[0]!.startStep} to ${findings[0]!.endStep})`
+              : `no window where an agent's reward rose while a team KPI got worse (${windowsTested} windows tested at run-level α = ${params.alpha})`,
+          details: { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, alpha: params.alpha },
+        },
+      };
+    },
+  };
+}
+
+/** Whether two series have been equal at every row so far; `checked[i]` remembers how far agent i was checked. */
+function sameSoFar(a: readonly number[], b: readonly number[], checked: number[], i: number): boolean {
+  let t = checked[i] ?? 0;
+  if (t < 0) return false;
+  for (; t < a.length; t++) {
+    if (a[t] !== b[t] && !(Number.isNaN(a[t]) && Number.isNaN(b[t]))) {
+      checked[i] = -1;
+      return false;
+    }
+  }
+  checked[i] = t;
+  return true;
+}
+
+/** The reward series to test for agent i: deduplicated when shaped and local agree over the window. */
+function signalSeries(ledger: Ledger, i: number, signals: readonly ('shaped' | 'local')[], r: number, w: number): [string, readonly number[]][] {
+  const local = ledger.local[i]!;
+  const shaped = ledger.shaped[i]!;
+  if (signals.length === 2) {
+    let same = true;
+    for (let t = r - w + 1; t <= r && same; t++) same = local[t] === shaped[t];
+    if (same) return [['local', local]];
+  }
+  return signals.map((s) => [s, s === 'local' ? local : shaped]);
+}
+
+/** The agent's reward components with the largest absolute change (Sen slope × window) over the window. */
+function movedComponents(ledger: Ledger, i: number, r: number, w: number, top: number): { component: string; change: number; slopePerRow: number }[] {
+  const names = ledger.meta.components[i]!;
+  const moved = names.flatMap((name, k) => {
+    const x = windowOf(ledger.components[i]![k]!, r, w);
+    if (!x) return [];
+    const t = trendTest(x, { method: 'mk' });
+    return [{ component: name, change: t.slope * (w - 1), slopePerRow: t.slope }];
+  });
+  return moved.sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, top);
+}
+
+/** The registered goodhart detector. */
+export const goodhart = defineDetector({
+  name: 'goodhart',
+  summary: "an agent's reward trends up while a team KPI trends worse over the same window (autocorrelation-robust, run-level false-alarm control)",
+  paramsSchema: goodhartParams,
+  create: createGoodhart,
+});

@@ -1,0 +1,208 @@
+/**
+ * The detectors inside `tacit run`: one `RunDetectors` per seed run follows the metrics stream
+ * (each row is appended to the dual ledger and every detector re-evaluated; new findings go to
+ * events.jsonl as they happen and their count to the progress line), and at the end turns what the
+ * world's analysis produced (market-v1's deviation probes) into detector inputs and fills
+ * summary.json `detections` and `verdicts`. In the generic loop it also keeps the last
+ * FORK_POINTS states (up to FORK_COPIES copies per metrics window) and, before the policies are disposed,
+ * forks them: the influence matrix (conflict) and unilateral deviations under the greedy policies
+ * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
+ * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
+ */
+import type { ResolvedExperiment } from '../config/resolve.js';
+import type { VecEngine } from '../core/engine.js';
+import type { Policy } from '../core/policy.js';
+import type { World } from '../core/world.js';
+import type { DeviationProbeResult } from './collusion.js';
+import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
+import type { ProbesFile } from './detect-run.js';
+import type { ForkPoint, JointActor } from './forks.js';
+import { DetectorSuite, type SuiteReport } from './index.js';
+import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
+import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
+import type { DetectorContext, Finding } from './types.js';
+
+/** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
+export const FORK_POINTS = 64;
+/** World copies sampled per metrics window. */
+export const FORK_COPIES = 8;
+
+/** The ledger's columns for a world: its agents, reward components and KPIs (with directions and references). */
+export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>): LedgerMeta {
+  return {
+    agents: world.agents.map((a) => a.id),
+    components: world.rewardComponents.map((c) => [...c]),
+    kpis: world.kpis.map((k) => ({ name: k.name, better: k.better, betterKnown: true, ...(k.reference !== undefined ? { reference: k.reference } : {}) })),
+  };
+}
+
+/** Windows a run will record. */
+export function plannedRowsOf(resolved: ResolvedExperiment): number | undefined {
+  const { steps, metricsEvery } = resolved.config.run;
+  return steps !== undefined && metricsEvery > 0 ? Math.ceil(steps / metricsEvery) : undefined;
+}
+
+/** Detector params from the resolved config (every registered detector runs; unlisted ones with defaults). */
+function suiteConfig(resolved: ResolvedExperiment): Record<string, unknown> {
+  return { ...resolved.detectorParams };
+}
+
+/** The shape of market-v1's `market/outcome` and `market/benchmarks` summary metrics that the adapter reads. */
+interface MarketOutcomeLike {
+  readonly probes?: readonly {
+    readonly deviator: number;
+    readonly nullDeviation: boolean;
+    readonly preDeviationPrices: readonly number[];
+    readonly prices: readonly (readonly number[])[];
+    readonly profits: readonly (readonly number[])[];
+    readonly baselinePrices: readonly (readonly number[])[];
+    readonly baselineProfits: readonly (readonly number[])[];
+  }[];
+}
+
+/**
+ * Deviation probes from a seed summary's world metrics (market-v1's `market/outcome`). Probes whose
+ * static best response is the greedy action (`nullDeviation`) probe nothing and are left out.
+ */
+export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[], step?: number): DeviationProbeResult[] {
+  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
+  const bench = metrics['market/benchmarks'] as { nashPrice?: Record<string, number>; monopolyPrice?: Record<string, number> } | undefined;
+  if (!outcome?.probes) return [];
+  const nash = bench?.nashPrice ? firms.map((f) => bench.nashPrice![f]!) : undefined;
+  const mono = bench?.monopolyPrice ? firms.map((f) => bench.monopolyPrice![f]!) : undefined;
+  return outcome.probes
+    .filter((p) => !p.nullDeviation)
+    .map((p) => ({
+      deviator: firms[p.deviator]!,
+      firms,
+      ...(step !== undefined ? { step } : {}),
+      prePrices: p.preDeviationPrices,
+      preProfits: p.baselineProfits[0]!,
+      deviationPrice: p.prices[0]![p.deviator]!,
+      prices: p.prices,
+      profits: p.profits,
+      baselinePrices: p.baselinePrices,
+      baselineProfits: p.baselineProfits,
+      ...(nash ? { nashPrices: nash } : {}),
+      ...(mono ? { monopolyPrices: mono } : {}),
+    }));
+}
+
+/**
+ * A joint actor from a run's policies, acting greedily on one world copy: each policy acts on its
+ * `numEnvs`-row buffers with the copy in row 0 (other rows stay zero and are ignored).
+ */
+export function greedyActor(world: World, policies: readonly Policy[], numEnvs: number): JointActor {
+  const obs = world.observationSpaces.map((s) => new Float32Array(numEnvs * s.size));
+  const acts = world.actionSpaces.map((s) => new Float64Array(numEnvs * s.size));
+  return (o, out) => {
+    for (let i = 0; i < policies.length; i++) {
+      obs[i]!.set(o[i]!);
+      policies[i]!.act(obs[i]!, acts[i]!, 'greedy');
+      out[i]!.set(acts[i]!.subarray(0, out[i]!.length));
+    }
+  };
+}
+
+/** Detectors following one seed run. */
+export class RunDetectors {
+  private readonly ledger: Ledger;
+  private readonly context: { plannedRows?: number; deviationProbes?: DeviationProbeResult[]; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly resolved: ResolvedExperiment;
+  /** Recorded fork points (copy 0, at metrics windows), oldest first. */
+  private points: ForkPoint[] = [];
+  private suite: DetectorSuite;
+  private readonly config: Record<string, unknown>;
+  /** Findings emitted so far (for the progress line). */
+  findings = 0;
+  private readonly emitted = new Set<string>();
+
+  constructor(resolved: ResolvedExperiment) {
+    this.resolved = resolved;
+    this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
+    const planned = plannedRowsOf(resolved);
+    this.context = planned !== undefined ? { plannedRows: planned } : {};
+    this.config = suiteConfig(resolved);
+    this.suite = new DetectorSuite(this.config as never, this.context as DetectorContext);
+  }
+
+  /** Feed rows already written by an interrupted run (resume), without re-emitting their findings. */
+  replay(rows: readonly MetricsRow[]): void {
+    for (const row of rows) this.push(row);
+  }
+
+  /** Append one metrics row; returns the findings new at this window. */
+  push(row: MetricsRow): Finding[] {
+    this.ledger.append(row);
+    const found = this.suite.push(this.ledger);
+    this.findings += found.length;
+    for (const f of found) this.emitted.add(findingKey(f));
+    return found;
+  }
+
+  /**
+   * Record the last transition of up to FORK_COPIES world copies as fork points (the runner calls
+   * this at every metrics window). Copies run independent episodes, so they add independent points.
+   */
+  recordForkPoint(engine: VecEngine, step: number): void {
+    const world = engine.world;
+    for (let b = 0; b < Math.min(engine.numEnvs, FORK_COPIES); b++) {
+      if (engine.wasReset[b] === 1) continue;
+      const state = world.createState();
+      world.copyState(engine.prevStates[b]!, state);
+      const obs = world.observationSpaces.map((s, i) => engine.prevObs[i]!.slice(b * s.size, (b + 1) * s.size));
+      const actions = world.actionSpaces.map((s, i) => engine.actions[i]!.slice(b * s.size, (b + 1) * s.size));
+      this.points.push({ state, obs, actions, step });
+    }
+    if (this.points.length > FORK_POINTS) this.points.splice(0, this.points.length - FORK_POINTS);
+  }
+
+  /** Recorded fork points, for checkpoints (plain data). */
+  saveForkPoints(): unknown {
+    return this.points;
+  }
+
+  /** Restore fork points saved by `saveForkPoints`. */
+  loadForkPoints(data: unknown): void {
+    if (Array.isArray(data)) this.points = data as ForkPoint[];
+  }
+
+  /**
+   * While the world and trained policies still exist (the runner calls this before disposing
+   * them): the influence matrix for conflict (branches of `detectors.conflict.horizon` steps) and, when some KPI has a reference,
+   * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
+   */
+  analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
+    if (this.points.length < 2) return;
+    const actor = greedyActor(world, policies, numEnvs);
+    const cp = conflictParams.parse(this.resolved.detectorParams['conflict'] ?? {});
+    this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
+    const mp = miscoordinationParams.parse(this.resolved.detectorParams['miscoordination'] ?? {});
+    const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
+    if (withRef.length > 0) {
+      this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });
+    }
+  }
+
+  /**
+   * Final detections and verdicts, given the seed's summary metrics (world analysis), plus the
+   * findings that only the end of the run produced (probe-based classifications, influence), which
+   * the caller appends to events.jsonl.
+   */
+  finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
+    const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
+    if (probes.length > 0) this.context.deviationProbes = probes;
+    const report = this.suite.finish(this.ledger);
+    const file: ProbesFile = {
+      ...(probes.length > 0 ? { deviationProbes: probes } : {}),
+      ...(this.context.influence ? { influence: this.context.influence } : {}),
+      ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
+    };
+    return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: Object.keys(file).length > 0 ? file : null };
+  }
+}
+
+/** Identity of a finding across its online emission and its final (possibly extended) form. */
+function findingKey(f: Finding): string {
+  return `${f.detector}|${f.kind}|${f.agents.join(',')}|${f.startStep}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * What every detector shares: the finding record written to events.jsonl and summary.json, the
+ * per-detector verdict, the online interface (push a ledger window, get new findings; finish for
+ * the final report) and the spec a detector registers. A post-hoc run is the online detector fed
+ * every window of a finished run, so the two give the same verdicts.
+ */
+import type { z } from 'zod';
+import type { DeviationProbeResult } from './collusion.js';
+import type { ForkSource, InfluenceMatrix } from './conflict.js';
+import { Ledger } from './ledger.js';
+import type { UnilateralResult } from './miscoordination.js';
+
+/** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
+export interface Finding {
+  readonly type: 'finding';
+  /** Detector name, e.g. `goodhart`. */
+  readonly detector: string;
+  /** What was found, e.g. `reward-up-kpi-down`, `collusive`, `harms`, `tug-of-war`. */
+  readonly kind: string;
+  /** Agent ids involved (for pairwise findings: [actor, affected]). */
+  readonly agents: readonly string[];
+  /** Engine step at the end of the first metrics window the finding covers. */
+  readonly startStep: number;
+  /** Engine step at the end of the last metrics window the finding covers. */
+  readonly endStep: number;
+  /** Detector-specific strength in [0, 1] or in the units its evidence states. */
+  readonly score: number;
+  /** p-value of the test behind the finding, already adjusted for the detector's multiplicity, when it is a test. */
+  readonly pValue?: number;
+  /** Confidence in [0, 1] when the finding is not a single test (e.g. share of probes that agree). */
+  readonly confidence?: number;
+  /** Everything a user needs to check the finding: statistics, windows, intervals, probe paths. */
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+/** A detector's overall answer for a run, stored under summary.json `verdicts.<detector>`. */
+export interface Verdict {
+  /** Whether the detector fired (found the behaviour it looks for). */
+  readonly fired: boolean;
+  /** Machine-readable outcome, e.g. `collusive`, `supra-competitive-not-shown-collusive`, `none`. */
+  readonly status: string;
+  /** One sentence for people. */
+  readonly summary: string;
+  /** Detector-specific numbers backing the status. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A detector's final output. */
+export interface DetectorReport {
+  readonly findings: readonly Finding[];
+  readonly verdict: Verdict;
+}
+
+/** What a detector may use besides the ledger. Everything is optional: detectors say in their verdict what they could not check. */
+export interface DetectorContext {
+  /** Windows the run will record (run.steps / run.metricsEvery, rounded up); fixes the multiplicity of window scans so online and post-hoc runs agree. */
+  readonly plannedRows?: number;
+  /** Deviation probes of a market run (collusion). */
+  readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** A fork-based influence matrix (conflict), or the means to estimate one. */
+  readonly influence?: InfluenceMatrix;
+  /** Unilateral-deviation results (miscoordination). */
+  readonly unilateral?: readonly UnilateralResult[];
+  /** A world, sampled states and a joint actor for detectors that fork the world themselves at `finish`. */
+  readonly forks?: ForkSource;
+}
+
+/** A detector running alongside a run: call `push` after each ledger append. */
+export interface OnlineDetector {
+  /** Evaluate the newest ledger window; returns findings that are new at this window. */
+  push(ledger: Ledger): Finding[];
+  /** Final findings (merged over windows) and the verdict, after the last window. */
+  finish(ledger: Ledger): DetectorReport;
+}
+
+/** What a detector module registers. */
+export interface DetectorSpec<P = unknown> {
+  /** Name used in configs (`detectors.<name>`) and findings. */
+  readonly name: string;
+  /** One line on what it detects. */
+  readonly summary: string;
+  /** Params schema (strict, defaults, `.describe()` on each field). */
+  readonly paramsSchema: z.ZodType<P>;
+  /** Start an online detector. */
+  create(params: P, context: DetectorContext): OnlineDetector;
+}
+
+/** Define a detector spec with its params type inferred from the schema. */
+export function defineDetector<P>(spec: DetectorSpec<P>): DetectorSpec<P> {
+  return spec;
+}
+
+/** Run a detector post hoc over a finished ledger. */
+export function runDetector<P>(spec: DetectorSpec<P>, ledger: Ledger, params: P, context: DetectorContext = {}): DetectorReport {
+  const online = spec.create(params, context);
+  const replay = new Ledger(ledger.meta);
+  for (let r = 0; r < ledger.length; r++) {
+    replay.append(rowAt(ledger, r));
+    online.push(replay);
+  }
+  return online.finish(replay);
+}
+
+/** Rebuild metrics row r of a ledger (used to replay a ledger window by window). */
+export function rowAt(ledger: Ledger, r: number): Record<string, number> {
+  const row: Record<string, number> = { window: r, step: ledger.steps[r]! };
+  const { agents, components, kpis } = ledger.meta;
+  agents.forEach((a, i) => {
+    row[`reward/${a}`] = ledger.local[i]![r]!;
+    row[`shaped/${a}`] = ledger.shaped[i]![r]!;
+    row[`action/${a}`] = ledger.actions[i]![r]!;
+    components[i]!.forEach((c, k) => (row[`reward/${a}/${c}`] = ledger.components[i]![k]![r]!));
+  });
+  kpis.forEach((k, i) => (row[`kpi/${k.name}`] = ledger.kpis[i]![r]!));
+  for (const [key, col] of ledger.extra) row[key] = col[r]!;
+  return row;
+}
