@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
+import { sweepSectionSchema } from '../sweep/section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -86,7 +87,7 @@ export const experimentSchema = z
     run: runSchema.describe('Run length, seeds and batching'),
     detectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('Detectors to run, by name, with their params'),
     faults: faultsSchema.optional().describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
-    sweep: z.record(z.string(), z.unknown()).optional().describe('Grid of config fields to sweep (tacit sweep)'),
+    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (ignored by tacit run)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();
