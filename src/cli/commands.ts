@@ -113,6 +113,15 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
   },
 };
 
+/** The world id of a run folder, for the eval printout. */
+function evalWorld(runDir: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${runDir}/config.resolved.json`, 'utf8')) as { env: { id: string } }).env.id;
+  } catch {
+    return '?';
+  }
+}
+
 const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }> = {
   command: 'eval <runDir>',
   describe: "Replay a finished run's trained policies greedily and report team KPIs",
@@ -135,7 +144,7 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
     });
     if (args.json) process.stdout.write(jsonText(result));
-    else process.stdout.write(formatRunSummary({ experiment: `eval of ${args.runDir}`, env: { id: '(greedy)' }, ...result }));
+    else process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${args.runDir}`, env: { id: evalWorld(args.runDir) }, ...result }));
   },
 };
 
