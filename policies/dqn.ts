@@ -48,6 +48,7 @@ const paramsSchema = z
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
     normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
+    rewardScale: z.number().positive().default(1).describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
     maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
   })
   .strict();
@@ -147,7 +148,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       for (let k = 0; k < nvec.length; k++) a = a * nvec[k]! + batch.actions[b * nvec.length + k]!;
       const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
       // Truncated copies bootstrap from their final observation, terminated ones not at all.
-      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]!, batch.terminated[b]!, roleSlot);
+      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
     }
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
@@ -199,14 +200,12 @@ function trainStep(g: Group, agentId: string, step: number): void {
   g.replay.sample(g.trainRng.state, idx);
   const x = new Float32Array(B * inSize);
   const nx = new Float32Array(B * inSize);
-  const oneHot = new Float32Array(B * nA);
   const src = [g.replay.obs];
   const nsrc = [g.replay.nextObs];
   for (let i = 0; i < B; i++) {
     const r = idx[i]!;
     g.encoder.encode(src, r, x, i * inSize, g.replay.ids[r]!);
     g.encoder.encode(nsrc, r, nx, i * inSize, g.replay.ids[r]!);
-    oneHot[i * nA + g.replay.actions[r]!] = 1;
   }
   // TD target y = r + γ (1 − terminated) Q_target(s', argmax) computed without gradient.
   const y = new Float32Array(B);
@@ -221,30 +220,33 @@ function trainStep(g: Group, agentId: string, step: number): void {
       y[i] = g.replay.rewards[r]! + cfg.gamma * (1 - g.replay.terminated[r]!) * qt[i * nA + best]!;
     }
   });
-  let lossT: tf.Tensor | undefined;
+  // Loss over the taken actions' Q-values; its derivative is written out (mse: 2(q − y)/B, Huber
+  // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network (Mlp.backward).
+  const dQ = new Float32Array(B * nA);
+  let loss = 0;
   const grads = tf.tidy(() => {
-    const xT = tf.tensor2d(x, [B, inSize]);
-    const maskT = tf.tensor2d(oneHot, [B, nA]);
-    const yT = tf.tensor1d(y);
-    const { grads: byName } = tf.variableGrads(() => {
-      const qa = tf.sum(tf.mul(g.q.apply(xT), maskT), 1);
-      const loss = cfg.loss === 'huber' ? tf.losses.huberLoss(yT, qa) : tf.mean(tf.square(tf.sub(qa, yT)));
-      lossT = tf.keep(loss);
-      return loss as tf.Scalar;
-    }, g.q.variables);
-    return g.q.variables.map((v) => byName[v.name]!);
+    const trace = g.q.forward(tf.tensor2d(x, [B, inSize]));
+    const q = trace.output.dataSync();
+    for (let i = 0; i < B; i++) {
+      const a = g.replay.actions[idx[i]!]!;
+      const d = q[i * nA + a]! - y[i]!;
+      const ad = Math.abs(d);
+      if (cfg.loss === 'huber') {
+        loss += ad <= 1 ? 0.5 * d * d : ad - 0.5;
+        dQ[i * nA + a] = (d > 1 ? 1 : d < -1 ? -1 : d) / B;
+      } else {
+        loss += d * d;
+        dQ[i * nA + a] = (2 * d) / B;
+      }
+    }
+    return g.q.backward(trace, tf.tensor2d(dQ, [B, nA]));
   });
   const gradArrays = Adam.read(grads);
   tf.dispose(grads);
-  const stats = new Float32Array([lossT!.dataSync()[0]!, globalNorm(gradArrays)]);
-  lossT!.dispose();
+  const stats = new Float32Array([loss / B, globalNorm(gradArrays)]);
   assertFinite(stats, ['loss/td', 'gradNorm'], agentId, step);
-  g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm));
+  if (!g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
   g.updates++;
-  if (g.updates % 100 === 0) {
-    const w = globalNorm(g.q.variables.map((v) => v.dataSync()));
-    if (!Number.isFinite(w)) throw new DivergenceError(agentId, step, 'weights', w, DIVERGENCE_HINT);
-  }
   g.lastStats = { 'loss/td': stats[0]!, gradNorm: stats[1]! };
 }
 

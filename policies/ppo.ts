@@ -27,8 +27,10 @@ import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
+import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
 import { Mlp } from '../src/learn/mlp.js';
 import { RewardScaler } from '../src/learn/normalize.js';
+import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
 
 // ─── Config ──────────────────────────────────────────────────────────────────────────────────
@@ -92,27 +94,11 @@ interface Group {
   readonly jointEncoder: InputEncoder | undefined;
   readonly updateRng: Rng;
   readonly members: Member[];
-  storage: Storage | undefined;
+  storage: Rollout | undefined;
   /** Rollout contents from a checkpoint, applied when storage is allocated (all members known). */
-  pendingStorage: SavedStorage | null;
+  pendingStorage: SavedRollout | null;
   updates: number;
   lastStats: Record<string, number>;
-}
-
-/** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
-interface Storage {
-  readonly rows: number;
-  readonly actorIn: Float32Array;
-  readonly criticIn: Float32Array;
-  readonly nextCriticIn: Float32Array;
-  readonly raw: Float32Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Float32Array;
-  readonly dones: Float32Array;
-  readonly values: Float32Array;
-  readonly oldLogProb: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
 }
 
 function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Group {
@@ -130,33 +116,12 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Grou
   return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {} };
 }
 
-function allocStorage(g: Group, numEnvs: number): Storage {
-  const rows = g.members.length * g.cfg.rolloutLength * numEnvs;
-  const aIn = g.actorEncoder.inputSize;
-  const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
-  const actorIn = new Float32Array(rows * aIn);
-  const f = (n: number): Float32Array => new Float32Array(n);
-  const s: Storage = {
-    rows, actorIn, criticIn: g.jointEncoder ? f(rows * cIn) : actorIn, nextCriticIn: f(rows * cIn), raw: f(rows * g.head.rawSize),
-    rewards: f(rows), terminated: f(rows), dones: f(rows), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
-  };
-  const d = g.pendingStorage;
-  if (d) {
-    const put = (dst: Float32Array, src: EncodedF32 | null): void => {
-      if (!src) return;
-      const a = decodeF32(src);
-      if (a.length !== dst.length) throw new TacitError(`PPO checkpoint rollout has ${a.length} values where this run expects ${dst.length}: resume with the same numEnvs, agents and params`);
-      dst.set(a);
-    };
-    put(s.actorIn, d.actorIn);
-    if (g.jointEncoder) put(s.criticIn, d.criticIn);
-    put(s.nextCriticIn, d.nextCriticIn);
-    put(s.raw, d.raw);
-    put(s.rewards, d.rewards);
-    put(s.terminated, d.terminated);
-    put(s.dones, d.dones);
-    g.pendingStorage = null;
-  }
+/** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
+function allocStorage(g: Group, numEnvs: number): Rollout {
+  const jointCritic = g.jointEncoder !== undefined;
+  const s = allocRollout({ rows: g.members.length * g.cfg.rolloutLength * numEnvs, actorInSize: g.actorEncoder.inputSize, criticInSize: (g.jointEncoder ?? g.actorEncoder).inputSize, rawSize: g.head.rawSize, jointCritic });
+  if (g.pendingStorage) restoreRollout(s, g.pendingStorage, jointCritic);
+  g.pendingStorage = null;
   return s;
 }
 
@@ -255,7 +220,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
 
 // ─── Update: values, GAE, epochs of clipped-surrogate minibatch steps ──────────────────────
 
-function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: number): void {
+function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: number): void {
   const cfg = g.cfg;
   const T = cfg.rolloutLength;
   const R = s.rows;
@@ -265,12 +230,12 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
 
   // Values, bootstrap values and old log-probabilities of the whole rollout in one pass each.
   const nextValues = new Float32Array(R);
-  tf.tidy(() => {
+  const rolloutOut = tf.tidy(() => {
     s.values.set(g.critic.apply(tf.tensor2d(s.criticIn, [R, cIn])).dataSync());
     nextValues.set(g.critic.apply(tf.tensor2d(s.nextCriticIn, [R, cIn])).dataSync());
-    const out = g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn]));
-    s.oldLogProb.set(g.head.logProbEntropy(out, tf.tensor2d(s.raw, [R, rawSize])).logProb.dataSync());
+    return g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn])).dataSync() as Float32Array;
   });
+  g.head.logProbEntropy(rolloutOut, s.raw, R, s.oldLogProb, new Float32Array(R));
 
   const perMember = T * numEnvs;
   for (let m = 0; m < g.members.length; m++) {
@@ -285,9 +250,14 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
   const mbSize = Math.ceil(R / cfg.numMinibatches);
   const perm = new Int32Array(R);
   for (let k = 0; k < R; k++) perm[k] = k;
-  const mb = { actorIn: new Float32Array(mbSize * aIn), criticIn: new Float32Array(mbSize * cIn), raw: new Float32Array(mbSize * rawSize), oldLogProb: new Float32Array(mbSize), adv: new Float32Array(mbSize), ret: new Float32Array(mbSize), oldV: new Float32Array(mbSize) };
-  const vars = g.adam.vars;
-  const names = ['loss/policy', 'loss/value', 'entropy', 'approxKl', 'clipFrac', 'gradNorm'];
+  const outSize = g.head.outputSize;
+  const f = (k: number): Float32Array => new Float32Array(mbSize * k);
+  const mb = {
+    actorIn: f(aIn), criticIn: f(cIn), raw: f(rawSize), oldLogProb: f(1), adv: f(1), ret: f(1), oldV: f(1),
+    value: f(1), logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
+  };
+  const headGrads = g.head.variables.map((v) => new Float32Array(v.size));
+  const names = [...PPO_STATS, 'gradNorm'];
   const parts = new Float32Array(names.length);
 
   for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
@@ -319,46 +289,32 @@ function update(g: Group, s: Storage, numEnvs: number, agentId: string, step: nu
         const std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
         for (let i = 0; i < n; i++) mb.adv[i] = (mb.adv[i]! - mean) / (std + 1e-8);
       }
-      let losses: tf.Tensor | undefined;
+      // Forward through actor and critic; the loss and its derivatives with respect to the network
+      // outputs are computed in JavaScript (src/learn/ppo-loss.ts), then backpropagated through
+      // each network (Mlp.backward).
       const grads = tf.tidy(() => {
-        const t2 = (a: Float32Array, w: number): tf.Tensor2D => tf.tensor2d(a.subarray(0, n * w), [n, w]);
-        const t1 = (a: Float32Array): tf.Tensor1D => tf.tensor1d(a.subarray(0, n));
-        const xA = t2(mb.actorIn, aIn);
-        const xC = g.jointEncoder ? t2(mb.criticIn, cIn) : xA;
-        const raw = t2(mb.raw, rawSize);
-        const [oldLp, adv, ret, oldV] = [t1(mb.oldLogProb), t1(mb.adv), t1(mb.ret), t1(mb.oldV)];
-        const { grads: byName } = tf.variableGrads(() => {
-          const { logProb, entropy } = g.head.logProbEntropy(g.actor.apply(xA), raw);
-          const logRatio = tf.sub(logProb, oldLp);
-          const ratio = tf.exp(logRatio);
-          const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
-          const newV = tf.reshape(g.critic.apply(xC), [n]);
-          let vLoss = tf.square(tf.sub(newV, ret));
-          if (cfg.clipValueLoss) {
-            const vClipped = tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -cfg.clipCoef, cfg.clipCoef));
-            vLoss = tf.maximum(vLoss, tf.square(tf.sub(vClipped, ret)));
-          }
-          const valueLoss = tf.mul(tf.mean(vLoss), 0.5);
-          const ent = tf.mean(entropy);
-          const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-          const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), cfg.clipCoef), 'float32'));
-          losses = tf.keep(tf.stack([pgLoss, valueLoss, ent, approxKl, clipFrac]));
-          return tf.add(tf.sub(pgLoss, tf.mul(ent, cfg.entropyCoef)), tf.mul(valueLoss, cfg.valueCoef)) as tf.Scalar;
-        }, vars as tf.Variable[]);
-        return vars.map((x) => byName[x.name]!);
+        const xA = tf.tensor2d(mb.actorIn.subarray(0, n * aIn), [n, aIn]);
+        const actor = g.actor.forward(xA);
+        const critic = g.critic.forward(g.jointEncoder ? tf.tensor2d(mb.criticIn.subarray(0, n * cIn), [n, cIn]) : xA);
+        const outData = actor.output.dataSync() as Float32Array;
+        mb.value.set(critic.output.dataSync());
+        g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
+        ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values: mb.value, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+        for (const d of headGrads) d.fill(0);
+        g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
+        return [...g.actor.backward(actor, tf.tensor2d(mb.dOut.subarray(0, n * outSize), [n, outSize])), ...g.critic.backward(critic, tf.tensor2d(mb.dValue.subarray(0, n), [n, 1]))];
       });
-      const gradArrays = Adam.read(grads);
+      const netGrads = Adam.read(grads);
       tf.dispose(grads);
-      parts.set(losses!.dataSync());
-      losses!.dispose();
+      // Adam's variable order: actor, head, critic.
+      const nActor = g.actor.variables.length;
+      const gradArrays = [...netGrads.slice(0, nActor), ...headGrads, ...netGrads.slice(nActor)];
       parts[5] = globalNorm(gradArrays);
       // Checked before the step so a NaN never reaches the weights.
       assertFinite(parts, names, agentId, step);
-      g.adam.apply(gradArrays, clipScale(parts[5]!, cfg.maxGradNorm));
+      if (!g.adam.apply(gradArrays, clipScale(parts[5]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
     }
   }
-  const weightNorm = globalNorm(vars.map((x) => x.dataSync()));
-  if (!Number.isFinite(weightNorm)) throw new DivergenceError(agentId, step, 'weights', weightNorm, DIVERGENCE_HINT);
   g.updates++;
   g.lastStats = Object.fromEntries(names.map((name, k) => [name, parts[k]!]));
 }
@@ -372,7 +328,7 @@ function saveGroup(g: Group): SavedGroup {
     actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.variables.map((v) => enc(v.dataSync() as Float32Array)),
     adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
     updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
-    storage: s ? { actorIn: enc(s.actorIn), criticIn: g.jointEncoder ? enc(s.criticIn) : null, nextCriticIn: enc(s.nextCriticIn), raw: enc(s.raw), rewards: enc(s.rewards), terminated: enc(s.terminated), dones: enc(s.dones) } : g.pendingStorage,
+    storage: s ? saveRollout(s, g.jointEncoder !== undefined) : g.pendingStorage,
   };
 }
 
@@ -404,9 +360,6 @@ function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32
   m.rewardScaler.rms.load(d.returnStats);
 }
 
-/** A rollout in progress, as saved. */
-type SavedStorage = { readonly [K in 'actorIn' | 'criticIn' | 'nextCriticIn' | 'raw' | 'rewards' | 'terminated' | 'dones']: EncodedF32 | null } | null;
-
 /** A group's saved state. */
 interface SavedGroup {
   readonly actor: EncodedF32[];
@@ -418,7 +371,7 @@ interface SavedGroup {
   readonly updateRng: number[];
   readonly updates: number;
   readonly lastStats: Record<string, number>;
-  readonly storage: SavedStorage;
+  readonly storage: SavedRollout | null;
 }
 
 /** What `save` returns. */

@@ -1,4 +1,4 @@
-/** The CLI commands: run, validate, eval, detect, envs, policies, schema. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, envs, policies, schema. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -12,7 +12,11 @@ import { evaluateRun } from '../run/evaluate.js';
 import { preparePolicies } from '../run/prepare.js';
 import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { detectCommand } from '../detectors/cli.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand, reportLines } from './commands/report.js';
+import { sweepCommand } from './commands/sweep.js';
 import { describePolicy, describeWorld } from './describe.js';
+import { writeReport } from '../report/report.js';
 import { formatRunSummary } from './summary-text.js';
 
 interface RunArgs {
@@ -23,6 +27,17 @@ interface RunArgs {
   seeds?: number;
   set?: string[];
   quiet?: boolean;
+  report?: boolean;
+}
+
+/** Whether the finished run's config asks for a report (output.report, default true). */
+function reportWanted(dir: string): boolean {
+  try {
+    const config = JSON.parse(readFileSync(`${dir}/config.resolved.json`, 'utf8')) as { output?: { report?: boolean } };
+    return config.output?.report !== false;
+  } catch {
+    return true;
+  }
 }
 
 /** Apply --seed/--seeds as overrides so they are validated like the file. */
@@ -48,7 +63,8 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       .option('seed', { type: 'number', describe: 'Master seed (overrides run.seed)' })
       .option('seeds', { type: 'number', describe: 'Number of independent seeds, run in parallel on worker threads (overrides run.seeds)' })
       .option('set', { type: 'string', array: true, describe: 'Override a field: --set agents[0].policy.params.learningRate=0.1 (repeatable)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' }) as unknown as Argv<RunArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' })
+      .option('report', { type: 'boolean', default: true, describe: 'Write report.html into the run folder at the end (unless output.report is false; --no-report to skip)' }) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     checkCount('seed', args.seed, 0);
     checkCount('seeds', args.seeds, 1);
@@ -73,7 +89,10 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       if (result.interrupted) {
         process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);
         setCode(130);
-      } else process.stdout.write(`results: ${result.dir}\n`);
+      } else {
+        process.stdout.write(`results: ${result.dir}\n`);
+        if (args.report && reportWanted(result.dir)) process.stdout.write(reportLines(await writeReport([result.dir], { out: `${result.dir}/report.html` })));
+      }
     } finally {
       process.off('SIGINT', onSigint);
     }
@@ -93,6 +112,15 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
     process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
   },
 };
+
+/** The world id of a run folder, for the eval printout. */
+function evalWorld(runDir: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${runDir}/config.resolved.json`, 'utf8')) as { env: { id: string } }).env.id;
+  } catch {
+    return '?';
+  }
+}
 
 const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }> = {
   command: 'eval <runDir>',
@@ -116,7 +144,7 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
     });
     if (args.json) process.stdout.write(jsonText(result));
-    else process.stdout.write(formatRunSummary({ experiment: `eval of ${args.runDir}`, env: { id: '(greedy)' }, ...result }));
+    else process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${args.runDir}`, env: { id: evalWorld(args.runDir) }, ...result }));
   },
 };
 
@@ -149,5 +177,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), validateCommand, evalCommand, detectCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
 }

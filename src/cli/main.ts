@@ -37,6 +37,12 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+// Output piped into `head` and the like closes early: stop quietly instead of printing EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 try {
   process.exitCode = await main(hideBin(process.argv));
 } catch (err) {

@@ -6,6 +6,8 @@ function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
   if (v && typeof v === 'object' && 'mean' in v) {
     const s = v as { mean: number; ciLow: number; ciHigh: number };
+    // Identical across seeds (e.g. the step count): no interval to show.
+    if (s.ciLow === s.ciHigh) return fmt(s.mean);
     return `${fmt(s.mean)} [${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]`;
   }
   return String(v);
@@ -22,7 +24,8 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   const lines: string[] = [];
   const seeds = summary.seeds as number[] | undefined;
   const env = summary.env as { id: string } | undefined;
-  lines.push(`${summary.experiment} on ${env?.id}: ${seeds && seeds.length > 1 ? `${seeds.length} seeds (mean [95% CI])` : `seed ${seeds?.[0]}`}, ${num(summary.steps)} steps`);
+  const seedText = seeds && seeds.length > 1 ? `${seeds.length} seeds (mean [95% CI])` : `seed ${seeds?.[0] ?? summary.seed}`;
+  lines.push(`${summary.experiment} on ${env?.id}: ${seedText}, ${num(summary.steps)} steps${summary.episodes !== undefined ? `, ${num(summary.episodes)} episodes` : ''}`);
   const kpis = (summary.kpis ?? {}) as Record<string, unknown>;
   if (Object.keys(kpis).length) {
     lines.push('  team KPIs:');
@@ -30,8 +33,9 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   }
   const agents = (summary.agents ?? {}) as Record<string, Record<string, unknown>>;
   if (Object.keys(agents).length) {
-    lines.push('  agents (mean reward per step: local / shaped):');
-    for (const [id, a] of Object.entries(agents)) lines.push(`    ${id.padEnd(22)} ${num(a.meanReward)} / ${num(a.meanShapedReward)}`);
+    const shaped = Object.values(agents).some((a) => a.meanShapedReward !== undefined);
+    lines.push(`  agents (mean reward per step${shaped ? ': local / shaped' : ''}):`);
+    for (const [id, a] of Object.entries(agents)) lines.push(`    ${id.padEnd(22)} ${num(a.meanReward)}${shaped ? ` / ${num(a.meanShapedReward)}` : ''}`);
   }
   const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
   lines.push(...(spec?.formatSummary?.(summary) ?? []));

@@ -35,8 +35,8 @@ export interface ResolvedExperiment {
   readonly worldParams: Record<string, unknown>;
   /** One per world agent, in agent index order. */
   readonly assignments: readonly AgentAssignment[];
-  /** Detector params by detector name (defaults filled in). */
-  readonly detectorParams: Readonly<Record<string, Record<string, unknown>>>;
+  /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
+  readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
   /** Build a fresh world instance. */
   makeWorld(): World;
 }
@@ -86,10 +86,14 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
   if (run && run.autoreset === 'next-step' && assignments.some((a) => a.policy.learns))
     issues.push({ path: 'run.autoreset', message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step" });
 
-  const detectorParams: Record<string, Record<string, unknown>> = {};
+  const detectorParams: Record<string, Record<string, unknown> | false> = {};
   for (const [name, p] of Object.entries(config.detectors ?? {})) {
     if (!detectors.has(name)) {
       issues.push({ path: `detectors.${name}`, message: `unknown detector '${name}'; registered: ${detectors.ids().join(', ') || '(none)'}` });
+      continue;
+    }
+    if (p === false) {
+      detectorParams[name] = false;
       continue;
     }
     const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);

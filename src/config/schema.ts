@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
+import { sweepSectionSchema } from '../sweep/section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -84,9 +85,12 @@ export const experimentSchema = z
       .describe('The world'),
     agents: z.array(agentEntrySchema).min(1).describe('Policy and reward scheme per agent (or per role)'),
     run: runSchema.describe('Run length, seeds and batching'),
-    detectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('Detectors to run, by name, with their params'),
+    detectors: z
+      .record(z.string(), z.union([z.literal(false), z.record(z.string(), z.unknown())]))
+      .default({})
+      .describe('Detector params by name; every registered detector runs with defaults unless set here, `false` switches one off'),
     faults: faultsSchema.optional().describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
-    sweep: z.record(z.string(), z.unknown()).optional().describe('Grid of config fields to sweep (tacit sweep)'),
+    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (ignored by tacit run)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();

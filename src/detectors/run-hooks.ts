@@ -175,9 +175,14 @@ export class RunDetectors {
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
     if (this.points.length < 2) return;
     const actor = greedyActor(world, policies, numEnvs);
-    const cp = conflictParams.parse(this.resolved.detectorParams['conflict'] ?? {});
-    this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
-    const mp = miscoordinationParams.parse(this.resolved.detectorParams['miscoordination'] ?? {});
+    const conflictCfg = this.resolved.detectorParams['conflict'];
+    if (conflictCfg !== false) {
+      const cp = conflictParams.parse(conflictCfg ?? {});
+      this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
+    }
+    const miscoordinationCfg = this.resolved.detectorParams['miscoordination'];
+    if (miscoordinationCfg === false) return;
+    const mp = miscoordinationParams.parse(miscoordinationCfg ?? {});
     const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
     if (withRef.length > 0) {
       this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });

@@ -5,19 +5,17 @@
  *  - box: a diagonal Gaussian with state-independent log-std (CleanRL's continuous PPO); the
  *    network works in a unit range that is mapped to finite bounds [low, high] after clipping to
  *    [-1, 1] (infinite bounds pass the sample through).
- * Sampling runs in JavaScript on the read-back network output with the policy's seeded stream
- * (never tf.multinomial, whose implicit seed would break reproducibility); log-probabilities and
- * entropies for training are tfjs ops so they differentiate.
+ * Everything here runs in JavaScript on the read-back network output: sampling with the policy's
+ * seeded stream (never tf.multinomial, whose implicit seed would break reproducibility), the
+ * log-probability and entropy of stored actions, and their derivatives with respect to the network
+ * output (which PPO feeds back into the network as a vector-Jacobian product). Why not tfjs ops:
+ * each costs ~15–50 µs of dispatch here, and the loss over a minibatch of a few hundred numbers is
+ * cheaper as one loop than as ~150 kernels forward and backward. test/learn/ppo-loss.test.ts checks
+ * these formulas against tfjs autodiff.
  */
 import * as tf from '@tensorflow/tfjs';
 import { nextFloat, nextNormal } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
-
-/** Log-probability of given raw actions and entropy, per row. */
-export interface LogProbEntropy {
-  readonly logProb: tf.Tensor1D;
-  readonly entropy: tf.Tensor1D;
-}
 
 /** The distribution over one agent's actions. */
 export interface ActionHead {
@@ -29,8 +27,13 @@ export interface ActionHead {
   readonly variables: tf.Variable[];
   /** From `rows` network outputs, write raw actions and environment actions (sampled, or the mode if greedy). */
   sample(output: Float32Array, rows: number, rng: Uint32Array, greedy: boolean, raw: Float32Array, actions: Float64Array): void;
-  /** Log-probability of `raw` [rows, rawSize] and entropy under `output` [rows, outputSize] (inside tf.tidy). */
-  logProbEntropy(output: tf.Tensor2D, raw: tf.Tensor2D): LogProbEntropy;
+  /** Per row: log-probability of `raw` actions and entropy of the distribution `output` encodes. */
+  logProbEntropy(output: Float32Array, raw: Float32Array, rows: number, logProb: Float32Array, entropy: Float32Array): void;
+  /**
+   * Chain rule through the distribution: from dL/dlogProb and dL/dentropy per row, write dL/doutput
+   * (rows × outputSize) and add dL/d(head variable) into `dVars` (one array per `variables` entry).
+   */
+  backward(output: Float32Array, raw: Float32Array, rows: number, dLogProb: Float32Array, dEntropy: Float32Array, dOutput: Float32Array, dVars: Float32Array[]): void;
   /** Release the head's variables. */
   dispose(): void;
 }
@@ -80,29 +83,61 @@ function categoricalHead(nvec: readonly number[]): ActionHead {
         }
       }
     },
-    logProbEntropy(output, raw) {
-      const rows = output.shape[0];
-      let logProb: tf.Tensor1D | undefined;
-      let entropy: tf.Tensor1D | undefined;
-      let off = 0;
-      for (let k = 0; k < slots; k++) {
-        const n = nvec[k]!;
-        const logits = slots === 1 ? output : tf.slice(output, [0, off], [rows, n]);
-        const logP = tf.logSoftmax(logits);
-        const index = tf.cast(tf.reshape(slots === 1 ? raw : tf.slice(raw, [0, k], [rows, 1]), [rows]), 'int32');
-        const lp = tf.sum(tf.mul(logP, tf.oneHot(index, n)), 1) as tf.Tensor1D;
-        const ent = tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), 1)) as tf.Tensor1D;
-        logProb = logProb ? (tf.add(logProb, lp) as tf.Tensor1D) : lp;
-        entropy = entropy ? (tf.add(entropy, ent) as tf.Tensor1D) : ent;
-        off += n;
+    logProbEntropy(output, raw, rows, logProb, entropy) {
+      for (let r = 0; r < rows; r++) {
+        let lp = 0;
+        let ent = 0;
+        let off = r * outputSize;
+        for (let k = 0; k < slots; k++) {
+          const n = nvec[k]!;
+          const lse = logSumExp(output, off, n);
+          lp += output[off + raw[r * slots + k]!]! - lse;
+          for (let j = 0; j < n; j++) {
+            const logP = output[off + j]! - lse;
+            ent -= Math.exp(logP) * logP;
+          }
+          off += n;
+        }
+        logProb[r] = lp;
+        entropy[r] = ent;
       }
-      return { logProb: logProb!, entropy: entropy! };
+    },
+    backward(output, raw, rows, dLogProb, dEntropy, dOutput) {
+      for (let r = 0; r < rows; r++) {
+        let off = r * outputSize;
+        for (let k = 0; k < slots; k++) {
+          const n = nvec[k]!;
+          const lse = logSumExp(output, off, n);
+          let h = 0;
+          for (let j = 0; j < n; j++) {
+            const logP = output[off + j]! - lse;
+            h -= Math.exp(logP) * logP;
+          }
+          const a = raw[r * slots + k]!;
+          // d logπ(a)/dz_j = 1[j = a] − p_j;  dH/dz_j = −p_j (log p_j + H).
+          for (let j = 0; j < n; j++) {
+            const logP = output[off + j]! - lse;
+            const p = Math.exp(logP);
+            dOutput[off + j] = dLogProb[r]! * ((j === a ? 1 : 0) - p) - dEntropy[r]! * p * (logP + h);
+          }
+          off += n;
+        }
+      }
     },
     dispose() {},
   };
 }
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** log Σ exp(x[off .. off+n)), shifted by the max so it cannot overflow. */
+function logSumExp(x: Float32Array, off: number, n: number): number {
+  let top = x[off]!;
+  for (let j = 1; j < n; j++) if (x[off + j]! > top) top = x[off + j]!;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(x[off + j]! - top);
+  return top + Math.log(sum);
+}
 
 function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number): ActionHead {
   const size = low.length;
@@ -125,12 +160,32 @@ function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number)
           } else actions[i] = u;
         }
     },
-    logProbEntropy(output, raw) {
-      const z = tf.div(tf.sub(raw, output), tf.exp(logStd));
-      const sumLogStd = tf.sum(logStd);
-      const logProb = tf.sub(tf.mul(tf.sum(tf.square(z), 1), -0.5), tf.add(sumLogStd, size * HALF_LOG_2PI)) as tf.Tensor1D;
-      const entropy = tf.add(tf.zeros([output.shape[0]]), tf.add(sumLogStd, size * (0.5 + HALF_LOG_2PI))) as tf.Tensor1D;
-      return { logProb, entropy };
+    logProbEntropy(output, raw, rows, logProb, entropy) {
+      const ls = logStd.dataSync();
+      let sumLogStd = 0;
+      for (let k = 0; k < size; k++) sumLogStd += ls[k]!;
+      for (let r = 0; r < rows; r++) {
+        let sq = 0;
+        for (let k = 0; k < size; k++) {
+          const z = (raw[r * size + k]! - output[r * size + k]!) / Math.exp(ls[k]!);
+          sq += z * z;
+        }
+        logProb[r] = -0.5 * sq - sumLogStd - size * HALF_LOG_2PI;
+        entropy[r] = sumLogStd + size * (0.5 + HALF_LOG_2PI);
+      }
+    },
+    backward(output, raw, rows, dLogProb, dEntropy, dOutput, dVars) {
+      const ls = logStd.dataSync();
+      const dLogStd = dVars[0]!;
+      for (let r = 0; r < rows; r++)
+        for (let k = 0; k < size; k++) {
+          const i = r * size + k;
+          const std = Math.exp(ls[k]!);
+          const z = (raw[i]! - output[i]!) / std;
+          // d logπ/dμ = z/σ;  d logπ/d logσ = z² − 1;  dH/d logσ = 1.
+          dOutput[i] = (dLogProb[r]! * z) / std;
+          dLogStd[k] = dLogStd[k]! + dLogProb[r]! * (z * z - 1) + dEntropy[r]!;
+        }
     },
     dispose() {
       logStd.dispose();

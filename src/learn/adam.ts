@@ -48,8 +48,12 @@ export class Adam {
     return grads.map((g) => g.dataSync() as Float32Array);
   }
 
-  /** Apply gradients (in `vars` order) multiplied by `scale` (the clipping factor, 1 for none). */
-  apply(grads: readonly Float32Array[], scale = 1): void {
+  /**
+   * Apply gradients (in `vars` order) multiplied by `scale` (the clipping factor, 1 for none).
+   * Returns false, leaving every variable unchanged, if the step would make a weight NaN or
+   * infinite (the caller reports the divergence; the weights stay the last good ones).
+   */
+  apply(grads: readonly Float32Array[], scale = 1): boolean {
     this.t++;
     const b1 = this.beta1;
     const b2 = this.beta2;
@@ -57,20 +61,28 @@ export class Adam {
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
     const stepSize = this.learningRate / bc1;
     const eps = this.epsilon;
+    const next: Float32Array[] = [];
     for (let k = 0; k < this.vars.length; k++) {
-      const variable = this.vars[k]!;
       const g = grads[k]!;
       const m = this.m[k]!;
       const v = this.v[k]!;
-      const p = Float32Array.from(variable.dataSync() as Float32Array);
+      const p = Float32Array.from(this.vars[k]!.dataSync() as Float32Array);
+      let sum = 0;
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]! * scale;
         m[i] = b1 * m[i]! + (1 - b1) * gi;
         v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
         p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
+        sum += p[i]!;
       }
-      tf.tidy(() => variable.assign(tf.tensor(p, variable.shape)));
+      if (!Number.isFinite(sum)) return false;
+      next.push(p);
     }
+    for (let k = 0; k < this.vars.length; k++) {
+      const variable = this.vars[k]!;
+      tf.tidy(() => variable.assign(tf.tensor(next[k]!, variable.shape)));
+    }
+    return true;
   }
 
   /** State for checkpoints. */

@@ -13,7 +13,7 @@ export class DivergenceError extends TacitError {
   readonly step: number;
   /** What was non-finite, e.g. `loss/value`, `weights`. */
   readonly quantity: string;
-  constructor(agent: string, step: number, quantity: string, value: number, hint: string) {
+  constructor(agent: string, step: number, quantity: string, value: number | string, hint: string) {
     super(
       `training diverged for agent '${agent}' at step ${step}: ${quantity} is ${value}. ${hint} ` +
         'The run stops here; the last checkpoint written before this step is the last good one.',

@@ -25,11 +25,13 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
   const results = new Map<number, SeedSummary>();
   const workers: Worker[] = [];
   let failure: Error | undefined;
-  if (options.signal) options.signal.onStop = () => workers.forEach((w) => w.postMessage({ kind: 'stop' }));
+  // Shared with the workers so a stop is seen inside their (synchronous) run loops, see seed-worker.ts.
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  if (options.signal) options.signal.onStop = () => Atomics.store(stopFlag, 0, 1);
 
   const runWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = new Worker(new URL('./seed-worker-entry.mjs', import.meta.url));
+      const worker = new Worker(new URL('./seed-worker-entry.mjs', import.meta.url), { workerData: { stopFlag } });
       workers.push(worker);
       const next = (): void => {
         const seed = queue.shift();

@@ -2,7 +2,7 @@
  * Worker-thread entry for multi-seed runs: re-resolves the (already resolved, plain-JSON) config,
  * runs one seed into its folder per request, and posts progress and the summary back.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { resolveExperiment } from '../config/resolve.js';
 import { preparePolicies } from './prepare.js';
 import { runSeedToFolder, type RunMeta } from './seed-folder.js';
@@ -17,11 +17,20 @@ export interface SeedJob {
   readonly resume: boolean;
 }
 
-const signal = { stop: false };
+// The run loop is synchronous, so a 'stop' message is only read once the run has ended; a pool that
+// passes a shared stop flag (Int32Array over a SharedArrayBuffer, workerData.stopFlag) is heard at
+// the next metrics window instead.
+const stopFlag = (workerData as { stopFlag?: Int32Array } | null)?.stopFlag;
+let stopMessage = false;
+const signal = {
+  get stop(): boolean {
+    return stopMessage || (stopFlag !== undefined && Atomics.load(stopFlag, 0) === 1);
+  },
+};
 
 parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
   if (msg.kind === 'stop') {
-    signal.stop = true;
+    stopMessage = true;
     return;
   }
   try {

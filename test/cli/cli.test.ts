@@ -27,7 +27,9 @@ describe('tacit CLI', () => {
     const [summary, other] = outs.map((o) => JSON.parse(readFileSync(join(o, 'summary.json'), 'utf8')));
     expect(summary.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{8}$/);
     expect({ ...summary, runId: '' }).toEqual({ ...other, runId: '' });
-    expect(summary).toMatchObject({ experiment: 'quickstart', seeds: [4], steps: 400, env: { id: 'matrix-game-v1' }, detections: [], verdicts: {} });
+    expect(summary).toMatchObject({ experiment: 'quickstart', seeds: [4], steps: 400, env: { id: 'matrix-game-v1' } });
+    expect(Object.keys(summary.verdicts).sort()).toEqual(['collusion', 'conflict', 'goodhart', 'miscoordination']);
+    expect(Array.isArray(summary.detections)).toBe(true);
     expect(Object.keys(summary.agents)).toEqual(['row', 'col']);
     const run = JSON.parse(readFileSync(join(outs[0]!, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ status: 'complete', tacitVersion: '0.1.0' });

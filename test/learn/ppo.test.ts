@@ -9,6 +9,7 @@ import type { Policy } from '../../src/core/policy.js';
 import { Rng } from '../../src/core/rng.js';
 import type { World } from '../../src/core/world.js';
 import { DivergenceError } from '../../src/learn/divergence.js';
+import { decodeF32 } from '../../src/learn/serialize.js';
 import { createSession, evaluate, runSteps, type Session } from '../../src/learn/train-loop.js';
 import { coordinationWorld, fingerprint, matrixWorld, PPO, setupBackend, trackWorld } from './helpers.js';
 
@@ -168,7 +169,8 @@ describe('ppo divergence guard and params', () => {
     expect(err).toBeInstanceOf(DivergenceError);
     expect((err as DivergenceError).quantity).toMatch(/^(loss\/|entropy|approxKl|gradNorm)/);
     const weights = (s.policies[0]!.save!() as { group: { actor: { f32: string; length: number }[] } }).group.actor;
-    for (const w of weights) for (const x of new Float32Array(Buffer.from(w.f32, 'base64').buffer.slice(0))) expect(Number.isNaN(x)).toBe(false);
+    // Decode with the checkpoint decoder: a Buffer's `.buffer` is Node's shared pool, not just these bytes.
+    for (const w of weights) for (const x of decodeF32(w)) expect(Number.isNaN(x)).toBe(false);
   });
 
   it('rejects unknown params and mismatched params within a sharing role', () => {

@@ -3,12 +3,14 @@
  * resumes to byte-identical results (weights, optimizer, rollout and replay restored exactly),
  * and `tacit eval` replays the trained policies greedily.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { deserialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { backendName } from '../../src/learn/backend.js';
+import { DivergenceError } from '../../src/learn/divergence.js';
 import { evaluateRun } from '../../src/run/evaluate.js';
 import { resumeExperiment, runExperiment } from '../../src/run/run-experiment.js';
 
@@ -53,6 +55,30 @@ describe('neural learners in the runner', () => {
     const summary = JSON.parse(read('broken', 'summary.json'));
     expect(summary.metrics.policies.left.updates).toBeGreaterThan(40);
     expect(summary.metrics.policies.right.updates).toBe(5); // 160 steps / 32 per rollout
+  });
+
+  it('a divergence stops the run naming agent and step, and keeps the last good checkpoint', async () => {
+    const config = {
+      name: 'neural-diverge',
+      env: { id: 'coordination-v1', params: { episodeLength: 10 } },
+      agents: [{ role: 'coordinator', policy: { type: 'ppo', params: { ...ppo.params, learningRate: 1e30, maxGradNorm: 0, normalizeRewards: false } }, reward: { scheme: 'local' } }],
+      run: { steps: 320, numEnvs: 2, metricsEvery: 16 },
+      output: { checkpointEvery: 16 },
+    };
+    const out = join(mkdtempSync(join(tmpdir(), 'tacit-neural-')), 'run');
+    const failure = await runExperiment(resolveExperiment(config), { out, quiet: true }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(DivergenceError);
+    const { agent, step } = failure as DivergenceError;
+    expect(agent).toBe('left');
+    expect(step % 32).toBe(0); // at the end of a rollout, when an update runs
+    const partial = `${out}.partial`;
+    const runJson = JSON.parse(readFileSync(join(partial, 'run.json'), 'utf8'));
+    expect(runJson.status).toBe('failed');
+    expect(runJson.error).toMatch(new RegExp(`training diverged for agent 'left' at step ${step}`));
+    expect(existsSync(join(partial, 'checkpoint.bin'))).toBe(true);
+    const cp = deserialize(readFileSync(join(partial, 'checkpoint.bin'))) as { step: number; policies: { group: { actor: { f32: string }[] } }[] };
+    expect(cp.step).toBe(step - 16);
+    for (const w of cp.policies[0]!.group.actor) for (const x of new Float32Array(new Uint8Array(Buffer.from(w.f32, 'base64')).buffer)) expect(Number.isFinite(x)).toBe(true);
   });
 
   it('MAPPO with shared parameters learns coordination-v1 in the runner, and eval replays it greedily', async () => {

@@ -7,7 +7,7 @@ import { makeActionHead } from '../../src/learn/action-head.js';
 import { Adam, clipScale, globalNorm } from '../../src/learn/adam.js';
 import { initBackend } from '../../src/learn/backend.js';
 import { InputEncoder } from '../../src/learn/encode.js';
-import { orthogonal } from '../../src/learn/mlp.js';
+import { Mlp, orthogonal } from '../../src/learn/mlp.js';
 import { RewardScaler, RunningMeanStd } from '../../src/learn/normalize.js';
 import { ReplayBuffer } from '../../src/learn/replay.js';
 import { decodeF32, decodeF64, encodeF32, encodeF64 } from '../../src/learn/serialize.js';
@@ -32,6 +32,24 @@ describe('orthogonal init', () => {
         }
         expect(dot).toBeCloseTo(i === j ? gain * gain : 0, 4);
       }
+  });
+});
+
+describe('Mlp.backward', () => {
+  it.each(['tanh', 'relu'] as const)('equals tfjs autodiff of Σ output·G (%s)', (activation) => {
+    const rng = Rng.from(9, activation);
+    const mlp = new Mlp({ inputSize: 5, hidden: [7, 6], outputSize: 3, activation, outputGain: 1 }, rng);
+    const x = tf.tensor2d(Float32Array.from({ length: 4 * 5 }, () => rng.normal()), [4, 5]);
+    const G = tf.tensor2d(Float32Array.from({ length: 4 * 3 }, () => rng.normal()), [4, 3]);
+    const mine = tf.tidy(() => mlp.backward(mlp.forward(x), G).map((t) => Array.from(t.dataSync())));
+    const ref = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(mlp.apply(x), G)) as tf.Scalar, mlp.variables);
+      return mlp.variables.map((v) => Array.from(grads[v.name]!.dataSync()));
+    });
+    expect(mine.length).toBe(ref.length);
+    mine.forEach((g, k) => g.forEach((val, i) => expect(val).toBeCloseTo(ref[k]![i]!, 4)));
+    mlp.dispose();
+    tf.dispose([x, G]);
   });
 });
 
@@ -126,6 +144,16 @@ describe('Adam', () => {
     x.dispose();
   });
 
+  it('refuses a step that would make a weight non-finite and leaves every weight unchanged', () => {
+    const a = tf.variable(tf.tensor1d([1, 2]));
+    const b = tf.variable(tf.tensor1d([3]));
+    const adam = new Adam([a, b], { learningRate: 1e39 }); // steps overflow float32
+    expect(adam.apply([Float32Array.of(1, 1), Float32Array.of(1)])).toBe(false);
+    expect(Array.from(a.dataSync())).toEqual([1, 2]);
+    expect(Array.from(b.dataSync())).toEqual([3]);
+    tf.dispose([a, b]);
+  });
+
   it('clips by global norm like clip_grad_norm_', () => {
     expect(globalNorm([Float32Array.of(3), Float32Array.of(4)])).toBe(5);
     expect(clipScale(5, 0.5)).toBeCloseTo(0.1, 6);
@@ -164,14 +192,20 @@ describe('action heads', () => {
     for (let a = 0; a < 3; a++) expect(actions.filter((x) => x === a).length / rows).toBeCloseTo(p[a]!, 1);
     head.sample(out, 1, Rng.from(4).state, true, raw, actions);
     expect(actions[0]).toBe(2);
-    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d(logits, [1, 3]), tf.tensor2d([[1]])).logProb.dataSync()[0]!);
-    expect(lp).toBeCloseTo(Math.log(p[1]!), 5);
+    const lp = new Float32Array(1);
+    const ent = new Float32Array(1);
+    head.logProbEntropy(logits, Float32Array.of(1), 1, lp, ent);
+    expect(lp[0]).toBeCloseTo(Math.log(p[1]!), 5);
+    expect(ent[0]).toBeCloseTo(-p.reduce((s, x) => s + x * Math.log(x), 0), 5);
   });
 
   it('multi-discrete log-probability is the sum over slots', () => {
     const head = makeActionHead(multiDiscrete([2, 3]));
-    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d([[0, 0, 0, 0, 0]]), tf.tensor2d([[1, 2]])).logProb.dataSync()[0]!);
-    expect(lp).toBeCloseTo(Math.log(1 / 2) + Math.log(1 / 3), 5);
+    const lp = new Float32Array(1);
+    const ent = new Float32Array(1);
+    head.logProbEntropy(new Float32Array(5), Float32Array.of(1, 2), 1, lp, ent);
+    expect(lp[0]).toBeCloseTo(Math.log(1 / 2) + Math.log(1 / 3), 5);
+    expect(ent[0]).toBeCloseTo(Math.log(2) + Math.log(3), 5);
   });
 
   it('Gaussian actions are mapped into finite bounds and the log-density matches the formula', () => {
@@ -182,9 +216,11 @@ describe('action heads', () => {
     expect(Array.from(actions)).toEqual([7.5, 7]);
     head.sample(Float32Array.of(3, 7), 1, Rng.from(5).state, true, raw, actions);
     expect(actions[0]).toBe(10);
-    const lp = tf.tidy(() => head.logProbEntropy(tf.tensor2d([[0, 0]]), tf.tensor2d([[0.5, -1]])).logProb.dataSync()[0]!);
+    const lp = new Float32Array(1);
+    const ent = new Float32Array(1);
+    head.logProbEntropy(new Float32Array(2), Float32Array.of(0.5, -1), 1, lp, ent);
     const want = [0.5, -1].reduce((s, x) => s - 0.5 * (x / 0.5) ** 2 - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI), 0);
-    expect(lp).toBeCloseTo(want, 4);
+    expect(lp[0]).toBeCloseTo(want, 4);
     head.dispose();
   });
 });

@@ -51,3 +51,14 @@ describe('generic seed run', () => {
     expect(JSON.parse(readFileSync(join(`${out}.partial`, 'summary.json'), 'utf8')).steps).toBe(20);
   });
 });
+
+describe('detectors section', () => {
+  it('runs every detector by default and none that is switched off with false', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tacit-det-'));
+    const on = await runExperiment(resolveExperiment(config()), { out: join(tmp, 'on'), quiet: true });
+    const off = await runExperiment(resolveExperiment(config({ detectors: { conflict: false, goodhart: false } })), { out: join(tmp, 'off'), quiet: true });
+    expect(Object.keys(on.summary.verdicts as object).sort()).toEqual(['collusion', 'conflict', 'goodhart', 'miscoordination']);
+    expect(Object.keys(off.summary.verdicts as object).sort()).toEqual(['collusion', 'miscoordination']);
+    expect(JSON.parse(readFileSync(join(tmp, 'off', 'config.resolved.json'), 'utf8')).detectors).toMatchObject({ conflict: false, goodhart: false });
+  });
+});

@@ -1,0 +1,64 @@
+/** `tacit compare <dir...>`: rank variants on every KPI, local reward and verdict rate, with intervals and corrected tests. */
+import { writeFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { compareVariants } from '../../report/compare.js';
+import { loadRuns } from '../../report/load.js';
+import { renderJson, renderMarkdown, renderTerminal } from '../../report/render-compare.js';
+import { groupVariants } from '../../report/variants.js';
+
+interface CompareArgs {
+  dirs: string[];
+  format: string;
+  md?: string;
+  json?: string;
+  level: number;
+  alpha: number;
+  resamples: number;
+  seed: number;
+}
+
+/** Width to fit tables into: the terminal's, or 120 columns when output is not a terminal. */
+export function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 120;
+}
+
+/** Check the statistical flags and name the bad one. */
+export function checkStatFlags(a: { level: number; alpha: number; resamples: number; seed: number }): void {
+  if (!(a.level > 0 && a.level < 1)) throw new UsageError(`--level must be between 0 and 1 (e.g. 0.95), got ${a.level}`);
+  if (!(a.alpha > 0 && a.alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1 (e.g. 0.05), got ${a.alpha}`);
+  if (!Number.isInteger(a.resamples) || a.resamples < 100) throw new UsageError(`--resamples must be an integer >= 100, got ${a.resamples}`);
+  if (!Number.isInteger(a.seed) || a.seed < 0) throw new UsageError(`--seed must be an integer >= 0, got ${a.seed}`);
+}
+
+/** The shared statistics flags of compare and report. */
+export function statOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('level', { type: 'number', default: 0.95, describe: 'Confidence level of the intervals' })
+    .option('alpha', { type: 'number', default: 0.05, describe: 'Significance level after Holm correction' })
+    .option('resamples', { type: 'number', default: 10000, describe: 'Bootstrap resamples (with ≤ 5 seeds the exact bootstrap is used)' })
+    .option('seed', { type: 'number', default: 0, describe: 'Seed of the bootstrap and permutation streams' }) as unknown as Argv<T>;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <dirs..>',
+  describe: 'Compare run folders grouped by variant: KPIs, local rewards and detector verdicts with intervals and pairwise tests',
+  builder: (y: Argv) =>
+    statOptions(
+      y
+        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Run folders, or folders containing them (e.g. results/<experiment>)' })
+        .option('format', { type: 'string', choices: ['table', 'markdown', 'json'], default: 'table', describe: 'What to print' })
+        .option('md', { type: 'string', describe: 'Also write the markdown to this file' })
+        .option('json', { type: 'string', describe: 'Also write the JSON to this file' }),
+    ) as unknown as Argv<CompareArgs>,
+  handler: (args) => {
+    checkStatFlags(args);
+    const { runs, skipped } = loadRuns(args.dirs);
+    const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
+    for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
+    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];
+    process.stdout.write(render(comparison));
+    if (args.md) writeFileSync(args.md, renderMarkdown(comparison));
+    if (args.json) writeFileSync(args.json, renderJson(comparison));
+  },
+};

@@ -1,0 +1,80 @@
+/** `tacit sweep <config>`: run a grid of config variants × seeds on worker threads, resumably, then compare and report. */
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { compareVariants } from '../../report/compare.js';
+import { loadRuns } from '../../report/load.js';
+import { renderTerminal } from '../../report/render-compare.js';
+import { writeReport } from '../../report/report.js';
+import { groupVariants } from '../../report/variants.js';
+import { planSweep, runSweep } from '../../sweep/sweep.js';
+import { terminalWidth } from './compare.js';
+import { reportLines } from './report.js';
+
+interface SweepArgs {
+  config: string;
+  grid?: string[];
+  seeds?: number;
+  workers?: number;
+  out?: string;
+  set?: string[];
+  report: boolean;
+  quiet: boolean;
+  dryRun: boolean;
+}
+
+export const sweepCommand = (setCode: (c: number) => void): CommandModule<object, SweepArgs> => ({
+  command: 'sweep <config>',
+  describe: "Run a grid of config variants × seeds (the file's `sweep:` section and/or --grid), resumably, then compare them and write a report",
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file with a sweep section (or use --grid)' })
+      .option('grid', { type: 'string', array: true, describe: 'Add an axis: --grid agents[*].reward.scheme=local,team,mixed (repeatable; [*] = every list element)' })
+      .option('seeds', { type: 'number', describe: 'Seeds per grid point (overrides sweep.seeds and run.seeds)' })
+      .option('workers', { type: 'number', describe: 'Worker threads (default: one per core)' })
+      .option('out', { type: 'string', describe: 'Sweep folder (default <output.dir>/<name>/sweep); rerunning into it resumes' })
+      .option('set', { type: 'string', array: true, describe: 'Override a base config field (repeatable), as for run' })
+      .option('report', { type: 'boolean', default: true, describe: 'Write the HTML report at the end (--no-report to skip)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'List the runs without running them' }) as unknown as Argv<SweepArgs>,
+  handler: async (args) => {
+    if (args.seeds !== undefined && (!Number.isInteger(args.seeds) || args.seeds < 1)) throw new UsageError(`--seeds must be an integer >= 1, got ${args.seeds}`);
+    if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) throw new UsageError(`--workers must be an integer >= 1, got ${args.workers}`);
+    const plan = planSweep(args.config, {
+      ...(args.grid ? { grid: args.grid } : {}),
+      ...(args.set ? { sets: args.set } : {}),
+      ...(args.seeds !== undefined ? { seeds: args.seeds } : {}),
+      ...(args.out !== undefined ? { out: args.out } : {}),
+    });
+    const done = plan.runs.filter((r) => r.state === 'done').length;
+    process.stdout.write(`sweep ${plan.name}: ${plan.points.length} variant${plan.points.length === 1 ? '' : 's'} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} = ${plan.runs.length} run${plan.runs.length === 1 ? '' : 's'} in ${plan.outDir} (${done} already complete)\n`);
+    if (args.dryRun) {
+      for (const r of plan.runs) process.stdout.write(`  ${r.state.padEnd(6)} ${r.id}  seed ${r.seed}  ${r.variant}\n`);
+      return;
+    }
+    const signal: { stop: boolean; onStop?: () => void } = { stop: false };
+    const onSigint = (): void => {
+      if (signal.stop) process.exit(130);
+      signal.stop = true;
+      signal.onStop?.();
+      process.stderr.write('\ninterrupting: running runs stop at their next window and keep their checkpoint; completed runs are kept (Ctrl-C again to quit at once)\n');
+    };
+    process.on('SIGINT', onSigint);
+    let result;
+    try {
+      result = await runSweep(plan, { ...(args.workers !== undefined ? { workers: args.workers } : {}), quiet: args.quiet, command: `tacit ${process.argv.slice(2).join(' ')}`, signal });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    for (const f of result.failed) process.stderr.write(`failed after ${f.attempts} attempts: ${f.job.dir} (${f.error})\n`);
+    const newly = result.outcomes.filter((o) => o.status === 'complete').length;
+    process.stdout.write(`${newly} runs completed, ${result.skipped.length} skipped (already complete), ${result.failed.length} failed${result.interrupted ? ', sweep interrupted: rerun the same command to resume' : ''}\n`);
+    if (result.completeDirs.length > 0) {
+      if (args.report && plan.report) {
+        const report = await writeReport(result.completeDirs, { out: `${plan.outDir}/report.html` });
+        process.stdout.write(`\n${renderTerminal(report.comparison, terminalWidth())}${reportLines(report)}`);
+      } else process.stdout.write(`\n${renderTerminal(compareVariants(groupVariants(loadRuns(result.completeDirs).runs)), terminalWidth())}`);
+    }
+    if (result.interrupted) setCode(130);
+    else if (result.failed.length > 0) setCode(1);
+  },
+});

@@ -1,0 +1,127 @@
+/**
+ * The self-contained HTML report: one file with plotly.js (the plotly.js-dist-min bundle read from
+ * node_modules at run time and inlined, so the page opens offline), the figures as JSON, a small
+ * stylesheet, a table of contents, and one section per figure family. Sections whose data does not
+ * exist for the runs say so instead of showing empty plots.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { escapeHtml } from './figures/comparison.js';
+import type { Figure, Section } from './figures/common.js';
+
+let plotlySource: string | undefined;
+
+/** plotly.js-dist-min's bundle, checked safe to inline in a <script> element. */
+export function plotlyBundle(): string {
+  if (plotlySource !== undefined) return plotlySource;
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('plotly.js-dist-min/plotly.min.js');
+  // A literal "</script" inside the bundle would end the inline script early; escape it defensively.
+  plotlySource = readFileSync(path, 'utf8').replace(/<\/script/gi, '<\\/script');
+  return plotlySource;
+}
+
+const CSS = `
+:root { --fg:#1f2328; --muted:#656d76; --line:#d8dee4; --bg:#f6f8fa; --accent:#0072B2; --best:#b76e00; }
+* { box-sizing: border-box; }
+body { margin:0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
+header { background:#fff; border-bottom:1px solid var(--line); padding:20px 32px 12px; }
+header h1 { margin:0 0 4px; font-size:22px; font-weight:650; }
+header .sub { color:var(--muted); }
+nav { margin-top:10px; display:flex; flex-wrap:wrap; gap:6px 14px; }
+nav a { color:var(--accent); text-decoration:none; font-size:13px; }
+nav a:hover { text-decoration:underline; }
+main { padding:8px 32px 48px; max-width:1600px; margin:0 auto; }
+section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px 20px; margin:18px 0; }
+section h2 { margin:0 0 4px; font-size:18px; }
+section > p.intro { margin:0 0 12px; color:var(--muted); }
+.grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(560px, 1fr)); gap:16px; }
+figure { margin:0; border:1px solid #eef0f2; border-radius:6px; padding:6px; min-width:0; }
+figure .plot { width:100%; min-height:320px; }
+figcaption { color:var(--muted); font-size:12px; padding:2px 6px 4px; }
+.unavailable { padding:14px 16px; border:1px dashed var(--line); border-radius:6px; color:var(--muted); background:#fafbfc; }
+.table-wrap { overflow-x:auto; }
+table { border-collapse:collapse; margin:8px 0 12px; font-size:13px; }
+th, td { border-bottom:1px solid #eaeef2; padding:5px 10px; text-align:right; white-space:nowrap; }
+th { background:#f6f8fa; font-weight:600; }
+th:first-child, td.variant, td:first-child, table.text th, table.text td { text-align:left; }
+td.best { color:var(--best); font-weight:600; }
+.letters { color:var(--muted); font-size:11px; }
+.star { color:var(--best); }
+.note, .muted { color:var(--muted); font-size:12px; }
+details { margin:6px 0; }
+summary { cursor:pointer; }
+pre { background:#f6f8fa; padding:10px; border-radius:6px; overflow:auto; max-height:420px; font-size:12px; }
+code { font-size:12px; }
+footer { color:var(--muted); font-size:12px; text-align:center; padding:16px; }
+`;
+
+/** JSON safe to place inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)).replace(/</g, '\\u003c');
+}
+
+function sectionHtml(s: Section): string {
+  const figures = s.figures
+    .map((f) => `<figure><div class="plot" id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.title)}"></div><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
+    .join('\n');
+  return [
+    `<section id="${s.id}">`,
+    `<h2>${escapeHtml(s.title)}</h2>`,
+    `<p class="intro">${escapeHtml(s.intro)}</p>`,
+    s.unavailable ? `<div class="unavailable" data-unavailable="${s.id}">${escapeHtml(s.unavailable)}</div>` : '',
+    figures ? `<div class="grid">${figures}</div>` : '',
+    s.html ?? '',
+    '</section>',
+  ].join('\n');
+}
+
+/** The boot script: draw every figure, then mark the body so tests and --png know when it is done. */
+const BOOT = `
+(function () {
+  var figs = JSON.parse(document.getElementById('tacit-figures').textContent);
+  var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+  window.tacitFigureIds = figs.map(function (f) { return f.id; });
+  Promise.all(figs.map(function (f) { return Plotly.newPlot(f.id, f.data, f.layout, config); }))
+    .then(function () { document.body.setAttribute('data-rendered', 'true'); })
+    .catch(function (err) { document.body.setAttribute('data-rendered', 'error'); console.error('tacit report: a figure failed to render', err); });
+})();
+`;
+
+/** Options of renderHtml. */
+export interface PageOptions {
+  readonly title: string;
+  readonly subtitle: string;
+  /** Footer line (generation time, tacit version). */
+  readonly footer: string;
+}
+
+/** The complete HTML page for these sections. */
+export function renderHtml(sections: readonly Section[], options: PageOptions): string {
+  const figures: Figure[] = sections.flatMap((s) => s.figures);
+  const nav = sections.map((s) => `<a href="#${s.id}">${escapeHtml(s.title)}</a>`).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<style>${CSS}</style>
+<script>${plotlyBundle()}</script>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(options.title)}</h1>
+<div class="sub">${escapeHtml(options.subtitle)}</div>
+<nav>${nav}</nav>
+</header>
+<main>
+${sections.map(sectionHtml).join('\n')}
+</main>
+<footer>${escapeHtml(options.footer)}</footer>
+<script id="tacit-figures" type="application/json">${scriptJson(figures.map((f) => ({ id: f.id, data: f.data, layout: f.layout })))}</script>
+<script>${BOOT}</script>
+</body>
+</html>
+`;
+}

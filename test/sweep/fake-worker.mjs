@@ -1,0 +1,35 @@
+// A stand-in for the runner's seed worker that exercises the sweep pool's protocol without running
+// worlds: a job whose config has `fake.failTimes: n` fails its first n attempts (counted in a file
+// next to the run folder); `fake.delayMs` delays completion; a stop message interrupts a delayed job.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+
+let stopped = false;
+parentPort.on('message', (msg) => {
+  if (msg.kind === 'stop') {
+    stopped = true;
+    return;
+  }
+  const fake = msg.config.fake ?? {};
+  mkdirSync(dirname(msg.dir), { recursive: true });
+  const counter = `${msg.dir}.attempts`;
+  const attempts = (existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0) + 1;
+  writeFileSync(counter, String(attempts));
+  if (attempts <= (fake.failTimes ?? 0)) {
+    mkdirSync(`${msg.dir}.partial`, { recursive: true });
+    parentPort.postMessage({ kind: 'error', seed: msg.seed, message: `planned failure ${attempts}` });
+    return;
+  }
+  const finish = () => {
+    const interrupted = stopped;
+    const dir = interrupted ? `${msg.dir}.partial` : msg.dir;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/summary.json`, JSON.stringify({ seed: msg.seed, interrupted }));
+    writeFileSync(`${dir}/run.json`, JSON.stringify({ runId: msg.meta.runId, status: interrupted ? 'interrupted' : 'complete' }));
+    parentPort.postMessage({ kind: 'progress', seed: msg.seed, done: 1, total: 1, delta: 1 });
+    parentPort.postMessage({ kind: 'done', seed: msg.seed, summary: { seed: msg.seed, interrupted } });
+  };
+  if (fake.delayMs) setTimeout(finish, fake.delayMs);
+  else finish();
+});
