@@ -180,3 +180,30 @@ describe('reward schemes', () => {
     expect(issues({ scheme: 'bogus' })[0]).toBe("agents[0].reward.scheme: unknown reward scheme 'bogus'; registered: local, team, mixed, difference, potential, kpi-linked");
   });
 });
+
+describe('every scheme in every registered world', () => {
+  for (const spec of worlds.values()) {
+    it(`runs all six schemes in ${spec.id} with finite shaped rewards`, () => {
+      const w = spec.create(spec.paramsSchema.parse(spec.conformanceParams ?? {}) as Record<string, unknown>);
+      const params: Record<string, Record<string, unknown>> = {
+        local: {},
+        team: {},
+        mixed: { localWeight: 0.3 },
+        difference: {},
+        potential: { features: { [w.features[0]!]: 1 } },
+        'kpi-linked': { kpi: w.kpis[0]!.name },
+      };
+      const n = 2;
+      const schemes = Object.entries(params).flatMap(([id, p]) => w.agents.map((a) => scheme(w, a.index, id, p, n)));
+      const out = new Float64Array(n);
+      let finite = 0;
+      drive(w, n, 25, (e) => {
+        for (const sc of schemes) {
+          sc.compute(e, out);
+          for (const v of out) if (Number.isFinite(v)) finite++;
+        }
+      });
+      expect(finite).toBe(25 * n * schemes.length);
+    });
+  }
+});
