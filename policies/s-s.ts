@@ -12,6 +12,14 @@ const paramsSchema = z
     reorderPoint: z.number().describe('s: order when the inventory position is at or below this many units'),
     orderUpTo: z.number().describe('S: the inventory position an order brings the agent up to (units, ≥ s)'),
     supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
+    drift: z
+      .object({
+        orderUpTo: z.number().describe('S reached at the end of the drift (units)'),
+        steps: z.number().int().positive().describe('Steps over which S moves linearly from orderUpTo to this value'),
+      })
+      .strict()
+      .optional()
+      .describe('Planted drift: S moves linearly over time, a scripted stand-in for a learner drifting toward bulk buying (Goodhart scenarios)'),
   })
   .strict()
   .refine((p) => p.orderUpTo >= p.reorderPoint, { message: 'orderUpTo (S) must be at least reorderPoint (s)', path: ['orderUpTo'] });
@@ -31,15 +39,22 @@ export const sSPolicy = definePolicy({
     const supplierIdx = writer.index('supplier');
     if (supplierIdx >= 0 && params.supplier !== undefined) writer.decision[supplierIdx] = params.supplier;
     const ip = slotReader(ctx, 'inventoryPosition');
-    const { reorderPoint, orderUpTo } = params;
+    const { reorderPoint, drift } = params;
+    let t = 0;
     return {
       act(obs, actions) {
+        const orderUpTo = drift ? params.orderUpTo + (drift.orderUpTo - params.orderUpTo) * Math.min(1, t / drift.steps) : params.orderUpTo;
+        t++;
         const rows = actions.length / ctx.actionSpace.size;
         for (let b = 0; b < rows; b++) {
           const x = read(ip, obs, b);
           writer.decision[qIdx] = x <= reorderPoint ? orderUpTo - x : 0;
           writer.write(actions, b);
         }
+      },
+      save: () => ({ t }),
+      load: (data) => {
+        t = (data as { t: number }).t;
       },
     };
   },
