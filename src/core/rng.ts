@@ -4,7 +4,7 @@
  * schedule, which mixes any string key into well-spread state. The hot loops then draw from sfc32
  * (Chris Doty-Humphrey's Small Fast Counting generator): four 32-bit words in a Uint32Array, so a
  * stream's state can live inside a world state, be snapshotted by copying 16 bytes, and be advanced
- * without allocating. Nothing in tacit uses Math.random.
+ * without allocating. Nothing in tacit draws from an unseeded global generator (a test enforces it).
  */
 import seedrandom from 'seedrandom';
 

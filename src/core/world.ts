@@ -103,7 +103,7 @@ export interface BatchStepOut {
   readonly eventCopies: number[];
 }
 
-/** A world instance for fixed params. Kernels must not read globals, clocks or Math.random. */
+/** A world instance for fixed params. Kernels must not read globals, clocks or unseeded randomness. */
 export interface World<S extends WorldState = WorldState> {
   /** Versioned world id, e.g. `market-v1`. */
   readonly id: string;

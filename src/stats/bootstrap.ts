@@ -3,7 +3,7 @@
  *
  * With few seeds (n ≤ 5 by default) the bootstrap distribution is computed exactly by enumerating
  * all nⁿ ordered resamples, each equally likely, so the interval is a fixed function of the data.
- * Above that, resamples are drawn from a seeded sfc32 stream (src/core/rng.ts), never Math.random,
+ * Above that, resamples are drawn from a seeded sfc32 stream (src/core/rng.ts), never an unseeded global generator,
  * so the same data and seed always give the same interval.
  *
  * BCa follows Efron & Tibshirani (1993), §14.3 (eq. 14.14–14.15): the bias-correction z₀ uses the
