@@ -159,6 +159,24 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     const dir = directions.get(k);
     metrics.push(continuous(variants, `kpi/${k}`, 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
   }
+  // Faulted runs (issue: fault injection) also compare on measured reliability and cascades.
+  const reliabilityAgents = new Set<string>();
+  let hasReliability = false;
+  for (const v of variants)
+    for (const s of v.seeds) {
+      const r = reliabilityOf(s.summary);
+      if (r) {
+        hasReliability = true;
+        Object.keys(r.agents ?? {}).forEach((a) => reliabilityAgents.add(a));
+      }
+    }
+  if (hasReliability) {
+    const o = { level, alpha, resamples, seed };
+    metrics.push(continuous(variants, 'kpi/reliability:team', 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
+    for (const a of reliabilityAgents)
+      metrics.push(continuous(variants, `kpi/reliability:${a}`, 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
+    metrics.push(continuous(variants, 'kpi/cascade:excessFailureSteps', 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
+  }
   for (const a of agentIds)
     metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));
@@ -168,6 +186,13 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     metrics,
     options: { level, alpha, resamples, seed, correction: 'holm', test: 'welch (fisher for verdict rates)', interval: 'bootstrap BCa of the mean (wilson for verdict rates)' },
   };
+}
+
+/** The reliability block a faulted run writes to summary.json `metrics.reliability`, if any. */
+function reliabilityOf(summary: unknown): { team?: { rate?: unknown }; agents?: Record<string, { rate?: unknown }>; cascade?: { excessFailureSteps?: unknown } } | undefined {
+  const metrics = (summary as { metrics?: { reliability?: unknown } } | undefined)?.metrics;
+  const r = metrics?.reliability;
+  return r && typeof r === 'object' ? (r as ReturnType<typeof reliabilityOf>) : undefined;
 }
 
 function num(v: unknown): number | null {
