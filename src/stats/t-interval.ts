@@ -2,7 +2,7 @@
  * Mean and 95% Student-t confidence interval across seeds, and the aggregation of per-seed
  * summaries into one multi-seed summary (every number becomes {mean, ciLow, ciHigh, sd, n, values}).
  */
-import jStat from 'jstat';
+import { tInterval as meanInterval } from './descriptive.js';
 
 /** Summary statistics of one number across seeds. */
 export interface SeedStat {
@@ -17,10 +17,9 @@ export interface SeedStat {
 /** Mean, sample SD and the two-sided `level` Student-t interval of `values`. */
 export function tInterval(values: readonly number[], level = 0.95): SeedStat {
   const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  const half = n > 1 ? jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)) : 0;
-  return { mean, ciLow: mean - half, ciHigh: mean + half, sd, n, values: [...values] };
+  const { estimate, low, high } = meanInterval(values, level);
+  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - estimate) ** 2, 0) / (n - 1)) : 0;
+  return { mean: n > 0 ? estimate : 0, ciLow: n > 0 ? low : 0, ciHigh: n > 0 ? high : 0, sd, n, values: [...values] };
 }
 
 /**
