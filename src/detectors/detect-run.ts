@@ -129,7 +129,10 @@ export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string,
       for (const v of vs) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
       const status = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const fired = vs.filter((v) => v.fired).length;
-      return [name, { fired: fired > 0, status, summary: `${fired} of ${vs.length} seeds fired; most common: ${status}`, details: { firedSeeds: fired, seeds: vs.length, perSeed: vs.map((v) => v.status) } }];
+      // Quote one seed's own words so a multi-seed summary still says what was found.
+      const example = vs.findIndex((v) => v.fired);
+      const said = example >= 0 ? `; seed #${example + 1}: ${vs[example]!.summary}` : '';
+      return [name, { fired: fired > 0, status, summary: `${fired} of ${vs.length} seeds fired; most common: ${status}${said}`, details: { firedSeeds: fired, seeds: vs.length, perSeed: vs.map((v) => v.status) } }];
     }),
   );
 }
