@@ -45,7 +45,7 @@
 import { z } from 'zod';
 import { nextFloat, nextInt } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
-import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 import { analyzeMarket } from './analyze.js';
 import { formatMarketSummary } from './summary.js';
 import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
@@ -159,11 +159,7 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
       for (let x = n * k - 1; x >= n; x--) next.hist[x] = s.hist[x - n]!;
       for (let i = 0; i < n; i++) next.hist[i] = joint[i]!;
       next.t[0] = s.t[0]! + 1;
-      const trunc = params.episodeLength > 0 && next.t[0]! >= params.episodeLength ? 1 : 0;
-      for (let i = 0; i < n; i++) {
-        out.terminated[i] = 0;
-        out.truncated[i] = trunc;
-      }
+      markTimeLimit(out, n, next.t[0]!, params.episodeLength);
       writeObs(next, out);
     },
     copyState: copyFlatState,

@@ -29,7 +29,7 @@
 import { z } from 'zod';
 import { nextFloat } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 
 const paramsSchema = z
   .object({
@@ -101,11 +101,7 @@ function create(params: Params): World<ExternalityState> {
       }
       out.kpis[0] = welfare;
       next.t[0] = s.t[0]! + 1;
-      const trunc = next.t[0]! >= params.episodeLength ? 1 : 0;
-      for (let i = 0; i < n; i++) {
-        out.terminated[i] = 0;
-        out.truncated[i] = trunc;
-      }
+      markTimeLimit(out, n, next.t[0]!, params.episodeLength);
       writeObs(next, out);
     },
     copyState: copyFlatState,

@@ -48,7 +48,7 @@
 import { z } from 'zod';
 import { nextFloat } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 
 const paramsSchema = z
   .object({
@@ -142,11 +142,7 @@ function create(params: Params): World<RelayState> {
       out.kpis[1] = all;
       out.kpis[2] = lostItems;
       next.t[0] = s.t[0]! + 1;
-      const trunc = next.t[0]! >= params.episodeLength ? 1 : 0;
-      for (let k = 0; k < n; k++) {
-        out.terminated[k] = 0;
-        out.truncated[k] = trunc;
-      }
+      markTimeLimit(out, n, next.t[0]!, params.episodeLength);
       writeObs(next, out);
     },
     copyState: copyFlatState,

@@ -264,3 +264,15 @@ export function allocStepOut(world: World): StepOut {
     events: [],
   };
 }
+
+/**
+ * Mark every agent not terminated and truncated iff the episode reached its time limit: the step
+ * ending of worlds whose agents all live until the horizon (0 = a continuing world, never cut off).
+ */
+export function markTimeLimit(out: StepOut, numAgents: number, stepsTaken: number, episodeLength: number): void {
+  const trunc = episodeLength > 0 && stepsTaken >= episodeLength ? 1 : 0;
+  for (let i = 0; i < numAgents; i++) {
+    out.terminated[i] = 0;
+    out.truncated[i] = trunc;
+  }
+}

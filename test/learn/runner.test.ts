@@ -13,20 +13,11 @@ import { backendName } from '../../src/learn/backend.js';
 import { DivergenceError } from '../../src/learn/divergence.js';
 import { evaluateRun } from '../../src/run/evaluate.js';
 import { resumeExperiment, runExperiment } from '../../src/run/run-experiment.js';
+import { stopAtRead } from '../run/stop-at-read.js';
 
 const ppo = { type: 'ppo', params: { rolloutLength: 32, learningRate: 0.003, numMinibatches: 2, hidden: [32, 32] } };
 const dqn = { type: 'dqn', params: { learningStarts: 60, trainFrequency: 2, learningRate: 0.002, epsilonDecaySteps: 150, targetUpdateFrequency: 25, batchSize: 32, hidden: [16] } };
 
-/** A stop flag that turns true at its `n`-th read (the runner reads it once per metrics window). */
-function stopAtRead(n: number): { stop: boolean } {
-  let reads = 0;
-  return {
-    get stop() {
-      return ++reads >= n;
-    },
-    set stop(_v: boolean) {},
-  };
-}
 
 describe('neural learners in the runner', () => {
   it('resume after an interruption ends byte-identical to an uninterrupted run (PPO + DQN)', async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { evaluateRun } from '../../src/run/evaluate.js';
 import { resumeExperiment, runExperiment } from '../../src/run/run-experiment.js';
+import { stopAtRead } from './stop-at-read.js';
 
 const config = {
   name: 'resume',
@@ -18,16 +19,6 @@ const config = {
   output: { checkpointEvery: 200 },
 };
 
-/** A stop flag that turns true at its `n`-th read (the runner reads it once per metrics window). */
-function stopAtRead(n: number): { stop: boolean } {
-  let reads = 0;
-  return {
-    get stop() {
-      return ++reads >= n;
-    },
-    set stop(_v: boolean) {},
-  };
-}
 
 describe('checkpoint and resume', () => {
   it('continues an interrupted run exactly where it left off', async () => {
