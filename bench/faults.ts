@@ -1,7 +1,7 @@
 /**
  * Cost of the fault layer: the runner's generic loop on relay-chain-v1 (5 threshold relays) with no
  * faults section, with reliability measurement only, and with one of every injection and guard.
- * Prints agent-steps per second for each (JSON rows). `npx tsx bench/faults.ts`
+ * Prints agent-steps per second for each (JSON rows). `node bin/run.mjs bench/faults.ts`
  */
 import { resolveExperiment } from '../src/config/resolve.js';
 import { runGenericSeed } from '../src/run/seed-run.js';

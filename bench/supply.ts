@@ -6,7 +6,7 @@
  * second and per CPU second of this process (the latter stays meaningful on a loaded machine).
  * Prints JSON.
  *
- *   npx tsx bench/supply.ts [--many 1024] [--agentSteps 8e6] [--repeats 3] [--world beer-game-v1]
+ *   npm run bench:supply -- [--many 1024] [--agentSteps 8e6] [--repeats 3] [--world beer-game-v1]
  */
 import { beerGame } from '../envs/beer-game/beer-game.js';
 import { warehouse } from '../envs/warehouse/warehouse.js';

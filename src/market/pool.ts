@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../run/worker-url.js';
 import { resolveSessionSpec, runCalvanoSession, type CalvanoSessionSpec, type SessionResult } from './session.js';
 
 /** Options of a multi-session run. */
@@ -35,7 +36,7 @@ export async function runSessions(spec: CalvanoSessionSpec, seeds: readonly numb
   let next = 0;
   await Promise.all(
     Array.from({ length: workers }, () => {
-      const worker = new Worker(new URL('./session-worker.mjs', import.meta.url), { workerData: { spec, path } });
+      const worker = new Worker(workerUrl('session-worker', new URL('./session-worker.mjs', import.meta.url)), { workerData: { spec, path } });
       return new Promise<void>((resolve, reject) => {
         const feed = (): void => {
           if (next >= seeds.length) {

@@ -3,11 +3,22 @@
  * tree had uncommitted changes), Node's version. Read once per process.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root (the folder holding package.json). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * Repository root: the nearest folder above this module holding package.json (found by walking
+ * up, so it is the same whether the sources run or the compiled copy under node_modules/.cache).
+ */
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir + sep;
+    if (dirname(dir) === dir) throw new Error(`tacit: no package.json above ${from}`);
+  }
+}
 
 let cached: { tacitVersion: string; gitCommit: string | null; gitDirty: boolean | null; node: string } | undefined;
 

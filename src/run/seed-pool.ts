@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunMeta } from './seed-folder.js';
 import type { SeedJob } from './seed-worker.js';
 import type { SeedSummary } from './seed-run.js';
+import { workerUrl } from './worker-url.js';
 
 /** Options of a pool run. */
 export interface PoolOptions {
@@ -31,7 +32,7 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
 
   const runWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = new Worker(new URL('./seed-worker-entry.mjs', import.meta.url), { workerData: { stopFlag } });
+      const worker = new Worker(workerUrl('seed-worker', new URL('./seed-worker-entry.mjs', import.meta.url)), { workerData: { stopFlag } });
       workers.push(worker);
       const next = (): void => {
         const seed = queue.shift();

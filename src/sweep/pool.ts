@@ -10,6 +10,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../run/worker-url.js';
 
 /** One run of a sweep. */
 export interface PoolJob {
@@ -62,7 +63,7 @@ interface WorkerMessage {
 
 /** Run every job on worker threads; resolves to one outcome per job, in job order. */
 export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {}): Promise<JobOutcome[]> {
-  const url = options.workerUrl ?? new URL('../run/seed-worker-entry.mjs', import.meta.url);
+  const url = options.workerUrl ?? workerUrl('seed-worker', new URL('../run/seed-worker-entry.mjs', import.meta.url));
   const retries = options.retries ?? 1;
   const queue = jobs.map((job) => ({ job, attempt: 1 }));
   const outcomes = new Map<string, JobOutcome>();
