@@ -14,7 +14,8 @@ function fixed(ctx: PolicyContext, name: string, value: number): Policy {
   return {
     act(_obs, actions) {
       const rows = actions.length / ctx.actionSpace.size;
-      for (let b = 0; b < rows; b++) writer.write(actions, b);
+      writer.beginRows(rows); // every row is the fixed decision
+      writer.writeRows(actions, rows);
     },
   };
 }

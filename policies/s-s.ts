@@ -46,11 +46,13 @@ export const sSPolicy = definePolicy({
         const orderUpTo = drift ? params.orderUpTo + (drift.orderUpTo - params.orderUpTo) * Math.min(1, t / drift.steps) : params.orderUpTo;
         t++;
         const rows = actions.length / ctx.actionSpace.size;
+        const m = writer.beginRows(rows);
+        const width = writer.decision.length;
         for (let b = 0; b < rows; b++) {
           const x = read(ip, obs, b);
-          writer.decision[qIdx] = x <= reorderPoint ? orderUpTo - x : 0;
-          writer.write(actions, b);
+          m[b * width + qIdx] = x <= reorderPoint ? orderUpTo - x : 0;
         }
+        writer.writeRows(actions, rows);
       },
       save: () => ({ t }),
       load: (data) => {

@@ -59,6 +59,8 @@ export const stermanPolicy = definePolicy({
     return {
       act(obs, actions) {
         const rows = actions.length / ctx.actionSpace.size;
+        const m = writer.beginRows(rows);
+        const width = writer.decision.length;
         for (let b = 0; b < rows; b++) {
           const d = read(demand, obs, b);
           if (time.index >= 0) {
@@ -71,9 +73,9 @@ export const stermanPolicy = definePolicy({
           expected[b] = l;
           const stock = read(onHand, obs, b) - read(backlog, obs, b);
           const q = l + alphaS * (desiredStock - stock - beta * read(pipeline, obs, b));
-          writer.decision[qIdx] = q > 0 ? q : 0;
-          writer.write(actions, b);
+          m[b * width + qIdx] = q > 0 ? q : 0;
         }
+        writer.writeRows(actions, rows);
       },
       save: () => ({ expected: Array.from(expected), lastTime: Array.from(lastTime) }),
       load(data) {

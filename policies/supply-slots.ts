@@ -83,4 +83,49 @@ export class DecisionWriter {
   write(actions: Float64Array, b: number): void {
     this.world.encodeAction!(this.agent, this.decision, actions, b * this.actionSize);
   }
+
+  /**
+   * Start a batch of `rows` decisions: the row-major matrix (row b's decision k at b × width + k)
+   * whose slots hold `decision` except those the policy writes. A policy must write the same slots
+   * in every row on every call (all of ours do); the others are preset only when `decision` changed
+   * since the last call, not every call (measured: the preset pass cost base-stock 16% over 1024
+   * rows). Fill the slots, then `writeRows`: one `encodeActions` call for the whole batch instead
+   * of a call per row; worlds without it are encoded row by row.
+   */
+  beginRows(rows: number): Float64Array {
+    const width = this.decision.length;
+    const d = this.decision;
+    let stale = this.matrix.length < rows * width;
+    if (stale) this.matrix = new Float64Array(rows * width);
+    for (let k = 0; k < width; k++) if (!Object.is(this.preset[k], d[k])) stale = true;
+    const m = this.matrix;
+    if (stale) {
+      for (let k = 0; k < width; k++) {
+        const v = d[k]!;
+        this.preset[k] = v;
+        for (let i = k; i < m.length; i += width) m[i] = v;
+      }
+    }
+    return m;
+  }
+
+  /** Encode the batch begun by `beginRows` into rows 0 .. rows−1 of `actions`. */
+  writeRows(actions: Float64Array, rows: number): void {
+    const width = this.decision.length;
+    const m = this.matrix;
+    if (this.world.encodeActions !== undefined) {
+      this.world.encodeActions(this.agent, m, width, actions, rows);
+      return;
+    }
+    const row = this.rowView ?? (this.rowView = new Float64Array(width));
+    for (let b = 0; b < rows; b++) {
+      for (let k = 0; k < width; k++) row[k] = m[b * width + k]!;
+      this.world.encodeAction!(this.agent, row, actions, b * this.actionSize);
+    }
+  }
+
+  private matrix = new Float64Array(0);
+  /** The `decision` the matrix was last preset from (NaN-safe compare with Object.is). */
+  private readonly preset: number[] = [];
+  private rowView: Float64Array | undefined;
 }

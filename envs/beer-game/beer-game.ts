@@ -184,6 +184,14 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       out[offset] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
     },
 
+    encodeActions(_agent, decisions, stride, out, rows) {
+      // Action size 1: row b is out[b].
+      for (let b = 0, d = 0; b < rows; b++, d += stride) {
+        const k = Math.round(decisions[d]! / unit);
+        out[b] = k > maxLevel ? maxLevel : k > 0 ? k : 0;
+      }
+    },
+
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
     createStates: batch.createStates,
     stepBatch: batch.stepBatch,

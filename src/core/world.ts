@@ -148,6 +148,12 @@ export interface World<S extends WorldState = WorldState> {
    * levels, price tiers...). Must not allocate.
    */
   encodeAction?(agent: number, decision: Float64Array, out: Float64Array, offset: number): void;
+  /**
+   * Optional batched `encodeAction`: encode `rows` decision vectors (row r at `decisions[r × stride]`)
+   * into rows 0 .. rows−1 of `out` (row b at b × the agent's action size), exactly as `encodeAction` per row would (the conformance suite
+   * checks). Saves scripted policies over many copies a call per row. Must not allocate.
+   */
+  encodeActions?(agent: number, decisions: Float64Array, stride: number, out: Float64Array, rows: number): void;
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;

@@ -17,7 +17,20 @@ function base(): World<S> {
 
 describe('conformance self-test', () => {
   it('passes the intact world', () => {
-    for (const check of Object.values(checks)) expect(() => check(base as () => World, 30)).not.toThrow();
+    // coordination-v1 has no decisions to encode; the batch-encoding check gets its own world below.
+    for (const [name, check] of Object.entries(checks)) if (name !== 'batchEncoding') expect(() => check(base as () => World, 30)).not.toThrow();
+  });
+
+  it('catches a batched action encoder that disagrees with the per-row one', () => {
+    const spec = worlds.get('beer-game-v1');
+    const beer = (): World => spec.create(spec.paramsSchema.parse({}) as Record<string, unknown>);
+    expect(() => checks.batchEncoding(beer)).not.toThrow();
+    const truncating = (): World => {
+      const w = beer();
+      // Floors instead of rounding: right for most values, wrong from x.5 up.
+      return { ...w, encodeActions: (_a, d, stride, out, rows) => { for (let b = 0; b < rows; b++) out[b] = Math.min(40, Math.max(0, Math.floor(d[b * stride]!))) || 0; } } as World;
+    };
+    expect(() => checks.batchEncoding(truncating)).toThrow(/encodeActions wrote/);
   });
 
   it('catches a step that mutates its input state', () => {

@@ -109,6 +109,27 @@ export const checks = {
     }
   },
 
+  /** A batched `encodeActions` gives exactly what `encodeAction` gives row by row (edge values included). */
+  batchEncoding(make: WorldFactory, rows = 200): void {
+    const world = make();
+    if (!world.encodeActions || !world.encodeAction || !world.decisions) throw new Error('world has no encodeActions/encodeAction/decisions to compare');
+    const rng = Rng.from(9, 'batch-encoding');
+    const edges = [NaN, -5, -0.5, 0, 0.49, 0.5, 1.5, 2.5, 3.49999, 7, 40.5, 1e9, Infinity, -Infinity];
+    for (const agent of world.agents) {
+      const width = world.decisions[agent.index]!.length;
+      const size = world.actionSpaces[agent.index]!.size;
+      const decisions = new Float64Array(rows * width);
+      for (let k = 0; k < decisions.length; k++) decisions[k] = k % 3 === 0 ? edges[rng.int(edges.length)]! : rng.float() * 300 - 20;
+      const batched = new Float64Array(rows * size).fill(-1);
+      const single = new Float64Array(rows * size).fill(-1);
+      world.encodeActions(agent.index, decisions, width, batched, rows);
+      for (let b = 0; b < rows; b++) world.encodeAction(agent.index, decisions.subarray(b * width, (b + 1) * width), single, b * size);
+      for (let k = 0; k < single.length; k++)
+        if (!Object.is(batched[k], single[k]))
+          throw new Error(`agent ${agent.id}, row ${Math.floor(k / size)}: encodeActions wrote ${batched[k]}, encodeAction ${single[k]}`);
+    }
+  },
+
   /** Snapshot/restore (and a structuredClone of the state) continue exactly like the original. */
   snapshot(make: WorldFactory, steps = 60): void {
     const world = make();
@@ -178,6 +199,9 @@ export function conformanceSuite(spec: WorldSpec, steps = 60): void {
     check('seed-divergence', 'gives different trajectories for different seeds', () => checks.seedDivergence(make, steps));
     check('no-mutation', 'never mutates the input state of step', () => checks.noMutation(make, steps));
     check('snapshot', 'continues exactly after snapshot/restore and after a structuredClone of the state', () => checks.snapshot(make, steps));
+
+    // Only worlds with the batched fast path have something to compare.
+    if (make().encodeActions) it('encodes decisions in batches exactly as one by one', () => checks.batchEncoding(make));
 
     it('raises named errors on misuse', () => {
       const world = make();
