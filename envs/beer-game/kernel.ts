@@ -58,6 +58,10 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   stepBatch(states: readonly View[], actions: readonly Float64Array[], nexts: readonly View[], out: BatchStepOut, count: number): boolean;
 } {
   const pools = new WeakMap<readonly View[], Pool>();
+  let lastStates: readonly View[] | undefined;
+  let lastNexts: readonly View[] | undefined;
+  let lastSrc: Pool | undefined;
+  let lastDst: Pool | undefined;
   const { size, horizon, demandAt, stochastic } = ctx;
   const span = horizon + 1;
   // Deterministic demand by table lookup instead of a closure call per copy (measured ~15 % faster
@@ -78,8 +82,21 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
     },
 
     stepBatch(states, actions, nexts, out, count) {
-      const src = pools.get(states);
-      const dst = pools.get(nexts);
+      // The engine alternates between two state arrays: remember the last two lookups (a WeakMap
+      // get is a builtin call, which shows at one copy, where a whole step is ~300 ns).
+      let src: Pool | undefined;
+      let dst: Pool | undefined;
+      if (states === lastNexts && nexts === lastStates) {
+        src = lastDst;
+        dst = lastSrc;
+      } else {
+        src = pools.get(states);
+        dst = pools.get(nexts);
+      }
+      lastStates = states;
+      lastNexts = nexts;
+      lastSrc = src;
+      lastDst = dst;
       if (src === undefined || dst === undefined || src.count !== count || dst.count !== count) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
