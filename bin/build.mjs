@@ -94,11 +94,23 @@ export async function ensureBuilt(entry) {
   return target;
 }
 
-/** Keep the newest few builds (other checkouts' commands may still be using them). */
+/**
+ * Keep the newest few builds (commands started before an edit may still be using them) and drop
+ * temporary folders a killed build left behind (older than an hour: a build takes about a second).
+ */
 function pruneOldBuilds(cacheDir, keep) {
-  const builds = readdirSync(cacheDir)
-    .filter((name) => !name.endsWith('.tmp'))
-    .map((name) => ({ path: join(cacheDir, name), mtime: statSync(join(cacheDir, name)).mtimeMs }))
+  const now = Date.now();
+  const entries = [];
+  for (const name of readdirSync(cacheDir)) {
+    try {
+      entries.push({ name, path: join(cacheDir, name), mtime: statSync(join(cacheDir, name)).mtimeMs });
+    } catch {
+      // Removed by a concurrent command between the listing and the stat.
+    }
+  }
+  for (const e of entries) if (e.name.endsWith('.tmp') && now - e.mtime > 3_600_000) rmSync(e.path, { recursive: true, force: true });
+  const builds = entries
+    .filter((e) => !e.name.endsWith('.tmp'))
     .filter((b) => b.path !== keep)
     .sort((a, b) => b.mtime - a.mtime);
   for (const old of builds.slice(KEEP_BUILDS - 1)) rmSync(old.path, { recursive: true, force: true });

@@ -1,0 +1,42 @@
+/**
+ * bin/build.mjs, the compile-and-cache step every command goes through: an edit is picked up on the
+ * next run, and compiled code keeps V8's "no ArrayBuffer was ever detached" guarantee (the reason
+ * it exists: under tsx every typed-array access paid a detached-buffer check, see bin/build.mjs).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Scratch entries live inside the repository (gitignored) so their imports resolve like the sources'.
+mkdirSync('.tacit-tmp', { recursive: true });
+const dir = mkdtempSync(join('.tacit-tmp', 'build-'));
+
+function run(entry: string, nodeArgs: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, 'bin/run.mjs', entry, '--flag', 'x'], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('compiled commands (bin/build.mjs)', () => {
+  it('runs a script with its arguments and picks up an edit on the next run', () => {
+    const entry = join(dir, 'echo.ts');
+    writeFileSync(entry, "const n: number = 1;\nconsole.log(JSON.stringify({ n, argv: process.argv.slice(2), self: process.argv[1]!.endsWith('echo.js') }));\n");
+    const first = run(entry);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toEqual({ n: 1, argv: ['--flag', 'x'], self: true });
+    writeFileSync(entry, "const n: number = 2;\nconsole.log(JSON.stringify({ n }));\n");
+    expect(JSON.parse(run(entry).stdout)).toEqual({ n: 2 });
+  });
+
+  it('loads the whole registry (tfjs included) without V8 giving up on undetached array buffers', () => {
+    const entry = join(dir, 'registry.ts');
+    const rel = (p: string): string => relative(dir, p).split('\\').join('/');
+    writeFileSync(
+      entry,
+      `import { policies } from '${rel('policies/index.js')}';\nimport { worlds } from '${rel('envs/index.js')}';\nconsole.log(policies.ids().length > 5 && worlds.ids().length > 5 ? 'loaded' : 'empty');\n`,
+    );
+    const r = run(entry, ['--trace-protector-invalidation']);
+    expect(r.stdout).toContain('loaded');
+    expect(r.stdout + r.stderr).not.toMatch(/ArrayBufferDetaching/);
+  });
+});
