@@ -12,7 +12,7 @@ if (script === undefined) {
   process.exit(2);
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
-process.setSourceMapsEnabled(true);
+if (process.env.TACIT_DEBUG) process.setSourceMapsEnabled(true); // see tacit.mjs
 const built = await ensureBuilt(relative(root, resolve(script)));
 process.argv.splice(1, 2, built);
 await import(built);

@@ -2,8 +2,9 @@
 // tacit's command-line entry: compiles the TypeScript sources (cached, see build.mjs) and starts the CLI.
 import { ensureBuilt } from './build.mjs';
 
-// Stack traces of internal errors point at the TypeScript sources.
-process.setSourceMapsEnabled(true);
+// Source-mapped stack traces (pointing at the TypeScript) only on request: loading the maps costs
+// ~0.2 s on every command (measured, 8 runs each: `tacit validate` median 0.92 s with them, 0.70 s without).
+if (process.env.TACIT_DEBUG) process.setSourceMapsEnabled(true);
 const main = await ensureBuilt('src/cli/main.ts');
 process.argv[1] = main;
 await import(main);

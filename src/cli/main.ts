@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TacitError, UsageError } from '../core/errors.js';
 import { commands } from './commands.js';
+import { COMPILED } from '../run/worker-url.js';
 
 /** Print an error the way users should see it and return the exit code. */
 export function reportError(err: unknown): number {
@@ -15,6 +16,7 @@ export function reportError(err: unknown): number {
     return err.exitCode;
   }
   process.stderr.write(`internal error (please report it with the command you ran): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (COMPILED && !process.env.TACIT_DEBUG) process.stderr.write('(run again with TACIT_DEBUG=1 for a stack trace with TypeScript file names and lines)\n');
   return 1;
 }
 
