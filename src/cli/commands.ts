@@ -122,7 +122,7 @@ function evalWorld(runDir: string): string {
   }
 }
 
-const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }> = {
+const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean }> = {
   command: 'eval <runDir>',
   describe: "Replay a finished run's trained policies greedily and report team KPIs",
   builder: (y: Argv) =>
@@ -131,7 +131,8 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
       .option('episodes', { type: 'number', describe: 'Episodes to play (episodic worlds; default 10)' })
       .option('steps', { type: 'number', describe: 'Steps to play (continuing worlds; default 1000)' })
       .option('seed', { type: 'number', describe: "Seed of the evaluation episodes (default: the run's seed)" })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }) as unknown as Argv<{ runDir: string; episodes?: number; steps?: number; seed?: number; json?: boolean }>,
+      .option('faults', { type: 'boolean', default: true, describe: "Replay under the run's faults section (--no-faults: the fault-free world)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }) as unknown as Argv<{ runDir: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean }>,
   handler: async (args) => {
     checkCount('episodes', args.episodes, 1);
     checkCount('steps', args.steps, 1);
@@ -142,9 +143,13 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
       ...(args.episodes !== undefined ? { episodes: args.episodes } : {}),
       ...(args.steps !== undefined ? { steps: args.steps } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      faults: args.faults,
     });
     if (args.json) process.stdout.write(jsonText(result));
-    else process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${args.runDir}`, env: { id: evalWorld(args.runDir) }, ...result }));
+    else {
+      const how = result.faultsApplied === true ? " under the run's faults" : args.faults ? '' : ' with its faults switched off';
+      process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${args.runDir}${how}`, env: { id: evalWorld(args.runDir) }, ...result }));
+    }
   },
 };
 

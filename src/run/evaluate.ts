@@ -1,7 +1,9 @@
 /**
  * `tacit eval`: replay a finished run's trained policies greedily (no exploration, no learning) in
  * fresh episodes and report the team KPIs and each agent's rewards. Multi-seed runs evaluate every
- * seed's policies and report the mean and 95% CI across seeds.
+ * seed's policies and report the mean and 95% CI across seeds. A run trained under a `faults`
+ * section is replayed under the same faults (with its reliability and cascade figures), unless
+ * `faults: false` asks for the fault-free world, so a policy can be judged both ways.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { MetricsAccumulator } from './metrics.js';
@@ -22,6 +25,8 @@ export interface EvalOptions {
   readonly steps?: number;
   /** Seed of the evaluation episodes (independent of the training seed). */
   readonly seed?: number;
+  /** Replay under the run's `faults` section (default true; false: the fault-free world). */
+  readonly faults?: boolean;
 }
 
 /** Result of evaluating one seed's policies. */
@@ -31,6 +36,10 @@ export interface SeedEval {
   readonly episodes: number;
   readonly kpis: Record<string, number>;
   readonly agents: Record<string, { meanReward: number; meanEpisodeReturn: number | null }>;
+  /** Whether the run's faults were applied. */
+  readonly faultsApplied: boolean;
+  /** The fault layer's figures (fault rates, reliability, cascades), when faults were applied. */
+  readonly metrics?: Record<string, unknown>;
 }
 
 /** Evaluate the policies stored in one seed folder. */
@@ -59,23 +68,34 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const episodic = world.episodeLength > 0;
   const episodes = options.episodes ?? (episodic ? 10 : 0);
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
+  // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
+  // faults.intended; the layer acts before, inside and after each engine step.
+  const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed) : null;
   engine.reset();
+  faults?.reset();
   let step = 0;
   while (step < budget) {
-    for (let i = 0; i < policies.length; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'greedy');
+    const seen = faults ? faults.obs : engine.obs;
+    const chosen = faults ? faults.intended : engine.actions;
+    for (let i = 0; i < policies.length; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
+    faults?.beforeStep();
     engine.step((e) => {
+      faults?.afterStep(e);
       schemes.forEach((s, i) => s.compute(e, shaped[i]!));
       ledger.addStep(e, shaped);
     });
+    faults?.observe();
     step = engine.stepCount;
     if (episodic && options.steps === undefined && ledger.episodes >= episodes) break;
   }
   ledger.flush(step);
   const totals = ledger.totals();
   for (const p of policies) p.dispose?.();
+  const faultMetrics = faults?.summary();
+  faults?.dispose();
   const agents: SeedEval['agents'] = {};
   for (const [id, a] of Object.entries(totals.agents)) agents[id] = { meanReward: a.meanReward, meanEpisodeReturn: a.meanEpisodeReturn };
-  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: totals.kpis, agents };
+  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: totals.kpis, agents, faultsApplied: faults !== null, ...(faultMetrics ? { metrics: faultMetrics } : {}) };
 }
 
 /** Evaluate a run folder (single- or multi-seed). */
