@@ -89,6 +89,80 @@ export class MetricsAccumulator {
 
   /** Add the step the engine just took, with each agent's shaped rewards (`shaped[i][b]`). Call before autoreset. */
   addStep(engine: VecEngine, shaped: readonly Float64Array[]): void {
+    const numEnvs = this.numEnvs;
+    const wasReset = engine.wasReset;
+    const ended = engine.episodeEnded;
+    let resets = 0;
+    let ends = 0;
+    for (let b = 0; b < numEnvs; b++) {
+      resets |= wasReset[b]!;
+      ends |= ended[b]!;
+    }
+    if (resets === 0) this.addSweep(engine, shaped, ends !== 0);
+    else this.addSkippingResets(engine, shaped);
+  }
+
+  /**
+   * addStep when no copy was reset this step (always, in same-step autoreset mode): every sum runs
+   * over all copies in one tight loop per component instead of one branchy loop per copy. Measured
+   * with `tacit run` on the beer game, 1024 copies × 36,000 steps of base-stock players: the ledger
+   * fell from 25 % to 12 % of the CPU profile and the run from 9.7 s to 7.1 s. The sums add the same
+   * terms in another order, so they may differ from addSkippingResets's in the last bits
+   * (test/run/metrics.test.ts); each path is deterministic.
+   */
+  private addSweep(engine: VecEngine, shaped: readonly Float64Array[], someEnded: boolean): void {
+    const w = this.window;
+    const numEnvs = this.numEnvs;
+    const nA = shaped.length;
+    const ended = engine.episodeEnded;
+    for (let i = 0; i < nA; i++) {
+      const comps = w.components[i]!;
+      const nC = comps.length;
+      const r = engine.rewards[i]!;
+      let local = 0;
+      for (let c = 0; c < nC; c++) {
+        let s = 0;
+        for (let k = c; k < numEnvs * nC; k += nC) s += r[k]!;
+        comps[c]! += s;
+        local += s;
+      }
+      const sh = shaped[i]!;
+      const acts = engine.actions[i]!;
+      const aSize = this.actionSizes[i]!;
+      const run = this.running[i]!;
+      let shapedSum = 0;
+      let act = 0;
+      for (let b = 0; b < numEnvs; b++) {
+        const v = sh[b]!;
+        shapedSum += v;
+        act += acts[b * aSize]!;
+        run[b]! += v;
+      }
+      if (someEnded)
+        for (let b = 0; b < numEnvs; b++)
+          if (ended[b] === 1) {
+            w.returns[i]! += run[b]!;
+            w.returnCount[i]! += 1;
+            run[b] = 0;
+          }
+      w.local[i]! += local;
+      w.shaped[i]! += shapedSum;
+      w.action[i]! += act;
+    }
+    const nK = w.kpis.length;
+    const kpis = engine.kpis;
+    for (let k = 0; k < nK; k++) {
+      let s = 0;
+      for (let j = k; j < numEnvs * nK; j += nK) s += kpis[j]!;
+      w.kpis[k]! += s;
+    }
+    if (someEnded) for (let b = 0; b < numEnvs; b++) w.episodes += ended[b]!;
+    w.samples += numEnvs;
+    w.steps += 1;
+  }
+
+  /** addStep when some copies were reset instead of stepped (next-step autoreset): those are skipped. */
+  private addSkippingResets(engine: VecEngine, shaped: readonly Float64Array[]): void {
     const w = this.window;
     const numEnvs = this.numEnvs;
     const nA = shaped.length;
