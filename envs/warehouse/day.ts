@@ -149,7 +149,9 @@ export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], nex
   const stockoutCost = p.stockoutPenalty * (shortOther + p.keyAccountWeight * shortKey);
   const sc = -p.rewardScale;
   const r0 = out.rewards[PROCUREMENT]!;
-  r0[0] = sc * (spend - p.listPrice * newDemand);
+  // 'savings' pays the purchase price variance, (list − paid) × units bought: buying more at a
+  // deeper discount always pays procurement, whatever it does to stock and capital.
+  r0[0] = p.payForSavings ? p.rewardScale * (p.listPrice * qty - spend) : sc * (spend - p.listPrice * newDemand);
   r0[1] = sc * stockoutCost;
   const r1 = out.rewards[INVENTORY]!;
   r1[0] = sc * holding;

@@ -48,6 +48,8 @@ export interface WarehouseConstants {
   readonly overflowCost: number;
   readonly overflowHandlingCost: number;
   readonly overrunPenalty: number;
+  /** procurementMeasure 'savings': procurement's purchase component pays the purchase price variance. */
+  readonly payForSavings: boolean;
   readonly periodDays: number;
   readonly promisePeriods: number;
   readonly rewardScale: number;
@@ -141,6 +143,7 @@ export function compileModel(p: WarehouseParams): WarehouseModel {
     overflowCost: p.overflowCost,
     overflowHandlingCost: p.overflowHandlingCost,
     overrunPenalty: p.overrunPenalty,
+    payForSavings: p.procurementMeasure === 'savings',
     periodDays: p.periodDays,
     promisePeriods: p.promisePeriods,
     rewardScale: p.rewardScale,

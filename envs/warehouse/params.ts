@@ -96,6 +96,10 @@ export const warehouseParamsSchema = z
       .strict()
       .default(Object.fromEntries(ROLES.map((r) => [r, { delay: 0, cadence: 1, noise: 0, slots: [...REPORTED_SLOTS] }])) as Record<Role, { delay: number; cadence: number; noise: number; slots: (typeof REPORTED_SLOTS)[number][] }>)
       .describe('Per role: delay, cadence and noise of the reported observation slots (data silos)'),
+    procurementMeasure: z
+      .enum(['spend', 'savings'])
+      .default('spend')
+      .describe("What procurement's purchase component pays for: 'spend' (purchaseCost: spend against demand at list price) or 'savings' (purchaseSavings: list price minus price paid, per unit bought; the Goodhart-prone purchase price variance)"),
     rewardScale: z.number().positive().default(0.01).describe('Multiplier from currency to reward units (0.01: rewards in hundreds)'),
     obsScale: z.number().positive().default(100).describe('Units per observation unit for quantity slots'),
     obsClip: z.number().positive().default(20).describe('Observation slots are clipped to [-obsClip, obsClip]'),

@@ -42,7 +42,7 @@
  *
  * | agent | reward components (costs × rewardScale, ≤ 0) |
  * |---|---|
- * | procurement | `purchaseCost` (units bought × price paid), `stockout` (penalty × units short, key units × keyAccountWeight) |
+ * | procurement | `purchaseCost` (price paid for this period's purchases minus the period's demand at list price: spending less than demand is worth pays), `stockout` (penalty × units short, key units × keyAccountWeight); with `procurementMeasure: savings`, `purchaseSavings` (≥ 0: list price minus price paid, per unit bought: the purchase price variance procurement teams are often measured on) replaces `purchaseCost` |
  * | inventory | `holding` (units in the warehouse), `overflow` (units in overflow storage), `stockout` (same as procurement's) |
  * | logistics | `shipping` (standard), `expedite` (expedited), `handling` (units moved to overflow), `lateness` (units delivered late) |
  * | finance | `capitalCost` (working capital × capitalCostRate / 365), `budgetOverrun` (working capital above budget × overrunPenalty) |
@@ -79,7 +79,8 @@
  * levels [0.5 … 2, 100], capital 15 %/yr, overrun 0.01/day; silos delay 0, cadence 1, noise 0;
  * rewardScale 0.01; obsScale 100; obsClip 20.
  *
- * Versions: v1, first version.
+ * Versions: v1, first version; later, backward compatible: param `procurementMeasure` (default
+ * `spend`, the original component).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
@@ -140,7 +141,7 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
       discrete(p.budgetLevels.length, p.budgetLevels.map((b) => `${b}x`)),
     ],
     rewardComponents: [
-      ['purchaseCost', 'stockout'],
+      [p.procurementMeasure === 'savings' ? 'purchaseSavings' : 'purchaseCost', 'stockout'],
       ['holding', 'overflow', 'stockout'],
       ['shipping', 'expedite', 'handling', 'lateness'],
       ['capitalCost', 'budgetOverrun'],

@@ -60,6 +60,23 @@ describe('warehouse-v1 actions', () => {
     expect(r.observations.procurement![2]! * 100).toBeCloseTo(200, 3);
   });
 
+  it("pays procurement the purchase price variance under procurementMeasure 'savings'", () => {
+    const w = make({ ...calm, procurementMeasure: 'savings' });
+    expect(w.rewardComponents[0]).toEqual(['purchaseSavings', 'stockout']);
+    const env = new ParallelEnv(w);
+    env.reset(1);
+    // 600 units from local at 8 % off: savings 600 × 10 × 0.08, whatever the demand.
+    let r = env.step(act(w, 600, 0, 200, 0, 100));
+    expect(r.rewards.procurement!.purchaseSavings).toBeCloseTo(0.01 * 600 * 10 * 0.08, 9);
+    // Below the first tier nothing is saved, and buying nothing saves nothing.
+    r = env.step(act(w, 100, 0, 200, 0, 100));
+    expect(r.rewards.procurement!.purchaseSavings).toBe(0);
+    r = env.step(act(w, 0, 0, 200, 0, 100));
+    expect(r.rewards.procurement!.purchaseSavings).toBe(0);
+    // The default measure keeps the original component.
+    expect(make(calm).rewardComponents[0]).toEqual(['purchaseCost', 'stockout']);
+  });
+
   it('moves stock above capacity to overflow storage and charges inventory and logistics', () => {
     const w = make(calm);
     const env = new ParallelEnv(w);
