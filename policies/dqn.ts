@@ -143,7 +143,9 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
 
   function observe(batch: TransitionBatch): void {
     assertFinite(batch.rewards, rewardName, agentId, batch.step);
+    const acted = batch.acted;
     for (let b = 0; b < N; b++) {
+      if (acted !== undefined && acted[b] === 0) continue; // not a transition (see TransitionBatch.acted)
       let a = 0;
       for (let k = 0; k < nvec.length; k++) a = a * nvec[k]! + batch.actions[b * nvec.length + k]!;
       const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;

@@ -162,10 +162,15 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     const T = cfg.rolloutLength;
     const row0 = (me.storageSlot * T + me.t) * N;
     const aIn = group.actorEncoder.inputSize;
+    const acted = batch.acted;
     for (let b = 0; b < N; b++) {
       const r = row0 + b;
-      const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
-      s.terminated[r] = batch.terminated[b]!;
+      // A row where the agent did not act is kept for the row layout but masked out of the update;
+      // marked done so no advantage chains through it (the row before it is the agent's terminal one).
+      const live = acted === undefined || acted[b] === 1;
+      const ended = !live || batch.terminated[b] === 1 || batch.truncated[b] === 1;
+      s.mask[r] = live ? 1 : 0;
+      s.terminated[r] = live ? batch.terminated[b]! : 1;
       s.dones[r] = ended ? 1 : 0;
       obsSrc[0] = batch.obs;
       group.actorEncoder.encode(obsSrc, b, s.actorIn, r * aIn, me.roleSlot);
@@ -247,9 +252,12 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
     );
   }
 
-  const mbSize = Math.ceil(R / cfg.numMinibatches);
+  // Minibatches are drawn from the rows where the agent acted (all of them unless agents finish
+  // before their episode does); with every row live this is exactly the usual shuffle of 0 .. R−1.
   const perm = new Int32Array(R);
-  for (let k = 0; k < R; k++) perm[k] = k;
+  let L = 0;
+  for (let k = 0; k < R; k++) if (s.mask[k] !== 0) perm[L++] = k;
+  const mbSize = Math.max(1, Math.ceil(L / cfg.numMinibatches));
   const outSize = g.head.outputSize;
   const f = (k: number): Float32Array => new Float32Array(mbSize * k);
   const mb = {
@@ -261,14 +269,14 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   const parts = new Float32Array(names.length);
 
   for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
-    for (let k = R - 1; k > 0; k--) {
+    for (let k = L - 1; k > 0; k--) {
       const j = g.updateRng.int(k + 1);
       const tmp = perm[k]!;
       perm[k] = perm[j]!;
       perm[j] = tmp;
     }
-    for (let start = 0; start < R; start += mbSize) {
-      const n = Math.min(mbSize, R - start);
+    for (let start = 0; start < L; start += mbSize) {
+      const n = Math.min(mbSize, L - start);
       let mean = 0;
       let sq = 0;
       for (let i = 0; i < n; i++) {

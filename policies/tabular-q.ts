@@ -180,7 +180,9 @@ export const tabularQPolicy = definePolicy({
       observe(batch) {
         let changed = false;
         const rows = batch.rewards.length;
+        const acted = batch.acted;
         for (let b = 0; b < rows; b++) {
+          if (acted !== undefined && acted[b] === 0) continue; // not a transition (see TransitionBatch.acted)
           const s = stateOf(batch.obs, b * obsSize);
           const a = batch.actions[b]!;
           let target = batch.rewards[b]!;

@@ -70,6 +70,12 @@ export class VecEngine<S extends WorldState = WorldState> {
   readonly terminated: Uint8Array[];
   /** Per agent: truncated flags of the last step, per copy. */
   readonly truncated: Uint8Array[];
+  /**
+   * Per agent: 1 where the agent acted in the last step (it was alive when the step began and the
+   * copy was stepped, not reset). Learners skip the other rows: an agent that finished earlier in
+   * the episode has no transition to learn from.
+   */
+  readonly acted: Uint8Array[];
   /** Per copy: 1 if its episode ended in the last step (all agents terminated or truncated). */
   readonly episodeEnded: Uint8Array;
   /** Per copy: 1 if the last step was a reset rather than a transition (next-step mode only). */
@@ -102,6 +108,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     readonly terminated: Uint32Array[];
     readonly truncated: Uint32Array[];
     readonly alive: Uint32Array[];
+    readonly acted: Uint32Array[];
     readonly notDone: Uint32Array;
     readonly wasReset: Uint32Array;
     readonly ended: Uint32Array;
@@ -131,6 +138,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.terminated = perAgent(() => flagBytes(numEnvs));
     this.truncated = perAgent(() => flagBytes(numEnvs));
     this.alive = perAgent(() => flagBytes(numEnvs));
+    this.acted = perAgent(() => flagBytes(numEnvs));
     this.episodeEnded = flagBytes(numEnvs);
     this.wasReset = flagBytes(numEnvs);
     this.episodeSteps = new Int32Array(numEnvs);
@@ -143,6 +151,7 @@ export class VecEngine<S extends WorldState = WorldState> {
       terminated: this.terminated.map(flagWords),
       truncated: this.truncated.map(flagWords),
       alive: this.alive.map(flagWords),
+      acted: this.acted.map(flagWords),
       notDone: flagWords(this.notDone),
       wasReset: flagWords(this.wasReset),
       ended: flagWords(this.episodeEnded),
@@ -231,6 +240,13 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.prevStates = this.states;
     this.states = tmpStates;
     const stepNo = this.stepCount + 1;
+    // Who acts in this step: the agents alive now (copies reset instead of stepped are cleared below).
+    const words = this.flagWords;
+    for (let i = 0; i < this.numAgents; i++) {
+      const from = words.alive[i]!;
+      const to = words.acted[i]!;
+      for (let w = 0; w < to.length; w++) to[w] = from[w]!;
+    }
 
     if (world.stepBatch !== undefined && !this.resetPending() && world.stepBatch(this.prevStates, this.actions, this.states, this.batchOut, numEnvs)) {
       this.afterBatch(stepNo);
@@ -299,6 +315,7 @@ export class VecEngine<S extends WorldState = WorldState> {
         if (this.autoreset === AutoresetMode.NextStep) {
           this.episodeEnded[b] = 0;
           this.wasReset[b] = 1;
+          for (let i = 0; i < nA; i++) this.acted[i]![b] = 0;
           this.resetCopy(b, out);
           this.zeroRewards(b);
           continue;

@@ -47,6 +47,12 @@ export interface TransitionBatch {
   readonly terminated: Uint8Array;
   /** Per copy: 1 if the episode was cut off (bootstrap from `finalObs`). */
   readonly truncated: Uint8Array;
+  /**
+   * Per copy: 1 if the agent acted in this transition (VecEngine.acted). A 0 row (the agent finished
+   * earlier in the episode, or the copy was reset instead of stepped) is not a transition: learners
+   * skip it. Absent means every row acted.
+   */
+  readonly acted?: Uint8Array;
   /** Global step counter of the run (for schedules such as ε decay). */
   readonly step: number;
   /** Index of the agent this batch belongs to. */

@@ -28,13 +28,16 @@ export interface Rollout {
   readonly rewards: Float32Array;
   readonly terminated: Float32Array;
   readonly dones: Float32Array;
+  /** 1 for a real transition, 0 for a row where the agent did not act (TransitionBatch.acted). */
+  readonly mask: Float32Array;
   readonly values: Float32Array;
   readonly oldLogProb: Float32Array;
   readonly advantages: Float32Array;
   readonly returns: Float32Array;
 }
 
-const SAVED = ['actorIn', 'criticIn', 'nextCriticIn', 'raw', 'rewards', 'terminated', 'dones'] as const;
+// `mask` last: checkpoints written before it existed restore with every row live (its fill value).
+const SAVED = ['actorIn', 'criticIn', 'nextCriticIn', 'raw', 'rewards', 'terminated', 'dones', 'mask'] as const;
 
 /** A rollout in progress as checkpoint JSON (the per-update results are recomputed, not saved). */
 export type SavedRollout = { readonly [K in (typeof SAVED)[number]]: EncodedF32 | null };
@@ -46,7 +49,7 @@ export function allocRollout(shape: RolloutShape): Rollout {
   const actorIn = f(rows * shape.actorInSize);
   return {
     rows, actorIn, criticIn: shape.jointCritic ? f(rows * shape.criticInSize) : actorIn, nextCriticIn: f(rows * shape.criticInSize), raw: f(rows * shape.rawSize),
-    rewards: f(rows), terminated: f(rows), dones: f(rows), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
+    rewards: f(rows), terminated: f(rows), dones: f(rows), mask: f(rows).fill(1), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
   };
 }
 

@@ -132,6 +132,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     finalObs: engine.finalObs[a.index]!,
     terminated: engine.terminated[a.index]!,
     truncated: engine.truncated[a.index]!,
+    acted: engine.acted[a.index]!,
     step: 0,
     agent: a.index,
     allObs: engine.prevObs,

@@ -83,7 +83,12 @@ function trace(batched: boolean, numEnvs: number, autoreset: AutoresetMode): { r
   const rows: number[][] = [];
   for (let t = 0; t < 40; t++) {
     for (let i = 0; i < AGENTS; i++) for (let b = 0; b < numEnvs; b++) engine.actions[i]![b] = (t + b + i) % 2;
+    const before = Array.from({ length: AGENTS * numEnvs }, (_, k) => (engine.isAlive(k % AGENTS, Math.floor(k / AGENTS)) ? 1 : 0));
+    const pendingReset = Array.from(engine.episodeEnded, (e) => (autoreset === AutoresetMode.NextStep ? e : 0));
     engine.step();
+    // acted = alive when the step began, except copies that were reset instead of stepped.
+    const acted = Array.from({ length: AGENTS * numEnvs }, (_, k) => engine.acted[k % AGENTS]![Math.floor(k / AGENTS)]!);
+    expect(acted).toEqual(before.map((a, k) => (pendingReset[Math.floor(k / AGENTS)] ? 0 : a)));
     const alive = Array.from({ length: AGENTS * numEnvs }, (_, k) => (engine.isAlive(k % AGENTS, Math.floor(k / AGENTS)) ? 1 : 0));
     rows.push([
       ...alive,
@@ -93,6 +98,7 @@ function trace(batched: boolean, numEnvs: number, autoreset: AutoresetMode): { r
       ...engine.wasReset,
       ...engine.terminated.flatMap((x) => [...x]),
       ...engine.truncated.flatMap((x) => [...x]),
+      ...engine.acted.flatMap((x) => [...x]),
       ...engine.rewards.flatMap((x) => [...x]),
     ]);
   }
