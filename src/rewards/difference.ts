@@ -5,13 +5,16 @@
  * state carries its own random stream, so the fork sees the same noise: D_i isolates agent i's
  * contribution without the other agents' noise that plain team rewards carry.
  *
- * Cost: one extra world step per agent per copy per step (no allocation: scratch state, output
- * views and action views are made once).
+ * `lookAhead` also credits what the action does after the step (look-ahead.ts): both branches are
+ * continued for `steps` periods under scripted policies and the discounted G differences added.
+ *
+ * Cost: one extra world step per agent per copy per step, plus 2 × steps with a look-ahead (no
+ * allocation: scratch states, output views and action views are made once).
  */
 import { z } from 'zod';
 import type { VecEngine } from '../core/engine.js';
 import { allocStepOut } from '../core/world.js';
-import { policies } from '../../policies/index.js';
+import { checkLookAhead, checkPolicyChoice, createPolicy, lookAheadField, makeLookAhead } from './look-ahead.js';
 import { defineRewardScheme } from './scheme.js';
 import { checkKpiWeights, kpiWeightsField, teamValue, teamWeights } from './team-objective.js';
 
@@ -28,23 +31,16 @@ export const differenceScheme = defineRewardScheme({
         .strict()
         .optional()
         .describe("Baseline policy when counterfactual is 'policy' (e.g. {type: constant, params: {action: 0}})"),
+      lookAhead: lookAheadField,
     })
     .strict(),
   check(world, agent, params) {
     const issues = checkKpiWeights(world, params.kpis);
     if (params.counterfactual === 'policy') {
       if (!params.baseline) issues.push({ path: 'baseline', message: "required when counterfactual is 'policy': give {type, params} of the baseline policy" });
-      else if (!policies.has(params.baseline.type)) issues.push({ path: 'baseline.type', message: `unknown policy '${params.baseline.type}'; registered: ${policies.ids().join(', ')}` });
-      else {
-        const spec = policies.get(params.baseline.type);
-        const parsed = spec.paramsSchema.safeParse(params.baseline.params);
-        if (!parsed.success) issues.push({ path: 'baseline.params', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        else {
-          const why = spec.incompatibility?.(world, agent, parsed.data);
-          if (why) issues.push({ path: 'baseline.type', message: why });
-        }
-      }
+      else issues.push(...checkPolicyChoice(world, agent, params.baseline, 'baseline'));
     }
+    if (params.lookAhead) issues.push(...checkLookAhead(world, params.lookAhead));
     return issues;
   },
   create(ctx, params) {
@@ -57,16 +53,8 @@ export const differenceScheme = defineRewardScheme({
     const size = world.actionSpaces[i]!.size;
     const cf = new Float64Array(numEnvs * size);
     const cfRows = Array.from({ length: numEnvs }, (_, b) => cf.subarray(b * size, (b + 1) * size));
-    const baseline =
-      params.counterfactual === 'policy' && params.baseline
-        ? (() => {
-            const spec = policies.get(params.baseline.type);
-            return spec.create(
-              { world, agent: ctx.agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs, rng: ctx.rng, shared: new Map() },
-              spec.paramsSchema.parse(params.baseline.params) as Record<string, unknown>,
-            );
-          })()
-        : undefined;
+    const baseline = params.counterfactual === 'policy' && params.baseline ? createPolicy(world, ctx.agent, params.baseline, numEnvs, ctx.rng) : undefined;
+    const ahead = params.lookAhead ? makeLookAhead(world, weights, params.lookAhead, ctx.rng) : undefined;
     // Per copy: every agent's real action view, except agent i's, which points at the counterfactual row.
     let views: Float64Array[][] | undefined;
     const buildViews = (engine: VecEngine): Float64Array[][] =>
@@ -86,13 +74,15 @@ export const differenceScheme = defineRewardScheme({
           world.step(engine.prevStates[b]!, views[b]!, scratch, out);
           out.events.length = 0;
           rewards[b] = teamValue(weights, engine.kpis, b) - teamValue(weights, out.kpis, 0);
+          if (ahead) rewards[b] += ahead.sum(engine.states[b]!, engine.obs, b, engine.episodeEnded[b] === 1, scratch, out);
         }
       },
-      save: () => ({ rng: ctx.rng.snapshot(), baseline: baseline?.save?.() ?? null }),
+      save: () => ({ rng: ctx.rng.snapshot(), baseline: baseline?.save?.() ?? null, lookAhead: ahead?.save() ?? null }),
       load(data) {
-        const d = data as { rng: Uint32Array; baseline: unknown };
+        const d = data as { rng: Uint32Array; baseline: unknown; lookAhead?: unknown[] | null };
         ctx.rng.restore(d.rng);
         if (d.baseline !== null) baseline?.load?.(d.baseline);
+        if (d.lookAhead) ahead?.load(d.lookAhead);
       },
     };
   },

@@ -6,7 +6,8 @@ import { ConfigError } from '../../src/core/errors.js';
 import { ParallelEnv } from '../../src/core/parallel-env.js';
 import { Rng } from '../../src/core/rng.js';
 import { sampleInto } from '../../src/core/spaces.js';
-import type { World } from '../../src/core/world.js';
+import { allocStepOut, type World } from '../../src/core/world.js';
+import { baseStockPolicy } from '../../policies/base-stock.js';
 import { rewardSchemes } from '../../src/rewards/index.js';
 import type { RewardScheme } from '../../src/rewards/scheme.js';
 import { CHAIN_STATES, chainWorld, type ChainState } from './chain-mdp.js';
@@ -106,6 +107,97 @@ describe('reward schemes', () => {
     }
   });
 
+  it('difference reward with a look-ahead equals a brute-force rollout of both branches under the continuation policies', () => {
+    // The beer game: stateful, stochastic demand from the state's own stream, short episodes that end inside the look-ahead.
+    const w = world('beer-game-v1', { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 6, maxOrder: 16 });
+    const n = 3;
+    const steps = 3;
+    const discount = 0.8;
+    const level = 20;
+    const diff = [0, 2].map((i) => scheme(w, i, 'difference', { lookAhead: { steps, discount, policies: { stage: { type: 'base-stock', params: { level } } } } }, n));
+    const weights = Float64Array.from(w.kpis, (k) => w.teamObjective![k.name] ?? 0);
+    const G = (kpis: Float64Array): number => kpis.reduce((sum, v, j) => sum + weights[j]! * v, 0);
+    const stage = baseStockPolicy.create(
+      { world: w, agent: w.agents[0]!, observationSpace: w.observationSpaces[0]!, actionSpace: w.actionSpaces[0]!, numEnvs: 1, rng: Rng.from(0), shared: new Map() },
+      baseStockPolicy.paramsSchema.parse({ level }),
+    );
+    /** G_0 + Σ_k discount^k G_k: `first` from `state`, then base-stock for every stage, until `steps` more or the episode's end. */
+    const rollout = (state: unknown, first: Float64Array[]): number => {
+      let s = w.createState();
+      let next = w.createState();
+      w.copyState(state as never, s);
+      const out = allocStepOut(w);
+      let total = 0;
+      for (let k = 0; k <= steps; k++) {
+        const actions =
+          k === 0
+            ? first
+            : w.agents.map((_, j) => {
+                const a = new Float64Array(1);
+                stage.act(out.obs[j]!, a, 'greedy');
+                return a;
+              });
+        w.step(s, actions, next, out);
+        total += discount ** k * G(out.kpis);
+        [s, next] = [next, s];
+        if (Array.from(out.truncated).every((x) => x === 1)) break;
+      }
+      return total;
+    };
+    const out = new Float64Array(n);
+    let snaps: ReturnType<VecEngine['snapshot']>[] = [];
+    let acts: Float64Array[][] = [];
+    let checked = 0;
+    drive(
+      w,
+      n,
+      30,
+      (e) => {
+        [0, 2].forEach((i, k) => {
+          diff[k]!.compute(e, out);
+          for (let b = 0; b < n; b++) {
+            const cfAction = new Float64Array(1);
+            w.defaultAction(i, snaps[b]!.state as never, cfAction);
+            const cf = acts[b]!.map((a, j) => (j === i ? cfAction : a));
+            expect(out[b]).toBeCloseTo(rollout(snaps[b]!.state, acts[b]!) - rollout(snaps[b]!.state, cf), 9);
+            checked++;
+          }
+        });
+      },
+      (e) => {
+        snaps = Array.from({ length: n }, (_, b) => e.snapshot(b));
+        acts = Array.from({ length: n }, (_, b) => w.actionSpaces.map((s, j) => e.actions[j]!.slice(b * s.size, (b + 1) * s.size)));
+      },
+    );
+    expect(checked).toBe(30 * n * 2);
+  });
+
+  it('difference reward with a look-ahead under the scripted baselines charges procurement for an over-order a one-step difference pays for', () => {
+    const w = world('warehouse-v1');
+    const engine = new VecEngine(w, { numEnvs: 1, seed: 4 });
+    const baselines = {
+      procurement: { type: 'base-stock', params: { supplier: 0 } },
+      inventory: { type: 'base-stock', params: { level: 200 } },
+      logistics: { type: 'standard-shipping' },
+      finance: { type: 'fixed-budget' },
+    };
+    const rewardFor = (params: Record<string, unknown>): number => {
+      engine.reset();
+      const order = new Float64Array(1);
+      w.encodeAction!(0, Float64Array.of(800, 1), order, 0); // 800 units from overseas at the deepest discount
+      engine.actions[0]![0] = order[0]!;
+      for (let j = 1; j < 4; j++) w.defaultAction(j, engine.states[0]!, engine.actions[j]!);
+      const s = scheme(w, 0, 'difference', params, 1);
+      const out = new Float64Array(1);
+      engine.step((e) => s.compute(e, out));
+      return out[0]!;
+    };
+    const oneStep = rewardFor({});
+    const ahead = rewardFor({ lookAhead: { steps: 60, policies: baselines } });
+    expect(oneStep).toBeGreaterThan(0); // the saving is booked today
+    expect(ahead).toBeLessThan(0); // 800 units on top of what base-stock keeps: the later holding and overflow costs outweigh it
+  });
+
   it('potential-based shaping keeps the optimal policy of a small MDP; a non-potential bonus of the same size changes it', () => {
     const w = chainWorld() as unknown as World;
     const gamma = 0.9;
@@ -177,6 +269,12 @@ describe('reward schemes', () => {
     expect(issues({ scheme: 'potential', params: { features: { inventory: 1 } } })).toEqual(["agents[0].reward.params.features.inventory: unknown state feature 'inventory'; valid: bothFirstMove"]);
     expect(issues({ scheme: 'kpi-linked', params: { kpi: 'fillRate' } })).toEqual(["agents[0].reward.params.kpi: unknown team KPI 'fillRate'; valid: welfare, firstMoveRate"]);
     expect(issues({ scheme: 'difference', params: { counterfactual: 'policy' } })).toEqual(["agents[0].reward.params.baseline: required when counterfactual is 'policy': give {type, params} of the baseline policy"]);
+    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { row: { type: 'constant', params: { action: 0 } }, nobody: { type: 'random' } } } } })).toEqual([
+      'agents[0].reward.params.lookAhead.policies: no continuation policy for col (role player): key one by agent id or role',
+      "agents[0].reward.params.lookAhead.policies.nobody: 'nobody' is neither an agent id nor a role of matrix-game-v1",
+    ]);
+    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { player: { type: 'nope' } } } } })).toHaveLength(1);
+    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { player: { type: 'nope' } } } } })[0]).toMatch(/^agents\[0\]\.reward\.params\.lookAhead\.policies\.player\.type: unknown policy 'nope'; registered: /);
     expect(issues({ scheme: 'bogus' })[0]).toBe("agents[0].reward.scheme: unknown reward scheme 'bogus'; registered: local, team, mixed, difference, potential, kpi-linked");
   });
 });
