@@ -22,6 +22,21 @@ function variantAxis(labels: readonly string[]): Record<string, unknown> {
   return { tickvals: labels.map((_, i) => i), ticktext: labels, range: [labels.length - 0.5, -0.6], automargin: true, showgrid: false };
 }
 
+/**
+ * Log scale for a KPI axis whose values are all positive and span at least `ratio`× (one runaway
+ * seed at 6 M next to variants at 140 k flattened every other variant onto the axis's zero).
+ */
+export function needsLogAxis(values: readonly number[], ratio = 30): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) return false;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return values.length > 1 && hi / lo >= ratio;
+}
+
 function kpiFigure(full: MetricComparison): Figure {
   // Only the variants that report this metric (e.g. a market KPI is absent from warehouse runs).
   const m = { ...full, variants: full.variants.filter((v) => v.n > 0) };
@@ -53,10 +68,11 @@ function kpiFigure(full: MetricComparison): Figure {
     },
   ];
   const title = `${metricHeader(m)}  (${m.better} is better${m.directionKnown ? '' : ', assumed'})`;
+  const log = needsLogAxis(m.variants.flatMap((v) => [...v.values, v.mean, v.low, v.high]));
   return {
     id: `compare-${slug(m.id)}`,
     title,
-    caption: `${m.description ? `${m.description}. ` : ''}Mean across seeds with its interval; grey dots: single seeds; ★ best; letters: variants sharing one do not differ significantly.`,
+    caption: `${m.description ? `${m.description}. ` : ''}Mean across seeds with its interval; grey dots: single seeds; ★ best; letters: variants sharing one do not differ significantly.${log ? ' Log scale: the values span more than an order of magnitude.' : ''}`,
     data,
     layout: baseLayout(title, {
       hovermode: 'closest',
@@ -64,7 +80,7 @@ function kpiFigure(full: MetricComparison): Figure {
       height: rowsHeight(m.variants.length),
       margin: { l: 24, r: 24, t: 48, b: 48 },
       yaxis: variantAxis(m.variants.map((v) => v.variant)),
-      xaxis: { title: { text: m.name } },
+      xaxis: { title: { text: m.name }, ...(log ? { type: 'log' } : {}) },
     }),
   };
 }
