@@ -54,7 +54,8 @@ export const differenceScheme = defineRewardScheme({
     const cf = new Float64Array(numEnvs * size);
     const cfRows = Array.from({ length: numEnvs }, (_, b) => cf.subarray(b * size, (b + 1) * size));
     const baseline = params.counterfactual === 'policy' && params.baseline ? createPolicy(world, ctx.agent, params.baseline, numEnvs, ctx.rng) : undefined;
-    const ahead = params.lookAhead ? makeLookAhead(world, weights, params.lookAhead, ctx.rng) : undefined;
+    const ahead = params.lookAhead ? makeLookAhead(world, weights, params.lookAhead, numEnvs, ctx.rng) : undefined;
+    const stepped = new Uint8Array(numEnvs);
     // Per copy: every agent's real action view, except agent i's, which points at the counterfactual row.
     let views: Float64Array[][] | undefined;
     const buildViews = (engine: VecEngine): Float64Array[][] =>
@@ -67,15 +68,19 @@ export const differenceScheme = defineRewardScheme({
         if (baseline) baseline.act(engine.prevObs[i]!, cf, 'greedy');
         else for (let b = 0; b < numEnvs; b++) world.defaultAction(i, engine.prevStates[b]!, cfRows[b]!);
         for (let b = 0; b < numEnvs; b++) {
-          if (engine.wasReset[b] === 1) {
+          stepped[b] = engine.wasReset[b] === 1 ? 0 : 1;
+          if (stepped[b] === 0) {
             rewards[b] = 0;
             continue;
           }
-          world.step(engine.prevStates[b]!, views[b]!, scratch, out);
-          out.events.length = 0;
-          rewards[b] = teamValue(weights, engine.kpis, b) - teamValue(weights, out.kpis, 0);
-          if (ahead) rewards[b] += ahead.sum(engine.states[b]!, engine.obs, b, engine.episodeEnded[b] === 1, scratch, out);
+          // With a look-ahead the fork's first step goes straight into the counterfactual branch.
+          const next = ahead ? ahead.counterfactual.states[b]! : scratch;
+          const o = ahead ? ahead.counterfactual.outs[b]! : out;
+          world.step(engine.prevStates[b]!, views[b]!, next, o);
+          o.events.length = 0;
+          rewards[b] = teamValue(weights, engine.kpis, b) - teamValue(weights, o.kpis, 0);
         }
+        ahead?.add(engine, stepped, rewards);
       },
       save: () => ({ rng: ctx.rng.snapshot(), baseline: baseline?.save?.() ?? null, lookAhead: ahead?.save() ?? null }),
       load(data) {

@@ -2,7 +2,7 @@
  * The difference reward's optional look-ahead. A one-step difference credits an action only with
  * its effect on this period's team objective G. The look-ahead continues both branches, the factual
  * one from the post-step state and the counterfactual one from the fork, for `steps` more periods
- * in which every agent plays a scripted continuation policy (greedy, one world copy at a time). It
+ * in which every agent plays a scripted continuation policy (greedy, acting for all copies at once). It
  * adds Σ_{k=1..steps} discount^k × (G_k factual − G_k counterfactual).
  *
  * The continuation decides what the look-ahead means, so there is no default: give a policy per
@@ -93,78 +93,111 @@ export function allDone(out: StepOut): boolean {
   return true;
 }
 
-/** One branch: its state, its last observations (in `out`) and the continuation's actions. */
-interface Branch {
-  state: WorldState;
-  next: WorldState;
-  readonly out: StepOut;
+/**
+ * One branch for every copy: per-copy states and step outputs whose observations are rows of
+ * per-agent buffers, so each continuation policy acts on all copies in one call.
+ */
+class BranchSet {
+  states: WorldState[];
+  nexts: WorldState[];
+  /** Per agent: observations of all copies (row b = copy b), where the steps write them. */
+  readonly obs: Float32Array[];
+  /** Per agent: the continuation's actions for all copies. */
   readonly actions: Float64Array[];
-  on: boolean;
+  /** Per copy: the step output (obs views into `obs`). */
+  readonly outs: StepOut[];
+  private readonly actionViews: Float64Array[][];
+  /** Per copy: 1 while the branch's episode goes on. */
+  readonly on: Uint8Array;
+  /** The continuation policies of this branch (one per agent, over all copies). */
+  readonly policies: Policy[];
+
+  constructor(
+    private readonly world: World,
+    numEnvs: number,
+    makePolicies: () => Policy[],
+  ) {
+    const obsSizes = world.observationSpaces.map((s) => s.size);
+    const actSizes = world.actionSpaces.map((s) => s.size);
+    this.states = Array.from({ length: numEnvs }, () => world.createState());
+    this.nexts = Array.from({ length: numEnvs }, () => world.createState());
+    this.obs = obsSizes.map((n) => new Float32Array(numEnvs * n));
+    this.actions = actSizes.map((n) => new Float64Array(numEnvs * n));
+    this.outs = Array.from({ length: numEnvs }, (_, b) => {
+      const out = allocStepOut(world);
+      return { ...out, obs: obsSizes.map((n, j) => this.obs[j]!.subarray(b * n, (b + 1) * n)) };
+    });
+    this.actionViews = Array.from({ length: numEnvs }, (_, b) => actSizes.map((n, j) => this.actions[j]!.subarray(b * n, (b + 1) * n)));
+    this.on = new Uint8Array(numEnvs);
+    this.policies = makePolicies();
+  }
+
+  /** Step every live copy once under the continuation; `g[b]` gets copy b's G (0 for ended copies). */
+  advance(weights: Float64Array, g: Float64Array): void {
+    const world = this.world;
+    for (let j = 0; j < this.policies.length; j++) this.policies[j]!.act(this.obs[j]!, this.actions[j]!, 'greedy');
+    for (let b = 0; b < this.on.length; b++) {
+      if (this.on[b] === 0) {
+        g[b] = 0;
+        continue;
+      }
+      const out = this.outs[b]!;
+      world.step(this.states[b]!, this.actionViews[b]!, this.nexts[b]!, out);
+      out.events.length = 0;
+      const swap = this.states[b]!;
+      this.states[b] = this.nexts[b]!;
+      this.nexts[b] = swap;
+      g[b] = teamValue(weights, out.kpis, 0);
+      if (allDone(out)) this.on[b] = 0;
+    }
+  }
 }
 
 /**
- * Build the look-ahead for one agent's difference scheme. The returned function takes each branch's
- * post-step state, its observations and whether its episode just ended, and returns the discounted
- * sum of G differences over the continued periods. It copies the states first, so neither the
- * engine's nor the caller's are changed, and it allocates nothing per call.
+ * The look-ahead of one agent's difference scheme, over all copies at once. The caller writes each
+ * copy's counterfactual first step into `counterfactual.states[b]` / `.outs[b]` (so its
+ * observations land in the branch's buffers); `add` then starts the factual branch from the
+ * engine's post-step states and adds the discounted G differences of the continued periods to
+ * `rewards`. Allocation-free per call.
  */
-export function makeLookAhead(world: World, weights: Float64Array, params: LookAheadParams, rng: Rng) {
+export function makeLookAhead(world: World, weights: Float64Array, params: LookAheadParams, numEnvs: number, rng: Rng) {
   const { chosen } = choices(world, params);
-  const continuation = world.agents.map((a, j) => createPolicy(world, a, chosen[j]!, 1, rng.split(`look-ahead-${a.id}`)));
-  const nA = world.agents.length;
-  const branch = (): Branch => ({
-    state: world.createState(),
-    next: world.createState(),
-    out: allocStepOut(world),
-    actions: world.actionSpaces.map((s) => new Float64Array(s.size)),
-    on: true,
-  });
-  const f = branch();
-  const c = branch();
-  const sizes = world.observationSpaces.map((s) => s.size);
-  /** Start a branch from `state`, with row `row` of the per-agent observation buffers `obs`. */
-  const start = (br: Branch, state: WorldState, obs: readonly Float32Array[], row: number, ended: boolean): void => {
-    world.copyState(state, br.state);
-    for (let j = 0; j < nA; j++) {
-      const size = sizes[j]!;
-      const from = obs[j]!;
-      const to = br.out.obs[j]!;
-      for (let k = 0; k < size; k++) to[k] = from[row * size + k]!;
-    }
-    br.on = !ended;
-  };
-  /** G of the branch's next continued period (its state and observations advance). */
-  const advance = (br: Branch): number => {
-    for (let j = 0; j < nA; j++) continuation[j]!.act(br.out.obs[j]!, br.actions[j]!, 'greedy');
-    world.step(br.state, br.actions, br.next, br.out);
-    br.out.events.length = 0;
-    const swap = br.state;
-    br.state = br.next;
-    br.next = swap;
-    if (allDone(br.out)) br.on = false;
-    return teamValue(weights, br.out.kpis, 0);
-  };
+  const make = (branch: string) => (): Policy[] => world.agents.map((a, j) => createPolicy(world, a, chosen[j]!, numEnvs, rng.split(`look-ahead-${branch}-${a.id}`)));
+  const factual = new BranchSet(world, numEnvs, make('factual'));
+  const counterfactual = new BranchSet(world, numEnvs, make('counterfactual'));
+  const gf = new Float64Array(numEnvs);
+  const gc = new Float64Array(numEnvs);
   return {
+    counterfactual,
     /** The continuation policies' positions (a stateful heuristic such as sterman carries some), for checkpoints. */
-    save: (): unknown[] => continuation.map((p) => p.save?.() ?? null),
+    save: (): unknown[] => [...factual.policies, ...counterfactual.policies].map((p) => p.save?.() ?? null),
     load(data: readonly unknown[]): void {
-      continuation.forEach((p, j) => {
+      [...factual.policies, ...counterfactual.policies].forEach((p, j) => {
         if (data[j] !== null && data[j] !== undefined) p.load?.(data[j]);
       });
     },
-    /** Σ_k discount^k (G_k factual − G_k counterfactual) for one copy. */
-    sum(factual: WorldState, factualObs: readonly Float32Array[], row: number, factualEnded: boolean, counterfactual: WorldState, counterfactualOut: StepOut): number {
-      start(f, factual, factualObs, row, factualEnded);
-      start(c, counterfactual, counterfactualOut.obs, 0, allDone(counterfactualOut));
-      let total = 0;
-      let w = 1;
-      for (let k = 0; k < params.steps && (f.on || c.on); k++) {
-        w *= params.discount;
-        const gf = f.on ? advance(f) : 0;
-        const gc = c.on ? advance(c) : 0;
-        total += w * (gf - gc);
+    /**
+     * Add Σ_k discount^k (G_k factual − G_k counterfactual) to `rewards` for the copies with
+     * `stepped[b]` = 1 (the others were reset, not stepped).
+     */
+    add(engine: { readonly states: readonly WorldState[]; readonly obs: readonly Float32Array[]; readonly episodeEnded: Uint8Array }, stepped: Uint8Array, rewards: Float64Array): void {
+      for (let j = 0; j < factual.obs.length; j++) factual.obs[j]!.set(engine.obs[j]!);
+      for (let b = 0; b < numEnvs; b++) {
+        const live = stepped[b] === 1;
+        if (live) world.copyState(engine.states[b]!, factual.states[b]!);
+        factual.on[b] = live && engine.episodeEnded[b] === 0 ? 1 : 0;
+        counterfactual.on[b] = live && !allDone(counterfactual.outs[b]!) ? 1 : 0;
       }
-      return total;
+      let w = 1;
+      for (let k = 0; k < params.steps; k++) {
+        let any = 0;
+        for (let b = 0; b < numEnvs; b++) any |= factual.on[b]! | counterfactual.on[b]!;
+        if (any === 0) break;
+        w *= params.discount;
+        factual.advance(weights, gf);
+        counterfactual.advance(weights, gc);
+        for (let b = 0; b < numEnvs; b++) rewards[b]! += w * (gf[b]! - gc[b]!);
+      }
     },
   };
 }
