@@ -20,8 +20,10 @@ const config = {
 };
 
 
-describe('checkpoint and resume', () => {
-  it('continues an interrupted run exactly where it left off', async () => {
+/** Run `cfg` straight and interrupted-then-resumed (stopped at the third metrics window); the folders must match. */
+async function expectExactResume(cfg: Record<string, unknown>): Promise<void> {
+  const config = cfg;
+  {
     const tmp = mkdtempSync(join(tmpdir(), 'tacit-resume-'));
     const straight = join(tmp, 'straight');
     const broken = join(tmp, 'broken');
@@ -40,6 +42,24 @@ describe('checkpoint and resume', () => {
     const b = JSON.parse(readFileSync(join(broken, 'summary.json'), 'utf8'));
     expect({ ...b, runId: '' }).toEqual({ ...a, runId: '' });
     expect(JSON.parse(readFileSync(join(broken, 'run.json'), 'utf8')).status).toBe('complete');
+  }
+}
+
+describe('checkpoint and resume', () => {
+  it('continues an interrupted run exactly where it left off', async () => {
+    await expectExactResume(config);
+  });
+
+  it('resumes exactly with difference rewards that look ahead (sterman players continue both branches)', async () => {
+    await expectExactResume({
+      name: 'resume-look-ahead',
+      env: { id: 'beer-game-v1', params: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 } },
+      agents: [
+        { role: 'stage', policy: { type: 'random' }, reward: { scheme: 'difference', params: { lookAhead: { steps: 5, discount: 0.9, policies: { stage: { type: 'sterman' } } } } } },
+      ],
+      run: { steps: 600, numEnvs: 3, metricsEvery: 100 },
+      output: { checkpointEvery: 200 },
+    });
   });
 
   it('refuses to resume a complete run or a folder that is not a run', async () => {
