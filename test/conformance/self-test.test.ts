@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { worlds } from '../../envs/index.js';
 import { nextFloat } from '../../src/core/rng.js';
 import type { World } from '../../src/core/world.js';
-import { checks } from './world-conformance.js';
+import { checks, conformanceSuite } from './world-conformance.js';
 
 type S = { rng: Uint32Array; t: Int32Array; target: Int32Array };
 
@@ -70,4 +70,12 @@ describe('conformance self-test', () => {
     };
     expect(() => checks.snapshot(make, 30)).toThrow(/differs/);
   });
+});
+
+// A world that opts out of a check: the suite runs the rest and, in place of the skipped check, a
+// test that the opt-out gives a reason (the path no registered world takes today).
+conformanceSuite({
+  ...worlds.get('coordination-v1'),
+  id: 'coordination-v1',
+  conformanceSkips: [{ check: 'seed-divergence', reason: 'self-test: this declaration exercises the opt-out path of the suite' }],
 });
