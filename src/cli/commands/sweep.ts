@@ -66,8 +66,10 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       process.off('SIGINT', onSigint);
     }
     for (const f of result.failed) process.stderr.write(`failed after ${f.attempts} attempts: ${f.job.dir} (${f.error})\n`);
+    for (const b of result.busy) process.stderr.write(`left to another process: ${b.job.dir} (${b.error})\n`);
     const newly = result.outcomes.filter((o) => o.status === 'complete').length;
-    process.stdout.write(`${newly} runs completed, ${result.skipped.length} skipped (already complete), ${result.failed.length} failed${result.interrupted ? ', sweep interrupted: rerun the same command to resume' : ''}\n`);
+    const busy = result.busy.length > 0 ? `, ${result.busy.length} running in another process` : '';
+    process.stdout.write(`${newly} runs completed, ${result.skipped.length} skipped (already complete), ${result.failed.length} failed${busy}${result.interrupted ? ', sweep interrupted: rerun the same command to resume' : ''}\n`);
     if (result.completeDirs.length > 0) {
       if (args.report && plan.report) {
         const report = await writeReport(result.completeDirs, { out: `${plan.outDir}/report.html` });
