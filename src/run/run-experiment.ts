@@ -78,7 +78,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
 
   try {
     if (seeds.length === 1) {
-      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
+      const summary = await runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);

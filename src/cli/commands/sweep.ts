@@ -59,11 +59,13 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       process.stderr.write('\ninterrupting: running runs stop at their next window and keep their checkpoint; completed runs are kept (Ctrl-C again to quit at once)\n');
     };
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     let result;
     try {
       result = await runSweep(plan, { ...(args.workers !== undefined ? { workers: args.workers } : {}), quiet: args.quiet, command: `tacit ${process.argv.slice(2).join(' ')}`, signal });
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
     for (const f of result.failed) process.stderr.write(`failed after ${f.attempts} attempts: ${f.job.dir} (${f.error})\n`);
     for (const b of result.busy) process.stderr.write(`left to another process: ${b.job.dir} (${b.error})\n`);
