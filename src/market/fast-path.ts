@@ -134,7 +134,7 @@ export const marketFastPath: FastPath = {
         { world, agent: a.agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: Rng.from(seed, 'policy', a.agent.id), shared },
         a.policyParams,
       );
-      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]! });
+      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]!, rng: Array.from(kernel.rng.subarray(4 * i, 4 * i + 4), (w) => w >>> 0) });
       return p;
     });
     const analysis = interrupted ? undefined : analyzeMarketAt(world, policies, 1, kernel.s);
