@@ -13,6 +13,7 @@ import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';
 import { JsonlWriter, RunFolder } from './results.js';
 import { provenance } from './provenance.js';
+import { checkFiniteRow } from './finite.js';
 import { runSeedPausing, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
 
 /** Facts about the invocation recorded in run.json. */
@@ -77,11 +78,15 @@ export async function runSeedToFolder(
   const detectors = new RunDetectors(resolved);
   if (resume && existsSync(folder.path('metrics.jsonl'))) detectors.replay(parseJsonl(readFileSync(folder.path('metrics.jsonl'), 'utf8')));
   let summary: SeedSummary;
+  let windowStart = checkpoint?.step ?? 0;
   try {
     summary = await runSeedPausing(resolved, {
       seed,
       sink: {
         metrics: (row) => {
+          // Never write a NaN or Infinity (it would become null): stop with the field named instead.
+          checkFiniteRow(row, resolved.config.env.id, windowStart);
+          windowStart = row.step;
           metrics.write(row);
           for (const finding of detectors.push(row)) events.write(finding);
         },

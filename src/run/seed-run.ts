@@ -15,6 +15,7 @@ import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
 import { MetricsAccumulator, type MetricsRow } from './metrics.js';
 import { drivePausing, driveSync, type RunLoop } from './yield.js';
+import { checkFiniteObservations } from './finite.js';
 
 /** Where a seed run sends what it records. */
 export interface RunSink {
@@ -224,6 +225,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
     if (engine.events.length > 0) drain(engine.events);
     if (faults && faults.events.length > 0) drain(faults.events);
     if (step % run.metricsEvery === 0) {
+      checkFiniteObservations(engine, world.id, step);
       options.forks?.recordForkPoint(engine, step);
       const row = ledger.flush(step);
       faults?.addMetrics(row);

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolveExperiment } from '../config/resolve.js';
 import { preparePolicies } from './prepare.js';
+import { TacitError } from '../core/errors.js';
 import { runSeedToFolder, type RunMeta } from './seed-folder.js';
 
 /** A request from the pool. */
@@ -43,6 +44,6 @@ parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
     }, signal, msg.resume);
     parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });
   } catch (err) {
-    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined, user: err instanceof TacitError });
   }
 });

@@ -13,11 +13,11 @@
  * locked by another process is left to it ('busy'); one found complete when claimed is 'skipped'.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../run/worker-url.js';
 import { acquireFolderLock, describeLockOwner, type FolderLock } from '../run/folder-lock.js';
 import { runFolderState } from '../run/results.js';
+import { workerCount } from '../run/cost.js';
 
 /** One run of a sweep. */
 export interface PoolJob {
@@ -87,7 +87,7 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
     Atomics.store(stopFlag, 0, 1);
     live.forEach((w) => w.postMessage({ kind: 'stop' }));
   };
-  const count = Math.max(1, Math.min(jobs.length, options.workers ?? availableParallelism()));
+  const count = workerCount(options.workers, jobs.length);
 
   const finish = (outcome: JobOutcome): void => {
     outcomes.set(outcome.job.id, outcome);

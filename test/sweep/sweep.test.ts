@@ -66,7 +66,7 @@ describe('planSweep', () => {
   });
 
   it('names the grid point of an invalid run and the field of a bad sweep section', () => {
-    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep point scheme=bogus, seed 0:.*bogus/s);
+    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep.grid \(point scheme=bogus\): agents\[0\].reward.scheme: .*bogus/s);
     const plain = join(root, 'plain.yaml');
     writeFileSync(plain, CONFIG.slice(0, CONFIG.indexOf('sweep:')));
     expect(() => planSweep(plain)).toThrow(/nothing to sweep in .*plain.yaml/);

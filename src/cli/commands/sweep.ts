@@ -8,6 +8,7 @@ import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { planSweep, runSweep } from '../../sweep/sweep.js';
 import { terminalWidth } from './compare.js';
+import { workerCapNote } from '../../run/cost.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
@@ -51,6 +52,8 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       for (const r of plan.runs) process.stdout.write(`  ${r.state.padEnd(6)} ${r.id}  seed ${r.seed}  ${r.variant}\n`);
       return;
     }
+    const capNote = workerCapNote(args.workers !== undefined ? '--workers' : 'sweep.workers', args.workers ?? plan.workers);
+    if (capNote) process.stderr.write(`${capNote}\n`);
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
     const onSigint = (): void => {
       if (signal.stop) process.exit(130);
