@@ -144,3 +144,28 @@ describe('defect 7: non-finite results stop the run', () => {
     expect(readFileSync(join(`${out}.partial`, 'metrics.jsonl'), 'utf8')).not.toContain('null');
   });
 });
+
+describe('defect 8: a long run says how long it will take', () => {
+  it('projects the duration from the measured speed once, only for long runs', async () => {
+    const { vi } = await import('vitest');
+    const { durationForecaster } = await import('../../src/run/cost.js');
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const lines: string[] = [];
+      const long = durationForecaster(1e12, (l) => lines.push(l));
+      long(1000); // too early to measure
+      vi.advanceTimersByTime(6000);
+      long(3e6); // 3e6 steps in 6 s: 1e12 steps take about 23 days
+      long(6e6);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^estimated time: about 23 days in all .* at the speed of the first 6 s; Ctrl-C stops/);
+      const short: string[] = [];
+      const quick = durationForecaster(1e6, (l) => short.push(l));
+      vi.advanceTimersByTime(6000);
+      quick(5e5);
+      expect(short).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
