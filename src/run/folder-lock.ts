@@ -17,9 +17,10 @@
  * with respect to every other holder.
  *
  * Stale locks: a process killed with SIGKILL leaves its lock behind. A lock whose owner ran on this
- * host and whose pid is no longer alive is taken over. A lock owned by another host is never taken
- * over automatically (its pid cannot be checked from here): the result names the host, pid and
- * time, and the user removes the lock file once that machine is known to be gone. Takeover is
+ * host and whose pid is no longer alive is taken over. A lock owned by another host is taken over
+ * only when the caller's `isStale` says so (a job queue that knows that host's lease expired);
+ * otherwise the result names the host, pid and time, and the user removes the lock file once that
+ * machine is known to be gone. Takeover is
  * itself serialised by a short-lived O_EXCL file `<dir>.lock.takeover`, so two processes finding
  * the same stale lock cannot both win.
  *
@@ -65,6 +66,11 @@ export interface LockOptions {
   readonly host?: string;
   /** Whether a pid is alive on this host (tests); default a signal-0 probe. */
   readonly isAlive?: (pid: number) => boolean;
+  /**
+   * Whether a lock held by another host is stale, for callers that know more than the filesystem
+   * (e.g. a job queue whose lease for that host expired). Default: never.
+   */
+  readonly isStale?: (owner: LockOwner) => boolean;
 }
 
 /** The lock file of a run folder. */
@@ -152,7 +158,8 @@ export function acquireFolderLock(dir: string, options: LockOptions = {}): LockR
   if (createExclusive(path, text)) return held();
 
   const current = readLockOwner(path);
-  const stale = current !== null && current.host === host && current.pid !== process.pid && !isAlive(current.pid);
+  const stale =
+    current !== null && current.pid !== process.pid && (current.host === host ? !isAlive(current.pid) : (options.isStale?.(current) ?? false));
   if (!stale) return { acquired: false, path, owner: current };
 
   // Take over a dead owner's lock, one process at a time.

@@ -60,6 +60,10 @@ describe('acquireFolderLock', () => {
     if (remote.acquired) return;
     expect(describeLockOwner(remote)).toContain(`held by pid ${pid} on host elsewhere.example since 2020-01-01`);
     expect(readLockOwner(`${dir}.lock`)?.token).toBe('remote');
+    // A caller that knows the other host is gone (e.g. its queue lease expired) may take it over.
+    const expired = acquireFolderLock(dir, { isStale: (o) => o.host === 'elsewhere.example' });
+    expect(expired.acquired).toBe(true);
+    if (expired.acquired) expired.lock.release();
   });
 
   it('releases only its own lock (one taken over by hand is left alone)', () => {
