@@ -1,4 +1,4 @@
-/** The CLI commands: run, sweep, compare, report, detect, validate, eval, envs, policies, schema, serve. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, envs, policies, schema, serve, export. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -14,6 +14,7 @@ import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { detectCommand } from '../detectors/cli.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
+import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { describePolicy, describeWorld } from './describe.js';
@@ -200,5 +201,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand, serveCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, exportCommand] as unknown as CommandModule<object, never>[];
 }

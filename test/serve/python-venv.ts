@@ -1,6 +1,7 @@
 /**
  * A Python virtual environment for the interop tests, created once and cached under
- * node_modules/.cache/tacit/venv-<hash of the package list> (reruns cost a directory check).
+ * node_modules/.cache/tacit-venv/<hash of the package list> (reruns cost a directory check; not
+ * under .cache/tacit, whose old entries bin/build.mjs prunes).
  * Needs python3 with the venv module and pip's configured index (on these machines a local mirror);
  * when either is missing the caller's test fails with a message saying what to install, never skips.
  */
@@ -14,13 +15,13 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** Packages the interop tests import from Python (pettingzoo's suite, gymnasium spaces, pyarrow to read Parquet back). */
-export const PYTHON_PACKAGES = ['pettingzoo==1.27.*', 'gymnasium==1.3.*'] as const;
+export const PYTHON_PACKAGES = ['pettingzoo==1.27.*', 'gymnasium==1.3.*', 'pyarrow'] as const;
 
 /** Path of the venv's python, creating and filling the venv on first use. */
 export async function ensureVenv(packages: readonly string[] = PYTHON_PACKAGES): Promise<string> {
   const key = createHash('sha256').update(packages.join('\n')).digest('hex').slice(0, 12);
-  const cache = join(ROOT, 'node_modules', '.cache', 'tacit');
-  const dir = join(cache, `venv-${key}`);
+  const cache = join(ROOT, 'node_modules', '.cache', 'tacit-venv');
+  const dir = join(cache, key);
   const python = join(dir, 'bin', 'python');
   if (existsSync(join(dir, '.complete'))) return python;
   mkdirSync(cache, { recursive: true });
