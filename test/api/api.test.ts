@@ -37,6 +37,15 @@ describe('docs/api.md', () => {
   });
 });
 
+describe('the package entry', () => {
+  it('lib/tacit.mjs re-exports every runtime export of src/api.ts', async () => {
+    const api = await import('../../src/api.js');
+    // @ts-expect-error: a plain .mjs module without declarations (its types are dist/types/src/api.d.ts)
+    const lib = (await import('../../lib/tacit.mjs')) as Record<string, unknown>;
+    expect(Object.keys(lib).sort()).toEqual(Object.keys(api).sort());
+  }, 120_000);
+});
+
 describe('the package types', () => {
   it('type-check a strict TypeScript consumer importing "tacit" (declarations from npm run build:types, which prepare runs)', () => {
     const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
