@@ -41,6 +41,7 @@ interface VecStep {
 }
 interface WorldResult {
   api: CheckResult;
+  apiPlainSpaces: CheckResult;
   seed: CheckResult;
   trajectory: { seed: number; first: Record<string, number | number[]>; steps: Step[]; outside: unknown[] };
   vector: { seed: number; numEnvs: number; first: Record<string, (number | number[])[]>; steps: VecStep[] };
@@ -95,6 +96,13 @@ describe('the Python client under PettingZoo’s test suite', () => {
         expect(r.trajectory.outside).toEqual([]);
       });
 
+      it('passes parallel_api_test with the client’s own spaces (no gymnasium objects)', () => {
+        const r = result.worlds[id]!.apiPlainSpaces;
+        expect(r.error ?? '').toBe('');
+        expect(r.status).toBe('passed');
+        expect(r.warnings).toEqual([]);
+      });
+
       it('reproduces the TypeScript engine’s trajectory bit for bit (one copy)', () => {
         const t = result.worlds[id]!.trajectory;
         const world = makeWorld(id);
@@ -145,13 +153,15 @@ describe('the Python client under PettingZoo’s test suite', () => {
 });
 
 describe('the numpy training example', () => {
-  it('learns coordination-v1 through the vectorised client (seeded, deterministic)', async () => {
+  it('learns coordination-v1 through the vectorised client (seeded, deterministic)', { timeout: 300_000 }, async () => {
     const args = ['clients/python/examples/train_numpy_policy.py', '--port', String(server.port), '--iterations', '8'];
     const { stdout } = await runPython(python, args);
     const rates = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { successRate: number }).successRate);
     expect(rates).toHaveLength(8);
     expect(rates[0]).toBeLessThan(0.3); // uniform play: 1/9
     expect(rates[7]).toBeGreaterThan(0.8);
-    expect((await runPython(python, args)).stdout).toBe(stdout);
+    // Seeded: a second server, started by the client itself (tacit_client.launch), gives the same numbers.
+    const launched = ['clients/python/examples/train_numpy_policy.py', '--launch', '--iterations', '8'];
+    expect((await runPython(python, launched)).stdout).toBe(stdout);
   });
 });

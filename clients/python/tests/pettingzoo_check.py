@@ -118,6 +118,16 @@ def main() -> int:
                 env.close()
 
         entry["api"] = run_check(api_test)
+
+        def api_test_plain_spaces() -> None:
+            env = TacitParallelEnv(world, address=address, use_gymnasium=False)
+            try:
+                assert not type(env.action_space(env.possible_agents[0])).__module__.startswith("gymnasium")
+                parallel_api_test(env, num_cycles=args.cycles)
+            finally:
+                env.close()
+
+        entry["apiPlainSpaces"] = run_check(api_test_plain_spaces)
         entry["seed"] = run_check(lambda: parallel_seed_test(lambda: TacitParallelEnv(world, address=address)))
         entry["trajectory"] = parallel_trajectory(address, world, traj_params.get(world, {}), seed=7, steps=60)
         entry["vector"] = vector_trajectory(address, world, traj_params.get(world, {}), num_envs=3, seed=11, steps=60)
