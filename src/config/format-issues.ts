@@ -115,6 +115,9 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
         const inner = formatIssue({ ...closest[0]!, path: [...iss.path, ...closest[0]!.path] } as z.core.$ZodIssue, prefix, schema);
         return closest.length > 1 ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` } : inner;
       }
+      // Every branch wanted another type altogether: say which types.
+      const types = branches.map((b) => (b.length === 1 && b[0]!.code === 'invalid_type' ? (b[0] as { expected?: string }).expected : undefined));
+      if (types.length > 0 && types.every((t) => t !== undefined)) return { path, message: `expected ${[...new Set(types)].map((t) => article(t!)).join(' or ')}, ${got}` };
       return { path, message: `${iss.message}, ${got}` };
     }
     default:

@@ -54,6 +54,9 @@ export const literal = (s: string): RegExp => new RegExp(s.replace(/[.*+?^${}()|
 /** What an error about a field at `path` must mention: the path itself, or for sweep grids the sweep section. */
 function namesField(path: string, key?: string): RegExp {
   if (path.startsWith('sweep.')) return key ? new RegExp(`sweep.*(${literal(key).source})|${literal(path).source}`, 's') : /sweep/;
+  // Inside an agent entry, a policy's own check may name the agent by id instead of by entry index.
+  const inAgent = /^agents\[\d+\]\.(.+)$/.exec(path);
+  if (inAgent) return new RegExp(`(${literal(path).source}|[\\w-]+\\.${literal(inAgent[1]!).source})`);
   return literal(path);
 }
 
