@@ -1,8 +1,13 @@
 /**
- * The one place that decides which TensorFlow.js backend tacit's neural learners run on, and
- * reports it (printed once, recorded in results as `run.json.backend`).
+ * The one place that decides which backend tacit's neural learners run on, and reports it
+ * (printed once, recorded in results as `run.json.backend`).
  *
  * Order of preference (first that loads wins), unless forced by `TACIT_BACKEND` or the option:
+ *  0. `simd`: tacit's own WebAssembly SIMD kernels for dense networks (src/learn/dense.ts), built
+ *     from TypeScript at load time. Measured against PyTorch on the same machine
+ *     (`npm run bench:vs-peers`), it is the fastest here by a wide margin, because a 2×64 MLP is
+ *     dominated by per-op overhead in tfjs. Forcing one of the tfjs backends below selects the
+ *     tfjs `Mlp`, the reference implementation.
  *  1. `tensorflow`: @tensorflow/tfjs-node (native libtensorflow). An optionalDependency whose
  *     install downloads libtensorflow, so it is loaded with a guarded dynamic import.
  *  2. `wasm`: @tensorflow/tfjs-backend-wasm with SIMD. Measured here (bench/neural.ts, 2 cores):
@@ -19,12 +24,13 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { TacitError } from '../core/errors.js';
+import { kernelModule } from './wasm/kernels.js';
 
 /** A backend tacit can run on. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'simd' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** The backends, in order of preference. */
-export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export const BACKENDS: readonly BackendName[] = ['simd', 'tensorflow', 'wasm', 'cpu'];
 
 /** Options for `initBackend`. */
 export interface BackendOptions {
@@ -79,6 +85,7 @@ export function backendName(): BackendName | undefined {
 
 /** The backend with its relevant capabilities, e.g. `wasm (simd, 1 thread)`. */
 export function describeBackend(): string {
+  if (chosen === 'simd') return 'simd (tacit wasm kernels, 1 thread)';
   if (chosen === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -95,6 +102,10 @@ function parseBackend(value: string): BackendName {
 /** Activate `name`; undefined on success, else why it failed. */
 async function tryActivate(name: BackendName): Promise<string | undefined> {
   try {
+    if (name === 'simd') {
+      kernelModule(); // compiling validates WebAssembly SIMD support
+      return undefined;
+    }
     if (name === 'tensorflow') {
       // tfjs-node is CommonJS and requires the same @tensorflow/tfjs entry we import (its package
       // has no `exports`, so ESM resolves to the CJS main), hence one shared engine.
