@@ -25,7 +25,8 @@ import type { Policy, PolicySpec } from '../src/core/policy.js';
 import { nextFloat, nextInt, nextNormal } from '../src/core/rng.js';
 import { box, discrete } from '../src/core/spaces.js';
 import { copyFlatState, type World } from '../src/core/world.js';
-import { BACKENDS, initBackend, type BackendName } from '../src/learn/backend.js';
+import { BACKENDS, describeBackend, initBackend, type BackendName } from '../src/learn/backend.js';
+import { dqnIteration, ppoIteration } from './neural-iteration.js';
 import { createSession, runSteps } from '../src/learn/train-loop.js';
 
 const OBS = 16;
@@ -134,6 +135,24 @@ function endToEnd(world: World, numEnvs: number): { numEnvs: number; samplesPerS
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+// `--ppo-iteration` / `--dqn-iteration` [--iterations N]: only the peer-comparison figure(s)
+// (bench/neural-iteration.ts), as one JSON line, on the default backend (or TACIT_BACKEND).
+const args = process.argv.slice(2);
+if (args.includes('--ppo-iteration') || args.includes('--dqn-iteration')) {
+  const at = args.indexOf('--iterations');
+  const iterations = at >= 0 ? Number(args[at + 1]) : 8;
+  if (!Number.isInteger(iterations) || iterations < 1) {
+    process.stderr.write(`bench:neural: --iterations ${JSON.stringify(args[at + 1])} is not a positive integer (e.g. --iterations 8)\n`);
+    process.exit(2);
+  }
+  await initBackend({ log: false });
+  const line: Record<string, unknown> = { bench: 'tacit-neural-iteration', backend: describeBackend(), node: process.version, loadavg: loadavg().map(round) };
+  if (args.includes('--ppo-iteration')) line.ppoIteration = ppoIteration(iterations);
+  if (args.includes('--dqn-iteration')) line.dqnIteration = dqnIteration(iterations);
+  console.log(JSON.stringify(line));
+  process.exit(0);
 }
 
 const only = process.env.TACIT_BACKEND ? [process.env.TACIT_BACKEND as BackendName] : BACKENDS;

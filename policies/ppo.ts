@@ -295,9 +295,6 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   const headGrads = mb.headGrads;
   const names = [...PPO_STATS, 'gradNorm'];
   const parts = mb.parts;
-  // Adam's parameter order: actor, head, critic.
-  const params = [...g.actor.params, ...g.head.params, ...g.critic.params];
-  const grads = [...g.actor.grads, ...headGrads, ...g.critic.grads];
 
   for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
     for (let k = L - 1; k > 0; k--) {
@@ -339,6 +336,9 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
       g.actor.backward(mb.dOut);
       g.critic.backward(mb.dValue);
+      // Adam's parameter order: actor, head, critic (read after the passes: a network's arrays move when its memory grows).
+      const params = [...g.actor.params, ...g.head.params, ...g.critic.params];
+      const grads = [...g.actor.grads, ...headGrads, ...g.critic.grads];
       parts[5] = globalNorm(grads);
       // Checked before the step so a NaN never reaches the weights.
       assertFinite(parts, names, agentId, step);

@@ -22,7 +22,7 @@ function hasTfjsNode(): boolean {
   }
 }
 
-describe('tfjs backend selection', () => {
+describe('backend selection', () => {
   it('refuses to build a neural policy before initBackend, saying what to call', () => {
     expect(backendName()).toBeUndefined();
     const world = coordination.create(coordination.paramsSchema.parse({}));
@@ -33,13 +33,18 @@ describe('tfjs backend selection', () => {
   it('rejects an unknown TACIT_BACKEND naming the value and the choices', async () => {
     process.env.TACIT_BACKEND = 'gpu';
     await expect(initBackend({ log: false })).rejects.toThrow(BackendError);
-    await expect(initBackend({ log: false })).rejects.toThrow(/TACIT_BACKEND="gpu" is not a backend; use one of tensorflow, wasm, cpu/);
+    await expect(initBackend({ log: false })).rejects.toThrow(/TACIT_BACKEND="gpu" is not a backend; use one of simd, tensorflow, wasm, cpu/);
   });
 
-  it('picks the fastest available backend by default: tensorflow if installed, else wasm', async () => {
+  it("picks tacit's own SIMD kernels by default", async () => {
     delete process.env.TACIT_BACKEND;
     const name = await initBackend({ log: false });
-    expect(name).toBe(hasTfjsNode() ? 'tensorflow' : 'wasm');
+    expect(name).toBe('simd');
+    expect(requireBackend()).toBe('simd');
+  });
+
+  it('forcing the tfjs reference: tensorflow if installed, else wasm, is a tfjs backend', async () => {
+    const name = await initBackend({ backend: hasTfjsNode() ? 'tensorflow' : 'wasm', log: false });
     expect(tf.getBackend()).toBe(name);
     expect(requireBackend()).toBe(name);
   });
