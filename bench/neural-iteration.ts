@@ -16,6 +16,7 @@
  * Each reports, over `iterations` iterations after one warm-up, the median iteration's wall and
  * process CPU time (user + system, all threads) as samples per second.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { dqnPolicy } from '../policies/dqn.js';
 import { ppoPolicy } from '../policies/ppo.js';
 import type { PolicySpec } from '../src/core/policy.js';
@@ -67,6 +68,12 @@ export interface IterationFigure {
   readonly iterationMs: number;
   readonly iterationCpuMs: number;
   readonly iterations: number;
+  /**
+   * CPU ms of all measured iterations on the main thread and on the other threads of the process
+   * (V8's platform workers, which run concurrent garbage collection and optimising compilation,
+   * and libuv's pool), from Linux /proc in 10 ms ticks. Absent where /proc is not available.
+   */
+  readonly cpuMsByThread?: { readonly main: number; readonly others: number };
 }
 
 function cpuMs(): number {
@@ -84,6 +91,7 @@ function timeIterations(session: Session, iterations: number, samples: number, i
   iterate(); // warm-up: compilation, first allocations
   const wall: number[] = [];
   const cpu: number[] = [];
+  const threads0 = threadCpuMs();
   for (let i = 0; i < iterations; i++) {
     const c0 = cpuMs();
     const t0 = performance.now();
@@ -91,10 +99,31 @@ function timeIterations(session: Session, iterations: number, samples: number, i
     wall.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
   }
+  const threads1 = threadCpuMs();
   for (const p of session.policies) p.dispose?.();
   const w = median(wall);
   const c = median(cpu);
-  return { samplesPerSecond: Math.round((samples / w) * 1000), samplesPerCpuSecond: Math.round((samples / c) * 1000), iterationMs: round(w), iterationCpuMs: round(c), iterations };
+  const byThread = { main: 0, others: 0 };
+  for (const [tid, ms] of threads1) byThread[tid === String(process.pid) ? 'main' : 'others'] += ms - (threads0.get(tid) ?? 0);
+  return {
+    samplesPerSecond: Math.round((samples / w) * 1000), samplesPerCpuSecond: Math.round((samples / c) * 1000), iterationMs: round(w), iterationCpuMs: round(c), iterations,
+    ...(threads1.size > 0 ? { cpuMsByThread: byThread } : {}),
+  };
+}
+
+/** CPU ms (user + system) of each thread of this process, by thread id; empty without /proc. */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10); // utime, stime in 1/100 s
+    }
+  } catch {
+    out.clear();
+  }
+  return out;
 }
 
 /** The PPO iteration at the peer's sizes. */
