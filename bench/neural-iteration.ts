@@ -150,3 +150,47 @@ export function dqnIteration(iterations = 8, seed = 1): IterationFigure {
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/** Resident and heap memory over a long training run (MB), and whether it stayed flat. */
+export interface MemoryFigure {
+  readonly learner: 'ppo' | 'dqn';
+  readonly iterations: number;
+  readonly samples: number;
+  /** Medians over the first and last tenth of the iterations after warm-up. */
+  readonly rssMb: { readonly early: number; readonly late: number; readonly ratio: number };
+  readonly heapUsedMb: { readonly early: number; readonly late: number; readonly ratio: number };
+  /** ArrayBuffers incl. the networks' WebAssembly memories. */
+  readonly arrayBuffersMb: { readonly early: number; readonly late: number; readonly ratio: number };
+  /** Late ÷ early RSS at most 1.05. */
+  readonly flat: boolean;
+}
+
+/** Train `iterations` iterations (after 5 warm-up ones) and compare early and late memory. */
+export function memoryRun(learner: 'ppo' | 'dqn', iterations: number, seed = 1): MemoryFigure {
+  const spec = (learner === 'ppo' ? ppoPolicy : dqnPolicy) as unknown as PolicySpec;
+  const params =
+    learner === 'ppo'
+      ? { rolloutLength: NUM_STEPS, numMinibatches: 4, updateEpochs: 4, normalizeObservations: false, normalizeRewards: false }
+      : { bufferSize: 10_000, batchSize: 128, learningStarts: 1000, trainFrequency: 1, targetUpdateFrequency: 500, epsilonDecaySteps: 1000 };
+  const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec, params }));
+  runSteps(s, NUM_STEPS * 5);
+  const rss: number[] = [];
+  const heap: number[] = [];
+  const bufs: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    runSteps(s, NUM_STEPS);
+    const m = process.memoryUsage();
+    rss.push(m.rss / 2 ** 20);
+    heap.push(m.heapUsed / 2 ** 20);
+    bufs.push(m.arrayBuffers / 2 ** 20);
+  }
+  for (const p of s.policies) p.dispose?.();
+  const tenth = Math.max(1, Math.floor(iterations / 10));
+  const compare = (xs: number[]) => {
+    const early = median(xs.slice(0, tenth));
+    const late = median(xs.slice(-tenth));
+    return { early: round(early), late: round(late), ratio: round(late / early) };
+  };
+  const r = compare(rss);
+  return { learner, iterations, samples: iterations * NUM_ENVS * NUM_STEPS, rssMb: r, heapUsedMb: compare(heap), arrayBuffersMb: compare(bufs), flat: r.ratio <= 1.05 };
+}

@@ -26,7 +26,7 @@ import { nextFloat, nextInt, nextNormal } from '../src/core/rng.js';
 import { box, discrete } from '../src/core/spaces.js';
 import { copyFlatState, type World } from '../src/core/world.js';
 import { BACKENDS, describeBackend, initBackend, type BackendName } from '../src/learn/backend.js';
-import { dqnIteration, ppoIteration } from './neural-iteration.js';
+import { dqnIteration, memoryRun, ppoIteration } from './neural-iteration.js';
 import { createSession, runSteps } from '../src/learn/train-loop.js';
 
 const OBS = 16;
@@ -139,7 +139,20 @@ function round(x: number): number {
 
 // `--ppo-iteration` / `--dqn-iteration` [--iterations N]: only the peer-comparison figure(s)
 // (bench/neural-iteration.ts), as one JSON line, on the default backend (or TACIT_BACKEND).
+// `--memory [--iterations N]`: PPO and DQN trained for N iterations (default 500, i.e. 1 M samples
+// each), memory early vs late.
 const args = process.argv.slice(2);
+if (args.includes('--memory')) {
+  const at = args.indexOf('--iterations');
+  const iterations = at >= 0 ? Number(args[at + 1]) : 500;
+  if (!Number.isInteger(iterations) || iterations < 10) {
+    process.stderr.write(`bench:neural: --iterations ${JSON.stringify(args[at + 1])} must be an integer of at least 10 for --memory (e.g. --iterations 500)\n`);
+    process.exit(2);
+  }
+  await initBackend({ log: false });
+  console.log(JSON.stringify({ bench: 'tacit-neural-memory', backend: describeBackend(), node: process.version, ppo: memoryRun('ppo', iterations), dqn: memoryRun('dqn', iterations) }));
+  process.exit(0);
+}
 if (args.includes('--ppo-iteration') || args.includes('--dqn-iteration')) {
   const at = args.indexOf('--iterations');
   const iterations = at >= 0 ? Number(args[at + 1]) : 8;
