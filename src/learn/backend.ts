@@ -60,7 +60,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     const why = await tryActivate(name);
     if (why === undefined) {
       chosen = name;
-      if (options.log ?? isMainThread) process.stderr.write(`tacit: tfjs backend ${describeBackend()}\n`);
+      if (options.log ?? isMainThread) process.stderr.write(`tacit: neural backend ${describeBackend()}\n`);
       return name;
     }
     failures.push(`${name}: ${why}`);
@@ -74,7 +74,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
 /** The active backend; throws a clear error when `initBackend` has not run. */
 export function requireBackend(): BackendName {
   if (chosen === undefined)
-    throw new BackendError('the tfjs backend is not initialised: `await initBackend()` (src/learn/backend.ts) before creating neural policies');
+    throw new BackendError('the neural backend is not initialised: `await initBackend()` (src/learn/backend.ts) before creating neural policies');
   return chosen;
 }
 
