@@ -10,7 +10,12 @@ import { Rng } from '../../src/core/rng.js';
 import { initBackend } from '../../src/learn/backend.js';
 import { DenseMlp } from '../../src/learn/dense.js';
 import { Mlp, type MlpSpec } from '../../src/learn/mlp.js';
-import { decodeF32 } from '../../src/learn/serialize.js';
+import { decodeF32, type EncodedF32 } from '../../src/learn/serialize.js';
+import { createSession, runSteps } from '../../src/learn/train-loop.js';
+import type { PolicySpec } from '../../src/core/policy.js';
+import { dqnPolicy } from '../../policies/dqn.js';
+import { ppoPolicy } from '../../policies/ppo.js';
+import { randomWorld } from '../../bench/neural-iteration.js';
 import { EPI, instantiateKernels } from '../../src/learn/wasm/kernels.js';
 
 beforeAll(async () => {
@@ -104,5 +109,38 @@ describe('SIMD tanh', () => {
     for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(f[16 + i]! - Math.tanh(xs[i]!)));
     expect(err).toBeLessThan(3e-7);
     expect(f[16]).toBeCloseTo(-1, 6);
+  });
+});
+
+describe('learners on the simd backend equal the tfjs reference', () => {
+  /** Weights of every network after training `steps` engine steps on the given backend. */
+  async function trained(backend: 'simd' | 'wasm', spec: PolicySpec, params: Record<string, unknown>, steps: number): Promise<number[][]> {
+    await initBackend({ backend, log: false });
+    const world = randomWorld();
+    const s = createSession(world, 8, 5, () => ({ spec, params }));
+    runSteps(s, steps);
+    const saved = s.policies[0]!.save!() as { group: Record<string, unknown> };
+    for (const p of s.policies) p.dispose?.();
+    const nets = ['actor', 'critic', 'q'].filter((k) => k in saved.group).map((k) => saved.group[k] as EncodedF32[]);
+    return nets.flat().map((e) => Array.from(decodeF32(e)));
+  }
+
+  it.each([
+    ['ppo', ppoPolicy, { rolloutLength: 16, numMinibatches: 2, updateEpochs: 2 }, 32],
+    ['dqn', dqnPolicy, { learningStarts: 64, batchSize: 32, trainFrequency: 1, targetUpdateFrequency: 4 }, 24],
+  ] as const)('%s: weights after training agree within float tolerance', async (_name, policy, params, steps) => {
+    const spec = policy as unknown as PolicySpec;
+    const fast = await trained('simd', spec, params, steps);
+    const ref = await trained('wasm', spec, params, steps);
+    const init = await trained('simd', spec, params, 0);
+    expect(fast.length).toBe(ref.length);
+    let moved = 0;
+    fast.forEach((w, k) => {
+      for (let i = 0; i < w.length; i++) {
+        expect(Math.abs(w[i]! - ref[k]![i]!)).toBeLessThan(2e-5);
+        moved = Math.max(moved, Math.abs(w[i]! - init[k]![i]!));
+      }
+    });
+    expect(moved).toBeGreaterThan(1e-4); // training really changed the weights
   });
 });
