@@ -1,7 +1,7 @@
 /**
  * `npm run bench:neural`: neural-learner throughput, printed as JSON.
  *
- *  - `mlp`: for a 2×64 tanh actor-critic (obs 16, 5 actions) on each available tfjs backend, at
+ *  - `mlp`: for a 2×64 tanh actor-critic (obs 16, 5 actions) on each available backend, at
  *    minibatch sizes 64 and 1024: `updateMs` (one PPO gradient step: clipped loss forward and
  *    backward through actor and critic, Adam; includes its share of the per-update value pass),
  *    `trainSamplesPerSec` (minibatch rows per second through gradient steps), and `actMs` /
@@ -11,8 +11,8 @@
  *    default backend: agent samples per second, world stepping, collection and updates included.
  *    Batching across copies is the lever.
  *
- * The bar in issue 4 is a PyTorch CPU PPO of the same size on the same machine. PyTorch cannot be
- * installed here (no PyPI access), so that comparison is reported as not run.
+ * The comparison with PyTorch on identical work is `npm run bench:vs-peers` (bench/vs-peers.ts),
+ * which runs `--ppo-iteration` / `--dqn-iteration` below alternately with the peers.
  * Every figure is given twice: wall-clock, and this process's CPU time (user + system). tfjs-wasm
  * and cpu run single-threaded here, so on an idle machine the two agree; on a shared machine
  * (see `loadavg`) the CPU-time figures are the steadier ones.
@@ -198,7 +198,7 @@ console.log(
       skippedBackends: skipped,
       endToEnd: { backend: defaultBackend, world: 'coordination-v1 (2 agents)', policy: 'ppo, CleanRL defaults', runs: e2e },
       endToEndWarehouse: { backend: defaultBackend, world: 'warehouse-v1 (4 agents, default params)', policy: 'ppo (IPPO), CleanRL defaults', runs: e2eWarehouse },
-      pytorchBaseline: 'not run: PyTorch cannot be installed on this machine (no PyPI access)',
+      pytorchBaseline: 'see npm run bench:vs-peers',
     },
     null,
     2,
