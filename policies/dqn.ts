@@ -99,7 +99,7 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
   const f = (k: number): Float32Array => new Float32Array(B * k);
   const scratch = { idx: new Int32Array(B), x: f(encoder.inputSize), nx: f(encoder.inputSize), y: f(1), dQ: f(numActions), qTarget: f(numActions), qOnline: f(numActions), stats: new Float32Array(2) };
   return {
-    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.params.map((p) => p.length), { learningRate: cfg.learningRate }), encoder,
+    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.layout, { learningRate: cfg.learningRate }), encoder,
     replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size), trainRng: ctx.rng.split('train'), members: [], numActions,
     observeCalls: 0, lastTargetUpdate: 0, updates: 0, lastStats: {}, scratch,
   };

@@ -21,7 +21,7 @@ import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
 import { Rng } from '../src/core/rng.js';
 import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
-import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
+import { Adam, clipScale, flatLayout, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
@@ -114,7 +114,7 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Grou
   const net = { hidden: cfg.hidden, activation: cfg.activation };
   const actor = createNet({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
   const critic = createNet({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
-  const adam = new Adam([...actor.params, ...head.params, ...critic.params].map((p) => p.length), { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
+  const adam = new Adam([...actor.layout, ...head.params.map((p) => flatLayout(p.length)), ...critic.layout], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
   const paramsKey = JSON.stringify(cfg);
   return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {}, scratch: undefined };
 }

@@ -18,7 +18,35 @@ export interface AdamConfig {
   readonly epsilon?: number;
 }
 
-/** Adam state for a fixed list of parameter arrays (given by their sizes). */
+/**
+ * How a parameter array is stored: a logical [rows × cols] matrix (a bias is one row) in a
+ * Float32Array of `length` entries with row stride `stride` ≥ cols (the SIMD network pads rows and
+ * columns; src/learn/dense.ts). Checkpoints store the logical matrix, so they do not depend on
+ * the network implementation.
+ */
+export interface ParamLayout {
+  readonly rows: number;
+  readonly cols: number;
+  readonly stride: number;
+  readonly length: number;
+}
+
+/** A plain array of n values. */
+export const flatLayout = (n: number): ParamLayout => ({ rows: 1, cols: n, stride: n, length: n });
+
+/** The logical [rows × cols] values of a stored array (a copy). */
+export function packParam(a: Float32Array, l: ParamLayout): Float32Array {
+  const out = new Float32Array(l.rows * l.cols);
+  for (let r = 0; r < l.rows; r++) out.set(a.subarray(r * l.stride, r * l.stride + l.cols), r * l.cols);
+  return out;
+}
+
+/** Write logical values into a stored array (its padding is left as it is: zero). */
+export function unpackParam(src: Float32Array, l: ParamLayout, dst: Float32Array): void {
+  for (let r = 0; r < l.rows; r++) dst.set(src.subarray(r * l.cols, (r + 1) * l.cols), r * l.stride);
+}
+
+/** Adam state for a fixed list of parameter arrays (given by their layouts). */
 export class Adam {
   /** Current learning rate (schedules assign it). */
   learningRate: number;
@@ -31,8 +59,11 @@ export class Adam {
   private readonly v: Float32Array[];
   /** The stepped parameters before they are known to be finite. */
   private readonly next: Float32Array[];
+  private readonly layouts: readonly ParamLayout[];
 
-  constructor(sizes: readonly number[], config: AdamConfig) {
+  constructor(layouts: readonly ParamLayout[], config: AdamConfig) {
+    this.layouts = layouts;
+    const sizes = layouts.map((l) => l.length);
     this.learningRate = config.learningRate;
     this.beta1 = config.beta1 ?? 0.9;
     this.beta2 = config.beta2 ?? 0.999;
@@ -78,7 +109,8 @@ export class Adam {
 
   /** State for checkpoints. */
   toJSON(): { t: number; learningRate: number; m: EncodedF32[]; v: EncodedF32[] } {
-    return { t: this.t, learningRate: this.learningRate, m: this.m.map(encodeF32), v: this.v.map(encodeF32) };
+    const pack = (xs: Float32Array[]): EncodedF32[] => xs.map((x, k) => encodeF32(packParam(x, this.layouts[k]!)));
+    return { t: this.t, learningRate: this.learningRate, m: pack(this.m), v: pack(this.v) };
   }
 
   /** Restore state written by `toJSON`. */
@@ -88,8 +120,9 @@ export class Adam {
     const restore = (into: Float32Array[], from: EncodedF32[]): void =>
       into.forEach((x, k) => {
         const a = decodeF32(from[k]!);
-        if (a.length !== x.length) throw new RangeError(`optimizer state ${k} has ${a.length} values, expected ${x.length} (a checkpoint from the other network implementation? resume with the same TACIT_BACKEND)`);
-        x.set(a);
+        const l = this.layouts[k]!;
+        if (a.length !== l.rows * l.cols) throw new RangeError(`optimizer state ${k} has ${a.length} values, the network expects ${l.rows * l.cols}`);
+        unpackParam(a, l, x);
       });
     restore(this.m, data.m);
     restore(this.v, data.v);

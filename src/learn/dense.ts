@@ -15,6 +15,7 @@
  * the unpadded [in, out] layout of `Mlp`, so both networks read each other's checkpoints.
  */
 import type { Rng } from '../core/rng.js';
+import { packParam, unpackParam, type ParamLayout } from './adam.js';
 import type { MlpSpec } from './mlp.js';
 import { orthogonal } from './mlp.js';
 import { decodeF32, encodeF32, type EncodedF32 } from './serialize.js';
@@ -45,6 +46,8 @@ export class DenseMlp {
   /** Byte offsets of the activations H_0 (input) … H_L (output), and two delta buffers. */
   private hOff: number[] = [];
   private dOff: number[] = [];
+  /** How each of `params` is stored (padded rows and columns). */
+  readonly layout: ParamLayout[] = [];
   /** Padded views of [W0, b0, W1, b1, ...] and their gradients; refreshed when memory grows. */
   params: Float32Array[] = [];
   grads: Float32Array[] = [];
@@ -76,6 +79,10 @@ export class DenseMlp {
     }
     for (let l = 0; l < this.nLayers; l++) this.wtOff.push(take(this.padded[l]! * this.padded[l + 1]!));
     this.fixedBytes = at;
+    for (let l = 0; l < this.nLayers; l++) {
+      const [i, o, iP, oP] = [this.sizes[l]!, this.sizes[l + 1]!, this.padded[l]!, this.padded[l + 1]!];
+      this.layout.push({ rows: i, cols: o, stride: oP, length: iP * oP }, { rows: 1, cols: o, stride: oP, length: oP });
+    }
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(at / PAGE) + 1 });
     this.k = instantiateKernels(this.memory);
     this.refreshViews();
@@ -207,29 +214,14 @@ export class DenseMlp {
     }
   }
 
-  /** Unpadded [in × out] weight of layer l (a copy). */
-  private getWeight(l: number): Float32Array {
-    const rows = this.sizes[l]!;
-    const cols = this.sizes[l + 1]!;
-    const cp = this.padded[l + 1]!;
-    const p = this.params[2 * l]!;
-    const w = new Float32Array(rows * cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) w[r * cols + c] = p[r * cp + c]!;
-    return w;
-  }
-
   private setWeight(l: number, w: Float32Array): void {
-    const rows = this.sizes[l]!;
-    const cols = this.sizes[l + 1]!;
-    const cp = this.padded[l + 1]!;
-    const p = this.params[2 * l]!;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) p[r * cp + c] = w[r * cols + c]!;
+    unpackParam(w, this.layout[2 * l]!, this.params[2 * l]!);
   }
 
   /** Weights in `Mlp`'s checkpoint layout ([W0, b0, ...], W unpadded [in, out]). */
   toJSON(): EncodedF32[] {
     const out: EncodedF32[] = [];
-    for (let l = 0; l < this.nLayers; l++) out.push(encodeF32(this.getWeight(l)), encodeF32(this.params[2 * l + 1]!.slice(0, this.sizes[l + 1]!)));
+    for (let k = 0; k < this.params.length; k++) out.push(encodeF32(packParam(this.params[k]!, this.layout[k]!)));
     return out;
   }
 
@@ -243,7 +235,7 @@ export class DenseMlp {
       if (w.length !== expect) throw new RangeError(`checkpoint weight ${2 * l} has ${w.length} values, the network expects ${expect} (shape ${this.sizes[l]},${this.sizes[l + 1]})`);
       if (b.length !== this.sizes[l + 1]!) throw new RangeError(`checkpoint weight ${2 * l + 1} has ${b.length} values, the network expects ${this.sizes[l + 1]}`);
       this.setWeight(l, w);
-      this.params[2 * l + 1]!.set(b);
+      unpackParam(b, this.layout[2 * l + 1]!, this.params[2 * l + 1]!);
     }
   }
 

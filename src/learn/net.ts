@@ -5,10 +5,12 @@
  *  - a tfjs backend (`tensorflow`, `wasm`, `cpu`, when forced): `TfjsNet`, the tfjs `Mlp` — the
  *    reference implementation the fast one is tested against (test/learn/dense.test.ts).
  * Both initialise identically from the same stream and write the same checkpoint layout; their
- * outputs agree to float32 rounding, not bit for bit, so a run is reproducible per backend.
+ * outputs agree to float32 rounding, not bit for bit, so a run is reproducible per backend. Checkpoints
+(weights and optimizer state) use the logical, unpadded layout, so either reads the other's.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng.js';
+import { flatLayout, type ParamLayout } from './adam.js';
 import { requireBackend } from './backend.js';
 import { DenseMlp } from './dense.js';
 import { Mlp, type MlpSpec, type MlpTrace } from './mlp.js';
@@ -19,6 +21,8 @@ export interface Net {
   readonly spec: MlpSpec;
   /** Parameter arrays [W0, b0, W1, b1, ...] (an implementation may pad them); change them in place, then `commit()`. */
   readonly params: Float32Array[];
+  /** How each of `params` is stored (for the optimizer's implementation-independent checkpoints). */
+  readonly layout: readonly ParamLayout[];
   /** dL/dparams from the last `backward`, same layout as `params`. */
   readonly grads: Float32Array[];
   /** Training forward pass over `rows` rows of x ([rows × inputSize]); returns the output (its first rows × outputSize entries). */
@@ -55,6 +59,7 @@ export class TfjsNet implements Net {
   readonly mlp: Mlp;
   readonly params: Float32Array[];
   readonly grads: Float32Array[];
+  readonly layout: readonly ParamLayout[];
   private trace: MlpTrace | undefined;
 
   constructor(spec: MlpSpec, rng: Rng) {
@@ -62,6 +67,7 @@ export class TfjsNet implements Net {
     this.mlp = new Mlp(spec, rng);
     this.params = this.mlp.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array));
     this.grads = this.mlp.variables.map((v) => new Float32Array(v.size));
+    this.layout = this.mlp.variables.map((v) => (v.shape.length === 2 ? { rows: v.shape[0]!, cols: v.shape[1]!, stride: v.shape[1]!, length: v.size } : flatLayout(v.size)));
   }
 
   forward(x: Float32Array, rows: number): Float32Array {

@@ -144,3 +144,25 @@ describe('learners on the simd backend equal the tfjs reference', () => {
     expect(moved).toBeGreaterThan(1e-4); // training really changed the weights
   });
 });
+
+describe('checkpoints do not depend on the network implementation', () => {
+  it.each([
+    ['ppo', ppoPolicy, { rolloutLength: 8, numMinibatches: 2, updateEpochs: 1 }, 12],
+    ['dqn', dqnPolicy, { learningStarts: 32, batchSize: 16, trainFrequency: 1 }, 8],
+  ] as const)('%s: a simd checkpoint loads into the tfjs network and saves back identically (and the reverse)', async (_name, policy, params, steps) => {
+    const spec = policy as unknown as PolicySpec;
+    const saveAfter = async (backend: 'simd' | 'wasm', from: unknown): Promise<unknown> => {
+      await initBackend({ backend, log: false });
+      const s = createSession(randomWorld(), 4, 9, () => ({ spec, params }));
+      if (from === undefined) runSteps(s, steps);
+      else s.policies[0]!.load!(from);
+      const out = JSON.parse(JSON.stringify(s.policies[0]!.save!()));
+      for (const p of s.policies) p.dispose?.();
+      return out;
+    };
+    const fromSimd = await saveAfter('simd', undefined);
+    expect(await saveAfter('wasm', fromSimd)).toEqual(fromSimd);
+    const fromTfjs = await saveAfter('wasm', undefined);
+    expect(await saveAfter('simd', fromTfjs)).toEqual(fromTfjs);
+  });
+});

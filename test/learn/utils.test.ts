@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { box, discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { makeActionHead } from '../../src/learn/action-head.js';
-import { Adam, clipScale, globalNorm } from '../../src/learn/adam.js';
+import { Adam, clipScale, flatLayout, globalNorm } from '../../src/learn/adam.js';
 import { initBackend } from '../../src/learn/backend.js';
 import { InputEncoder } from '../../src/learn/encode.js';
 import { Mlp, orthogonal } from '../../src/learn/mlp.js';
@@ -122,7 +122,7 @@ describe('serialisation', () => {
 describe('Adam', () => {
   it('follows the PyTorch update rule step by step (scalar reference)', () => {
     const x = Float32Array.of(1, -2);
-    const adam = new Adam([2], { learningRate: 0.1, epsilon: 1e-8 });
+    const adam = new Adam([flatLayout(2)], { learningRate: 0.1, epsilon: 1e-8 });
     // Reference: torch.optim.Adam on f(x) = Σ x², grad 2x.
     const ref = [1, -2];
     const m = [0, 0];
@@ -145,7 +145,7 @@ describe('Adam', () => {
   it('refuses a step that would make a weight non-finite and leaves every weight unchanged', () => {
     const a = Float32Array.of(1, 2);
     const b = Float32Array.of(3);
-    const adam = new Adam([2, 1], { learningRate: 1e39 }); // steps overflow float32
+    const adam = new Adam([flatLayout(2), flatLayout(1)], { learningRate: 1e39 }); // steps overflow float32
     expect(adam.apply([a, b], [Float32Array.of(1, 1), Float32Array.of(1)])).toBe(false);
     expect(Array.from(a)).toEqual([1, 2]);
     expect(Array.from(b)).toEqual([3]);
