@@ -129,29 +129,9 @@ function allocStorage(g: Group, numEnvs: number): Rollout {
 }
 
 /** Working arrays of `update`, sized by the rollout rows R and the largest minibatch. */
-interface Scratch {
-  readonly nextValues: Float32Array;
-  readonly rolloutOut: Float32Array;
-  readonly rolloutEntropy: Float32Array;
-  readonly perm: Int32Array;
-  readonly actorIn: Float32Array;
-  readonly criticIn: Float32Array;
-  readonly raw: Float32Array;
-  readonly oldLogProb: Float32Array;
-  readonly adv: Float32Array;
-  readonly ret: Float32Array;
-  readonly oldV: Float32Array;
-  readonly logProb: Float32Array;
-  readonly entropy: Float32Array;
-  readonly dLogProb: Float32Array;
-  readonly dEntropy: Float32Array;
-  readonly dValue: Float32Array;
-  readonly dOut: Float32Array;
-  readonly headGrads: Float32Array[];
-  readonly parts: Float32Array;
-}
+type Scratch = ReturnType<typeof allocScratch>;
 
-function allocScratch(R: number, mbSize: number, aIn: number, cIn: number, rawSize: number, outSize: number, headParams: readonly Float32Array[]): Scratch {
+function allocScratch(R: number, mbSize: number, aIn: number, cIn: number, rawSize: number, outSize: number, headParams: readonly Float32Array[]) {
   const f = (k: number): Float32Array => new Float32Array(mbSize * k);
   return {
     nextValues: new Float32Array(R), rolloutOut: new Float32Array(R * outSize), rolloutEntropy: new Float32Array(R), perm: new Int32Array(R),

@@ -24,6 +24,15 @@ import { EPI, instantiateKernels, type Kernels } from './wasm/kernels.js';
 const pad4 = (n: number): number => (n + 3) & ~3;
 const PAGE = 65536;
 
+/** Copy `rows` rows of `cols` values between row-major arrays of different strides (no allocation). */
+function copyRows(src: Float32Array, srcAt: number, srcStride: number, dst: Float32Array, dstAt: number, dstStride: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = srcAt + r * srcStride;
+    const d = dstAt + r * dstStride;
+    for (let j = 0; j < cols; j++) dst[d + j] = src[s + j]!;
+  }
+}
+
 /** A dense network with forward, backward and inference on Float32Arrays. */
 export class DenseMlp {
   readonly spec: MlpSpec;
@@ -103,11 +112,8 @@ export class DenseMlp {
     const outSize = this.spec.outputSize;
     const outP = this.padded[this.nLayers]!;
     const h = this.hOff[this.nLayers]! >> 2;
-    const f = this.f32;
-    const out = this.out;
-    if (outP === outSize) out.set(f.subarray(h, h + rows * outSize));
-    else for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) out[r * outSize + j] = f[h + r * outP + j]!;
-    return out;
+    copyRows(this.f32, h, outP, this.out, 0, outSize, rows, outSize);
+    return this.out;
   }
 
   /**
@@ -152,9 +158,7 @@ export class DenseMlp {
     for (let start = 0; start < rows; start += this.capacity) {
       const n = Math.min(this.capacity, rows - start);
       this.run(x, start, n);
-      const f = this.f32;
-      if (outP === outSize) out.set(f.subarray(h, h + n * outSize), start * outSize);
-      else for (let r = 0; r < n; r++) for (let j = 0; j < outSize; j++) out[(start + r) * outSize + j] = f[h + r * outP + j]!;
+      copyRows(this.f32, h, outP, out, start * outSize, outSize, n, outSize);
     }
   }
 
@@ -166,8 +170,7 @@ export class DenseMlp {
     const inP = this.padded[0]!;
     const h0 = this.hOff[0]! >> 2;
     const rowsP = pad4(n);
-    if (inP === inSize) f.set(x.subarray(start * inSize, (start + n) * inSize), h0);
-    else for (let r = 0; r < n; r++) f.set(x.subarray((start + r) * inSize, (start + r + 1) * inSize), h0 + r * inP);
+    copyRows(x, start * inSize, inSize, f, h0, inP, n, inSize);
     f.fill(0, h0 + n * inP, h0 + rowsP * inP); // padding rows: zero, so they stay finite
     const L = this.nLayers;
     for (let l = 0; l < L; l++) {
