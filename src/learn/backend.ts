@@ -7,7 +7,9 @@
  *     from TypeScript at load time. Measured against PyTorch on the same machine
  *     (`npm run bench:vs-peers`), it is the fastest here by a wide margin, because a 2×64 MLP is
  *     dominated by per-op overhead in tfjs. Forcing one of the tfjs backends below selects the
- *     tfjs `Mlp`, the reference implementation.
+ *     tfjs `Mlp`, the reference implementation; `tfjs` forces the first of them that loads.
+ *     (tfjs-node could not be installed on the machine these figures come from, so simd ahead
+ *     of `tensorflow` is measured against tfjs-wasm and PyTorch, not against tfjs-node.)
  *  1. `tensorflow`: @tensorflow/tfjs-node (native libtensorflow). An optionalDependency whose
  *     install downloads libtensorflow, so it is loaded with a guarded dynamic import.
  *  2. `wasm`: @tensorflow/tfjs-backend-wasm with SIMD. Measured here (bench/neural.ts, 2 cores):
@@ -32,10 +34,16 @@ export type BackendName = 'simd' | 'tensorflow' | 'wasm' | 'cpu';
 /** The backends, in order of preference. */
 export const BACKENDS: readonly BackendName[] = ['simd', 'tensorflow', 'wasm', 'cpu'];
 
+/** The TensorFlow.js backends, in order of preference (what `tfjs` forces). */
+export const TFJS_BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** What can be forced: a backend, or `tfjs` for the first TensorFlow.js backend that loads. */
+export type BackendChoice = BackendName | 'tfjs';
+
 /** Options for `initBackend`. */
 export interface BackendOptions {
   /** Force this backend (overrides `TACIT_BACKEND`); failing to load it is an error. */
-  readonly backend?: BackendName;
+  readonly backend?: BackendChoice;
   /** Print the chosen backend to stderr (default: in the main thread only, so seed workers stay quiet). */
   readonly log?: boolean;
 }
@@ -53,8 +61,8 @@ export class BackendError extends TacitError {}
 export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const env = process.env.TACIT_BACKEND;
   const forced = options.backend ?? (env ? parseBackend(env) : undefined);
-  if (chosen !== undefined && (forced === undefined || forced === chosen)) return chosen;
-  const candidates = forced ? [forced] : BACKENDS;
+  if (chosen !== undefined && (forced === undefined || forced === chosen || (forced === 'tfjs' && chosen !== 'simd'))) return chosen;
+  const candidates = forced === 'tfjs' ? TFJS_BACKENDS : forced ? [forced] : BACKENDS;
   const failures: string[] = [];
   for (const name of candidates) {
     const why = await tryActivate(name);
@@ -66,8 +74,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     failures.push(`${name}: ${why}`);
   }
   throw new BackendError(
-    `could not load the tfjs backend${forced ? ` '${forced}'` : 's'} (${failures.join('; ')}). ` +
-      `Unset TACIT_BACKEND or choose one of ${BACKENDS.join(', ')}.`,
+    `could not load the neural backend${forced ? ` '${forced}'` : 's'} (${failures.join('; ')}). ` +
+      `Unset TACIT_BACKEND or choose one of ${[...BACKENDS, 'tfjs'].join(', ')}.`,
   );
 }
 
@@ -94,9 +102,9 @@ export function describeBackend(): string {
   return chosen ?? 'none';
 }
 
-function parseBackend(value: string): BackendName {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
-  throw new BackendError(`TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${BACKENDS.join(', ')} (or unset it to pick the fastest available)`);
+function parseBackend(value: string): BackendChoice {
+  if (value === 'tfjs' || (BACKENDS as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new BackendError(`TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${[...BACKENDS, 'tfjs'].join(', ')} (or unset it to pick the fastest available)`);
 }
 
 /** Activate `name`; undefined on success, else why it failed. */
