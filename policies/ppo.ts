@@ -289,9 +289,10 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       let sq = 0;
       for (let i = 0; i < n; i++) {
         const r = perm[start + i]!;
-        mb.actorIn.set(s.actorIn.subarray(r * aIn, (r + 1) * aIn), i * aIn);
-        if (g.jointEncoder) mb.criticIn.set(s.criticIn.subarray(r * cIn, (r + 1) * cIn), i * cIn);
-        mb.raw.set(s.raw.subarray(r * rawSize, (r + 1) * rawSize), i * rawSize);
+        // Element loops rather than set(subarray): no view allocated per row.
+        for (let j = 0; j < aIn; j++) mb.actorIn[i * aIn + j] = s.actorIn[r * aIn + j]!;
+        if (g.jointEncoder) for (let j = 0; j < cIn; j++) mb.criticIn[i * cIn + j] = s.criticIn[r * cIn + j]!;
+        for (let j = 0; j < rawSize; j++) mb.raw[i * rawSize + j] = s.raw[r * rawSize + j]!;
         mb.oldLogProb[i] = s.oldLogProb[r]!;
         mb.adv[i] = s.advantages[r]!;
         mb.ret[i] = s.returns[r]!;
