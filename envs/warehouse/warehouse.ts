@@ -130,6 +130,24 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
   };
   const index = (v: number, n: number, fallback: number): number => (v === v ? Math.max(0, Math.min(n - 1, Math.round(v))) : fallback);
 
+  /** The action index for agent's decision vector at d[k ..] (see the action table in the header). */
+  const encodeRow = (agent: number, d: Float64Array, k: number): number => {
+    switch (agent) {
+      case PROCUREMENT:
+        return index(d[k + 1]!, nSup, 0) * p.orderLevels + level(d[k]!, p.orderUnit, p.orderLevels);
+      case INVENTORY:
+        return index(d[k + 1]!, 2, 0) * p.targetLevels + level(d[k]!, p.targetUnit, p.targetLevels);
+      case LOGISTICS:
+        return index(d[k]!, 3, 0);
+      default: {
+        const v = d[k]!;
+        if (v !== v) return m.defaultBudgetLevel;
+        let best = 0;
+        for (let j = 1; j < p.budgetLevels.length; j++) if (Math.abs(p.budgetLevels[j]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = j;
+        return best;
+      }
+    }
+  };
   const rewardComponents = [
     [p.procurementMeasure === 'savings' ? 'purchaseSavings' : 'purchaseCost', 'stockout'],
     ['holding', 'overflow', 'stockout'],
@@ -158,27 +176,12 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     decisions: [['orderQuantity', 'supplier'], ['orderUpToLevel', 'allocation'], ['shippingMode'], ['budgetMultiple']],
 
     encodeAction(agent, d, out, offset) {
-      switch (agent) {
-        case PROCUREMENT:
-          out[offset] = index(d[1]!, nSup, 0) * p.orderLevels + level(d[0]!, p.orderUnit, p.orderLevels);
-          return;
-        case INVENTORY:
-          out[offset] = index(d[1]!, 2, 0) * p.targetLevels + level(d[0]!, p.targetUnit, p.targetLevels);
-          return;
-        case LOGISTICS:
-          out[offset] = index(d[0]!, 3, 0);
-          return;
-        default: {
-          const v = d[0]!;
-          if (v !== v) {
-            out[offset] = m.defaultBudgetLevel;
-            return;
-          }
-          let best = 0;
-          for (let k = 1; k < p.budgetLevels.length; k++) if (Math.abs(p.budgetLevels[k]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = k;
-          out[offset] = best;
-        }
-      }
+      out[offset] = encodeRow(agent, d, 0);
+    },
+
+    encodeActions(agent, decisions, stride, out, rows) {
+      // Action size 1: row b is out[b]. Same per-row rule as encodeAction (conformance checks).
+      for (let b = 0, k = 0; b < rows; b++, k += stride) out[b] = encodeRow(agent, decisions, k);
     },
 
     createState: () => ({ f: new Float64Array(m.size), rng: new Uint32Array(RNG_WORDS) }),

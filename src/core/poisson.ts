@@ -1,9 +1,14 @@
 /**
  * Exact Poisson draws from a seeded sfc32 stream, fast enough for a world's hot loop.
  *
- * - mean < 10: inversion by sequential search. One uniform u, then walk the cumulative pmf from 0
- *   (p(k+1) = p(k) · mean / (k+1)) until it exceeds u: on average mean + 1 multiply-adds.
- * - mean ≥ 10: PTRS, Hörmann's transformed rejection with squeeze ("The transformed rejection
+ * - mean < 64: inversion. One uniform u; the draw is the smallest k with u < F(k), the cumulative
+ *   pmf summed from p(0) = e^−mean by p(k+1) = p(k) · mean / (k+1). `nextPoisson` walks it from 0
+ *   (mean + 1 multiply-adds on average); a `PoissonSampler` keeps the table of F for its last two
+ *   means with a guide table, so a draw at a repeated mean (every copy of a world in the same
+ *   period) is one uniform and one or two comparisons. Both give the same k for the same u: the
+ *   table holds the very doubles the walk computes (test/core/poisson.test.ts checks them draw for
+ *   draw), so which one runs never changes a trajectory.
+ * - mean ≥ 64: PTRS, Hörmann's transformed rejection with squeeze ("The transformed rejection
  *   method for generating Poisson random variables", Insurance: Mathematics and Economics 12,
  *   1993), the method numpy's Generator.poisson uses for the same range. Two uniforms a trial,
  *   about 1.15 trials a draw; most accept by the squeeze, without a logarithm.
@@ -20,7 +25,9 @@
 import { nextFloat } from './rng.js';
 
 /** Below this mean, inversion; from it on, PTRS (its constants are fitted for mean ≥ 10). */
-const PTRS_FROM = 10;
+export const PTRS_FROM = 64;
+/** Largest k inversion reaches (the tail beyond it at mean < 64 is far below 2^-32). */
+const INVERSION_CAP = 400;
 const LOG_FACT_TABLE = 256;
 
 /** log(k!) for k < LOG_FACT_TABLE, summed once. */
@@ -52,14 +59,14 @@ export function nextPoisson(s: Uint32Array, mean: number): number {
   return poissonPtrs(s, mean);
 }
 
-/** Inversion by sequential search (mean < 10, so exp(-mean) stays far from underflow). */
+/** Inversion by sequential search (mean < 64, so e^−mean stays far from underflow). */
 function poissonInversion(s: Uint32Array, mean: number): number {
   const u = nextFloat(s);
   let p = Math.exp(-mean);
   let cdf = p;
   let k = 0;
   // The cap only guards against a u within rounding of 1 (the tail beyond it is below 1e-16).
-  while (u >= cdf && k < 200) {
+  while (u >= cdf && k < INVERSION_CAP) {
     k++;
     p *= mean / k;
     cdf += p;
@@ -67,7 +74,76 @@ function poissonInversion(s: Uint32Array, mean: number): number {
   return k;
 }
 
-/** PTRS for mean ≥ 10, following Hörmann's paper step by step (names as there). */
+/** The largest value nextFloat returns. */
+const U_MAX = 4294967295 * 2.3283064365386963e-10;
+const GUIDE = 64;
+
+/** F(0..len−1) for one mean, summed exactly as poissonInversion sums it, and its guide table. */
+interface CdfTable {
+  mean: number;
+  readonly cdf: Float64Array;
+  len: number;
+  /** guide[j]: the smallest k with F(k) > j / GUIDE (where the search for u ≥ j / GUIDE may start). */
+  readonly guide: Int32Array;
+}
+
+function fillTable(t: CdfTable, mean: number): void {
+  const cdf = t.cdf;
+  let p = Math.exp(-mean);
+  let c = p;
+  let k = 0;
+  cdf[0] = c;
+  // Up to the first F(k) above every u nextFloat can return (or the walk's own cap).
+  while (c <= U_MAX && k < INVERSION_CAP) {
+    k++;
+    p *= mean / k;
+    c += p;
+    cdf[k] = c;
+  }
+  t.len = k + 1;
+  t.mean = mean;
+  let j = 0;
+  for (let g = 0; g < GUIDE; g++) {
+    while (j < k && cdf[j]! <= g / GUIDE) j++;
+    t.guide[g] = j;
+  }
+}
+
+/**
+ * Poisson draws that remember the cumulative tables of their last two means: the same draws as
+ * `nextPoisson` (a pure function of the mean and the stream), faster when callers repeat means,
+ * as a world does for all its copies in one period. One sampler per call site (e.g. per customer
+ * class), so two alternating means do not evict each other.
+ */
+export class PoissonSampler {
+  private a: CdfTable = { mean: NaN, cdf: new Float64Array(INVERSION_CAP + 1), len: 0, guide: new Int32Array(GUIDE) };
+  private b: CdfTable = { mean: NaN, cdf: new Float64Array(INVERSION_CAP + 1), len: 0, guide: new Int32Array(GUIDE) };
+
+  /** One Poisson(mean) draw from stream `s`, exactly as nextPoisson(s, mean). */
+  draw(s: Uint32Array, mean: number): number {
+    if (!(mean > 0)) return 0;
+    if (mean >= PTRS_FROM) {
+      if (mean === Infinity) throw new RangeError('nextPoisson: mean must be finite');
+      return poissonPtrs(s, mean);
+    }
+    let t = this.a;
+    if (t.mean !== mean) {
+      // Least recently used out: the hit moves to `a`.
+      const other = this.b;
+      this.b = t;
+      if (other.mean !== mean) fillTable(other, mean);
+      this.a = t = other;
+    }
+    const u = nextFloat(s);
+    const cdf = t.cdf;
+    const last = t.len - 1;
+    let k = t.guide[(u * GUIDE) | 0]!;
+    while (u >= cdf[k]! && k < last) k++;
+    return k;
+  }
+}
+
+/** PTRS (valid for mean ≥ 10; used from PTRS_FROM), following Hörmann's paper step by step (names as there). */
 function poissonPtrs(s: Uint32Array, lam: number): number {
   const slam = Math.sqrt(lam);
   const loglam = Math.log(lam);

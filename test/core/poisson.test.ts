@@ -7,7 +7,7 @@
  */
 import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
-import { logFactorial, nextPoisson } from '../../src/core/poisson.js';
+import { PTRS_FROM, PoissonSampler, logFactorial, nextPoisson } from '../../src/core/poisson.js';
 import { deriveSeedWords, nextFloat, nextNormal } from '../../src/core/rng.js';
 
 /** The Poisson pmf by summed logarithms (independent of the sampler's log k!). */
@@ -58,8 +58,8 @@ function chiSquareP(mean: number, n: number, draw: () => number): number {
 }
 
 describe('nextPoisson', () => {
-  it('fits the Poisson pmf by chi-square at means from 0.3 to 3000 (fixed seeds)', () => {
-    for (const mean of [0.3, 2, 7.5, 9.99, 10, 12.6, 28, 64, 250, 3000]) {
+  it('fits the Poisson pmf by chi-square at means from 0.3 to 3000, both methods (fixed seeds)', () => {
+    for (const mean of [0.3, 2, 7.5, 12.6, 28, 63.9, 64, 64.1, 250, 3000]) {
       const s = deriveSeedWords(11, 'poisson', mean);
       const pValue = chiSquareP(mean, 100_000, () => nextPoisson(s, mean));
       expect(pValue, `mean ${mean}`).toBeGreaterThan(1e-3);
@@ -82,11 +82,12 @@ describe('nextPoisson', () => {
     expect(logFactorial(0)).toBe(0);
   });
 
-  it('below mean 10 draws exactly what plain inversion of the pmf draws, one uniform each', () => {
+  it('below mean 64 draws exactly what plain inversion of the pmf draws, one uniform each', () => {
+    expect(PTRS_FROM).toBe(64);
     const s = deriveSeedWords(12, 'inversion');
     const r = s.slice();
     for (let i = 0; i < 20_000; i++) {
-      const mean = 0.05 + (i % 199) * 0.05;
+      const mean = 0.05 + (i % 1279) * 0.05;
       // Reference: the smallest k with u < P(X ≤ k), the pmf from the independent table above.
       const u = nextFloat(r);
       const p = pmf(mean, 200);
@@ -96,6 +97,23 @@ describe('nextPoisson', () => {
       expect(nextPoisson(s, mean)).toBe(k);
     }
     expect(Array.from(s)).toEqual(Array.from(r));
+  });
+
+  it('PoissonSampler draws exactly what nextPoisson draws, whatever its cache holds', () => {
+    // Repeated means (cache hits), two alternating, spikes, fresh means, both sides of PTRS_FROM.
+    const means: number[] = [];
+    const r = deriveSeedWords(14, 'means');
+    for (let i = 0; i < 30_000; i++) {
+      const base = [0.7, 12.3, 28.9, 63.99, 64, 150][Math.floor(i / 5000)]!;
+      const kind = nextFloat(r);
+      means.push(kind < 0.6 ? base : kind < 0.75 ? base * 2.5 : kind < 0.9 ? 0.01 + nextFloat(r) * 70 : i % 2 ? base : 5.5);
+    }
+    means.push(0, -3, 1e-300);
+    const sampler = new PoissonSampler();
+    const a = deriveSeedWords(14, 'draws');
+    const b = a.slice();
+    for (const mean of means) expect(sampler.draw(a, mean), `mean ${mean}`).toBe(nextPoisson(b, mean));
+    expect(Array.from(a)).toEqual(Array.from(b));
   });
 
   it('is a function of the stream: same seed, same draws; mean 0 draws nothing', () => {
