@@ -1,44 +1,40 @@
 /**
- * `npm run bench:vs-peers`: tacit against the peer programs it is measured by (anchors/ in the
- * shared folder: numpy beer game, Python Calvano loop, ...), on this machine at this moment,
- * alternating tacit and the peer round by round, as CPU-second rates and their per-round ratios
- * (min / median / max). Prints one JSON document. Rows whose peer is not installed say what is
- * missing instead of a ratio.
+ * `npm run bench:vs-peers [-- --rounds 3] [--only ppo,dqn]`: tacit against peer programs on
+ * identical work, run alternately on this machine, printed as one JSON object of ratios
+ * tacit ÷ peer (min / median / max over rounds; higher is better for tacit). A section whose peer
+ * is not installed says so and reports tacit's figures alone. Progress goes to stderr.
  *
- *   npm run bench:vs-peers -- [--rounds 5] [--only TEXT] [--anchors DIR]
- *
- * Sections: `worlds` (bench/vs-peers/worlds.ts). Each section is a function returning rows.
+ * Sections: add one by writing it in bench/vs-peers/<name>.ts (see bench/vs-peers/index.ts) and
+ * listing it here.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { WORLD_GROUPS, worldGroupRows, worldRows, type WorldRowsOptions } from './vs-peers/worlds.js';
+import { cpus, loadavg } from 'node:os';
+import { runSection, type Section, type SectionResult } from './vs-peers/index.js';
+import { worldSections } from './vs-peers/worlds.js';
 
-const flag = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+/** Every comparison, in the order they run. */
+export const SECTIONS: readonly Section[] = [...worldSections];
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
 };
-const rounds = Number(flag('rounds') ?? 5);
+const rounds = Number(opt('--rounds') ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write(`--rounds ${flag('rounds')}: expected a positive integer, e.g. --rounds 5\n`);
+  process.stderr.write(`bench:vs-peers: --rounds ${JSON.stringify(opt('--rounds'))} is not a positive integer (e.g. --rounds 3)\n`);
   process.exit(2);
 }
-// The peers live in the shared anchors folder beside the checkout (../shared/anchors from the main
-// checkout, ../../shared/anchors from a worktree under wt/).
-const anchors = flag('anchors') ?? ['../shared/anchors', '../../shared/anchors'].map((p) => resolve(p)).find((p) => existsSync(p));
-const opts: WorldRowsOptions = { rounds, anchors, ...(flag('only') !== undefined ? { only: flag('only')! } : {}) };
-
-const group = flag('group');
-if (group !== undefined) {
-  // A child process measuring one world group (see worldRows).
-  if (!(WORLD_GROUPS as readonly string[]).includes(group)) {
-    process.stderr.write(`--group ${group}: expected one of ${WORLD_GROUPS.join(', ')}\n`);
-    process.exit(2);
-  }
-  console.log(JSON.stringify({ rows: worldGroupRows(group as (typeof WORLD_GROUPS)[number], opts) }));
-  process.exit(0);
+const onlyArg = opt('--only');
+const only = onlyArg?.split(',');
+const unknown = only?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`bench:vs-peers: --only ${unknown.join(',')}: no such section; sections are ${SECTIONS.map((s) => s.name).join(', ')}\n`);
+  process.exit(2);
 }
-
-const sections: { section: string; rows: (o: WorldRowsOptions) => unknown[] }[] = [{ section: 'worlds', rows: worldRows }];
-const out: Record<string, unknown> = { bench: 'vs-peers', node: process.version, rounds, anchors: anchors ?? null };
-for (const s of sections) out[s.section] = s.rows(opts);
-console.log(JSON.stringify(out, null, 1));
+const results: Record<string, SectionResult> = {};
+const loadBefore = loadavg();
+for (const s of SECTIONS) {
+  if (only && !only.includes(s.name)) continue;
+  results[s.name] = runSection(s, rounds, (line) => process.stderr.write(`${line}\n`));
+}
+console.log(JSON.stringify({ bench: 'tacit-vs-peers', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg: { before: loadBefore.map((x) => Math.round(x * 10) / 10), after: loadavg().map((x) => Math.round(x * 10) / 10) }, rounds, sections: results }));
