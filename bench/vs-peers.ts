@@ -10,9 +10,10 @@
 import { cpus, loadavg } from 'node:os';
 import { runSection, type Section, type SectionResult } from './vs-peers/index.js';
 import { dqnSection, ppoSection } from './vs-peers/learners.js';
+import { worldSections } from './vs-peers/worlds.js';
 
 /** Every comparison, in the order they run. */
-export const SECTIONS: readonly Section[] = [ppoSection, dqnSection];
+export const SECTIONS: readonly Section[] = [ppoSection, dqnSection, ...worldSections];
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
