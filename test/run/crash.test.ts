@@ -26,11 +26,11 @@ const learners: Record<string, { config: Record<string, unknown>; rowsPerCheckpo
       name: 'crash-tq',
       env: { id: 'market-v1', params: { priceGridSize: 7 } },
       agents: [{ role: 'firm', policy: { type: 'tabular-q', params: { explorationDecay: 2e-5 } } }],
-      run: { steps: 40_000, numEnvs: 4, metricsEvery: 500, seeds: 1 },
+      run: { steps: 80_000, numEnvs: 4, metricsEvery: 500, seeds: 1 },
       output: { checkpointEvery: 2000, report: false },
     },
     rowsPerCheckpoint: 4,
-    windows: 80,
+    windows: 160,
   },
   ppo: {
     config: {
@@ -70,7 +70,8 @@ function tacit(args: string[], partial: string, killAtRows?: number): Promise<'k
     let watching: NodeJS.Timeout | undefined;
     if (killAtRows !== undefined) {
       const watch = (): void => {
-        if (lineCount(join(partial, 'metrics.jsonl')) >= killAtRows) child.kill('SIGKILL');
+        // Rows reach the file just before the checkpoint is renamed into place: wait for both.
+        if (lineCount(join(partial, 'metrics.jsonl')) >= killAtRows && existsSync(join(partial, 'checkpoint.bin'))) child.kill('SIGKILL');
         else watching = setTimeout(watch, 5);
       };
       watch();
