@@ -15,6 +15,8 @@ import { preparePolicies } from './prepare.js';
 import { createProgress } from './progress.js';
 import { provenance } from './provenance.js';
 import { RunFolder } from './results.js';
+import { acquireFolderLock, describeLockOwner } from './folder-lock.js';
+import { UsageError } from '../core/errors.js';
 import { resumeTarget, runSeedToFolder, type RunMeta } from './seed-folder.js';
 import { runSeedsInPool } from './seed-pool.js';
 import type { SeedSummary } from './seed-run.js';
@@ -68,11 +70,15 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
   const seeds = seedList(resolved);
   const signal = options.signal ?? { stop: false };
   const stepsPerSeed = config.run.steps ?? config.run.maxSteps ?? 0;
+  // One process per run folder: a second `tacit run --out` into the same folder (or a resume of a
+  // run still going) is refused instead of interleaving writes.
+  const got = acquireFolderLock(dir, { purpose: meta.command });
+  if (!got.acquired) throw new UsageError(`run folder ${dir} is in use by another tacit process (${describeLockOwner(got)}): wait for it to finish, or choose another --out`);
   const progress = createProgress(stepsPerSeed * seeds.length, config.name, !options.quiet);
 
   try {
     if (seeds.length === 1) {
-      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
+      const summary = await runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);
@@ -130,6 +136,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
     return { dir: interrupted ? folder.partialDir : dir, summary, interrupted };
   } finally {
     progress.stop();
+    got.lock.release();
   }
 }
 

@@ -37,7 +37,7 @@ parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
     const resolved = resolveExperiment(msg.config);
     await preparePolicies(resolved);
     let last = 0;
-    const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
+    const summary = await runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
       parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last, findings });
       last = done;
     }, signal, msg.resume);

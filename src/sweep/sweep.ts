@@ -8,7 +8,7 @@
  * the end the comparison is printed and an HTML report written (unless output.report is false or
  * --no-report).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import cliProgress from 'cli-progress';
 import { applyOverrides, readConfigFile } from '../config/load.js';
@@ -160,6 +160,8 @@ export interface SweepResult {
   /** Folders of every complete run of this sweep (skipped and new). */
   readonly completeDirs: readonly string[];
   readonly failed: readonly JobOutcome[];
+  /** Runs another process was running when this sweep reached them (their folder was locked). */
+  readonly busy: readonly JobOutcome[];
   readonly interrupted: boolean;
 }
 
@@ -180,7 +182,10 @@ export function writeManifest(plan: SweepPlan, states: ReadonlyMap<string, strin
     seeds: plan.seeds,
     runs: plan.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed, dir: relative(plan.outDir, r.dir), status: states.get(r.id) ?? (r.state === 'done' ? 'complete' : 'pending') })),
   };
-  writeFileSync(join(plan.outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Several sweeps may share the folder: write beside and rename, so a reader never sees half a file.
+  const path = join(plan.outDir, 'sweep.json');
+  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
 function progressBar(total: number, label: string, enabled: boolean): { update(done: number, failed: number): void; stop(): void } {
@@ -235,7 +240,8 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
         if (outcome.status === 'complete') {
           tagRun(outcome.job.dir, plan, byId.get(outcome.job.id)!);
           finished++;
-        } else if (outcome.status === 'failed') failedCount++;
+        } else if (outcome.status === 'skipped') finished++;
+        else if (outcome.status === 'failed') failedCount++;
         redraw();
       },
     });
@@ -243,12 +249,13 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
     bar.stop();
   }
   writeManifest(plan, states);
-  const completeDirs = plan.runs.filter((r) => r.state === 'done' || states.get(r.id) === 'complete').map((r) => r.dir);
+  const completeDirs = plan.runs.filter((r) => r.state === 'done' || states.get(r.id) === 'complete' || states.get(r.id) === 'skipped').map((r) => r.dir);
   return {
     outcomes,
-    skipped,
+    skipped: [...skipped, ...outcomes.filter((o) => o.status === 'skipped').map((o) => byId.get(o.job.id)!)],
     completeDirs,
     failed: outcomes.filter((o) => o.status === 'failed'),
+    busy: outcomes.filter((o) => o.status === 'busy'),
     interrupted: outcomes.some((o) => o.status === 'interrupted' || o.status === 'pending'),
   };
 }

@@ -159,7 +159,8 @@ describe('pool retry and stop (stand-in worker)', () => {
 
   it('on stop, lets running runs end interrupted, starts no new one, keeps finished ones', async () => {
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
-    const jobs = [job('first', {}), job('slow', { delayMs: 400 }), job('later', {})];
+    // 'slow' runs until it hears the stop, whenever that comes: no race with the clock.
+    const jobs = [job('first', {}), job('slow', { untilStopped: 1 }), job('later', {})];
     const outcomes = await runPool(jobs, {
       workers: 2,
       workerUrl,
