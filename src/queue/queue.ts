@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS tacit_runs (
   variant     text NOT NULL,
   seed        integer NOT NULL,
   dir         text NOT NULL,
-  run         jsonb NOT NULL,
+  run         json NOT NULL,   -- json, not jsonb: keeps key order, so run.json matches a local sweep byte for byte
   status      text NOT NULL,
   worker      text,
   attempts    integer NOT NULL DEFAULT 0,
