@@ -1,7 +1,7 @@
 /**
  * A policy whose implementation module is imported only when an experiment uses it. Neural
- * policies need TensorFlow.js, whose import costs ~0.45 s of CPU (measured: `tacit envs`
- * 8.9× a bare `node -e 0` with it, see docs/distributed.md); commands that only list, validate or
+ * policies need TensorFlow.js, a large import on every command's start-up (docs/neural.md,
+ * "Start-up", has the measured figures); commands that only list, validate or
  * run tabular policies must not pay it. The registry holds this light spec (type, summary, params
  * schema, compatibility check: what `tacit policies` and `validate` need); `prepare`, which every
  * runner awaits before the first `create`, imports the implementation and runs its own `prepare`.
