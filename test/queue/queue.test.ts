@@ -27,6 +27,8 @@ agents:
     policy: { type: tabular-q }
     reward: { scheme: local }
 run: { steps: 300000, metricsEvery: 3000, seeds: 1 }
+# A checkpoint every window: the first comes early, so the kill lands mid-run on however fast a machine.
+output: { checkpointEvery: 3000 }
 sweep:
   grid:
     agents[*].reward.scheme: [local, team]
