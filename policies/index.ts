@@ -9,6 +9,7 @@ import { Registry } from '../src/core/registry.js';
 import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnCard } from './dqn-card.js';
+import { externalPolicy } from './external.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { ppoCard } from './ppo-card.js';
 import { randomPolicy } from './random.js';
@@ -34,5 +35,6 @@ const ALL = [
   standardShippingPolicy,
   fixedBudgetPolicy,
   thresholdPolicy,
+  externalPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);
