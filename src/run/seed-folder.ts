@@ -19,7 +19,7 @@ import { runSeedPausing, type SeedCheckpoint, type SeedSummary } from './seed-ru
 export interface RunMeta {
   readonly runId: string;
   readonly command: string;
-  /** The tfjs backend the neural policies run on (from `preparePolicies`), or null. */
+  /** The neural backend the neural policies run on (`simd` or a tfjs backend) (from `preparePolicies`), or null. */
   readonly backend?: string | null;
 }
 
