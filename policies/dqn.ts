@@ -10,51 +10,18 @@
  *
  * Order: config · group (networks, buffer) · act · observe · train step · checkpoints · registration.
  */
-import { z } from 'zod';
 import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
 import { nextFloat, nextInt, type Rng } from '../src/core/rng.js';
-import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
-import type { AgentSpec, World } from '../src/core/world.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
-import { encodedSize, InputEncoder } from '../src/learn/encode.js';
-import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
+import { InputEncoder } from '../src/learn/encode.js';
 import { createNet, type Net } from '../src/learn/net.js';
 import { ReplayBuffer } from '../src/learn/replay.js';
+import { dqnCard, jointActions, type DqnConfig } from './dqn-card.js';
 
-// ─── Config ──────────────────────────────────────────────────────────────────────────────────
-
-const paramsSchema = z
-  .object({
-    shareParameters: z.boolean().default(false).describe('Agents of the same role share one Q-network, optimizer and replay buffer'),
-    appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the input'),
-    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
-    activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
-    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
-    bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
-    batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
-    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
-    learningStarts: z.number().int().nonnegative().default(1000).describe('Transitions stored before training starts'),
-    trainFrequency: z.number().int().positive().default(10).describe('Engine steps between training phases'),
-    gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase'),
-    targetUpdateFrequency: z.number().int().positive().default(500).describe('Engine steps between target-network updates'),
-    tau: z.number().gt(0).max(1).default(1).describe('Target update rate: 1 = copy, < 1 = Polyak averaging'),
-    epsilonStart: z.number().min(0).max(1).default(1).describe('Initial exploration rate'),
-    epsilonEnd: z.number().min(0).max(1).default(0.05).describe('Final exploration rate'),
-    epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays linearly'),
-    doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
-    loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
-    maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
-    normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
-    rewardScale: z.number().positive().default(1).describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
-    maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
-  })
-  .strict();
-
-/** DQN hyperparameters (defaults: CleanRL dqn.py, scaled to small worlds). */
-export type DqnConfig = z.infer<typeof paramsSchema>;
+// ─── Config: policies/dqn-card.ts (DqnConfig, its schema, defaults and compatibility check) ──
 
 // ─── Group: Q-network, target, optimizer and replay of one agent or one sharing role ───────
 
@@ -106,16 +73,11 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
   };
 }
 
-/** Number of joint actions of a discrete or multi-discrete space. */
-function jointActions(space: Space): number {
-  return space.kind === 'box' ? Infinity : cardinality(space);
-}
-
 // ─── The policy: act, observe ───────────────────────────────────────────────────────────────
 
 function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   requireBackend();
-  const why = incompatibility(ctx.world, ctx.agent, cfg);
+  const why = dqnCard.incompatibility!(ctx.world, ctx.agent, cfg);
   if (why) throw new TacitError(why);
   const space = ctx.actionSpace;
   const numActions = jointActions(space);
@@ -295,36 +257,11 @@ function loadGroup(g: Group, d: ReturnType<typeof saveGroup>): void {
 
 // ─── Registration ───────────────────────────────────────────────────────────────────────────
 
-function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string | undefined {
-  const space = world.actionSpaces[agent.index]!;
-  const n = jointActions(space);
-  if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
-  if (n > cfg.maxJointActions) return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
-  return undefined;
-}
-
 /** The registered spec. */
 export const dqnPolicy = definePolicy({
-  type: 'dqn',
-  summary: 'Deep Q-learning (replay buffer, target network, linear ε schedule) for discrete and small multi-discrete actions',
-  learns: true,
-  paramsSchema,
-  incompatibility,
-  memory(world, agent, cfg) {
-    const obs = world.observationSpaces[agent.index]!;
-    const input = encodedSize(obs) + world.agents.length;
-    const act = world.actionSpaces[agent.index]!;
-    const outputs = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
-    // Replay: observation and next observation per transition, plus action, reward and done.
-    const replay = cfg.bufferSize * (2 * obs.size + 3) * 4;
-    // Online and target networks, gradients, Adam's two moments; activations of one batch (and its targets).
-    const params = mlpParameterCount(input, cfg.hidden, outputs);
-    const nets = params * 4 * 5 + 2 * activationBytes(cfg.batchSize, cfg.hidden);
-    return [
-      { param: 'bufferSize', bytes: replay, what: `replay buffer (bufferSize ${cfg.bufferSize} transitions)`, largestArray: cfg.bufferSize * obs.size * 4 },
-      { param: 'hidden', bytes: nets, what: `Q and target networks (${params.toPrecision(3)} weights each) with optimizer state`, largestArray: Math.max(input, outputs, ...cfg.hidden) * Math.max(...cfg.hidden) * 4 },
-    ];
-  },
+  ...dqnCard,
   prepare: async () => ({ backend: await initBackend() }),
   create: createDqn,
 });
+
+export type { DqnConfig };

@@ -4,13 +4,14 @@
  */
 import { UnknownPolicyError } from '../src/core/errors.js';
 import type { PolicySpec } from '../src/core/policy.js';
+import { lazyPolicy } from '../src/core/lazy-policy.js';
 import { Registry } from '../src/core/registry.js';
 import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
-import { dqnPolicy } from './dqn.js';
+import { dqnCard } from './dqn-card.js';
 import { externalPolicy } from './external.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
-import { ppoPolicy } from './ppo.js';
+import { ppoCard } from './ppo-card.js';
 import { randomPolicy } from './random.js';
 import { thresholdPolicy } from './threshold.js';
 import { sSPolicy } from './s-s.js';
@@ -25,8 +26,9 @@ const ALL = [
   randomPolicy,
   constantPolicy,
   tabularQPolicy,
-  ppoPolicy,
-  dqnPolicy,
+  // Neural: their modules (and TensorFlow.js) load only when a run uses them.
+  lazyPolicy(ppoCard, async () => (await import('./ppo.js')).ppoPolicy),
+  lazyPolicy(dqnCard, async () => (await import('./dqn.js')).dqnPolicy),
   baseStockPolicy,
   sSPolicy,
   stermanPolicy,

@@ -16,7 +16,6 @@
  * Order: config · group (networks, storage) · act · observe · update (GAE, epochs of minibatches)
  * · checkpoints · registration.
  */
-import { z } from 'zod';
 import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
 import { Rng } from '../src/core/rng.js';
@@ -24,46 +23,16 @@ import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
 import { Adam, clipScale, flatLayout, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
-import { encodedSize, InputEncoder } from '../src/learn/encode.js';
-import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
+import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
 import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
 import { createNet, type Net } from '../src/learn/net.js';
 import { RewardScaler } from '../src/learn/normalize.js';
 import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
+import { ppoCard, type PpoConfig } from './ppo-card.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
 
-// ─── Config ──────────────────────────────────────────────────────────────────────────────────
-
-const paramsSchema = z
-  .object({
-    critic: z.enum(['local', 'central']).default('local').describe("'local' = IPPO (critic sees own observation), 'central' = MAPPO (critic sees every agent's observation)"),
-    shareParameters: z.boolean().default(false).describe('Agents of the same role share one network, optimizer and rollout'),
-    appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the inputs'),
-    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of actor and critic'),
-    activation: z.enum(['tanh', 'relu']).default('tanh').describe('Hidden activation'),
-    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
-    annealSteps: z.number().int().nonnegative().default(0).describe('Engine steps over which the learning rate decays linearly to 0 (0 = constant)'),
-    adamEpsilon: z.number().positive().default(1e-5).describe('Adam epsilon'),
-    rolloutLength: z.number().int().positive().default(128).describe('Steps collected per world copy between updates'),
-    numMinibatches: z.number().int().positive().default(4).describe('Minibatches per epoch'),
-    updateEpochs: z.number().int().positive().default(4).describe('Passes over each rollout'),
-    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
-    gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda'),
-    clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping range (and value clipping range)'),
-    clipValueLoss: z.boolean().default(true).describe('Clip the value loss around the old values'),
-    entropyCoef: z.number().nonnegative().default(0.01).describe('Entropy bonus coefficient'),
-    valueCoef: z.number().nonnegative().default(0.5).describe('Value loss coefficient'),
-    maxGradNorm: z.number().nonnegative().default(0.5).describe('Clip gradients to this global norm (0 = no clipping)'),
-    normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch'),
-    normalizeObservations: z.boolean().default(true).describe('Standardise box observations by running statistics'),
-    normalizeRewards: z.boolean().default(true).describe('Scale rewards by the running std of the discounted return'),
-    initLogStd: z.number().default(0).describe('Initial log std of the Gaussian policy (box actions only)'),
-  })
-  .strict();
-
-/** PPO hyperparameters (defaults: CleanRL ppo.py). */
-export type PpoConfig = z.infer<typeof paramsSchema>;
+// ─── Config: policies/ppo-card.ts (PpoConfig, its schema and defaults) ────────────────────────
 
 // ─── Group: networks, optimizer and rollout of one agent or one parameter-sharing role ─────
 
@@ -402,26 +371,9 @@ const rewardName = (b: number): string => `reward (copy ${b})`;
 
 /** The registered spec. */
 export const ppoPolicy = definePolicy({
-  type: 'ppo',
-  summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
-  learns: true,
-  paramsSchema,
-  memory(world, agent, cfg, numEnvs) {
-    const actorIn = encodedSize(world.observationSpaces[agent.index]!) + world.agents.length;
-    const criticIn = cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s), 0) + world.agents.length : actorIn;
-    const out = 2 * world.actionSpaces[agent.index]!.size + encodedSize(world.actionSpaces[agent.index]!);
-    const rows = cfg.rolloutLength * numEnvs;
-    // Rollout buffers (actor and critic inputs, raw actions, nine per-row floats), and their copy as tensors at update time.
-    const rollout = rows * (actorIn + 2 * criticIn + out + 9) * 4 * 2;
-    // Weights, gradients and Adam's two moments of actor and critic; activations of one minibatch.
-    const params = mlpParameterCount(actorIn, cfg.hidden, out) + mlpParameterCount(criticIn, cfg.hidden, 1);
-    const minibatch = 2 * activationBytes(Math.ceil(rows / cfg.numMinibatches), cfg.hidden);
-    const widest = Math.max(actorIn, criticIn, ...cfg.hidden);
-    return [
-      { param: 'rolloutLength', bytes: rollout + minibatch, what: `rollout storage (rolloutLength ${cfg.rolloutLength} × numEnvs ${numEnvs} rows)`, largestArray: rows * Math.max(actorIn, criticIn) * 4 },
-      { param: 'hidden', bytes: params * 4 * 4, what: `actor and critic networks (${params.toPrecision(3)} weights) with optimizer state`, largestArray: widest * Math.max(...cfg.hidden) * 4 },
-    ];
-  },
+  ...ppoCard,
   prepare: async () => ({ backend: await initBackend() }),
   create: createPpo,
 });
+
+export type { PpoConfig };

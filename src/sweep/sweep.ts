@@ -128,6 +128,17 @@ export function planSweep(configPath: string, options: SweepPlanOptions = {}): S
   };
 }
 
+/**
+ * Share `index` of `of` of the plan (array jobs: Kubernetes Indexed Jobs, SLURM arrays): every
+ * `of`-th run from position `index`, so the shares are disjoint, cover the plan and are the same on
+ * every machine (the plan's order is the grid's order × seeds).
+ */
+export function shareOf(plan: SweepPlan, index: number, of: number): SweepPlan {
+  if (!Number.isInteger(of) || of < 1) throw new UsageError(`--of must be an integer >= 1, got ${of}`);
+  if (!Number.isInteger(index) || index < 0 || index >= of) throw new UsageError(`--index must be an integer from 0 to ${of - 1} (--of ${of}), got ${index}`);
+  return { ...plan, runs: plan.runs.filter((_, k) => k % of === index) };
+}
+
 /** Options of runSweep. */
 export interface SweepRunOptions {
   readonly workers?: number;
@@ -138,6 +149,8 @@ export interface SweepRunOptions {
   readonly retries?: number;
   /** Worker script (tests). */
   readonly workerUrl?: URL;
+  /** Write `<out>/sweep.json` (default true; array-job shares do not, each knowing only its share). */
+  readonly manifest?: boolean;
 }
 
 /** What a sweep did. */
@@ -152,12 +165,17 @@ export interface SweepResult {
   readonly interrupted: boolean;
 }
 
+/** The sweep's facts about one run, as recorded in its run.json (`sweep`). */
+export function sweepFacts(plan: SweepPlan, run: PlannedRun): Record<string, unknown> {
+  return { name: plan.name, variant: run.variant, index: plan.points.findIndex((p) => p.label === run.variant), id: run.id, seed: run.seed, values: run.values };
+}
+
 /** Record the sweep's facts in a finished run's run.json (for labels in compare and report). */
-function tagRun(dir: string, plan: SweepPlan, run: PlannedRun): void {
+export function tagRunFolder(dir: string, facts: Readonly<Record<string, unknown>>): void {
   const path = join(dir, 'run.json');
   if (!existsSync(path)) return;
   const info = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  info['sweep'] = { name: plan.name, variant: run.variant, index: plan.points.findIndex((p) => p.label === run.variant), id: run.id, seed: run.seed, values: run.values };
+  info['sweep'] = facts;
   writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
 }
 
@@ -198,7 +216,8 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
   const skipped = plan.runs.filter((r) => r.state === 'done');
   const states = new Map<string, string>();
   mkdirSync(plan.outDir, { recursive: true });
-  writeManifest(plan, states);
+  const manifest = options.manifest ?? true;
+  if (manifest) writeManifest(plan, states);
   const fractions = new Map<string, number>();
   let finished = 0;
   let failedCount = 0;
@@ -225,7 +244,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
         fractions.delete(outcome.job.id);
         states.set(outcome.job.id, outcome.status);
         if (outcome.status === 'complete') {
-          tagRun(outcome.job.dir, plan, byId.get(outcome.job.id)!);
+          tagRunFolder(outcome.job.dir, sweepFacts(plan, byId.get(outcome.job.id)!));
           finished++;
         } else if (outcome.status === 'skipped') finished++;
         else if (outcome.status === 'failed') failedCount++;
@@ -235,7 +254,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
   } finally {
     bar.stop();
   }
-  writeManifest(plan, states);
+  if (manifest) writeManifest(plan, states);
   const completeDirs = plan.runs.filter((r) => r.state === 'done' || states.get(r.id) === 'complete' || states.get(r.id) === 'skipped').map((r) => r.dir);
   return {
     outcomes,

@@ -33,7 +33,8 @@ describe('compiled commands (bin/build.mjs)', () => {
     const rel = (p: string): string => relative(dir, p).split('\\').join('/');
     writeFileSync(
       entry,
-      `import { policies } from '${rel('policies/index.js')}';\nimport { worlds } from '${rel('envs/index.js')}';\nconsole.log(policies.ids().length > 5 && worlds.ids().length > 5 ? 'loaded' : 'empty');\n`,
+      // ppo's prepare loads its module and TensorFlow.js on demand (src/core/lazy-policy.ts).
+      `import { policies } from '${rel('policies/index.js')}';\nimport { worlds } from '${rel('envs/index.js')}';\nawait policies.get('ppo').prepare?.();\nconsole.log(policies.ids().length > 5 && worlds.ids().length > 5 ? 'loaded' : 'empty');\n`,
     );
     const r = run(entry, ['--trace-protector-invalidation']);
     expect(r.stdout).toContain('loaded');

@@ -1,11 +1,11 @@
 /**
- * The HTML report in a real browser: headless Chromium (the system's `chromium`, driven by
- * playwright-core) opens the file offline and must show no console errors, request nothing but the
+ * The HTML report in a real browser: headless Chromium (from the @sparticuz/chromium npm package,
+ * or a system one where that has no binary; driven by playwright-core) opens the file offline and must show no console errors, request nothing but the
  * file itself, draw every figure with data, and produce a screenshot that is not blank. `--png`
  * must write a real PNG per figure.
  *
- * Needs Chromium (`apt-get install -y chromium`; .ci/run installs it). Without it this test FAILS
- * with that instruction, unless TACIT_SKIP_BROWSER=1 says the browser is knowingly unavailable.
+ * `npm install` provides the browser on Linux x64. Without one this test FAILS saying how to get
+ * it, unless TACIT_SKIP_BROWSER=1 says the browser is knowingly unavailable.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    if (!findChromium()) throw new Error(`Chromium not found: the browser test needs it. Install it with: ${CHROMIUM_INSTALL} (or set TACIT_SKIP_BROWSER=1 to skip knowingly)`);
+    if (!findChromium()) throw new Error(`Chromium not found: the browser test needs it. Fix: ${CHROMIUM_INSTALL} (or set TACIT_SKIP_BROWSER=1 to skip knowingly)`);
     root = mkdtempSync(join(tmpdir(), 'tacit-browser-'));
     writeWarehouseFixture(root, { variants: SIX_SCHEMES.slice(0, 2), seeds: 2, windows: 12 });
     writeMarketFixture(root, 2, 12);

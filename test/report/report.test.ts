@@ -163,7 +163,7 @@ describe('--png without Chromium', () => {
     const saved = process.env['TACIT_CHROMIUM'];
     process.env['TACIT_CHROMIUM'] = join(root, 'no-such-chromium');
     try {
-      await expect(launchChromium('--png')).rejects.toThrow(/--png needs Chromium, which was not found .*apt-get update && apt-get install -y chromium/);
+      await expect(launchChromium('--png')).rejects.toThrow(/--png needs Chromium, which was not found \(looked at TACIT_CHROMIUM=.*no-such-chromium\)\. Fix: npm install .*set TACIT_CHROMIUM=/);
       await expect(launchChromium('--png')).rejects.toBeInstanceOf(UsageError);
     } finally {
       if (saved === undefined) delete process.env['TACIT_CHROMIUM'];

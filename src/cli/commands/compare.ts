@@ -9,6 +9,8 @@ import { groupVariants } from '../../report/variants.js';
 
 interface CompareArgs {
   dirs: string[];
+  queue?: string;
+  sweep?: string;
   format: string;
   md?: string;
   json?: string;
@@ -41,19 +43,26 @@ export function statOptions<T>(y: Argv<T>): Argv<T> {
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
-  command: 'compare <dirs..>',
+  command: 'compare [dirs..]',
   describe: 'Compare run folders grouped by variant: KPIs, local rewards and detector verdicts with intervals and pairwise tests',
   builder: (y: Argv) =>
     statOptions(
       y
-        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Run folders, or folders containing them (e.g. results/<experiment>)' })
+        .positional('dirs', { type: 'string', array: true, describe: 'Run folders, or folders containing them (e.g. results/<experiment>)' })
+        .option('queue', { type: 'string', describe: "Take the runs from this queue's runs table (postgres://…) instead of folders: its complete runs, or with --sweep one sweep's" })
+        .option('sweep', { type: 'string', describe: 'With --queue: only this sweep (its name)' })
         .option('format', { type: 'string', choices: ['table', 'markdown', 'json'], default: 'table', describe: 'What to print' })
         .option('md', { type: 'string', describe: 'Also write the markdown to this file' })
         .option('json', { type: 'string', describe: 'Also write the JSON to this file' }),
     ) as unknown as Argv<CompareArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     checkStatFlags(args);
-    const { runs, skipped } = loadRuns(args.dirs);
+    if (args.sweep !== undefined && !args.queue) throw new UsageError('--sweep selects runs of the queue: give --queue postgres://… too');
+    if (args.queue && args.dirs?.length) throw new UsageError('give run folders or --queue, not both');
+    if (!args.queue && !args.dirs?.length) throw new UsageError('give run folders (tacit compare results/<experiment>) or --queue postgres://…');
+    // The table says which runs are complete and where their folders are; the statistics read the folders.
+    const dirs = args.queue ? await (await import('./sweep-queue.js')).completeDirsOnQueue(args.queue, args.sweep) : args.dirs;
+    const { runs, skipped } = loadRuns(dirs);
     const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
     for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
     const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];

@@ -221,7 +221,7 @@ export class FnBuilder {
 }
 
 /** A module of functions that all share one imported memory `env.memory`. */
-export function buildModule(fns: readonly FnBuilder[]): Uint8Array {
+export function buildModule(fns: readonly FnBuilder[]): Uint8Array<ArrayBuffer> {
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
