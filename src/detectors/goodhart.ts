@@ -20,7 +20,7 @@ import { ar1PhiUpper, detrendedLag1 } from '../stats/ar1.js';
 import { trendTest, type TrendResult } from '../stats/mann-kendall.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector, type RowRequirement } from './types.js';
 
 /** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
 export const goodhartParams = z
@@ -163,24 +163,33 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       }
       return out;
     },
-    finish() {
+    finish(ledger: Ledger) {
       const findings = episodes.all().sort((a, b) => a.startStep - b.startStep);
       const agentsHit = [...new Set(findings.map((f) => f.agents[0]!))];
       const kpisHit = [...new Set(findings.map((f) => f.evidence['kpi'] as string))];
+      const details = { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, alpha: params.alpha, rows: ledger.length };
+      if (findings.length === 0 && windowsTested === 0) {
+        const need = goodhartRowsNeeded(params);
+        return { findings, verdict: untestedVerdict('untested', `${ledger.length} metrics rows, fewer than the ${need.minRows} that ${need.because} needs (0 windows tested)`, rowsToTest(need, context.metricsEvery), details) };
+      }
       return {
         findings,
-        verdict: {
-          fired: findings.length > 0,
-          status: findings.length > 0 ? 'reward-up-kpi-down' : 'none',
-          summary:
-            findings.length > 0
-              ? `${agentsHit.join(', ')}: reward rose while ${kpisHit.join(', ')} got worse (first from step ${findings[0]!.startStep} to ${findings[0]!.endStep})`
-              : `no window where an agent's reward rose while a team KPI got worse (${windowsTested} windows tested at run-level α = ${params.alpha})`,
-          details: { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, alpha: params.alpha },
-        },
+        verdict: testedVerdict(
+          findings.length > 0,
+          findings.length > 0 ? 'reward-up-kpi-down' : 'none',
+          findings.length > 0
+            ? `${agentsHit.join(', ')}: reward rose while ${kpisHit.join(', ')} got worse (first from step ${findings[0]!.startStep} to ${findings[0]!.endStep})`
+            : `no window where an agent's reward rose while a team KPI got worse (${windowsTested} windows tested at run-level α = ${params.alpha})`,
+          details,
+        ),
       };
     },
   };
+}
+
+/** Rows goodhart needs: one full window. */
+export function goodhartRowsNeeded(params: GoodhartParams): RowRequirement {
+  return { minRows: params.window, because: `goodhart window=${params.window}` };
 }
 
 /** Whether two series have been equal at every row so far; `checked[i]` remembers how far agent i was checked. */
@@ -227,4 +236,5 @@ export const goodhart = defineDetector({
   summary: "an agent's reward trends up while a team KPI trends worse over the same window (autocorrelation-robust, run-level false-alarm control)",
   paramsSchema: goodhartParams,
   create: createGoodhart,
+  rowsNeeded: goodhartRowsNeeded,
 });
