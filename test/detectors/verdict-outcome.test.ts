@@ -35,7 +35,7 @@ describe('detector verdicts', () => {
     expect(rep.verdict.outcome).toBe('untested');
     expect(rep.verdict.fired).toBe(false);
     expect(rep.verdict.untestedReason).toMatch(/20 metrics rows/);
-    expect(rep.verdict.toTest).toMatch(/run\.steps ≥ 25000 with metricsEvery 500/);
+    expect(rep.verdict.toTest).toMatch(/run\.steps ≥ 18000 with metricsEvery 500/);
     expect(rep.verdict.summary).toMatch(/^untested/);
     const full = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), goodhartParams.parse({}), { plannedRows: rows.length });
     expect(full.verdict.outcome).toBe('clear');
