@@ -271,7 +271,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
             : tugs.length > 0
               ? `tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}`
               : matrix
-                ? `no agent’s action was shown to lower another’s reward${windowsTested > 0 ? ', and no tug-of-war' : '; tug-of-war not tested (0 windows)'}`
+                ? `no agent’s action was shown to lower another’s reward${windowsTested > 0 ? ', and no tug-of-war' : tw.enabled ? '; tug-of-war not tested (0 windows)' : ' (tug-of-war scan switched off)'}`
                 : 'no tug-of-war; influence not checked (no fork points or influence matrix was given)',
           details,
         ),
