@@ -10,13 +10,14 @@
  * reader can believe without trusting a trend test: "wholesaler's learned policy: own reward
  * +0.8 [0.6, 1.0], teamCost +31 [25, 37] per step vs its initial policy".
  *
- * Greedy actions throughout, no learning, fault-free world. Attribution runs inside `tacit run`
+ * The trained policies act greedily; an initial-policy reference explores, as it did at the start of
+ * training; no learning, fault-free world. Attribution runs inside `tacit run`
  * while the trained policies exist (run-hooks.ts), is saved in probes.json and attached to the
  * goodhart findings and verdict; `tacit detect` re-attaches it from probes.json.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
-import type { Policy } from '../core/policy.js';
+import type { ActMode, Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world.js';
 import { policies as policyRegistry } from '../../policies/index.js';
@@ -60,7 +61,7 @@ export interface SwapOptions {
 }
 
 /** Per-copy means of the agent's local reward and each KPI over one rollout. */
-function rollout(world: World, actors: readonly Policy[], agentIndex: number, numEnvs: number, steps: number, seed: number | string): { reward: Float64Array; kpis: Float64Array[] } {
+function rollout(world: World, actors: readonly Policy[], modes: readonly ActMode[], agentIndex: number, numEnvs: number, steps: number, seed: number | string): { reward: Float64Array; kpis: Float64Array[] } {
   const engine = new VecEngine(world, { numEnvs, seed: `swap-${seed}` });
   const nK = world.kpis.length;
   const nC = world.rewardComponents[agentIndex]!.length;
@@ -68,7 +69,7 @@ function rollout(world: World, actors: readonly Policy[], agentIndex: number, nu
   const kpis = world.kpis.map(() => new Float64Array(numEnvs));
   engine.reset();
   for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < actors.length; i++) actors[i]!.act(engine.obs[i]!, engine.actions[i]!, 'greedy');
+    for (let i = 0; i < actors.length; i++) actors[i]!.act(engine.obs[i]!, engine.actions[i]!, modes[i]!);
     engine.step(() => {
       const r = engine.rewards[agentIndex]!;
       for (let b = 0; b < numEnvs; b++) {
@@ -94,13 +95,16 @@ function effect(learned: Float64Array, reference: Float64Array): SwapEffect {
 }
 
 /** Create the reference policy for agent `agentIndex` of a resolved experiment. */
-function referencePolicy(resolved: ResolvedExperiment, world: World, agentIndex: number, reference: SwapReference, numEnvs: number, policySeed: number): { policy: Policy; label: string } {
+function referencePolicy(resolved: ResolvedExperiment, world: World, agentIndex: number, reference: SwapReference, numEnvs: number, policySeed: number): { policy: Policy; label: string; mode: ActMode } {
   const a = resolved.assignments[agentIndex]!;
   const ctx = { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(policySeed, 'policy', a.agent.id), shared: new Map<string, unknown>() };
-  if (reference === 'initial') return { policy: a.policy.create(ctx, a.policyParams), label: `its initial (untrained) ${a.policy.type} policy` };
+  // The initial policy acts as it did at the start of training (exploring: sampling, or ε-greedy
+  // at its starting ε), not greedily: the greedy action of an untrained network is an arbitrary
+  // fixed choice that the agent never actually played.
+  if (reference === 'initial') return { policy: a.policy.create(ctx, a.policyParams), label: `its initial (untrained) ${a.policy.type} policy, exploring as at the start of training`, mode: 'explore' };
   const spec = policyRegistry.get(reference.type);
   const params = spec.paramsSchema.parse(reference.params ?? {});
-  return { policy: spec.create(ctx, params as never), label: `a ${reference.type} policy${reference.params ? ` ${JSON.stringify(reference.params)}` : ''}` };
+  return { policy: spec.create(ctx, params as never), label: `a ${reference.type} policy${reference.params ? ` ${JSON.stringify(reference.params)}` : ''}`, mode: 'greedy' };
 }
 
 /**
@@ -112,8 +116,9 @@ export function swapAttribution(resolved: ResolvedExperiment, trained: readonly 
   const steps = options.steps ?? (world.episodeLength > 0 ? 4 * world.episodeLength : 1000);
   const ref = referencePolicy(resolved, world, agentIndex, reference, numEnvs, options.policySeed ?? resolved.config.run.seed ?? 0);
   try {
-    const learned = rollout(world, trained, agentIndex, numEnvs, steps, options.seed);
-    const swapped = rollout(world, trained.map((p, i) => (i === agentIndex ? ref.policy : p)), agentIndex, numEnvs, steps, options.seed);
+    const greedy = trained.map((): ActMode => 'greedy');
+    const learned = rollout(world, trained, greedy, agentIndex, numEnvs, steps, options.seed);
+    const swapped = rollout(world, trained.map((p, i) => (i === agentIndex ? ref.policy : p)), greedy.map((m, i) => (i === agentIndex ? ref.mode : m)), agentIndex, numEnvs, steps, options.seed);
     const kpis: Record<string, SwapAttribution['kpis'][string]> = {};
     world.kpis.forEach((k, j) => {
       const e = effect(learned.kpis[j]!, swapped.kpis[j]!);
@@ -129,7 +134,7 @@ export function swapAttribution(resolved: ResolvedExperiment, trained: readonly 
       steps,
       ownReward: effect(learned.reward, swapped.reward),
       kpis,
-      note: `paired replays of ${numEnvs} world copies × ${steps} steps with the same seeds; greedy actions, no learning, no faults; 95% t-intervals over copies`,
+      note: `paired replays of ${numEnvs} world copies × ${steps} steps with the same seeds; learned policies greedy, an initial-policy reference exploring; no learning, no faults; 95% t-intervals over copies`,
     };
   } finally {
     ref.policy.dispose?.();
