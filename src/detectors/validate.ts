@@ -241,7 +241,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { LEARNED_SCENARIOS } = await import('./learned/registry.js');
     const { formatLearned, runLearnedScenario } = await import('./learned/run.js');
     const results = [];
-    for (const sc of LEARNED_SCENARIOS.filter((c) => !only || only.includes(c.detector))) {
+    const named = arg('--scenario');
+    for (const sc of LEARNED_SCENARIOS.filter((c) => (!only || only.includes(c.detector)) && (!named || c.name.includes(named)))) {
       results.push(await runLearnedScenario(sc, learnedSeeds, 'full', (r) => process.stderr.write(`${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`)));
     }
     console.log(`\nLearned-scenario validation, ${learnedSeeds} seeds per scenario\n`);

@@ -7,6 +7,8 @@ import { externalityDqnLocal } from './scenarios/externality-dqn-local.js';
 import { externalityOptimum } from './scenarios/externality-optimum.js';
 import { externalityPpoLocal } from './scenarios/externality-ppo-local.js';
 import { externalityPpoTeam } from './scenarios/externality-ppo-team.js';
+import { externalityMyopicTeam } from './scenarios/externality-myopic-team.js';
+import { externalityTwoLearners } from './scenarios/externality-two-learners.js';
 import { warehouseFinancePpo } from './scenarios/warehouse-finance-ppo.js';
 import { warehouseFinanceTeam } from './scenarios/warehouse-finance-team.js';
 
@@ -15,7 +17,9 @@ export const LEARNED_SCENARIOS: readonly LearnedScenario[] = [
   externalityPpoLocal,
   externalityDqnLocal,
   warehouseFinancePpo,
+  externalityTwoLearners,
   externalityPpoTeam,
+  externalityMyopicTeam,
   externalityOptimum,
   warehouseFinanceTeam,
 ];
