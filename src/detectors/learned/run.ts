@@ -102,12 +102,13 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
   const t = truth as SwapAttribution;
   const k = t.kpis[scenario.kpi];
   if (!k) throw new Error(`scenario ${scenario.name}: no KPI ${scenario.kpi}`);
-  const costs = Object.values(t.kpis).some((e) => e.teamCostInterval[0] > 0);
+  // The same rule for positives and nulls: the learned policy gains the agent and worsens the
+  // scenario's KPI, both beyond their intervals. (A trade-off among other KPIs is not the question.)
   const truthPositive = t.ownReward.ciLow > 0 && k.teamCostInterval[0] > 0;
   const kpiSeries = rows.map((r) => r[`kpi/${scenario.kpi}`] as number);
   return {
     seed,
-    truthPositive: scenario.positive ? truthPositive : costs,
+    truthPositive,
     fired: goodhartFindings.length > 0,
     firedOnTarget: onTarget.length > 0,
     firstFiringStep,

@@ -6,8 +6,7 @@
  * Ground truth is a counterfactual evaluation (attribution.ts): after training, the `target`
  * agent's learned policy is swapped for its initial policy on common seeds. A positive seed is one
  * where the learned policy raises the agent's own reward *and* worsens the target KPI, both with
- * 95% intervals away from 0; a null seed is one where it does not worsen any KPI beyond its
- * interval. Seeds whose ground truth disagrees with the scenario's label are reported and left out
+ * 95% intervals away from 0; a null seed is one where that does not hold. Seeds whose ground truth disagrees with the scenario's label are reported and left out
  * of the rates (e.g. a learner that did not find the exploit in that seed).
  */
 
