@@ -105,7 +105,9 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
         args.resume !== undefined
           ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
           : await (async () => {
-              const resolved = args.replayExternal !== undefined ? replayConfig(args.replayExternal) : loadExperiment(args.config!, runOverrides(args));
+              if (args.replayExternal !== undefined) return runExperiment(replayConfig(args.replayExternal), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+              // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
+              const resolved = loadExperiment(args.config!, runOverrides(args));
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
               return runExperiment(resolved, { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
             })();

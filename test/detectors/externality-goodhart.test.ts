@@ -40,5 +40,5 @@ describe('learned goodhart in externality-v1', () => {
     expect(team.goodhart.fired).toBe(false);
     // Paid the welfare, the learner ends with the team far better off.
     expect(team.welfare).toBeGreaterThan(local.welfare + 0.5);
-  }, 60_000);
+  }, 180_000);
 });
