@@ -25,7 +25,7 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
@@ -225,7 +225,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       if (!res) {
         return {
           findings,
-          verdict: { fired: false, status: 'insufficient-data', summary: `no ${params.deltaKey} series of at least ${w} rows`, details: { deltaKey: params.deltaKey } },
+          verdict: untestedVerdict('insufficient-data', `no ${params.deltaKey} series of at least ${w} rows`, ledger.series(params.deltaKey) ? rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery) : `a world that records ${params.deltaKey} (a market world)`, { deltaKey: params.deltaKey }),
         };
       }
       const supra = res.test.pAbove <= res.level && res.above >= params.persistence;
@@ -277,6 +277,10 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict: {
+          // Supra-competitive with no deviation probe: whether it is collusive was not tested.
+          ...(supra && probes.length === 0
+            ? { outcome: 'untested' as const, untestedReason: 'no deviation probe was run', toTest: 'a market world whose analysis runs deviation probes (market-v1)' }
+            : { outcome: collusive ? ('fired' as const) : ('clear' as const) }),
           fired: collusive,
           status,
           summary,
@@ -293,4 +297,6 @@ export const collusion = defineDetector({
   summary: 'profit gain persistently above the competitive benchmark, and deviations punished with prices returning (fork probe); price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
+  // Only where the profit gain is recorded (a market world); then one full window.
+  rowsNeeded: (params, world) => (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey) ? undefined : { minRows: params.window, because: `collusion window=${params.window}` }),
 });
