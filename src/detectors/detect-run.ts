@@ -14,7 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
@@ -24,6 +24,8 @@ import type { DetectorContext, Finding, Verdict } from './types.js';
 /** Contents of a run folder's optional probes.json. */
 export interface ProbesFile {
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   readonly influence?: InfluenceMatrix;
   readonly unilateral?: readonly UnilateralResult[];
 }
@@ -88,6 +90,7 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
   const context: DetectorContext = {
     plannedRows,
     ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
+    ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
     ...(probes.influence ? { influence: probes.influence } : {}),
     ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
   };

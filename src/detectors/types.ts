@@ -5,7 +5,7 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
 import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
@@ -57,6 +57,8 @@ export interface DetectorContext {
   readonly plannedRows?: number;
   /** Deviation probes of a market run (collusion). */
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies: Δ over the limit cycle, unilateral retraining (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   /** A fork-based influence matrix (conflict), or the means to estimate one. */
   readonly influence?: InfluenceMatrix;
   /** Unilateral-deviation results (miscoordination). */
