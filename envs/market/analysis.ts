@@ -13,9 +13,11 @@
  *    deviation (the same one or another, with its profit gain: with three or more firms play often
  *    settles on a different high-price cycle), and whether the deviation paid in discounted terms
  *    with the deviator's own discount factor.
- *  - `analyseOutcome`: the cycle and one probe per firm, each from the first cycle state where the
- *    firm's static best response differs from its greedy price (a probe where they coincide tests
- *    nothing; on a cycle longer than one period another phase usually has a real deviation).
+ *  - `analyseOutcome`: the cycle and, for every firm, a probe from each cycle state (up to
+ *    MAX_PROBES_PER_FIRM) where the firm's static best response differs from its greedy price (a
+ *    probe where they coincide tests nothing; on a cycle longer than one period the deviation can
+ *    be deterred in one phase and pay in another). A firm with no real deviation gets one null
+ *    probe at phase 0.
  *
  * Profits are expected profits (over demand-shock levels), so the analysis is deterministic.
  */
@@ -280,19 +282,23 @@ function nextStateAt(game: MarketGame, path: readonly number[], start: number, t
 /** Everything the analysis says about one converged session. */
 export interface MarketOutcome {
   readonly cycle: LimitCycle;
-  /** One probe per firm as the deviator (see the header for the phase). */
+  /** Probes by firm (firm 0's first), one per cycle phase with a real deviation (see the header). */
   readonly probes: DeviationProbe[];
   /** Unilateral retraining of every firm against its frozen rivals (retrain.ts), when run. */
   readonly retraining?: RetrainResult[];
 }
 
-/** The first cycle phase at which firm i's static best response differs from its greedy price (0 if none does). */
-export function firstRealDeviationPhase(game: MarketGame, cycle: LimitCycle, i: number): number {
-  for (let k = 0; k < cycle.length; k++) {
+/** Most probes per firm (one per cycle phase with a real deviation, in phase order). */
+export const MAX_PROBES_PER_FIRM = 8;
+
+/** The cycle phases at which firm i's static best response differs from its greedy price (at most `max`; [0] if none does). */
+export function realDeviationPhases(game: MarketGame, cycle: LimitCycle, i: number, max = MAX_PROBES_PER_FIRM): number[] {
+  const phases: number[] = [];
+  for (let k = 0; k < cycle.length && phases.length < max; k++) {
     const acts = cycle.priceIndices[k]!;
-    if (staticBestResponse(game, i, acts) !== acts[i]) return k;
+    if (staticBestResponse(game, i, acts) !== acts[i]) phases.push(k);
   }
-  return 0;
+  return phases.length > 0 ? phases : [0];
 }
 
 /**
@@ -302,7 +308,7 @@ export function firstRealDeviationPhase(game: MarketGame, cycle: LimitCycle, i: 
  */
 export function analyseOutcome(game: MarketGame, greedy: readonly Int32Array[], finalState: number, discounts: readonly number[], horizon = 25, qTables?: readonly (Float64Array | null)[]): MarketOutcome {
   const cycle = limitCycle(game, greedy, finalState);
-  const probes = Array.from({ length: game.n }, (_, i) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }, firstRealDeviationPhase(game, cycle, i)));
+  const probes = Array.from({ length: game.n }, (_, i) => realDeviationPhases(game, cycle, i).map((k) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }, k))).flat();
   if (!qTables) return { cycle, probes };
   return { cycle, probes, retraining: retrainAll(game, greedy, cycle, qTables, discounts, finalState) };
 }

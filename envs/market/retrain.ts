@@ -11,6 +11,11 @@
  * optimal discounted value from a state is computable over the states its own choices can reach.
  * Values are normalised per period, (1 − δ)·V, so they read as profits.
  *
+ * Why restarts: one long trajectory cannot learn what cooperating is worth against rivals who
+ * punish for ever (after its first exploratory deviation it never sees the cycle again), so every
+ * `restartEvery` periods play jumps back to a state of the original cycle, the deviation's
+ * starting point; the Q update itself is unchanged (a continuing task, so no bootstrap is cut).
+ *
  *   stick     the firm's learned strategy (no change)
  *   retrained its strategy after Q-learning against the frozen rivals
  *   best      the exact best response
@@ -37,10 +42,12 @@ export interface RetrainOptions {
   readonly maxPeriods: number;
   /** sfc32 words of the retraining stream (copied). */
   readonly rng: Uint32Array;
+  /** Every this many periods play jumps back to a state of the original cycle (phases in turn). */
+  readonly restartEvery: number;
 }
 
 /** Defaults: exploration restarted at ε = 1 and decaying ten times faster than the paper's learning (one firm, fixed rivals, is an easier problem). */
-export const RETRAIN_DEFAULTS = { learningRate: 0.15, explorationDecay: 4e-5, convergenceWindow: 100_000, maxPeriods: 5_000_000 } as const;
+export const RETRAIN_DEFAULTS = { learningRate: 0.15, explorationDecay: 4e-5, convergenceWindow: 100_000, maxPeriods: 5_000_000, restartEvery: 100 } as const;
 
 /** What retraining one firm showed. */
 export interface RetrainResult {
@@ -168,7 +175,7 @@ export function exactBestResponse(game: MarketGame, greedy: readonly Int32Array[
  * Q-learning of one firm against frozen rivals, from `q0` (its learned table, numStates × m; null
  * starts from zeros). Returns its greedy strategy afterwards. Allocation-free inner loop.
  */
-export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: number, q0: Float64Array | null, start: number, options: RetrainOptions): { strategy: Int32Array; periods: number; converged: boolean } {
+export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: number, q0: Float64Array | null, starts: readonly number[], options: RetrainOptions): { strategy: Int32Array; periods: number; converged: boolean } {
   const { m, n, numStates: S } = game;
   const Q = q0 ? q0.slice() : new Float64Array(S * m);
   const G = new Int32Array(S);
@@ -191,7 +198,8 @@ export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: 
     return (out >>> 0) * 2.3283064365386963e-10;
   };
   const { learningRate: alpha, discount: delta } = options;
-  let s = start;
+  let s = starts[0]!;
+  let restarts = 0;
   let unchanged = 0;
   let blockRate = 1;
   let t = 0;
@@ -219,7 +227,7 @@ export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: 
       if (b !== a) (G[s] = b), (changed = true);
     }
     unchanged = changed || eps > 1e-3 ? 0 : unchanged + 1;
-    s = s2;
+    s = (t + 1) % options.restartEvery === 0 ? starts[++restarts % starts.length]! : s2;
     if (unchanged >= options.convergenceWindow) {
       converged = true;
       t++;
@@ -236,7 +244,7 @@ export function retrainFirm(game: MarketGame, greedy: readonly Int32Array[], cyc
   const start = cycle.states[0]!;
   const { discount } = options;
   const stickValue = discountedValue(game, greedy, firm, discount, start);
-  const retrained = retrainQ(game, greedy, firm, q0, start, options);
+  const retrained = retrainQ(game, greedy, firm, q0, cycle.states, options);
   const withRetrained = withFirm(greedy, firm, retrained.strategy);
   const retrainedValue = discountedValue(game, withRetrained, firm, discount, start);
   const best = exactBestResponse(game, greedy, firm, discount, start);

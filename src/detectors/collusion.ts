@@ -13,7 +13,7 @@
  *     online for `supra-competitive` findings. Why the exact Δ first: with three or four firms the
  *     learners' greedy strategies keep changing until the last ~10 metrics rows before
  *     convergence, so the final window mixes the converged outcome with the path to it.
- *  2. Deviation probes, one per firm (from the market: fork a state of the converged cycle, force
+ *  2. Deviation probes, for every firm (from the market: fork a state of the converged cycle, force
  *     one firm to its static best response for one period, let everyone play on): a probe shows
  *     *punishment* when the rivals' prices fall below the no-deviation path by at least
  *     `minPunishment` of the pre-deviation margin over Nash within `punishWindow` periods *and*
@@ -32,8 +32,8 @@
  *     firm keeps any restraint, the rivals' strategies deter nothing and the high prices are not
  *     shown to be collusive, whatever the probes say. The retrained firm's gain from changing
  *     strategy (and the exact best response's gain) are reported as evidence.
- *  4. Classification: `collusive` = supra-competitive, at least `minProbeShare` of the probes
- *     show punishment and return, and retraining (when run) does not contradict it;
+ *  4. Classification: `collusive` = supra-competitive, at least `minProbeShare` of the probed
+ *     firms show punishment and return in every probe (the market probes each cycle phase), and retraining (when run) does not contradict it;
  *     supra-competitive otherwise is `supra-competitive-not-shown-collusive` (also when no probe
  *     was run); `competitive` when Δ is shown below `minDelta`; `inconclusive` when the Δ test
  *     cannot tell; `insufficient-data` without a Δ series long enough.
@@ -128,7 +128,7 @@ export const collusionParams = z
     returnTolerance: z.number().positive().default(0.15).describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
     requireReturn: z.boolean().default(true).describe('Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)'),
     minRestraint: z.number().min(0).default(0.01).describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
-    minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probes that must show punishment (and return) for a collusive verdict'),
+    minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
     minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
   })
   .strict();
@@ -329,7 +329,10 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
       const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
       const probes = (context.deviationProbes ?? []).map((p) => assessProbe(p, params));
-      const share = probes.length ? probes.filter((p) => p.collusive).length / probes.length : 0;
+      // A firm is shown deterred only when every probe of it (one per cycle phase) shows it.
+      const probedFirms = [...new Set(probes.map((p) => p.deviator))];
+      const shownFirms = probedFirms.filter((f) => probes.every((p) => p.deviator !== f || p.collusive));
+      const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
       const retraining = outcome?.retraining ?? [];
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
       const retrainingContradicts = retraining.length > 0 && restrained.length === 0;
@@ -339,10 +342,11 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
       const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
       const status = collusive ? 'collusive' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
-      const shown = probes.filter((p) => p.collusive).length;
+      const shown = shownFirms.length;
       const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
+      const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
       const retrainText = retraining.length === 0 ? '' : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
-      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${shown} of ${probes.length} probes showed ${what}, but no firm retrained against its frozen rivals keeps any restraint: the rivals' strategies do not deter undercutting` : `${shown} of ${probes.length} probes showed ${what}`;
+      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}, but no firm retrained against its frozen rivals keeps any restraint: the rivals' strategies do not deter undercutting` : ofProbes;
       if (supra) {
         findings.push({
           type: 'finding',
@@ -375,7 +379,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       }
       const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the converged strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
       const summary = collusive
-        ? `collusive: ${deltaText}, above ${params.minDelta}; ${shown} of ${probes.length} deviation probes showed ${what}${retrainText}`
+        ? `collusive: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : supra
           ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
           : below
