@@ -46,7 +46,7 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
@@ -318,7 +318,12 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       if (!res && !outcome) {
         return {
           findings,
-          verdict: { fired: false, status: 'insufficient-data', summary: `no ${params.deltaKey} series of at least ${w} rows and no analysis of converged strategies`, details: { deltaKey: params.deltaKey, rows: ledger.length, window: w } },
+          verdict: untestedVerdict(
+            'insufficient-data',
+            `no ${params.deltaKey} series of at least ${w} rows and no analysis of converged strategies`,
+            ledger.series(params.deltaKey) ? rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery) : `a world that records ${params.deltaKey} (a market world)`,
+            { deltaKey: params.deltaKey, rows: ledger.length, window: w },
+          ),
         };
       }
       // Δ: exact from the converged strategies when the world gave it, else the final window's test.
@@ -384,10 +389,21 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
           : below
             ? `competitive: ${deltaText}, not above ${params.minDelta}`
-            : `inconclusive: ${deltaText} neither shown above nor below ${params.minDelta}; a longer window (detectors.collusion.window) or longer converged run would tell`;
+            : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`;
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict: {
+          // Supra-competitive with no deviation probe: whether it is collusive was not tested.
+          // An inconclusive Δ window: whether prices are supra-competitive was not settled.
+          ...(supra && probes.length === 0
+            ? { outcome: 'untested' as const, untestedReason: 'no deviation probe was run', toTest: 'a market world whose analysis runs deviation probes (market-v1)' }
+            : status === 'inconclusive'
+              ? {
+                  outcome: 'untested' as const,
+                  untestedReason: `the final window's Δ interval [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] contains minDelta ${params.minDelta}`,
+                  toTest: `a longer converged stretch at the end of the run or a longer window (detectors.collusion.window > ${w}), or a market world that analyses its converged strategies (market-v1)`,
+                }
+              : { outcome: collusive ? ('fired' as const) : ('clear' as const) }),
           fired: collusive,
           status,
           summary,
@@ -404,4 +420,6 @@ export const collusion = defineDetector({
   summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
+  // Only where the profit gain is recorded (a market world); then one full window.
+  rowsNeeded: (params, world) => (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey) ? undefined : { minRows: params.window, because: `collusion window=${params.window}` }),
 });

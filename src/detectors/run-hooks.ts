@@ -154,7 +154,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -168,7 +168,7 @@ export class RunDetectors {
     this.resolved = resolved;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
     const planned = plannedRowsOf(resolved);
-    this.context = planned !== undefined ? { plannedRows: planned } : {};
+    this.context = { ...(planned !== undefined ? { plannedRows: planned } : {}), metricsEvery: resolved.config.run.metricsEvery };
     this.config = suiteConfig(resolved);
     this.suite = new DetectorSuite(this.config as never, this.context as DetectorContext);
   }

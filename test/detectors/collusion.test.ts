@@ -136,8 +136,9 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     // Δ swings between 0 and 0.2 in long slow waves around minDelta = 0.1: no test can separate it from 0.1.
     const rows = deltaRows((t) => 0.1 + 0.1 * Math.sin(t / 6));
     const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length });
-    expect(rep.verdict).toMatchObject({ fired: false, status: 'inconclusive' });
-    expect(rep.verdict.summary).toMatch(/^inconclusive: .* neither shown above nor below 0\.1/);
+    expect(rep.verdict).toMatchObject({ fired: false, outcome: 'untested', status: 'inconclusive' });
+    expect(rep.verdict.summary).toMatch(/^untested \(inconclusive\): .* neither shown above nor below 0\.1/);
+    expect(rep.verdict.untestedReason).toMatch(/contains minDelta 0\.1/);
     // Clearly low Δ is still competitive.
     expect(runDetector(collusion, ledgerFromRows(deltaRows(() => 0.01)), defaults, { plannedRows: 120 }).verdict.status).toBe('competitive');
   });

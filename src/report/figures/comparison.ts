@@ -132,10 +132,25 @@ function verdictFigure(ms: readonly MetricComparison[]): Figure {
       hovertemplate: `${m.name}: %{x:.0%}<extra></extra>`,
     };
   });
+  // A variant where a detector could not test in any seed gets a label, not an empty bar.
+  const untested = ms.flatMap((m) => m.variants.map((v, i) => ({ m, v, i })).filter((r) => r.v.n === 0 && (r.v.untested ?? 0) > 0));
+  if (untested.length > 0) {
+    data.push({
+      type: 'scatter',
+      mode: 'text',
+      name: 'untested',
+      y: untested.map((r) => r.i),
+      x: untested.map(() => 0.02),
+      text: untested.map((r) => `${r.m.name}: untested (${r.v.untested} seeds)`),
+      textposition: 'middle right',
+      hovertext: untested.map((r) => r.v.untestedReason ?? 'could not test'),
+      hoverinfo: 'text',
+    } as never);
+  }
   return {
     id: 'compare-verdicts',
     title: 'Detector verdict rates',
-    caption: 'Share of seeds in which each detector fired, with a 95% Wilson interval (lower is better).',
+    caption: 'Share of tested seeds in which each detector fired, with a 95% Wilson interval (lower is better). Seeds where a detector could not test are excluded; a variant with none tested is labelled untested.',
     data,
     layout: baseLayout('Detector verdict rates', {
       barmode: 'group',
