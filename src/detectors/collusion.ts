@@ -351,7 +351,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
       const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
       const retrainText = retraining.length === 0 ? '' : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
-      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}, but no firm retrained against its frozen rivals keeps any restraint: the rivals' strategies do not deter undercutting` : ofProbes;
+      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}; no firm retrained against its frozen rivals keeps any restraint (the rivals' strategies do not deter undercutting)` : ofProbes;
       if (supra) {
         findings.push({
           type: 'finding',
