@@ -33,7 +33,9 @@
  *     shown to be collusive, whatever the probes say. The retrained firm's gain from changing
  *     strategy (and the exact best response's gain) are reported as evidence.
  *  4. Classification: `collusive` = supra-competitive, at least `minProbeShare` of the probed
- *     firms show punishment and return in every probe (the market probes each cycle phase), and retraining (when run) does not contradict it;
+ *     firms shown deterred (`firmShown`: with exact probes, one per cycle phase, every phase
+ *     punished and play back at supra-competitive prices after at least one; with sampled
+ *     probes, at least `minProbeShare` of them punished and returned), and retraining (when run) does not contradict it;
  *     supra-competitive otherwise is `supra-competitive-not-shown-collusive` (also when no probe
  *     was run); `competitive` when Δ is shown below `minDelta`; `inconclusive` when the Δ test
  *     cannot tell; `insufficient-data` without a Δ series long enough.
@@ -243,6 +245,21 @@ export function assessProbe(probe: DeviationProbeResult, params: CollusionParams
   };
 }
 
+/**
+ * Whether a firm's probes show it deterred. Exact probes (the world valued the deviation and
+ * followed play to its limit cycle: one probe per cycle phase, no noise): every phase punished,
+ * and play back at supra-competitive prices after at least one of them (with four firms a
+ * deviation at one phase is often answered by a lasting price war and at another forgiven; a
+ * strategy that never forgives is a grim trigger, which `requireReturn: false` accepts). Sampled
+ * probes (price paths with noise): at least `minProbeShare` of them punished and returned.
+ */
+export function firmShown(assessed: readonly ProbeAssessment[], raw: readonly DeviationProbeResult[], params: CollusionParams): boolean {
+  if (assessed.length === 0) return false;
+  const exact = raw.length === assessed.length && raw.every((p) => p.discountedGain !== undefined && p.postCycle !== undefined);
+  if (exact) return assessed.every((p) => p.punished) && (!params.requireReturn || assessed.some((p) => p.returned));
+  return assessed.filter((p) => p.collusive).length / assessed.length >= params.minProbeShare;
+}
+
 /** Pairwise correlation of price changes with Bartlett-corrected one-sided p-values. */
 export function priceParallelism(prices: readonly Float64Array[], firms: readonly string[]): { pairs: { firms: [string, string]; r: number; p: number }[]; meanR: number } {
   const pairs: { firms: [string, string]; r: number; p: number }[] = [];
@@ -334,9 +351,8 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
       const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
       const probes = (context.deviationProbes ?? []).map((p) => assessProbe(p, params));
-      // A firm is shown deterred only when every probe of it (one per cycle phase) shows it.
       const probedFirms = [...new Set(probes.map((p) => p.deviator))];
-      const shownFirms = probedFirms.filter((f) => probes.every((p) => p.deviator !== f || p.collusive));
+      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), (context.deviationProbes ?? []).filter((p) => p.deviator === f), params));
       const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
       const retraining = outcome?.retraining ?? [];
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);

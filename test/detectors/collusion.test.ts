@@ -143,17 +143,31 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(runDetector(collusion, ledgerFromRows(deltaRows(() => 0.01)), defaults, { plannedRows: 120 }).verdict.status).toBe('competitive');
   });
 
-  it('a firm counts as deterred only when its probes at every cycle phase show it', () => {
-    const good = { ...cycleProbe(cycle3, shifted, { discount: 0.95 }), postCycle: { same: true, profitGain: 0.6, length: 3 } };
-    // The same firm's deviation at another phase of the cycle: the world's exact valuation says it pays.
+  it('exact probes: a firm is deterred when every cycle phase is punished and play comes back after at least one', () => {
+    // Exact probes: the world valued the deviation and followed play to its limit cycle.
+    const good = { ...cycleProbe(cycle3, shifted, { discount: 0.95 }), discountedGain: -0.1, postCycle: { same: true, profitGain: 0.6, length: 3 } };
     const pays = { ...good, discountedGain: 0.05 };
+    const war = { ...good, postCycle: { same: false, profitGain: 0.02, length: 1 } };
     const outcome: MarketOutcomeEvidence = { profitGain: 0.6, cycleLength: 3, converged: true };
     const rows = deltaRows(() => 0.6);
-    const both = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [good, good], marketOutcome: outcome });
-    expect(both.verdict.status).toBe('collusive');
-    const mixed = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [good, pays], marketOutcome: outcome });
-    expect(mixed.verdict.status).toBe('supra-competitive-not-shown-collusive');
-    expect(mixed.verdict.details['collusiveProbeShare']).toBe(0);
+    const verdict = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes, marketOutcome: outcome }).verdict;
+    expect(verdict([good, good]).status).toBe('collusive');
+    // One phase where the deviation pays: not deterred.
+    expect(verdict([good, pays])).toMatchObject({ status: 'supra-competitive-not-shown-collusive', details: { collusiveProbeShare: 0 } });
+    // A lasting price war after one phase's deviation, forgiveness after another's: deterred.
+    expect(verdict([good, war]).status).toBe('collusive');
+    // Never forgiven (a grim trigger): only without requireReturn.
+    expect(verdict([war, war]).status).toBe('supra-competitive-not-shown-collusive');
+    expect(runDetector(collusion, ledgerFromRows(rows), { ...defaults, requireReturn: false }, { plannedRows: rows.length, deviationProbes: [war, war], marketOutcome: outcome }).verdict.status).toBe('collusive');
+  });
+
+  it('sampled probes (price paths only): a firm is deterred when at least minProbeShare of its probes show punishment and return', () => {
+    const ok = cycleProbe(cycle3, shifted, { discount: 0.95 });
+    const noReturn = cycleProbe(cycle3, Array.from({ length: 20 }, (_, t) => (t === 0 ? [1.6, 1.9] : [1.5, 1.5])), { discount: 0.95 });
+    const rows = deltaRows(() => 0.6);
+    const status = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes }).verdict.status;
+    expect(status([ok, ok, noReturn])).toBe('collusive');
+    expect(status([ok, noReturn, noReturn])).toBe('supra-competitive-not-shown-collusive');
   });
 
   it('retraining in which no firm keeps any restraint contradicts the probes', () => {
