@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
+import { attachAttribution, type SwapAttribution } from './attribution.js';
 import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
@@ -28,6 +29,8 @@ export interface ProbesFile {
   readonly marketOutcome?: MarketOutcomeEvidence;
   readonly influence?: InfluenceMatrix;
   readonly unilateral?: readonly UnilateralResult[];
+  /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
+  readonly attribution?: readonly SwapAttribution[];
 }
 
 /** Options of `detectRun`. */
@@ -102,7 +105,8 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
     replay.append(row);
     suite.push(replay);
   }
-  return suite.finish(replay);
+  const report = suite.finish(replay);
+  return probes.attribution && probes.attribution.length > 0 ? attachAttribution(report.detections, report.verdicts, probes.attribution) : report;
 }
 
 /** Replace the finding lines of events.jsonl and the detections/verdicts of summary.json. */

@@ -46,6 +46,18 @@ export const goodhartParams = z
       })
       .strict()
       .default({ enabled: true, segment: 0.2, minSegmentRows: 12, phiQuantile: 0.02, alphaShare: 0.5, lookGrowth: 1.5 }),
+    attribution: z
+      .object({
+        enabled: z.boolean().default(true).describe('In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals'),
+        reference: z
+          .union([z.literal('initial'), z.object({ type: z.string().min(1).describe('A registered policy type, e.g. base-stock'), params: z.record(z.string(), z.unknown()).optional().describe('Its params') }).strict()])
+          .default('initial')
+          .describe("'initial' (the agent's untrained policy from the run's own seed stream) or a named scripted policy { type, params }"),
+        steps: z.number().int().positive().optional().describe('Engine steps per replay (default: four episodes, or 1000 steps for a continuing world)'),
+        maxAgents: z.number().int().positive().default(4).describe('Flagged agents attributed at most'),
+      })
+      .strict()
+      .default({ enabled: true, reference: 'initial', maxAgents: 4 }),
   })
   .strict();
 

@@ -21,6 +21,9 @@ import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
 import type { DetectorContext, Finding } from './types.js';
+import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
+import { goodhartParams } from './goodhart.js';
+import { policies as policyRegistry } from '../../policies/index.js';
 
 /** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
 export const FORK_POINTS = 64;
@@ -163,9 +166,14 @@ export class RunDetectors {
   /** Findings emitted so far (for the progress line). */
   findings = 0;
   private readonly emitted = new Set<string>();
+  /** Agents goodhart has flagged so far, in order (for the policy-swap attribution). */
+  private readonly flagged: string[] = [];
+  private attribution: SwapAttribution[] = [];
+  private readonly seed: number;
 
-  constructor(resolved: ResolvedExperiment) {
+  constructor(resolved: ResolvedExperiment, seed?: number) {
     this.resolved = resolved;
+    this.seed = seed ?? resolved.config.run.seed ?? 0;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
     const planned = plannedRowsOf(resolved);
     this.context = { ...(planned !== undefined ? { plannedRows: planned } : {}), metricsEvery: resolved.config.run.metricsEvery };
@@ -183,7 +191,10 @@ export class RunDetectors {
     this.ledger.append(row);
     const found = this.suite.push(this.ledger);
     this.findings += found.length;
-    for (const f of found) this.emitted.add(findingKey(f));
+    for (const f of found) {
+      this.emitted.add(findingKey(f));
+      if (f.detector === 'goodhart' && !this.flagged.includes(f.agents[0]!)) this.flagged.push(f.agents[0]!);
+    }
     return found;
   }
 
@@ -220,6 +231,7 @@ export class RunDetectors {
    * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
    */
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
+    this.attribute(policies, numEnvs);
     if (this.points.length < 2) return;
     const actor = greedyActor(world, policies, numEnvs);
     const conflictCfg = this.resolved.detectorParams['conflict'];
@@ -236,6 +248,19 @@ export class RunDetectors {
     }
   }
 
+  /** Policy-swap attribution for the learning agents goodhart flagged (attribution.ts). */
+  private attribute(policies: readonly Policy[], numEnvs: number): void {
+    const cfg = this.resolved.detectorParams['goodhart'];
+    if (cfg === false || this.flagged.length === 0) return;
+    const gp = goodhartParams.parse(cfg ?? {});
+    if (!gp.attribution.enabled) return;
+    const ids = this.resolved.assignments.map((a) => a.agent.id);
+    const learners = this.flagged.filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.type).learns).slice(0, gp.attribution.maxAgents);
+    this.attribution = learners.map((id) =>
+      swapAttribution(this.resolved, policies, ids.indexOf(id), gp.attribution.reference, numEnvs, { seed: this.seed, policySeed: this.seed, ...(gp.attribution.steps !== undefined ? { steps: gp.attribution.steps } : {}) }),
+    );
+  }
+
   /**
    * Final detections and verdicts, given the seed's summary metrics (world analysis), plus the
    * findings that only the end of the run produced (probe-based classifications, influence), which
@@ -246,8 +271,10 @@ export class RunDetectors {
     if (probes.length > 0) this.context.deviationProbes = probes;
     const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
     if (outcome) this.context.marketOutcome = outcome;
-    const report = this.suite.finish(this.ledger);
+    const raw = this.suite.finish(this.ledger);
+    const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
+      ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
       ...(outcome ? { marketOutcome: outcome } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),

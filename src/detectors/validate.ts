@@ -226,10 +226,25 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const seeds = Number(arg('--seeds') ?? 200);
+  const learnedSeeds = Number(arg('--learned-seeds') ?? 20);
   const only = arg('--only')?.split(',');
-  const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
-  const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
-  console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
-  console.log(formatValidation(results));
-  if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
+  const part = process.argv.includes('--learned-only') ? 'learned' : process.argv.includes('--planted-only') ? 'planted' : 'both';
+  if (part !== 'learned') {
+    const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
+    const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
+    console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
+    console.log(formatValidation(results));
+    if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
+  }
+  if (part !== 'planted') {
+    // Learned scenarios train agents: minutes, not seconds (src/detectors/learned/).
+    const { LEARNED_SCENARIOS } = await import('./learned/registry.js');
+    const { formatLearned, runLearnedScenario } = await import('./learned/run.js');
+    const results = [];
+    for (const sc of LEARNED_SCENARIOS.filter((c) => !only || only.includes(c.detector))) {
+      results.push(await runLearnedScenario(sc, learnedSeeds, 'full', (r) => process.stderr.write(`${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`)));
+    }
+    console.log(`\nLearned-scenario validation, ${learnedSeeds} seeds per scenario\n`);
+    console.log(formatLearned(results));
+  }
 }

@@ -22,6 +22,7 @@ import { compareVariants } from '../../src/report/compare.js';
 import { loadRuns } from '../../src/report/load.js';
 import { renderTerminal } from '../../src/report/render-compare.js';
 import { groupVariants } from '../../src/report/variants.js';
+import { verdictSection } from '../../src/report/figures/verdicts.js';
 import { writeWarehouseFixture } from '../report/fixtures.js';
 
 const roots: string[] = [];
@@ -108,7 +109,12 @@ describe('compare with untested seeds', () => {
           : untestedVerdict('untested', '8 rows', 'more steps');
       writeFileSync(path, JSON.stringify(s));
     }
-    const c = compareVariants(groupVariants(loadRuns([root]).runs));
+    const variants = groupVariants(loadRuns([root]).runs);
+    const c = compareVariants(variants);
+    // The report's verdict table says untested, with the reason and the fix, for each such seed.
+    const section = verdictSection(variants);
+    expect(section.html).toMatch(/<td class="outcome-untested">untested<\/td><td>8 metrics rows, fewer than the 50 that goodhart window=50 needs\. To test: run\.steps ≥ 5000 with metricsEvery 100<\/td>/);
+    expect(section.html).toMatch(/<td class="outcome-fired">fired<\/td>/);
     const m = c.metrics.find((x) => x.id === 'verdict/goodhart')!;
     const team = m.variants.find((v) => v.variant.includes('team'))!;
     const local = m.variants.find((v) => v.variant.includes('local'))!;

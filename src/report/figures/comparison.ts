@@ -6,7 +6,7 @@
  * comparison tables as HTML.
  */
 import type { Comparison, MetricComparison } from '../compare.js';
-import { bestMark, formatCell, metricHeader } from '../render-compare.js';
+import { bestMark, formatCell, metricHeader, untestedNotes } from '../render-compare.js';
 import { baseLayout, colour, slug, type Figure, type Section } from './common.js';
 
 const BEST = '#E69F00';
@@ -187,6 +187,8 @@ export function comparisonTablesHtml(c: Comparison): string {
     }
     parts.push('</tbody></table></div>');
   }
+  const untested = untestedNotes(c);
+  if (untested.length > 0) parts.push(`<p class="note">Untested (not a negative; excluded from rates and rankings):</p><ul class="note">${untested.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   parts.push(
     `<p class="note">Mean across seeds [${Math.round(c.options.level * 100)}% interval: bootstrap BCa for means, Wilson for rates]. Variants sharing a letter do not differ significantly (Welch t-test, Fisher’s exact test for rates; Holm-corrected over the pairs of each metric, α = ${c.options.alpha}). ★ best mean; ★★ best and significantly better than every other variant.</p>`,
   );
