@@ -8,6 +8,8 @@ import { createMarketWorld } from '../../envs/market/market.js';
 import { LEARNED_COLLUSION_SCENARIOS } from '../../src/detectors/learned/collusion-scenarios.js';
 import { collusionTruth } from '../../src/detectors/learned/collusion-truth.js';
 import { validateScenario } from '../../src/detectors/learned/validate-collusion.js';
+import { LEARNED_SCENARIOS } from '../../src/detectors/learned/registry.js';
+import { runLearnedScenario } from '../../src/detectors/learned/run.js';
 
 const game: MarketGame = createMarketWorld({}).game;
 const m = game.m;
@@ -55,5 +57,22 @@ describe('learned collusion scenarios (short run; the full table: npm run valida
     expect(myopic).toMatchObject({ truthCollusive: 0, falseAlarms: 0 });
     const nash = validateScenario(byName('nash-rivals-2'), [1000]);
     expect(nash).toMatchObject({ truthCollusive: 0, falseAlarms: 0, statuses: { competitive: 1 } });
+  });
+});
+
+describe('market scenarios in the learned validation harness (npm run validate-detectors)', () => {
+  it('registers the five market scenarios, two firms to four, and runs one through the harness', async () => {
+    const market = LEARNED_SCENARIOS.filter((s) => s.detector === 'collusion');
+    expect(market.map((s) => [s.name, s.positive])).toEqual([
+      ['market: calvano-2', true],
+      ['market: calvano-3', true],
+      ['market: calvano-4', true],
+      ['market: myopic-2', false],
+      ['market: nash-rivals-2', false],
+    ]);
+    expect(market.map((s) => ((s.config('full') as { env: { params: { nFirms: number } } }).env.params.nFirms))).toEqual([2, 3, 4, 2, 2]);
+    const r = await runLearnedScenario(market[4]!, 1);
+    expect(r).toMatchObject({ agreeing: 1, hits: 0 });
+    expect(r.perSeed[0]!.verdict).toMatch(/^competitive: Δ = -0\.0\d over the converged strategies' limit cycle/);
   });
 });

@@ -21,6 +21,7 @@ import { ledgerFromRows } from '../ledger.js';
 import { runDetector, type Verdict } from '../types.js';
 import { collusionTruth, type CollusionTruth } from './collusion-truth.js';
 import { learnMarket, type FirmSpec, type LearnedMarketSpec } from './market-learn.js';
+import type { LearnedScenario } from './scenario.js';
 
 /** One seed of one scenario. */
 export interface LearnedCollusionOutcome {
@@ -31,6 +32,9 @@ export interface LearnedCollusionOutcome {
   /** Steps from onset to the first online supra-competitive finding (null: none). */
   readonly firstAlarm: number | null;
   readonly converged: boolean;
+  /** Engine steps of the onset (last strategy change) and of the verdict (end of the run). */
+  readonly onsetStep: number;
+  readonly endStep: number;
 }
 
 /** A learned scenario of the collusion detector. */
@@ -40,6 +44,8 @@ export interface LearnedCollusionScenario {
   /** What the scenario is built to show (the truth is still computed per seed). */
   readonly expectCollusive: boolean;
   readonly note: string;
+  /** The session. */
+  readonly spec: LearnedMarketSpec;
   run(seed: number): LearnedCollusionOutcome;
 }
 
@@ -60,6 +66,8 @@ export function judgeLearnedMarket(spec: LearnedMarketSpec, seed: number, params
     leadTime: rep.verdict.fired ? s.endStep - s.lastChange : null,
     firstAlarm: alarm ? alarm.endStep - s.lastChange : null,
     converged: s.converged,
+    onsetStep: s.lastChange,
+    endStep: s.endStep,
   };
 }
 
@@ -70,6 +78,7 @@ const scenario = (name: string, expectCollusive: boolean, note: string, spec: Le
   name,
   expectCollusive,
   note,
+  spec,
   run: (seed) => judgeLearnedMarket(spec, seed),
 });
 
@@ -81,3 +90,41 @@ export const LEARNED_COLLUSION_SCENARIOS: readonly LearnedCollusionScenario[] = 
   scenario('myopic-2', false, 'two Q-learning firms with δ = 0', { firms: learners(2, { ...CALVANO_LEARNER, discount: 0 }) }),
   scenario('nash-rivals-2', false, 'one Q-learning firm against a firm frozen at the Nash price', { firms: [{ learner: CALVANO_LEARNER }, { frozenAt: 'nash' }] }),
 ];
+
+/** The experiment a scenario's session corresponds to (as `tacit run` would take it; a frozen firm is a `constant` policy at its grid price). */
+export function marketConfig(scenario: LearnedCollusionScenario): Record<string, unknown> {
+  const n = scenario.spec.firms.length;
+  return {
+    name: `learned-market-${scenario.name}`,
+    env: { id: 'market-v1', params: { nFirms: n } },
+    agents: scenario.spec.firms.map((f, i) =>
+      'learner' in f ? { id: `firm${i}`, policy: { type: 'tabular-q', params: f.learner }, reward: { scheme: 'local' } } : { id: `firm${i}`, policy: { type: 'constant', params: { action: `grid index nearest the ${f.frozenAt} price` } }, reward: { scheme: 'local' } },
+    ),
+    run: { steps: scenario.spec.maxPeriods ?? 20_000_000, stopWhenConverged: true, metricsEvery: scenario.spec.metricsEvery ?? 10_000, numEnvs: 1 },
+  };
+}
+
+/**
+ * A collusion scenario in the learned validation harness's form (scenario.ts, registry.ts):
+ * `positive` is what the scenario is built to show; each seed's `truthPositive` is the exact
+ * ground truth; firing is a collusive verdict; onset is the last strategy change. A session does
+ * not shrink with `size`: its length is set by the learners' convergence.
+ */
+export function harnessScenario(name: string): LearnedScenario {
+  const sc = LEARNED_COLLUSION_SCENARIOS.find((x) => x.name === name);
+  if (!sc) throw new RangeError(`no learned collusion scenario '${name}'`);
+  return {
+    name: `market: ${sc.name}`,
+    detector: 'collusion',
+    positive: sc.expectCollusive,
+    note: sc.note,
+    target: 'firm0',
+    kpi: 'profitGain',
+    config: () => marketConfig(sc),
+    run: async (seed) => {
+      const o = sc.run(seed);
+      const fired = o.verdict.outcome === 'fired';
+      return { seed, truthPositive: o.truth.collusive, fired, firedOnTarget: fired, firstFiringStep: fired ? o.endStep : null, onsetStep: o.onsetStep, verdict: o.verdict.summary };
+    },
+  };
+}

@@ -9,6 +9,11 @@ import { externalityPpoLocal } from './scenarios/externality-ppo-local.js';
 import { externalityPpoTeam } from './scenarios/externality-ppo-team.js';
 import { warehouseFinancePpo } from './scenarios/warehouse-finance-ppo.js';
 import { warehouseFinanceTeam } from './scenarios/warehouse-finance-team.js';
+import { marketCalvano2 } from './scenarios/market-calvano-2.js';
+import { marketCalvano3 } from './scenarios/market-calvano-3.js';
+import { marketCalvano4 } from './scenarios/market-calvano-4.js';
+import { marketMyopic2 } from './scenarios/market-myopic-2.js';
+import { marketNashRivals2 } from './scenarios/market-nash-rivals-2.js';
 
 /** Every learned scenario. */
 export const LEARNED_SCENARIOS: readonly LearnedScenario[] = [
@@ -18,4 +23,9 @@ export const LEARNED_SCENARIOS: readonly LearnedScenario[] = [
   externalityPpoTeam,
   externalityOptimum,
   warehouseFinanceTeam,
+  marketCalvano2,
+  marketCalvano3,
+  marketCalvano4,
+  marketMyopic2,
+  marketNashRivals2,
 ];
