@@ -398,7 +398,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           });
         }
       }
-      const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the converged strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
+      const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
       const summary = collusive
         ? `collusive: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : supra
