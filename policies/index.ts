@@ -8,6 +8,7 @@ import { Registry } from '../src/core/registry.js';
 import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
+import { externalPolicy } from './external.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
@@ -32,5 +33,6 @@ const ALL = [
   standardShippingPolicy,
   fixedBudgetPolicy,
   thresholdPolicy,
+  externalPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);
