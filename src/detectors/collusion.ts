@@ -436,6 +436,9 @@ export const collusion = defineDetector({
   summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
-  // Only where the profit gain is recorded (a market world); then one full window.
-  rowsNeeded: (params, world) => (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey) ? undefined : { minRows: params.window, because: `collusion window=${params.window}` }),
+  // Only where the profit gain is recorded (a market world); then one full window, unless the
+  // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
+  // if that analysis is skipped the verdict says untested, with the reason).
+  rowsNeeded: (params, world) =>
+    (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
 });

@@ -155,7 +155,7 @@ export interface DetectorSpec<P = unknown> {
    * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
    */
-  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[] }): RowRequirement | undefined;
+  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[]; /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean }): RowRequirement | undefined;
 }
 
 /** Define a detector spec with its params type inferred from the schema. */

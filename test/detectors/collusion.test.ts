@@ -182,3 +182,12 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(contradicted.verdict.summary).toMatch(/no firm retrained against its frozen rivals keeps any restraint/);
   });
 });
+
+describe('rows collusion needs', () => {
+  it('needs a full Δ window, except in a world that analyses its converged outcome (Δ exact, no rows)', () => {
+    const p = collusionParams.parse({});
+    expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'profitGain' }] })).toMatchObject({ minRows: 50 });
+    expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'profitGain' }], analyses: true })).toBeUndefined();
+    expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'welfare' }] })).toBeUndefined();
+  });
+});
