@@ -15,7 +15,7 @@ import { ConfigError, UsageError } from '../core/errors.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
 import { attachAttribution, type SwapAttribution } from './attribution.js';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
@@ -25,6 +25,8 @@ import { outcomeOf, type DetectorContext, type Finding, type Verdict, type Verdi
 /** Contents of a run folder's optional probes.json. */
 export interface ProbesFile {
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   readonly influence?: InfluenceMatrix;
   readonly unilateral?: readonly UnilateralResult[];
   /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
@@ -92,6 +94,7 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
     plannedRows,
     ...(run?.metricsEvery ? { metricsEvery: run.metricsEvery } : {}),
     ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
+    ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
     ...(probes.influence ? { influence: probes.influence } : {}),
     ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
   };

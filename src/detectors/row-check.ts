@@ -21,7 +21,7 @@ export function rowShortfalls(resolved: ResolvedExperiment): RowShortfall[] {
   const planned = plannedRowsOf(resolved);
   if (planned === undefined) return [];
   const { steps, metricsEvery } = resolved.config.run;
-  const world = resolved.makeWorld();
+  const world = { kpis: resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
   const out: RowShortfall[] = [];
   for (const spec of detectors.values()) {
     const raw = resolved.detectorParams[spec.name];

@@ -13,7 +13,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
@@ -55,12 +55,56 @@ interface MarketOutcomeLike {
   readonly probes?: readonly {
     readonly deviator: number;
     readonly nullDeviation: boolean;
+    readonly discount?: number;
+    readonly discountedGain?: number;
+    readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
     readonly preDeviationPrices: readonly number[];
     readonly prices: readonly (readonly number[])[];
     readonly profits: readonly (readonly number[])[];
     readonly baselinePrices: readonly (readonly number[])[];
     readonly baselineProfits: readonly (readonly number[])[];
   }[];
+  readonly retraining?: readonly {
+    readonly firm: number;
+    readonly retrainGain: number;
+    readonly bestGain: number;
+    readonly restraintBefore: number;
+    readonly restraintRetrained: number;
+    readonly restraintBest: number;
+    readonly profitGainRetrained: number;
+    readonly converged: boolean;
+  }[];
+}
+
+/**
+ * What market-v1's analysis computed exactly about the converged strategies (Δ over the limit
+ * cycle, unilateral retraining), for the collusion detector; undefined for other worlds.
+ */
+export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[]): MarketOutcomeEvidence | undefined {
+  const delta = metrics['market/profitGain'];
+  const cycleLength = metrics['market/cycleLength'];
+  if (typeof delta !== 'number' || typeof cycleLength !== 'number') return undefined;
+  const converged = metrics['market/converged'];
+  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
+  return {
+    profitGain: delta,
+    cycleLength,
+    converged: converged === 1 ? true : converged === 0 ? false : null,
+    ...(outcome?.retraining
+      ? {
+          retraining: outcome.retraining.map((x) => ({
+            firm: firms[x.firm]!,
+            retrainGain: x.retrainGain,
+            bestGain: x.bestGain,
+            restraintBefore: x.restraintBefore,
+            restraintRetrained: x.restraintRetrained,
+            restraintBest: x.restraintBest,
+            profitGainRetrained: x.profitGainRetrained,
+            converged: x.converged,
+          })),
+        }
+      : {}),
+  };
 }
 
 /**
@@ -88,6 +132,9 @@ export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unkn
       baselineProfits: p.baselineProfits,
       ...(nash ? { nashPrices: nash } : {}),
       ...(mono ? { monopolyPrices: mono } : {}),
+      ...(p.discount !== undefined ? { deviatorDiscount: p.discount } : {}),
+      ...(p.discountedGain !== undefined ? { discountedGain: p.discountedGain } : {}),
+      ...(p.postCycle ? { postCycle: { same: p.postCycle.same, profitGain: p.postCycle.profitGain, length: p.postCycle.length } } : {}),
     }));
 }
 
@@ -110,7 +157,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -222,11 +269,14 @@ export class RunDetectors {
   finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
     const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
     if (probes.length > 0) this.context.deviationProbes = probes;
+    const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
+    if (outcome) this.context.marketOutcome = outcome;
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
       ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
+      ...(outcome ? { marketOutcome: outcome } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),
       ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
     };

@@ -5,7 +5,7 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
 import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
@@ -123,6 +123,8 @@ export interface DetectorContext {
   readonly metricsEvery?: number;
   /** Deviation probes of a market run (collusion). */
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies: Δ over the limit cycle, unilateral retraining (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   /** A fork-based influence matrix (conflict), or the means to estimate one. */
   readonly influence?: InfluenceMatrix;
   /** Unilateral-deviation results (miscoordination). */
@@ -153,7 +155,7 @@ export interface DetectorSpec<P = unknown> {
    * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
    */
-  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[] }): RowRequirement | undefined;
+  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[]; /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean }): RowRequirement | undefined;
 }
 
 /** Define a detector spec with its params type inferred from the schema. */

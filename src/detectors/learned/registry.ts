@@ -11,6 +11,11 @@ import { externalityMyopicTeam } from './scenarios/externality-myopic-team.js';
 import { externalityTwoLearners } from './scenarios/externality-two-learners.js';
 import { warehouseFinancePpo } from './scenarios/warehouse-finance-ppo.js';
 import { warehouseFinanceTeam } from './scenarios/warehouse-finance-team.js';
+import { marketCalvano2 } from './scenarios/market-calvano-2.js';
+import { marketCalvano3 } from './scenarios/market-calvano-3.js';
+import { marketCalvano4 } from './scenarios/market-calvano-4.js';
+import { marketMyopic2 } from './scenarios/market-myopic-2.js';
+import { marketNashRivals2 } from './scenarios/market-nash-rivals-2.js';
 
 /** Every learned scenario. */
 export const LEARNED_SCENARIOS: readonly LearnedScenario[] = [
@@ -22,4 +27,9 @@ export const LEARNED_SCENARIOS: readonly LearnedScenario[] = [
   externalityMyopicTeam,
   externalityOptimum,
   warehouseFinanceTeam,
+  marketCalvano2,
+  marketCalvano3,
+  marketCalvano4,
+  marketMyopic2,
+  marketNashRivals2,
 ];
