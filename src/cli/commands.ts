@@ -1,4 +1,4 @@
-/** The CLI commands: run, sweep, compare, report, detect, validate, eval, envs, policies, schema. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -15,6 +15,7 @@ import { detectCommand } from '../detectors/cli.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
+import { optimumCommand } from './commands/optimum.js';
 import { describePolicy, describeWorld } from './describe.js';
 import { writeReport } from '../report/report.js';
 import { formatRunSummary } from './summary-text.js';
@@ -182,5 +183,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
 }
