@@ -9,6 +9,7 @@ import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
+import { itemOrderUpToPolicy } from './item-order-up-to.js';
 import { ppoPolicy } from './ppo.js';
 import { randomPolicy } from './random.js';
 import { thresholdPolicy } from './threshold.js';
@@ -32,5 +33,6 @@ const ALL = [
   standardShippingPolicy,
   fixedBudgetPolicy,
   thresholdPolicy,
+  itemOrderUpToPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);
