@@ -136,7 +136,8 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
     actionSpaces: actSpaces,
     rewardComponents: agents.map(() => ['profit']),
     kpis: [
-      { name: 'profitGain', description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum', better: 'higher', aggregate: 'mean' },
+      // Reference 1: the joint-profit maximum (monopoly) the firms reach as a team; 0 is one-shot Nash.
+      { name: 'profitGain', description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum', better: 'higher', aggregate: 'mean', reference: 1 },
       { name: 'meanPrice', description: 'mean price over firms', better: 'lower', aggregate: 'mean' },
       { name: 'consumerSurplus', description: 'logit consumer surplus per period', better: 'higher', aggregate: 'mean' },
       { name: 'totalWelfare', description: 'consumer surplus plus total profit per period', better: 'higher', aggregate: 'mean' },
