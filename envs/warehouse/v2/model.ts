@@ -260,7 +260,7 @@ export function stepPeriod(m: ModelV2, actions: readonly Float64Array[], next: {
   let shortKey = 0;
   let shortOther = 0;
   let lost = 0;
-  let lostMargin = 0;
+  let lostRevenue = 0;
   let revenue = 0;
   let cogs = 0;
   let shipped = 0;
@@ -288,7 +288,7 @@ export function stepPeriod(m: ModelV2, actions: readonly Float64Array[], next: {
       m.demand[k]!(day, rng, draw);
       const gone = f[kO + A - 1]! + f[oO + A - 1]!;
       lost += gone;
-      lostMargin += gone * (m.salePrice[k]! - f[r + AVG_COST]!);
+      lostRevenue += gone * m.salePrice[k]!;
       for (let a = A - 1; a > 0; a--) (f[kO + a] = f[kO + a - 1]!), (f[oO + a] = f[oO + a - 1]!);
       f[kO] = draw[0]!;
       f[oO] = draw[1]!;
@@ -369,7 +369,7 @@ export function stepPeriod(m: ModelV2, actions: readonly Float64Array[], next: {
           shortKey += (miss * draw[0]!) / want;
           shortOther += (miss * draw[1]!) / want;
           lost += miss;
-          lostMargin += miss * (m.salePrice[k]! - c);
+          lostRevenue += miss * m.salePrice[k]!;
         }
         filledNew += sold;
         revenue += sold * m.salePrice[k]!;
@@ -493,7 +493,9 @@ export function stepPeriod(m: ModelV2, actions: readonly Float64Array[], next: {
   const avgInv = f[G_CUM_INV]! / periods;
   const cogsPerDay = f[G_CUM_COGS]! / daysSoFar;
   const kp = out.kpis;
-  kp[0] = cogs + opex + lostMargin;
+  // Lost sales at their sale price (lost margin + the unit cost they would have carried): serving
+  // fewer customers saves their cost of goods but can never lower cost to serve.
+  kp[0] = cogs + opex + lostRevenue;
   kp[1] = demandAll > 0 ? filledNew / demandAll : 1;
   kp[2] = shipped > 0 ? (shipped - late) / shipped : 1;
   kp[3] = revenue - cogs - opex;

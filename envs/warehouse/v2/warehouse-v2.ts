@@ -45,7 +45,7 @@
  *
  * | KPI | aggregate | better | definition |
  * |---|---|---|---|
- * | `costToServe` | sum | lower | cost of goods sold + carrying (holding + capital) + overflow + handling + shipping + expedite + lost margin of lost sales |
+ * | `costToServe` | sum | lower | cost of goods sold + carrying (holding + capital) + overflow + handling + shipping + expedite + lost sales at their sale price (lost margin + the unit cost they would have carried, so serving fewer customers never lowers it) |
  * | `fillRate` | mean | higher | share of the period's demand filled from stock in the period (carrier limits excluded) |
  * | `onTimeShipping` | mean | higher | one site: share of units shipped that arrive within the promise; network: share of allocated transfers that left the same period |
  * | `profit` | sum | higher | revenue − cost of goods sold (accrual, moving average cost) − operating costs (carrying, overflow, handling, shipping, expedite) |
@@ -128,7 +128,7 @@ export interface WarehouseV2State {
 }
 
 const KPI_META: Record<(typeof KPI_NAMES)[number], [string, 'higher' | 'lower', 'mean' | 'sum']> = {
-  costToServe: ['cost of goods sold + carrying + overflow + handling + shipping + expedite + lost margin (currency)', 'lower', 'sum'],
+  costToServe: ['cost of goods sold + carrying + overflow + handling + shipping + expedite + lost sales at sale price (currency)', 'lower', 'sum'],
   fillRate: ["share of the period's demand filled from stock in the period", 'higher', 'mean'],
   onTimeShipping: ['share of shipped units on time (one site) / of allocated transfers shipped the same period (network)', 'higher', 'mean'],
   profit: ['revenue − cost of goods sold (accrual) − operating costs (currency)', 'higher', 'sum'],
