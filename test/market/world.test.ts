@@ -63,11 +63,8 @@ describe('market-v1', () => {
     expect(Array.from(r.observations.firm0!)).toEqual([0]);
     expect(r.rewards.firm0!.profit).toBe(w.game.profit[(1 * 5 + 4) * 2]);
     const features = new Float64Array(w.features.length);
-    const s = w.createState();
-    w.reset(s, Uint32Array.of(1, 2, 3, 4), { obs: [new Float32Array(1), new Float32Array(1)], rewards: [new Float64Array(1), new Float64Array(1)], kpis: new Float64Array(4), terminated: new Uint8Array(2), truncated: new Uint8Array(2), events: [] });
-    const next = w.createState();
-    w.step(s, [Float64Array.of(2), Float64Array.of(3)], next, { obs: [new Float32Array(1), new Float32Array(1)], rewards: [new Float64Array(1), new Float64Array(1)], kpis: new Float64Array(4), terminated: new Uint8Array(2), truncated: new Uint8Array(2), events: [] });
-    w.readFeatures(next, features);
+    env.step({ firm0: 2, firm1: 3 });
+    w.readFeatures(env.currentState, features);
     expect(features[0]).toBe(w.game.grids[0]![2]);
     expect(features[1]).toBe(w.game.grids[1]![3]);
   });
