@@ -44,7 +44,8 @@ const network = z
     storeCoverDays: z.number().positive().default(3).describe('Each store orders up to this many days of its mean demand (stock + in transfer)'),
   })
   .strict()
-  .default({ stores: 0, storeCoverDays: 3 });
+  .default({ stores: 0, storeCoverDays: 3 })
+  .describe('Sites: one warehouse serving customers, or a DC replenishing stores');
 
 /** Defaults that are arrays or records, named so the header test can compare them. */
 export const DEFAULT_SKUS = [
