@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createWarehouseV2 } from '../../envs/warehouse/v2/warehouse-v2.js';
 import { warehouseV2ParamsSchema } from '../../envs/warehouse/v2/params.js';
 import { ParallelEnv } from '../../src/core/parallel-env.js';
+import type { World } from '../../src/core/world.js';
+import { checks } from '../conformance/world-conformance.js';
 
 const make = (p: Record<string, unknown> = {}) => createWarehouseV2(warehouseV2ParamsSchema.parse(p));
 type Actions = Record<string, number | number[]>;
@@ -138,4 +140,13 @@ describe('warehouse-v2 network (DC → stores)', () => {
       }
     }
   });
+});
+
+describe('warehouse-v2 single site (the registry enrols the network variant)', () => {
+  // The conformance suite runs warehouse-v2 with stores; the default one-site variant gets the same checks here.
+  const single = (): World => make({ episodeLength: 25 }) as unknown as World;
+  for (const [name, check] of Object.entries(checks)) {
+    if (name === 'batchEncoding') continue; // no encodeActions to compare
+    it(`passes the conformance check '${name}'`, () => expect(() => (check as (m: () => World, n?: number) => void)(single, 30)).not.toThrow());
+  }
 });
