@@ -1,7 +1,7 @@
 /**
  * `npm run bench:neural`: neural-learner throughput, printed as JSON.
  *
- *  - `mlp`: for a 2×64 tanh actor-critic (obs 16, 5 actions) on each available tfjs backend, at
+ *  - `mlp`: for a 2×64 tanh actor-critic (obs 16, 5 actions) on each available backend, at
  *    minibatch sizes 64 and 1024: `updateMs` (one PPO gradient step: clipped loss forward and
  *    backward through actor and critic, Adam; includes its share of the per-update value pass),
  *    `trainSamplesPerSec` (minibatch rows per second through gradient steps), and `actMs` /
@@ -11,8 +11,8 @@
  *    default backend: agent samples per second, world stepping, collection and updates included.
  *    Batching across copies is the lever.
  *
- * The bar in issue 4 is a PyTorch CPU PPO of the same size on the same machine. PyTorch cannot be
- * installed here (no PyPI access), so that comparison is reported as not run.
+ * The comparison with PyTorch on identical work is `npm run bench:vs-peers` (bench/vs-peers.ts),
+ * which runs `--ppo-iteration` / `--dqn-iteration` below alternately with the peers.
  * Every figure is given twice: wall-clock, and this process's CPU time (user + system). tfjs-wasm
  * and cpu run single-threaded here, so on an idle machine the two agree; on a shared machine
  * (see `loadavg`) the CPU-time figures are the steadier ones.
@@ -25,7 +25,8 @@ import type { Policy, PolicySpec } from '../src/core/policy.js';
 import { nextFloat, nextInt, nextNormal } from '../src/core/rng.js';
 import { box, discrete } from '../src/core/spaces.js';
 import { copyFlatState, type World } from '../src/core/world.js';
-import { BACKENDS, initBackend, type BackendName } from '../src/learn/backend.js';
+import { BACKENDS, describeBackend, initBackend, type BackendName } from '../src/learn/backend.js';
+import { dqnIteration, memoryRun, ppoIteration } from './neural-iteration.js';
 import { createSession, runSteps } from '../src/learn/train-loop.js';
 
 const OBS = 16;
@@ -136,6 +137,37 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+// `--ppo-iteration` / `--dqn-iteration` [--iterations N]: only the peer-comparison figure(s)
+// (bench/neural-iteration.ts), as one JSON line, on the default backend (or TACIT_BACKEND).
+// `--memory [--iterations N]`: PPO and DQN trained for N iterations (default 500, i.e. 1 M samples
+// each), memory early vs late.
+const args = process.argv.slice(2);
+if (args.includes('--memory')) {
+  const at = args.indexOf('--iterations');
+  const iterations = at >= 0 ? Number(args[at + 1]) : 500;
+  if (!Number.isInteger(iterations) || iterations < 10) {
+    process.stderr.write(`bench:neural: --iterations ${JSON.stringify(args[at + 1])} must be an integer of at least 10 for --memory (e.g. --iterations 500)\n`);
+    process.exit(2);
+  }
+  await initBackend({ log: false });
+  console.log(JSON.stringify({ bench: 'tacit-neural-memory', backend: describeBackend(), node: process.version, ppo: memoryRun('ppo', iterations), dqn: memoryRun('dqn', iterations) }));
+  process.exit(0);
+}
+if (args.includes('--ppo-iteration') || args.includes('--dqn-iteration')) {
+  const at = args.indexOf('--iterations');
+  const iterations = at >= 0 ? Number(args[at + 1]) : 8;
+  if (!Number.isInteger(iterations) || iterations < 1) {
+    process.stderr.write(`bench:neural: --iterations ${JSON.stringify(args[at + 1])} is not a positive integer (e.g. --iterations 8)\n`);
+    process.exit(2);
+  }
+  await initBackend({ log: false });
+  const line: Record<string, unknown> = { bench: 'tacit-neural-iteration', backend: describeBackend(), node: process.version, loadavg: loadavg().map(round) };
+  if (args.includes('--ppo-iteration')) line.ppoIteration = ppoIteration(iterations);
+  if (args.includes('--dqn-iteration')) line.dqnIteration = dqnIteration(iterations);
+  console.log(JSON.stringify(line));
+  process.exit(0);
+}
+
 const only = process.env.TACIT_BACKEND ? [process.env.TACIT_BACKEND as BackendName] : BACKENDS;
 const mlp: Record<string, unknown>[] = [];
 const skipped: Record<string, string> = {};
@@ -166,7 +198,7 @@ console.log(
       skippedBackends: skipped,
       endToEnd: { backend: defaultBackend, world: 'coordination-v1 (2 agents)', policy: 'ppo, CleanRL defaults', runs: e2e },
       endToEndWarehouse: { backend: defaultBackend, world: 'warehouse-v1 (4 agents, default params)', policy: 'ppo (IPPO), CleanRL defaults', runs: e2eWarehouse },
-      pytorchBaseline: 'not run: PyTorch cannot be installed on this machine (no PyPI access)',
+      pytorchBaseline: 'see npm run bench:vs-peers',
     },
     null,
     2,

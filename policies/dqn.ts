@@ -10,7 +10,6 @@
  *
  * Order: config · group (networks, buffer) · act · observe · train step · checkpoints · registration.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
@@ -21,7 +20,7 @@ import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
-import { Mlp } from '../src/learn/mlp.js';
+import { createNet, type Net } from '../src/learn/net.js';
 import { ReplayBuffer } from '../src/learn/replay.js';
 
 // ─── Config ──────────────────────────────────────────────────────────────────────────────────
@@ -61,8 +60,8 @@ export type DqnConfig = z.infer<typeof paramsSchema>;
 interface Group {
   readonly cfg: DqnConfig;
   readonly paramsKey: string;
-  readonly q: Mlp;
-  readonly target: Mlp;
+  readonly q: Net;
+  readonly target: Net;
   readonly adam: Adam;
   readonly encoder: InputEncoder;
   readonly replay: ReplayBuffer;
@@ -73,19 +72,36 @@ interface Group {
   lastTargetUpdate: number;
   updates: number;
   lastStats: Record<string, number>;
+  /** Working arrays of the train step. */
+  readonly scratch: TrainScratch;
+}
+
+/** Preallocated arrays of one gradient step (batchSize rows). */
+interface TrainScratch {
+  readonly idx: Int32Array;
+  readonly x: Float32Array;
+  readonly nx: Float32Array;
+  readonly y: Float32Array;
+  readonly dQ: Float32Array;
+  readonly qTarget: Float32Array;
+  readonly qOnline: Float32Array;
+  readonly stats: Float32Array;
 }
 
 function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numActions: number): Group {
   const encoder = new InputEncoder([ctx.observationSpace], { normalize: cfg.normalizeObservations, idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0 });
   const init = ctx.rng.split('init');
   const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize: numActions, activation: cfg.activation, outputGain: 1 };
-  const q = new Mlp(spec, init);
-  const target = new Mlp(spec, init);
+  const q = createNet(spec, init);
+  const target = createNet(spec, init);
   target.copyFrom(q);
+  const B = cfg.batchSize;
+  const f = (k: number): Float32Array => new Float32Array(B * k);
+  const scratch = { idx: new Int32Array(B), x: f(encoder.inputSize), nx: f(encoder.inputSize), y: f(1), dQ: f(numActions), qTarget: f(numActions), qOnline: f(numActions), stats: new Float32Array(2) };
   return {
-    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.variables, { learningRate: cfg.learningRate }), encoder,
+    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.layout, { learningRate: cfg.learningRate }), encoder,
     replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size), trainRng: ctx.rng.split('train'), members: [], numActions,
-    observeCalls: 0, lastTargetUpdate: 0, updates: 0, lastStats: {},
+    observeCalls: 0, lastTargetUpdate: 0, updates: 0, lastStats: {}, scratch,
   };
 }
 
@@ -116,6 +132,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   const actRng = ctx.rng.split('act');
   const inSize = group.encoder.inputSize;
   const actIn = new Float32Array(N * inSize);
+  const qv = new Float32Array(N * numActions);
   const obsSrc: Float32Array[] = [new Float32Array(0)];
   const nvec = space.kind === 'multi-discrete' ? space.nvec : [numActions];
   let epsilon = cfg.epsilonStart;
@@ -123,9 +140,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   function act(obs: Float32Array, actions: Float64Array, mode: ActMode): void {
     obsSrc[0] = obs;
     for (let b = 0; b < N; b++) group.encoder.encode(obsSrc, b, actIn, b * inSize, roleSlot);
-    const out = tf.tidy(() => group.q.apply(tf.tensor2d(actIn, [N, inSize])));
-    const qv = out.dataSync();
-    out.dispose();
+    group.q.predict(actIn, N, qv);
     for (let b = 0; b < N; b++) {
       let a: number;
       if (mode === 'explore' && nextFloat(actRng.state) < epsilon) a = nextInt(actRng.state, numActions);
@@ -198,10 +213,8 @@ function trainStep(g: Group, agentId: string, step: number): void {
   const B = cfg.batchSize;
   const inSize = g.encoder.inputSize;
   const nA = g.numActions;
-  const idx = new Int32Array(B);
+  const { idx, x, nx, y, dQ, qTarget, qOnline, stats } = g.scratch;
   g.replay.sample(g.trainRng.state, idx);
-  const x = new Float32Array(B * inSize);
-  const nx = new Float32Array(B * inSize);
   const src = [g.replay.obs];
   const nsrc = [g.replay.nextObs];
   for (let i = 0; i < B; i++) {
@@ -210,56 +223,51 @@ function trainStep(g: Group, agentId: string, step: number): void {
     g.encoder.encode(nsrc, r, nx, i * inSize, g.replay.ids[r]!);
   }
   // TD target y = r + γ (1 − terminated) Q_target(s', argmax) computed without gradient.
-  const y = new Float32Array(B);
-  tf.tidy(() => {
-    const nxT = tf.tensor2d(nx, [B, inSize]);
-    const qt = g.target.apply(nxT).dataSync();
-    const qo = cfg.doubleDqn ? g.q.apply(nxT).dataSync() : qt;
-    for (let i = 0; i < B; i++) {
-      let best = 0;
-      for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
-      const r = idx[i]!;
-      y[i] = g.replay.rewards[r]! + cfg.gamma * (1 - g.replay.terminated[r]!) * qt[i * nA + best]!;
-    }
-  });
+  g.target.predict(nx, B, qTarget);
+  const qo = cfg.doubleDqn ? (g.q.predict(nx, B, qOnline), qOnline) : qTarget;
+  for (let i = 0; i < B; i++) {
+    let best = 0;
+    for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
+    const r = idx[i]!;
+    y[i] = g.replay.rewards[r]! + cfg.gamma * (1 - g.replay.terminated[r]!) * qTarget[i * nA + best]!;
+  }
   // Loss over the taken actions' Q-values; its derivative is written out (mse: 2(q − y)/B, Huber
-  // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network (Mlp.backward).
-  const dQ = new Float32Array(B * nA);
+  // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network.
+  const q = g.q.forward(x, B);
+  dQ.fill(0);
   let loss = 0;
-  const grads = tf.tidy(() => {
-    const trace = g.q.forward(tf.tensor2d(x, [B, inSize]));
-    const q = trace.output.dataSync();
-    for (let i = 0; i < B; i++) {
-      const a = g.replay.actions[idx[i]!]!;
-      const d = q[i * nA + a]! - y[i]!;
-      const ad = Math.abs(d);
-      if (cfg.loss === 'huber') {
-        loss += ad <= 1 ? 0.5 * d * d : ad - 0.5;
-        dQ[i * nA + a] = (d > 1 ? 1 : d < -1 ? -1 : d) / B;
-      } else {
-        loss += d * d;
-        dQ[i * nA + a] = (2 * d) / B;
-      }
+  for (let i = 0; i < B; i++) {
+    const a = g.replay.actions[idx[i]!]!;
+    const d = q[i * nA + a]! - y[i]!;
+    const ad = Math.abs(d);
+    if (cfg.loss === 'huber') {
+      loss += ad <= 1 ? 0.5 * d * d : ad - 0.5;
+      dQ[i * nA + a] = (d > 1 ? 1 : d < -1 ? -1 : d) / B;
+    } else {
+      loss += d * d;
+      dQ[i * nA + a] = (2 * d) / B;
     }
-    return g.q.backward(trace, tf.tensor2d(dQ, [B, nA]));
-  });
-  const gradArrays = Adam.read(grads);
-  tf.dispose(grads);
-  const stats = new Float32Array([loss / B, globalNorm(gradArrays)]);
-  assertFinite(stats, ['loss/td', 'gradNorm'], agentId, step);
-  if (!g.adam.apply(gradArrays, clipScale(stats[1]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+  }
+  g.q.backward(dQ);
+  stats[0] = loss / B;
+  stats[1] = globalNorm(g.q.grads);
+  assertFinite(stats, STAT_NAMES, agentId, step);
+  if (!g.adam.apply(g.q.params, g.q.grads, clipScale(stats[1]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+  g.q.commit();
   g.updates++;
   g.lastStats = { 'loss/td': stats[0]!, gradNorm: stats[1]! };
 }
 
+const STAT_NAMES = ['loss/td', 'gradNorm'];
+
 function updateTarget(g: Group): void {
   if (g.cfg.tau >= 1) return g.target.copyFrom(g.q);
   const tau = g.cfg.tau;
-  g.target.variables.forEach((t, k) => {
-    const online = g.q.variables[k]!.dataSync();
-    const mixed = Float32Array.from(t.dataSync(), (v, i) => tau * online[i]! + (1 - tau) * v);
-    tf.tidy(() => t.assign(tf.tensor(mixed, t.shape)));
+  g.target.params.forEach((t, k) => {
+    const online = g.q.params[k]!;
+    for (let i = 0; i < t.length; i++) t[i] = tau * online[i]! + (1 - tau) * t[i]!;
   });
+  g.target.commit();
 }
 
 // ─── Checkpoints ────────────────────────────────────────────────────────────────────────────

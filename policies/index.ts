@@ -8,6 +8,7 @@ import { Registry } from '../src/core/registry.js';
 import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnPolicy } from './dqn.js';
+import { externalPolicy } from './external.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
 import { itemOrderUpToPolicy } from './item-order-up-to.js';
 import { ppoPolicy } from './ppo.js';
@@ -33,6 +34,7 @@ const ALL = [
   standardShippingPolicy,
   fixedBudgetPolicy,
   thresholdPolicy,
+  externalPolicy,
   itemOrderUpToPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);

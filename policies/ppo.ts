@@ -16,19 +16,18 @@
  * Order: config · group (networks, storage) · act · observe · update (GAE, epochs of minibatches)
  * · checkpoints · registration.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
 import { Rng } from '../src/core/rng.js';
 import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
-import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
+import { Adam, clipScale, flatLayout, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
 import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
-import { Mlp } from '../src/learn/mlp.js';
+import { createNet, type Net } from '../src/learn/net.js';
 import { RewardScaler } from '../src/learn/normalize.js';
 import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
@@ -80,13 +79,15 @@ interface Member {
   /** Raw samples of the last `act` (box actions are stored raw, before clipping and scaling). */
   readonly raw: Float32Array;
   readonly actIn: Float32Array;
+  /** Network output of the last `act`. */
+  readonly actOut: Float32Array;
 }
 
 interface Group {
   readonly cfg: PpoConfig;
   readonly paramsKey: string;
-  readonly actor: Mlp;
-  readonly critic: Mlp;
+  readonly actor: Net;
+  readonly critic: Net;
   readonly head: ActionHead;
   readonly adam: Adam;
   readonly actorEncoder: InputEncoder;
@@ -99,6 +100,8 @@ interface Group {
   pendingStorage: SavedRollout | null;
   updates: number;
   lastStats: Record<string, number>;
+  /** The update's working arrays, allocated at the first update. */
+  scratch: Scratch | undefined;
 }
 
 function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Group {
@@ -109,11 +112,11 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Grou
   const head = makeActionHead(ctx.actionSpace, cfg.initLogStd);
   const init = ctx.rng.split('init');
   const net = { hidden: cfg.hidden, activation: cfg.activation };
-  const actor = new Mlp({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
-  const critic = new Mlp({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
-  const adam = new Adam([...actor.variables, ...head.variables, ...critic.variables], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
+  const actor = createNet({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
+  const critic = createNet({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
+  const adam = new Adam([...actor.layout, ...head.params.map((p) => flatLayout(p.length)), ...critic.layout], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
   const paramsKey = JSON.stringify(cfg);
-  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {} };
+  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {}, scratch: undefined };
 }
 
 /** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
@@ -123,6 +126,19 @@ function allocStorage(g: Group, numEnvs: number): Rollout {
   if (g.pendingStorage) restoreRollout(s, g.pendingStorage, jointCritic);
   g.pendingStorage = null;
   return s;
+}
+
+/** Working arrays of `update`, sized by the rollout rows R and the largest minibatch. */
+type Scratch = ReturnType<typeof allocScratch>;
+
+function allocScratch(R: number, mbSize: number, aIn: number, cIn: number, rawSize: number, outSize: number, headParams: readonly Float32Array[]) {
+  const f = (k: number): Float32Array => new Float32Array(mbSize * k);
+  return {
+    nextValues: new Float32Array(R), rolloutOut: new Float32Array(R * outSize), rolloutEntropy: new Float32Array(R), perm: new Int32Array(R),
+    actorIn: f(aIn), criticIn: f(cIn), raw: f(rawSize), oldLogProb: f(1), adv: f(1), ret: f(1), oldV: f(1),
+    logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
+    headGrads: headParams.map((p) => new Float32Array(p.length)), parts: new Float32Array(PPO_STATS.length + 1),
+  };
 }
 
 // ─── The policy: act, observe ───────────────────────────────────────────────────────────────
@@ -140,7 +156,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   const N = ctx.numEnvs;
   const me: Member = {
     agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
-    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize),
+    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
   };
   group.members.push(me);
   const discreteActions = ctx.actionSpace.kind !== 'box';
@@ -150,10 +166,8 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     const inSize = group.actorEncoder.inputSize;
     obsSrc[0] = obs;
     for (let b = 0; b < N; b++) group.actorEncoder.encode(obsSrc, b, me.actIn, b * inSize, me.roleSlot);
-    const out = tf.tidy(() => group.actor.apply(tf.tensor2d(me.actIn, [N, inSize])));
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    group.head.sample(data, N, me.actRng.state, mode === 'greedy', me.raw, actions);
+    group.actor.predict(me.actIn, N, me.actOut);
+    group.head.sample(me.actOut, N, me.actRng.state, mode === 'greedy', me.raw, actions);
   }
 
   function observe(batch: TransitionBatch): void {
@@ -217,7 +231,6 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
       if (group.members.length > 0) return;
       group.actor.dispose();
       group.critic.dispose();
-      group.head.dispose();
       ctx.shared.delete(key);
     },
   };
@@ -232,15 +245,16 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   const aIn = g.actorEncoder.inputSize;
   const cIn = (g.jointEncoder ?? g.actorEncoder).inputSize;
   const rawSize = g.head.rawSize;
+  const outSize = g.head.outputSize;
+  const L0 = Math.max(1, Math.ceil(R / cfg.numMinibatches));
+  const mb = (g.scratch ??= allocScratch(R, L0, aIn, cIn, rawSize, outSize, g.head.params));
+  const nextValues = mb.nextValues;
 
   // Values, bootstrap values and old log-probabilities of the whole rollout in one pass each.
-  const nextValues = new Float32Array(R);
-  const rolloutOut = tf.tidy(() => {
-    s.values.set(g.critic.apply(tf.tensor2d(s.criticIn, [R, cIn])).dataSync());
-    nextValues.set(g.critic.apply(tf.tensor2d(s.nextCriticIn, [R, cIn])).dataSync());
-    return g.actor.apply(tf.tensor2d(s.actorIn, [R, aIn])).dataSync() as Float32Array;
-  });
-  g.head.logProbEntropy(rolloutOut, s.raw, R, s.oldLogProb, new Float32Array(R));
+  g.critic.predict(s.criticIn, R, s.values);
+  g.critic.predict(s.nextCriticIn, R, nextValues);
+  g.actor.predict(s.actorIn, R, mb.rolloutOut);
+  g.head.logProbEntropy(mb.rolloutOut, s.raw, R, s.oldLogProb, mb.rolloutEntropy);
 
   const perMember = T * numEnvs;
   for (let m = 0; m < g.members.length; m++) {
@@ -254,19 +268,13 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
 
   // Minibatches are drawn from the rows where the agent acted (all of them unless agents finish
   // before their episode does); with every row live this is exactly the usual shuffle of 0 .. R−1.
-  const perm = new Int32Array(R);
+  const perm = mb.perm;
   let L = 0;
   for (let k = 0; k < R; k++) if (s.mask[k] !== 0) perm[L++] = k;
   const mbSize = Math.max(1, Math.ceil(L / cfg.numMinibatches));
-  const outSize = g.head.outputSize;
-  const f = (k: number): Float32Array => new Float32Array(mbSize * k);
-  const mb = {
-    actorIn: f(aIn), criticIn: f(cIn), raw: f(rawSize), oldLogProb: f(1), adv: f(1), ret: f(1), oldV: f(1),
-    value: f(1), logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
-  };
-  const headGrads = g.head.variables.map((v) => new Float32Array(v.size));
+  const headGrads = mb.headGrads;
   const names = [...PPO_STATS, 'gradNorm'];
-  const parts = new Float32Array(names.length);
+  const parts = mb.parts;
 
   for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
     for (let k = L - 1; k > 0; k--) {
@@ -281,9 +289,10 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       let sq = 0;
       for (let i = 0; i < n; i++) {
         const r = perm[start + i]!;
-        mb.actorIn.set(s.actorIn.subarray(r * aIn, (r + 1) * aIn), i * aIn);
-        if (g.jointEncoder) mb.criticIn.set(s.criticIn.subarray(r * cIn, (r + 1) * cIn), i * cIn);
-        mb.raw.set(s.raw.subarray(r * rawSize, (r + 1) * rawSize), i * rawSize);
+        // Element loops rather than set(subarray): no view allocated per row.
+        for (let j = 0; j < aIn; j++) mb.actorIn[i * aIn + j] = s.actorIn[r * aIn + j]!;
+        if (g.jointEncoder) for (let j = 0; j < cIn; j++) mb.criticIn[i * cIn + j] = s.criticIn[r * cIn + j]!;
+        for (let j = 0; j < rawSize; j++) mb.raw[i * rawSize + j] = s.raw[r * rawSize + j]!;
         mb.oldLogProb[i] = s.oldLogProb[r]!;
         mb.adv[i] = s.advantages[r]!;
         mb.ret[i] = s.returns[r]!;
@@ -299,28 +308,24 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       }
       // Forward through actor and critic; the loss and its derivatives with respect to the network
       // outputs are computed in JavaScript (src/learn/ppo-loss.ts), then backpropagated through
-      // each network (Mlp.backward).
-      const grads = tf.tidy(() => {
-        const xA = tf.tensor2d(mb.actorIn.subarray(0, n * aIn), [n, aIn]);
-        const actor = g.actor.forward(xA);
-        const critic = g.critic.forward(g.jointEncoder ? tf.tensor2d(mb.criticIn.subarray(0, n * cIn), [n, cIn]) : xA);
-        const outData = actor.output.dataSync() as Float32Array;
-        mb.value.set(critic.output.dataSync());
-        g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
-        ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values: mb.value, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
-        for (const d of headGrads) d.fill(0);
-        g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
-        return [...g.actor.backward(actor, tf.tensor2d(mb.dOut.subarray(0, n * outSize), [n, outSize])), ...g.critic.backward(critic, tf.tensor2d(mb.dValue.subarray(0, n), [n, 1]))];
-      });
-      const netGrads = Adam.read(grads);
-      tf.dispose(grads);
-      // Adam's variable order: actor, head, critic.
-      const nActor = g.actor.variables.length;
-      const gradArrays = [...netGrads.slice(0, nActor), ...headGrads, ...netGrads.slice(nActor)];
-      parts[5] = globalNorm(gradArrays);
+      // each network.
+      const outData = g.actor.forward(mb.actorIn, n);
+      const values = g.critic.forward(g.jointEncoder ? mb.criticIn : mb.actorIn, n);
+      g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
+      ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+      for (const d of headGrads) d.fill(0);
+      g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
+      g.actor.backward(mb.dOut);
+      g.critic.backward(mb.dValue);
+      // Adam's parameter order: actor, head, critic (read after the passes: a network's arrays move when its memory grows).
+      const params = [...g.actor.params, ...g.head.params, ...g.critic.params];
+      const grads = [...g.actor.grads, ...headGrads, ...g.critic.grads];
+      parts[5] = globalNorm(grads);
       // Checked before the step so a NaN never reaches the weights.
       assertFinite(parts, names, agentId, step);
-      if (!g.adam.apply(gradArrays, clipScale(parts[5]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+      if (!g.adam.apply(params, grads, clipScale(parts[5]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+      g.actor.commit();
+      g.critic.commit();
     }
   }
   g.updates++;
@@ -333,7 +338,7 @@ function saveGroup(g: Group): SavedGroup {
   const s = g.storage;
   const enc = (a: Float32Array): EncodedF32 => encodeF32(a);
   return {
-    actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.variables.map((v) => enc(v.dataSync() as Float32Array)),
+    actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.params.map(enc),
     adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
     updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
     storage: s ? saveRollout(s, g.jointEncoder !== undefined) : g.pendingStorage,
@@ -343,7 +348,7 @@ function saveGroup(g: Group): SavedGroup {
 function loadGroup(g: Group, d: SavedGroup): void {
   g.actor.load(d.actor);
   g.critic.load(d.critic);
-  g.head.variables.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(decodeF32(d.head[k]!), v.shape))));
+  g.head.params.forEach((p, k) => p.set(decodeF32(d.head[k]!)));
   g.adam.load(d.adam);
   g.actorEncoder.load(d.actorEncoder);
   if (g.jointEncoder && d.jointEncoder) g.jointEncoder.load(d.jointEncoder);

@@ -190,6 +190,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   const batch = makeBeerBatch({
     size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
     stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
+    uniformDemand: params.demand.kind === 'uniform' ? { low: params.demand.low, span: params.demand.high - params.demand.low + 1 } : undefined,
   });
 
   const writeObs = (f: Float64Array, out: StepOut): void => {

@@ -6,7 +6,7 @@
  * observe.ts afterwards.
  */
 import { nextFloat } from '../../src/core/rng.js';
-import type { StepOut, WorldEvent } from '../../src/core/world.js';
+import type { WorldEvent } from '../../src/core/world.js';
 import { CAP, EMA, MODE, ON_HAND, ON_ORDER, PREV_EXCESS, RULE, T, TARGET, unitPrice, type WarehouseModel } from './model.js';
 
 /** Role indices. */
@@ -25,24 +25,40 @@ const EXPEDITE_AGENTS = Object.freeze(['logistics']);
 
 const clampIndex = (a: number, n: number): number => (a >= n - 1 ? n - 1 : a > 0 ? Math.floor(a) : 0);
 
-/** Advance `next` (a copy of the input state) by one period; returns the period number. */
-export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], next: { f: Float64Array; rng: Uint32Array }, out: StepOut, draw: Float64Array): number {
+/** Reward components per role, in role order (the reward buffers' stride per copy). */
+export const REWARD_WIDTHS = [2, 3, 4, 2] as const;
+
+/**
+ * Where one period's rewards, KPIs and events go: a StepOut (copy index 0) or the engine's
+ * agent-major batch buffers (copy b writes rewards[i] at b × REWARD_WIDTHS[i], KPIs at b × 9), so
+ * the batched path writes in place with no scratch copy.
+ */
+export interface DayOut {
+  readonly rewards: readonly Float64Array[];
+  readonly kpis: Float64Array;
+  readonly events: WorldEvent[];
+}
+
+/**
+ * Advance the state record `f` (already a copy of the input state) and its stream `rng` by one
+ * period, reading copy b's actions (`actions[i][b]`) and writing copy b's slots of `out`; `draw`
+ * receives the period's demand per class. Returns the period number.
+ */
+export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], f: Float64Array, rng: Uint32Array, out: DayOut, b: number, draw: Float64Array): number {
   const p = m.c;
-  const f = next.f;
-  const rng = next.rng;
   const t = f[T]! | 0; // int32 so ring `%` stays a machine op
   const day = t + 1;
   const nLevels = p.orderLevels;
 
   // Decisions taken at the end of period t.
   const tl = p.targetLevels;
-  const inv = clampIndex(actions[INVENTORY]![0]!, 2 * tl);
+  const inv = clampIndex(actions[INVENTORY]![b]!, 2 * tl);
   f[RULE] = inv >= tl ? 1 : 0;
   f[TARGET] = (inv % tl) * p.targetUnit;
-  f[CAP] = m.budgetCaps[clampIndex(actions[FINANCE]![0]!, m.budgetCaps.length)]!;
-  const mode = clampIndex(actions[LOGISTICS]![0]!, 3);
+  f[CAP] = m.budgetCaps[clampIndex(actions[FINANCE]![b]!, m.budgetCaps.length)]!;
+  const mode = clampIndex(actions[LOGISTICS]![b]!, 3);
   f[MODE] = mode;
-  const proc = clampIndex(actions[PROCUREMENT]![0]!, m.price.length * nLevels);
+  const proc = clampIndex(actions[PROCUREMENT]![b]!, m.price.length * nLevels);
   const supplier = (proc / nLevels) | 0;
   const wanted = (proc % nLevels) * p.orderUnit;
   const wcBefore = (f[ON_HAND]! + f[ON_ORDER]!) * p.listPrice;
@@ -149,36 +165,40 @@ export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], nex
   const stockoutCost = p.stockoutPenalty * (shortOther + p.keyAccountWeight * shortKey);
   const sc = -p.rewardScale;
   const r0 = out.rewards[PROCUREMENT]!;
+  const o0 = 2 * b;
   // 'savings' pays the purchase price variance, (list − paid) × units bought: buying more at a
   // deeper discount always pays procurement, whatever it does to stock and capital.
-  r0[0] = p.payForSavings ? p.rewardScale * (p.listPrice * qty - spend) : sc * (spend - p.listPrice * newDemand);
-  r0[1] = sc * stockoutCost;
+  r0[o0] = p.payForSavings ? p.rewardScale * (p.listPrice * qty - spend) : sc * (spend - p.listPrice * newDemand);
+  r0[o0 + 1] = sc * stockoutCost;
   const r1 = out.rewards[INVENTORY]!;
-  r1[0] = sc * holding;
-  r1[1] = sc * overflowC;
-  r1[2] = sc * stockoutCost;
+  const o1 = 3 * b;
+  r1[o1] = sc * holding;
+  r1[o1 + 1] = sc * overflowC;
+  r1[o1 + 2] = sc * stockoutCost;
   const r2 = out.rewards[LOGISTICS]!;
-  r2[0] = sc * stdCost;
-  r2[1] = sc * expCost;
-  r2[2] = sc * handling;
-  r2[3] = sc * lateCost;
+  const o2 = 4 * b;
+  r2[o2] = sc * stdCost;
+  r2[o2 + 1] = sc * expCost;
+  r2[o2 + 2] = sc * handling;
+  r2[o2 + 3] = sc * lateCost;
   const r3 = out.rewards[FINANCE]!;
-  r3[0] = sc * capital;
-  r3[1] = sc * overrunCost;
+  r3[o0] = sc * capital;
+  r3[o0 + 1] = sc * overrunCost;
 
   const costToServe = holding + overflowC + handling + stdCost + expCost + capital;
   const k = out.kpis;
-  k[0] = costToServe;
-  k[1] = newDemand > 0 ? servedNew / newDemand : 1;
-  k[2] = shipped > 0 ? (shipped - late) / shipped : 1;
-  k[3] = wc;
-  k[4] = overrun;
+  const ok = KPI_NAMES.length * b;
+  k[ok] = costToServe;
+  k[ok + 1] = newDemand > 0 ? servedNew / newDemand : 1;
+  k[ok + 2] = shipped > 0 ? (shipped - late) / shipped : 1;
+  k[ok + 3] = wc;
+  k[ok + 4] = overrun;
   // Standard costing: margin at list cost on units shipped plus purchase price variance, so building
   // or drawing down stock neither flatters nor hurts profit (cash would).
-  k[5] = (p.salePrice - p.listPrice) * shipped + (p.listPrice * qty - spend) - costToServe;
-  k[6] = shortKey + shortOther;
-  k[7] = lost;
-  k[8] = servedNew >= newDemand && late === 0 && lost === 0 ? 1 : 0;
+  k[ok + 5] = (p.salePrice - p.listPrice) * shipped + (p.listPrice * qty - spend) - costToServe;
+  k[ok + 6] = shortKey + shortOther;
+  k[ok + 7] = lost;
+  k[ok + 8] = servedNew >= newDemand && late === 0 && lost === 0 ? 1 : 0;
 
   if (shortKey + shortOther > 0) out.events.push(ev('stockout', STOCKOUT_AGENTS, day, shortKey + shortOther));
   if (moved > 0) out.events.push(ev('overflow', OVERFLOW_AGENTS, day, excess));

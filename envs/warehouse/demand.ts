@@ -7,7 +7,8 @@
  *               × Π shocks active that day × (spikeMultiplier with probability spikeProbability, else 1)
  */
 import { z } from 'zod';
-import { nextFloat, nextPoisson } from '../../src/core/rng.js';
+import { PoissonSampler } from '../../src/core/poisson.js';
+import { nextFloat } from '../../src/core/rng.js';
 
 const shock = z
   .object({
@@ -49,13 +50,26 @@ export function makeWarehouseDemand(d: WarehouseDemand, periodDays: number): Dem
   const perPeriod = d.base * periodDays;
   const keyShare = d.keyAccountShare;
   const { weeklyAmplitude, seasonAmplitude, spikeProbability, spikeMultiplier } = d;
+  // One sampler per class: every copy in a period draws at the same mean (spikes aside), so each
+  // keeps its class's cumulative table (same draws as nextPoisson, see src/core/poisson.ts).
+  const key = new PoissonSampler();
+  const other = new PoissonSampler();
+  // The cycles and shocks depend on the period only: computed once per period, not per copy (two
+  // Math.sin a copy were most of this function's own time).
+  let lastPeriod = NaN;
+  let periodMean = 0;
   return (period, rng, out) => {
-    const day = period * periodDays;
-    let mean = perPeriod * (1 + weeklyAmplitude * Math.sin(w * day)) * (1 + seasonAmplitude * Math.sin(sW * day));
-    for (let k = 0; k < nShocks; k++) if (day >= shockStart[k]! && day < shockEnd[k]!) mean *= shockMult[k]!;
+    if (period !== lastPeriod) {
+      const day = period * periodDays;
+      let base = perPeriod * (1 + weeklyAmplitude * Math.sin(w * day)) * (1 + seasonAmplitude * Math.sin(sW * day));
+      for (let k = 0; k < nShocks; k++) if (day >= shockStart[k]! && day < shockEnd[k]!) base *= shockMult[k]!;
+      periodMean = base;
+      lastPeriod = period;
+    }
+    let mean = periodMean;
     if (nextFloat(rng) < spikeProbability) mean *= spikeMultiplier;
-    out[0] = nextPoisson(rng, mean * keyShare);
-    out[1] = nextPoisson(rng, mean * (1 - keyShare));
+    out[0] = key.draw(rng, mean * keyShare);
+    out[1] = other.draw(rng, mean * (1 - keyShare));
     return mean;
   };
 }

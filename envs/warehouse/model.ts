@@ -96,6 +96,8 @@ export interface WarehouseModel {
   readonly noise: Float64Array;
   /** Per role × reported signal (R_* order): 1 when the silo applies to it, else it is live. */
   readonly lagged: Uint8Array;
+  /** Per role: 1 when its silo changes nothing it sees (no slot listed, or delay 0, cadence 1, no noise). */
+  readonly liveRole: Uint8Array;
   readonly budgetCaps: Float64Array;
   /** Index of the budget level closest to 1× the budget (finance's default). */
   readonly defaultBudgetLevel: number;
@@ -181,6 +183,7 @@ export function compileModel(p: WarehouseParams): WarehouseModel {
     cadence: Int32Array.from(silos, (s) => s.cadence),
     noise: Float64Array.from(silos, (s) => s.noise),
     lagged: Uint8Array.from(silos.flatMap((s) => SIGNAL_SLOT.map((name) => (s.slots.includes(name) ? 1 : 0)))),
+    liveRole: Uint8Array.from(silos, (s) => (!SIGNAL_SLOT.some((name) => s.slots.includes(name)) || (s.delay === 0 && s.cadence === 1 && s.noise === 0) ? 1 : 0)),
     budgetCaps: Float64Array.from(p.budgetLevels, (m) => m * p.workingCapitalBudget),
     defaultBudgetLevel,
     demand: makeWarehouseDemand(p.demand, p.periodDays),

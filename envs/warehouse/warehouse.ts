@@ -86,8 +86,8 @@ import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { defineWorld, type World } from '../../src/core/world.js';
 import { analyzeWarehouse, formatWarehouseSummary } from './analyze.js';
-import { makeBatchStep } from './batch.js';
-import { INVENTORY, KPI_NAMES, LOGISTICS, PROCUREMENT, stepDay } from './day.js';
+import { makeWarehouseBatch } from './batch.js';
+import { INVENTORY, KPI_NAMES, LOGISTICS, PROCUREMENT, REWARD_WIDTHS, stepDay } from './day.js';
 import { CAP, EMA, ON_HAND, ON_ORDER, PREV_EXCESS, RULE, TARGET, compileModel } from './model.js';
 import { WAREHOUSE_OBS_NAMES, fillHistory, observationScales, recordReport, writeObservations } from './observe.js';
 import { ROLES, warehouseParamsSchema, type WarehouseParams } from './params.js';
@@ -118,6 +118,7 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
   const p = params;
   const nSup = p.suppliers.length;
   const draw = new Float64Array(2); // scratch, fully rewritten each step
+  const batch = makeWarehouseBatch(m);
   const clip = p.obsClip;
   const lows = WAREHOUSE_OBS_NAMES.map((n) => (n === 'weekday' || n === 'timeFraction' ? 0 : -clip));
   const highs = WAREHOUSE_OBS_NAMES.map((n) => (n === 'weekday' || n === 'timeFraction' ? 1 : clip));
@@ -129,6 +130,31 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
   };
   const index = (v: number, n: number, fallback: number): number => (v === v ? Math.max(0, Math.min(n - 1, Math.round(v))) : fallback);
 
+  /** The action index for agent's decision vector at d[k ..] (see the action table in the header). */
+  const encodeRow = (agent: number, d: Float64Array, k: number): number => {
+    switch (agent) {
+      case PROCUREMENT:
+        return index(d[k + 1]!, nSup, 0) * p.orderLevels + level(d[k]!, p.orderUnit, p.orderLevels);
+      case INVENTORY:
+        return index(d[k + 1]!, 2, 0) * p.targetLevels + level(d[k]!, p.targetUnit, p.targetLevels);
+      case LOGISTICS:
+        return index(d[k]!, 3, 0);
+      default: {
+        const v = d[k]!;
+        if (v !== v) return m.defaultBudgetLevel;
+        let best = 0;
+        for (let j = 1; j < p.budgetLevels.length; j++) if (Math.abs(p.budgetLevels[j]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = j;
+        return best;
+      }
+    }
+  };
+  const rewardComponents = [
+    [p.procurementMeasure === 'savings' ? 'purchaseSavings' : 'purchaseCost', 'stockout'],
+    ['holding', 'overflow', 'stockout'],
+    ['shipping', 'expedite', 'handling', 'lateness'],
+    ['capitalCost', 'budgetOverrun'],
+  ];
+  if (rewardComponents.some((c, i) => c.length !== REWARD_WIDTHS[i])) throw new Error('warehouse-v1: reward components out of step with the kernel (day.ts REWARD_WIDTHS)');
   const world: World<WarehouseState> = {
     id: 'warehouse-v1',
     params,
@@ -140,12 +166,7 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
       discrete(3, ['standard', 'expediteLate', 'expediteAll']),
       discrete(p.budgetLevels.length, p.budgetLevels.map((b) => `${b}x`)),
     ],
-    rewardComponents: [
-      [p.procurementMeasure === 'savings' ? 'purchaseSavings' : 'purchaseCost', 'stockout'],
-      ['holding', 'overflow', 'stockout'],
-      ['shipping', 'expedite', 'handling', 'lateness'],
-      ['capitalCost', 'budgetOverrun'],
-    ],
+    rewardComponents, // widths REWARD_WIDTHS, which the kernel writes at
     kpis: KPI_NAMES.map((name) => ({ name, description: KPI_META[name][0], better: KPI_META[name][1], aggregate: KPI_META[name][2] })),
     features: ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'workingCapital', 'overflow', 'budgetCap', 'orderUpToLevel', 'demandAvg', 'budgetHeadroom'],
     episodeLength: p.episodeLength,
@@ -155,37 +176,17 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     decisions: [['orderQuantity', 'supplier'], ['orderUpToLevel', 'allocation'], ['shippingMode'], ['budgetMultiple']],
 
     encodeAction(agent, d, out, offset) {
-      switch (agent) {
-        case PROCUREMENT:
-          out[offset] = index(d[1]!, nSup, 0) * p.orderLevels + level(d[0]!, p.orderUnit, p.orderLevels);
-          return;
-        case INVENTORY:
-          out[offset] = index(d[1]!, 2, 0) * p.targetLevels + level(d[0]!, p.targetUnit, p.targetLevels);
-          return;
-        case LOGISTICS:
-          out[offset] = index(d[0]!, 3, 0);
-          return;
-        default: {
-          const v = d[0]!;
-          if (v !== v) {
-            out[offset] = m.defaultBudgetLevel;
-            return;
-          }
-          let best = 0;
-          for (let k = 1; k < p.budgetLevels.length; k++) if (Math.abs(p.budgetLevels[k]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = k;
-          out[offset] = best;
-        }
-      }
+      out[offset] = encodeRow(agent, d, 0);
+    },
+
+    encodeActions(agent, decisions, stride, out, rows) {
+      // Action size 1: row b is out[b]. Same per-row rule as encodeAction (conformance checks).
+      for (let b = 0, k = 0; b < rows; b++, k += stride) out[b] = encodeRow(agent, decisions, k);
     },
 
     createState: () => ({ f: new Float64Array(m.size), rng: new Uint32Array(RNG_WORDS) }),
-    createStates(count) {
-      // One buffer for all copies: the many-copy bench fell off a cache cliff with one small
-      // allocation per state (measured 1.7 vs 3.7 M agent-steps per CPU-second at 1024 copies).
-      const f = new Float64Array(count * m.size);
-      const rng = new Uint32Array(count * RNG_WORDS);
-      return Array.from({ length: count }, (_, b) => ({ f: f.subarray(b * m.size, (b + 1) * m.size), rng: rng.subarray(b * RNG_WORDS, (b + 1) * RNG_WORDS) }));
-    },
+    createStates: batch.createStates,
+    stepBatch: batch.stepBatch,
 
     reset(s, seed, out) {
       const f = s.f;
@@ -197,20 +198,20 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
       const meanDemand = p.demand.base * p.periodDays;
       f[EMA] = meanDemand;
       fillHistory(m, f, meanDemand);
-      writeObservations(m, f, s.rng, out);
+      writeObservations(m, f, s.rng, out.obs, 0);
     },
 
     step(s, actions, next, out) {
       next.f.set(s.f);
       next.rng.set(s.rng);
-      const day = stepDay(m, actions, next, out, draw);
+      const day = stepDay(m, actions, next.f, next.rng, out, 0, draw);
       recordReport(m, next.f, draw[0]! + draw[1]!);
       const trunc = day >= p.episodeLength ? 1 : 0;
       for (let i = 0; i < 4; i++) {
         out.terminated[i] = 0;
         out.truncated[i] = trunc;
       }
-      writeObservations(m, next.f, next.rng, out);
+      writeObservations(m, next.f, next.rng, out.obs, 0);
     },
 
     copyState(src, dst) {
@@ -245,7 +246,6 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
 
     isAlive: () => true,
   };
-  world.stepBatch = makeBatchStep(world);
   return world;
 }
 

@@ -1,4 +1,4 @@
-/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema, serve, export. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -14,6 +14,8 @@ import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { detectCommand } from '../detectors/cli.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
+import { exportCommand } from './commands/export.js';
+import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { optimumCommand } from './commands/optimum.js';
 import { describePolicy, describeWorld } from './describe.js';
@@ -23,6 +25,7 @@ import { formatRunSummary } from './summary-text.js';
 interface RunArgs {
   config?: string;
   resume?: string;
+  replayExternal?: string;
   out?: string;
   seed?: number;
   seeds?: number;
@@ -39,6 +42,18 @@ function reportWanted(dir: string): boolean {
   } catch {
     return true;
   }
+}
+
+/** A finished run's config with every external agent replaying that run's recorded replies (policies/external.ts). */
+function replayConfig(runDir: string): ReturnType<typeof resolveExperiment> {
+  const path = `${runDir}/config.resolved.json`;
+  if (!existsSync(path)) throw new UsageError(`--replay-external ${runDir}: no config.resolved.json there (give a finished run folder)`);
+  const config = JSON.parse(readFileSync(path, 'utf8')) as { run?: { seeds?: number }; agents?: { policy?: { type?: string; params?: Record<string, unknown> } }[] };
+  if ((config.run?.seeds ?? 1) > 1) throw new UsageError(`--replay-external ${runDir}: a multi-seed run; replay a single-seed run (run it with --seeds 1)`);
+  const external = (config.agents ?? []).filter((a) => a.policy?.type === 'external');
+  if (external.length === 0) throw new UsageError(`--replay-external ${runDir}: the run has no external agent (policy type external)`);
+  for (const a of external) a.policy!.params = { ...a.policy!.params, replay: runDir };
+  return resolveExperiment(config, path);
 }
 
 /** Apply --seed/--seeds as overrides so they are validated like the file. */
@@ -60,6 +75,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     y
       .positional('config', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
       .option('resume', { type: 'string', describe: 'Continue the interrupted run in this folder from its last checkpoint' })
+      .option('replay-external', { type: 'string', describe: "Rerun a finished run folder with its external agents' recorded replies instead of their processes" })
       .option('out', { type: 'string', describe: 'Write results to this folder instead of results/<name>/<runId>' })
       .option('seed', { type: 'number', describe: 'Master seed (overrides run.seed)' })
       .option('seeds', { type: 'number', describe: 'Number of independent seeds, run in parallel on worker threads (overrides run.seeds)' })
@@ -71,7 +87,10 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     checkCount('seeds', args.seeds, 1);
     if (args.resume !== undefined && (args.config !== undefined || args.out !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length))
       throw new UsageError('--resume continues a run with the config it was started with: give only --resume <runDir> (and --quiet)');
-    if (args.resume === undefined && args.config === undefined) throw new UsageError('give an experiment file (tacit run experiments/quickstart.yaml) or --resume <runDir>');
+    if (args.replayExternal !== undefined && (args.config !== undefined || args.resume !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length))
+      throw new UsageError('--replay-external reruns a run with the config it was run with: give only --replay-external <runDir> (and --out, --quiet)');
+    if (args.resume === undefined && args.config === undefined && args.replayExternal === undefined)
+      throw new UsageError('give an experiment file (tacit run experiments/quickstart.yaml), --resume <runDir> or --replay-external <runDir>');
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
     const onSigint = (): void => {
       if (signal.stop) process.exit(130);
@@ -85,7 +104,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       const result =
         args.resume !== undefined
           ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
-          : await runExperiment(loadExperiment(args.config!, runOverrides(args)), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+          : await runExperiment(args.replayExternal !== undefined ? replayConfig(args.replayExternal) : loadExperiment(args.config!, runOverrides(args)), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
       process.stdout.write(formatRunSummary(result.summary));
       if (result.interrupted) {
         process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);
@@ -183,5 +202,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, exportCommand] as unknown as CommandModule<object, never>[];
 }

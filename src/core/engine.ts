@@ -213,6 +213,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     for (let k = 0; k < RNG_WORDS; k++) seed[k] = nextUint32(rng);
     this.world.reset(this.states[b]!, seed, out);
     this.episodeSteps[b] = 0;
+    this.episodeEnded[b] = 0; // reset() after an ended episode (autoreset disabled) must let the copy step again
     for (let i = 0; i < this.numAgents; i++) this.alive[i]![b] = this.world.isAlive(this.states[b]!, i) ? 1 : 0;
   }
 

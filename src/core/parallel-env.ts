@@ -31,6 +31,8 @@ export interface ParallelSnapshot {
   readonly state: WorldState;
   readonly live: readonly string[];
   readonly steps: number;
+  /** Per agent (index order): the observation it saw last. */
+  readonly obs?: readonly Float32Array[];
 }
 
 /** Checked, id-keyed access to one world copy. */
@@ -141,7 +143,7 @@ export class ParallelEnv<S extends WorldState = WorldState> {
   snapshot(): ParallelSnapshot {
     const state = this.world.createState();
     this.world.copyState(this.currentState, state);
-    return { state, live: [...this.agents], steps: this.steps };
+    return { state, live: [...this.agents], steps: this.steps, obs: this.out.obs.map((o) => o.slice()) };
   }
 
   /** Return to a position taken by `snapshot`. */
@@ -149,7 +151,14 @@ export class ParallelEnv<S extends WorldState = WorldState> {
     this.world.copyState(snap.state as S, this.state);
     this.agents = [...snap.live];
     this.steps = snap.steps;
+    snap.obs?.forEach((o, i) => this.out.obs[i]!.set(o));
     this.started = true;
+  }
+
+  /** What each live agent sees now (copies): the last observations reset or step returned. */
+  observe(): Record<string, Float32Array> {
+    if (!this.started) throw new EnvUsageError('no observations yet: call env.reset(seed) first');
+    return this.observations(this.agents);
   }
 
   private index(id: string): number {

@@ -82,8 +82,22 @@ export interface Policy {
   stats?(): Record<string, number>;
   /** For learners with a convergence rule: whether learning has converged (the run may stop when all have). */
   converged?(): boolean;
-  /** Release resources (tensors). */
+  /** Release resources (tensors, processes). */
   dispose?(): void;
+  /**
+   * Optional capability of policies that can fail to answer (an external process that times out
+   * or crashes): the fault layer reads it after each `act` and lets `fallback` act for the copies
+   * marked, counting each as a no-response (src/faults/actions.ts).
+   */
+  readonly unreliable?: UnreliableActions;
+}
+
+/** See `Policy.unreliable`. */
+export interface UnreliableActions {
+  /** Per copy: 1 when the last `act` produced no action for that copy. */
+  readonly noResponse: Uint8Array;
+  /** What acts instead, in the form of a faults fallback: 'noop', 'last-action' or {policy: {type, params}}. */
+  readonly fallback: unknown;
 }
 
 /** What a policy module registers. */

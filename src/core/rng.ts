@@ -61,19 +61,8 @@ export function nextNormal(s: Uint32Array): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** Poisson draw: Knuth's product method for small means, a rounded normal approximation above 60. */
-export function nextPoisson(s: Uint32Array, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 60) return Math.max(0, Math.round(mean + Math.sqrt(mean) * nextNormal(s)));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = nextFloat(s);
-  while (p > limit) {
-    k++;
-    p *= nextFloat(s);
-  }
-  return k;
-}
+// Poisson draws live in poisson.ts (exact sampler, PTRS); re-exported so every draw helper is importable from here.
+export { nextPoisson } from './poisson.js';
 
 /**
  * A convenience wrapper around one stream. Use it outside hot loops; inside them, call the free

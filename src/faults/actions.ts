@@ -12,6 +12,9 @@
  *   5. timeout guard: an action older than `maxDelay` steps, or none, is replaced by its fallback;
  *   6. circuit breaker: while open, its fallback acts.
  *
+ * A policy that failed to answer (an external process that timed out or crashed, see
+ * Policy.unreliable) counts as out at step 2, with its own fallback.
+ *
  * Policies write into `intended`; executed actions go to the engine's action buffers, which is what
  * learners are shown (the action actually taken). Agents with none of these keep writing straight
  * into the engine's buffers.
@@ -20,7 +23,7 @@ import type { VecEngine } from '../core/engine.js';
 import { nextFloat, nextInt, Rng } from '../core/rng.js';
 import { contains, sampleInto, type Space } from '../core/spaces.js';
 import type { World } from '../core/world.js';
-import type { CompiledFaults } from './compile.js';
+import type { CompiledFallback, CompiledFaults } from './compile.js';
 import { Fallback } from './fallback.js';
 import { CircuitBreaker, COUNT } from './guards.js';
 import { KIND } from './kinds.js';
@@ -58,6 +61,12 @@ interface Corruption {
   readonly rng: Uint32Array;
 }
 
+/** A policy that can fail to answer (Policy.unreliable), with its compiled fallback. */
+export interface Responder {
+  readonly noResponse: Uint8Array;
+  readonly fallback: CompiledFallback;
+}
+
 /** Per-agent counters (copy-steps). */
 export const ACTION_STATS = ['corrupted', 'invalid', 'clamped', 'rejected', 'noResponse', 'late', 'timeouts'] as const;
 
@@ -84,7 +93,9 @@ export class ActionFaults {
   private readonly sizes: number[];
   private readonly spaces: readonly Space[];
 
-  constructor(private readonly world: World, private readonly engine: VecEngine, plan: CompiledFaults, seed: number) {
+  private readonly responders: ({ mask: Uint8Array; fallback: Fallback } | null)[];
+
+  constructor(private readonly world: World, private readonly engine: VecEngine, plan: CompiledFaults, seed: number, responders: readonly (Responder | null)[] = []) {
     const nA = world.agents.length;
     const numEnvs = engine.numEnvs;
     this.sizes = world.actionSpaces.map((s) => s.size);
@@ -135,7 +146,11 @@ export class ActionFaults {
           this.breakerFallbacks[i] = fallback;
         } else this.timeouts[i] = { maxDelay: g.spec.maxDelay, fallback };
       }
-    this.piped = world.agents.map((_, i) => this.delays[i] !== null || this.corruptions[i]!.length > 0 || this.dropoutOf[i]!.length > 0 || this.breakers[i] !== null || this.timeouts[i] !== null);
+    this.responders = world.agents.map((_, i) => {
+      const r = responders[i];
+      return r ? { mask: r.noResponse, fallback: new Fallback(r.fallback, world, i, numEnvs, seed) } : null;
+    });
+    this.piped = world.agents.map((_, i) => this.responders[i] !== null || this.delays[i] !== null || this.corruptions[i]!.length > 0 || this.dropoutOf[i]!.length > 0 || this.breakers[i] !== null || this.timeouts[i] !== null);
     this.intended = world.agents.map((_, i) => (this.piped[i] ? new Float64Array(numEnvs * this.sizes[i]!) : engine.actions[i]!));
     this.stats = world.agents.map(() => new Float64Array(ACTION_STATS.length));
     this.faultBits = new Uint8Array(nA * numEnvs);
@@ -185,6 +200,7 @@ export class ActionFaults {
       const corr = this.corruptions[i]!;
       const timeout = this.timeouts[i];
       const breaker = this.breakers[i];
+      const responder = this.responders[i];
       for (let b = 0; b < numEnvs; b++) {
         if (skip[b] === 1) continue;
         const off = b * A;
@@ -202,6 +218,7 @@ export class ActionFaults {
             break;
           }
         }
+        if (outFallback === null && responder !== null && responder.mask[b] === 1) outFallback = responder.fallback;
         if (age > 0) {
           kinds |= KIND.actionDelay;
           bits |= COUNT.late;
@@ -362,6 +379,7 @@ export class ActionFaults {
     for (const d of this.dropouts) out.push(...d.fallbacks);
     for (const f of this.breakerFallbacks) if (f) out.push(f);
     for (const t of this.timeouts) if (t) out.push(t.fallback);
+    for (const r of this.responders) if (r) out.push(r.fallback);
     return out;
   }
 
@@ -370,5 +388,6 @@ export class ActionFaults {
     for (const d of this.dropouts) for (const f of d.fallbacks) f.dispose();
     for (const f of this.breakerFallbacks) f?.dispose();
     for (const t of this.timeouts) t?.fallback.dispose();
+    for (const r of this.responders) r?.fallback.dispose();
   }
 }

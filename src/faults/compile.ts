@@ -227,3 +227,14 @@ function compileReliability(cfg: NonNullable<FaultsConfig['reliability']>, world
     issues.push({ path: `${path}.unit`, message: `world ${world.id} never ends an episode; use unit: step` });
   return { criteria, team, unit: cfg.unit, episodeShare: cfg.episodeShare, horizon: cfg.cascadeHorizon };
 }
+
+/**
+ * Compile the fallback of a policy that can fail to answer (an external agent's `fallback`
+ * param) for agent `agent`, through the same checks as a guard's fallback.
+ */
+export function compileFallback(fallback: unknown, world: World, agent: number, issues: ConfigIssue[]): CompiledFallback {
+  const id = world.agents[agent]!.id;
+  const faults = { injections: [], guards: [{ type: 'timeout' as const, agents: [id], maxDelay: 0, fallback: fallback as Fallback }] };
+  const plan = compileFaults(faults, world, issues, `${id}.policy.params.fallback`);
+  return plan.guards[0]!.fallback;
+}

@@ -18,8 +18,9 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import type { EngineEvent, VecEngine } from '../core/engine.js';
 import { AutoresetMode } from '../core/engine.js';
 import type { World } from '../core/world.js';
-import { ACTION_STATS, ActionFaults } from './actions.js';
-import { compileFaults, type CompiledFaults } from './compile.js';
+import { ACTION_STATS, ActionFaults, type Responder } from './actions.js';
+import type { Policy } from '../core/policy.js';
+import { compileFallback, compileFaults, type CompiledFaults } from './compile.js';
 import { COUNT } from './guards.js';
 import { KIND, KIND_NAMES, NUM_KINDS } from './kinds.js';
 import { ObservationFaults } from './observation.js';
@@ -44,14 +45,20 @@ export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsCon
   return faults !== undefined && (faults.injections.length > 0 || faults.guards.length > 0 || faults.reliability !== undefined);
 }
 
-/** The layer for one seed run, or null when the experiment configures no faults (zero overhead). */
-export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number): FaultLayer | null {
+/**
+ * The layer for one seed run, or null when the experiment configures no faults and no policy can
+ * fail to answer (zero overhead). `policies` (by agent index) with the `unreliable` capability
+ * (external processes) get their fallback here.
+ */
+export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = []): FaultLayer | null {
   const faults = resolved.config.faults;
-  if (!hasFaults(faults)) return null;
+  const unreliable = policies.some((p) => p.unreliable !== undefined);
+  if (!hasFaults(faults) && !unreliable) return null;
   const issues: { path: string; message: string }[] = [];
-  const plan = compileFaults(faults, engine.world, issues);
+  const plan = compileFaults(faults ?? { injections: [], guards: [] }, engine.world, issues);
+  const responders = policies.map((p, i) => (p.unreliable ? { noResponse: p.unreliable.noResponse, fallback: compileFallback(p.unreliable.fallback, engine.world, i, issues) } : null));
   if (issues.length > 0) throw new Error(`faults section was not validated: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents);
+  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders);
 }
 
 /** Observation and action faults, guards, and reliability accounting for one engine. */
@@ -94,7 +101,7 @@ export class FaultLayer {
   private eventsLeft: number;
   private eventsDropped = 0;
 
-  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number) {
+  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = []) {
     const world = engine.world;
     this.world = world;
     this.plan = plan;
@@ -104,7 +111,7 @@ export class FaultLayer {
     this.nA = nA;
     this.eventsLeft = maxEvents;
     this.obsFaults = new ObservationFaults(world, numEnvs, plan.injections, seed);
-    this.actions = new ActionFaults(world, engine, plan, seed);
+    this.actions = new ActionFaults(world, engine, plan, seed, responders);
     this.reliability = plan.reliability ? new Reliability(world, numEnvs, plan.reliability) : null;
     const own = (i: number): Float32Array => new Float32Array(numEnvs * world.observationSpaces[i]!.size);
     const faulted = this.obsFaults.faulted;
@@ -129,6 +136,10 @@ export class FaultLayer {
       if (s.type === 'handoff' && inj.from >= 0) this.configured[inj.from]! |= (s.loss > 0 ? KIND.handoffLoss : 0) | (s.delay > 0 ? KIND.handoffDelay : 0);
       if (s.type === 'action-delay' && s.probability < 1) for (const i of inj.agents) this.eventKinds[i]! |= KIND.actionDelay;
     }
+    // A policy that failed to answer is out, like a dropout.
+    responders.forEach((r, i) => {
+      if (r) this.configured[i]! |= KIND.dropout;
+    });
     this.eventFlag = new Uint8Array(nA * numEnvs);
     this.onsetFlag = new Uint8Array(nA * numEnvs);
     this.counts = new Float64Array(nA * NUM_KINDS * 2);

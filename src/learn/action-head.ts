@@ -13,7 +13,6 @@
  * cheaper as one loop than as ~150 kernels forward and backward. test/learn/ppo-loss.test.ts checks
  * these formulas against tfjs autodiff.
  */
-import * as tf from '@tensorflow/tfjs';
 import { nextFloat, nextNormal } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 
@@ -23,19 +22,17 @@ export interface ActionHead {
   readonly outputSize: number;
   /** Slots of a raw action (what training stores): indices, or unit-range Gaussian samples. */
   readonly rawSize: number;
-  /** Trainable variables the head owns (the Gaussian log-std), beyond the network's. */
-  readonly variables: tf.Variable[];
+  /** Trainable parameters the head owns (the Gaussian log-std), beyond the network's; the optimizer steps them in place. */
+  readonly params: Float32Array[];
   /** From `rows` network outputs, write raw actions and environment actions (sampled, or the mode if greedy). */
   sample(output: Float32Array, rows: number, rng: Uint32Array, greedy: boolean, raw: Float32Array, actions: Float64Array): void;
   /** Per row: log-probability of `raw` actions and entropy of the distribution `output` encodes. */
   logProbEntropy(output: Float32Array, raw: Float32Array, rows: number, logProb: Float32Array, entropy: Float32Array): void;
   /**
    * Chain rule through the distribution: from dL/dlogProb and dL/dentropy per row, write dL/doutput
-   * (rows × outputSize) and add dL/d(head variable) into `dVars` (one array per `variables` entry).
+   * (rows × outputSize) and add dL/d(head parameter) into `dVars` (one array per `params` entry).
    */
   backward(output: Float32Array, raw: Float32Array, rows: number, dLogProb: Float32Array, dEntropy: Float32Array, dOutput: Float32Array, dVars: Float32Array[]): void;
-  /** Release the head's variables. */
-  dispose(): void;
 }
 
 /** The head for an action space. */
@@ -53,7 +50,7 @@ function categoricalHead(nvec: readonly number[]): ActionHead {
   return {
     outputSize,
     rawSize: slots,
-    variables: [],
+    params: [],
     sample(output, rows, rng, greedy, raw, actions) {
       for (let r = 0; r < rows; r++) {
         let off = r * outputSize;
@@ -124,7 +121,6 @@ function categoricalHead(nvec: readonly number[]): ActionHead {
         }
       }
     },
-    dispose() {},
   };
 }
 
@@ -141,14 +137,14 @@ function logSumExp(x: Float32Array, off: number, n: number): number {
 
 function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number): ActionHead {
   const size = low.length;
-  const logStd = tf.tidy(() => tf.variable(tf.fill([size], initLogStd), true));
+  const logStd = new Float32Array(size).fill(initLogStd);
   const bounded = Array.from(low, (lo, k) => Number.isFinite(lo) && Number.isFinite(high[k]!));
   return {
     outputSize: size,
     rawSize: size,
-    variables: [logStd],
+    params: [logStd],
     sample(output, rows, rng, greedy, raw, actions) {
-      const std = logStd.dataSync();
+      const std = logStd;
       for (let r = 0; r < rows; r++)
         for (let k = 0; k < size; k++) {
           const i = r * size + k;
@@ -161,7 +157,7 @@ function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number)
         }
     },
     logProbEntropy(output, raw, rows, logProb, entropy) {
-      const ls = logStd.dataSync();
+      const ls = logStd;
       let sumLogStd = 0;
       for (let k = 0; k < size; k++) sumLogStd += ls[k]!;
       for (let r = 0; r < rows; r++) {
@@ -175,7 +171,7 @@ function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number)
       }
     },
     backward(output, raw, rows, dLogProb, dEntropy, dOutput, dVars) {
-      const ls = logStd.dataSync();
+      const ls = logStd;
       const dLogStd = dVars[0]!;
       for (let r = 0; r < rows; r++)
         for (let k = 0; k < size; k++) {
@@ -186,9 +182,6 @@ function gaussianHead(low: Float64Array, high: Float64Array, initLogStd: number)
           dOutput[i] = (dLogProb[r]! * z) / std;
           dLogStd[k] = dLogStd[k]! + dLogProb[r]! * (z * z - 1) + dEntropy[r]!;
         }
-    },
-    dispose() {
-      logStd.dispose();
     },
   };
 }

@@ -1,14 +1,12 @@
 /**
  * Adam (Kingma & Ba 2015) with PyTorch's update rule, gradient clipping by global norm (PPO's
- * max_grad_norm) and a NaN/Inf check before any weight changes. Its moments live in JavaScript
- * Float32Arrays and the update runs as one loop per variable, then each variable gets one
- * `assign`. Why not tf.train.adam: (1) per-op dispatch costs ~15–50 µs in tfjs here, and a
- * tensor-op Adam needs ~10 ops per variable (140 for a 2×64 actor-critic) against 1 assign;
- * measured on a 2×64 actor+critic at batch 64 (wasm) the tensor-op version took 1.7–5.9 ms per
- * step, this one well under 1 ms; (2) checkpoints need the optimizer state synchronously, and
- * tfjs optimizers expose it only through async getWeights/setWeights.
+ * max_grad_norm) and a NaN/Inf check before any weight changes. Parameters, gradients and moments
+ * are Float32Arrays updated by one loop per array (the networks expose their parameters as arrays:
+ * src/learn/net.ts). Why not tf.train.adam: (1) per-op dispatch costs ~15–50 µs in tfjs here, and
+ * a tensor-op Adam needs ~10 ops per variable (140 for a 2×64 actor-critic); measured on a 2×64
+ * actor+critic at batch 64 (wasm) the tensor-op version took 1.7–5.9 ms per step, this one well
+ * under 1 ms; (2) checkpoints need the optimizer state synchronously.
  */
-import * as tf from '@tensorflow/tfjs';
 import { decodeF32, encodeF32, type EncodedF32 } from './serialize.js';
 
 /** Adam hyperparameters. */
@@ -20,9 +18,36 @@ export interface AdamConfig {
   readonly epsilon?: number;
 }
 
-/** Adam state for a fixed list of variables. */
+/**
+ * How a parameter array is stored: a logical [rows × cols] matrix (a bias is one row) in a
+ * Float32Array of `length` entries with row stride `stride` ≥ cols (the SIMD network pads rows and
+ * columns; src/learn/dense.ts). Checkpoints store the logical matrix, so they do not depend on
+ * the network implementation.
+ */
+export interface ParamLayout {
+  readonly rows: number;
+  readonly cols: number;
+  readonly stride: number;
+  readonly length: number;
+}
+
+/** A plain array of n values. */
+export const flatLayout = (n: number): ParamLayout => ({ rows: 1, cols: n, stride: n, length: n });
+
+/** The logical [rows × cols] values of a stored array (a copy). */
+export function packParam(a: Float32Array, l: ParamLayout): Float32Array {
+  const out = new Float32Array(l.rows * l.cols);
+  for (let r = 0; r < l.rows; r++) out.set(a.subarray(r * l.stride, r * l.stride + l.cols), r * l.cols);
+  return out;
+}
+
+/** Write logical values into a stored array (its padding is left as it is: zero). */
+export function unpackParam(src: Float32Array, l: ParamLayout, dst: Float32Array): void {
+  for (let r = 0; r < l.rows; r++) dst.set(src.subarray(r * l.cols, (r + 1) * l.cols), r * l.stride);
+}
+
+/** Adam state for a fixed list of parameter arrays (given by their layouts). */
 export class Adam {
-  readonly vars: readonly tf.Variable[];
   /** Current learning rate (schedules assign it). */
   learningRate: number;
   /** Update count. */
@@ -32,28 +57,29 @@ export class Adam {
   private readonly epsilon: number;
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
+  /** The stepped parameters before they are known to be finite. */
+  private readonly next: Float32Array[];
+  private readonly layouts: readonly ParamLayout[];
 
-  constructor(vars: readonly tf.Variable[], config: AdamConfig) {
-    this.vars = vars;
+  constructor(layouts: readonly ParamLayout[], config: AdamConfig) {
+    this.layouts = layouts;
+    const sizes = layouts.map((l) => l.length);
     this.learningRate = config.learningRate;
     this.beta1 = config.beta1 ?? 0.9;
     this.beta2 = config.beta2 ?? 0.999;
     this.epsilon = config.epsilon ?? 1e-8;
-    this.m = vars.map((v) => new Float32Array(v.size));
-    this.v = vars.map((v) => new Float32Array(v.size));
-  }
-
-  /** Read gradient tensors (in `vars` order) into JavaScript arrays. */
-  static read(grads: readonly tf.Tensor[]): Float32Array[] {
-    return grads.map((g) => g.dataSync() as Float32Array);
+    this.m = sizes.map((n) => new Float32Array(n));
+    this.v = sizes.map((n) => new Float32Array(n));
+    this.next = sizes.map((n) => new Float32Array(n));
   }
 
   /**
-   * Apply gradients (in `vars` order) multiplied by `scale` (the clipping factor, 1 for none).
-   * Returns false, leaving every variable unchanged, if the step would make a weight NaN or
-   * infinite (the caller reports the divergence; the weights stay the last good ones).
+   * Step `params` in place by `grads` (same order and sizes as the constructor's) multiplied by
+   * `scale` (the clipping factor, 1 for none). Returns false, leaving every parameter unchanged,
+   * if the step would make a weight NaN or infinite (the caller reports the divergence; the
+   * weights stay the last good ones).
    */
-  apply(grads: readonly Float32Array[], scale = 1): boolean {
+  apply(params: readonly Float32Array[], grads: readonly Float32Array[], scale = 1): boolean {
     this.t++;
     const b1 = this.beta1;
     const b2 = this.beta2;
@@ -61,41 +87,45 @@ export class Adam {
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
     const stepSize = this.learningRate / bc1;
     const eps = this.epsilon;
-    const next: Float32Array[] = [];
-    for (let k = 0; k < this.vars.length; k++) {
+    for (let k = 0; k < params.length; k++) {
       const g = grads[k]!;
       const m = this.m[k]!;
       const v = this.v[k]!;
-      const p = Float32Array.from(this.vars[k]!.dataSync() as Float32Array);
+      const p = params[k]!;
+      const q = this.next[k]!;
       let sum = 0;
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]! * scale;
         m[i] = b1 * m[i]! + (1 - b1) * gi;
         v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
-        p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
-        sum += p[i]!;
+        q[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
+        sum += q[i]!;
       }
       if (!Number.isFinite(sum)) return false;
-      next.push(p);
     }
-    for (let k = 0; k < this.vars.length; k++) {
-      const variable = this.vars[k]!;
-      tf.tidy(() => variable.assign(tf.tensor(next[k]!, variable.shape)));
-    }
+    for (let k = 0; k < params.length; k++) params[k]!.set(this.next[k]!);
     return true;
   }
 
   /** State for checkpoints. */
   toJSON(): { t: number; learningRate: number; m: EncodedF32[]; v: EncodedF32[] } {
-    return { t: this.t, learningRate: this.learningRate, m: this.m.map(encodeF32), v: this.v.map(encodeF32) };
+    const pack = (xs: Float32Array[]): EncodedF32[] => xs.map((x, k) => encodeF32(packParam(x, this.layouts[k]!)));
+    return { t: this.t, learningRate: this.learningRate, m: pack(this.m), v: pack(this.v) };
   }
 
   /** Restore state written by `toJSON`. */
   load(data: { t: number; learningRate: number; m: EncodedF32[]; v: EncodedF32[] }): void {
     this.t = data.t;
     this.learningRate = data.learningRate;
-    this.m.forEach((x, k) => x.set(decodeF32(data.m[k]!)));
-    this.v.forEach((x, k) => x.set(decodeF32(data.v[k]!)));
+    const restore = (into: Float32Array[], from: EncodedF32[]): void =>
+      into.forEach((x, k) => {
+        const a = decodeF32(from[k]!);
+        const l = this.layouts[k]!;
+        if (a.length !== l.rows * l.cols) throw new RangeError(`optimizer state ${k} has ${a.length} values, the network expects ${l.rows * l.cols}`);
+        unpackParam(a, l, x);
+      });
+    restore(this.m, data.m);
+    restore(this.v, data.v);
   }
 }
 

@@ -1,8 +1,15 @@
 /**
- * The one place that decides which TensorFlow.js backend tacit's neural learners run on, and
- * reports it (printed once, recorded in results as `run.json.backend`).
+ * The one place that decides which backend tacit's neural learners run on, and reports it
+ * (printed once, recorded in results as `run.json.backend`).
  *
  * Order of preference (first that loads wins), unless forced by `TACIT_BACKEND` or the option:
+ *  0. `simd`: tacit's own WebAssembly SIMD kernels for dense networks (src/learn/dense.ts), built
+ *     from TypeScript at load time. Measured against PyTorch on the same machine
+ *     (`npm run bench:vs-peers`), it is the fastest here by a wide margin, because a 2×64 MLP is
+ *     dominated by per-op overhead in tfjs. Forcing one of the tfjs backends below selects the
+ *     tfjs `Mlp`, the reference implementation; `tfjs` forces the first of them that loads.
+ *     (tfjs-node could not be installed on the machine these figures come from, so simd ahead
+ *     of `tensorflow` is measured against tfjs-wasm and PyTorch, not against tfjs-node.)
  *  1. `tensorflow`: @tensorflow/tfjs-node (native libtensorflow). An optionalDependency whose
  *     install downloads libtensorflow, so it is loaded with a guarded dynamic import.
  *  2. `wasm`: @tensorflow/tfjs-backend-wasm with SIMD. Measured here (bench/neural.ts, 2 cores):
@@ -19,17 +26,24 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { TacitError } from '../core/errors.js';
+import { kernelModule } from './wasm/kernels.js';
 
 /** A backend tacit can run on. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'simd' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** The backends, in order of preference. */
-export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export const BACKENDS: readonly BackendName[] = ['simd', 'tensorflow', 'wasm', 'cpu'];
+
+/** The TensorFlow.js backends, in order of preference (what `tfjs` forces). */
+export const TFJS_BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** What can be forced: a backend, or `tfjs` for the first TensorFlow.js backend that loads. */
+export type BackendChoice = BackendName | 'tfjs';
 
 /** Options for `initBackend`. */
 export interface BackendOptions {
   /** Force this backend (overrides `TACIT_BACKEND`); failing to load it is an error. */
-  readonly backend?: BackendName;
+  readonly backend?: BackendChoice;
   /** Print the chosen backend to stderr (default: in the main thread only, so seed workers stay quiet). */
   readonly log?: boolean;
 }
@@ -47,28 +61,28 @@ export class BackendError extends TacitError {}
 export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const env = process.env.TACIT_BACKEND;
   const forced = options.backend ?? (env ? parseBackend(env) : undefined);
-  if (chosen !== undefined && (forced === undefined || forced === chosen)) return chosen;
-  const candidates = forced ? [forced] : BACKENDS;
+  if (chosen !== undefined && (forced === undefined || forced === chosen || (forced === 'tfjs' && chosen !== 'simd'))) return chosen;
+  const candidates = forced === 'tfjs' ? TFJS_BACKENDS : forced ? [forced] : BACKENDS;
   const failures: string[] = [];
   for (const name of candidates) {
     const why = await tryActivate(name);
     if (why === undefined) {
       chosen = name;
-      if (options.log ?? isMainThread) process.stderr.write(`tacit: tfjs backend ${describeBackend()}\n`);
+      if (options.log ?? isMainThread) process.stderr.write(`tacit: neural backend ${describeBackend()}\n`);
       return name;
     }
     failures.push(`${name}: ${why}`);
   }
   throw new BackendError(
-    `could not load the tfjs backend${forced ? ` '${forced}'` : 's'} (${failures.join('; ')}). ` +
-      `Unset TACIT_BACKEND or choose one of ${BACKENDS.join(', ')}.`,
+    `could not load the neural backend${forced ? ` '${forced}'` : 's'} (${failures.join('; ')}). ` +
+      `Unset TACIT_BACKEND or choose one of ${[...BACKENDS, 'tfjs'].join(', ')}.`,
   );
 }
 
 /** The active backend; throws a clear error when `initBackend` has not run. */
 export function requireBackend(): BackendName {
   if (chosen === undefined)
-    throw new BackendError('the tfjs backend is not initialised: `await initBackend()` (src/learn/backend.ts) before creating neural policies');
+    throw new BackendError('the neural backend is not initialised: `await initBackend()` (src/learn/backend.ts) before creating neural policies');
   return chosen;
 }
 
@@ -79,6 +93,7 @@ export function backendName(): BackendName | undefined {
 
 /** The backend with its relevant capabilities, e.g. `wasm (simd, 1 thread)`. */
 export function describeBackend(): string {
+  if (chosen === 'simd') return 'simd (tacit wasm kernels, 1 thread)';
   if (chosen === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -87,14 +102,18 @@ export function describeBackend(): string {
   return chosen ?? 'none';
 }
 
-function parseBackend(value: string): BackendName {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
-  throw new BackendError(`TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${BACKENDS.join(', ')} (or unset it to pick the fastest available)`);
+function parseBackend(value: string): BackendChoice {
+  if (value === 'tfjs' || (BACKENDS as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new BackendError(`TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${[...BACKENDS, 'tfjs'].join(', ')} (or unset it to pick the fastest available)`);
 }
 
 /** Activate `name`; undefined on success, else why it failed. */
 async function tryActivate(name: BackendName): Promise<string | undefined> {
   try {
+    if (name === 'simd') {
+      kernelModule(); // compiling validates WebAssembly SIMD support
+      return undefined;
+    }
     if (name === 'tensorflow') {
       // tfjs-node is CommonJS and requires the same @tensorflow/tfjs entry we import (its package
       // has no `exports`, so ESM resolves to the CJS main), hence one shared engine.

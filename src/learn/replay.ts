@@ -43,8 +43,11 @@ export class ReplayBuffer {
   add(obs: Float32Array, nextObs: Float32Array, b: number, action: number, reward: number, terminated: number, id: number): void {
     const k = this.pos;
     const n = this.obsSize;
-    this.obs.set(obs.subarray(b * n, (b + 1) * n), k * n);
-    this.nextObs.set(nextObs.subarray(b * n, (b + 1) * n), k * n);
+    // Element loops rather than set(subarray): no view allocated per transition.
+    for (let j = 0; j < n; j++) {
+      this.obs[k * n + j] = obs[b * n + j]!;
+      this.nextObs[k * n + j] = nextObs[b * n + j]!;
+    }
     this.actions[k] = action;
     this.rewards[k] = reward;
     this.terminated[k] = terminated;

@@ -70,7 +70,7 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
   // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
   // faults.intended; the layer acts before, inside and after each engine step.
-  const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed) : null;
+  const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed, policies) : null;
   engine.reset();
   faults?.reset();
   let step = 0;

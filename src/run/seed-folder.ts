@@ -19,7 +19,7 @@ import { runSeed, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
 export interface RunMeta {
   readonly runId: string;
   readonly command: string;
-  /** The tfjs backend the neural policies run on (from `preparePolicies`), or null. */
+  /** The neural backend the neural policies run on (`simd` or a tfjs backend) (from `preparePolicies`), or null. */
   readonly backend?: string | null;
 }
 

@@ -141,9 +141,10 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
   })) satisfies TransitionBatch[];
 
   const ledger = new MetricsAccumulator(world, numEnvs);
-  // faults (src/faults): null unless the config has a faults section; then policies see faults.obs,
+  // faults (src/faults): null unless the config has a faults section or a policy that can fail to
+  // answer (an external process); then policies see faults.obs,
   // write faults.intended, and the layer hooks in before, inside and after each engine step.
-  const faults = createFaultLayer(resolved, engine, seed);
+  const faults = createFaultLayer(resolved, engine, seed, policies);
   const afterStep = (eng: VecEngine): void => {
     faults?.afterStep(eng);
     for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);

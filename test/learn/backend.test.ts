@@ -22,7 +22,7 @@ function hasTfjsNode(): boolean {
   }
 }
 
-describe('tfjs backend selection', () => {
+describe('backend selection', () => {
   it('refuses to build a neural policy before initBackend, saying what to call', () => {
     expect(backendName()).toBeUndefined();
     const world = coordination.create(coordination.paramsSchema.parse({}));
@@ -33,11 +33,18 @@ describe('tfjs backend selection', () => {
   it('rejects an unknown TACIT_BACKEND naming the value and the choices', async () => {
     process.env.TACIT_BACKEND = 'gpu';
     await expect(initBackend({ log: false })).rejects.toThrow(BackendError);
-    await expect(initBackend({ log: false })).rejects.toThrow(/TACIT_BACKEND="gpu" is not a backend; use one of tensorflow, wasm, cpu/);
+    await expect(initBackend({ log: false })).rejects.toThrow(/TACIT_BACKEND="gpu" is not a backend; use one of simd, tensorflow, wasm, cpu, tfjs/);
   });
 
-  it('picks the fastest available backend by default: tensorflow if installed, else wasm', async () => {
+  it("picks tacit's own SIMD kernels by default", async () => {
     delete process.env.TACIT_BACKEND;
+    const name = await initBackend({ log: false });
+    expect(name).toBe('simd');
+    expect(requireBackend()).toBe('simd');
+  });
+
+  it('TACIT_BACKEND=tfjs forces the tfjs reference: tensorflow if installed, else wasm', async () => {
+    process.env.TACIT_BACKEND = 'tfjs';
     const name = await initBackend({ log: false });
     expect(name).toBe(hasTfjsNode() ? 'tensorflow' : 'wasm');
     expect(tf.getBackend()).toBe(name);
@@ -50,6 +57,6 @@ describe('tfjs backend selection', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(await initBackend({ backend: 'wasm', log: false })).toBe('wasm');
     expect(backendName()).toBe('wasm');
-    if (!hasTfjsNode()) await expect(initBackend({ backend: 'tensorflow', log: false })).rejects.toThrow(/could not load the tfjs backend 'tensorflow'/);
+    if (!hasTfjsNode()) await expect(initBackend({ backend: 'tensorflow', log: false })).rejects.toThrow(/could not load the neural backend 'tensorflow'/);
   });
 });

@@ -81,11 +81,11 @@ describe('PPO loss in JavaScript = tfjs autodiff reference', () => {
         const stats = new Float32Array(5);
         ppoLoss({ n, logProb, entropy, oldLogProb, advantages: adv, values: value, oldValues: oldV, returns: ret }, c, dLogProb, dEntropy, dValue, stats);
         const dOut = new Float32Array(n * outSize);
-        const dVars = head.variables.map((v) => new Float32Array(v.size));
+        const dVars = head.params.map((p) => new Float32Array(p.length));
         head.backward(out, raw, n, dLogProb, dEntropy, dOut, dVars);
         expect(stats[4]).toBeGreaterThan(0.1); // clipping really happens in this fixture
 
-        const logStd = head.variables[0] as tf.Variable<tf.Rank.R1> | undefined;
+        const logStd = head.params[0];
         const ref = tf.tidy(() => {
           const t1 = (a: Float32Array): tf.Tensor1D => tf.tensor1d(a);
           const rawT = tf.tensor2d(raw, [n, head.rawSize]);
@@ -93,7 +93,7 @@ describe('PPO loss in JavaScript = tfjs autodiff reference', () => {
             const lp = tfLogProbEntropy(space, o as tf.Tensor2D, rawT, ls as tf.Tensor1D | undefined);
             return tfLoss(c, lp.logProb, lp.entropy, v as tf.Tensor1D, t1(oldLogProb), t1(adv), t1(ret), t1(oldV));
           };
-          const args = [tf.tensor2d(out, [n, outSize]), t1(value), ...(logStd ? [tf.clone(logStd)] : [])];
+          const args = [tf.tensor2d(out, [n, outSize]), t1(value), ...(logStd ? [tf.tensor1d(logStd)] : [])];
           const loss = f(args[0]!, args[1]!, args[2]).dataSync()[0]!;
           const [gOut, gV, gLs] = tf.grads((...a: tf.Tensor[]) => f(a[0]!, a[1]!, a[2]))(args).map((g) => g.dataSync());
           return { loss, gOut: gOut!, gV: gV!, gLs };
@@ -103,6 +103,5 @@ describe('PPO loss in JavaScript = tfjs autodiff reference', () => {
         for (let i = 0; i < dOut.length; i++) expect(dOut[i]).toBeCloseTo(ref.gOut[i]!, 5);
         for (let i = 0; i < n; i++) expect(dValue[i]).toBeCloseTo(ref.gV[i]!, 5);
         if (space.kind === 'box') for (let k = 0; k < space.size; k++) expect(dVars[0]![k]).toBeCloseTo(ref.gLs![k]!, 4);
-        head.dispose();
       });
 });

@@ -42,7 +42,7 @@ describe('neural learners in the runner', () => {
     expect(read('broken', 'metrics.jsonl')).toBe(read('straight', 'metrics.jsonl'));
     const runJson = JSON.parse(read('straight', 'run.json'));
     expect(runJson.backend).toBe(backendName());
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(runJson.backend);
+    expect(['simd', 'tensorflow', 'wasm', 'cpu']).toContain(runJson.backend);
     const summary = JSON.parse(read('broken', 'summary.json'));
     expect(summary.metrics.policies.left.updates).toBeGreaterThan(40);
     expect(summary.metrics.policies.right.updates).toBe(5); // 160 steps / 32 per rollout

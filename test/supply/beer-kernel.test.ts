@@ -39,6 +39,9 @@ const configs: Record<string, Record<string, unknown>> = {
   classic: { maxOrder: 8 },
   normal: { demand: { kind: 'normal', mean: 9, sd: 4 }, episodeLength: 17 },
   unevenLeads: { demand: { kind: 'uniform', low: 0, high: 12 }, orderLeadTime: [1, 3, 2, 1], shippingLeadTime: [2, 1, 4, 3], episodeLength: 23, orderUnit: 0.5 },
+  // The numpy peer's rules (bench/vs-peers), uniform demand drawn inline by the sweep; less initial
+  // stock than the peer's so stockout events occur within the trace.
+  peerRules: { demand: { kind: 'uniform', low: 0, high: 8 }, orderLeadTime: 2, shippingLeadTime: 2, episodeLength: 100, maxOrder: 16, initialInventory: 2 },
   series: { demand: { kind: 'series', values: [3, 9, 0, 14, 5] }, holdingCost: [0.1, 0.2, 0.3, 0.4], backorderCost: [2, 1, 1, 0], episodeLength: 11 },
 };
 
