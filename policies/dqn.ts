@@ -19,7 +19,8 @@ import type { AgentSpec, World } from '../src/core/world.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
-import { InputEncoder } from '../src/learn/encode.js';
+import { encodedSize, InputEncoder } from '../src/learn/encode.js';
+import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
 import { createNet, type Net } from '../src/learn/net.js';
 import { ReplayBuffer } from '../src/learn/replay.js';
 
@@ -309,6 +310,21 @@ export const dqnPolicy = definePolicy({
   learns: true,
   paramsSchema,
   incompatibility,
+  memory(world, agent, cfg) {
+    const obs = world.observationSpaces[agent.index]!;
+    const input = encodedSize(obs) + world.agents.length;
+    const act = world.actionSpaces[agent.index]!;
+    const outputs = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
+    // Replay: observation and next observation per transition, plus action, reward and done.
+    const replay = cfg.bufferSize * (2 * obs.size + 3) * 4;
+    // Online and target networks, gradients, Adam's two moments; activations of one batch (and its targets).
+    const params = mlpParameterCount(input, cfg.hidden, outputs);
+    const nets = params * 4 * 5 + 2 * activationBytes(cfg.batchSize, cfg.hidden);
+    return [
+      { param: 'bufferSize', bytes: replay, what: `replay buffer (bufferSize ${cfg.bufferSize} transitions)`, largestArray: cfg.bufferSize * obs.size * 4 },
+      { param: 'hidden', bytes: nets, what: `Q and target networks (${params.toPrecision(3)} weights each) with optimizer state`, largestArray: Math.max(input, outputs, ...cfg.hidden) * Math.max(...cfg.hidden) * 4 },
+    ];
+  },
   prepare: async () => ({ backend: await initBackend() }),
   create: createDqn,
 });

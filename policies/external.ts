@@ -91,7 +91,8 @@ export const externalPolicy = definePolicy({
   incompatibility(world, agent, params) {
     const issues: ConfigIssue[] = [];
     compileFallback(params.fallback, world, agent.index, issues);
-    return issues.length > 0 ? `fallback: ${issues.map((i) => i.message).join('; ')}` : undefined;
+    // Keep each problem's field path (e.g. firm1.policy.params.fallback.policy.params.action): the message is all the user sees.
+    return issues.length > 0 ? `fallback: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : undefined;
   },
   create(ctx, params) {
     const { numEnvs, actionSpace: space, agent, world } = ctx;

@@ -24,7 +24,8 @@ import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
 import { Adam, clipScale, flatLayout, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
-import { InputEncoder } from '../src/learn/encode.js';
+import { encodedSize, InputEncoder } from '../src/learn/encode.js';
+import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
 import { computeGae } from '../src/learn/gae.js';
 import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
 import { createNet, type Net } from '../src/learn/net.js';
@@ -405,6 +406,22 @@ export const ppoPolicy = definePolicy({
   summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
   learns: true,
   paramsSchema,
+  memory(world, agent, cfg, numEnvs) {
+    const actorIn = encodedSize(world.observationSpaces[agent.index]!) + world.agents.length;
+    const criticIn = cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s), 0) + world.agents.length : actorIn;
+    const out = 2 * world.actionSpaces[agent.index]!.size + encodedSize(world.actionSpaces[agent.index]!);
+    const rows = cfg.rolloutLength * numEnvs;
+    // Rollout buffers (actor and critic inputs, raw actions, nine per-row floats), and their copy as tensors at update time.
+    const rollout = rows * (actorIn + 2 * criticIn + out + 9) * 4 * 2;
+    // Weights, gradients and Adam's two moments of actor and critic; activations of one minibatch.
+    const params = mlpParameterCount(actorIn, cfg.hidden, out) + mlpParameterCount(criticIn, cfg.hidden, 1);
+    const minibatch = 2 * activationBytes(Math.ceil(rows / cfg.numMinibatches), cfg.hidden);
+    const widest = Math.max(actorIn, criticIn, ...cfg.hidden);
+    return [
+      { param: 'rolloutLength', bytes: rollout + minibatch, what: `rollout storage (rolloutLength ${cfg.rolloutLength} × numEnvs ${numEnvs} rows)`, largestArray: rows * Math.max(actorIn, criticIn) * 4 },
+      { param: 'hidden', bytes: params * 4 * 4, what: `actor and critic networks (${params.toPrecision(3)} weights) with optimizer state`, largestArray: widest * Math.max(...cfg.hidden) * 4 },
+    ];
+  },
   prepare: async () => ({ backend: await initBackend() }),
   create: createPpo,
 });

@@ -208,14 +208,18 @@ export const tabularQPolicy = definePolicy({
       // ---------------------------------------------------------- convergence, checkpoints, stats
       converged: () => periodsUnchanged >= convergenceWindow,
       greedyActions: () => greedy.slice(),
-      save: () => ({ q: Array.from(q), t, periodsUnchanged }),
+      // Everything the next update depends on: the table, the schedule position t, the convergence
+      // counter and the exploration stream (without it a resumed run explores differently).
+      save: () => ({ q: Array.from(q), t, periodsUnchanged, rng: Array.from(rng) }),
       load(data) {
-        const d = data as { q: number[]; t: number; periodsUnchanged: number };
+        const d = data as { q: number[]; t: number; periodsUnchanged: number; rng?: number[] };
         if (!Array.isArray(d.q) || d.q.length !== q.length) throw new RangeError(`tabular-q load: expected a Q table of ${q.length} entries`);
         q.set(d.q);
         for (let s = 0; s < numStates; s++) greedy[s] = rescan(s);
         t = d.t;
         periodsUnchanged = d.periodsUnchanged;
+        // Absent in states saved before the stream was checkpointed, and in the fused market kernel's hand-over.
+        if (Array.isArray(d.rng) && d.rng.length === rng.length) rng.set(d.rng);
       },
       stats: () => ({ epsilon: explorationRate(beta, t, factors), periods: t, periodsUnchanged, converged: periodsUnchanged >= convergenceWindow ? 1 : 0, discount: delta, tableEntries: q.length }),
     };

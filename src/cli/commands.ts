@@ -98,7 +98,9 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       signal.onStop?.();
       process.stderr.write('\ninterrupting: finishing the current window (Ctrl-C again to quit at once)\n');
     };
+    // SIGTERM (kill, a job scheduler, docker stop) ends a run the same way as Ctrl-C.
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     try {
       const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
       const result =
@@ -115,6 +117,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       }
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
   },
 });

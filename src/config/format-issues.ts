@@ -104,6 +104,20 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
       const options = (iss as { options?: unknown[] }).options;
       if (disc !== undefined && options && input && typeof input === 'object')
         return { path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${showValue((input as Record<string, unknown>)[disc])}` };
+      // A plain union (e.g. a condition or a list of conditions): report the problem of the branch
+      // the value came closest to, at its full path, instead of a bare "Invalid input".
+      const branches = (iss as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+      // A branch rejected at the root (wrong type or value altogether) is the furthest away.
+      const closest = branches
+        .filter((b) => b.length > 0 && !(b.length === 1 && b[0]!.path.length === 0))
+        .sort((x, y) => x.length - y.length || y[0]!.path.length - x[0]!.path.length)[0];
+      if (closest) {
+        const inner = formatIssue({ ...closest[0]!, path: [...iss.path, ...closest[0]!.path] } as z.core.$ZodIssue, prefix, schema);
+        return closest.length > 1 ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` } : inner;
+      }
+      // Every branch wanted another type altogether: say which types.
+      const types = branches.map((b) => (b.length === 1 && b[0]!.code === 'invalid_type' ? (b[0] as { expected?: string }).expected : undefined));
+      if (types.length > 0 && types.every((t) => t !== undefined)) return { path, message: `expected ${[...new Set(types)].map((t) => article(t!)).join(' or ')}, ${got}` };
       return { path, message: `${iss.message}, ${got}` };
     }
     default:

@@ -15,6 +15,9 @@ import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
 import { parseWith } from './format-issues.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
+import { forbiddenKeyPaths } from './forbidden-keys.js';
+import { estimateMemory, memoryIssues } from '../run/cost.js';
+import { expandSweep, type SweepExpansion } from '../sweep/check.js';
 
 /** The policy and reward scheme resolved for one world agent. */
 export interface AgentAssignment {
@@ -39,6 +42,8 @@ export interface ResolvedExperiment {
   readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
   /** Build a fresh world instance. */
   makeWorld(): World;
+  /** The `sweep` section's grid, expanded and checked (when the config has one). */
+  readonly sweep?: SweepExpansion;
 }
 
 function fail(issues: ConfigIssue[], source: string): never {
@@ -47,6 +52,8 @@ function fail(issues: ConfigIssue[], source: string): never {
 
 /** Validate a raw config object (parsed YAML/JSON, overrides applied). Throws ConfigError listing every problem. */
 export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment {
+  const forbidden = forbiddenKeyPaths(raw);
+  if (forbidden.length > 0) fail(forbidden.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })), source);
   const base = parseWith(experimentSchema, raw, '');
   const issues: ConfigIssue[] = base.ok ? [] : [...base.issues];
   // When the file as a whole fails the schema, keep checking the sections that did parse so that
@@ -103,7 +110,16 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
 
   if (config.faults) compileFaults(config.faults, world, issues);
 
+  // Refuse what cannot fit in memory here, before anything is allocated (src/run/cost.ts).
+  if (issues.length === 0) issues.push(...memoryIssues(estimateMemory(config as ExperimentConfig, world, assignments)));
   if (issues.length > 0) fail(issues, source);
+  // The sweep section is checked here too, so validate, run and sweep accept the same files.
+  let sweep: SweepExpansion | undefined;
+  if (config.sweep) {
+    const { sweep: _section, ...rest } = raw as Record<string, unknown>;
+    sweep = expandSweep(rest, config.sweep, (point) => resolveExperiment(point));
+    if (sweep.issues.length > 0) fail([...sweep.issues], source);
+  }
   return {
     config: config as ExperimentConfig,
     worldSpec,
@@ -111,6 +127,7 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
     assignments,
     detectorParams,
     makeWorld: () => worldSpec.create(worldParams),
+    ...(sweep ? { sweep } : {}),
   };
 }
 

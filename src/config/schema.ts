@@ -90,7 +90,7 @@ export const experimentSchema = z
       .default({})
       .describe('Detector params by name; every registered detector runs with defaults unless set here, `false` switches one off'),
     faults: faultsSchema.optional().describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
-    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (ignored by tacit run)'),
+    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();

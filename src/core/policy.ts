@@ -120,8 +120,25 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
    * first `create`, e.g. loading the tfjs backend. May return facts for run.json (`backend`).
    */
   prepare?(): Promise<Readonly<Record<string, string>> | undefined>;
+  /**
+   * The large buffers an instance allocates for `numEnvs` world copies, each with the param that
+   * drives it, so the runner can refuse a config that cannot fit in memory before allocating
+   * anything (src/run/cost.ts). Small, fixed-size state need not be listed.
+   */
+  memory?(world: World, agent: AgentSpec, params: P, numEnvs: number): readonly MemoryPart[];
   /** Build a policy instance. */
   create(ctx: PolicyContext, params: P): Policy;
+}
+
+/** One large allocation of a policy: its size and the param that sets it. */
+export interface MemoryPart {
+  /** Param name (e.g. `rolloutLength`), reported as `agents[k].policy.params.<param>`. */
+  readonly param: string;
+  readonly bytes: number;
+  /** What it is, for the message (e.g. 'rollout storage'). */
+  readonly what: string;
+  /** Bytes of its largest single array (Node cannot allocate one above buffer.constants.MAX_LENGTH). */
+  readonly largestArray: number;
 }
 
 /** Define a policy spec with its params type inferred from the schema. */

@@ -235,6 +235,10 @@ function compileReliability(cfg: NonNullable<FaultsConfig['reliability']>, world
 export function compileFallback(fallback: unknown, world: World, agent: number, issues: ConfigIssue[]): CompiledFallback {
   const id = world.agents[agent]!.id;
   const faults = { injections: [], guards: [{ type: 'timeout' as const, agents: [id], maxDelay: 0, fallback: fallback as Fallback }] };
-  const plan = compileFaults(faults, world, issues, `${id}.policy.params.fallback`);
+  const prefix = `${id}.policy.params.fallback`;
+  const found: ConfigIssue[] = [];
+  const plan = compileFaults(faults, world, found, prefix);
+  // Report paths as the user wrote them, without the stand-in guard this was compiled through.
+  for (const i of found) issues.push({ ...i, path: i.path.replace(`${prefix}.guards[0].fallback`, prefix) });
   return plan.guards[0]!.fallback;
 }

@@ -24,6 +24,7 @@ import { FusedMarketSession, type WindowSums } from '../../envs/market/fast-sess
 import type { MarketGame } from '../../envs/market/game.js';
 import { initialQRow, type TabularQParams } from '../../policies/tabular-q.js';
 import { sessionStreams } from './session.js';
+import type { RunLoop } from '../run/yield.js';
 
 function zeroSums(n: number): WindowSums {
   return { profit: new Float64Array(n), action: new Float64Array(n), kpi: new Float64Array(4) };
@@ -54,7 +55,7 @@ export const marketFastPath: FastPath = {
     );
   },
 
-  run(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+  *loop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
     if (options.resume)
       throw new TacitError('this seed has a checkpoint of the generic loop, which the market fast path cannot continue: resume with --set run.fastPath=false');
     const { config } = resolved;
@@ -111,6 +112,7 @@ export const marketFastPath: FastPath = {
       if (step % run.metricsEvery === 0) {
         sink.metrics(flush(step));
         options.onProgress?.(step, budget);
+        yield;
         if (options.signal?.stop) {
           interrupted = true;
           break;
@@ -132,7 +134,7 @@ export const marketFastPath: FastPath = {
         { world, agent: a.agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: Rng.from(seed, 'policy', a.agent.id), shared },
         a.policyParams,
       );
-      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]! });
+      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]!, rng: Array.from(kernel.rng.subarray(4 * i, 4 * i + 4), (w) => w >>> 0) });
       return p;
     });
     const analysis = interrupted ? undefined : analyzeMarketAt(world, policies, 1, kernel.s);

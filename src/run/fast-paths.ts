@@ -6,6 +6,7 @@
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
 import type { SeedRunOptions, SeedSummary } from './seed-run.js';
+import type { RunLoop } from './yield.js';
 import { marketFastPath } from '../market/fast-path.js';
 
 /** A fused implementation of a seed run for a family of configs. */
@@ -14,8 +15,8 @@ export interface FastPath {
   readonly id: string;
   /** Whether this fast path can run the experiment with identical results. */
   applies(resolved: ResolvedExperiment): boolean;
-  /** Run one seed (same contract as the generic loop). */
-  run(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary;
+  /** Run one seed (same contract as the generic loop): a generator that yields at metrics windows (see yield.ts). */
+  loop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary>;
 }
 
 /** Registered fast paths, tried in order. */

@@ -50,6 +50,18 @@ export function jsonText(obj: unknown): string {
   return `${JSON.stringify(obj, null, 2)}\n`;
 }
 
+/**
+ * What is at run folder `dir`: 'complete' (the folder with its summary.json), 'resumable' (an
+ * unfinished `<dir>.partial` with a checkpoint), 'unfinished' (a `.partial` without one: nothing to
+ * continue from) or 'absent'. Only meaningful while holding the folder's lock (folder-lock.ts).
+ */
+export function runFolderState(dir: string): 'complete' | 'resumable' | 'unfinished' | 'absent' {
+  if (existsSync(`${dir}/summary.json`) && !existsSync(`${dir}.partial`)) return 'complete';
+  if (existsSync(`${dir}.partial/checkpoint.bin`)) return 'resumable';
+  if (existsSync(`${dir}.partial`)) return 'unfinished';
+  return 'absent';
+}
+
 /** A run folder being written. */
 export class RunFolder {
   /** The folder's final path (valid once `complete` has run). */

@@ -15,6 +15,12 @@ import { preparePolicies } from './prepare.js';
 import { createProgress } from './progress.js';
 import { provenance } from './provenance.js';
 import { RunFolder } from './results.js';
+import { acquireFolderLock, describeLockOwner } from './folder-lock.js';
+import { UsageError } from '../core/errors.js';
+import { durationForecaster, estimateMemory, formatBytes, workerCapNote } from './cost.js';
+
+/** Runs estimated to need at least this much memory say so when they start. */
+const LARGE_RUN_BYTES = 1e9;
 import { resumeTarget, runSeedToFolder, type RunMeta } from './seed-folder.js';
 import { runSeedsInPool } from './seed-pool.js';
 import type { SeedSummary } from './seed-run.js';
@@ -68,11 +74,26 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
   const seeds = seedList(resolved);
   const signal = options.signal ?? { stop: false };
   const stepsPerSeed = config.run.steps ?? config.run.maxSteps ?? 0;
+  // One process per run folder: a second `tacit run --out` into the same folder (or a resume of a
+  // run still going) is refused instead of interleaving writes.
+  const got = acquireFolderLock(dir, { purpose: meta.command });
+  if (!got.acquired) throw new UsageError(`run folder ${dir} is in use by another tacit process (${describeLockOwner(got)}): wait for it to finish, or choose another --out`);
   const progress = createProgress(stepsPerSeed * seeds.length, config.name, !options.quiet);
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (seeds.length > 1) {
+    const note = workerCapNote('run.workers', config.run.workers);
+    if (note) say(note);
+  }
+  const memory = estimateMemory(config, resolved.makeWorld(), resolved.assignments);
+  if (memory.bytes >= LARGE_RUN_BYTES) say(`estimated memory: about ${formatBytes(memory.bytes)} (largest part: ${memory.parts[0]!.what}, ${formatBytes(memory.parts[0]!.bytes)})`);
+  const forecast = durationForecaster(stepsPerSeed * seeds.length, say);
 
   try {
     if (seeds.length === 1) {
-      const summary = runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => progress.update(done, { findings }), signal, resume);
+      const summary = await runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => {
+        progress.update(done, { findings });
+        forecast(done);
+      }, signal, resume);
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);
@@ -114,6 +135,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
         onProgress: (s, _d, _t, delta, found) => {
           findings.set(s, found);
           progress.update((done += delta), { findings: [...findings.values()].reduce((a, b) => a + b, 0) });
+          forecast(done);
         },
         signal,
       });
@@ -130,6 +152,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
     return { dir: interrupted ? folder.partialDir : dir, summary, interrupted };
   } finally {
     progress.stop();
+    got.lock.release();
   }
 }
 
@@ -137,9 +160,21 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
 export async function resumeExperiment(path: string, resolve: (config: unknown) => ResolvedExperiment, options: Omit<RunOptions, 'out' | 'resume' | 'runId'> = {}): Promise<RunResult> {
   const dir = resumeTarget(path);
   const partial = `${dir}.partial`;
-  const config = JSON.parse(readFileSync(join(partial, 'config.resolved.json'), 'utf8')) as unknown;
-  const run = JSON.parse(readFileSync(join(partial, 'run.json'), 'utf8')) as { runId: string };
+  const config = readRunFile<unknown>(partial, 'config.resolved.json');
+  const run = readRunFile<{ runId?: unknown }>(partial, 'run.json');
+  if (typeof run?.runId !== 'string') throw new UsageError(`cannot resume ${path}: ${join(partial, 'run.json')} has no runId; this folder was not written by tacit run`);
   return runExperiment(resolve(config), { ...options, out: dir, resume: true, runId: run.runId });
+}
+
+/** Read a JSON file of an unfinished run folder, or say clearly why it cannot be resumed. */
+function readRunFile<T>(partial: string, name: string): T {
+  const path = join(partial, name);
+  if (!existsSync(path)) throw new UsageError(`cannot resume ${partial}: it has no ${name}, so it is not a tacit run folder (or it was cut off before the run started); start the run again instead`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    throw new UsageError(`cannot resume ${partial}: ${name} is not readable JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); start the run again instead`);
+  }
 }
 
 /** Combine per-seed summaries: every number becomes {mean, ciLow, ciHigh, sd, n, values}. */

@@ -13,7 +13,8 @@ import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';
 import { JsonlWriter, RunFolder } from './results.js';
 import { provenance } from './provenance.js';
-import { runSeed, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
+import { checkFiniteRow } from './finite.js';
+import { runSeedPausing, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
 
 /** Facts about the invocation recorded in run.json. */
 export interface RunMeta {
@@ -42,7 +43,7 @@ export function readBinary<T>(path: string): T {
  * Run one seed into `dir`; returns its summary. The folder is complete unless the run was
  * interrupted. With `resume`, continue the unfinished run in `<dir>.partial` from its checkpoint.
  */
-export function runSeedToFolder(
+export async function runSeedToFolder(
   resolved: ResolvedExperiment,
   seed: number,
   dir: string,
@@ -50,7 +51,7 @@ export function runSeedToFolder(
   onProgress?: (done: number, total: number, findings: number) => void,
   signal?: { stop: boolean },
   resume = false,
-): SeedSummary {
+): Promise<SeedSummary> {
   const folder = new RunFolder(dir, resume);
   const startedAt = new Date();
   const runJson = (status: string, finishedAt: Date | null): Record<string, unknown> => ({
@@ -77,11 +78,15 @@ export function runSeedToFolder(
   const detectors = new RunDetectors(resolved);
   if (resume && existsSync(folder.path('metrics.jsonl'))) detectors.replay(parseJsonl(readFileSync(folder.path('metrics.jsonl'), 'utf8')));
   let summary: SeedSummary;
+  let windowStart = checkpoint?.step ?? 0;
   try {
-    summary = runSeed(resolved, {
+    summary = await runSeedPausing(resolved, {
       seed,
       sink: {
         metrics: (row) => {
+          // Never write a NaN or Infinity (it would become null): stop with the field named instead.
+          checkFiniteRow(row, resolved.config.env.id, windowStart);
+          windowStart = row.step;
           metrics.write(row);
           for (const finding of detectors.push(row)) events.write(finding);
         },

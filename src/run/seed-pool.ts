@@ -2,12 +2,13 @@
  * A pool of worker threads that runs seeds in parallel (one worker per core by default). Workers
  * load TypeScript through tsx, so the same sources run in the CLI, the tests and the workers.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunMeta } from './seed-folder.js';
 import type { SeedJob } from './seed-worker.js';
 import type { SeedSummary } from './seed-run.js';
 import { workerUrl } from './worker-url.js';
+import { workerCount } from './cost.js';
+import { TacitError } from '../core/errors.js';
 
 /** Options of a pool run. */
 export interface PoolOptions {
@@ -21,7 +22,7 @@ export interface PoolOptions {
 
 /** Run every seed of `config` into `dirFor(seed)` on worker threads; resolves to the summaries in seed order. */
 export async function runSeedsInPool(config: unknown, seeds: readonly number[], dirFor: (seed: number) => string, meta: RunMeta, options: PoolOptions = {}): Promise<SeedSummary[]> {
-  const count = Math.max(1, Math.min(seeds.length, options.workers ?? availableParallelism()));
+  const count = workerCount(options.workers, seeds.length);
   const queue = [...seeds];
   const results = new Map<number, SeedSummary>();
   const workers: Worker[] = [];
@@ -43,13 +44,14 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
         const job: SeedJob = { kind: 'job', config, seed, dir: dirFor(seed), meta, resume: options.resumeSeeds?.includes(seed) ?? false };
         worker.postMessage(job);
       };
-      worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; findings?: number; summary?: SeedSummary; message?: string }) => {
+      worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; findings?: number; summary?: SeedSummary; message?: string; user?: boolean }) => {
         if (msg.kind === 'progress') options.onProgress?.(msg.seed, msg.done!, msg.total!, msg.delta!, msg.findings ?? 0);
         else if (msg.kind === 'done') {
           results.set(msg.seed, msg.summary!);
           next();
         } else if (msg.kind === 'error') {
-          failure ??= new Error(`seed ${msg.seed} failed: ${msg.message}`);
+          // A user's mistake found while running (e.g. a non-finite result) stays one: exit 2, no stack trace.
+          failure ??= msg.user ? new TacitError(`seed ${msg.seed} failed: ${msg.message}`) : new Error(`seed ${msg.seed} failed: ${msg.message}`);
           next();
         }
       });

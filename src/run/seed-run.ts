@@ -14,6 +14,8 @@ import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
 import { MetricsAccumulator, type MetricsRow } from './metrics.js';
+import { drivePausing, driveSync, type RunLoop } from './yield.js';
+import { checkFiniteObservations } from './finite.js';
 
 /** Where a seed run sends what it records. */
 export interface RunSink {
@@ -84,17 +86,35 @@ export interface SeedSummary {
   interrupted: boolean;
 }
 
-/** Run one seed, through a matching fast path when allowed, else the generic loop. */
-export function runSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+/** The loop of one seed: a matching fast path when allowed, else the generic loop. */
+function seedLoop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
   if (resolved.config.run.fastPath && !hasFaults(resolved.config.faults)) {
     const fast = fastPaths.find((fp) => fp.applies(resolved));
-    if (fast) return fast.run(resolved, options);
+    if (fast) return fast.loop(resolved, options);
   }
-  return runGenericSeed(resolved, options);
+  return genericSeedLoop(resolved, options);
 }
 
-/** The generic loop: any world, any policies, any reward schemes. */
+/** Run one seed to the end, through a matching fast path when allowed, else the generic loop. */
+export function runSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+  return driveSync(seedLoop(resolved, options));
+}
+
+/**
+ * Run one seed like `runSeed`, giving the event loop a turn at metrics windows so that a stop
+ * requested by a signal handler (Ctrl-C, SIGTERM) or a message is seen while it runs.
+ */
+export function runSeedPausing(resolved: ResolvedExperiment, options: SeedRunOptions): Promise<SeedSummary> {
+  return drivePausing(seedLoop(resolved, options));
+}
+
+/** The generic loop, run to the end: any world, any policies, any reward schemes. */
 export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOptions): SeedSummary {
+  return driveSync(genericSeedLoop(resolved, options));
+}
+
+/** The generic loop as a generator that yields at every metrics window (see yield.ts). */
+export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
   const { config } = resolved;
   const { seed, sink } = options;
   const run = config.run;
@@ -206,6 +226,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
     if (engine.events.length > 0) drain(engine.events);
     if (faults && faults.events.length > 0) drain(faults.events);
     if (step % run.metricsEvery === 0) {
+      checkFiniteObservations(engine, world.id, step);
       options.forks?.recordForkPoint(engine, step);
       const row = ledger.flush(step);
       faults?.addMetrics(row);
@@ -223,6 +244,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
           forkPoints: options.forks?.saveForkPoints(),
           ...(faults ? { faults: faults.checkpoint() } : {}),
         });
+      yield;
       if (options.signal?.stop) {
         interrupted = true;
         break;

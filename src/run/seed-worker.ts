@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolveExperiment } from '../config/resolve.js';
 import { preparePolicies } from './prepare.js';
+import { TacitError } from '../core/errors.js';
 import { runSeedToFolder, type RunMeta } from './seed-folder.js';
 
 /** A request from the pool. */
@@ -37,12 +38,12 @@ parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
     const resolved = resolveExperiment(msg.config);
     await preparePolicies(resolved);
     let last = 0;
-    const summary = runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
+    const summary = await runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
       parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last, findings });
       last = done;
     }, signal, msg.resume);
     parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });
   } catch (err) {
-    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined, user: err instanceof TacitError });
   }
 });

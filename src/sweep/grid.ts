@@ -9,6 +9,7 @@
 import { produce } from 'immer';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../core/errors.js';
+import { FORBIDDEN_KEYS } from '../config/forbidden-keys.js';
 
 export { sweepSectionSchema, type SweepSection } from './section.js';
 
@@ -42,6 +43,7 @@ export function parseGridPath(path: string): Segment[] {
   for (let m = re.exec(path); m; m = re.exec(path)) {
     const gap = path.slice(pos, m.index);
     if (gap !== '' && gap !== '.') break;
+    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1])) throw new UsageError(`bad sweep path '${path}': the key '${m[1]}' is not allowed (it would reach the object prototype)`);
     segs.push(m[2] === undefined ? m[1]! : m[2] === '*' ? '*' : Number(m[2]));
     pos = re.lastIndex;
   }

@@ -8,16 +8,15 @@
  * the end the comparison is printed and an HTML report written (unless output.report is false or
  * --no-report).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import cliProgress from 'cli-progress';
 import { applyOverrides, readConfigFile } from '../config/load.js';
-import { formatIssue } from '../config/format-issues.js';
 import { resolveExperiment } from '../config/resolve.js';
-import { ConfigError, TacitError, UsageError } from '../core/errors.js';
+import { TacitError, UsageError } from '../core/errors.js';
 import { hashValue, identityConfig } from '../report/variants.js';
 import { slug } from '../report/figures/common.js';
-import { applyPoint, expandGrid, parseGridFlag, sweepSectionSchema, toAxes, type GridPoint } from './grid.js';
+import { applyPoint, parseGridFlag, type GridPoint } from './grid.js';
 import { runPool, type JobOutcome, type PoolJob } from './pool.js';
 
 /** Options of planSweep. */
@@ -77,33 +76,21 @@ function existingRuns(outDir: string): { complete: Map<string, string>; partial:
 /** Read the config, expand the grid × seeds, validate every run, and find what is already done. */
 export function planSweep(configPath: string, options: SweepPlanOptions = {}): SweepPlan {
   const raw = applyOverrides(readConfigFile(configPath), options.sets ?? []) as Record<string, unknown>;
-  const { sweep: sweepRaw, ...base } = raw;
-  const parsed = sweepSectionSchema.safeParse(sweepRaw ?? {});
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => formatIssue(i, 'sweep', sweepSectionSchema)), `invalid sweep section in ${configPath}`);
-  const section = parsed.data;
-  const grid: Record<string, unknown> = { ...section.grid };
-  for (const flag of options.grid ?? []) {
-    const [path, values] = parseGridFlag(flag);
-    grid[path] = values;
-  }
-  // Seeds are not a variant: a run.seed axis is the list of seeds; run.seeds makes no sense per run.
-  let seedAxis: unknown[] | undefined;
-  if ('run.seed' in grid) {
-    const values = grid['run.seed'];
-    if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v) && (v as number) >= 0))
-      throw new UsageError(`sweep grid run.seed must be a list of integers >= 0 (it is the seeds of every point), got ${JSON.stringify(values)}`);
-    seedAxis = values;
-    delete grid['run.seed'];
-  }
-  if ('run.seeds' in grid) throw new UsageError("sweep grid cannot vary run.seeds: every sweep run is one seed; give the seeds with sweep.seeds, --seeds or a run.seed axis");
-  const axes = toAxes(grid);
-  if (axes.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
-  const points = expandGrid(axes);
-  // Validate the base once so its errors are reported as such, not once per point.
+  // --grid flags join the file's grid; then the whole file is validated by the one path that
+  // validate and run use (resolveExperiment checks the sweep section and every grid point).
+  const fileSweep = (raw['sweep'] ?? {}) as Record<string, unknown>;
+  const flagGrid = Object.fromEntries((options.grid ?? []).map(parseGridFlag));
+  const withFlags = { ...raw, sweep: { ...fileSweep, grid: { ...((fileSweep['grid'] as Record<string, unknown> | undefined) ?? {}), ...flagGrid } } };
+  const full = resolveExperiment(withFlags, configPath);
+  const section = full.config.sweep!;
+  const expansion = full.sweep!;
+  if (expansion.points.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
+  const points = expansion.points;
+  const { sweep: _sweep, ...base } = withFlags;
   const baseResolved = resolveExperiment(base, configPath);
   const baseSeed = baseResolved.config.run.seed;
-  const seedSpec = options.seeds ?? (seedAxis as number[] | undefined) ?? section.seeds ?? baseResolved.config.run.seeds;
-  const seeds = Array.isArray(seedSpec) ? seedSpec : Array.from({ length: seedSpec }, (_, k) => baseSeed + k);
+  const seedSpec = options.seeds ?? expansion.seedAxis ?? section.seeds ?? baseResolved.config.run.seeds;
+  const seeds: number[] = typeof seedSpec === 'number' ? Array.from({ length: seedSpec }, (_, k) => baseSeed + k) : [...seedSpec];
   const name = baseResolved.config.name;
   const outDir = resolvePath(options.out ?? join(baseResolved.config.output.dir, name, 'sweep'));
   const existing = existingRuns(outDir);
@@ -160,6 +147,8 @@ export interface SweepResult {
   /** Folders of every complete run of this sweep (skipped and new). */
   readonly completeDirs: readonly string[];
   readonly failed: readonly JobOutcome[];
+  /** Runs another process was running when this sweep reached them (their folder was locked). */
+  readonly busy: readonly JobOutcome[];
   readonly interrupted: boolean;
 }
 
@@ -180,7 +169,10 @@ export function writeManifest(plan: SweepPlan, states: ReadonlyMap<string, strin
     seeds: plan.seeds,
     runs: plan.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed, dir: relative(plan.outDir, r.dir), status: states.get(r.id) ?? (r.state === 'done' ? 'complete' : 'pending') })),
   };
-  writeFileSync(join(plan.outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Several sweeps may share the folder: write beside and rename, so a reader never sees half a file.
+  const path = join(plan.outDir, 'sweep.json');
+  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
 function progressBar(total: number, label: string, enabled: boolean): { update(done: number, failed: number): void; stop(): void } {
@@ -235,7 +227,8 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
         if (outcome.status === 'complete') {
           tagRun(outcome.job.dir, plan, byId.get(outcome.job.id)!);
           finished++;
-        } else if (outcome.status === 'failed') failedCount++;
+        } else if (outcome.status === 'skipped') finished++;
+        else if (outcome.status === 'failed') failedCount++;
         redraw();
       },
     });
@@ -243,12 +236,13 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
     bar.stop();
   }
   writeManifest(plan, states);
-  const completeDirs = plan.runs.filter((r) => r.state === 'done' || states.get(r.id) === 'complete').map((r) => r.dir);
+  const completeDirs = plan.runs.filter((r) => r.state === 'done' || states.get(r.id) === 'complete' || states.get(r.id) === 'skipped').map((r) => r.dir);
   return {
     outcomes,
-    skipped,
+    skipped: [...skipped, ...outcomes.filter((o) => o.status === 'skipped').map((o) => byId.get(o.job.id)!)],
     completeDirs,
     failed: outcomes.filter((o) => o.status === 'failed'),
+    busy: outcomes.filter((o) => o.status === 'busy'),
     interrupted: outcomes.some((o) => o.status === 'interrupted' || o.status === 'pending'),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Goodhart that a learner finds by itself: experiments/externality-goodhart.yaml. A PPO extractor
  * paid its own reward learns to extract the maximum, pushing a larger cost onto its neighbour; the
- * goodhart detector must fire on it against team welfare. Paid the team's welfare instead, the same
- * learner holds back and the detector stays silent. Short runs (2 seeds each) of the experiment.
+ * goodhart detector must fire on it against team welfare, in each seed. Paid the team's welfare
+ * instead, the same learner holds back and the detector stays silent. Short runs (2 seeds each).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,21 +13,34 @@ import { runExperiment } from '../../src/run/run-experiment.js';
 
 type Verdict = { fired: boolean; summary: string };
 
-async function run(sets: string[]): Promise<{ goodhart: Verdict; welfare: number }> {
-  const out = join(mkdtempSync(join(tmpdir(), 'tacit-egh-')), 'run');
-  const result = await runExperiment(loadExperiment('experiments/externality-goodhart.yaml', ['output.report=false', 'run.seeds=2', 'run.steps=2000', ...sets]), { out, quiet: true });
-  const summary = result.summary as { verdicts: Record<string, Verdict>; kpis: Record<string, { mean: number }> };
-  return { goodhart: summary.verdicts.goodhart!, welfare: summary.kpis.welfare!.mean };
+/**
+ * Both seeds, each as its own single-seed run in this process (worker threads would each start
+ * tfjs again, which on a busy machine cost more than the runs).
+ */
+async function run(sets: string[]): Promise<{ goodhart: Verdict[]; welfare: number }> {
+  const goodhart: Verdict[] = [];
+  let welfare = 0;
+  for (const seed of [0, 1]) {
+    const out = join(mkdtempSync(join(tmpdir(), 'tacit-egh-')), 'run');
+    const result = await runExperiment(loadExperiment('experiments/externality-goodhart.yaml', ['output.report=false', 'run.seeds=1', `run.seed=${seed}`, 'run.steps=2000', ...sets]), { out, quiet: true });
+    const summary = result.summary as { verdicts: Record<string, Verdict>; kpis: Record<string, number> };
+    goodhart.push(summary.verdicts.goodhart!);
+    welfare += summary.kpis.welfare! / 2;
+  }
+  return { goodhart, welfare };
 }
 
 describe('learned goodhart in externality-v1', () => {
-  it('fires when the learner is paid its own reward and stays silent when it is paid the team welfare', async () => {
+  // Four short PPO runs: no wall-clock budget of its own beyond a generous cap (CI is a busy 2-core box).
+  it('fires when the learner is paid its own reward and stays silent when it is paid the team welfare', { timeout: 600_000 }, async () => {
     const local = await run([]);
-    expect(local.goodhart.fired).toBe(true);
-    expect(local.goodhart.summary).toMatch(/a0: reward rose while welfare got worse/);
+    for (const v of local.goodhart) {
+      expect(v.fired).toBe(true);
+      expect(v.summary).toMatch(/a0: reward rose while welfare got worse/);
+    }
     const team = await run(['agents[0].reward.scheme=team']);
-    expect(team.goodhart.fired).toBe(false);
+    for (const v of team.goodhart) expect(v.fired).toBe(false);
     // Paid the welfare, the learner ends with the team far better off.
     expect(team.welfare).toBeGreaterThan(local.welfare + 0.5);
-  }, 60_000);
+  });
 });

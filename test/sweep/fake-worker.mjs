@@ -1,14 +1,18 @@
 // A stand-in for the runner's seed worker that exercises the sweep pool's protocol without running
 // worlds: a job whose config has `fake.failTimes: n` fails its first n attempts (counted in a file
-// next to the run folder); `fake.delayMs` delays completion; a stop message interrupts a delayed job.
+// next to the run folder); `fake.untilStopped` keeps the job running until a stop message arrives,
+// which then ends it interrupted (no timing involved).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
 let stopped = false;
+let waiting;
 parentPort.on('message', (msg) => {
   if (msg.kind === 'stop') {
     stopped = true;
+    waiting?.();
+    waiting = undefined;
     return;
   }
   const fake = msg.config.fake ?? {};
@@ -30,6 +34,6 @@ parentPort.on('message', (msg) => {
     parentPort.postMessage({ kind: 'progress', seed: msg.seed, done: 1, total: 1, delta: 1 });
     parentPort.postMessage({ kind: 'done', seed: msg.seed, summary: { seed: msg.seed, interrupted } });
   };
-  if (fake.delayMs) setTimeout(finish, fake.delayMs);
+  if (fake.untilStopped && !stopped) waiting = finish;
   else finish();
 });

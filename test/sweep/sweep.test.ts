@@ -66,7 +66,7 @@ describe('planSweep', () => {
   });
 
   it('names the grid point of an invalid run and the field of a bad sweep section', () => {
-    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep point scheme=bogus, seed 0:.*bogus/s);
+    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep.grid \(point scheme=bogus\): agents\[0\].reward.scheme: .*bogus/s);
     const plain = join(root, 'plain.yaml');
     writeFileSync(plain, CONFIG.slice(0, CONFIG.indexOf('sweep:')));
     expect(() => planSweep(plain)).toThrow(/nothing to sweep in .*plain.yaml/);
@@ -159,7 +159,8 @@ describe('pool retry and stop (stand-in worker)', () => {
 
   it('on stop, lets running runs end interrupted, starts no new one, keeps finished ones', async () => {
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
-    const jobs = [job('first', {}), job('slow', { delayMs: 400 }), job('later', {})];
+    // 'slow' runs until it hears the stop, whenever that comes: no race with the clock.
+    const jobs = [job('first', {}), job('slow', { untilStopped: 1 }), job('later', {})];
     const outcomes = await runPool(jobs, {
       workers: 2,
       workerUrl,

@@ -8,6 +8,7 @@ import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { planSweep, runSweep } from '../../sweep/sweep.js';
 import { terminalWidth } from './compare.js';
+import { workerCapNote } from '../../run/cost.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
@@ -51,6 +52,8 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       for (const r of plan.runs) process.stdout.write(`  ${r.state.padEnd(6)} ${r.id}  seed ${r.seed}  ${r.variant}\n`);
       return;
     }
+    const capNote = workerCapNote(args.workers !== undefined ? '--workers' : 'sweep.workers', args.workers ?? plan.workers);
+    if (capNote) process.stderr.write(`${capNote}\n`);
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
     const onSigint = (): void => {
       if (signal.stop) process.exit(130);
@@ -59,15 +62,19 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       process.stderr.write('\ninterrupting: running runs stop at their next window and keep their checkpoint; completed runs are kept (Ctrl-C again to quit at once)\n');
     };
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     let result;
     try {
       result = await runSweep(plan, { ...(args.workers !== undefined ? { workers: args.workers } : {}), quiet: args.quiet, command: `tacit ${process.argv.slice(2).join(' ')}`, signal });
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
     for (const f of result.failed) process.stderr.write(`failed after ${f.attempts} attempts: ${f.job.dir} (${f.error})\n`);
+    for (const b of result.busy) process.stderr.write(`left to another process: ${b.job.dir} (${b.error})\n`);
     const newly = result.outcomes.filter((o) => o.status === 'complete').length;
-    process.stdout.write(`${newly} runs completed, ${result.skipped.length} skipped (already complete), ${result.failed.length} failed${result.interrupted ? ', sweep interrupted: rerun the same command to resume' : ''}\n`);
+    const busy = result.busy.length > 0 ? `, ${result.busy.length} running in another process` : '';
+    process.stdout.write(`${newly} runs completed, ${result.skipped.length} skipped (already complete), ${result.failed.length} failed${busy}${result.interrupted ? ', sweep interrupted: rerun the same command to resume' : ''}\n`);
     if (result.completeDirs.length > 0) {
       if (args.report && plan.report) {
         const report = await writeReport(result.completeDirs, { out: `${plan.outDir}/report.html` });
