@@ -12,6 +12,7 @@ import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';
 import { relayChain } from './sanity/relay-chain.js';
 import { warehouse } from './warehouse/warehouse.js';
+import { warehouseV2 } from './warehouse/v2/warehouse-v2.js';
 
 /** All registered worlds, by versioned id. */
 export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
@@ -24,6 +25,7 @@ const ALL = [
   relayChain,
   beerGame,
   warehouse,
+  warehouseV2,
   externality,
 ] as unknown as WorldSpec[];
 for (const spec of ALL) worlds.register(spec.id, spec);

@@ -11,6 +11,7 @@ import { constantPolicy } from './constant.js';
 import { dqnCard } from './dqn-card.js';
 import { externalPolicy } from './external.js';
 import { fixedBudgetPolicy, standardShippingPolicy } from './fixed-decision.js';
+import { itemOrderUpToPolicy } from './item-order-up-to.js';
 import { ppoCard } from './ppo-card.js';
 import { randomPolicy } from './random.js';
 import { thresholdPolicy } from './threshold.js';
@@ -36,5 +37,6 @@ const ALL = [
   fixedBudgetPolicy,
   thresholdPolicy,
   externalPolicy,
+  itemOrderUpToPolicy,
 ] as unknown as PolicySpec[];
 for (const spec of ALL) policies.register(spec.type, spec);

@@ -36,7 +36,17 @@
  * in period t + orderLeadTime; a shipment sent in period t arrives in period t + shippingLeadTime.
  * Lead times are at least 1 so simultaneous moves need no within-period ordering.
  *
- * Rewards per stage (costs, negative): `holding` = −holdingCost × onHand, `backorder` = −backorderCost × backlog.
+ * Rewards per stage (costs, negative), by `accounting`:
+ *
+ * | accounting | `holding` of stage i | `backorder` of stage i | convention |
+ * |---|---|---|---|
+ * | `classic` (default) | −h_i × onHand_i | −b_i × backlog_i | Sterman (1989): stock on hand only |
+ * | `transit` | −(h_i × onHand_i + h_{i+1} × inTransit_i) | −b_i × backlog_i | goods in transit to stage i charged at the shipping stage's rate (the factory's production pipe at 0), as in Clark & Scarf (1960), Chen & Zheng (1994) |
+ * | `echelon` | −(h_i − h_{i+1}) × echelonLevel_i | retailer −(b_1 + h_1) × backlog_1, others −b_i × backlog_i | the same team cost as `transit`, allocated by echelon (Chen & Zheng 1994); needs h nonincreasing upstream |
+ *
+ * (h_i = holdingCost, b_i = backorderCost, h_5 = 0; inTransit_i = units in stage i's shipping pipe
+ * at period end; echelonLevel_i = stock on hand at stages ≤ i + goods in transit into stages < i −
+ * the retailer's customer backlog.) Only `classic` uses the batched kernel; the others step copy by copy.
  *
  * | KPI | aggregate | better | meaning |
  * |---|---|---|---|
@@ -45,6 +55,14 @@
  * | `customerBacklog` | mean | lower | units the retailer owes customers |
  * | `totalInventory` | mean | lower | units on hand over all stages |
  * | `serviceOk` | mean | higher | 1 when the retailer owes customers nothing at the end of the period |
+ * | `costPerPeriod` | mean | lower | team cost this period; present only where the exact optimum applies, with it as `reference` |
+ *
+ * Exact optimum (`tacit optimum`, optimum.ts): where Clark–Scarf theory applies (i.i.d. demand,
+ * only customer backorders charged, holding not rising upstream, orderUnit 1, initialPipeline 0)
+ * the optimal echelon base-stock levels and their long-run cost per period in this accounting.
+ * Known defect kept for comparability: with initialPipeline > 0 the first order overwrites one
+ * initial order-pipe slot, so each stage's `pipeline` and `inventoryPosition` stay overstated by
+ * initialPipeline units all episode (flows are unaffected).
  *
  * defaultAction (the baseline difference rewards substitute): pass orders through, i.e. order what
  * arrived from downstream this period (rounded to a level), which keeps a steady chain steady.
@@ -58,9 +76,10 @@
  *
  * Params (defaults give the classic game): demand step 4 → 8 in period 5; orderLeadTime [2,2,2,1];
  * shippingLeadTime 2; holdingCost 0.5; backorderCost 1; initialInventory 12; initialPipeline 4;
- * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10. See params.ts.
+ * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10; accounting classic. See params.ts.
  *
- * Versions: v1, first version.
+ * Versions: v1, first version; later additions (Poisson demand, `accounting`, `costPerPeriod`)
+ * leave every earlier config's behaviour unchanged.
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
@@ -69,6 +88,7 @@ import { analyzeBeerGame, formatBeerSummary } from './analyze.js';
 import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
 import { NUM_STAGES, STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
+import { beerGameOptimum, optimumObstacles } from './optimum.js';
 
 /** Observation slot names, shared with the warehouse where the meaning is the same. */
 export const BEER_OBS_NAMES = ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'demand', 'received', 'lastOrder', 'timeFraction'] as const;
@@ -130,6 +150,42 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   const actSpace = discrete(maxLevel + 1);
   const scales = Float64Array.from(BEER_OBS_NAMES, (n) => (n === 'timeFraction' ? 1 : params.obsScale));
   const stockoutAgents = Object.freeze([STAGES[0]]);
+  // Where Clark–Scarf applies, the exact optimum is the reference of an extra per-period cost KPI.
+  const optimum = optimumObstacles(params).length === 0 ? beerGameOptimum(params) : undefined;
+  const acct = cfg.accounting;
+  // Transit into stage i is charged at the shipping stage's rate; echelon i's rate is h_i − h_{i+1}.
+  const transitRate = Float64Array.from({ length: NUM_STAGES }, (_, i) => (i + 1 < NUM_STAGES ? holding[i + 1]! : 0));
+  const echelonRate = Float64Array.from({ length: NUM_STAGES }, (_, i) => holding[i]! - transitRate[i]!);
+  const nKpis = optimum ? 6 : 5;
+  // The batched kernel implements classic accounting and the five base KPIs; anything else steps per copy.
+  const fast = acct === 0 && !optimum;
+
+  /** Overwrite the stages' rewards with transit or echelon accounting after shipping; returns the team cost. */
+  const chargeAccounting = (f: Float64Array, rewards: Float64Array[]): number => {
+    let team = 0;
+    let echelonStock = 0; // echelon i: stock at stages ≤ i plus goods in transit into stages < i
+    const custBacklog = f[BASE + BACKLOG]!;
+    for (let i = 0; i < NUM_STAGES; i++) {
+      const r = BASE + i * STRIDE;
+      const stock = f[r + ON_HAND]!;
+      const backlog = f[r + BACKLOG]!;
+      let transit = 0;
+      for (let k = shipOff[i]!, end = k + shipLead[i]!; k < end; k++) transit += f[k]!;
+      const rw = rewards[i]!;
+      if (acct === 1) {
+        rw[0] = -(holding[i]! * stock + transitRate[i]! * transit);
+        rw[1] = -backorder[i]! * backlog;
+      } else {
+        echelonStock += stock;
+        rw[0] = -echelonRate[i]! * (echelonStock - custBacklog);
+        // Echelon holding counts customer backorders negatively; the retailer's penalty adds them back (b + H_1).
+        rw[1] = -(i === 0 ? backorder[0]! + holding[0]! : backorder[i]!) * backlog;
+        echelonStock += transit;
+      }
+      team -= rw[0] + rw[1];
+    }
+    return team;
+  };
 
   const batch = makeBeerBatch({
     size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
@@ -169,6 +225,9 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       { name: 'customerBacklog', description: 'units the retailer owes customers', better: 'lower', aggregate: 'mean' },
       { name: 'totalInventory', description: 'units on hand over all stages', better: 'lower', aggregate: 'mean' },
       { name: 'serviceOk', description: '1 when the retailer owes customers nothing at period end', better: 'higher', aggregate: 'mean' },
+      ...(optimum
+        ? [{ name: 'costPerPeriod', description: 'team cost this period (its mean over a window); reference: the exact Clark–Scarf optimum, long run', better: 'lower' as const, aggregate: 'mean' as const, reference: optimum.costPerPeriod }]
+        : []),
     ],
     features: [
       'onHand', 'backlog', 'pipeline', 'inventoryPosition',
@@ -194,8 +253,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     },
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
-    createStates: batch.createStates,
-    stepBatch: batch.stepBatch,
+    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch } : {}),
 
     reset(s, seed, out) {
       const f = s.f;
@@ -281,9 +339,11 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
         teamCost += hc + bc;
       }
       f[0] = p;
+      if (acct !== 0) teamCost = chargeAccounting(f, out.rewards);
       const custBacklog = f[BASE + BACKLOG]!;
       const k = out.kpis;
       k[0] = teamCost;
+      if (nKpis === 6) k[5] = teamCost;
       k[1] = fill;
       k[2] = custBacklog;
       k[3] = f[BASE + ON_HAND]! + f[BASE + STRIDE + ON_HAND]! + f[BASE + 2 * STRIDE + ON_HAND]! + f[BASE + 3 * STRIDE + ON_HAND]!;
@@ -347,6 +407,7 @@ export const beerGame = defineWorld({
   create: (p) => createBeerGame(p) as unknown as World,
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,
+  optimum: (p) => ({ ...beerGameOptimum(p) }),
   conformanceParams: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 },
 });
 

@@ -1,6 +1,6 @@
 /**
- * The beer game's customer-demand models: the classic deterministic step, i.i.d. uniform or normal
- * integer demand, or a given series. Each model compiles once into a small sampler closure so the
+ * The beer game's customer-demand models: the classic deterministic step, i.i.d. uniform, normal or
+ * Poisson integer demand, or a given series. Each model compiles once into a small sampler closure so the
  * world's step calls one monomorphic function per period.
  */
 import { z } from 'zod';
@@ -30,6 +30,12 @@ export const demandSchema = z
         kind: z.literal('normal').describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
         mean: z.number().nonnegative().default(10).describe('Mean demand per period'),
         sd: z.number().nonnegative().default(2).describe('Standard deviation of demand per period'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('poisson').describe('I.i.d. Poisson demand, capped at mean + 10·√mean + 10 (tail mass below 1e-12 for every allowed mean)'),
+        mean: z.number().positive().max(500).default(4).describe('Mean demand per period'),
       })
       .strict(),
     z
@@ -65,6 +71,24 @@ export function makeDemandSampler(model: DemandModel): DemandSampler {
       const cap = maxDemand(model);
       return (_period, rng) => Math.min(cap, Math.max(0, Math.round(mean + sd * nextNormal(rng))));
     }
+    case 'poisson': {
+      // Inverse transform from one uniform draw: O(mean) per period, fine at beer-game scales.
+      const { mean } = model;
+      const cap = maxDemand(model);
+      const p0 = Math.exp(-mean);
+      return (_period, rng) => {
+        const u = nextFloat(rng);
+        let k = 0;
+        let p = p0;
+        let cdf = p0;
+        while (u > cdf && k < cap) {
+          k++;
+          p *= mean / k;
+          cdf += p;
+        }
+        return k;
+      };
+    }
     case 'series': {
       const values = Float64Array.from(model.values);
       const n = values.length;
@@ -81,6 +105,7 @@ export function meanDemand(model: DemandModel): number {
     case 'uniform':
       return (model.low + model.high) / 2;
     case 'normal':
+    case 'poisson':
       return model.mean;
     case 'series':
       return model.values.reduce((a, b) => a + b, 0) / model.values.length;
@@ -96,6 +121,8 @@ export function maxDemand(model: DemandModel): number {
       return model.high;
     case 'normal':
       return Math.round(model.mean + 10 * model.sd);
+    case 'poisson':
+      return Math.ceil(model.mean + 10 * Math.sqrt(model.mean) + 10);
     case 'series':
       return Math.max(...model.values);
   }
@@ -103,5 +130,5 @@ export function maxDemand(model: DemandModel): number {
 
 /** Whether the model draws random numbers (deterministic models give seed-independent episodes). */
 export function isStochastic(model: DemandModel): boolean {
-  return model.kind === 'uniform' || model.kind === 'normal';
+  return model.kind === 'uniform' || model.kind === 'normal' || model.kind === 'poisson';
 }

@@ -30,11 +30,31 @@ export const beerGameParamsSchema = z
     orderUnit: z.number().positive().default(1).describe('Units per action level: action k orders k * orderUnit'),
     episodeLength: z.number().int().positive().default(36).describe('Periods (weeks) per episode before truncation'),
     obsScale: z.number().positive().default(10).describe('Units per observation unit: quantity slots are units / obsScale'),
+    accounting: z
+      .enum(['classic', 'transit', 'echelon'])
+      .default('classic')
+      .describe(
+        "Cost accounting: 'classic' (Sterman: holding on stock on hand, backorder on own backlog), 'transit' (also holding on goods in transit to a stage, at the shipping stage's rate), 'echelon' (transit's team cost allocated by echelon, Chen–Zheng: stage j pays (h_j − h_{j+1}) × its echelon inventory level; needs holdingCost nonincreasing upstream)",
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.accounting !== 'echelon') return;
+    const h = typeof p.holdingCost === 'number' ? [p.holdingCost] : p.holdingCost;
+    for (let i = 1; i < h.length; i++)
+      if (h[i]! > h[i - 1]!)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holdingCost'],
+          message: `echelon accounting needs holding costs nonincreasing from retailer to factory (echelon rate h_j − h_{j+1} ≥ 0), got ${JSON.stringify(h)}; use accounting: transit, or raise the downstream rates`,
+        });
+  });
 
 /** Params as written (defaults applied). */
 export type BeerGameParams = z.infer<typeof beerGameParamsSchema>;
+
+/** Accounting conventions, in the order of `StageConfig.accounting`. */
+export const ACCOUNTING = ['classic', 'transit', 'echelon'] as const;
 
 /** Params normalised to per-stage arrays. */
 export interface StageConfig {
@@ -44,6 +64,8 @@ export interface StageConfig {
   readonly backorder: Float64Array;
   readonly initialInventory: Float64Array;
   readonly initialPipeline: Float64Array;
+  /** 0 classic, 1 transit, 2 echelon (see `accounting`). */
+  readonly accounting: number;
 }
 
 const toArray = (v: number | number[]): number[] => (typeof v === 'number' ? Array.from({ length: NUM_STAGES }, () => v) : v);
@@ -57,5 +79,6 @@ export function stageConfig(p: BeerGameParams): StageConfig {
     backorder: Float64Array.from(toArray(p.backorderCost)),
     initialInventory: Float64Array.from(toArray(p.initialInventory)),
     initialPipeline: Float64Array.from(toArray(p.initialPipeline)),
+    accounting: ACCOUNTING.indexOf(p.accounting),
   };
 }

@@ -13,7 +13,7 @@
 import type { Policy } from '../../src/core/policy.js';
 import type { World, WorldAnalysis, WorldAnalysisContext } from '../../src/core/world.js';
 import { analyseOutcome, type MarketOutcome } from './analysis.js';
-import type { MarketGame } from './game.js';
+import { observationLength, type MarketGame } from './game.js';
 
 /** Periods recorded after each probe's deviation. */
 export const PROBE_HORIZON = 25;
@@ -24,7 +24,7 @@ export const MAX_ANALYSED_STATES = 1 << 20;
 
 /** Each policy's greedy action in every state, asked `numEnvs` states at a time. */
 export function greedyTables(game: MarketGame, policies: readonly Policy[], numEnvs: number): Int32Array[] {
-  const size = game.n * game.memory;
+  const size = observationLength(game);
   const S = game.numStates;
   return policies.map((policy) => {
     const table = new Int32Array(S);

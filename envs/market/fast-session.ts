@@ -20,7 +20,7 @@
  * CPU second than the n-firm loop (24M vs 18M periods per CPU second on the baseline).
  */
 import { drawInitialHistory, drawShockLevel } from './market.js';
-import { MARKET_KPIS, type MarketGame } from './game.js';
+import { MARKET_KPIS, historyLength, type MarketGame } from './game.js';
 import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
 
 /** One learner's hyperparameters and initial Q row. */
@@ -187,9 +187,10 @@ export class FusedMarketSession {
       this.greedy[i]!.fill(best);
     });
     // The world's reset: initial history from the world stream, read as a state number.
-    const hist = new Int32Array(n * game.memory);
+    // (Memory 0 still draws the last prices, as the world does, but its only state is 0.)
+    const hist = new Int32Array(historyLength(game));
     drawInitialHistory(this.worldRng, m, hist);
-    for (let x = 0; x < hist.length; x++) this.s = this.s * m + hist[x]!;
+    for (let x = 0; x < n * game.memory; x++) this.s = this.s * m + hist[x]!;
   }
 
   /** Whether every learner has gone `convergenceWindow` periods without a greedy change. */

@@ -115,7 +115,7 @@ export function buildMarketGame(p: MarketParams): MarketGame {
     }
   }
   const numStates = m ** (n * p.memory);
-  const game = { n, m, memory: p.memory, numJoint, numStates, leadWeight: m ** (n * (p.memory - 1)), demand, nash, monopoly, grids, levels: levels.length, profit, expectedProfit, surplus, kpi: new Float64Array(levels.length * numJoint * MARKET_KPIS) };
+  const game = { n, m, memory: p.memory, numJoint, numStates, leadWeight: p.memory === 0 ? 0 : m ** (n * (p.memory - 1)), demand, nash, monopoly, grids, levels: levels.length, profit, expectedProfit, surplus, kpi: new Float64Array(levels.length * numJoint * MARKET_KPIS) };
   for (let l = 0; l < levels.length; l++) {
     for (let j = 0; j < numJoint; j++) {
       decodeJoint(j, n, m, actions);
@@ -155,6 +155,19 @@ export function encodeJoint(actions: ArrayLike<number>, m: number): number {
 /** The state after joint action `j` is played in state `s`. */
 export function nextState(game: MarketGame, s: number, j: number): number {
   return j * game.leadWeight + Math.floor(s / game.numJoint);
+}
+
+/**
+ * Entries of the world's price history: the last `memory` price vectors, and the last one even at
+ * memory 0 (features and reports read it; the state number ignores it).
+ */
+export function historyLength(game: Pick<MarketGame, 'n' | 'memory'>): number {
+  return game.n * Math.max(1, game.memory);
+}
+
+/** Slots of a firm's observation: the n·k history digits, or one constant slot at memory 0. */
+export function observationLength(game: Pick<MarketGame, 'n' | 'memory'>): number {
+  return Math.max(1, game.n * game.memory);
 }
 
 /** Profit gain Δ = (π − π_N)/(π_M − π_N) of firm i for per-period profit π. */

@@ -11,7 +11,7 @@
  *
  * | agents | role | action | observation |
  * |---|---|---|---|
- * | `firm0` … `firm{n−1}` | `firm` | Discrete(priceGridSize): grid index, 0 = lowest price | MultiDiscrete([m] × n·memory): grid indices of the last `memory` price vectors, newest first, firms in index order: [p_0(t−1), …, p_{n−1}(t−1), p_0(t−2), …] |
+ * | `firm0` … `firm{n−1}` | `firm` | Discrete(priceGridSize): grid index, 0 = lowest price | MultiDiscrete([m] × n·memory): grid indices of the last `memory` price vectors, newest first, firms in index order: [p_0(t−1), …, p_{n−1}(t−1), p_0(t−2), …]; at `memory` 0, MultiDiscrete([1]) always 0 (one state) |
  *
  * Every firm sees the same observation (absolute firm order, as in the paper's state), so a
  * tabular learner's state number is the big-endian reading of it (see game.ts).
@@ -33,14 +33,15 @@
  * equal probability each period, i.i.d., unobserved), `episodeLength` 0 (0 = continuing, never
  * truncated; otherwise truncation after that many periods). No termination.
  *
- * Reset draws the first `memory` price vectors uniformly from the grids (as the paper's initState),
+ * Reset draws the first max(1, `memory`) price vectors uniformly from the grids (as the paper's initState),
  * from the world's own stream; the same stream draws the demand shocks. Features: `lastPrice/<firm>`
  * and `lastMeanPrice`. Default (no-op) action: the grid index closest to the firm's Nash price.
  * The world implements `payoffVsUniformRivals` for the paper's Q initialisation, and its spec's
  * `analyze` reports the limit cycle of greedy play and deviation probes (analyze.ts) in
  * summary.json under `market/…`.
  *
- * Versions: v1, first version.
+ * Versions: v1, first version; later additions (`memory` 0) leave every earlier config's behaviour
+ * unchanged.
  */
 import { z } from 'zod';
 import { nextFloat, nextInt } from '../../src/core/rng.js';
@@ -48,7 +49,7 @@ import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 import { analyzeMarket } from './analyze.js';
 import { formatMarketSummary } from './summary.js';
-import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
+import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, historyLength, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
 
 const scalarOrPerFirm = (what: string) =>
   z.union([z.number(), z.array(z.number()).min(1)]).describe(`${what}: one number for all firms, or an array with one value per firm`);
@@ -63,7 +64,7 @@ export const marketParamsSchema = z
     cost: scalarOrPerFirm('Marginal cost c_i').default(1),
     priceGridSize: z.number().int().min(2).max(1000).default(15).describe('Number of prices m on each firm’s grid'),
     xi: z.number().min(0).default(0.1).describe('Grid extension ξ beyond [p_N, p_M] on each side, as a share of p_M − p_N'),
-    memory: z.number().int().min(1).max(8).default(1).describe('Periods of past prices k in the observation (the state)'),
+    memory: z.number().int().min(0).max(8).default(1).describe('Periods of past prices k in the observation (the state); 0 = memoryless (Calvano et al.’s k = 0 control: one constant observation slot)'),
     demandShock: z.number().min(0).default(0).describe('Size x of an i.i.d. two-point shock: a0 ± x with equal probability each period (0: none)'),
     episodeLength: z.number().int().min(0).default(0).describe('Periods before truncation; 0 = a continuing world that never truncates'),
   })
@@ -85,7 +86,7 @@ export interface MarketState {
   rng: Uint32Array;
   /** [periods since reset]. */
   t: Int32Array;
-  /** Grid indices of past prices, newest first: hist[l·n + i] = firm i's index l+1 periods ago. Shape [memory·n]. */
+  /** Grid indices of past prices, newest first: hist[l·n + i] = firm i's index l+1 periods ago. Shape [max(1, memory)·n]: at memory 0 the last prices are kept for features, not observed. */
   hist: Int32Array;
 }
 
@@ -108,7 +109,9 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
   const k = params.memory;
   const agents = Array.from({ length: n }, (_, i) => ({ id: `firm${i}`, role: 'firm', index: i }));
   const histNames = Array.from({ length: n * k }, (_, s) => `price/firm${s % n}/lag${Math.floor(s / n) + 1}`);
-  const obsSpace = multiDiscrete(Array.from({ length: n * k }, () => m), histNames);
+  // Memory 0: one constant slot (a space needs a slot), so the state is always 0.
+  const obsSpace = k === 0 ? multiDiscrete([1], ['memoryless']) : multiDiscrete(Array.from({ length: n * k }, () => m), histNames);
+  const hLen = historyLength(game);
   const actSpaces = game.grids.map((g) => discrete(m, Array.from(g, (p) => p.toFixed(4))));
   const nashIndex = game.grids.map((g, i) => {
     let best = 0;
@@ -120,7 +123,8 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
   const writeObs = (s: MarketState, out: StepOut): void => {
     for (let i = 0; i < n; i++) {
       const o = out.obs[i]!;
-      for (let x = 0; x < n * k; x++) o[x] = s.hist[x]!;
+      if (k === 0) o[0] = 0;
+      else for (let x = 0; x < n * k; x++) o[x] = s.hist[x]!;
     }
   };
   return {
@@ -132,14 +136,15 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
     actionSpaces: actSpaces,
     rewardComponents: agents.map(() => ['profit']),
     kpis: [
-      { name: 'profitGain', description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum', better: 'higher', aggregate: 'mean' },
+      // Reference 1: the joint-profit maximum (monopoly) the firms reach as a team; 0 is one-shot Nash.
+      { name: 'profitGain', description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum', better: 'higher', aggregate: 'mean', reference: 1 },
       { name: 'meanPrice', description: 'mean price over firms', better: 'lower', aggregate: 'mean' },
       { name: 'consumerSurplus', description: 'logit consumer surplus per period', better: 'higher', aggregate: 'mean' },
       { name: 'totalWelfare', description: 'consumer surplus plus total profit per period', better: 'higher', aggregate: 'mean' },
     ],
     features: [...agents.map((a) => `lastPrice/${a.id}`), 'lastMeanPrice'],
     episodeLength: params.episodeLength,
-    createState: () => ({ rng: new Uint32Array(4), t: new Int32Array(1), hist: new Int32Array(n * k) }),
+    createState: () => ({ rng: new Uint32Array(4), t: new Int32Array(1), hist: new Int32Array(hLen) }),
     reset(s, seed, out) {
       s.rng.set(seed);
       s.t[0] = 0;
@@ -156,7 +161,7 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
       const kr = (level * numJoint + j) * MARKET_KPIS;
       for (let k = 0; k < MARKET_KPIS; k++) out.kpis[k] = game.kpi[kr + k]!;
       // Shift the history one period back and put this period's prices in front.
-      for (let x = n * k - 1; x >= n; x--) next.hist[x] = s.hist[x - n]!;
+      for (let x = hLen - 1; x >= n; x--) next.hist[x] = s.hist[x - n]!;
       for (let i = 0; i < n; i++) next.hist[i] = joint[i]!;
       next.t[0] = s.t[0]! + 1;
       markTimeLimit(out, n, next.t[0]!, params.episodeLength);

@@ -60,7 +60,7 @@ function create(params: Params): World<CoordinationState> {
     observationSpaces: [obsSpace, obsSpace],
     actionSpaces: [actSpace, actSpace],
     rewardComponents: [['hit', 'miss'], ['hit', 'miss']],
-    kpis: [{ name: 'successRate', description: 'share of steps on which both agents picked the target', better: 'higher', aggregate: 'mean' }],
+    kpis: [{ name: 'successRate', description: 'share of steps on which both agents picked the target', better: 'higher', aggregate: 'mean', reference: 1 }], // both always on target
     features: ['targetIndex'],
     episodeLength: params.episodeLength,
     createState: () => ({ rng: new Uint32Array(4), t: new Int32Array(1), target: new Int32Array(1) }),

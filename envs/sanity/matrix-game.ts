@@ -71,7 +71,8 @@ function create(params: Params): World<MatrixState> {
     actionSpaces: [actSpace, actSpace],
     rewardComponents: [['payoff'], ['payoff']],
     kpis: [
-      { name: 'welfare', description: 'sum of both payoffs per step', better: 'higher', aggregate: 'mean' },
+      // Reference: the joint-welfare optimum of the game (its best cell's payoff sum).
+      { name: 'welfare', description: 'sum of both payoffs per step', better: 'higher', aggregate: 'mean', reference: Math.max(...GAMES[params.game].map(([a, b]) => a + b)) },
       { name: 'firstMoveRate', description: 'share of moves that were action 0 (cooperate/stag)', better: 'higher', aggregate: 'mean' },
     ],
     features: ['bothFirstMove'],

@@ -1,4 +1,4 @@
-/** The CLI commands: run, sweep, compare, report, detect, validate, eval, envs, policies, schema, serve, export. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema, serve, export. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -19,6 +19,7 @@ import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
+import { optimumCommand } from './commands/optimum.js';
 import { describePolicy, describeWorld } from './describe.js';
 import { writeReport } from '../report/report.js';
 import { formatRunSummary } from './summary-text.js';
@@ -213,5 +214,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, exportCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, exportCommand] as unknown as CommandModule<object, never>[];
 }

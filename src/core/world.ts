@@ -215,6 +215,12 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    */
   analyze?(ctx: WorldAnalysisContext): WorldAnalysis;
   /**
+   * The exact optimum of this world for these params where theory gives one (`tacit optimum`):
+   * plain JSON with at least the optimal decisions and their long-run value. Throws a TacitError
+   * naming every reason when theory does not apply.
+   */
+  optimum?(params: P): Record<string, unknown>;
+  /**
    * Extra lines for `tacit run`'s text summary presenting the world's own summary.json metrics
    * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
    */

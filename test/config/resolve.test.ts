@@ -65,7 +65,7 @@ describe('experiment config resolution', () => {
         "agents[1].id: unknown agent 'nobody'; this world's agents: row, col",
         "agents[0].policy.type: policy 'constant' cannot control agent 'row': action 5 is outside row's action space Discrete(2)",
         "agents[0].reward.params.weights.profit: unknown reward component 'profit'; valid: payoff",
-        "agents[2].policy.type: unknown policy 'no-such-policy'; registered: random, constant, tabular-q, ppo, dqn, base-stock, s-s, sterman, standard-shipping, fixed-budget, threshold, external",
+        "agents[2].policy.type: unknown policy 'no-such-policy'; registered: random, constant, tabular-q, ppo, dqn, base-stock, s-s, sterman, standard-shipping, fixed-budget, threshold, external, item-order-up-to",
       ]
     `);
   });

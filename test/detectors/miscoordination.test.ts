@@ -35,7 +35,17 @@ describe('miscoordination detector', () => {
 
   it('says what it could not check', () => {
     expect(run('miscoordinated', params, false).verdict.status).toBe('below-reference-unilateral-not-checked');
-    expect(run('miscoordinated', miscoordinationParams.parse({}), false).verdict.status).toBe('no-reference');
+    // Without experiment references the world's own (the stag hunt's best welfare) applies...
+    expect(run('miscoordinated', miscoordinationParams.parse({}), false).verdict.status).toBe('below-reference-unilateral-not-checked');
+    // ...and a world without any says so.
+    const { rows, source } = plantMiscoordination('miscoordinated', 0, { steps: 6000, onset: 1000, points: 20 });
+    const bare = source.world.kpis.map(({ reference: _r, ...k }) => k);
+    expect(runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: bare }), miscoordinationParams.parse({}), { plannedRows: rows.length }).verdict.status).toBe('no-reference');
+  });
+
+  it('takes the stag hunt world’s own reference, the payoff-dominant welfare', () => {
+    const { source } = plantMiscoordination('miscoordinated', 0, { steps: 100, onset: 10, points: 2 });
+    expect(source.world.kpis.find((k) => k.name === 'welfare')!.reference).toBe(STAG_HUNT_REFERENCE);
   });
 
   it('unilateral probes: switching the hare player to stag raises welfare by about 5 in the shortfall case', () => {

@@ -26,6 +26,7 @@ const cases: Case[] = [
     learners: [{ explorationDecay: 1e-3, learningRate: 0.2 }, { explorationDecay: 2e-3, discount: 0.9 }],
     periods: 6000,
   },
+  { name: 'memory 0 (memoryless, one state)', env: { priceGridSize: 7, memory: 0 }, learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 2e-3 }], periods: 5000 },
   { name: 'three firms', env: { nFirms: 3, priceGridSize: 4 }, learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 1e-3 }, { explorationDecay: 1e-3, qInit: 'zero' }], periods: 5000 },
 ];
 

@@ -70,6 +70,7 @@ describe('market fast path = generic runner loop', () => {
     for (const [run, env] of [
       [{ steps: 12_345, metricsEvery: 1000 }, {}],
       [{ steps: 8000, metricsEvery: 500 }, { priceGridSize: 4, memory: 2, demandShock: 0.3 }],
+      [{ steps: 6000, metricsEvery: 500 }, { priceGridSize: 6, memory: 0 }],
     ] as const) {
       const { fast, generic, f, g } = both(experiment(run, env, { explorationDecay: 4e-6 }));
       expect(fast.metrics.fastPath).toBe('market-tabular-q');

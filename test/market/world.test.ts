@@ -53,6 +53,22 @@ describe('market-v1', () => {
     expect(Array.from(r.observations.firm0!)).toEqual([3, 4, 1, 2]);
   });
 
+  it('with memory 0 observes one constant slot (one state) while features still track the last prices', () => {
+    const w = createMarketWorld({ memory: 0, priceGridSize: 5 });
+    expect(w.observationSpaces[0]).toMatchObject({ kind: 'multi-discrete', nvec: [1] });
+    expect(w.game.numStates).toBe(1);
+    const env = new ParallelEnv(w);
+    expect(Array.from(env.reset(3).firm0!)).toEqual([0]);
+    const r = env.step({ firm0: 1, firm1: 4 });
+    expect(Array.from(r.observations.firm0!)).toEqual([0]);
+    expect(r.rewards.firm0!.profit).toBe(w.game.profit[(1 * 5 + 4) * 2]);
+    const features = new Float64Array(w.features.length);
+    env.step({ firm0: 2, firm1: 3 });
+    w.readFeatures(env.currentState, features);
+    expect(features[0]).toBe(w.game.grids[0]![2]);
+    expect(features[1]).toBe(w.game.grids[1]![3]);
+  });
+
   it('draws different initial prices for different seeds and is continuing by default', () => {
     const w = createMarketWorld({});
     const starts = new Set<string>();
