@@ -88,8 +88,22 @@ describe('figure data', () => {
     const rows = seeds.map((s) => s.metrics());
     expect(team.x).toEqual(rows[0]!.map((r) => r['step']));
     team.y!.forEach((y, w) => expect(y).toBeCloseTo(rows.reduce((acc, r) => acc + r[w]!['reward/picker']!, 0) / 3, 12));
-    // A band polygon accompanies the line when there are several seeds.
-    expect(curve.data.some((t) => t.name === 'scheme=team band')).toBe(true);
+    // Three seeds are too few for a band (MIN_SEEDS_FOR_INTERVALS): each seed's own line instead.
+    expect(curve.data.some((t) => t.name === 'scheme=team band')).toBe(false);
+    expect(curve.data.filter((t) => t.name?.startsWith('scheme=team seed ')).map((t) => t.y)).toEqual(rows.map((r) => r.map((x) => x['reward/picker'])));
+  });
+
+  it('draws intervals and letters only from at least 5 seeds, and says why otherwise', async () => {
+    const kpi = figures(html).find((f) => f.id.startsWith('compare-kpi-'))! as FigureJson & { data: { error_x?: { array: number[] }; text?: string[] }[] };
+    expect(kpi.data[1]!.error_x!.array.every((x) => x === 0)).toBe(true);
+    expect(kpi.data[1]!.text!.every((t) => !/[a-z]/.test(t))).toBe(true);
+    expect(html).toContain('3 seeds: each seed shown, no interval or letters (they need at least 5 seeds');
+    writeWarehouseFixture(join(root, 'five'), { variants: SIX_SCHEMES.slice(0, 2), seeds: 5, windows: 10 });
+    const five = readFileSync((await writeReport([join(root, 'five')])).path, 'utf8');
+    const k5 = figures(five).find((f) => f.id.startsWith('compare-kpi-'))! as FigureJson & { data: { error_x?: { array: number[] } }[] };
+    expect(k5.data[1]!.error_x!.array.every((x) => x > 0)).toBe(true);
+    expect(figures(five).find((f) => f.id === 'curve-picker')!.data.some((t) => t.name === 'scheme=team band')).toBe(true);
+    expect(five).not.toContain('no interval or letters');
   });
 
   it('bins long series to a bounded number of points', () => {
