@@ -6,7 +6,7 @@
  * Figures are drawn lazily as they scroll into view, so a long sweep report opens as fast as a
  * short one; `window.tacitRenderAll()` draws the rest (PNG export, tests).
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { escapeHtml } from './figures/comparison.js';
@@ -43,6 +43,7 @@ export function sharedPlotly(reportPath: string): { file: string; src: string } 
   const file = join(root, `plotly-${plotlyVersion()}.min.js`);
   if (!existsSync(file) || statSync(file).size === 0) {
     const require = createRequire(import.meta.url);
+    mkdirSync(root, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), tmp);
     // Atomic for concurrent sweeps writing reports under the same root.
@@ -68,7 +69,7 @@ section h2 { margin:0 0 4px; font-size:18px; }
 section > p.intro { margin:0 0 12px; color:var(--muted); }
 .grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(560px, 1fr)); gap:16px; }
 figure { margin:0; border:1px solid #eef0f2; border-radius:6px; padding:6px; min-width:0; }
-figure .plot { width:100%; min-height:420px; }
+figure .plot { width:100%; }
 .plot:not([data-drawn]) { background: repeating-linear-gradient(90deg,#fafbfc,#fafbfc 8px,#f3f5f7 8px,#f3f5f7 16px); border-radius:4px; }
 .fulldata { font-size:12px; }
 figcaption { color:var(--muted); font-size:12px; padding:2px 6px 4px; }
@@ -96,7 +97,8 @@ function scriptJson(value: unknown): string {
 
 function sectionHtml(s: Section): string {
   const figures = s.figures
-    .map((f) => `<figure><div class="plot" id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.title)}"></div><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
+    // The placeholder takes the figure's height so lazy drawing does not shift the page.
+    .map((f) => `<figure><div class="plot" id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.title)}" style="min-height:${Number(f.layout['height'] ?? 420)}px"></div><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
     .join('\n');
   return [
     `<section id="${s.id}">`,
