@@ -9,11 +9,20 @@
  *    static (one-shot) best response to the rivals' greedy prices for one period, then greedy play
  *    resumes; it records prices and profits per firm for `horizon` periods after the deviation next
  *    to the no-deviation path, how deep the rivals cut prices, when prices are back on the
- *    pre-deviation cycle, and whether the deviation paid in discounted terms.
+ *    pre-deviation cycle (in any of its phases), the limit cycle play settles on after the
+ *    deviation (the same one or another, with its profit gain: with three or more firms play often
+ *    settles on a different high-price cycle), and whether the deviation paid in discounted terms
+ *    with the deviator's own discount factor.
+ *  - `analyseOutcome`: the cycle and, for every firm, a probe from each cycle state (up to
+ *    MAX_PROBES_PER_FIRM) where the firm's static best response differs from its greedy price (a
+ *    probe where they coincide tests nothing; on a cycle longer than one period the deviation can
+ *    be deterred in one phase and pay in another). A firm with no real deviation gets one null
+ *    probe at phase 0.
  *
  * Profits are expected profits (over demand-shock levels), so the analysis is deterministic.
  */
 import { encodeJoint, nextState, profitGain, staticBestResponse, type MarketGame } from './game.js';
+import { retrainAll, type RetrainResult } from './retrain.js';
 
 /** The limit cycle greedy play reaches from a state. */
 export interface LimitCycle {
@@ -72,14 +81,31 @@ export interface DeviationProbe {
   readonly punishmentDepth: number;
   /** First period t ≥ 1 from which prices follow the pre-deviation cycle forever; null if they never do. */
   readonly returnPeriod: number | null;
-  /** Whether play settles back on the pre-deviation cycle (rather than another cycle). */
+  /** Whether play settles back on the pre-deviation cycle (rather than another cycle), within the valuation horizon. */
   readonly returnsToCycle: boolean;
+  /** Cycle phase (index into `cycle.states`) of the deviation period. */
+  readonly phase: number;
+  /** The limit cycle greedy play settles on after the deviation (exact, however long it takes). */
+  readonly postCycle: PostDeviationCycle;
   /** Discount factor used for the valuation below. */
   readonly discount: number;
   /** Σ_t δ^t (π_dev(t) − π_base(t)) for the deviator over an effectively infinite horizon. */
   readonly discountedGain: number;
   /** Whether that discounted gain is positive (the deviation paid). */
   readonly deviationPaid: boolean;
+}
+
+/** Where play goes after a deviation. */
+export interface PostDeviationCycle {
+  /** Whether it is the pre-deviation cycle (in some phase). */
+  readonly same: boolean;
+  /** Periods after the deviation period before the cycle is entered. */
+  readonly enteredAfter: number;
+  readonly length: number;
+  /** Its session profit gain Δ (mean over firms of the cycle-average Δ_i). */
+  readonly profitGain: number;
+  /** Per firm: mean price over it. */
+  readonly meanPrices: number[];
 }
 
 /** Greedy grid actions of all firms in state s, written to `out`; returns the joint action number. */
@@ -214,6 +240,14 @@ export function deviationProbe(game: MarketGame, greedy: readonly Int32Array[], 
     punishmentDepth = Math.max(punishmentDepth, cut);
   }
   const prev = cycle.prices[(phase - 1 + L) % L]!;
+  const after = limitCycle(game, greedy, nextState(game, start, pathJoint[0]!));
+  const postCycle: PostDeviationCycle = {
+    same: after.states.some((st) => cycleIndex.has(st)),
+    enteredAfter: after.preCycleLength,
+    length: after.length,
+    profitGain: after.profitGain,
+    meanPrices: after.meanPrices,
+  };
   return {
     deviator,
     startState: start,
@@ -230,6 +264,8 @@ export function deviationProbe(game: MarketGame, greedy: readonly Int32Array[], 
     punishmentDepth,
     returnPeriod,
     returnsToCycle: firstOnCycle >= 0,
+    phase,
+    postCycle,
     discount,
     discountedGain,
     deviationPaid: discountedGain > 1e-12,
@@ -246,13 +282,33 @@ function nextStateAt(game: MarketGame, path: readonly number[], start: number, t
 /** Everything the analysis says about one converged session. */
 export interface MarketOutcome {
   readonly cycle: LimitCycle;
-  /** One probe per firm as the deviator, from the first cycle state. */
+  /** Probes by firm (firm 0's first), one per cycle phase with a real deviation (see the header). */
   readonly probes: DeviationProbe[];
+  /** Unilateral retraining of every firm against its frozen rivals (retrain.ts), when run. */
+  readonly retraining?: RetrainResult[];
 }
 
-/** Limit cycle from `finalState` and a deviation probe for every firm. */
-export function analyseOutcome(game: MarketGame, greedy: readonly Int32Array[], finalState: number, discounts: readonly number[], horizon = 25): MarketOutcome {
+/** Most probes per firm (one per cycle phase with a real deviation, in phase order). */
+export const MAX_PROBES_PER_FIRM = 8;
+
+/** The cycle phases at which firm i's static best response differs from its greedy price (at most `max`; [0] if none does). */
+export function realDeviationPhases(game: MarketGame, cycle: LimitCycle, i: number, max = MAX_PROBES_PER_FIRM): number[] {
+  const phases: number[] = [];
+  for (let k = 0; k < cycle.length && phases.length < max; k++) {
+    const acts = cycle.priceIndices[k]!;
+    if (staticBestResponse(game, i, acts) !== acts[i]) phases.push(k);
+  }
+  return phases.length > 0 ? phases : [0];
+}
+
+/**
+ * Limit cycle from `finalState`, a deviation probe for every firm (see the header for the phase)
+ * and, given the learners' Q tables (an entry may be null: that firm retrains from zeros), the
+ * unilateral retraining of every firm (retrain.ts; its streams derive from `finalState`).
+ */
+export function analyseOutcome(game: MarketGame, greedy: readonly Int32Array[], finalState: number, discounts: readonly number[], horizon = 25, qTables?: readonly (Float64Array | null)[]): MarketOutcome {
   const cycle = limitCycle(game, greedy, finalState);
-  const probes = Array.from({ length: game.n }, (_, i) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }));
-  return { cycle, probes };
+  const probes = Array.from({ length: game.n }, (_, i) => realDeviationPhases(game, cycle, i).map((k) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }, k))).flat();
+  if (!qTables) return { cycle, probes };
+  return { cycle, probes, retraining: retrainAll(game, greedy, cycle, qTables, discounts, finalState) };
 }

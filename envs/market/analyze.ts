@@ -2,7 +2,7 @@
  * market-v1's end-of-run analysis for the runner (`WorldSpec.analyze`): tabulate every policy's
  * greedy action in every state (by asking the policies, so any policy with a greedy mode works),
  * find the limit cycle greedy play reaches from the final state, probe a one-period deviation by
- * each firm (analysis.ts), and report it all as summary.json metrics under `market/…` keys.
+ * each firm (analysis.ts), retrain each firm against its frozen rivals (retrain.ts), and report it all as summary.json metrics under `market/…` keys.
  *
  * The metrics are shaped for multi-seed aggregation (every number becomes mean and 95% CI across
  * seeds): shares are per-seed 0/1 indicators (`market/converged`, `market/cycleLengthShare/<L>`),
@@ -45,6 +45,12 @@ export function greedyTables(game: MarketGame, policies: readonly Policy[], numE
     }
     return table;
   });
+}
+
+/** A tabular learner's Q table (numStates × m) from its saved state; null for other policies (retraining then starts from zeros). */
+function learnedQ(policy: Policy, entries: number): Float64Array | null {
+  const saved = policy.save?.() as { q?: unknown } | null | undefined;
+  return Array.isArray(saved?.q) && saved.q.length === entries ? Float64Array.from(saved.q as number[]) : null;
 }
 
 /** What the analysis knows about convergence, from the policies. */
@@ -103,6 +109,13 @@ export function marketMetrics(game: MarketGame, ids: readonly string[], outcome:
       paid: probe.deviationPaid ? 1 : 0,
     },
     'market/impulseResponse': impulseResponse,
+    ...(outcome.retraining
+      ? {
+          'market/retraining': Object.fromEntries(
+            outcome.retraining.map((x) => [ids[x.firm]!, { retrainGain: x.retrainGain, bestGain: x.bestGain, restraintBefore: x.restraintBefore, restraintRetrained: x.restraintRetrained, profitGainRetrained: x.profitGainRetrained }]),
+          ),
+        }
+      : {}),
     'market/outcome': outcome,
   };
 }
@@ -116,7 +129,7 @@ export function analyzeMarketAt(world: World, policies: readonly Policy[], numEn
   if (game.numStates > MAX_ANALYSED_STATES) return { metrics: { 'market/analysis': `skipped: ${game.numStates} states is more than ${MAX_ANALYSED_STATES}` } };
   const greedy = greedyTables(game, policies, numEnvs);
   const discounts = policies.map((p) => p.stats?.().discount ?? DEFAULT_PROBE_DISCOUNT);
-  const outcome = analyseOutcome(game, greedy, finalState, discounts, PROBE_HORIZON);
+  const outcome = analyseOutcome(game, greedy, finalState, discounts, PROBE_HORIZON, policies.map((p) => learnedQ(p, game.numStates * game.m)));
   return { metrics: marketMetrics(game, world.agents.map((a) => a.id), outcome, convergenceOf(policies)) };
 }
 

@@ -12,6 +12,7 @@ import { evaluateRun } from '../run/evaluate.js';
 import { preparePolicies } from '../run/prepare.js';
 import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { detectCommand } from '../detectors/cli.js';
+import { rowShortfalls } from '../detectors/row-check.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
@@ -106,7 +107,11 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       const result =
         args.resume !== undefined
           ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
-          : await runExperiment(args.replayExternal !== undefined ? replayConfig(args.replayExternal) : loadExperiment(args.config!, runOverrides(args)), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+          : await (async () => {
+              const resolved = args.replayExternal !== undefined ? replayConfig(args.replayExternal) : loadExperiment(args.config!, runOverrides(args));
+              for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
+              return runExperiment(resolved, { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+            })();
       process.stdout.write(formatRunSummary(result.summary));
       if (result.interrupted) {
         process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);
@@ -133,6 +138,7 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
     const resolved = resolveExperiment(applyOverrides(readConfigFile(args.config), args.set ?? []), args.config);
     const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.type} / ${a.scheme.id}`).join(', ');
     process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
+    for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
   },
 };
 

@@ -1,5 +1,6 @@
 /** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
 import { worlds } from '../../envs/index.js';
+import { outcomeMark, outcomeOf } from '../detectors/types.js';
 import { reliabilityLines } from '../faults/summary-text.js';
 
 function num(v: unknown): string {
@@ -42,8 +43,8 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   lines.push(...reliabilityLines(summary.metrics));
   const verdicts = (summary.verdicts ?? {}) as Record<string, { fired?: boolean; status?: string; summary?: string }>;
   if (Object.keys(verdicts).length) {
-    lines.push('  detectors:');
-    for (const [name, v] of Object.entries(verdicts)) lines.push(`    ${v.fired ? '!!' : '  '} ${name.padEnd(19)} ${v.summary}`);
+    lines.push('  detectors (!! fired, ok clear, ?? untested: could not test, not a negative):');
+    for (const [name, v] of Object.entries(verdicts)) lines.push(`    ${outcomeMark(outcomeOf(v))} ${name.padEnd(19)} ${v.summary}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { detectRun, readDetectorsFile } from './detect-run.js';
+import { outcomeMark, outcomeOf } from './types.js';
 
 interface DetectArgs {
   runDir: string;
@@ -14,11 +15,13 @@ interface DetectArgs {
 /** Print verdicts and findings in a few lines per detector. */
 export function formatDetection(result: ReturnType<typeof detectRun>): string {
   const lines: string[] = [];
-  for (const [name, v] of Object.entries(result.verdicts)) lines.push(`${v.fired ? '!!' : 'ok'} ${name.padEnd(16)} ${v.status}: ${v.summary}`);
+  for (const [name, v] of Object.entries(result.verdicts)) lines.push(`${outcomeMark(outcomeOf(v))} ${name.padEnd(16)} ${v.status}: ${v.summary}`);
   for (const s of result.seeds) {
     for (const f of s.report.detections) {
       const p = f.pValue !== undefined ? `p=${f.pValue.toPrecision(2)}` : `confidence=${f.confidence?.toFixed(2)}`;
       lines.push(`   ${result.seeds.length > 1 ? `${s.dir.split('/').pop()} ` : ''}${f.detector}/${f.kind} [${f.agents.join(', ')}] steps ${f.startStep}–${f.endStep} score=${f.score.toPrecision(3)} ${p}`);
+      const swap = (f.evidence['attribution'] as { line?: string } | undefined)?.line;
+      if (swap) lines.push(`      swap: ${swap}`);
     }
   }
   return lines.join('\n');

@@ -1,22 +1,45 @@
 /**
- * collusion (markets): are prices supra-competitive, and if so, is that sustained by punishing
- * deviations (tacit collusion in the sense of Calvano et al. 2020) or just high prices?
+ * collusion (markets, any number of firms): are prices supra-competitive, and if so, is that
+ * sustained by punishing deviations (tacit collusion in the sense of Calvano et al. 2020) or just
+ * high prices?
  *
- *  1. Supra-competitive: the profit gain Δ = (π − π_Nash)/(π_monopoly − π_Nash) (`kpi/profitGain`)
- *     is persistently above `minDelta` over a window: the AR(1)-corrected one-sided test of its
- *     mean rejects at alpha / (scan positions) and at least `persistence` of the window's rows are
- *     above `minDelta`. Scanned online; the run's classification uses the final window.
- *  2. Deviation probes (from the market: fork the converged state, force one firm to its static
- *     best response for one period, let everyone play on for ≥ 15 periods): a probe shows
- *     *punishment* when the rivals' prices fall after the deviation by at least `minPunishment` of
- *     the pre-deviation margin over Nash (of the price when Nash is unknown) within `punishWindow`
- *     periods *and* the deviation does not pay over the horizon (discounted profit of the deviator
- *     below the no-deviation path); it shows *return* when every firm's price over the last
- *     `returnWindow` periods is back within `returnTolerance` of that scale.
- *  3. Classification: `collusive` = supra-competitive and at least `minProbeShare` of probes show
- *     punishment and return; supra-competitive otherwise is `supra-competitive-not-shown-collusive`
- *     (also when no probe was run); else `competitive`.
- *  4. Price parallelism: correlation of first differences of prices across firms in the final
+ *  1. Supra-competitive: the profit gain Δ = (π − π_Nash)/(π_monopoly − π_Nash). When the world
+ *     analysed the converged strategies (`marketOutcome`: market-v1 computes Δ exactly over the
+ *     limit cycle greedy play reaches), that Δ is compared with `minDelta` directly: no sampling
+ *     is involved. Otherwise the metrics series `kpi/profitGain` is tested over the final window
+ *     (AR(1)-corrected one-sided test of its mean at alpha / scan positions, and at least
+ *     `persistence` of the rows above `minDelta`); a window whose test shows Δ neither above nor
+ *     below `minDelta` is **inconclusive** (never "competitive"). The series is also scanned
+ *     online for `supra-competitive` findings. Why the exact Δ first: with three or four firms the
+ *     learners' greedy strategies keep changing until the last ~10 metrics rows before
+ *     convergence, so the final window mixes the converged outcome with the path to it.
+ *  2. Deviation probes, for every firm (from the market: fork a state of the converged cycle, force
+ *     one firm to its static best response for one period, let everyone play on): a probe shows
+ *     *punishment* when the rivals' prices fall below the no-deviation path by at least
+ *     `minPunishment` of the pre-deviation margin over Nash within `punishWindow` periods *and*
+ *     the deviation does not pay for the deviator valued with **its own discount factor**
+ *     (`deviatorDiscount`, from its learner; `discount` only when the probe does not say). A myopic
+ *     firm (δ = 0) always gains from its one-shot best response, so nothing deters it: the rivals'
+ *     price cut is then an ordinary best response, not punishment. It shows *return* (to
+ *     collusion) when play settles, after the punishment, on a supra-competitive limit cycle: the
+ *     pre-deviation cycle in any of its phases, or another cycle with Δ ≥ `minDelta` (with four
+ *     firms play usually settles on another high-price cycle). From price paths alone, return is
+ *     the last periods matching the no-deviation path under some phase shift (any cycle length).
+ *  3. Unilateral retraining (from the market, `marketOutcome.retraining`): each firm goes on
+ *     Q-learning against its rivals frozen at their learned strategies. A firm whose retrained
+ *     best response still prices above its one-shot best response to the rivals ("restraint"
+ *     ≥ `minRestraint`) faces rivals whose strategies make undercutting unattractive; when no
+ *     firm keeps any restraint, the rivals' strategies deter nothing and the high prices are not
+ *     shown to be collusive, whatever the probes say. The retrained firm's gain from changing
+ *     strategy (and the exact best response's gain) are reported as evidence.
+ *  4. Classification: `collusive` = supra-competitive, at least `minProbeShare` of the probed
+ *     firms shown deterred (`firmShown`: with exact probes, one per cycle phase, every phase
+ *     punished and play back at supra-competitive prices after at least one; with sampled
+ *     probes, at least `minProbeShare` of them punished and returned), and retraining (when run) does not contradict it;
+ *     supra-competitive otherwise is `supra-competitive-not-shown-collusive` (also when no probe
+ *     was run); `competitive` when Δ is shown below `minDelta`; `inconclusive` when the Δ test
+ *     cannot tell; `insufficient-data` without a Δ series long enough.
+ *  5. Price parallelism: correlation of first differences of prices across firms in the final
  *     window (Bartlett-corrected test), reported as evidence; common demand shocks also cause it.
  */
 import { z } from 'zod';
@@ -25,7 +48,7 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
@@ -55,6 +78,38 @@ export interface DeviationProbeResult {
   readonly nashPrices?: readonly number[];
   /** Per firm: monopoly prices, when known (for evidence). */
   readonly monopolyPrices?: readonly number[];
+  /** The deviator's own discount factor (its learner's δ): the deviation is valued with it. */
+  readonly deviatorDiscount?: number;
+  /** The deviator's Σ_t δ^t (π_dev(t) − π_base(t)) over an effectively infinite horizon, when the world computed it exactly. */
+  readonly discountedGain?: number;
+  /** The limit cycle play settles on after the deviation, when the world knows it exactly. */
+  readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
+}
+
+/** Unilateral retraining of one firm against frozen rivals (envs/market/retrain.ts). */
+export interface RetrainingEvidence {
+  readonly firm: string;
+  /** Per-period value gain (relative) of the retrained strategy over sticking, and of the exact best response. */
+  readonly retrainGain: number;
+  readonly bestGain: number;
+  /** Price above the one-shot best response to the rivals, in units of p_M − p_N: before, after retraining, under the exact best response. */
+  readonly restraintBefore: number;
+  readonly restraintRetrained: number;
+  readonly restraintBest: number;
+  /** Session Δ after retraining. */
+  readonly profitGainRetrained: number;
+  readonly converged: boolean;
+}
+
+/** What the world computed exactly about the converged strategies (market-v1's analysis). */
+export interface MarketOutcomeEvidence {
+  /** Session Δ over the limit cycle greedy play reaches from the final state. */
+  readonly profitGain: number;
+  readonly cycleLength: number;
+  /** Whether the learners met their convergence rule (null: unknown). */
+  readonly converged: boolean | null;
+  /** One entry per retrained firm (absent: not run). */
+  readonly retraining?: readonly RetrainingEvidence[];
 }
 
 /** Params of the collusion detector (`detectors.collusion`). */
@@ -70,11 +125,12 @@ export const collusionParams = z
     persistence: z.number().min(0).max(1).default(0.8).describe('Share of a window’s rows that must have Δ above minDelta'),
     punishWindow: z.number().int().positive().default(5).describe('Periods after the deviation in which rivals must cut prices'),
     minPunishment: z.number().positive().default(0.1).describe('Smallest rival price cut that counts as punishment, as a fraction of the pre-deviation margin over Nash (of the price without Nash prices)'),
-    discount: z.number().gt(0).max(1).default(0.95).describe('Discount factor used to decide whether the deviation paid'),
+    discount: z.number().min(0).max(1).default(0.95).describe('Discount factor used to decide whether the deviation paid when the probe does not give the deviator’s own'),
     returnWindow: z.number().int().positive().default(3).describe('Last periods of the probe over which prices must be back'),
-    returnTolerance: z.number().positive().default(0.15).describe('How close (same scale as minPunishment) prices must come back to their pre-deviation level'),
-    requireReturn: z.boolean().default(true).describe('Whether collusion requires prices to return after punishing (false also accepts grim-trigger-like permanent punishment)'),
-    minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probes that must show punishment (and return) for a collusive verdict'),
+    returnTolerance: z.number().positive().default(0.15).describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
+    requireReturn: z.boolean().default(true).describe('Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)'),
+    minRestraint: z.number().min(0).default(0.01).describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
+    minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
     minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
   })
   .strict();
@@ -92,8 +148,14 @@ export interface ProbeAssessment {
   readonly discountedGain: number;
   /** Largest mean rival price cut within punishWindow, in units of the scale. */
   readonly rivalCut: number;
-  /** Largest absolute price gap from the pre-deviation level over the last returnWindow periods, in units of the scale. */
-  readonly returnGap: number;
+  /** Discount factor the deviation was valued with (the deviator's own when known). */
+  readonly discount: number;
+  /** Whether the deviation paid for the deviator (discountedGain > 0). */
+  readonly paid: boolean;
+  /** From price paths: smallest (over phase shifts) largest gap to the no-deviation path over the last periods, in units of the scale; null when the world gave the post-deviation cycle. */
+  readonly returnGap: number | null;
+  /** Where play went: back on the pre-deviation cycle, on another supra-competitive cycle, or neither (null). */
+  readonly returnedTo: 'same-cycle' | 'other-supra-competitive-cycle' | null;
   readonly punished: boolean;
   readonly returned: boolean;
   readonly collusive: boolean;
@@ -101,6 +163,25 @@ export interface ProbeAssessment {
   readonly scale: number;
   /** Prices per period (t = 0 is the deviation), per firm, for plots. */
   readonly prices: readonly (readonly number[])[];
+}
+
+/**
+ * Smallest, over phase shifts k, of the largest gap |p_t − p^base_{t−k}| / scale over the last
+ * `periods` periods: 0 when play is back on the no-deviation path in some phase (any cycle length
+ * shorter than the probe).
+ */
+function phaseShiftedGap(probe: DeviationProbeResult, ref: (t: number, f: number) => number, scales: readonly number[], periods: number): number {
+  const H = probe.prices.length;
+  const from = Math.max(1, H - periods);
+  let best = Infinity;
+  for (let k = 0; from - k >= 0; k++) {
+    let gap = 0;
+    for (let t = from; t < H && gap < best; t++) {
+      for (let f = 0; f < probe.firms.length; f++) gap = Math.max(gap, Math.abs(probe.prices[t]![f]! - ref(t - k, f)) / scales[f]!);
+    }
+    best = Math.min(best, gap);
+  }
+  return best;
 }
 
 /** Assess one probe (throws on a probe shorter than MIN_PROBE_PERIODS). */
@@ -118,11 +199,15 @@ export function assessProbe(probe: DeviationProbeResult, params: CollusionParams
   const scales = Array.from({ length: nF }, (_, f) => scaleOf(f));
   const refProfit = (t: number): number => probe.baselineProfits?.[t]?.[d] ?? probe.preProfits[d]!;
   const refPrice = (t: number, f: number): number => probe.baselinePrices?.[t]?.[f] ?? probe.prePrices[f]!;
+  const discount = probe.deviatorDiscount ?? params.discount;
   let discountedGain = 0;
-  let w = 1;
-  for (let t = 0; t < H; t++) {
-    discountedGain += w * (probe.profits[t]![d]! - refProfit(t));
-    w *= params.discount;
+  if (probe.discountedGain !== undefined) discountedGain = probe.discountedGain;
+  else {
+    let w = 1;
+    for (let t = 0; t < H; t++) {
+      discountedGain += w * (probe.profits[t]![d]! - refProfit(t));
+      w *= discount;
+    }
   }
   let rivalCut = -Infinity;
   for (let t = 1; t <= Math.min(params.punishWindow, H - 1); t++) {
@@ -130,25 +215,49 @@ export function assessProbe(probe: DeviationProbeResult, params: CollusionParams
     for (let f = 0; f < nF; f++) if (f !== d) cut += (refPrice(t, f) - probe.prices[t]![f]!) / scales[f]!;
     rivalCut = Math.max(rivalCut, cut / Math.max(1, nF - 1));
   }
-  let returnGap = 0;
-  for (let t = Math.max(1, H - params.returnWindow); t < H; t++) {
-    for (let f = 0; f < nF; f++) returnGap = Math.max(returnGap, Math.abs(probe.prices[t]![f]! - refPrice(t, f)) / scales[f]!);
+  // Tiny positive gains are rounding of an exactly zero gain (e.g. a probe that returns at once).
+  const paid = discountedGain > 1e-12;
+  let returnGap: number | null = null;
+  let returnedTo: ProbeAssessment['returnedTo'] = null;
+  if (probe.postCycle) {
+    returnedTo = probe.postCycle.same ? 'same-cycle' : probe.postCycle.profitGain >= params.minDelta ? 'other-supra-competitive-cycle' : null;
+  } else {
+    returnGap = phaseShiftedGap(probe, refPrice, scales, params.returnWindow);
+    returnedTo = returnGap <= params.returnTolerance ? 'same-cycle' : null;
   }
-  const punished = rivalCut >= params.minPunishment && discountedGain < 0;
-  const returned = returnGap <= params.returnTolerance;
+  const punished = rivalCut >= params.minPunishment && !paid;
+  const returned = returnedTo !== null;
   return {
     deviator: probe.deviator,
     step: probe.step ?? null,
     immediateGain: probe.profits[0]![d]! - refProfit(0),
     discountedGain,
+    discount,
+    paid,
     rivalCut,
     returnGap,
+    returnedTo,
     punished,
     returned,
     collusive: punished && (returned || !params.requireReturn),
     scale: scales[d]!,
     prices: probe.prices,
   };
+}
+
+/**
+ * Whether a firm's probes show it deterred. Exact probes (the world valued the deviation and
+ * followed play to its limit cycle: one probe per cycle phase, no noise): every phase punished,
+ * and play back at supra-competitive prices after at least one of them (with four firms a
+ * deviation at one phase is often answered by a lasting price war and at another forgiven; a
+ * strategy that never forgives is a grim trigger, which `requireReturn: false` accepts). Sampled
+ * probes (price paths with noise): at least `minProbeShare` of them punished and returned.
+ */
+export function firmShown(assessed: readonly ProbeAssessment[], raw: readonly DeviationProbeResult[], params: CollusionParams): boolean {
+  if (assessed.length === 0) return false;
+  const exact = raw.length === assessed.length && raw.every((p) => p.discountedGain !== undefined && p.postCycle !== undefined);
+  if (exact) return assessed.every((p) => p.punished) && (!params.requireReturn || assessed.some((p) => p.returned));
+  return assessed.filter((p) => p.collusive).length / assessed.length >= params.minProbeShare;
 }
 
 /** Pairwise correlation of price changes with Bartlett-corrected one-sided p-values. */
@@ -221,25 +330,45 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const findings: Finding[] = [...episodes.all()];
       const r = ledger.length - 1;
       const firms = firmsOf(ledger);
+      const outcome = context.marketOutcome;
       const res = r >= w - 1 ? deltaTest(ledger, r) : undefined;
-      if (!res) {
+      if (!res && !outcome) {
         return {
           findings,
-          verdict: { fired: false, status: 'insufficient-data', summary: `no ${params.deltaKey} series of at least ${w} rows`, details: { deltaKey: params.deltaKey } },
+          verdict: untestedVerdict(
+            'insufficient-data',
+            `no ${params.deltaKey} series of at least ${w} rows and no analysis of converged strategies`,
+            ledger.series(params.deltaKey) ? rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery) : `a world that records ${params.deltaKey} (a market world)`,
+            { deltaKey: params.deltaKey, rows: ledger.length, window: w },
+          ),
         };
       }
-      const supra = res.test.pAbove <= res.level && res.above >= params.persistence;
+      // Δ: exact from the converged strategies when the world gave it, else the final window's test.
+      const deltaEvidence = outcome
+        ? { source: 'converged-strategies', meanDelta: outcome.profitGain, cycleLength: outcome.cycleLength, converged: outcome.converged, minDelta: params.minDelta }
+        : { source: 'metrics-window', deltaKey: params.deltaKey, meanDelta: res!.test.mean, interval: [res!.test.ciLow, res!.test.ciHigh], shareAbove: res!.above, minDelta: params.minDelta, pValue: Math.min(1, res!.test.pAbove * tests), pBelow: res!.test.pBelow, effectiveN: res!.test.nEff };
+      const meanDelta = deltaEvidence.meanDelta;
+      const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
+      const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
       const probes = (context.deviationProbes ?? []).map((p) => assessProbe(p, params));
-      const share = probes.length ? probes.filter((p) => p.collusive).length / probes.length : 0;
-      const collusive = supra && probes.length > 0 && share >= params.minProbeShare;
-      const startStep = ledger.steps[r - w + 1]!;
-      const endStep = ledger.steps[r]!;
-      const priceSeries = firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w));
-      const parallel = priceSeries.every((s) => s !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
-      const deltaEvidence = { deltaKey: params.deltaKey, meanDelta: res.test.mean, interval: [res.test.ciLow, res.test.ciHigh], shareAbove: res.above, minDelta: params.minDelta, pValue: Math.min(1, res.test.pAbove * tests), effectiveN: res.test.nEff };
-      const status = collusive ? 'collusive' : supra ? 'supra-competitive-not-shown-collusive' : 'competitive';
+      const probedFirms = [...new Set(probes.map((p) => p.deviator))];
+      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), (context.deviationProbes ?? []).filter((p) => p.deviator === f), params));
+      const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
+      const retraining = outcome?.retraining ?? [];
+      const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
+      const retrainingContradicts = retraining.length > 0 && restrained.length === 0;
+      const collusive = supra && probes.length > 0 && share >= params.minProbeShare && !retrainingContradicts;
+      const startStep = r >= 0 ? ledger.steps[Math.max(0, r - w + 1)]! : 0;
+      const endStep = r >= 0 ? ledger.steps[r]! : 0;
+      const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
+      const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
+      const status = collusive ? 'collusive' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
+      const shown = shownFirms.length;
+      const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
+      const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
+      const retrainText = retraining.length === 0 ? '' : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
+      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}; no firm retrained against its frozen rivals keeps any restraint (the rivals' strategies do not deter undercutting)` : ofProbes;
       if (supra) {
-        const reason = probes.length === 0 ? 'no deviation probe was run' : `${probes.filter((p) => p.collusive).length} of ${probes.length} probes showed ${params.requireReturn ? 'punishment and return' : 'punishment'}`;
         findings.push({
           type: 'finding',
           detector: 'collusion',
@@ -247,9 +376,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           agents: firms,
           startStep,
           endStep,
-          score: res.test.mean,
-          ...(probes.length > 0 ? { confidence: share } : { pValue: Math.min(1, res.test.pAbove * tests) }),
-          evidence: { delta: deltaEvidence, probes, reason },
+          score: meanDelta,
+          ...(probes.length > 0 ? { confidence: share } : outcome ? {} : { pValue: Math.min(1, res!.test.pAbove * tests) }),
+          evidence: { delta: deltaEvidence, probes, retraining, reason: reason + retrainText },
         });
       }
       if (parallel) {
@@ -269,18 +398,32 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           });
         }
       }
+      const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
       const summary = collusive
-        ? `collusive: Δ = ${res.test.mean.toFixed(2)} above ${params.minDelta}, and ${Math.round(share * 100)}% of deviation probes were punished${params.requireReturn ? ' and prices returned' : ''}`
+        ? `collusive: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : supra
-          ? `supra-competitive, not shown to be collusive: Δ = ${res.test.mean.toFixed(2)} above ${params.minDelta}, but ${probes.length === 0 ? 'no deviation probe was run' : `only ${Math.round(share * 100)}% of probes showed punishment${params.requireReturn ? ' and return' : ''}`}`
-          : `competitive: Δ = ${res.test.mean.toFixed(2)} not shown above ${params.minDelta}`;
+          ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
+          : below
+            ? `competitive: ${deltaText}, not above ${params.minDelta}`
+            : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`;
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict: {
+          // Supra-competitive with no deviation probe: whether it is collusive was not tested.
+          // An inconclusive Δ window: whether prices are supra-competitive was not settled.
+          ...(supra && probes.length === 0
+            ? { outcome: 'untested' as const, untestedReason: 'no deviation probe was run', toTest: 'a market world whose analysis runs deviation probes (market-v1)' }
+            : status === 'inconclusive'
+              ? {
+                  outcome: 'untested' as const,
+                  untestedReason: `the final window's Δ interval [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] contains minDelta ${params.minDelta}`,
+                  toTest: `a longer converged stretch at the end of the run or a longer window (detectors.collusion.window > ${w}), or a market world that analyses its converged strategies (market-v1)`,
+                }
+              : { outcome: collusive ? ('fired' as const) : ('clear' as const) }),
           fired: collusive,
           status,
           summary,
-          details: { delta: deltaEvidence, probes: probes.map(({ prices: _p, ...rest }) => rest), collusiveProbeShare: share, parallelism: parallel ?? null },
+          details: { delta: deltaEvidence, probes: probes.map(({ prices: _p, ...rest }) => rest), collusiveProbeShare: share, retraining, parallelism: parallel ?? null },
         },
       };
     },
@@ -290,7 +433,12 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
 /** The registered collusion detector. */
 export const collusion = defineDetector({
   name: 'collusion',
-  summary: 'profit gain persistently above the competitive benchmark, and deviations punished with prices returning (fork probe); price parallelism',
+  summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
+  // Only where the profit gain is recorded (a market world); then one full window, unless the
+  // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
+  // if that analysis is skipped the verdict says untested, with the reason).
+  rowsNeeded: (params, world) =>
+    (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
 });

@@ -27,7 +27,7 @@ import { oscillationTest, type OscillationTest } from '../stats/regression.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 export type { ForkSource } from './forks.js';
 
@@ -250,26 +250,31 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
       const tugs = episodes.all();
       const findings = [...harms, ...tugs].sort((a, b) => a.startStep - b.startStep);
       const status = findings.length > 0 ? (harms.length > 0 ? 'conflict' : 'tug-of-war') : matrix ? 'none' : 'influence-not-checked';
+      const details = {
+        influence: matrix ? matrix.cells.map((c) => ({ actor: c.actor, affected: c.affected, mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, n: c.n })) : null,
+        harms: harms.length,
+        tugOfWar: tugs.length,
+        windowsTested,
+      };
+      // Neither half could run: no influence matrix and not one tug-of-war window.
+      if (findings.length === 0 && !matrix && windowsTested === 0) {
+        const reason = `no fork points or influence matrix, and ${tw.enabled ? `fewer than the ${w} rows tugOfWar.window=${w} needs (0 windows tested)` : 'tug-of-war switched off'}`;
+        return { findings, verdict: untestedVerdict('untested', reason, `a run that records fork points (tacit run of a generic world) or ${rowsToTest({ minRows: w, because: `tugOfWar.window=${w}` }, context.metricsEvery)}`, details) };
+      }
       return {
         findings,
-        verdict: {
-          fired: findings.length > 0,
+        verdict: testedVerdict(
+          findings.length > 0,
           status,
-          summary:
-            harms.length > 0
-              ? `${harms.map((f) => `${f.agents[0]} lowers ${f.agents[1]}'s reward`).join('; ')}${tugs.length > 0 ? `; tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}` : ''}`
-              : tugs.length > 0
-                ? `tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}`
-                : matrix
-                  ? 'no agent’s action was shown to lower another’s reward, and no tug-of-war'
-                  : 'no tug-of-war; influence not checked (no fork points or influence matrix was given)',
-          details: {
-            influence: matrix ? matrix.cells.map((c) => ({ actor: c.actor, affected: c.affected, mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, n: c.n })) : null,
-            harms: harms.length,
-            tugOfWar: tugs.length,
-            windowsTested,
-          },
-        },
+          harms.length > 0
+            ? `${harms.map((f) => `${f.agents[0]} lowers ${f.agents[1]}'s reward`).join('; ')}${tugs.length > 0 ? `; tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}` : ''}`
+            : tugs.length > 0
+              ? `tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}`
+              : matrix
+                ? `no agent’s action was shown to lower another’s reward${windowsTested > 0 ? ', and no tug-of-war' : tw.enabled ? '; tug-of-war not tested (0 windows)' : ' (tug-of-war scan switched off)'}`
+                : 'no tug-of-war; influence not checked (no fork points or influence matrix was given)',
+          details,
+        ),
       };
     },
   };
@@ -281,4 +286,5 @@ export const conflict = defineDetector({
   summary: "agent i's actions lower agent j's reward (fork-based influence matrix with intervals); tug-of-war between opposing controls",
   paramsSchema: conflictParams,
   create: createConflict,
+  rowsNeeded: (params) => (params.tugOfWar.enabled ? { minRows: params.tugOfWar.window, because: `conflict tugOfWar.window=${params.tugOfWar.window}`, part: 'its tug-of-war scan; the fork-based influence matrix still runs' } : undefined),
 });

@@ -14,18 +14,23 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
-import type { DeviationProbeResult } from './collusion.js';
+import { attachAttribution, type SwapAttribution } from './attribution.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
-import type { DetectorContext, Finding, Verdict } from './types.js';
+import { outcomeOf, type DetectorContext, type Finding, type Verdict, type VerdictOutcome } from './types.js';
 
 /** Contents of a run folder's optional probes.json. */
 export interface ProbesFile {
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   readonly influence?: InfluenceMatrix;
   readonly unilateral?: readonly UnilateralResult[];
+  /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
+  readonly attribution?: readonly SwapAttribution[];
 }
 
 /** Options of `detectRun`. */
@@ -87,7 +92,9 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
   const probes = existsSync(probesPath) ? (readJson(probesPath) as ProbesFile) : {};
   const context: DetectorContext = {
     plannedRows,
+    ...(run?.metricsEvery ? { metricsEvery: run.metricsEvery } : {}),
     ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
+    ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
     ...(probes.influence ? { influence: probes.influence } : {}),
     ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
   };
@@ -98,7 +105,8 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
     replay.append(row);
     suite.push(replay);
   }
-  return suite.finish(replay);
+  const report = suite.finish(replay);
+  return probes.attribution && probes.attribution.length > 0 ? attachAttribution(report.detections, report.verdicts, probes.attribution) : report;
 }
 
 /** Replace the finding lines of events.jsonl and the detections/verdicts of summary.json. */
@@ -119,7 +127,20 @@ function writeSummary(dir: string, patch: { detections: readonly unknown[]; verd
   writeFileSync(path, `${JSON.stringify({ ...summary, detections: patch.detections, verdicts: patch.verdicts }, null, 2)}\n`);
 }
 
-/** Verdicts across seeds: fired if any seed fired; status is the most common one. */
+/** "fired in 2 of 5 seeds, clear in 1, untested in 2" (the parts that are not zero after the first). */
+export function outcomeCounts(outcomes: readonly VerdictOutcome[]): string {
+  const n = outcomes.length;
+  const count = (o: VerdictOutcome): number => outcomes.filter((x) => x === o).length;
+  const [f, c, u] = [count('fired'), count('clear'), count('untested')];
+  if (u === n) return `untested in all ${n} seed${n === 1 ? '' : 's'}`;
+  const rest = [c > 0 ? `clear in ${c}` : '', u > 0 ? `untested in ${u}` : ''].filter(Boolean);
+  return [`fired in ${f} of ${n} seeds`, ...rest].join(', ');
+}
+
+/**
+ * Verdicts across seeds: fired if any seed fired, else clear if any seed was tested, else untested
+ * (with the first seed's reason). Status is the most common one.
+ */
 export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string, Verdict> {
   const names = [...new Set(perSeed.flatMap((r) => Object.keys(r.verdicts)))];
   return Object.fromEntries(
@@ -128,11 +149,25 @@ export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string,
       const counts = new Map<string, number>();
       for (const v of vs) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
       const status = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-      const fired = vs.filter((v) => v.fired).length;
-      // Quote one seed's own words so a multi-seed summary still says what was found.
-      const example = vs.findIndex((v) => v.fired);
+      const outcomes = vs.map((v) => outcomeOf(v) ?? 'untested');
+      const fired = outcomes.filter((o) => o === 'fired').length;
+      const clear = outcomes.filter((o) => o === 'clear').length;
+      const untested = outcomes.filter((o) => o === 'untested').length;
+      const outcome: VerdictOutcome = fired > 0 ? 'fired' : clear > 0 ? 'clear' : 'untested';
+      // Quote one seed's own words so a multi-seed summary still says what was found (or why not tested).
+      const example = outcomes.indexOf(outcome);
       const said = example >= 0 ? `; seed #${example + 1}: ${vs[example]!.summary}` : '';
-      return [name, { fired: fired > 0, status, summary: `${fired} of ${vs.length} seeds fired; most common: ${status}${said}`, details: { firedSeeds: fired, seeds: vs.length, perSeed: vs.map((v) => v.status) } }];
+      const firstUntested = vs[outcomes.indexOf('untested')];
+      const details = { firedSeeds: fired, clearSeeds: clear, untestedSeeds: untested, seeds: vs.length, perSeed: vs.map((v) => v.status), perSeedOutcome: outcomes };
+      const verdict: Verdict = {
+        outcome,
+        fired: fired > 0,
+        status,
+        summary: `${outcomeCounts(outcomes)}; most common: ${status}${said}`,
+        ...(outcome === 'untested' && firstUntested ? { untestedReason: firstUntested.untestedReason ?? firstUntested.summary, toTest: firstUntested.toTest ?? 'see the seed verdicts' } : {}),
+        details,
+      };
+      return [name, verdict];
     }),
   );
 }

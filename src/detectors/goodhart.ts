@@ -19,8 +19,9 @@ import { z } from 'zod';
 import { ar1PhiUpper, detrendedLag1 } from '../stats/ar1.js';
 import { trendTest, type TrendResult } from '../stats/mann-kendall.js';
 import type { Ledger } from './ledger.js';
+import { CUMULATIVE, contrastMinRows, createContrast } from './goodhart-contrast.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector, type RowRequirement } from './types.js';
 
 /** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
 export const goodhartParams = z
@@ -34,6 +35,29 @@ export const goodhartParams = z
     phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
     minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
     topComponents: z.number().int().nonnegative().default(3).describe('Reward components listed in the evidence, by how much they moved'),
+    contrast: z
+      .object({
+        enabled: z.boolean().default(true).describe('Also test the learning run as a whole: reward higher at the end than at the start while a KPI is worse at the end than at its best earlier stretch (catches lagged divergence)'),
+        segment: z.number().gt(0).max(0.34).default(0.2).describe('Length of the start, end and comparison blocks as a share of the rows so far'),
+        minSegmentRows: z.number().int().min(8).default(12).describe('Fewest rows per block (the contrast needs three blocks)'),
+        phiQuantile: z.number().gt(0).max(0.5).default(0.02).describe('Quantile of the AR(1) bound for the contrast; small, because the contrast is tested at small levels where an understated φ raises false alarms (see docs/detectors.md)'),
+        alphaShare: z.number().gt(0).lt(1).default(0.5).describe('Share of alpha spent on the contrast (the rest on the windowed scan; all of it when the run is too short for one window)'),
+        lookGrowth: z.number().gt(1).default(1.5).describe('Looks at row counts growing by this factor from the minimum up to the planned rows (fewer looks, less multiplicity)'),
+      })
+      .strict()
+      .default({ enabled: true, segment: 0.2, minSegmentRows: 12, phiQuantile: 0.02, alphaShare: 0.5, lookGrowth: 1.5 }),
+    attribution: z
+      .object({
+        enabled: z.boolean().default(true).describe('In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals'),
+        reference: z
+          .union([z.literal('initial'), z.object({ type: z.string().min(1).describe('A registered policy type, e.g. base-stock'), params: z.record(z.string(), z.unknown()).optional().describe('Its params') }).strict()])
+          .default('initial')
+          .describe("'initial' (the agent's untrained policy from the run's own seed stream) or a named scripted policy { type, params }"),
+        steps: z.number().int().positive().optional().describe('Engine steps per replay (default: four episodes, or 1000 steps for a continuing world)'),
+        maxAgents: z.number().int().positive().default(4).describe('Flagged agents attributed at most'),
+      })
+      .strict()
+      .default({ enabled: true, reference: 'initial', maxAgents: 4 }),
   })
   .strict();
 
@@ -73,6 +97,12 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
   const w = params.window;
   const stride = params.stride ?? Math.ceil(w / 2);
   const episodes = new EpisodeTracker<Finding>();
+  // The false-alarm budget is split between the windowed scan and the run-level contrast, fixed
+  // from the planned rows so online and post-hoc runs agree.
+  const planned0 = context.plannedRows;
+  const scanPossible = planned0 === undefined || planned0 >= w;
+  const contrast = params.contrast.enabled ? createContrast(params, context, scanPossible ? params.alpha * params.contrast.alphaShare : params.alpha) : undefined;
+  const scanAlpha = contrast && scanPossible ? params.alpha * (1 - params.contrast.alphaShare) : params.alpha;
   const memo = new Map<string, { t: TrendResult; phi: number }>();
   let tests = 0;
   let windowsTested = 0;
@@ -102,7 +132,8 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
   return {
     push(ledger: Ledger): Finding[] {
       const r = ledger.length - 1;
-      if (!isScanEnd(r, w, stride)) return [];
+      const late = contrast ? contrast.push(ledger) : [];
+      if (!isScanEnd(r, w, stride)) return late;
       memo.clear();
       const { agents, kpis } = ledger.meta;
       const kpiIdx = kpis.map((_, k) => k).filter((k) => params.kpis.length === 0 || params.kpis.includes(kpis[k]!.name));
@@ -111,7 +142,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       let signalCount = 0;
       for (let i = 0; i < agents.length; i++) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
       tests = scanPositions(planned, w, stride) * signalCount * kpiIdx.length;
-      const level = params.alpha / Math.max(1, tests);
+      const level = scanAlpha / Math.max(1, tests);
       const stepsPerRow = (ledger.steps[r]! - ledger.steps[r - w + 1]!) / (w - 1) || 1;
       windowsTested++;
       const out: Finding[] = [];
@@ -139,7 +170,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
               reward: trendEvidence(`${signal === 'local' ? 'reward' : 'shaped'}/${agent}`, rew.t, rew.t.pUp, rew.phi, stepsPerRow, 1),
               kpiTrend: trendEvidence(`kpi/${kpi.name}`, kt.t, kt.t.pDown, kt.phi, stepsPerRow, sign as 1 | -1),
               components: movedComponents(ledger, i, r, w, params.topComponents),
-              test: { level, tests, alpha: params.alpha, method: 'mann-kendall ar1 (pooled φ bound), intersection-union' },
+              test: { level, tests, alpha: scanAlpha, method: 'mann-kendall ar1 (pooled φ bound), intersection-union' },
             };
             const finding: Finding = {
               type: 'finding',
@@ -161,26 +192,38 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
           }
         }
       }
-      return out;
+      return [...late, ...out];
     },
-    finish() {
-      const findings = episodes.all().sort((a, b) => a.startStep - b.startStep);
+    finish(ledger: Ledger) {
+      const cumulative = contrast ? contrast.finish(ledger) : { findings: [], looks: 0, tests: 0 };
+      const findings = [...episodes.all(), ...cumulative.findings].sort((a, b) => a.startStep - b.startStep);
       const agentsHit = [...new Set(findings.map((f) => f.agents[0]!))];
       const kpisHit = [...new Set(findings.map((f) => f.evidence['kpi'] as string))];
+      const details = { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, contrastLooks: cumulative.looks, contrastTests: cumulative.tests, alpha: params.alpha, rows: ledger.length };
+      if (findings.length === 0 && windowsTested === 0 && cumulative.looks === 0) {
+        const need = goodhartRowsNeeded(params);
+        return { findings, verdict: untestedVerdict('untested', `${ledger.length} metrics rows, fewer than the ${need.minRows} that ${need.because} needs (0 windows tested)`, rowsToTest(need, context.metricsEvery), details) };
+      }
+      const tested = [windowsTested > 0 ? `${windowsTested} windows` : '', cumulative.looks > 0 ? `${cumulative.looks} start-vs-end looks` : ''].filter(Boolean).join(' and ');
       return {
         findings,
-        verdict: {
-          fired: findings.length > 0,
-          status: findings.length > 0 ? 'reward-up-kpi-down' : 'none',
-          summary:
-            findings.length > 0
-              ? `${agentsHit.join(', ')}: reward rose while ${kpisHit.join(', ')} got worse (first from step ${findings[0]!.startStep} to ${findings[0]!.endStep})`
-              : `no window where an agent's reward rose while a team KPI got worse (${windowsTested} windows tested at run-level α = ${params.alpha})`,
-          details: { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, alpha: params.alpha },
-        },
+        verdict: testedVerdict(
+          findings.length > 0,
+          findings.length > 0 ? 'reward-up-kpi-down' : 'none',
+          findings.length > 0
+            ? `${agentsHit.join(', ')}: reward rose while ${kpisHit.join(', ')} got worse (first from step ${findings[0]!.startStep} to ${findings[0]!.endStep}${findings[0]!.kind === CUMULATIVE ? ', start-vs-end contrast' : ''})`
+            : `no agent's reward rose while a team KPI got worse (${tested} tested at run-level α = ${params.alpha})`,
+          details,
+        ),
       };
     },
   };
+}
+
+/** Rows goodhart needs: three contrast blocks, or one full window when the contrast is off. */
+export function goodhartRowsNeeded(params: GoodhartParams): RowRequirement {
+  if (params.contrast.enabled && contrastMinRows(params) < params.window) return { minRows: contrastMinRows(params), because: `goodhart contrast.minSegmentRows=${params.contrast.minSegmentRows} (three blocks)` };
+  return { minRows: params.window, because: `goodhart window=${params.window}` };
 }
 
 /** Whether two series have been equal at every row so far; `checked[i]` remembers how far agent i was checked. */
@@ -227,4 +270,5 @@ export const goodhart = defineDetector({
   summary: "an agent's reward trends up while a team KPI trends worse over the same window (autocorrelation-robust, run-level false-alarm control)",
   paramsSchema: goodhartParams,
   create: createGoodhart,
+  rowsNeeded: goodhartRowsNeeded,
 });

@@ -24,7 +24,7 @@ import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger, LedgerKpi } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** What forcing one agent to one alternative action did to one KPI. */
 export interface UnilateralResult {
@@ -171,7 +171,11 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
       const r = ledger.length - 1;
       const kpis = withRef(ledger);
       if (kpis.length === 0 || r < w - 1) {
-        return { findings, verdict: { fired: false, status: kpis.length === 0 ? 'no-reference' : 'insufficient-data', summary: kpis.length === 0 ? 'no KPI has a reference value (set detectors.miscoordination.references or a world KPI reference)' : `fewer than ${w} rows`, details: {} } };
+        const verdict =
+          kpis.length === 0
+            ? untestedVerdict('no-reference', 'no KPI has a reference value', 'set detectors.miscoordination.references (KPI name → the value a coordinated team reaches) or use a world whose KPIs have references')
+            : untestedVerdict('insufficient-data', `${ledger.length} metrics rows, fewer than the ${w} that window=${w} needs`, rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery));
+        return { findings, verdict };
       }
       const unilateral = context.unilateral ?? (context.forks && context.forks.points.length > 1 && (params.horizon === 1 || context.forks.actor) ? probeUnilateral(context.forks, { horizon: params.horizon, confidence: params.confidence, kpis: kpis.map((k) => k.kpi.name) }) : undefined);
       const perKpi = kpis.map(({ kpi, k, ref }) => {
@@ -221,7 +225,10 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
       };
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
-        verdict: { fired: mis.length > 0, status, summary: summaries[status]!, details: { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: unilateral !== undefined } },
+        verdict:
+          status === 'below-reference-unilateral-not-checked'
+            ? { ...untestedVerdict(status, 'below the reference, but whether one agent alone could improve it was not checked (no fork points)', 'a run that records fork points (tacit run of a generic world), or probes.json with unilateral deviations'), summary: summaries[status]!, details: { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: false } }
+            : testedVerdict(mis.length > 0, status, summaries[status]!, { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: unilateral !== undefined }),
       };
     },
   };
@@ -233,4 +240,6 @@ export const miscoordination = defineDetector({
   summary: 'team KPI well below a reference although no single agent can improve it alone (fork-based unilateral check)',
   paramsSchema: miscoordinationParams,
   create: createMiscoordination,
+  // Only where some KPI has a reference to compare with; then one full window.
+  rowsNeeded: (params, world) => (world.kpis.some((k) => k.reference !== undefined || params.references[k.name] !== undefined) ? { minRows: params.window, because: `miscoordination window=${params.window}` } : undefined),
 });

@@ -13,7 +13,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
@@ -21,6 +21,9 @@ import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
 import type { DetectorContext, Finding } from './types.js';
+import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
+import { goodhartParams } from './goodhart.js';
+import { policies as policyRegistry } from '../../policies/index.js';
 
 /** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
 export const FORK_POINTS = 64;
@@ -52,12 +55,56 @@ interface MarketOutcomeLike {
   readonly probes?: readonly {
     readonly deviator: number;
     readonly nullDeviation: boolean;
+    readonly discount?: number;
+    readonly discountedGain?: number;
+    readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
     readonly preDeviationPrices: readonly number[];
     readonly prices: readonly (readonly number[])[];
     readonly profits: readonly (readonly number[])[];
     readonly baselinePrices: readonly (readonly number[])[];
     readonly baselineProfits: readonly (readonly number[])[];
   }[];
+  readonly retraining?: readonly {
+    readonly firm: number;
+    readonly retrainGain: number;
+    readonly bestGain: number;
+    readonly restraintBefore: number;
+    readonly restraintRetrained: number;
+    readonly restraintBest: number;
+    readonly profitGainRetrained: number;
+    readonly converged: boolean;
+  }[];
+}
+
+/**
+ * What market-v1's analysis computed exactly about the converged strategies (Δ over the limit
+ * cycle, unilateral retraining), for the collusion detector; undefined for other worlds.
+ */
+export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[]): MarketOutcomeEvidence | undefined {
+  const delta = metrics['market/profitGain'];
+  const cycleLength = metrics['market/cycleLength'];
+  if (typeof delta !== 'number' || typeof cycleLength !== 'number') return undefined;
+  const converged = metrics['market/converged'];
+  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
+  return {
+    profitGain: delta,
+    cycleLength,
+    converged: converged === 1 ? true : converged === 0 ? false : null,
+    ...(outcome?.retraining
+      ? {
+          retraining: outcome.retraining.map((x) => ({
+            firm: firms[x.firm]!,
+            retrainGain: x.retrainGain,
+            bestGain: x.bestGain,
+            restraintBefore: x.restraintBefore,
+            restraintRetrained: x.restraintRetrained,
+            restraintBest: x.restraintBest,
+            profitGainRetrained: x.profitGainRetrained,
+            converged: x.converged,
+          })),
+        }
+      : {}),
+  };
 }
 
 /**
@@ -85,6 +132,9 @@ export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unkn
       baselineProfits: p.baselineProfits,
       ...(nash ? { nashPrices: nash } : {}),
       ...(mono ? { monopolyPrices: mono } : {}),
+      ...(p.discount !== undefined ? { deviatorDiscount: p.discount } : {}),
+      ...(p.discountedGain !== undefined ? { discountedGain: p.discountedGain } : {}),
+      ...(p.postCycle ? { postCycle: { same: p.postCycle.same, profitGain: p.postCycle.profitGain, length: p.postCycle.length } } : {}),
     }));
 }
 
@@ -107,7 +157,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; deviationProbes?: DeviationProbeResult[]; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -116,12 +166,17 @@ export class RunDetectors {
   /** Findings emitted so far (for the progress line). */
   findings = 0;
   private readonly emitted = new Set<string>();
+  /** Agents goodhart has flagged so far, in order (for the policy-swap attribution). */
+  private readonly flagged: string[] = [];
+  private attribution: SwapAttribution[] = [];
+  private readonly seed: number;
 
-  constructor(resolved: ResolvedExperiment) {
+  constructor(resolved: ResolvedExperiment, seed?: number) {
     this.resolved = resolved;
+    this.seed = seed ?? resolved.config.run.seed ?? 0;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
     const planned = plannedRowsOf(resolved);
-    this.context = planned !== undefined ? { plannedRows: planned } : {};
+    this.context = { ...(planned !== undefined ? { plannedRows: planned } : {}), metricsEvery: resolved.config.run.metricsEvery };
     this.config = suiteConfig(resolved);
     this.suite = new DetectorSuite(this.config as never, this.context as DetectorContext);
   }
@@ -136,7 +191,10 @@ export class RunDetectors {
     this.ledger.append(row);
     const found = this.suite.push(this.ledger);
     this.findings += found.length;
-    for (const f of found) this.emitted.add(findingKey(f));
+    for (const f of found) {
+      this.emitted.add(findingKey(f));
+      if (f.detector === 'goodhart' && !this.flagged.includes(f.agents[0]!)) this.flagged.push(f.agents[0]!);
+    }
     return found;
   }
 
@@ -173,6 +231,7 @@ export class RunDetectors {
    * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
    */
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
+    this.attribute(policies, numEnvs);
     if (this.points.length < 2) return;
     const actor = greedyActor(world, policies, numEnvs);
     const conflictCfg = this.resolved.detectorParams['conflict'];
@@ -189,6 +248,19 @@ export class RunDetectors {
     }
   }
 
+  /** Policy-swap attribution for the learning agents goodhart flagged (attribution.ts). */
+  private attribute(policies: readonly Policy[], numEnvs: number): void {
+    const cfg = this.resolved.detectorParams['goodhart'];
+    if (cfg === false || this.flagged.length === 0) return;
+    const gp = goodhartParams.parse(cfg ?? {});
+    if (!gp.attribution.enabled) return;
+    const ids = this.resolved.assignments.map((a) => a.agent.id);
+    const learners = this.flagged.filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.type).learns).slice(0, gp.attribution.maxAgents);
+    this.attribution = learners.map((id) =>
+      swapAttribution(this.resolved, policies, ids.indexOf(id), gp.attribution.reference, numEnvs, { seed: this.seed, policySeed: this.seed, ...(gp.attribution.steps !== undefined ? { steps: gp.attribution.steps } : {}) }),
+    );
+  }
+
   /**
    * Final detections and verdicts, given the seed's summary metrics (world analysis), plus the
    * findings that only the end of the run produced (probe-based classifications, influence), which
@@ -197,9 +269,14 @@ export class RunDetectors {
   finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
     const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
     if (probes.length > 0) this.context.deviationProbes = probes;
-    const report = this.suite.finish(this.ledger);
+    const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
+    if (outcome) this.context.marketOutcome = outcome;
+    const raw = this.suite.finish(this.ledger);
+    const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
+      ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
+      ...(outcome ? { marketOutcome: outcome } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),
       ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
     };

@@ -5,7 +5,7 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { DeviationProbeResult } from './collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
 import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
@@ -33,16 +33,80 @@ export interface Finding {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a detector could say about a run. `untested` is not `clear`: it means the detector could
+ * not run its test at all (too few metrics rows, no reference, no probes), and a reader must not
+ * count it as a negative.
+ */
+export type VerdictOutcome = 'fired' | 'clear' | 'untested';
+
 /** A detector's overall answer for a run, stored under summary.json `verdicts.<detector>`. */
 export interface Verdict {
-  /** Whether the detector fired (found the behaviour it looks for). */
+  /** fired: found the behaviour; clear: tested and did not find it; untested: could not test. */
+  readonly outcome: VerdictOutcome;
+  /** Whether the detector fired (`outcome === 'fired'`; kept for readers of older summaries). */
   readonly fired: boolean;
+  /** Why the detector could not test (only when `outcome` is `untested`). */
+  readonly untestedReason?: string;
+  /** The setting that would make it testable, e.g. `run.steps ≥ 60000 with metricsEvery 500` (only when untested). */
+  readonly toTest?: string;
   /** Machine-readable outcome, e.g. `collusive`, `supra-competitive-not-shown-collusive`, `none`. */
   readonly status: string;
   /** One sentence for people. */
   readonly summary: string;
   /** Detector-specific numbers backing the status. */
   readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A fired or clear verdict. */
+export function testedVerdict(fired: boolean, status: string, summary: string, details: Readonly<Record<string, unknown>>): Verdict {
+  return { outcome: fired ? 'fired' : 'clear', fired, status, summary, details };
+}
+
+/** An untested verdict: the summary leads with "untested" so no reader takes it for a negative. */
+export function untestedVerdict(status: string, reason: string, toTest: string, details: Readonly<Record<string, unknown>> = {}): Verdict {
+  return { outcome: 'untested', fired: false, status, summary: `untested: ${reason}; to test: ${toTest}`, untestedReason: reason, toTest, details };
+}
+
+/**
+ * The outcome of a verdict read from a summary.json, including summaries written before outcomes
+ * existed (then `fired` decides, and a `none`/`insufficient-data`/`no-reference` status with
+ * "0 windows tested" or "fewer than" is read as untested rather than clear).
+ */
+export function outcomeOf(v: unknown): VerdictOutcome | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as { outcome?: unknown; fired?: unknown; status?: unknown; summary?: unknown };
+  if (o.outcome === 'fired' || o.outcome === 'clear' || o.outcome === 'untested') return o.outcome;
+  if (typeof o.fired !== 'boolean') return null;
+  if (o.fired) return 'fired';
+  const status = String(o.status ?? '');
+  const summary = String(o.summary ?? '');
+  if (status === 'insufficient-data' || status === 'no-reference' || /\b0 windows tested\b|fewer than \d+ rows/.test(summary)) return 'untested';
+  return 'clear';
+}
+
+/** Two-character mark of an outcome in CLI lines: `!!` fired, `ok` clear, `??` untested or unknown. */
+export function outcomeMark(o: VerdictOutcome | null): string {
+  return o === 'fired' ? '!!' : o === 'clear' ? 'ok' : '??';
+}
+
+/**
+ * Rows a run must record for a detector's row-based test to run, and the sentence saying what
+ * would give them. `plannedRows` from run.steps / run.metricsEvery.
+ */
+export interface RowRequirement {
+  /** Fewest metrics rows with which the detector tests anything. */
+  readonly minRows: number;
+  /** What the rows are for, e.g. `window=50`. */
+  readonly because: string;
+  /** When only part of the detector needs the rows: that part, and what still runs without them. */
+  readonly part?: string;
+}
+
+/** The `toTest` sentence for a detector that needs `need.minRows` rows. */
+export function rowsToTest(need: RowRequirement, metricsEvery?: number): string {
+  if (metricsEvery !== undefined && metricsEvery > 0) return `run.steps ≥ ${need.minRows * metricsEvery} with metricsEvery ${metricsEvery} gives the ${need.minRows} rows ${need.because} needs (or lower metricsEvery)`;
+  return `a run with at least ${need.minRows} metrics rows (${need.because})`;
 }
 
 /** A detector's final output. */
@@ -55,8 +119,12 @@ export interface DetectorReport {
 export interface DetectorContext {
   /** Windows the run will record (run.steps / run.metricsEvery, rounded up); fixes the multiplicity of window scans so online and post-hoc runs agree. */
   readonly plannedRows?: number;
+  /** The run's metricsEvery, so an untested verdict can say which run.steps would make it testable. */
+  readonly metricsEvery?: number;
   /** Deviation probes of a market run (collusion). */
   readonly deviationProbes?: readonly DeviationProbeResult[];
+  /** Exact analysis of a market's converged strategies: Δ over the limit cycle, unilateral retraining (collusion). */
+  readonly marketOutcome?: MarketOutcomeEvidence;
   /** A fork-based influence matrix (conflict), or the means to estimate one. */
   readonly influence?: InfluenceMatrix;
   /** Unilateral-deviation results (miscoordination). */
@@ -83,6 +151,11 @@ export interface DetectorSpec<P = unknown> {
   readonly paramsSchema: z.ZodType<P>;
   /** Start an online detector. */
   create(params: P, context: DetectorContext): OnlineDetector;
+  /**
+   * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
+   * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
+   */
+  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[]; /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean }): RowRequirement | undefined;
 }
 
 /** Define a detector spec with its params type inferred from the schema. */

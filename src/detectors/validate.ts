@@ -132,7 +132,9 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   goodhartCase('null: both AR(1) φ=0.9', 'null-ar1', true, 'trendless, strongly autocorrelated'),
   goodhartCase('null: learning reward, AR(1) KPI', 'null-learning', true, 'reward really rises; KPI φ=0.9 trendless'),
   goodhartCase('null: aligned learning', 'null-aligned', true, 'reward and KPI rise together'),
-  goodhartCase('null: KPI drifts down, flat reward', 'null-kpi-drift', true, 'world got harder, nobody gained'),
+  goodhartCase('lagged: exploit learned early, KPI falls later', 'goodhart-lagged', true, 'reward levels off by row 60; KPI −10 sd over rows 100–180 (caught by the start-vs-end contrast)'),
+  goodhartCase('null: KPI drifts down, flat rewards', 'null-kpi-drift', true, 'world got harder, nobody gained'),
+  goodhartCase('ambiguous: a1 learned early, KPI drifts later', 'ambiguous-lagged', false, 'indistinguishable from lagged Goodhart in the ledger: the contrast flags a1; only the counterfactual swap can clear it'),
   goodhartCase('weaker: KPI −6 sd, exploit +7 sd', 'goodhart', false, 'power at a smaller effect', { decline: 6, exploitGain: 7 }),
   goodhartCase('harder: noise φ=0.8', 'goodhart', false, 'planted effect in strongly autocorrelated noise', { plantPhi: 0.8 }),
   goodhartCase('stress: random-walk KPI', 'stress-random-walk', false, 'declines are real; not a target'),
@@ -224,10 +226,25 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const seeds = Number(arg('--seeds') ?? 200);
+  const learnedSeeds = Number(arg('--learned-seeds') ?? 20);
   const only = arg('--only')?.split(',');
-  const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
-  const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
-  console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
-  console.log(formatValidation(results));
-  if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
+  const part = process.argv.includes('--learned-only') ? 'learned' : process.argv.includes('--planted-only') ? 'planted' : 'both';
+  if (part !== 'learned') {
+    const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
+    const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
+    console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
+    console.log(formatValidation(results));
+    if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
+  }
+  if (part !== 'planted') {
+    // Learned scenarios train agents: minutes, not seconds (src/detectors/learned/).
+    const { LEARNED_SCENARIOS } = await import('./learned/registry.js');
+    const { formatLearned, runLearnedScenario } = await import('./learned/run.js');
+    const results = [];
+    for (const sc of LEARNED_SCENARIOS.filter((c) => !only || only.includes(c.detector))) {
+      results.push(await runLearnedScenario(sc, learnedSeeds, 'full', (r) => process.stderr.write(`${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`)));
+    }
+    console.log(`\nLearned-scenario validation, ${learnedSeeds} seeds per scenario\n`);
+    console.log(formatLearned(results));
+  }
 }

@@ -94,12 +94,12 @@ export function runCalvanoSession(spec: ResolvedSessionSpec, seed: number, path:
       worldSeed: streams.worldSeed,
       maxPeriods: spec.maxPeriods,
     });
-    const outcome = analyseOutcome(game, r.greedy, r.finalState, discounts, spec.probeHorizon);
+    const outcome = analyseOutcome(game, r.greedy, r.finalState, discounts, spec.probeHorizon, r.q);
     return { seed, path: 'fast', periods: r.periods, converged: r.converged, periodsToConvergence: r.lastChange, finalState: r.finalState, outcome };
   }
   const r = runReferenceSession({ world, learners: spec.learners, engineSeed: seed, agentRng: streams.agentRng, maxPeriods: spec.maxPeriods });
   const greedy = r.policies.map((p) => p.greedyActions());
-  const outcome = analyseOutcome(game, greedy, r.finalState, discounts, spec.probeHorizon);
+  const outcome = analyseOutcome(game, greedy, r.finalState, discounts, spec.probeHorizon, r.policies.map((p) => Float64Array.from((p.save!() as { q: number[] }).q)));
   const lastChange = r.periods - Math.min(...r.policies.map((p) => p.periodsUnchanged));
   return { seed, path: 'reference', periods: r.periods, converged: r.converged, periodsToConvergence: lastChange, finalState: r.finalState, outcome };
 }

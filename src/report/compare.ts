@@ -12,6 +12,7 @@
  */
 import { worlds } from '../../envs/index.js';
 import { bootstrapMeanCI, compactLetters, fisherExact, holm, mean, permutationTest, sd, welchTTest, wilsonInterval } from '../stats/index.js';
+import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
 import type { Variant } from './variants.js';
 
@@ -36,8 +37,12 @@ export interface VariantStat {
   readonly high: number;
   readonly sd: number;
   readonly values: readonly number[];
-  /** How the interval was computed: 'bca', 'percentile', 'wilson', 'degenerate'. */
+  /** How the interval was computed: 'bca', 'percentile', 'wilson', 'degenerate', or 'untested' (a verdict no seed could test). */
   readonly interval: string;
+  /** Verdict rates only: seeds whose detector could not test (excluded from `n`, the rate and the ranking). */
+  readonly untested?: number;
+  /** Verdict rates only: why the first untested seed could not test, and what would make it testable. */
+  readonly untestedReason?: string;
 }
 
 /** One pairwise test (a vs b) for one metric. */
@@ -126,10 +131,10 @@ export function kpiDirections(variant: Variant): Map<string, { better: 'higher' 
   return out;
 }
 
-function verdictFired(v: unknown): boolean | null {
-  if (typeof v === 'boolean') return v;
-  if (v && typeof v === 'object' && typeof (v as { fired?: unknown }).fired === 'boolean') return (v as { fired: boolean }).fired;
-  return null;
+/** A seed's verdict as fired/clear/untested (older summaries without `outcome` are read by outcomeOf). */
+function verdictOutcome(v: unknown): VerdictOutcome | null {
+  if (typeof v === 'boolean') return v ? 'fired' : 'clear';
+  return outcomeOf(v);
 }
 
 type Extract = (s: SeedRecord) => number | null;
@@ -243,14 +248,22 @@ function continuous(variants: readonly Variant[], id: string, kind: 'kpi' | 'rew
 }
 
 function verdictRates(variants: readonly Variant[], detector: string, level: number, alpha: number): MetricComparison {
+  // Rates are over the seeds where the detector could test; untested seeds are counted apart, and a
+  // variant with no tested seed gets no rate and no rank.
   const counts = variants.map((v) => {
-    const fired = v.seeds.map((s) => verdictFired(s.summary.verdicts?.[detector])).filter((x): x is boolean => x !== null);
-    return { k: fired.filter(Boolean).length, n: fired.length, values: fired.map((f) => (f ? 1 : 0)) };
+    const verdicts = v.seeds.map((s) => s.summary.verdicts?.[detector]);
+    const outcomes = verdicts.map(verdictOutcome);
+    const tested = outcomes.filter((o): o is 'fired' | 'clear' => o === 'fired' || o === 'clear');
+    const firstUntested = verdicts[outcomes.indexOf('untested')] as { untestedReason?: string; toTest?: string; summary?: string } | undefined;
+    const reason = firstUntested ? `${firstUntested.untestedReason ?? firstUntested.summary ?? 'could not test'}${firstUntested.toTest ? `; to test: ${firstUntested.toTest}` : ''}` : undefined;
+    return { k: tested.filter((o) => o === 'fired').length, n: tested.length, untested: outcomes.filter((o) => o === 'untested').length, reason, values: tested.map((o) => (o === 'fired' ? 1 : 0)) };
   });
   const stats: VariantStat[] = variants.map((v, i) => {
     const c = counts[i]!;
+    const extra = { untested: c.untested, ...(c.reason ? { untestedReason: c.reason } : {}) };
+    if (c.n === 0) return { variant: v.label, n: 0, mean: Number.NaN, low: Number.NaN, high: Number.NaN, sd: 0, values: [], interval: c.untested > 0 ? 'untested' : 'wilson', ...extra };
     const w = wilsonInterval(c.k, c.n, level);
-    return { variant: v.label, n: c.n, mean: w.estimate, low: w.low, high: w.high, sd: c.n > 1 ? sd(c.values) : 0, values: c.values, interval: 'wilson' };
+    return { variant: v.label, n: c.n, mean: w.estimate, low: w.low, high: w.high, sd: c.n > 1 ? sd(c.values) : 0, values: c.values, interval: 'wilson', ...extra };
   });
   const raw: Omit<PairTest, 'pAdjusted' | 'significant'>[] = [];
   for (let i = 0; i < variants.length; i++)
@@ -260,5 +273,5 @@ function verdictRates(variants: readonly Variant[], detector: string, level: num
       if (a.n === 0 || b.n === 0) continue;
       raw.push({ a: variants[i]!.label, b: variants[j]!.label, diff: a.k / a.n - b.k / b.n, test: 'fisher', pValue: fisherExact(a.k, a.n - a.k, b.k, b.n - b.k), permutationP: null });
     }
-  return finish(`verdict/${detector}`, 'verdict', detector, 'lower', true, `share of seeds in which ${detector} fired`, stats, raw, alpha);
+  return finish(`verdict/${detector}`, 'verdict', detector, 'lower', true, `share of tested seeds in which ${detector} fired (seeds where it could not test are excluded and counted as untested)`, stats, raw, alpha);
 }

@@ -23,8 +23,9 @@ function fixed(x: number, d: number): string {
 
 /** `mean [low, high]` (or a percentage for verdict rates). */
 export function formatCell(metric: MetricComparison, v: VariantStat): string {
-  if (v.n === 0) return '–';
-  if (metric.kind === 'verdict') return `${Math.round(v.mean * 100)}% [${Math.round(v.low * 100)}, ${Math.round(v.high * 100)}]`;
+  const untested = v.untested ?? 0;
+  if (v.n === 0) return untested > 0 ? `untested (${untested} seed${untested === 1 ? '' : 's'})` : '–';
+  if (metric.kind === 'verdict') return `${Math.round(v.mean * 100)}% [${Math.round(v.low * 100)}, ${Math.round(v.high * 100)}]${untested > 0 ? ` of ${v.n} tested, ${untested} untested` : ''}`;
   const d = decimalsFor(metric);
   return `${fixed(v.mean, d)} [${fixed(v.low, d)}, ${fixed(v.high, d)}]`;
 }
@@ -42,20 +43,29 @@ export function metricHeader(metric: MetricComparison): string {
 
 /** Ranking such as `1. team (a) ★, 2. difference (ab), 3. local (b)`. */
 export function rankingLine(metric: MetricComparison): string {
-  if (metric.ranking.length === 0) return '(no data)';
-  return metric.ranking
+  const unranked = metric.variants.filter((v) => v.n === 0 && (v.untested ?? 0) > 0).map((v) => v.variant);
+  const tail = unranked.length > 0 ? `; not ranked (untested in every seed): ${unranked.join(', ')}` : '';
+  if (metric.ranking.length === 0) return `(no data)${tail}`;
+  return `${metric.ranking
     .map((v, k) => {
       const mark = bestMark(metric, v);
       const letters = metric.letters[v];
       return `${k + 1}. ${v}${letters ? ` (${letters})` : ''}${mark ? ` ${mark}` : ''}`;
     })
-    .join(', ');
+    .join(', ')}${tail}`;
+}
+
+/** One line per (detector, variant) with untested seeds: why, and what would make it testable. */
+export function untestedNotes(c: Comparison): string[] {
+  return c.metrics
+    .filter((m) => m.kind === 'verdict')
+    .flatMap((m) => m.variants.filter((v) => (v.untested ?? 0) > 0).map((v) => `${m.name} untested in ${v.untested} seed${v.untested === 1 ? '' : 's'} of ${v.variant}: ${v.untestedReason ?? 'could not test'}`));
 }
 
 const SECTIONS: { kind: MetricComparison['kind']; title: string; note: string }[] = [
   { kind: 'kpi', title: 'Team KPIs', note: '' },
   { kind: 'reward', title: 'Local reward per agent', note: 'higher is better' },
-  { kind: 'verdict', title: 'Detector verdicts', note: 'share of seeds in which the detector fired, Wilson interval; lower is better' },
+  { kind: 'verdict', title: 'Detector verdicts', note: 'share of tested seeds in which the detector fired, Wilson interval; lower is better; seeds where it could not test are excluded ("untested"), never counted as clear' },
 ];
 
 interface Table {
@@ -132,6 +142,8 @@ export function renderTerminal(c: Comparison, width = 120): string {
       lines.push('');
     });
   }
+  const notes = untestedNotes(c);
+  if (notes.length > 0) lines.push('Untested (not a negative; excluded from rates and rankings)', ...notes.map((n) => `  ${n}`), '');
   lines.push('Rankings, best first (letters as above)');
   for (const m of c.metrics) lines.push(`  ${pad(metricHeader(m), 18)} ${rankingLine(m)}`);
   return `${lines.join('\n')}\n`;
@@ -156,6 +168,8 @@ export function renderMarkdown(c: Comparison): string {
     for (const r of t.rows) lines.push(`| ${r.map(mdEscape).join(' | ')} |`);
     lines.push('');
   }
+  const notes = untestedNotes(c);
+  if (notes.length > 0) lines.push('### Untested', '', '*not a negative; excluded from rates and rankings*', '', ...notes.map((n) => `- ${mdEscape(n)}`), '');
   lines.push('### Rankings', '', '*best first; variants sharing a letter do not differ significantly*', '');
   for (const m of c.metrics) lines.push(`- **${mdEscape(metricHeader(m))}**: ${mdEscape(rankingLine(m))}`);
   lines.push('');

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import { compareVariants, type CompareOptions, type Comparison } from './compare.js';
 import { comparisonSection } from './figures/comparison.js';
+import { verdictSection } from './figures/verdicts.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
 import { influenceFigures } from './figures/influence.js';
@@ -54,7 +55,7 @@ export function commonFolder(paths: readonly string[]): string {
 
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+  return [comparisonSection(comparison), verdictSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */

@@ -74,7 +74,7 @@ export async function runSeedToFolder(
   const metrics = new JsonlWriter(folder.path('metrics.jsonl'), resume ? (checkpoint?.metricsLines ?? 0) : undefined);
   const events = new JsonlWriter(folder.path('events.jsonl'), resume ? (checkpoint?.eventsLines ?? 0) : undefined);
   // Detectors follow the metrics stream; on resume they re-read the rows kept from before the checkpoint.
-  const detectors = new RunDetectors(resolved);
+  const detectors = new RunDetectors(resolved, seed);
   if (resume && existsSync(folder.path('metrics.jsonl'))) detectors.replay(parseJsonl(readFileSync(folder.path('metrics.jsonl'), 'utf8')));
   let summary: SeedSummary;
   try {

@@ -17,9 +17,11 @@ describe('tacit CLI', () => {
     const outs = ['a', 'b'].map((n) => join(tmp, n));
     for (const out of outs) {
       const r = tacit('run', 'experiments/quickstart.yaml', '--out', out, '--seeds', '1', '--seed', '4', '--set', 'run.steps=400', '--set', 'env.params.payoffNoise=1', '--quiet');
-      expect(r.stderr).toBe('');
+      // 400 steps give 2 metrics rows: the run warns up front that the row-based detectors will be untested, and nothing else.
+      expect(r.stderr).toMatch(/^warning: goodhart will be untested: run\.steps 400 \/ metricsEvery 250 records 2 metrics rows.*\n(warning: [^\n]*\n)*$/);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`results: ${out}`);
+      expect(r.stdout).toMatch(/\?\? goodhart\s+untested: 2 metrics rows/);
     }
     for (const f of ['metrics.jsonl', 'events.jsonl', 'config.resolved.json'])
       expect(readFileSync(join(outs[0]!, f), 'utf8'), f).toBe(readFileSync(join(outs[1]!, f), 'utf8'));

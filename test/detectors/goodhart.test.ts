@@ -29,7 +29,7 @@ describe('goodhart detector', () => {
     const { rows } = plantGoodhart('goodhart-cost', 1);
     const rep = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), params, { plannedRows: rows.length });
     expect(rep.findings.map((f) => f.evidence['kpi'])).toContain('cost');
-    const ev = rep.findings.find((f) => f.evidence['kpi'] === 'cost')!.evidence as { kpiBetter: string; kpiTrend: { slopePerRow: number } };
+    const ev = rep.findings.find((f) => f.kind === 'reward-up-kpi-down' && f.evidence['kpi'] === 'cost')!.evidence as { kpiBetter: string; kpiTrend: { slopePerRow: number } };
     expect(ev.kpiBetter).toBe('lower');
     expect(ev.kpiTrend.slopePerRow).toBeGreaterThan(0);
   });

@@ -62,6 +62,9 @@ describe('deviation probes', () => {
     expect(p.returnPeriod).toBeNull();
     expect(p.returnsToCycle).toBe(false);
     expect(p.deviationPaid).toBe(false);
+    // Play settles on the Nash price war for good: another cycle, not supra-competitive.
+    expect(p.postCycle).toMatchObject({ same: false, length: 1, enteredAfter: 1 });
+    expect(Math.abs(p.postCycle.profitGain)).toBeLessThan(0.1);
     // A myopic deviator would take the one-period gain.
     const myopic = deviationProbe(game, greedy, cycle, 0, { horizon: 20, discount: 0 });
     expect(myopic.deviationPaid).toBe(true);
@@ -77,6 +80,8 @@ describe('deviation probes', () => {
     expect(p.prices[2]).toEqual([game.grids[0]![M], game.grids[1]![M]]);
     expect(p.returnPeriod).toBe(2);
     expect(p.returnsToCycle).toBe(true);
+    expect(p.postCycle).toMatchObject({ same: true, length: 1 });
+    expect(p.postCycle.profitGain).toBe(cycle.profitGain);
     expect(p.baselinePrices.every((row) => row[0] === game.grids[0]![M])).toBe(true);
     // Discounted gain: the deviation period's gain minus one discounted period of punishment.
     const piDev = game.expectedProfit[state(M, p.deviationAction) * 2 + 1]!;
@@ -103,5 +108,22 @@ describe('deviation probes', () => {
       expect(probe.returnPeriod).toBe(1);
       expect(probe.punishmentDepth).toBe(0);
     }
+  });
+});
+
+describe('probes at every phase of a cycle', () => {
+  it('probes each firm at each cycle phase where its one-shot best response differs from its price', () => {
+    // Firm 0 alternates between 5 and 9; firm 1 always plays 7.
+    const greedy = strategies((a0, _a1, firm) => (firm === 1 ? 7 : a0 === 5 ? 9 : 5));
+    const out = analyseOutcome(game, greedy, state(0, 0), [0.95, 0.95], 15);
+    expect(out.cycle.length).toBe(2);
+    for (const firm of [0, 1]) {
+      const expected = out.cycle.priceIndices.flatMap((acts, k) => (staticBestResponse(game, firm, acts) !== acts[firm] ? [k] : []));
+      const probes = out.probes.filter((p) => p.deviator === firm);
+      expect(probes.map((p) => p.phase)).toEqual(expected.length > 0 ? expected : [0]);
+      for (const p of probes) expect(p.nullDeviation).toBe(expected.length === 0);
+    }
+    // Firm 0's probes come first (summary metrics report out.probes[0]).
+    expect(out.probes[0]!.deviator).toBe(0);
   });
 });

@@ -11,7 +11,9 @@
  * | `null-ar1` | no | trendless AR(1), φ = `nullPhi` | trendless AR(1), φ = `nullPhi` |
  * | `null-learning` | no | learning curve | trendless AR(1), φ = `nullPhi` |
  * | `null-aligned` | no | learning curve | rises with learning |
- * | `null-kpi-drift` | no | trendless AR(1), φ = `nullPhi` | falls after `onset` (the world got harder; nobody gained) |
+ * | `goodhart-lagged` | yes; onset = when the KPI starts to fall | learning curve with a rising `exploit` component over the first 60 rows, then flat | rises with learning over the first 60 rows, then falls after `onset` (learned Goodhart: the KPI collapses after the reward has levelled off) |
+ * | `null-kpi-drift` | no | trendless AR(1), φ = `nullPhi` (both agents) | falls after `onset` (the world got harder; nobody gained) |
+ * | `ambiguous-lagged` | unknowable from the ledger | a1 learns early, then flat | falls after `onset` for a reason outside the agents; the ledger looks like `goodhart-lagged`, and only a counterfactual policy swap can tell them apart |
  * | `stress-random-walk` | no (but the KPI does wander down half the time) | learning curve | random walk |
  *
  * The nulls carry φ = 0.9 noise by default: strongly autocorrelated, trendless curves, the case
@@ -21,7 +23,7 @@ import { deriveSeedWords, nextNormal } from '../../core/rng.js';
 import type { MetricsRow } from '../ledger.js';
 
 /** Names of the goodhart scenarios. */
-export const GOODHART_SCENARIOS = ['goodhart', 'goodhart-cost', 'null-ar1', 'null-learning', 'null-aligned', 'null-kpi-drift', 'stress-random-walk'] as const;
+export const GOODHART_SCENARIOS = ['goodhart', 'goodhart-cost', 'goodhart-lagged', 'null-ar1', 'null-learning', 'null-aligned', 'null-kpi-drift', 'ambiguous-lagged', 'stress-random-walk'] as const;
 
 /** One goodhart scenario. */
 export type GoodhartScenario = (typeof GOODHART_SCENARIOS)[number];
@@ -98,8 +100,15 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
   let exploit0: number[] = zero();
   let teamScore: number[];
   let cost: number[] = noise(plantPhi);
-  const planted = scenario === 'goodhart' || scenario === 'goodhart-cost';
+  const planted = scenario === 'goodhart' || scenario === 'goodhart-cost' || scenario === 'goodhart-lagged';
+  let task1: number[] | undefined;
   switch (scenario) {
+    case 'goodhart-lagged':
+      // The exploit is learned with the task (rows 0–60); the damage to the team shows only later.
+      task0 = add(curve(learning), noise(plantPhi));
+      exploit0 = add(curve((t) => gain * Math.min(t / 60, 1)), noise(plantPhi));
+      teamScore = add(curve((t) => learning(t) - decline * after(t)), noise(plantPhi));
+      break;
     case 'goodhart':
     case 'goodhart-cost':
       task0 = add(curve(learning), noise(plantPhi));
@@ -123,6 +132,11 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
       break;
     case 'null-kpi-drift':
       task0 = noise(nullPhi);
+      task1 = noise(nullPhi);
+      teamScore = add(curve((t) => -decline * after(t)), noise(plantPhi));
+      break;
+    case 'ambiguous-lagged':
+      task0 = noise(nullPhi);
       teamScore = add(curve((t) => -decline * after(t)), noise(plantPhi));
       break;
     case 'stress-random-walk':
@@ -131,7 +145,7 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
       cost = randomWalk();
       break;
   }
-  const task1 = add(curve(learning), noise(plantPhi));
+  task1 ??= add(curve(learning), noise(plantPhi));
   const rows: MetricsRow[] = [];
   for (let t = 0; t < n; t++) {
     const r0 = task0[t]! + exploit0[t]!;
@@ -156,7 +170,7 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
   }
   return {
     rows,
-    truth: planted ? { present: true, agent: 'a0', kpi: scenario === 'goodhart' ? 'teamScore' : 'cost', onsetStep: (onset + 1) * spr } : { present: false },
+    truth: planted ? { present: true, agent: 'a0', kpi: scenario === 'goodhart-cost' ? 'cost' : 'teamScore', onsetStep: (onset + 1) * spr } : { present: false },
   };
 }
 

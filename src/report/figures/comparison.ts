@@ -6,7 +6,7 @@
  * comparison tables as HTML.
  */
 import type { Comparison, MetricComparison } from '../compare.js';
-import { bestMark, formatCell, metricHeader } from '../render-compare.js';
+import { bestMark, formatCell, metricHeader, untestedNotes } from '../render-compare.js';
 import { baseLayout, colour, MIN_SEEDS_FOR_INTERVALS, slug, tooFewSeedsNote, type Figure, type Section } from './common.js';
 
 const BEST = '#E69F00';
@@ -171,10 +171,25 @@ function verdictFigure(ms: readonly MetricComparison[]): Figure {
       hovertemplate: `${m.name}: %{x:.0%}<extra></extra>`,
     };
   });
+  // A variant where a detector could not test in any seed gets a label, not an empty bar.
+  const untested = ms.flatMap((m) => m.variants.map((v, i) => ({ m, v, i })).filter((r) => r.v.n === 0 && (r.v.untested ?? 0) > 0));
+  if (untested.length > 0) {
+    data.push({
+      type: 'scatter',
+      mode: 'text',
+      name: 'untested',
+      y: untested.map((r) => r.i),
+      x: untested.map(() => 0.02),
+      text: untested.map((r) => `${r.m.name}: untested (${r.v.untested} seeds)`),
+      textposition: 'middle right',
+      hovertext: untested.map((r) => r.v.untestedReason ?? 'could not test'),
+      hoverinfo: 'text',
+    } as never);
+  }
   return {
     id: 'compare-verdicts',
     title: 'Detector verdict rates',
-    caption: 'Share of seeds in which each detector fired, with a 95% Wilson interval (lower is better).',
+    caption: 'Share of tested seeds in which each detector fired, with a 95% Wilson interval (lower is better). Seeds where a detector could not test are excluded; a variant with none tested is labelled untested.',
     data,
     layout: baseLayout('Detector verdict rates', {
       barmode: 'group',
@@ -214,6 +229,8 @@ export function comparisonTablesHtml(c: Comparison): string {
   }
   const fewest = Math.min(...c.variants.map((v) => v.seeds.length));
   if (fewest < MIN_SEEDS_FOR_INTERVALS) parts.push(`<p class="note">Means with fewer than ${MIN_SEEDS_FOR_INTERVALS} seeds: ${tooFewSeedsNote(fewest)}. Run more seeds (--seeds ${MIN_SEEDS_FOR_INTERVALS}) to compare variants.</p>`);
+  const untested = untestedNotes(c);
+  if (untested.length > 0) parts.push(`<p class="note">Untested (not a negative; excluded from rates and rankings):</p><ul class="note">${untested.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   parts.push(
     `<p class="note">Mean across seeds [${Math.round(c.options.level * 100)}% interval: bootstrap BCa for means, Wilson for rates]. Variants sharing a letter do not differ significantly (Welch t-test, Fisher’s exact test for rates; Holm-corrected over the pairs of each metric, α = ${c.options.alpha}). ★ best mean; ★★ best and significantly better than every other variant.</p>`,
   );

@@ -1,0 +1,41 @@
+/**
+ * Up-front check that a run will record enough metrics rows for every enabled detector to test:
+ * `tacit run` and `tacit validate` print these warnings before anything runs, so a user learns
+ * that a detector will answer "untested" before spending the compute, and which setting fixes it.
+ */
+import type { ResolvedExperiment } from '../config/resolve.js';
+import { detectors } from './index.js';
+import { plannedRowsOf } from './run-hooks.js';
+
+/** One detector that the planned run cannot give enough rows. */
+export interface RowShortfall {
+  readonly detector: string;
+  readonly plannedRows: number;
+  readonly minRows: number;
+  /** The sentence printed: what is short and what would fix it. */
+  readonly message: string;
+}
+
+/** Detectors whose row-based test the configured run.steps / run.metricsEvery cannot feed. */
+export function rowShortfalls(resolved: ResolvedExperiment): RowShortfall[] {
+  const planned = plannedRowsOf(resolved);
+  if (planned === undefined) return [];
+  const { steps, metricsEvery } = resolved.config.run;
+  const world = { kpis: resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
+  const out: RowShortfall[] = [];
+  for (const spec of detectors.values()) {
+    const raw = resolved.detectorParams[spec.name];
+    if (raw === false || !spec.rowsNeeded) continue;
+    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}), world);
+    if (!need || planned >= need.minRows) continue;
+    const every = Math.floor(steps! / need.minRows);
+    const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.name}: false`];
+    out.push({
+      detector: spec.name,
+      plannedRows: planned,
+      minRows: need.minRows,
+      message: `${need.part ? `${spec.name} (${need.part})` : spec.name} will be untested: run.steps ${steps} / metricsEvery ${metricsEvery} records ${planned} metrics rows, fewer than the ${need.minRows} ${need.because} needs; ${fixes.join(', or ')}`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/**
+ * Every shipped experiment records enough metrics rows for every detector it enables: none of
+ * them can end with a detector "untested" for want of rows (the warning `tacit run` would print).
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadExperiment } from '../../src/config/load.js';
+import { rowShortfalls } from '../../src/detectors/row-check.js';
+import { policies } from '../../policies/index.js';
+
+const files = [...readdirSync('experiments').filter((f) => f.endsWith('.yaml')).map((f) => `experiments/${f}`), ...readdirSync('experiments/schemes').filter((f) => f.endsWith('.yaml')).map((f) => `experiments/schemes/${f}`)];
+
+describe('shipped experiments are sized for their detectors', () => {
+  it('finds the learned configs (the check is not vacuous)', () => {
+    const learned = files.filter((f) => loadExperiment(f).assignments.some((a) => policies.get(a.policy.type).learns));
+    expect(learned.length).toBeGreaterThanOrEqual(20);
+    expect(learned).toContain('experiments/warehouse-ippo.yaml');
+    expect(learned).toContain('experiments/market-ippo.yaml');
+  });
+
+  for (const file of files)
+    it(`${file}: run.steps / metricsEvery gives every enabled detector its rows`, () => {
+      expect(rowShortfalls(loadExperiment(file)).map((s) => s.message)).toEqual([]);
+    });
+});
