@@ -80,6 +80,11 @@ th, td { border-bottom:1px solid #eaeef2; padding:5px 10px; text-align:right; wh
 th { background:#f6f8fa; font-weight:600; }
 th:first-child, td.variant, td:first-child, table.text th, table.text td { text-align:left; }
 td.best { color:var(--best); font-weight:600; }
+ul.findings { list-style:none; padding:0; margin:4px 0 12px; }
+ul.findings > li { border-left:3px solid var(--line); padding:4px 10px; margin:6px 0; }
+ul.findings > li[data-outcome=fired] { border-color:#d62728; }
+ul.findings > li[data-outcome=untested] { border-color:#b76e00; background:#fffaf0; }
+.outcome-fired { color:#b3261e; } .outcome-clear { color:#1a7f37; } .outcome-untested { color:#9a6700; }
 .letters { color:var(--muted); font-size:11px; }
 .star { color:var(--best); }
 .note, .muted { color:var(--muted); font-size:12px; }
@@ -169,7 +174,7 @@ export function renderHtml(allSections: readonly Section[], options: PageOptions
   // A section with no data for these runs is left out (the CLI lists them): an empty box saying
   // 'not available' tells a warehouse reader nothing about markets.
   const sections = allSections.filter((s) => !s.unavailable || s.figures.length > 0 || s.html);
-  const figures: Figure[] = sections.flatMap((s) => s.figures);
+  const figures: Figure[] = sections.flatMap((s) => [...s.figures, ...(s.inlineFigures ?? [])]);
   const nav = sections.map((s) => `<a href="#${s.id}">${escapeHtml(s.title)}</a>`).join('');
   return `<!doctype html>
 <html lang="en">

@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import { compareVariants, type CompareOptions, type Comparison } from './compare.js';
 import { comparisonSection } from './figures/comparison.js';
-import { verdictSection } from './figures/verdicts.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
+import { findingsSection } from './figures/findings.js';
 import { influenceFigures } from './figures/influence.js';
 import { marketFigures } from './figures/market.js';
 import { renderHtml, sharedPlotly } from './html.js';
@@ -55,7 +55,7 @@ export function commonFolder(paths: readonly string[]): string {
 
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), verdictSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */
@@ -81,7 +81,7 @@ export async function writeReport(paths: readonly string[], options: ReportOptio
   return {
     path: out,
     pngs,
-    figureIds: sections.flatMap((s) => s.figures.map((f) => f.id)),
+    figureIds: sections.flatMap((s) => [...s.figures, ...(s.inlineFigures ?? [])].map((f) => f.id)),
     unavailable: sections.filter((s) => s.unavailable).map((s) => ({ section: s.id, reason: s.unavailable! })),
     skipped,
     comparison,

@@ -27,6 +27,8 @@ export interface Section {
   readonly unavailable: string | null;
   /** Extra HTML (tables) placed after the figures. */
   readonly html?: string;
+  /** Figures whose placeholders are inside `html` (drawn like the others). */
+  readonly inlineFigures?: Figure[];
 }
 
 /** Colour-blind-friendly palette (Okabe–Ito without yellow, which vanishes on white; then Tableau). */
