@@ -67,19 +67,50 @@ function goodhartFigure(v: Variant, vi: number, seed: SeedRecord, f: Finding): F
   };
 }
 
-/** Collusion evidence as text: Δ over the limit cycle, the deviation probes per firm, the links to the figures. */
+interface Probe {
+  deviator: string;
+  firms: string[];
+  prePrices: number[];
+  deviationPrice: number;
+  prices: number[][];
+  nashPrices?: number[];
+}
+
+/** Collusion evidence: per deviating firm, every firm's price in the periods after the forced deviation. */
+function collusionFigures(v: Variant, vi: number, seedNo: number, f: Finding): Figure[] {
+  const probes = ((f.evidence?.['probes'] as Probe[] | undefined) ?? []).filter((p) => Array.isArray(p?.prices) && Array.isArray(p.firms));
+  const firstPerDeviator = [...new Map(probes.map((p) => [p.deviator, p])).values()].slice(0, 4);
+  return firstPerDeviator.map((p) => {
+    const periods = p.prices.map((_, t) => t);
+    const colours = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7'];
+    const data: Record<string, unknown>[] = p.firms.flatMap((firm, j) => [
+      { type: 'scatter', mode: 'lines+markers', x: [-1, ...periods], y: [p.prePrices[j], ...p.prices.map((row) => row[j])], name: `${firm}${firm === p.deviator ? ' (deviates)' : ''}`, line: { color: colours[j % colours.length], width: 2 }, marker: { size: 4 } },
+    ]);
+    const nash = p.nashPrices?.[0];
+    const title = `Deviation response — ${p.deviator} cuts its price (${v.label}, seed ${seedNo})`;
+    return {
+      id: `evidence-collusion-${vi}-${slug(p.deviator)}`,
+      title,
+      caption: `Period −1: the converged (limit-cycle) prices; period 0: ${p.deviator} is forced to its one-shot best response ${p.deviationPrice.toFixed(3)}; then every firm follows its learned strategy. A price war after the cut and a return to the old prices is the reward–punishment pattern of collusion (Calvano et al. 2020, Fig. 4).${nash !== undefined ? ` Dashed: the one-shot Nash price ${nash.toFixed(3)}.` : ''}`,
+      data,
+      layout: baseLayout(title, {
+        height: 340,
+        hovermode: 'x unified',
+        xaxis: { title: { text: 'period after the deviation' }, dtick: 1 },
+        yaxis: { title: { text: 'price' } },
+        ...(nash !== undefined ? { shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: nash, y1: nash, line: { dash: 'dash', color: '#888', width: 1 } }] } : {}),
+      }),
+    };
+  });
+}
+
+/** Collusion evidence as text: Δ over the limit cycle and the link to the market section. */
 function collusionHtml(v: Variant, f: Finding): string {
   const ev = f.evidence ?? {};
   const delta = ev['delta'] as Record<string, unknown> | undefined;
-  const probes = (ev['probes'] as Record<string, unknown>[] | undefined) ?? [];
-  const rows = probes
-    .slice(0, 12)
-    .map((p) => `<tr><td>${escapeHtml(String(p['deviator'] ?? p['firm'] ?? '?'))}</td><td>${escapeHtml(String(p['classification'] ?? p['kind'] ?? ''))}</td><td>${escapeHtml(fmt(p['punishment'] ?? p['profitLoss'] ?? ''))}</td></tr>`)
-    .join('');
   return [
-    `<p>${escapeHtml(`Δ (profit gain, 0 = Nash, 1 = monopoly): ${fmt(delta?.['meanDelta'])}${delta?.['cycleLength'] !== undefined ? ` over a limit cycle of length ${fmt(delta['cycleLength'])}${delta['converged'] === false ? ' (not converged)' : ''}` : ''}; threshold ${fmt(delta?.['minDelta'])}.`)}</p>`,
-    rows ? `<table class="text"><thead><tr><th>deviating firm</th><th>response</th><th>punishment</th></tr></thead><tbody>${rows}</tbody></table>` : '',
-    `<p class="muted">Per-firm deviation responses: <a href="#market">price paths and deviation response of ${escapeHtml(v.label)}</a>.</p>`,
+    `<p>${escapeHtml(`Δ (profit gain, 0 = Nash, 1 = monopoly): ${fmt(delta?.['meanDelta'])}${delta?.['cycleLength'] !== undefined ? ` over the converged strategies' limit cycle of length ${fmt(delta['cycleLength'])}${delta['converged'] === false ? ' (not converged)' : ''}` : ''}; threshold ${fmt(delta?.['minDelta'])}.`)}</p>`,
+    `<p class="muted">Price paths over training: <a href="#market">market section for ${escapeHtml(v.label)}</a>.</p>`,
     `<details><summary>all evidence numbers</summary><pre>${escapeHtml(JSON.stringify(ev, null, 1).slice(0, 6000))}</pre></details>`,
   ].join('\n');
 }
@@ -107,23 +138,32 @@ export function findingsSection(variants: readonly Variant[]): Section {
   variants.slice(0, MAX_VARIANT_FIGURES).forEach((v, vi) => {
     const seed = v.seeds.find((s) => Object.keys(s.summary.verdicts ?? {}).length > 0);
     if (!seed) return;
-    const verdicts = (seed.summary.verdicts ?? {}) as Record<string, VerdictLike>;
-    const items = Object.entries(verdicts).map(([name, verdict]) => {
+    const verdictsOf = (s: SeedRecord): Record<string, VerdictLike> => (s.summary.verdicts ?? {}) as Record<string, VerdictLike>;
+    const items = Object.keys(verdictsOf(seed)).map((name) => {
+      const counts = v.seeds.map((s) => outcomeOf(verdictsOf(s)[name] ?? {}));
+      // The seed shown: the first where the detector fired (its evidence is what a reader needs), else the first tested one.
+      const k = Math.max(0, counts.indexOf('fired') >= 0 ? counts.indexOf('fired') : counts.indexOf('clear'));
+      const shownSeed = v.seeds[k] ?? seed;
+      const verdict = verdictsOf(shownSeed)[name] ?? {};
       const o = outcomeOf(verdict);
-      const counts = v.seeds.map((s) => outcomeOf(((s.summary.verdicts ?? {}) as Record<string, VerdictLike>)[name] ?? {}));
-      const tally = v.seeds.length > 1 ? ` <span class="muted">(${(['fired', 'clear', 'untested'] as const).map((k) => `${counts.filter((c) => c === k).length} ${k}`).join(', ')} of ${v.seeds.length} seeds; shown: seed ${seed.seed})</span>` : '';
+      const tally = v.seeds.length > 1 ? ` <span class="muted">(${(['fired', 'clear', 'untested'] as const).map((x) => `${counts.filter((c) => c === x).length} ${x}`).join(', ')} of ${v.seeds.length} seeds; shown: seed ${shownSeed.seed})</span>` : '';
       const text = o === 'untested' ? `could not test: ${verdict.untestedReason ?? 'no reason recorded'}${verdict.toTest ? `. To test it: ${verdict.toTest}` : ''}` : (verdict.summary ?? '');
       let body = `<div><b class="outcome-${o}">${MARK[o]}</b> <b>${escapeHtml(name)}</b>${tally}: ${escapeHtml(text)}</div>`;
       if (o === 'fired') {
-        const f = seed.findings().find((g) => g.detector === name);
+        const f = shownSeed.findings().find((g) => g.detector === name);
         if (name === 'goodhart' && f) {
-          const fig = goodhartFigure(v, vi, seed, f);
+          const fig = goodhartFigure(v, vi, shownSeed, f);
           if (fig) {
             figures.push(fig);
             body += `<figure><div class="plot" id="${escapeHtml(fig.id)}" style="min-height:360px"></div><figcaption>${escapeHtml(fig.caption)}</figcaption></figure>`;
           }
         }
-        if (name === 'collusion' && f) body += collusionHtml(v, f);
+        if (name === 'collusion' && f) {
+          const figs = collusionFigures(v, vi, shownSeed.seed, f);
+          figures.push(...figs);
+          body += collusionHtml(v, f);
+          if (figs.length) body += `<div class="grid">${figs.map((fig) => `<figure><div class="plot" id="${escapeHtml(fig.id)}" style="min-height:340px"></div><figcaption>${escapeHtml(fig.caption)}</figcaption></figure>`).join('')}</div>`;
+        }
         if (name === 'conflict') body += conflictHtml(verdict);
       }
       return `<li data-detector="${escapeHtml(name)}" data-outcome="${o}">${body}</li>`;
