@@ -17,6 +17,7 @@ import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
+import { uiCommand } from './commands/ui.js';
 import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
@@ -214,5 +215,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, exportCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, uiCommand, exportCommand] as unknown as CommandModule<object, never>[];
 }

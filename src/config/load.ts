@@ -96,8 +96,17 @@ export function applyOverrides(config: unknown, sets: readonly string[]): unknow
     }
     return produce(acc, (draft: unknown) => {
       let node = draft as Record<PropertyKey, unknown>;
-      for (let k = 0; k < path.length - 1; k++) {
+      for (let k = 0; k < path.length; k++) {
         const seg = path[k]!;
+        // An index past the end would leave holes that the schema reports confusingly: name the list's length instead.
+        if (typeof seg === 'number' && Array.isArray(node) && seg > node.length)
+          throw new UsageError(
+            `bad --set '${set}': '${path.slice(0, k).join('.')}' has ${node.length} ${node.length === 1 ? 'entry' : 'entries'} ` +
+              `(indices 0..${node.length - 1}), so [${seg}] is out of range; use [0]..[${node.length - 1}] to change one, or [${node.length}] to add one`,
+          );
+        if (typeof seg === 'number' && !Array.isArray(node))
+          throw new UsageError(`bad --set '${set}': '${path.slice(0, k).join('.')}' is not a list, so [${seg}] cannot index it`);
+        if (k === path.length - 1) break;
         const next = node[seg];
         if (next === undefined || next === null) node[seg] = typeof path[k + 1] === 'number' ? [] : {};
         else if (typeof next !== 'object')

@@ -185,13 +185,14 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
     }
     const policy = policies.get(entry.policy.type);
     const pp = parseWith(policy.paramsSchema, entry.policy.params, `${at}.policy.params`);
+    // Bad policy params do not stop the reward checks below: every problem is reported in one pass.
     if (!pp.ok) {
       if (!checked.has(`${k}/pparams`)) issues.push(...pp.issues);
       checked.add(`${k}/pparams`);
-      continue;
+    } else {
+      const why = policy.incompatibility?.(world, agent, pp.data);
+      if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.type}' cannot control agent '${agent.id}': ${why}` });
     }
-    const why = policy.incompatibility?.(world, agent, pp.data);
-    if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.type}' cannot control agent '${agent.id}': ${why}` });
     if (!rewardSchemes.has(entry.reward.scheme)) {
       if (!checked.has(`${k}/scheme`)) issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
       checked.add(`${k}/scheme`);
@@ -208,6 +209,7 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       const path = `${at}.reward.params${iss.path ? `.${iss.path}` : ''}`;
       if (!issues.some((x) => x.path === path && x.message === iss.message)) issues.push({ path, message: iss.message });
     }
+    if (!pp.ok) continue;
     entry.policy.params = pp.data as Record<string, unknown>;
     entry.reward.params = sp.data as Record<string, unknown>;
     assignments.push({ agent, entry: k, policy, policyParams: pp.data as Record<string, unknown>, scheme, schemeParams: sp.data as Record<string, unknown> });

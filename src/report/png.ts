@@ -36,6 +36,8 @@ export async function figuresToPngs(page: Page, outDir: string, options: PngOpti
   // Page-side code is passed as strings: this package compiles without the DOM typings.
   await page.waitForFunction("document.body.getAttribute('data-rendered') !== null", undefined, { timeout: 60_000 });
   if ((await page.getAttribute('body', 'data-rendered')) !== 'true') throw new Error(`report ${page.url()} failed to render in Chromium (see its console)`);
+  // Figures are drawn lazily as they scroll into view: draw them all first.
+  await page.evaluate('window.tacitRenderAll()');
   const ids = options.ids ?? ((await page.evaluate('window.tacitFigureIds')) as string[]);
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];

@@ -42,6 +42,16 @@ export interface SeedEval {
   readonly metrics?: Record<string, unknown>;
 }
 
+/**
+ * Copies to evaluate `episodes` episodes exactly: the largest divisor of `episodes` that is at most
+ * the run's copy count, so every round of parallel episodes counts whole (8 copies and 5 episodes
+ * play 5 copies once, not 8).
+ */
+export function evalCopies(episodes: number, numEnvs: number): number {
+  for (let c = Math.min(episodes, numEnvs); c > 1; c--) if (episodes % c === 0) return c;
+  return 1;
+}
+
 /** Evaluate the policies stored in one seed folder. */
 export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => ResolvedExperiment, options: EvalOptions): SeedEval {
   const config = JSON.parse(readFileSync(join(dir, 'config.resolved.json'), 'utf8')) as { run: { seed: number; numEnvs: number } };
@@ -50,7 +60,8 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const world = resolved.makeWorld();
   const policyPath = join(dir, 'policies.bin');
   const states = existsSync(policyPath) ? readBinary<unknown[]>(policyPath) : [];
-  const numEnvs = resolved.config.run.numEnvs;
+  const episodic = world.episodeLength > 0;
+  const numEnvs = episodic && options.steps === undefined ? evalCopies(options.episodes ?? 10, resolved.config.run.numEnvs) : resolved.config.run.numEnvs;
   const evalSeed = options.seed ?? summary.seed;
   const engine = new VecEngine(world, { numEnvs, seed: `eval-${evalSeed}` });
   const shared = new Map<string, unknown>();
@@ -65,7 +76,6 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
   const shaped = world.agents.map(() => new Float64Array(numEnvs));
   const ledger = new MetricsAccumulator(world, numEnvs);
-  const episodic = world.episodeLength > 0;
   const episodes = options.episodes ?? (episodic ? 10 : 0);
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
   // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write

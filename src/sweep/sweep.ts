@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import cliProgress from 'cli-progress';
+import { plainProgress } from '../run/progress.js';
 import { applyOverrides, readConfigFile } from '../config/load.js';
 import { resolveExperiment } from '../config/resolve.js';
 import { TacitError, UsageError } from '../core/errors.js';
@@ -194,7 +195,11 @@ export function writeManifest(plan: SweepPlan, states: ReadonlyMap<string, strin
 }
 
 function progressBar(total: number, label: string, enabled: boolean): { update(done: number, failed: number): void; stop(): void } {
-  if (!enabled || !process.stderr.isTTY || total === 0) return { update() {}, stop() {} };
+  if (!enabled || total === 0) return { update() {}, stop() {} };
+  if (!process.stderr.isTTY) {
+    const plain = plainProgress(`sweep ${label}`, 'runs', total);
+    return { update: (done) => plain.update(done), stop: () => plain.stop() };
+  }
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `sweep ${label} |{bar}| {percentage}% | {runs}/{total} runs | ETA {eta_formatted} | failed {failed}`, hideCursor: true, etaBuffer: 40, fps: 4 },
     cliProgress.Presets.shades_classic,

@@ -92,6 +92,40 @@ describe('experiment config resolution', () => {
     expect(() => applyOverrides(good, ['name.x=1'])).toThrow(/not an object or list/);
   });
 
+  it('names the list length when a --set index is past the end of a list', () => {
+    expect(() => applyOverrides(good, ['agents[5].policy.type=random'])).toThrow(
+      "bad --set 'agents[5].policy.type=random': 'agents' has 1 entry (indices 0..0), so [5] is out of range; use [0]..[0] to change one, or [1] to add one",
+    );
+    expect(() => applyOverrides(good, ['run[0]=1'])).toThrow(/'run' is not a list/);
+    // Appending at the end is allowed and validated like any entry.
+    const appended = applyOverrides(good, ['agents[1].role=player', 'agents[1].policy.type=random']) as { agents: unknown[] };
+    expect(appended.agents).toHaveLength(2);
+  });
+
+  it('reports a schema error, a misspelled policy param and an unknown reward component in one pass', () => {
+    expect(
+      issuesOf({
+        name: 'w',
+        env: { id: 'warehouse-v1', params: {} },
+        agents: [
+          {
+            id: 'procurement',
+            policy: { type: 's-s', params: { reorderPoint: 150, orderUpTo: 300, supplir: 0 } },
+            reward: { scheme: 'local', params: { weights: { purchse: 2 } } },
+          },
+          { id: 'inventory', policy: { type: 'base-stock', params: { level: 200 } } },
+          { id: 'logistics', policy: { type: 'standard-shipping' } },
+          { id: 'finance', policy: { type: 'fixed-budget', params: { budgetMultiple: 100 } } },
+        ],
+        run: { steps: -5 },
+      }),
+    ).toEqual([
+      'run.steps: expected a positive number, got -5',
+      "agents[0].policy.params: unknown key 'supplir'; allowed keys: reorderPoint, orderUpTo, supplier, drift",
+      "agents[0].reward.params.weights.purchse: unknown reward component 'purchse'; valid: purchaseCost, stockout",
+    ]);
+  });
+
   it('ships an up-to-date JSON Schema for editors (regenerate with npm run schema)', () => {
     const committed = JSON.parse(readFileSync('experiments/tacit.schema.json', 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(experimentJsonSchema())));

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_INSTALL, findChromium, launchChromium, type HeadlessBrowser } from '../../src/report/browser.js';
 import { figuresToPngs } from '../../src/report/png.js';
+import { plotlyVersion } from '../../src/report/html.js';
 import { writeReport, type ReportResult } from '../../src/report/report.js';
 import { SIX_SCHEMES, writeMarketFixture, writeWarehouseFixture } from './fixtures.js';
 import { colourStats, decodePng } from './png-decode.js';
@@ -28,6 +29,7 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   let page: Page;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
+  let drawnBeforeScroll = 0;
 
   beforeAll(async () => {
     if (!findChromium()) throw new Error(`Chromium not found: the browser test needs it. Fix: ${CHROMIUM_INSTALL} (or set TACIT_SKIP_BROWSER=1 to skip knowingly)`);
@@ -44,6 +46,8 @@ describe.skipIf(skip)('report in headless Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(report.path).href);
     await page.waitForFunction("document.body.getAttribute('data-rendered') !== null", undefined, { timeout: 30_000 });
+    drawnBeforeScroll = (await page.evaluate('window.tacitDrawnCount()')) as number;
+    await page.evaluate('window.tacitRenderAll()');
   });
 
   afterAll(async () => {
@@ -54,7 +58,13 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   it('renders without console errors and without network access', async () => {
     expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
     expect(consoleErrors).toEqual([]);
-    expect(requests).toEqual([pathToFileURL(report.path).href]);
+    // The page and the shared plotly.js beside it: nothing from the network.
+    expect(requests).toEqual([pathToFileURL(report.path).href, pathToFileURL(join(root, `plotly-${plotlyVersion()}.min.js`)).href]);
+  });
+
+  it('draws only the figures near the first screen before the reader scrolls', () => {
+    expect(drawnBeforeScroll).toBeGreaterThan(0);
+    expect(drawnBeforeScroll).toBeLessThan(report.figureIds.length / 2);
   });
 
   it('draws every figure with data', async () => {

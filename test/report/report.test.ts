@@ -1,12 +1,13 @@
 /**
- * The HTML report's content without a browser: self-contained (plotly inlined, no external
- * references), sections present or clearly marked unavailable, figure data taken from the run
+ * The HTML report's content without a browser: plotly shared (or inlined with --standalone), no
+ * other external references, sections without data left out of the page, figure data taken from the run
  * folders, provenance and configs included.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plotlyVersion } from '../../src/report/html.js';
 import { commonFolder, writeReport, type ReportResult } from '../../src/report/report.js';
 import { seriesAcrossSeeds } from '../../src/report/figures/common.js';
 import { influenceOf } from '../../src/report/figures/influence.js';
@@ -42,20 +43,33 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('self-contained HTML', () => {
-  it('inlines plotly and references nothing external', () => {
+  it('loads plotly from one shared copy at the results root and references nothing else', () => {
     expect(warehouse.path).toBe(join(root, 'wh', 'report.html'));
-    expect(html).toContain('plotly.js v');
-    expect(html.length).toBeGreaterThan(3_000_000);
-    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toContain('plotly.js v');
+    expect(html.length).toBeLessThan(1_000_000);
+    const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/gi)].map((m) => m[1]);
+    expect(srcs).toEqual([`plotly-${plotlyVersion()}.min.js`]);
+    expect(readFileSync(join(root, 'wh', srcs[0]!), 'utf8')).toContain('plotly.js v');
     expect(html).not.toMatch(/<link[^>]+href=/i);
     // Exactly the scripts we wrote: plotly, the figure JSON, and the boot script.
     expect(html.match(/<script/gi)).toHaveLength(3);
   });
 
-  it('marks sections without data as unavailable instead of drawing empty plots', () => {
+  it('shares the copy among reports under a results root; --standalone inlines it', async () => {
+    const runs = writeWarehouseFixture(join(root, 'results', 'x'), { variants: SIX_SCHEMES.slice(0, 1), seeds: 1, windows: 5 });
+    const deep = await writeReport(runs, { out: join(root, 'results', 'x', 'sweep', 'report.html') });
+    expect(readFileSync(deep.path, 'utf8')).toContain(`src="../../plotly-${plotlyVersion()}.min.js"`);
+    const alone = await writeReport(runs, { out: join(root, 'results', 'x', 'alone.html'), standalone: true });
+    const text = readFileSync(alone.path, 'utf8');
+    expect(text).toContain('plotly.js v');
+    expect(text).not.toMatch(/<script[^>]+src=/i);
+  });
+
+  it('leaves sections without data out of the page (no "Market: not available" in a warehouse report)', () => {
     expect(warehouse.unavailable.map((u) => u.section)).toEqual(['market']);
-    expect(html).toContain('data-unavailable="market"');
-    expect(html).toMatch(/Not available for these runs: they record no market price series/);
+    expect(html).not.toContain('id="market"');
+    expect(html).not.toContain('Not available');
+    expect(html).not.toContain('href="#market"');
     expect(warehouse.figureIds.some((id) => id.startsWith('prices-'))).toBe(false);
   });
 
@@ -74,8 +88,22 @@ describe('figure data', () => {
     const rows = seeds.map((s) => s.metrics());
     expect(team.x).toEqual(rows[0]!.map((r) => r['step']));
     team.y!.forEach((y, w) => expect(y).toBeCloseTo(rows.reduce((acc, r) => acc + r[w]!['reward/picker']!, 0) / 3, 12));
-    // A band polygon accompanies the line when there are several seeds.
-    expect(curve.data.some((t) => t.name === 'scheme=team band')).toBe(true);
+    // Three seeds are too few for a band (MIN_SEEDS_FOR_INTERVALS): each seed's own line instead.
+    expect(curve.data.some((t) => t.name === 'scheme=team band')).toBe(false);
+    expect(curve.data.filter((t) => t.name?.startsWith('scheme=team seed ')).map((t) => t.y)).toEqual(rows.map((r) => r.map((x) => x['reward/picker'])));
+  });
+
+  it('draws intervals and letters only from at least 5 seeds, and says why otherwise', async () => {
+    const kpi = figures(html).find((f) => f.id.startsWith('compare-kpi-'))! as FigureJson & { data: { error_x?: { array: number[] }; text?: string[] }[] };
+    expect(kpi.data[1]!.error_x!.array.every((x) => x === 0)).toBe(true);
+    expect(kpi.data[1]!.text!.every((t) => !/[a-z]/.test(t))).toBe(true);
+    expect(html).toContain('3 seeds: each seed shown, no interval or letters (they need at least 5 seeds');
+    writeWarehouseFixture(join(root, 'five'), { variants: SIX_SCHEMES.slice(0, 2), seeds: 5, windows: 10 });
+    const five = readFileSync((await writeReport([join(root, 'five')])).path, 'utf8');
+    const k5 = figures(five).find((f) => f.id.startsWith('compare-kpi-'))! as FigureJson & { data: { error_x?: { array: number[] } }[] };
+    expect(k5.data[1]!.error_x!.array.every((x) => x > 0)).toBe(true);
+    expect(figures(five).find((f) => f.id === 'curve-picker')!.data.some((t) => t.name === 'scheme=team band')).toBe(true);
+    expect(five).not.toContain('no interval or letters');
   });
 
   it('bins long series to a bounded number of points', () => {

@@ -1,4 +1,4 @@
-/** `tacit report <dir...>`: write the self-contained HTML report (and --png figures). */
+/** `tacit report <dir...>`: write the HTML report (plotly shared per results root, or inlined with --standalone; and --png figures). */
 import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { writeReport, type ReportResult } from '../../report/report.js';
@@ -8,6 +8,7 @@ interface ReportArgs {
   dirs: string[];
   out?: string;
   png: boolean;
+  standalone: boolean;
   title?: string;
   level: number;
   alpha: number;
@@ -24,13 +25,14 @@ export function reportLines(r: ReportResult): string {
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <dirs..>',
-  describe: 'Write one self-contained HTML report (opens offline) for run folders',
+  describe: 'Write an HTML report (opens offline) for run folders',
   builder: (y: Argv) =>
     statOptions(
       y
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Run folders, or folders containing them' })
         .option('out', { type: 'string', describe: 'HTML file to write (default: report.html in the common folder of the inputs)' })
         .option('png', { type: 'boolean', default: false, describe: 'Also write each figure as PNG (headless Chromium: from the @sparticuz/chromium package, a system one, or TACIT_CHROMIUM)' })
+        .option('standalone', { type: 'boolean', default: false, describe: 'Inline plotly.js: one self-contained file (+3.5 MB) instead of sharing plotly-<version>.min.js at the results root' })
         .option('title', { type: 'string', describe: 'Page title' }),
     ) as unknown as Argv<ReportArgs>,
   handler: async (args) => {
@@ -39,6 +41,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       ...(args.out !== undefined ? { out: args.out } : {}),
       ...(args.title !== undefined ? { title: args.title } : {}),
       png: args.png,
+      standalone: args.standalone,
       compare: { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed },
     });
     for (const s of r.skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);

@@ -27,6 +27,8 @@ export interface Section {
   readonly unavailable: string | null;
   /** Extra HTML (tables) placed after the figures. */
   readonly html?: string;
+  /** Figures whose placeholders are inside `html` (drawn like the others). */
+  readonly inlineFigures?: Figure[];
 }
 
 /** Colour-blind-friendly palette (Okabe–Ito without yellow, which vanishes on white; then Tableau). */
@@ -73,6 +75,19 @@ export interface Series {
   readonly seeds: number;
 }
 
+/**
+ * Fewest seeds for which the report draws a mean's confidence interval, a learning-curve band or
+ * significance letters. Below it a 95% t-interval is mostly its multiplier (t = 12.7 at n = 2, 4.3
+ * at n = 3, 2.8 at n = 5) and pairwise tests have almost no power after a Holm correction, so
+ * letters would say "no difference" for lack of data; the report shows each seed's value instead.
+ */
+export const MIN_SEEDS_FOR_INTERVALS = 5;
+
+/** Why intervals are not drawn, for captions. */
+export function tooFewSeedsNote(n: number): string {
+  return `${n} seed${n === 1 ? '' : 's'}: each seed shown, no interval or letters (they need at least ${MIN_SEEDS_FOR_INTERVALS} seeds; below that a 95% interval is mostly its t multiplier and tests have almost no power)`;
+}
+
 /** Most points drawn per series. */
 export const MAX_POINTS = 300;
 
@@ -112,10 +127,10 @@ export function seriesAcrossSeeds(seeds: readonly SeedRecord[], key: string, max
   return out;
 }
 
-/** A line trace plus (with several seeds) a translucent band polygon, sharing a legend group. */
+/** A line trace plus (with enough seeds) a translucent band polygon, sharing a legend group. */
 export function lineWithBand(series: Series, name: string, col: string, extra: Record<string, unknown> = {}): Record<string, unknown>[] {
   const traces: Record<string, unknown>[] = [];
-  if (series.seeds > 1)
+  if (series.seeds >= MIN_SEEDS_FOR_INTERVALS)
     traces.push({
       type: 'scatter',
       mode: 'lines',
@@ -132,6 +147,15 @@ export function lineWithBand(series: Series, name: string, col: string, extra: R
     });
   traces.push({ type: 'scatter', mode: 'lines', x: series.x, y: series.mean, name, legendgroup: name, line: { color: col, width: 2 }, ...extra });
   return traces;
+}
+
+/** Each seed's own line, thin and translucent, in the legend group of `name` (for too few seeds for a band). */
+export function seedLines(seeds: readonly SeedRecord[], key: string, name: string, col: string, maxPoints = MAX_POINTS): Record<string, unknown>[] {
+  if (seeds.length < 2 || seeds.length >= MIN_SEEDS_FOR_INTERVALS) return [];
+  return seeds.flatMap((seed, k) => {
+    const s = seriesAcrossSeeds([seed], key, maxPoints);
+    return s ? [{ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${name} seed ${k}`, legendgroup: name, showlegend: false, hoverinfo: 'skip', line: { color: rgba(col, 0.35), width: 1 } }] : [];
+  });
 }
 
 /** Agent ids that appear in any seed summary or metrics key `reward/<agent>`, in first-seen order. */

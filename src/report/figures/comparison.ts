@@ -7,7 +7,7 @@
  */
 import type { Comparison, MetricComparison } from '../compare.js';
 import { bestMark, formatCell, metricHeader, untestedNotes } from '../render-compare.js';
-import { baseLayout, colour, slug, type Figure, type Section } from './common.js';
+import { baseLayout, colour, MIN_SEEDS_FOR_INTERVALS, slug, tooFewSeedsNote, type Figure, type Section } from './common.js';
 
 const BEST = '#E69F00';
 const OTHER = '#0072B2';
@@ -37,19 +37,33 @@ export function needsLogAxis(values: readonly number[], ratio = 30): boolean {
   return values.length > 1 && hi / lo >= ratio;
 }
 
+/** Letters are shown only when every compared variant has enough seeds (see MIN_SEEDS_FOR_INTERVALS). */
+function lettersShown(m: MetricComparison): boolean {
+  const reported = m.variants.filter((v) => v.n > 0);
+  return reported.length > 1 && reported.every((v) => v.n >= MIN_SEEDS_FOR_INTERVALS);
+}
+
+/** Whether a variant's interval is drawn. Rates keep their Wilson interval, which is honest (wide) at any n. */
+function intervalShown(m: MetricComparison, n: number): boolean {
+  return m.kind === 'verdict' || n >= MIN_SEEDS_FOR_INTERVALS;
+}
+
 function kpiFigure(full: MetricComparison): Figure {
   // Only the variants that report this metric (e.g. a market KPI is absent from warehouse runs).
   const m = { ...full, variants: full.variants.filter((v) => v.n > 0) };
   const ys = m.variants.map((_, i) => i);
   const isBest = m.variants.map((v) => m.tiedBest.includes(v.variant));
+  const letters = lettersShown(m);
+  const shown = m.variants.map((v) => intervalShown(m, v.n));
+  const fewest = Math.min(...m.variants.map((v) => v.n));
   const data: Record<string, unknown>[] = [
     {
       type: 'scatter',
       mode: 'markers',
-      y: m.variants.flatMap((v, i) => v.values.map((_, k) => i + 0.2 + 0.05 * (k % 3))),
+      y: m.variants.flatMap((v, i) => v.values.map((_, k) => (shown[i] ? i + 0.2 + 0.05 * (k % 3) : i))),
       x: m.variants.flatMap((v) => v.values),
       name: 'seeds',
-      marker: { size: 5, color: 'rgba(80,80,80,0.45)' },
+      marker: { size: m.variants.map((_, i) => i).flatMap((i) => m.variants[i]!.values.map(() => (shown[i] ? 5 : 8))), color: 'rgba(80,80,80,0.55)' },
       hovertemplate: '%{x:.4g}<extra>seed</extra>',
     },
     {
@@ -58,21 +72,37 @@ function kpiFigure(full: MetricComparison): Figure {
       y: ys,
       x: m.variants.map((v) => v.mean),
       name: 'mean and interval',
-      text: m.variants.map((v) => `${m.letters[v.variant] ?? ''}${bestMark(m, v.variant) ? ` ${bestMark(m, v.variant)}` : ''}`),
+      text: m.variants.map((v) => `${letters ? (m.letters[v.variant] ?? '') : ''}${bestMark(m, v.variant) ? ` ${bestMark(m, v.variant)}` : ''}`),
       textposition: 'top center',
       textfont: { size: 11, color: '#444' },
-      error_x: { type: 'data', symmetric: false, array: m.variants.map((v) => v.high - v.mean), arrayminus: m.variants.map((v) => v.mean - v.low), thickness: 1.5, width: 5, color: '#555' },
-      marker: { size: 11, color: isBest.map((b) => (b ? BEST : OTHER)), line: { color: '#333', width: 1 }, symbol: isBest.map((b) => (b ? 'star' : 'circle')) },
-      customdata: m.variants.map((v) => [v.low, v.high, v.n]),
-      hovertemplate: '%{x:.4g} [%{customdata[0]:.4g}, %{customdata[1]:.4g}], n=%{customdata[2]}<extra></extra>',
+      error_x: {
+        type: 'data',
+        symmetric: false,
+        array: m.variants.map((v, i) => (shown[i] ? v.high - v.mean : 0)),
+        arrayminus: m.variants.map((v, i) => (shown[i] ? v.mean - v.low : 0)),
+        thickness: 1.5,
+        width: 5,
+        color: '#555',
+      },
+      marker: {
+        size: 11,
+        color: isBest.map((b, i) => (shown[i] ? (b ? BEST : OTHER) : 'rgba(0,0,0,0)')),
+        line: { color: isBest.map((b) => (b ? BEST : OTHER)), width: 2 },
+        symbol: isBest.map((b) => (b ? 'star' : 'circle')),
+      },
+      customdata: m.variants.map((v, i) => [shown[i] ? `[${v.low.toPrecision(4)}, ${v.high.toPrecision(4)}]` : '(no interval)', v.n]),
+      hovertemplate: 'mean %{x:.4g} %{customdata[0]}, n=%{customdata[1]}<extra></extra>',
     },
   ];
   const title = `${metricHeader(m)}  (${m.better} is better${m.directionKnown ? '' : ', assumed'})`;
   const log = needsLogAxis(m.variants.flatMap((v) => [...v.values, v.mean, v.low, v.high]));
+  const how = shown.every(Boolean)
+    ? `Mean across seeds with its interval; grey dots: single seeds; ★ best${letters ? '; letters: variants sharing one do not differ significantly' : ''}.`
+    : `Open marker: the mean; dots: ${tooFewSeedsNote(fewest)}; ★ best mean.`;
   return {
     id: `compare-${slug(m.id)}`,
     title,
-    caption: `${m.description ? `${m.description}. ` : ''}Mean across seeds with its interval; grey dots: single seeds; ★ best; letters: variants sharing one do not differ significantly.${log ? ' Log scale: the values span more than an order of magnitude.' : ''}`,
+    caption: `${m.description ? `${m.description}. ` : ''}${how}${log ? ' Log scale: the values span more than an order of magnitude.' : ''}`,
     data,
     layout: baseLayout(title, {
       hovermode: 'closest',
@@ -96,7 +126,14 @@ function rewardFigure(ms: readonly MetricComparison[]): Figure {
       name: m.name,
       y: rows.map((r) => r.i - 0.35 + step * (a + 0.5)),
       x: rows.map((r) => r.v.mean),
-      error_x: { type: 'data', symmetric: false, array: rows.map((r) => r.v.high - r.v.mean), arrayminus: rows.map((r) => r.v.mean - r.v.low), thickness: 1.5, width: 3 },
+      error_x: {
+        type: 'data',
+        symmetric: false,
+        array: rows.map((r) => (intervalShown(m, r.v.n) ? r.v.high - r.v.mean : 0)),
+        arrayminus: rows.map((r) => (intervalShown(m, r.v.n) ? r.v.mean - r.v.low : 0)),
+        thickness: 1.5,
+        width: 3,
+      },
       marker: { size: 9, color: colour(a), symbol: rows.map((r) => (m.tiedBest.includes(r.v.variant) ? 'star' : 'circle')) },
       hovertemplate: `${m.name}: %{x:.4g}<extra></extra>`,
     };
@@ -104,7 +141,9 @@ function rewardFigure(ms: readonly MetricComparison[]): Figure {
   return {
     id: 'compare-local-rewards',
     title: 'Local reward per agent',
-    caption: 'Each agent’s mean local reward per step across seeds, with its interval; ★ the variant that pays that agent most.',
+    caption: `Each agent’s mean local reward per step across seeds${
+      ms.every((m) => m.variants.every((v) => v.n === 0 || v.n >= MIN_SEEDS_FOR_INTERVALS)) ? ', with its interval' : ` (intervals only for variants with at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
+    }; ★ the variant that pays that agent most.`,
     data,
     layout: baseLayout('Local reward per agent', {
       hovermode: 'closest',
@@ -180,13 +219,16 @@ export function comparisonTablesHtml(c: Comparison): string {
       const cells = ms.map((m) => {
         const st = m.variants.find((s) => s.variant === v.label)!;
         const mark = bestMark(m, v.label);
-        const letters = m.ranking.length > 1 && st.n > 0 ? `<span class="letters">${escapeHtml(m.letters[v.label] ?? '')}</span>` : '';
-        return `<td class="${mark ? 'best' : ''}">${escapeHtml(formatCell(m, st))} ${letters}${mark ? ` <span class="star">${mark}</span>` : ''}</td>`;
+        const letters = lettersShown(m) && st.n > 0 ? `<span class="letters">${escapeHtml(m.letters[v.label] ?? '')}</span>` : '';
+        const cell = intervalShown(m, st.n) || st.n === 0 ? formatCell(m, st) : `${formatCell(m, { ...st, low: st.mean, high: st.mean }).replace(/ \[.*\]$/, '')} (seeds: ${st.values.map((x) => x.toPrecision(4)).join(', ')})`;
+        return `<td class="${mark ? 'best' : ''}">${escapeHtml(cell)} ${letters}${mark ? ` <span class="star">${mark}</span>` : ''}</td>`;
       });
       parts.push(`<tr><td class="variant">${escapeHtml(v.label)}</td><td>${v.seeds.length}</td>${cells.join('')}</tr>`);
     }
     parts.push('</tbody></table></div>');
   }
+  const fewest = Math.min(...c.variants.map((v) => v.seeds.length));
+  if (fewest < MIN_SEEDS_FOR_INTERVALS) parts.push(`<p class="note">Means with fewer than ${MIN_SEEDS_FOR_INTERVALS} seeds: ${tooFewSeedsNote(fewest)}. Run more seeds (--seeds ${MIN_SEEDS_FOR_INTERVALS}) to compare variants.</p>`);
   const untested = untestedNotes(c);
   if (untested.length > 0) parts.push(`<p class="note">Untested (not a negative; excluded from rates and rankings):</p><ul class="note">${untested.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   parts.push(

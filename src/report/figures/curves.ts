@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../load.js';
 import type { Variant } from '../variants.js';
-import { agentIds, baseLayout, colour, kpiNames, lineWithBand, seriesAcrossSeeds, slug, type Section } from './common.js';
+import { agentIds, baseLayout, colour, kpiNames, lineWithBand, MIN_SEEDS_FOR_INTERVALS, seedLines, seriesAcrossSeeds, slug, type Section } from './common.js';
 
 /** Most per-variant figures drawn (the rest are listed as omitted). */
 export const MAX_VARIANT_FIGURES = 12;
@@ -17,14 +17,17 @@ export function learningCurves(variants: readonly Variant[]): Section {
   const figures = agents.flatMap((agent) => {
     const data = variants.flatMap((v, i) => {
       const s = seriesAcrossSeeds(v.seeds, `reward/${agent}`);
-      return s ? lineWithBand(s, v.label, colour(i)) : [];
+      return s ? [...seedLines(v.seeds, `reward/${agent}`, v.label, colour(i)), ...lineWithBand(s, v.label, colour(i))] : [];
     });
     if (data.length === 0) return [];
+    const minSeeds = Math.min(...variants.map((v) => v.seeds.length));
     return [
       {
         id: `curve-${slug(agent)}`,
         title: `Local reward — ${agent}`,
-        caption: `Mean local reward of ${agent} per step in each metrics window; shaded: 95% t-interval across seeds.`,
+        caption: `Mean local reward of ${agent} per step in each metrics window across seeds; ${
+          minSeeds >= MIN_SEEDS_FOR_INTERVALS ? 'shaded: 95% t-interval across seeds' : `thin lines: each seed (bands need at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
+        }.${variants.length > 1 ? ' Click a variant in the legend to hide it, double-click to show it alone.' : ''}`,
         data,
         layout: baseLayout(`Local reward — ${agent}`, { xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' }, yaxis: { title: { text: 'local reward per step' }, gridcolor: '#ececec' } }),
       },
@@ -54,7 +57,7 @@ function mergeIntervals(list: [number, number][]): [number, number][] {
 }
 
 /** Shaded rectangles for the findings of all seeds, one legend entry per detector. */
-export function findingShapes(seedFindings: readonly (readonly Finding[])[], detectorsOrder: string[]): Record<string, unknown>[] {
+export function findingShapes(seedFindings: readonly (readonly Finding[])[], detectorsOrder: string[], runSpan?: [number, number], wholeRun?: Set<string>): Record<string, unknown>[] {
   const nSeeds = Math.max(1, seedFindings.length);
   const opacity = Math.max(0.05, Math.min(0.18, 0.35 / nSeeds));
   const shapes: Record<string, unknown>[] = [];
@@ -69,6 +72,11 @@ export function findingShapes(seedFindings: readonly (readonly Finding[])[], det
       if (!detectorsOrder.includes(det)) detectorsOrder.push(det);
       const col = DETECTOR_COLOURS[detectorsOrder.indexOf(det) % DETECTOR_COLOURS.length]!;
       for (const [x0, x1] of mergeIntervals(ivs).slice(0, 100)) {
+        // A finding spanning (nearly) the whole run shades everything and so shows nothing: named instead.
+        if (runSpan && runSpan[1] > runSpan[0] && x1 - x0 >= 0.9 * (runSpan[1] - runSpan[0])) {
+          wholeRun?.add(det);
+          continue;
+        }
         shapes.push({
           type: 'rect',
           xref: 'x',
@@ -99,7 +107,7 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
     const data: Record<string, unknown>[] = [];
     agentIds(v.seeds).forEach((agent, i) => {
       const s = seriesAcrossSeeds(v.seeds, `reward/${agent}`);
-      if (s) data.push(...lineWithBand(s, `${agent} (local reward)`, colour(i)));
+      if (s) data.push(...seedLines(v.seeds, `reward/${agent}`, `${agent} (local reward)`, colour(i)), ...lineWithBand(s, `${agent} (local reward)`, colour(i)));
     });
     // One KPI at a time on the right axis, picked from a dropdown (a legend entry per KPI would
     // crowd out the plot in worlds with many KPIs).
@@ -119,8 +127,9 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
               direction: 'down',
               x: 1,
               xanchor: 'right',
-              y: 1.16,
-              yanchor: 'top',
+              y: 1.02,
+              yanchor: 'bottom',
+              pad: { t: 0, b: 0 },
               showactive: true,
               font: { size: 11 },
               buttons: kpiTraces.map((k) => ({
@@ -131,8 +140,14 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
             },
           ]
         : [];
-    const shapes = findingShapes(v.seeds.map((s) => s.findings()), detectorsOrder);
+    const xs = data.flatMap((t) => (Array.isArray(t['x']) ? (t['x'] as number[]) : []));
+    const wholeRun = new Set<string>();
+    const shapes = findingShapes(v.seeds.map((s) => s.findings()), detectorsOrder, xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined, wholeRun);
     const title = `Local reward vs team KPI — ${v.label}`;
+    const annotations = [...wholeRun].map((det, k) => ({
+      xref: 'paper', yref: 'paper', x: 0, y: 1.0 + 0.0, yanchor: 'bottom', xanchor: 'left', yshift: 2 + 14 * k, showarrow: false,
+      text: `${det}: fired over the whole run (not shaded)`, font: { size: 11, color: '#a33' },
+    }));
     return [
       {
         id: `ledger-${vi}-${slug(v.label)}`,
@@ -142,10 +157,14 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
         layout: baseLayout(title, {
           xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' },
           yaxis: { title: { text: 'local reward per step' }, gridcolor: '#ececec' },
-          yaxis2: { title: { text: kpiTraces[0]?.name ?? 'team KPI' }, overlaying: 'y', side: 'right', showgrid: false },
+          // tickmode auto: plotly's default for an overlaying axis syncs its ticks to the left axis's
+          // gridlines, which lands them on values like 2.031 / 2.897 / 3.762.
+          yaxis2: { title: { text: kpiTraces[0]?.name ?? 'team KPI' }, overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', nticks: 6 },
           updatemenus: kpiMenu,
-          margin: { l: 64, r: 72, t: 48, b: 56 },
+          margin: { l: 64, r: 72, t: 84, b: 56 },
+          title: { text: title, x: 0.01, xanchor: 'left', y: 0.97, yanchor: 'top', font: { size: 15 } },
           shapes,
+          annotations,
         }),
       },
     ];

@@ -53,19 +53,24 @@ export function influenceOf(seed: SeedRecord): InfluenceMatrix | null {
 /** Influence heatmaps, one per variant that has a matrix. */
 export function influenceFigures(variants: readonly Variant[]): Section {
   const figures: Figure[] = [];
-  variants.forEach((v, vi) => {
-    if (figures.length >= MAX_VARIANT_FIGURES) return;
+  const mats = variants.slice(0, MAX_VARIANT_FIGURES).flatMap((v, vi) => {
     const ms = v.seeds.map(influenceOf).filter((x): x is InfluenceMatrix => x !== null);
-    if (ms.length === 0) return;
+    if (ms.length === 0) return [];
     const agents = ms[0]!.agents;
     const same = ms.filter((m) => m.agents.join('\u0000') === agents.join('\u0000'));
     const z = agents.map((_, i) => agents.map((__, j) => same.reduce((s, m) => s + m.influence[i]![j]!, 0) / same.length));
-    const lim = Math.max(1e-9, ...z.flat().map(Math.abs));
+    return [{ v, vi, agents, z, n: same.length }];
+  });
+  // One colour scale for every variant, so the same colour means the same influence across variants.
+  const lim = Math.max(1e-9, ...mats.flatMap((m) => m.z.flat().map(Math.abs)));
+  for (const { v, vi, agents, z, n } of mats) {
     const title = `Conflict influence — ${v.label}`;
     figures.push({
       id: `influence-${vi}-${slug(v.label)}`,
       title,
-      caption: `Mean over ${same.length} seed(s). Row: the acting agent; column: the agent whose reward it moves (diagonal: effect on its own reward). Red: harm (negative), blue: help (positive).`,
+      caption: `Mean over ${n} seed(s). Row: the acting agent; column: the agent whose reward it moves (diagonal: effect on its own reward). Red: harm (negative), blue: help (positive).${
+        mats.length > 1 ? ` One colour scale (±${lim.toPrecision(3)}) for all ${mats.length} variants.` : ''
+      }`,
       data: [
         {
           type: 'heatmap',
@@ -89,7 +94,7 @@ export function influenceFigures(variants: readonly Variant[]): Section {
         height: Math.max(320, 120 + 48 * agents.length),
       }),
     });
-  });
+  }
   return {
     id: 'influence',
     title: 'Conflict influence',
