@@ -3,7 +3,7 @@
  * experiment configs, and enrols it in the conformance suite (test/conformance).
  */
 import { UnknownEnvError } from '../src/core/errors.js';
-import { Registry } from '../src/core/registry.js';
+import { createRegistry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
@@ -13,11 +13,8 @@ import { matrixGame } from './sanity/matrix-game.js';
 import { relayChain } from './sanity/relay-chain.js';
 import { warehouse } from './warehouse/warehouse.js';
 
-/** All registered worlds, by versioned id. */
-export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
-
 // One entry per line keeps parallel additions from conflicting.
-const ALL = [
+const ALL: WorldSpec[] = [
   matrixGame,
   coordination,
   market,
@@ -25,5 +22,7 @@ const ALL = [
   beerGame,
   warehouse,
   externality,
-] as unknown as WorldSpec[];
-for (const spec of ALL) worlds.register(spec.id, spec);
+];
+
+/** All registered worlds, by versioned id. */
+export const worlds = createRegistry('env', ALL, (id, known) => new UnknownEnvError(id, known));

@@ -304,7 +304,7 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
 
 /** The registered spec. */
 export const dqnPolicy = definePolicy({
-  type: 'dqn',
+  id: 'dqn',
   summary: 'Deep Q-learning (replay buffer, target network, linear ε schedule) for discrete and small multi-discrete actions',
   learns: true,
   paramsSchema,

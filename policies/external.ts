@@ -84,7 +84,7 @@ function parseReply(line: string, space: Space, numEnvs: number, out: Float64Arr
 
 /** The registered spec. */
 export const externalPolicy = definePolicy({
-  type: 'external',
+  id: 'external',
   summary: 'An agent played by an external process speaking JSON lines on stdin/stdout (docs/interop.md); timeouts and crashes go to the fault layer',
   learns: false,
   paramsSchema,

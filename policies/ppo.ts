@@ -401,7 +401,7 @@ const rewardName = (b: number): string => `reward (copy ${b})`;
 
 /** The registered spec. */
 export const ppoPolicy = definePolicy({
-  type: 'ppo',
+  id: 'ppo',
   summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
   learns: true,
   paramsSchema,

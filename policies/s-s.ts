@@ -26,7 +26,7 @@ const paramsSchema = z
 
 /** The registered spec. */
 export const sSPolicy = definePolicy({
-  type: 's-s',
+  id: 's-s',
   summary: '(s, S) heuristic: when inventory position ≤ s, order up to S (supply worlds)',
   learns: false,
   paramsSchema,

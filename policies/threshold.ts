@@ -19,7 +19,7 @@ function slotOf(space: Space, field: string | number): number {
 
 /** The registered spec. */
 export const thresholdPolicy = definePolicy({
-  type: 'threshold',
+  id: 'threshold',
   summary: 'Scripted: plays `above` when an observation slot is at or above a threshold, else `below`',
   learns: false,
   paramsSchema: z

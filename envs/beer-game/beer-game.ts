@@ -344,7 +344,7 @@ export const beerGame = defineWorld({
   id: 'beer-game-v1',
   summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
   paramsSchema: beerGameParamsSchema,
-  create: (p) => createBeerGame(p) as unknown as World,
+  create: (p) => createBeerGame(p),
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,
   conformanceParams: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 },

@@ -174,7 +174,7 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       continue;
     }
     const why = policy.incompatibility?.(world, agent, pp.data);
-    if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.type}' cannot control agent '${agent.id}': ${why}` });
+    if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.id}' cannot control agent '${agent.id}': ${why}` });
     if (!rewardSchemes.has(entry.reward.scheme)) {
       if (!checked.has(`${k}/scheme`)) issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
       checked.add(`${k}/scheme`);

@@ -102,8 +102,8 @@ export interface UnreliableActions {
 
 /** What a policy module registers. */
 export interface PolicySpec<P extends Record<string, unknown> = Record<string, unknown>> {
-  /** Policy type id used in configs, e.g. `random`, `tabular-q`. */
-  readonly type: string;
+  /** Policy id, the `policy.type` of configs, e.g. `random`, `tabular-q`. */
+  readonly id: string;
   /** One line describing the policy. */
   readonly summary: string;
   /** Whether it learns (receives `observe`). */

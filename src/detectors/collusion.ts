@@ -289,7 +289,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
 
 /** The registered collusion detector. */
 export const collusion = defineDetector({
-  name: 'collusion',
+  id: 'collusion',
   summary: 'profit gain persistently above the competitive benchmark, and deviations punished with prices returning (fork probe); price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,

@@ -257,7 +257,7 @@ export function runGenericSeed(resolved: ResolvedExperiment, options: SeedRunOpt
 
   const agents: SeedSummary['agents'] = {};
   resolved.assignments.forEach((a) => {
-    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.type, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
+    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
   });
   return {
     experiment: config.name,
