@@ -311,4 +311,6 @@ export const dqnPolicy = definePolicy({
   incompatibility,
   prepare: async () => ({ backend: await initBackend() }),
   create: createDqn,
+  // Small enough that 40 conformance steps of 3 copies include several training phases.
+  conformanceParams: { hidden: [8], learningStarts: 12, batchSize: 8, trainFrequency: 4 },
 });

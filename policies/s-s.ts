@@ -30,6 +30,7 @@ export const sSPolicy = definePolicy({
   summary: '(s, S) heuristic: when inventory position ≤ s, order up to S (supply worlds)',
   learns: false,
   paramsSchema,
+  conformanceParams: { reorderPoint: 8, orderUpTo: 20 },
   incompatibility(world, agent) {
     return missingDecision(world, agent, ['orderQuantity']) ?? missingSlot(world, agent, 'inventoryPosition');
   },

@@ -30,6 +30,8 @@ export const thresholdPolicy = definePolicy({
       below: action.default(0).describe('Action below the threshold (a NaN observation counts as below)'),
     })
     .strict(),
+  // Slot 0 exists in every world; above 1 / below 0 are valid in every discrete action space.
+  conformanceParams: { field: 0 },
   incompatibility(world, agent, params) {
     const obs = world.observationSpaces[agent.index]!;
     if (slotOf(obs, params.field) < 0) {

@@ -122,6 +122,16 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
   prepare?(): Promise<Readonly<Record<string, string>> | undefined>;
   /** Build a policy instance. */
   create(ctx: PolicyContext, params: P): Policy;
+  /** Params the policy conformance suite uses (small, fast settings); defaults when absent. */
+  readonly conformanceParams?: Partial<P>;
+  /** Policy conformance checks this policy skips, each with a reason (declared here, never in the checker). */
+  readonly conformanceSkips?: readonly PolicyConformanceSkip[];
+}
+
+/** A policy conformance check a policy may opt out of, with the reason. */
+export interface PolicyConformanceSkip {
+  readonly check: 'act' | 'determinism' | 'save-load' | 'acted-mask';
+  readonly reason: string;
 }
 
 /** Define a policy spec with its params type inferred from the schema. */
