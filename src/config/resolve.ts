@@ -6,40 +6,19 @@
  */
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
-import type { AgentSpec, World, WorldSpec } from '../core/world.js';
-import type { PolicySpec } from '../core/policy.js';
+import type { World } from '../core/world.js';
 import { compileFaults } from '../faults/compile.js';
 import { rewardSchemes } from '../rewards/index.js';
-import type { RewardSchemeSpec } from '../rewards/scheme.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
 import { parseWith } from './format-issues.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
 
-/** The policy and reward scheme resolved for one world agent. */
-export interface AgentAssignment {
-  readonly agent: AgentSpec;
-  /** Index of the config entry that configured it. */
-  readonly entry: number;
-  readonly policy: PolicySpec;
-  readonly policyParams: Record<string, unknown>;
-  readonly scheme: RewardSchemeSpec;
-  readonly schemeParams: Record<string, unknown>;
-}
+// The resolved shape has its own module so that readers of it (the fault layer, detectors, the
+// runner) do not depend on this file, which imports every registry.
+import type { AgentAssignment, ResolvedExperiment } from './resolved.js';
 
-/** A validated experiment, ready to run. */
-export interface ResolvedExperiment {
-  /** The config with every default filled in (written to config.resolved.json). */
-  readonly config: ExperimentConfig;
-  readonly worldSpec: WorldSpec;
-  readonly worldParams: Record<string, unknown>;
-  /** One per world agent, in agent index order. */
-  readonly assignments: readonly AgentAssignment[];
-  /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
-  readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
-  /** Build a fresh world instance. */
-  makeWorld(): World;
-}
+export type { AgentAssignment, ResolvedExperiment };
 
 function fail(issues: ConfigIssue[], source: string): never {
   throw new ConfigError(issues, `invalid experiment config ${source}`);

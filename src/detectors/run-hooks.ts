@@ -9,7 +9,7 @@
  * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
  * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
