@@ -19,7 +19,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dqnPolicy } from '../policies/dqn.js';
 import { ppoPolicy } from '../policies/ppo.js';
-import type { PolicySpec } from '../src/core/policy.js';
 import { nextFloat, nextNormal } from '../src/core/rng.js';
 import { box, discrete } from '../src/core/spaces.js';
 import { copyFlatState, type World } from '../src/core/world.js';
@@ -58,7 +57,7 @@ export function randomWorld(): World {
     },
     isAlive: () => true,
   };
-  return w as unknown as World;
+  return w;
 }
 
 /** Samples per second of wall and of CPU time, from per-iteration medians. */
@@ -132,7 +131,7 @@ export function ppoIteration(iterations = 8, seed = 1): IterationFigure {
     hidden: [64, 64], activation: 'tanh', rolloutLength: NUM_STEPS, numMinibatches: 4, updateEpochs: 4, learningRate: 2.5e-4,
     annealSteps: NUM_STEPS * (iterations + 1), normalizeObservations: false, normalizeRewards: false,
   };
-  const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: ppoPolicy as unknown as PolicySpec, params }));
+  const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: ppoPolicy, params }));
   return timeIterations(s, iterations, NUM_ENVS * NUM_STEPS, () => runSteps(s, NUM_STEPS));
 }
 
@@ -142,7 +141,7 @@ export function dqnIteration(iterations = 8, seed = 1): IterationFigure {
     hidden: [64, 64], activation: 'relu', learningRate: 2.5e-4, bufferSize: 10_000, batchSize: 128, learningStarts: 1000, trainFrequency: 1, gradientSteps: 1,
     targetUpdateFrequency: 500, epsilonDecaySteps: 1000, maxGradNorm: 10,
   };
-  const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: dqnPolicy as unknown as PolicySpec, params }));
+  const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: dqnPolicy, params }));
   runSteps(s, Math.ceil(1000 / NUM_ENVS)); // fill to learningStarts
   return timeIterations(s, iterations, NUM_ENVS * NUM_STEPS, () => runSteps(s, NUM_STEPS));
 }
@@ -167,7 +166,7 @@ export interface MemoryFigure {
 
 /** Train `iterations` iterations (after 5 warm-up ones) and compare early and late memory. */
 export function memoryRun(learner: 'ppo' | 'dqn', iterations: number, seed = 1): MemoryFigure {
-  const spec = (learner === 'ppo' ? ppoPolicy : dqnPolicy) as unknown as PolicySpec;
+  const spec = (learner === 'ppo' ? ppoPolicy : dqnPolicy);
   const params =
     learner === 'ppo'
       ? { rolloutLength: NUM_STEPS, numMinibatches: 4, updateEpochs: 4, normalizeObservations: false, normalizeRewards: false }

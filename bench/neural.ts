@@ -21,7 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { worlds } from '../envs/index.js';
 import { coordination } from '../envs/sanity/coordination.js';
 import { ppoPolicy } from '../policies/ppo.js';
-import type { Policy, PolicySpec } from '../src/core/policy.js';
+import type { Policy } from '../src/core/policy.js';
 import { nextFloat, nextInt, nextNormal } from '../src/core/rng.js';
 import { box, discrete } from '../src/core/spaces.js';
 import { copyFlatState, type World } from '../src/core/world.js';
@@ -31,7 +31,7 @@ import { createSession, runSteps } from '../src/learn/train-loop.js';
 
 const OBS = 16;
 const ACTIONS = 5;
-const PPO = ppoPolicy as unknown as PolicySpec;
+const PPO = ppoPolicy;
 
 interface NoiseState {
   rng: Uint32Array;
@@ -64,7 +64,7 @@ function noiseWorld(): World {
     },
     isAlive: () => true,
   };
-  return w as unknown as World;
+  return w;
 }
 
 /** Process CPU time in ms (user + system). */

@@ -3,7 +3,7 @@
  * experiment configs, and enrols it in the conformance suite (test/conformance).
  */
 import { UnknownEnvError } from '../src/core/errors.js';
-import { Registry } from '../src/core/registry.js';
+import { createRegistry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
 import { market } from './market/market.js';
@@ -14,11 +14,8 @@ import { relayChain } from './sanity/relay-chain.js';
 import { warehouse } from './warehouse/warehouse.js';
 import { warehouseV2 } from './warehouse/v2/warehouse-v2.js';
 
-/** All registered worlds, by versioned id. */
-export const worlds = new Registry<WorldSpec>('env', (id, known) => new UnknownEnvError(id, known));
-
 // One entry per line keeps parallel additions from conflicting.
-const ALL = [
+const ALL: WorldSpec[] = [
   matrixGame,
   coordination,
   market,
@@ -27,5 +24,7 @@ const ALL = [
   warehouse,
   warehouseV2,
   externality,
-] as unknown as WorldSpec[];
-for (const spec of ALL) worlds.register(spec.id, spec);
+];
+
+/** All registered worlds, by versioned id. */
+export const worlds = createRegistry('env', ALL, (id, known) => new UnknownEnvError(id, known));

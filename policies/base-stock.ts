@@ -27,7 +27,7 @@ const paramsSchema = z
 
 /** The registered spec. */
 export const baseStockPolicy = definePolicy({
-  type: 'base-stock',
+  id: 'base-stock',
   summary: 'Order-up-to (base-stock) heuristic: order S − inventory position, or set the target S (supply worlds)',
   learns: false,
   paramsSchema,

@@ -10,7 +10,7 @@ const action = z.union([z.number(), z.array(z.number()).min(1)]);
 
 /** The registered spec. */
 export const constantPolicy = definePolicy({
-  type: 'constant',
+  id: 'constant',
   summary: 'Scripted: plays a fixed action, or cycles through a list of actions',
   learns: false,
   paramsSchema: z

@@ -54,10 +54,12 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
 }
 
 export const dqnCard: PolicyCard<DqnConfig> = {
-  type: 'dqn',
+  id: 'dqn',
   summary: 'Deep Q-learning (replay buffer, target network, linear ε schedule) for discrete and small multi-discrete actions',
   learns: true,
   paramsSchema: dqnParamsSchema,
+  // Small enough that 40 conformance steps of 3 copies include several training phases.
+  conformanceParams: { hidden: [8], learningStarts: 12, batchSize: 8, trainFrequency: 4 },
   incompatibility,
   memory(world, agent, cfg) {
     const obs = world.observationSpaces[agent.index]!;

@@ -84,10 +84,17 @@ function parseReply(line: string, space: Space, numEnvs: number, out: Float64Arr
 
 /** The registered spec. */
 export const externalPolicy = definePolicy({
-  type: 'external',
+  id: 'external',
   summary: 'An agent played by an external process speaking JSON lines on stdin/stdout (docs/interop.md); timeouts and crashes go to the fault layer',
   learns: false,
   paramsSchema,
+  // Each check would need a user's agent program; the bridge has its own protocol tests.
+  conformanceSkips: [
+    { check: 'act', reason: 'actions come from a user-supplied external process; the bridge and protocol are tested in test/policies/external.test.ts' },
+    { check: 'determinism', reason: 'determinism is up to the external process, which tacit does not control' },
+    { check: 'save-load', reason: 'stateless on the tacit side: any learned state lives in the external process' },
+    { check: 'acted-mask', reason: 'does not learn inside tacit (no observe), so there are no transitions to mask' },
+  ],
   incompatibility(world, agent, params) {
     const issues: ConfigIssue[] = [];
     compileFallback(params.fallback, world, agent.index, issues);

@@ -22,7 +22,7 @@ function fixed(ctx: PolicyContext, name: string, value: number): Policy {
 
 /** Logistics: always the standard shipping mode. */
 export const standardShippingPolicy = definePolicy({
-  type: 'standard-shipping',
+  id: 'standard-shipping',
   summary: 'Always ship by the standard mode, never expedite (warehouse logistics)',
   learns: false,
   paramsSchema: z.object({}).strict(),
@@ -32,7 +32,7 @@ export const standardShippingPolicy = definePolicy({
 
 /** Finance: a fixed approval limit as a multiple of the working-capital budget. */
 export const fixedBudgetPolicy = definePolicy({
-  type: 'fixed-budget',
+  id: 'fixed-budget',
   summary: 'Approve purchases up to a fixed multiple of the working-capital budget (warehouse finance)',
   learns: false,
   paramsSchema: z

@@ -5,7 +5,7 @@
 import { UnknownPolicyError } from '../src/core/errors.js';
 import type { PolicySpec } from '../src/core/policy.js';
 import { lazyPolicy } from '../src/core/lazy-policy.js';
-import { Registry } from '../src/core/registry.js';
+import { createRegistry } from '../src/core/registry.js';
 import { baseStockPolicy } from './base-stock.js';
 import { constantPolicy } from './constant.js';
 import { dqnCard } from './dqn-card.js';
@@ -19,11 +19,8 @@ import { sSPolicy } from './s-s.js';
 import { stermanPolicy } from './sterman.js';
 import { tabularQPolicy } from './tabular-q.js';
 
-/** All registered policies, by type. */
-export const policies = new Registry<PolicySpec>('policy', (id, known) => new UnknownPolicyError(id, known));
-
 // One entry per line keeps parallel additions from conflicting.
-const ALL = [
+const ALL: PolicySpec[] = [
   randomPolicy,
   constantPolicy,
   tabularQPolicy,
@@ -38,5 +35,7 @@ const ALL = [
   thresholdPolicy,
   externalPolicy,
   itemOrderUpToPolicy,
-] as unknown as PolicySpec[];
-for (const spec of ALL) policies.register(spec.type, spec);
+];
+
+/** All registered policies, by id (the `policy.type` of configs). */
+export const policies = createRegistry('policy', ALL, (id, known) => new UnknownPolicyError(id, known));

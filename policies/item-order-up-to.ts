@@ -57,7 +57,7 @@ function incompatibility(world: World, agent: AgentSpec, p: z.infer<typeof param
 
 /** The registered spec. */
 export const itemOrderUpToPolicy = definePolicy({
-  type: 'item-order-up-to',
+  id: 'item-order-up-to',
   summary: 'Base-stock or (s, S) per item for multi-item supply worlds (warehouse-v2 SKUs): order or set targets by item',
   learns: false,
   paramsSchema,

@@ -38,10 +38,12 @@ export const ppoParamsSchema = z
 export type PpoConfig = z.infer<typeof ppoParamsSchema>;
 
 export const ppoCard: PolicyCard<PpoConfig> = {
-  type: 'ppo',
+  id: 'ppo',
   summary: 'PPO actor-critic (GAE, clipped objective): IPPO with a local critic, MAPPO with a central critic; optional parameter sharing per role',
   learns: true,
   paramsSchema: ppoParamsSchema,
+  // Small enough that 40 conformance steps of 3 copies include several updates.
+  conformanceParams: { hidden: [8], rolloutLength: 8, numMinibatches: 2 },
   memory(world, agent, cfg, numEnvs) {
     const actorIn = encodedSize(world.observationSpaces[agent.index]!) + world.agents.length;
     const criticIn = cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s), 0) + world.agents.length : actorIn;

@@ -46,6 +46,8 @@ interface Member {
   t: number;
   readonly actRng: Rng;
   readonly rewardScaler: RewardScaler;
+  /** Rewards with the rows where the agent did not act zeroed: those rows must not move the return statistics. */
+  readonly liveRewards: Float64Array;
   /** Raw samples of the last `act` (box actions are stored raw, before clipping and scaling). */
   readonly raw: Float32Array;
   readonly actIn: Float32Array;
@@ -126,7 +128,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   const N = ctx.numEnvs;
   const me: Member = {
     agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
-    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
+    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), liveRewards: new Float64Array(N), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
   };
   group.members.push(me);
   const discreteActions = ctx.actionSpace.kind !== 'box';
@@ -171,8 +173,13 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     const rawSize = group.head.rawSize;
     if (discreteActions) for (let k = 0; k < N * rawSize; k++) s.raw[row0 * rawSize + k] = batch.actions[k]!;
     else s.raw.set(me.raw, row0 * rawSize);
-    if (cfg.normalizeRewards) me.rewardScaler.scale(batch.rewards, s.dones.subarray(row0, row0 + N), s.rewards, row0);
-    else for (let b = 0; b < N; b++) s.rewards[row0 + b] = batch.rewards[b]!;
+    let rewards: Float64Array = batch.rewards;
+    if (acted !== undefined) {
+      for (let b = 0; b < N; b++) me.liveRewards[b] = acted[b] === 1 ? batch.rewards[b]! : 0;
+      rewards = me.liveRewards;
+    }
+    if (cfg.normalizeRewards) me.rewardScaler.scale(rewards, s.dones.subarray(row0, row0 + N), s.rewards, row0);
+    else for (let b = 0; b < N; b++) s.rewards[row0 + b] = rewards[b]!;
     obsSrc[0] = batch.nextObs;
     group.actorEncoder.update(obsSrc, N);
     if (group.jointEncoder && me.storageSlot === 0) group.jointEncoder.update(batch.allNextObs, N);

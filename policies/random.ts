@@ -8,7 +8,7 @@ import { sampleInto } from '../src/core/spaces.js';
 
 /** The registered spec. */
 export const randomPolicy = definePolicy({
-  type: 'random',
+  id: 'random',
   summary: 'Uniform random actions from the action space (seeded)',
   learns: false,
   paramsSchema: z.object({}).strict(),

@@ -26,10 +26,11 @@ const paramsSchema = z
 
 /** The registered spec. */
 export const sSPolicy = definePolicy({
-  type: 's-s',
+  id: 's-s',
   summary: '(s, S) heuristic: when inventory position ≤ s, order up to S (supply worlds)',
   learns: false,
   paramsSchema,
+  conformanceParams: { reorderPoint: 8, orderUpTo: 20 },
   incompatibility(world, agent) {
     return missingDecision(world, agent, ['orderQuantity']) ?? missingSlot(world, agent, 'inventoryPosition');
   },

@@ -28,7 +28,7 @@ const paramsSchema = z
 
 /** The registered spec. */
 export const stermanPolicy = definePolicy({
-  type: 'sterman',
+  id: 'sterman',
   summary: "Sterman's anchoring-and-adjustment ordering rule (human beer-game players; supply worlds)",
   learns: false,
   paramsSchema,

@@ -110,7 +110,7 @@ function incompatibility(world: World, agentIndex: number, params: TabularQParam
 
 /** The registered spec. */
 export const tabularQPolicy = definePolicy({
-  type: 'tabular-q',
+  id: 'tabular-q',
   summary: 'Tabular Q-learning with ε_t = exp(−βt) exploration (Calvano et al. 2020); discrete observations and actions',
   learns: true,
   paramsSchema,

@@ -19,7 +19,7 @@ function slotOf(space: Space, field: string | number): number {
 
 /** The registered spec. */
 export const thresholdPolicy = definePolicy({
-  type: 'threshold',
+  id: 'threshold',
   summary: 'Scripted: plays `above` when an observation slot is at or above a threshold, else `below`',
   learns: false,
   paramsSchema: z
@@ -30,6 +30,8 @@ export const thresholdPolicy = definePolicy({
       below: action.default(0).describe('Action below the threshold (a NaN observation counts as below)'),
     })
     .strict(),
+  // Slot 0 exists in every world; above 1 / below 0 are valid in every discrete action space.
+  conformanceParams: { field: 0 },
   incompatibility(world, agent, params) {
     const obs = world.observationSpaces[agent.index]!;
     if (slotOf(obs, params.field) < 0) {

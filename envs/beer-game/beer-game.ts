@@ -404,7 +404,7 @@ export const beerGame = defineWorld({
   id: 'beer-game-v1',
   summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
   paramsSchema: beerGameParamsSchema,
-  create: (p) => createBeerGame(p) as unknown as World,
+  create: (p) => createBeerGame(p),
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,
   optimum: (p) => ({ ...beerGameOptimum(p) }),

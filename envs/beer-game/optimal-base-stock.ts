@@ -44,7 +44,7 @@ export class BaseStockEvaluator {
   private readonly ipSlot = 3;
 
   constructor(params: BeerGameParams, episodes: number, seed: number) {
-    this.world = createBeerGame(params) as unknown as World;
+    this.world = createBeerGame(params);
     this.episodes = episodes;
     this.engine = new VecEngine(this.world, { numEnvs: episodes, seed });
     this.engine.reset();

@@ -10,8 +10,7 @@
  * so the runner's aggregation yields the mean impulse response. The full typed outcome (cycle and
  * probes, arrays) is under `market/outcome`.
  */
-import type { Policy } from '../../src/core/policy.js';
-import type { World, WorldAnalysis, WorldAnalysisContext } from '../../src/core/world.js';
+import type { TrainedPolicy, World, WorldAnalysis, WorldAnalysisContext } from '../../src/core/world.js';
 import { analyseOutcome, type MarketOutcome } from './analysis.js';
 import { observationLength, type MarketGame } from './game.js';
 
@@ -23,7 +22,7 @@ export const DEFAULT_PROBE_DISCOUNT = 0.95;
 export const MAX_ANALYSED_STATES = 1 << 20;
 
 /** Each policy's greedy action in every state, asked `numEnvs` states at a time. */
-export function greedyTables(game: MarketGame, policies: readonly Policy[], numEnvs: number): Int32Array[] {
+export function greedyTables(game: MarketGame, policies: readonly TrainedPolicy[], numEnvs: number): Int32Array[] {
   const size = observationLength(game);
   const S = game.numStates;
   return policies.map((policy) => {
@@ -48,7 +47,7 @@ export function greedyTables(game: MarketGame, policies: readonly Policy[], numE
 }
 
 /** A tabular learner's Q table (numStates × m) from its saved state; null for other policies (retraining then starts from zeros). */
-function learnedQ(policy: Policy, entries: number): Float64Array | null {
+function learnedQ(policy: TrainedPolicy, entries: number): Float64Array | null {
   const saved = policy.save?.() as { q?: unknown } | null | undefined;
   return Array.isArray(saved?.q) && saved.q.length === entries ? Float64Array.from(saved.q as number[]) : null;
 }
@@ -59,7 +58,7 @@ interface Convergence {
   readonly periodsToConvergence: number | null;
 }
 
-function convergenceOf(policies: readonly Policy[]): Convergence {
+function convergenceOf(policies: readonly TrainedPolicy[]): Convergence {
   const flags = policies.map((p) => p.converged?.());
   const stats = policies.map((p) => p.stats?.() ?? {});
   const converged = flags.every((f) => f !== undefined) ? (flags.every((f) => f) ? 1 : 0) : null;
@@ -124,7 +123,7 @@ export function marketMetrics(game: MarketGame, ids: readonly string[], outcome:
  * Analyse greedy play of `policies` from `finalState` (a state number). `numEnvs` is the number of
  * rows the policies act on. Used by `analyzeMarket` and by the fused fast path alike.
  */
-export function analyzeMarketAt(world: World, policies: readonly Policy[], numEnvs: number, finalState: number): WorldAnalysis {
+export function analyzeMarketAt(world: World, policies: readonly TrainedPolicy[], numEnvs: number, finalState: number): WorldAnalysis {
   const game = (world as World & { readonly game: MarketGame }).game;
   if (game.numStates > MAX_ANALYSED_STATES) return { metrics: { 'market/analysis': `skipped: ${game.numStates} states is more than ${MAX_ANALYSED_STATES}` } };
   const greedy = greedyTables(game, policies, numEnvs);

@@ -190,7 +190,7 @@ export const market = defineWorld({
   id: 'market-v1',
   summary: 'Repeated Bertrand pricing with logit demand (Calvano et al. 2020): firms pick prices from a grid, observing past prices',
   paramsSchema: marketParamsSchema,
-  create: (p) => create(p) as unknown as World,
+  create: (p) => create(p),
   conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
   analyze: analyzeMarket,
   formatSummary: formatMarketSummary,

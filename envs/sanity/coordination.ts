@@ -107,6 +107,6 @@ export const coordination = defineWorld({
   id: 'coordination-v1',
   summary: 'Two agents must both pick a randomly drawn target option; needs both to score',
   paramsSchema,
-  create: (p) => create(p) as unknown as World,
+  create: (p) => create(p),
   conformanceParams: { episodeLength: 15 },
 });

@@ -122,6 +122,6 @@ export const externality = defineWorld({
   id: 'externality-v1',
   summary: 'Shared-resource extraction with a known externality (a0 → a1, everyone, or none): ground truth for conflict detectors',
   paramsSchema,
-  create: (p) => create(p) as unknown as World,
+  create: (p) => create(p),
   conformanceParams: { numAgents: 3, structure: 'mutual', episodeLength: 20 },
 });

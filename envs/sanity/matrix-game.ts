@@ -123,6 +123,6 @@ export const matrixGame = defineWorld({
   id: 'matrix-game-v1',
   summary: 'Repeated 2×2 matrix game (prisoner’s dilemma, stag hunt, matching pennies) with a known equilibrium',
   paramsSchema,
-  create: (p) => create(p) as unknown as World,
+  create: (p) => create(p),
   conformanceParams: { episodeLength: 20, payoffNoise: 0.5 },
 });

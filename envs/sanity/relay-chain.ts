@@ -163,6 +163,6 @@ export const relayChain = defineWorld({
   id: 'relay-chain-v1',
   summary: 'n relays pass items along a chain (or side by side); an upstream failure starves everyone downstream',
   paramsSchema,
-  create: (p) => create(p) as unknown as World,
+  create: (p) => create(p),
   conformanceParams: { numAgents: 3, arrivalRate: 0.7, episodeLength: 20 },
 });

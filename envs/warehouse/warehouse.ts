@@ -254,7 +254,7 @@ export const warehouse = defineWorld({
   id: 'warehouse-v1',
   summary: 'A warehouse run by procurement, inventory, logistics and finance agents with conflicting local objectives',
   paramsSchema: warehouseParamsSchema,
-  create: (p) => createWarehouse(p) as unknown as World,
+  create: (p) => createWarehouse(p),
   analyze: analyzeWarehouse,
   formatSummary: formatWarehouseSummary,
   conformanceParams: {

@@ -140,7 +140,7 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
       .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }) as unknown as Argv<{ config: string; set?: string[] }>,
   handler: (args) => {
     const resolved = resolveExperiment(applyOverrides(readConfigFile(args.config), args.set ?? []), args.config);
-    const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.type} / ${a.scheme.id}`).join(', ');
+    const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
     process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
     for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
   },

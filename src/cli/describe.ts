@@ -55,5 +55,5 @@ export function describeWorld(spec: WorldSpec): string {
 
 /** `tacit policies` text for one policy. */
 export function describePolicy(spec: PolicySpec): string {
-  return [`${spec.type}  ${spec.summary}${spec.learns ? ' (learns)' : ''}`, '  params:', ...describeParams(spec.paramsSchema)].join('\n');
+  return [`${spec.id}  ${spec.summary}${spec.learns ? ' (learns)' : ''}`, '  params:', ...describeParams(spec.paramsSchema)].join('\n');
 }

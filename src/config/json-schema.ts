@@ -38,7 +38,7 @@ export function experimentJsonSchema(): Json {
     anyOf: policies.values().map((p) => ({
       type: 'object',
       description: p.summary,
-      properties: { type: { const: p.type, description: p.summary }, params: toJson(p.paramsSchema) },
+      properties: { type: { const: p.id, description: p.summary }, params: toJson(p.paramsSchema) },
       required: ['type'],
       additionalProperties: false,
     })),
@@ -56,7 +56,7 @@ export function experimentJsonSchema(): Json {
   props.detectors = {
     type: 'object',
     description: 'Detectors to run, by name, with their params',
-    properties: Object.fromEntries(detectors.values().map((d) => [d.name, { description: d.summary, ...toJson(d.paramsSchema) }])),
+    properties: Object.fromEntries(detectors.values().map((d) => [d.id, { description: d.summary, ...toJson(d.paramsSchema) }])),
     additionalProperties: false,
   };
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'tacit experiment', ...root };

@@ -6,11 +6,9 @@
  */
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
-import type { AgentSpec, World, WorldSpec } from '../core/world.js';
-import type { PolicySpec } from '../core/policy.js';
+import type { World } from '../core/world.js';
 import { compileFaults } from '../faults/compile.js';
 import { rewardSchemes } from '../rewards/index.js';
-import type { RewardSchemeSpec } from '../rewards/scheme.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
 import { parseWith } from './format-issues.js';
@@ -19,32 +17,11 @@ import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from '../run/cost.js';
 import { expandSweep, type SweepExpansion } from '../sweep/check.js';
 
-/** The policy and reward scheme resolved for one world agent. */
-export interface AgentAssignment {
-  readonly agent: AgentSpec;
-  /** Index of the config entry that configured it. */
-  readonly entry: number;
-  readonly policy: PolicySpec;
-  readonly policyParams: Record<string, unknown>;
-  readonly scheme: RewardSchemeSpec;
-  readonly schemeParams: Record<string, unknown>;
-}
+// The resolved shape has its own module so that readers of it (the fault layer, detectors, the
+// runner) do not depend on this file, which imports every registry.
+import type { AgentAssignment, ResolvedExperiment } from './resolved.js';
 
-/** A validated experiment, ready to run. */
-export interface ResolvedExperiment {
-  /** The config with every default filled in (written to config.resolved.json). */
-  readonly config: ExperimentConfig;
-  readonly worldSpec: WorldSpec;
-  readonly worldParams: Record<string, unknown>;
-  /** One per world agent, in agent index order. */
-  readonly assignments: readonly AgentAssignment[];
-  /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
-  readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
-  /** Build a fresh world instance. */
-  makeWorld(): World;
-  /** The `sweep` section's grid, expanded and checked (when the config has one). */
-  readonly sweep?: SweepExpansion;
-}
+export type { AgentAssignment, ResolvedExperiment };
 
 function fail(issues: ConfigIssue[], source: string): never {
   throw new ConfigError(issues, `invalid experiment config ${source}`);
@@ -191,7 +168,7 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       checked.add(`${k}/pparams`);
     } else {
       const why = policy.incompatibility?.(world, agent, pp.data);
-      if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.type}' cannot control agent '${agent.id}': ${why}` });
+      if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.id}' cannot control agent '${agent.id}': ${why}` });
     }
     if (!rewardSchemes.has(entry.reward.scheme)) {
       if (!checked.has(`${k}/scheme`)) issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });

@@ -13,13 +13,15 @@ import { TacitError } from './errors.js';
 
 /** What a policy module can say about itself without loading its implementation. */
 export interface PolicyCard<P extends Record<string, unknown>> {
-  readonly type: string;
+  readonly id: string;
   readonly summary: string;
   readonly learns: boolean;
   readonly paramsSchema: z.ZodType<P>;
   incompatibility?(world: World, agent: AgentSpec, params: P): string | undefined;
   /** Sizes of the big allocations, so the runner can refuse a config before loading anything (PolicySpec.memory). */
   memory?(world: World, agent: AgentSpec, params: P, numEnvs: number): readonly MemoryPart[];
+  /** Params the policy conformance suite uses (PolicySpec.conformanceParams). */
+  readonly conformanceParams?: Partial<P>;
 }
 
 /** `create` before `prepare` on a lazily loaded policy. */
@@ -35,7 +37,7 @@ export function lazyPolicy<P extends Record<string, unknown>>(card: PolicyCard<P
       return loaded.prepare?.();
     },
     create(ctx, params) {
-      if (!loaded) throw new PolicyNotPreparedError(`policy '${card.type}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
+      if (!loaded) throw new PolicyNotPreparedError(`policy '${card.id}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
       return loaded.create(ctx, params);
     },
   };

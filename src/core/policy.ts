@@ -102,8 +102,8 @@ export interface UnreliableActions {
 
 /** What a policy module registers. */
 export interface PolicySpec<P extends Record<string, unknown> = Record<string, unknown>> {
-  /** Policy type id used in configs, e.g. `random`, `tabular-q`. */
-  readonly type: string;
+  /** Policy id, the `policy.type` of configs, e.g. `random`, `tabular-q`. */
+  readonly id: string;
   /** One line describing the policy. */
   readonly summary: string;
   /** Whether it learns (receives `observe`). */
@@ -128,6 +128,16 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
   memory?(world: World, agent: AgentSpec, params: P, numEnvs: number): readonly MemoryPart[];
   /** Build a policy instance. */
   create(ctx: PolicyContext, params: P): Policy;
+  /** Params the policy conformance suite uses (small, fast settings); defaults when absent. */
+  readonly conformanceParams?: Partial<P>;
+  /** Policy conformance checks this policy skips, each with a reason (declared here, never in the checker). */
+  readonly conformanceSkips?: readonly PolicyConformanceSkip[];
+}
+
+/** A policy conformance check a policy may opt out of, with the reason. */
+export interface PolicyConformanceSkip {
+  readonly check: 'act' | 'determinism' | 'save-load' | 'acted-mask';
+  readonly reason: string;
 }
 
 /** One large allocation of a policy: its size and the param that sets it. */

@@ -61,8 +61,7 @@ export function nextNormal(s: Uint32Array): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-// Poisson draws live in poisson.ts (exact sampler, PTRS); re-exported so every draw helper is importable from here.
-export { nextPoisson } from './poisson.js';
+// Poisson draws live in poisson.ts (exact sampler, PTRS), which builds on nextFloat here.
 
 /**
  * A convenience wrapper around one stream. Use it outside hot loops; inside them, call the free

@@ -18,8 +18,6 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
-import type { VecEngine } from './engine.js';
-import type { Policy } from './policy.js';
 import type { Space } from './spaces.js';
 
 /** A possible agent of a world. */
@@ -227,15 +225,39 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
   formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
 }
 
-/** What `WorldSpec.analyze` is given. */
+/**
+ * What `WorldSpec.analyze` is given. The engine and policies are seen through the parts an
+ * analysis reads (a VecEngine and Policy objects satisfy them), so the world contract imports
+ * neither the engine nor the policy module.
+ */
 export interface WorldAnalysisContext {
   readonly world: World;
-  /** The engine after the last step (states, observations of every copy). */
-  readonly engine: VecEngine;
+  /** The engine after the last step. */
+  readonly engine: FinalEngine;
   /** The trained policies, by agent index. */
-  readonly policies: readonly Policy[];
+  readonly policies: readonly TrainedPolicy[];
   /** The seed run's master seed. */
   readonly seed: number;
+}
+
+/** What an analysis reads of the run's engine after its last step (a VecEngine). */
+export interface FinalEngine {
+  /** Number of world copies. */
+  readonly numEnvs: number;
+  /** Per agent: the last observations of every copy, `numEnvs * obsSize`. */
+  readonly obs: readonly Float32Array[];
+}
+
+/** What an analysis may ask of a trained policy (a Policy, src/core/policy.ts): greedy play and its own numbers. */
+export interface TrainedPolicy {
+  /** Write greedy actions for every row of `obs`, as Policy.act does. */
+  act(obs: Float32Array, actions: Float64Array, mode: 'greedy'): void;
+  /** As Policy.stats. */
+  stats?(): Record<string, number>;
+  /** As Policy.converged. */
+  converged?(): boolean;
+  /** As Policy.save (the market analysis reads a tabular learner's Q table from it). */
+  save?(): unknown;
 }
 
 /** What `WorldSpec.analyze` returns. */

@@ -21,7 +21,7 @@ import type { ActMode, Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world.js';
 import { policies as policyRegistry } from '../../policies/index.js';
-import { tInterval } from '../stats/t-interval.js';
+import { seedStat } from '../stats/t-interval.js';
 import type { Finding, Verdict } from './types.js';
 
 /** The policy an agent's learned policy is compared with. */
@@ -89,7 +89,7 @@ function rollout(world: World, actors: readonly Policy[], modes: readonly ActMod
 
 function effect(learned: Float64Array, reference: Float64Array): SwapEffect {
   const d = Array.from(learned, (v, b) => v - reference[b]!);
-  const ci = tInterval(d);
+  const ci = seedStat(d);
   const mean = (x: Float64Array): number => x.reduce((s, v) => s + v, 0) / x.length;
   return { learned: mean(learned), reference: mean(reference), diff: ci.mean, ciLow: ci.ciLow, ciHigh: ci.ciHigh };
 }
@@ -101,7 +101,7 @@ function referencePolicy(resolved: ResolvedExperiment, world: World, agentIndex:
   // The initial policy acts as it did at the start of training (exploring: sampling, or ε-greedy
   // at its starting ε), not greedily: the greedy action of an untrained network is an arbitrary
   // fixed choice that the agent never actually played.
-  if (reference === 'initial') return { policy: a.policy.create(ctx, a.policyParams), label: `its initial (untrained) ${a.policy.type} policy, exploring as at the start of training`, mode: 'explore' };
+  if (reference === 'initial') return { policy: a.policy.create(ctx, a.policyParams), label: `its initial (untrained) ${a.policy.id} policy, exploring as at the start of training`, mode: 'explore' };
   const spec = policyRegistry.get(reference.type);
   const params = spec.paramsSchema.parse(reference.params ?? {});
   return { policy: spec.create(ctx, params as never), label: `a ${reference.type} policy${reference.params ? ` ${JSON.stringify(reference.params)}` : ''}`, mode: 'greedy' };

@@ -432,7 +432,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
 
 /** The registered collusion detector. */
 export const collusion = defineDetector({
-  name: 'collusion',
+  id: 'collusion',
   summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,

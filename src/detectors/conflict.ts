@@ -282,7 +282,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
 
 /** The registered conflict detector. */
 export const conflict = defineDetector({
-  name: 'conflict',
+  id: 'conflict',
   summary: "agent i's actions lower agent j's reward (fork-based influence matrix with intervals); tug-of-war between opposing controls",
   paramsSchema: conflictParams,
   create: createConflict,

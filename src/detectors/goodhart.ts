@@ -266,7 +266,7 @@ function movedComponents(ledger: Ledger, i: number, r: number, w: number, top: n
 
 /** The registered goodhart detector. */
 export const goodhart = defineDetector({
-  name: 'goodhart',
+  id: 'goodhart',
   summary: "an agent's reward trends up while a team KPI trends worse over the same window (autocorrelation-robust, run-level false-alarm control)",
   paramsSchema: goodhartParams,
   create: createGoodhart,

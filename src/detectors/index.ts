@@ -7,7 +7,7 @@
  * verdict rather than fire. Findings go to events.jsonl and verdicts to summary.json.
  */
 import { z } from 'zod';
-import { Registry } from '../core/registry.js';
+import { createRegistry } from '../core/registry.js';
 import { collusion } from './collusion.js';
 import { conflict } from './conflict.js';
 import { goodhart } from './goodhart.js';
@@ -15,11 +15,10 @@ import type { Ledger } from './ledger.js';
 import { miscoordination } from './miscoordination.js';
 import type { DetectorContext, DetectorSpec, Finding, OnlineDetector, Verdict } from './types.js';
 
-/** All registered detectors, by name. */
-export const detectors = new Registry<DetectorSpec>('detector');
+const ALL: DetectorSpec[] = [goodhart, collusion, conflict, miscoordination];
 
-const ALL = [goodhart, collusion, conflict, miscoordination] as unknown as DetectorSpec[];
-for (const spec of ALL) detectors.register(spec.name, spec);
+/** All registered detectors, by id (the keys of the `detectors:` section). */
+export const detectors = createRegistry('detector', ALL);
 
 /** The `detectors:` section of an experiment config. */
 export const detectorsConfigSchema = z
@@ -48,10 +47,10 @@ export class DetectorSuite {
   constructor(config: DetectorsConfig, context: DetectorContext = {}) {
     const cfg = config as Record<string, unknown>;
     this.running = detectors.values().flatMap((spec) => {
-      const raw = cfg[spec.name];
+      const raw = cfg[spec.id];
       if (raw === false) return [];
       const params = spec.paramsSchema.parse(raw ?? {});
-      return [{ name: spec.name, online: spec.create(params, context) }];
+      return [{ name: spec.id, online: spec.create(params, context) }];
     });
   }
 

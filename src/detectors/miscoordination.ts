@@ -236,7 +236,7 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
 
 /** The registered miscoordination detector. */
 export const miscoordination = defineDetector({
-  name: 'miscoordination',
+  id: 'miscoordination',
   summary: 'team KPI well below a reference although no single agent can improve it alone (fork-based unilateral check)',
   paramsSchema: miscoordinationParams,
   create: createMiscoordination,

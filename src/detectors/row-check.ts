@@ -24,17 +24,17 @@ export function rowShortfalls(resolved: ResolvedExperiment): RowShortfall[] {
   const world = { kpis: resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
   const out: RowShortfall[] = [];
   for (const spec of detectors.values()) {
-    const raw = resolved.detectorParams[spec.name];
+    const raw = resolved.detectorParams[spec.id];
     if (raw === false || !spec.rowsNeeded) continue;
     const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}), world);
     if (!need || planned >= need.minRows) continue;
     const every = Math.floor(steps! / need.minRows);
-    const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.name}: false`];
+    const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.id}: false`];
     out.push({
-      detector: spec.name,
+      detector: spec.id,
       plannedRows: planned,
       minRows: need.minRows,
-      message: `${need.part ? `${spec.name} (${need.part})` : spec.name} will be untested: run.steps ${steps} / metricsEvery ${metricsEvery} records ${planned} metrics rows, fewer than the ${need.minRows} ${need.because} needs; ${fixes.join(', or ')}`,
+      message: `${need.part ? `${spec.id} (${need.part})` : spec.id} will be untested: run.steps ${steps} / metricsEvery ${metricsEvery} records ${planned} metrics rows, fewer than the ${need.minRows} ${need.because} needs; ${fixes.join(', or ')}`,
     });
   }
   return out;

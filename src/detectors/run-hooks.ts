@@ -9,7 +9,7 @@
  * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
  * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
@@ -255,7 +255,7 @@ export class RunDetectors {
     const gp = goodhartParams.parse(cfg ?? {});
     if (!gp.attribution.enabled) return;
     const ids = this.resolved.assignments.map((a) => a.agent.id);
-    const learners = this.flagged.filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.type).learns).slice(0, gp.attribution.maxAgents);
+    const learners = this.flagged.filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.id).learns).slice(0, gp.attribution.maxAgents);
     this.attribution = learners.map((id) =>
       swapAttribution(this.resolved, policies, ids.indexOf(id), gp.attribution.reference, numEnvs, { seed: this.seed, policySeed: this.seed, ...(gp.attribution.steps !== undefined ? { steps: gp.attribution.steps } : {}) }),
     );

@@ -143,8 +143,8 @@ export interface OnlineDetector {
 
 /** What a detector module registers. */
 export interface DetectorSpec<P = unknown> {
-  /** Name used in configs (`detectors.<name>`) and findings. */
-  readonly name: string;
+  /** Detector id, the `detectors.<name>` key of configs and the detector of findings. */
+  readonly id: string;
   /** One line on what it detects. */
   readonly summary: string;
   /** Params schema (strict, defaults, `.describe()` on each field). */

@@ -14,7 +14,7 @@
  * variants that differ in one injection share the others' realisations. Buffers are allocated
  * once; nothing is allocated per step except event objects when a fault starts.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import type { EngineEvent, VecEngine } from '../core/engine.js';
 import { AutoresetMode } from '../core/engine.js';
 import type { World } from '../core/world.js';

@@ -48,7 +48,7 @@ export const marketFastPath: FastPath = {
       config.faults === undefined &&
       resolved.assignments.every(
         (a) =>
-          a.policy.type === 'tabular-q' &&
+          a.policy.id === 'tabular-q' &&
           a.scheme.id === 'local' &&
           Object.values((a.schemeParams.weights ?? {}) as Record<string, number>).every((w) => w === 1),
       )
@@ -149,7 +149,7 @@ export const marketFastPath: FastPath = {
     const agents: SeedSummary['agents'] = {};
     resolved.assignments.forEach((a, i) => {
       const mean = total.profit[i]! / d;
-      agents[a.agent.id] = { role: a.agent.role, policy: a.policy.type, rewardScheme: a.scheme.id, meanReward: mean, meanShapedReward: mean, rewardComponents: { profit: mean }, meanEpisodeReturn: null };
+      agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, meanReward: mean, meanShapedReward: mean, rewardComponents: { profit: mean }, meanEpisodeReturn: null };
     });
     const kpis: Record<string, number> = {};
     world.kpis.forEach((k, x) => (kpis[k.name] = total.kpi[x]! / d));

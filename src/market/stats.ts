@@ -4,6 +4,7 @@
  * limit-cycle lengths, and the mean impulse response of prices and profits to a one-period
  * deviation (firm 0 deviating, as in the paper's Figure 4).
  */
+import { sd, tInterval } from '../stats/descriptive.js';
 import type { SessionResult } from './session.js';
 
 /** Mean, SD and 95% Student-t interval of a sample. */
@@ -15,31 +16,12 @@ export interface Estimate {
   readonly n: number;
 }
 
-/** The two-sided 95% Student-t quantile t_{0.975, df} (table for df ≤ 4, Cornish–Fisher expansion above; error < 1e-4). */
-export function tQuantile975(df: number): number {
-  const small = [Infinity, 12.7062047, 4.30265273, 3.18244631, 2.77644511];
-  if (df < 5) return small[Math.max(0, Math.floor(df))]!;
-  const z = 1.959963984540054;
-  const z3 = z ** 3;
-  const z5 = z ** 5;
-  const z7 = z ** 7;
-  const z9 = z ** 9;
-  return (
-    z +
-    (z3 + z) / (4 * df) +
-    (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) +
-    (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3) +
-    (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * df ** 4)
-  );
-}
-
 /** Mean, sample SD and 95% t interval of `xs` (NaN SD/interval for fewer than two values). */
 export function estimate(xs: readonly number[]): Estimate {
   const n = xs.length;
-  const mean = n > 0 ? xs.reduce((a, b) => a + b, 0) / n : NaN;
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
-  const half = n > 1 ? (tQuantile975(n - 1) * sd) / Math.sqrt(n) : NaN;
-  return { mean, sd, ciLow: mean - half, ciHigh: mean + half, n };
+  if (n < 2) return { mean: n > 0 ? xs[0]! : NaN, sd: NaN, ciLow: NaN, ciHigh: NaN, n };
+  const { estimate: mean, low, high } = tInterval(xs, 0.95);
+  return { mean, sd: sd(xs), ciLow: low, ciHigh: high, n };
 }
 
 /** Mean impulse response of prices and profits to firm 0's one-period deviation. */

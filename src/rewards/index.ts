@@ -1,5 +1,5 @@
 /** The reward-scheme registry (`agents[i].reward.scheme`). */
-import { Registry } from '../core/registry.js';
+import { createRegistry } from '../core/registry.js';
 import { differenceScheme } from './difference.js';
 import { kpiLinkedScheme } from './kpi-linked.js';
 import { localScheme } from './local.js';
@@ -8,8 +8,7 @@ import { potentialScheme } from './potential.js';
 import { teamScheme } from './team.js';
 import type { RewardSchemeSpec } from './scheme.js';
 
-/** All registered reward schemes, by id. */
-export const rewardSchemes = new Registry<RewardSchemeSpec>('reward scheme');
+const ALL: RewardSchemeSpec[] = [localScheme, teamScheme, mixedScheme, differenceScheme, potentialScheme, kpiLinkedScheme];
 
-const ALL = [localScheme, teamScheme, mixedScheme, differenceScheme, potentialScheme, kpiLinkedScheme] as unknown as RewardSchemeSpec[];
-for (const spec of ALL) rewardSchemes.register(spec.id, spec);
+/** All registered reward schemes, by id (the `reward.scheme` of configs). */
+export const rewardSchemes = createRegistry('reward scheme', ALL);

@@ -279,7 +279,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
 
   const agents: SeedSummary['agents'] = {};
   resolved.assignments.forEach((a) => {
-    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.type, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
+    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
   });
   return {
     experiment: config.name,

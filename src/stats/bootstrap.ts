@@ -13,7 +13,8 @@
  * not finite), the percentile interval is returned and `method` says so.
  */
 import { deriveSeedWords, nextInt } from '../core/rng.js';
-import { mean, normalCdf, normalQuantile, quantileSorted, type Interval } from './descriptive.js';
+import { mean, quantileSorted, type Interval } from './descriptive.js';
+import { normalCdf, normalQuantile } from './distributions.js';
 
 /** Options of bootstrapMeanCI. */
 export interface BootstrapOptions {

@@ -3,7 +3,7 @@
  * correlation, quantiles with numpy's default (type 7, linear) interpolation, and the Student-t
  * interval for a mean across seeds. Pure functions, no allocation beyond their results.
  */
-import jStat from 'jstat';
+import { studentTQuantile } from './distributions.js';
 
 /** Arithmetic mean (NaN for an empty array). */
 export function mean(x: ArrayLike<number>): number {
@@ -139,23 +139,6 @@ export function tInterval(xs: readonly number[], level = 0.95): Interval {
   const n = xs.length;
   const m = mean(xs);
   if (n < 2) return { estimate: m, low: m, high: m };
-  const half = jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (sd(xs) / Math.sqrt(n));
+  const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (sd(xs) / Math.sqrt(n));
   return { estimate: m, low: m - half, high: m + half };
-}
-
-/** Standard normal CDF Φ(z). */
-export function normalCdf(z: number): number {
-  return jStat.normal.cdf(z, 0, 1);
-}
-
-/** Standard normal quantile Φ⁻¹(p), ±Infinity at 0 and 1. */
-export function normalQuantile(p: number): number {
-  if (p <= 0) return Number.NEGATIVE_INFINITY;
-  if (p >= 1) return Number.POSITIVE_INFINITY;
-  return jStat.normal.inv(p, 0, 1);
-}
-
-/** CDF of Student's t with `df` degrees of freedom. */
-export function studentTCdf(t: number, df: number): number {
-  return jStat.studentt.cdf(t, df);
 }

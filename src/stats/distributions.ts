@@ -1,6 +1,6 @@
 /**
- * Distribution functions the detectors need, over jStat. Kept behind this module so the rest of
- * tacit never touches jStat's untyped surface and so argument checks live in one place.
+ * The distribution functions of tacit (normal and Student-t), over jStat: the one owner of each, so
+ * the rest of tacit never touches jStat's untyped surface and argument checks live in one place.
  */
 import jStat from 'jstat';
 
@@ -14,9 +14,14 @@ export function normalSf(z: number): number {
   return jStat.normal.cdf(-z, 0, 1);
 }
 
-/** Standard normal quantile Φ⁻¹(p), p in (0, 1). */
+/**
+ * Standard normal quantile Φ⁻¹(p) for p in [0, 1]: ±Infinity at the ends (a bootstrap's bias
+ * correction can reach them when every replicate falls on one side of the estimate).
+ */
 export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs p in (0, 1), got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`normalQuantile needs p in [0, 1], got ${p}`);
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
   return jStat.normal.inv(p, 0, 1);
 }
 
@@ -31,4 +36,9 @@ export function studentTQuantile(p: number, df: number): number {
 export function studentTSf(t: number, df: number): number {
   if (!(df > 0)) throw new RangeError(`studentTSf needs df > 0, got ${df}`);
   return jStat.studentt.cdf(-t, df);
+}
+
+/** Student-t CDF P(T ≤ t) with `df` degrees of freedom (NaN for a NaN df, as Welch's test gives for two constant samples). */
+export function studentTCdf(t: number, df: number): number {
+  return jStat.studentt.cdf(t, df);
 }

@@ -2,7 +2,7 @@
  * Mean and 95% Student-t confidence interval across seeds, and the aggregation of per-seed
  * summaries into one multi-seed summary (every number becomes {mean, ciLow, ciHigh, sd, n, values}).
  */
-import { tInterval as meanInterval } from './descriptive.js';
+import { sd, tInterval } from './descriptive.js';
 
 /** Summary statistics of one number across seeds. */
 export interface SeedStat {
@@ -14,12 +14,11 @@ export interface SeedStat {
   readonly values: readonly number[];
 }
 
-/** Mean, sample SD and the two-sided `level` Student-t interval of `values`. */
-export function tInterval(values: readonly number[], level = 0.95): SeedStat {
+/** Mean, sample SD and the two-sided `level` Student-t interval of `values` (descriptive.ts `tInterval`), all 0 when empty. */
+export function seedStat(values: readonly number[], level = 0.95): SeedStat {
   const n = values.length;
-  const { estimate, low, high } = meanInterval(values, level);
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - estimate) ** 2, 0) / (n - 1)) : 0;
-  return { mean: n > 0 ? estimate : 0, ciLow: n > 0 ? low : 0, ciHigh: n > 0 ? high : 0, sd, n, values: [...values] };
+  const { estimate, low, high } = tInterval(values, level);
+  return { mean: n > 0 ? estimate : 0, ciLow: n > 0 ? low : 0, ciHigh: n > 0 ? high : 0, sd: sd(values), n, values: [...values] };
 }
 
 /**
@@ -30,7 +29,7 @@ export function aggregateSeeds(items: readonly unknown[]): unknown {
   const first = items[0];
   if (typeof first === 'number') {
     const nums = items.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    return nums.length === items.length ? tInterval(nums) : first;
+    return nums.length === items.length ? seedStat(nums) : first;
   }
   if (first && typeof first === 'object' && !Array.isArray(first)) {
     const out: Record<string, unknown> = {};

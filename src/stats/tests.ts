@@ -13,7 +13,8 @@
  * - The Wilson score interval for a proportion (verdict rates).
  */
 import { deriveSeedWords, nextInt } from '../core/rng.js';
-import { mean, normalQuantile, studentTCdf, variance } from './descriptive.js';
+import { mean, variance } from './descriptive.js';
+import { normalQuantile, studentTCdf } from './distributions.js';
 
 /** Result of Welch's t-test. */
 export interface WelchResult {

@@ -27,7 +27,7 @@ describe('experiment config resolution', () => {
     const r = resolveExperiment(good);
     expect(r.config.env.params).toEqual({ game: 'stag-hunt', episodeLength: 100, payoffNoise: 0 });
     expect(r.config.run).toMatchObject({ seed: 0, seeds: 1, numEnvs: 1, metricsEvery: 100, autoreset: 'same-step' });
-    expect(r.assignments.map((a) => [a.agent.id, a.policy.type, a.scheme.id])).toEqual([
+    expect(r.assignments.map((a) => [a.agent.id, a.policy.id, a.scheme.id])).toEqual([
       ['row', 'random', 'local'],
       ['col', 'random', 'local'],
     ]);

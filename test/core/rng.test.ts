@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, deriveSeedWords, nextFloat, nextInt, nextNormal, nextPoisson } from '../../src/core/rng.js';
+import { nextPoisson } from '../../src/core/poisson.js';
+import { Rng, deriveSeedWords, nextFloat, nextInt, nextNormal } from '../../src/core/rng.js';
 
 describe('rng', () => {
   it('derives the same stream for the same seed and path, different ones otherwise', () => {

@@ -12,7 +12,7 @@ const files = [...readdirSync('experiments').filter((f) => f.endsWith('.yaml')).
 
 describe('shipped experiments are sized for their detectors', () => {
   it('finds the learned configs (the check is not vacuous)', () => {
-    const learned = files.filter((f) => loadExperiment(f).assignments.some((a) => policies.get(a.policy.type).learns));
+    const learned = files.filter((f) => loadExperiment(f).assignments.some((a) => policies.get(a.policy.id).learns));
     expect(learned.length).toBeGreaterThanOrEqual(20);
     expect(learned).toContain('experiments/warehouse-ippo.yaml');
     expect(learned).toContain('experiments/market-ippo.yaml');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { policies } from '../../policies/index.js';
-import { definePolicy, type PolicySpec } from '../../src/core/policy.js';
+import { definePolicy } from '../../src/core/policy.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
@@ -158,7 +158,7 @@ describe('learners under faults', () => {
     const acted: number[][] = [];
     const batches: { obs: number[]; nextObs: number[]; finalObs: number[]; truncated: number[] }[] = [];
     const spy = definePolicy({
-      type: 'spy-learner',
+      id: 'spy-learner',
       summary: 'test: records what it acts on and learns from',
       learns: true,
       paramsSchema: z.object({}).strict(),
@@ -172,7 +172,7 @@ describe('learners under faults', () => {
         },
       }),
     });
-    if (!policies.has('spy-learner')) policies.register('spy-learner', spy as unknown as PolicySpec);
+    if (!policies.has('spy-learner')) policies.register(spy);
     const config = {
       ...relayConfig({ injections: [{ type: 'stale-observation', agents: ['relay1'], delay: 2, fields: ['clock'] }] }, { numAgents: 2, episodeLength: 10 }, [
         { id: 'relay0', policy: { type: 'threshold', params: { field: 'inbox' } } },

@@ -36,9 +36,9 @@ describe('learners skip rows where the agent did not act', () => {
   it('tabular-q leaves the Q value untouched by the row that did not act', () => {
     const world = matrixWorld('prisoners-dilemma');
     const params = { learningRate: 0.5, discount: 0, qInit: 'zero' };
-    const masked = make(tabularQPolicy as unknown as PolicySpec, world, params);
+    const masked = make(tabularQPolicy, world, params);
     masked.observe!(batch(world, Uint8Array.of(1, 0)));
-    const unmasked = make(tabularQPolicy as unknown as PolicySpec, world, params);
+    const unmasked = make(tabularQPolicy, world, params);
     unmasked.observe!(batch(world, undefined));
     const maxOf = (p: Policy): number => Math.max(...(p.save!() as { q: number[] }).q);
     expect(maxOf(masked)).toBe(0.5); // 0.5 × reward 1, the acting row alone

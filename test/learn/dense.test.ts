@@ -129,7 +129,7 @@ describe('learners on the simd backend equal the tfjs reference', () => {
     ['ppo', ppoPolicy, { rolloutLength: 16, numMinibatches: 2, updateEpochs: 2 }, 32],
     ['dqn', dqnPolicy, { learningStarts: 64, batchSize: 32, trainFrequency: 1, targetUpdateFrequency: 4 }, 24],
   ] as const)('%s: weights after training agree within float tolerance', async (_name, policy, params, steps) => {
-    const spec = policy as unknown as PolicySpec;
+    const spec = policy;
     const fast = await trained('simd', spec, params, steps);
     const ref = await trained('wasm', spec, params, steps);
     const init = await trained('simd', spec, params, 0);
@@ -150,7 +150,7 @@ describe('checkpoints do not depend on the network implementation', () => {
     ['ppo', ppoPolicy, { rolloutLength: 8, numMinibatches: 2, updateEpochs: 1 }, 12],
     ['dqn', dqnPolicy, { learningStarts: 32, batchSize: 16, trainFrequency: 1 }, 8],
   ] as const)('%s: a simd checkpoint loads into the tfjs network and saves back identically (and the reverse)', async (_name, policy, params, steps) => {
-    const spec = policy as unknown as PolicySpec;
+    const spec = policy;
     const saveAfter = async (backend: 'simd' | 'wasm', from: unknown): Promise<unknown> => {
       await initBackend({ backend, log: false });
       const s = createSession(randomWorld(), 4, 9, () => ({ spec, params }));

@@ -6,7 +6,7 @@ import { coordination } from '../../envs/sanity/coordination.js';
 import { matrixGame } from '../../envs/sanity/matrix-game.js';
 import { dqnPolicy } from '../../policies/dqn.js';
 import { ppoPolicy } from '../../policies/ppo.js';
-import type { Policy, PolicySpec } from '../../src/core/policy.js';
+import type { Policy } from '../../src/core/policy.js';
 import { nextFloat } from '../../src/core/rng.js';
 import { box } from '../../src/core/spaces.js';
 import { copyFlatState, type World } from '../../src/core/world.js';
@@ -17,8 +17,8 @@ export async function setupBackend(): Promise<void> {
   await initBackend({ log: false });
 }
 
-export const PPO = ppoPolicy as unknown as PolicySpec;
-export const DQN = dqnPolicy as unknown as PolicySpec;
+export const PPO = ppoPolicy;
+export const DQN = dqnPolicy;
 
 /** coordination-v1 with 10-step episodes: the best return is 10 per agent. */
 export const coordinationWorld = (): World => coordination.create(coordination.paramsSchema.parse({ episodeLength: 10 }));
@@ -65,7 +65,7 @@ export function trackWorld(): World {
     },
     isAlive: () => true,
   };
-  return world as unknown as World;
+  return world;
 }
 
 /** Everything a policy checkpoint holds, as a string (equal strings = equal weights, optimizer, streams). */

@@ -6,19 +6,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSessions } from '../../src/market/pool.js';
-import { estimate, summariseSessions, tQuantile975 } from '../../src/market/stats.js';
+import { estimate, summariseSessions } from '../../src/market/stats.js';
+import { studentTQuantile } from '../../src/stats/distributions.js';
 
 describe('across-session statistics', () => {
   it('uses Student-t quantiles (reference values from standard tables)', () => {
-    expect(tQuantile975(1)).toBeCloseTo(12.706, 3);
-    expect(tQuantile975(5)).toBeCloseTo(2.5706, 3);
-    expect(tQuantile975(10)).toBeCloseTo(2.2281, 4);
-    expect(tQuantile975(30)).toBeCloseTo(2.0423, 4);
-    expect(tQuantile975(99)).toBeCloseTo(1.9842, 4);
+    const t975 = (df: number): number => studentTQuantile(0.975, df);
+    expect(t975(1)).toBeCloseTo(12.706, 3);
+    expect(t975(5)).toBeCloseTo(2.5706, 3);
+    expect(t975(10)).toBeCloseTo(2.2281, 4);
+    expect(t975(30)).toBeCloseTo(2.0423, 4);
+    expect(t975(99)).toBeCloseTo(1.9842, 4);
     const e = estimate([1, 2, 3, 4]);
     expect(e.mean).toBe(2.5);
     expect(e.sd).toBeCloseTo(Math.sqrt(5 / 3), 14);
     expect(e.ciHigh - e.mean).toBeCloseTo((3.18244631 * Math.sqrt(5 / 3)) / 2, 6);
+    expect(e.mean - e.ciLow).toBeCloseTo((3.18244631 * Math.sqrt(5 / 3)) / 2, 6);
+    expect(estimate([7])).toEqual({ mean: 7, sd: NaN, ciLow: NaN, ciHigh: NaN, n: 1 });
   });
 });
 

@@ -199,7 +199,7 @@ describe('reward schemes', () => {
   });
 
   it('potential-based shaping keeps the optimal policy of a small MDP; a non-potential bonus of the same size changes it', () => {
-    const w = chainWorld() as unknown as World;
+    const w: World = chainWorld();
     const gamma = 0.9;
     const features = { atOne: 2, position: 0.5 };
     // R(s, a) under a scheme, measured by putting the engine in state s and stepping action a.

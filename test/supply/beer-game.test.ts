@@ -71,7 +71,7 @@ describe('beer-game-v1 dynamics', () => {
   });
 
   it("amplifies orders upstream under Sterman's rule (the bullwhip) in the classic game", () => {
-    const world = make() as unknown as World;
+    const world: World = make();
     const policies = buildPolicies(world, Object.fromEntries(stages.map((s) => [s, { type: 'sterman' }])), 1, 0);
     const orders: number[][] = stages.map(() => []);
     const env = new ParallelEnv(world);
