@@ -83,6 +83,13 @@ export function estimateMemory(config: ExperimentConfig, world: World, assignmen
   return { parts, bytesPerSeed, parallelSeeds, bytes: bytesPerSeed * parallelSeeds };
 }
 
+/**
+ * The largest single buffer a config may ask for. Node 20 caps buffers at 4 GiB; Node 22+ reports
+ * 2^53 - 1, which no machine can back. Using the smaller bound on every Node keeps the same config
+ * valid or invalid on every Node version (CI runs both).
+ */
+export const MAX_ARRAY_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
+
 /** Memory a run may plan to use: this machine's physical memory. */
 export function memoryLimit(): number {
   return totalmem();
@@ -93,7 +100,7 @@ export function memoryIssues(estimate: MemoryEstimate, limit = memoryLimit()): C
   const issues: ConfigIssue[] = [];
   const largest = estimate.parts[0];
   if (!largest) return issues;
-  const maxArray = bufferConstants.MAX_LENGTH;
+  const maxArray = MAX_ARRAY_BYTES;
   for (const p of estimate.parts)
     if (p.largestArray > maxArray && !issues.some((i) => i.path === p.field))
       issues.push({ path: p.field, message: `needs one array of about ${formatBytes(p.largestArray)} for ${p.what}; the largest array Node can allocate is ${formatBytes(maxArray)}: lower it` });
