@@ -12,7 +12,7 @@
 import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
-import type { World } from '../core/world.js';
+import { fillProposals, type World } from '../core/world.js';
 import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
 import type { ProbesFile } from './detect-run.js';
@@ -148,6 +148,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
   return (o, out) => {
     for (let i = 0; i < policies.length; i++) {
       obs[i]!.set(o[i]!);
+      fillProposals(world, i, obs, acts, 1);
       policies[i]!.act(obs[i]!, acts[i]!, 'greedy');
       out[i]!.set(acts[i]!.subarray(0, out[i]!.length));
     }
