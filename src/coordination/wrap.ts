@@ -16,7 +16,6 @@ import { analyzeCoordinated } from './analysis.js';
 import { withBudgets, type BudgetedWorld, type BudgetState } from './budget.js';
 import { withMessages, type MessagesState, type MessagesWorld } from './messages.js';
 import type { CoordinationConfig } from './schema.js';
-import { formatCoordinationSummary } from './summary-text.js';
 import { withSupervisors, type SupervisedWorld, type SupervisorState } from './supervisor.js';
 
 /** A wrapped world and where each capability sits in it. */
@@ -78,7 +77,6 @@ export function coordinatedSpec(spec: WorldSpec, cfg: CoordinationConfig): Coord
     create: (params) => build(params).world,
     build,
     analyze: (ctx) => analyzeCoordinated(spec, cfg, ctx),
-    formatSummary: (summary) => [...(spec.formatSummary?.(summary) ?? []), ...formatCoordinationSummary(summary)],
   };
 }
 

@@ -20,6 +20,7 @@ import type { ForkPoint, JointActor } from './forks.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
+import type { DependenceResult } from './message-dependence.js';
 import type { DetectorContext, Finding } from './types.js';
 import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import { goodhartParams } from './goodhart.js';
@@ -158,7 +159,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[]; messageDependence?: DependenceResult[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -272,12 +273,15 @@ export class RunDetectors {
     if (probes.length > 0) this.context.deviationProbes = probes;
     const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
     if (outcome) this.context.marketOutcome = outcome;
+    const dependence = metrics['coordination/messageDependence'];
+    if (Array.isArray(dependence)) this.context.messageDependence = dependence as DependenceResult[];
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
       ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
       ...(outcome ? { marketOutcome: outcome } : {}),
+      ...(this.context.messageDependence ? { messageDependence: this.context.messageDependence } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),
       ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
     };
