@@ -96,15 +96,16 @@ export function withBudgets(inner: World, cfgs: readonly BudgetConfig[], issues:
         next.out[i] = 0;
         next.spent[i] = 0;
         if (of[i] !== null && inner.isAlive(s.inner, i)) {
+          const minCost = of[i]!.kind === 'compute' ? of[i]!.cost : 1;
           const cost = price(i, s, a);
-          if (cost > s.left[i]!) {
+          // Out once the budget cannot pay for any spending decision, until the episode ends.
+          if (s.left[i]! < minCost || cost > s.left[i]!) {
             next.out[i] = 1;
             writeReplacement(fallbacks[i]!, inner, i, s.inner, s.last.subarray(offsets[i]!, offsets[i]! + sizes[i]!), dst);
           } else {
             dst.set(a);
             next.left[i] = s.left[i]! - cost;
             next.spent[i] = cost;
-            const minCost = of[i]!.kind === 'compute' ? of[i]!.cost : 1;
             if (cost > 0 && next.left[i]! < minCost) out.events.push({ type: 'budget-exhausted', agents: [inner.agents[i]!.id], data: { kind: of[i]!.kind, amount: of[i]!.amount } });
           }
         } else dst.set(a);

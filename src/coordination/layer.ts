@@ -60,6 +60,8 @@ export class CoordinationLayer {
   private readonly msgSteps: Float64Array;
   private readonly pairs: Pair[] = [];
   private readonly radix: (readonly number[] | null)[];
+  /** The last metrics window's rates by metrics key (the run's end, for summary.json `finalRate`s). */
+  private readonly lastWindow = new Map<string, number>();
   /** Totals at the last metrics flush, one array per total above, in `totals()` order. */
   private readonly flushed: Float64Array[];
 
@@ -200,6 +202,7 @@ export class CoordinationLayer {
       row[`coordination/messageRate/${this.ids[i]}`] = rate(se![k]!, ms![k]!);
       row[`coordination/dropRate/${this.ids[i]}`] = rate(dr![k]!, se![k]!);
     });
+    for (const key in row) if (key.startsWith('coordination/')) this.lastWindow.set(key, row[key]!);
   }
 
   /** summary.json `metrics` entries. */
@@ -208,7 +211,7 @@ export class CoordinationLayer {
     const rate = (x: number, n: number): number => (n > 0 ? x / n : 0);
     if (this.sup)
       out['coordination/overrides'] = Object.fromEntries(
-        this.sup.workers.map((w, k) => [this.ids[w]!, { rate: rate(this.overrides[k]!, this.supSteps[k]!), requestRate: rate(this.requests[k]!, this.supSteps[k]!), overrides: this.overrides[k]!, refused: this.refused[k]!, steps: this.supSteps[k]! }]),
+        this.sup.workers.map((w, k) => [this.ids[w]!, { rate: rate(this.overrides[k]!, this.supSteps[k]!), finalRate: this.lastWindow.get(`coordination/overrideRate/${this.ids[w]}`) ?? null, requestRate: rate(this.requests[k]!, this.supSteps[k]!), overrides: this.overrides[k]!, refused: this.refused[k]!, steps: this.supSteps[k]! }]),
       );
     if (this.bud)
       out['coordination/budgets'] = Object.fromEntries(
@@ -216,7 +219,7 @@ export class CoordinationLayer {
       );
     if (this.msg) {
       out['coordination/messages'] = Object.fromEntries(
-        this.msg.senders.map((i, k) => [this.ids[i]!, { rate: rate(this.sent[k]!, this.msgSteps[k]!), sent: this.sent[k]!, dropped: this.dropped[k]!, steps: this.msgSteps[k]! }]),
+        this.msg.senders.map((i, k) => [this.ids[i]!, { rate: rate(this.sent[k]!, this.msgSteps[k]!), finalRate: this.lastWindow.get(`coordination/messageRate/${this.ids[i]}`) ?? null, sent: this.sent[k]!, dropped: this.dropped[k]!, steps: this.msgSteps[k]! }]),
       );
       out['coordination/messageDependence'] = this.dependence();
     }
