@@ -56,7 +56,8 @@ export function commonFolder(paths: readonly string[]): string {
 
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), coordinationFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+  const coordination = coordinationFigures(variants);
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), ...(coordination ? [coordination] : []), influenceFigures(variants), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */

@@ -22,8 +22,8 @@ function agentsWith(variants: readonly Variant[], metric: string): string[] {
   return [...ids];
 }
 
-/** The coordination section: one figure per (panel, agent) with data. */
-export function coordinationFigures(variants: readonly Variant[]): Section {
+/** The coordination section: one figure per (panel, agent) with data; null when no run had a coordination section (nothing to say). */
+export function coordinationFigures(variants: readonly Variant[]): Section | null {
   const minSeeds = Math.min(...variants.map((v) => v.seeds.length));
   const band = minSeeds >= MIN_SEEDS_FOR_INTERVALS ? 'shaded: 95% t-interval across seeds' : `thin lines: each seed (bands need at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`;
   const figures: Figure[] = PANELS.flatMap((p) =>
@@ -45,11 +45,12 @@ export function coordinationFigures(variants: readonly Variant[]): Section {
       ];
     }),
   );
+  if (figures.length === 0) return null;
   return {
     id: 'coordination',
     title: 'Coordination: overrides, messages, budgets',
     intro: 'Per agent over time: how often a supervisor overrode it, how often it spoke on a message channel, and how often its budget had run out (docs/coordination.md).',
     figures,
-    unavailable: figures.length ? null : 'Not available for these runs: no coordination section (no coordination/… keys in metrics.jsonl).',
+    unavailable: null,
   };
 }
