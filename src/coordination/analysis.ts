@@ -14,18 +14,22 @@
  *     response alone (the words stay as they were). Retraining starts from zeros (the learned Q
  *     table has the wrapped action set). With supervisors or budgets the inner analysis would
  *     ignore overrides and fallbacks, so it is skipped and says so (`coordination/innerAnalysis`).
+ *  3. Message probes, with a channel (`coordination/messageProbes`): see `messageProbes` below;
+ *     the collusion detector's channel verdict reads them (src/detectors/message-dependence.ts).
  */
 import { deriveSeedWords } from '../core/rng.js';
 import { allocStepOut, fillProposals, type TrainedPolicy, type WorldAnalysis, type WorldAnalysisContext, type WorldSpec, type WorldState } from '../core/world.js';
+import type { MessageProbe } from '../detectors/message-dependence.js';
 import type { CoordinationConfig } from './schema.js';
-import type { MessagesWorld } from './messages.js';
+import type { MessagesInfo, MessagesWorld } from './messages.js';
 
 /** Periods of greedy play measured (after as many periods of settling). */
 export const GREEDY_PERIODS = 1000;
 
 /** The analysis of a wrapped world (see the module header). */
-export function analyzeCoordinated(spec: WorldSpec, cfg: CoordinationConfig, ctx: WorldAnalysisContext): WorldAnalysis {
-  const metrics: Record<string, unknown> = { 'coordination/greedy': greedyKpis(ctx) };
+export function analyzeCoordinated(spec: WorldSpec, cfg: CoordinationConfig, ctx: WorldAnalysisContext, messages: MessagesInfo | null): WorldAnalysis {
+  const play = greedyPlay(ctx, messages);
+  const metrics: Record<string, unknown> = { 'coordination/greedy': play.kpis, ...(play.probes ? { 'coordination/messageProbes': play.probes } : {}) };
   if (!spec.analyze) return { metrics };
   if (cfg.supervisors || cfg.budgets) {
     metrics['coordination/innerAnalysis'] = `skipped: ${spec.id}'s own analysis would ignore ${cfg.supervisors ? 'overrides' : 'budget fallbacks'}; see coordination/greedy`;
@@ -35,8 +39,8 @@ export function analyzeCoordinated(spec: WorldSpec, cfg: CoordinationConfig, ctx
   return { metrics: { ...inner.metrics, ...metrics, 'coordination/innerAnalysis': 'messages held at the final observation of copy 0' }, ...(inner.events ? { events: inner.events } : {}) };
 }
 
-/** Mean per-step KPI values of greedy play (see the module header, item 1). */
-export function greedyKpis(ctx: WorldAnalysisContext): Record<string, number> {
+/** Mean per-step KPI values of greedy play (see the module header, item 1), and the message probes when there is a channel (item 3). */
+export function greedyPlay(ctx: WorldAnalysisContext, messages: MessagesInfo | null): { kpis: Record<string, number>; probes: MessageProbe[] | null } {
   const { world, engine, policies } = ctx;
   const rows = engine.numEnvs;
   const nA = world.agents.length;
@@ -49,6 +53,7 @@ export function greedyKpis(ctx: WorldAnalysisContext): Record<string, number> {
   const sums = new Float64Array(world.kpis.length);
   const continuing = world.episodeLength === 0 && engine.states !== undefined;
   let episode = 0;
+  const probes = messages ? messageProbes(ctx, messages, obs, acts) : null;
   const restart = (): void => {
     world.reset(state, deriveSeedWords(ctx.seed, 'coordination', 'greedy', episode++), out);
     out.events.length = 0;
@@ -63,6 +68,7 @@ export function greedyKpis(ctx: WorldAnalysisContext): Record<string, number> {
       fillProposals(world, i, obs, acts, 1);
       (policies[i] as TrainedPolicy).act(obs[i]!, acts[i]!, 'greedy');
     }
+    if (probes && t >= GREEDY_PERIODS) probes.probe();
     world.step(state, views, next, out);
     out.events.length = 0;
     if (t >= GREEDY_PERIODS) for (let k = 0; k < sums.length; k++) sums[k]! += out.kpis[k]!;
@@ -72,7 +78,44 @@ export function greedyKpis(ctx: WorldAnalysisContext): Record<string, number> {
     if (ended) restart();
     else for (let i = 0; i < nA; i++) obs[i]!.set(out.obs[i]!);
   }
-  return Object.fromEntries(world.kpis.map((k, i) => [k.name, sums[i]! / GREEDY_PERIODS]));
+  return { kpis: Object.fromEntries(world.kpis.map((k, i) => [k.name, sums[i]! / GREEDY_PERIODS])), probes: probes?.results() ?? null };
+}
+
+/**
+ * Message probes (item 3 of the header): at every measured period of greedy play, for every
+ * receiver and sender, replace the word the receiver sees from that sender by each other word and
+ * ask the receiver's policy for its greedy action again; count how often its (inner) action
+ * changes. Exact for deterministic greedy policies: a receiver whose action never changes does
+ * not act on the words on the path play takes, whatever it learned elsewhere.
+ */
+function messageProbes(ctx: WorldAnalysisContext, info: MessagesInfo, obs: readonly Float32Array[], acts: readonly Float64Array[]) {
+  const { world, policies } = ctx;
+  const rows = ctx.engine.numEnvs;
+  const V = info.vocabulary.length;
+  const pairs = info.slotSenders.flatMap((ks, j) => ks.map((k, x) => ({ j, k, slot: info.slotStart[j]! + x, periods: 0, spoken: 0, probes: 0, changed: 0 })));
+  const scratchObs = world.observationSpaces.map((s) => new Float32Array(rows * s.size));
+  const scratchAct = world.actionSpaces.map((s) => new Float64Array(rows * s.size));
+  return {
+    probe(): void {
+      for (const p of pairs) {
+        const size = world.observationSpaces[p.j]!.size;
+        const seen = obs[p.j]![p.slot]!;
+        const actual = info.innerDiscrete(p.j, acts[p.j]![0]!);
+        p.periods++;
+        if (seen !== 0) p.spoken++;
+        scratchObs[p.j]!.set(obs[p.j]!.subarray(0, size));
+        for (let w = 0; w < V; w++) {
+          if (w === seen) continue;
+          scratchObs[p.j]![p.slot] = w;
+          (policies[p.j] as TrainedPolicy).act(scratchObs[p.j]!, scratchAct[p.j]!, 'greedy');
+          p.probes++;
+          if (info.innerDiscrete(p.j, scratchAct[p.j]![0]!) !== actual) p.changed++;
+        }
+      }
+    },
+    results: (): MessageProbe[] =>
+      pairs.map((p) => ({ sender: world.agents[info.senders[p.k]!]!.id, receiver: world.agents[p.j]!.id, periods: p.periods, spoken: p.spoken, probes: p.probes, changed: p.changed })),
+  };
 }
 
 /** The inner world's analysis through policies that see held messages and answer with inner actions (item 2). */

@@ -59,6 +59,9 @@ export function partState<S extends BudgetState | MessagesState | SupervisorStat
   return s as unknown as S;
 }
 
+/** Each wrapped world's parts, so the end-of-run analysis (given only the world) finds its channel. */
+const built = new WeakMap<World, Coordinated>();
+
 /** A world spec whose worlds carry coordination wrappers; `build` gives the wrapped world with its parts. */
 export interface CoordinatedSpec extends WorldSpec {
   build(params: Record<string, unknown>): Coordinated;
@@ -70,13 +73,14 @@ export function coordinatedSpec(spec: WorldSpec, cfg: CoordinationConfig): Coord
     const issues: ConfigIssue[] = [];
     const c = wrapWorld(spec.create(params), cfg, issues);
     if (issues.length > 0) throw new ConfigError(issues, 'invalid coordination section');
+    built.set(c.world, c);
     return c;
   };
   return {
     ...spec,
     create: (params) => build(params).world,
     build,
-    analyze: (ctx) => analyzeCoordinated(spec, cfg, ctx),
+    analyze: (ctx) => analyzeCoordinated(spec, cfg, ctx, built.get(ctx.world)?.messages?.world.messages ?? null),
   };
 }
 

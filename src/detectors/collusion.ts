@@ -48,7 +48,7 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { channelParams, channelVerdict } from './message-dependence.js';
+import { channelParams, channelVerdict, probeChannelVerdict } from './message-dependence.js';
 import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
@@ -365,7 +365,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
       const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
       // Explicit vs tacit (a run with a message channel): do the firms act on each other's words?
-      const channel = channelVerdict(context.messageDependence ?? null, params.channel);
+      const channel = context.messageProbes ? probeChannelVerdict(context.messageProbes, context.messageDependence ?? null, params.channel) : channelVerdict(context.messageDependence ?? null, params.channel);
       const explicit = channel.outcome === 'fired';
       const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
       const shown = shownFirms.length;
@@ -404,7 +404,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
         }
       }
       const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
-      const channelText = context.messageDependence ? `; messages: ${channel.summary}` : '';
+      const channelText = context.messageDependence || context.messageProbes ? `; messages: ${channel.summary}` : '';
       const summary = (collusive
         ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : supra

@@ -15,6 +15,10 @@
  * keeps every margin; `permutations` draws from a seeded stream), since the χ² approximation
  * needs large cells.
  *
+ * Converged play is deterministic, so this observational test mostly sees the learning phase;
+ * the verdict of converged play comes from message probes (`probeChannelVerdict`) when the run's
+ * analysis produced them, and this test is then kept as evidence of what happened while learning.
+ *
  * Verdict (three-valued, used by the collusion detector's `channel` part): untested without a
  * channel, with fewer than `minMessages` non-silent words seen, or with no stratum where both the
  * word and the action varied; fired ("explicit") when some pair's Holm-adjusted p-value is below
@@ -49,6 +53,19 @@ export interface DependenceResult {
   readonly df: number;
   readonly pValue: number;
   readonly method: 'chi-square' | 'permutation' | 'none';
+}
+
+/** What counterfactual words did to one receiver's greedy action on the greedy path (src/coordination/analysis.ts). */
+export interface MessageProbe {
+  readonly sender: string;
+  readonly receiver: string;
+  /** Periods probed. */
+  readonly periods: number;
+  /** Periods on which the receiver saw a non-silent word from the sender. */
+  readonly spoken: number;
+  /** (period, other word) probes, and how many of them changed the receiver's greedy action. */
+  readonly probes: number;
+  readonly changed: number;
 }
 
 /** Params of the channel test (`detectors.collusion.channel`). */
@@ -190,6 +207,32 @@ export function dependenceTest(t: DependenceTable, params: Pick<ChannelParams, '
   if (df === 0) return { ...base, pValue: 1, method: 'none' };
   if (n < params.exactBelow) return { ...base, pValue: permutationP(t, nats, params.permutations, `${seed}/${t.sender}/${t.receiver}`), method: 'permutation' };
   return { ...base, pValue: chiSquareSf(2 * n * nats, df), method: 'chi-square' };
+}
+
+/**
+ * The channel verdict of converged play, from message probes (exact for deterministic greedy
+ * policies): explicit when some receiver that hears non-silent words on the greedy path changes
+ * its action when a word is changed; tacit when no probed word changes an action, or when no
+ * word is spoken on the path (the channel is unused or cut). `learning`, the dependence tests over
+ * the whole run, is kept as evidence of what the firms did while they learned.
+ */
+export function probeChannelVerdict(probes: readonly MessageProbe[], learning: readonly DependenceResult[] | null, params: ChannelParams): Verdict {
+  if (probes.length === 0) return untestedVerdict('no-channel', 'the run had no message channel', 'a run with coordination.messages');
+  const during = learning ? channelVerdict(learning, params) : null;
+  const details = { probes, learning: during ? { outcome: during.outcome, status: during.status, summary: during.summary } : null };
+  const acting = probes.filter((p) => p.spoken > 0 && p.changed > 0);
+  const share = (p: MessageProbe): string => `${p.changed} of ${p.probes}`;
+  if (acting.length > 0)
+    return testedVerdict(true, 'explicit', `explicit: in converged play ${acting.map((p) => `${p.receiver}'s action changes in ${share(p)} probes when ${p.sender}'s word is changed (${p.sender} speaks in ${p.spoken} of ${p.periods} periods)`).join('; ')}`, details);
+  const silent = probes.every((p) => p.spoken === 0);
+  return testedVerdict(
+    false,
+    'tacit',
+    silent
+      ? `tacit: no non-silent word reaches anyone in converged play (the channel is unused or cut)${during?.outcome === 'fired' ? '; during learning the firms did act on words' : ''}`
+      : `tacit: words are spoken in converged play, but changing them changes no action (${probes.map((p) => `${p.receiver} ← ${p.sender}: ${share(p)}`).join(', ')})`,
+    details,
+  );
 }
 
 /** The channel verdict from the pairs' results (see the module header); `null` results: the run had no channel. */

@@ -20,7 +20,7 @@ import type { ForkPoint, JointActor } from './forks.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
-import type { DependenceResult } from './message-dependence.js';
+import type { DependenceResult, MessageProbe } from './message-dependence.js';
 import type { DetectorContext, Finding } from './types.js';
 import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import { goodhartParams } from './goodhart.js';
@@ -159,7 +159,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[]; messageDependence?: DependenceResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[]; messageDependence?: DependenceResult[]; messageProbes?: MessageProbe[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -275,6 +275,8 @@ export class RunDetectors {
     if (outcome) this.context.marketOutcome = outcome;
     const dependence = metrics['coordination/messageDependence'];
     if (Array.isArray(dependence)) this.context.messageDependence = dependence as DependenceResult[];
+    const messageProbes = metrics['coordination/messageProbes'];
+    if (Array.isArray(messageProbes)) this.context.messageProbes = messageProbes as MessageProbe[];
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
@@ -282,6 +284,7 @@ export class RunDetectors {
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
       ...(outcome ? { marketOutcome: outcome } : {}),
       ...(this.context.messageDependence ? { messageDependence: this.context.messageDependence } : {}),
+      ...(this.context.messageProbes ? { messageProbes: this.context.messageProbes } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),
       ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
     };
