@@ -197,7 +197,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   }
   const rateMetrics = [
     ['coordination/overrides', 'rate', 'overrideRate', 'lower', true, 'share of its steps on which its supervisor overrode'],
-    ['coordination/messages', 'finalRate', 'messageRate', 'lower', false, 'non-silent words per step in the last metrics window'],
+    ['coordination/messages', 'finalRate', 'messageRate', 'higher', false, 'non-silent words per step in the last metrics window'],
     ['coordination/budgets', 'outShare', 'budgetOut', 'lower', true, 'share of its steps on which its budget was spent and the fallback acted'],
   ] as const;
   for (const [key, field, name, better, known, what] of rateMetrics)
