@@ -16,6 +16,7 @@ import { coordinationSchema } from '../../src/coordination/schema.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
 import { worlds } from '../../envs/index.js';
 import { conformanceSuite } from '../conformance/world-conformance.js';
+import { expectExactResume } from '../run/exact-resume.js';
 
 const sink = { metrics: () => {}, event: () => {} };
 
@@ -129,3 +130,23 @@ describe('budgets', () => {
 conformanceSuite(coordinatedSpec(worlds.get('market-v1'), coordinationSchema.parse({ messages: { drop: 0.3, delay: 1, cost: 0.01 } })));
 conformanceSuite(coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema.parse({ supervisors: [{ worker: 'col', budget: 3 }] })));
 conformanceSuite(coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema.parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })));
+
+describe('coordination in a run', () => {
+  it('resumes exactly: channel (with drops), supervisor and budget state are all checkpointed', async () => {
+    await expectExactResume({
+      name: 'resume-coordination',
+      env: { id: 'matrix-game-v1', params: { episodeLength: 40 } },
+      agents: [
+        { role: 'player', policy: { type: 'tabular-q', params: { explorationDecay: 0.001 } } },
+        { role: 'supervisor', policy: { type: 'tabular-q', params: { discount: 0, explorationDecay: 0.001 } } },
+      ],
+      run: { steps: 600, numEnvs: 3, metricsEvery: 100 },
+      output: { checkpointEvery: 200 },
+      coordination: {
+        messages: { vocabulary: ['quiet', 'c', 'd'], drop: 0.3, delay: 1, cost: 0.1 },
+        supervisors: [{ worker: 'row', budget: 10, cost: 0.1, penalty: 0.5 }],
+        budgets: [{ agents: ['col'], kind: 'compute', amount: 30, fallback: 'last-action' }],
+      },
+    });
+  });
+});
