@@ -36,7 +36,10 @@ export function analyzeCoordinated(spec: WorldSpec, cfg: CoordinationConfig, ctx
     return { metrics };
   }
   const inner = projectMessages(spec, ctx);
-  return { metrics: { ...inner.metrics, ...metrics, 'coordination/innerAnalysis': 'messages held at the final observation of copy 0' }, ...(inner.events ? { events: inner.events } : {}) };
+  // Holding the words is exact only when they do not change along the greedy path.
+  const exact = (play.probes ?? []).every((p) => p.spoken === 0 || p.spoken === p.periods);
+  const note = exact ? 'words held at the final observation of copy 0 (exact: they do not change on the greedy path)' : 'words held at the final observation of copy 0 (approximate: they change on the greedy path, so coordination/greedy is the Δ of play)';
+  return { metrics: { ...inner.metrics, ...metrics, 'coordination/innerAnalysis': note, 'coordination/heldWordsExact': exact ? 1 : 0 }, ...(inner.events ? { events: inner.events } : {}) };
 }
 
 /** Mean per-step KPI values of greedy play (see the module header, item 1), and the message probes when there is a channel (item 3). */
