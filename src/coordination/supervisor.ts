@@ -74,7 +74,8 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
     if (w < 0) issues.push({ path: `${path}[${k}].worker`, message: `unknown agent '${c.worker}'; this world's agents: ${ids.join(', ')}` });
     else if (workers.includes(w)) issues.push({ path: `${path}[${k}].worker`, message: `agent '${c.worker}' already has a supervisor (${path}[${workers.indexOf(w)}]); give one per worker` });
     workers.push(Math.max(0, w));
-    replacements.push(compileReplacement(c.replacement, inner, Math.max(0, w), `${path}[${k}].replacement`, issues));
+    // An unknown worker's replacement cannot be checked (its error is already reported).
+    replacements.push(w < 0 ? { kind: 'noop' } : compileReplacement(c.replacement, inner, w, `${path}[${k}].replacement`, issues));
   });
   const nSup = cfgs.length;
   const supIds = cfgs.map((c) => c.id ?? `supervisor-${c.worker}`);

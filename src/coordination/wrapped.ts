@@ -57,7 +57,7 @@ export function compileReplacement(r: Replacement, world: World, agent: number, 
   const space: Space = world.actionSpaces[agent]!;
   const action = Float64Array.from(r.action);
   if (action.length !== space.size || !contains(space, action))
-    issues.push({ path: `${path}.action`, message: `[${r.action.join(', ')}] is not an action of agent '${world.agents[agent]!.id}', whose action space is ${describeSpace(space)}; give ${space.size} slot(s) inside it, or use 'noop'` });
+    issues.push({ path: `${path}.action`, message: `[${r.action.join(', ')}] is not an action of agent '${world.agents[agent]!.id}', whose action space is ${space.kind === 'discrete' ? `Discrete(${space.n})` : describeSpace(space)}; give ${space.size} slot(s) inside it, or use 'noop'` });
   return { kind: 'action', action };
 }
 

@@ -86,6 +86,12 @@ describe('supervisor', () => {
     expect(summary.agents['supervisor-row']!.meanReward).toBeCloseTo(-0.125, 12);
   });
 
+  it('names the field, the value and the fix for a bad supervisor', () => {
+    const bad = (sup: Record<string, unknown>) => () => resolveExperiment({ ...config(0), coordination: { supervisors: [sup] } });
+    expect(bad({ worker: 'nobody' })).toThrow(/coordination\.supervisors\[0\]\.worker: unknown agent 'nobody'; this world's agents: row, col/);
+    expect(bad({ worker: 'row', replacement: { action: [7] } })).toThrow(/coordination\.supervisors\[0\]\.replacement\.action: \[7\] is not an action of agent 'row', whose action space is Discrete\(2\); give 1 slot\(s\) inside it, or use 'noop'/);
+  });
+
   it('stops overriding once its budget is spent, and records the refused requests', () => {
     const summary = runGenericSeed(resolveExperiment(config(3)), { seed: 1, sink });
     const o = (summary.metrics['coordination/overrides'] as Record<string, { overrides: number; refused: number }>)['row']!;
