@@ -101,7 +101,7 @@ export function withBudgets(inner: World, cfgs: readonly BudgetConfig[], issues:
           // Out once the budget cannot pay for any spending decision, until the episode ends.
           if (s.left[i]! < minCost || cost > s.left[i]!) {
             next.out[i] = 1;
-            writeReplacement(fallbacks[i]!, inner, i, s.inner, s.last.subarray(offsets[i]!, offsets[i]! + sizes[i]!), dst);
+            writeReplacement(fallbacks[i]!, inner, i, s.inner, s.last, offsets[i]!, dst);
           } else {
             dst.set(a);
             next.left[i] = s.left[i]! - cost;

@@ -147,7 +147,7 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
         next.refused[k] = asks && !allowed ? 1 : 0;
         next.overridden[k] = allowed ? 1 : 0;
         next.used[k] = s.used[k]! + (allowed ? 1 : 0);
-        if (allowed) writeReplacement(replacements[k]!, inner, w, s.inner, s.last.subarray(lastOff[k]!, lastOff[k]! + actSize[k]!), innerActs[w]!);
+        if (allowed) writeReplacement(replacements[k]!, inner, w, s.inner, s.last, lastOff[k]!, innerActs[w]!);
         next.last.set(innerActs[w]!, lastOff[k]!);
       }
       inner.step(s.inner, innerActs, next.inner, tmp);

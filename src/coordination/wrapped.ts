@@ -61,10 +61,10 @@ export function compileReplacement(r: Replacement, world: World, agent: number, 
   return { kind: 'action', action };
 }
 
-/** Write agent i's replacement action into `out` (`last` holds its last executed action). */
-export function writeReplacement(r: CompiledReplacement, world: World, agent: number, state: Readonly<WorldState>, last: Float64Array, out: Float64Array): void {
+/** Write agent i's replacement action into `out` (`last[lastAt …]` holds its last executed action; copied slot by slot so nothing is allocated per step). */
+export function writeReplacement(r: CompiledReplacement, world: World, agent: number, state: Readonly<WorldState>, last: Float64Array, lastAt: number, out: Float64Array): void {
   if (r.kind === 'action') out.set(r.action);
-  else if (r.kind === 'last-action') out.set(last);
+  else if (r.kind === 'last-action') for (let x = 0; x < out.length; x++) out[x] = last[lastAt + x]!;
   else world.defaultAction(agent, state, out);
 }
 
