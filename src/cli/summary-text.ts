@@ -1,4 +1,5 @@
 /** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
+import { formatCoordinationSummary } from '../coordination/summary-text.js';
 import { worlds } from '../../envs/index.js';
 import { outcomeMark, outcomeOf } from '../detectors/types.js';
 import { reliabilityLines } from '../faults/summary-text.js';
@@ -40,6 +41,7 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   }
   const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
   lines.push(...(spec?.formatSummary?.(summary) ?? []));
+  lines.push(...formatCoordinationSummary(summary));
   lines.push(...reliabilityLines(summary.metrics));
   const verdicts = (summary.verdicts ?? {}) as Record<string, { fired?: boolean; status?: string; summary?: string }>;
   if (Object.keys(verdicts).length) {

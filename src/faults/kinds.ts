@@ -21,6 +21,7 @@ export const KIND_NAMES = [
   'dropout',
   'action-delay',
   'action-corruption',
+  'budget-exhausted',
 ] as const;
 
 /** A fault kind name. */
@@ -37,6 +38,8 @@ export const KIND = {
   dropout: 1 << 6,
   actionDelay: 1 << 7,
   corruption: 1 << 8,
+  /** Set from outside the fault layer: an agent's budget ran out and its fallback acts (src/coordination/budget.ts). */
+  budgetExhausted: 1 << 9,
 } as const;
 
 /** Number of kinds. */

@@ -38,7 +38,15 @@ export interface LearnerBatch {
   allFinalObs: readonly Float32Array[];
 }
 
-const EVENT_KINDS = KIND.dropFields | KIND.handoffLoss | KIND.dropout | KIND.corruption;
+const EVENT_KINDS = KIND.dropFields | KIND.handoffLoss | KIND.dropout | KIND.corruption | KIND.budgetExhausted;
+
+/** Faults raised outside the layer (exhausted budgets, src/coordination): which agents can have them, and the marks of each step. */
+export interface ExternalFaults {
+  /** Agents that can have the external kinds (they are accounted like configured injections). */
+  faultAgents(): readonly number[];
+  /** Inside the post-step hook: OR kind bits into `mask` (index agent·numEnvs + copy). */
+  markFaults(engine: VecEngine, mask: Uint16Array): void;
+}
 
 /** Whether a config's `faults` section does anything (an empty one runs exactly like none). */
 export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsConfig {
@@ -50,15 +58,16 @@ export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsCon
  * fail to answer (zero overhead). `policies` (by agent index) with the `unreliable` capability
  * (external processes) get their fallback here.
  */
-export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = []): FaultLayer | null {
+export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = [], external: ExternalFaults | null = null): FaultLayer | null {
   const faults = resolved.config.faults;
   const unreliable = policies.some((p) => p.unreliable !== undefined);
-  if (!hasFaults(faults) && !unreliable) return null;
+  const raised = external !== null && external.faultAgents().length > 0;
+  if (!hasFaults(faults) && !unreliable && !raised) return null;
   const issues: { path: string; message: string }[] = [];
   const plan = compileFaults(faults ?? { injections: [], guards: [] }, engine.world, issues);
   const responders = policies.map((p, i) => (p.unreliable ? { noResponse: p.unreliable.noResponse, fallback: compileFallback(p.unreliable.fallback, engine.world, i, issues) } : null));
   if (issues.length > 0) throw new Error(`faults section was not validated: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders);
+  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders, raised ? external : null);
 }
 
 /** Observation and action faults, guards, and reliability accounting for one engine. */
@@ -101,7 +110,7 @@ export class FaultLayer {
   private eventsLeft: number;
   private eventsDropped = 0;
 
-  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = []) {
+  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = [], private readonly external: ExternalFaults | null = null) {
     const world = engine.world;
     this.world = world;
     this.plan = plan;
@@ -136,6 +145,7 @@ export class FaultLayer {
       if (s.type === 'handoff' && inj.from >= 0) this.configured[inj.from]! |= (s.loss > 0 ? KIND.handoffLoss : 0) | (s.delay > 0 ? KIND.handoffDelay : 0);
       if (s.type === 'action-delay' && s.probability < 1) for (const i of inj.agents) this.eventKinds[i]! |= KIND.actionDelay;
     }
+    for (const i of external?.faultAgents() ?? []) this.configured[i]! |= KIND.budgetExhausted;
     // A policy that failed to answer is out, like a dropout.
     responders.forEach((r, i) => {
       if (r) this.configured[i]! |= KIND.dropout;
@@ -171,6 +181,7 @@ export class FaultLayer {
     const { nA, numEnvs } = this;
     this.events.length = 0;
     const step = engine.stepCount;
+    this.external?.markFaults(engine, this.actMask);
     let live = 0;
     for (let b = 0; b < numEnvs; b++) {
       this.ended[b] = engine.episodeEnded[b]!;

@@ -9,6 +9,7 @@ import { compareVariants, type CompareOptions, type Comparison } from './compare
 import { comparisonSection } from './figures/comparison.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
+import { coordinationFigures } from './figures/coordination.js';
 import { findingsSection } from './figures/findings.js';
 import { influenceFigures } from './figures/influence.js';
 import { marketFigures } from './figures/market.js';
@@ -55,7 +56,8 @@ export function commonFolder(paths: readonly string[]): string {
 
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+  const coordination = coordinationFigures(variants);
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), ...(coordination ? [coordination] : []), influenceFigures(variants), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */

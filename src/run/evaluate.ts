@@ -11,6 +11,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { fillProposals } from '../core/world.js';
 import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
@@ -87,7 +88,10 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   while (step < budget) {
     const seen = faults ? faults.obs : engine.obs;
     const chosen = faults ? faults.intended : engine.actions;
-    for (let i = 0; i < policies.length; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
+    for (let i = 0; i < policies.length; i++) {
+      fillProposals(world, i, seen, chosen, numEnvs);
+      policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
+    }
     faults?.beforeStep();
     engine.step((e) => {
       faults?.afterStep(e);
