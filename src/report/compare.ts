@@ -14,6 +14,7 @@ import { worlds } from '../../envs/index.js';
 import { bootstrapMeanCI, compactLetters, fisherExact, holm, mean, permutationTest, sd, welchTTest, wilsonInterval } from '../stats/index.js';
 import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
+import { coordinationFaultMetrics } from './compare-coordination-faults.js';
 import type { Variant } from './variants.js';
 
 /** Options of compareVariants. */
@@ -182,6 +183,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
       metrics.push(continuous(variants, `kpi/reliability:${a}`, 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
     metrics.push(continuous(variants, 'kpi/cascade:excessFailureSteps', 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
   }
+  metrics.push(...coordinationFaultMetrics(variants, (id, name, better, description, extract) => continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed })));
   for (const a of agentIds)
     metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));

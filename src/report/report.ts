@@ -10,6 +10,7 @@ import { comparisonSection } from './figures/comparison.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
 import { findingsSection } from './figures/findings.js';
+import { crossPlaySection, findCrossPlays, isCrossPlayFile, type FoundCrossPlay } from './figures/crossplay.js';
 import { influenceFigures } from './figures/influence.js';
 import { marketFigures } from './figures/market.js';
 import { renderHtml, sharedPlotly } from './html.js';
@@ -54,17 +55,19 @@ export function commonFolder(paths: readonly string[]): string {
 }
 
 /** Every section of the report, in page order. */
-export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string, crossplays: readonly FoundCrossPlay[] = []): Section[] {
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), crossPlaySection(crossplays), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */
 export async function writeReport(paths: readonly string[], options: ReportOptions = {}): Promise<ReportResult> {
-  const { runs, skipped } = loadRuns(paths);
+  // crossplay.json files (tacit eval --partners) may be given beside run folders.
+  const { runs, skipped } = loadRuns(paths.filter((p) => !isCrossPlayFile(p)));
+  const crossplays = findCrossPlays(paths);
   const variants = groupVariants(runs);
   const comparison = compareVariants(variants, options.compare);
   const out = resolve(options.out ?? join(commonFolder(paths), 'report.html'));
-  const sections = buildSections(variants, comparison, dirname(out));
+  const sections = buildSections(variants, comparison, dirname(out), crossplays);
   const experiments = [...new Set(variants.map((v) => v.experiment))];
   const seeds = variants.reduce((s, v) => s + v.seeds.length, 0);
   const worlds = [...new Set(variants.map((v) => v.envId).filter((x): x is string => x !== null))];
