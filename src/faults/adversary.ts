@@ -13,7 +13,7 @@
  *                loaded from that run's policies.bin: a learned adversary.
  *
  * The layer measures, per compromised agent: steps compromised, and, where a circuit breaker guards
- * it, how many steps after each copy's onset the breaker first opened (`meanResponseSteps`) and
+ * it, how many compromised steps passed before the breaker first tripped (`meanResponseSteps`) and
  * the share of compromised copy-steps on which the breaker's fallback acted instead (`caught`).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -128,6 +128,8 @@ export class Adversary {
   /** Compromised copy-steps, onsets, breaker-caught copy-steps, breaker responses (count, summed steps). */
   readonly counters = new Float64Array(5);
   private readonly onset: Int32Array;
+  /** Per copy: compromised steps since the onset, until the breaker first trips (−1 after). */
+  private readonly sinceOnset: Int32Array;
   private readonly policy: Policy | null;
   private readonly buffer: Float64Array;
   private readonly size: number;
@@ -144,6 +146,7 @@ export class Adversary {
   ) {
     this.active = new Uint8Array(numEnvs);
     this.onset = new Int32Array(numEnvs).fill(-1);
+    this.sinceOnset = new Int32Array(numEnvs).fill(-1);
     this.size = world.actionSpaces[agent]!.size;
     this.buffer = new Float64Array(numEnvs * this.size);
     this.policy =
@@ -164,7 +167,10 @@ export class Adversary {
     for (let b = 0; b < this.active.length; b++) {
       const t = run ? step : clock[b]!;
       const on = t >= start && (end === undefined || t < end) ? 1 : 0;
-      if (on === 1 && this.active[b] === 0) this.onset[b] = step;
+      if (on === 1 && this.active[b] === 0) {
+        this.onset[b] = step;
+        this.sinceOnset[b] = 0;
+      }
       this.active[b] = on;
     }
   }
@@ -176,6 +182,7 @@ export class Adversary {
   write(b: number, out: Float64Array, off: number, seen: Float32Array, step: number, state: object, chosen: readonly Float64Array[]): void {
     this.counters[0]!++;
     if (this.onset[b] === step) this.counters[1]!++;
+    if (this.sinceOnset[b]! >= 0) this.sinceOnset[b]!++;
     if (this.policy) {
       if (this.computedAt !== step) {
         this.policy.act(seen, this.buffer, 'greedy');
@@ -212,14 +219,17 @@ export class Adversary {
     writeCandidate(world, i, best, out, off);
   }
 
-  /** After the step: whether copy b's breaker (if any) was open while compromised; its first trip after onset. */
-  recordBreaker(b: number, breakerOpen: boolean, tripped: boolean, step: number): void {
+  /**
+   * After the step: whether copy b's breaker was open while compromised (its fallback acted), and
+   * whether it tripped; the first trip after an onset records the compromised steps it took.
+   */
+  recordBreaker(b: number, breakerOpen: boolean, tripped: boolean): void {
     if (this.active[b] !== 1) return;
     if (breakerOpen) this.counters[2]!++;
-    if (tripped && this.onset[b]! >= 0) {
+    if (tripped && this.sinceOnset[b]! > 0) {
       this.counters[3]!++;
-      this.counters[4]! += step - this.onset[b]! + 1;
-      this.onset[b] = -2;
+      this.counters[4]! += this.sinceOnset[b]!;
+      this.sinceOnset[b] = -1;
     }
   }
 
@@ -233,7 +243,7 @@ export class Adversary {
 
   /** State arrays for checkpoints. */
   stateArrays(): StateArray[] {
-    return [this.active, this.onset, this.counters];
+    return [this.active, this.onset, this.sinceOnset, this.counters];
   }
 
   /** Release the adversary policy. */

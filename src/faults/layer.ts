@@ -216,7 +216,7 @@ export class FaultLayer {
         const wasOpen = br.open[b]! > 0;
         const change = br.record(b, this.actions.faultBits[w]! | (rel && rel.fail[w] === 1 ? COUNT.failure : 0), step);
         if (change !== 0) this.emit(b, step, 'guard', i, change > 0 ? 'circuit-breaker-open' : 'circuit-breaker-closed');
-        for (const adv of this.actions.adversaries) if (adv.agent === i) adv.recordBreaker(b, wasOpen, change > 0, step);
+        for (const adv of this.actions.adversaries) if (adv.agent === i) adv.recordBreaker(b, wasOpen, change > 0);
       }
     }
     if (rel) for (let b = 0; b < numEnvs; b++) if (this.ended[b] === 1) rel.endEpisode(b, this.clock[b]!);
