@@ -56,7 +56,7 @@ export function commonFolder(paths: readonly string[]): string {
 
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string, crossplays: readonly FoundCrossPlay[] = []): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), crossPlaySection(crossplays), provenanceSection(variants, reportDir)];
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), ...(crossplays.length > 0 ? [crossPlaySection(crossplays)] : []), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */
