@@ -82,6 +82,8 @@ export interface CrossPlayResult {
   readonly cross: CellStats;
   /** self.mean − cross.mean. */
   readonly gap: number;
+  /** Per (row run, partners' run): the mean of the cross-play cells (the diagonal left out), e.g. another seed's colluder or a myopic firm against colluders. */
+  readonly byRun: readonly { readonly focalRun: string; readonly partnerRun: string; readonly cross: CellStats; readonly self?: CellStats }[];
   /** The entrant's row (its payoff against each team), its focal agent's own reward, and the self-play diagonal for reference. */
   readonly entrant?: { readonly label: string; readonly learnSteps: number; readonly row: readonly number[]; readonly mean: CellStats; readonly focalReward: readonly number[] };
   readonly note: string;
@@ -136,6 +138,16 @@ export function crossPlay(teams: readonly Team[], options: CrossPlayOptions = {}
   const off = matrix.flatMap((row, i) => row.filter((_, j) => j !== i));
   const self = stats(diag);
   const cross = stats(off);
+  const runOf = teams.map((t) => t.label.slice(0, t.label.lastIndexOf('#')));
+  const runs = [...new Set(runOf)];
+  const byRun = runs.flatMap((ri) =>
+    runs.map((rj) => ({
+      focalRun: ri,
+      partnerRun: rj,
+      cross: stats(matrix.flatMap((row, i) => (runOf[i] === ri ? row.filter((_, j) => j !== i && runOf[j] === rj) : []))),
+      ...(ri === rj ? { self: stats(diag.filter((_, i) => runOf[i] === ri)) } : {}),
+    })),
+  ).filter((g) => g.cross.n > 0 || (g.self?.n ?? 0) > 0);
   let entrant: CrossPlayResult['entrant'];
   if (options.entrant) {
     const e = options.entrant;
@@ -152,6 +164,7 @@ export function crossPlay(teams: readonly Team[], options: CrossPlayOptions = {}
     self,
     cross,
     gap: self.mean - cross.mean,
+    byRun,
     ...(entrant ? { entrant } : {}),
     note: `matrix[i][j]: team i's ${focal} with team j's other agents, greedy; intervals are t intervals over cells (cells share teams, so they are descriptive; ${teams.length} teams)`,
   };

@@ -52,6 +52,7 @@ export function crossPlayText(found: FoundCrossPlay): string {
     `  cross-play ${interval(r.cross)}`,
     `  gap (self − cross) ${fmt(r.gap)}`,
   ];
+  if ((r.byRun ?? []).length > 1) for (const g of r.byRun) lines.push(`  ${g.focalRun}'s ${r.focal} with ${g.partnerRun}'s partners: cross ${interval(g.cross)}${g.self ? `, self ${interval(g.self)}` : ''}`);
   if (r.entrant) lines.push(`  entrant ${r.entrant.label}${r.entrant.learnSteps > 0 ? ` after ${r.entrant.learnSteps} learning steps` : ''}: ${interval(r.entrant.mean)}`);
   lines.push(`  ${r.note}`);
   return `${lines.join('\n')}\n`;
