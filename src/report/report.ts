@@ -10,6 +10,7 @@ import { comparisonSection } from './figures/comparison.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
 import { findingsSection } from './figures/findings.js';
+import { coordinationFaultsSection } from './figures/coordination-faults.js';
 import { crossPlaySection, findCrossPlays, isCrossPlayFile, type FoundCrossPlay } from './figures/crossplay.js';
 import { influenceFigures } from './figures/influence.js';
 import { marketFigures } from './figures/market.js';
@@ -54,9 +55,14 @@ export function commonFolder(paths: readonly string[]): string {
   return first.slice(0, k).join(sep) || sep;
 }
 
+/** A section only when it has data (sections of optional capabilities stay off other reports). */
+function optional(s: Section): Section[] {
+  return s.unavailable ? [] : [s];
+}
+
 /** Every section of the report, in page order. */
 export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string, crossplays: readonly FoundCrossPlay[] = []): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), ...(crossplays.length > 0 ? [crossPlaySection(crossplays)] : []), provenanceSection(variants, reportDir)];
+  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), ...(crossplays.length > 0 ? [crossPlaySection(crossplays)] : []), ...optional(coordinationFaultsSection(variants)), provenanceSection(variants, reportDir)];
 }
 
 /** Load the runs under `paths` and write the report. */
