@@ -19,7 +19,7 @@ describe('coordination faults in compare and report', () => {
     expect(r.figureIds).toContain('shared-writes-races');
     const html = readFileSync(r.path, 'utf8');
     expect(html).toContain('Adversaries and the breakers that answer them');
-    const shared = (none.summary.metrics['faults'] as { sharedWrites: Record<string, Record<string, number>> }).sharedWrites['procurement']!;
+    const shared = (none.summary.metrics as { faults: { sharedWrites: Record<string, Record<string, number>> } }).faults.sharedWrites['procurement']!;
     const lost = r.comparison.metrics.find((m) => m.id === 'kpi/sharedWrites:procurement:lostUpdates')!;
     expect(lost.variants.find((v) => v.n > 0)!.mean).toBeCloseTo((1000 * shared['lostUpdates']!) / shared['commits']!, 9);
     expect(r.comparison.metrics.some((m) => m.id === 'kpi/adversary:relay1:meanResponseSteps')).toBe(true);
