@@ -400,15 +400,15 @@ export class ActionFaults {
     return out;
   }
 
-  /** Fallback policies' saved states (scripted ones usually have none). */
+  /** Fallback and adversary policies' saved states (scripted ones usually have none). */
   fallbackStates(): unknown[] {
-    return this.fallbacks().map((f) => f.save());
+    return [...this.fallbacks(), ...this.adversaries].map((f) => f.save());
   }
 
   /** After restoring the arrays: breaker counters and fallback policies. */
   restoreRest(fallbackStates: readonly unknown[]): void {
     for (const br of this.breakers) br?.syncCounters();
-    this.fallbacks().forEach((f, k) => f.load(fallbackStates[k]));
+    [...this.fallbacks(), ...this.adversaries].forEach((f, k) => f.load(fallbackStates[k]));
   }
 
   private fallbacks(): Fallback[] {

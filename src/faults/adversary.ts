@@ -246,6 +246,16 @@ export class Adversary {
     return [this.active, this.onset, this.sinceOnset, this.counters];
   }
 
+  /** The adversary policy's saved state (scripted policies may count steps), for checkpoints. */
+  save(): unknown {
+    return this.policy?.save?.() ?? null;
+  }
+
+  /** Restore a state from `save`. */
+  load(data: unknown): void {
+    if (data !== null && data !== undefined) this.policy?.load?.(data);
+  }
+
   /** Release the adversary policy. */
   dispose(): void {
     this.policy?.dispose?.();

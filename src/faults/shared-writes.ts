@@ -223,7 +223,7 @@ export class SharedWrites {
 
   /** Every array holding state, for checkpoints. */
   stateArrays(): StateArray[] {
-    return [this.stats, this.next, this.phase, this.writeAt, this.readVer, this.readStep, this.tries, this.act, this.version, this.lock, this.lastCommit, this.incident];
+    return [this.stats, this.next, this.phase, this.writeAt, this.readVer, this.readStep, this.tries, this.act, this.version, this.lock, this.lastCommit, this.incident, this.rng];
   }
 }
 

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExperiment } from '../../src/config/load.js';
+import { applyOverrides, loadExperiment, readConfigFile } from '../../src/config/load.js';
+import { resolveExperiment } from '../../src/config/resolve.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -66,3 +67,21 @@ describe('adversary fault', () => {
   });
 });
 
+
+describe('checkpoints with shared writes and an adversary', () => {
+  it('resume exactly from a checkpoint taken mid-run', async () => {
+    const { deserialize, serialize } = await import('node:v8');
+    const raw = structuredClone(applyOverrides(readConfigFile('experiments/coordination/adversary-relay-greedy-breaker.yaml'), ['run.steps=600', 'run.numEnvs=2', 'run.metricsEvery=100', 'run.seeds=1'])) as { faults: { injections: unknown[] } };
+    raw.faults.injections.push({ type: 'shared-writes', agents: ['relay4'], workers: 3, cadence: 2, jitter: 2, latency: 2, protocol: 'versioned' });
+    const sink = (rows: unknown[]) => ({ metrics: (r: unknown) => rows.push(r), event: () => {} });
+    const fullRows: unknown[] = [];
+    const full = runGenericSeed(resolveExperiment(structuredClone(raw)), { seed: 3, sink: sink(fullRows) });
+    let saved: Buffer | undefined;
+    runGenericSeed(resolveExperiment(structuredClone(raw)), { seed: 3, sink: sink([]), checkpointEvery: 300, onCheckpoint: (cp) => (saved ??= serialize(cp)) });
+    const rows: unknown[] = [];
+    const resumed = runGenericSeed(resolveExperiment(structuredClone(raw)), { seed: 3, sink: sink(rows), resume: deserialize(saved!) });
+    expect(rows).toEqual(fullRows.slice(3));
+    expect(resumed.metrics['faults']).toEqual(full.metrics['faults']);
+    expect((full.metrics['faults'] as any).sharedWrites.relay4.conflicts).toBeGreaterThan(0);
+  });
+});
