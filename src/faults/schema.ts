@@ -145,7 +145,7 @@ const sharedWrites = z
   .object({
     type: z.literal('shared-writes').describe("Passing ships: the agent's decision is made by `workers` workers on their own clocks who read shared state and commit `latency` steps later (lost updates, double orders, conflicts)"),
     agents,
-    workers: z.number().int().min(2).default(2).describe('Workers sharing the agent\'s decision (its action register)'),
+    workers: z.number().int().min(1).default(2).describe('Workers sharing the agent\'s decision (its action register); 1 is the race-free control: one agent on its own clock'),
     cadence: z.number().int().positive().default(1).describe('Steps between a worker\'s ticks'),
     jitter: z.number().int().nonnegative().default(0).describe('Each tick comes up to `jitter` extra steps late (uniform, seeded)'),
     latency: z.number().int().positive().default(1).describe('Steps from a worker\'s read to its write landing'),
