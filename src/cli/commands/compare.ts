@@ -73,10 +73,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const { runs, skipped } = loadRuns(runDirs);
     const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
     for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
-    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];
+    // JSON output carries the crossplay.json contents under `crossplay` when there are any.
+    const json = (c: typeof comparison): string => (crossplays.length > 0 ? `${JSON.stringify({ ...(JSON.parse(renderJson(c)) as object), crossplay: crossplays }, null, 2)}\n` : renderJson(c));
+    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json }[args.format as 'table' | 'markdown' | 'json'];
     process.stdout.write(render(comparison));
     if (args.md) writeFileSync(args.md, renderMarkdown(comparison));
-    if (args.json) writeFileSync(args.json, renderJson(comparison));
+    if (args.json) writeFileSync(args.json, json(comparison));
     if (crossplays.length > 0 && args.format !== 'json') process.stdout.write(`\n${crossplays.map(crossPlayText).join('\n')}`);
   },
 };
