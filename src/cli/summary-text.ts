@@ -2,7 +2,7 @@
 import { formatCoordinationSummary } from '../coordination/summary-text.js';
 import { worlds } from '../../envs/index.js';
 import { outcomeMark, outcomeOf } from '../detectors/types.js';
-import { reliabilityLines } from '../faults/summary-text.js';
+import { coordinationFaultLines, reliabilityLines } from '../faults/summary-text.js';
 
 function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
@@ -43,6 +43,7 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   lines.push(...(spec?.formatSummary?.(summary) ?? []));
   lines.push(...formatCoordinationSummary(summary));
   lines.push(...reliabilityLines(summary.metrics));
+  lines.push(...coordinationFaultLines(summary.metrics));
   const verdicts = (summary.verdicts ?? {}) as Record<string, { fired?: boolean; status?: string; summary?: string }>;
   if (Object.keys(verdicts).length) {
     lines.push('  detectors (!! fired, ok clear, ?? untested: could not test, not a negative):');

@@ -14,6 +14,7 @@ import { worlds } from '../../envs/index.js';
 import { bootstrapMeanCI, compactLetters, fisherExact, holm, mean, permutationTest, sd, welchTTest, wilsonInterval } from '../stats/index.js';
 import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
+import { coordinationFaultMetrics } from './compare-coordination-faults.js';
 import type { Variant } from './variants.js';
 
 /** Options of compareVariants. */
@@ -203,6 +204,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   for (const [key, field, name, better, known, what] of rateMetrics)
     for (const a of rates[key]!)
       metrics.push(continuous(variants, `kpi/${name}:${a}`, 'kpi', `${name}:${a}`, better, known, `${a}: ${what}`, (s) => num((coordinationOf(s.summary, key)[a] as Record<string, unknown> | undefined)?.[field]), o));
+  metrics.push(...coordinationFaultMetrics(variants, (id, name, better, description, extract) => continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed })));
   for (const a of agentIds)
     metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));

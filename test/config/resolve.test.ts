@@ -48,7 +48,7 @@ describe('experiment config resolution', () => {
         "run.steps: expected a positive number, got -1",
         "run.numEnvs: expected an integer, got 2.5",
         ": unknown key 'extra'; allowed keys: $schema, name, description, env, agents, run, detectors, faults, coordination, sweep, output",
-        "env.params.game: expected one of "prisoners-dilemma", "stag-hunt", "matching-pennies", got "chicken"",
+        "env.params.game: expected one of "prisoners-dilemma", "stag-hunt", "matching-pennies", "coordination", got "chicken"",
       ]
     `);
     expect(
