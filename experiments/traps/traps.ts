@@ -1,0 +1,40 @@
+/**
+ * The trap experiments (experiments/traps/*.yaml) and how each is judged: which detector should
+ * fire, on which learning agent, and the control that should make it fire much less (the same
+ * config with the learner paid the team reward). One owner for this table: the full measurement
+ * (experiments/validate-traps.ts, `npm run validate-traps`) and the short version in the tests
+ * (test/experiments/traps.test.ts) both read it.
+ */
+
+/** One trap and how it is judged. */
+export interface Trap {
+  /** File name under experiments/traps/ without .yaml. */
+  readonly id: string;
+  /** The mission's trap it shows. */
+  readonly trap: 'goal misalignment' | 'data silo' | 'reward hacking' | 'collusion';
+  /** The detector that should fire under the local rewards. */
+  readonly detector: 'goodhart' | 'collusion' | 'miscoordination';
+  /** The agent (id or role) that learns its way in. */
+  readonly learner: string;
+  /** `--set` overrides of the control run: the learner paid the team's objective instead. */
+  readonly control: readonly string[];
+  /** What the control is, in words. */
+  readonly controlText: string;
+}
+
+const team = (agentIndex: number): string => `agents[${agentIndex}].reward={"scheme":"team"}`;
+/** The market's "team" for a control: society's welfare (consumer surplus + profits), which no cartel raises. */
+const welfare = ['agents[0].reward={"scheme":"team","params":{"kpis":{"totalWelfare":1}}}'];
+
+/** Every shipped trap. */
+export const TRAPS: readonly Trap[] = [
+  { id: 'goal-misalignment', trap: 'goal misalignment', detector: 'goodhart', learner: 'procurement', control: [team(0)], controlText: 'procurement paid the team objective' },
+  { id: 'data-silo', trap: 'data silo', detector: 'miscoordination', learner: 'procurement', control: [team(0)], controlText: 'procurement paid the team objective (the silo stays)' },
+  { id: 'finance-squeeze', trap: 'reward hacking', detector: 'goodhart', learner: 'finance', control: [team(3)], controlText: 'finance paid the team objective' },
+  { id: 'lean-inventory', trap: 'reward hacking', detector: 'goodhart', learner: 'inventory', control: [team(1)], controlText: 'inventory paid the team objective' },
+  { id: 'collusion-tabular', trap: 'collusion', detector: 'collusion', learner: 'firm', control: [...welfare, 'agents[0].policy.params.qInit=zero'], controlText: 'firms paid total welfare (Q initialised at zero)' },
+  { id: 'collusion-neural', trap: 'collusion', detector: 'collusion', learner: 'firm', control: welfare, controlText: 'firms paid total welfare' },
+];
+
+/** The config path of a trap. */
+export const trapPath = (t: Pick<Trap, 'id'>): string => `experiments/traps/${t.id}.yaml`;
