@@ -75,8 +75,10 @@ const rows = [];
 for (const trap of TRAPS.filter((t) => !only || only.includes(t.id))) {
   const local = runSide(trap, 'local', []);
   const control = runSide(trap, 'control', trap.control);
-  rows.push({ trap: trap.id, kind: trap.trap, detector: trap.detector, learner: trap.learner, seeds, local, control: { what: trap.controlText, ...control }, pass: local.trapDetector.fired >= Math.ceil(0.8 * seeds) });
-  console.error(`${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds} local, ${control.trapDetector.fired}/${seeds} control`);
+  const alt = trap.altControl ? { what: trap.altControl.text, ...runSide(trap, 'alt-control', trap.altControl.sets) } : undefined;
+  rows.push({ trap: trap.id, kind: trap.trap, detector: trap.detector, learner: trap.learner, seeds, local, control: { what: trap.controlText, ...control }, ...(alt ? { altControl: alt } : {}), pass: local.trapDetector.fired >= Math.ceil(0.8 * seeds) });
+  const altText = alt ? `, ${alt.trapDetector.fired}/${seeds} ${alt.what}` : '';
+  console.error(`${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds} local, ${control.trapDetector.fired}/${seeds} team control${altText}`);
 }
 const result = { seeds, traps: rows };
 console.log(JSON.stringify(result, null, 2));

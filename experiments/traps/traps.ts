@@ -20,6 +20,8 @@ export interface Trap {
   readonly control: readonly string[];
   /** What the control is, in words. */
   readonly controlText: string;
+  /** A second control where the team reward is not the remedy (the data silo: a live feed). */
+  readonly altControl?: { readonly sets: readonly string[]; readonly text: string };
 }
 
 const team = (agentIndex: number): string => `agents[${agentIndex}].reward={"scheme":"team"}`;
@@ -29,7 +31,15 @@ const welfare = ['agents[0].reward={"scheme":"team","params":{"kpis":{"totalWelf
 /** Every shipped trap. */
 export const TRAPS: readonly Trap[] = [
   { id: 'goal-misalignment', trap: 'goal misalignment', detector: 'goodhart', learner: 'procurement', control: [team(0)], controlText: 'procurement paid the team objective' },
-  { id: 'data-silo', trap: 'data silo', detector: 'miscoordination', learner: 'procurement', control: [team(0)], controlText: 'procurement paid the team objective (the silo stays)' },
+  {
+    id: 'data-silo',
+    trap: 'data silo',
+    detector: 'miscoordination',
+    learner: 'procurement',
+    control: [team(0)],
+    controlText: 'procurement paid the team objective (the silo stays)',
+    altControl: { sets: ['env.params.observation.procurement.delay=0', 'env.params.observation.procurement.cadence=1'], text: 'procurement paid its local reward with a live feed (no silo)' },
+  },
   { id: 'finance-squeeze', trap: 'reward hacking', detector: 'goodhart', learner: 'finance', control: [team(3)], controlText: 'finance paid the team objective' },
   { id: 'lean-inventory', trap: 'reward hacking', detector: 'goodhart', learner: 'inventory', control: [team(1)], controlText: 'inventory paid the team objective' },
   { id: 'collusion-tabular', trap: 'collusion', detector: 'collusion', learner: 'firm', control: [...welfare, 'agents[0].policy.params.qInit=zero'], controlText: 'firms paid total welfare (Q initialised at zero)' },

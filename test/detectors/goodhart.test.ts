@@ -25,6 +25,20 @@ describe('goodhart detector', () => {
     expect(ev.components[0]!.component).toBe('exploit');
   });
 
+  it('tests only the agents named in params.agents, and says untested when none of them is in the run', () => {
+    const { rows, truth } = plantGoodhart('goodhart', 3);
+    const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
+    const others = ledger.meta.agents.filter((a) => a !== truth.agent);
+    const named = runDetector(goodhart, ledger, goodhartParams.parse({ agents: [truth.agent] }), { plannedRows: rows.length });
+    expect(named.verdict.fired).toBe(true);
+    expect(new Set(named.findings.map((f) => f.agents[0]))).toEqual(new Set([truth.agent]));
+    const without = runDetector(goodhart, ledger, goodhartParams.parse({ agents: others }), { plannedRows: rows.length });
+    expect(without.findings.filter((f) => f.agents.includes(truth.agent))).toEqual([]);
+    const none = runDetector(goodhart, ledger, goodhartParams.parse({ agents: ['nobody'] }), { plannedRows: rows.length });
+    expect(none.verdict.outcome).toBe('untested');
+    expect(none.verdict.untestedReason).toMatch(/names no agent of this run \(nobody\)/);
+  });
+
   it('orients lower-is-better KPIs: a rising cost is a worsening KPI', () => {
     const { rows } = plantGoodhart('goodhart-cost', 1);
     const rep = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), params, { plannedRows: rows.length });
