@@ -27,13 +27,15 @@ describe('goodhart detector', () => {
 
   it('tests only the agents named in params.agents, and says untested when none of them is in the run', () => {
     const { rows, truth } = plantGoodhart('goodhart', 3);
+    const gamer = truth.agent!;
     const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
-    const others = ledger.meta.agents.filter((a) => a !== truth.agent);
-    const named = runDetector(goodhart, ledger, goodhartParams.parse({ agents: [truth.agent] }), { plannedRows: rows.length });
+    const others = ledger.meta.agents.filter((a) => a !== gamer);
+    expect(others.length).toBeGreaterThan(0);
+    const named = runDetector(goodhart, ledger, goodhartParams.parse({ agents: [gamer] }), { plannedRows: rows.length });
     expect(named.verdict.fired).toBe(true);
-    expect(new Set(named.findings.map((f) => f.agents[0]))).toEqual(new Set([truth.agent]));
+    expect(new Set(named.findings.map((f) => f.agents[0]))).toEqual(new Set([gamer]));
     const without = runDetector(goodhart, ledger, goodhartParams.parse({ agents: others }), { plannedRows: rows.length });
-    expect(without.findings.filter((f) => f.agents.includes(truth.agent))).toEqual([]);
+    expect(without.findings.filter((f) => f.agents.includes(gamer))).toEqual([]);
     const none = runDetector(goodhart, ledger, goodhartParams.parse({ agents: ['nobody'] }), { plannedRows: rows.length });
     expect(none.verdict.outcome).toBe('untested');
     expect(none.verdict.untestedReason).toMatch(/names no agent of this run \(nobody\)/);
