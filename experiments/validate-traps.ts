@@ -9,7 +9,7 @@
  *   npm run validate-traps -- [--seeds 5] [--only goal-misalignment,finance-squeeze] [--json out.json]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRAPS, trapPath, type Trap } from './traps/traps.js';
@@ -41,6 +41,13 @@ interface Counts {
 interface Side {
   /** The trap detector's counts over seeds. */
   trapDetector: Counts;
+  /**
+   * goodhart only: seeds where it fired on the learner and the policy swap confirms it, i.e. some
+   * flagged KPI's team-cost interval (learned vs untrained policy) lies above 0. A firing the swap
+   * contradicts (the learned policy left the team better off) is the contrast reacting to noise in
+   * the KPI path, not the learner's doing.
+   */
+  confirmedBySwap?: number;
   /** Every detector's counts. */
   detectors: Record<string, Counts>;
   /** Team KPIs, mean over seeds. */
@@ -51,6 +58,21 @@ interface Side {
 }
 
 type Verdicts = Record<string, { details?: { firedSeeds?: number; clearSeeds?: number; untestedSeeds?: number } }>;
+interface GoodhartDetails {
+  kpis?: string[];
+  attribution?: { agent: string; kpis: Record<string, { teamCostInterval: [number, number] }> }[];
+}
+
+/** Seeds (folders under out/seeds) where goodhart fired on the learner and the swap shows the team paying. */
+function confirmedBySwap(out: string, learner: string): number {
+  return readdirSync(join(out, 'seeds')).filter((seed) => {
+    const s = JSON.parse(readFileSync(join(out, 'seeds', seed, 'summary.json'), 'utf8')) as { verdicts: Record<string, { fired: boolean; details: GoodhartDetails }> };
+    const v = s.verdicts['goodhart'];
+    if (!v?.fired) return false;
+    const swap = v.details.attribution?.find((a) => a.agent === learner);
+    return (v.details.kpis ?? []).some((k) => (swap?.kpis[k]?.teamCostInterval[0] ?? 0) > 0);
+  }).length;
+}
 
 function runSide(trap: Trap, name: string, sets: readonly string[]): Side {
   const out = join(tmp, `${trap.id}-${name}`);
@@ -64,6 +86,7 @@ function runSide(trap: Trap, name: string, sets: readonly string[]): Side {
   const kpis = Object.fromEntries(Object.entries(summary.kpis).map(([k, v]) => [k, typeof v === 'number' ? v : v.mean]));
   return {
     trapDetector: detectors[trap.detector] ?? { fired: 0, clear: 0, untested: seeds },
+    ...(trap.detector === 'goodhart' ? { confirmedBySwap: confirmedBySwap(out, trap.learner) } : {}),
     detectors,
     kpis,
     wallSeconds: run.durationSeconds ?? NaN,
@@ -78,7 +101,8 @@ for (const trap of TRAPS.filter((t) => !only || only.includes(t.id))) {
   const alt = trap.altControl ? { what: trap.altControl.text, ...runSide(trap, 'alt-control', trap.altControl.sets) } : undefined;
   rows.push({ trap: trap.id, kind: trap.trap, detector: trap.detector, learner: trap.learner, seeds, local, control: { what: trap.controlText, ...control }, ...(alt ? { altControl: alt } : {}), pass: local.trapDetector.fired >= Math.ceil(0.8 * seeds) });
   const altText = alt ? `, ${alt.trapDetector.fired}/${seeds} ${alt.what}` : '';
-  console.error(`${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds} local, ${control.trapDetector.fired}/${seeds} team control${altText}`);
+  const swapText = (side: Side): string => (side.confirmedBySwap === undefined ? '' : ` (${side.confirmedBySwap} confirmed by the swap)`);
+  console.error(`${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds}${swapText(local)} local, ${control.trapDetector.fired}/${seeds}${swapText(control)} team control${altText}`);
 }
 const result = { seeds, traps: rows };
 console.log(JSON.stringify(result, null, 2));
