@@ -49,6 +49,7 @@ import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { metricsKey, parseMetricsKey } from '../core/metrics-row.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
@@ -115,7 +116,7 @@ export interface MarketOutcomeEvidence {
 /** Params of the collusion detector (`detectors.collusion`). */
 export const collusionParams = z
   .object({
-    deltaKey: z.string().min(1).default('kpi/profitGain').describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
+    deltaKey: z.string().min(1).default(metricsKey.kpi('profitGain')).describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
     priceKey: z.string().min(1).default('action/{agent}').describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
     firms: z.array(z.string().min(1)).default([]).describe('Firm ids; empty means every agent of the run'),
     window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
@@ -440,5 +441,5 @@ export const collusion = defineDetector({
   // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
   // if that analysis is skipped the verdict says untested, with the reason).
   rowsNeeded: (params, world) =>
-    (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
+    (parseMetricsKey(params.deltaKey)?.kind === 'kpi' && !world.kpis.some((k) => metricsKey.kpi(k.name) === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
 });

@@ -28,6 +28,7 @@ import { Forker, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { metricsKey } from '../core/metrics-row.js';
 
 export type { ForkSource } from './forks.js';
 
@@ -222,7 +223,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
             score: -st.r,
             pValue: Math.min(1, st.p * tests),
             evidence: {
-              series: [`action/${agents[i]}`, `action/${agents[j]}`],
+              series: [metricsKey.action(agents[i]), metricsKey.action(agents[j])],
               changeCorrelation: st.r,
               changeCorrelationP: st.pAnti,
               oscillation: Object.fromEntries([[agents[i]!, st.oscA], [agents[j]!, st.oscB]].map(([id, o]) => [id, { phi1: (o as OscillationTest).phi1, phi2: (o as OscillationTest).phi2, p: (o as OscillationTest).p, periodRows: (o as OscillationTest).period }])),

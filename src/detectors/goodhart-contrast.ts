@@ -23,6 +23,7 @@ import { holm } from '../stats/multiple.js';
 import type { GoodhartParams } from './goodhart.js';
 import type { Ledger } from './ledger.js';
 import type { DetectorContext, Finding } from './types.js';
+import { metricsKey } from '../core/metrics-row.js';
 
 /** Finding kind of the run-level contrast. */
 export const CUMULATIVE = 'reward-up-kpi-down-cumulative';
@@ -128,7 +129,7 @@ export function createContrast(params: GoodhartParams, context: DetectorContext,
         drop: t.diff,
         bestEndRow,
         evidence: {
-          series: `kpi/${kpi.name}`,
+          series: metricsKey.kpi(kpi.name),
           better: kpi.better,
           bestBlock: { startStep: steps[t.bestBlock * m]!, endStep: steps[bestEndRow]!, mean: sign * t.bestMean },
           endMean: sign * t.endMean,

@@ -18,7 +18,8 @@ import { conflictParams, estimateInfluence, type InfluenceMatrix } from './confl
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
-import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
+import type { MetricsRow } from '../core/metrics-row.js';
+import { Ledger, type LedgerMeta } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
 import type { DetectorContext, Finding } from './types.js';
 import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';

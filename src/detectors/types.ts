@@ -9,6 +9,7 @@ import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
 import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
+import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
 
 /** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
 export interface Finding {
@@ -175,16 +176,16 @@ export function runDetector<P>(spec: DetectorSpec<P>, ledger: Ledger, params: P,
 }
 
 /** Rebuild metrics row r of a ledger (used to replay a ledger window by window). */
-export function rowAt(ledger: Ledger, r: number): Record<string, number> {
-  const row: Record<string, number> = { window: r, step: ledger.steps[r]! };
+export function rowAt(ledger: Ledger, r: number): MetricsRow {
+  const row: MetricsRow = { window: r, step: ledger.steps[r]! };
   const { agents, components, kpis } = ledger.meta;
   agents.forEach((a, i) => {
-    row[`reward/${a}`] = ledger.local[i]![r]!;
-    row[`shaped/${a}`] = ledger.shaped[i]![r]!;
-    row[`action/${a}`] = ledger.actions[i]![r]!;
-    components[i]!.forEach((c, k) => (row[`reward/${a}/${c}`] = ledger.components[i]![k]![r]!));
+    row[metricsKey.reward(a)] = ledger.local[i]![r]!;
+    row[metricsKey.shaped(a)] = ledger.shaped[i]![r]!;
+    row[metricsKey.action(a)] = ledger.actions[i]![r]!;
+    components[i]!.forEach((c, k) => (row[metricsKey.rewardComponent(a, c)] = ledger.components[i]![k]![r]!));
   });
-  kpis.forEach((k, i) => (row[`kpi/${k.name}`] = ledger.kpis[i]![r]!));
+  kpis.forEach((k, i) => (row[metricsKey.kpi(k.name)] = ledger.kpis[i]![r]!));
   for (const [key, col] of ledger.extra) row[key] = col[r]!;
   return row;
 }

@@ -15,6 +15,7 @@ import { bootstrapMeanCI, compactLetters, fisherExact, holm, mean, permutationTe
 import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
 import type { Variant } from './variants.js';
+import { metricsKey } from '../core/metrics-row.js';
 
 /** Options of compareVariants. */
 export interface CompareOptions {
@@ -162,7 +163,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   const metrics: MetricComparison[] = [];
   for (const k of kpiNames) {
     const dir = directions.get(k);
-    metrics.push(continuous(variants, `kpi/${k}`, 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
+    metrics.push(continuous(variants, metricsKey.kpi(k), 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
   }
   // Faulted runs (issue: fault injection) also compare on measured reliability and cascades.
   const reliabilityAgents = new Set<string>();
@@ -177,13 +178,13 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     }
   if (hasReliability) {
     const o = { level, alpha, resamples, seed };
-    metrics.push(continuous(variants, 'kpi/reliability:team', 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
+    metrics.push(continuous(variants, metricsKey.kpi('reliability:team'), 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
     for (const a of reliabilityAgents)
-      metrics.push(continuous(variants, `kpi/reliability:${a}`, 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
-    metrics.push(continuous(variants, 'kpi/cascade:excessFailureSteps', 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
+      metrics.push(continuous(variants, metricsKey.kpi(`reliability:${a}`), 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
+    metrics.push(continuous(variants, metricsKey.kpi('cascade:excessFailureSteps'), 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
   }
   for (const a of agentIds)
-    metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
+    metrics.push(continuous(variants, metricsKey.reward(a), 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));
 
   return {

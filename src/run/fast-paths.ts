@@ -5,7 +5,8 @@
  * path whose `applies` accepts the resolved experiment, unless `run.fastPath` is false.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
-import type { SeedRunOptions, SeedSummary } from './seed-run.js';
+import type { SeedRunOptions } from './seed-run.js';
+import type { SeedSummary } from './seed-summary.js';
 import type { RunLoop } from './yield.js';
 import { marketFastPath } from '../market/fast-path.js';
 

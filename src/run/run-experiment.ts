@@ -23,7 +23,7 @@ import { durationForecaster, estimateMemory, formatBytes, workerCapNote } from '
 const LARGE_RUN_BYTES = 1e9;
 import { resumeTarget, runSeedToFolder, type RunMeta } from './seed-folder.js';
 import { runSeedsInPool } from './seed-pool.js';
-import type { SeedSummary } from './seed-run.js';
+import type { SeedSummary } from './seed-summary.js';
 
 /** Options of `runExperiment`. */
 export interface RunOptions {

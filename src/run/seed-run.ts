@@ -13,7 +13,9 @@ import { Rng } from '../core/rng.js';
 import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
-import { MetricsAccumulator, type MetricsRow } from './metrics.js';
+import type { MetricsRow } from '../core/metrics-row.js';
+import { MetricsAccumulator } from './metrics.js';
+import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
 import { drivePausing, driveSync, type RunLoop } from './yield.js';
 import { checkFiniteObservations } from './finite.js';
 
@@ -67,23 +69,6 @@ export interface SeedCheckpoint {
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
   metricsLines?: number;
   eventsLines?: number;
-}
-
-/** The per-seed summary (summary.json of a single-seed run). */
-export interface SeedSummary {
-  experiment: string;
-  runId?: string;
-  seed: number;
-  seeds: number[];
-  steps: number;
-  env: { id: string; params: Record<string, unknown> };
-  agents: Record<string, { role: string; policy: string; rewardScheme: string; meanReward: number; meanShapedReward: number; rewardComponents: Record<string, number>; meanEpisodeReturn: number | null }>;
-  kpis: Record<string, number>;
-  kpiSpecs: Record<string, { better: 'higher' | 'lower'; aggregate: 'mean' | 'sum'; description: string }>;
-  metrics: Record<string, unknown>;
-  detections: Record<string, unknown>[];
-  verdicts: Record<string, unknown>;
-  interrupted: boolean;
 }
 
 /** The loop of one seed: a matching fast path when allowed, else the generic loop. */
@@ -266,43 +251,24 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   const totals = ledger.totals();
   const analysis = interrupted ? undefined : resolved.worldSpec.analyze?.({ world, engine, policies, seed });
   for (const e of analysis?.events ?? []) sink.event({ type: 'event', step, copy: 0, event: e });
-  const policyStats: Record<string, Record<string, number>> = {};
-  world.agents.forEach((a, i) => {
-    const s = policies[i]!.stats?.();
-    if (s) policyStats[a.id] = s;
-  });
+  const statsByAgent = policyStats(world, policies);
   if (!interrupted) options.forks?.analyseForks(world, policies, numEnvs);
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
 
-  const agents: SeedSummary['agents'] = {};
-  resolved.assignments.forEach((a) => {
-    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
-  });
-  return {
-    experiment: config.name,
+  return seedSummary(resolved, world, {
     seed,
-    seeds: [seed],
     steps: step,
-    env: { id: world.id, params: resolved.worldParams },
-    agents,
-    kpis: totals.kpis,
-    kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
-    metrics: {
-      episodes: totals.episodes,
-      agentSteps: step * numEnvs * nA,
-      fastPath: null,
-      convergedAt,
-      eventsWritten,
-      eventsDropped,
-      policies: policyStats,
-      ...(analysis?.metrics ?? {}),
-      ...(faultMetrics ?? {}),
-    },
-    detections: [],
-    verdicts: {},
+    numEnvs,
+    totals,
+    fastPath: null,
+    convergedAt,
+    eventsWritten,
+    eventsDropped,
+    policies: statsByAgent,
+    extraMetrics: [analysis?.metrics, faultMetrics],
     interrupted,
-  };
+  });
 }

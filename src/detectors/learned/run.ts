@@ -8,7 +8,7 @@
  * fifth of the run's eventual decline.
  */
 import { resolveExperiment } from '../../config/resolve.js';
-import type { MetricsRow } from '../ledger.js';
+import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 import { preparePolicies } from '../../run/prepare.js';
 import { runSeed } from '../../run/seed-run.js';
 import { wilsonInterval } from '../../stats/tests.js';
@@ -105,7 +105,7 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
   // The same rule for positives and nulls: the learned policy gains the agent and worsens the
   // scenario's KPI, both beyond their intervals. (A trade-off among other KPIs is not the question.)
   const truthPositive = t.ownReward.ciLow > 0 && k.teamCostInterval[0] > 0;
-  const kpiSeries = rows.map((r) => r[`kpi/${scenario.kpi}`] as number);
+  const kpiSeries = rows.map((r) => r[metricsKey.kpi(scenario.kpi)]!);
   return {
     seed,
     truthPositive,
