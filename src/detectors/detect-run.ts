@@ -1,7 +1,7 @@
 /**
  * Post-hoc detection on a results folder (docs/results-format.md): `tacit detect <runDir>`. Reads
- * metrics.jsonl, the resolved config (for the world's KPI directions and references, the planned
- * number of metrics windows, and the experiment's `detectors:` section) and, when present,
+ * metrics.jsonl, summary.json `kpiSpecs` (KPI directions and references), the resolved config (the
+ * planned number of metrics windows, and the experiment's `detectors:` section) and, when present,
  * probes.json (fork-based results the runner computed while it still had the world and policies:
  * deviation probes, an influence matrix, unilateral deviations). Runs every detector over the
  * ledger and, with `write`, replaces the finding lines of events.jsonl and the `detections` and
@@ -12,6 +12,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
+import { kpiSpecsFromSummary, type ReadKpiSpec } from '../core/kpi-specs.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
 import { attachAttribution, type SwapAttribution } from './attribution.js';
@@ -66,6 +67,16 @@ export function readDetectorsFile(path: string): unknown {
   return doc !== null && typeof doc === 'object' && 'detectors' in doc ? (doc as { detectors: unknown }).detectors : doc;
 }
 
+/**
+ * KPI directions and references of a seed: from its summary.json `kpiSpecs`, which the runner
+ * writes; for folders written before summaries carried references, from the world rebuilt from the
+ * resolved config.
+ */
+function runKpis(dir: string, resolved: Record<string, unknown> | undefined): readonly ReadKpiSpec[] {
+  const summaryPath = join(dir, 'summary.json');
+  return (existsSync(summaryPath) ? kpiSpecsFromSummary(readJson(summaryPath)) : null) ?? worldKpis(resolved);
+}
+
 /** KPI specs of the run's world, when its id is registered and its params still parse. */
 function worldKpis(resolved: Record<string, unknown> | undefined): readonly KpiSpec[] {
   const env = resolved?.['env'] as { id?: string; params?: unknown } | undefined;
@@ -98,7 +109,7 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
     ...(probes.influence ? { influence: probes.influence } : {}),
     ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
   };
-  const ledger = ledgerFromRows(rows, { kpiSpecs: worldKpis(resolved) });
+  const ledger = ledgerFromRows(rows, { kpiSpecs: runKpis(dir, resolved) });
   const suite = new DetectorSuite(config, context);
   const replay = ledgerFromRows([], { meta: ledger.meta });
   for (const row of rows) {

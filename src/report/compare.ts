@@ -6,8 +6,8 @@
  * variants: Welch's t-test (Fisher's exact test for verdict rates), with Holm's correction over the
  * pairs of each metric, and an exact/Monte Carlo permutation p-value alongside as a check that
  * needs no normality. The best variant per metric respects the metric's better-direction: KPI
- * directions come from summary.json `kpiSpecs` (as the runner writes them), else from the world's
- * registered KpiSpecs, else 'higher' (flagged as assumed); local reward is better higher and a
+ * directions come from summary.json `kpiSpecs` (as the runner writes them), else (folders from
+ * before summaries had them) from the world's registered KpiSpecs, else 'higher' (flagged as assumed); local reward is better higher and a
  * detector firing is better lower.
  */
 import { worlds } from '../../envs/index.js';
@@ -111,7 +111,10 @@ function specsToMap(specs: KpiSpecs | undefined): Map<string, { better?: string;
   return new Map(Object.entries(specs as Record<string, { better?: string; description?: string }>));
 }
 
-/** KPI directions for a variant: summary kpiSpecs, else the registered world's KpiSpecs. */
+/**
+ * KPI directions for a variant: summary kpiSpecs, which the runner writes; only for folders written
+ * before summaries carried them, the registered world's KpiSpecs, rebuilt from the config.
+ */
 export function kpiDirections(variant: Variant): Map<string, { better: 'higher' | 'lower'; description: string | null }> {
   const out = new Map<string, { better: 'higher' | 'lower'; description: string | null }>();
   const add = (name: string, better: unknown, description: unknown): void => {
@@ -120,7 +123,7 @@ export function kpiDirections(variant: Variant): Map<string, { better: 'higher' 
   for (const s of variant.seeds) for (const [name, spec] of specsToMap(s.summary.kpiSpecs)) add(name, spec.better, spec.description);
   for (const r of variant.runs) for (const [name, spec] of specsToMap(r.summary['kpiSpecs'] as KpiSpecs | undefined)) add(name, spec.better, spec.description);
   const env = variant.runs[0]?.config['env'] as { id?: string; params?: Record<string, unknown> } | undefined;
-  if (env?.id && worlds.has(env.id)) {
+  if (out.size === 0 && env?.id && worlds.has(env.id)) {
     try {
       const spec = worlds.get(env.id);
       const world = spec.create(spec.paramsSchema.parse(env.params ?? {}));

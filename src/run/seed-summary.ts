@@ -4,6 +4,7 @@
  * write it differently.
  */
 import type { ResolvedExperiment } from '../config/resolve.js';
+import { summaryKpiSpecs, type SummaryKpiSpec } from '../core/kpi-specs.js';
 import type { AgentMeans, runMeans } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
@@ -18,7 +19,7 @@ export interface SeedSummary {
   env: { id: string; params: Record<string, unknown> };
   agents: Record<string, { role: string; policy: string; rewardScheme: string } & AgentMeans>;
   kpis: Record<string, number>;
-  kpiSpecs: Record<string, { better: 'higher' | 'lower'; aggregate: 'mean' | 'sum'; description: string }>;
+  kpiSpecs: Record<string, SummaryKpiSpec>;
   metrics: Record<string, unknown>;
   detections: Record<string, unknown>[];
   verdicts: Record<string, unknown>;
@@ -80,7 +81,7 @@ export function seedSummary(resolved: ResolvedExperiment, world: World, o: SeedO
     env: { id: world.id, params: resolved.worldParams },
     agents,
     kpis: o.totals.kpis,
-    kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
+    kpiSpecs: summaryKpiSpecs(world.kpis),
     metrics,
     detections: [],
     verdicts: {},
