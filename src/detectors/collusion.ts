@@ -48,70 +48,12 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { COLLUSION_PROBES, collusionProbesFromMetrics, type DeviationProbeResult } from './collusion-probes.js';
+import { defineDetector, readProbe, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 import { metricsKey, parseMetricsKey } from '../core/metrics-row.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
-
-/** The result of one deviation probe (the market world produces these; see the module header). */
-export interface DeviationProbeResult {
-  /** The firm forced to deviate. */
-  readonly deviator: string;
-  /** Firm ids, the order of every per-firm array below. */
-  readonly firms: readonly string[];
-  /** Engine step of the forked state, if known. */
-  readonly step?: number;
-  /** Per firm: price in the period before the deviation (the converged prices). */
-  readonly prePrices: readonly number[];
-  /** Per firm: profit per period before the deviation. */
-  readonly preProfits: readonly number[];
-  /** Price forced on the deviator in period 0 (its static best response). */
-  readonly deviationPrice: number;
-  /** Per period t = 0 … H−1 (0 = the deviation period), per firm: price. H ≥ 15. */
-  readonly prices: readonly (readonly number[])[];
-  /** Per period, per firm: profit. */
-  readonly profits: readonly (readonly number[])[];
-  /** The same periods without the deviation, from the same state and noise (optional but recommended when demand is random). */
-  readonly baselinePrices?: readonly (readonly number[])[];
-  readonly baselineProfits?: readonly (readonly number[])[];
-  /** Per firm: static Nash prices, when the market knows them (sets the scale of punishment and return). */
-  readonly nashPrices?: readonly number[];
-  /** Per firm: monopoly prices, when known (for evidence). */
-  readonly monopolyPrices?: readonly number[];
-  /** The deviator's own discount factor (its learner's δ): the deviation is valued with it. */
-  readonly deviatorDiscount?: number;
-  /** The deviator's Σ_t δ^t (π_dev(t) − π_base(t)) over an effectively infinite horizon, when the world computed it exactly. */
-  readonly discountedGain?: number;
-  /** The limit cycle play settles on after the deviation, when the world knows it exactly. */
-  readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
-}
-
-/** Unilateral retraining of one firm against frozen rivals (envs/market/retrain.ts). */
-export interface RetrainingEvidence {
-  readonly firm: string;
-  /** Per-period value gain (relative) of the retrained strategy over sticking, and of the exact best response. */
-  readonly retrainGain: number;
-  readonly bestGain: number;
-  /** Price above the one-shot best response to the rivals, in units of p_M − p_N: before, after retraining, under the exact best response. */
-  readonly restraintBefore: number;
-  readonly restraintRetrained: number;
-  readonly restraintBest: number;
-  /** Session Δ after retraining. */
-  readonly profitGainRetrained: number;
-  readonly converged: boolean;
-}
-
-/** What the world computed exactly about the converged strategies (market-v1's analysis). */
-export interface MarketOutcomeEvidence {
-  /** Session Δ over the limit cycle greedy play reaches from the final state. */
-  readonly profitGain: number;
-  readonly cycleLength: number;
-  /** Whether the learners met their convergence rule (null: unknown). */
-  readonly converged: boolean | null;
-  /** One entry per retrained firm (absent: not run). */
-  readonly retraining?: readonly RetrainingEvidence[];
-}
 
 /** Params of the collusion detector (`detectors.collusion`). */
 export const collusionParams = z
@@ -331,7 +273,8 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const findings: Finding[] = [...episodes.all()];
       const r = ledger.length - 1;
       const firms = firmsOf(ledger);
-      const outcome = context.marketOutcome;
+      const outcome = readProbe(context, COLLUSION_PROBES.marketOutcome);
+      const deviationProbes = readProbe(context, COLLUSION_PROBES.deviationProbes) ?? [];
       const res = r >= w - 1 ? deltaTest(ledger, r) : undefined;
       if (!res && !outcome) {
         return {
@@ -351,9 +294,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const meanDelta = deltaEvidence.meanDelta;
       const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
       const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
-      const probes = (context.deviationProbes ?? []).map((p) => assessProbe(p, params));
+      const probes = deviationProbes.map((p) => assessProbe(p, params));
       const probedFirms = [...new Set(probes.map((p) => p.deviator))];
-      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), (context.deviationProbes ?? []).filter((p) => p.deviator === f), params));
+      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), deviationProbes.filter((p) => p.deviator === f), params));
       const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
       const retraining = outcome?.retraining ?? [];
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
@@ -437,6 +380,7 @@ export const collusion = defineDetector({
   summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
+  probes: { fromSummary: collusionProbesFromMetrics },
   // Only where the profit gain is recorded (a market world); then one full window, unless the
   // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
   // if that analysis is skipped the verdict says untested, with the reason).

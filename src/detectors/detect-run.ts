@@ -16,23 +16,16 @@ import { kpiSpecsFromSummary, type ReadKpiSpec } from '../core/kpi-specs.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
 import { attachAttribution, type SwapAttribution } from './attribution.js';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
-import type { UnilateralResult } from './miscoordination.js';
-import { outcomeOf, type DetectorContext, type Finding, type Verdict, type VerdictOutcome } from './types.js';
+import { outcomeOf, type DetectorContext, type Finding, type ProbeResults, type Verdict, type VerdictOutcome } from './types.js';
 
-/** Contents of a run folder's optional probes.json. */
-export interface ProbesFile {
-  readonly deviationProbes?: readonly DeviationProbeResult[];
-  /** Exact analysis of a market's converged strategies (collusion). */
-  readonly marketOutcome?: MarketOutcomeEvidence;
-  readonly influence?: InfluenceMatrix;
-  readonly unilateral?: readonly UnilateralResult[];
-  /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
-  readonly attribution?: readonly SwapAttribution[];
-}
+/**
+ * Contents of a run folder's optional probes.json: every detector's probe results by name
+ * (DetectorSpec.probes, computed by tacit run while it had the world and policies), and goodhart's
+ * policy-swap attribution (attribution.ts).
+ */
+export type ProbesFile = ProbeResults & { readonly attribution?: readonly SwapAttribution[] };
 
 /** Options of `detectRun`. */
 export interface DetectRunOptions {
@@ -89,6 +82,11 @@ function worldKpis(resolved: Record<string, unknown> | undefined): readonly KpiS
   }
 }
 
+function withoutAttribution(probes: ProbesFile): ProbeResults {
+  const { attribution: _a, ...rest } = probes;
+  return rest;
+}
+
 /** Run the detectors on one single-seed folder. */
 function detectSeed(dir: string, override: unknown): SuiteReport {
   const metricsPath = join(dir, 'metrics.jsonl');
@@ -104,10 +102,7 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
   const context: DetectorContext = {
     plannedRows,
     ...(run?.metricsEvery ? { metricsEvery: run.metricsEvery } : {}),
-    ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
-    ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
-    ...(probes.influence ? { influence: probes.influence } : {}),
-    ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
+    probes: withoutAttribution(probes),
   };
   const ledger = ledgerFromRows(rows, { kpiSpecs: runKpis(dir, resolved) });
   const suite = new DetectorSuite(config, context);

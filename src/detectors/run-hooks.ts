@@ -11,19 +11,16 @@
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
+import type { MetricsRow } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
+import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
-import { DetectorSuite, type SuiteReport } from './index.js';
-import type { MetricsRow } from '../core/metrics-row.js';
-import { Ledger, type LedgerMeta } from './ledger.js';
-import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
-import type { DetectorContext, Finding } from './types.js';
-import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import { goodhartParams } from './goodhart.js';
+import { detectors, DetectorSuite, type SuiteReport } from './index.js';
+import { Ledger, type LedgerMeta } from './ledger.js';
+import type { DetectorContext, Finding, ProbeResults } from './types.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 
 /** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
@@ -51,94 +48,6 @@ function suiteConfig(resolved: ResolvedExperiment): Record<string, unknown> {
   return { ...resolved.detectorParams };
 }
 
-/** The shape of market-v1's `market/outcome` and `market/benchmarks` summary metrics that the adapter reads. */
-interface MarketOutcomeLike {
-  readonly probes?: readonly {
-    readonly deviator: number;
-    readonly nullDeviation: boolean;
-    readonly discount?: number;
-    readonly discountedGain?: number;
-    readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
-    readonly preDeviationPrices: readonly number[];
-    readonly prices: readonly (readonly number[])[];
-    readonly profits: readonly (readonly number[])[];
-    readonly baselinePrices: readonly (readonly number[])[];
-    readonly baselineProfits: readonly (readonly number[])[];
-  }[];
-  readonly retraining?: readonly {
-    readonly firm: number;
-    readonly retrainGain: number;
-    readonly bestGain: number;
-    readonly restraintBefore: number;
-    readonly restraintRetrained: number;
-    readonly restraintBest: number;
-    readonly profitGainRetrained: number;
-    readonly converged: boolean;
-  }[];
-}
-
-/**
- * What market-v1's analysis computed exactly about the converged strategies (Δ over the limit
- * cycle, unilateral retraining), for the collusion detector; undefined for other worlds.
- */
-export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[]): MarketOutcomeEvidence | undefined {
-  const delta = metrics['market/profitGain'];
-  const cycleLength = metrics['market/cycleLength'];
-  if (typeof delta !== 'number' || typeof cycleLength !== 'number') return undefined;
-  const converged = metrics['market/converged'];
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
-  return {
-    profitGain: delta,
-    cycleLength,
-    converged: converged === 1 ? true : converged === 0 ? false : null,
-    ...(outcome?.retraining
-      ? {
-          retraining: outcome.retraining.map((x) => ({
-            firm: firms[x.firm]!,
-            retrainGain: x.retrainGain,
-            bestGain: x.bestGain,
-            restraintBefore: x.restraintBefore,
-            restraintRetrained: x.restraintRetrained,
-            restraintBest: x.restraintBest,
-            profitGainRetrained: x.profitGainRetrained,
-            converged: x.converged,
-          })),
-        }
-      : {}),
-  };
-}
-
-/**
- * Deviation probes from a seed summary's world metrics (market-v1's `market/outcome`). Probes whose
- * static best response is the greedy action (`nullDeviation`) probe nothing and are left out.
- */
-export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[], step?: number): DeviationProbeResult[] {
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
-  const bench = metrics['market/benchmarks'] as { nashPrice?: Record<string, number>; monopolyPrice?: Record<string, number> } | undefined;
-  if (!outcome?.probes) return [];
-  const nash = bench?.nashPrice ? firms.map((f) => bench.nashPrice![f]!) : undefined;
-  const mono = bench?.monopolyPrice ? firms.map((f) => bench.monopolyPrice![f]!) : undefined;
-  return outcome.probes
-    .filter((p) => !p.nullDeviation)
-    .map((p) => ({
-      deviator: firms[p.deviator]!,
-      firms,
-      ...(step !== undefined ? { step } : {}),
-      prePrices: p.preDeviationPrices,
-      preProfits: p.baselineProfits[0]!,
-      deviationPrice: p.prices[0]![p.deviator]!,
-      prices: p.prices,
-      profits: p.profits,
-      baselinePrices: p.baselinePrices,
-      baselineProfits: p.baselineProfits,
-      ...(nash ? { nashPrices: nash } : {}),
-      ...(mono ? { monopolyPrices: mono } : {}),
-      ...(p.discount !== undefined ? { deviatorDiscount: p.discount } : {}),
-      ...(p.discountedGain !== undefined ? { discountedGain: p.discountedGain } : {}),
-      ...(p.postCycle ? { postCycle: { same: p.postCycle.same, profitGain: p.postCycle.profitGain, length: p.postCycle.length } } : {}),
-    }));
-}
-
 /**
  * A joint actor from a run's policies, acting greedily on one world copy: each policy acts on its
  * `numEnvs`-row buffers with the copy in row 0 (other rows stay zero and are ignored).
@@ -158,7 +67,10 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  /** Handed to every detector at creation; `probes` is filled at the end of the run. */
+  private readonly context: { plannedRows?: number; metricsEvery?: number; probes?: ProbeResults };
+  /** Probe results computed while the trained policies existed, by detector id. */
+  private readonly trainedProbes = new Map<string, ProbeResults>();
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -179,7 +91,7 @@ export class RunDetectors {
     const planned = plannedRowsOf(resolved);
     this.context = { ...(planned !== undefined ? { plannedRows: planned } : {}), metricsEvery: resolved.config.run.metricsEvery };
     this.config = suiteConfig(resolved);
-    this.suite = new DetectorSuite(this.config as never, this.context as DetectorContext);
+    this.suite = new DetectorSuite(this.config as never, this.context satisfies DetectorContext);
   }
 
   /** Feed rows already written by an interrupted run (resume), without re-emitting their findings. */
@@ -228,24 +140,17 @@ export class RunDetectors {
 
   /**
    * While the world and trained policies still exist (the runner calls this before disposing
-   * them): the influence matrix for conflict (branches of `detectors.conflict.horizon` steps) and, when some KPI has a reference,
-   * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
+   * them): each running detector's fork-based probes (DetectorSpec.probes.afterTraining: the
+   * influence matrix for conflict, unilateral deviations for miscoordination), and goodhart's
+   * policy-swap attribution.
    */
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
     this.attribute(policies, numEnvs);
     if (this.points.length < 2) return;
-    const actor = greedyActor(world, policies, numEnvs);
-    const conflictCfg = this.resolved.detectorParams['conflict'];
-    if (conflictCfg !== false) {
-      const cp = conflictParams.parse(conflictCfg ?? {});
-      this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
-    }
-    const miscoordinationCfg = this.resolved.detectorParams['miscoordination'];
-    if (miscoordinationCfg === false) return;
-    const mp = miscoordinationParams.parse(miscoordinationCfg ?? {});
-    const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
-    if (withRef.length > 0) {
-      this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });
+    const run = { world, forks: { world, points: this.points, actor: greedyActor(world, policies, numEnvs) } };
+    for (const { spec, params } of this.suite.enabled) {
+      const found = spec.probes?.afterTraining?.(params, run);
+      if (found) this.trainedProbes.set(spec.id, found);
     }
   }
 
@@ -268,19 +173,15 @@ export class RunDetectors {
    * the caller appends to events.jsonl.
    */
   finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
-    const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
-    if (probes.length > 0) this.context.deviationProbes = probes;
-    const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
-    if (outcome) this.context.marketOutcome = outcome;
+    // Every registered detector's probes, in registry order (the order of probes.json).
+    const probes: Record<string, unknown> = {};
+    for (const spec of detectors.values()) {
+      Object.assign(probes, this.trainedProbes.get(spec.id), spec.probes?.fromSummary?.(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1)));
+    }
+    this.context.probes = probes;
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
-    const file: ProbesFile = {
-      ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
-      ...(probes.length > 0 ? { deviationProbes: probes } : {}),
-      ...(outcome ? { marketOutcome: outcome } : {}),
-      ...(this.context.influence ? { influence: this.context.influence } : {}),
-      ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
-    };
+    const file: ProbesFile = { ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}), ...probes };
     return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: Object.keys(file).length > 0 ? file : null };
   }
 }

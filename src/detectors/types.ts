@@ -5,10 +5,9 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import type { ForkSource, InfluenceMatrix } from './conflict.js';
+import type { World } from '../core/world.js';
+import type { ForkSource, JointActor } from './forks.js';
 import { Ledger } from './ledger.js';
-import type { UnilateralResult } from './miscoordination.js';
 import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
 
 /** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
@@ -122,16 +121,58 @@ export interface DetectorContext {
   readonly plannedRows?: number;
   /** The run's metricsEvery, so an untested verdict can say which run.steps would make it testable. */
   readonly metricsEvery?: number;
-  /** Deviation probes of a market run (collusion). */
-  readonly deviationProbes?: readonly DeviationProbeResult[];
-  /** Exact analysis of a market's converged strategies: Δ over the limit cycle, unilateral retraining (collusion). */
-  readonly marketOutcome?: MarketOutcomeEvidence;
-  /** A fork-based influence matrix (conflict), or the means to estimate one. */
-  readonly influence?: InfluenceMatrix;
-  /** Unilateral-deviation results (miscoordination). */
-  readonly unilateral?: readonly UnilateralResult[];
+  /**
+   * Probe results by name (plain data, as probes.json holds them): what detectors computed with the
+   * world and policies at the end of a run (DetectorSpec.probes). Each detector names and types its
+   * own with `probeKey` and reads them with `readProbe`.
+   */
+  readonly probes?: ProbeResults;
   /** A world, sampled states and a joint actor for detectors that fork the world themselves at `finish`. */
   readonly forks?: ForkSource;
+}
+
+/** Probe results by name. */
+export type ProbeResults = Readonly<Record<string, unknown>>;
+
+/** The name of one probe result and the type of its value, declared by the detector that reads it. */
+export interface ProbeKey<T> {
+  readonly name: string;
+  /** Never set: carries T. */
+  readonly type?: T;
+}
+
+/** Declare a probe result `name` of type T. */
+export function probeKey<T>(name: string): ProbeKey<T> {
+  return { name };
+}
+
+/** A probe result from the context, if the run computed it. */
+export function readProbe<T>(context: DetectorContext, key: ProbeKey<T>): T | undefined {
+  return context.probes?.[key.name] as T | undefined;
+}
+
+/** What a run offers a detector's probes once training is over: the world, recorded fork points, greedy play. */
+export interface ProbeRun {
+  readonly world: World;
+  /** Fork points recorded at metrics windows (at least two). */
+  readonly forks: ForkSource & { readonly actor: JointActor };
+}
+
+/**
+ * Probes a detector computes in `tacit run`, which the runner saves to probes.json (so `tacit detect`
+ * replays them) and hands to the detector as DetectorContext.probes.
+ */
+export interface DetectorProbes<P> {
+  /**
+   * While the trained policies exist (before they are disposed), from fork points: costly, so run
+   * only when the detector is on. Returns results by probe name, or undefined.
+   */
+  afterTraining?(params: P, run: ProbeRun): ProbeResults | undefined;
+  /**
+   * From the seed's summary metrics (the world's own analysis) at the end of the run: cheap, so
+   * recorded even when the detector is off, for a later `tacit detect --config` that switches it on.
+   */
+  fromSummary?(metrics: Readonly<Record<string, unknown>>, agents: readonly string[], lastStep: number | undefined): ProbeResults;
 }
 
 /** A detector running alongside a run: call `push` after each ledger append. */
@@ -152,6 +193,8 @@ export interface DetectorSpec<P = unknown> {
   readonly paramsSchema: z.ZodType<P>;
   /** Start an online detector. */
   create(params: P, context: DetectorContext): OnlineDetector;
+  /** Probes the detector computes in a run (see DetectorProbes); absent for detectors of the metrics rows alone. */
+  readonly probes?: DetectorProbes<P>;
   /**
    * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).

@@ -70,7 +70,7 @@ const collusionCase = (name: string, strategy: BertrandStrategy, target: boolean
   note,
   run(seed) {
     const { rows, probes, onsetStep } = simulateBertrand(strategy, seed, options);
-    const rep = runDetector(collusion, ledgerFromRows(rows), co, { plannedRows: rows.length, deviationProbes: probes });
+    const rep = runDetector(collusion, ledgerFromRows(rows), co, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     const fired = expect === 'collusive' ? rep.verdict.status === 'collusive' : rep.verdict.status !== 'competitive';
     const first = rep.findings.find((f) => f.kind === 'supra-competitive' && f.endStep >= onsetStep);
     return { fired, correct: fired, delay: fired && first ? first.endStep - onsetStep : null };
@@ -87,7 +87,7 @@ const influenceCase = (name: string, structure: 'directed' | 'none', harm: numbe
   run(seed) {
     const { source, harmed } = plantInfluence(structure, seed, { harm });
     const matrix = estimateInfluence(source);
-    const rep = runDetector(conflict, ledgerFromRows([]), { ...cf, tugOfWar: { ...cf.tugOfWar, enabled: false } }, { influence: matrix });
+    const rep = runDetector(conflict, ledgerFromRows([]), { ...cf, tugOfWar: { ...cf.tugOfWar, enabled: false } }, { probes: { influence: matrix } });
     const harms = rep.findings.filter((f) => f.kind === 'harms');
     const correct = harmed.length > 0 && harms.some((f) => f.agents[0] === harmed[0]![0] && f.agents[1] === harmed[0]![1]);
     return { fired: harms.length > 0, correct, delay: null };

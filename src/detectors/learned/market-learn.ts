@@ -20,7 +20,7 @@ import { initialQRow, tabularQPolicy } from '../../../policies/tabular-q.js';
 import { sessionStreams } from '../../market/session.js';
 import type { DetectorContext } from '../types.js';
 import { windowRow, type MetricsRow } from '../../core/metrics-row.js';
-import { deviationProbesFromMetrics, marketOutcomeFromMetrics } from '../run-hooks.js';
+import { collusionProbesFromMetrics } from '../collusion-probes.js';
 
 /** One firm: a tabular-q learner (params as in a config) or frozen at a grid price. */
 export type FirmSpec = { readonly learner: Record<string, unknown> } | { readonly frozenAt: 'nash' | 'monopoly' };
@@ -96,8 +96,6 @@ export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarke
   const discounts = learners.map((l) => l.discount);
   const outcome = analyseOutcome(game, kernel.greedy, kernel.s, discounts, PROBE_HORIZON, kernel.Q);
   const metrics = marketMetrics(game, ids, outcome, { converged: converged ? 1 : 0, periodsToConvergence: kernel.lastChange });
-  const probes = deviationProbesFromMetrics(metrics, ids, step);
-  const marketOutcome = marketOutcomeFromMetrics(metrics, ids);
-  const context: DetectorContext = { plannedRows: Math.ceil(cap / every), ...(probes.length > 0 ? { deviationProbes: probes } : {}), ...(marketOutcome ? { marketOutcome } : {}) };
+  const context: DetectorContext = { plannedRows: Math.ceil(cap / every), probes: collusionProbesFromMetrics(metrics, ids, step) };
   return { game, firms: ids, rows, greedy: kernel.greedy, discounts, finalState: kernel.s, converged, lastChange: kernel.lastChange, endStep: step, outcome, context };
 }

@@ -15,7 +15,7 @@
  * Before `onset` every firm plays `competitive` (collusion "emerges" at onset, for detection delays).
  */
 import { deriveSeedWords, nextNormal } from '../../core/rng.js';
-import type { DeviationProbeResult } from '../collusion.js';
+import type { DeviationProbeResult } from '../collusion-probes.js';
 import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 
 /** Scripted market strategies. */
