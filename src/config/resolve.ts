@@ -11,11 +11,11 @@ import { compileFaults } from '../faults/compile.js';
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from './format-issues.js';
+import { parseWith } from '../core/format-issues.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
-import { estimateMemory, memoryIssues } from '../run/cost.js';
-import { expandSweep, type SweepExpansion } from '../sweep/check.js';
+import { estimateMemory, memoryIssues } from './cost.js';
+import { expandSweep, type SweepExpansion } from './sweep-check.js';
 
 // The resolved shape has its own module so that readers of it (the fault layer, detectors, the
 // runner) do not depend on this file, which imports every registry.
@@ -87,7 +87,7 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
 
   if (config.faults) compileFaults(config.faults, world, issues);
 
-  // Refuse what cannot fit in memory here, before anything is allocated (src/run/cost.ts).
+  // Refuse what cannot fit in memory here, before anything is allocated (src/config/cost.ts).
   if (issues.length === 0) issues.push(...memoryIssues(estimateMemory(config as ExperimentConfig, world, assignments)));
   if (issues.length > 0) fail(issues, source);
   // The sweep section is checked here too, so validate, run and sweep accept the same files.

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
-import { sweepSectionSchema } from '../sweep/section.js';
+import { sweepSectionSchema } from './sweep-section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 

@@ -123,7 +123,7 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
   /**
    * The large buffers an instance allocates for `numEnvs` world copies, each with the param that
    * drives it, so the runner can refuse a config that cannot fit in memory before allocating
-   * anything (src/run/cost.ts). Small, fixed-size state need not be listed.
+   * anything (src/config/cost.ts). Small, fixed-size state need not be listed.
    */
   memory?(world: World, agent: AgentSpec, params: P, numEnvs: number): readonly MemoryPart[];
   /** Build a policy instance. */

@@ -7,7 +7,7 @@ import type { RunMeta } from './seed-folder.js';
 import type { SeedJob } from './seed-worker.js';
 import type { SeedSummary } from './seed-summary.js';
 import { workerUrl } from './worker-url.js';
-import { workerCount } from './cost.js';
+import { workerCount } from '../config/cost.js';
 import { TacitError } from '../core/errors.js';
 
 /** Options of a pool run. */

@@ -8,7 +8,7 @@ import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { planSweep, runSweep, shareOf } from '../../sweep/sweep.js';
 import { terminalWidth } from './compare.js';
-import { workerCapNote } from '../../run/cost.js';
+import { workerCapNote } from '../../config/cost.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
