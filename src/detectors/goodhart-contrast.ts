@@ -20,16 +20,28 @@
  */
 import { blockMean, blockNoise, dropFromBestContrast, riseContrast } from '../stats/block-contrast.js';
 import { holm } from '../stats/multiple.js';
-import type { GoodhartParams } from './goodhart.js';
 import type { Ledger } from './ledger.js';
 import type { DetectorContext, Finding } from './types.js';
 import { metricsKey } from '../core/metrics-row.js';
+
+/**
+ * What the contrast reads of goodhart's params (their schema and defaults: goodhartParams in
+ * goodhart.ts, which passes its own params here, so the compiler keeps the two in step).
+ */
+export interface ContrastSettings {
+  readonly signals: readonly ('shaped' | 'local')[];
+  readonly kpis: readonly string[];
+  readonly minKpiDrop: number;
+  readonly alpha: number;
+  readonly topComponents: number;
+  readonly contrast: { readonly enabled: boolean; readonly segment: number; readonly minSegmentRows: number; readonly phiQuantile: number; readonly alphaShare: number; readonly lookGrowth: number };
+}
 
 /** Finding kind of the run-level contrast. */
 export const CUMULATIVE = 'reward-up-kpi-down-cumulative';
 
 /** Rows the contrast needs: three blocks. */
-export function contrastMinRows(params: GoodhartParams): number {
+export function contrastMinRows(params: ContrastSettings): number {
   return 3 * params.contrast.minSegmentRows;
 }
 
@@ -65,7 +77,7 @@ interface KpiTest {
 }
 
 /** Start the contrast with false-alarm budget `alpha` (its share of goodhart's). */
-export function createContrast(params: GoodhartParams, context: DetectorContext, alpha: number): ContrastTest {
+export function createContrast(params: ContrastSettings, context: DetectorContext, alpha: number): ContrastTest {
   const c = params.contrast;
   const minRows = contrastMinRows(params);
   const schedule = context.plannedRows !== undefined ? lookRows(minRows, context.plannedRows, c.lookGrowth) : [];

@@ -14,7 +14,8 @@ import { parseJsonl } from '../detectors/ledger.js';
 import { JsonlWriter, RunFolder } from './results.js';
 import { provenance } from './provenance.js';
 import { checkFiniteRow } from './finite.js';
-import { runSeedPausing, type SeedCheckpoint } from './seed-run.js';
+import type { SeedCheckpoint } from './seed-loop.js';
+import { runSeedPausing } from './seed-run.js';
 import type { SeedSummary } from './seed-summary.js';
 
 /** Facts about the invocation recorded in run.json. */
