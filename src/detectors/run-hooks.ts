@@ -9,7 +9,6 @@
  * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
  * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
  */
-import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { MetricsRow } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
@@ -20,7 +19,7 @@ import type { ForkPoint, JointActor } from './forks.js';
 import { goodhartParams } from './goodhart.js';
 import { detectors, DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta } from './ledger.js';
-import type { DetectorContext, Finding, ProbeResults } from './types.js';
+import type { DetectorContext, DetectorRunSource, Finding, ProbeResults } from './types.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 
 /** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
@@ -29,7 +28,7 @@ export const FORK_POINTS = 64;
 export const FORK_COPIES = 8;
 
 /** The ledger's columns for a world: its agents, reward components and KPIs (with directions and references). */
-export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>): LedgerMeta {
+export function ledgerMetaOf(world: World): LedgerMeta {
   return {
     agents: world.agents.map((a) => a.id),
     components: world.rewardComponents.map((c) => [...c]),
@@ -38,13 +37,13 @@ export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>)
 }
 
 /** Windows a run will record. */
-export function plannedRowsOf(resolved: ResolvedExperiment): number | undefined {
+export function plannedRowsOf(resolved: DetectorRunSource): number | undefined {
   const { steps, metricsEvery } = resolved.config.run;
   return steps !== undefined && metricsEvery > 0 ? Math.ceil(steps / metricsEvery) : undefined;
 }
 
 /** Detector params from the resolved config (every registered detector runs; unlisted ones with defaults). */
-function suiteConfig(resolved: ResolvedExperiment): Record<string, unknown> {
+function suiteConfig(resolved: DetectorRunSource): Record<string, unknown> {
   return { ...resolved.detectorParams };
 }
 
@@ -71,7 +70,7 @@ export class RunDetectors {
   private readonly context: { plannedRows?: number; metricsEvery?: number; probes?: ProbeResults };
   /** Probe results computed while the trained policies existed, by detector id. */
   private readonly trainedProbes = new Map<string, ProbeResults>();
-  private readonly resolved: ResolvedExperiment;
+  private readonly resolved: DetectorRunSource;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
   private suite: DetectorSuite;
@@ -84,7 +83,7 @@ export class RunDetectors {
   private attribution: SwapAttribution[] = [];
   private readonly seed: number;
 
-  constructor(resolved: ResolvedExperiment, seed?: number) {
+  constructor(resolved: DetectorRunSource, seed?: number) {
     this.resolved = resolved;
     this.seed = seed ?? resolved.config.run.seed ?? 0;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));

@@ -5,7 +5,8 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { World } from '../core/world.js';
+import type { PolicySpec } from '../core/policy.js';
+import type { AgentSpec, World } from '../core/world.js';
 import type { ForkSource, JointActor } from './forks.js';
 import { Ledger } from './ledger.js';
 import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
@@ -173,6 +174,21 @@ export interface DetectorProbes<P> {
    * recorded even when the detector is off, for a later `tacit detect --config` that switches it on.
    */
   fromSummary?(metrics: Readonly<Record<string, unknown>>, agents: readonly string[], lastStep: number | undefined): ProbeResults;
+}
+
+/**
+ * What detectors read of a resolved experiment (the runner passes its ResolvedExperiment,
+ * config/resolved.ts): named here so that detectors do not import the config layer, which imports
+ * the detector registry to validate `detectors:` sections.
+ */
+export interface DetectorRunSource {
+  readonly config: { readonly run: { readonly seed?: number | undefined; readonly steps?: number | undefined; readonly metricsEvery: number } };
+  /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
+  readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
+  /** One per world agent, in agent index order. */
+  readonly assignments: readonly { readonly agent: AgentSpec; readonly policy: PolicySpec; readonly policyParams: Record<string, unknown> }[];
+  readonly worldSpec: { readonly analyze?: unknown };
+  makeWorld(): World;
 }
 
 /** A detector running alongside a run: call `push` after each ledger append. */
