@@ -7,7 +7,7 @@
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
 import type { World } from '../core/world.js';
-import { compileFaults } from '../faults/compile.js';
+import { compileFallback, compileFaults } from '../faults/compile.js';
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
@@ -167,7 +167,7 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       if (!checked.has(`${k}/pparams`)) issues.push(...pp.issues);
       checked.add(`${k}/pparams`);
     } else {
-      const why = policy.incompatibility?.(world, agent, pp.data);
+      const why = policy.incompatibility?.(world, agent, pp.data) ?? fallbackProblem(policy.fallback?.(pp.data), world, agent.index);
       if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.id}' cannot control agent '${agent.id}': ${why}` });
     }
     if (!rewardSchemes.has(entry.reward.scheme)) {
@@ -192,4 +192,13 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
     assignments.push({ agent, entry: k, policy, policyParams: pp.data as Record<string, unknown>, scheme, schemeParams: sp.data as Record<string, unknown> });
   }
   return assignments;
+}
+
+/** What is wrong with a policy's own fallback (PolicySpec.fallback), checked like a fault guard's; undefined when none or fine. */
+function fallbackProblem(fallback: unknown, world: World, agent: number): string | undefined {
+  if (fallback === undefined) return undefined;
+  const issues: ConfigIssue[] = [];
+  compileFallback(fallback, world, agent, issues);
+  // Keep each problem's field path (e.g. firm1.policy.params.fallback.policy.params.action): the message is all the user sees.
+  return issues.length > 0 ? `fallback: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : undefined;
 }

@@ -116,6 +116,12 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
    */
   incompatibility?(world: World, agent: AgentSpec, params: P): string | undefined;
   /**
+   * For policies that can fail to answer (`Policy.unreliable`, e.g. an external process): the
+   * fallback their params configure (src/core/fallback.ts). The config loader checks it against
+   * the world as it checks a fault guard's fallback, and reports problems at `agents[i].policy.type`.
+   */
+  fallback?(params: P): unknown;
+  /**
    * Async set-up the runner awaits once per process (main thread and each worker) before the
    * first `create`, e.g. loading the tfjs backend. May return facts for run.json (`backend`).
    */
