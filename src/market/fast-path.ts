@@ -23,7 +23,7 @@ import { analyzeMarketAt } from '../../envs/market/analyze.js';
 import { asLedgerSums, FusedMarketSession, type WindowSums } from '../../envs/market/fast-session.js';
 import type { MarketGame } from '../../envs/market/game.js';
 import { initialQRow, type TabularQParams } from '../../policies/tabular-q.js';
-import { sessionStreams } from './session.js';
+import { sessionStreams } from '../../envs/market/streams.js';
 import type { RunLoop } from '../run/yield.js';
 
 function zeroSums(n: number): WindowSums {

@@ -17,7 +17,7 @@ import { asLedgerSums, FusedMarketSession, type FastLearner, type WindowSums } f
 import type { MarketGame } from '../../../envs/market/game.js';
 import { createMarketWorld, marketParamsSchema } from '../../../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../../../policies/tabular-q.js';
-import { sessionStreams } from '../../market/session.js';
+import { sessionStreams } from '../../../envs/market/streams.js';
 import type { DetectorContext } from '../types.js';
 import { windowRow, type MetricsRow } from '../../core/metrics-row.js';
 import { collusionProbesFromMetrics } from '../collusion-probes.js';
