@@ -14,7 +14,7 @@ import { FusedMarketSession, type FastLearner, type WindowSums } from '../envs/m
 import { createMarketWorld } from '../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../policies/tabular-q.js';
 import { runReferenceSession } from '../src/market/reference-session.js';
-import { sessionStreams } from '../src/market/session.js';
+import { sessionStreams } from '../envs/market/streams.js';
 
 /** One measured variant: best of its runs. */
 export interface MarketBenchRow {

@@ -18,12 +18,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { z } from 'zod';
-import { type ConfigIssue, TacitError } from '../src/core/errors.js';
+import { TacitError } from '../src/core/errors.js';
 import { definePolicy } from '../src/core/policy.js';
 import { contains, type Space } from '../src/core/spaces.js';
 import { ProcessBridge } from '../src/external/bridge.js';
-import { compileFallback } from '../src/faults/compile.js';
-import { fallbackSchema } from '../src/faults/schema.js';
+import { fallbackSchema } from '../src/core/fallback.js';
 import { spaceJson } from '../src/serve/protocol.js';
 
 /** Outcome codes of one `act` call, as recorded. */
@@ -95,12 +94,8 @@ export const externalPolicy = definePolicy({
     { check: 'save-load', reason: 'stateless on the tacit side: any learned state lives in the external process' },
     { check: 'acted-mask', reason: 'does not learn inside tacit (no observe), so there are no transitions to mask' },
   ],
-  incompatibility(world, agent, params) {
-    const issues: ConfigIssue[] = [];
-    compileFallback(params.fallback, world, agent.index, issues);
-    // Keep each problem's field path (e.g. firm1.policy.params.fallback.policy.params.action): the message is all the user sees.
-    return issues.length > 0 ? `fallback: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : undefined;
-  },
+  // Checked against the world by the config loader (PolicySpec.fallback).
+  fallback: (params) => params.fallback,
   create(ctx, params) {
     const { numEnvs, actionSpace: space, agent, world } = ctx;
     const size = space.size;

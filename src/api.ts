@@ -13,7 +13,7 @@
  * Everything else under src/ is internal and may change without notice.
  */
 import { resolveExperiment, type ResolvedExperiment } from './config/resolve.js';
-import { parseWith } from './config/format-issues.js';
+import { parseWith } from './core/format-issues.js';
 import { AutoresetMode, VecEngine } from './core/engine.js';
 import { ConfigError } from './core/errors.js';
 import { ParallelEnv, type ActionInput, type ParallelStepResult } from './core/parallel-env.js';

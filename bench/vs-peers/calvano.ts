@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { FusedMarketSession, type FastLearner } from '../../envs/market/fast-session.js';
 import { createMarketWorld } from '../../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../../policies/tabular-q.js';
-import { sessionStreams } from '../../src/market/session.js';
+import { sessionStreams } from '../../envs/market/streams.js';
 
 /** The baseline game and learners, built once. */
 export function calvanoSetup(): { run(seed: number, periods: number): number; writeGame(path: string): void } {

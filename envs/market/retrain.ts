@@ -25,7 +25,7 @@
  */
 import { deriveSeedWords } from '../../src/core/rng.js';
 import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
-import { limitCycle, type LimitCycle } from './analysis.js';
+import { limitCycle, type LimitCycle } from './cycle.js';
 import { nextState, staticBestResponse, type MarketGame } from './game.js';
 
 /** Retraining knobs. */

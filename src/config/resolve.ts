@@ -7,16 +7,16 @@
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
 import type { World } from '../core/world.js';
-import { compileFaults } from '../faults/compile.js';
+import { compileFallback, compileFaults } from '../faults/compile.js';
 import { coordinatedSpec, hasCoordination, wrapWorld } from '../coordination/wrap.js';
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from './format-issues.js';
+import { parseWith } from '../core/format-issues.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
-import { estimateMemory, memoryIssues } from '../run/cost.js';
-import { expandSweep, type SweepExpansion } from '../sweep/check.js';
+import { estimateMemory, memoryIssues } from './cost.js';
+import { expandSweep, type SweepExpansion } from './sweep-check.js';
 
 // The resolved shape has its own module so that readers of it (the fault layer, detectors, the
 // runner) do not depend on this file, which imports every registry.
@@ -96,7 +96,7 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
 
   if (config.faults) compileFaults(config.faults, world, issues);
 
-  // Refuse what cannot fit in memory here, before anything is allocated (src/run/cost.ts).
+  // Refuse what cannot fit in memory here, before anything is allocated (src/config/cost.ts).
   if (issues.length === 0) issues.push(...memoryIssues(estimateMemory(config as ExperimentConfig, world, assignments)));
   if (issues.length > 0) fail(issues, source);
   // The sweep section is checked here too, so validate, run and sweep accept the same files.
@@ -176,7 +176,7 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       if (!checked.has(`${k}/pparams`)) issues.push(...pp.issues);
       checked.add(`${k}/pparams`);
     } else {
-      const why = policy.incompatibility?.(world, agent, pp.data);
+      const why = policy.incompatibility?.(world, agent, pp.data) ?? fallbackProblem(policy.fallback?.(pp.data), world, agent.index);
       if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.id}' cannot control agent '${agent.id}': ${why}` });
     }
     if (!rewardSchemes.has(entry.reward.scheme)) {
@@ -201,4 +201,13 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
     assignments.push({ agent, entry: k, policy, policyParams: pp.data as Record<string, unknown>, scheme, schemeParams: sp.data as Record<string, unknown> });
   }
   return assignments;
+}
+
+/** What is wrong with a policy's own fallback (PolicySpec.fallback), checked like a fault guard's; undefined when none or fine. */
+function fallbackProblem(fallback: unknown, world: World, agent: number): string | undefined {
+  if (fallback === undefined) return undefined;
+  const issues: ConfigIssue[] = [];
+  compileFallback(fallback, world, agent, issues);
+  // Keep each problem's field path (e.g. firm1.policy.params.fallback.policy.params.action): the message is all the user sees.
+  return issues.length > 0 ? `fallback: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : undefined;
 }

@@ -6,7 +6,7 @@
 import type { PolicySpec } from '../core/policy.js';
 import type { AgentSpec, World, WorldSpec } from '../core/world.js';
 import type { RewardSchemeSpec } from '../rewards/scheme.js';
-import type { SweepExpansion } from '../sweep/check.js';
+import type { SweepExpansion } from './sweep-check.js';
 import type { ExperimentConfig } from './schema.js';
 
 /** The policy and reward scheme resolved for one world agent. */

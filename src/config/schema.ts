@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
 import { coordinationSchema } from '../coordination/schema.js';
-import { sweepSectionSchema } from '../sweep/section.js';
+import { sweepSectionSchema } from './sweep-section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 

@@ -116,6 +116,12 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
    */
   incompatibility?(world: World, agent: AgentSpec, params: P): string | undefined;
   /**
+   * For policies that can fail to answer (`Policy.unreliable`, e.g. an external process): the
+   * fallback their params configure (src/core/fallback.ts). The config loader checks it against
+   * the world as it checks a fault guard's fallback, and reports problems at `agents[i].policy.type`.
+   */
+  fallback?(params: P): unknown;
+  /**
    * Async set-up the runner awaits once per process (main thread and each worker) before the
    * first `create`, e.g. loading the tfjs backend. May return facts for run.json (`backend`).
    */
@@ -123,7 +129,7 @@ export interface PolicySpec<P extends Record<string, unknown> = Record<string, u
   /**
    * The large buffers an instance allocates for `numEnvs` world copies, each with the param that
    * drives it, so the runner can refuse a config that cannot fit in memory before allocating
-   * anything (src/run/cost.ts). Small, fixed-size state need not be listed.
+   * anything (src/config/cost.ts). Small, fixed-size state need not be listed.
    */
   memory?(world: World, agent: AgentSpec, params: P, numEnvs: number): readonly MemoryPart[];
   /** Build a policy instance. */

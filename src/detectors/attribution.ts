@@ -15,14 +15,13 @@
  * while the trained policies exist (run-hooks.ts), is saved in probes.json and attached to the
  * goodhart findings and verdict; `tacit detect` re-attaches it from probes.json.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import type { ActMode, Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import { fillProposals, type World } from '../core/world.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 import { seedStat } from '../stats/t-interval.js';
-import type { Finding, Verdict } from './types.js';
+import type { DetectorRunSource, Finding, Verdict } from './types.js';
 
 /** The policy an agent's learned policy is compared with. */
 export type SwapReference = 'initial' | { readonly type: string; readonly params?: Readonly<Record<string, unknown>> | undefined };
@@ -98,7 +97,7 @@ function effect(learned: Float64Array, reference: Float64Array): SwapEffect {
 }
 
 /** Create the reference policy for agent `agentIndex` of a resolved experiment. */
-function referencePolicy(resolved: ResolvedExperiment, world: World, agentIndex: number, reference: SwapReference, numEnvs: number, policySeed: number): { policy: Policy; label: string; mode: ActMode } {
+function referencePolicy(resolved: DetectorRunSource, world: World, agentIndex: number, reference: SwapReference, numEnvs: number, policySeed: number): { policy: Policy; label: string; mode: ActMode } {
   const a = resolved.assignments[agentIndex]!;
   const ctx = { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(policySeed, 'policy', a.agent.id), shared: new Map<string, unknown>() };
   // The initial policy acts as it did at the start of training (exploring: sampling, or ε-greedy
@@ -114,7 +113,7 @@ function referencePolicy(resolved: ResolvedExperiment, world: World, agentIndex:
  * Swap agent `agentIndex`'s trained policy (in `trained`, acting on `numEnvs` rows) for the
  * reference and compare. `trained` is not modified (greedy acting only).
  */
-export function swapAttribution(resolved: ResolvedExperiment, trained: readonly Policy[], agentIndex: number, reference: SwapReference, numEnvs: number, options: SwapOptions): SwapAttribution {
+export function swapAttribution(resolved: DetectorRunSource, trained: readonly Policy[], agentIndex: number, reference: SwapReference, numEnvs: number, options: SwapOptions): SwapAttribution {
   const world = resolved.makeWorld();
   const steps = options.steps ?? (world.episodeLength > 0 ? 4 * world.episodeLength : 1000);
   const ref = referencePolicy(resolved, world, agentIndex, reference, numEnvs, options.policySeed ?? resolved.config.run.seed ?? 0);

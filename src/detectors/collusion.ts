@@ -49,80 +49,17 @@ import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import { channelParams, channelVerdict, probeChannelVerdict } from './message-dependence.js';
-import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { COLLUSION_PROBES, collusionProbesFromMetrics, type DeviationProbeResult } from './collusion-probes.js';
+import { defineDetector, readProbe, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { metricsKey, parseMetricsKey } from '../core/metrics-row.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
 
-/** The result of one deviation probe (the market world produces these; see the module header). */
-export interface DeviationProbeResult {
-  /** The firm forced to deviate. */
-  readonly deviator: string;
-  /** Firm ids, the order of every per-firm array below. */
-  readonly firms: readonly string[];
-  /** Engine step of the forked state, if known. */
-  readonly step?: number;
-  /** Per firm: price in the period before the deviation (the converged prices). */
-  readonly prePrices: readonly number[];
-  /** Per firm: profit per period before the deviation. */
-  readonly preProfits: readonly number[];
-  /** Price forced on the deviator in period 0 (its static best response). */
-  readonly deviationPrice: number;
-  /** Per period t = 0 … H−1 (0 = the deviation period), per firm: price. H ≥ 15. */
-  readonly prices: readonly (readonly number[])[];
-  /** Per period, per firm: profit. */
-  readonly profits: readonly (readonly number[])[];
-  /** The same periods without the deviation, from the same state and noise (optional but recommended when demand is random). */
-  readonly baselinePrices?: readonly (readonly number[])[];
-  readonly baselineProfits?: readonly (readonly number[])[];
-  /** Per firm: static Nash prices, when the market knows them (sets the scale of punishment and return). */
-  readonly nashPrices?: readonly number[];
-  /** Per firm: monopoly prices, when known (for evidence). */
-  readonly monopolyPrices?: readonly number[];
-  /** The deviator's own discount factor (its learner's δ): the deviation is valued with it. */
-  readonly deviatorDiscount?: number;
-  /** The deviator's Σ_t δ^t (π_dev(t) − π_base(t)) over an effectively infinite horizon, when the world computed it exactly. */
-  readonly discountedGain?: number;
-  /** The limit cycle play settles on after the deviation, when the world knows it exactly. */
-  readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
-}
-
-/** Unilateral retraining of one firm against frozen rivals (envs/market/retrain.ts). */
-export interface RetrainingEvidence {
-  readonly firm: string;
-  /** Per-period value gain (relative) of the retrained strategy over sticking, and of the exact best response. */
-  readonly retrainGain: number;
-  readonly bestGain: number;
-  /** Price above the one-shot best response to the rivals, in units of p_M − p_N: before, after retraining, under the exact best response. */
-  readonly restraintBefore: number;
-  readonly restraintRetrained: number;
-  readonly restraintBest: number;
-  /** Session Δ after retraining. */
-  readonly profitGainRetrained: number;
-  readonly converged: boolean;
-}
-
-/** What the world computed exactly about the converged strategies (market-v1's analysis). */
-export interface MarketOutcomeEvidence {
-  /** Session Δ over the limit cycle greedy play reaches from the final state. */
-  readonly profitGain: number;
-  readonly cycleLength: number;
-  /** Whether the learners met their convergence rule (null: unknown). */
-  readonly converged: boolean | null;
-  /** One entry per retrained firm (absent: not run). */
-  readonly retraining?: readonly RetrainingEvidence[];
-  /**
-   * Every firm already prices at its one-shot best response to its rivals at every phase of the
-   * cycle (the analysis found no deviation to probe): play is an equilibrium of the stage game on
-   * the price grid, so there is nothing for punishment to deter (absent: not known).
-   */
-  readonly atStaticBestResponse?: boolean;
-}
-
 /** Params of the collusion detector (`detectors.collusion`). */
 export const collusionParams = z
   .object({
-    deltaKey: z.string().min(1).default('kpi/profitGain').describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
+    deltaKey: z.string().min(1).default(metricsKey.kpi('profitGain')).describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
     priceKey: z.string().min(1).default('action/{agent}').describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
     firms: z.array(z.string().min(1)).default([]).describe('Firm ids; empty means every agent of the run'),
     window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
@@ -338,7 +275,8 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const findings: Finding[] = [...episodes.all()];
       const r = ledger.length - 1;
       const firms = firmsOf(ledger);
-      const outcome = context.marketOutcome;
+      const outcome = readProbe(context, COLLUSION_PROBES.marketOutcome);
+      const deviationProbes = readProbe(context, COLLUSION_PROBES.deviationProbes) ?? [];
       const res = r >= w - 1 ? deltaTest(ledger, r) : undefined;
       if (!res && !outcome) {
         return {
@@ -358,9 +296,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const meanDelta = deltaEvidence.meanDelta;
       const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
       const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
-      const probes = (context.deviationProbes ?? []).map((p) => assessProbe(p, params));
+      const probes = deviationProbes.map((p) => assessProbe(p, params));
       const probedFirms = [...new Set(probes.map((p) => p.deviator))];
-      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), (context.deviationProbes ?? []).filter((p) => p.deviator === f), params));
+      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), deviationProbes.filter((p) => p.deviator === f), params));
       const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
       const retraining = outcome?.retraining ?? [];
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
@@ -374,7 +312,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
       const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
       // Explicit vs tacit (a run with a message channel): do the firms act on each other's words?
-      const channel = context.messageProbes ? probeChannelVerdict(context.messageProbes, context.messageDependence ?? null, params.channel) : channelVerdict(context.messageDependence ?? null, params.channel);
+      const messageDependence = readProbe(context, COLLUSION_PROBES.messageDependence);
+      const messageProbes = readProbe(context, COLLUSION_PROBES.messageProbes);
+      const channel = messageProbes ? probeChannelVerdict(messageProbes, messageDependence ?? null, params.channel) : channelVerdict(messageDependence ?? null, params.channel);
       const explicit = channel.outcome === 'fired';
       const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : stageEquilibrium ? 'one-shot-equilibrium' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
       const shown = shownFirms.length;
@@ -413,7 +353,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
         }
       }
       const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
-      const channelText = context.messageDependence || context.messageProbes ? `; messages: ${channel.summary}` : '';
+      const channelText = messageDependence || messageProbes ? `; messages: ${channel.summary}` : '';
       const summary = (collusive
         ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : stageEquilibrium
@@ -453,9 +393,10 @@ export const collusion = defineDetector({
   summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
+  probes: { fromSummary: collusionProbesFromMetrics },
   // Only where the profit gain is recorded (a market world); then one full window, unless the
   // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
   // if that analysis is skipped the verdict says untested, with the reason).
   rowsNeeded: (params, world) =>
-    (params.deltaKey.startsWith('kpi/') && !world.kpis.some((k) => `kpi/${k.name}` === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
+    (parseMetricsKey(params.deltaKey)?.kind === 'kpi' && !world.kpis.some((k) => metricsKey.kpi(k.name) === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
 });

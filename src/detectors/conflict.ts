@@ -27,9 +27,9 @@ import { oscillationTest, type OscillationTest } from '../stats/regression.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, probeKey, readProbe, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { metricsKey } from '../core/metrics-row.js';
 
-export type { ForkSource } from './forks.js';
 
 /** Influence of one agent's actions on one agent's reward. */
 export interface InfluenceCell {
@@ -222,7 +222,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
             score: -st.r,
             pValue: Math.min(1, st.p * tests),
             evidence: {
-              series: [`action/${agents[i]}`, `action/${agents[j]}`],
+              series: [metricsKey.action(agents[i]), metricsKey.action(agents[j])],
               changeCorrelation: st.r,
               changeCorrelationP: st.pAnti,
               oscillation: Object.fromEntries([[agents[i]!, st.oscA], [agents[j]!, st.oscB]].map(([id, o]) => [id, { phi1: (o as OscillationTest).phi1, phi2: (o as OscillationTest).phi2, p: (o as OscillationTest).p, periodRows: (o as OscillationTest).period }])),
@@ -245,7 +245,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
     },
     finish() {
       const forks = context.forks;
-      const matrix = context.influence ?? (forks && forks.points.length > 1 ? estimateInfluence(forks, { ...params, horizon: forks.actor ? params.horizon : 1 }) : undefined);
+      const matrix = readProbe(context, CONFLICT_PROBES.influence) ?? (forks && forks.points.length > 1 ? estimateInfluence(forks, { ...params, horizon: forks.actor ? params.horizon : 1 }) : undefined);
       const harms = matrix ? influenceFindings(matrix, params) : [];
       const tugs = episodes.all();
       const findings = [...harms, ...tugs].sort((a, b) => a.startStep - b.startStep);
@@ -280,11 +280,16 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
   };
 }
 
+/** Where the conflict detector finds its influence matrix in DetectorContext.probes (and probes.json). */
+export const CONFLICT_PROBES = { influence: probeKey<InfluenceMatrix>('influence') } as const;
+
 /** The registered conflict detector. */
 export const conflict = defineDetector({
   id: 'conflict',
   summary: "agent i's actions lower agent j's reward (fork-based influence matrix with intervals); tug-of-war between opposing controls",
   paramsSchema: conflictParams,
   create: createConflict,
+  // The influence matrix under the trained (greedy) policies, branches of `horizon` steps.
+  probes: { afterTraining: (params, run) => ({ [CONFLICT_PROBES.influence.name]: estimateInfluence(run.forks, { horizon: params.horizon, discount: params.discount, confidence: params.confidence }) }) },
   rowsNeeded: (params) => (params.tugOfWar.enabled ? { minRows: params.tugOfWar.window, because: `conflict tugOfWar.window=${params.tugOfWar.window}`, part: 'its tug-of-war scan; the fork-based influence matrix still runs' } : undefined),
 });

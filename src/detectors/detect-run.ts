@@ -1,7 +1,7 @@
 /**
  * Post-hoc detection on a results folder (docs/results-format.md): `tacit detect <runDir>`. Reads
- * metrics.jsonl, the resolved config (for the world's KPI directions and references, the planned
- * number of metrics windows, and the experiment's `detectors:` section) and, when present,
+ * metrics.jsonl, summary.json `kpiSpecs` (KPI directions and references), the resolved config (the
+ * planned number of metrics windows, and the experiment's `detectors:` section) and, when present,
  * probes.json (fork-based results the runner computed while it still had the world and policies:
  * deviation probes, an influence matrix, unilateral deviations). Runs every detector over the
  * ledger and, with `write`, replaces the finding lines of events.jsonl and the `detections` and
@@ -12,31 +12,20 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
+import { kpiSpecsFromSummary, type ReadKpiSpec } from '../core/kpi-specs.js';
 import type { KpiSpec } from '../core/world.js';
 import { worlds } from '../../envs/index.js';
 import { attachAttribution, type SwapAttribution } from './attribution.js';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
-import type { UnilateralResult } from './miscoordination.js';
-import type { DependenceResult, MessageProbe } from './message-dependence.js';
-import { outcomeOf, type DetectorContext, type Finding, type Verdict, type VerdictOutcome } from './types.js';
+import { outcomeOf, type DetectorContext, type Finding, type ProbeResults, type Verdict, type VerdictOutcome } from './types.js';
 
-/** Contents of a run folder's optional probes.json. */
-export interface ProbesFile {
-  readonly deviationProbes?: readonly DeviationProbeResult[];
-  /** Exact analysis of a market's converged strategies (collusion). */
-  readonly marketOutcome?: MarketOutcomeEvidence;
-  readonly influence?: InfluenceMatrix;
-  readonly unilateral?: readonly UnilateralResult[];
-  /** Message–action dependence per sender–receiver pair (a run with a message channel). */
-  readonly messageDependence?: readonly DependenceResult[];
-  /** Message probes of converged play. */
-  readonly messageProbes?: readonly MessageProbe[];
-  /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
-  readonly attribution?: readonly SwapAttribution[];
-}
+/**
+ * Contents of a run folder's optional probes.json: every detector's probe results by name
+ * (DetectorSpec.probes, computed by tacit run while it had the world and policies), and goodhart's
+ * policy-swap attribution (attribution.ts).
+ */
+export type ProbesFile = ProbeResults & { readonly attribution?: readonly SwapAttribution[] };
 
 /** Options of `detectRun`. */
 export interface DetectRunOptions {
@@ -71,6 +60,16 @@ export function readDetectorsFile(path: string): unknown {
   return doc !== null && typeof doc === 'object' && 'detectors' in doc ? (doc as { detectors: unknown }).detectors : doc;
 }
 
+/**
+ * KPI directions and references of a seed: from its summary.json `kpiSpecs`, which the runner
+ * writes; for folders written before summaries carried references, from the world rebuilt from the
+ * resolved config.
+ */
+function runKpis(dir: string, resolved: Record<string, unknown> | undefined): readonly ReadKpiSpec[] {
+  const summaryPath = join(dir, 'summary.json');
+  return (existsSync(summaryPath) ? kpiSpecsFromSummary(readJson(summaryPath)) : null) ?? worldKpis(resolved);
+}
+
 /** KPI specs of the run's world, when its id is registered and its params still parse. */
 function worldKpis(resolved: Record<string, unknown> | undefined): readonly KpiSpec[] {
   const env = resolved?.['env'] as { id?: string; params?: unknown } | undefined;
@@ -81,6 +80,11 @@ function worldKpis(resolved: Record<string, unknown> | undefined): readonly KpiS
   } catch {
     return [];
   }
+}
+
+function withoutAttribution(probes: ProbesFile): ProbeResults {
+  const { attribution: _a, ...rest } = probes;
+  return rest;
 }
 
 /** Run the detectors on one single-seed folder. */
@@ -98,14 +102,9 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
   const context: DetectorContext = {
     plannedRows,
     ...(run?.metricsEvery ? { metricsEvery: run.metricsEvery } : {}),
-    ...(probes.deviationProbes ? { deviationProbes: probes.deviationProbes } : {}),
-    ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
-    ...(probes.influence ? { influence: probes.influence } : {}),
-    ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
-    ...(probes.messageDependence ? { messageDependence: probes.messageDependence } : {}),
-    ...(probes.messageProbes ? { messageProbes: probes.messageProbes } : {}),
+    probes: withoutAttribution(probes),
   };
-  const ledger = ledgerFromRows(rows, { kpiSpecs: worldKpis(resolved) });
+  const ledger = ledgerFromRows(rows, { kpiSpecs: runKpis(dir, resolved) });
   const suite = new DetectorSuite(config, context);
   const replay = ledgerFromRows([], { meta: ledger.meta });
   for (const row of rows) {

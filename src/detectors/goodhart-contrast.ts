@@ -20,12 +20,27 @@
  */
 import { blockMean, blockNoise, dropFromBestContrast, riseContrast } from '../stats/block-contrast.js';
 import { holm } from '../stats/multiple.js';
-import type { GoodhartParams } from './goodhart.js';
 import type { Ledger } from './ledger.js';
 import type { DetectorContext, Finding } from './types.js';
+import { metricsKey } from '../core/metrics-row.js';
+
+/**
+ * What the contrast reads of goodhart's params (their schema and defaults: goodhartParams in
+ * goodhart.ts, which passes its own params here, so the compiler keeps the two in step).
+ */
+export interface ContrastSettings {
+  /** Agents whose rewards are tested (empty: every agent). */
+  readonly agents: readonly string[];
+  readonly signals: readonly ('shaped' | 'local')[];
+  readonly kpis: readonly string[];
+  readonly minKpiDrop: number;
+  readonly alpha: number;
+  readonly topComponents: number;
+  readonly contrast: { readonly enabled: boolean; readonly segment: number; readonly minSegmentRows: number; readonly phiQuantile: number; readonly alphaShare: number; readonly lookGrowth: number };
+}
 
 /** Whether the agent's rewards are tested (detectors.goodhart.agents; empty: every agent). */
-export function testsAgent(params: Pick<GoodhartParams, 'agents'>, agent: string): boolean {
+export function testsAgent(params: Pick<ContrastSettings, 'agents'>, agent: string): boolean {
   return params.agents.length === 0 || params.agents.includes(agent);
 }
 
@@ -33,7 +48,7 @@ export function testsAgent(params: Pick<GoodhartParams, 'agents'>, agent: string
 export const CUMULATIVE = 'reward-up-kpi-down-cumulative';
 
 /** Rows the contrast needs: three blocks. */
-export function contrastMinRows(params: GoodhartParams): number {
+export function contrastMinRows(params: ContrastSettings): number {
   return 3 * params.contrast.minSegmentRows;
 }
 
@@ -69,7 +84,7 @@ interface KpiTest {
 }
 
 /** Start the contrast with false-alarm budget `alpha` (its share of goodhart's). */
-export function createContrast(params: GoodhartParams, context: DetectorContext, alpha: number): ContrastTest {
+export function createContrast(params: ContrastSettings, context: DetectorContext, alpha: number): ContrastTest {
   const c = params.contrast;
   const minRows = contrastMinRows(params);
   const schedule = context.plannedRows !== undefined ? lookRows(minRows, context.plannedRows, c.lookGrowth) : [];
@@ -134,7 +149,7 @@ export function createContrast(params: GoodhartParams, context: DetectorContext,
         drop: t.diff,
         bestEndRow,
         evidence: {
-          series: `kpi/${kpi.name}`,
+          series: metricsKey.kpi(kpi.name),
           better: kpi.better,
           bestBlock: { startStep: steps[t.bestBlock * m]!, endStep: steps[bestEndRow]!, mean: sign * t.bestMean },
           endMean: sign * t.endMean,

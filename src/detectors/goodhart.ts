@@ -22,6 +22,7 @@ import type { Ledger } from './ledger.js';
 import { CUMULATIVE, contrastMinRows, createContrast, testsAgent } from './goodhart-contrast.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector, type RowRequirement } from './types.js';
+import { metricsKey } from '../core/metrics-row.js';
 
 /** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
 export const goodhartParams = z
@@ -161,7 +162,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
             const kpi = kpis[k]!;
             const raw = ledger.kpis[k]!;
             const oriented = kpi.better === 'higher' ? raw : raw.map((v) => -v);
-            const kt = trendAt(`kpi/${kpi.name}`, oriented, r);
+            const kt = trendAt(metricsKey.kpi(kpi.name), oriented, r);
             if (!kt) continue;
             const p = Math.max(rew.t.pUp, kt.t.pDown);
             const drop = -kt.t.slope * (w - 1);
@@ -173,7 +174,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
               kpiBetter: kpi.better,
               window: { rows: w, startStep: ledger.steps[r - w + 1]!, endStep: ledger.steps[r]!, stepsPerRow },
               reward: trendEvidence(`${signal === 'local' ? 'reward' : 'shaped'}/${agent}`, rew.t, rew.t.pUp, rew.phi, stepsPerRow, 1),
-              kpiTrend: trendEvidence(`kpi/${kpi.name}`, kt.t, kt.t.pDown, kt.phi, stepsPerRow, sign as 1 | -1),
+              kpiTrend: trendEvidence(metricsKey.kpi(kpi.name), kt.t, kt.t.pDown, kt.phi, stepsPerRow, sign as 1 | -1),
               components: movedComponents(ledger, i, r, w, params.topComponents),
               test: { level, tests, alpha: scanAlpha, method: 'mann-kendall ar1 (pooled φ bound), intersection-union' },
             };

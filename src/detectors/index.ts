@@ -42,7 +42,7 @@ export interface SuiteReport {
 
 /** Several detectors fed the same ledger. */
 export class DetectorSuite {
-  private readonly running: { name: string; online: OnlineDetector }[];
+  private readonly running: { name: string; spec: DetectorSpec; params: unknown; online: OnlineDetector }[];
 
   constructor(config: DetectorsConfig, context: DetectorContext = {}) {
     const cfg = config as Record<string, unknown>;
@@ -50,13 +50,18 @@ export class DetectorSuite {
       const raw = cfg[spec.id];
       if (raw === false) return [];
       const params = spec.paramsSchema.parse(raw ?? {});
-      return [{ name: spec.id, online: spec.create(params, context) }];
+      return [{ name: spec.id, spec, params, online: spec.create(params, context) }];
     });
   }
 
   /** Names of the detectors that run. */
   get names(): string[] {
     return this.running.map((r) => r.name);
+  }
+
+  /** The detectors that run, with their parsed params (for their probes). */
+  get enabled(): readonly { readonly spec: DetectorSpec; readonly params: unknown }[] {
+    return this.running;
   }
 
   /** Call after each `ledger.append`; returns findings new at this window (write them to events.jsonl). */

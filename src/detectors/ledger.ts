@@ -10,6 +10,7 @@
  * `reward/<agent>`, `shaped/<agent>`, `kpi/<name>`, `action/<agent>`; every other numeric key
  * (`market/…`, `policy/<agent>/epsilon`, `episodeReturn/<agent>`) is kept in `extra`.
  */
+import { metricsKey, parseMetricsKey, type MetricsRow } from '../core/metrics-row.js';
 import type { KpiSpec } from '../core/world.js';
 
 /** A KPI as detectors see it. */
@@ -33,9 +34,6 @@ export interface LedgerMeta {
   /** Team KPIs, in column order. */
   readonly kpis: readonly LedgerKpi[];
 }
-
-/** One metrics.jsonl row as parsed JSON. */
-export type MetricsRow = Readonly<Record<string, unknown>>;
 
 /** The dual ledger of one run (one seed), column-oriented. */
 export class Ledger {
@@ -89,35 +87,34 @@ export class Ledger {
    * `kpi/<name>`, `action/<agent>` or any extra key. Undefined when the ledger has no such column.
    */
   series(key: string): readonly number[] | undefined {
-    const parts = key.split('/');
-    const [head, a, b] = parts;
-    if (head === 'kpi' && parts.length === 2) return this.kpis[this.kpi(a!)];
-    const i = a === undefined ? -1 : this.agent(a);
+    const k = parseMetricsKey(key);
+    if (k?.kind === 'kpi') return this.kpis[this.kpi(k.name)];
+    const i = k === null ? -1 : this.agent(k.agent);
     if (i >= 0) {
-      if (head === 'reward' && parts.length === 2) return this.local[i];
-      if (head === 'reward' && parts.length === 3) return this.components[i]![this.meta.components[i]!.indexOf(b!)];
-      if (head === 'shaped' && parts.length === 2) return this.shaped[i];
-      if (head === 'action' && parts.length === 2) return this.actions[i];
+      if (k?.kind === 'reward') return this.local[i];
+      if (k?.kind === 'rewardComponent') return this.components[i]![this.meta.components[i]!.indexOf(k.component)];
+      if (k?.kind === 'shaped') return this.shaped[i];
+      if (k?.kind === 'action') return this.actions[i];
     }
     return this.extra.get(key);
   }
 
   /** Append one metrics row. Unknown agents or KPIs (not in `meta`) go to `extra`. */
-  append(row: MetricsRow): void {
+  append(row: Readonly<MetricsRow>): void {
     const n = this.steps.length;
     const num = (key: string): number => {
-      const v = row[key];
+      const v: unknown = row[key];
       return typeof v === 'number' ? v : NaN;
     };
     this.steps.push(num('step'));
     this.meta.agents.forEach((id, i) => {
-      this.local[i]!.push(num(`reward/${id}`));
-      this.shaped[i]!.push(num(`shaped/${id}`));
-      this.actions[i]!.push(num(`action/${id}`));
-      this.meta.components[i]!.forEach((c, k) => this.components[i]![k]!.push(num(`reward/${id}/${c}`)));
+      this.local[i]!.push(num(metricsKey.reward(id)));
+      this.shaped[i]!.push(num(metricsKey.shaped(id)));
+      this.actions[i]!.push(num(metricsKey.action(id)));
+      this.meta.components[i]!.forEach((c, k) => this.components[i]![k]!.push(num(metricsKey.rewardComponent(id, c))));
     });
-    this.meta.kpis.forEach((k, i) => this.kpis[i]!.push(num(`kpi/${k.name}`)));
-    for (const [key, v] of Object.entries(row)) {
+    this.meta.kpis.forEach((k, i) => this.kpis[i]!.push(num(metricsKey.kpi(k.name))));
+    for (const [key, v] of Object.entries(row) as [string, unknown][]) {
       if (typeof v !== 'number' || key === 'step' || key === 'window' || key === 'episodes' || isCoreKey(key, this)) continue;
       let col = this.extra.get(key);
       if (!col) {
@@ -132,14 +129,12 @@ export class Ledger {
 
 /** Whether a key is one of the ledger's own columns. */
 function isCoreKey(key: string, ledger: Ledger): boolean {
-  const parts = key.split('/');
-  const head = parts[0];
-  if (head === 'kpi') return parts.length === 2 && ledger.kpi(parts[1]!) >= 0;
-  if (head !== 'reward' && head !== 'shaped' && head !== 'action') return false;
-  const i = ledger.agent(parts[1] ?? '');
+  const k = parseMetricsKey(key);
+  if (k === null || k.kind === 'episodeReturn') return false;
+  if (k.kind === 'kpi') return ledger.kpi(k.name) >= 0;
+  const i = ledger.agent(k.agent);
   if (i < 0) return false;
-  if (parts.length === 2) return true;
-  return head === 'reward' && parts.length === 3 && ledger.meta.components[i]!.includes(parts[2]!);
+  return k.kind !== 'rewardComponent' || ledger.meta.components[i]!.includes(k.component);
 }
 
 /**
@@ -160,14 +155,15 @@ export function inferLedgerMeta(rows: readonly MetricsRow[], kpiSpecs: readonly 
   };
   for (const row of rows) {
     for (const key of Object.keys(row)) {
-      const parts = key.split('/');
-      if (parts[0] === 'kpi' && parts.length === 2 && !kpiNames.includes(parts[1]!)) kpiNames.push(parts[1]!);
-      if ((parts[0] === 'reward' || parts[0] === 'shaped' || parts[0] === 'action') && parts.length === 2) addAgent(parts[1]!);
-      if (parts[0] === 'reward' && parts.length === 3) {
-        addAgent(parts[1]!);
-        const c = comps.get(parts[1]!)!;
-        if (!c.includes(parts[2]!)) c.push(parts[2]!);
+      const k = parseMetricsKey(key);
+      if (k === null || k.kind === 'episodeReturn') continue;
+      if (k.kind === 'kpi') {
+        if (!kpiNames.includes(k.name)) kpiNames.push(k.name);
+        continue;
       }
+      addAgent(k.agent);
+      const c = comps.get(k.agent)!;
+      if (k.kind === 'rewardComponent' && !c.includes(k.component)) c.push(k.component);
     }
   }
   const specs = new Map(kpiSpecs.map((k) => [k.name, k]));

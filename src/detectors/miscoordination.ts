@@ -24,7 +24,7 @@ import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger, LedgerKpi } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import { defineDetector, probeKey, readProbe, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** What forcing one agent to one alternative action did to one KPI. */
 export interface UnilateralResult {
@@ -177,7 +177,7 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
             : untestedVerdict('insufficient-data', `${ledger.length} metrics rows, fewer than the ${w} that window=${w} needs`, rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery));
         return { findings, verdict };
       }
-      const unilateral = context.unilateral ?? (context.forks && context.forks.points.length > 1 && (params.horizon === 1 || context.forks.actor) ? probeUnilateral(context.forks, { horizon: params.horizon, confidence: params.confidence, kpis: kpis.map((k) => k.kpi.name) }) : undefined);
+      const unilateral = readProbe(context, MISCOORDINATION_PROBES.unilateral) ?? (context.forks && context.forks.points.length > 1 && (params.horizon === 1 || context.forks.actor) ? probeUnilateral(context.forks, { horizon: params.horizon, confidence: params.confidence, kpis: kpis.map((k) => k.kpi.name) }) : undefined);
       const perKpi = kpis.map(({ kpi, k, ref }) => {
         const g = gapTest(ledger, k, kpi, ref, r, kpis.length);
         const gapShown = g !== undefined && g.test.pAbove <= g.level;
@@ -234,12 +234,22 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
   };
 }
 
+/** Where the miscoordination detector finds its unilateral deviations in DetectorContext.probes (and probes.json). */
+export const MISCOORDINATION_PROBES = { unilateral: probeKey<readonly UnilateralResult[]>('unilateral') } as const;
+
 /** The registered miscoordination detector. */
 export const miscoordination = defineDetector({
   id: 'miscoordination',
   summary: 'team KPI well below a reference although no single agent can improve it alone (fork-based unilateral check)',
   paramsSchema: miscoordinationParams,
   create: createMiscoordination,
+  // Unilateral deviations under the trained (greedy) policies, for the KPIs with a reference.
+  probes: {
+    afterTraining: (params, run) => {
+      const withRef = run.world.kpis.filter((k) => k.reference !== undefined || params.references[k.name] !== undefined).map((k) => k.name);
+      return withRef.length > 0 ? { [MISCOORDINATION_PROBES.unilateral.name]: probeUnilateral(run.forks, { kpis: withRef, horizon: params.horizon, confidence: params.confidence }) } : undefined;
+    },
+  },
   // Only where some KPI has a reference to compare with; then one full window.
   rowsNeeded: (params, world) => (world.kpis.some((k) => k.reference !== undefined || params.references[k.name] !== undefined) ? { minRows: params.window, because: `miscoordination window=${params.window}` } : undefined),
 });

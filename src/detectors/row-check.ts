@@ -3,8 +3,8 @@
  * `tacit run` and `tacit validate` print these warnings before anything runs, so a user learns
  * that a detector will answer "untested" before spending the compute, and which setting fixes it.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
 import { detectors } from './index.js';
+import type { DetectorRunSource } from './types.js';
 import { plannedRowsOf } from './run-hooks.js';
 
 /** One detector that the planned run cannot give enough rows. */
@@ -17,7 +17,7 @@ export interface RowShortfall {
 }
 
 /** Detectors whose row-based test the configured run.steps / run.metricsEvery cannot feed. */
-export function rowShortfalls(resolved: ResolvedExperiment): RowShortfall[] {
+export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   const planned = plannedRowsOf(resolved);
   if (planned === undefined) return [];
   const { steps, metricsEvery } = resolved.config.run;

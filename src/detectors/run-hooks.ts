@@ -9,21 +9,17 @@
  * (miscoordination). All probe results are saved as probes.json, and post-hoc `tacit detect`
  * (detect-run.ts) replays the same rows with them through the same detectors, so both agree.
  */
-import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
+import type { MetricsRow } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import { fillProposals, type World } from '../core/world.js';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
+import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
-import { DetectorSuite, type SuiteReport } from './index.js';
-import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
-import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
-import type { DependenceResult, MessageProbe } from './message-dependence.js';
-import type { DetectorContext, Finding } from './types.js';
-import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import { goodhartParams } from './goodhart.js';
+import { detectors, DetectorSuite, type SuiteReport } from './index.js';
+import { Ledger, type LedgerMeta } from './ledger.js';
+import type { DetectorContext, DetectorRunSource, Finding, ProbeResults } from './types.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 
 /** Fork points kept: the most recent ones, recorded at metrics windows (spaced so they are roughly independent). */
@@ -32,7 +28,7 @@ export const FORK_POINTS = 64;
 export const FORK_COPIES = 8;
 
 /** The ledger's columns for a world: its agents, reward components and KPIs (with directions and references). */
-export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>): LedgerMeta {
+export function ledgerMetaOf(world: World): LedgerMeta {
   return {
     agents: world.agents.map((a) => a.id),
     components: world.rewardComponents.map((c) => [...c]),
@@ -41,103 +37,14 @@ export function ledgerMetaOf(world: ReturnType<ResolvedExperiment['makeWorld']>)
 }
 
 /** Windows a run will record. */
-export function plannedRowsOf(resolved: ResolvedExperiment): number | undefined {
+export function plannedRowsOf(resolved: DetectorRunSource): number | undefined {
   const { steps, metricsEvery } = resolved.config.run;
   return steps !== undefined && metricsEvery > 0 ? Math.ceil(steps / metricsEvery) : undefined;
 }
 
 /** Detector params from the resolved config (every registered detector runs; unlisted ones with defaults). */
-function suiteConfig(resolved: ResolvedExperiment): Record<string, unknown> {
+function suiteConfig(resolved: DetectorRunSource): Record<string, unknown> {
   return { ...resolved.detectorParams };
-}
-
-/** The shape of market-v1's `market/outcome` and `market/benchmarks` summary metrics that the adapter reads. */
-interface MarketOutcomeLike {
-  readonly probes?: readonly {
-    readonly deviator: number;
-    readonly nullDeviation: boolean;
-    readonly discount?: number;
-    readonly discountedGain?: number;
-    readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
-    readonly preDeviationPrices: readonly number[];
-    readonly prices: readonly (readonly number[])[];
-    readonly profits: readonly (readonly number[])[];
-    readonly baselinePrices: readonly (readonly number[])[];
-    readonly baselineProfits: readonly (readonly number[])[];
-  }[];
-  readonly retraining?: readonly {
-    readonly firm: number;
-    readonly retrainGain: number;
-    readonly bestGain: number;
-    readonly restraintBefore: number;
-    readonly restraintRetrained: number;
-    readonly restraintBest: number;
-    readonly profitGainRetrained: number;
-    readonly converged: boolean;
-  }[];
-}
-
-/**
- * What market-v1's analysis computed exactly about the converged strategies (Δ over the limit
- * cycle, unilateral retraining), for the collusion detector; undefined for other worlds.
- */
-export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[]): MarketOutcomeEvidence | undefined {
-  const delta = metrics['market/profitGain'];
-  const cycleLength = metrics['market/cycleLength'];
-  if (typeof delta !== 'number' || typeof cycleLength !== 'number') return undefined;
-  const converged = metrics['market/converged'];
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
-  return {
-    profitGain: delta,
-    cycleLength,
-    converged: converged === 1 ? true : converged === 0 ? false : null,
-    ...(outcome?.probes && outcome.probes.length > 0 ? { atStaticBestResponse: outcome.probes.every((p) => p.nullDeviation) } : {}),
-    ...(outcome?.retraining
-      ? {
-          retraining: outcome.retraining.map((x) => ({
-            firm: firms[x.firm]!,
-            retrainGain: x.retrainGain,
-            bestGain: x.bestGain,
-            restraintBefore: x.restraintBefore,
-            restraintRetrained: x.restraintRetrained,
-            restraintBest: x.restraintBest,
-            profitGainRetrained: x.profitGainRetrained,
-            converged: x.converged,
-          })),
-        }
-      : {}),
-  };
-}
-
-/**
- * Deviation probes from a seed summary's world metrics (market-v1's `market/outcome`). Probes whose
- * static best response is the greedy action (`nullDeviation`) probe nothing and are left out.
- */
-export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[], step?: number): DeviationProbeResult[] {
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
-  const bench = metrics['market/benchmarks'] as { nashPrice?: Record<string, number>; monopolyPrice?: Record<string, number> } | undefined;
-  if (!outcome?.probes) return [];
-  const nash = bench?.nashPrice ? firms.map((f) => bench.nashPrice![f]!) : undefined;
-  const mono = bench?.monopolyPrice ? firms.map((f) => bench.monopolyPrice![f]!) : undefined;
-  return outcome.probes
-    .filter((p) => !p.nullDeviation)
-    .map((p) => ({
-      deviator: firms[p.deviator]!,
-      firms,
-      ...(step !== undefined ? { step } : {}),
-      prePrices: p.preDeviationPrices,
-      preProfits: p.baselineProfits[0]!,
-      deviationPrice: p.prices[0]![p.deviator]!,
-      prices: p.prices,
-      profits: p.profits,
-      baselinePrices: p.baselinePrices,
-      baselineProfits: p.baselineProfits,
-      ...(nash ? { nashPrices: nash } : {}),
-      ...(mono ? { monopolyPrices: mono } : {}),
-      ...(p.discount !== undefined ? { deviatorDiscount: p.discount } : {}),
-      ...(p.discountedGain !== undefined ? { discountedGain: p.discountedGain } : {}),
-      ...(p.postCycle ? { postCycle: { same: p.postCycle.same, profitGain: p.postCycle.profitGain, length: p.postCycle.length } } : {}),
-    }));
 }
 
 /**
@@ -160,8 +67,11 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[]; messageDependence?: DependenceResult[]; messageProbes?: MessageProbe[] };
-  private readonly resolved: ResolvedExperiment;
+  /** Handed to every detector at creation; `probes` is filled at the end of the run. */
+  private readonly context: { plannedRows?: number; metricsEvery?: number; probes?: ProbeResults };
+  /** Probe results computed while the trained policies existed, by detector id. */
+  private readonly trainedProbes = new Map<string, ProbeResults>();
+  private readonly resolved: DetectorRunSource;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
   private suite: DetectorSuite;
@@ -174,14 +84,14 @@ export class RunDetectors {
   private attribution: SwapAttribution[] = [];
   private readonly seed: number;
 
-  constructor(resolved: ResolvedExperiment, seed?: number) {
+  constructor(resolved: DetectorRunSource, seed?: number) {
     this.resolved = resolved;
     this.seed = seed ?? resolved.config.run.seed ?? 0;
     this.ledger = new Ledger(ledgerMetaOf(resolved.makeWorld()));
     const planned = plannedRowsOf(resolved);
     this.context = { ...(planned !== undefined ? { plannedRows: planned } : {}), metricsEvery: resolved.config.run.metricsEvery };
     this.config = suiteConfig(resolved);
-    this.suite = new DetectorSuite(this.config as never, this.context as DetectorContext);
+    this.suite = new DetectorSuite(this.config as never, this.context satisfies DetectorContext);
   }
 
   /** Feed rows already written by an interrupted run (resume), without re-emitting their findings. */
@@ -230,24 +140,17 @@ export class RunDetectors {
 
   /**
    * While the world and trained policies still exist (the runner calls this before disposing
-   * them): the influence matrix for conflict (branches of `detectors.conflict.horizon` steps) and, when some KPI has a reference,
-   * the unilateral deviations for miscoordination (forks rolled on with the greedy policies).
+   * them): each running detector's fork-based probes (DetectorSpec.probes.afterTraining: the
+   * influence matrix for conflict, unilateral deviations for miscoordination), and goodhart's
+   * policy-swap attribution.
    */
   analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void {
     this.attribute(policies, numEnvs);
     if (this.points.length < 2) return;
-    const actor = greedyActor(world, policies, numEnvs);
-    const conflictCfg = this.resolved.detectorParams['conflict'];
-    if (conflictCfg !== false) {
-      const cp = conflictParams.parse(conflictCfg ?? {});
-      this.context.influence = estimateInfluence({ world, points: this.points, actor }, { horizon: cp.horizon, discount: cp.discount, confidence: cp.confidence });
-    }
-    const miscoordinationCfg = this.resolved.detectorParams['miscoordination'];
-    if (miscoordinationCfg === false) return;
-    const mp = miscoordinationParams.parse(miscoordinationCfg ?? {});
-    const withRef = world.kpis.filter((k) => k.reference !== undefined || mp.references[k.name] !== undefined).map((k) => k.name);
-    if (withRef.length > 0) {
-      this.context.unilateral = probeUnilateral({ world, points: this.points, actor }, { kpis: withRef, horizon: mp.horizon, confidence: mp.confidence });
+    const run = { world, forks: { world, points: this.points, actor: greedyActor(world, policies, numEnvs) } };
+    for (const { spec, params } of this.suite.enabled) {
+      const found = spec.probes?.afterTraining?.(params, run);
+      if (found) this.trainedProbes.set(spec.id, found);
     }
   }
 
@@ -270,25 +173,15 @@ export class RunDetectors {
    * the caller appends to events.jsonl.
    */
   finish(metrics: Readonly<Record<string, unknown>>): SuiteReport & { readonly late: readonly Finding[]; readonly probes: ProbesFile | null } {
-    const probes = deviationProbesFromMetrics(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1));
-    if (probes.length > 0) this.context.deviationProbes = probes;
-    const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
-    if (outcome) this.context.marketOutcome = outcome;
-    const dependence = metrics['coordination/messageDependence'];
-    if (Array.isArray(dependence)) this.context.messageDependence = dependence as DependenceResult[];
-    const messageProbes = metrics['coordination/messageProbes'];
-    if (Array.isArray(messageProbes)) this.context.messageProbes = messageProbes as MessageProbe[];
+    // Every registered detector's probes, in registry order (the order of probes.json).
+    const probes: Record<string, unknown> = {};
+    for (const spec of detectors.values()) {
+      Object.assign(probes, this.trainedProbes.get(spec.id), spec.probes?.fromSummary?.(metrics, this.ledger.meta.agents, this.ledger.steps.at(-1)));
+    }
+    this.context.probes = probes;
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
-    const file: ProbesFile = {
-      ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
-      ...(probes.length > 0 ? { deviationProbes: probes } : {}),
-      ...(outcome ? { marketOutcome: outcome } : {}),
-      ...(this.context.messageDependence ? { messageDependence: this.context.messageDependence } : {}),
-      ...(this.context.messageProbes ? { messageProbes: this.context.messageProbes } : {}),
-      ...(this.context.influence ? { influence: this.context.influence } : {}),
-      ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
-    };
+    const file: ProbesFile = { ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}), ...probes };
     return { ...report, late: report.detections.filter((f) => !this.emitted.has(findingKey(f))), probes: Object.keys(file).length > 0 ? file : null };
   }
 }

@@ -5,11 +5,11 @@
  * every window of a finished run, so the two give the same verdicts.
  */
 import type { z } from 'zod';
-import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
-import type { ForkSource, InfluenceMatrix } from './conflict.js';
+import type { PolicySpec } from '../core/policy.js';
+import type { AgentSpec, World } from '../core/world.js';
+import type { ForkSource, JointActor } from './forks.js';
 import { Ledger } from './ledger.js';
-import type { UnilateralResult } from './miscoordination.js';
-import type { DependenceResult, MessageProbe } from './message-dependence.js';
+import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
 
 /** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
 export interface Finding {
@@ -122,20 +122,73 @@ export interface DetectorContext {
   readonly plannedRows?: number;
   /** The run's metricsEvery, so an untested verdict can say which run.steps would make it testable. */
   readonly metricsEvery?: number;
-  /** Deviation probes of a market run (collusion). */
-  readonly deviationProbes?: readonly DeviationProbeResult[];
-  /** Exact analysis of a market's converged strategies: Δ over the limit cycle, unilateral retraining (collusion). */
-  readonly marketOutcome?: MarketOutcomeEvidence;
-  /** A fork-based influence matrix (conflict), or the means to estimate one. */
-  readonly influence?: InfluenceMatrix;
-  /** Unilateral-deviation results (miscoordination). */
-  readonly unilateral?: readonly UnilateralResult[];
-  /** Message–action dependence per sender–receiver pair (a run with a message channel; collusion's channel part). Absent: no channel. */
-  readonly messageDependence?: readonly DependenceResult[];
-  /** Message probes of converged play (the channel verdict of converged play; collusion). */
-  readonly messageProbes?: readonly MessageProbe[];
+  /**
+   * Probe results by name (plain data, as probes.json holds them): what detectors computed with the
+   * world and policies at the end of a run (DetectorSpec.probes). Each detector names and types its
+   * own with `probeKey` and reads them with `readProbe`.
+   */
+  readonly probes?: ProbeResults;
   /** A world, sampled states and a joint actor for detectors that fork the world themselves at `finish`. */
   readonly forks?: ForkSource;
+}
+
+/** Probe results by name. */
+export type ProbeResults = Readonly<Record<string, unknown>>;
+
+/** The name of one probe result and the type of its value, declared by the detector that reads it. */
+export interface ProbeKey<T> {
+  readonly name: string;
+  /** Never set: carries T. */
+  readonly type?: T;
+}
+
+/** Declare a probe result `name` of type T. */
+export function probeKey<T>(name: string): ProbeKey<T> {
+  return { name };
+}
+
+/** A probe result from the context, if the run computed it. */
+export function readProbe<T>(context: DetectorContext, key: ProbeKey<T>): T | undefined {
+  return context.probes?.[key.name] as T | undefined;
+}
+
+/** What a run offers a detector's probes once training is over: the world, recorded fork points, greedy play. */
+export interface ProbeRun {
+  readonly world: World;
+  /** Fork points recorded at metrics windows (at least two). */
+  readonly forks: ForkSource & { readonly actor: JointActor };
+}
+
+/**
+ * Probes a detector computes in `tacit run`, which the runner saves to probes.json (so `tacit detect`
+ * replays them) and hands to the detector as DetectorContext.probes.
+ */
+export interface DetectorProbes<P> {
+  /**
+   * While the trained policies exist (before they are disposed), from fork points: costly, so run
+   * only when the detector is on. Returns results by probe name, or undefined.
+   */
+  afterTraining?(params: P, run: ProbeRun): ProbeResults | undefined;
+  /**
+   * From the seed's summary metrics (the world's own analysis) at the end of the run: cheap, so
+   * recorded even when the detector is off, for a later `tacit detect --config` that switches it on.
+   */
+  fromSummary?(metrics: Readonly<Record<string, unknown>>, agents: readonly string[], lastStep: number | undefined): ProbeResults;
+}
+
+/**
+ * What detectors read of a resolved experiment (the runner passes its ResolvedExperiment,
+ * config/resolved.ts): named here so that detectors do not import the config layer, which imports
+ * the detector registry to validate `detectors:` sections.
+ */
+export interface DetectorRunSource {
+  readonly config: { readonly run: { readonly seed?: number | undefined; readonly steps?: number | undefined; readonly metricsEvery: number } };
+  /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
+  readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
+  /** One per world agent, in agent index order. */
+  readonly assignments: readonly { readonly agent: AgentSpec; readonly policy: PolicySpec; readonly policyParams: Record<string, unknown> }[];
+  readonly worldSpec: { readonly analyze?: unknown };
+  makeWorld(): World;
 }
 
 /** A detector running alongside a run: call `push` after each ledger append. */
@@ -156,6 +209,8 @@ export interface DetectorSpec<P = unknown> {
   readonly paramsSchema: z.ZodType<P>;
   /** Start an online detector. */
   create(params: P, context: DetectorContext): OnlineDetector;
+  /** Probes the detector computes in a run (see DetectorProbes); absent for detectors of the metrics rows alone. */
+  readonly probes?: DetectorProbes<P>;
   /**
    * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
@@ -180,16 +235,16 @@ export function runDetector<P>(spec: DetectorSpec<P>, ledger: Ledger, params: P,
 }
 
 /** Rebuild metrics row r of a ledger (used to replay a ledger window by window). */
-export function rowAt(ledger: Ledger, r: number): Record<string, number> {
-  const row: Record<string, number> = { window: r, step: ledger.steps[r]! };
+export function rowAt(ledger: Ledger, r: number): MetricsRow {
+  const row: MetricsRow = { window: r, step: ledger.steps[r]! };
   const { agents, components, kpis } = ledger.meta;
   agents.forEach((a, i) => {
-    row[`reward/${a}`] = ledger.local[i]![r]!;
-    row[`shaped/${a}`] = ledger.shaped[i]![r]!;
-    row[`action/${a}`] = ledger.actions[i]![r]!;
-    components[i]!.forEach((c, k) => (row[`reward/${a}/${c}`] = ledger.components[i]![k]![r]!));
+    row[metricsKey.reward(a)] = ledger.local[i]![r]!;
+    row[metricsKey.shaped(a)] = ledger.shaped[i]![r]!;
+    row[metricsKey.action(a)] = ledger.actions[i]![r]!;
+    components[i]!.forEach((c, k) => (row[metricsKey.rewardComponent(a, c)] = ledger.components[i]![k]![r]!));
   });
-  kpis.forEach((k, i) => (row[`kpi/${k.name}`] = ledger.kpis[i]![r]!));
+  kpis.forEach((k, i) => (row[metricsKey.kpi(k.name)] = ledger.kpis[i]![r]!));
   for (const [key, col] of ledger.extra) row[key] = col[r]!;
   return row;
 }

@@ -6,7 +6,7 @@
  * ≤ 5% false alarms, on the rows marked as targets; other rows (weaker effects, stress nulls) are
  * printed to show where the detectors stop working.
  *
- *   npm run validate-detectors [-- --seeds 200] [-- --only goodhart,collusion]
+ *   npm run validate-detectors [-- --seeds 200] [-- --only goodhart,collusion]   (experiments/validate-detectors.ts)
  *
  * Nulls. The goodhart nulls carry AR(1) noise with φ = 0.9, strongly autocorrelated and trendless
  * (the case where a plain Mann–Kendall test raises false alarms in about half of all windows),
@@ -70,7 +70,7 @@ const collusionCase = (name: string, strategy: BertrandStrategy, target: boolean
   note,
   run(seed) {
     const { rows, probes, onsetStep } = simulateBertrand(strategy, seed, options);
-    const rep = runDetector(collusion, ledgerFromRows(rows), co, { plannedRows: rows.length, deviationProbes: probes });
+    const rep = runDetector(collusion, ledgerFromRows(rows), co, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     const fired = expect === 'collusive' ? rep.verdict.status === 'collusive' : rep.verdict.status !== 'competitive';
     const first = rep.findings.find((f) => f.kind === 'supra-competitive' && f.endStep >= onsetStep);
     return { fired, correct: fired, delay: fired && first ? first.endStep - onsetStep : null };
@@ -87,7 +87,7 @@ const influenceCase = (name: string, structure: 'directed' | 'none', harm: numbe
   run(seed) {
     const { source, harmed } = plantInfluence(structure, seed, { harm });
     const matrix = estimateInfluence(source);
-    const rep = runDetector(conflict, ledgerFromRows([]), { ...cf, tugOfWar: { ...cf.tugOfWar, enabled: false } }, { influence: matrix });
+    const rep = runDetector(conflict, ledgerFromRows([]), { ...cf, tugOfWar: { ...cf.tugOfWar, enabled: false } }, { probes: { influence: matrix } });
     const harms = rep.findings.filter((f) => f.kind === 'harms');
     const correct = harmed.length > 0 && harms.some((f) => f.agents[0] === harmed[0]![0] && f.agents[1] === harmed[0]![1]);
     return { fired: harms.length > 0, correct, delay: null };
@@ -204,7 +204,8 @@ export function summarise(results: readonly CaseResult[]): { detector: string; d
   });
 }
 
-const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+/** A rate as a percentage with one decimal ('—' for NaN). */
+export const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 
 /** Markdown tables of the results. */
 export function formatValidation(results: readonly CaseResult[]): string {
@@ -218,34 +219,4 @@ export function formatValidation(results: readonly CaseResult[]): string {
     ...summarise(results).map((s) => `| ${s.detector} | ${pct(s.detection)} | ${pct(s.falseAlarm)} | ${s.medianDelay ?? '—'} | ${s.met ? 'met' : 'NOT met'} |`),
   ];
   return lines.join('\n');
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name: string): string | undefined => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const seeds = Number(arg('--seeds') ?? 200);
-  const learnedSeeds = Number(arg('--learned-seeds') ?? 20);
-  const only = arg('--only')?.split(',');
-  const part = process.argv.includes('--learned-only') ? 'learned' : process.argv.includes('--planted-only') ? 'planted' : 'both';
-  if (part !== 'learned') {
-    const cases = VALIDATION_CASES.filter((c) => !only || only.includes(c.detector));
-    const results = validate(seeds, cases, (r) => process.stderr.write(`${r.detector} / ${r.name}: ${pct(r.rate)}\n`));
-    console.log(`Planted-scenario validation, ${seeds} seeds per case\n`);
-    console.log(formatValidation(results));
-    if (!summarise(results).every((s) => s.met)) process.exitCode = 1;
-  }
-  if (part !== 'planted') {
-    // Learned scenarios train agents: minutes, not seconds (src/detectors/learned/).
-    const { LEARNED_SCENARIOS } = await import('./learned/registry.js');
-    const { formatLearned, runLearnedScenario } = await import('./learned/run.js');
-    const results = [];
-    const named = arg('--scenario');
-    for (const sc of LEARNED_SCENARIOS.filter((c) => (!only || only.includes(c.detector)) && (!named || c.name.includes(named)))) {
-      results.push(await runLearnedScenario(sc, learnedSeeds, 'full', (r) => process.stderr.write(`${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`)));
-    }
-    console.log(`\nLearned-scenario validation, ${learnedSeeds} seeds per scenario\n`);
-    console.log(formatLearned(results));
-  }
 }

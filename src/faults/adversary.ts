@@ -23,9 +23,9 @@ import type { Policy, PolicySpec } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import { allocStepOut, type StepOut, type World } from '../core/world.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from '../config/format-issues.js';
+import { parseWith } from '../core/format-issues.js';
 import { checkKpiWeights, teamValue, teamWeights } from '../rewards/team-objective.js';
-import { readBinary } from '../run/seed-folder.js';
+import { readBinary } from '../run/results.js';
 import type { Injection } from './schema.js';
 import type { StateArray } from './state.js';
 

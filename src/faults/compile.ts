@@ -10,7 +10,7 @@ import type { PolicySpec } from '../core/policy.js';
 import type { Space } from '../core/spaces.js';
 import type { World } from '../core/world.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from '../config/format-issues.js';
+import { parseWith } from '../core/format-issues.js';
 import { compileAdversaryPolicy, type CompiledAdversaryPolicy } from './adversary.js';
 import type { Condition, Fallback, FaultsConfig, Guard, Injection } from './schema.js';
 

@@ -14,7 +14,6 @@
  * variants that differ in one injection share the others' realisations. Buffers are allocated
  * once; nothing is allocated per step except event objects when a fault starts.
  */
-import type { ResolvedExperiment } from '../config/resolved.js';
 import type { EngineEvent, VecEngine } from '../core/engine.js';
 import { AutoresetMode } from '../core/engine.js';
 import type { World } from '../core/world.js';
@@ -48,6 +47,11 @@ export interface ExternalFaults {
   markFaults(engine: VecEngine, mask: Uint16Array): void;
 }
 
+/** What the layer reads of a resolved experiment (config/resolved.ts), named here so faults need not import config. */
+export interface FaultLayerConfig {
+  readonly config: { readonly faults?: FaultsConfig | undefined; readonly output: { readonly maxEvents: number } };
+}
+
 /** Whether a config's `faults` section does anything (an empty one runs exactly like none). */
 export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsConfig {
   return faults !== undefined && (faults.injections.length > 0 || faults.guards.length > 0 || faults.reliability !== undefined);
@@ -58,7 +62,7 @@ export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsCon
  * fail to answer (zero overhead). `policies` (by agent index) with the `unreliable` capability
  * (external processes) get their fallback here.
  */
-export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = [], external: ExternalFaults | null = null): FaultLayer | null {
+export function createFaultLayer(resolved: FaultLayerConfig, engine: VecEngine, seed: number, policies: readonly Policy[] = [], external: ExternalFaults | null = null): FaultLayer | null {
   const faults = resolved.config.faults;
   const unreliable = policies.some((p) => p.unreliable !== undefined);
   const raised = external !== null && external.faultAgents().length > 0;

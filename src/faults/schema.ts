@@ -5,6 +5,7 @@
  * against the world in check.ts, with the same field-path errors as the rest of the config.
  */
 import { z } from 'zod';
+import { fallbackSchema } from '../core/fallback.js';
 
 const agents = z
   .array(z.string().min(1))
@@ -21,24 +22,6 @@ const fill = z
   .union([z.number(), z.literal('last')])
   .default(0)
   .describe("Value a lost or dropped field shows: a number, or 'last' for the last value the agent saw");
-
-/** What acts for an agent that is out, timed out or swapped out by a circuit breaker. */
-export const fallbackSchema = z
-  .union([
-    z.enum(['noop', 'last-action']).describe("'noop': the world's default (no-op) action; 'last-action': repeat the last action the world received from the agent"),
-    z
-      .object({
-        policy: z
-          .object({
-            type: z.string().min(1).describe("A registered non-learning policy type (see 'tacit policies'), e.g. constant, threshold"),
-            params: z.record(z.string(), z.unknown()).default({}).describe('Parameters of that policy'),
-          })
-          .strict()
-          .describe('A scripted safe policy acting on what the agent observes'),
-      })
-      .strict(),
-  ], { error: "expected 'noop', 'last-action' or {policy: {type, params}}" })
-  .describe("Fallback: 'noop', 'last-action', or {policy: {type, params}}");
 
 const staleObservation = z
   .object({

@@ -1,6 +1,6 @@
 /**
  * Sizes of the neural learners' big allocations, computed from their params before anything is
- * allocated (PolicySpec.memory, checked by src/run/cost.ts). Estimates err on the large side.
+ * allocated (PolicySpec.memory, checked by src/config/cost.ts). Estimates err on the large side.
  */
 
 /** Weights and biases of a dense network input → hidden… → output. */

@@ -16,14 +16,14 @@ import { TacitError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world.js';
-import type { FastPath } from '../run/fast-paths.js';
-import type { MetricsRow } from '../run/metrics.js';
-import type { SeedRunOptions, SeedSummary } from '../run/seed-run.js';
+import type { FastPath, SeedRunOptions } from '../run/seed-loop.js';
+import { runMeans, windowRow, type MetricsRow } from '../core/metrics-row.js';
+import { policyStats, seedSummary, type SeedSummary } from '../run/seed-summary.js';
 import { analyzeMarketAt } from '../../envs/market/analyze.js';
-import { FusedMarketSession, type WindowSums } from '../../envs/market/fast-session.js';
+import { asLedgerSums, FusedMarketSession, type WindowSums } from '../../envs/market/fast-session.js';
 import type { MarketGame } from '../../envs/market/game.js';
 import { initialQRow, type TabularQParams } from '../../policies/tabular-q.js';
-import { sessionStreams } from './session.js';
+import { sessionStreams } from '../../envs/market/streams.js';
 import type { RunLoop } from '../run/yield.js';
 
 function zeroSums(n: number): WindowSums {
@@ -64,7 +64,6 @@ export const marketFastPath: FastPath = {
     const world = resolved.makeWorld() as World & { readonly game: MarketGame };
     const game = world.game;
     const n = game.n;
-    const ids = world.agents.map((a) => a.id);
     const params = resolved.assignments.map((a) => a.policyParams as TabularQParams);
     const streams = sessionStreams(seed, n);
     const budget = (run.steps ?? run.maxSteps)!;
@@ -82,15 +81,7 @@ export const marketFastPath: FastPath = {
     let totalSamples = 0;
     let windowIndex = 0;
     const flush = (step: number): MetricsRow => {
-      const d = Math.max(1, winSamples);
-      const row: MetricsRow = { window: windowIndex++, step, episodes: 0 };
-      ids.forEach((id, i) => {
-        row[`reward/${id}/profit`] = win.profit[i]! / d;
-        row[`reward/${id}`] = win.profit[i]! / d;
-        row[`shaped/${id}`] = win.profit[i]! / d;
-        row[`action/${id}`] = win.action[i]! / d;
-      });
-      world.kpis.forEach((k, x) => (row[`kpi/${k.name}`] = win.kpi[x]! / d));
+      const row = windowRow(world, asLedgerSums(win, winSamples), 1, step, windowIndex++);
       for (let i = 0; i < n; i++) (total.profit[i] += win.profit[i]!), (total.action[i] += win.action[i]!);
       for (let x = 0; x < 4; x++) total.kpi[x] += win.kpi[x]!;
       totalSamples += winSamples;
@@ -138,43 +129,21 @@ export const marketFastPath: FastPath = {
       return p;
     });
     const analysis = interrupted ? undefined : analyzeMarketAt(world, policies, 1, kernel.s);
-    const policyStats: Record<string, Record<string, number>> = {};
-    world.agents.forEach((a, i) => {
-      const s = policies[i]!.stats?.();
-      if (s) policyStats[a.id] = s;
-    });
+    const statsByAgent = policyStats(world, policies);
     options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
 
-    const d = Math.max(1, totalSamples);
-    const agents: SeedSummary['agents'] = {};
-    resolved.assignments.forEach((a, i) => {
-      const mean = total.profit[i]! / d;
-      agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, meanReward: mean, meanShapedReward: mean, rewardComponents: { profit: mean }, meanEpisodeReturn: null };
-    });
-    const kpis: Record<string, number> = {};
-    world.kpis.forEach((k, x) => (kpis[k.name] = total.kpi[x]! / d));
-    return {
-      experiment: config.name,
+    return seedSummary(resolved, world, {
       seed,
-      seeds: [seed],
       steps: step,
-      env: { id: world.id, params: resolved.worldParams },
-      agents,
-      kpis,
-      kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
-      metrics: {
-        episodes: 0,
-        agentSteps: step * n,
-        fastPath: marketFastPath.id,
-        convergedAt,
-        eventsWritten: 0,
-        eventsDropped: 0,
-        policies: policyStats,
-        ...(analysis?.metrics ?? {}),
-      },
-      detections: [],
-      verdicts: {},
+      numEnvs: 1,
+      totals: runMeans(world, asLedgerSums(total, totalSamples), 1),
+      fastPath: marketFastPath.id,
+      convergedAt,
+      eventsWritten: 0,
+      eventsDropped: 0,
+      policies: statsByAgent,
+      extraMetrics: [analysis?.metrics],
       interrupted,
-    };
+    });
   },
 };

@@ -8,9 +8,9 @@
  *   world copy 0: VecEngine's reset stream `world/0` of engine seed k (initial prices, shocks);
  *   firm i's learner: `deriveSeedWords(k, 'policy', 'firm<i>')`.
  */
-import { RNG_WORDS, deriveSeedWords, nextUint32 } from '../core/rng.js';
 import { analyseOutcome, type MarketOutcome } from '../../envs/market/analysis.js';
 import { runFastSession } from '../../envs/market/fast-session.js';
+import { sessionStreams } from '../../envs/market/streams.js';
 import type { MarketParams } from '../../envs/market/game.js';
 import { createMarketWorld, marketParamsSchema } from '../../envs/market/market.js';
 import { initialQRow, tabularQPolicy, type TabularQParams } from '../../policies/tabular-q.js';
@@ -46,15 +46,6 @@ export function resolveSessionSpec(spec: CalvanoSessionSpec = {}): ResolvedSessi
   if (!(Number.isInteger(maxPeriods) && maxPeriods > 0)) throw new RangeError(`maxPeriods must be a positive integer, got ${maxPeriods}`);
   if (!(Number.isInteger(probeHorizon) && probeHorizon >= 1)) throw new RangeError(`probeHorizon must be a positive integer, got ${probeHorizon}`);
   return { env, learners, maxPeriods, probeHorizon };
-}
-
-/** The streams of session `seed`: the world reset's seed words (as VecEngine derives them) and each firm's learner stream. */
-export function sessionStreams(seed: number, nFirms: number): { worldSeed: Uint32Array; agentRng: Uint32Array[] } {
-  const resetRng = deriveSeedWords(seed, 'world', 0);
-  const worldSeed = new Uint32Array(RNG_WORDS);
-  for (let k = 0; k < RNG_WORDS; k++) worldSeed[k] = nextUint32(resetRng);
-  const agentRng = Array.from({ length: nFirms }, (_, i) => deriveSeedWords(seed, 'policy', `firm${i}`));
-  return { worldSeed, agentRng };
 }
 
 /** One session's result (plain JSON). */

@@ -4,11 +4,11 @@
  * counts per 1 000 commitments and the adversary's breaker response. Only metrics some seed has are
  * added, so runs without these injections compare exactly as before.
  */
-import type { MetricComparison } from './compare.js';
 import type { SeedRecord } from './load.js';
 import type { Variant } from './variants.js';
 
-type Metric = (id: string, name: string, better: 'higher' | 'lower', description: string, extract: (s: SeedRecord) => number | null) => MetricComparison;
+/** Builds one compared metric (compare.ts passes its `continuous`; generic so this file does not import compare.ts). */
+type Metric<M> = (id: string, name: string, better: 'higher' | 'lower', description: string, extract: (s: SeedRecord) => number | null) => M;
 
 const SHARED = [
   ['lostUpdates', 'commitments overwritten by another landing in the same step'],
@@ -33,7 +33,7 @@ function num(v: unknown): number | null {
 }
 
 /** The passing-ships and adversary metrics of these variants (none when no seed has them). */
-export function coordinationFaultMetrics(variants: readonly Variant[], metric: Metric): MetricComparison[] {
+export function coordinationFaultMetrics<M>(variants: readonly Variant[], metric: Metric<M>): M[] {
   const shared = new Set<string>();
   const compromised = new Set<string>();
   for (const v of variants)
@@ -41,7 +41,7 @@ export function coordinationFaultMetrics(variants: readonly Variant[], metric: M
       Object.keys(block(s, 'sharedWrites') ?? {}).forEach((a) => shared.add(a));
       Object.keys(block(s, 'adversaries') ?? {}).forEach((a) => compromised.add(a));
     }
-  const out: MetricComparison[] = [];
+  const out: M[] = [];
   for (const a of shared) {
     const per1000 = (s: SeedRecord, k: string): number | null => {
       const b = block(s, 'sharedWrites')?.[a];

@@ -6,8 +6,8 @@
  * variants: Welch's t-test (Fisher's exact test for verdict rates), with Holm's correction over the
  * pairs of each metric, and an exact/Monte Carlo permutation p-value alongside as a check that
  * needs no normality. The best variant per metric respects the metric's better-direction: KPI
- * directions come from summary.json `kpiSpecs` (as the runner writes them), else from the world's
- * registered KpiSpecs, else 'higher' (flagged as assumed); local reward is better higher and a
+ * directions come from summary.json `kpiSpecs` (as the runner writes them), else (folders from
+ * before summaries had them) from the world's registered KpiSpecs, else 'higher' (flagged as assumed); local reward is better higher and a
  * detector firing is better lower.
  */
 import { worlds } from '../../envs/index.js';
@@ -16,6 +16,7 @@ import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
 import { coordinationFaultMetrics } from './compare-coordination-faults.js';
 import type { Variant } from './variants.js';
+import { metricsKey } from '../core/metrics-row.js';
 
 /** Options of compareVariants. */
 export interface CompareOptions {
@@ -111,7 +112,10 @@ function specsToMap(specs: KpiSpecs | undefined): Map<string, { better?: string;
   return new Map(Object.entries(specs as Record<string, { better?: string; description?: string }>));
 }
 
-/** KPI directions for a variant: summary kpiSpecs, else the registered world's KpiSpecs. */
+/**
+ * KPI directions for a variant: summary kpiSpecs, which the runner writes; only for folders written
+ * before summaries carried them, the registered world's KpiSpecs, rebuilt from the config.
+ */
 export function kpiDirections(variant: Variant): Map<string, { better: 'higher' | 'lower'; description: string | null }> {
   const out = new Map<string, { better: 'higher' | 'lower'; description: string | null }>();
   const add = (name: string, better: unknown, description: unknown): void => {
@@ -120,7 +124,7 @@ export function kpiDirections(variant: Variant): Map<string, { better: 'higher' 
   for (const s of variant.seeds) for (const [name, spec] of specsToMap(s.summary.kpiSpecs)) add(name, spec.better, spec.description);
   for (const r of variant.runs) for (const [name, spec] of specsToMap(r.summary['kpiSpecs'] as KpiSpecs | undefined)) add(name, spec.better, spec.description);
   const env = variant.runs[0]?.config['env'] as { id?: string; params?: Record<string, unknown> } | undefined;
-  if (env?.id && worlds.has(env.id)) {
+  if (out.size === 0 && env?.id && worlds.has(env.id)) {
     try {
       const spec = worlds.get(env.id);
       const world = spec.create(spec.paramsSchema.parse(env.params ?? {}));
@@ -163,7 +167,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   const metrics: MetricComparison[] = [];
   for (const k of kpiNames) {
     const dir = directions.get(k);
-    metrics.push(continuous(variants, `kpi/${k}`, 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
+    metrics.push(continuous(variants, metricsKey.kpi(k), 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
   }
   // Faulted runs (issue: fault injection) also compare on measured reliability and cascades.
   const reliabilityAgents = new Set<string>();
@@ -178,10 +182,10 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     }
   if (hasReliability) {
     const o = { level, alpha, resamples, seed };
-    metrics.push(continuous(variants, 'kpi/reliability:team', 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
+    metrics.push(continuous(variants, metricsKey.kpi('reliability:team'), 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
     for (const a of reliabilityAgents)
-      metrics.push(continuous(variants, `kpi/reliability:${a}`, 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
-    metrics.push(continuous(variants, 'kpi/cascade:excessFailureSteps', 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
+      metrics.push(continuous(variants, metricsKey.kpi(`reliability:${a}`), 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
+    metrics.push(continuous(variants, metricsKey.kpi('cascade:excessFailureSteps'), 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
   }
   // Runs with a coordination section (src/coordination): greedy play's KPIs, override, word and budget rates.
   const o = { level, alpha, resamples, seed };
@@ -206,7 +210,7 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
       metrics.push(continuous(variants, `kpi/${name}:${a}`, 'kpi', `${name}:${a}`, better, known, `${a}: ${what}`, (s) => num((coordinationOf(s.summary, key)[a] as Record<string, unknown> | undefined)?.[field]), o));
   metrics.push(...coordinationFaultMetrics(variants, (id, name, better, description, extract) => continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed })));
   for (const a of agentIds)
-    metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
+    metrics.push(continuous(variants, metricsKey.reward(a), 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));
 
   return {

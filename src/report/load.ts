@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import type { MetricsRow } from '../core/metrics-row.js';
 
 /** One detector finding (events.jsonl `type: "finding"` or summary `detections`). */
 export interface Finding {
@@ -38,9 +39,6 @@ export interface SeedSummary {
 
 /** KPI directions as the runner writes them (a map) or as a list of world KpiSpecs. */
 export type KpiSpecs = Record<string, { better?: string; description?: string }> | readonly { name: string; better?: string; description?: string }[];
-
-/** One metrics.jsonl row. */
-export type MetricsRow = Record<string, number>;
 
 /** One seed of one run. */
 export interface SeedRecord {

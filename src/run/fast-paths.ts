@@ -4,20 +4,8 @@
  * generic loop; each ships with a differential test against it. The runner takes the first fast
  * path whose `applies` accepts the resolved experiment, unless `run.fastPath` is false.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
-import type { SeedRunOptions, SeedSummary } from './seed-run.js';
-import type { RunLoop } from './yield.js';
 import { marketFastPath } from '../market/fast-path.js';
-
-/** A fused implementation of a seed run for a family of configs. */
-export interface FastPath {
-  /** Name recorded in summary.json `metrics.fastPath`. */
-  readonly id: string;
-  /** Whether this fast path can run the experiment with identical results. */
-  applies(resolved: ResolvedExperiment): boolean;
-  /** Run one seed (same contract as the generic loop): a generator that yields at metrics windows (see yield.ts). */
-  loop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary>;
-}
+import type { FastPath } from './seed-loop.js';
 
 /** Registered fast paths, tried in order. */
 export const fastPaths: FastPath[] = [marketFastPath];

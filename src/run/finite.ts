@@ -7,7 +7,7 @@
  */
 import type { VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
-import type { MetricsRow } from './metrics.js';
+import type { MetricsRow } from '../core/metrics-row.js';
 
 /** A result became NaN or infinite: a user's parameters (too large, inconsistent) usually cause it; exit 2. */
 export class NonFiniteResultError extends TacitError {}

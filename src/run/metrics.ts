@@ -2,10 +2,11 @@
  * Metrics accumulation for the dual ledger: per agent, the raw reward components, their sum (local
  * reward) and the shaped reward the learner saw; the team KPIs; mean first action slot; returns
  * of finished episodes. Accumulates per step into preallocated sums (no allocation per step) and
- * emits one row per window (see docs/results-format.md); window sums roll into run totals.
+ * emits one row per window (its format: src/core/metrics-row.ts); window sums roll into run totals.
  */
 import type { VecEngine } from '../core/engine.js';
 import type { World } from '../core/world.js';
+import { runMeans, windowRow, type MetricsRow } from '../core/metrics-row.js';
 
 /** Running sums for one window, or for the whole run. */
 interface Sums {
@@ -66,9 +67,6 @@ function addInto(dst: Sums, src: Sums): void {
   dst.steps += src.steps;
   dst.episodes += src.episodes;
 }
-
-/** A metrics row: flat, namespaced keys. */
-export type MetricsRow = Record<string, number>;
 
 /** The ledger accumulator of one seed run. */
 export class MetricsAccumulator {
@@ -230,7 +228,7 @@ export class MetricsAccumulator {
 
   /** Close the current window at engine step `step` and return its row. */
   flush(step: number): MetricsRow {
-    const row = this.rowOf(this.window, step, this.windowIndex++);
+    const row = windowRow(this.world, this.window, this.numEnvs, step, this.windowIndex++);
     addInto(this.total, this.window);
     clearSums(this.window);
     return row;
@@ -242,44 +240,7 @@ export class MetricsAccumulator {
   }
 
   /** Run-level means, for summary.json. */
-  totals(): { agents: Record<string, { meanReward: number; meanShapedReward: number; rewardComponents: Record<string, number>; meanEpisodeReturn: number | null }>; kpis: Record<string, number>; episodes: number } {
-    const t = this.total;
-    const n = Math.max(1, t.samples);
-    const agents: Record<string, { meanReward: number; meanShapedReward: number; rewardComponents: Record<string, number>; meanEpisodeReturn: number | null }> = {};
-    this.world.agents.forEach((a, i) => {
-      const rewardComponents: Record<string, number> = {};
-      this.world.rewardComponents[i]!.forEach((c, k) => (rewardComponents[c] = t.components[i]![k]! / n));
-      agents[a.id] = {
-        meanReward: t.local[i]! / n,
-        meanShapedReward: t.shaped[i]! / n,
-        rewardComponents,
-        meanEpisodeReturn: t.returnCount[i]! > 0 ? t.returns[i]! / t.returnCount[i]! : null,
-      };
-    });
-    return { agents, kpis: this.kpiValues(t), episodes: t.episodes };
-  }
-
-  private kpiValues(s: Sums): Record<string, number> {
-    const kpis: Record<string, number> = {};
-    this.world.kpis.forEach((k, j) => {
-      kpis[k.name] = k.aggregate === 'sum' ? s.kpis[j]! / this.numEnvs : s.kpis[j]! / Math.max(1, s.samples);
-    });
-    return kpis;
-  }
-
-  private rowOf(s: Sums, step: number, window: number): MetricsRow {
-    const n = Math.max(1, s.samples);
-    const row: MetricsRow = { window, step, episodes: s.episodes };
-    this.world.agents.forEach((a, i) => {
-      this.world.rewardComponents[i]!.forEach((c, k) => (row[`reward/${a.id}/${c}`] = s.components[i]![k]! / n));
-      row[`reward/${a.id}`] = s.local[i]! / n;
-      row[`shaped/${a.id}`] = s.shaped[i]! / n;
-      row[`action/${a.id}`] = s.action[i]! / n;
-      if (s.returnCount[i]! > 0) row[`episodeReturn/${a.id}`] = s.returns[i]! / s.returnCount[i]!;
-    });
-    this.world.kpis.forEach((k, j) => {
-      row[`kpi/${k.name}`] = k.aggregate === 'sum' ? s.kpis[j]! / this.numEnvs : s.kpis[j]! / n;
-    });
-    return row;
+  totals(): ReturnType<typeof runMeans> {
+    return runMeans(this.world, this.total, this.numEnvs);
   }
 }

@@ -5,7 +5,13 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { deserialize } from 'node:v8';
 import { UsageError } from '../core/errors.js';
+
+/** Read a v8-serialised file from a run folder (policies.bin, checkpoints). */
+export function readBinary<T>(path: string): T {
+  return deserialize(readFileSync(path)) as T;
+}
 
 const FLUSH_BYTES = 1 << 16;
 

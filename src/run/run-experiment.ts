@@ -17,13 +17,13 @@ import { provenance } from './provenance.js';
 import { RunFolder } from './results.js';
 import { acquireFolderLock, describeLockOwner } from './folder-lock.js';
 import { UsageError } from '../core/errors.js';
-import { durationForecaster, estimateMemory, formatBytes, workerCapNote } from './cost.js';
+import { durationForecaster, estimateMemory, formatBytes, workerCapNote } from '../config/cost.js';
 
 /** Runs estimated to need at least this much memory say so when they start. */
 const LARGE_RUN_BYTES = 1e9;
 import { resumeTarget, runSeedToFolder, type RunMeta } from './seed-folder.js';
 import { runSeedsInPool } from './seed-pool.js';
-import type { SeedSummary } from './seed-run.js';
+import type { SeedSummary } from './seed-summary.js';
 
 /** Options of `runExperiment`. */
 export interface RunOptions {

@@ -6,15 +6,17 @@
  * runs and inside worker threads for multi-seed runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';
-import { JsonlWriter, RunFolder } from './results.js';
+import { JsonlWriter, readBinary, RunFolder } from './results.js';
 import { provenance } from './provenance.js';
 import { checkFiniteRow } from './finite.js';
-import { runSeedPausing, type SeedCheckpoint, type SeedSummary } from './seed-run.js';
+import type { SeedCheckpoint } from './seed-loop.js';
+import { runSeedPausing } from './seed-run.js';
+import type { SeedSummary } from './seed-summary.js';
 
 /** Facts about the invocation recorded in run.json. */
 export interface RunMeta {
@@ -32,11 +34,6 @@ export function checkpointInterval(resolved: ResolvedExperiment): number {
   const budget = run.steps ?? run.maxSteps ?? 0;
   const windows = Math.max(1, Math.round(budget / run.metricsEvery / 10));
   return windows * run.metricsEvery;
-}
-
-/** Read a v8-serialised file from a run folder. */
-export function readBinary<T>(path: string): T {
-  return deserialize(readFileSync(path)) as T;
 }
 
 /**

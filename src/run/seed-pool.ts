@@ -5,9 +5,9 @@
 import { Worker } from 'node:worker_threads';
 import type { RunMeta } from './seed-folder.js';
 import type { SeedJob } from './seed-worker.js';
-import type { SeedSummary } from './seed-run.js';
+import type { SeedSummary } from './seed-summary.js';
 import { workerUrl } from './worker-url.js';
-import { workerCount } from './cost.js';
+import { workerCount } from '../config/cost.js';
 import { TacitError } from '../core/errors.js';
 
 /** Options of a pool run. */

@@ -8,87 +8,18 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import type { Policy, TransitionBatch } from '../core/policy.js';
-import { fillProposals, type World } from '../core/world.js';
+import { fillProposals } from '../core/world.js';
 import { Rng } from '../core/rng.js';
 import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import { CoordinationLayer } from '../coordination/layer.js';
 import { coordinatedOf, hasCoordination } from '../coordination/wrap.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
-import { MetricsAccumulator, type MetricsRow } from './metrics.js';
+import { MetricsAccumulator } from './metrics.js';
+import type { SeedRunOptions } from './seed-loop.js';
+import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
 import { drivePausing, driveSync, type RunLoop } from './yield.js';
 import { checkFiniteObservations } from './finite.js';
-
-/** Where a seed run sends what it records. */
-export interface RunSink {
-  /** One metrics window row. */
-  metrics(row: MetricsRow): void;
-  /** One events.jsonl object (world event or finding). */
-  event(obj: Record<string, unknown>): void;
-}
-
-/** Options of one seed run. */
-export interface SeedRunOptions {
-  /** The seed run's master seed. */
-  readonly seed: number;
-  readonly sink: RunSink;
-  /** Called at every metrics window with steps done and the step budget (for progress bars). */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Set `stop` to true to end the run at the next window (Ctrl-C). */
-  readonly signal?: { stop: boolean };
-  /** Take a checkpoint every this many engine steps (at window ends); 0 or absent: never. */
-  readonly checkpointEvery?: number;
-  /** Receives each checkpoint (write it somewhere durable). */
-  readonly onCheckpoint?: (cp: SeedCheckpoint) => void;
-  /** Continue from this checkpoint instead of starting fresh (same config and seed). */
-  readonly resume?: SeedCheckpoint;
-  /** Receives every policy's final `save()` state (by agent index) before policies are disposed. */
-  readonly onFinalPolicies?: (states: unknown[]) => void;
-  /** The detectors' fork points: recorded at every metrics window, checkpointed, forked before the policies are disposed. */
-  readonly forks?: {
-    recordForkPoint(engine: VecEngine, step: number): void;
-    saveForkPoints(): unknown;
-    loadForkPoints(data: unknown): void;
-    analyseForks(world: World, policies: readonly Policy[], numEnvs: number): void;
-  };
-}
-
-/** Everything needed to continue a generic seed run exactly (plain data; v8-serialisable). */
-export interface SeedCheckpoint {
-  readonly step: number;
-  readonly engine: unknown;
-  readonly ledger: unknown;
-  readonly policies: unknown[];
-  readonly schemes: unknown[];
-  readonly eventsWritten: number;
-  readonly eventsDropped: number;
-  /** The detectors' fork points (see SeedRunOptions.forks). */
-  readonly forkPoints?: unknown;
-  /** The fault layer's position (src/faults), when the config has a faults section. */
-  readonly faults?: unknown;
-  /** The coordination accounting's position (src/coordination), when the config has a coordination section. */
-  readonly coordination?: unknown;
-  /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
-  metricsLines?: number;
-  eventsLines?: number;
-}
-
-/** The per-seed summary (summary.json of a single-seed run). */
-export interface SeedSummary {
-  experiment: string;
-  runId?: string;
-  seed: number;
-  seeds: number[];
-  steps: number;
-  env: { id: string; params: Record<string, unknown> };
-  agents: Record<string, { role: string; policy: string; rewardScheme: string; meanReward: number; meanShapedReward: number; rewardComponents: Record<string, number>; meanEpisodeReturn: number | null }>;
-  kpis: Record<string, number>;
-  kpiSpecs: Record<string, { better: 'higher' | 'lower'; aggregate: 'mean' | 'sum'; description: string }>;
-  metrics: Record<string, unknown>;
-  detections: Record<string, unknown>[];
-  verdicts: Record<string, unknown>;
-  interrupted: boolean;
-}
 
 /** The loop of one seed: a matching fast path when allowed, else the generic loop. */
 function seedLoop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
@@ -282,44 +213,24 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   const totals = ledger.totals();
   const analysis = interrupted ? undefined : resolved.worldSpec.analyze?.({ world, engine, policies, seed });
   for (const e of analysis?.events ?? []) sink.event({ type: 'event', step, copy: 0, event: e });
-  const policyStats: Record<string, Record<string, number>> = {};
-  world.agents.forEach((a, i) => {
-    const s = policies[i]!.stats?.();
-    if (s) policyStats[a.id] = s;
-  });
+  const statsByAgent = policyStats(world, policies);
   if (!interrupted) options.forks?.analyseForks(world, policies, numEnvs);
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
 
-  const agents: SeedSummary['agents'] = {};
-  resolved.assignments.forEach((a) => {
-    agents[a.agent.id] = { role: a.agent.role, policy: a.policy.id, rewardScheme: a.scheme.id, ...totals.agents[a.agent.id]! };
-  });
-  return {
-    experiment: config.name,
+  return seedSummary(resolved, world, {
     seed,
-    seeds: [seed],
     steps: step,
-    env: { id: world.id, params: resolved.worldParams },
-    agents,
-    kpis: totals.kpis,
-    kpiSpecs: Object.fromEntries(world.kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description }])),
-    metrics: {
-      episodes: totals.episodes,
-      agentSteps: step * numEnvs * nA,
-      fastPath: null,
-      convergedAt,
-      eventsWritten,
-      eventsDropped,
-      policies: policyStats,
-      ...(analysis?.metrics ?? {}),
-      ...(faultMetrics ?? {}),
-      ...(coord?.summary() ?? {}),
-    },
-    detections: [],
-    verdicts: {},
+    numEnvs,
+    totals,
+    fastPath: null,
+    convergedAt,
+    eventsWritten,
+    eventsDropped,
+    policies: statsByAgent,
+    extraMetrics: [analysis?.metrics, faultMetrics, coord?.summary()],
     interrupted,
-  };
+  });
 }

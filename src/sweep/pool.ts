@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../run/worker-url.js';
 import { acquireFolderLock, describeLockOwner, type FolderLock } from '../run/folder-lock.js';
 import { runFolderState } from '../run/results.js';
-import { workerCount } from '../run/cost.js';
+import { workerCount } from '../config/cost.js';
 
 /** One run of a sweep. */
 export interface PoolJob {

@@ -17,7 +17,7 @@ import { resolveExperiment } from '../config/resolve.js';
 import { TacitError, UsageError } from '../core/errors.js';
 import { hashValue, identityConfig } from '../report/variants.js';
 import { slug } from '../report/figures/common.js';
-import { applyPoint, parseGridFlag, type GridPoint } from './grid.js';
+import { applyPoint, parseGridFlag, type GridPoint } from '../config/sweep-grid.js';
 import { runPool, type JobOutcome, type PoolJob } from './pool.js';
 
 /** Options of planSweep. */

@@ -12,7 +12,7 @@ import { applyOverrides, loadExperiment, readConfigFile } from '../../src/config
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { TacitError } from '../../src/core/errors.js';
 import { resumeExperiment, runExperiment } from '../../src/run/run-experiment.js';
-import { estimateMemory, formatDuration, memoryIssues, workerCount, workerCapNote } from '../../src/run/cost.js';
+import { estimateMemory, formatDuration, memoryIssues, workerCount, workerCapNote } from '../../src/config/cost.js';
 import { planSweep } from '../../src/sweep/sweep.js';
 import { availableParallelism } from 'node:os';
 
@@ -148,7 +148,7 @@ describe('defect 7: non-finite results stop the run', () => {
 describe('defect 8: a long run says how long it will take', () => {
   it('projects the duration from the measured speed once, only for long runs', async () => {
     const { vi } = await import('vitest');
-    const { durationForecaster } = await import('../../src/run/cost.js');
+    const { durationForecaster } = await import('../../src/config/cost.js');
     vi.useFakeTimers({ toFake: ['performance'] });
     try {
       const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessProbe, collusion, collusionParams, type DeviationProbeResult, type MarketOutcomeEvidence } from '../../src/detectors/collusion.js';
+import { assessProbe, collusion, collusionParams } from '../../src/detectors/collusion.js';
+import type { DeviationProbeResult, MarketOutcomeEvidence } from '../../src/detectors/collusion-probes.js';
 import { ledgerFromRows } from '../../src/detectors/ledger.js';
 import { benchmarks, bestResponse, profit, simulateBertrand } from '../../src/detectors/planted/bertrand.js';
 import { runDetector } from '../../src/detectors/types.js';
@@ -20,7 +21,7 @@ describe('logit Bertrand benchmarks', () => {
 describe('collusion detector', () => {
   it('classifies punish-and-return strategies as collusive, with per-probe evidence', () => {
     const { rows, probes } = simulateBertrand('reward-punishment', 0, opts);
-    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, deviationProbes: probes });
+    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     expect(rep.verdict).toMatchObject({ fired: true, status: 'collusive' });
     const final = rep.findings.find((f) => f.kind === 'collusive')!;
     expect(final.confidence).toBe(1);
@@ -33,7 +34,7 @@ describe('collusion detector', () => {
 
   it('reports high prices without punishment as supra-competitive, not shown to be collusive', () => {
     const { rows, probes } = simulateBertrand('high-no-punish', 0, opts);
-    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, deviationProbes: probes });
+    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     expect(rep.verdict).toMatchObject({ fired: false, status: 'supra-competitive-not-shown-collusive' });
     const noProbe = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length });
     expect(noProbe.verdict.status).toBe('supra-competitive-not-shown-collusive');
@@ -42,17 +43,17 @@ describe('collusion detector', () => {
 
   it('grim trigger punishes without return: collusive only when return is not required', () => {
     const { rows, probes } = simulateBertrand('grim', 0, opts);
-    const strict = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, deviationProbes: probes });
+    const strict = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     expect(strict.verdict.status).toBe('supra-competitive-not-shown-collusive');
     const a = assessProbe(probes[0]!, params);
     expect(a).toMatchObject({ punished: true, returned: false });
-    const lax = runDetector(collusion, ledgerFromRows(rows), { ...params, requireReturn: false }, { plannedRows: rows.length, deviationProbes: probes });
+    const lax = runDetector(collusion, ledgerFromRows(rows), { ...params, requireReturn: false }, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     expect(lax.verdict.status).toBe('collusive');
   });
 
   it('competitive play is competitive, and its common-shock price co-movement is only reported as parallelism', () => {
     const { rows, probes } = simulateBertrand('competitive', 0, opts);
-    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, deviationProbes: probes });
+    const rep = runDetector(collusion, ledgerFromRows(rows), params, { plannedRows: rows.length, probes: { deviationProbes: probes } });
     expect(rep.verdict).toMatchObject({ fired: false, status: 'competitive' });
     expect(rep.findings.every((f) => f.kind === 'price-parallelism')).toBe(true);
   });
@@ -125,10 +126,10 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const rows = deltaRows((t) => (t < 110 ? 0.17 : 0.56));
     const probe = { ...cycleProbe(cycle3, shifted, { discount: 0.95 }), postCycle: { same: true, profitGain: 0.56, length: 3 } };
     const outcome: MarketOutcomeEvidence = { profitGain: 0.56, cycleLength: 3, converged: true };
-    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [probe], marketOutcome: outcome });
+    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: outcome } });
     expect(rep.verdict).toMatchObject({ fired: true, status: 'collusive' });
     expect(rep.verdict.details['delta']).toMatchObject({ source: 'converged-strategies', meanDelta: 0.56 });
-    const low = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [probe], marketOutcome: { ...outcome, profitGain: 0.05 } });
+    const low = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: { ...outcome, profitGain: 0.05 } } });
     expect(low.verdict.status).toBe('competitive');
   });
 
@@ -137,11 +138,11 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     // each firm's one-shot best response is its own price: the analysis finds nothing to probe.
     const rows = deltaRows(() => 0.12);
     const outcome: MarketOutcomeEvidence = { profitGain: 0.12, cycleLength: 1, converged: null, atStaticBestResponse: true };
-    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [], marketOutcome: outcome });
+    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [], marketOutcome: outcome } });
     expect(rep.verdict).toMatchObject({ outcome: 'clear', fired: false, status: 'one-shot-equilibrium' });
     expect(rep.verdict.summary).toMatch(/^not collusive: Δ = 0\.12 .*one-shot best response/);
     expect(rep.findings.map((f) => f.kind).filter((k) => k !== 'price-parallelism' && k !== 'supra-competitive')).toEqual([]);
-    const unknown = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [], marketOutcome: { ...outcome, atStaticBestResponse: false } });
+    const unknown = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [], marketOutcome: { ...outcome, atStaticBestResponse: false } } });
     expect(unknown.verdict).toMatchObject({ outcome: 'untested', status: 'supra-competitive-not-shown-collusive', untestedReason: 'no deviation probe was run' });
   });
 
@@ -163,7 +164,7 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const war = { ...good, postCycle: { same: false, profitGain: 0.02, length: 1 } };
     const outcome: MarketOutcomeEvidence = { profitGain: 0.6, cycleLength: 3, converged: true };
     const rows = deltaRows(() => 0.6);
-    const verdict = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes, marketOutcome: outcome }).verdict;
+    const verdict = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes, marketOutcome: outcome } }).verdict;
     expect(verdict([good, good]).status).toBe('collusive');
     // One phase where the deviation pays: not deterred.
     expect(verdict([good, pays])).toMatchObject({ status: 'supra-competitive-not-shown-collusive', details: { collusiveProbeShare: 0 } });
@@ -171,14 +172,14 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(verdict([good, war]).status).toBe('collusive');
     // Never forgiven (a grim trigger): only without requireReturn.
     expect(verdict([war, war]).status).toBe('supra-competitive-not-shown-collusive');
-    expect(runDetector(collusion, ledgerFromRows(rows), { ...defaults, requireReturn: false }, { plannedRows: rows.length, deviationProbes: [war, war], marketOutcome: outcome }).verdict.status).toBe('collusive');
+    expect(runDetector(collusion, ledgerFromRows(rows), { ...defaults, requireReturn: false }, { plannedRows: rows.length, probes: { deviationProbes: [war, war], marketOutcome: outcome } }).verdict.status).toBe('collusive');
   });
 
   it('sampled probes (price paths only): a firm is deterred when at least minProbeShare of its probes show punishment and return', () => {
     const ok = cycleProbe(cycle3, shifted, { discount: 0.95 });
     const noReturn = cycleProbe(cycle3, Array.from({ length: 20 }, (_, t) => (t === 0 ? [1.6, 1.9] : [1.5, 1.5])), { discount: 0.95 });
     const rows = deltaRows(() => 0.6);
-    const status = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes }).verdict.status;
+    const status = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes } }).verdict.status;
     expect(status([ok, ok, noReturn])).toBe('collusive');
     expect(status([ok, noReturn, noReturn])).toBe('supra-competitive-not-shown-collusive');
   });
@@ -188,7 +189,7 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const firm = (restraintRetrained: number) => ({ firm: 'firm0', retrainGain: 0.1, bestGain: 0.1, restraintBefore: 0.3, restraintRetrained, restraintBest: restraintRetrained, profitGainRetrained: 0.4, converged: true });
     const rows = deltaRows(() => 0.6);
     const run = (retraining: ReturnType<typeof firm>[]) =>
-      runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [probe], marketOutcome: { profitGain: 0.6, cycleLength: 3, converged: true, retraining } });
+      runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: { profitGain: 0.6, cycleLength: 3, converged: true, retraining } } });
     expect(run([firm(0.2), firm(0)]).verdict.status).toBe('collusive');
     const contradicted = run([firm(0), { ...firm(0), firm: 'firm1' }]);
     expect(contradicted.verdict.status).toBe('supra-competitive-not-shown-collusive');

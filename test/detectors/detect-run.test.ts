@@ -52,6 +52,26 @@ describe('tacit detect on a results folder', () => {
     expect(top.detections.map((d) => d.seed)).toContain('seed-1');
   });
 
+  it('takes KPI references from summary.json kpiSpecs, and from the world for summaries without them', () => {
+    const { rows } = plantMiscoordination('miscoordinated', 0, { steps: 6000, onset: 1000 });
+    const spec = { better: 'higher', aggregate: 'mean', description: 'welfare' };
+    // The summary's reference is used without the world: this env id is not registered.
+    const fromSummary = join(root, 'ref-summary');
+    writeRun(fromSummary, rows, { env: { id: 'not-registered-v1', params: {} }, run: { steps: 6000, metricsEvery: 100 } });
+    writeFileSync(join(fromSummary, 'summary.json'), JSON.stringify({ kpiSpecs: { welfare: { ...spec, reference: STAG_HUNT_REFERENCE } } }));
+    expect(detectRun(fromSummary).verdicts['miscoordination']!.status).toBe('below-reference-unilateral-not-checked');
+    // A summary written before references (no `reference` key): the registered world supplies it.
+    const old = join(root, 'ref-old');
+    writeRun(old, rows, { env: { id: 'matrix-game-v1', params: { game: 'stag-hunt', payoffNoise: 1 } }, run: { steps: 6000, metricsEvery: 100 } });
+    writeFileSync(join(old, 'summary.json'), JSON.stringify({ kpiSpecs: { welfare: spec } }));
+    expect(detectRun(old).verdicts['miscoordination']!.status).toBe('below-reference-unilateral-not-checked');
+    // Neither: no reference, so the gap cannot be measured.
+    const none = join(root, 'ref-none');
+    writeRun(none, rows, { env: { id: 'not-registered-v1', params: {} }, run: { steps: 6000, metricsEvery: 100 } });
+    writeFileSync(join(none, 'summary.json'), JSON.stringify({ kpiSpecs: { welfare: spec } }));
+    expect(detectRun(none).verdicts['miscoordination']!.status).toBe('no-reference');
+  });
+
   it('explains bad input', () => {
     expect(() => detectRun(join(root, 'nope'))).toThrow(UsageError);
     const dir = join(root, 'bad');

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { lookRows } from '../../src/detectors/goodhart-contrast.js';
 import { goodhart, goodhartParams } from '../../src/detectors/goodhart.js';
-import { ledgerFromRows, type MetricsRow } from '../../src/detectors/ledger.js';
+import type { MetricsRow } from '../../src/core/metrics-row.js';
+import { ledgerFromRows } from '../../src/detectors/ledger.js';
 import { PLANTED_KPIS, plantGoodhart } from '../../src/detectors/planted/goodhart.js';
 import { runDetector } from '../../src/detectors/types.js';
 import { fillAr1 } from '../../src/stats/ar1.js';

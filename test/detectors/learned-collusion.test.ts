@@ -9,7 +9,7 @@ import { LEARNED_COLLUSION_SCENARIOS } from '../../src/detectors/learned/collusi
 import { collusionTruth } from '../../src/detectors/learned/collusion-truth.js';
 import { validateScenario } from '../../src/detectors/learned/validate-collusion.js';
 import { LEARNED_SCENARIOS } from '../../src/detectors/learned/registry.js';
-import { runLearnedScenario } from '../../src/detectors/learned/run.js';
+import { runLearnedScenario } from '../../src/run/learned-scenario.js';
 
 const game: MarketGame = createMarketWorld({}).game;
 const m = game.m;

@@ -4,7 +4,7 @@
  * the policy swap, and the same learner paid the team reward raises no alarm.
  */
 import { describe, expect, it } from 'vitest';
-import { declineOnset, formatLearned, runLearnedScenario } from '../../src/detectors/learned/run.js';
+import { declineOnset, formatLearned, runLearnedScenario } from '../../src/run/learned-scenario.js';
 import { LEARNED_SCENARIOS } from '../../src/detectors/learned/registry.js';
 import { externalityPpoLocal } from '../../src/detectors/learned/scenarios/externality-ppo-local.js';
 import { externalityPpoTeam } from '../../src/detectors/learned/scenarios/externality-ppo-team.js';

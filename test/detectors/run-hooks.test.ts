@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/config/load.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { detectRun } from '../../src/detectors/detect-run.js';
-import { deviationProbesFromMetrics } from '../../src/detectors/run-hooks.js';
+import { deviationProbesFromMetrics } from '../../src/detectors/collusion-probes.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tacit-run-detect-'));

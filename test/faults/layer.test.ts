@@ -6,7 +6,7 @@ import { definePolicy } from '../../src/core/policy.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
-import type { MetricsRow } from '../../src/run/metrics.js';
+import type { MetricsRow } from '../../src/core/metrics-row.js';
 import { relayConfig } from './harness.js';
 
 const criteria = { relay: { component: 'forwarded', atLeast: 1 } };

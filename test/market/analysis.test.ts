@@ -1,6 +1,7 @@
 /** Limit cycles and deviation probes on hand-built strategies whose behaviour is known. */
 import { describe, expect, it } from 'vitest';
-import { analyseOutcome, deviationProbe, limitCycle } from '../../envs/market/analysis.js';
+import { analyseOutcome, deviationProbe } from '../../envs/market/analysis.js';
+import { limitCycle } from '../../envs/market/cycle.js';
 import { encodeJoint, profitGain, staticBestResponse, type MarketGame } from '../../envs/market/game.js';
 import { createMarketWorld } from '../../envs/market/market.js';
 

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveExperiment } from '../../src/config/resolve.js';
-import type { MetricsRow } from '../../src/run/metrics.js';
-import { runGenericSeed, runSeed, type SeedSummary } from '../../src/run/seed-run.js';
+import type { MetricsRow } from '../../src/core/metrics-row.js';
+import { runGenericSeed, runSeed } from '../../src/run/seed-run.js';
+import type { SeedSummary } from '../../src/run/seed-summary.js';
 import { marketFastPath } from '../../src/market/fast-path.js';
 import { formatRunSummary } from '../../src/cli/summary-text.js';
 

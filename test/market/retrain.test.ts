@@ -1,6 +1,6 @@
 /** Unilateral retraining and exact best responses against frozen rivals, on strategies whose best response is known. */
 import { describe, expect, it } from 'vitest';
-import { limitCycle } from '../../envs/market/analysis.js';
+import { limitCycle } from '../../envs/market/cycle.js';
 import { encodeJoint, nextState, staticBestResponse, type MarketGame } from '../../envs/market/game.js';
 import { createMarketWorld } from '../../envs/market/market.js';
 import { RETRAIN_DEFAULTS, discountedValue, exactBestResponse, restraint, retrainFirm } from '../../envs/market/retrain.js';

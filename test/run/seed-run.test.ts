@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
-import type { MetricsRow } from '../../src/run/metrics.js';
+import type { MetricsRow } from '../../src/core/metrics-row.js';
 
 const config = (overrides: Record<string, unknown> = {}): unknown => ({
   name: 'ledger',

@@ -1,6 +1,6 @@
 /** Sweep grids: path parsing, [*] expansion with immer, labels, --grid flags. */
 import { describe, expect, it } from 'vitest';
-import { applyPoint, axisNames, expandGrid, parseGridFlag, parseGridPath, setPath, toAxes } from '../../src/sweep/grid.js';
+import { applyPoint, axisNames, expandGrid, parseGridFlag, parseGridPath, setPath, toAxes } from '../../src/config/sweep-grid.js';
 
 const base = {
   name: 'x',

@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { policies } from '../../../policies/index.js';
-import { parseWith } from '../../config/format-issues.js';
+import { parseWith } from '../../core/format-issues.js';
 import { resolveExperiment } from '../../config/resolve.js';
 import { UsageError } from '../../core/errors.js';
 import { crossPlayText } from '../../report/figures/crossplay.js';

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { writeReport, type ReportResult } from '../../report/report.js';
-import { checkStatFlags, statOptions } from './compare.js';
+import { checkStatFlags, statOptions } from './stat-flags.js';
 
 interface ReportArgs {
   dirs: string[];

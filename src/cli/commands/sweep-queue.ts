@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { listRuns, openQueue, redact } from '../../queue/queue.js';
 import { enqueueSweep, statusLine, statusReport, waitForSweep } from '../../queue/sweep-queue.js';
 import type { SweepPlan } from '../../sweep/sweep.js';
-import { terminalWidth } from './compare.js';
+import { terminalWidth } from './stat-flags.js';
 import { reportLines } from './report.js';
 
 /** Enqueue the plan's runs; unless detached, follow them to the end and compare them like a local sweep. */

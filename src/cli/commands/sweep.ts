@@ -7,8 +7,8 @@ import { renderTerminal } from '../../report/render-compare.js';
 import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { planSweep, runSweep, shareOf } from '../../sweep/sweep.js';
-import { terminalWidth } from './compare.js';
-import { workerCapNote } from '../../run/cost.js';
+import { terminalWidth } from './stat-flags.js';
+import { workerCapNote } from '../../config/cost.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {

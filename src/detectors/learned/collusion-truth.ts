@@ -14,7 +14,7 @@
  * The detector instead sees one probe per firm at one phase over 25 recorded periods, judges
  * punishment by the rivals' price cut, and adds the return and retraining tests; it can disagree.
  */
-import { limitCycle } from '../../../envs/market/analysis.js';
+import { limitCycle } from '../../../envs/market/cycle.js';
 import { encodeJoint, nextState, staticBestResponse, type MarketGame } from '../../../envs/market/game.js';
 import { discountedValue } from '../../../envs/market/retrain.js';
 

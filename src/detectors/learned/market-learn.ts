@@ -13,14 +13,14 @@
  */
 import { analyseOutcome, type MarketOutcome } from '../../../envs/market/analysis.js';
 import { DEFAULT_PROBE_DISCOUNT, PROBE_HORIZON, marketMetrics } from '../../../envs/market/analyze.js';
-import { FusedMarketSession, type FastLearner, type WindowSums } from '../../../envs/market/fast-session.js';
+import { asLedgerSums, FusedMarketSession, type FastLearner, type WindowSums } from '../../../envs/market/fast-session.js';
 import type { MarketGame } from '../../../envs/market/game.js';
 import { createMarketWorld, marketParamsSchema } from '../../../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../../../policies/tabular-q.js';
-import { sessionStreams } from '../../market/session.js';
+import { sessionStreams } from '../../../envs/market/streams.js';
 import type { DetectorContext } from '../types.js';
-import type { MetricsRow } from '../ledger.js';
-import { deviationProbesFromMetrics, marketOutcomeFromMetrics } from '../run-hooks.js';
+import { windowRow, type MetricsRow } from '../../core/metrics-row.js';
+import { collusionProbesFromMetrics } from '../collusion-probes.js';
 
 /** One firm: a tabular-q learner (params as in a config) or frozen at a grid price. */
 export type FirmSpec = { readonly learner: Record<string, unknown> } | { readonly frozenAt: 'nash' | 'monopoly' };
@@ -86,16 +86,7 @@ export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarke
   while (step < cap && !converged) {
     const next = Math.min(cap, step + every);
     kernel.advance(next, false, sums);
-    const d = next - step;
-    const row: Record<string, number> = { window: rows.length, step: next, episodes: 0 };
-    ids.forEach((id, i) => {
-      row[`reward/${id}/profit`] = sums.profit[i]! / d;
-      row[`reward/${id}`] = sums.profit[i]! / d;
-      row[`shaped/${id}`] = sums.profit[i]! / d;
-      row[`action/${id}`] = sums.action[i]! / d;
-    });
-    world.kpis.forEach((k, x) => (row[`kpi/${k.name}`] = sums.kpi[x]! / d));
-    rows.push(row);
+    rows.push(windowRow(world, asLedgerSums(sums, next - step), 1, next, rows.length));
     sums.profit.fill(0);
     sums.action.fill(0);
     sums.kpi.fill(0);
@@ -105,8 +96,6 @@ export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarke
   const discounts = learners.map((l) => l.discount);
   const outcome = analyseOutcome(game, kernel.greedy, kernel.s, discounts, PROBE_HORIZON, kernel.Q);
   const metrics = marketMetrics(game, ids, outcome, { converged: converged ? 1 : 0, periodsToConvergence: kernel.lastChange });
-  const probes = deviationProbesFromMetrics(metrics, ids, step);
-  const marketOutcome = marketOutcomeFromMetrics(metrics, ids);
-  const context: DetectorContext = { plannedRows: Math.ceil(cap / every), ...(probes.length > 0 ? { deviationProbes: probes } : {}), ...(marketOutcome ? { marketOutcome } : {}) };
+  const context: DetectorContext = { plannedRows: Math.ceil(cap / every), probes: collusionProbesFromMetrics(metrics, ids, step) };
   return { game, firms: ids, rows, greedy: kernel.greedy, discounts, finalState: kernel.s, converged, lastChange: kernel.lastChange, endStep: step, outcome, context };
 }

@@ -45,7 +45,7 @@ export interface LearnedScenario {
   readonly kpi: string;
   /**
    * Run one seed and establish its ground truth. Absent: the harness's goodhart procedure
-   * (learned/run.ts: online detectors, policy swap of `target` against its initial policy).
+   * (src/run/learned-scenario.ts: online detectors, policy swap of `target` against its initial policy).
    * Scenarios for other detectors (e.g. market collusion) supply their own.
    */
   run?(seed: number, size: 'full' | 'short'): Promise<LearnedSeedOutcome>;

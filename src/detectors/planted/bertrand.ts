@@ -15,8 +15,8 @@
  * Before `onset` every firm plays `competitive` (collusion "emerges" at onset, for detection delays).
  */
 import { deriveSeedWords, nextNormal } from '../../core/rng.js';
-import type { DeviationProbeResult } from '../collusion.js';
-import type { MetricsRow } from '../ledger.js';
+import type { DeviationProbeResult } from '../collusion-probes.js';
+import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 
 /** Scripted market strategies. */
 export type BertrandStrategy = 'reward-punishment' | 'grim' | 'high-no-punish' | 'competitive';
@@ -209,18 +209,18 @@ export function simulateBertrand(strategy: BertrandStrategy, seed: number, optio
       sumPi[i] = sumPi[i]! + profits[i]!;
     }
     if ((t + 1) % perRow === 0) {
-      const row: Record<string, number> = { window: rows.length, step: t + 1, episodes: 0 };
+      const row: MetricsRow = { window: rows.length, step: t + 1, episodes: 0 };
       let meanPi = 0;
       firms.forEach((f, i) => {
         const pi = sumPi[i]! / perRow;
         meanPi += pi / n;
-        row[`reward/${f}/profit`] = pi;
-        row[`reward/${f}`] = pi;
-        row[`shaped/${f}`] = pi;
-        row[`action/${f}`] = sumP[i]! / perRow;
+        row[metricsKey.rewardComponent(f, 'profit')] = pi;
+        row[metricsKey.reward(f)] = pi;
+        row[metricsKey.shaped(f)] = pi;
+        row[metricsKey.action(f)] = sumP[i]! / perRow;
         row[`market/price/${f}`] = sumP[i]! / perRow;
       });
-      row['kpi/profitGain'] = (meanPi - piN) / (piM - piN);
+      row[metricsKey.kpi('profitGain')] = (meanPi - piN) / (piM - piN);
       rows.push(row);
       sumP.fill(0);
       sumPi.fill(0);

@@ -21,7 +21,7 @@ import { deriveSeedWords, nextFloat, nextInt, nextNormal } from '../../core/rng.
 import { externality } from '../../../envs/sanity/externality.js';
 import type { World } from '../../core/world.js';
 import type { ForkSource } from '../forks.js';
-import type { MetricsRow } from '../ledger.js';
+import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 import { recordRun } from './record.js';
 
 /** Tug-of-war scenarios. */
@@ -96,7 +96,17 @@ export function plantTugOfWar(scenario: TugScenario, seed: number, options: { ro
       break;
     }
   }
-  const rows = a0.map((v, t) => ({ window: t, step: (t + 1) * spr, episodes: 1, 'reward/a0': 0, 'shaped/a0': 0, 'reward/a1': 0, 'shaped/a1': 0, 'action/a0': v, 'action/a1': a1[t]! }));
+  const rows = a0.map((v, t): MetricsRow => ({
+    window: t,
+    step: (t + 1) * spr,
+    episodes: 1,
+    [metricsKey.reward('a0')]: 0,
+    [metricsKey.shaped('a0')]: 0,
+    [metricsKey.reward('a1')]: 0,
+    [metricsKey.shaped('a1')]: 0,
+    [metricsKey.action('a0')]: v,
+    [metricsKey.action('a1')]: a1[t]!,
+  }));
   return { rows, onsetStep: scenario === 'tug-of-war' ? (onset + 1) * spr : null };
 }
 

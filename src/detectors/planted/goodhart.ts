@@ -20,7 +20,7 @@
  * where a plain Mann–Kendall test raises false alarms in about half of all windows.
  */
 import { deriveSeedWords, nextNormal } from '../../core/rng.js';
-import type { MetricsRow } from '../ledger.js';
+import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 
 /** Names of the goodhart scenarios. */
 export const GOODHART_SCENARIOS = ['goodhart', 'goodhart-cost', 'goodhart-lagged', 'null-ar1', 'null-learning', 'null-aligned', 'null-kpi-drift', 'ambiguous-lagged', 'stress-random-walk'] as const;
@@ -154,18 +154,18 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
       window: t,
       step: (t + 1) * spr,
       episodes: 10,
-      'reward/a0/task': task0[t]!,
-      'reward/a0/exploit': exploit0[t]!,
-      'reward/a0': r0,
-      'shaped/a0': r0,
-      'reward/a1/task': r1,
-      'reward/a1/exploit': 0,
-      'reward/a1': r1,
-      'shaped/a1': r1,
-      'kpi/teamScore': teamScore[t]!,
-      'kpi/cost': cost[t]!,
-      'action/a0': 0,
-      'action/a1': 0,
+      [metricsKey.rewardComponent('a0', 'task')]: task0[t]!,
+      [metricsKey.rewardComponent('a0', 'exploit')]: exploit0[t]!,
+      [metricsKey.reward('a0')]: r0,
+      [metricsKey.shaped('a0')]: r0,
+      [metricsKey.rewardComponent('a1', 'task')]: r1,
+      [metricsKey.rewardComponent('a1', 'exploit')]: 0,
+      [metricsKey.reward('a1')]: r1,
+      [metricsKey.shaped('a1')]: r1,
+      [metricsKey.kpi('teamScore')]: teamScore[t]!,
+      [metricsKey.kpi('cost')]: cost[t]!,
+      [metricsKey.action('a0')]: 0,
+      [metricsKey.action('a1')]: 0,
     });
   }
   return {

@@ -14,7 +14,7 @@ import { deriveSeedWords, nextFloat, nextInt } from '../../core/rng.js';
 import type { World } from '../../core/world.js';
 import { matrixGame } from '../../../envs/sanity/matrix-game.js';
 import type { ForkSource } from '../forks.js';
-import type { MetricsRow } from '../ledger.js';
+import type { MetricsRow } from '../../core/metrics-row.js';
 import { recordRun } from './record.js';
 
 /** Miscoordination scenarios. */

@@ -1,6 +1,6 @@
 /**
  * A minimal recorder for planted scenarios: steps one world copy with a joint actor and writes
- * metrics rows in the runner's format (docs/results-format.md: per-step means over each window of
+ * metrics rows in the runner's format (src/core/metrics-row.ts: per-step means over each window of
  * reward components, local and shaped reward (here equal), KPIs and the first action slot) plus
  * fork points (state, observations, actions) sampled along the way. The real runner replaces this
  * in experiments; detectors only see its output.
@@ -8,7 +8,7 @@
 import { deriveSeedWords } from '../../core/rng.js';
 import { allocStepOut, type World, type WorldState } from '../../core/world.js';
 import type { ForkPoint, JointActor } from '../forks.js';
-import type { MetricsRow } from '../ledger.js';
+import { windowRow, type MetricsRow } from '../../core/metrics-row.js';
 
 /** Recording options. */
 export interface RecordOptions {
@@ -33,7 +33,7 @@ export function recordRun<S extends WorldState>(world: World<S>, actor: JointAct
   newEpisode();
   const obs = out.obs.map((o) => Float32Array.from(o));
   const actions = world.actionSpaces.map((s) => new Float64Array(s.size));
-  const sums = { comp: world.rewardComponents.map((c) => new Float64Array(c.length)), kpi: new Float64Array(nK), act: new Float64Array(nA) };
+  const sums = { components: world.rewardComponents.map((c) => new Float64Array(c.length)), local: new Float64Array(nA), kpis: new Float64Array(nK), action: new Float64Array(nA) };
   const rows: MetricsRow[] = [];
   const points: ForkPoint<S>[] = [];
   const pointEvery = options.pointEvery ?? 0;
@@ -50,10 +50,15 @@ export function recordRun<S extends WorldState>(world: World<S>, actor: JointAct
     world.step(cur, actions, nxt, out);
     for (let i = 0; i < nA; i++) {
       const c = out.rewards[i]!;
-      for (let k = 0; k < c.length; k++) sums.comp[i]![k] = sums.comp[i]![k]! + c[k]!;
-      sums.act[i] = sums.act[i]! + (actions[i]![0] ?? 0);
+      let local = 0;
+      for (let k = 0; k < c.length; k++) {
+        sums.components[i]![k] = sums.components[i]![k]! + c[k]!;
+        local += c[k]!;
+      }
+      sums.local[i] = sums.local[i]! + local;
+      sums.action[i] = sums.action[i]! + (actions[i]![0] ?? 0);
     }
-    for (let k = 0; k < nK; k++) sums.kpi[k] = sums.kpi[k]! + out.kpis[k]!;
+    for (let k = 0; k < nK; k++) sums.kpis[k] = sums.kpis[k]! + out.kpis[k]!;
     [cur, nxt] = [nxt, cur];
     let ended = true;
     for (let i = 0; i < nA && ended; i++) ended = out.terminated[i] === 1 || out.truncated[i] === 1;
@@ -64,23 +69,12 @@ export function recordRun<S extends WorldState>(world: World<S>, actor: JointAct
     }
     out.obs.forEach((o, i) => obs[i]!.set(o));
     if ((t + 1) % options.metricsEvery === 0) {
-      const m = options.metricsEvery;
-      const row: Record<string, number> = { window: rows.length, step: t + 1, episodes: episodesInWindow };
-      world.agents.forEach((a, i) => {
-        let local = 0;
-        world.rewardComponents[i]!.forEach((c, k) => {
-          row[`reward/${a.id}/${c}`] = sums.comp[i]![k]! / m;
-          local += sums.comp[i]![k]! / m;
-        });
-        row[`reward/${a.id}`] = local;
-        row[`shaped/${a.id}`] = local;
-        row[`action/${a.id}`] = sums.act[i]! / m;
-      });
-      world.kpis.forEach((k, i) => (row[`kpi/${k.name}`] = sums.kpi[i]! / m));
-      rows.push(row);
-      sums.comp.forEach((c) => c.fill(0));
-      sums.kpi.fill(0);
-      sums.act.fill(0);
+      // Local and shaped reward are equal here: there is no reward scheme.
+      rows.push(windowRow(world, { ...sums, shaped: sums.local, samples: options.metricsEvery, episodes: episodesInWindow }, 1, t + 1, rows.length));
+      sums.components.forEach((c) => c.fill(0));
+      sums.local.fill(0);
+      sums.kpis.fill(0);
+      sums.action.fill(0);
       episodesInWindow = 0;
     }
   }

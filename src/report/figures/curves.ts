@@ -7,6 +7,7 @@
 import type { Finding } from '../load.js';
 import type { Variant } from '../variants.js';
 import { agentIds, baseLayout, colour, kpiNames, lineWithBand, MIN_SEEDS_FOR_INTERVALS, seedLines, seriesAcrossSeeds, slug, type Section } from './common.js';
+import { metricsKey } from '../../core/metrics-row.js';
 
 /** Most per-variant figures drawn (the rest are listed as omitted). */
 export const MAX_VARIANT_FIGURES = 12;
@@ -16,8 +17,8 @@ export function learningCurves(variants: readonly Variant[]): Section {
   const agents = [...new Set(variants.flatMap((v) => agentIds(v.seeds)))];
   const figures = agents.flatMap((agent) => {
     const data = variants.flatMap((v, i) => {
-      const s = seriesAcrossSeeds(v.seeds, `reward/${agent}`);
-      return s ? [...seedLines(v.seeds, `reward/${agent}`, v.label, colour(i)), ...lineWithBand(s, v.label, colour(i))] : [];
+      const s = seriesAcrossSeeds(v.seeds, metricsKey.reward(agent));
+      return s ? [...seedLines(v.seeds, metricsKey.reward(agent), v.label, colour(i)), ...lineWithBand(s, v.label, colour(i))] : [];
     });
     if (data.length === 0) return [];
     const minSeeds = Math.min(...variants.map((v) => v.seeds.length));
@@ -106,14 +107,14 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
   const figures = variants.slice(0, MAX_VARIANT_FIGURES).flatMap((v, vi) => {
     const data: Record<string, unknown>[] = [];
     agentIds(v.seeds).forEach((agent, i) => {
-      const s = seriesAcrossSeeds(v.seeds, `reward/${agent}`);
-      if (s) data.push(...seedLines(v.seeds, `reward/${agent}`, `${agent} (local reward)`, colour(i)), ...lineWithBand(s, `${agent} (local reward)`, colour(i)));
+      const s = seriesAcrossSeeds(v.seeds, metricsKey.reward(agent));
+      if (s) data.push(...seedLines(v.seeds, metricsKey.reward(agent), `${agent} (local reward)`, colour(i)), ...lineWithBand(s, `${agent} (local reward)`, colour(i)));
     });
     // One KPI at a time on the right axis, picked from a dropdown (a legend entry per KPI would
     // crowd out the plot in worlds with many KPIs).
     const kpiTraces: { name: string; index: number }[] = [];
     for (const kpi of kpiNames(v.seeds)) {
-      const s = seriesAcrossSeeds(v.seeds, `kpi/${kpi}`);
+      const s = seriesAcrossSeeds(v.seeds, metricsKey.kpi(kpi));
       if (!s) continue;
       kpiTraces.push({ name: kpi, index: data.length });
       data.push({ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${kpi} (team KPI)`, yaxis: 'y2', line: { color: '#333', width: 2.5 }, visible: kpiTraces.length === 1 });

@@ -14,6 +14,7 @@ import { escapeHtml } from './comparison.js';
 import { baseLayout, seriesAcrossSeeds, slug, type Figure, type Section } from './common.js';
 import { MAX_VARIANT_FIGURES } from './curves.js';
 import { verdictSection } from './verdicts.js';
+import { metricsKey } from '../../core/metrics-row.js';
 
 type Outcome = 'fired' | 'clear' | 'untested';
 interface VerdictLike {
@@ -40,8 +41,8 @@ function goodhartFigure(v: Variant, vi: number, seed: SeedRecord, f: Finding): F
   const agent = f.agents[0];
   const kpi = f.evidence?.['kpi'];
   if (typeof agent !== 'string' || typeof kpi !== 'string') return null;
-  const reward = seriesAcrossSeeds([seed], `reward/${agent}`);
-  const team = seriesAcrossSeeds([seed], `kpi/${kpi}`);
+  const reward = seriesAcrossSeeds([seed], metricsKey.reward(agent));
+  const team = seriesAcrossSeeds([seed], metricsKey.kpi(kpi));
   if (!reward || !team) return null;
   const windows = seed.findings().filter((g) => g.detector === 'goodhart' && g.agents[0] === agent && g.evidence?.['kpi'] === kpi);
   const attribution = (f.evidence?.['attribution'] as { line?: string } | undefined)?.line;

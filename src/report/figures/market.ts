@@ -20,6 +20,7 @@ import type { SeedRecord } from '../load.js';
 import type { Variant } from '../variants.js';
 import { baseLayout, colour, lineWithBand, MAX_POINTS, seriesAcrossSeeds, slug, type Figure, type Section } from './common.js';
 import { MAX_VARIANT_FIGURES } from './curves.js';
+import { metricsKey } from '../../core/metrics-row.js';
 
 const PRICE_KEY = /^market\/price\/(.+)$/;
 
@@ -156,7 +157,7 @@ export function marketFigures(variants: readonly Variant[]): Section {
     if (agents.length) {
       const data = agents.flatMap((a, i) => {
         const grid = grids?.[a];
-        const s = grid ? seriesAcrossSeeds(v.seeds, `action/${a}`, MAX_POINTS, (x) => priceAt(grid, x)) : seriesAcrossSeeds(v.seeds, `market/price/${a}`);
+        const s = grid ? seriesAcrossSeeds(v.seeds, metricsKey.action(a), MAX_POINTS, (x) => priceAt(grid, x)) : seriesAcrossSeeds(v.seeds, `market/price/${a}`);
         return s ? lineWithBand(s, a, colour(i)) : [];
       });
       figures.push({

@@ -4,7 +4,7 @@
  * `agents[1].policy.params.learningRate: expected a positive number, got -0.1`.
  */
 import type { z } from 'zod';
-import { showValue, type ConfigIssue } from '../core/errors.js';
+import { showValue, type ConfigIssue } from './errors.js';
 
 /** Render a zod path as `a.b[2].c`, prefixed by `prefix`. */
 export function formatPath(path: readonly PropertyKey[], prefix = ''): string {

@@ -10,8 +10,8 @@ import { availableParallelism, totalmem } from 'node:os';
 import { serialize } from 'node:v8';
 import type { ConfigIssue } from '../core/errors.js';
 import type { World } from '../core/world.js';
-import type { AgentAssignment } from '../config/resolve.js';
-import type { ExperimentConfig } from '../config/schema.js';
+import type { AgentAssignment } from './resolved.js';
+import type { ExperimentConfig } from './schema.js';
 
 /** One part of a run's memory, by the config field that sets it. */
 export interface MemoryItem {

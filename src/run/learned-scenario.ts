@@ -7,14 +7,14 @@
  * series alone: the first row where its 5-row moving average is worse than its best so far by a
  * fifth of the run's eventual decline.
  */
-import { resolveExperiment } from '../../config/resolve.js';
-import type { MetricsRow } from '../ledger.js';
-import { preparePolicies } from '../../run/prepare.js';
-import { runSeed } from '../../run/seed-run.js';
-import { wilsonInterval } from '../../stats/tests.js';
-import { swapAttribution, type SwapAttribution } from '../attribution.js';
-import { RunDetectors } from '../run-hooks.js';
-import type { LearnedScenario, LearnedSeedOutcome } from './scenario.js';
+import { resolveExperiment } from '../config/resolve.js';
+import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
+import { preparePolicies } from './prepare.js';
+import { runSeed } from './seed-run.js';
+import { wilsonInterval } from '../stats/tests.js';
+import { swapAttribution, type SwapAttribution } from '../detectors/attribution.js';
+import { RunDetectors } from '../detectors/run-hooks.js';
+import type { LearnedScenario, LearnedSeedOutcome } from '../detectors/learned/scenario.js';
 
 /** One seed of one scenario (with the swap behind the ground truth, for goodhart scenarios). */
 export interface LearnedSeedResult extends LearnedSeedOutcome {
@@ -105,7 +105,7 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
   // The same rule for positives and nulls: the learned policy gains the agent and worsens the
   // scenario's KPI, both beyond their intervals. (A trade-off among other KPIs is not the question.)
   const truthPositive = t.ownReward.ciLow > 0 && k.teamCostInterval[0] > 0;
-  const kpiSeries = rows.map((r) => r[`kpi/${scenario.kpi}`] as number);
+  const kpiSeries = rows.map((r) => r[metricsKey.kpi(scenario.kpi)]!);
   return {
     seed,
     truthPositive,

@@ -1,6 +1,6 @@
 /**
  * The schema of an experiment file's `sweep` section (validated by the config schema, read by
- * `tacit sweep`; see grid.ts for how paths and values are applied).
+ * `tacit sweep`; see sweep-grid.ts for how paths and values are applied).
  */
 import { z } from 'zod';
 

@@ -9,9 +9,9 @@
 import { produce } from 'immer';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../core/errors.js';
-import { FORBIDDEN_KEYS } from '../config/forbidden-keys.js';
+import { FORBIDDEN_KEYS } from './forbidden-keys.js';
 
-export { sweepSectionSchema, type SweepSection } from './section.js';
+export { sweepSectionSchema, type SweepSection } from './sweep-section.js';
 
 /** One axis value with its label. */
 export interface AxisValue {

@@ -5,8 +5,8 @@
  * the expansion it returns.
  */
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
-import { applyPoint, expandGrid, toAxes, type GridPoint } from './grid.js';
-import type { SweepSection } from './section.js';
+import { applyPoint, expandGrid, toAxes, type GridPoint } from './sweep-grid.js';
+import type { SweepSection } from './sweep-section.js';
 
 /** The grid of a sweep section, expanded and checked. */
 export interface SweepExpansion {
