@@ -86,7 +86,7 @@ try {
     config: configPath, baselineConfig: baselinePath, sets, evalEpisodes: options.episodes, evalSeed: options.evalSeed,
     bar: { maxCostRatio: options.maxCostRatio, fill: 'at least the baseline’s', seedsPassing: '≥ 80 %' },
     baseline,
-    runs: runs.map((r) => ({ seed: r.seed, costToServe: r.cost, fillRate: r.service, costRatio: r.costRatio, pass: r.pass, cpuSeconds: r.cpuSeconds, curve: r.curve })),
+    runs: runs.map((r) => ({ seed: r.seed, costToServe: r.cost, fillRate: r.service, costRatio: r.costRatio, pass: r.pass, cpuSeconds: r.cpuSeconds, kpis: r.kpis, curve: r.curve })),
     passed, seeds: runs.length, pass: passed >= 0.8 * runs.length,
   };
   const text = JSON.stringify(result, null, 2);

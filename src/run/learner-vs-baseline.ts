@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyOverrides } from '../config/load.js';
 import { resolveExperiment } from '../config/resolve.js';
+import { UsageError } from '../core/errors.js';
 import { evaluateRun } from './evaluate.js';
 import { runExperiment } from './run-experiment.js';
 
@@ -45,6 +46,8 @@ export interface SeedOutcome {
   readonly pass: boolean;
   readonly cpuSeconds: number;
   readonly curve: CurvePoint[];
+  /** Every evaluated team KPI (cost to serve is mostly cost of goods sold: profit and the others show the rest). */
+  readonly kpis: Record<string, number>;
 }
 
 /** Evaluated KPIs of one experiment's policies after training it with `sets`. */
@@ -54,7 +57,11 @@ async function trainAndEvaluate(raw: unknown, sets: readonly string[], o: Learne
   try {
     const c0 = process.cpuUsage();
     await runExperiment(resolved, { out: dir, quiet: true });
-    const ev = evaluateRun(dir, (c) => resolveExperiment(c), { episodes: o.episodes, seed: o.evalSeed }) as { kpis: Record<string, number> };
+    const ev = evaluateRun(dir, (c) => resolveExperiment(c), { episodes: o.episodes, seed: o.evalSeed }) as { kpis: Record<string, number>; steps: number };
+    // A 'sum' KPI is summed per copy over everything the copy played, so it is per episode only when each copy plays one.
+    const episodeLength = resolved.makeWorld().episodeLength;
+    if (ev.steps > episodeLength)
+      throw new UsageError(`evaluating ${o.episodes} episodes on ${resolved.config.run.numEnvs} copies plays ${ev.steps / episodeLength} episodes per copy, so summed KPIs would add episodes up: ask for at most numEnvs (${resolved.config.run.numEnvs}) episodes`);
     const cpu = process.cpuUsage(c0);
     const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
     const curve = rows
@@ -67,9 +74,9 @@ async function trainAndEvaluate(raw: unknown, sets: readonly string[], o: Learne
 }
 
 /** The baseline's evaluated cost and service (scripted policies: its training run only fills the run folder). */
-export async function baselineKpis(rawBaseline: unknown, o: LearnerCheckOptions): Promise<{ cost: number; service: number }> {
+export async function baselineKpis(rawBaseline: unknown, o: LearnerCheckOptions): Promise<{ cost: number; service: number; kpis: Record<string, number> }> {
   const { kpis } = await trainAndEvaluate(rawBaseline, ['run.seeds=1'], o);
-  return { cost: kpis[o.costKpi]!, service: kpis[o.serviceKpi]! };
+  return { cost: kpis[o.costKpi]!, service: kpis[o.serviceKpi]!, kpis };
 }
 
 /** Train and judge one seed of the learned experiment against the baseline figures. */
@@ -78,5 +85,5 @@ export async function learnedSeed(rawLearned: unknown, seed: number, baseline: {
   const cost = kpis[o.costKpi]!;
   const service = kpis[o.serviceKpi]!;
   const costRatio = cost / baseline.cost;
-  return { seed, cost, service, costRatio, pass: costRatio <= o.maxCostRatio && service >= baseline.service, cpuSeconds, curve };
+  return { seed, cost, service, costRatio, pass: costRatio <= o.maxCostRatio && service >= baseline.service, cpuSeconds, curve, kpis };
 }
