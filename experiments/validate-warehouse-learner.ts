@@ -11,8 +11,10 @@
  *   npm run validate-warehouse-learner -- [--seeds 5] [--first-seed 0] [--episodes 16]
  *       [--config experiments/warehouse-v2-learned-team.yaml] [--set run.steps=7200]
  *       [--json out.json] [--svg curves.svg]
+ *   npm run validate-warehouse-learner -- --merge s0.json,s1.json,… [--json all.json] [--svg curves.svg]
+ *       (no training: the verdict and figure over seeds measured by separate commands)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readConfigFile } from '../src/config/load.js';
 import { TacitError } from '../src/core/errors.js';
 import { baselineKpis, learnedSeed, type LearnerCheckOptions, type SeedOutcome } from '../src/run/learner-vs-baseline.js';
@@ -73,17 +75,37 @@ const options: LearnerCheckOptions = { costKpi: 'costToServe', serviceKpi: 'fill
 const jsonOut = arg('json');
 const svgOut = arg('svg');
 
+/** Seeds measured by earlier commands (--merge a.json,b.json): their runs, checked to share one baseline and evaluation. */
+function merged(files: string): { baseline: { cost: number; service: number; kpis: Record<string, number> }; runs: SeedOutcome[]; config: string; sets: string[]; evalEpisodes: number } {
+  const parts = files.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { config: string; sets: string[]; baseline: { cost: number; service: number; kpis: Record<string, number> }; evalEpisodes: number; runs: (Omit<SeedOutcome, 'cost' | 'service'> & { costToServe: number; fillRate: number })[] });
+  const first = parts[0]!;
+  for (const [k, p] of parts.entries())
+    if (p.baseline.cost !== first.baseline.cost || p.evalEpisodes !== first.evalEpisodes || p.config !== first.config || JSON.stringify(p.sets) !== JSON.stringify(first.sets))
+      usage(`--merge: ${files.split(',')[k]} was run differently from ${files.split(',')[0]} (config, --set, baseline or episodes differ)`);
+  return { config: first.config, sets: first.sets, evalEpisodes: first.evalEpisodes, baseline: first.baseline, runs: parts.flatMap((p) => p.runs.map((r) => ({ ...r, cost: r.costToServe, service: r.fillRate }))) };
+}
+
 try {
-  const learned = readConfigFile(configPath);
-  const baseline = await baselineKpis(readConfigFile(baselinePath), options);
-  const runs: SeedOutcome[] = [];
-  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-    runs.push(await learnedSeed(learned, seed, baseline, options));
-    process.stderr.write(`seed ${seed}: costToServe ${runs.at(-1)!.cost.toFixed(0)} (${runs.at(-1)!.costRatio.toFixed(4)}× baseline), fill ${runs.at(-1)!.service.toFixed(5)}, ${runs.at(-1)!.cpuSeconds.toFixed(1)} CPU s\n`);
+  const mergeFiles = arg('merge');
+  let baseline: { cost: number; service: number; kpis: Record<string, number> };
+  let runs: SeedOutcome[] = [];
+  let config = configPath;
+  let usedSets: readonly string[] = sets;
+  let evalEpisodes = options.episodes;
+  if (mergeFiles !== undefined) ({ baseline, runs, config, sets: usedSets, evalEpisodes } = merged(mergeFiles));
+  else {
+    baseline = await baselineKpis(readConfigFile(baselinePath), options);
+    const learned = readConfigFile(configPath);
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      const r = await learnedSeed(learned, seed, baseline, options);
+      runs.push(r);
+      process.stderr.write(`seed ${seed}: costToServe ${r.cost.toFixed(0)} (${r.costRatio.toFixed(4)}× baseline), fill ${r.service.toFixed(5)}, ${r.cpuSeconds.toFixed(1)} CPU s\n`);
+    }
   }
   const passed = runs.filter((r) => r.pass).length;
   const result = {
-    config: configPath, baselineConfig: baselinePath, sets, evalEpisodes: options.episodes, evalSeed: options.evalSeed,
+    ...(mergeFiles !== undefined ? { mergedFrom: mergeFiles.split(",") } : {}),
+    config, baselineConfig: baselinePath, sets: usedSets, evalEpisodes, evalSeed: options.evalSeed,
     bar: { maxCostRatio: options.maxCostRatio, fill: 'at least the baseline’s', seedsPassing: '≥ 80 %' },
     baseline,
     runs: runs.map((r) => ({ seed: r.seed, costToServe: r.cost, fillRate: r.service, costRatio: r.costRatio, pass: r.pass, cpuSeconds: r.cpuSeconds, kpis: r.kpis, curve: r.curve })),
