@@ -27,6 +27,8 @@ export interface EvalOptions {
   readonly seed?: number;
   /** Replay under the run's `faults` section (default true; false: the fault-free world). */
   readonly faults?: boolean;
+  /** Called every step after the policies chose, with each agent's actions for all copies (e.g. to profile decisions). */
+  readonly onActions?: (actions: readonly Float64Array[]) => void;
 }
 
 /** Result of evaluating one seed's policies. */
@@ -88,6 +90,7 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
     const seen = faults ? faults.obs : engine.obs;
     const chosen = faults ? faults.intended : engine.actions;
     for (let i = 0; i < policies.length; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
+    options.onActions?.(chosen);
     faults?.beforeStep();
     engine.step((e) => {
       faults?.afterStep(e);
