@@ -17,7 +17,7 @@ import { readBinary } from '../../src/run/seed-folder.js';
 
 const EPISODE = 60;
 const STEPS = 40 * EPISODE;
-const tiny = [`env.params.episodeLength=${EPISODE}`, 'run.numEnvs=8', `run.steps=${STEPS}`, `run.metricsEvery=${EPISODE}`, ...[0, 1, 2, 3].map((i) => `agents[${i}].policy.params.entropyAnnealSteps=${STEPS}`)];
+const tiny = [`env.params.episodeLength=${EPISODE}`, 'run.numEnvs=8', `run.steps=${STEPS}`, `run.metricsEvery=${EPISODE}`, ...[0, 1, 2, 3].flatMap((i) => [`agents[${i}].policy.params.entropyAnnealSteps=${STEPS}`, `agents[${i}].policy.params.annealSteps=${STEPS}`])];
 const learned = readConfigFile('experiments/warehouse-v2-learned-team.yaml');
 const baseline = applyOverrides(readConfigFile('experiments/warehouse-v2-baseline.yaml'), [`env.params.episodeLength=${EPISODE}`, `run.steps=${EPISODE}`]);
 const options: LearnerCheckOptions = { costKpi: 'costToServe', serviceKpi: 'fillRate', maxCostRatio: 1.15, episodes: 8, evalSeed: 1000, sets: tiny };
