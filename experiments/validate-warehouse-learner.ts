@@ -50,18 +50,21 @@ function curvesSvg(runs: readonly SeedOutcome[], baseline: { cost: number; servi
     const x = (s: number): number => pad + ((W - 2 * pad) * s) / maxStep;
     const y = (v: number): number => y0 + H - pad - ((H - 2 * pad) * (Math.min(hi, Math.max(lo, v)) - lo)) / (hi - lo);
     const lines = runs.map((r, i) => `<polyline fill="none" stroke="hsl(${(i * 67) % 360},60%,45%)" stroke-width="1.5" points="${r.curve.map((p) => `${x(p.step).toFixed(1)},${y(value(p)).toFixed(1)}`).join(' ')}"><title>seed ${r.seed}</title></polyline>`);
-    const refLines = refs.map(([v, label]) => `<line x1="${pad}" x2="${W - pad}" y1="${y(v)}" y2="${y(v)}" stroke="#444" stroke-dasharray="4 3"/><text x="${W - pad + 2}" y="${y(v) + 4}" font-size="10">${label}</text>`);
-    const axis = `<text x="${pad}" y="${y0 + 16}" font-size="12">${title}</text><text x="4" y="${y(hi) + 4}" font-size="10">${hi}</text><text x="4" y="${y(lo) + 4}" font-size="10">${lo}</text><text x="${W - pad - 60}" y="${y0 + H - 8}" font-size="10">step ${maxStep}</text>`;
+    const refLines = refs.map(([v, label]) => `<line x1="${pad}" x2="${W - pad}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#444" stroke-dasharray="4 3"/><text x="${W - pad + 2}" y="${(y(v) + 4).toFixed(1)}" font-size="10">${label}</text>`);
+    const axis = `<text x="${pad}" y="${y0 + 16}" font-size="12">${title}</text><text x="4" y="${(y(hi) + 4).toFixed(1)}" font-size="10">${hi}</text><text x="4" y="${(y(lo) + 4).toFixed(1)}" font-size="10">${lo}</text><text x="${W - pad - 60}" y="${y0 + H - 8}" font-size="10">step ${maxStep}</text>`;
     return [axis, ...refLines, ...lines].join('\n');
   };
   const ratios = runs.flatMap((r) => r.curve.map((p) => p.cost / baseline.cost));
   const fills = runs.flatMap((r) => r.curve.map((p) => p.service));
-  const hiRatio = Math.ceil(Math.max(maxRatio + 0.05, ...ratios) * 20) / 20;
-  const loFill = Math.floor(Math.min(baseline.service - 0.01, ...fills) * 100) / 100;
+  // The axis spans the data and the bar, no more: the curves sit within a few per cent of 1.
+  const hiRatio = Math.ceil(Math.max(maxRatio + 0.01, ...ratios) * 100) / 100;
+  const loRatio = Math.floor(Math.min(0.99, ...ratios) * 100) / 100;
+  const loFill = (Math.floor(Math.min(baseline.service, ...fills) * 1000) - 1) / 1000;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W + 40}" height="${2 * H}" font-family="sans-serif">`,
-    panel('cost to serve / baseline (training episodes, exploring)', 0, 0.95, hiRatio, (p) => p.cost / baseline.cost, [[1, 'baseline'], [maxRatio, `${maxRatio}×`]]),
+    panel('cost to serve / baseline (training episodes, exploring)', 0, loRatio, hiRatio, (p) => p.cost / baseline.cost, [[1, 'baseline'], [maxRatio, `${maxRatio}×`]]),
     panel('fill rate (training episodes, exploring)', H, loFill, 1, (p) => p.service, [[baseline.service, 'baseline']]),
+    `<text x="${W - 200}" y="16" font-size="10">one line per seed (${runs.map((r) => r.seed).join(', ')})</text>`,
     '</svg>',
   ].join('\n');
 }
