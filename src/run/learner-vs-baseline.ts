@@ -30,7 +30,7 @@ export interface LearnerCheckOptions {
   readonly sets?: readonly string[];
 }
 
-/** A learning-curve point: a training window's KPIs (exploring policies). */
+/** A learning-curve point: a training window's KPIs (exploring policies), the cost scaled to one episode. */
 export interface CurvePoint {
   readonly step: number;
   readonly cost: number;
@@ -59,14 +59,18 @@ async function trainAndEvaluate(raw: unknown, sets: readonly string[], o: Learne
     await runExperiment(resolved, { out: dir, quiet: true });
     const ev = evaluateRun(dir, (c) => resolveExperiment(c), { episodes: o.episodes, seed: o.evalSeed }) as { kpis: Record<string, number>; steps: number };
     // A 'sum' KPI is summed per copy over everything the copy played, so it is per episode only when each copy plays one.
-    const episodeLength = resolved.makeWorld().episodeLength;
+    const world = resolved.makeWorld();
+    const episodeLength = world.episodeLength;
     if (ev.steps > episodeLength)
       throw new UsageError(`evaluating ${o.episodes} episodes on ${resolved.config.run.numEnvs} copies plays ${ev.steps / episodeLength} episodes per copy, so summed KPIs would add episodes up: ask for at most numEnvs (${resolved.config.run.numEnvs}) episodes`);
     const cpu = process.cpuUsage(c0);
     const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+    // A window's summed KPI covers metricsEvery steps of each copy: scale it to one episode, as evaluated.
+    const summed = world.kpis.find((k) => k.name === o.costKpi)?.aggregate === 'sum';
+    const perEpisode = summed ? episodeLength / resolved.config.run.metricsEvery : 1;
     const curve = rows
       .filter((r) => r[`kpi/${o.costKpi}`] !== undefined)
-      .map((r) => ({ step: r['step']!, cost: r[`kpi/${o.costKpi}`]!, service: r[`kpi/${o.serviceKpi}`]! }));
+      .map((r) => ({ step: r['step']!, cost: r[`kpi/${o.costKpi}`]! * perEpisode, service: r[`kpi/${o.serviceKpi}`]! }));
     return { kpis: ev.kpis, curve, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
