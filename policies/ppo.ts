@@ -31,7 +31,7 @@ import { createNet, type Net } from '../src/learn/net.js';
 import { RewardScaler } from '../src/learn/normalize.js';
 import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
 import { ppoCard, type PpoConfig } from './ppo-card.js';
-import { createActionMap, type ActionMap } from './supply-action-map.js';
+import { createActionMap } from './supply-action-map.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
 
 // ─── Config: policies/ppo-card.ts (PpoConfig, its schema and defaults) ────────────────────────
@@ -55,8 +55,7 @@ interface Member {
   readonly actIn: Float32Array;
   /** Network output of the last `act`. */
   readonly actOut: Float32Array;
-  /** With `actionMap`: the translation to world actions, and the learner's indices of the last `act`. */
-  readonly map: ActionMap | undefined;
+  /** With `actionMap`: the learner's indices of the last `act` (the map turns them into world actions). */
   readonly learnerActions: Float64Array;
 }
 
@@ -136,7 +135,7 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   const me: Member = {
     agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
     actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), liveRewards: new Float64Array(N), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
-    map, learnerActions: new Float64Array(map ? N * map.space.size : 0),
+    learnerActions: new Float64Array(map ? N * map.space.size : 0),
   };
   group.members.push(me);
   // Discrete world actions are the learner's own samples; mapped and box actions are stored raw.
