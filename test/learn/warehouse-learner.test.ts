@@ -38,6 +38,10 @@ describe('warehouse-v2: the learned team on the team reward (tiny budget)', () =
     expect(run.curve.length).toBe(STEPS / EPISODE);
   });
 
+  it('refuses an evaluation that would sum several episodes per copy', async () => {
+    await expect(baselineKpis(baseline, { ...options, episodes: 32 })).rejects.toThrow(/plays 2 episodes per copy.*at most numEnvs \(16\)/);
+  });
+
   it('trains deterministically: the same seed twice writes the same metrics and policies', async () => {
     const short = resolveExperiment(applyOverrides(learned, [...tiny, `run.steps=${4 * EPISODE}`]));
     const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'tacit-wh-learner-')));
