@@ -14,7 +14,7 @@
  *   npm run validate-warehouse-learner -- --merge s0.json,s1.json,… [--json all.json] [--svg curves.svg]
  *       (no training: the verdict and figure over seeds measured by separate commands)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readConfigFile } from '../src/config/load.js';
 import { TacitError } from '../src/core/errors.js';
 import { baselineKpis, learnedSeed, type LearnerCheckOptions, type SeedOutcome } from '../src/run/learner-vs-baseline.js';
@@ -80,7 +80,15 @@ const svgOut = arg('svg');
 
 /** Seeds measured by earlier commands (--merge a.json,b.json): their runs, checked to share one baseline and evaluation. */
 function merged(files: string): { baseline: { cost: number; service: number; kpis: Record<string, number> }; runs: SeedOutcome[]; config: string; sets: string[]; evalEpisodes: number } {
-  const parts = files.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { config: string; sets: string[]; baseline: { cost: number; service: number; kpis: Record<string, number> }; evalEpisodes: number; runs: (Omit<SeedOutcome, 'cost' | 'service'> & { costToServe: number; fillRate: number })[] });
+  const read = (f: string): unknown => {
+    if (!existsSync(f)) usage(`--merge: ${f} not found (give the --json files of earlier validate-warehouse-learner commands, comma-separated)`);
+    try {
+      return JSON.parse(readFileSync(f, 'utf8'));
+    } catch {
+      usage(`--merge: ${f} is not JSON written by validate-warehouse-learner --json`);
+    }
+  };
+  const parts = files.split(',').map((f) => read(f) as { config: string; sets: string[]; baseline: { cost: number; service: number; kpis: Record<string, number> }; evalEpisodes: number; runs: (Omit<SeedOutcome, 'cost' | 'service'> & { costToServe: number; fillRate: number })[] });
   const first = parts[0]!;
   for (const [k, p] of parts.entries())
     if (p.baseline.cost !== first.baseline.cost || p.evalEpisodes !== first.evalEpisodes || p.config !== first.config || JSON.stringify(p.sets) !== JSON.stringify(first.sets))
@@ -107,7 +115,7 @@ try {
   }
   const passed = runs.filter((r) => r.pass).length;
   const result = {
-    ...(mergeFiles !== undefined ? { mergedFrom: mergeFiles.split(",") } : {}),
+    ...(mergeFiles !== undefined ? { mergedFrom: mergeFiles.split(',') } : {}),
     config, baselineConfig: baselinePath, sets: usedSets, evalEpisodes, evalSeed: options.evalSeed,
     bar: { maxCostRatio: options.maxCostRatio, fill: 'at least the baseline’s', seedsPassing: '≥ 80 %' },
     baseline,
