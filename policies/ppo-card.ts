@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PolicyCard } from '../src/core/lazy-policy.js';
 import { encodedSize } from '../src/learn/encode.js';
 import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
+import { actionMapProblem, supplyActionMapSchema } from './supply-action-map.js';
 
 export const ppoParamsSchema = z
   .object({
@@ -25,6 +26,10 @@ export const ppoParamsSchema = z
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping range (and value clipping range)'),
     clipValueLoss: z.boolean().default(true).describe('Clip the value loss around the old values'),
     entropyCoef: z.number().nonnegative().default(0.01).describe('Entropy bonus coefficient'),
+    // Opt-in (no default, so configs without them resolve and run byte for byte as before).
+    entropyAnnealSteps: z.number().int().positive().optional().describe('Engine steps over which the entropy coefficient moves linearly from entropyCoef to entropyCoefFinal (unset: constant)'),
+    entropyCoefFinal: z.number().nonnegative().optional().describe('Entropy coefficient at the end of entropyAnnealSteps (default 0)'),
+    actionMap: supplyActionMapSchema.optional(),
     valueCoef: z.number().nonnegative().default(0.5).describe('Value loss coefficient'),
     maxGradNorm: z.number().nonnegative().default(0.5).describe('Clip gradients to this global norm (0 = no clipping)'),
     normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch'),
@@ -44,6 +49,7 @@ export const ppoCard: PolicyCard<PpoConfig> = {
   paramsSchema: ppoParamsSchema,
   // Small enough that 40 conformance steps of 3 copies include several updates.
   conformanceParams: { hidden: [8], rolloutLength: 8, numMinibatches: 2 },
+  incompatibility: (world, agent, cfg) => (cfg.actionMap ? actionMapProblem(world, agent.index, cfg.actionMap) : undefined),
   memory(world, agent, cfg, numEnvs) {
     const actorIn = encodedSize(world.observationSpaces[agent.index]!) + world.agents.length;
     const criticIn = cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s), 0) + world.agents.length : actorIn;

@@ -19,17 +19,19 @@
 import { TacitError } from '../src/core/errors.js';
 import { definePolicy, type ActMode, type Policy, type PolicyContext, type TransitionBatch } from '../src/core/policy.js';
 import { Rng } from '../src/core/rng.js';
+import type { Space } from '../src/core/spaces.js';
 import { makeActionHead, type ActionHead } from '../src/learn/action-head.js';
 import { Adam, clipScale, flatLayout, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { computeGae } from '../src/learn/gae.js';
-import { PPO_STATS, ppoLoss } from '../src/learn/ppo-loss.js';
+import { PPO_STATS, ppoLoss, type PpoLossCoefs } from '../src/learn/ppo-loss.js';
 import { createNet, type Net } from '../src/learn/net.js';
 import { RewardScaler } from '../src/learn/normalize.js';
 import { allocRollout, restoreRollout, saveRollout, type Rollout, type SavedRollout } from '../src/learn/rollout.js';
 import { ppoCard, type PpoConfig } from './ppo-card.js';
+import { createActionMap } from './supply-action-map.js';
 import { decodeF32, encodeF32, encodeF64, decodeF64, type EncodedF32, type EncodedF64 } from '../src/learn/serialize.js';
 
 // ─── Config: policies/ppo-card.ts (PpoConfig, its schema and defaults) ────────────────────────
@@ -53,6 +55,8 @@ interface Member {
   readonly actIn: Float32Array;
   /** Network output of the last `act`. */
   readonly actOut: Float32Array;
+  /** With `actionMap`: the learner's indices of the last `act` (the map turns them into world actions). */
+  readonly learnerActions: Float64Array;
 }
 
 interface Group {
@@ -76,12 +80,12 @@ interface Group {
   scratch: Scratch | undefined;
 }
 
-function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number): Group {
+function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number, actionSpace: Space): Group {
   const idSize = cfg.shareParameters && cfg.appendAgentId ? roleSize : 0;
   const encOpts = { normalize: cfg.normalizeObservations, idSize };
   const actorEncoder = new InputEncoder([ctx.observationSpace], encOpts);
   const jointEncoder = cfg.critic === 'central' ? new InputEncoder(ctx.world.observationSpaces, encOpts) : undefined;
-  const head = makeActionHead(ctx.actionSpace, cfg.initLogStd);
+  const head = makeActionHead(actionSpace, cfg.initLogStd);
   const init = ctx.rng.split('init');
   const net = { hidden: cfg.hidden, activation: cfg.activation };
   const actor = createNet({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
@@ -119,8 +123,10 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   requireBackend();
   const role = ctx.world.agents.filter((a) => a.role === ctx.agent.role);
   const key = `ppo/${cfg.shareParameters ? `role:${ctx.agent.role}` : `agent:${ctx.agent.id}`}`;
+  // The learner acts in the map's space (same for every agent of a role: same decisions) or the world's.
+  const map = cfg.actionMap ? createActionMap(ctx, cfg.actionMap) : undefined;
   let g = ctx.shared.get(key) as Group | undefined;
-  if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length)));
+  if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length, map?.space ?? ctx.actionSpace)));
   else if (g.paramsKey !== JSON.stringify(cfg))
     throw new TacitError(`agent '${ctx.agent.id}' shares PPO parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]?.agentId ?? 'the first agent'}'s: give every agent of the role the same params, or set shareParameters: false`);
   if (g.storage) throw new TacitError(`agent '${ctx.agent.id}' joined PPO group '${key}' after training started`);
@@ -129,9 +135,11 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   const me: Member = {
     agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
     actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), liveRewards: new Float64Array(N), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
+    learnerActions: new Float64Array(map ? N * map.space.size : 0),
   };
   group.members.push(me);
-  const discreteActions = ctx.actionSpace.kind !== 'box';
+  // Discrete world actions are the learner's own samples; mapped and box actions are stored raw.
+  const discreteActions = ctx.actionSpace.kind !== 'box' && map === undefined;
   const obsSrc: Float32Array[] = [new Float32Array(0)];
 
   function act(obs: Float32Array, actions: Float64Array, mode: ActMode): void {
@@ -139,7 +147,11 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     obsSrc[0] = obs;
     for (let b = 0; b < N; b++) group.actorEncoder.encode(obsSrc, b, me.actIn, b * inSize, me.roleSlot);
     group.actor.predict(me.actIn, N, me.actOut);
-    group.head.sample(me.actOut, N, me.actRng.state, mode === 'greedy', me.raw, actions);
+    if (map === undefined) group.head.sample(me.actOut, N, me.actRng.state, mode === 'greedy', me.raw, actions);
+    else {
+      group.head.sample(me.actOut, N, me.actRng.state, mode === 'greedy', me.raw, me.learnerActions);
+      map.apply(obs, me.learnerActions, N, actions);
+    }
   }
 
   function observe(batch: TransitionBatch): void {
@@ -224,6 +236,7 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   const rawSize = g.head.rawSize;
   const outSize = g.head.outputSize;
   const L0 = Math.max(1, Math.ceil(R / cfg.numMinibatches));
+  const coefs = lossCoefs(cfg, step);
   const mb = (g.scratch ??= allocScratch(R, L0, aIn, cIn, rawSize, outSize, g.head.params));
   const nextValues = mb.nextValues;
 
@@ -289,7 +302,7 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       const outData = g.actor.forward(mb.actorIn, n);
       const values = g.critic.forward(g.jointEncoder ? mb.criticIn : mb.actorIn, n);
       g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
-      ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values, oldValues: mb.oldV, returns: mb.ret }, cfg, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+      ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values, oldValues: mb.oldV, returns: mb.ret }, coefs, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
       for (const d of headGrads) d.fill(0);
       g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
       g.actor.backward(mb.dOut);
@@ -307,6 +320,14 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   }
   g.updates++;
   g.lastStats = Object.fromEntries(names.map((name, k) => [name, parts[k]!]));
+  if (cfg.entropyAnnealSteps !== undefined) g.lastStats['entropyCoef'] = coefs.entropyCoef;
+}
+
+/** The loss coefficients at engine step `step`: the config's, with the entropy schedule applied when one is set. */
+export function lossCoefs(cfg: PpoConfig, step: number): PpoLossCoefs {
+  if (cfg.entropyAnnealSteps === undefined) return cfg;
+  const done = Math.min(1, step / cfg.entropyAnnealSteps);
+  return { ...cfg, entropyCoef: cfg.entropyCoef + done * ((cfg.entropyCoefFinal ?? 0) - cfg.entropyCoef) };
 }
 
 // ─── Checkpoints: weights, optimizer, normalisers, streams, partial rollout ─────────────────
@@ -345,9 +366,13 @@ function saveMember(m: Member) {
 function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32; returns: EncodedF64; returnStats: ReturnType<RewardScaler['rms']['toJSON']> }): void {
   m.t = d.t;
   m.actRng.state.set(d.actRng);
-  m.raw.set(decodeF32(d.raw));
-  m.rewardScaler.returns.set(decodeF64(d.returns));
   m.rewardScaler.rms.load(d.returnStats);
+  // Per-copy state only fits the same number of copies; an evaluation with fewer copies (tacit eval
+  // of 8 episodes after training on 16) acts greedily and never needs it.
+  const raw = decodeF32(d.raw);
+  const returns = decodeF64(d.returns);
+  if (raw.length === m.raw.length) m.raw.set(raw);
+  if (returns.length === m.rewardScaler.returns.length) m.rewardScaler.returns.set(returns);
 }
 
 /** A group's saved state. */

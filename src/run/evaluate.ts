@@ -29,6 +29,8 @@ export interface EvalOptions {
   readonly seed?: number;
   /** Replay under the run's `faults` section (default true; false: the fault-free world). */
   readonly faults?: boolean;
+  /** Called every step after the policies chose, with each agent's actions for all copies (e.g. to profile decisions). */
+  readonly onActions?: (actions: readonly Float64Array[]) => void;
 }
 
 /** Result of evaluating one seed's policies. */
@@ -80,7 +82,7 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
   // faults.intended; the layer acts before, inside and after each engine step.
   const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed, policies) : null;
-  const played = playPolicies(engine, policies, { budget, episodes: episodic && options.steps === undefined ? episodes : 0 }, faults);
+  const played = playPolicies(engine, policies, { budget, episodes: episodic && options.steps === undefined ? episodes : 0, ...(options.onActions ? { onActions: options.onActions } : {}) }, faults);
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
@@ -98,6 +100,8 @@ export interface PlayOptions {
   readonly learnSteps?: number;
   /** Agent indices that learn during `learnSteps`. */
   readonly learners?: readonly number[];
+  /** Called with every agent's chosen actions each measured step, before the engine steps (decision profiles). */
+  readonly onActions?: (actions: readonly Float64Array[]) => void;
 }
 
 /**
@@ -124,6 +128,7 @@ export function playPolicies(engine: VecEngine, policies: readonly Policy[], opt
       fillProposals(world, i, seen, chosen, numEnvs);
       policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
     }
+    options.onActions?.(chosen);
     faults?.beforeStep();
     engine.step((e) => {
       faults?.afterStep(e);
