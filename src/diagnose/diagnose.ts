@@ -165,7 +165,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   const directions = Object.fromEntries(setup.kpis.map((k) => [k.name, k.better]));
   const results = recommend(findings, kept, BASELINE, variants, weights, directions, o);
   const interactions = measureInteractions(setup, baseline.map((s) => s.ledger));
-  const detectors = [...new Set(baseline.flatMap((s) => Object.keys(s.observation.outcomes)))].sort().map((d) => {
+  const detectors = [...new Set(baseline.flatMap((s) => Object.keys(s.observation.outcomes)))].filter((d) => d !== 'staleness').sort().map((d) => {
     const outs = baseline.map((s) => s.observation.outcomes[d] ?? 'untested');
     return { detector: d, fired: outs.filter((x) => x === 'fired').length, clear: outs.filter((x) => x === 'clear').length, untested: outs.filter((x) => x === 'untested').length, off: outs.filter((x) => x === 'off').length };
   });

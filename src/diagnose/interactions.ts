@@ -111,7 +111,6 @@ export function measureInteractions(setup: ExperimentSetup, seeds: readonly Seed
     return { agent: p.agent, component: p.component, kpi: p.kpi, r, low: Math.tanh(z.low), high: Math.tanh(z.high), seeds: p.zs.length, pAdjusted, relation };
   });
   if (seeds.length === 1) notes.push('one seed: component–KPI correlations are tested over metrics windows, which are autocorrelated, so their p-values are liberal; run --seeds 5 for a test over independent seeds');
-  else if (seeds.length < 5) notes.push(`${seeds.length} seeds: intervals over so few seeds are wide`);
 
   const cells = new Map<string, { actor: string; affected: string; means: number[]; harm: number }>();
   const withMatrix = seeds.filter((s) => s.influence !== null);

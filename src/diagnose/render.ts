@@ -77,6 +77,7 @@ function blocks(d: Diagnosis): Block[] {
       lines: [
         `Baseline: present in ${r.baseline.present}, absent in ${r.baseline.absent}, untested in ${r.baseline.untested} of ${r.baseline.n} seeds. A candidate removes it when it is absent in at least ${Math.max(1, Math.ceil(d.removeShare * n - 1e-9))} of ${n} seeds.`,
         ...(x.attribution ? [`Attribution: ${x.attribution}.`] : []),
+        ...d.noCandidate.filter((c) => c.finding.split(', ').includes(x.key)).map((c) => `Not tried: ${c.reason}.`),
         r.candidates.length === 0 ? 'No candidate was run for it.' : 'Team objective G: candidate − baseline, Welch 95% interval; p: Welch test, Holm-corrected over this finding\'s candidates.',
         `**${r.statement}**`,
       ],
