@@ -78,6 +78,7 @@ async function execute(plan: SweepPlan, o: DiagnoseOptions): Promise<{ dirs: Set
     }
   }
   const result = await runSweep(plan, { ...(o.workers !== undefined ? { workers: o.workers } : {}), quiet: o.quiet ?? false, command: 'tacit diagnose', ...(o.signal ? { signal: o.signal } : {}) });
+  for (const f of result.outcomes.filter((x) => x.status !== 'complete' && x.status !== 'skipped')) o.log?.(`run ${f.job.dir}: ${f.status}${f.error ? ` (${f.error})` : ''}`);
   return { dirs: new Set(result.completeDirs.map((d) => resolvePath(d))), incomplete: plan.runs.length - result.completeDirs.length, interrupted: result.interrupted };
 }
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveExperiment } from '../config/resolve.js';
+import { detectors } from '../detectors/index.js';
 import { outcomeOf } from '../detectors/types.js';
 import { loadRun, type Finding } from '../report/load.js';
 import type { FindingRef } from './candidates.js';
@@ -44,10 +45,19 @@ function describe(f: { detector: string; kind: string; agents: readonly string[]
   return `${f.detector} ${f.kind}${f.agents.length ? `: ${f.agents.join(', ')}` : ''}`;
 }
 
+/**
+ * The kind a finding is tracked under: goodhart's window test and its cumulative (start-vs-end)
+ * test are two looks at one behaviour, so a fix must remove both and they count as one finding.
+ */
+function trackedKind(detector: string, kind: string): string {
+  return detector === 'goodhart' ? kind.replace(/-cumulative$/, '') : kind;
+}
+
 function observed(f: Finding): ObservedFinding {
   const kpi = typeof f.evidence?.['kpi'] === 'string' ? (f.evidence['kpi'] as string) : undefined;
   const att = (f.evidence?.['attribution'] as { line?: unknown } | undefined)?.line;
-  const ref = { key: findingKey(f.detector, f.kind, f.agents), detector: f.detector, kind: f.kind, agents: [...f.agents], ...(kpi !== undefined ? { kpi } : {}) };
+  const kind = trackedKind(f.detector, f.kind);
+  const ref = { key: findingKey(f.detector, kind, f.agents), detector: f.detector, kind, agents: [...f.agents], ...(kpi !== undefined ? { kpi } : {}) };
   return { ...ref, text: describe(ref), ...(typeof att === 'string' ? { attribution: att } : {}) };
 }
 
@@ -58,7 +68,8 @@ export function observeRun(dir: string): ObservedSeed {
   const resolved = resolveExperiment(run.config, join(dir, 'config.resolved.json'));
   const setup = experimentSetup(resolved);
   const outcomes: Record<string, SeedOutcome> = { staleness: 'clear' };
-  for (const d of Object.keys(resolved.detectorParams)) {
+  // Every registered detector runs unless the config switches it off (detectorParams holds only the ones it mentions).
+  for (const d of detectors.ids()) {
     if (resolved.detectorParams[d] === false) outcomes[d] = 'off';
     else outcomes[d] = outcomeOf(seed.summary.verdicts?.[d]) ?? 'untested';
   }
@@ -78,14 +89,25 @@ export function observeRun(dir: string): ObservedSeed {
   };
 }
 
-/** The findings present in at least one seed, one entry per key (first seed's details), in key order. */
+/**
+ * The findings present in at least one seed, one entry per key, in key order: the KPI named most
+ * often across seeds (ties: alphabetical), and the first attribution line.
+ */
 export function distinctFindings(seeds: readonly ObservedSeed[]): ObservedFinding[] {
-  const byKey = new Map<string, ObservedFinding>();
+  const byKey = new Map<string, { first: ObservedFinding; kpis: Map<string, number>; attribution?: string }>();
   for (const s of seeds)
     for (const f of s.findings) {
-      const prev = byKey.get(f.key);
-      if (!prev) byKey.set(f.key, f);
-      else if (prev.attribution === undefined && f.attribution !== undefined) byKey.set(f.key, { ...prev, attribution: f.attribution });
+      const e = byKey.get(f.key) ?? { first: f, kpis: new Map<string, number>() };
+      if (f.kpi !== undefined) e.kpis.set(f.kpi, (e.kpis.get(f.kpi) ?? 0) + 1);
+      if (e.attribution === undefined && f.attribution !== undefined) e.attribution = f.attribution;
+      byKey.set(f.key, e);
     }
-  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...byKey.values()]
+    .map(({ first, kpis, attribution }) => {
+      const kpi = [...kpis].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+      const { kpi: _k, attribution: _a, text: _t, ...ref } = first;
+      const withKpi = { ...ref, ...(kpi !== undefined ? { kpi } : {}) };
+      return { ...withKpi, text: describe(withKpi), ...(attribution !== undefined ? { attribution } : {}) };
+    })
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
