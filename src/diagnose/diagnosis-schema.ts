@@ -13,6 +13,9 @@ const num = z.number().nullable();
 const estimate = z.object({ mean: num, low: num, high: num }).strict();
 const counts = z.object({ present: z.number().int(), absent: z.number().int(), untested: z.number().int(), n: z.number().int() }).strict();
 const values = z.record(z.string(), z.unknown());
+const comparison = z
+  .object({ metric: z.string(), candidate: estimate, baseline: estimate, diff: estimate, test: z.literal('welch'), pValue: num, pAdjusted: num, direction: z.union([z.literal(1), z.literal(-1), z.literal(0)]).describe('+1 significantly better, −1 worse, 0 neither (after Holm)') })
+  .strict();
 
 const findingRef = {
   key: z.string(),
@@ -31,10 +34,8 @@ const candidateResult = z
     values,
     status: counts,
     removes: z.boolean().nullable().describe('null: untested seeds leave it open'),
-    team: z
-      .object({ candidate: estimate, baseline: estimate, diff: estimate, test: z.literal('welch'), pValue: num, pAdjusted: num, direction: z.union([z.literal(1), z.literal(-1), z.literal(0)]) })
-      .strict()
-      .nullable(),
+    team: comparison.nullable().describe('The team objective G against the baseline'),
+    findingKpi: comparison.nullable().describe('The KPI the finding names against the baseline'),
     kpis: z.record(z.string(), z.object({ mean: num, diff: num, better: z.enum(['higher', 'lower']) }).strict()),
     verdict: z.enum(['fixes', 'removes-no-gain', 'removes-at-cost', 'does-not-remove', 'untested', 'no-runs']),
   })

@@ -12,8 +12,12 @@
  *   objective weights: what team, mixed and difference rewards pay). Each candidate is compared with
  *   the baseline by Welch's t-test over seeds, Holm-corrected over the candidates of the finding,
  *   with a Welch interval of the difference and a bootstrap interval of the candidate's mean.
- * - Recommended: the candidate that removes the finding and improves G significantly, best mean G
- *   first; failing that, one that removes it without a significant change in G (said so). When
+ * - The KPI the finding names (goodhart's "reward up while stockouts got worse") is compared the
+ *   same way: a fix should undo the damage the finding is about, even where G (often dominated by
+ *   one large KPI such as profit) is too noisy over few seeds to show it.
+ * - A candidate *fixes* the finding when it removes it and improves G significantly, or improves
+ *   the finding's KPI significantly without making G significantly worse. Recommended: the fix
+ *   with the best mean G; failing that, a remover without a significant change (said so). When
  *   none removes it, or every remover costs the team significantly, the answer is "no candidate
  *   helps", with the reason.
  */
@@ -52,8 +56,10 @@ export interface Estimate {
   readonly high: number;
 }
 
-/** The comparison of a variant's team objective with the baseline's. */
+/** The comparison of a variant's team objective (or one KPI) with the baseline's. */
 export interface TeamComparison {
+  /** `G` (the team objective) or the KPI's name. */
+  readonly metric: string;
   readonly candidate: Estimate;
   readonly baseline: Estimate;
   /** candidate − baseline, with a Welch t-interval. */
@@ -81,6 +87,8 @@ export interface CandidateResult {
   /** Whether it removes the finding (null: untested seeds leave it open). */
   readonly removes: boolean | null;
   readonly team: TeamComparison | null;
+  /** The same comparison on the KPI the finding names (null when it names none). */
+  readonly findingKpi: TeamComparison | null;
   /** Per KPI: the candidate's mean and its difference from the baseline's. */
   readonly kpis: Readonly<Record<string, { readonly mean: number; readonly diff: number; readonly better: 'higher' | 'lower' }>>;
   readonly verdict: CandidateVerdict;
@@ -162,12 +170,13 @@ function welchDiff(a: readonly number[], b: readonly number[], level: number): E
   return { mean: d, low: d - h, high: d + h };
 }
 
-function verdictOf(removal: boolean | null, team: TeamComparison | null, runs: number): CandidateVerdict {
+function verdictOf(removal: boolean | null, team: TeamComparison | null, kpi: TeamComparison | null, runs: number): CandidateVerdict {
   if (runs === 0) return 'no-runs';
   if (removal === null) return 'untested';
   if (!removal) return 'does-not-remove';
-  const dir = team?.direction ?? 0;
-  return dir > 0 ? 'fixes' : dir < 0 ? 'removes-at-cost' : 'removes-no-gain';
+  const g = team?.direction ?? 0;
+  if (g < 0) return 'removes-at-cost';
+  return g > 0 || (kpi?.direction ?? 0) > 0 ? 'fixes' : 'removes-no-gain';
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
@@ -179,8 +188,8 @@ function statement(f: FindingRef, rs: readonly CandidateResult[], share: number,
   const neutral = byGain(rs.filter((r) => r.verdict === 'removes-no-gain'));
   const costly = rs.filter((r) => r.verdict === 'removes-at-cost');
   const open = rs.filter((r) => r.verdict === 'untested');
-  const gain = (r: CandidateResult): string =>
-    r.team ? `team objective ${fmt(r.team.diff.mean)} [${fmt(r.team.diff.low)}, ${fmt(r.team.diff.high)}] vs baseline, Welch p = ${r.team.pAdjusted === null ? 'n/a' : r.team.pAdjusted.toPrecision(2)} (Holm)` : 'team objective not measured';
+  const one = (c: TeamComparison): string => `${c.metric === 'G' ? 'team objective' : c.metric} ${fmt(c.diff.mean)} [${fmt(c.diff.low)}, ${fmt(c.diff.high)}] vs baseline, Welch p = ${c.pAdjusted === null ? 'n/a' : c.pAdjusted.toPrecision(2)} (Holm)`;
+  const gain = (r: CandidateResult): string => [r.team ? one(r.team) : 'team objective not measured', ...(r.findingKpi ? [one(r.findingKpi)] : [])].join('; ');
   const removed = (r: CandidateResult): string => `removes it in ${r.status.absent} of ${r.status.n} seeds`;
   if (fixes.length > 0) {
     const r = fixes[0]!;
@@ -188,7 +197,7 @@ function statement(f: FindingRef, rs: readonly CandidateResult[], share: number,
   }
   if (neutral.length > 0) {
     const r = neutral[0]!;
-    return { recommended: r.label, statement: `"${r.label}" ${removed(r)}, but the team objective does not change significantly (${gain(r)}); adopt it to remove the finding, not for a measured team gain.` };
+    return { recommended: r.label, statement: `"${r.label}" ${removed(r)}, but the team KPIs do not change significantly (${gain(r)}); adopt it to remove the finding, not for a measured team gain.` };
   }
   const untestedNote = open.length > 0 ? ` ${open.map((r) => `"${r.label}"`).join(', ')} could not be judged: the detector could not test in enough seeds (untested is not clear).` : '';
   if (rs.length === 0) return { recommended: null, statement: `No candidate was run for ${f.key}.${untestedNote}` };
@@ -214,29 +223,42 @@ export function recommend(
   const alpha = options.alpha ?? 0.05;
   const level = options.level ?? 0.95;
   const base = variants.get(baselineLabel) ?? [];
-  const baseG = base.map((s) => teamObjective(s.kpis, weights)).filter(Number.isFinite);
-  const baseEst = estimate(baseG, level, `diagnose/${baselineLabel}`);
-  const kpiMean = (seeds: readonly SeedObservation[], k: string): number => mean(seeds.map((s) => s.kpis[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
+  const values = (seeds: readonly SeedObservation[], metric: string): number[] =>
+    (metric === 'G' ? seeds.map((s) => teamObjective(s.kpis, weights)) : seeds.map((s) => s.kpis[metric] ?? Number.NaN)).filter((v) => Number.isFinite(v));
+  const kpiMean = (seeds: readonly SeedObservation[], k: string): number => mean(values(seeds, k));
+  /** Compare each candidate with the baseline on one metric (G or a KPI), Holm over the candidates. */
+  const compareAll = (seedsOf: readonly (readonly SeedObservation[])[], labels: readonly string[], metric: string, better: 'higher' | 'lower'): (TeamComparison | null)[] => {
+    const baseX = values(base, metric);
+    const baseEst = estimate(baseX, level, `diagnose/${baselineLabel}/${metric}`);
+    const xs = seedsOf.map((s) => values(s, metric));
+    const ps = xs.map((x) => welchTTest(x, baseX)?.pValue ?? null);
+    const tested = ps.flatMap((p, i) => (p === null ? [] : [i]));
+    const adjusted = holm(tested.map((i) => ps[i]!));
+    const sign = better === 'higher' ? 1 : -1;
+    return xs.map((x, i) => {
+      if (x.length === 0) return null;
+      const k = tested.indexOf(i);
+      const pAdj = k >= 0 ? adjusted[k]! : null;
+      const diff = welchDiff(x, baseX, level);
+      const direction = pAdj !== null && pAdj < alpha && diff.mean !== 0 ? (sign * diff.mean > 0 ? 1 : -1) : 0;
+      return { metric, candidate: estimate(x, level, `diagnose/${labels[i]}/${metric}`), baseline: baseEst, diff, test: 'welch' as const, pValue: ps[i]!, pAdjusted: pAdj, direction };
+    });
+  };
   return findings.map((f) => {
     const mine = candidates.filter((c) => c.findings.includes(f.key));
-    const raw = mine.map((c) => {
-      const seeds = variants.get(c.label) ?? [];
-      const g = seeds.map((s) => teamObjective(s.kpis, weights)).filter(Number.isFinite);
-      const w = welchTTest(g, baseG);
-      return { c, seeds, g, p: w?.pValue ?? null };
-    });
-    const tested = raw.filter((r) => r.p !== null);
-    const adjusted = holm(tested.map((r) => r.p!));
-    const results: CandidateResult[] = raw.map((r) => {
-      const k = tested.indexOf(r);
-      const pAdj = k >= 0 ? adjusted[k]! : null;
-      const diff = welchDiff(r.g, baseG, level);
-      const team: TeamComparison | null =
-        r.g.length === 0 ? null : { candidate: estimate(r.g, level, `diagnose/${r.c.label}`), baseline: baseEst, diff, test: 'welch', pValue: r.p, pAdjusted: pAdj, direction: pAdj !== null && pAdj < alpha ? (diff.mean > 0 ? 1 : -1) : 0 };
-      const status = statusCounts(f, r.seeds);
+    const seedsOf = mine.map((c) => variants.get(c.label) ?? []);
+    const labels = mine.map((c) => c.label);
+    const teams = compareAll(seedsOf, labels, 'G', 'higher');
+    const kpiBetter = f.kpi !== undefined ? kpiDirections[f.kpi] : undefined;
+    const findingKpis = f.kpi !== undefined && kpiBetter ? compareAll(seedsOf, labels, f.kpi, kpiBetter) : mine.map(() => null);
+    const results: CandidateResult[] = mine.map((c, i) => {
+      const seeds = seedsOf[i]!;
+      const status = statusCounts(f, seeds);
       const removal = removes(status, share);
-      const kpis = Object.fromEntries(Object.entries(kpiDirections).map(([k, better]) => [k, { mean: kpiMean(r.seeds, k), diff: kpiMean(r.seeds, k) - kpiMean(base, k), better }]));
-      return { label: r.c.label, kind: r.c.kind, agents: r.c.agents, rationale: r.c.rationale, values: r.c.values, status, removes: removal, team, kpis, verdict: verdictOf(removal, team, r.seeds.length) };
+      const kpis = Object.fromEntries(Object.entries(kpiDirections).map(([k, better]) => [k, { mean: kpiMean(seeds, k), diff: kpiMean(seeds, k) - kpiMean(base, k), better }]));
+      const team = teams[i]!;
+      const findingKpi = findingKpis[i]!;
+      return { label: c.label, kind: c.kind, agents: c.agents, rationale: c.rationale, values: c.values, status, removes: removal, team, findingKpi, kpis, verdict: verdictOf(removal, team, findingKpi, seeds.length) };
     });
     const st = statement(f, results, share, base.length);
     return { finding: f, baseline: statusCounts(f, base), candidates: results, ...st };

@@ -23,7 +23,7 @@ const signed = (x: number | null | undefined): string => (x !== null && x !== un
 const interval = (e: { mean: number | null; low: number | null; high: number | null }): string => `${signed(e.mean)} [${signed(e.low)}, ${signed(e.high)}]`;
 
 const VERDICT_TEXT: Record<string, string> = {
-  fixes: 'removes it, team better',
+  fixes: 'fixes it: removed, team better',
   'removes-no-gain': 'removes it, team unchanged',
   'removes-at-cost': 'removes it, team worse',
   'does-not-remove': 'does not remove it',
@@ -78,19 +78,20 @@ function blocks(d: Diagnosis): Block[] {
         `Baseline: present in ${r.baseline.present}, absent in ${r.baseline.absent}, untested in ${r.baseline.untested} of ${r.baseline.n} seeds. A candidate removes it when it is absent in at least ${Math.max(1, Math.ceil(d.removeShare * n - 1e-9))} of ${n} seeds.`,
         ...(x.attribution ? [`Attribution: ${x.attribution}.`] : []),
         ...d.noCandidate.filter((c) => c.finding.split(', ').includes(x.key)).map((c) => `Not tried: ${c.reason}.`),
-        r.candidates.length === 0 ? 'No candidate was run for it.' : 'Team objective G: candidate − baseline, Welch 95% interval; p: Welch test, Holm-corrected over this finding\'s candidates.',
+        r.candidates.length === 0 ? 'No candidate was run for it.' : `Δ: candidate − baseline with a Welch 95% interval (not adjusted); p: Welch test, Holm-corrected over this finding's candidates; for G${x.kpi !== undefined ? ` and for ${x.kpi}, the KPI the finding names` : ''}.`,
         `**${r.statement}**`,
       ],
       ...(r.candidates.length > 0
         ? {
             table: {
-              head: ['candidate', 'change', 'finding absent / present / untested', 'ΔG [95%]', 'p (Holm)', 'verdict'],
+              head: ['candidate', 'change', 'finding absent / present / untested', 'ΔG [95%]', 'p (Holm)', ...(x.kpi !== undefined ? [`Δ${x.kpi} [95%]`, 'p (Holm)'] : []), 'verdict'],
               rows: r.candidates.map((c) => [
                 c.label + (c.label === r.recommended ? ' ★' : ''),
                 Object.entries(c.values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join('; '),
                 `${c.status.absent} / ${c.status.present} / ${c.status.untested}`,
                 c.team ? interval(c.team.diff) : 'n/a',
                 f(c.team?.pAdjusted ?? null, 2),
+                ...(x.kpi !== undefined ? [c.findingKpi ? interval(c.findingKpi.diff) : 'n/a', f(c.findingKpi?.pAdjusted ?? null, 2)] : []),
                 VERDICT_TEXT[c.verdict] ?? c.verdict,
               ]),
             },

@@ -8,12 +8,12 @@ const weights = { profit: 0.01, stockouts: -0.04 };
 const directions = { profit: 'higher', stockouts: 'lower' } as const;
 
 /** Five seeds: the finding present in `present` of them, the detector untested in `untested`, G ≈ `profit`/100 with a little spread. */
-function seeds(opts: { present: number; untested?: number; profit: number; off?: boolean }): SeedObservation[] {
+function seeds(opts: { present: number; untested?: number; profit: number; off?: boolean; stockouts?: number; profitSpread?: number }): SeedObservation[] {
   return [0, 1, 2, 3, 4].map((seed) => {
     const isPresent = seed < opts.present;
     const isUntested = !isPresent && seed < opts.present + (opts.untested ?? 0);
     const outcome: SeedOutcome = opts.off ? 'off' : isPresent ? 'fired' : isUntested ? 'untested' : 'clear';
-    return { seed, kpis: { profit: opts.profit + 10 * seed, stockouts: 100 }, present: isPresent ? [finding.key] : [], outcomes: { goodhart: outcome } };
+    return { seed, kpis: { profit: opts.profit + (opts.profitSpread ?? 10) * seed, stockouts: (opts.stockouts ?? 100) + seed }, present: isPresent ? [finding.key] : [], outcomes: { goodhart: outcome } };
   });
 }
 
@@ -50,13 +50,14 @@ describe('recommendation', () => {
     const verdict = Object.fromEntries(r!.candidates.map((c) => [c.label, c.verdict]));
     expect(verdict).toEqual({ 'big-gain': 'fixes', 'small-gain': 'fixes', 'no-gain': 'removes-no-gain', 'keeps-it': 'does-not-remove', 'cannot-tell': 'untested' });
     expect(r!.recommended).toBe('big-gain');
-    expect(r!.statement).toMatch(/^Adopt "big-gain": it removes it in 5 of 5 seeds and improves the team: team objective 20\.00 \[19\.77, 20\.23\] vs baseline, Welch p = 1\.7e-15 \(Holm\)\.$/);
+    expect(r!.statement).toMatch(/^Adopt "big-gain": it removes it in 5 of 5 seeds and improves the team: team objective 20\.00 \[19\.86, 20\.14\] vs baseline, Welch p = 2\.9e-17 \(Holm\); stockouts 0\.0 \[-2\.31, 2\.31\] vs baseline, Welch p = 1\.0 \(Holm\)\.$/);
     const big = r!.candidates.find((c) => c.label === 'big-gain')!;
     expect(big.team!.diff.mean).toBeCloseTo(20);
-    // Welch interval: G's spread over seeds is s² = 0.025 on each side, so se = √(2 · 0.025 / 5) = 0.1 and 20 ± t(0.975, 8) · 0.1.
-    expect(big.team!.diff.low).toBeCloseTo(20 - 2.306 * 0.1, 3);
+    // Welch interval: G = 0.06 · seed + const on each side (s² = 0.009), so se = √(2 · 0.009 / 5) = 0.06 and 20 ± t(0.975, 8) · 0.06.
+    expect(big.team!.diff.low).toBeCloseTo(20 - 2.306 * 0.06, 3);
     expect(big.team!.pAdjusted!).toBeLessThan(1e-10);
     expect(big.kpis['profit']).toEqual({ mean: 3020, diff: 2000, better: 'higher' });
+    expect(big.findingKpi).toMatchObject({ metric: 'stockouts', direction: 0 });
     expect(r!.baseline).toEqual({ present: 5, absent: 0, untested: 0, n: 5 });
   });
 
@@ -101,6 +102,20 @@ describe('recommendation', () => {
     ]);
     const [r] = recommend([finding], [candidate('neutral')], 'baseline', variants, weights, directions);
     expect(r!.recommended).toBe('neutral');
-    expect(r!.statement).toContain('the team objective does not change significantly');
+    expect(r!.statement).toContain('the team KPIs do not change significantly');
+  });
+
+  it("counts a significant improvement of the finding's own KPI as a fix when G is too noisy to show one", () => {
+    const variants = new Map([
+      ['baseline', seeds({ present: 5, profit: 1000, profitSpread: 5000, stockouts: 400 })],
+      ['fewer-stockouts', seeds({ present: 0, profit: 1000, profitSpread: 5000, stockouts: 100 })],
+    ]);
+    const [r] = recommend([finding], [candidate('fewer-stockouts')], 'baseline', variants, weights, directions);
+    const c = r!.candidates[0]!;
+    expect(c.team!.direction).toBe(0);
+    expect(c.findingKpi).toMatchObject({ metric: 'stockouts', direction: 1 });
+    expect(c.findingKpi!.diff.mean).toBeCloseTo(-300);
+    expect(c.verdict).toBe('fixes');
+    expect(r!.recommended).toBe('fewer-stockouts');
   });
 });
