@@ -7,7 +7,9 @@
  *   KPI gets worse: the component pulls against the KPI. Seeds are independent, so the seeds'
  *   Fisher-z values are tested with a one-sample t-test (Bonferroni over every component × KPI
  *   pair); with one seed the windows are the sample (autocorrelated windows make that test
- *   liberal, and the result says so).
+ *   liberal, and the result says so). Co-movement is not cause: a common driver (a demand season
+ *   raising shipping cost and draining stock) correlates components and KPIs that do not act on
+ *   each other, so the report presents these next to the fork-based evidence, not instead of it.
  * - **Agent vs agent (the influence matrix).** The conflict detector's fork-based influence cells
  *   (probes.json): how much agent i's actual choices changed agent j's reward against i's no-op,
  *   per seed; reported as the mean over seeds with a t-interval and the seeds where the harm was

@@ -51,7 +51,9 @@ function blocks(d: Diagnosis): Block[] {
   out.push({
     heading: 'What pulls against what',
     lines: [
-      against.length === 0 ? 'No reward component is significantly anti-correlated with a team KPI in the baseline.' : 'Reward components that improve when a team KPI gets worse (correlation over metrics windows, mean over seeds [95% interval], Bonferroni over all pairs):',
+      against.length === 0
+        ? 'No reward component is significantly anti-correlated with a team KPI in the baseline.'
+        : 'Reward components that improve when a team KPI gets worse (correlation over metrics windows, mean over seeds [95% interval], Bonferroni over all pairs). This is co-movement: a common driver (a demand season) can produce it; the influence matrix below and the attribution of each finding are the causal evidence.',
       ...against.map((c) => `- ${c.agent}/${c.component} vs ${c.kpi}: r = ${f(c.r, 2)} [${f(c.low, 2)}, ${f(c.high, 2)}], p = ${f(c.pAdjusted, 2)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`),
       harms.length === 0 ? 'Influence matrix: no agent significantly lowers another agent\'s reward in any seed (or the matrix was not measured; see notes).' : 'Influence matrix (reward change per step caused by the actor\'s choices vs its no-op, mean over seeds [95% interval]):',
       ...harms.map((i) => `- ${i.actor} → ${i.affected}: ${interval(i)}, significant harm in ${i.harmSeeds} of ${i.seeds} seeds`),
