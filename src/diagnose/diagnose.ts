@@ -54,7 +54,8 @@ export interface DiagnoseOptions extends CandidateOptions, RecommendOptions {
 
 /** What diagnose produced. */
 export interface DiagnoseResult {
-  readonly diagnosis: Diagnosis;
+  /** Null when interrupted: nothing is written then, and rerunning resumes. */
+  readonly diagnosis: Diagnosis | null;
   readonly outDir: string;
   readonly reportPath: string | null;
   /** Runs that failed or were interrupted (the diagnosis then covers fewer seeds and says so). */
@@ -83,11 +84,10 @@ async function execute(plan: SweepPlan, o: DiagnoseOptions): Promise<{ dirs: Set
 }
 
 /** Candidates whose runs validate, each checked alone so one bad candidate is dropped with its reason. */
-function validCandidates(base: unknown, configPath: string, candidates: readonly Candidate[], seeds: readonly number[], runsDir: string): { kept: Candidate[]; rejected: NoCandidate[]; baselineIds: Set<string> } {
-  const baselineIds = new Set(planRuns(base, configPath, [{ label: BASELINE, values: {} }], seeds, runsDir).map((r) => r.id));
+function validCandidates(base: unknown, configPath: string, candidates: readonly Candidate[], seeds: readonly number[], runsDir: string): { kept: Candidate[]; rejected: NoCandidate[] } {
   const kept: Candidate[] = [];
   const rejected: NoCandidate[] = [];
-  const seen = new Set(baselineIds);
+  const seen = new Set(planRuns(base, configPath, [{ label: BASELINE, values: {} }], seeds, runsDir).map((r) => r.id));
   for (const c of candidates) {
     try {
       const ids = planRuns(base, configPath, [{ label: c.label, values: c.values }], seeds, runsDir).map((r) => r.id);
@@ -102,7 +102,7 @@ function validCandidates(base: unknown, configPath: string, candidates: readonly
       rejected.push({ finding: c.findings.join(', '), reason: `"${c.label}" is not a valid config here: ${err.message}` });
     }
   }
-  return { kept, rejected, baselineIds };
+  return { kept, rejected };
 }
 
 function plan(name: string, runsDir: string, seeds: readonly number[], points: readonly GridPoint[], runs: readonly PlannedRun[]): SweepPlan {
@@ -147,7 +147,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   const baselinePoint: GridPoint = { label: BASELINE, values: {} };
   const baselineRuns = planRuns(base, configPath, [baselinePoint], seeds, runsDir);
   const first = await execute(plan(name, runsDir, seeds, [baselinePoint], baselineRuns), o);
-  if (first.interrupted) throw new UsageError(`interrupted while running the baseline; rerun the same command to resume (runs in ${runsDir})`);
+  if (first.interrupted) return { diagnosis: null, outDir, reportPath: null, incomplete: first.incomplete, interrupted: true };
   const baseline = observeVariants(baselineRuns, first.dirs).get(BASELINE) ?? [];
   if (baseline.length === 0) throw new TacitError(`no baseline run completed (see the errors above; runs in ${runsDir})`);
   const findings = distinctFindings(baseline);
@@ -159,6 +159,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   const points: GridPoint[] = [baselinePoint, ...kept.map((c) => ({ label: c.label, values: c.values }))];
   const allRuns = kept.length > 0 ? planRuns(base, configPath, points, seeds, runsDir) : baselineRuns;
   const second = kept.length > 0 ? await execute(plan(name, runsDir, seeds, points, allRuns), o) : first;
+  if (second.interrupted) return { diagnosis: null, outDir, reportPath: null, incomplete: second.incomplete, interrupted: true };
   const observed = observeVariants(allRuns, second.dirs);
 
   const variants = new Map<string, SeedObservation[]>([...observed].map(([label, list]) => [label, list.map((s) => s.observation)]));

@@ -15,7 +15,7 @@
  *   per seed; reported as the mean over seeds with a t-interval and the seeds where the harm was
  *   significant in the detector's own test.
  */
-import { correlation, mean, normalQuantile, normalSf, studentTQuantile, studentTSf } from '../stats/index.js';
+import { correlation, mean, normalQuantile, normalSf, sd, studentTQuantile, studentTSf } from '../stats/index.js';
 import type { ExperimentSetup } from './setup.js';
 
 /** One seed's ledger and influence matrix. */
@@ -89,6 +89,8 @@ export function measureInteractions(setup: ExperimentSetup, seeds: readonly Seed
           const x = s.rows.map((r) => r[`reward/${a.id}/${c}`]);
           const y = s.rows.map((r) => r[`kpi/${k.name}`]);
           if (x.some((v) => typeof v !== 'number') || y.some((v) => typeof v !== 'number') || x.length < 4) continue;
+          // A constant series (a component that never pays, a KPI that never moves) says nothing either way.
+          if (sd(x as number[]) === 0 || sd(y as number[]) === 0) continue;
           const r = correlation(x as number[], (y as number[]).map((v) => sign * v));
           if (!Number.isFinite(r)) continue;
           zs.push(atanh(clampR(r)));

@@ -158,7 +158,7 @@ describe('tacit diagnose --queue', () => {
     }
     const queued = await onQueue;
     expect(queued.incomplete).toBe(0);
-    expect(queued.diagnosis.findings.find((f) => f.key === 'conflict:harms:finance>inventory')!.result.recommended).toBe('finance: budgetMultiple ×2');
+    expect(queued.diagnosis!.findings.find((f) => f.key === 'conflict:harms:finance>inventory')!.result.recommended).toBe('finance: budgetMultiple ×2');
     await diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, out: join(root, 'diagnose-local') });
     expect(readFileSync(join(root, 'diagnose-queue', 'diagnosis.json'), 'utf8')).toBe(readFileSync(join(root, 'diagnose-local', 'diagnosis.json'), 'utf8'));
   }, 180_000);

@@ -92,10 +92,14 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
           if (!args.quiet) process.stderr.write(`${line}\n`);
         },
       });
+      if (result.diagnosis === null) {
+        process.stdout.write(`diagnosis interrupted before every run finished; nothing written. Rerun the same command to resume (runs in ${result.outDir}/runs)\n`);
+        setCode(130);
+        return;
+      }
       process.stdout.write(diagnosisMarkdown(result.diagnosis));
       process.stdout.write(`\ndiagnosis: ${result.outDir}/diagnosis.json${result.reportPath ? `\nreport: ${result.reportPath}` : ''}\n`);
-      if (result.interrupted) setCode(130);
-      else if (result.incomplete > 0) {
+      if (result.incomplete > 0) {
         process.stderr.write(`${result.incomplete} run${result.incomplete === 1 ? '' : 's'} did not complete; the diagnosis covers the seeds that did (rerun to retry them)\n`);
         setCode(1);
       }
