@@ -165,7 +165,12 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   const variants = new Map<string, SeedObservation[]>([...observed].map(([label, list]) => [label, list.map((s) => s.observation)]));
   const weights = Object.fromEntries(setup.kpis.map((k) => [k.name, k.weight]));
   const directions = Object.fromEntries(setup.kpis.map((k) => [k.name, k.better]));
-  const results = recommend(findings, kept, BASELINE, variants, weights, directions, o);
+  const noCandidate = [...generated.none, ...rejected];
+  // A finding nothing was tried for says why in its own statement, not only in a list further down.
+  const results = recommend(findings, kept, BASELINE, variants, weights, directions, o).map((r) => {
+    const why = noCandidate.filter((x) => x.finding.split(', ').includes(r.finding.key)).map((x) => x.reason);
+    return r.candidates.length === 0 && why.length > 0 ? { ...r, statement: `No candidate was tried: ${why.join('; ')}.` } : r;
+  });
   const interactions = measureInteractions(setup, baseline.map((s) => s.ledger));
   const detectors = [...new Set(baseline.flatMap((s) => Object.keys(s.observation.outcomes)))].filter((d) => d !== 'staleness').sort().map((d) => {
     const outs = baseline.map((s) => s.observation.outcomes[d] ?? 'untested');
@@ -181,7 +186,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
     interactions,
     detectors,
     findings: findings.map((f) => ({ ...f, result: results.find((r) => r.finding.key === f.key)! })),
-    noCandidate: [...generated.none, ...rejected],
+    noCandidate,
     runs: allRuns.map((r) => ({ variant: r.variant, seed: r.seed, dir: relative(outDir, r.dir), complete: second.dirs.has(resolvePath(r.dir)) })),
     notes: [
       ...(n < 5 ? [`${n} seed${n === 1 ? '' : 's'} per variant: intervals and tests over so few seeds are weak; use --seeds 5 or more`] : []),

@@ -79,8 +79,7 @@ function blocks(d: Diagnosis): Block[] {
       lines: [
         `Baseline: present in ${r.baseline.present}, absent in ${r.baseline.absent}, untested in ${r.baseline.untested} of ${r.baseline.n} seeds. A candidate removes it when it is absent in at least ${Math.max(1, Math.ceil(d.removeShare * n - 1e-9))} of ${n} seeds.`,
         ...(x.attribution ? [`Attribution: ${x.attribution}.`] : []),
-        ...d.noCandidate.filter((c) => c.finding.split(', ').includes(x.key)).map((c) => `Not tried: ${c.reason}.`),
-        r.candidates.length === 0 ? 'No candidate was run for it.' : `Δ: candidate − baseline with a Welch 95% interval (not adjusted); p: Welch test, Holm-corrected over this finding's candidates; for G${x.kpi !== undefined ? ` and for ${x.kpi}, the KPI the finding names` : ''}.`,
+        ...(r.candidates.length === 0 ? [] : [`Δ: candidate − baseline with a Welch 95% interval (not adjusted); p: Welch test, Holm-corrected over this finding's candidates; for G${x.kpi !== undefined ? ` and for ${x.kpi}, the KPI the finding names` : ''}.`]),
         `**${r.statement}**`,
       ],
       ...(r.candidates.length > 0
