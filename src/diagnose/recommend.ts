@@ -181,6 +181,12 @@ function verdictOf(removal: boolean | null, team: TeamComparison | null, kpi: Te
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
+/** A p-value for people: two significant digits, three near 0.05 so 0.0505 never reads as 0.050. */
+export function formatP(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return 'n/a';
+  return p.toPrecision(p >= 0.045 && p < 0.055 ? 3 : 2);
+}
+
 function statement(f: FindingRef, rs: readonly CandidateResult[], share: number, n: number): { recommended: string | null; statement: string } {
   const need = seedsNeeded(n, share);
   const byGain = (xs: CandidateResult[]): CandidateResult[] => [...xs].sort((a, b) => (b.team?.diff.mean ?? -Infinity) - (a.team?.diff.mean ?? -Infinity) || a.label.localeCompare(b.label));
@@ -188,7 +194,7 @@ function statement(f: FindingRef, rs: readonly CandidateResult[], share: number,
   const neutral = byGain(rs.filter((r) => r.verdict === 'removes-no-gain'));
   const costly = rs.filter((r) => r.verdict === 'removes-at-cost');
   const open = rs.filter((r) => r.verdict === 'untested');
-  const one = (c: TeamComparison): string => `${c.metric === 'G' ? 'team objective' : c.metric} ${fmt(c.diff.mean)} [${fmt(c.diff.low)}, ${fmt(c.diff.high)}] vs baseline, Welch p = ${c.pAdjusted === null ? 'n/a' : c.pAdjusted.toPrecision(2)} (Holm)`;
+  const one = (c: TeamComparison): string => `${c.metric === 'G' ? 'team objective' : c.metric} ${fmt(c.diff.mean)} [${fmt(c.diff.low)}, ${fmt(c.diff.high)}] vs baseline, Welch p = ${formatP(c.pAdjusted)} (Holm)`;
   const gain = (r: CandidateResult): string => [r.team ? one(r.team) : 'team objective not measured', ...(r.findingKpi ? [one(r.findingKpi)] : [])].join('; ');
   const removed = (r: CandidateResult): string => `removes it in ${r.status.absent} of ${r.status.n} seeds`;
   if (fixes.length > 0) {

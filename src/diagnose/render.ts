@@ -6,6 +6,7 @@
 import { escapeHtml } from '../report/figures/comparison.js';
 import type { Section } from '../report/figures/common.js';
 import type { Diagnosis } from './diagnosis-schema.js';
+import { formatP } from './recommend.js';
 
 /** A heading, paragraphs and optionally a table. */
 interface Block {
@@ -19,6 +20,8 @@ const f = (x: number | null | undefined, digits = 3): string => {
   const a = Math.abs(x);
   return a >= 1000 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : x === 0 ? '0' : x.toPrecision(digits);
 };
+/** A config value in a table cell: whole up to 90 characters (diagnosis.json has every value in full). */
+const short = (s: string): string => (s.length <= 90 ? s : `${s.slice(0, 89)}…`);
 const signed = (x: number | null | undefined): string => (x !== null && x !== undefined && x > 0 ? `+${f(x)}` : f(x));
 const interval = (e: { mean: number | null; low: number | null; high: number | null }): string => `${signed(e.mean)} [${signed(e.low)}, ${signed(e.high)}]`;
 
@@ -54,7 +57,7 @@ function blocks(d: Diagnosis): Block[] {
       against.length === 0
         ? 'No reward component is significantly anti-correlated with a team KPI in the baseline.'
         : 'Reward components that improve when a team KPI gets worse (correlation over metrics windows, mean over seeds [95% interval], Bonferroni over all pairs). This is co-movement: a common driver (a demand season) can produce it; the influence matrix below and the attribution of each finding are the causal evidence.',
-      ...against.map((c) => `- ${c.agent}/${c.component} vs ${c.kpi}: r = ${f(c.r, 2)} [${f(c.low, 2)}, ${f(c.high, 2)}], p = ${f(c.pAdjusted, 2)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`),
+      ...against.map((c) => `- ${c.agent}/${c.component} vs ${c.kpi}: r = ${f(c.r, 2)} [${f(c.low, 2)}, ${f(c.high, 2)}], p = ${formatP(c.pAdjusted)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`),
       harms.length === 0 ? 'Influence matrix: no agent significantly lowers another agent\'s reward in any seed (or the matrix was not measured; see notes).' : 'Influence matrix (reward change per step caused by the actor\'s choices vs its no-op, mean over seeds [95% interval]):',
       ...harms.map((i) => `- ${i.actor} → ${i.affected}: ${interval(i)}, significant harm in ${i.harmSeeds} of ${i.seeds} seeds`),
     ],
@@ -88,11 +91,11 @@ function blocks(d: Diagnosis): Block[] {
               head: ['candidate', 'change', 'finding absent / present / untested', 'ΔG [95%]', 'p (Holm)', ...(x.kpi !== undefined ? [`Δ${x.kpi} [95%]`, 'p (Holm)'] : []), 'verdict'],
               rows: r.candidates.map((c) => [
                 c.label + (c.label === r.recommended ? ' ★' : ''),
-                Object.entries(c.values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join('; '),
+                Object.entries(c.values).map(([p, v]) => `${p} = ${short(JSON.stringify(v))}`).join('; '),
                 `${c.status.absent} / ${c.status.present} / ${c.status.untested}`,
                 c.team ? interval(c.team.diff) : 'n/a',
-                f(c.team?.pAdjusted ?? null, 2),
-                ...(x.kpi !== undefined ? [c.findingKpi ? interval(c.findingKpi.diff) : 'n/a', f(c.findingKpi?.pAdjusted ?? null, 2)] : []),
+                formatP(c.team?.pAdjusted ?? null),
+                ...(x.kpi !== undefined ? [c.findingKpi ? interval(c.findingKpi.diff) : 'n/a', formatP(c.findingKpi?.pAdjusted ?? null)] : []),
                 VERDICT_TEXT[c.verdict] ?? c.verdict,
               ]),
             },
@@ -112,7 +115,12 @@ export function diagnosisMarkdown(d: Diagnosis): string {
   const parts = [`# Diagnosis: ${d.experiment}`, '', `World ${d.world}; seeds ${d.seeds.join(', ')}; runs under runs/ (report.html compares them).`, ''];
   for (const b of blocks(d)) {
     parts.push(`## ${b.heading}`, '');
-    if (b.lines.length > 0) parts.push(...b.lines, '');
+    // A blank line after every paragraph and after each list, so a paragraph never runs into a list item.
+    b.lines.forEach((l, i) => {
+      parts.push(l);
+      const next = b.lines[i + 1];
+      if (!l.startsWith('- ') || next === undefined || !next.startsWith('- ')) parts.push('');
+    });
     if (b.table) {
       parts.push(`| ${b.table.head.map(mdCell).join(' | ')} |`, `|${b.table.head.map(() => '---').join('|')}|`);
       for (const row of b.table.rows) parts.push(`| ${row.map(mdCell).join(' | ')} |`);
@@ -129,13 +137,25 @@ const inline = (s: string): string => escapeHtml(s).replace(/\*\*(.+?)\*\*/g, '<
 export function diagnosisSection(d: Diagnosis): Section {
   const html = blocks(d)
     .map((b) => {
-      const items = b.lines.filter((l) => l.startsWith('- '));
-      const paras = b.lines.filter((l) => !l.startsWith('- ')).map((l) => `<p>${inline(l)}</p>`);
-      const list = items.length > 0 ? `<ul>${items.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>` : '';
+      // Lines in order; consecutive '- ' lines form one list.
+      const body: string[] = [];
+      let items: string[] = [];
+      const flush = (): void => {
+        if (items.length > 0) body.push(`<ul>${items.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`);
+        items = [];
+      };
+      for (const l of b.lines) {
+        if (l.startsWith('- ')) items.push(l);
+        else {
+          flush();
+          body.push(`<p>${inline(l)}</p>`);
+        }
+      }
+      flush();
       const table = b.table
         ? `<div class="table-wrap"><table><thead><tr>${b.table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${b.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`
         : '';
-      return `<h3>${escapeHtml(b.heading)}</h3>${paras.join('')}${list}${table}`;
+      return `<h3>${escapeHtml(b.heading)}</h3>${body.join('')}${table}`;
     })
     .join('\n');
   return {
