@@ -58,6 +58,7 @@ describe('tacit diagnose', () => {
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--seeds', '0', '--out', out], '--seeds must be an integer >= 1, got 0'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--set', 'run.steps=-5', '--out', out], 'run.steps'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '[1, 2]', '--out', out], '--continuation: expected a mapping agent → {type, params}'],
+      [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '{finance: {type: ppo}}', '--out', out], "--continuation.finance.type: 'ppo' is not a scripted policy; valid: random, constant"],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--mix-weight', '1.5', '--out', out], '--mix-weight must be in [0, 1], got 1.5'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--remove-share', '0', '--out', out], '--remove-share must be in (0, 1], got 0'],
     ];

@@ -1,6 +1,7 @@
 /** `tacit diagnose <config>`: findings, candidate fixes run as a sweep, and a recommendation (src/diagnose). */
 import type { Argv, CommandModule } from 'yargs';
 import { parse as parseYaml } from 'yaml';
+import { policies } from '../../../policies/index.js';
 import { UsageError } from '../../core/errors.js';
 import { diagnose } from '../../diagnose/diagnose.js';
 import { diagnosisMarkdown } from '../../diagnose/render.js';
@@ -30,8 +31,12 @@ export function parseContinuation(text: string): Record<string, { type: string; 
     throw new UsageError(`--continuation: not YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); expected e.g. '{finance: {type: fixed-budget}}'`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--continuation: expected a mapping agent → {type, params}, got ${JSON.stringify(parsed)}; e.g. '{finance: {type: fixed-budget}}'`);
-  for (const [agent, v] of Object.entries(parsed as Record<string, unknown>))
+  for (const [agent, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (!v || typeof v !== 'object' || typeof (v as { type?: unknown }).type !== 'string') throw new UsageError(`--continuation.${agent}: expected {type: <scripted policy>, params: {...}}, got ${JSON.stringify(v)}`);
+    const type = (v as { type: string }).type;
+    const scripted = policies.values().filter((p) => !p.learns).map((p) => p.id);
+    if (!scripted.includes(type)) throw new UsageError(`--continuation.${agent}.type: '${type}' is not a scripted policy; valid: ${scripted.join(', ')}`);
+  }
   return parsed as Record<string, { type: string; params?: Record<string, unknown> }>;
 }
 
