@@ -13,9 +13,11 @@
  * Known results a working learner should reach: in the prisoner's dilemma, one-shot (myopic)
  * learners converge to mutual defection (1, 1) with payoff 1 each; in the stag hunt both pure
  * profiles are equilibria, payoff-dominant (0, 0) pays 4 each; matching pennies has only the mixed
- * equilibrium (value 0).
+ * equilibrium (value 0); the pure coordination game pays 1 each when both pick the same move and 0
+ * otherwise: two equally good conventions, so independently trained pairs agree only by luck
+ * (held-out partners, src/run/crossplay.ts).
  *
- * Versions: v1, first version.
+ * Versions: v1, first version; later, backward compatible: game `coordination`.
  */
 import { z } from 'zod';
 import { nextNormal } from '../../src/core/rng.js';
@@ -27,11 +29,12 @@ const GAMES = {
   'prisoners-dilemma': [[3, 3], [0, 5], [5, 0], [1, 1]],
   'stag-hunt': [[4, 4], [0, 3], [3, 0], [3, 3]],
   'matching-pennies': [[1, -1], [-1, 1], [-1, 1], [1, -1]],
+  coordination: [[1, 1], [0, 0], [0, 0], [1, 1]],
 } as const;
 
 const paramsSchema = z
   .object({
-    game: z.enum(['prisoners-dilemma', 'stag-hunt', 'matching-pennies']).default('prisoners-dilemma').describe('Which 2×2 game is repeated'),
+    game: z.enum(['prisoners-dilemma', 'stag-hunt', 'matching-pennies', 'coordination']).default('prisoners-dilemma').describe('Which 2×2 game is repeated'),
     episodeLength: z.number().int().positive().default(100).describe('Steps per episode before truncation'),
     payoffNoise: z.number().nonnegative().default(0).describe('Standard deviation of Gaussian noise added to each payoff'),
   })

@@ -22,6 +22,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
 import { diagnoseCommand } from './commands/diagnose.js';
+import { crossPlayCommand, type CrossPlayArgs } from './commands/crossplay.js';
 import { describePolicy, describeWorld } from './describe.js';
 import { writeReport } from '../report/report.js';
 import { formatRunSummary } from './summary-text.js';
@@ -156,24 +157,43 @@ function evalWorld(runDir: string): string {
   }
 }
 
-const evalCommand: CommandModule<object, { runDir: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean }> = {
-  command: 'eval <runDir>',
-  describe: "Replay a finished run's trained policies greedily and report team KPIs",
+type EvalArgs = { runDir?: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean } & Partial<CrossPlayArgs>;
+
+const evalCommand: CommandModule<object, EvalArgs> = {
+  command: 'eval [runDir]',
+  describe: "Replay a finished run's trained policies greedily and report team KPIs (or, with --partners, cross-play them)",
   builder: (y: Argv) =>
     y
-      .positional('runDir', { type: 'string', demandOption: true, describe: 'A finished run folder' })
+      .positional('runDir', { type: 'string', describe: 'A finished run folder' })
       .option('episodes', { type: 'number', describe: 'Episodes to play (episodic worlds; default 10)' })
       .option('steps', { type: 'number', describe: 'Steps to play (continuing worlds; default 1000)' })
       .option('seed', { type: 'number', describe: "Seed of the evaluation episodes (default: the run's seed)" })
       .option('faults', { type: 'boolean', default: true, describe: "Replay under the run's faults section (--no-faults: the fault-free world)" })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }) as unknown as Argv<{ runDir: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean }>,
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
+      // Held-out partners and new entrants (issue 18, item 5; src/run/crossplay.ts).
+      .option('partners', { type: 'string', array: true, describe: 'Cross-play: run folders whose seeds are the teams; writes crossplay.json' })
+      .option('focal', { type: 'string', describe: 'Cross-play: agent taken from the row team (default: the first agent)' })
+      .option('kpi', { type: 'string', describe: 'Cross-play: KPI used as the payoff (default: welfare, the sum of local rewards per step)' })
+      .option('entrant', { type: 'string', describe: 'Cross-play: a policy type seated as the focal agent against every team (a new entrant)' })
+      .option('entrant-params', { type: 'string', describe: "Cross-play: the entrant's params as JSON" })
+      .option('learn-steps', { type: 'number', describe: 'Cross-play: steps the entrant learns (exploring) against each team before it is measured' })
+      .option('out', { type: 'string', describe: 'Cross-play: where to write crossplay.json (default: the common folder of the partners)' }) as unknown as Argv<EvalArgs>,
   handler: async (args) => {
     checkCount('episodes', args.episodes, 1);
     checkCount('steps', args.steps, 1);
     checkCount('seed', args.seed, 0);
-    const configPath = `${args.runDir}/config.resolved.json`;
+    if (args.partners !== undefined) {
+      if (args.runDir !== undefined) throw new UsageError(`give run folders after --partners, not as ${args.runDir}: tacit eval --partners <runDir>...`);
+      if (args.partners.length === 0) throw new UsageError('--partners needs at least one run folder');
+      return crossPlayCommand(args as CrossPlayArgs);
+    }
+    for (const flag of ['focal', 'kpi', 'entrant', 'entrantParams', 'learnSteps', 'out'] as const)
+      if (args[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to cross-play: give --partners <runDir>...`);
+    if (args.runDir === undefined) throw new UsageError('give a run folder (tacit eval results/<experiment>/<runId>) or --partners <runDir>...');
+    const runDir = args.runDir;
+    const configPath = `${runDir}/config.resolved.json`;
     if (existsSync(configPath)) await preparePolicies(resolveExperiment(JSON.parse(readFileSync(configPath, 'utf8')), configPath));
-    const result = evaluateRun(args.runDir, (c) => resolveExperiment(c, `${args.runDir}/config.resolved.json`), {
+    const result = evaluateRun(runDir, (c) => resolveExperiment(c, `${runDir}/config.resolved.json`), {
       ...(args.episodes !== undefined ? { episodes: args.episodes } : {}),
       ...(args.steps !== undefined ? { steps: args.steps } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
@@ -182,7 +202,7 @@ const evalCommand: CommandModule<object, { runDir: string; episodes?: number; st
     if (args.json) process.stdout.write(jsonText(result));
     else {
       const how = result.faultsApplied === true ? " under the run's faults" : args.faults ? '' : ' with its faults switched off';
-      process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${args.runDir}${how}`, env: { id: evalWorld(args.runDir) }, ...result }));
+      process.stdout.write(formatRunSummary({ experiment: `greedy evaluation of ${runDir}${how}`, env: { id: evalWorld(runDir) }, ...result }));
     }
   },
 };

@@ -1,7 +1,8 @@
 /** The short text summary `tacit run` prints: KPIs and each agent's mean rewards (with CIs for multi-seed runs). */
+import { formatCoordinationSummary } from '../coordination/summary-text.js';
 import { worlds } from '../../envs/index.js';
 import { outcomeMark, outcomeOf } from '../detectors/types.js';
-import { reliabilityLines } from '../faults/summary-text.js';
+import { coordinationFaultLines, reliabilityLines } from '../faults/summary-text.js';
 
 function num(v: unknown): string {
   if (typeof v === 'number') return fmt(v);
@@ -40,7 +41,9 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   }
   const spec = env && worlds.has(env.id) ? worlds.get(env.id) : undefined;
   lines.push(...(spec?.formatSummary?.(summary) ?? []));
+  lines.push(...formatCoordinationSummary(summary));
   lines.push(...reliabilityLines(summary.metrics));
+  lines.push(...coordinationFaultLines(summary.metrics));
   const verdicts = (summary.verdicts ?? {}) as Record<string, { fired?: boolean; status?: string; summary?: string }>;
   if (Object.keys(verdicts).length) {
     lines.push('  detectors (!! fired, ok clear, ?? untested: could not test, not a negative):');

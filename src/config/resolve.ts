@@ -8,6 +8,7 @@ import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
 import type { World } from '../core/world.js';
 import { compileFaults } from '../faults/compile.js';
+import { coordinatedSpec, hasCoordination, wrapWorld } from '../coordination/wrap.js';
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
@@ -52,18 +53,26 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
     issues.push({ path: 'env.id', message: `unknown world '${config.env.id}'; registered: ${worlds.ids().join(', ')}` });
     fail(issues, source);
   }
-  const worldSpec = worlds.get(config.env.id);
-  const wp = parseWith(worldSpec.paramsSchema, config.env.params, 'env.params');
+  const registered = worlds.get(config.env.id);
+  const wp = parseWith(registered.paramsSchema, config.env.params, 'env.params');
   if (!wp.ok) fail([...issues, ...wp.issues], source);
   const worldParams = wp.data as Record<string, unknown>;
   config.env.params = worldParams;
   let world: World;
   try {
-    world = worldSpec.create(worldParams);
+    world = registered.create(worldParams);
   } catch (err) {
     if (err instanceof TacitError || err instanceof RangeError) fail([...issues, { path: 'env.params', message: err.message }], source);
     throw err;
   }
+  // Coordination wrappers (src/coordination) change the agents and spaces the rest is checked against.
+  const coordination = hasCoordination(config.coordination) ? config.coordination : undefined;
+  if (coordination) {
+    const wrapIssues: ConfigIssue[] = [];
+    world = wrapWorld(world, coordination, wrapIssues).world;
+    if (wrapIssues.length > 0) fail([...issues, ...wrapIssues], source);
+  }
+  const worldSpec = coordination ? coordinatedSpec(registered, coordination) : registered;
   if (!config.agents) fail(issues, source);
 
   const assignments = assignAgents(config as ExperimentConfig, world, issues);
@@ -113,7 +122,7 @@ function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults'] as const) {
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination'] as const) {
     const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
     if (r.success) out[key] = structuredClone(r.data);
   }

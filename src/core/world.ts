@@ -134,6 +134,13 @@ export interface World<S extends WorldState = WorldState> {
    */
   readonly observationScales?: readonly Float64Array[];
   /**
+   * Optional (agents that act after others, e.g. a supervisor): per agent, null or the observation
+   * slots `offset … offset + size of from's action` that show agent `from`'s proposed action this
+   * step. The run loop writes them in before the agent acts (`from` < the agent, so it has acted);
+   * the world itself writes a stand-in (src/coordination/supervisor.ts).
+   */
+  readonly proposals?: readonly (ProposalSlot | null)[];
+  /**
    * Optional: per agent, the names of its decisions in natural units (e.g. `orderQuantity`,
    * `supplier`, `shippingMode`): the input layout of `encodeAction`.
    */
@@ -185,6 +192,25 @@ export interface World<S extends WorldState = WorldState> {
    * at random. Tabular learners use it for Calvano et al.'s Q initialisation.
    */
   payoffVsUniformRivals?(agent: number): Float64Array;
+}
+
+/** Where an agent's observation shows another agent's proposed action (World.proposals). */
+export interface ProposalSlot {
+  /** The agent whose proposed action is shown. */
+  readonly from: number;
+  /** First observation slot it is written to. */
+  readonly offset: number;
+}
+
+/** Write the proposals agent i sees into its observation rows `obs` from the actions `actions` (all rows); no-op when it sees none. */
+export function fillProposals(world: World, i: number, obs: readonly Float32Array[], actions: readonly Float64Array[], rows: number): void {
+  const slot = world.proposals?.[i];
+  if (!slot) return;
+  const size = world.observationSpaces[i]!.size;
+  const aSize = world.actionSpaces[slot.from]!.size;
+  const o = obs[i]!;
+  const a = actions[slot.from]!;
+  for (let b = 0; b < rows; b++) for (let x = 0; x < aSize; x++) o[b * size + slot.offset + x] = a[b * aSize + x]!;
 }
 
 /** A conformance check a world may opt out of, with the reason (declared on the world, never in the checker). */
@@ -269,6 +295,8 @@ export interface FinalEngine {
   readonly numEnvs: number;
   /** Per agent: the last observations of every copy, `numEnvs * obsSize`. */
   readonly obs: readonly Float32Array[];
+  /** Per copy: the final states (a VecEngine has them; analyses that roll the world on from the end read them). */
+  readonly states?: readonly WorldState[];
 }
 
 /** What an analysis may ask of a trained policy (a Policy, src/core/policy.ts): greedy play and its own numbers. */

@@ -19,7 +19,7 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import type { ActMode, Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
-import type { World } from '../core/world.js';
+import { fillProposals, type World } from '../core/world.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 import { seedStat } from '../stats/t-interval.js';
 import type { Finding, Verdict } from './types.js';
@@ -69,7 +69,10 @@ function rollout(world: World, actors: readonly Policy[], modes: readonly ActMod
   const kpis = world.kpis.map(() => new Float64Array(numEnvs));
   engine.reset();
   for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < actors.length; i++) actors[i]!.act(engine.obs[i]!, engine.actions[i]!, modes[i]!);
+    for (let i = 0; i < actors.length; i++) {
+      fillProposals(world, i, engine.obs, engine.actions, numEnvs);
+      actors[i]!.act(engine.obs[i]!, engine.actions[i]!, modes[i]!);
+    }
     engine.step(() => {
       const r = engine.rewards[agentIndex]!;
       for (let b = 0; b < numEnvs; b++) {

@@ -48,6 +48,7 @@ import { normalSf } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
+import { channelParams, channelVerdict, probeChannelVerdict } from './message-dependence.js';
 import { defineDetector, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
@@ -132,6 +133,7 @@ export const collusionParams = z
     minRestraint: z.number().min(0).default(0.01).describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
     minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
     minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
+    channel: channelParams.default(channelParams.parse({})).describe('Explicit vs tacit: the message–price dependence test, for runs with a message channel (message-dependence.ts)'),
   })
   .strict();
 
@@ -362,7 +364,10 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const endStep = r >= 0 ? ledger.steps[r]! : 0;
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
       const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
-      const status = collusive ? 'collusive' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
+      // Explicit vs tacit (a run with a message channel): do the firms act on each other's words?
+      const channel = context.messageProbes ? probeChannelVerdict(context.messageProbes, context.messageDependence ?? null, params.channel) : channelVerdict(context.messageDependence ?? null, params.channel);
+      const explicit = channel.outcome === 'fired';
+      const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
       const shown = shownFirms.length;
       const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
       const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
@@ -399,13 +404,14 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
         }
       }
       const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
-      const summary = collusive
-        ? `collusive: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
+      const channelText = context.messageDependence || context.messageProbes ? `; messages: ${channel.summary}` : '';
+      const summary = (collusive
+        ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
         : supra
           ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
           : below
             ? `competitive: ${deltaText}, not above ${params.minDelta}`
-            : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`;
+            : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`) + channelText;
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict: {
@@ -423,7 +429,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           fired: collusive,
           status,
           summary,
-          details: { delta: deltaEvidence, probes: probes.map(({ prices: _p, ...rest }) => rest), collusiveProbeShare: share, retraining, parallelism: parallel ?? null },
+          details: { delta: deltaEvidence, probes: probes.map(({ prices: _p, ...rest }) => rest), collusiveProbeShare: share, retraining, parallelism: parallel ?? null, channel },
         },
       };
     },

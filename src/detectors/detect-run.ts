@@ -20,6 +20,7 @@ import type { InfluenceMatrix } from './conflict.js';
 import { DetectorSuite, detectorsConfigSchema, type DetectorsConfig, type SuiteReport } from './index.js';
 import { ledgerFromRows, parseJsonl } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
+import type { DependenceResult, MessageProbe } from './message-dependence.js';
 import { outcomeOf, type DetectorContext, type Finding, type Verdict, type VerdictOutcome } from './types.js';
 
 /** Contents of a run folder's optional probes.json. */
@@ -29,6 +30,10 @@ export interface ProbesFile {
   readonly marketOutcome?: MarketOutcomeEvidence;
   readonly influence?: InfluenceMatrix;
   readonly unilateral?: readonly UnilateralResult[];
+  /** Message–action dependence per sender–receiver pair (a run with a message channel). */
+  readonly messageDependence?: readonly DependenceResult[];
+  /** Message probes of converged play. */
+  readonly messageProbes?: readonly MessageProbe[];
   /** goodhart's policy-swap attribution (attribution.ts), computed by tacit run while the policies existed. */
   readonly attribution?: readonly SwapAttribution[];
 }
@@ -97,6 +102,8 @@ function detectSeed(dir: string, override: unknown): SuiteReport {
     ...(probes.marketOutcome ? { marketOutcome: probes.marketOutcome } : {}),
     ...(probes.influence ? { influence: probes.influence } : {}),
     ...(probes.unilateral ? { unilateral: probes.unilateral } : {}),
+    ...(probes.messageDependence ? { messageDependence: probes.messageDependence } : {}),
+    ...(probes.messageProbes ? { messageProbes: probes.messageProbes } : {}),
   };
   const ledger = ledgerFromRows(rows, { kpiSpecs: worldKpis(resolved) });
   const suite = new DetectorSuite(config, context);

@@ -12,7 +12,7 @@
 import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { Policy } from '../core/policy.js';
-import type { World } from '../core/world.js';
+import { fillProposals, type World } from '../core/world.js';
 import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js';
 import { conflictParams, estimateInfluence, type InfluenceMatrix } from './conflict.js';
 import type { ProbesFile } from './detect-run.js';
@@ -20,6 +20,7 @@ import type { ForkPoint, JointActor } from './forks.js';
 import { DetectorSuite, type SuiteReport } from './index.js';
 import { Ledger, type LedgerMeta, type MetricsRow } from './ledger.js';
 import { miscoordinationParams, probeUnilateral, type UnilateralResult } from './miscoordination.js';
+import type { DependenceResult, MessageProbe } from './message-dependence.js';
 import type { DetectorContext, Finding } from './types.js';
 import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import { goodhartParams } from './goodhart.js';
@@ -148,6 +149,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
   return (o, out) => {
     for (let i = 0; i < policies.length; i++) {
       obs[i]!.set(o[i]!);
+      fillProposals(world, i, obs, acts, 1);
       policies[i]!.act(obs[i]!, acts[i]!, 'greedy');
       out[i]!.set(acts[i]!.subarray(0, out[i]!.length));
     }
@@ -157,7 +159,7 @@ export function greedyActor(world: World, policies: readonly Policy[], numEnvs: 
 /** Detectors following one seed run. */
 export class RunDetectors {
   private readonly ledger: Ledger;
-  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[] };
+  private readonly context: { plannedRows?: number; metricsEvery?: number; deviationProbes?: DeviationProbeResult[]; marketOutcome?: MarketOutcomeEvidence; influence?: InfluenceMatrix; unilateral?: UnilateralResult[]; messageDependence?: DependenceResult[]; messageProbes?: MessageProbe[] };
   private readonly resolved: ResolvedExperiment;
   /** Recorded fork points (copy 0, at metrics windows), oldest first. */
   private points: ForkPoint[] = [];
@@ -271,12 +273,18 @@ export class RunDetectors {
     if (probes.length > 0) this.context.deviationProbes = probes;
     const outcome = marketOutcomeFromMetrics(metrics, this.ledger.meta.agents);
     if (outcome) this.context.marketOutcome = outcome;
+    const dependence = metrics['coordination/messageDependence'];
+    if (Array.isArray(dependence)) this.context.messageDependence = dependence as DependenceResult[];
+    const messageProbes = metrics['coordination/messageProbes'];
+    if (Array.isArray(messageProbes)) this.context.messageProbes = messageProbes as MessageProbe[];
     const raw = this.suite.finish(this.ledger);
     const report = this.attribution.length > 0 ? attachAttribution(raw.detections, raw.verdicts, this.attribution) : raw;
     const file: ProbesFile = {
       ...(this.attribution.length > 0 ? { attribution: this.attribution } : {}),
       ...(probes.length > 0 ? { deviationProbes: probes } : {}),
       ...(outcome ? { marketOutcome: outcome } : {}),
+      ...(this.context.messageDependence ? { messageDependence: this.context.messageDependence } : {}),
+      ...(this.context.messageProbes ? { messageProbes: this.context.messageProbes } : {}),
       ...(this.context.influence ? { influence: this.context.influence } : {}),
       ...(this.context.unilateral ? { unilateral: this.context.unilateral } : {}),
     };

@@ -9,6 +9,7 @@ import type { DeviationProbeResult, MarketOutcomeEvidence } from './collusion.js
 import type { ForkSource, InfluenceMatrix } from './conflict.js';
 import { Ledger } from './ledger.js';
 import type { UnilateralResult } from './miscoordination.js';
+import type { DependenceResult, MessageProbe } from './message-dependence.js';
 
 /** One detection, as a line of events.jsonl (`"type": "finding"`) and an entry of summary.json `detections`. */
 export interface Finding {
@@ -129,6 +130,10 @@ export interface DetectorContext {
   readonly influence?: InfluenceMatrix;
   /** Unilateral-deviation results (miscoordination). */
   readonly unilateral?: readonly UnilateralResult[];
+  /** Message–action dependence per sender–receiver pair (a run with a message channel; collusion's channel part). Absent: no channel. */
+  readonly messageDependence?: readonly DependenceResult[];
+  /** Message probes of converged play (the channel verdict of converged play; collusion). */
+  readonly messageProbes?: readonly MessageProbe[];
   /** A world, sampled states and a joint actor for detectors that fork the world themselves at `finish`. */
   readonly forks?: ForkSource;
 }

@@ -2,6 +2,9 @@
  * Action faults and guards: what the world receives instead of what each policy chose. Per agent
  * and copy, in this fixed order:
  *
+ *   0. adversary: while the agent is compromised its decision is the adversary's (adversary.ts);
+ *      shared writes: the decision reaches the world through workers' racing commitments
+ *      (shared-writes.ts; an agent has either these or an action delay);
  *   1. action delay: the chosen action arrives `delay` steps late (always, or with a probability);
  *      the world gets the freshest action that has arrived (the no-op before any has); its age is
  *      the number of steps it is late;
@@ -26,6 +29,8 @@ import type { World } from '../core/world.js';
 import type { CompiledFallback, CompiledFaults } from './compile.js';
 import { Fallback } from './fallback.js';
 import { CircuitBreaker, COUNT } from './guards.js';
+import { Adversary } from './adversary.js';
+import { SharedWrites } from './shared-writes.js';
 import { KIND } from './kinds.js';
 import type { StateArray } from './state.js';
 
@@ -94,6 +99,11 @@ export class ActionFaults {
   private readonly spaces: readonly Space[];
 
   private readonly responders: ({ mask: Uint8Array; fallback: Fallback } | null)[];
+  /** Per agent: its shared-writes workers, if any. */
+  readonly sharedWrites: (SharedWrites | null)[];
+  /** Every adversary, and per agent its adversary (if any) with a scratch row for its decisions. */
+  readonly adversaries: Adversary[] = [];
+  private readonly adversaryOf: ({ adv: Adversary; decisions: Float64Array } | null)[];
 
   constructor(private readonly world: World, private readonly engine: VecEngine, plan: CompiledFaults, seed: number, responders: readonly (Responder | null)[] = []) {
     const nA = world.agents.length;
@@ -105,9 +115,20 @@ export class ActionFaults {
     this.corruptions = world.agents.map(() => []);
     this.dropoutOf = world.agents.map(() => []);
     this.dropouts = [];
+    this.sharedWrites = world.agents.map(() => null);
+    this.adversaryOf = world.agents.map(() => null);
     for (const inj of plan.injections) {
       const s = inj.spec;
-      if (s.type === 'action-delay') {
+      if (s.type === 'shared-writes') {
+        const rng = stream(inj.k, 'injection');
+        for (const i of inj.agents) this.sharedWrites[i] = new SharedWrites(s, this.sizes[i]!, numEnvs, rng);
+      } else if (s.type === 'adversary' && inj.adversary) {
+        for (const i of inj.agents) {
+          const adv = new Adversary(s, i, inj.adversary.policy, world, numEnvs, seed);
+          this.adversaries.push(adv);
+          this.adversaryOf[i] = { adv, decisions: new Float64Array(numEnvs * this.sizes[i]!) };
+        }
+      } else if (s.type === 'action-delay') {
         const rng = stream(inj.k, 'injection');
         for (const i of inj.agents) {
           const D = s.delay + 1;
@@ -150,7 +171,7 @@ export class ActionFaults {
       const r = responders[i];
       return r ? { mask: r.noResponse, fallback: new Fallback(r.fallback, world, i, numEnvs, seed) } : null;
     });
-    this.piped = world.agents.map((_, i) => this.responders[i] !== null || this.delays[i] !== null || this.corruptions[i]!.length > 0 || this.dropoutOf[i]!.length > 0 || this.breakers[i] !== null || this.timeouts[i] !== null);
+    this.piped = world.agents.map((_, i) => this.responders[i] !== null || this.sharedWrites[i] !== null || this.adversaryOf[i] !== null || this.delays[i] !== null || this.corruptions[i]!.length > 0 || this.dropoutOf[i]!.length > 0 || this.breakers[i] !== null || this.timeouts[i] !== null);
     this.intended = world.agents.map((_, i) => (this.piped[i] ? new Float64Array(numEnvs * this.sizes[i]!) : engine.actions[i]!));
     this.stats = world.agents.map(() => new Float64Array(ACTION_STATS.length));
     this.faultBits = new Uint8Array(nA * numEnvs);
@@ -168,6 +189,7 @@ export class ActionFaults {
         dp.curProduced[b] = -1;
       }
       this.breakers[i]?.reset(b);
+      this.sharedWrites[i]?.resetCopy(b);
       this.writeNoop(i, b);
       this.last[i]!.set(this.noop[i]!, b * this.sizes[i]!);
     }
@@ -187,6 +209,7 @@ export class ActionFaults {
     const numEnvs = engine.numEnvs;
     const step = engine.stepCount;
     this.drawDropouts(clock, step, numEnvs);
+    for (const adv of this.adversaries) adv.update(clock, step);
     this.faultBits.fill(0);
     for (let i = 0; i < this.piped.length; i++) {
       if (!this.piped[i]) continue;
@@ -201,15 +224,27 @@ export class ActionFaults {
       const timeout = this.timeouts[i];
       const breaker = this.breakers[i];
       const responder = this.responders[i];
+      const sw = this.sharedWrites[i];
+      const adv = this.adversaryOf[i];
       for (let b = 0; b < numEnvs; b++) {
         if (skip[b] === 1) continue;
         const off = b * A;
         const t = clock[b]!;
-        let age = 0;
-        if (dp) age = this.delay(dp, src, exec, b, t, A);
-        else for (let k = 0; k < A; k++) exec[off + k] = src[off + k]!;
         let bits = 0;
         let kinds = 0;
+        let decided = src;
+        if (adv !== null && adv.adv.active[b] === 1) {
+          adv.adv.write(b, adv.decisions, off, seen[i]!, step, engine.states[b]!, this.intended);
+          decided = adv.decisions;
+          kinds |= KIND.adversary;
+        }
+        let age = 0;
+        if (dp) age = this.delay(dp, decided, exec, b, t, A);
+        else if (sw) {
+          this.writeNoop(i, b);
+          sw.step(b, t, decided, off, this.noop[i]!, 0, exec);
+          if (sw.incident[b] === 1) kinds |= KIND.sharedWrites;
+        } else for (let k = 0; k < A; k++) exec[off + k] = decided[off + k]!;
         let outFallback: Fallback | null = null;
         for (let n = 0; n < drops.length; n++) {
           const ref = drops[n]!;
@@ -360,18 +395,20 @@ export class ActionFaults {
     for (const d of this.dropouts) out.push(d.out, d.remaining, d.rng);
     for (const cs of this.corruptions) for (const c of cs) out.push(c.rng);
     for (const br of this.breakers) if (br) out.push(...br.stateArrays());
+    for (const sw of this.sharedWrites) if (sw) out.push(...sw.stateArrays());
+    for (const adv of this.adversaries) out.push(...adv.stateArrays());
     return out;
   }
 
-  /** Fallback policies' saved states (scripted ones usually have none). */
+  /** Fallback and adversary policies' saved states (scripted ones usually have none). */
   fallbackStates(): unknown[] {
-    return this.fallbacks().map((f) => f.save());
+    return [...this.fallbacks(), ...this.adversaries].map((f) => f.save());
   }
 
   /** After restoring the arrays: breaker counters and fallback policies. */
   restoreRest(fallbackStates: readonly unknown[]): void {
     for (const br of this.breakers) br?.syncCounters();
-    this.fallbacks().forEach((f, k) => f.load(fallbackStates[k]));
+    [...this.fallbacks(), ...this.adversaries].forEach((f, k) => f.load(fallbackStates[k]));
   }
 
   private fallbacks(): Fallback[] {
@@ -389,5 +426,6 @@ export class ActionFaults {
     for (const f of this.breakerFallbacks) f?.dispose();
     for (const t of this.timeouts) t?.fallback.dispose();
     for (const r of this.responders) r?.fallback.dispose();
+    for (const adv of this.adversaries) adv.dispose();
   }
 }

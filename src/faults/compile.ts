@@ -11,6 +11,7 @@ import type { Space } from '../core/spaces.js';
 import type { World } from '../core/world.js';
 import { policies } from '../../policies/index.js';
 import { parseWith } from '../config/format-issues.js';
+import { compileAdversaryPolicy, type CompiledAdversaryPolicy } from './adversary.js';
 import type { Condition, Fallback, FaultsConfig, Guard, Injection } from './schema.js';
 
 /** A fallback in index form. */
@@ -29,6 +30,8 @@ export interface CompiledInjection {
   readonly from: number;
   /** Dropouts: the fallback. */
   readonly fallback: CompiledFallback | null;
+  /** Adversaries: how the adversary acts, and whom it poisons (agents and their slots). */
+  readonly adversary?: { readonly policy: CompiledAdversaryPolicy; readonly contagion: { readonly agents: readonly number[]; readonly slots: readonly Int32Array[] } | null };
 }
 
 /** One guard, resolved. */
@@ -136,6 +139,8 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
 
   const injections: CompiledInjection[] = [];
   const delayed = new Set<number>();
+  const shared = new Set<number>();
+  const compromised = new Set<number>();
   faults.injections.forEach((spec, k) => {
     const path = `${prefix}.injections[${k}]`;
     if (spec.type === 'handoff') {
@@ -148,12 +153,23 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     }
     const agentsOf = selectAgents(spec.agents, `${path}.agents`);
     const fieldsOf = 'fields' in spec ? spec.fields : undefined;
-    const slots = agentsOf.map((i) => (spec.type === 'dropout' || spec.type === 'action-delay' || spec.type === 'action-corruption' ? new Int32Array(0) : selectSlots(i, fieldsOf, `${path}.fields`)));
-    if (spec.type === 'action-delay')
-      for (const i of agentsOf) {
-        if (delayed.has(i)) issues.push({ path: `${path}.agents`, message: `agent '${ids[i]}' already has an action-delay injection; give one per agent` });
-        delayed.add(i);
-      }
+    const actionSide = spec.type === 'dropout' || spec.type === 'action-delay' || spec.type === 'action-corruption' || spec.type === 'shared-writes' || spec.type === 'adversary';
+    const slots = agentsOf.map((i) => (actionSide ? new Int32Array(0) : selectSlots(i, fieldsOf, `${path}.fields`)));
+    // One injection of each of these kinds per agent: they own the agent's action stream.
+    for (const [type, seen] of [['action-delay', delayed], ['shared-writes', shared], ['adversary', compromised]] as const)
+      if (spec.type === type)
+        for (const i of agentsOf) {
+          if (seen.has(i)) issues.push({ path: `${path}.agents`, message: `agent '${ids[i]}' already has a${type === 'adversary' ? 'n' : ''} ${type} injection; give one per agent` });
+          seen.add(i);
+        }
+    if (spec.type === 'adversary') {
+      const policy = compileAdversaryPolicy(spec, world, agentsOf, issues, path);
+      const c = spec.contagion;
+      const toAgents = c ? selectAgents(c.to, `${path}.contagion.to`) : [];
+      const contagion = c ? { agents: toAgents, slots: toAgents.map((i) => selectSlots(i, c.fields, `${path}.contagion.fields`)) } : null;
+      injections.push({ k, spec, agents: agentsOf, slots, from: -1, fallback: null, ...(policy ? { adversary: { policy, contagion } } : {}) });
+      return;
+    }
     const fallback = spec.type === 'dropout' ? fallbackOf(spec.fallback, agentsOf, `${path}.fallback`, (p) => ((spec.fallback as { policy: { params: unknown } }).policy.params = p)) : null;
     injections.push({ k, spec, agents: agentsOf, slots, from: -1, fallback });
   });
@@ -180,6 +196,8 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     });
   }
 
+  for (const i of shared)
+    if (delayed.has(i)) issues.push({ path: `${prefix}.injections`, message: `agent '${ids[i]}' has both action-delay and shared-writes; shared-writes already delays its commitments (latency): drop one` });
   return { injections, guards, reliability: reliabilityCfg ? compileReliability(reliabilityCfg, world, issues, `${prefix}.reliability`) : null };
 }
 

@@ -7,7 +7,7 @@
  * action delay that hits only some actions) or conditions (always on while configured: stale or
  * infrequent observations, noise, a fixed hand-off or action lag). Only events have onsets, start
  * cascades and break the fault-free baseline; conditions are counted but shift the baseline
- * instead.
+ * instead. Shared-write incidents (a lost update or a double order) and adversaries are events.
  */
 
 /** Names of the kinds, by bit index. */
@@ -21,6 +21,10 @@ export const KIND_NAMES = [
   'dropout',
   'action-delay',
   'action-corruption',
+  'budget-exhausted',
+  'shared-writes',
+  'adversary',
+  'contagion',
 ] as const;
 
 /** A fault kind name. */
@@ -37,6 +41,14 @@ export const KIND = {
   dropout: 1 << 6,
   actionDelay: 1 << 7,
   corruption: 1 << 8,
+  /** Set from outside the fault layer: an agent's budget ran out and its fallback acts (src/coordination/budget.ts). */
+  budgetExhausted: 1 << 9,
+  /** A lost update or double order landed (issue 18, passing ships). */
+  sharedWrites: 1 << 10,
+  /** The agent's policy is swapped for an adversary (issue 18). */
+  adversary: 1 << 11,
+  /** The agent's observations carry an adversary's poisoned values. */
+  contagion: 1 << 12,
 } as const;
 
 /** Number of kinds. */

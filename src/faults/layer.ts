@@ -38,7 +38,15 @@ export interface LearnerBatch {
   allFinalObs: readonly Float32Array[];
 }
 
-const EVENT_KINDS = KIND.dropFields | KIND.handoffLoss | KIND.dropout | KIND.corruption;
+const EVENT_KINDS = KIND.dropFields | KIND.handoffLoss | KIND.dropout | KIND.corruption | KIND.budgetExhausted | KIND.sharedWrites | KIND.adversary;
+
+/** Faults raised outside the layer (exhausted budgets, src/coordination): which agents can have them, and the marks of each step. */
+export interface ExternalFaults {
+  /** Agents that can have the external kinds (they are accounted like configured injections). */
+  faultAgents(): readonly number[];
+  /** Inside the post-step hook: OR kind bits into `mask` (index agent·numEnvs + copy). */
+  markFaults(engine: VecEngine, mask: Uint16Array): void;
+}
 
 /** Whether a config's `faults` section does anything (an empty one runs exactly like none). */
 export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsConfig {
@@ -50,15 +58,16 @@ export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsCon
  * fail to answer (zero overhead). `policies` (by agent index) with the `unreliable` capability
  * (external processes) get their fallback here.
  */
-export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = []): FaultLayer | null {
+export function createFaultLayer(resolved: ResolvedExperiment, engine: VecEngine, seed: number, policies: readonly Policy[] = [], external: ExternalFaults | null = null): FaultLayer | null {
   const faults = resolved.config.faults;
   const unreliable = policies.some((p) => p.unreliable !== undefined);
-  if (!hasFaults(faults) && !unreliable) return null;
+  const raised = external !== null && external.faultAgents().length > 0;
+  if (!hasFaults(faults) && !unreliable && !raised) return null;
   const issues: { path: string; message: string }[] = [];
   const plan = compileFaults(faults ?? { injections: [], guards: [] }, engine.world, issues);
   const responders = policies.map((p, i) => (p.unreliable ? { noResponse: p.unreliable.noResponse, fallback: compileFallback(p.unreliable.fallback, engine.world, i, issues) } : null));
   if (issues.length > 0) throw new Error(`faults section was not validated: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders);
+  return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders, raised ? external : null);
 }
 
 /** Observation and action faults, guards, and reliability accounting for one engine. */
@@ -101,7 +110,7 @@ export class FaultLayer {
   private eventsLeft: number;
   private eventsDropped = 0;
 
-  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = []) {
+  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = [], private readonly external: ExternalFaults | null = null) {
     const world = engine.world;
     this.world = world;
     this.plan = plan;
@@ -112,6 +121,14 @@ export class FaultLayer {
     this.eventsLeft = maxEvents;
     this.obsFaults = new ObservationFaults(world, numEnvs, plan.injections, seed);
     this.actions = new ActionFaults(world, engine, plan, seed, responders);
+    // Contagion: the poisoned fields follow the adversary's own compromised flag per copy.
+    for (const inj of plan.injections) {
+      const c = inj.adversary?.contagion;
+      const adv = this.actions.adversaries.find((a) => a.agent === inj.agents[0]);
+      if (!c || !adv || inj.spec.type !== 'adversary') continue;
+      const value = inj.spec.contagion!.value;
+      c.agents.forEach((i, n) => this.obsFaults.addPoison(i, c.slots[n]!, value, adv.active, inj.k));
+    }
     this.reliability = plan.reliability ? new Reliability(world, numEnvs, plan.reliability) : null;
     const own = (i: number): Float32Array => new Float32Array(numEnvs * world.observationSpaces[i]!.size);
     const faulted = this.obsFaults.faulted;
@@ -131,11 +148,13 @@ export class FaultLayer {
     this.configured = new Uint16Array(nA);
     for (const inj of plan.injections) {
       const s = inj.spec;
-      const bit = s.type === 'stale-observation' ? KIND.stale : s.type === 'observation-cadence' ? KIND.cadence : s.type === 'observation-noise' ? KIND.noise : s.type === 'drop-fields' ? KIND.dropFields : s.type === 'dropout' ? KIND.dropout : s.type === 'action-delay' ? KIND.actionDelay : s.type === 'action-corruption' ? KIND.corruption : 0;
+      const bit = s.type === 'stale-observation' ? KIND.stale : s.type === 'observation-cadence' ? KIND.cadence : s.type === 'observation-noise' ? KIND.noise : s.type === 'drop-fields' ? KIND.dropFields : s.type === 'dropout' ? KIND.dropout : s.type === 'action-delay' ? KIND.actionDelay : s.type === 'action-corruption' ? KIND.corruption : s.type === 'shared-writes' ? KIND.sharedWrites : s.type === 'adversary' ? KIND.adversary : 0;
       for (const i of inj.agents) this.configured[i]! |= bit;
+      for (const i of inj.adversary?.contagion?.agents ?? []) this.configured[i]! |= KIND.contagion;
       if (s.type === 'handoff' && inj.from >= 0) this.configured[inj.from]! |= (s.loss > 0 ? KIND.handoffLoss : 0) | (s.delay > 0 ? KIND.handoffDelay : 0);
       if (s.type === 'action-delay' && s.probability < 1) for (const i of inj.agents) this.eventKinds[i]! |= KIND.actionDelay;
     }
+    for (const i of external?.faultAgents() ?? []) this.configured[i]! |= KIND.budgetExhausted;
     // A policy that failed to answer is out, like a dropout.
     responders.forEach((r, i) => {
       if (r) this.configured[i]! |= KIND.dropout;
@@ -171,6 +190,7 @@ export class FaultLayer {
     const { nA, numEnvs } = this;
     this.events.length = 0;
     const step = engine.stepCount;
+    this.external?.markFaults(engine, this.actMask);
     let live = 0;
     for (let b = 0; b < numEnvs; b++) {
       this.ended[b] = engine.episodeEnded[b]!;
@@ -204,8 +224,10 @@ export class FaultLayer {
       for (let b = 0; b < numEnvs; b++) {
         if (engine.wasReset[b] === 1 || this.skip[b] === 1) continue;
         const w = i * numEnvs + b;
+        const wasOpen = br.open[b]! > 0;
         const change = br.record(b, this.actions.faultBits[w]! | (rel && rel.fail[w] === 1 ? COUNT.failure : 0), step);
         if (change !== 0) this.emit(b, step, 'guard', i, change > 0 ? 'circuit-breaker-open' : 'circuit-breaker-closed');
+        for (const adv of this.actions.adversaries) if (adv.agent === i) adv.recordBreaker(b, wasOpen, change > 0);
       }
     }
     if (rel) for (let b = 0; b < numEnvs; b++) if (this.ended[b] === 1) rel.endEpisode(b, this.clock[b]!);
@@ -235,6 +257,7 @@ export class FaultLayer {
     const engine = this.engine;
     const { nA, numEnvs } = this;
     const faulted = this.obsFaults.faulted;
+    for (const adv of this.actions.adversaries) adv.update(this.clock, engine.stepCount);
     this.obsMask.fill(0);
     for (let i = 0; i < nA; i++) {
       if (!faulted[i]) {
@@ -317,7 +340,24 @@ export class FaultLayer {
       if (inj.spec.type !== 'handoff' || inj.from < 0 || inj.agents.length === 0) continue;
       links[`${ids[inj.from]}->${ids[inj.agents[0]!]}`] = { lost: this.obsFaults.handoffLost[inj.k]!, delayed: this.obsFaults.handoffDelayed[inj.k]! };
     }
-    const faults = { agentSteps: this.totalSteps, steps, rates, onsets, actions, guards, links, eventsDropped: this.eventsDropped };
+    const sharedWrites: Record<string, Record<string, number | string>> = {};
+    this.actions.sharedWrites.forEach((sw, i) => {
+      if (sw) sharedWrites[ids[i]!] = sw.summary();
+    });
+    const adversaries: Record<string, Record<string, number | string | null>> = {};
+    for (const adv of this.actions.adversaries) adversaries[ids[adv.agent]!] = adv.summary();
+    const faults = {
+      agentSteps: this.totalSteps,
+      steps,
+      rates,
+      onsets,
+      actions,
+      guards,
+      links,
+      eventsDropped: this.eventsDropped,
+      ...(Object.keys(sharedWrites).length > 0 ? { sharedWrites } : {}),
+      ...(Object.keys(adversaries).length > 0 ? { adversaries } : {}),
+    };
     return this.reliability ? { faults, reliability: this.reliability.summary(this.clock) } : { faults };
   }
 

@@ -3,7 +3,7 @@
  * affected slots go through, in this fixed order (whatever the config order):
  *
  *   stale (k steps late) → cadence (held between refreshes) → hand-off delay/loss → dropped
- *   fields → noise
+ *   fields → noise → poison (an adversary's contagion, adversary.ts)
  *
  * History for delays is a ring of the last D raw observations per copy (D = longest delay + 1),
  * indexed by episode step, so the first steps of an episode show its first observation rather than
@@ -20,9 +20,10 @@ type Op =
   | { readonly type: 'cadence'; readonly slots: Int32Array; readonly every: number; readonly held: Float32Array }
   | { readonly type: 'handoff'; readonly slots: Int32Array; readonly delay: number; readonly loss: number; readonly fill: number; readonly last: boolean; readonly rng: Uint32Array; readonly from: number }
   | { readonly type: 'drop'; readonly slots: Int32Array; readonly p: number; readonly fill: number; readonly last: boolean; readonly rng: Uint32Array }
-  | { readonly type: 'noise'; readonly slots: Int32Array; readonly std: number; readonly clip: boolean; readonly rng: Uint32Array };
+  | { readonly type: 'noise'; readonly slots: Int32Array; readonly std: number; readonly clip: boolean; readonly rng: Uint32Array }
+  | { readonly type: 'poison'; readonly slots: Int32Array; readonly values: Float64Array; readonly active: Uint8Array };
 
-const ORDER = { stale: 0, cadence: 1, handoff: 2, drop: 3, noise: 4 } as const;
+const ORDER = { stale: 0, cadence: 1, handoff: 2, drop: 3, noise: 4, poison: 5 } as const;
 
 /** Per-agent observation fault pipelines. */
 export class ObservationFaults {
@@ -80,13 +81,28 @@ export class ObservationFaults {
     this.handoffDelayed = new Float64Array(injections.length);
   }
 
+  /**
+   * Contagion: while `active[b]` is 1, agent i's `slots` in copy b show `value` (a number, or the
+   * top or bottom of its observation space). Applied last, after every other observation fault.
+   */
+  addPoison(i: number, slots: Int32Array, value: number | 'high' | 'low', active: Uint8Array, k: number): void {
+    const pick = (slot: number): number => {
+      if (typeof value === 'number') return value;
+      const b = value === 'high' ? this.hi[i]! : this.lo[i]!;
+      return b.length === 1 ? b[0]! : b[slot]!;
+    };
+    this.ops[i]!.push({ type: 'poison', slots, values: Float64Array.from(slots, pick), active });
+    this.opKeys[i]!.push(k);
+    this.faulted[i] = true;
+  }
+
   /** Every array holding state (history, held values, random streams, counters), for checkpoints. */
   stateArrays(): StateArray[] {
     const out: StateArray[] = [...this.history, this.handoffLost, this.handoffDelayed];
     for (const ops of this.ops)
       for (const op of ops) {
         if (op.type === 'cadence') out.push(op.held);
-        else if (op.type !== 'stale') out.push(op.rng);
+        else if (op.type !== 'stale' && op.type !== 'poison') out.push(op.rng);
       }
     return out;
   }
@@ -172,6 +188,12 @@ export class ObservationFaults {
             dst[dstOff + slot] = v;
           }
           if (mask) mask[i * numEnvs + b]! |= KIND.noise;
+          break;
+        }
+        case 'poison': {
+          if (op.active[b] !== 1) break;
+          for (let s = 0; s < n; s++) dst[dstOff + slots[s]!] = op.values[s]!;
+          if (mask) mask[i * numEnvs + b]! |= KIND.contagion;
           break;
         }
       }

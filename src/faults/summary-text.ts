@@ -1,4 +1,4 @@
-/** The reliability and cascade lines `tacit run` prints for a run with a `faults.reliability` section. */
+/** The reliability and cascade lines `tacit run` prints for a run with a `faults.reliability` section, and the passing-ships and adversary lines. */
 
 type Num = number | { mean: number; ciLow: number; ciHigh: number } | null | undefined;
 
@@ -25,6 +25,26 @@ export function reliabilityLines(metrics: unknown): string[] {
     lines.push(`    ${'other agents failing'.padEnd(22)} ${fmt(c.meanAffected)} (background ${fmt(c.backgroundAffected)})`);
     lines.push(`    ${'their failing steps'.padEnd(22)} ${fmt(c.meanFailureSteps)} (background ${fmt(c.backgroundFailureSteps)}, excess ${fmt(c.excessFailureSteps)})`);
     lines.push(`    ${'duration (steps)'.padEnd(22)} ${fmt(c.meanDuration)}`);
+  }
+  return lines;
+}
+
+/** Lines for summary `metrics.faults.sharedWrites` and `.adversaries` (issue 18); none without them. */
+export function coordinationFaultLines(metrics: unknown): string[] {
+  const f = (metrics as { faults?: { sharedWrites?: Record<string, Record<string, Num | string>>; adversaries?: Record<string, Record<string, Num | string>> } } | undefined)?.faults;
+  const lines: string[] = [];
+  const num = (v: Num | string | undefined): string => (typeof v === 'string' ? v : fmt(v));
+  for (const [id, w] of Object.entries(f?.sharedWrites ?? {})) {
+    lines.push(`  shared writes of ${id} (${num(w['protocol'])}, ${num(w['workers'])} workers):`);
+    lines.push(`    ${'commitments'.padEnd(22)} ${num(w['commits'])}`);
+    lines.push(`    ${'lost updates'.padEnd(22)} ${num(w['lostUpdates'])}`);
+    lines.push(`    ${'double orders'.padEnd(22)} ${num(w['doubleOrders'])}`);
+    lines.push(`    ${'conflicts / aborted'.padEnd(22)} ${num(w['conflicts'])} / ${num(w['aborted'])}`);
+  }
+  for (const [id, a] of Object.entries(f?.adversaries ?? {})) {
+    lines.push(`  adversary in place of ${id} (${num(a['adversary'])}):`);
+    lines.push(`    ${'compromised steps'.padEnd(22)} ${num(a['compromisedSteps'])}`);
+    lines.push(`    ${'breaker response'.padEnd(22)} ${num(a['meanResponseSteps'])} steps, caught ${num(a['caughtShare'])}`);
   }
   return lines;
 }

@@ -14,6 +14,7 @@ import { worlds } from '../../envs/index.js';
 import { bootstrapMeanCI, compactLetters, fisherExact, holm, mean, permutationTest, sd, welchTTest, wilsonInterval } from '../stats/index.js';
 import { outcomeOf, type VerdictOutcome } from '../detectors/types.js';
 import type { KpiSpecs, SeedRecord } from './load.js';
+import { coordinationFaultMetrics } from './compare-coordination-faults.js';
 import type { Variant } from './variants.js';
 
 /** Options of compareVariants. */
@@ -182,6 +183,28 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
       metrics.push(continuous(variants, `kpi/reliability:${a}`, 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
     metrics.push(continuous(variants, 'kpi/cascade:excessFailureSteps', 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
   }
+  // Runs with a coordination section (src/coordination): greedy play's KPIs, override, word and budget rates.
+  const o = { level, alpha, resamples, seed };
+  const greedyKpis = new Set<string>();
+  const rates: Record<string, Set<string>> = { 'coordination/overrides': new Set(), 'coordination/messages': new Set(), 'coordination/budgets': new Set() };
+  for (const v of variants)
+    for (const s of v.seeds) {
+      Object.keys(coordinationOf(s.summary, 'coordination/greedy')).forEach((k) => greedyKpis.add(k));
+      for (const key of Object.keys(rates)) Object.keys(coordinationOf(s.summary, key)).forEach((a) => rates[key]!.add(a));
+    }
+  for (const k of greedyKpis) {
+    const dir = directions.get(k);
+    metrics.push(continuous(variants, `kpi/greedy:${k}`, 'kpi', `greedy:${k}`, dir?.better ?? 'higher', dir !== undefined, `${k} under greedy play of the trained policies at the end of the run (coordination wrappers acting)`, (s) => num(coordinationOf(s.summary, 'coordination/greedy')[k]), o));
+  }
+  const rateMetrics = [
+    ['coordination/overrides', 'rate', 'overrideRate', 'lower', true, 'share of its steps on which its supervisor overrode'],
+    ['coordination/messages', 'finalRate', 'messageRate', 'higher', false, 'non-silent words per step in the last metrics window'],
+    ['coordination/budgets', 'outShare', 'budgetOut', 'lower', true, 'share of its steps on which its budget was spent and the fallback acted'],
+  ] as const;
+  for (const [key, field, name, better, known, what] of rateMetrics)
+    for (const a of rates[key]!)
+      metrics.push(continuous(variants, `kpi/${name}:${a}`, 'kpi', `${name}:${a}`, better, known, `${a}: ${what}`, (s) => num((coordinationOf(s.summary, key)[a] as Record<string, unknown> | undefined)?.[field]), o));
+  metrics.push(...coordinationFaultMetrics(variants, (id, name, better, description, extract) => continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed })));
   for (const a of agentIds)
     metrics.push(continuous(variants, `reward/${a}`, 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));
@@ -191,6 +214,12 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     metrics,
     options: { level, alpha, resamples, seed, correction: 'holm', test: 'welch (fisher for verdict rates)', interval: 'bootstrap BCa of the mean (wilson for verdict rates)' },
   };
+}
+
+/** A `coordination/…` object of a seed summary's metrics ({} when absent). */
+function coordinationOf(summary: unknown, key: string): Record<string, unknown> {
+  const v = (summary as { metrics?: Record<string, unknown> } | undefined)?.metrics?.[key];
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /** The reliability block a faulted run writes to summary.json `metrics.reliability`, if any. */

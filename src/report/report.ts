@@ -9,7 +9,10 @@ import { compareVariants, type CompareOptions, type Comparison } from './compare
 import { comparisonSection } from './figures/comparison.js';
 import type { Section } from './figures/common.js';
 import { learningCurves, rewardVsKpi } from './figures/curves.js';
+import { coordinationFigures } from './figures/coordination.js';
 import { findingsSection } from './figures/findings.js';
+import { coordinationFaultsSection } from './figures/coordination-faults.js';
+import { crossPlaySection, findCrossPlays, isCrossPlayFile, type FoundCrossPlay } from './figures/crossplay.js';
 import { influenceFigures } from './figures/influence.js';
 import { marketFigures } from './figures/market.js';
 import { renderHtml, sharedPlotly } from './html.js';
@@ -55,18 +58,37 @@ export function commonFolder(paths: readonly string[]): string {
   return first.slice(0, k).join(sep) || sep;
 }
 
+/** A section only when it has data (sections of optional capabilities stay off other reports). */
+function optional(s: Section): Section[] {
+  return s.unavailable ? [] : [s];
+}
+
 /** Every section of the report, in page order. */
-export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string): Section[] {
-  return [comparisonSection(comparison), findingsSection(variants), learningCurves(variants), rewardVsKpi(variants), marketFigures(variants), influenceFigures(variants), provenanceSection(variants, reportDir)];
+export function buildSections(variants: readonly Variant[], comparison: Comparison, reportDir: string, crossplays: readonly FoundCrossPlay[] = []): Section[] {
+  const coordination = coordinationFigures(variants);
+  return [
+    comparisonSection(comparison),
+    findingsSection(variants),
+    learningCurves(variants),
+    rewardVsKpi(variants),
+    marketFigures(variants),
+    ...(coordination ? [coordination] : []),
+    influenceFigures(variants),
+    ...(crossplays.length > 0 ? [crossPlaySection(crossplays)] : []),
+    ...optional(coordinationFaultsSection(variants)),
+    provenanceSection(variants, reportDir),
+  ];
 }
 
 /** Load the runs under `paths` and write the report. */
 export async function writeReport(paths: readonly string[], options: ReportOptions = {}): Promise<ReportResult> {
-  const { runs, skipped } = loadRuns(paths);
+  // crossplay.json files (tacit eval --partners) may be given beside run folders.
+  const { runs, skipped } = loadRuns(paths.filter((p) => !isCrossPlayFile(p)));
+  const crossplays = findCrossPlays(paths);
   const variants = groupVariants(runs);
   const comparison = compareVariants(variants, options.compare);
   const out = resolve(options.out ?? join(commonFolder(paths), 'report.html'));
-  const sections = [...(options.leadSections ?? []), ...buildSections(variants, comparison, dirname(out))];
+  const sections = [...(options.leadSections ?? []), ...buildSections(variants, comparison, dirname(out), crossplays)];
   const experiments = [...new Set(variants.map((v) => v.experiment))];
   const seeds = variants.reduce((s, v) => s + v.seeds.length, 0);
   const worlds = [...new Set(variants.map((v) => v.envId).filter((x): x is string => x !== null))];

@@ -11,7 +11,9 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { createFaultLayer, hasFaults } from '../faults/layer.js';
+import type { Policy } from '../core/policy.js';
+import { fillProposals } from '../core/world.js';
+import { createFaultLayer, hasFaults, type FaultLayer } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { MetricsAccumulator } from './metrics.js';
@@ -73,39 +75,92 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
     if (states[i] !== undefined && states[i] !== null) p.load?.(states[i]);
     return p;
   });
-  const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
-  const shaped = world.agents.map(() => new Float64Array(numEnvs));
-  const ledger = new MetricsAccumulator(world, numEnvs);
   const episodes = options.episodes ?? (episodic ? 10 : 0);
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
   // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
   // faults.intended; the layer acts before, inside and after each engine step.
   const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed, policies) : null;
-  engine.reset();
-  faults?.reset();
-  let step = 0;
-  while (step < budget) {
-    const seen = faults ? faults.obs : engine.obs;
-    const chosen = faults ? faults.intended : engine.actions;
-    for (let i = 0; i < policies.length; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
-    faults?.beforeStep();
-    engine.step((e) => {
-      faults?.afterStep(e);
-      schemes.forEach((s, i) => s.compute(e, shaped[i]!));
-      ledger.addStep(e, shaped);
-    });
-    faults?.observe();
-    step = engine.stepCount;
-    if (episodic && options.steps === undefined && ledger.episodes >= episodes) break;
-  }
-  ledger.flush(step);
-  const totals = ledger.totals();
+  const played = playPolicies(engine, policies, { budget, episodes: episodic && options.steps === undefined ? episodes : 0 }, faults);
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
+  const { step, totals } = played;
   const agents: SeedEval['agents'] = {};
   for (const [id, a] of Object.entries(totals.agents)) agents[id] = { meanReward: a.meanReward, meanEpisodeReturn: a.meanEpisodeReturn };
   return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: totals.kpis, agents, faultsApplied: faults !== null, ...(faultMetrics ? { metrics: faultMetrics } : {}) };
+}
+
+/** What `playPolicies` plays: a step budget, stopping early after `episodes` episodes (0: never), after `learnSteps` learning steps. */
+export interface PlayOptions {
+  readonly budget: number;
+  readonly episodes: number;
+  /** Steps played first with `learners` exploring and learning from their local reward (not measured). */
+  readonly learnSteps?: number;
+  /** Agent indices that learn during `learnSteps`. */
+  readonly learners?: readonly number[];
+}
+
+/**
+ * Play `policies` (by agent index) on a reset `engine`: an optional learning phase (the listed
+ * learners explore and learn from their local reward, the others act greedily), then greedy play
+ * measured by the dual ledger. The one act → step loop of evaluation, cross-play and new entrants.
+ */
+export function playPolicies(engine: VecEngine, policies: readonly Policy[], options: PlayOptions, faults: FaultLayer | null = null): { step: number; totals: ReturnType<MetricsAccumulator['totals']> } {
+  const world = engine.world;
+  const numEnvs = engine.numEnvs;
+  const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
+  const shaped = world.agents.map(() => new Float64Array(numEnvs));
+  engine.reset();
+  faults?.reset();
+  const learners = options.learnSteps ? (options.learners ?? []) : [];
+  if (learners.length > 0) learn(engine, policies, learners, options.learnSteps!, schemes, shaped);
+  const ledger = new MetricsAccumulator(world, numEnvs);
+  const start = engine.stepCount;
+  let step = 0;
+  while (step < options.budget) {
+    const seen = faults ? faults.obs : engine.obs;
+    const chosen = faults ? faults.intended : engine.actions;
+    for (let i = 0; i < policies.length; i++) {
+      fillProposals(world, i, seen, chosen, numEnvs);
+      policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
+    }
+    faults?.beforeStep();
+    engine.step((e) => {
+      faults?.afterStep(e);
+      schemes.forEach((sc, i) => sc.compute(e, shaped[i]!));
+      ledger.addStep(e, shaped);
+    });
+    faults?.observe();
+    step = engine.stepCount - start;
+    if (options.episodes > 0 && ledger.episodes >= options.episodes) break;
+  }
+  ledger.flush(step);
+  return { step, totals: ledger.totals() };
+}
+
+/** The learning phase of `playPolicies`: learners explore and observe their local reward. */
+function learn(engine: VecEngine, policies: readonly Policy[], learners: readonly number[], steps: number, schemes: readonly { compute(e: VecEngine, out: Float64Array): void }[], shaped: readonly Float64Array[]): void {
+  const isLearner = policies.map((_, i) => learners.includes(i));
+  for (let s = 0; s < steps; s++) {
+    for (let i = 0; i < policies.length; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, isLearner[i] ? 'explore' : 'greedy');
+    engine.step((e) => schemes.forEach((sc, i) => sc.compute(e, shaped[i]!)));
+    for (const i of learners)
+      policies[i]!.observe?.({
+        obs: engine.prevObs[i]!,
+        actions: engine.actions[i]!,
+        rewards: shaped[i]!,
+        nextObs: engine.obs[i]!,
+        finalObs: engine.finalObs[i]!,
+        terminated: engine.terminated[i]!,
+        truncated: engine.truncated[i]!,
+        acted: engine.acted[i]!,
+        step: s + 1,
+        agent: i,
+        allObs: engine.prevObs,
+        allNextObs: engine.obs,
+        allFinalObs: engine.finalObs,
+      });
+  }
 }
 
 /** Evaluate a run folder (single- or multi-seed). */

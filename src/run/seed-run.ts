@@ -8,9 +8,11 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import type { Policy, TransitionBatch } from '../core/policy.js';
-import type { World } from '../core/world.js';
+import { fillProposals, type World } from '../core/world.js';
 import { Rng } from '../core/rng.js';
 import { createFaultLayer, hasFaults } from '../faults/layer.js';
+import { CoordinationLayer } from '../coordination/layer.js';
+import { coordinatedOf, hasCoordination } from '../coordination/wrap.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { fastPaths } from './fast-paths.js';
 import { MetricsAccumulator, type MetricsRow } from './metrics.js';
@@ -64,6 +66,8 @@ export interface SeedCheckpoint {
   readonly forkPoints?: unknown;
   /** The fault layer's position (src/faults), when the config has a faults section. */
   readonly faults?: unknown;
+  /** The coordination accounting's position (src/coordination), when the config has a coordination section. */
+  readonly coordination?: unknown;
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
   metricsLines?: number;
   eventsLines?: number;
@@ -88,7 +92,7 @@ export interface SeedSummary {
 
 /** The loop of one seed: a matching fast path when allowed, else the generic loop. */
 function seedLoop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
-  if (resolved.config.run.fastPath && !hasFaults(resolved.config.faults)) {
+  if (resolved.config.run.fastPath && !hasFaults(resolved.config.faults) && !hasCoordination(resolved.config.coordination)) {
     const fast = fastPaths.find((fp) => fp.applies(resolved));
     if (fast) return fast.loop(resolved, options);
   }
@@ -118,7 +122,9 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   const { config } = resolved;
   const { seed, sink } = options;
   const run = config.run;
-  const world = resolved.makeWorld();
+  // Coordination wrappers (src/coordination): the wrapped world and where each wrapper sits in it.
+  const coordinated = coordinatedOf(resolved.worldSpec, resolved.worldParams);
+  const world = coordinated ? coordinated.world : resolved.makeWorld();
   const numEnvs = run.numEnvs;
   const nA = world.agents.length;
   const autoreset = run.autoreset === 'next-step' ? AutoresetMode.NextStep : AutoresetMode.SameStep;
@@ -164,8 +170,10 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   // faults (src/faults): null unless the config has a faults section or a policy that can fail to
   // answer (an external process); then policies see faults.obs,
   // write faults.intended, and the layer hooks in before, inside and after each engine step.
-  const faults = createFaultLayer(resolved, engine, seed, policies);
+  const coord = coordinated ? new CoordinationLayer(coordinated, engine, seed) : null;
+  const faults = createFaultLayer(resolved, engine, seed, policies, coord);
   const afterStep = (eng: VecEngine): void => {
+    coord?.afterStep(eng);
     faults?.afterStep(eng);
     for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);
     ledger.addStep(eng, shaped);
@@ -200,6 +208,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
     eventsDropped = cp.eventsDropped;
     options.forks?.loadForkPoints(cp.forkPoints);
     faults?.restore(cp.faults);
+    coord?.restore(cp.coordination);
   }
   const checkpointEvery = options.checkpointEvery ?? 0;
   let step = engine.stepCount;
@@ -207,7 +216,11 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   while (step < budget) {
     const seen = faults ? faults.obs : engine.obs;
     const chosen = faults ? faults.intended : engine.actions;
-    for (let i = 0; i < nA; i++) policies[i]!.act(seen[i]!, chosen[i]!, 'explore');
+    for (let i = 0; i < nA; i++) {
+      // Agents that act after others (supervisors) see their proposed actions first.
+      fillProposals(world, i, seen, chosen, numEnvs);
+      policies[i]!.act(seen[i]!, chosen[i]!, 'explore');
+    }
     faults?.beforeStep();
     engine.step(afterStep);
     faults?.observe();
@@ -230,6 +243,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
       options.forks?.recordForkPoint(engine, step);
       const row = ledger.flush(step);
       faults?.addMetrics(row);
+      coord?.addMetrics(row);
       sink.metrics(row);
       options.onProgress?.(step, budget);
       if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
@@ -243,6 +257,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
           eventsDropped,
           forkPoints: options.forks?.saveForkPoints(),
           ...(faults ? { faults: faults.checkpoint() } : {}),
+          ...(coord ? { coordination: coord.checkpoint() } : {}),
         });
       yield;
       if (options.signal?.stop) {
@@ -259,6 +274,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   if (ledger.pending) {
     const row = ledger.flush(step);
     faults?.addMetrics(row);
+    coord?.addMetrics(row);
     sink.metrics(row);
   }
   options.onProgress?.(step, budget);
@@ -300,6 +316,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
       policies: policyStats,
       ...(analysis?.metrics ?? {}),
       ...(faultMetrics ?? {}),
+      ...(coord?.summary() ?? {}),
     },
     detections: [],
     verdicts: {},

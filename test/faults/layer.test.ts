@@ -99,7 +99,7 @@ describe('fault layer in the runner', () => {
     ).toMatchInlineSnapshot(`
       [
         "faults.injections[0].window.end: must be greater than window.start (4), got 2",
-        "faults.injections[1].type: expected one of "stale-observation", "observation-cadence", "observation-noise", "drop-fields", "dropout", "action-delay", "action-corruption", "handoff", got "teleport"",
+        "faults.injections[1].type: expected one of "stale-observation", "observation-cadence", "observation-noise", "drop-fields", "dropout", "action-delay", "action-corruption", "handoff", "shared-writes", "adversary", got "teleport"",
         "faults.injections[2]: unknown key 'field'; allowed keys: type, agents, fields, delay",
         "faults.guards[0].fallback: expected 'noop', 'last-action' or {policy: {type, params}}, got "retry"",
       ]

@@ -6,6 +6,7 @@ import { compareVariants } from '../../report/compare.js';
 import { loadRuns } from '../../report/load.js';
 import { renderJson, renderMarkdown, renderTerminal } from '../../report/render-compare.js';
 import { groupVariants } from '../../report/variants.js';
+import { crossPlayText, findCrossPlays, isCrossPlayFile } from '../../report/figures/crossplay.js';
 
 interface CompareArgs {
   dirs: string[];
@@ -62,12 +63,22 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (!args.queue && !args.dirs?.length) throw new UsageError('give run folders (tacit compare results/<experiment>) or --queue postgres://…');
     // The table says which runs are complete and where their folders are; the statistics read the folders.
     const dirs = args.queue ? await (await import('./sweep-queue.js')).completeDirsOnQueue(args.queue, args.sweep) : args.dirs;
-    const { runs, skipped } = loadRuns(dirs);
+    // crossplay.json files (tacit eval --partners), given or inside a folder given, are printed after the table.
+    const crossplays = findCrossPlays(dirs);
+    const runDirs = dirs.filter((d) => !isCrossPlayFile(d));
+    if (runDirs.length === 0 && crossplays.length > 0) {
+      process.stdout.write(crossplays.map(crossPlayText).join('\n'));
+      return;
+    }
+    const { runs, skipped } = loadRuns(runDirs);
     const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
     for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
-    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json: renderJson }[args.format as 'table' | 'markdown' | 'json'];
+    // JSON output carries the crossplay.json contents under `crossplay` when there are any.
+    const json = (c: typeof comparison): string => (crossplays.length > 0 ? `${JSON.stringify({ ...(JSON.parse(renderJson(c)) as object), crossplay: crossplays }, null, 2)}\n` : renderJson(c));
+    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json }[args.format as 'table' | 'markdown' | 'json'];
     process.stdout.write(render(comparison));
     if (args.md) writeFileSync(args.md, renderMarkdown(comparison));
-    if (args.json) writeFileSync(args.json, renderJson(comparison));
+    if (args.json) writeFileSync(args.json, json(comparison));
+    if (crossplays.length > 0 && args.format !== 'json') process.stdout.write(`\n${crossplays.map(crossPlayText).join('\n')}`);
   },
 };

@@ -158,30 +158,36 @@ function rewardFigure(ms: readonly MetricComparison[]): Figure {
 
 function verdictFigure(ms: readonly MetricComparison[]): Figure {
   const variants = ms[0]!.variants.map((v) => v.variant);
+  // Each detector keeps its own slot inside a variant's row (plotly's 'group' mode closes the gap of
+  // a detector with no tested seed, which put the "untested" label on another detector's bar).
+  const step = 0.8 / ms.length;
+  const slot = (i: number, d: number): number => i - 0.4 + step * (d + 0.5);
   const data = ms.map((m, d) => {
     const rows = m.variants.map((v, i) => ({ v, i })).filter((r) => r.v.n > 0);
     return {
       type: 'bar',
       orientation: 'h',
       name: m.name,
-      y: rows.map((r) => r.i),
+      y: rows.map((r) => slot(r.i, d)),
       x: rows.map((r) => r.v.mean),
+      width: step * 0.9,
       error_x: { type: 'data', symmetric: false, array: rows.map((r) => r.v.high - r.v.mean), arrayminus: rows.map((r) => r.v.mean - r.v.low), thickness: 1.2, width: 3 },
       marker: { color: colour(d + 3) },
       hovertemplate: `${m.name}: %{x:.0%}<extra></extra>`,
     };
   });
-  // A variant where a detector could not test in any seed gets a label, not an empty bar.
-  const untested = ms.flatMap((m) => m.variants.map((v, i) => ({ m, v, i })).filter((r) => r.v.n === 0 && (r.v.untested ?? 0) > 0));
+  // A variant where a detector could not test in any seed gets a label in that detector's slot, not an empty bar.
+  const untested = ms.flatMap((m, d) => m.variants.map((v, i) => ({ m, v, y: slot(i, d) })).filter((r) => r.v.n === 0 && (r.v.untested ?? 0) > 0));
   if (untested.length > 0) {
     data.push({
       type: 'scatter',
       mode: 'text',
       name: 'untested',
-      y: untested.map((r) => r.i),
-      x: untested.map(() => 0.02),
+      y: untested.map((r) => r.y),
+      x: untested.map(() => 0.01),
       text: untested.map((r) => `${r.m.name}: untested (${r.v.untested} seeds)`),
       textposition: 'middle right',
+      textfont: { size: 10 },
       hovertext: untested.map((r) => r.v.untestedReason ?? 'could not test'),
       hoverinfo: 'text',
     } as never);
@@ -192,7 +198,7 @@ function verdictFigure(ms: readonly MetricComparison[]): Figure {
     caption: 'Share of tested seeds in which each detector fired, with a 95% Wilson interval (lower is better). Seeds where a detector could not test are excluded; a variant with none tested is labelled untested.',
     data,
     layout: baseLayout('Detector verdict rates', {
-      barmode: 'group',
+      barmode: 'overlay',
       hovermode: 'closest',
       height: rowsHeight(variants.length, 26 + 12 * ms.length),
       margin: { l: 24, r: 24, t: 48, b: 40 },
