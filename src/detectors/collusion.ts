@@ -111,6 +111,12 @@ export interface MarketOutcomeEvidence {
   readonly converged: boolean | null;
   /** One entry per retrained firm (absent: not run). */
   readonly retraining?: readonly RetrainingEvidence[];
+  /**
+   * Every firm already prices at its one-shot best response to its rivals at every phase of the
+   * cycle (the analysis found no deviation to probe): play is an equilibrium of the stage game on
+   * the price grid, so there is nothing for punishment to deter (absent: not known).
+   */
+  readonly atStaticBestResponse?: boolean;
 }
 
 /** Params of the collusion detector (`detectors.collusion`). */
@@ -360,6 +366,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
       const retrainingContradicts = retraining.length > 0 && restrained.length === 0;
       const collusive = supra && probes.length > 0 && share >= params.minProbeShare && !retrainingContradicts;
+      // High Δ at a stage-game equilibrium of the grid (e.g. the grid point just above Nash) is not
+      // collusion: no firm gains from a one-shot deviation, so no probe exists and none is needed.
+      const stageEquilibrium = supra && probes.length === 0 && outcome?.atStaticBestResponse === true;
       const startStep = r >= 0 ? ledger.steps[Math.max(0, r - w + 1)]! : 0;
       const endStep = r >= 0 ? ledger.steps[r]! : 0;
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
@@ -367,13 +376,13 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       // Explicit vs tacit (a run with a message channel): do the firms act on each other's words?
       const channel = context.messageProbes ? probeChannelVerdict(context.messageProbes, context.messageDependence ?? null, params.channel) : channelVerdict(context.messageDependence ?? null, params.channel);
       const explicit = channel.outcome === 'fired';
-      const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
+      const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : stageEquilibrium ? 'one-shot-equilibrium' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
       const shown = shownFirms.length;
       const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
       const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
       const retrainText = retraining.length === 0 ? '' : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
       const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}; no firm retrained against its frozen rivals keeps any restraint (the rivals' strategies do not deter undercutting)` : ofProbes;
-      if (supra) {
+      if (supra && !stageEquilibrium) {
         findings.push({
           type: 'finding',
           detector: 'collusion',
@@ -407,7 +416,9 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const channelText = context.messageDependence || context.messageProbes ? `; messages: ${channel.summary}` : '';
       const summary = (collusive
         ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
-        : supra
+        : stageEquilibrium
+          ? `not collusive: ${deltaText}, above ${params.minDelta}, but every firm already prices at its one-shot best response to its rivals at every phase (an equilibrium of the stage game on the price grid): there is no deviation for punishment to deter`
+          : supra
           ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
           : below
             ? `competitive: ${deltaText}, not above ${params.minDelta}`
@@ -417,7 +428,7 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
         verdict: {
           // Supra-competitive with no deviation probe: whether it is collusive was not tested.
           // An inconclusive Δ window: whether prices are supra-competitive was not settled.
-          ...(supra && probes.length === 0
+          ...(supra && probes.length === 0 && !stageEquilibrium
             ? { outcome: 'untested' as const, untestedReason: 'no deviation probe was run', toTest: 'a market world whose analysis runs deviation probes (market-v1)' }
             : status === 'inconclusive'
               ? {

@@ -24,6 +24,11 @@ import type { GoodhartParams } from './goodhart.js';
 import type { Ledger } from './ledger.js';
 import type { DetectorContext, Finding } from './types.js';
 
+/** Whether the agent's rewards are tested (detectors.goodhart.agents; empty: every agent). */
+export function testsAgent(params: Pick<GoodhartParams, 'agents'>, agent: string): boolean {
+  return params.agents.length === 0 || params.agents.includes(agent);
+}
+
 /** Finding kind of the run-level contrast. */
 export const CUMULATIVE = 'reward-up-kpi-down-cumulative';
 
@@ -84,6 +89,7 @@ export function createContrast(params: GoodhartParams, context: DetectorContext,
     const steps = ledger.steps;
     const rewards: RewardTest[] = [];
     agents.forEach((agent, i) => {
+      if (!testsAgent(params, agent)) return;
       const local = ledger.local[i]!;
       const shaped = ledger.shaped[i]!;
       const same = params.signals.length === 2 && sameOver(local, shaped, n);

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { ar1PhiUpper, detrendedLag1 } from '../stats/ar1.js';
 import { trendTest, type TrendResult } from '../stats/mann-kendall.js';
 import type { Ledger } from './ledger.js';
-import { CUMULATIVE, contrastMinRows, createContrast } from './goodhart-contrast.js';
+import { CUMULATIVE, contrastMinRows, createContrast, testsAgent } from './goodhart-contrast.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector, type RowRequirement } from './types.js';
 
@@ -31,6 +31,10 @@ export const goodhartParams = z
     alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the whole run (all windows, agents, signals and KPIs together)'),
     signals: z.array(z.enum(['shaped', 'local'])).min(1).default(['shaped', 'local']).describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
     kpis: z.array(z.string().min(1)).default([]).describe('KPI names to test; empty means every KPI of the run'),
+    agents: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Agent ids whose rewards to test; empty means every agent. Naming the learners keeps a scripted agent's reward, moved only by the others, out of the test (experiments/traps)"),
     phiQuantile: z.number().gt(0).max(0.5).default(0.3).describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
     phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
     minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
@@ -140,7 +144,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const planned = Math.max(context.plannedRows ?? 0, ledger.length);
       // Shaped and local rewards that have been identical so far (a `local` scheme) are one signal, not two.
       let signalCount = 0;
-      for (let i = 0; i < agents.length; i++) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
+      for (let i = 0; i < agents.length; i++) if (testsAgent(params, agents[i]!)) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
       tests = scanPositions(planned, w, stride) * signalCount * kpiIdx.length;
       const level = scanAlpha / Math.max(1, tests);
       const stepsPerRow = (ledger.steps[r]! - ledger.steps[r - w + 1]!) / (w - 1) || 1;
@@ -148,6 +152,7 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const out: Finding[] = [];
       for (let i = 0; i < agents.length; i++) {
         const agent = agents[i]!;
+        if (!testsAgent(params, agent)) continue;
         const signals = signalSeries(ledger, i, params.signals, r, w);
         for (const [signal, series] of signals) {
           const rew = trendAt(`${signal}/${agent}`, series, r);
@@ -200,6 +205,9 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const agentsHit = [...new Set(findings.map((f) => f.agents[0]!))];
       const kpisHit = [...new Set(findings.map((f) => f.evidence['kpi'] as string))];
       const details = { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, contrastLooks: cumulative.looks, contrastTests: cumulative.tests, alpha: params.alpha, rows: ledger.length };
+      const unknown = params.agents.filter((a) => !ledger.meta.agents.includes(a));
+      if (unknown.length > 0 && unknown.length === params.agents.length)
+        return { findings, verdict: untestedVerdict('untested', `detectors.goodhart.agents names no agent of this run (${unknown.join(', ')})`, `agent ids among: ${ledger.meta.agents.join(', ')}`, details) };
       if (findings.length === 0 && windowsTested === 0 && cumulative.looks === 0) {
         const need = goodhartRowsNeeded(params);
         return { findings, verdict: untestedVerdict('untested', `${ledger.length} metrics rows, fewer than the ${need.minRows} that ${need.because} needs (0 windows tested)`, rowsToTest(need, context.metricsEvery), details) };

@@ -91,6 +91,7 @@ export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknow
     profitGain: delta,
     cycleLength,
     converged: converged === 1 ? true : converged === 0 ? false : null,
+    ...(outcome?.probes && outcome.probes.length > 0 ? { atStaticBestResponse: outcome.probes.every((p) => p.nullDeviation) } : {}),
     ...(outcome?.retraining
       ? {
           retraining: outcome.retraining.map((x) => ({

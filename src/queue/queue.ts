@@ -91,6 +91,9 @@ export interface Queue {
 export async function openQueue(url: string, options: { supervise?: boolean; max?: number } = {}): Promise<Queue> {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`--queue must be a postgres:// URL (tacit queue start prints one), got '${url}'`);
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
+  // An idle client whose server went away (Postgres stopped or restarted) makes the pool emit
+  // 'error'; without a listener that is an uncaught exception. The next query opens a new client.
+  pool.on('error', (err: Error) => process.stderr.write(`queue: idle connection lost: ${err.message}\n`));
   try {
     await pool.query('SELECT 1');
   } catch (err) {

@@ -132,6 +132,19 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(low.verdict.status).toBe('competitive');
   });
 
+  it('high Δ at a stage-game equilibrium of the grid is not collusion (tested), while high Δ with no probe for another reason stays untested', () => {
+    // PPO firms in experiments/traps/collusion-neural.yaml settle one grid step above Nash, where
+    // each firm's one-shot best response is its own price: the analysis finds nothing to probe.
+    const rows = deltaRows(() => 0.12);
+    const outcome: MarketOutcomeEvidence = { profitGain: 0.12, cycleLength: 1, converged: null, atStaticBestResponse: true };
+    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [], marketOutcome: outcome });
+    expect(rep.verdict).toMatchObject({ outcome: 'clear', fired: false, status: 'one-shot-equilibrium' });
+    expect(rep.verdict.summary).toMatch(/^not collusive: Δ = 0\.12 .*one-shot best response/);
+    expect(rep.findings.map((f) => f.kind).filter((k) => k !== 'price-parallelism' && k !== 'supra-competitive')).toEqual([]);
+    const unknown = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, deviationProbes: [], marketOutcome: { ...outcome, atStaticBestResponse: false } });
+    expect(unknown.verdict).toMatchObject({ outcome: 'untested', status: 'supra-competitive-not-shown-collusive', untestedReason: 'no deviation probe was run' });
+  });
+
   it('a Δ window that cannot tell is inconclusive, never competitive', () => {
     // Δ swings between 0 and 0.2 in long slow waves around minDelta = 0.1: no test can separate it from 0.1.
     const rows = deltaRows((t) => 0.1 + 0.1 * Math.sin(t / 6));

@@ -25,6 +25,22 @@ describe('goodhart detector', () => {
     expect(ev.components[0]!.component).toBe('exploit');
   });
 
+  it('tests only the agents named in params.agents, and says untested when none of them is in the run', () => {
+    const { rows, truth } = plantGoodhart('goodhart', 3);
+    const gamer = truth.agent!;
+    const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
+    const others = ledger.meta.agents.filter((a) => a !== gamer);
+    expect(others.length).toBeGreaterThan(0);
+    const named = runDetector(goodhart, ledger, goodhartParams.parse({ agents: [gamer] }), { plannedRows: rows.length });
+    expect(named.verdict.fired).toBe(true);
+    expect(new Set(named.findings.map((f) => f.agents[0]))).toEqual(new Set([gamer]));
+    const without = runDetector(goodhart, ledger, goodhartParams.parse({ agents: others }), { plannedRows: rows.length });
+    expect(without.findings.filter((f) => f.agents.includes(gamer))).toEqual([]);
+    const none = runDetector(goodhart, ledger, goodhartParams.parse({ agents: ['nobody'] }), { plannedRows: rows.length });
+    expect(none.verdict.outcome).toBe('untested');
+    expect(none.verdict.untestedReason).toMatch(/names no agent of this run \(nobody\)/);
+  });
+
   it('orients lower-is-better KPIs: a rising cost is a worsening KPI', () => {
     const { rows } = plantGoodhart('goodhart-cost', 1);
     const rep = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), params, { plannedRows: rows.length });

@@ -163,3 +163,24 @@ describe('tacit diagnose --queue', () => {
     expect(readFileSync(join(root, 'diagnose-queue', 'diagnosis.json'), 'utf8')).toBe(readFileSync(join(root, 'diagnose-local', 'diagnosis.json'), 'utf8'));
   }, 180_000);
 });
+
+describe('a lost connection', () => {
+  it('is reported, not thrown, when the server drops an idle client; the next query reconnects', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown): void => void uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const q = await openQueue(server.url, { max: 1 });
+      const pid = (await q.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      // The client is idle in the pool now; end its backend from another connection.
+      // (No listener here: one would hide a missing listener in the queue.) The pool drops the client once its error arrives.
+      await queue.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      while (q.pool.totalCount > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await q.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+      await q.close();
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  }, 60_000);
+});
