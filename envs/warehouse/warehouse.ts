@@ -257,6 +257,7 @@ export const warehouse = defineWorld({
   create: (p) => createWarehouse(p),
   analyze: analyzeWarehouse,
   formatSummary: formatWarehouseSummary,
+  informationLags: (p) => ROLES.map((r) => ({ agent: r, ...p.observation[r], paramPath: `observation.${r}`, setting: p.observation[r] })),
   conformanceParams: {
     episodeLength: 25,
     observation: {

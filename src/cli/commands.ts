@@ -1,4 +1,4 @@
-/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema, serve, export. */
+/** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema, serve, export, diagnose. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { worlds } from '../../envs/index.js';
@@ -21,6 +21,7 @@ import { uiCommand } from './commands/ui.js';
 import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
+import { diagnoseCommand } from './commands/diagnose.js';
 import { crossPlayCommand, type CrossPlayArgs } from './commands/crossplay.js';
 import { describePolicy, describeWorld } from './describe.js';
 import { writeReport } from '../report/report.js';
@@ -235,5 +236,5 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, uiCommand, exportCommand] as unknown as CommandModule<object, never>[];
+  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, uiCommand, exportCommand, diagnoseCommand(setCode)] as unknown as CommandModule<object, never>[];
 }

@@ -245,10 +245,33 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    */
   optimum?(params: P): Record<string, unknown>;
   /**
+   * Optional: how stale each agent's picture of the world is under these params (the world's own
+   * data-silo settings), for `tacit diagnose`. `paramPath` (relative to the world params) is where
+   * the agent's setting lives, so a candidate fix can give the agent another agent's feed.
+   */
+  informationLags?(params: P): readonly InformationLag[];
+  /**
    * Extra lines for `tacit run`'s text summary presenting the world's own summary.json metrics
    * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
    */
   formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
+}
+
+/** One agent's information staleness as its world declares it (WorldSpec.informationLags). */
+export interface InformationLag {
+  readonly agent: string;
+  /** Periods by which the affected slots lag the world's truth. */
+  readonly delay: number;
+  /** The slots refresh every `cadence` periods (1 = every period). */
+  readonly cadence: number;
+  /** Relative standard deviation of the noise on the slots (0 = exact). */
+  readonly noise: number;
+  /** The observation slots the lag applies to. */
+  readonly slots: readonly string[];
+  /** Path of this agent's setting inside the world params, e.g. `observation.procurement`. */
+  readonly paramPath: string;
+  /** The setting's value there (copied to another agent's path to share this agent's feed). */
+  readonly setting: unknown;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ReportOptions {
   readonly compare?: CompareOptions;
   /** Clock for the footer (tests pass a fixed date). */
   readonly now?: Date;
+  /** Sections placed before the standard ones (e.g. `tacit diagnose`'s findings and fixes). */
+  readonly leadSections?: readonly Section[];
 }
 
 /** What writeReport produced. */
@@ -86,7 +88,7 @@ export async function writeReport(paths: readonly string[], options: ReportOptio
   const variants = groupVariants(runs);
   const comparison = compareVariants(variants, options.compare);
   const out = resolve(options.out ?? join(commonFolder(paths), 'report.html'));
-  const sections = buildSections(variants, comparison, dirname(out), crossplays);
+  const sections = [...(options.leadSections ?? []), ...buildSections(variants, comparison, dirname(out), crossplays)];
   const experiments = [...new Set(variants.map((v) => v.experiment))];
   const seeds = variants.reduce((s, v) => s + v.seeds.length, 0);
   const worlds = [...new Set(variants.map((v) => v.envId).filter((x): x is string => x !== null))];

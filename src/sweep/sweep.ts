@@ -74,26 +74,12 @@ function existingRuns(outDir: string): { complete: Map<string, string>; partial:
   return { complete, partial };
 }
 
-/** Read the config, expand the grid × seeds, validate every run, and find what is already done. */
-export function planSweep(configPath: string, options: SweepPlanOptions = {}): SweepPlan {
-  const raw = applyOverrides(readConfigFile(configPath), options.sets ?? []) as Record<string, unknown>;
-  // --grid flags join the file's grid; then the whole file is validated by the one path that
-  // validate and run use (resolveExperiment checks the sweep section and every grid point).
-  const fileSweep = (raw['sweep'] ?? {}) as Record<string, unknown>;
-  const flagGrid = Object.fromEntries((options.grid ?? []).map(parseGridFlag));
-  const withFlags = { ...raw, sweep: { ...fileSweep, grid: { ...((fileSweep['grid'] as Record<string, unknown> | undefined) ?? {}), ...flagGrid } } };
-  const full = resolveExperiment(withFlags, configPath);
-  const section = full.config.sweep!;
-  const expansion = full.sweep!;
-  if (expansion.points.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
-  const points = expansion.points;
-  const { sweep: _sweep, ...base } = withFlags;
-  const baseResolved = resolveExperiment(base, configPath);
-  const baseSeed = baseResolved.config.run.seed;
-  const seedSpec = options.seeds ?? expansion.seedAxis ?? section.seeds ?? baseResolved.config.run.seeds;
-  const seeds: number[] = typeof seedSpec === 'number' ? Array.from({ length: seedSpec }, (_, k) => baseSeed + k) : [...seedSpec];
-  const name = baseResolved.config.name;
-  const outDir = resolvePath(options.out ?? join(baseResolved.config.output.dir, name, 'sweep'));
+/**
+ * The runs of `points` × `seeds` applied to the `base` config (no `sweep` section): each validated,
+ * with its deterministic id and folder under `outDir`, and what is already done there. Shared by
+ * `tacit sweep` and `tacit diagnose` (whose candidate fixes are grid points it builds itself).
+ */
+export function planRuns(base: unknown, configPath: string, points: readonly GridPoint[], seeds: readonly number[], outDir: string): PlannedRun[] {
   const existing = existingRuns(outDir);
   const runs: PlannedRun[] = [];
   const ids = new Set<string>();
@@ -117,6 +103,30 @@ export function planSweep(configPath: string, options: SweepPlanOptions = {}): S
       runs.push({ id, config, seed, dir, resume: !done && resumable, variant: point.label, values: point.values, state: done ? 'done' : resumable ? 'resume' : 'todo' });
     }
   }
+  return runs;
+}
+
+/** Read the config, expand the grid × seeds, validate every run, and find what is already done. */
+export function planSweep(configPath: string, options: SweepPlanOptions = {}): SweepPlan {
+  const raw = applyOverrides(readConfigFile(configPath), options.sets ?? []) as Record<string, unknown>;
+  // --grid flags join the file's grid; then the whole file is validated by the one path that
+  // validate and run use (resolveExperiment checks the sweep section and every grid point).
+  const fileSweep = (raw['sweep'] ?? {}) as Record<string, unknown>;
+  const flagGrid = Object.fromEntries((options.grid ?? []).map(parseGridFlag));
+  const withFlags = { ...raw, sweep: { ...fileSweep, grid: { ...((fileSweep['grid'] as Record<string, unknown> | undefined) ?? {}), ...flagGrid } } };
+  const full = resolveExperiment(withFlags, configPath);
+  const section = full.config.sweep!;
+  const expansion = full.sweep!;
+  if (expansion.points.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
+  const points = expansion.points;
+  const { sweep: _sweep, ...base } = withFlags;
+  const baseResolved = resolveExperiment(base, configPath);
+  const baseSeed = baseResolved.config.run.seed;
+  const seedSpec = options.seeds ?? expansion.seedAxis ?? section.seeds ?? baseResolved.config.run.seeds;
+  const seeds: number[] = typeof seedSpec === 'number' ? Array.from({ length: seedSpec }, (_, k) => baseSeed + k) : [...seedSpec];
+  const name = baseResolved.config.name;
+  const outDir = resolvePath(options.out ?? join(baseResolved.config.output.dir, name, 'sweep'));
+  const runs = planRuns(base, configPath, points, seeds, outDir);
   return {
     name,
     outDir,

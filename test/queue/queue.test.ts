@@ -3,6 +3,7 @@
  * a worker killed with SIGKILL mid-run loses nothing (another worker hands its job back, takes
  * over the stale folder lock and resumes from the checkpoint), every run completes exactly once,
  * and the folders are byte-identical to the same sweep run locally. Enqueuing twice adds nothing.
+ * `tacit diagnose --queue` gives the same diagnosis as a local one.
  * No step depends on timing: the kill waits for a checkpoint file, the reaping for the dead pid.
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeDirsOnQueue } from '../../src/cli/commands/sweep-queue.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/queue/embedded.js';
 import { listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
 import { enqueueSweep, statusReport } from '../../src/queue/sweep-queue.js';
@@ -141,6 +143,25 @@ describe('array jobs (--index I --of N)', () => {
     expect(() => shareOf(plan, 4, 4)).toThrow(/--index must be an integer from 0 to 3/);
     expect(() => shareOf(plan, 0, 0)).toThrow(/--of must be an integer >= 1/);
   });
+});
+
+describe('tacit diagnose --queue', () => {
+  it('runs the baseline and the candidates on the queue and writes the same diagnosis as a local run', async () => {
+    const sets = ['run.steps=120', 'run.numEnvs=4', 'run.metricsEvery=10'];
+    const options = { sets, seeds: 2, report: false, quiet: true, workers: 1 };
+    let finished = false;
+    const onQueue = diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, queue: server.url, out: join(root, 'diagnose-queue') }).finally(() => (finished = true));
+    // Workers come and go: each drains what is queued (baseline, then candidates) and exits when idle.
+    while (!finished) {
+      await runWorker(queue, { exitWhenIdle: true, log: () => {} });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const queued = await onQueue;
+    expect(queued.incomplete).toBe(0);
+    expect(queued.diagnosis!.findings.find((f) => f.key === 'conflict:harms:finance>inventory')!.result.recommended).toBe('finance: budgetMultiple ×2');
+    await diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, out: join(root, 'diagnose-local') });
+    expect(readFileSync(join(root, 'diagnose-queue', 'diagnosis.json'), 'utf8')).toBe(readFileSync(join(root, 'diagnose-local', 'diagnosis.json'), 'utf8'));
+  }, 180_000);
 });
 
 describe('a lost connection', () => {

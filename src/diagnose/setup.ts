@@ -1,0 +1,162 @@
+/**
+ * What `tacit diagnose` knows about an experiment before running it: each agent's policy (does it
+ * learn?), reward scheme and components, the team KPIs and the team objective's weights, and how
+ * stale each agent's picture of the world is (the world's declared data-silo settings,
+ * WorldSpec.informationLags, plus the observation faults of the `faults` section). Plain data, so
+ * candidate generation and the report are pure functions of it.
+ */
+import type { ResolvedExperiment } from '../config/resolved.js';
+import { teamWeights } from '../rewards/team-objective.js';
+
+/** One agent as the diagnosis sees it. */
+export interface AgentSetup {
+  readonly id: string;
+  readonly role: string;
+  /** Index of the `agents` entry of the config that configures it (the path candidate fixes edit). */
+  readonly entry: number;
+  /** Whether the entry configures several agents (by role): a fix there changes all of them. */
+  readonly sharedEntry: boolean;
+  readonly policy: string;
+  readonly policyParams: Readonly<Record<string, unknown>>;
+  /** Whether its policy learns (only then can a reward change change what it does). */
+  readonly learns: boolean;
+  readonly scheme: string;
+  readonly schemeParams: Readonly<Record<string, unknown>>;
+  /** Its raw reward components (the world's names). */
+  readonly components: readonly string[];
+}
+
+/** One team KPI. */
+export interface KpiSetup {
+  readonly name: string;
+  readonly better: 'higher' | 'lower';
+  readonly description: string;
+  /** Weight in the world's team objective G (0 when G ignores it). */
+  readonly weight: number;
+}
+
+/** One source of staleness in what an agent sees. */
+export interface StaleSource {
+  /** `world` (its own silo settings) or `faults.injections[k]`. */
+  readonly source: string;
+  readonly delay: number;
+  readonly cadence: number;
+  /** Relative noise (world) or noise s.d. in observation units (faults). */
+  readonly noise: number;
+  /** Probability per step that a field is missing or lost (faults). */
+  readonly loss: number;
+  readonly slots: readonly string[] | 'all';
+}
+
+/** How stale one agent's information is against the world's truth. */
+export interface AgentStaleness {
+  readonly agent: string;
+  readonly sources: readonly StaleSource[];
+  /** Mean age of what it sees, in periods: delay + (cadence − 1) / 2, summed over sources. */
+  readonly meanAge: number;
+  /** Oldest it can be: delay + cadence − 1, summed over sources. */
+  readonly maxAge: number;
+  /** Whether anything (age, noise or loss) separates its view from the truth. */
+  readonly stale: boolean;
+  /** World params path of its silo setting and the setting itself (to share another agent's feed). */
+  readonly worldSetting: { readonly paramPath: string; readonly setting: unknown } | null;
+}
+
+/** The static part of a diagnosis. */
+export interface ExperimentSetup {
+  readonly experiment: string;
+  readonly world: string;
+  readonly agents: readonly AgentSetup[];
+  readonly kpis: readonly KpiSetup[];
+  readonly staleness: readonly AgentStaleness[];
+  /** Indices and types of the `faults.injections` entries that hit each agent's actions (circuit-breaker candidates). */
+  readonly actionFaults: Readonly<Record<string, readonly string[]>>;
+  /** Agents already guarded by a circuit breaker. */
+  readonly guarded: readonly string[];
+  /** Detectors switched off in the config. */
+  readonly detectorsOff: readonly string[];
+}
+
+interface FaultEntry {
+  readonly type: string;
+  readonly agents?: readonly string[];
+  readonly to?: string;
+  readonly fields?: readonly (string | number)[];
+  readonly delay?: number;
+  readonly every?: number;
+  readonly std?: number;
+  readonly probability?: number;
+  readonly loss?: number;
+}
+
+const OBSERVATION_FAULTS = new Set(['stale-observation', 'observation-cadence', 'observation-noise', 'drop-fields', 'handoff']);
+const ACTION_FAULTS = new Set(['dropout', 'action-delay', 'action-corruption']);
+
+/** Whether a fault entry's `agents` list (ids or roles; absent = all) names this agent. */
+function hits(list: readonly string[] | undefined, agent: { id: string; role: string }): boolean {
+  return list === undefined || list.includes(agent.id) || list.includes(agent.role);
+}
+
+function faultSource(k: number, f: FaultEntry): StaleSource {
+  const slots = f.fields ? f.fields.map(String) : 'all';
+  return {
+    source: `faults.injections[${k}] (${f.type})`,
+    delay: f.type === 'stale-observation' || f.type === 'handoff' ? (f.delay ?? 0) : 0,
+    cadence: f.type === 'observation-cadence' ? (f.every ?? 1) : 1,
+    noise: f.type === 'observation-noise' ? (f.std ?? 0) : 0,
+    loss: f.type === 'drop-fields' ? (f.probability ?? 0) : f.type === 'handoff' ? (f.loss ?? 0) : 0,
+    slots,
+  };
+}
+
+/** Read the static setup of a resolved experiment. */
+export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
+  const world = resolved.makeWorld();
+  const weights = teamWeights(world, undefined);
+  const entryCount = new Map<number, number>();
+  for (const a of resolved.assignments) entryCount.set(a.entry, (entryCount.get(a.entry) ?? 0) + 1);
+  const agents: AgentSetup[] = resolved.assignments.map((a) => ({
+    id: a.agent.id,
+    role: a.agent.role,
+    entry: a.entry,
+    sharedEntry: (entryCount.get(a.entry) ?? 0) > 1,
+    policy: a.policy.id,
+    policyParams: a.policyParams,
+    learns: a.policy.learns,
+    scheme: a.scheme.id,
+    schemeParams: a.schemeParams,
+    components: world.rewardComponents[a.agent.index] ?? [],
+  }));
+  const kpis: KpiSetup[] = world.kpis.map((k, j) => ({ name: k.name, better: k.better, description: k.description, weight: weights[j]! }));
+  const lags = resolved.worldSpec.informationLags?.(resolved.worldParams as never) ?? [];
+  const faults = (resolved.config as unknown as { faults?: { injections?: FaultEntry[]; guards?: { type: string; agents?: string[] }[] } }).faults;
+  const injections = faults?.injections ?? [];
+  const staleness: AgentStaleness[] = world.agents.map((agent) => {
+    const lag = lags.find((l) => l.agent === agent.id);
+    const sources: StaleSource[] = [];
+    if (lag && (lag.delay > 0 || lag.cadence > 1 || lag.noise > 0) && lag.slots.length > 0)
+      sources.push({ source: 'world', delay: lag.delay, cadence: lag.cadence, noise: lag.noise, loss: 0, slots: lag.slots });
+    injections.forEach((f, k) => {
+      if (!OBSERVATION_FAULTS.has(f.type)) return;
+      if (f.type === 'handoff' ? f.to === agent.id : hits(f.agents, agent)) sources.push(faultSource(k, f));
+    });
+    const meanAge = sources.reduce((s, x) => s + x.delay + (x.cadence - 1) / 2, 0);
+    const maxAge = sources.reduce((s, x) => s + x.delay + x.cadence - 1, 0);
+    return {
+      agent: agent.id,
+      sources,
+      meanAge,
+      maxAge,
+      stale: sources.length > 0,
+      worldSetting: lag ? { paramPath: lag.paramPath, setting: lag.setting } : null,
+    };
+  });
+  const actionFaults: Record<string, string[]> = {};
+  for (const agent of world.agents) {
+    const list = injections.flatMap((f, k) => (ACTION_FAULTS.has(f.type) && hits(f.agents, agent) ? [`faults.injections[${k}] (${f.type})`] : []));
+    if (list.length > 0) actionFaults[agent.id] = list;
+  }
+  const guarded = world.agents.filter((agent) => (faults?.guards ?? []).some((g) => g.type === 'circuit-breaker' && hits(g.agents, agent))).map((a) => a.id);
+  const detectorsOff = Object.entries(resolved.detectorParams).filter(([, p]) => p === false).map(([d]) => d);
+  return { experiment: resolved.config.name, world: world.id, agents, kpis, staleness, actionFaults, guarded, detectorsOff };
+}
