@@ -20,7 +20,7 @@ import { applyOverrides, readConfigFile } from '../config/load.js';
 import { resolveExperiment } from '../config/resolve.js';
 import { TacitError, UsageError } from '../core/errors.js';
 import { writeReport } from '../report/report.js';
-import type { GridPoint } from '../sweep/grid.js';
+import type { GridPoint } from '../config/sweep-grid.js';
 import { planRuns, runSweep, type PlannedRun, type SweepPlan } from '../sweep/sweep.js';
 import { generateCandidates, type Candidate, type CandidateOptions, type NoCandidate } from './candidates.js';
 import { checkDiagnosis, DIAGNOSIS_FORMAT, type Diagnosis } from './diagnosis-schema.js';

@@ -4,7 +4,7 @@ import { readConfigFile } from '../../src/config/load.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { generateCandidates, type FindingRef } from '../../src/diagnose/candidates.js';
 import { experimentSetup } from '../../src/diagnose/setup.js';
-import { applyPoint } from '../../src/sweep/grid.js';
+import { applyPoint } from '../../src/config/sweep-grid.js';
 
 /** The finance squeeze with finance on PPO (a learner) and procurement's demand feed weekly and late. */
 function learnedSqueeze(extra: Record<string, unknown> = {}): ReturnType<typeof experimentSetup> {

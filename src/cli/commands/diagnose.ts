@@ -5,7 +5,7 @@ import { policies } from '../../../policies/index.js';
 import { UsageError } from '../../core/errors.js';
 import { diagnose } from '../../diagnose/diagnose.js';
 import { diagnosisMarkdown } from '../../diagnose/render.js';
-import { workerCapNote } from '../../run/cost.js';
+import { workerCapNote } from '../../config/cost.js';
 
 interface DiagnoseArgs {
   config: string;
