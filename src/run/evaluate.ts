@@ -12,7 +12,7 @@ import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { Policy } from '../core/policy.js';
-import { fillProposals } from '../core/world.js';
+import { fillProposals, type World } from '../core/world.js';
 import { createFaultLayer, hasFaults, type FaultLayer } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
@@ -38,6 +38,7 @@ export interface SeedEval {
   readonly seed: number;
   readonly steps: number;
   readonly episodes: number;
+  /** KPIs of the evaluation: "mean" KPIs per step; "sum" KPIs per episode in episodic worlds (per copy over the steps played otherwise). */
   readonly kpis: Record<string, number>;
   readonly agents: Record<string, { meanReward: number; meanEpisodeReturn: number | null }>;
   /** Whether the run's faults were applied. */
@@ -54,6 +55,19 @@ export interface SeedEval {
 export function evalCopies(episodes: number, numEnvs: number): number {
   for (let c = Math.min(episodes, numEnvs); c > 1; c--) if (episodes % c === 0) return c;
   return 1;
+}
+
+/**
+ * "sum" KPIs of an episodic evaluation per episode: the ledger totals them per copy over all the
+ * copy played, so 16 episodes on 8 copies read as two episodes' worth (e.g. two years of cost
+ * as one). Mean KPIs and non-episodic worlds are unchanged.
+ */
+export function perEpisodeKpis(world: World, kpis: Record<string, number>, episodes: number, copies: number): Record<string, number> {
+  if (world.episodeLength <= 0 || episodes <= 0) return kpis;
+  const perCopy = episodes / copies;
+  const out: Record<string, number> = { ...kpis };
+  for (const k of world.kpis) if (k.aggregate === 'sum' && out[k.name] !== undefined) out[k.name] = out[k.name]! / perCopy;
+  return out;
 }
 
 /** Evaluate the policies stored in one seed folder. */
@@ -89,7 +103,7 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const { step, totals } = played;
   const agents: SeedEval['agents'] = {};
   for (const [id, a] of Object.entries(totals.agents)) agents[id] = { meanReward: a.meanReward, meanEpisodeReturn: a.meanEpisodeReturn };
-  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: totals.kpis, agents, faultsApplied: faults !== null, ...(faultMetrics ? { metrics: faultMetrics } : {}) };
+  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: perEpisodeKpis(world, totals.kpis, totals.episodes, numEnvs), agents, faultsApplied: faults !== null, ...(faultMetrics ? { metrics: faultMetrics } : {}) };
 }
 
 /** What `playPolicies` plays: a step budget, stopping early after `episodes` episodes (0: never), after `learnSteps` learning steps. */

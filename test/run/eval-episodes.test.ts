@@ -32,3 +32,25 @@ describe('tacit eval episode count', () => {
     }
   });
 });
+
+describe('tacit eval "sum" KPIs', () => {
+  it('are per episode, whether a copy plays one episode or several', async () => {
+    // Scripted relays with dropout: items are lost every episode; lostItems is a "sum" KPI.
+    const config = {
+      name: 'eval-sum',
+      env: { id: 'relay-chain-v1', params: { numAgents: 3, topology: 'chain', onHold: 'discard', arrivalRate: 0.9, episodeLength: 50 } },
+      agents: [{ role: 'relay', policy: { type: 'threshold', params: { field: 'inbox', threshold: 0.5, above: 1, below: 0 } } }],
+      run: { steps: 100, numEnvs: 4, metricsEvery: 50 },
+      faults: { injections: [{ type: 'dropout', agents: ['relay1'], probability: 0.2 }] },
+    };
+    const out = join(mkdtempSync(join(tmpdir(), 'tacit-eval-')), 'run');
+    await runExperiment(resolveExperiment(config), { out, quiet: true });
+    const lost = (episodes: number): number => (evaluateRun(out, (c) => resolveExperiment(c), { episodes }) as { kpis: Record<string, number> }).kpis['lostItems']!;
+    const one = lost(4); // 4 copies × 1 episode
+    const four = lost(16); // 4 copies × 4 episodes each
+    expect(one).toBeGreaterThan(0);
+    // Per episode, the two agree up to sampling noise; totalled per copy, the second would be ~4× the first.
+    expect(four / one).toBeGreaterThan(0.5);
+    expect(four / one).toBeLessThan(2);
+  });
+});
