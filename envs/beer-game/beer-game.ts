@@ -83,7 +83,7 @@
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
+import { allocStepOut, defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
 import { analyzeBeerGame, formatBeerSummary } from './analyze.js';
 import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
@@ -191,6 +191,12 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
     stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
     uniformDemand: params.demand.kind === 'uniform' ? { low: params.demand.low, span: params.demand.high - params.demand.low + 1 } : undefined,
+    initial: () => {
+      const s = world.createState();
+      const out = allocStepOut(world);
+      world.reset(s, new Uint32Array(RNG_WORDS), out);
+      return { f: s.f, obs: out.obs };
+    },
   });
 
   const writeObs = (f: Float64Array, out: StepOut): void => {
@@ -253,7 +259,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     },
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
-    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch } : {}),
+    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),
 
     reset(s, seed, out) {
       const f = s.f;
