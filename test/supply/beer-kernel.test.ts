@@ -15,7 +15,10 @@ function referenceOf(world: World): World {
   return rest as World;
 }
 
-function trace(world: World, steps: number, numEnvs: number, autoreset: AutoresetMode): { values: number[]; events: string[]; batched: number; batchedResets: number } {
+/** Actions outside the space (NaN, −0, negatives, fractions, too large) as well as valid ones: the kernel clamps them as the reference does. */
+const ODD_ACTIONS = [NaN, -0, -3, 0, 2.7, 8, 8.5, 1e6, Infinity, -Infinity, 5];
+
+function trace(world: World, steps: number, numEnvs: number, autoreset: AutoresetMode, odd = false): { values: number[]; events: string[]; batched: number; batchedResets: number } {
   const engine = new VecEngine(world, { numEnvs, seed: 42, autoreset });
   const rng = Rng.from(42, 'actions');
   engine.reset();
@@ -24,7 +27,10 @@ function trace(world: World, steps: number, numEnvs: number, autoreset: Autorese
   for (let t = 0; t < steps; t++) {
     world.actionSpaces.forEach((space, i) => {
       const buf = engine.actions[i]!;
-      for (let off = 0; off < buf.length; off += space.size) sampleInto(space, rng.state, buf, off);
+      for (let off = 0; off < buf.length; off += space.size) {
+        sampleInto(space, rng.state, buf, off);
+        if (odd) buf[off] = ODD_ACTIONS[rng.int(ODD_ACTIONS.length)]!;
+      }
     });
     engine.step();
     for (let i = 0; i < world.agents.length; i++) values.push(...engine.obs[i]!, ...engine.rewards[i]!, ...engine.terminated[i]!, ...engine.truncated[i]!);
@@ -63,6 +69,16 @@ describe('beer-game batched kernel', () => {
       expect(fast.events.length).toBeGreaterThan(0);
     });
   }
+
+  it('clamps out-of-range, fractional, negative-zero and NaN actions exactly as the reference does', () => {
+    for (const params of [configs.classic!, configs.unevenLeads!]) {
+      const world = beerGame.create(beerGame.paramsSchema.parse(params));
+      const fast = trace(world, 40, 4, AutoresetMode.SameStep, true);
+      const ref = trace(referenceOf(world), 40, 4, AutoresetMode.SameStep, true);
+      expect(fast.batched).toBe(40);
+      expect(fast.values).toEqual(ref.values);
+    }
+  });
 
   it('falls back to the reference while a next-step reset is pending, with equal results', () => {
     const world = beerGame.create(beerGame.paramsSchema.parse(configs.normal));
