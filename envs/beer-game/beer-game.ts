@@ -83,7 +83,7 @@
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
+import { allocStepOut, defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
 import { analyzeBeerGame, formatBeerSummary } from './analyze.js';
 import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
@@ -191,6 +191,12 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
     stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
     uniformDemand: params.demand.kind === 'uniform' ? { low: params.demand.low, span: params.demand.high - params.demand.low + 1 } : undefined,
+    initial: () => {
+      const s = world.createState();
+      const out = allocStepOut(world);
+      world.reset(s, new Uint32Array(RNG_WORDS), out);
+      return { f: s.f, obs: out.obs };
+    },
   });
 
   const writeObs = (f: Float64Array, out: StepOut): void => {
@@ -245,15 +251,33 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     },
 
     encodeActions(_agent, decisions, stride, out, rows) {
-      // Action size 1: row b is out[b].
+      // Action size 1: row b is out[b]. The same level as encodeAction, computed without
+      // data-dependent branches where the quantity is in int32 range: V8 compiles Math.round and the
+      // clamps of encodeAction to branches, and a base-stock order (S minus a float32 observation
+      // times obsScale) lands just above or below a whole number at random, so those branches
+      // mispredicted on most rows. Math.round(x) = ⌊x⌋ + (x − ⌊x⌋ ≥ ½), the difference exact for
+      // x ≥ 0 (negative x give a level ≤ 0, clamped to 0 either way); the clamps are integer bit
+      // operations. Whole units skip the division (x / 1 === x). test/supply/beer-encode.test.ts
+      // checks it against encodeAction.
+      const inv = unit === 1;
+      const top = maxLevel;
       for (let b = 0, d = 0; b < rows; b++, d += stride) {
-        const k = Math.round(decisions[d]! / unit);
-        out[b] = k > maxLevel ? maxLevel : k > 0 ? k : 0;
+        const v = inv ? decisions[d]! : decisions[d]! / unit;
+        if (v > -1e9 && v < 1e9) {
+          const fl = Math.floor(v);
+          let k = (fl | 0) + ((v - fl >= 0.5) as unknown as number);
+          k &= ~(k >> 31); // max(0, k)
+          const over = k - top;
+          out[b] = top + (over & (over >> 31)); // min(top, k)
+        } else {
+          const k = Math.round(v);
+          out[b] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
+        }
       }
     },
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
-    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch } : {}),
+    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),
 
     reset(s, seed, out) {
       const f = s.f;

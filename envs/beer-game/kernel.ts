@@ -39,6 +39,11 @@ export interface BeerKernelContext {
    * measured about a quarter of the world-alone step at 1024 copies.
    */
   readonly uniformDemand?: { readonly low: number; readonly span: number } | undefined;
+  /**
+   * The state (`f`) and per-stage observations a reset leaves, which do not depend on the seed
+   * (reset only stores the seed words as the demand stream). Computed by the reference `reset`.
+   */
+  readonly initial: () => { readonly f: Float64Array; readonly obs: readonly Float32Array[] };
 }
 
 /** One contiguous pool of states. */
@@ -57,11 +62,14 @@ interface View {
 // Must match the record layout in beer-game.ts (checked by the differential test).
 const BASE = 1;
 const STRIDE = 6;
+/** Observation slots per stage (beer-game.ts BEER_OBS_NAMES). */
+const OBS = 8;
 
 /** Build `createStates` and `stepBatch` for one beer-game world. */
 export function makeBeerBatch(ctx: BeerKernelContext): {
   createStates(count: number): View[];
   stepBatch(states: readonly View[], actions: readonly Float64Array[], nexts: readonly View[], out: BatchStepOut, count: number): boolean;
+  resetBatch(states: readonly View[], seeds: Uint32Array, copies: Int32Array, n: number, obs: readonly Float32Array[]): boolean;
 } {
   const pools = new WeakMap<readonly View[], Pool>();
   let lastStates: readonly View[] | undefined;
@@ -76,6 +84,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   if (!stochastic) for (let t = 1; t <= span; t++) demandTab[t] = demandAt(t, new Uint32Array(RNG_WORDS));
   const sweep = compileSweep(ctx);
   const event = (period: number, backlog: number): WorldEvent => stockout(period, backlog, ctx.stockoutAgents);
+  let initial: ReturnType<BeerKernelContext['initial']> | undefined;
 
   return {
     createStates(count) {
@@ -107,6 +116,29 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       dst.f.set(src.f);
       dst.rng.set(src.rng);
       sweep(dst.f, count, actions, out.obs, out.rewards, out.terminated, out.truncated, out.kpis, out.events, out.eventCopies, nexts, demandAt, demandTab, event, dst.rng);
+      return true;
+    },
+
+    resetBatch(states, seeds, copies, n, obs) {
+      // Copy the seed-independent initial record and observations (loops: a builtin set() call per
+      // copy costs more than these few words), then store the seed words as the copy's stream.
+      const pool = pools.get(states);
+      if (pool === undefined || obs.length !== NUM_STAGES) return false;
+      const { f, rng, count } = pool;
+      for (let j = 0; j < n; j++) if (!(copies[j]! >= 0 && copies[j]! < count)) return false;
+      for (let i = 0; i < NUM_STAGES; i++) if (obs[i]!.length < count * OBS) return false;
+      const init = (initial ??= ctx.initial());
+      const f0 = init.f;
+      for (let j = 0; j < n; j++) {
+        const b = copies[j]!;
+        for (let k = 0, o = b * size; k < size; k++, o++) f[o] = f0[k]!;
+        for (let k = 0, w = b * RNG_WORDS, s = j * RNG_WORDS; k < RNG_WORDS; k++) rng[w + k] = seeds[s + k]!;
+        for (let i = 0; i < NUM_STAGES; i++) {
+          const from = init.obs[i]!;
+          const to = obs[i]!;
+          for (let k = 0, o = b * OBS; k < OBS; k++, o++) to[o] = from[k]!;
+        }
+      }
       return true;
     },
   };
@@ -166,7 +198,10 @@ function compileSweep(ctx: BeerKernelContext): Sweep {
     const ls = ctx.shipLead[i]!;
     put('{');
     put(`const av = a${i}[b];`);
-    put(`const q = (av >= ${n(ctx.maxLevel)} ? ${n(ctx.maxLevel)} : av > 0 ? Math.floor(av) : 0) * ${n(ctx.unit)};`);
+    // In-range levels (every policy's) take the first arm, always predicted; the nested clamp it
+    // replaces mispredicted on random players' zero orders (A/B in one process: +3-4% random
+    // players). `+ 0` turns −0 into 0, as the clamp does; NaN and out-of-range levels still clamp.
+    put(`const q = (av >= 0 && av <= ${n(ctx.maxLevel)} ? Math.floor(av) + 0 : av >= ${n(ctx.maxLevel)} ? ${n(ctx.maxLevel)} : 0) * ${n(ctx.unit)};`);
     put(`f[o + ${ctx.orderOff[i]} + ${tm(lo)}] = q;`);
     put(`const ss = o + ${ctx.shipOff[i]} + ${pm(ls)};`);
     put('const got = f[ss];');

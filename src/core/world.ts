@@ -174,6 +174,14 @@ export interface World<S extends WorldState = WorldState> {
    * arrays (e.g. they were not allocated by `createStates`); the engine then steps copy by copy.
    */
   stepBatch?(states: readonly Readonly<S>[], actions: readonly Float64Array[], nexts: readonly S[], out: BatchStepOut, count: number): boolean;
+  /**
+   * Optional fast path for autoreset: reset copies `copies[0 .. n−1]` of `states` (allocated by
+   * `createStates`) with seed words `seeds[4j .. 4j+3]` for `copies[j]`, writing each copy's first
+   * observations into its rows of `obs` (agent-major, as `BatchStepOut.obs`), exactly as `reset` per
+   * copy would (a differential test must prove it). Returns false, having done nothing, when it
+   * cannot handle these arrays; the engine then resets copy by copy.
+   */
+  resetBatch?(states: readonly S[], seeds: Uint32Array, copies: Int32Array, n: number, obs: readonly Float32Array[]): boolean;
   /** Start a new episode in `state` using the 4-word seed `seed`; write each agent's first observation to `out.obs`. */
   reset(state: S, seed: Uint32Array, out: StepOut): void;
   /** Advance `state` by one joint action into `next`; `state` must be left unchanged. `actions[i]` has `actionSpaces[i].size` slots. */

@@ -11,11 +11,14 @@ import { sampleInto } from '../../src/core/spaces.js';
 import type { World } from '../../src/core/world.js';
 
 function referenceOf(world: World): World {
-  const { createStates: _c, stepBatch: _s, ...rest } = world;
+  const { createStates: _c, stepBatch: _s, resetBatch: _r, ...rest } = world;
   return rest as World;
 }
 
-function trace(world: World, steps: number, numEnvs: number, autoreset: AutoresetMode): { values: number[]; events: string[]; batched: number } {
+/** Actions outside the space (NaN, −0, negatives, fractions, too large) as well as valid ones: the kernel clamps them as the reference does. */
+const ODD_ACTIONS = [NaN, -0, -3, 0, 2.7, 8, 8.5, 1e6, Infinity, -Infinity, 5];
+
+function trace(world: World, steps: number, numEnvs: number, autoreset: AutoresetMode, odd = false): { values: number[]; events: string[]; batched: number; batchedResets: number } {
   const engine = new VecEngine(world, { numEnvs, seed: 42, autoreset });
   const rng = Rng.from(42, 'actions');
   engine.reset();
@@ -24,15 +27,20 @@ function trace(world: World, steps: number, numEnvs: number, autoreset: Autorese
   for (let t = 0; t < steps; t++) {
     world.actionSpaces.forEach((space, i) => {
       const buf = engine.actions[i]!;
-      for (let off = 0; off < buf.length; off += space.size) sampleInto(space, rng.state, buf, off);
+      for (let off = 0; off < buf.length; off += space.size) {
+        sampleInto(space, rng.state, buf, off);
+        if (odd) buf[off] = ODD_ACTIONS[rng.int(ODD_ACTIONS.length)]!;
+      }
     });
     engine.step();
     for (let i = 0; i < world.agents.length; i++) values.push(...engine.obs[i]!, ...engine.rewards[i]!, ...engine.terminated[i]!, ...engine.truncated[i]!);
     values.push(...engine.kpis, ...engine.episodeEnded);
-    for (const st of engine.states) values.push(...(st as { f: Float64Array }).f);
+    for (const st of engine.states) values.push(...(st as { f: Float64Array }).f, ...(st as { rng: Uint32Array }).rng);
+    for (let i = 0; i < world.agents.length; i++) values.push(...engine.finalObs[i]!);
+    values.push(...engine.episodeSteps);
     for (const e of engine.events) events.push(JSON.stringify(e));
   }
-  return { values, events, batched: engine.batchedSteps };
+  return { values, events, batched: engine.batchedSteps, batchedResets: engine.batchedResets };
 }
 
 const configs: Record<string, Record<string, unknown>> = {
@@ -53,11 +61,24 @@ describe('beer-game batched kernel', () => {
       const ref = trace(referenceOf(world), 80, 5, AutoresetMode.SameStep);
       expect(fast.batched).toBe(80);
       expect(ref.batched).toBe(0);
+      // Every copy reset in batch at the start, and again after each episode that ends in the trace.
+      expect(fast.batchedResets).toBe(5 * (1 + Math.floor(80 / world.episodeLength)));
+      expect(ref.batchedResets).toBe(0);
       expect(fast.values).toEqual(ref.values);
       expect(fast.events).toEqual(ref.events);
       expect(fast.events.length).toBeGreaterThan(0);
     });
   }
+
+  it('clamps out-of-range, fractional, negative-zero and NaN actions exactly as the reference does', () => {
+    for (const params of [configs.classic!, configs.unevenLeads!]) {
+      const world = beerGame.create(beerGame.paramsSchema.parse(params));
+      const fast = trace(world, 40, 4, AutoresetMode.SameStep, true);
+      const ref = trace(referenceOf(world), 40, 4, AutoresetMode.SameStep, true);
+      expect(fast.batched).toBe(40);
+      expect(fast.values).toEqual(ref.values);
+    }
+  });
 
   it('falls back to the reference while a next-step reset is pending, with equal results', () => {
     const world = beerGame.create(beerGame.paramsSchema.parse(configs.normal));
@@ -73,5 +94,12 @@ describe('beer-game batched kernel', () => {
     const states = [world.createState()];
     const out = { obs: [], rewards: [], kpis: new Float64Array(5), terminated: [], truncated: [], events: [], eventCopies: [] };
     expect(world.stepBatch!(states, [], [world.createState()], out, 1)).toBe(false);
+    expect(world.resetBatch!(states, new Uint32Array(4), Int32Array.of(0), 1, [])).toBe(false);
+    // Pooled states, but a copy index outside the pool: declined before anything is written.
+    const pooled = world.createStates!(2);
+    const before = pooled.map((st) => (st as { f: Float64Array }).f.slice());
+    const obs = world.agents.map(() => new Float32Array(2 * 8));
+    expect(world.resetBatch!(pooled, new Uint32Array(8), Int32Array.of(0, 2), 2, obs)).toBe(false);
+    expect(pooled.map((st) => (st as { f: Float64Array }).f)).toEqual(before);
   });
 });

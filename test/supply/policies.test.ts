@@ -37,6 +37,31 @@ function actOnce(world: World, agentId: string, type: string, params: Record<str
 }
 
 describe('supply heuristics', () => {
+  it('base-stock over many rows (the batched loop) orders exactly encode(max(0, S − position)) per row, edge values included', () => {
+    const b = beer();
+    const agent = b.agents[2]!;
+    const spec = policies.get('base-stock');
+    const p = spec.paramsSchema.parse({ level: 24 }) as Record<string, unknown>;
+    const size = b.observationSpaces[2]!.size;
+    const scale = b.observationScales![2]![3]!;
+    const rng = Rng.from(4, 'bs-rows');
+    const edges = [NaN, Infinity, -Infinity, -0, 0, 2.4, 2.4000001, 2.3999999, -1e299, 1e299, -5, 3.0000001, 2.45, 2.35];
+    const rows = 500;
+    const policy = spec.create({ world: b, agent, observationSpace: b.observationSpaces[2]!, actionSpace: b.actionSpaces[2]!, numEnvs: rows, rng: Rng.from(0, 'p'), shared: new Map() }, p);
+    const obs = new Float32Array(rows * size);
+    for (let r = 0; r < rows; r++) obs[r * size + 3] = r < edges.length ? edges[r]! : Math.fround(2.4 + (rng.float() - 0.5) * 1e-5 + rng.int(5) - 2);
+    const out = new Float64Array(rows);
+    policy.act(obs, out, 'greedy');
+    const expected = Array.from({ length: rows }, (_, r) => {
+      const q = 24 - obs[r * size + 3]! * scale;
+      const one = new Float64Array(1);
+      b.encodeAction!(2, Float64Array.of(q > 0 ? q : 0), one, 0);
+      return one[0]!;
+    });
+    expect(Array.from(out).map((v, r) => Object.is(v, expected[r]))).toEqual(expected.map(() => true));
+    expect(new Set(expected).size).toBeGreaterThan(3);
+  });
+
   it('base-stock orders S − inventory position in the beer game and in the warehouse', () => {
     const b = beer();
     expect(actOnce(b, 'wholesaler', 'base-stock', { level: 30 }, obsRow(b, 1, { inventoryPosition: 21 }))).toBe(9);
