@@ -6,12 +6,11 @@
  * runs and inside worker threads for multi-seed runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { serialize } from 'node:v8';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
 import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';
-import { JsonlWriter, readBinary, RunFolder } from './results.js';
+import { JsonlWriter, readBinary, RunFolder, serializeCanonical } from './results.js';
 import { provenance } from './provenance.js';
 import { checkFiniteRow } from './finite.js';
 import type { SeedCheckpoint } from './seed-loop.js';
@@ -99,10 +98,10 @@ export async function runSeedToFolder(
         events.flush();
         cp.metricsLines = metrics.lines;
         cp.eventsLines = events.lines;
-        folder.writeBinaryAtomic('checkpoint.bin', serialize(cp));
+        folder.writeBinaryAtomic('checkpoint.bin', serializeCanonical(cp));
       },
       onFinalPolicies(states) {
-        if (states.some((s) => s !== null)) folder.writeBinaryAtomic('policies.bin', serialize(states));
+        if (states.some((s) => s !== null)) folder.writeBinaryAtomic('policies.bin', serializeCanonical(states));
       },
     });
   } catch (err) {
