@@ -13,6 +13,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
 import type { CrossPlayArgs } from './commands/crossplay.js';
+import { listingText } from './listing-cache.js';
 
 // Start-up (issue 21): this module and the command modules it imports are loaded by every command,
 // so they import only yargs types and small helpers; what a handler needs (zod schemas, the world and
@@ -219,8 +220,11 @@ const envsCommand: CommandModule = {
   command: 'envs',
   describe: 'List registered worlds with their params, agents and KPIs',
   handler: async () => {
-    const [{ worlds }, { describeWorld }] = await Promise.all([import('../../envs/index.js'), import('./describe.js')]);
-    process.stdout.write(`${worlds.values().map(describeWorld).join('\n\n')}\n`);
+    const text = await listingText('envs', async () => {
+      const [{ worlds }, { describeWorld }] = await Promise.all([import('../../envs/index.js'), import('./describe.js')]);
+      return `${worlds.values().map(describeWorld).join('\n\n')}\n`;
+    });
+    process.stdout.write(text);
   },
 };
 
@@ -228,8 +232,11 @@ const policiesCommand: CommandModule = {
   command: 'policies',
   describe: 'List registered policies with their params',
   handler: async () => {
-    const [{ policies }, { describePolicy }] = await Promise.all([import('../../policies/index.js'), import('./describe.js')]);
-    process.stdout.write(`${policies.values().map(describePolicy).join('\n\n')}\n`);
+    const text = await listingText('policies', async () => {
+      const [{ policies }, { describePolicy }] = await Promise.all([import('../../policies/index.js'), import('./describe.js')]);
+      return `${policies.values().map(describePolicy).join('\n\n')}\n`;
+    });
+    process.stdout.write(text);
   },
 };
 
@@ -238,8 +245,10 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
   describe: 'Print (or write) the JSON Schema of experiment files, for editor autocompletion',
   builder: (y: Argv) => y.option('out', { type: 'string', describe: 'Write to this file instead of stdout' }) as unknown as Argv<{ out?: string }>,
   handler: async (args) => {
-    const [{ jsonText }, { experimentJsonSchema }] = await Promise.all([import('../run/results.js'), import('../config/json-schema.js')]);
-    const text = jsonText(experimentJsonSchema());
+    const text = await listingText('schema', async () => {
+      const [{ jsonText }, { experimentJsonSchema }] = await Promise.all([import('../run/results.js'), import('../config/json-schema.js')]);
+      return jsonText(experimentJsonSchema());
+    });
     if (args.out) writeFileSync(args.out, text);
     else process.stdout.write(text);
   },
