@@ -141,14 +141,16 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file' })
       .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }) as unknown as Argv<{ config: string; set?: string[] }>,
-  handler: async (args) => {
-    const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([import('../config/load.js'), import('../config/resolve.js'), import('../detectors/row-check.js')]);
-    const resolved = resolveExperiment(applyOverrides(readConfigFile(args.config), args.set ?? []), args.config);
-    const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
-    process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
-    for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
-  },
+  handler: (args) => validate(args.config, args.set ?? []),
 };
+
+async function validate(config: string, sets: string[]): Promise<void> {
+  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([import('../config/load.js'), import('../config/resolve.js'), import('../detectors/row-check.js')]);
+  const resolved = resolveExperiment(applyOverrides(readConfigFile(config), sets), config);
+  const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
+  process.stdout.write(`${config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
+  for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
+}
 
 /** The world id of a run folder, for the eval printout. */
 function evalWorld(runDir: string): string {
@@ -245,13 +247,17 @@ const policiesCommand: CommandModule = {
 };
 
 /**
- * The handler of a command line that is just `envs` or `policies`: nothing to parse, so main.ts runs
- * it without loading yargs (~65 ms of CPU, as much as all the rest of the cached listing; issue 21).
- * Anything more (`envs --help`, a typo, another command) goes through yargs as usual.
+ * The handler of a command line with nothing to parse: `envs`, `policies`, or `validate <file>` with
+ * no flag. main.ts runs it without loading yargs (~90 ms of CPU with cliui and string-width: more
+ * than the whole cached listing; issue 21). Anything more (a flag, `--help`, a typo, another
+ * command) goes through yargs as usual.
  */
 export function bareCommand(argv: readonly string[]): (() => Promise<void>) | undefined {
-  if (argv.length !== 1) return undefined;
-  return argv[0] === 'envs' ? listEnvs : argv[0] === 'policies' ? listPolicies : undefined;
+  if (argv.length === 1 && argv[0] === 'envs') return listEnvs;
+  if (argv.length === 1 && argv[0] === 'policies') return listPolicies;
+  const file = argv[1];
+  if (argv.length === 2 && argv[0] === 'validate' && file !== undefined && file !== '' && !file.startsWith('-')) return () => validate(file, []);
+  return undefined;
 }
 
 const schemaCommand: CommandModule<object, { out?: string }> = {

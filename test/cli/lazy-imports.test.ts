@@ -58,13 +58,17 @@ describe('commands load only the packages they use', () => {
     }
   });
 
-  it('validate loads zod and yaml (the probe sees them) but no package a run, report or export needs', () => {
-    const { packages, stdout } = packagesLoadedBy('validate', 'experiments/quickstart.yaml');
-    expect(stdout).toContain('is valid');
-    expect(packages.has('zod')).toBe(true);
-    expect(packages.has('yaml')).toBe(true);
-    expect(packages.has('yargs')).toBe(true);
-    expect([...packages].filter((p) => HEAVY.includes(p))).toEqual([]);
+  it('validate loads zod and yaml (the probe sees them) but no package a run, report or export needs; yargs only for flags', () => {
+    const bare = packagesLoadedBy('validate', 'experiments/quickstart.yaml');
+    expect(bare.stdout).toContain('is valid');
+    expect(bare.packages.has('zod')).toBe(true);
+    expect(bare.packages.has('yaml')).toBe(true);
+    expect(bare.packages.has('yargs')).toBe(false);
+    expect([...bare.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
+    const flagged = packagesLoadedBy('validate', 'experiments/quickstart.yaml', '--set', 'run.seed=3');
+    expect(flagged.stdout).toBe(bare.stdout);
+    expect(flagged.packages.has('yargs')).toBe(true);
+    expect([...flagged.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 
   it('--help loads yargs but no schema or world code', () => {
