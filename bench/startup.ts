@@ -9,7 +9,7 @@
  *   npm run bench:startup -- [--rounds 10] [--periods 2000000]
  *
  * The listing commands are measured after one warm-up call (tacit keeps their text in the build
- * folder, src/cli/listing-cache.ts); the first call after an edit costs what `validate` does.
+ * folder, src/core/build-cache.ts); the first call after an edit costs what `validate` does.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

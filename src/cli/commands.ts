@@ -13,7 +13,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
 import type { CrossPlayArgs } from './commands/crossplay.js';
-import { listingText } from './listing-cache.js';
+import { listingText } from '../core/build-cache.js';
 
 // Start-up (issue 21): this module and the command modules it imports are loaded by every command,
 // so they import only yargs types and small helpers; what a handler needs (zod schemas, the world and
