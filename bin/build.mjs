@@ -1,6 +1,7 @@
 // Compiles tacit's TypeScript to plain ES modules with esbuild before a command runs, and caches
 // the result by a fingerprint of the sources (node_modules/.cache/tacit/<fingerprint>/), so an
-// edited file is always picked up and an unchanged tree costs one directory walk (~10 ms).
+// edited file is always picked up and an unchanged tree costs one walk of src, envs and policies
+// (~5 ms; bench and experiments too when the entry is a script there).
 //
 // Why not run the sources through tsx as before: tsx's loader parses imported packages with a
 // WebAssembly lexer whose memory growth detaches an ArrayBuffer, and V8 then gives up its
@@ -8,13 +9,15 @@
 // hot loop (world kernels, policies, the engine) gains a detached-buffer check. Measured on the
 // beer game with 1024 copies: kernel 24 → 40–50 M agent-steps per CPU second, random policy
 // 47 → 180–220 M, the same code, only loaded differently. Tests still run the sources (vitest).
-import { createHash } from 'node:crypto';
+import * as nodeModule from 'node:module';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['src', 'envs', 'policies', 'bench', 'experiments'];
+/** What the library and the CLI are compiled from; scripts (bench, experiments) may import from these. */
+const LIBRARY_DIRS = ['src', 'envs', 'policies'];
+const SCRIPT_DIRS = ['bench', 'experiments'];
 /** Worker threads load these by file name next to the code that starts them (see src/run/worker-url.ts). */
 const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'src/market/session-worker.ts'];
 const KEEP_BUILDS = 4;
@@ -59,17 +62,49 @@ function listSources(dir, out) {
   return out;
 }
 
+/**
+ * 64-bit FNV-1a of a string (two 32-bit halves with different offsets). Not cryptographic and need
+ * not be: it names a cache folder. Loading node:crypto for sha256 cost ~4 ms of every command's start-up.
+ */
+function hashText(text) {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
 function fingerprint(entries) {
-  const hash = createHash('sha256');
-  for (const dir of SOURCE_DIRS) if (existsSync(join(ROOT, dir))) hash.update(listSources(join(ROOT, dir), []).join('\n'));
+  // The CLI's entries import only the library folders; a script entry (bench/, experiments/) may
+  // import its neighbours too. Walking only what a build can read keeps start-up's walk short.
+  const library = entries.every((e) => LIBRARY_DIRS.some((d) => e.startsWith(`${d}/`)));
+  const parts = [];
+  for (const dir of library ? LIBRARY_DIRS : [...LIBRARY_DIRS, ...SCRIPT_DIRS]) if (existsSync(join(ROOT, dir))) listSources(join(ROOT, dir), parts);
   for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs'])
-    if (existsSync(join(ROOT, file))) hash.update(`${file}:${statSync(join(ROOT, file)).mtimeMs}`);
+    if (existsSync(join(ROOT, file))) parts.push(`${file}:${statSync(join(ROOT, file)).mtimeMs}`);
   // An entry outside the source folders (a scratch script) counts too.
   for (const entry of entries) {
     const st = statSync(join(ROOT, entry));
-    hash.update(`${entry}:${st.size}:${st.mtimeMs}\n`);
+    parts.push(`${entry}:${st.size}:${st.mtimeMs}`);
   }
-  return hash.digest('hex').slice(0, 16);
+  return hashText(parts.join('\n'));
+}
+
+/**
+ * Cache V8's compiled code of every module loaded from here on (node_modules/.cache/tacit-v8), where
+ * Node has module.enableCompileCache (22.1+; Node 20 lacks it and simply compiles every time). Most of
+ * a command's start-up is compiling the bundle and its packages (zod, yargs, yaml).
+ */
+export function startCompileCache() {
+  if (typeof nodeModule.enableCompileCache !== 'function') return;
+  try {
+    nodeModule.enableCompileCache(join(ROOT, 'node_modules', '.cache', 'tacit-v8'));
+  } catch {
+    // A read-only install: run without the cache.
+  }
 }
 
 /** Output file name of an entry: its base name without extension (entries land side by side). */

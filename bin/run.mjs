@@ -4,7 +4,9 @@
 // The script sees its own path as process.argv[1] and its arguments after it.
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from './build.mjs';
+import { ensureBuilt, startCompileCache } from './build.mjs';
+
+startCompileCache();
 
 const script = process.argv[2];
 if (script === undefined) {

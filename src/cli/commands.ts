@@ -1,18 +1,9 @@
 /** The CLI commands: run, sweep, compare, report, detect, validate, eval, optimum, envs, policies, schema, serve, export, diagnose. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { worlds } from '../../envs/index.js';
-import { policies } from '../../policies/index.js';
-import { jsonText } from '../run/results.js';
-import { experimentJsonSchema } from '../config/json-schema.js';
-import { applyOverrides, loadExperiment, readConfigFile } from '../config/load.js';
-import { resolveExperiment } from '../config/resolve.js';
+import type { resolveExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
-import { evaluateRun } from '../run/evaluate.js';
-import { preparePolicies } from '../run/prepare.js';
-import { resumeExperiment, runExperiment } from '../run/run-experiment.js';
 import { detectCommand } from '../detectors/cli.js';
-import { rowShortfalls } from '../detectors/row-check.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
@@ -22,10 +13,13 @@ import { sweepCommand } from './commands/sweep.js';
 import { queueCommand, workerCommand } from './commands/queue.js';
 import { optimumCommand } from './commands/optimum.js';
 import { diagnoseCommand } from './commands/diagnose.js';
-import { crossPlayCommand, type CrossPlayArgs } from './commands/crossplay.js';
-import { describePolicy, describeWorld } from './describe.js';
-import { writeReport } from '../report/report.js';
-import { formatRunSummary } from './summary-text.js';
+import type { CrossPlayArgs } from './commands/crossplay.js';
+import { listingText } from '../core/build-cache.js';
+
+// Start-up (issue 21): this module and the command modules it imports are loaded by every command,
+// so they import only yargs types and small helpers; what a handler needs (zod schemas, the world and
+// policy registries, the engine, report and export code) it imports itself when it runs. A test
+// (test/cli/lazy-imports.test.ts) fails if a listing command loads a heavy package again.
 
 interface RunArgs {
   config?: string;
@@ -50,7 +44,7 @@ function reportWanted(dir: string): boolean {
 }
 
 /** A finished run's config with every external agent replaying that run's recorded replies (policies/external.ts). */
-function replayConfig(runDir: string): ReturnType<typeof resolveExperiment> {
+function replayConfig(runDir: string, resolve: typeof resolveExperiment): ReturnType<typeof resolveExperiment> {
   const path = `${runDir}/config.resolved.json`;
   if (!existsSync(path)) throw new UsageError(`--replay-external ${runDir}: no config.resolved.json there (give a finished run folder)`);
   const config = JSON.parse(readFileSync(path, 'utf8')) as { run?: { seeds?: number }; agents?: { policy?: { type?: string; params?: Record<string, unknown> } }[] };
@@ -58,7 +52,7 @@ function replayConfig(runDir: string): ReturnType<typeof resolveExperiment> {
   const external = (config.agents ?? []).filter((a) => a.policy?.type === 'external');
   if (external.length === 0) throw new UsageError(`--replay-external ${runDir}: the run has no external agent (policy type external)`);
   for (const a of external) a.policy!.params = { ...a.policy!.params, replay: runDir };
-  return resolveExperiment(config, path);
+  return resolve(config, path);
 }
 
 /** Apply --seed/--seeds as overrides so they are validated like the file. */
@@ -106,13 +100,21 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     // SIGTERM (kill, a job scheduler, docker stop) ends a run the same way as Ctrl-C.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    const [{ resolveExperiment }, { loadExperiment }, { resumeExperiment, runExperiment }, { rowShortfalls }, { formatRunSummary }, { writeReport }] = await Promise.all([
+      import('../config/resolve.js'),
+      import('../config/load.js'),
+      import('../run/run-experiment.js'),
+      import('../detectors/row-check.js'),
+      import('./summary-text.js'),
+      import('../report/report.js'),
+    ]);
     try {
       const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
       const result =
         args.resume !== undefined
           ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
           : await (async () => {
-              if (args.replayExternal !== undefined) return runExperiment(replayConfig(args.replayExternal), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+              if (args.replayExternal !== undefined) return runExperiment(replayConfig(args.replayExternal, resolveExperiment), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
               // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
               const resolved = loadExperiment(args.config!, runOverrides(args));
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
@@ -140,13 +142,16 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file' })
       .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }) as unknown as Argv<{ config: string; set?: string[] }>,
-  handler: (args) => {
-    const resolved = resolveExperiment(applyOverrides(readConfigFile(args.config), args.set ?? []), args.config);
-    const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
-    process.stdout.write(`${args.config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
-    for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
-  },
+  handler: (args) => validate(args.config, args.set ?? []),
 };
+
+async function validate(config: string, sets: string[]): Promise<void> {
+  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([import('../config/load.js'), import('../config/resolve.js'), import('../detectors/row-check.js')]);
+  const resolved = resolveExperiment(applyOverrides(readConfigFile(config), sets), config);
+  const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
+  process.stdout.write(`${config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
+  for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
+}
 
 /** The world id of a run folder, for the eval printout. */
 function evalWorld(runDir: string): string {
@@ -185,12 +190,19 @@ const evalCommand: CommandModule<object, EvalArgs> = {
     if (args.partners !== undefined) {
       if (args.runDir !== undefined) throw new UsageError(`give run folders after --partners, not as ${args.runDir}: tacit eval --partners <runDir>...`);
       if (args.partners.length === 0) throw new UsageError('--partners needs at least one run folder');
-      return crossPlayCommand(args as CrossPlayArgs);
+      return (await import('./commands/crossplay.js')).crossPlayCommand(args as CrossPlayArgs);
     }
     for (const flag of ['focal', 'kpi', 'entrant', 'entrantParams', 'learnSteps', 'out'] as const)
       if (args[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to cross-play: give --partners <runDir>...`);
     if (args.runDir === undefined) throw new UsageError('give a run folder (tacit eval results/<experiment>/<runId>) or --partners <runDir>...');
     const runDir = args.runDir;
+    const [{ resolveExperiment }, { preparePolicies }, { evaluateRun }, { jsonText }, { formatRunSummary }] = await Promise.all([
+      import('../config/resolve.js'),
+      import('../run/prepare.js'),
+      import('../run/evaluate.js'),
+      import('../run/results.js'),
+      import('./summary-text.js'),
+    ]);
     const configPath = `${runDir}/config.resolved.json`;
     if (existsSync(configPath)) await preparePolicies(resolveExperiment(JSON.parse(readFileSync(configPath, 'utf8')), configPath));
     const result = evaluateRun(runDir, (c) => resolveExperiment(c, `${runDir}/config.resolved.json`), {
@@ -207,28 +219,57 @@ const evalCommand: CommandModule<object, EvalArgs> = {
   },
 };
 
+async function listEnvs(): Promise<void> {
+  const text = await listingText('envs', async () => {
+    const [{ worlds }, { describeWorld }] = await Promise.all([import('../../envs/index.js'), import('./describe.js')]);
+    return `${worlds.values().map(describeWorld).join('\n\n')}\n`;
+  });
+  process.stdout.write(text);
+}
+
+async function listPolicies(): Promise<void> {
+  const text = await listingText('policies', async () => {
+    const [{ policies }, { describePolicy }] = await Promise.all([import('../../policies/index.js'), import('./describe.js')]);
+    return `${policies.values().map(describePolicy).join('\n\n')}\n`;
+  });
+  process.stdout.write(text);
+}
+
 const envsCommand: CommandModule = {
   command: 'envs',
   describe: 'List registered worlds with their params, agents and KPIs',
-  handler: () => {
-    process.stdout.write(`${worlds.values().map(describeWorld).join('\n\n')}\n`);
-  },
+  handler: listEnvs,
 };
 
 const policiesCommand: CommandModule = {
   command: 'policies',
   describe: 'List registered policies with their params',
-  handler: () => {
-    process.stdout.write(`${policies.values().map(describePolicy).join('\n\n')}\n`);
-  },
+  handler: listPolicies,
 };
+
+/**
+ * The handler of a command line with nothing to parse: `envs`, `policies`, or `validate <file>` with
+ * no flag. main.ts runs it without loading yargs (~90 ms of CPU with cliui and string-width: more
+ * than the whole cached listing; issue 21). Anything more (a flag, `--help`, a typo, another
+ * command) goes through yargs as usual.
+ */
+export function bareCommand(argv: readonly string[]): (() => Promise<void>) | undefined {
+  if (argv.length === 1 && argv[0] === 'envs') return listEnvs;
+  if (argv.length === 1 && argv[0] === 'policies') return listPolicies;
+  const file = argv[1];
+  if (argv.length === 2 && argv[0] === 'validate' && file !== undefined && file !== '' && !file.startsWith('-')) return () => validate(file, []);
+  return undefined;
+}
 
 const schemaCommand: CommandModule<object, { out?: string }> = {
   command: 'schema',
   describe: 'Print (or write) the JSON Schema of experiment files, for editor autocompletion',
   builder: (y: Argv) => y.option('out', { type: 'string', describe: 'Write to this file instead of stdout' }) as unknown as Argv<{ out?: string }>,
-  handler: (args) => {
-    const text = jsonText(experimentJsonSchema());
+  handler: async (args) => {
+    const text = await listingText('schema', async () => {
+      const [{ jsonText }, { experimentJsonSchema }] = await Promise.all([import('../run/results.js'), import('../config/json-schema.js')]);
+      return jsonText(experimentJsonSchema());
+    });
     if (args.out) writeFileSync(args.out, text);
     else process.stdout.write(text);
   },

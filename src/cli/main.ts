@@ -3,10 +3,8 @@
  * exit 2 without a stack trace; internal failures exit 1; Ctrl-C during a run exits 130 after
  * marking the run folder interrupted.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { TacitError, UsageError } from '../core/errors.js';
-import { commands } from './commands.js';
+import { bareCommand, commands } from './commands.js';
 import { COMPILED } from '../run/worker-url.js';
 
 /** Print an error the way users should see it and return the exit code. */
@@ -21,6 +19,12 @@ export function reportError(err: unknown): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const bare = bareCommand(argv);
+  if (bare) {
+    await bare();
+    return 0;
+  }
+  const { default: yargs } = await import('yargs');
   let code = 0;
   const parser = yargs(argv)
     .scriptName('tacit')
@@ -46,7 +50,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 try {
-  process.exitCode = await main(hideBin(process.argv));
+  // The arguments after node and the script: what yargs's hideBin returns outside Electron (importing
+  // it would load yargs before bareCommand could skip it).
+  process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   process.exitCode = reportError(err);
 }

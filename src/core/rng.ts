@@ -6,7 +6,14 @@
  * stream's state can live inside a world state, be snapshotted by copying 16 bytes, and be advanced
  * without allocating. Nothing in tacit draws from an unseeded global generator (a test enforces it).
  */
-import seedrandom from 'seedrandom';
+import { createRequire } from 'node:module';
+import type seedrandomType from 'seedrandom';
+
+let loaded: typeof seedrandomType | undefined;
+/** seedrandom, required when the first stream is derived: a command that derives none (validate, envs) skips its load (issue 21). */
+function seedrandom(key: string): seedrandomType.PRNG {
+  return (loaded ??= createRequire(import.meta.url)('seedrandom') as typeof seedrandomType)(key);
+}
 
 /** Number of 32-bit words in a generator state. */
 export const RNG_WORDS = 4;

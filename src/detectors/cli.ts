@@ -3,7 +3,7 @@
  * folder, registered in src/cli/commands.ts.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { detectRun, readDetectorsFile } from './detect-run.js';
+import type { detectRun } from './detect-run.js';
 import { outcomeMark, outcomeOf } from './types.js';
 
 interface DetectArgs {
@@ -36,7 +36,8 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
       .positional('runDir', { type: 'string', demandOption: true, describe: 'Results folder (results/<experiment>/<runId>)' })
       .option('config', { type: 'string', describe: 'YAML file with a detectors section (replaces the run’s own)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the findings without writing them' }) as unknown as Argv<DetectArgs>,
-  handler: (args: ArgumentsCamelCase<DetectArgs>) => {
+  handler: async (args: ArgumentsCamelCase<DetectArgs>) => {
+    const { detectRun, readDetectorsFile } = await import('./detect-run.js'); // lazily: see src/cli/lazy.ts
     const result = detectRun(args.runDir, { write: !args.dryRun, ...(args.config ? { config: readDetectorsFile(args.config) } : {}) });
     console.log(formatDetection(result));
   },

@@ -18,10 +18,9 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { UsageError } from '../core/errors.js';
 import { discoverRuns, loadRun, type RunRecord } from '../report/load.js';
 
-/** Output formats. */
-export const EXPORT_FORMATS = ['csv', 'parquet'] as const;
-/** One output format. */
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from './formats.js';
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 /** A table: column names and rows of values (null where a row has none). */
 export interface Table {

@@ -11,6 +11,7 @@
  * m(φ) − z_q s(φ)/√k ≤ r̄₁, where r̄₁ is r₁ averaged over k non-overlapping windows. The tables
  * are simulated once per n from a fixed seed, so results are deterministic.
  */
+import { readBuildCache, writeBuildCache } from '../core/build-cache.js';
 import { RNG_WORDS, deriveSeedWords, nextNormal } from '../core/rng.js';
 import { acf, detrendLinear, mean, sd } from './descriptive.js';
 import { normalQuantile } from './distributions.js';
@@ -45,11 +46,23 @@ export interface Lag1Table {
 
 const tables = new Map<number, Lag1Table>();
 
-/** The (cached) simulated table of the detrended lag-1 autocorrelation for series of length n. */
+/**
+ * The (cached) simulated table of the detrended lag-1 autocorrelation for series of length n: per
+ * process in memory, and across processes in the compiled build's folder (src/core/build-cache.ts;
+ * simulating one costs ~0.1–0.5 s of CPU, which every run's trend tests would pay again). JSON
+ * keeps every double exactly, so a stored table gives the same bounds as a simulated one.
+ */
 export function lag1Table(n: number): Lag1Table {
   const cached = tables.get(n);
   if (cached) return cached;
   if (!Number.isInteger(n) || n < 4) throw new RangeError(`lag1Table needs an integer n ≥ 4, got ${n}`);
+  const stored = readBuildCache(`lag1-table-${n}.json`);
+  if (stored !== undefined) {
+    const { mean: m, sd: s } = JSON.parse(stored) as { mean: number[]; sd: number[] };
+    const table = { n, mean: Float64Array.from(m), sd: Float64Array.from(s) };
+    tables.set(n, table);
+    return table;
+  }
   const rng = deriveSeedWords('stats/ar1/lag1-table', n);
   if (rng.length !== RNG_WORDS) throw new Error('unexpected rng width');
   const path = new Float64Array(n);
@@ -63,6 +76,7 @@ export function lag1Table(n: number): Lag1Table {
   });
   const table = { n, mean: m, sd: s };
   tables.set(n, table);
+  writeBuildCache(`lag1-table-${n}.json`, JSON.stringify({ mean: Array.from(m), sd: Array.from(s) }));
   return table;
 }
 

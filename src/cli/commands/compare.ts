@@ -2,11 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { compareVariants } from '../../report/compare.js';
-import { loadRuns } from '../../report/load.js';
-import { renderJson, renderMarkdown, renderTerminal } from '../../report/render-compare.js';
-import { groupVariants } from '../../report/variants.js';
-import { crossPlayText, findCrossPlays, isCrossPlayFile } from '../../report/figures/crossplay.js';
 import { checkStatFlags, statOptions, terminalWidth } from './stat-flags.js';
 
 interface CompareArgs {
@@ -41,6 +36,14 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (args.queue && args.dirs?.length) throw new UsageError('give run folders or --queue, not both');
     if (!args.queue && !args.dirs?.length) throw new UsageError('give run folders (tacit compare results/<experiment>) or --queue postgres://…');
     // The table says which runs are complete and where their folders are; the statistics read the folders.
+    // Loaded here, not at the top: every command's module is imported at start-up (src/cli/lazy.ts).
+    const [{ compareVariants }, { loadRuns }, { renderJson, renderMarkdown, renderTerminal }, { groupVariants }, { crossPlayText, findCrossPlays, isCrossPlayFile }] = await Promise.all([
+      import('../../report/compare.js'),
+      import('../../report/load.js'),
+      import('../../report/render-compare.js'),
+      import('../../report/variants.js'),
+      import('../../report/figures/crossplay.js'),
+    ]);
     const dirs = args.queue ? await (await import('./sweep-queue.js')).completeDirsOnQueue(args.queue, args.sweep) : args.dirs;
     // crossplay.json files (tacit eval --partners), given or inside a folder given, are printed after the table.
     const crossplays = findCrossPlays(dirs);

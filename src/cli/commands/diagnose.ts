@@ -1,11 +1,8 @@
 /** `tacit diagnose <config>`: findings, candidate fixes run as a sweep, and a recommendation (src/diagnose). */
 import type { Argv, CommandModule } from 'yargs';
-import { parse as parseYaml } from 'yaml';
-import { policies } from '../../../policies/index.js';
 import { UsageError } from '../../core/errors.js';
-import { diagnose } from '../../diagnose/diagnose.js';
-import { diagnosisMarkdown } from '../../diagnose/render.js';
-import { workerCapNote } from '../../config/cost.js';
+// What the handler needs (yaml, the registries, the sweep runner) it imports when it runs: every
+// command module is loaded at start-up (see commands.ts).
 
 interface DiagnoseArgs {
   config: string;
@@ -23,7 +20,8 @@ interface DiagnoseArgs {
 }
 
 /** `--continuation '{finance: {type: fixed-budget}}'`: a mapping agent id or role → {type, params}. */
-export function parseContinuation(text: string): Record<string, { type: string; params?: Record<string, unknown> }> {
+export async function parseContinuation(text: string): Promise<Record<string, { type: string; params?: Record<string, unknown> }>> {
+  const [{ parse: parseYaml }, { policies }] = await Promise.all([import('yaml'), import('../../../policies/index.js')]);
   let parsed: unknown;
   try {
     parsed = parseYaml(text) as unknown;
@@ -67,7 +65,8 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
     checkInt('look-ahead', args.lookAhead, 1);
     for (const w of args.mixWeight ?? []) if (!(w >= 0 && w <= 1)) throw new UsageError(`--mix-weight must be in [0, 1], got ${w}`);
     if (args.removeShare !== undefined && !(args.removeShare > 0 && args.removeShare <= 1)) throw new UsageError(`--remove-share must be in (0, 1], got ${args.removeShare}`);
-    const continuation = args.continuation !== undefined ? parseContinuation(args.continuation) : undefined;
+    const [{ diagnose }, { diagnosisMarkdown }, { workerCapNote }] = await Promise.all([import('../../diagnose/diagnose.js'), import('../../diagnose/render.js'), import('../../config/cost.js')]);
+    const continuation = args.continuation !== undefined ? await parseContinuation(args.continuation) : undefined;
     const capNote = workerCapNote('--workers', args.workers);
     if (capNote) process.stderr.write(`${capNote}\n`);
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };

@@ -1,9 +1,6 @@
 /** `tacit optimum <config>`: the exact optimum of an experiment's world, where theory gives one (JSON). */
 import type { Argv, CommandModule } from 'yargs';
-import { loadExperiment } from '../../config/load.js';
 import { TacitError } from '../../core/errors.js';
-import { jsonText } from '../../run/results.js';
-import { worlds } from '../../../envs/index.js';
 
 interface OptimumArgs {
   config: string;
@@ -20,7 +17,9 @@ export const optimumCommand: CommandModule<object, OptimumArgs> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file (its env section is used)' })
       .option('set', { type: 'string', array: true, describe: 'Overrides, as for run (e.g. --set env.params.accounting=echelon)' }) as unknown as Argv<OptimumArgs>,
-  handler: (args) => {
+  handler: async (args) => {
+    // Loaded here, not at the top: every command's module is imported at start-up (src/cli/lazy.ts).
+    const [{ loadExperiment }, { jsonText }, { worlds }] = await Promise.all([import('../../config/load.js'), import('../../run/results.js'), import('../../../envs/index.js')]);
     const resolved = loadExperiment(args.config, args.set ?? []);
     const spec = resolved.worldSpec;
     if (!spec.optimum) throw new NoOptimumError(`${spec.id} has no exact-optimum solver (worlds with one: ${worlds.values().filter((w) => w.optimum).map((w) => w.id).join(', ')})`);

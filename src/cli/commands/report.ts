@@ -1,7 +1,7 @@
 /** `tacit report <dir...>`: write the HTML report (plotly shared per results root, or inlined with --standalone; and --png figures). */
 import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { writeReport, type ReportResult } from '../../report/report.js';
+import type { ReportResult } from '../../report/report.js';
 import { checkStatFlags, statOptions } from './stat-flags.js';
 
 interface ReportArgs {
@@ -37,6 +37,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     ) as unknown as Argv<ReportArgs>,
   handler: async (args) => {
     checkStatFlags(args);
+    const { writeReport } = await import('../../report/report.js'); // lazily: see src/cli/lazy.ts
     const r = await writeReport(args.dirs, {
       ...(args.out !== undefined ? { out: args.out } : {}),
       ...(args.title !== undefined ? { title: args.title } : {}),

@@ -1,8 +1,6 @@
 /** `tacit serve`: serve registered worlds over the JSON-lines protocol (src/serve, docs/interop.md). */
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { PROTOCOL_VERSION } from '../../serve/protocol.js';
-import { startServer } from '../../serve/server.js';
 
 interface ServeArgs {
   host: string;
@@ -18,6 +16,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('port', { type: 'number', default: 0, describe: 'TCP port (0: a free port, printed on start)' }) as unknown as Argv<ServeArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${args.port}`);
+    const [{ PROTOCOL_VERSION }, { startServer }] = await Promise.all([import('../../serve/protocol.js'), import('../../serve/server.js')]); // lazily: src/cli/lazy.ts
     const running = await startServer({
       host: args.host,
       port: args.port,

@@ -1,14 +1,7 @@
 /** `tacit sweep <config>`: run a grid of config variants × seeds on worker threads, resumably, then compare and report. */
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { compareVariants } from '../../report/compare.js';
-import { loadRuns } from '../../report/load.js';
-import { renderTerminal } from '../../report/render-compare.js';
-import { writeReport } from '../../report/report.js';
-import { groupVariants } from '../../report/variants.js';
-import { planSweep, runSweep, shareOf } from '../../sweep/sweep.js';
 import { terminalWidth } from './stat-flags.js';
-import { workerCapNote } from '../../config/cost.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
@@ -59,6 +52,16 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
     if (args.detach && !args.queue) throw new UsageError('--detach is for --queue sweeps');
     if (args.seeds !== undefined && (!Number.isInteger(args.seeds) || args.seeds < 1)) throw new UsageError(`--seeds must be an integer >= 1, got ${args.seeds}`);
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) throw new UsageError(`--workers must be an integer >= 1, got ${args.workers}`);
+    // Loaded here, not at the top: every command's module is imported at start-up (src/cli/lazy.ts).
+    const [{ compareVariants }, { loadRuns }, { renderTerminal }, { writeReport }, { groupVariants }, { planSweep, runSweep, shareOf }, { workerCapNote }] = await Promise.all([
+      import('../../report/compare.js'),
+      import('../../report/load.js'),
+      import('../../report/render-compare.js'),
+      import('../../report/report.js'),
+      import('../../report/variants.js'),
+      import('../../sweep/sweep.js'),
+      import('../../config/cost.js'),
+    ]);
     const full = planSweep(args.config, {
       ...(args.grid ? { grid: args.grid } : {}),
       ...(args.set ? { sets: args.set } : {}),
