@@ -90,8 +90,10 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
       continue;
     }
     const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);
-    if (parsed.ok) detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
-    else issues.push(...parsed.issues);
+    if (parsed.ok) {
+      detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
+      for (const i of detectors.get(name).worldIssues?.(parsed.data, world) ?? []) issues.push({ path: `detectors.${name}.${i.path}`, message: i.message });
+    } else issues.push(...parsed.issues);
   }
 
   if (config.faults) compileFaults(config.faults, world, issues);

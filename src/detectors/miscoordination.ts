@@ -251,5 +251,9 @@ export const miscoordination = defineDetector({
     },
   },
   // Only where some KPI has a reference to compare with; then one full window.
+  worldIssues: (params, world) =>
+    Object.keys(params.references)
+      .filter((name) => !world.kpis.some((k) => k.name === name))
+      .map((name) => ({ path: `references.${name}`, message: `'${name}' is not a KPI of this world; its KPIs: ${world.kpis.map((k) => k.name).join(', ')}` })),
   rowsNeeded: (params, world) => (world.kpis.some((k) => k.reference !== undefined || params.references[k.name] !== undefined) ? { minRows: params.window, because: `miscoordination window=${params.window}` } : undefined),
 });

@@ -216,6 +216,12 @@ export interface DetectorSpec<P = unknown> {
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
    */
   rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[]; /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean }): RowRequirement | undefined;
+  /**
+   * Params that name things of the world (KPIs, agents) checked against it when a config is
+   * resolved: a typo is a config error, not a silently unused setting. Paths are relative to
+   * `detectors.<id>`.
+   */
+  worldIssues?(params: P, world: { readonly kpis: readonly { readonly name: string }[] }): readonly { readonly path: string; readonly message: string }[];
 }
 
 /** Define a detector spec with its params type inferred from the schema. */

@@ -48,7 +48,7 @@ export function checkPolicyChoice(world: World, agent: AgentSpec, choice: Policy
   if (!policies.has(choice.type)) return [{ path: `${path}.type`, message: `unknown policy '${choice.type}'; registered: ${policies.ids().join(', ')}` }];
   const spec = policies.get(choice.type);
   const parsed = spec.paramsSchema.safeParse(choice.params);
-  if (!parsed.success) return [{ path: `${path}.params`, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }];
+  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: [`${path}.params`, ...i.path.map(String)].join('.'), message: i.message }));
   const why = spec.incompatibility?.(world, agent, parsed.data);
   return why ? [{ path: `${path}.type`, message: why }] : [];
 }

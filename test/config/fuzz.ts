@@ -168,9 +168,9 @@ export function fileCases(): FuzzCase[] {
   ];
 }
 
-/** The shipped experiment files. */
+/** The shipped experiment files, with those in experiments' subfolders (schemes/, traps/, coordination/). */
 export function shippedExperiments(): string[] {
-  return readdirSync('experiments')
-    .filter((f) => f.endsWith('.yaml'))
-    .sort();
+  const top = readdirSync('experiments', { withFileTypes: true });
+  const nested = top.filter((d) => d.isDirectory()).flatMap((d) => readdirSync(`experiments/${d.name}`).filter((f) => f.endsWith('.yaml')).map((f) => `${d.name}/${f}`));
+  return [...top.filter((d) => d.isFile() && d.name.endsWith('.yaml')).map((d) => d.name), ...nested].sort();
 }
