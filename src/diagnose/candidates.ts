@@ -55,6 +55,8 @@ export interface NoCandidate {
 export interface CandidateOptions {
   /** Local weights w of the mixed candidates (default [0.5]). */
   readonly mixWeights?: readonly number[];
+  /** Strengths of the KPI-linked candidates as multiples of the KPI's weight in G (default [1]). */
+  readonly linkStrengths?: readonly number[];
   /** Look-ahead periods of the difference candidate (default 10). */
   readonly lookAheadSteps?: number;
   /** Scripted continuation policy per learning agent id or role, for the difference look-ahead. */
@@ -91,6 +93,14 @@ function linkedKpi(f: FindingRef, setup: ExperimentSetup): { name: string; stren
   return { name: k.name, strength: k.weight !== 0 ? Math.abs(k.weight) : 1 };
 }
 
+/** The KPI-linked penalty at each chosen strength (a multiple of the KPI's weight in G; ×1 unlabelled). */
+function linkedRewards(k: { name: string; strength: number }, o: CandidateOptions): { label: string; strength: number; reward: unknown }[] {
+  return (o.linkStrengths ?? [1]).map((m) => {
+    const strength = k.strength * m;
+    return { label: `KPI-linked penalty on ${k.name}${m === 1 ? '' : ` (×${m})`}`, strength, reward: { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength } } };
+  });
+}
+
 function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
   const path = `agents[${a.entry}].reward`;
   const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
@@ -108,7 +118,7 @@ function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, 
   else
     add('difference', 'difference reward (one step)', `${a.id} is paid its marginal effect on this period's team objective (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`, { scheme: 'difference' });
   const k = linkedKpi(f, setup);
-  if (k) add('kpi-linked', `KPI-linked penalty on ${k.name}`, `${a.id} keeps its own reward but pays ${k.strength} per unit ${k.name} worsens against its recent level`, { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength: k.strength } });
+  if (k) for (const l of linkedRewards(k, o)) add('kpi-linked', l.label, `${a.id} keeps its own reward but pays ${l.strength} per unit ${k.name} worsens against its recent level`, l.reward);
   return out;
 }
 
@@ -125,24 +135,27 @@ export function withHarmedKpi(f: FindingRef, setup: ExperimentSetup): FindingRef
 }
 
 /** For a learning firm in a collusive cycle: pay linked to the buyers' KPI, and a myopic discount. */
-function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup): Candidate[] {
+function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
   const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
+  // Firms configured by role change together: the label says so rather than naming the first.
+  const who = a.sharedEntry ? `every ${a.role}` : a.id;
   const out: Candidate[] = [];
   const named = withHarmedKpi(f, setup);
   const k = named.kpi !== undefined ? linkedKpi(named, setup) : null;
   if (k)
-    out.push({
-      label: `${a.id}: KPI-linked penalty on ${k.name}`,
-      kind: 'kpi-linked',
-      agents: [a.id],
-      rationale: `${a.id} keeps its profit but pays ${k.strength} per unit ${k.name} falls against its recent level, so raising prices above the competitive level no longer pays` + shared,
-      values: { [`agents[${a.entry}].reward`]: { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength: k.strength } } },
-      findings: [f.key],
-    });
+    for (const l of linkedRewards(k, o))
+      out.push({
+        label: `${who}: ${l.label}`,
+        kind: 'kpi-linked',
+        agents: [a.id],
+        rationale: `${a.id} keeps its profit but pays ${l.strength} per unit ${k.name} falls against its recent level, so raising prices above the competitive level pays less` + shared,
+        values: { [`agents[${a.entry}].reward`]: l.reward },
+        findings: [f.key],
+      });
   const discount = a.policyParams['discount'];
   if (typeof discount === 'number' && discount > 0)
     out.push({
-      label: `${a.id}: myopic (discount 0)`,
+      label: `${who}: myopic (discount 0)`,
       kind: 'myopic',
       agents: [a.id],
       rationale: `${a.id} values only this period's profit (discount ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` + shared,
@@ -212,7 +225,7 @@ export function generateCandidates(findings: readonly FindingRef[], setup: Exper
       const learners = f.agents
         .map((id) => setup.agents.find((x) => x.id === id))
         .filter((a, i, all): a is AgentSetup => a?.learns === true && all.findIndex((b) => b?.entry === a.entry) === i);
-      found.push(...learners.flatMap((a) => collusionCandidates(a, f, setup)));
+      found.push(...learners.flatMap((a) => collusionCandidates(a, f, setup, options)));
       if (found.length === 0) {
         none.push({ finding: f.key, reason: `no learning firm with a discount or a ${BUYERS_KPI} KPI to link its pay to; the fix is market design (number of firms, demand, monitoring), not reward design` });
         continue;

@@ -95,12 +95,18 @@ describe('candidate generation', () => {
     expect(withHarmedKpi(collusive, setup).kpi).toBe('consumerSurplus');
     const { candidates, none } = generateCandidates([collusive], setup, 0);
     expect(none).toEqual([]);
-    // Both firms share one config entry, so each change is one candidate on firm0's entry.
+    // Both firms share one config entry, so each change is one candidate on the firms' one entry.
     expect(candidates.map((c) => [c.label, c.values])).toEqual([
-      ['firm0: KPI-linked penalty on consumerSurplus', { 'agents[0].reward': { scheme: 'kpi-linked', params: { kpi: 'consumerSurplus', mode: 'penalty', strength: 1 } } }],
-      ['firm0: myopic (discount 0)', { 'agents[0].policy.params.discount': 0 }],
+      ['every firm: KPI-linked penalty on consumerSurplus', { 'agents[0].reward': { scheme: 'kpi-linked', params: { kpi: 'consumerSurplus', mode: 'penalty', strength: 1 } } }],
+      ['every firm: myopic (discount 0)', { 'agents[0].policy.params.discount': 0 }],
     ]);
     expect(candidates[0]!.rationale).toContain('every firm');
+    // --link-strength 1 3: the penalty at the KPI's weight in G and at three times it.
+    const stronger = generateCandidates([collusive], setup, 0, { linkStrengths: [1, 3] }).candidates.filter((c) => c.kind === 'kpi-linked');
+    expect(stronger.map((c) => [c.label, (c.values['agents[0].reward'] as { params: { strength: number } }).params.strength])).toEqual([
+      ['every firm: KPI-linked penalty on consumerSurplus', 1],
+      ['every firm: KPI-linked penalty on consumerSurplus (×3)', 3],
+    ]);
     for (const c of candidates) expect(() => resolveExperiment(applyPoint(raw, { label: c.label, values: c.values }))).not.toThrow();
   });
 
