@@ -152,16 +152,19 @@ function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetu
         values: { [`agents[${a.entry}].reward`]: l.reward },
         findings: [f.key],
       });
-  const discount = a.policyParams['discount'];
-  if (typeof discount === 'number' && discount > 0)
-    out.push({
-      label: `${who}: myopic (discount 0)`,
-      kind: 'myopic',
-      agents: [a.id],
-      rationale: `${a.id} values only this period's profit (discount ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` + shared,
-      values: { [`agents[${a.entry}].policy.params.discount`]: 0 },
-      findings: [f.key],
-    });
+  // Tabular Q calls its discount `discount`, PPO and DQN call it `gamma`.
+  for (const name of ['discount', 'gamma']) {
+    const discount = a.policyParams[name];
+    if (typeof discount === 'number' && discount > 0)
+      out.push({
+        label: `${who}: myopic (${name} 0)`,
+        kind: 'myopic',
+        agents: [a.id],
+        rationale: `${a.id} values only this period's profit (${name} ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` + shared,
+        values: { [`agents[${a.entry}].policy.params.${name}`]: 0 },
+        findings: [f.key],
+      });
+  }
   return out;
 }
 

@@ -110,6 +110,13 @@ describe('candidate generation', () => {
     for (const c of candidates) expect(() => resolveExperiment(applyPoint(raw, { label: c.label, values: c.values }))).not.toThrow();
   });
 
+  it("makes PPO firms myopic through their gamma", () => {
+    const setup = experimentSetup(resolveExperiment(readConfigFile('experiments/traps/collusion-neural.yaml')));
+    const collusive: FindingRef = { key: 'collusion:collusive:firm0,firm1', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'] };
+    const myopic = generateCandidates([collusive], setup, 0).candidates.filter((c) => c.kind === 'myopic');
+    expect(myopic.map((c) => [c.label, c.values])).toEqual([['every firm: myopic (gamma 0)', { 'agents[0].policy.params.gamma': 0 }]]);
+  });
+
   it('generates nothing for collusion among scripted firms and says why', () => {
     const collusive: FindingRef = { key: 'collusion:collusive:procurement,finance', detector: 'collusion', kind: 'collusive', agents: ['procurement', 'finance'] };
     const { candidates, none } = generateCandidates([collusive], experimentSetup(resolveExperiment(readConfigFile('experiments/warehouse-finance-squeeze.yaml'))), 0);
