@@ -9,14 +9,15 @@
  * | its actions are hit by injected faults and no breaker guards it | a circuit breaker that swaps in the no-op after repeated faults |
  * | an agent involved sees the world late, rarely or noisily (its world silo setting) | share the freshest agent's feed with it |
  * | a team KPI below its reference with no unilateral fix (miscoordination) | team reward for every learning agent |
- * | collusion | none: the fixes are market design, not reward design (said so in the diagnosis) |
+ * | collusion among learning firms | a KPI-linked penalty on the buyers' KPI (the firms keep their profit but pay when consumer surplus falls); myopic firms (discount 0: a price war tomorrow no longer deters a cut today) |
+ * | collusion among scripted firms, or in a world without a buyers' KPI | none: then the fix is market design (said so in the diagnosis) |
  *
  * The same change proposed for several findings is one candidate (one sweep variant) listing them all.
  */
 import type { AgentSetup, ExperimentSetup } from './setup.js';
 
 /** What kind of change a candidate makes. */
-export type CandidateKind = 'team' | 'mixed' | 'difference' | 'kpi-linked' | 'share-observation' | 'budget' | 'circuit-breaker';
+export type CandidateKind = 'team' | 'mixed' | 'difference' | 'kpi-linked' | 'myopic' | 'share-observation' | 'budget' | 'circuit-breaker';
 
 /** A finding as the diagnosis tracks it across seeds and variants. */
 export interface FindingRef {
@@ -54,6 +55,8 @@ export interface NoCandidate {
 export interface CandidateOptions {
   /** Local weights w of the mixed candidates (default [0.5]). */
   readonly mixWeights?: readonly number[];
+  /** Strengths of the KPI-linked candidates as multiples of the KPI's weight in G (default [1]). */
+  readonly linkStrengths?: readonly number[];
   /** Look-ahead periods of the difference candidate (default 10). */
   readonly lookAheadSteps?: number;
   /** Scripted continuation policy per learning agent id or role, for the difference look-ahead. */
@@ -90,6 +93,14 @@ function linkedKpi(f: FindingRef, setup: ExperimentSetup): { name: string; stren
   return { name: k.name, strength: k.weight !== 0 ? Math.abs(k.weight) : 1 };
 }
 
+/** The KPI-linked penalty at each chosen strength (a multiple of the KPI's weight in G; ×1 unlabelled). */
+function linkedRewards(k: { name: string; strength: number }, o: CandidateOptions): { label: string; strength: number; reward: unknown }[] {
+  return (o.linkStrengths ?? [1]).map((m) => {
+    const strength = k.strength * m;
+    return { label: `KPI-linked penalty on ${k.name}${m === 1 ? '' : ` (×${m})`}`, strength, reward: { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength } } };
+  });
+}
+
 function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
   const path = `agents[${a.entry}].reward`;
   const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
@@ -107,7 +118,53 @@ function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, 
   else
     add('difference', 'difference reward (one step)', `${a.id} is paid its marginal effect on this period's team objective (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`, { scheme: 'difference' });
   const k = linkedKpi(f, setup);
-  if (k) add('kpi-linked', `KPI-linked penalty on ${k.name}`, `${a.id} keeps its own reward but pays ${k.strength} per unit ${k.name} worsens against its recent level`, { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength: k.strength } });
+  if (k) for (const l of linkedRewards(k, o)) add('kpi-linked', l.label, `${a.id} keeps its own reward but pays ${l.strength} per unit ${k.name} worsens against its recent level`, l.reward);
+  return out;
+}
+
+/**
+ * The team KPI tacit collusion hurts: the buyers' side of the market (consumer surplus), which the
+ * colluding firms' own profit leaves out. A world without one gets no collusion reward candidate.
+ */
+const BUYERS_KPI = 'consumerSurplus';
+
+/** A collusion finding names the buyers' KPI when the world has one, so a fix is judged on it too. */
+export function withHarmedKpi(f: FindingRef, setup: ExperimentSetup): FindingRef {
+  if (f.detector !== 'collusion' || f.kpi !== undefined || !setup.kpis.some((k) => k.name === BUYERS_KPI)) return f;
+  return { ...f, kpi: BUYERS_KPI };
+}
+
+/** For a learning firm in a collusive cycle: pay linked to the buyers' KPI, and a myopic discount. */
+function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
+  const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
+  // Firms configured by role change together: the label says so rather than naming the first.
+  const who = a.sharedEntry ? `every ${a.role}` : a.id;
+  const out: Candidate[] = [];
+  const named = withHarmedKpi(f, setup);
+  const k = named.kpi !== undefined ? linkedKpi(named, setup) : null;
+  if (k)
+    for (const l of linkedRewards(k, o))
+      out.push({
+        label: `${who}: ${l.label}`,
+        kind: 'kpi-linked',
+        agents: [a.id],
+        rationale: `${a.id} keeps its profit but pays ${l.strength} per unit ${k.name} falls against its recent level, so raising prices above the competitive level pays less` + shared,
+        values: { [`agents[${a.entry}].reward`]: l.reward },
+        findings: [f.key],
+      });
+  // Tabular Q calls its discount `discount`, PPO and DQN call it `gamma`.
+  for (const name of ['discount', 'gamma']) {
+    const discount = a.policyParams[name];
+    if (typeof discount === 'number' && discount > 0)
+      out.push({
+        label: `${who}: myopic (${name} 0)`,
+        kind: 'myopic',
+        agents: [a.id],
+        rationale: `${a.id} values only this period's profit (${name} ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` + shared,
+        values: { [`agents[${a.entry}].policy.params.${name}`]: 0 },
+        findings: [f.key],
+      });
+  }
   return out;
 }
 
@@ -167,10 +224,17 @@ export function generateCandidates(findings: readonly FindingRef[], setup: Exper
   for (const f of findings) {
     const found: Candidate[] = [];
     if (f.detector === 'collusion') {
-      none.push({ finding: f.key, reason: 'collusion is a market-design problem (number of firms, demand, monitoring), not a reward-design one; no candidate is generated' });
-      continue;
+      // One per config entry: firms configured by role share one, and one change there covers them all.
+      const learners = f.agents
+        .map((id) => setup.agents.find((x) => x.id === id))
+        .filter((a, i, all): a is AgentSetup => a?.learns === true && all.findIndex((b) => b?.entry === a.entry) === i);
+      found.push(...learners.flatMap((a) => collusionCandidates(a, f, setup, options)));
+      if (found.length === 0) {
+        none.push({ finding: f.key, reason: `no learning firm with a discount or a ${BUYERS_KPI} KPI to link its pay to; the fix is market design (number of firms, demand, monitoring), not reward design` });
+        continue;
+      }
     }
-    if (f.detector !== 'staleness')
+    if (f.detector !== 'staleness' && f.detector !== 'collusion')
       for (const id of actorsOf(f, setup)) {
         const a = setup.agents.find((x) => x.id === id);
         if (!a) continue;

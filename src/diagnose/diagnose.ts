@@ -22,7 +22,7 @@ import { TacitError, UsageError } from '../core/errors.js';
 import { writeReport } from '../report/report.js';
 import type { GridPoint } from '../config/sweep-grid.js';
 import { planRuns, runSweep, type PlannedRun, type SweepPlan } from '../sweep/sweep.js';
-import { generateCandidates, type Candidate, type CandidateOptions, type NoCandidate } from './candidates.js';
+import { generateCandidates, withHarmedKpi, type Candidate, type CandidateOptions, type NoCandidate } from './candidates.js';
 import { checkDiagnosis, DIAGNOSIS_FORMAT, type Diagnosis } from './diagnosis-schema.js';
 import { measureInteractions } from './interactions.js';
 import { distinctFindings, observeRun, type ObservedSeed } from './observe.js';
@@ -150,7 +150,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   if (first.interrupted) return { diagnosis: null, outDir, reportPath: null, incomplete: first.incomplete, interrupted: true };
   const baseline = observeVariants(baselineRuns, first.dirs).get(BASELINE) ?? [];
   if (baseline.length === 0) throw new TacitError(`no baseline run completed (see the errors above; runs in ${runsDir})`);
-  const findings = distinctFindings(baseline);
+  const findings = distinctFindings(baseline).map((f) => withHarmedKpi(f, setup));
 
   const guards = ((resolved.config as unknown as { faults?: { guards?: unknown[] } }).faults?.guards ?? []).length;
   const generated = generateCandidates(findings, setup, guards, o);

@@ -28,7 +28,7 @@ const findingRef = {
 const candidateResult = z
   .object({
     label: z.string(),
-    kind: z.enum(['team', 'mixed', 'difference', 'kpi-linked', 'share-observation', 'budget', 'circuit-breaker']),
+    kind: z.enum(['team', 'mixed', 'difference', 'kpi-linked', 'myopic', 'share-observation', 'budget', 'circuit-breaker']),
     agents: z.array(z.string()),
     rationale: z.string(),
     values,

@@ -199,7 +199,9 @@ function statement(f: FindingRef, rs: readonly CandidateResult[], share: number,
   const removed = (r: CandidateResult): string => `removes it in ${r.status.absent} of ${r.status.n} seeds`;
   if (fixes.length > 0) {
     const r = fixes[0]!;
-    return { recommended: r.label, statement: `Adopt "${r.label}": it ${removed(r)} and improves the team: ${gain(r)}.` };
+    // A fix either raises G or raises the finding's own KPI with G not significantly worse; say which.
+    const how = (r.team?.direction ?? 0) > 0 ? 'improves the team' : `improves ${r.findingKpi?.metric ?? 'the KPI the finding names'} without making the team objective significantly worse`;
+    return { recommended: r.label, statement: `Adopt "${r.label}": it ${removed(r)} and ${how}: ${gain(r)}.` };
   }
   if (neutral.length > 0) {
     const r = neutral[0]!;

@@ -26,7 +26,7 @@ const signed = (x: number | null | undefined): string => (x !== null && x !== un
 const interval = (e: { mean: number | null; low: number | null; high: number | null }): string => `${signed(e.mean)} [${signed(e.low)}, ${signed(e.high)}]`;
 
 const VERDICT_TEXT: Record<string, string> = {
-  fixes: 'fixes it: removed, team better',
+  fixes: 'fixes it: removed, team KPIs better',
   'removes-no-gain': 'removes it, team unchanged',
   'removes-at-cost': 'removes it, team worse',
   'does-not-remove': 'does not remove it',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readConfigFile } from '../../src/config/load.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
-import { generateCandidates, type FindingRef } from '../../src/diagnose/candidates.js';
+import { generateCandidates, withHarmedKpi, type FindingRef } from '../../src/diagnose/candidates.js';
 import { experimentSetup } from '../../src/diagnose/setup.js';
 import { applyPoint } from '../../src/config/sweep-grid.js';
 
@@ -87,10 +87,40 @@ describe('candidate generation', () => {
     expect(generateCandidates([goodhartFinance], learnedSqueeze({ faults: guarded }), 1).candidates.some((c) => c.kind === 'circuit-breaker')).toBe(false);
   });
 
-  it('generates nothing for collusion and says why', () => {
-    const collusive: FindingRef = { key: 'collusion:collusive:firm0>firm1', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'] };
-    const { candidates, none } = generateCandidates([collusive], learnedSqueeze(), 0);
+  it('offers learning firms in a collusive cycle pay linked to consumer surplus and a myopic discount', () => {
+    const raw = readConfigFile('experiments/traps/collusion-tabular.yaml') as Record<string, unknown>;
+    const setup = experimentSetup(resolveExperiment(raw));
+    const collusive: FindingRef = { key: 'collusion:collusive:firm0,firm1', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'] };
+    // The finding is judged on the buyers' KPI, which the firms' own profit leaves out.
+    expect(withHarmedKpi(collusive, setup).kpi).toBe('consumerSurplus');
+    const { candidates, none } = generateCandidates([collusive], setup, 0);
+    expect(none).toEqual([]);
+    // Both firms share one config entry, so each change is one candidate on the firms' one entry.
+    expect(candidates.map((c) => [c.label, c.values])).toEqual([
+      ['every firm: KPI-linked penalty on consumerSurplus', { 'agents[0].reward': { scheme: 'kpi-linked', params: { kpi: 'consumerSurplus', mode: 'penalty', strength: 1 } } }],
+      ['every firm: myopic (discount 0)', { 'agents[0].policy.params.discount': 0 }],
+    ]);
+    expect(candidates[0]!.rationale).toContain('every firm');
+    // --link-strength 1 3: the penalty at the KPI's weight in G and at three times it.
+    const stronger = generateCandidates([collusive], setup, 0, { linkStrengths: [1, 3] }).candidates.filter((c) => c.kind === 'kpi-linked');
+    expect(stronger.map((c) => [c.label, (c.values['agents[0].reward'] as { params: { strength: number } }).params.strength])).toEqual([
+      ['every firm: KPI-linked penalty on consumerSurplus', 1],
+      ['every firm: KPI-linked penalty on consumerSurplus (×3)', 3],
+    ]);
+    for (const c of candidates) expect(() => resolveExperiment(applyPoint(raw, { label: c.label, values: c.values }))).not.toThrow();
+  });
+
+  it("makes PPO firms myopic through their gamma", () => {
+    const setup = experimentSetup(resolveExperiment(readConfigFile('experiments/traps/collusion-neural.yaml')));
+    const collusive: FindingRef = { key: 'collusion:collusive:firm0,firm1', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'] };
+    const myopic = generateCandidates([collusive], setup, 0).candidates.filter((c) => c.kind === 'myopic');
+    expect(myopic.map((c) => [c.label, c.values])).toEqual([['every firm: myopic (gamma 0)', { 'agents[0].policy.params.gamma': 0 }]]);
+  });
+
+  it('generates nothing for collusion among scripted firms and says why', () => {
+    const collusive: FindingRef = { key: 'collusion:collusive:procurement,finance', detector: 'collusion', kind: 'collusive', agents: ['procurement', 'finance'] };
+    const { candidates, none } = generateCandidates([collusive], experimentSetup(resolveExperiment(readConfigFile('experiments/warehouse-finance-squeeze.yaml'))), 0);
     expect(candidates).toEqual([]);
-    expect(none[0]!.reason).toContain('market-design');
+    expect(none[0]!.reason).toContain('market design');
   });
 });

@@ -60,6 +60,7 @@ describe('tacit diagnose', () => {
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '[1, 2]', '--out', out], '--continuation: expected a mapping agent → {type, params}'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '{finance: {type: ppo}}', '--out', out], "--continuation.finance.type: 'ppo' is not a scripted policy; valid: random, constant"],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--mix-weight', '1.5', '--out', out], '--mix-weight must be in [0, 1], got 1.5'],
+      [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--link-strength', '0', '--out', out], '--link-strength must be a positive number, got 0'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--remove-share', '0', '--out', out], '--remove-share must be in (0, 1], got 0'],
     ];
     for (const [args, message] of cases) {

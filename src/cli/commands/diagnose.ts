@@ -12,6 +12,7 @@ interface DiagnoseArgs {
   set?: string[];
   workers?: number;
   mixWeight?: number[];
+  linkStrength?: number[];
   lookAhead?: number;
   continuation?: string;
   removeShare?: number;
@@ -54,6 +55,7 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
       .option('set', { type: 'string', array: true, describe: 'Override a config field, as for run (repeatable)' })
       .option('workers', { type: 'number', describe: 'Worker threads for local runs (default: one per core)' })
       .option('mix-weight', { type: 'number', array: true, describe: 'Local weight w of the mixed-reward candidates (repeatable; default 0.5)' })
+      .option('link-strength', { type: 'number', array: true, describe: "Strength of the KPI-linked candidates, as a multiple of the KPI's weight in the team objective (repeatable; default 1)" })
       .option('look-ahead', { type: 'number', describe: 'Look-ahead periods of the difference-reward candidate (default 10)' })
       .option('continuation', { type: 'string', describe: "Scripted stand-in per learning agent for the difference look-ahead, e.g. '{finance: {type: fixed-budget}}'" })
       .option('remove-share', { type: 'number', describe: 'Share of seeds in which a fix must remove a finding (default 0.8)' })
@@ -64,6 +66,7 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
     checkInt('workers', args.workers, 1);
     checkInt('look-ahead', args.lookAhead, 1);
     for (const w of args.mixWeight ?? []) if (!(w >= 0 && w <= 1)) throw new UsageError(`--mix-weight must be in [0, 1], got ${w}`);
+    for (const m of args.linkStrength ?? []) if (!(m > 0 && Number.isFinite(m))) throw new UsageError(`--link-strength must be a positive number, got ${m}`);
     if (args.removeShare !== undefined && !(args.removeShare > 0 && args.removeShare <= 1)) throw new UsageError(`--remove-share must be in (0, 1], got ${args.removeShare}`);
     const [{ diagnose }, { diagnosisMarkdown }, { workerCapNote }] = await Promise.all([import('../../diagnose/diagnose.js'), import('../../diagnose/render.js'), import('../../config/cost.js')]);
     const continuation = args.continuation !== undefined ? await parseContinuation(args.continuation) : undefined;
@@ -86,6 +89,7 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
         ...(args.queue !== undefined ? { queue: args.queue } : {}),
         ...(args.workers !== undefined ? { workers: args.workers } : {}),
         ...(args.mixWeight ? { mixWeights: args.mixWeight } : {}),
+        ...(args.linkStrength ? { linkStrengths: args.linkStrength } : {}),
         ...(args.lookAhead !== undefined ? { lookAheadSteps: args.lookAhead } : {}),
         ...(continuation ? { continuation } : {}),
         ...(args.removeShare !== undefined ? { removeShare: args.removeShare } : {}),
