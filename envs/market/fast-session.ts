@@ -290,9 +290,9 @@ function generalLoop(k: FusedMarketSession, until: number, stopOnConvergence: bo
     const s2 = j * leadWeight + ((s / numJoint) | 0);
     const row = (level * numJoint + j) * n;
     if (sums !== undefined) {
-      for (let i = 0; i < n; i++) (sums.profit[i] += profit[row + i]!), (sums.action[i] += acts[i]!);
+      for (let i = 0; i < n; i++) (sums.profit[i]! += profit[row + i]!), (sums.action[i]! += acts[i]!);
       const kr = (level * numJoint + j) * MARKET_KPIS;
-      for (let x = 0; x < MARKET_KPIS; x++) sums.kpi[x] += kpi[kr + x]!;
+      for (let x = 0; x < MARKET_KPIS; x++) sums.kpi[x]! += kpi[kr + x]!;
     }
     let all = true;
     for (let i = 0; i < n; i++) {

@@ -50,7 +50,7 @@ export function readConfigFile(path: string): unknown {
     if (err instanceof YAMLParseError || err instanceof SyntaxError)
       throw new UsageError(`cannot parse ${path}: ${err.message.split('\n')[0]} (check the YAML/JSON syntax near that position)`);
     // The yaml library reports alias bombs and similar resource limits as ReferenceError and friends.
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
     if (/alias/i.test(message)) throw new UsageError(`cannot parse ${path}: ${message} (YAML aliases (*name) expand too much; write the values out or use fewer aliases)`);
     throw new UsageError(`cannot parse ${path}: ${message}`);
   }

@@ -222,7 +222,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
             score: -st.r,
             pValue: Math.min(1, st.p * tests),
             evidence: {
-              series: [metricsKey.action(agents[i]), metricsKey.action(agents[j])],
+              series: [metricsKey.action(agents[i]!), metricsKey.action(agents[j]!)],
               changeCorrelation: st.r,
               changeCorrelationP: st.pAnti,
               oscillation: Object.fromEntries([[agents[i]!, st.oscA], [agents[j]!, st.oscB]].map(([id, o]) => [id, { phi1: (o as OscillationTest).phi1, phi2: (o as OscillationTest).phi2, p: (o as OscillationTest).p, periodRows: (o as OscillationTest).period }])),

@@ -223,9 +223,9 @@ export class ActionFaults {
       const corr = this.corruptions[i]!;
       const timeout = this.timeouts[i];
       const breaker = this.breakers[i];
-      const responder = this.responders[i];
+      const responder = this.responders[i] ?? null;
       const sw = this.sharedWrites[i];
-      const adv = this.adversaryOf[i];
+      const adv = this.adversaryOf[i] ?? null;
       for (let b = 0; b < numEnvs; b++) {
         if (skip[b] === 1) continue;
         const off = b * A;

@@ -377,7 +377,8 @@ export class FaultLayer {
     loadArrays(this.stateArrays(), d.arrays);
     this.actions.restoreRest(d.fallbacks);
     this.reliability?.syncScalars();
-    [this.windowSteps, this.totalSteps, this.eventsLeft, this.eventsDropped] = Array.from(this.scalars);
+    const [windowSteps = 0, totalSteps = 0, eventsLeft = 0, eventsDropped = 0] = this.scalars;
+    [this.windowSteps, this.totalSteps, this.eventsLeft, this.eventsDropped] = [windowSteps, totalSteps, eventsLeft, eventsDropped];
     const faulted = this.obsFaults.faulted;
     for (let i = 0; i < this.nA; i++)
       if (!faulted[i]) {

@@ -82,8 +82,8 @@ export const marketFastPath: FastPath = {
     let windowIndex = 0;
     const flush = (step: number): MetricsRow => {
       const row = windowRow(world, asLedgerSums(win, winSamples), 1, step, windowIndex++);
-      for (let i = 0; i < n; i++) (total.profit[i] += win.profit[i]!), (total.action[i] += win.action[i]!);
-      for (let x = 0; x < 4; x++) total.kpi[x] += win.kpi[x]!;
+      for (let i = 0; i < n; i++) (total.profit[i]! += win.profit[i]!), (total.action[i]! += win.action[i]!);
+      for (let x = 0; x < 4; x++) total.kpi[x]! += win.kpi[x]!;
       totalSamples += winSamples;
       win.profit.fill(0);
       win.action.fill(0);

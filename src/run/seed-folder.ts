@@ -82,7 +82,7 @@ export async function runSeedToFolder(
         metrics: (row) => {
           // Never write a NaN or Infinity (it would become null): stop with the field named instead.
           checkFiniteRow(row, resolved.config.env.id, windowStart);
-          windowStart = row.step;
+          windowStart = row['step']!;
           metrics.write(row);
           for (const finding of detectors.push(row)) events.write(finding);
         },

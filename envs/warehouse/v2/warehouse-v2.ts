@@ -323,12 +323,12 @@ export function createWarehouseV2(params: WarehouseV2Params): World<WarehouseV2S
         let picked = 0;
         if (m.stores === 0) for (let a = 0; a < m.ages; a++) picked += f[r + m.shipOff + a]!;
         space += m.spaceOf[k]! * (f[r + ON_HAND]! + picked);
-        out[0] += f[r + ON_HAND]!;
-        out[1] += tmp[0]!;
-        out[2] += f[r + ON_ORDER]!;
-        out[3] += tmp[2]!;
-        out[4] += f[r + OWNED]! * f[r + AVG_COST]!;
-        out[5] += f[r + OWNED]! * f[r + AVG_COST]! + f[r + ORDER_VALUE]!;
+        out[0]! += f[r + ON_HAND]!;
+        out[1]! += tmp[0]!;
+        out[2]! += f[r + ON_ORDER]!;
+        out[3]! += tmp[2]!;
+        out[4]! += f[r + OWNED]! * f[r + AVG_COST]!;
+        out[5]! += f[r + OWNED]! * f[r + AVG_COST]! + f[r + ORDER_VALUE]!;
       }
       out[6] = space > p.storageCapacity ? space - p.storageCapacity : 0;
       out[7] = f[G_CAP]!;
