@@ -25,7 +25,15 @@ export function benchWorld(spec: WorldSpec, policyType: string, numEnvs: number,
   const pspec = policies.get(policyType);
   const pols = world.agents.map((a) =>
     pspec.create(
-      { world, agent: a, observationSpace: world.observationSpaces[a.index]!, actionSpace: world.actionSpaces[a.index]!, numEnvs, rng: Rng.from(1, a.id), shared: new Map() },
+      {
+        world,
+        agent: a,
+        observationSpace: world.observationSpaces[a.index]!,
+        actionSpace: world.actionSpaces[a.index]!,
+        numEnvs,
+        rng: Rng.from(1, a.id),
+        shared: new Map(),
+      },
       pspec.paramsSchema.parse({}) as Record<string, unknown>,
     ),
   );
@@ -48,7 +56,14 @@ export function benchWorld(spec: WorldSpec, policyType: string, numEnvs: number,
     total += steps;
     steps *= 2;
   }
-  return { bench: 'engine', world: spec.id, policy: policyType, numEnvs, agentStepsPerSec: Math.round((total * numEnvs * nA) / elapsed), seconds: Number(elapsed.toFixed(2)) };
+  return {
+    bench: 'engine',
+    world: spec.id,
+    policy: policyType,
+    numEnvs,
+    agentStepsPerSec: Math.round((total * numEnvs * nA) / elapsed),
+    seconds: Number(elapsed.toFixed(2)),
+  };
 }
 
 /** All engine rows. */

@@ -31,7 +31,14 @@ const VARIANTS: Record<string, unknown> = {
       { type: 'handoff', from: 'relay2', to: 'relay3', fields: ['inbox'], loss: 0.05, delay: 1 },
     ],
     guards: [
-      { type: 'circuit-breaker', agents: ['relay1', 'relay2'], maxFaults: 3, window: 10, cooldown: 5, fallback: { policy: { type: 'constant', params: { action: 1 } } } },
+      {
+        type: 'circuit-breaker',
+        agents: ['relay1', 'relay2'],
+        maxFaults: 3,
+        window: 10,
+        cooldown: 5,
+        fallback: { policy: { type: 'constant', params: { action: 1 } } },
+      },
       { type: 'timeout', agents: ['relay4'], maxDelay: 1, fallback: 'last-action' },
     ],
     reliability,

@@ -43,7 +43,11 @@ export function marketBench(periods = 20_000_000, referencePeriods = 300_000, re
   };
   const worldSeed = (seed: number): Uint32Array => sessionStreams(seed, 2).worldSeed;
   const variants: { name: string; periods: number; run: (seed: number, n: number) => void }[] = [
-    { name: 'fused (validation: duopoly loop, exact convergence stop)', periods, run: (seed, n) => void new FusedMarketSession({ game: world.game, learners: learners(seed), worldSeed: worldSeed(seed), maxPeriods: n }).advance(n, true) },
+    {
+      name: 'fused (validation: duopoly loop, exact convergence stop)',
+      periods,
+      run: (seed, n) => void new FusedMarketSession({ game: world.game, learners: learners(seed), worldSeed: worldSeed(seed), maxPeriods: n }).advance(n, true),
+    },
     {
       name: 'fused (runner fast path: metric sums, 10k-period windows)',
       periods,
@@ -53,11 +57,20 @@ export function marketBench(periods = 20_000_000, referencePeriods = 300_000, re
         for (let t = 10_000; t <= n; t += 10_000) k.advance(t, false, sums);
       },
     },
-    { name: 'fused (general n-firm loop)', periods, run: (seed, n) => void new FusedMarketSession({ game: world.game, learners: learners(seed), worldSeed: worldSeed(seed), maxPeriods: n, loop: 'general' }).advance(n, true) },
+    {
+      name: 'fused (general n-firm loop)',
+      periods,
+      run: (seed, n) =>
+        void new FusedMarketSession({ game: world.game, learners: learners(seed), worldSeed: worldSeed(seed), maxPeriods: n, loop: 'general' }).advance(
+          n,
+          true,
+        ),
+    },
     {
       name: 'reference (VecEngine + tabular-q policies)',
       periods: referencePeriods,
-      run: (seed, n) => void runReferenceSession({ world, learners: [learner, learner], engineSeed: seed, agentRng: sessionStreams(seed, 2).agentRng, maxPeriods: n }),
+      run: (seed, n) =>
+        void runReferenceSession({ world, learners: [learner, learner], engineSeed: seed, agentRng: sessionStreams(seed, 2).agentRng, maxPeriods: n }),
     },
   ];
   return variants.map((v) => {
@@ -77,5 +90,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return k >= 0 ? Number(process.argv[k + 1]) : fallback;
   };
   const rows = marketBench(arg('periods', 20_000_000), arg('reference-periods', 300_000));
-  console.log(JSON.stringify({ bench: 'market', world: 'market-v1 baseline (2 firms, 15 prices, memory 1), tabular-q α 0.15 β 4e-6 δ 0.95', node: process.version, rows }, null, 2));
+  console.log(
+    JSON.stringify(
+      { bench: 'market', world: 'market-v1 baseline (2 firms, 15 prices, memory 1), tabular-q α 0.15 β 4e-6 δ 0.95', node: process.version, rows },
+      null,
+      2,
+    ),
+  );
 }

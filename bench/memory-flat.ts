@@ -30,7 +30,7 @@ const copies = arg('copies', 1024);
 // A forced collection before each sample, so the heap figure is what is live, not garbage.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const mb = (b: number): number => Math.round(b / 2 ** 20 * 10) / 10;
+const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
 
 function measure(id: string, world: World, choose: Record<string, PolicyChoice>): Record<string, unknown> {
   const engine = new VecEngine(world, { numEnvs: copies, seed: 1 });
@@ -41,7 +41,7 @@ function measure(id: string, world: World, choose: Record<string, PolicyChoice>)
   const chunk = Math.max(1, Math.floor(steps / 10));
   const samples: { agentSteps: number; heapMB: number; rssMB: number }[] = [];
   let events = 0;
-  for (let done = 0; done < steps; ) {
+  for (let done = 0; done < steps;) {
     const n = Math.min(chunk, steps - done);
     for (let t = 0; t < n; t++) {
       for (let i = 0; i < nA; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'greedy');

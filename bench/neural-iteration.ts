@@ -36,8 +36,15 @@ interface NoiseState {
 /** The peer's world: one agent, N(0,1) observations, U[0,1) rewards, never done, action ignored. */
 export function randomWorld(): World {
   const w: World<NoiseState> = {
-    id: 'bench-random', params: {}, agents: [{ id: 'a', role: 'a', index: 0 }], observationSpaces: [box(-Infinity, Infinity, OBS)], actionSpaces: [discrete(ACTIONS)],
-    rewardComponents: [['r']], kpis: [], features: [], episodeLength: 1 << 30,
+    id: 'bench-random',
+    params: {},
+    agents: [{ id: 'a', role: 'a', index: 0 }],
+    observationSpaces: [box(-Infinity, Infinity, OBS)],
+    actionSpaces: [discrete(ACTIONS)],
+    rewardComponents: [['r']],
+    kpis: [],
+    features: [],
+    episodeLength: 1 << 30,
     createState: () => ({ rng: new Uint32Array(4) }),
     reset(s, seed, out) {
       s.rng.set(seed);
@@ -105,7 +112,11 @@ function timeIterations(session: Session, iterations: number, samples: number, i
   const byThread = { main: 0, others: 0 };
   for (const [tid, ms] of threads1) byThread[tid === String(process.pid) ? 'main' : 'others'] += ms - (threads0.get(tid) ?? 0);
   return {
-    samplesPerSecond: Math.round((samples / w) * 1000), samplesPerCpuSecond: Math.round((samples / c) * 1000), iterationMs: round(w), iterationCpuMs: round(c), iterations,
+    samplesPerSecond: Math.round((samples / w) * 1000),
+    samplesPerCpuSecond: Math.round((samples / c) * 1000),
+    iterationMs: round(w),
+    iterationCpuMs: round(c),
+    iterations,
     ...(threads1.size > 0 ? { cpuMsByThread: byThread } : {}),
   };
 }
@@ -128,8 +139,15 @@ function threadCpuMs(): Map<string, number> {
 /** The PPO iteration at the peer's sizes. */
 export function ppoIteration(iterations = 8, seed = 1): IterationFigure {
   const params = {
-    hidden: [64, 64], activation: 'tanh', rolloutLength: NUM_STEPS, numMinibatches: 4, updateEpochs: 4, learningRate: 2.5e-4,
-    annealSteps: NUM_STEPS * (iterations + 1), normalizeObservations: false, normalizeRewards: false,
+    hidden: [64, 64],
+    activation: 'tanh',
+    rolloutLength: NUM_STEPS,
+    numMinibatches: 4,
+    updateEpochs: 4,
+    learningRate: 2.5e-4,
+    annealSteps: NUM_STEPS * (iterations + 1),
+    normalizeObservations: false,
+    normalizeRewards: false,
   };
   const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: ppoPolicy, params }));
   return timeIterations(s, iterations, NUM_ENVS * NUM_STEPS, () => runSteps(s, NUM_STEPS));
@@ -138,8 +156,17 @@ export function ppoIteration(iterations = 8, seed = 1): IterationFigure {
 /** The DQN iteration (128 engine steps of 16 copies, a gradient step each) after filling 1,000 transitions. */
 export function dqnIteration(iterations = 8, seed = 1): IterationFigure {
   const params = {
-    hidden: [64, 64], activation: 'relu', learningRate: 2.5e-4, bufferSize: 10_000, batchSize: 128, learningStarts: 1000, trainFrequency: 1, gradientSteps: 1,
-    targetUpdateFrequency: 500, epsilonDecaySteps: 1000, maxGradNorm: 10,
+    hidden: [64, 64],
+    activation: 'relu',
+    learningRate: 2.5e-4,
+    bufferSize: 10_000,
+    batchSize: 128,
+    learningStarts: 1000,
+    trainFrequency: 1,
+    gradientSteps: 1,
+    targetUpdateFrequency: 500,
+    epsilonDecaySteps: 1000,
+    maxGradNorm: 10,
   };
   const s = createSession(randomWorld(), NUM_ENVS, seed, () => ({ spec: dqnPolicy, params }));
   runSteps(s, Math.ceil(1000 / NUM_ENVS)); // fill to learningStarts
@@ -166,7 +193,7 @@ export interface MemoryFigure {
 
 /** Train `iterations` iterations (after 5 warm-up ones) and compare early and late memory. */
 export function memoryRun(learner: 'ppo' | 'dqn', iterations: number, seed = 1): MemoryFigure {
-  const spec = (learner === 'ppo' ? ppoPolicy : dqnPolicy);
+  const spec = learner === 'ppo' ? ppoPolicy : dqnPolicy;
   const params =
     learner === 'ppo'
       ? { rolloutLength: NUM_STEPS, numMinibatches: 4, updateEpochs: 4, normalizeObservations: false, normalizeRewards: false }
@@ -191,5 +218,13 @@ export function memoryRun(learner: 'ppo' | 'dqn', iterations: number, seed = 1):
     return { early: round(early), late: round(late), ratio: round(late / early) };
   };
   const r = compare(rss);
-  return { learner, iterations, samples: iterations * NUM_ENVS * NUM_STEPS, rssMb: r, heapUsedMb: compare(heap), arrayBuffersMb: compare(bufs), flat: r.ratio <= 1.05 };
+  return {
+    learner,
+    iterations,
+    samples: iterations * NUM_ENVS * NUM_STEPS,
+    rssMb: r,
+    heapUsedMb: compare(heap),
+    arrayBuffersMb: compare(bufs),
+    flat: r.ratio <= 1.05,
+  };
 }

@@ -41,8 +41,15 @@ interface NoiseState {
 /** One agent, Gaussian observations, random rewards: a world whose cost is negligible next to the learner. */
 function noiseWorld(): World {
   const w: World<NoiseState> = {
-    id: 'bench-noise', params: {}, agents: [{ id: 'a', role: 'a', index: 0 }], observationSpaces: [box(-10, 10, OBS)], actionSpaces: [discrete(ACTIONS)],
-    rewardComponents: [['r']], kpis: [], features: [], episodeLength: 64,
+    id: 'bench-noise',
+    params: {},
+    agents: [{ id: 'a', role: 'a', index: 0 }],
+    observationSpaces: [box(-10, 10, OBS)],
+    actionSpaces: [discrete(ACTIONS)],
+    rewardComponents: [['r']],
+    kpis: [],
+    features: [],
+    episodeLength: 64,
     createState: () => ({ rng: new Uint32Array(4), t: new Int32Array(1) }),
     reset(s, seed, out) {
       s.rng.set(seed);
@@ -98,7 +105,12 @@ function updateBench(batch: number): { updateMs: number; updateCpuMs: number; tr
   const steps = updates * epochs * (rows / batch);
   const updateMs = wall / steps;
   const updateCpuMs = cpu / steps;
-  return { updateMs: round(updateMs), updateCpuMs: round(updateCpuMs), trainSamplesPerSec: Math.round((batch / updateMs) * 1000), trainSamplesPerCpuSec: Math.round((batch / updateCpuMs) * 1000) };
+  return {
+    updateMs: round(updateMs),
+    updateCpuMs: round(updateCpuMs),
+    trainSamplesPerSec: Math.round((batch / updateMs) * 1000),
+    trainSamplesPerCpuSec: Math.round((batch / updateCpuMs) * 1000),
+  };
 }
 
 /** Batched acting: one forward pass and sampling for `batch` rows. */
@@ -150,7 +162,15 @@ if (args.includes('--memory')) {
     process.exit(2);
   }
   await initBackend({ log: false });
-  console.log(JSON.stringify({ bench: 'tacit-neural-memory', backend: describeBackend(), node: process.version, ppo: memoryRun('ppo', iterations), dqn: memoryRun('dqn', iterations) }));
+  console.log(
+    JSON.stringify({
+      bench: 'tacit-neural-memory',
+      backend: describeBackend(),
+      node: process.version,
+      ppo: memoryRun('ppo', iterations),
+      dqn: memoryRun('dqn', iterations),
+    }),
+  );
   process.exit(0);
 }
 if (args.includes('--ppo-iteration') || args.includes('--dqn-iteration')) {
@@ -197,7 +217,12 @@ console.log(
       mlp,
       skippedBackends: skipped,
       endToEnd: { backend: defaultBackend, world: 'coordination-v1 (2 agents)', policy: 'ppo, CleanRL defaults', runs: e2e },
-      endToEndWarehouse: { backend: defaultBackend, world: 'warehouse-v1 (4 agents, default params)', policy: 'ppo (IPPO), CleanRL defaults', runs: e2eWarehouse },
+      endToEndWarehouse: {
+        backend: defaultBackend,
+        world: 'warehouse-v1 (4 agents, default params)',
+        policy: 'ppo (IPPO), CleanRL defaults',
+        runs: e2eWarehouse,
+      },
       pytorchBaseline: 'see npm run bench:vs-peers',
     },
     null,

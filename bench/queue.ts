@@ -93,7 +93,10 @@ try {
   const rows1 = (await withQueue((q) => listRuns(q, 'long'))).filter((r) => r.dir.includes('long-1'));
   const long2 = config('long2', LONG_STEPS, 4); // same runs under another sweep name and folder
   await tacit([['sweep', long2, '--queue', url, '--out', join(root, 'long-2'), '--detach']]);
-  const two = await tacit([['worker', '--queue', url, '--exit-when-idle'], ['worker', '--queue', url, '--exit-when-idle']]);
+  const two = await tacit([
+    ['worker', '--queue', url, '--exit-when-idle'],
+    ['worker', '--queue', url, '--exit-when-idle'],
+  ]);
   result['speedup'] = { runs: 4, runSeconds: rows1.map((r) => r.seconds), oneWorker: one, twoWorkers: two, wallSpeedup: one.wall / two.wall };
 
   // 3. Many workers, short jobs: nothing lost, nothing twice.

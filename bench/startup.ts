@@ -27,7 +27,10 @@ const PERIODS = arg('periods', 2_000_000);
 const tmp = mkdtempSync(join(tmpdir(), 'tacit-bench-startup-'));
 const cpuOut = join(tmp, 'cpu.txt');
 const preload = join(tmp, 'cpu.cjs');
-writeFileSync(preload, "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.TACIT_CPU_OUT, String((u.user + u.system) / 1e6)); });\n");
+writeFileSync(
+  preload,
+  "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.TACIT_CPU_OUT, String((u.user + u.system) / 1e6)); });\n",
+);
 
 /** CPU seconds of one process `node <args>` (fails loudly on a non-zero exit). */
 function cpuOf(args: string[]): number {
@@ -53,7 +56,13 @@ const samples: Record<string, number[]> = Object.fromEntries(Object.keys(command
 for (let round = 0; round < ROUNDS; round++) for (const [name, args] of Object.entries(commands)) samples[name]!.push(cpuOf(args));
 const base = median(samples['node -e 0']!);
 const startup = Object.fromEntries(
-  Object.entries(samples).map(([name, xs]) => [name, { cpuSeconds: { median: +median(xs).toFixed(4), min: +Math.min(...xs).toFixed(4), max: +Math.max(...xs).toFixed(4) }, ratioToNode: +(median(xs) / base).toFixed(2) }]),
+  Object.entries(samples).map(([name, xs]) => [
+    name,
+    {
+      cpuSeconds: { median: +median(xs).toFixed(4), min: +Math.min(...xs).toFixed(4), max: +Math.max(...xs).toFixed(4) },
+      ratioToNode: +(median(xs) / base).toFixed(2),
+    },
+  ]),
 );
 
 // One Calvano session: the whole command vs the learning loop it runs.
@@ -62,7 +71,23 @@ const loop: number[] = [];
 const setup = calvanoSetup();
 for (let round = 0; round < Math.max(1, Math.ceil(ROUNDS / 3)); round++) {
   const out = join(tmp, `run-${round}`);
-  session.push(cpuOf(['bin/tacit.mjs', 'run', 'experiments/market-calvano.yaml', '--set', `run.steps=${PERIODS}`, '--set', 'run.stopWhenConverged=false', '--seed', String(round), '--quiet', '--no-report', '--out', out]));
+  session.push(
+    cpuOf([
+      'bin/tacit.mjs',
+      'run',
+      'experiments/market-calvano.yaml',
+      '--set',
+      `run.steps=${PERIODS}`,
+      '--set',
+      'run.stopWhenConverged=false',
+      '--seed',
+      String(round),
+      '--quiet',
+      '--no-report',
+      '--out',
+      out,
+    ]),
+  );
   rmSync(out, { recursive: true, force: true });
   const t = process.cpuUsage();
   setup.run(round, PERIODS);

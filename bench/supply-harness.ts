@@ -26,7 +26,15 @@ export function buildPolicies(world: World, choose: Readonly<Record<string, Poli
     const why = spec.incompatibility?.(world, agent, params);
     if (why) throw new Error(`policy ${choice.type} cannot control ${agent.id}: ${why}`);
     return spec.create(
-      { world, agent, observationSpace: world.observationSpaces[agent.index]!, actionSpace: world.actionSpaces[agent.index]!, numEnvs, rng: Rng.from(seed, 'policy', agent.id), shared },
+      {
+        world,
+        agent,
+        observationSpace: world.observationSpaces[agent.index]!,
+        actionSpace: world.actionSpaces[agent.index]!,
+        numEnvs,
+        rng: Rng.from(seed, 'policy', agent.id),
+        shared,
+      },
       params,
     );
   });

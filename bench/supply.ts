@@ -121,7 +121,11 @@ const worlds: [string, World][] = [
 function benchWorld(id: string, world: World): Record<string, unknown>[] {
   const heuristic = id === 'beer-game-v1' ? beerHeuristic : warehouseHeuristic;
   const cases: Case[] = [];
-  for (const [policy, choose] of [['none', null], ['random', allRandom(world)], ['heuristic', heuristic]] as const)
+  for (const [policy, choose] of [
+    ['none', null],
+    ['random', allRandom(world)],
+    ['heuristic', heuristic],
+  ] as const)
     for (const copies of [1, many]) cases.push(makeCase(id, world, policy, choose, copies));
   timeRoundRobin(cases);
   const m = (v: number): number => Math.round(v / 1e4) / 100;

@@ -38,4 +38,14 @@ for (const s of SECTIONS) {
   if (only && !only.includes(s.name)) continue;
   results[s.name] = runSection(s, rounds, (line) => process.stderr.write(`${line}\n`));
 }
-console.log(JSON.stringify({ bench: 'tacit-vs-peers', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg: { before: loadBefore.map((x) => Math.round(x * 10) / 10), after: loadavg().map((x) => Math.round(x * 10) / 10) }, rounds, sections: results }));
+console.log(
+  JSON.stringify({
+    bench: 'tacit-vs-peers',
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadavg: { before: loadBefore.map((x) => Math.round(x * 10) / 10), after: loadavg().map((x) => Math.round(x * 10) / 10) },
+    rounds,
+    sections: results,
+  }),
+);

@@ -37,7 +37,9 @@ const packagesOutside = {
   name: 'packages-outside',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) =>
-      REQUIRED_CJS.includes(args.path) && args.namespace !== 'require-cjs' ? { path: args.path, namespace: 'require-cjs' } : { path: args.path, external: true },
+      REQUIRED_CJS.includes(args.path) && args.namespace !== 'require-cjs'
+        ? { path: args.path, namespace: 'require-cjs' }
+        : { path: args.path, external: true },
     );
     build.onLoad({ filter: /.*/, namespace: 'require-cjs' }, (args) => ({
       // CommonJS (so esbuild wraps it and `import * as` sees every export); __tacitRequire comes

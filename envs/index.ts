@@ -15,16 +15,7 @@ import { warehouse } from './warehouse/warehouse.js';
 import { warehouseV2 } from './warehouse/v2/warehouse-v2.js';
 
 // One entry per line keeps parallel additions from conflicting.
-const ALL: WorldSpec[] = [
-  matrixGame,
-  coordination,
-  market,
-  relayChain,
-  beerGame,
-  warehouse,
-  warehouseV2,
-  externality,
-];
+const ALL: WorldSpec[] = [matrixGame, coordination, market, relayChain, beerGame, warehouse, warehouseV2, externality];
 
 /** All registered worlds, by versioned id. */
 export const worlds = createRegistry('env', ALL, (id, known) => new UnknownEnvError(id, known));

@@ -58,7 +58,13 @@ try {
       slots: (counts[i] ?? []).map((m, k) => {
         const total = [...m.values()].reduce((x, y) => x + y, 0);
         const slot = space.kind === 'multi-discrete' ? (labels?.[k] ?? String(k)) : 'action';
-        return { slot, shares: [...m.entries()].sort((x, y) => y[1] - x[1]).slice(0, top).map(([action, n]) => ({ action, share: Math.round((1000 * n) / total) / 1000 })) };
+        return {
+          slot,
+          shares: [...m.entries()]
+            .sort((x, y) => y[1] - x[1])
+            .slice(0, top)
+            .map(([action, n]) => ({ action, share: Math.round((1000 * n) / total) / 1000 })),
+        };
       }),
     };
   });

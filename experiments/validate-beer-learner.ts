@@ -36,7 +36,9 @@ async function teamCost(retailer: Record<string, unknown>, runSteps: number, see
   const config = {
     name,
     env: { id: 'beer-game-v1', params: env },
-    agents: stages.map((id, i) => (i === 0 ? { id, policy: retailer, reward: { scheme: 'team' } } : { id, policy: { type: 'base-stock', params: { level: levels[i] } } })),
+    agents: stages.map((id, i) =>
+      i === 0 ? { id, policy: retailer, reward: { scheme: 'team' } } : { id, policy: { type: 'base-stock', params: { level: levels[i] } } },
+    ),
     run: { steps: runSteps, numEnvs: 16, seed, metricsEvery: runSteps },
   };
   const out = join(tmp, name);

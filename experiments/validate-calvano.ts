@@ -34,14 +34,18 @@ const PAPER = { profitGain: 0.85, profitGainSd: 0.11 };
 async function run(label: string, spec: Parameters<typeof runSessions>[0], n: number): Promise<{ summary: CalvanoSummary; seconds: number; periods: number }> {
   const t0 = performance.now();
   let periods = 0;
-  const results = await runSessions(spec, Array.from({ length: n }, (_, i) => i), {
-    workers,
-    onResult: (r, done) => {
-      periods += r.periods;
-      if (process.stderr.isTTY) process.stderr.write(`\r${label}: ${done}/${n} sessions`);
-      else if (done % Math.max(1, Math.floor(n / 10)) === 0 || done === n) process.stderr.write(`${label}: ${done}/${n} sessions\n`);
+  const results = await runSessions(
+    spec,
+    Array.from({ length: n }, (_, i) => i),
+    {
+      workers,
+      onResult: (r, done) => {
+        periods += r.periods;
+        if (process.stderr.isTTY) process.stderr.write(`\r${label}: ${done}/${n} sessions`);
+        else if (done % Math.max(1, Math.floor(n / 10)) === 0 || done === n) process.stderr.write(`${label}: ${done}/${n} sessions\n`);
+      },
     },
-  });
+  );
   if (process.stderr.isTTY) process.stderr.write('\n');
   return { summary: summariseSessions(results), seconds: (performance.now() - t0) / 1000, periods };
 }
@@ -61,8 +65,12 @@ const control = controlSessions > 0 ? await run('myopic control (δ = 0)', { lea
 const b = baseline.summary;
 const ir = b.impulseResponse;
 const lines: string[] = [];
-lines.push(`Calvano et al. (2020) baseline, ${b.sessions} sessions on ${workers} worker(s), ${f(baseline.seconds, 1)} s (${(baseline.periods / 1e6).toFixed(0)}M periods)`);
-lines.push(`benchmarks (solved): p_N = ${f(game.nash.prices[0]!, 4)}, p_M = ${f(game.monopoly.prices[0]!, 4)}, π_N = ${f(game.nash.profits[0]!, 4)}, π_M = ${f(game.monopoly.profits[0]!, 4)}`);
+lines.push(
+  `Calvano et al. (2020) baseline, ${b.sessions} sessions on ${workers} worker(s), ${f(baseline.seconds, 1)} s (${(baseline.periods / 1e6).toFixed(0)}M periods)`,
+);
+lines.push(
+  `benchmarks (solved): p_N = ${f(game.nash.prices[0]!, 4)}, p_M = ${f(game.monopoly.prices[0]!, 4)}, π_N = ${f(game.nash.profits[0]!, 4)}, π_M = ${f(game.monopoly.profits[0]!, 4)}`,
+);
 lines.push('');
 lines.push(`| statistic | tacit | paper / expected |`);
 lines.push(`|---|---|---|`);

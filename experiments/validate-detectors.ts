@@ -28,7 +28,13 @@ if (part !== 'planted') {
   const results = [];
   const named = arg('--scenario');
   for (const sc of LEARNED_SCENARIOS.filter((c) => (!only || only.includes(c.detector)) && (!named || c.name.includes(named)))) {
-    results.push(await runLearnedScenario(sc, learnedSeeds, 'full', (r) => process.stderr.write(`${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`)));
+    results.push(
+      await runLearnedScenario(sc, learnedSeeds, 'full', (r) =>
+        process.stderr.write(
+          `${sc.name} seed ${r.seed}: truth ${r.truthPositive ? '+' : '−'}, ${r.firedOnTarget ? 'fired on target' : r.fired ? 'fired' : 'silent'}\n`,
+        ),
+      ),
+    );
   }
   console.log(`\nLearned-scenario validation, ${learnedSeeds} seeds per scenario\n`);
   console.log(formatLearned(results));

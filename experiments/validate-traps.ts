@@ -66,7 +66,9 @@ interface GoodhartDetails {
 /** Seeds (folders under out/seeds) where goodhart fired on the learner and the swap shows the team paying. */
 function confirmedBySwap(out: string, learner: string): number {
   return readdirSync(join(out, 'seeds')).filter((seed) => {
-    const s = JSON.parse(readFileSync(join(out, 'seeds', seed, 'summary.json'), 'utf8')) as { verdicts: Record<string, { fired: boolean; details: GoodhartDetails }> };
+    const s = JSON.parse(readFileSync(join(out, 'seeds', seed, 'summary.json'), 'utf8')) as {
+      verdicts: Record<string, { fired: boolean; details: GoodhartDetails }>;
+    };
     const v = s.verdicts['goodhart'];
     if (!v?.fired) return false;
     const swap = v.details.attribution?.find((a) => a.agent === learner);
@@ -76,13 +78,25 @@ function confirmedBySwap(out: string, learner: string): number {
 
 function runSide(trap: Trap, name: string, sets: readonly string[]): Side {
   const out = join(tmp, `${trap.id}-${name}`);
-  const args = ['bin/tacit.mjs', 'run', trapPath(trap), '--seeds', String(seeds), '--out', out, '--set', 'output.report=false', ...sets.flatMap((s) => ['--set', s])];
+  const args = [
+    'bin/tacit.mjs',
+    'run',
+    trapPath(trap),
+    '--seeds',
+    String(seeds),
+    '--out',
+    out,
+    '--set',
+    'output.report=false',
+    ...sets.flatMap((s) => ['--set', s]),
+  ];
   const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (res.status !== 0) throw new Error(`${trap.id} (${name}) exited ${res.status}: ${res.stderr.slice(-2000)}`);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdicts: Verdicts; kpis: Record<string, number | { mean: number }> };
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { durationSeconds?: number };
   const detectors: Record<string, Counts> = {};
-  for (const [id, v] of Object.entries(summary.verdicts)) detectors[id] = { fired: v.details?.firedSeeds ?? 0, clear: v.details?.clearSeeds ?? 0, untested: v.details?.untestedSeeds ?? 0 };
+  for (const [id, v] of Object.entries(summary.verdicts))
+    detectors[id] = { fired: v.details?.firedSeeds ?? 0, clear: v.details?.clearSeeds ?? 0, untested: v.details?.untestedSeeds ?? 0 };
   const kpis = Object.fromEntries(Object.entries(summary.kpis).map(([k, v]) => [k, typeof v === 'number' ? v : v.mean]));
   return {
     trapDetector: detectors[trap.detector] ?? { fired: 0, clear: 0, untested: seeds },
@@ -99,10 +113,22 @@ for (const trap of TRAPS.filter((t) => !only || only.includes(t.id))) {
   const local = runSide(trap, 'local', []);
   const control = runSide(trap, 'control', trap.control);
   const alt = trap.altControl ? { what: trap.altControl.text, ...runSide(trap, 'alt-control', trap.altControl.sets) } : undefined;
-  rows.push({ trap: trap.id, kind: trap.trap, detector: trap.detector, learner: trap.learner, seeds, local, control: { what: trap.controlText, ...control }, ...(alt ? { altControl: alt } : {}), pass: local.trapDetector.fired >= Math.ceil(0.8 * seeds) });
+  rows.push({
+    trap: trap.id,
+    kind: trap.trap,
+    detector: trap.detector,
+    learner: trap.learner,
+    seeds,
+    local,
+    control: { what: trap.controlText, ...control },
+    ...(alt ? { altControl: alt } : {}),
+    pass: local.trapDetector.fired >= Math.ceil(0.8 * seeds),
+  });
   const altText = alt ? `, ${alt.trapDetector.fired}/${seeds} ${alt.what}` : '';
   const swapText = (side: Side): string => (side.confirmedBySwap === undefined ? '' : ` (${side.confirmedBySwap} confirmed by the swap)`);
-  console.error(`${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds}${swapText(local)} local, ${control.trapDetector.fired}/${seeds}${swapText(control)} team control${altText}`);
+  console.error(
+    `${trap.id}: ${trap.detector} fired ${local.trapDetector.fired}/${seeds}${swapText(local)} local, ${control.trapDetector.fired}/${seeds}${swapText(control)} team control${altText}`,
+  );
 }
 const result = { seeds, traps: rows };
 console.log(JSON.stringify(result, null, 2));

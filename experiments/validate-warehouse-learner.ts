@@ -49,8 +49,14 @@ function curvesSvg(runs: readonly SeedOutcome[], baseline: { cost: number; servi
   const panel = (title: string, y0: number, lo: number, hi: number, value: (p: SeedOutcome['curve'][number]) => number, refs: [number, string][]): string => {
     const x = (s: number): number => pad + ((W - 2 * pad) * s) / maxStep;
     const y = (v: number): number => y0 + H - pad - ((H - 2 * pad) * (Math.min(hi, Math.max(lo, v)) - lo)) / (hi - lo);
-    const lines = runs.map((r, i) => `<polyline fill="none" stroke="hsl(${(i * 67) % 360},60%,45%)" stroke-width="1.5" points="${r.curve.map((p) => `${x(p.step).toFixed(1)},${y(value(p)).toFixed(1)}`).join(' ')}"><title>seed ${r.seed}</title></polyline>`);
-    const refLines = refs.map(([v, label]) => `<line x1="${pad}" x2="${W - pad}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#444" stroke-dasharray="4 3"/><text x="${W - pad + 2}" y="${(y(v) + 4).toFixed(1)}" font-size="10">${label}</text>`);
+    const lines = runs.map(
+      (r, i) =>
+        `<polyline fill="none" stroke="hsl(${(i * 67) % 360},60%,45%)" stroke-width="1.5" points="${r.curve.map((p) => `${x(p.step).toFixed(1)},${y(value(p)).toFixed(1)}`).join(' ')}"><title>seed ${r.seed}</title></polyline>`,
+    );
+    const refLines = refs.map(
+      ([v, label]) =>
+        `<line x1="${pad}" x2="${W - pad}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#444" stroke-dasharray="4 3"/><text x="${W - pad + 2}" y="${(y(v) + 4).toFixed(1)}" font-size="10">${label}</text>`,
+    );
     const axis = `<text x="${pad}" y="${y0 + 16}" font-size="12">${title}</text><text x="4" y="${(y(hi) + 4).toFixed(1)}" font-size="10">${hi}</text><text x="4" y="${(y(lo) + 4).toFixed(1)}" font-size="10">${lo}</text><text x="${W - pad - 60}" y="${y0 + H - 8}" font-size="10">step ${maxStep}</text>`;
     return [axis, ...refLines, ...lines].join('\n');
   };
@@ -62,7 +68,10 @@ function curvesSvg(runs: readonly SeedOutcome[], baseline: { cost: number; servi
   const loFill = (Math.floor(Math.min(baseline.service, ...fills) * 1000) - 1) / 1000;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W + 40}" height="${2 * H}" font-family="sans-serif">`,
-    panel('cost to serve / baseline (training episodes, exploring)', 0, loRatio, hiRatio, (p) => p.cost / baseline.cost, [[1, 'baseline'], [maxRatio, `${maxRatio}×`]]),
+    panel('cost to serve / baseline (training episodes, exploring)', 0, loRatio, hiRatio, (p) => p.cost / baseline.cost, [
+      [1, 'baseline'],
+      [maxRatio, `${maxRatio}×`],
+    ]),
     panel('fill rate (training episodes, exploring)', H, loFill, 1, (p) => p.service, [[baseline.service, 'baseline']]),
     `<text x="${W - 200}" y="16" font-size="10">one line per seed (${runs.map((r) => r.seed).join(', ')})</text>`,
     '</svg>',
@@ -74,12 +83,25 @@ const firstSeed = intArg('first-seed', 0, 0);
 const configPath = arg('config') ?? 'experiments/warehouse-v2-learned-team.yaml';
 const baselinePath = arg('baseline') ?? 'experiments/warehouse-v2-baseline.yaml';
 const sets = process.argv.flatMap((a, k) => (a === '--set' && process.argv[k + 1] !== undefined ? [process.argv[k + 1]!] : []));
-const options: LearnerCheckOptions = { costKpi: 'costToServe', serviceKpi: 'fillRate', maxCostRatio: 1.15, episodes: intArg('episodes', 16, 1), evalSeed: 1000, sets };
+const options: LearnerCheckOptions = {
+  costKpi: 'costToServe',
+  serviceKpi: 'fillRate',
+  maxCostRatio: 1.15,
+  episodes: intArg('episodes', 16, 1),
+  evalSeed: 1000,
+  sets,
+};
 const jsonOut = arg('json');
 const svgOut = arg('svg');
 
 /** Seeds measured by earlier commands (--merge a.json,b.json): their runs, checked to share one baseline and evaluation. */
-function merged(files: string): { baseline: { cost: number; service: number; kpis: Record<string, number> }; runs: SeedOutcome[]; config: string; sets: string[]; evalEpisodes: number } {
+function merged(files: string): {
+  baseline: { cost: number; service: number; kpis: Record<string, number> };
+  runs: SeedOutcome[];
+  config: string;
+  sets: string[];
+  evalEpisodes: number;
+} {
   const read = (f: string): unknown => {
     if (!existsSync(f)) usage(`--merge: ${f} not found (give the --json files of earlier validate-warehouse-learner commands, comma-separated)`);
     try {
@@ -88,12 +110,32 @@ function merged(files: string): { baseline: { cost: number; service: number; kpi
       usage(`--merge: ${f} is not JSON written by validate-warehouse-learner --json`);
     }
   };
-  const parts = files.split(',').map((f) => read(f) as { config: string; sets: string[]; baseline: { cost: number; service: number; kpis: Record<string, number> }; evalEpisodes: number; runs: (Omit<SeedOutcome, 'cost' | 'service'> & { costToServe: number; fillRate: number })[] });
+  const parts = files.split(',').map(
+    (f) =>
+      read(f) as {
+        config: string;
+        sets: string[];
+        baseline: { cost: number; service: number; kpis: Record<string, number> };
+        evalEpisodes: number;
+        runs: (Omit<SeedOutcome, 'cost' | 'service'> & { costToServe: number; fillRate: number })[];
+      },
+  );
   const first = parts[0]!;
   for (const [k, p] of parts.entries())
-    if (p.baseline.cost !== first.baseline.cost || p.evalEpisodes !== first.evalEpisodes || p.config !== first.config || JSON.stringify(p.sets) !== JSON.stringify(first.sets))
+    if (
+      p.baseline.cost !== first.baseline.cost ||
+      p.evalEpisodes !== first.evalEpisodes ||
+      p.config !== first.config ||
+      JSON.stringify(p.sets) !== JSON.stringify(first.sets)
+    )
       usage(`--merge: ${files.split(',')[k]} was run differently from ${files.split(',')[0]} (config, --set, baseline or episodes differ)`);
-  return { config: first.config, sets: first.sets, evalEpisodes: first.evalEpisodes, baseline: first.baseline, runs: parts.flatMap((p) => p.runs.map((r) => ({ ...r, cost: r.costToServe, service: r.fillRate }))) };
+  return {
+    config: first.config,
+    sets: first.sets,
+    evalEpisodes: first.evalEpisodes,
+    baseline: first.baseline,
+    runs: parts.flatMap((p) => p.runs.map((r) => ({ ...r, cost: r.costToServe, service: r.fillRate }))),
+  };
 }
 
 try {
@@ -110,17 +152,34 @@ try {
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       const r = await learnedSeed(learned, seed, baseline, options);
       runs.push(r);
-      process.stderr.write(`seed ${seed}: costToServe ${r.cost.toFixed(0)} (${r.costRatio.toFixed(4)}× baseline), fill ${r.service.toFixed(5)}, ${r.cpuSeconds.toFixed(1)} CPU s\n`);
+      process.stderr.write(
+        `seed ${seed}: costToServe ${r.cost.toFixed(0)} (${r.costRatio.toFixed(4)}× baseline), fill ${r.service.toFixed(5)}, ${r.cpuSeconds.toFixed(1)} CPU s\n`,
+      );
     }
   }
   const passed = runs.filter((r) => r.pass).length;
   const result = {
     ...(mergeFiles !== undefined ? { mergedFrom: mergeFiles.split(',') } : {}),
-    config, baselineConfig: baselinePath, sets: usedSets, evalEpisodes, evalSeed: options.evalSeed,
+    config,
+    baselineConfig: baselinePath,
+    sets: usedSets,
+    evalEpisodes,
+    evalSeed: options.evalSeed,
     bar: { maxCostRatio: options.maxCostRatio, fill: 'at least the baseline’s', seedsPassing: '≥ 80 %' },
     baseline,
-    runs: runs.map((r) => ({ seed: r.seed, costToServe: r.cost, fillRate: r.service, costRatio: r.costRatio, pass: r.pass, cpuSeconds: r.cpuSeconds, kpis: r.kpis, curve: r.curve })),
-    passed, seeds: runs.length, pass: passed >= 0.8 * runs.length,
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      costToServe: r.cost,
+      fillRate: r.service,
+      costRatio: r.costRatio,
+      pass: r.pass,
+      cpuSeconds: r.cpuSeconds,
+      kpis: r.kpis,
+      curve: r.curve,
+    })),
+    passed,
+    seeds: runs.length,
+    pass: passed >= 0.8 * runs.length,
   };
   const text = JSON.stringify(result, null, 2);
   console.log(text);

@@ -21,7 +21,12 @@ const paramsSchema = z
     coverPeriods: z.number().nonnegative().optional().describe('Dynamic level: S = coverPeriods × observed demand + safetyStock'),
     safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
     demandSlot: z.string().default('demand').describe('Observation slot read as demand by the dynamic level (e.g. demand, demandAvg)'),
-    supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse); default: the world default'),
+    supplier: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Supplier index for worlds with a `supplier` decision (warehouse); default: the world default'),
   })
   .strict();
 
@@ -39,7 +44,10 @@ export const baseStockPolicy = definePolicy({
       const m = missingSlot(world, agent, params.demandSlot);
       if (m) return `${m}; set params.demandSlot`;
     }
-    if (!ordering) return params.level === undefined && params.coverPeriods === undefined ? `agent ${agent.id} sets a target: give params.level or params.coverPeriods` : undefined;
+    if (!ordering)
+      return params.level === undefined && params.coverPeriods === undefined
+        ? `agent ${agent.id} sets a target: give params.level or params.coverPeriods`
+        : undefined;
     if (params.level === undefined && params.coverPeriods === undefined && missingSlot(world, agent, 'orderUpToLevel'))
       return `give params.level (or coverPeriods): ${missingSlot(world, agent, 'orderUpToLevel')}`;
     return missingSlot(world, agent, 'inventoryPosition');

@@ -24,8 +24,7 @@ export const constantPolicy = definePolicy({
     const list = params.sequence ?? [params.action];
     for (const a of list) {
       const v = typeof a === 'number' ? [a] : a;
-      if (v.length !== space.size || !contains(space, v))
-        return `action ${JSON.stringify(a)} is outside ${agent.id}'s action space ${describeSpace(space)}`;
+      if (v.length !== space.size || !contains(space, v)) return `action ${JSON.stringify(a)} is outside ${agent.id}'s action space ${describeSpace(space)}`;
     }
     return undefined;
   },

@@ -32,7 +32,11 @@ export const dqnParamsSchema = z
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
     normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
-    rewardScale: z.number().positive().default(1).describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
+    rewardScale: z
+      .number()
+      .positive()
+      .default(1)
+      .describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
     maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
   })
   .strict();
@@ -49,7 +53,8 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   const space = world.actionSpaces[agent.index]!;
   const n = jointActions(space);
   if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
-  if (n > cfg.maxJointActions) return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
+  if (n > cfg.maxJointActions)
+    return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;
 }
 
@@ -73,7 +78,12 @@ export const dqnCard: PolicyCard<DqnConfig> = {
     const nets = params * 4 * 5 + 2 * activationBytes(cfg.batchSize, cfg.hidden);
     return [
       { param: 'bufferSize', bytes: replay, what: `replay buffer (bufferSize ${cfg.bufferSize} transitions)`, largestArray: cfg.bufferSize * obs.size * 4 },
-      { param: 'hidden', bytes: nets, what: `Q and target networks (${params.toPrecision(3)} weights each) with optimizer state`, largestArray: Math.max(input, outputs, ...cfg.hidden) * Math.max(...cfg.hidden) * 4 },
+      {
+        param: 'hidden',
+        bytes: nets,
+        what: `Q and target networks (${params.toPrecision(3)} weights each) with optimizer state`,
+        largestArray: Math.max(input, outputs, ...cfg.hidden) * Math.max(...cfg.hidden) * 4,
+      },
     ];
   },
 };

@@ -57,7 +57,10 @@ interface TrainScratch {
 }
 
 function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numActions: number): Group {
-  const encoder = new InputEncoder([ctx.observationSpace], { normalize: cfg.normalizeObservations, idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0 });
+  const encoder = new InputEncoder([ctx.observationSpace], {
+    normalize: cfg.normalizeObservations,
+    idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0,
+  });
   const init = ctx.rng.split('init');
   const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize: numActions, activation: cfg.activation, outputGain: 1 };
   const q = createNet(spec, init);
@@ -65,11 +68,32 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
   target.copyFrom(q);
   const B = cfg.batchSize;
   const f = (k: number): Float32Array => new Float32Array(B * k);
-  const scratch = { idx: new Int32Array(B), x: f(encoder.inputSize), nx: f(encoder.inputSize), y: f(1), dQ: f(numActions), qTarget: f(numActions), qOnline: f(numActions), stats: new Float32Array(2) };
+  const scratch = {
+    idx: new Int32Array(B),
+    x: f(encoder.inputSize),
+    nx: f(encoder.inputSize),
+    y: f(1),
+    dQ: f(numActions),
+    qTarget: f(numActions),
+    qOnline: f(numActions),
+    stats: new Float32Array(2),
+  };
   return {
-    cfg, paramsKey: JSON.stringify(cfg), q, target, adam: new Adam(q.layout, { learningRate: cfg.learningRate }), encoder,
-    replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size), trainRng: ctx.rng.split('train'), members: [], numActions,
-    observeCalls: 0, lastTargetUpdate: 0, updates: 0, lastStats: {}, scratch,
+    cfg,
+    paramsKey: JSON.stringify(cfg),
+    q,
+    target,
+    adam: new Adam(q.layout, { learningRate: cfg.learningRate }),
+    encoder,
+    replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size),
+    trainRng: ctx.rng.split('train'),
+    members: [],
+    numActions,
+    observeCalls: 0,
+    lastTargetUpdate: 0,
+    updates: 0,
+    lastStats: {},
+    scratch,
   };
 }
 
@@ -86,7 +110,9 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   let g = ctx.shared.get(key) as Group | undefined;
   if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length, numActions)));
   else if (g.paramsKey !== JSON.stringify(cfg))
-    throw new TacitError(`agent '${ctx.agent.id}' shares DQN parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]}'s: give every agent of the role the same params, or set shareParameters: false`);
+    throw new TacitError(
+      `agent '${ctx.agent.id}' shares DQN parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]}'s: give every agent of the role the same params, or set shareParameters: false`,
+    );
   const group = g;
   group.members.push(ctx.agent.id);
   const N = ctx.numEnvs;
@@ -215,7 +241,8 @@ function trainStep(g: Group, agentId: string, step: number): void {
   stats[0] = loss / B;
   stats[1] = globalNorm(g.q.grads);
   assertFinite(stats, STAT_NAMES, agentId, step);
-  if (!g.adam.apply(g.q.params, g.q.grads, clipScale(stats[1]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+  if (!g.adam.apply(g.q.params, g.q.grads, clipScale(stats[1]!, cfg.maxGradNorm)))
+    throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
   g.q.commit();
   g.updates++;
   g.lastStats = { 'loss/td': stats[0]!, gradNorm: stats[1]! };
@@ -237,8 +264,16 @@ function updateTarget(g: Group): void {
 
 function saveGroup(g: Group) {
   return {
-    q: g.q.toJSON(), target: g.target.toJSON(), adam: g.adam.toJSON(), encoder: g.encoder.toJSON(), replay: g.replay.toJSON(),
-    trainRng: Array.from(g.trainRng.state), observeCalls: g.observeCalls, lastTargetUpdate: g.lastTargetUpdate, updates: g.updates, lastStats: g.lastStats,
+    q: g.q.toJSON(),
+    target: g.target.toJSON(),
+    adam: g.adam.toJSON(),
+    encoder: g.encoder.toJSON(),
+    replay: g.replay.toJSON(),
+    trainRng: Array.from(g.trainRng.state),
+    observeCalls: g.observeCalls,
+    lastTargetUpdate: g.lastTargetUpdate,
+    updates: g.updates,
+    lastStats: g.lastStats,
   };
 }
 

@@ -43,21 +43,29 @@ interface Recording {
 
 const paramsSchema = z
   .object({
-    command: z.array(z.string().min(1)).min(1).describe('The program and its arguments, as a list (run without a shell), e.g. [python3, clients/python/examples/external_agent.py]'),
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('The program and its arguments, as a list (run without a shell), e.g. [python3, clients/python/examples/external_agent.py]'),
     timeoutMs: z.number().positive().default(1000).describe('Longest wait for a reply, in ms; a later reply is a no-response and the fallback acts'),
     startTimeoutMs: z.number().positive().default(10_000).describe('Longest wait for the process to start and answer the hello line, in ms'),
     fallback: fallbackSchema.default('noop'),
-    replay: z.string().optional().describe('A run folder whose recorded replies this agent replays instead of running the command (set by tacit run --replay-external)'),
+    replay: z
+      .string()
+      .optional()
+      .describe('A run folder whose recorded replies this agent replays instead of running the command (set by tacit run --replay-external)'),
   })
   .strict();
 
 /** The recorded replies of agent `index` in a run folder (its policies.bin). */
 function readRecording(runDir: string, index: number, agentId: string): Recording {
   const path = `${runDir}/policies.bin`;
-  if (!existsSync(path)) throw new TacitError(`cannot replay ${runDir}: no policies.bin there (is it a finished single-seed run folder with an external agent?)`);
+  if (!existsSync(path))
+    throw new TacitError(`cannot replay ${runDir}: no policies.bin there (is it a finished single-seed run folder with an external agent?)`);
   const states = deserialize(readFileSync(path)) as unknown[];
   const rec = states[index] as Recording | null | undefined;
-  if (!rec || rec.version !== 1 || !Array.isArray(rec.outcomes)) throw new TacitError(`cannot replay ${runDir}: agent '${agentId}' was not an external agent in that run`);
+  if (!rec || rec.version !== 1 || !Array.isArray(rec.outcomes))
+    throw new TacitError(`cannot replay ${runDir}: agent '${agentId}' was not an external agent in that run`);
   return rec;
 }
 
@@ -109,26 +117,38 @@ export const externalPolicy = definePolicy({
     if (params.replay !== undefined) replay = readRecording(params.replay, agent.index, agent.id);
     else {
       try {
-        bridge = new ProcessBridge(params.command, { cwd: process.cwd(), maxReplyBytes: Math.max(1 << 20, numEnvs * size * 32 + 4096), startMs: params.startTimeoutMs });
+        bridge = new ProcessBridge(params.command, {
+          cwd: process.cwd(),
+          maxReplyBytes: Math.max(1 << 20, numEnvs * size * 32 + 4096),
+          startMs: params.startTimeoutMs,
+        });
       } catch (err) {
-        throw new TacitError(`external agent '${agent.id}': command ${JSON.stringify(params.command)} ${(err as Error).message}; check the program name and path (it runs from ${process.cwd()})`);
+        throw new TacitError(
+          `external agent '${agent.id}': command ${JSON.stringify(params.command)} ${(err as Error).message}; check the program name and path (it runs from ${process.cwd()})`,
+        );
       }
-      const ready = bridge.request({
-        type: 'hello',
-        protocol: 1,
-        world: world.id,
-        agent: agent.id,
-        index: agent.index,
-        role: agent.role,
-        numEnvs,
-        observationSpace: spaceJson(ctx.observationSpace),
-        actionSpace: spaceJson(space),
-      }, params.startTimeoutMs);
+      const ready = bridge.request(
+        {
+          type: 'hello',
+          protocol: 1,
+          world: world.id,
+          agent: agent.id,
+          index: agent.index,
+          role: agent.role,
+          numEnvs,
+          observationSpace: spaceJson(ctx.observationSpace),
+          actionSpace: spaceJson(space),
+        },
+        params.startTimeoutMs,
+      );
       // The handshake waits for the process to be ready, so its start-up never counts as a timeout.
       if (ready.status !== 'ok') {
         bridge.close(0);
-        const why = ready.status === 'gone' ? `exited before answering hello (${ready.why})` : `did not answer hello within startTimeoutMs (${params.startTimeoutMs} ms)`;
-        throw new TacitError(`external agent '${agent.id}': command ${JSON.stringify(params.command)} ${why}; it must reply {"id": <hello's id>} to the hello line`);
+        const why =
+          ready.status === 'gone' ? `exited before answering hello (${ready.why})` : `did not answer hello within startTimeoutMs (${params.startTimeoutMs} ms)`;
+        throw new TacitError(
+          `external agent '${agent.id}': command ${JSON.stringify(params.command)} ${why}; it must reply {"id": <hello's id>} to the hello line`,
+        );
       }
     }
     let step = 0;
@@ -143,14 +163,26 @@ export const externalPolicy = definePolicy({
       act(obs, actions, mode) {
         let outcome: number;
         if (replay) {
-          if (replayAt >= replay.outcomes.length) throw new TacitError(`replay of external agent '${agent.id}' ran out of recorded replies after ${replayAt} steps: replay with the recorded run's config`);
+          if (replayAt >= replay.outcomes.length)
+            throw new TacitError(
+              `replay of external agent '${agent.id}' ran out of recorded replies after ${replayAt} steps: replay with the recorded run's config`,
+            );
           outcome = replay.outcomes[replayAt++]!;
           if (outcome === OK) for (let k = 0; k < numEnvs * size; k++) actions[k] = replay.actions[replayActionAt++]!;
         } else {
           const observations: number[][] = [];
           for (let b = 0; b < numEnvs; b++) observations.push(Array.from(obs.subarray(b * obsSize, (b + 1) * obsSize)));
           const reply = bridge!.request({ type: 'act', step, mode, observations }, params.timeoutMs);
-          outcome = reply.status === 'ok' ? (parseReply(reply.line, space, numEnvs, actions) ? OK : INVALID) : reply.status === 'timeout' ? TIMEOUT : reply.status === 'gone' ? GONE : INVALID;
+          outcome =
+            reply.status === 'ok'
+              ? parseReply(reply.line, space, numEnvs, actions)
+                ? OK
+                : INVALID
+              : reply.status === 'timeout'
+                ? TIMEOUT
+                : reply.status === 'gone'
+                  ? GONE
+                  : INVALID;
         }
         step++;
         noResponse.fill(outcome === OK ? 0 : 1);

@@ -37,7 +37,11 @@ export const fixedBudgetPolicy = definePolicy({
   learns: false,
   paramsSchema: z
     .object({
-      budgetMultiple: z.number().positive().default(1).describe('Approval cap as a multiple of the working-capital budget (snapped to the nearest level the world offers)'),
+      budgetMultiple: z
+        .number()
+        .positive()
+        .default(1)
+        .describe('Approval cap as a multiple of the working-capital budget (snapped to the nearest level the world offers)'),
     })
     .strict(),
   incompatibility: (world, agent) => missingDecision(world, agent, ['budgetMultiple']),

@@ -20,8 +20,17 @@ const paramsSchema = z
     levels: z.array(z.number().nonnegative()).min(1).optional().describe('Order-up-to level S per item (units), in the world’s item order'),
     coverDays: z.number().nonnegative().optional().describe('Dynamic S = coverDays × observed demandAvg + safetyStock, per item'),
     safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
-    reorderPoints: z.array(z.number()).min(1).optional().describe('(s, S) mode: order only when the inventory position is at or below s (per item); needs levels as S'),
-    supplier: z.number().int().nonnegative().optional().describe('Supplier index for every item (worlds with `supplier` decisions); default: the world default'),
+    reorderPoints: z
+      .array(z.number())
+      .min(1)
+      .optional()
+      .describe('(s, S) mode: order only when the inventory position is at or below s (per item); needs levels as S'),
+    supplier: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Supplier index for every item (worlds with `supplier` decisions); default: the world default'),
   })
   .strict()
   .refine((p) => p.reorderPoints === undefined || p.levels !== undefined, { message: '(s, S) mode needs levels (the S of each item)', path: ['levels'] });
@@ -29,7 +38,10 @@ const paramsSchema = z
 /** Items of an agent: the suffixes of its `orderQuantity` or `orderUpToLevel` decisions ('' for a plain one). */
 function itemsOf(world: World, agent: number): { kind: 'order' | 'target'; items: string[] } | undefined {
   const names = world.decisions?.[agent] ?? [];
-  for (const [kind, stem] of [['order', 'orderQuantity'], ['target', 'orderUpToLevel']] as const) {
+  for (const [kind, stem] of [
+    ['order', 'orderQuantity'],
+    ['target', 'orderUpToLevel'],
+  ] as const) {
     const items = names.filter((n) => n === stem || n.startsWith(`${stem}/`)).map((n) => n.slice(stem.length));
     if (items.length > 0) return { kind, items };
   }
@@ -41,14 +53,20 @@ function incompatibility(world: World, agent: AgentSpec, p: z.infer<typeof param
   const found = itemsOf(world, agent.index);
   if (!found) return `agent ${agent.id} has no orderQuantity or orderUpToLevel decisions (decisions: ${(world.decisions?.[agent.index] ?? []).join(', ')})`;
   const n = found.items.length;
-  for (const [key, v] of [['levels', p.levels], ['reorderPoints', p.reorderPoints]] as const)
-    if (v !== undefined && v.length !== n) return `params.${key} has ${v.length} entries but agent ${agent.id} has ${n} items (${found.items.map((s) => s.slice(1) || '(one)').join(', ')})`;
-  const need = (slot: string): string | undefined => (slotIndex(world, agent.index, slot) >= 0 ? undefined : `agent ${agent.id}'s observation has no slot '${slot}'`);
+  for (const [key, v] of [
+    ['levels', p.levels],
+    ['reorderPoints', p.reorderPoints],
+  ] as const)
+    if (v !== undefined && v.length !== n)
+      return `params.${key} has ${v.length} entries but agent ${agent.id} has ${n} items (${found.items.map((s) => s.slice(1) || '(one)').join(', ')})`;
+  const need = (slot: string): string | undefined =>
+    slotIndex(world, agent.index, slot) >= 0 ? undefined : `agent ${agent.id}'s observation has no slot '${slot}'`;
   for (const item of found.items) {
     if (found.kind === 'order') {
       const m = need(`inventoryPosition${item}`);
       if (m) return m;
-      if (p.levels === undefined && p.coverDays === undefined && need(`orderUpToLevel${item}`)) return `give params.levels or coverDays: ${need(`orderUpToLevel${item}`)}`;
+      if (p.levels === undefined && p.coverDays === undefined && need(`orderUpToLevel${item}`))
+        return `give params.levels or coverDays: ${need(`orderUpToLevel${item}`)}`;
     } else if (p.levels === undefined && p.coverDays === undefined) return `agent ${agent.id} sets targets: give params.levels or params.coverDays`;
     if (p.coverDays !== undefined && p.levels === undefined && need(`demandAvg${item}`)) return need(`demandAvg${item}`);
   }
@@ -76,15 +94,18 @@ export const itemOrderUpToPolicy = definePolicy({
     const ipIdx = Int32Array.from(found.items, (it) => slot(`inventoryPosition${it}`));
     const tgtIdx = Int32Array.from(found.items, (it) => slot(`orderUpToLevel${it}`));
     const demIdx = Int32Array.from(found.items, (it) => slot(`demandAvg${it}`));
-    if (params.supplier !== undefined) for (const it of found.items) {
-      const s = decisionIndex(world, i, `supplier${it}`);
-      if (s >= 0) decision[s] = params.supplier;
-    }
+    if (params.supplier !== undefined)
+      for (const it of found.items) {
+        const s = decisionIndex(world, i, `supplier${it}`);
+        if (s >= 0) decision[s] = params.supplier;
+      }
     const stride = ctx.observationSpace.size;
     const actSize = ctx.actionSpace.size;
     const level = (obs: Float32Array, o: number, k: number): number =>
       params.levels?.[k] ??
-      (params.coverDays !== undefined ? params.coverDays * obs[o + demIdx[k]!]! * scaleOf(demIdx[k]!) + params.safetyStock : obs[o + tgtIdx[k]!]! * scaleOf(tgtIdx[k]!));
+      (params.coverDays !== undefined
+        ? params.coverDays * obs[o + demIdx[k]!]! * scaleOf(demIdx[k]!) + params.safetyStock
+        : obs[o + tgtIdx[k]!]! * scaleOf(tgtIdx[k]!));
     return {
       act(obs, actions) {
         const rows = actions.length / actSize;

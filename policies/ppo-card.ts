@@ -10,7 +10,10 @@ import { actionMapProblem, supplyActionMapSchema } from './supply-action-map.js'
 
 export const ppoParamsSchema = z
   .object({
-    critic: z.enum(['local', 'central']).default('local').describe("'local' = IPPO (critic sees own observation), 'central' = MAPPO (critic sees every agent's observation)"),
+    critic: z
+      .enum(['local', 'central'])
+      .default('local')
+      .describe("'local' = IPPO (critic sees own observation), 'central' = MAPPO (critic sees every agent's observation)"),
     shareParameters: z.boolean().default(false).describe('Agents of the same role share one network, optimizer and rollout'),
     appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the inputs'),
     hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of actor and critic'),
@@ -27,7 +30,12 @@ export const ppoParamsSchema = z
     clipValueLoss: z.boolean().default(true).describe('Clip the value loss around the old values'),
     entropyCoef: z.number().nonnegative().default(0.01).describe('Entropy bonus coefficient'),
     // Opt-in (no default, so configs without them resolve and run byte for byte as before).
-    entropyAnnealSteps: z.number().int().positive().optional().describe('Engine steps over which the entropy coefficient moves linearly from entropyCoef to entropyCoefFinal (unset: constant)'),
+    entropyAnnealSteps: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Engine steps over which the entropy coefficient moves linearly from entropyCoef to entropyCoefFinal (unset: constant)'),
     entropyCoefFinal: z.number().nonnegative().optional().describe('Entropy coefficient at the end of entropyAnnealSteps (default 0)'),
     actionMap: supplyActionMapSchema.optional(),
     valueCoef: z.number().nonnegative().default(0.5).describe('Value loss coefficient'),
@@ -62,8 +70,18 @@ export const ppoCard: PolicyCard<PpoConfig> = {
     const minibatch = 2 * activationBytes(Math.ceil(rows / cfg.numMinibatches), cfg.hidden);
     const widest = Math.max(actorIn, criticIn, ...cfg.hidden);
     return [
-      { param: 'rolloutLength', bytes: rollout + minibatch, what: `rollout storage (rolloutLength ${cfg.rolloutLength} × numEnvs ${numEnvs} rows)`, largestArray: rows * Math.max(actorIn, criticIn) * 4 },
-      { param: 'hidden', bytes: params * 4 * 4, what: `actor and critic networks (${params.toPrecision(3)} weights) with optimizer state`, largestArray: widest * Math.max(...cfg.hidden) * 4 },
+      {
+        param: 'rolloutLength',
+        bytes: rollout + minibatch,
+        what: `rollout storage (rolloutLength ${cfg.rolloutLength} × numEnvs ${numEnvs} rows)`,
+        largestArray: rows * Math.max(actorIn, criticIn) * 4,
+      },
+      {
+        param: 'hidden',
+        bytes: params * 4 * 4,
+        what: `actor and critic networks (${params.toPrecision(3)} weights) with optimizer state`,
+        largestArray: widest * Math.max(...cfg.hidden) * 4,
+      },
     ];
   },
 };

@@ -90,15 +90,40 @@ function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number, actio
   const net = { hidden: cfg.hidden, activation: cfg.activation };
   const actor = createNet({ ...net, inputSize: actorEncoder.inputSize, outputSize: head.outputSize, outputGain: 0.01 }, init);
   const critic = createNet({ ...net, inputSize: (jointEncoder ?? actorEncoder).inputSize, outputSize: 1, outputGain: 1 }, init);
-  const adam = new Adam([...actor.layout, ...head.params.map((p) => flatLayout(p.length)), ...critic.layout], { learningRate: cfg.learningRate, epsilon: cfg.adamEpsilon });
+  const adam = new Adam([...actor.layout, ...head.params.map((p) => flatLayout(p.length)), ...critic.layout], {
+    learningRate: cfg.learningRate,
+    epsilon: cfg.adamEpsilon,
+  });
   const paramsKey = JSON.stringify(cfg);
-  return { cfg, paramsKey, actor, critic, head, adam, actorEncoder, jointEncoder, updateRng: ctx.rng.split('update'), members: [], storage: undefined, pendingStorage: null, updates: 0, lastStats: {}, scratch: undefined };
+  return {
+    cfg,
+    paramsKey,
+    actor,
+    critic,
+    head,
+    adam,
+    actorEncoder,
+    jointEncoder,
+    updateRng: ctx.rng.split('update'),
+    members: [],
+    storage: undefined,
+    pendingStorage: null,
+    updates: 0,
+    lastStats: {},
+    scratch: undefined,
+  };
 }
 
 /** Rollout buffers, member-major then time-major: row (slot * T + t) * numEnvs + b. */
 function allocStorage(g: Group, numEnvs: number): Rollout {
   const jointCritic = g.jointEncoder !== undefined;
-  const s = allocRollout({ rows: g.members.length * g.cfg.rolloutLength * numEnvs, actorInSize: g.actorEncoder.inputSize, criticInSize: (g.jointEncoder ?? g.actorEncoder).inputSize, rawSize: g.head.rawSize, jointCritic });
+  const s = allocRollout({
+    rows: g.members.length * g.cfg.rolloutLength * numEnvs,
+    actorInSize: g.actorEncoder.inputSize,
+    criticInSize: (g.jointEncoder ?? g.actorEncoder).inputSize,
+    rawSize: g.head.rawSize,
+    jointCritic,
+  });
   if (g.pendingStorage) restoreRollout(s, g.pendingStorage, jointCritic);
   g.pendingStorage = null;
   return s;
@@ -110,10 +135,25 @@ type Scratch = ReturnType<typeof allocScratch>;
 function allocScratch(R: number, mbSize: number, aIn: number, cIn: number, rawSize: number, outSize: number, headParams: readonly Float32Array[]) {
   const f = (k: number): Float32Array => new Float32Array(mbSize * k);
   return {
-    nextValues: new Float32Array(R), rolloutOut: new Float32Array(R * outSize), rolloutEntropy: new Float32Array(R), perm: new Int32Array(R),
-    actorIn: f(aIn), criticIn: f(cIn), raw: f(rawSize), oldLogProb: f(1), adv: f(1), ret: f(1), oldV: f(1),
-    logProb: f(1), entropy: f(1), dLogProb: f(1), dEntropy: f(1), dValue: f(1), dOut: f(outSize),
-    headGrads: headParams.map((p) => new Float32Array(p.length)), parts: new Float32Array(PPO_STATS.length + 1),
+    nextValues: new Float32Array(R),
+    rolloutOut: new Float32Array(R * outSize),
+    rolloutEntropy: new Float32Array(R),
+    perm: new Int32Array(R),
+    actorIn: f(aIn),
+    criticIn: f(cIn),
+    raw: f(rawSize),
+    oldLogProb: f(1),
+    adv: f(1),
+    ret: f(1),
+    oldV: f(1),
+    logProb: f(1),
+    entropy: f(1),
+    dLogProb: f(1),
+    dEntropy: f(1),
+    dValue: f(1),
+    dOut: f(outSize),
+    headGrads: headParams.map((p) => new Float32Array(p.length)),
+    parts: new Float32Array(PPO_STATS.length + 1),
   };
 }
 
@@ -128,13 +168,24 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
   let g = ctx.shared.get(key) as Group | undefined;
   if (g === undefined) ctx.shared.set(key, (g = createGroup(ctx, cfg, role.length, map?.space ?? ctx.actionSpace)));
   else if (g.paramsKey !== JSON.stringify(cfg))
-    throw new TacitError(`agent '${ctx.agent.id}' shares PPO parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]?.agentId ?? 'the first agent'}'s: give every agent of the role the same params, or set shareParameters: false`);
+    throw new TacitError(
+      `agent '${ctx.agent.id}' shares PPO parameters with role '${ctx.agent.role}' but its policy params differ from ${g.members[0]?.agentId ?? 'the first agent'}'s: give every agent of the role the same params, or set shareParameters: false`,
+    );
   if (g.storage) throw new TacitError(`agent '${ctx.agent.id}' joined PPO group '${key}' after training started`);
   const group = g;
   const N = ctx.numEnvs;
   const me: Member = {
-    agentId: ctx.agent.id, agentIndex: ctx.agent.index, roleSlot: role.findIndex((a) => a.id === ctx.agent.id), storageSlot: group.members.length, t: 0,
-    actRng: ctx.rng.split('act'), rewardScaler: new RewardScaler(N, cfg.gamma), liveRewards: new Float64Array(N), raw: new Float32Array(N * group.head.rawSize), actIn: new Float32Array(N * group.actorEncoder.inputSize), actOut: new Float32Array(N * group.head.outputSize),
+    agentId: ctx.agent.id,
+    agentIndex: ctx.agent.index,
+    roleSlot: role.findIndex((a) => a.id === ctx.agent.id),
+    storageSlot: group.members.length,
+    t: 0,
+    actRng: ctx.rng.split('act'),
+    rewardScaler: new RewardScaler(N, cfg.gamma),
+    liveRewards: new Float64Array(N),
+    raw: new Float32Array(N * group.head.rawSize),
+    actIn: new Float32Array(N * group.actorEncoder.inputSize),
+    actOut: new Float32Array(N * group.head.outputSize),
     learnerActions: new Float64Array(map ? N * map.space.size : 0),
   };
   group.members.push(me);
@@ -209,7 +260,8 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
     save: () => ({ format: 'tacit-ppo/1', agent: me.agentId, group: saveGroup(group), member: saveMember(me) }),
     load(data) {
       const d = data as Checkpoint;
-      if (d?.format !== 'tacit-ppo/1') throw new TacitError(`checkpoint for agent '${me.agentId}' is not a PPO checkpoint (format ${JSON.stringify(d?.format)})`);
+      if (d?.format !== 'tacit-ppo/1')
+        throw new TacitError(`checkpoint for agent '${me.agentId}' is not a PPO checkpoint (format ${JSON.stringify(d?.format)})`);
       loadGroup(group, d.group);
       loadMember(me, d.member);
     },
@@ -250,7 +302,17 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
   for (let m = 0; m < g.members.length; m++) {
     const v = (a: Float32Array): Float32Array => a.subarray(m * perMember, (m + 1) * perMember);
     computeGae(
-      { numSteps: T, numEnvs, rewards: v(s.rewards), values: v(s.values), nextValues: v(nextValues), terminated: v(s.terminated), dones: v(s.dones), gamma: cfg.gamma, lambda: cfg.gaeLambda },
+      {
+        numSteps: T,
+        numEnvs,
+        rewards: v(s.rewards),
+        values: v(s.values),
+        nextValues: v(nextValues),
+        terminated: v(s.terminated),
+        dones: v(s.dones),
+        gamma: cfg.gamma,
+        lambda: cfg.gaeLambda,
+      },
       v(s.advantages),
       v(s.returns),
     );
@@ -302,7 +364,14 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       const outData = g.actor.forward(mb.actorIn, n);
       const values = g.critic.forward(g.jointEncoder ? mb.criticIn : mb.actorIn, n);
       g.head.logProbEntropy(outData, mb.raw, n, mb.logProb, mb.entropy);
-      ppoLoss({ n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values, oldValues: mb.oldV, returns: mb.ret }, coefs, mb.dLogProb, mb.dEntropy, mb.dValue, parts);
+      ppoLoss(
+        { n, logProb: mb.logProb, entropy: mb.entropy, oldLogProb: mb.oldLogProb, advantages: mb.adv, values, oldValues: mb.oldV, returns: mb.ret },
+        coefs,
+        mb.dLogProb,
+        mb.dEntropy,
+        mb.dValue,
+        parts,
+      );
       for (const d of headGrads) d.fill(0);
       g.head.backward(outData, mb.raw, n, mb.dLogProb, mb.dEntropy, mb.dOut, headGrads);
       g.actor.backward(mb.dOut);
@@ -313,7 +382,8 @@ function update(g: Group, s: Rollout, numEnvs: number, agentId: string, step: nu
       parts[5] = globalNorm(grads);
       // Checked before the step so a NaN never reaches the weights.
       assertFinite(parts, names, agentId, step);
-      if (!g.adam.apply(params, grads, clipScale(parts[5]!, cfg.maxGradNorm))) throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
+      if (!g.adam.apply(params, grads, clipScale(parts[5]!, cfg.maxGradNorm)))
+        throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
       g.actor.commit();
       g.critic.commit();
     }
@@ -336,9 +406,15 @@ function saveGroup(g: Group): SavedGroup {
   const s = g.storage;
   const enc = (a: Float32Array): EncodedF32 => encodeF32(a);
   return {
-    actor: g.actor.toJSON(), critic: g.critic.toJSON(), head: g.head.params.map(enc),
-    adam: g.adam.toJSON(), actorEncoder: g.actorEncoder.toJSON(), jointEncoder: g.jointEncoder?.toJSON() ?? null,
-    updateRng: Array.from(g.updateRng.state), updates: g.updates, lastStats: g.lastStats,
+    actor: g.actor.toJSON(),
+    critic: g.critic.toJSON(),
+    head: g.head.params.map(enc),
+    adam: g.adam.toJSON(),
+    actorEncoder: g.actorEncoder.toJSON(),
+    jointEncoder: g.jointEncoder?.toJSON() ?? null,
+    updateRng: Array.from(g.updateRng.state),
+    updates: g.updates,
+    lastStats: g.lastStats,
     storage: s ? saveRollout(s, g.jointEncoder !== undefined) : g.pendingStorage,
   };
 }
@@ -363,7 +439,10 @@ function saveMember(m: Member) {
   return { t: m.t, actRng: Array.from(m.actRng.state), raw: encodeF32(m.raw), returns: encodeF64(r.returns), returnStats: r.rms.toJSON() };
 }
 
-function loadMember(m: Member, d: { t: number; actRng: number[]; raw: EncodedF32; returns: EncodedF64; returnStats: ReturnType<RewardScaler['rms']['toJSON']> }): void {
+function loadMember(
+  m: Member,
+  d: { t: number; actRng: number[]; raw: EncodedF32; returns: EncodedF64; returnStats: ReturnType<RewardScaler['rms']['toJSON']> },
+): void {
   m.t = d.t;
   m.actRng.state.set(d.actRng);
   m.rewardScaler.rms.load(d.returnStats);

@@ -87,7 +87,8 @@ function plan(world: World, agent: number, spec: SupplyActionMapSpec): Slot[] | 
     const demand = slotIndex(world, agent, `demandAvg${found.item}`);
     const position = found.stem === 'orderQuantity' ? slotIndex(world, agent, `inventoryPosition${found.item}`) : -1;
     if (demand < 0) return `actionMap.coverDays: agent ${id}'s observation has no slot 'demandAvg${found.item}' for decision ${name}`;
-    if (found.stem === 'orderQuantity' && position < 0) return `actionMap.coverDays: agent ${id}'s observation has no slot 'inventoryPosition${found.item}' for decision ${name}`;
+    if (found.stem === 'orderQuantity' && position < 0)
+      return `actionMap.coverDays: agent ${id}'s observation has no slot 'inventoryPosition${found.item}' for decision ${name}`;
     slots.push({ decision: d, kind: found.stem === 'orderQuantity' ? 'order' : 'target', values: spec.coverDays, demand, position });
   }
   if (slots.length === 0)
@@ -113,7 +114,10 @@ export function createActionMap(ctx: PolicyContext, spec: SupplyActionMapSpec): 
   const demandScale = slots.map((s) => scale(s.demand));
   const positionScale = slots.map((s) => scale(s.position));
   return {
-    space: multiDiscrete(slots.map((s) => s.values.length), slots.map((s) => ctx.world.decisions![ctx.agent.index]![s.decision]!)),
+    space: multiDiscrete(
+      slots.map((s) => s.values.length),
+      slots.map((s) => ctx.world.decisions![ctx.agent.index]![s.decision]!),
+    ),
     apply(obs, learner, rows, actions) {
       const m = writer.beginRows(rows);
       for (let b = 0; b < rows; b++) {

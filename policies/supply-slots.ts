@@ -28,8 +28,7 @@ export function missingDecision(world: World, agent: AgentSpec, names: readonly 
   if (!world.encodeAction || !world.decisions)
     return `world ${world.id} does not declare decisions/encodeAction, so scripted supply policies cannot map decisions to actions`;
   const have = world.decisions[agent.index] ?? [];
-  if (!names.some((n) => have.includes(n)))
-    return `agent ${agent.id} has decisions [${have.join(', ')}], none of [${names.join(', ')}]`;
+  if (!names.some((n) => have.includes(n))) return `agent ${agent.id} has decisions [${have.join(', ')}], none of [${names.join(', ')}]`;
   return undefined;
 }
 
@@ -37,7 +36,7 @@ export function missingDecision(world: World, agent: AgentSpec, names: readonly 
 export function missingSlot(world: World, agent: AgentSpec, name: string): string | undefined {
   if (slotIndex(world, agent.index, name) >= 0) return undefined;
   const space = world.observationSpaces[agent.index]!;
-  const names = space.kind === 'box' ? space.names ?? [] : [];
+  const names = space.kind === 'box' ? (space.names ?? []) : [];
   return `agent ${agent.id}'s observation has no slot '${name}' (slots: ${names.join(', ') || 'unnamed'})`;
 }
 

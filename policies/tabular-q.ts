@@ -152,7 +152,7 @@ export const tabularQPolicy = definePolicy({
       let top = q[row]!;
       for (let a = 1; a < numActions; a++) {
         const v = q[row + a]!;
-        if (v > top) (top = v), (arg = a);
+        if (v > top) ((top = v), (arg = a));
       }
       maxQ[s] = top;
       return arg;
@@ -197,10 +197,10 @@ export const tabularQPolicy = definePolicy({
           const g = greedy[s]!;
           if (updated > maxQ[s]! || (updated === maxQ[s]! && a < g)) {
             maxQ[s] = updated;
-            if (a !== g) (greedy[s] = a), (changed = true);
+            if (a !== g) ((greedy[s] = a), (changed = true));
           } else if (a === g && updated < maxQ[s]!) {
             const arg = rescan(s);
-            if (arg !== g) (greedy[s] = arg), (changed = true);
+            if (arg !== g) ((greedy[s] = arg), (changed = true));
           }
         }
         periodsUnchanged = changed ? 0 : periodsUnchanged + 1;
@@ -221,7 +221,14 @@ export const tabularQPolicy = definePolicy({
         // Absent in states saved before the stream was checkpointed, and in the fused market kernel's hand-over.
         if (Array.isArray(d.rng) && d.rng.length === rng.length) rng.set(d.rng);
       },
-      stats: () => ({ epsilon: explorationRate(beta, t, factors), periods: t, periodsUnchanged, converged: periodsUnchanged >= convergenceWindow ? 1 : 0, discount: delta, tableEntries: q.length }),
+      stats: () => ({
+        epsilon: explorationRate(beta, t, factors),
+        periods: t,
+        periodsUnchanged,
+        converged: periodsUnchanged >= convergenceWindow ? 1 : 0,
+        discount: delta,
+        tableEntries: q.length,
+      }),
     };
   },
 });

@@ -50,7 +50,10 @@ export function createEnv(world: World | string, params: Record<string, unknown>
 }
 
 /** The fast engine: `numEnvs` copies in lockstep with agent-major typed buffers (see VecEngine). */
-export function createEngine(world: World | string, options: { numEnvs: number; seed: number; autoreset?: AutoresetMode; params?: Record<string, unknown> }): VecEngine {
+export function createEngine(
+  world: World | string,
+  options: { numEnvs: number; seed: number; autoreset?: AutoresetMode; params?: Record<string, unknown> },
+): VecEngine {
   const w = typeof world === 'string' ? createWorld(world, options.params ?? {}) : world;
   return new VecEngine(w, { numEnvs: options.numEnvs, seed: options.seed, ...(options.autoreset !== undefined ? { autoreset: options.autoreset } : {}) });
 }
@@ -75,7 +78,10 @@ export function readRun(dir: string): RunRecord {
  * `kpi/<name>`, ...). `kpis` gives each KPI's direction (and reference, for miscoordination);
  * `detectors` is an experiment's `detectors:` section (thresholds, `false` to switch one off).
  */
-export function detect(rows: readonly Record<string, number>[], options: { kpis?: readonly { name: string; better: 'higher' | 'lower'; reference?: number }[]; detectors?: unknown } = {}): SuiteReport {
+export function detect(
+  rows: readonly Record<string, number>[],
+  options: { kpis?: readonly { name: string; better: 'higher' | 'lower'; reference?: number }[]; detectors?: unknown } = {},
+): SuiteReport {
   const config = parseDetectorsConfig(options.detectors ?? {}, 'detect(): options.detectors');
   const suite = new DetectorSuite(config, { plannedRows: rows.length });
   // The online detectors see the ledger grow window by window, as during a run.
@@ -146,7 +152,8 @@ export function whatIf(env: ParallelEnv, courses: { baseline: CourseOfAction; al
   };
   const baseline = branch(courses.baseline);
   const alternative = branch(courses.alternative);
-  const diff = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => Object.fromEntries(Object.keys(a).map((k) => [k, b[k]! - a[k]!]));
+  const diff = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, b[k]! - a[k]!]));
   return { baseline, alternative, difference: { rewards: diff(baseline.rewards, alternative.rewards), kpis: diff(baseline.kpis, alternative.kpis) } };
 }
 

@@ -58,20 +58,36 @@ export interface Spread {
 
 /** A section's outcome. */
 export type SectionResult =
-  | { readonly status: 'compared'; readonly what: string; readonly rounds: number; readonly commands: { tacit: string; peer: string }; readonly peer: Record<string, unknown>; readonly figures: Record<string, { tacit: Spread; peer: Spread; ratio: Spread; ratios: number[] }> }
-  | { readonly status: 'peer not installed'; readonly what: string; readonly why: string; readonly tacitOnly: Record<string, Spread>; readonly commands: { tacit: string } };
+  | {
+      readonly status: 'compared';
+      readonly what: string;
+      readonly rounds: number;
+      readonly commands: { tacit: string; peer: string };
+      readonly peer: Record<string, unknown>;
+      readonly figures: Record<string, { tacit: Spread; peer: Spread; ratio: Spread; ratios: number[] }>;
+    }
+  | {
+      readonly status: 'peer not installed';
+      readonly what: string;
+      readonly why: string;
+      readonly tacitOnly: Record<string, Spread>;
+      readonly commands: { tacit: string };
+    };
 
 /** Run a command; its last stdout line parsed as JSON. Throws with stderr on failure. */
 export function runJson(c: Command): Record<string, unknown> {
   const r = spawnSync(c.cmd, c.args as string[], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...c.env }, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${describe(c)} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(`${describe(c)} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
 }
 
 /** A command as a shell line. */
 export function describe(c: Command): string {
-  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v} `).join('');
+  const env = Object.entries(c.env ?? {})
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   return `${env}${c.cmd} ${c.args.join(' ')}`;
 }
 
@@ -118,5 +134,12 @@ export function runSection(section: Section, rounds: number, log: (line: string)
       return [f, { tacit: spread(tacitRuns.map((x) => x[f]!)), peer: spread(peerRuns.map((x) => x[f]!)), ratio: spread(ratios), ratios: ratios.map(round) }];
     }),
   );
-  return { status: 'compared', what: section.what, rounds, commands: { tacit: describe(section.tacit), peer: describe(section.peer) }, peer: peerInfo, figures };
+  return {
+    status: 'compared',
+    what: section.what,
+    rounds,
+    commands: { tacit: describe(section.tacit), peer: describe(section.peer) },
+    peer: peerInfo,
+    figures,
+  };
 }

@@ -75,7 +75,12 @@ function measure(row: (typeof WORLD_ROWS)[number], calvanoGame: string | undefin
       ? null
       : row === 'warehouse-random'
         ? all(wh, { type: 'random' })
-        : { procurement: { type: 'base-stock' }, inventory: { type: 'base-stock', params: { level: 200 } }, logistics: { type: 'standard-shipping' }, finance: { type: 'fixed-budget' } };
+        : {
+            procurement: { type: 'base-stock' },
+            inventory: { type: 'base-stock', params: { level: 200 } },
+            logistics: { type: 'standard-shipping' },
+            finance: { type: 'fixed-budget' },
+          };
   return { row, mAgentStepsPerCpuSecond: agentStepRate(wh, choose, 100, 500) };
 }
 

@@ -29,7 +29,10 @@ function anchors(): string | undefined {
   return [join(ROOT, '..', 'shared', 'anchors'), join(ROOT, '..', '..', 'shared', 'anchors')].map((p) => resolve(p)).find((p) => existsSync(p));
 }
 
-const tacitRow = (row: string, extra: string[] = []): Command => ({ cmd: process.execPath, args: ['bin/run.mjs', 'bench/vs-peers/world-run.ts', row, ...extra] });
+const tacitRow = (row: string, extra: string[] = []): Command => ({
+  cmd: process.execPath,
+  args: ['bin/run.mjs', 'bench/vs-peers/world-run.ts', row, ...extra],
+});
 const num = (json: Record<string, unknown>, key: string): number => Number(json[key]);
 
 function beerSection(policy: 'random' | 'base-stock'): Section {

@@ -126,8 +126,8 @@ function layout(orderLead: Int32Array, shipLead: Int32Array): BeerLayout {
   let off = BASE + NUM_STAGES * STRIDE;
   const shipOff = new Int32Array(NUM_STAGES);
   const orderOff = new Int32Array(NUM_STAGES);
-  for (let i = 0; i < NUM_STAGES; i++) (shipOff[i] = off), (off += shipLead[i]!);
-  for (let i = 0; i < NUM_STAGES; i++) (orderOff[i] = off), (off += orderLead[i]!);
+  for (let i = 0; i < NUM_STAGES; i++) ((shipOff[i] = off), (off += shipLead[i]!));
+  for (let i = 0; i < NUM_STAGES; i++) ((orderOff[i] = off), (off += orderLead[i]!));
   return { size: off, shipOff, orderOff };
 }
 
@@ -188,8 +188,20 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   };
 
   const batch = makeBeerBatch({
-    size: lay.size, shipOff, orderOff, orderLead, shipLead, holding, backorder, demandAt,
-    stochastic: isStochastic(params.demand), maxLevel, unit, horizon, invScale, stockoutAgents,
+    size: lay.size,
+    shipOff,
+    orderOff,
+    orderLead,
+    shipLead,
+    holding,
+    backorder,
+    demandAt,
+    stochastic: isStochastic(params.demand),
+    maxLevel,
+    unit,
+    horizon,
+    invScale,
+    stockoutAgents,
     uniformDemand: params.demand.kind === 'uniform' ? { low: params.demand.low, span: params.demand.high - params.demand.low + 1 } : undefined,
     initial: () => {
       const s = world.createState();
@@ -232,11 +244,22 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
       { name: 'totalInventory', description: 'units on hand over all stages', better: 'lower', aggregate: 'mean' },
       { name: 'serviceOk', description: '1 when the retailer owes customers nothing at period end', better: 'higher', aggregate: 'mean' },
       ...(optimum
-        ? [{ name: 'costPerPeriod', description: 'team cost this period (its mean over a window); reference: the exact Clark–Scarf optimum, long run', better: 'lower' as const, aggregate: 'mean' as const, reference: optimum.costPerPeriod }]
+        ? [
+            {
+              name: 'costPerPeriod',
+              description: 'team cost this period (its mean over a window); reference: the exact Clark–Scarf optimum, long run',
+              better: 'lower' as const,
+              aggregate: 'mean' as const,
+              reference: optimum.costPerPeriod,
+            },
+          ]
         : []),
     ],
     features: [
-      'onHand', 'backlog', 'pipeline', 'inventoryPosition',
+      'onHand',
+      'backlog',
+      'pipeline',
+      'inventoryPosition',
       ...STAGES.flatMap((s) => [`${s}.onHand`, `${s}.backlog`, `${s}.pipeline`, `${s}.inventoryPosition`, `${s}.order`]),
     ],
     episodeLength: horizon,

@@ -85,9 +85,9 @@ function recursion(chain: SerialChain, fixed: readonly number[] | undefined): Se
         if (p !== 0) e += p * hat(y - d);
       }
       cur[y - lo] = e;
-      if (!fixed && y >= 0 && (best === Infinity || e < best - TIE * Math.abs(best))) (best = e), (arg = y);
+      if (!fixed && y >= 0 && (best === Infinity || e < best - TIE * Math.abs(best))) ((best = e), (arg = y));
     }
-    if (fixed) (arg = Math.round(fixed[j]!)), (best = cur[arg - lo]!);
+    if (fixed) ((arg = Math.round(fixed[j]!)), (best = cur[arg - lo]!));
     levels.push(arg);
     cost = best;
     // C_j(min(S_j, x)) for the next stage.

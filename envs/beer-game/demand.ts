@@ -27,7 +27,9 @@ export const demandSchema = z
       .refine((d) => d.high >= d.low, { message: 'uniform demand needs high >= low; swap the two values', path: ['high'] }),
     z
       .object({
-        kind: z.literal('normal').describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
+        kind: z
+          .literal('normal')
+          .describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
         mean: z.number().nonnegative().default(10).describe('Mean demand per period'),
         sd: z.number().nonnegative().default(2).describe('Standard deviation of demand per period'),
       })

@@ -115,7 +115,23 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       if (src === undefined || dst === undefined || src.count !== count || dst.count !== count) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
-      sweep(dst.f, count, actions, out.obs, out.rewards, out.terminated, out.truncated, out.kpis, out.events, out.eventCopies, nexts, demandAt, demandTab, event, dst.rng);
+      sweep(
+        dst.f,
+        count,
+        actions,
+        out.obs,
+        out.rewards,
+        out.terminated,
+        out.truncated,
+        out.kpis,
+        out.events,
+        out.eventCopies,
+        nexts,
+        demandAt,
+        demandTab,
+        event,
+        dst.rng,
+      );
       return true;
     },
 
@@ -146,9 +162,20 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
 
 /** The compiled sweep's signature. */
 type Sweep = (
-  f: Float64Array, count: number, actions: readonly Float64Array[], obs: readonly Float32Array[], rewards: readonly Float64Array[],
-  terminated: readonly Uint8Array[], truncated: readonly Uint8Array[], kpis: Float64Array, events: WorldEvent[], eventCopies: number[],
-  nexts: readonly View[], demandAt: (p: number, rng: Uint32Array) => number, demandTab: Float64Array, event: (p: number, backlog: number) => WorldEvent,
+  f: Float64Array,
+  count: number,
+  actions: readonly Float64Array[],
+  obs: readonly Float32Array[],
+  rewards: readonly Float64Array[],
+  terminated: readonly Uint8Array[],
+  truncated: readonly Uint8Array[],
+  kpis: Float64Array,
+  events: WorldEvent[],
+  eventCopies: number[],
+  nexts: readonly View[],
+  demandAt: (p: number, rng: Uint32Array) => number,
+  demandTab: Float64Array,
+  event: (p: number, backlog: number) => WorldEvent,
   rngPool: Uint32Array,
 ) => void;
 
@@ -186,7 +213,9 @@ function compileSweep(ctx: BeerKernelContext): Sweep {
     put(`const rw = ${RNG_WORDS} * b;`);
     put('const ra = rngPool[rw] | 0, rb = rngPool[rw + 1] | 0, rc = rngPool[rw + 2] | 0, rd = rngPool[rw + 3] | 0;');
     put('const ro = (((ra + rb) | 0) + rd) | 0;');
-    put('rngPool[rw] = rb ^ (rb >>> 9); rngPool[rw + 1] = (rc + (rc << 3)) | 0; rngPool[rw + 2] = (((rc << 21) | (rc >>> 11)) + ro) | 0; rngPool[rw + 3] = (rd + 1) | 0;');
+    put(
+      'rngPool[rw] = rb ^ (rb >>> 9); rngPool[rw + 1] = (rc + (rc << 3)) | 0; rngPool[rw + 2] = (((rc << 21) | (rc >>> 11)) + ro) | 0; rngPool[rw + 3] = (rd + 1) | 0;',
+    );
     put(`const demand = ${n(ud.low)} + Math.floor((ro >>> 0) * 2.3283064365386963e-10 * ${n(ud.span)});`);
   } else put(`const demand = ${ctx.stochastic ? 'demandAt(p, nexts[b].rng)' : `p <= ${ctx.horizon + 1} ? demandTab[p] : demandAt(p, nexts[b].rng)`};`);
   put(`const trunc = p >= ${n(ctx.horizon)} ? 1 : 0;`);
@@ -232,7 +261,21 @@ function compileSweep(ctx: BeerKernelContext): Sweep {
   put('if (cust > 0 && custBefore === 0) { events.push(event(p, cust)); eventCopies.push(b); }');
   put('}');
   return new Function(
-    'f', 'count', 'actions', 'obs', 'rewards', 'terminated', 'truncated', 'kpis', 'events', 'eventCopies', 'nexts', 'demandAt', 'demandTab', 'event', 'rngPool',
+    'f',
+    'count',
+    'actions',
+    'obs',
+    'rewards',
+    'terminated',
+    'truncated',
+    'kpis',
+    'events',
+    'eventCopies',
+    'nexts',
+    'demandAt',
+    'demandTab',
+    'event',
+    'rngPool',
     lines.join('\n'),
   ) as Sweep;
 }

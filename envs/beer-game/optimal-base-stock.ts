@@ -112,7 +112,7 @@ export function searchBaseStock(rawParams: Record<string, unknown>, opts: BaseSt
           const cand = best.slice();
           cand[i] = Math.max(0, cand[i]! + dir * stride);
           const c = score(cand);
-          if (c < bestCost) (best = cand), (bestCost = c), (improved = true);
+          if (c < bestCost) ((best = cand), (bestCost = c), (improved = true));
         }
     }
   }
@@ -123,7 +123,7 @@ export function searchBaseStock(rawParams: Record<string, unknown>, opts: BaseSt
       const cand = best.map((l, i) => l + delta[i]!);
       if (cand.some((l) => l < 0)) continue;
       const c = score(cand);
-      if (c < nextCost) (next = cand), (nextCost = c);
+      if (c < nextCost) ((next = cand), (nextCost = c));
     }
     if (!next || evaluations >= maxEvals) break;
     best = next;

@@ -63,7 +63,9 @@ export function optimumObstacles(p: BeerGameParams): string[] {
   if (!(cfg.backorder[0]! > 0)) reasons.push(`backorderCost of the retailer is ${cfg.backorder[0]}: it must be > 0`);
   for (let i = 1; i < NUM_STAGES; i++)
     if (cfg.backorder[i] !== 0)
-      reasons.push(`backorderCost of the ${STAGES[i]} is ${cfg.backorder[i]}: Clark–Scarf charges only customer backorders; set backorderCost to [${cfg.backorder[0]}, 0, 0, 0]`);
+      reasons.push(
+        `backorderCost of the ${STAGES[i]} is ${cfg.backorder[i]}: Clark–Scarf charges only customer backorders; set backorderCost to [${cfg.backorder[0]}, 0, 0, 0]`,
+      );
   for (let i = 1; i < NUM_STAGES; i++)
     if (cfg.holding[i]! > cfg.holding[i - 1]!)
       reasons.push(`holdingCost rises upstream (${STAGES[i]} ${cfg.holding[i]} > ${STAGES[i - 1]} ${cfg.holding[i - 1]}): echelon holding costs must be ≥ 0`);

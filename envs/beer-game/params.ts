@@ -20,8 +20,12 @@ const perStage = (inner: z.ZodNumber, fallback: number | number[], what: string)
 export const beerGameParamsSchema = z
   .object({
     demand: demandSchema,
-    orderLeadTime: perStage(z.number().int().min(1).max(16), [2, 2, 2, 1], 'Periods an order takes to reach the upstream stage (the factory\'s: production request delay)'),
-    shippingLeadTime: perStage(z.number().int().min(1).max(16), 2, 'Periods a shipment takes to reach this stage (the factory\'s: production delay)'),
+    orderLeadTime: perStage(
+      z.number().int().min(1).max(16),
+      [2, 2, 2, 1],
+      "Periods an order takes to reach the upstream stage (the factory's: production request delay)",
+    ),
+    shippingLeadTime: perStage(z.number().int().min(1).max(16), 2, "Periods a shipment takes to reach this stage (the factory's: production delay)"),
     holdingCost: perStage(z.number().nonnegative(), 0.5, 'Cost per unit on hand per period'),
     backorderCost: perStage(z.number().nonnegative(), 1, 'Cost per unit backordered per period'),
     initialInventory: perStage(z.number().nonnegative(), 12, 'Units on hand at the start'),

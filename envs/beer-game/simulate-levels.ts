@@ -20,7 +20,11 @@ export interface LevelsSimulation {
 }
 
 /** Simulate `levels` (installation, units) for `periods` periods after `warmup`, on `copies` independent demand streams. */
-export function simulateLevels(params: BeerGameParams, levels: readonly number[], opts: { periods: number; warmup: number; copies: number; seed: number }): LevelsSimulation {
+export function simulateLevels(
+  params: BeerGameParams,
+  levels: readonly number[],
+  opts: { periods: number; warmup: number; copies: number; seed: number },
+): LevelsSimulation {
   const horizon = opts.periods + opts.warmup;
   const world = createBeerGame({ ...params, episodeLength: horizon }) as unknown as World;
   const engine = new VecEngine(world, { numEnvs: opts.copies, seed: opts.seed });

@@ -91,7 +91,14 @@ export interface ProbeOptions {
  * Force `deviator` to its static best response for one period in `cycle.states[phase]`, then let
  * all firms play greedily. `cycle` must be a limit cycle of the same greedy tables.
  */
-export function deviationProbe(game: MarketGame, greedy: readonly Int32Array[], cycle: LimitCycle, deviator: number, options: ProbeOptions, phase = 0): DeviationProbe {
+export function deviationProbe(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  cycle: LimitCycle,
+  deviator: number,
+  options: ProbeOptions,
+  phase = 0,
+): DeviationProbe {
   const { horizon, discount } = options;
   const n = game.n;
   const L = cycle.length;
@@ -217,9 +224,18 @@ export function realDeviationPhases(game: MarketGame, cycle: LimitCycle, i: numb
  * and, given the learners' Q tables (an entry may be null: that firm retrains from zeros), the
  * unilateral retraining of every firm (retrain.ts; its streams derive from `finalState`).
  */
-export function analyseOutcome(game: MarketGame, greedy: readonly Int32Array[], finalState: number, discounts: readonly number[], horizon = 25, qTables?: readonly (Float64Array | null)[]): MarketOutcome {
+export function analyseOutcome(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  finalState: number,
+  discounts: readonly number[],
+  horizon = 25,
+  qTables?: readonly (Float64Array | null)[],
+): MarketOutcome {
   const cycle = limitCycle(game, greedy, finalState);
-  const probes = Array.from({ length: game.n }, (_, i) => realDeviationPhases(game, cycle, i).map((k) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }, k))).flat();
+  const probes = Array.from({ length: game.n }, (_, i) =>
+    realDeviationPhases(game, cycle, i).map((k) => deviationProbe(game, greedy, cycle, i, { horizon, discount: discounts[i]! }, k)),
+  ).flat();
   if (!qTables) return { cycle, probes };
   return { cycle, probes, retraining: retrainAll(game, greedy, cycle, qTables, discounts, finalState) };
 }

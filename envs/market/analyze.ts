@@ -111,7 +111,16 @@ export function marketMetrics(game: MarketGame, ids: readonly string[], outcome:
     ...(outcome.retraining
       ? {
           'market/retraining': Object.fromEntries(
-            outcome.retraining.map((x) => [ids[x.firm]!, { retrainGain: x.retrainGain, bestGain: x.bestGain, restraintBefore: x.restraintBefore, restraintRetrained: x.restraintRetrained, profitGainRetrained: x.profitGainRetrained }]),
+            outcome.retraining.map((x) => [
+              ids[x.firm]!,
+              {
+                retrainGain: x.retrainGain,
+                bestGain: x.bestGain,
+                restraintBefore: x.restraintBefore,
+                restraintRetrained: x.restraintRetrained,
+                profitGainRetrained: x.profitGainRetrained,
+              },
+            ]),
           ),
         }
       : {}),
@@ -128,8 +137,22 @@ export function analyzeMarketAt(world: World, policies: readonly TrainedPolicy[]
   if (game.numStates > MAX_ANALYSED_STATES) return { metrics: { 'market/analysis': `skipped: ${game.numStates} states is more than ${MAX_ANALYSED_STATES}` } };
   const greedy = greedyTables(game, policies, numEnvs);
   const discounts = policies.map((p) => p.stats?.().discount ?? DEFAULT_PROBE_DISCOUNT);
-  const outcome = analyseOutcome(game, greedy, finalState, discounts, PROBE_HORIZON, policies.map((p) => learnedQ(p, game.numStates * game.m)));
-  return { metrics: marketMetrics(game, world.agents.map((a) => a.id), outcome, convergenceOf(policies)) };
+  const outcome = analyseOutcome(
+    game,
+    greedy,
+    finalState,
+    discounts,
+    PROBE_HORIZON,
+    policies.map((p) => learnedQ(p, game.numStates * game.m)),
+  );
+  return {
+    metrics: marketMetrics(
+      game,
+      world.agents.map((a) => a.id),
+      outcome,
+      convergenceOf(policies),
+    ),
+  };
 }
 
 /** `WorldSpec.analyze` of market-v1: the analysis from copy 0's final state. */

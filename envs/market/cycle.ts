@@ -96,4 +96,3 @@ export function limitCycle(game: MarketGame, greedy: readonly Int32Array[], star
     meanPrice: meanPrices.reduce((x, y) => x + y, 0) / game.n,
   };
 }
-

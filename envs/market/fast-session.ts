@@ -122,7 +122,7 @@ function update(Q: Float64Array, maxQ: Float64Array, greedy: Int32Array, s: numb
     let best = Q[base]!;
     for (let k = 1; k < m; k++) {
       const v = Q[base + k]!;
-      if (v > best) (best = v), (arg = k);
+      if (v > best) ((best = v), (arg = k));
     }
     maxQ[s] = best;
     if (arg !== g) {
@@ -290,7 +290,7 @@ function generalLoop(k: FusedMarketSession, until: number, stopOnConvergence: bo
     const s2 = j * leadWeight + ((s / numJoint) | 0);
     const row = (level * numJoint + j) * n;
     if (sums !== undefined) {
-      for (let i = 0; i < n; i++) (sums.profit[i]! += profit[row + i]!), (sums.action[i]! += acts[i]!);
+      for (let i = 0; i < n; i++) ((sums.profit[i]! += profit[row + i]!), (sums.action[i]! += acts[i]!));
       const kr = (level * numJoint + j) * MARKET_KPIS;
       for (let x = 0; x < MARKET_KPIS; x++) sums.kpi[x]! += kpi[kr + x]!;
     }
@@ -370,7 +370,7 @@ function duopolyLoop(k: FusedMarketSession, until: number, stopOnConvergence: bo
   let converged = false;
   while (t < until) {
     const r = t & BLOCK_MASK;
-    if (r === 0) (r0 = Math.exp(-b0 * t)), (r1 = Math.exp(-b1 * t));
+    if (r === 0) ((r0 = Math.exp(-b0 * t)), (r1 = Math.exp(-b1 * t)));
     const e0 = r0 * f0[r]!;
     const e1 = r1 * f1[r]!;
     // Firm 0: exploration draw, then the action draw only when exploring (sfc32 inline).

@@ -115,7 +115,23 @@ export function buildMarketGame(p: MarketParams): MarketGame {
     }
   }
   const numStates = m ** (n * p.memory);
-  const game = { n, m, memory: p.memory, numJoint, numStates, leadWeight: p.memory === 0 ? 0 : m ** (n * (p.memory - 1)), demand, nash, monopoly, grids, levels: levels.length, profit, expectedProfit, surplus, kpi: new Float64Array(levels.length * numJoint * MARKET_KPIS) };
+  const game = {
+    n,
+    m,
+    memory: p.memory,
+    numJoint,
+    numStates,
+    leadWeight: p.memory === 0 ? 0 : m ** (n * (p.memory - 1)),
+    demand,
+    nash,
+    monopoly,
+    grids,
+    levels: levels.length,
+    profit,
+    expectedProfit,
+    surplus,
+    kpi: new Float64Array(levels.length * numJoint * MARKET_KPIS),
+  };
   for (let l = 0; l < levels.length; l++) {
     for (let j = 0; j < numJoint; j++) {
       decodeJoint(j, n, m, actions);
@@ -180,7 +196,7 @@ export function profitGain(game: MarketGame, i: number, profit: number): number 
 export function industryProfitGain(game: MarketGame, totalProfit: number): number {
   let pn = 0;
   let pm = 0;
-  for (let i = 0; i < game.n; i++) (pn += game.nash.profits[i]!), (pm += game.monopoly.profits[i]!);
+  for (let i = 0; i < game.n; i++) ((pn += game.nash.profits[i]!), (pm += game.monopoly.profits[i]!));
   return (totalProfit - pn) / (pm - pn);
 }
 
@@ -195,7 +211,7 @@ export function staticBestResponse(game: MarketGame, i: number, actions: ArrayLi
   for (let a = 0; a < game.m; a++) {
     scratch[i] = a;
     const pi = game.expectedProfit[encodeJoint(scratch, game.m) * game.n + i]!;
-    if (pi > bestProfit) (best = a), (bestProfit = pi);
+    if (pi > bestProfit) ((best = a), (bestProfit = pi));
   }
   return best;
 }

@@ -49,7 +49,16 @@ import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
 import { analyzeMarket } from './analyze.js';
 import { formatMarketSummary } from './summary.js';
-import { MARKET_KPIS, MAX_JOINT_ACTIONS, buildMarketGame, encodeJoint, historyLength, payoffVsUniformRivals, type MarketGame, type MarketParams } from './game.js';
+import {
+  MARKET_KPIS,
+  MAX_JOINT_ACTIONS,
+  buildMarketGame,
+  encodeJoint,
+  historyLength,
+  payoffVsUniformRivals,
+  type MarketGame,
+  type MarketParams,
+} from './game.js';
 
 const scalarOrPerFirm = (what: string) =>
   z.union([z.number(), z.array(z.number()).min(1)]).describe(`${what}: one number for all firms, or an array with one value per firm`);
@@ -64,7 +73,13 @@ export const marketParamsSchema = z
     cost: scalarOrPerFirm('Marginal cost c_i').default(1),
     priceGridSize: z.number().int().min(2).max(1000).default(15).describe('Number of prices m on each firm’s grid'),
     xi: z.number().min(0).default(0.1).describe('Grid extension ξ beyond [p_N, p_M] on each side, as a share of p_M − p_N'),
-    memory: z.number().int().min(0).max(8).default(1).describe('Periods of past prices k in the observation (the state); 0 = memoryless (Calvano et al.’s k = 0 control: one constant observation slot)'),
+    memory: z
+      .number()
+      .int()
+      .min(0)
+      .max(8)
+      .default(1)
+      .describe('Periods of past prices k in the observation (the state); 0 = memoryless (Calvano et al.’s k = 0 control: one constant observation slot)'),
     demandShock: z.number().min(0).default(0).describe('Size x of an i.i.d. two-point shock: a0 ± x with equal probability each period (0: none)'),
     episodeLength: z.number().int().min(0).default(0).describe('Periods before truncation; 0 = a continuing world that never truncates'),
   })
@@ -73,11 +88,19 @@ export const marketParamsSchema = z
     for (const key of ['a', 'cost'] as const) {
       const v = p[key];
       if (Array.isArray(v) && v.length !== p.nFirms)
-        ctx.addIssue({ code: 'custom', path: [key], message: `has ${v.length} entries but nFirms is ${p.nFirms}: give one value per firm, or a single number for all` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `has ${v.length} entries but nFirms is ${p.nFirms}: give one value per firm, or a single number for all`,
+        });
     }
     const joint = p.priceGridSize ** p.nFirms;
     if (joint > MAX_JOINT_ACTIONS)
-      ctx.addIssue({ code: 'custom', path: ['priceGridSize'], message: `priceGridSize^nFirms = ${p.priceGridSize}^${p.nFirms} = ${joint} joint prices exceeds ${MAX_JOINT_ACTIONS}: use a smaller grid or fewer firms` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['priceGridSize'],
+        message: `priceGridSize^nFirms = ${p.priceGridSize}^${p.nFirms} = ${joint} joint prices exceeds ${MAX_JOINT_ACTIONS}: use a smaller grid or fewer firms`,
+      });
   });
 
 /** State of one world copy. */
@@ -110,9 +133,20 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
   const agents = Array.from({ length: n }, (_, i) => ({ id: `firm${i}`, role: 'firm', index: i }));
   const histNames = Array.from({ length: n * k }, (_, s) => `price/firm${s % n}/lag${Math.floor(s / n) + 1}`);
   // Memory 0: one constant slot (a space needs a slot), so the state is always 0.
-  const obsSpace = k === 0 ? multiDiscrete([1], ['memoryless']) : multiDiscrete(Array.from({ length: n * k }, () => m), histNames);
+  const obsSpace =
+    k === 0
+      ? multiDiscrete([1], ['memoryless'])
+      : multiDiscrete(
+          Array.from({ length: n * k }, () => m),
+          histNames,
+        );
   const hLen = historyLength(game);
-  const actSpaces = game.grids.map((g) => discrete(m, Array.from(g, (p) => p.toFixed(4))));
+  const actSpaces = game.grids.map((g) =>
+    discrete(
+      m,
+      Array.from(g, (p) => p.toFixed(4)),
+    ),
+  );
   const nashIndex = game.grids.map((g, i) => {
     let best = 0;
     for (let a = 1; a < m; a++) if (Math.abs(g[a]! - game.nash.prices[i]!) < Math.abs(g[best]! - game.nash.prices[i]!)) best = a;
@@ -137,7 +171,13 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
     rewardComponents: agents.map(() => ['profit']),
     kpis: [
       // Reference 1: the joint-profit maximum (monopoly) the firms reach as a team; 0 is one-shot Nash.
-      { name: 'profitGain', description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum', better: 'higher', aggregate: 'mean', reference: 1 },
+      {
+        name: 'profitGain',
+        description: 'industry profit gain Δ: 0 at one-shot Nash, 1 at joint-profit maximum',
+        better: 'higher',
+        aggregate: 'mean',
+        reference: 1,
+      },
       { name: 'meanPrice', description: 'mean price over firms', better: 'lower', aggregate: 'mean' },
       { name: 'consumerSurplus', description: 'logit consumer surplus per period', better: 'higher', aggregate: 'mean' },
       { name: 'totalWelfare', description: 'consumer surplus plus total profit per period', better: 'higher', aggregate: 'mean' },

@@ -86,7 +86,8 @@ export interface RetrainResult {
 /** Mean over the cycle of firm i's price minus its static best-response price to the rivals' prices that period, in units of p_M − p_N. */
 export function restraint(game: MarketGame, cycle: LimitCycle, firm: number): number {
   let sum = 0;
-  for (const acts of cycle.priceIndices) sum += cycle.prices[cycle.priceIndices.indexOf(acts)]![firm]! - game.grids[firm]![staticBestResponse(game, firm, acts)]!;
+  for (const acts of cycle.priceIndices)
+    sum += cycle.prices[cycle.priceIndices.indexOf(acts)]![firm]! - game.grids[firm]![staticBestResponse(game, firm, acts)]!;
   return sum / cycle.length / (game.monopoly.prices[firm]! - game.nash.prices[firm]!);
 }
 
@@ -100,7 +101,7 @@ export function discountedValue(game: MarketGame, greedy: readonly Int32Array[],
   let w = 1;
   for (let t = 0; t < c.preCycleLength; t++) {
     let j = 0;
-    for (let i = 0; i < n; i++) (acts[i] = greedy[i]![s]!), (j = j * game.m + acts[i]!);
+    for (let i = 0; i < n; i++) ((acts[i] = greedy[i]![s]!), (j = j * game.m + acts[i]!));
     v += w * game.expectedProfit[j * n + firm]!;
     w *= discount;
     s = nextState(game, s, j);
@@ -127,7 +128,14 @@ function jointWith(game: MarketGame, greedy: readonly Int32Array[], firm: number
  * `start` (any own price, rivals greedy). Returns its per-period value at `start` and a greedy table
  * equal to the best response on those states (and to its learned strategy elsewhere).
  */
-export function exactBestResponse(game: MarketGame, greedy: readonly Int32Array[], firm: number, discount: number, start: number, tolerance = 1e-10): { value: number; strategy: Int32Array } {
+export function exactBestResponse(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  firm: number,
+  discount: number,
+  start: number,
+  tolerance = 1e-10,
+): { value: number; strategy: Int32Array } {
   const { m, n } = game;
   const index = new Map<number, number>([[start, 0]]);
   const states = [start];
@@ -157,7 +165,7 @@ export function exactBestResponse(game: MarketGame, greedy: readonly Int32Array[
       let bestA = 0;
       for (let a = 0; a < m; a++) {
         const q = reward[k * m + a]! + discount * V[next[k * m + a]!]!;
-        if (q > best) (best = q), (bestA = a);
+        if (q > best) ((best = q), (bestA = a));
       }
       V2[k] = best;
       arg[k] = bestA;
@@ -175,7 +183,14 @@ export function exactBestResponse(game: MarketGame, greedy: readonly Int32Array[
  * Q-learning of one firm against frozen rivals, from `q0` (its learned table, numStates × m; null
  * starts from zeros). Returns its greedy strategy afterwards. Allocation-free inner loop.
  */
-export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: number, q0: Float64Array | null, starts: readonly number[], options: RetrainOptions): { strategy: Int32Array; periods: number; converged: boolean } {
+export function retrainQ(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  firm: number,
+  q0: Float64Array | null,
+  starts: readonly number[],
+  options: RetrainOptions,
+): { strategy: Int32Array; periods: number; converged: boolean } {
   const { m, n, numStates: S } = game;
   const Q = q0 ? q0.slice() : new Float64Array(S * m);
   const G = new Int32Array(S);
@@ -219,12 +234,12 @@ export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: 
     let changed = false;
     if (upd > M[s]! || (upd === M[s]! && a < G[s]!)) {
       M[s] = upd;
-      if (a !== G[s]) (G[s] = a), (changed = true);
+      if (a !== G[s]) ((G[s] = a), (changed = true));
     } else if (a === G[s] && upd < M[s]!) {
       let b = 0;
       for (let x = 1; x < m; x++) if (Q[s * m + x]! > Q[s * m + b]!) b = x;
       M[s] = Q[s * m + b]!;
-      if (b !== a) (G[s] = b), (changed = true);
+      if (b !== a) ((G[s] = b), (changed = true));
     }
     unchanged = changed || eps > 1e-3 ? 0 : unchanged + 1;
     s = (t + 1) % options.restartEvery === 0 ? starts[++restarts % starts.length]! : s2;
@@ -240,7 +255,14 @@ export function retrainQ(game: MarketGame, greedy: readonly Int32Array[], firm: 
 const withFirm = (greedy: readonly Int32Array[], firm: number, strategy: Int32Array): Int32Array[] => greedy.map((g, i) => (i === firm ? strategy : g));
 
 /** Retrain `firm` against the frozen rivals and compare with sticking and with the exact best response, from the first state of `cycle`. */
-export function retrainFirm(game: MarketGame, greedy: readonly Int32Array[], cycle: LimitCycle, firm: number, q0: Float64Array | null, options: RetrainOptions): RetrainResult {
+export function retrainFirm(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  cycle: LimitCycle,
+  firm: number,
+  q0: Float64Array | null,
+  options: RetrainOptions,
+): RetrainResult {
   const start = cycle.states[0]!;
   const { discount } = options;
   const stickValue = discountedValue(game, greedy, firm, discount, start);
@@ -274,8 +296,19 @@ export function retrainFirm(game: MarketGame, greedy: readonly Int32Array[], cyc
 }
 
 /** Retrain every firm in turn (each against the others frozen), from its learned Q table when given; streams derived from `streamSeed`. */
-export function retrainAll(game: MarketGame, greedy: readonly Int32Array[], cycle: LimitCycle, qTables: readonly (Float64Array | null)[], discounts: readonly number[], streamSeed: number): RetrainResult[] {
+export function retrainAll(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  cycle: LimitCycle,
+  qTables: readonly (Float64Array | null)[],
+  discounts: readonly number[],
+  streamSeed: number,
+): RetrainResult[] {
   return greedy.map((_, i) =>
-    retrainFirm(game, greedy, cycle, i, qTables[i] ?? null, { ...RETRAIN_DEFAULTS, discount: discounts[i]!, rng: deriveSeedWords(streamSeed, 'retrain', `firm${i}`) }),
+    retrainFirm(game, greedy, cycle, i, qTables[i] ?? null, {
+      ...RETRAIN_DEFAULTS,
+      discount: discounts[i]!,
+      rng: deriveSeedWords(streamSeed, 'retrain', `firm${i}`),
+    }),
   );
 }

@@ -40,11 +40,19 @@ export function formatMarketSummary(summary: Readonly<Record<string, unknown>>):
   row('limit-cycle lengths', shares.join(', '));
   const dev = (m['market/deviation'] ?? {}) as Record<string, unknown>;
   const who = typeof dev.deviator === 'string' ? dev.deviator : 'firm0';
-  row(`${who} deviates once`, `punished ${show(dev.punished, 2)}, back on cycle ${show(dev.returned, 2)} (period ${show(dev.returnPeriod, 1)}), paid ${show(dev.paid, 2)}`);
+  row(
+    `${who} deviates once`,
+    `punished ${show(dev.punished, 2)}, back on cycle ${show(dev.returned, 2)} (period ${show(dev.returnPeriod, 1)}), paid ${show(dev.paid, 2)}`,
+  );
   const ir = (m['market/impulseResponse'] ?? {}) as Record<string, { price?: Record<string, unknown> }>;
   const cells = Object.entries(ir)
     .filter(([k]) => k === 'pre' || Number(k.slice(1)) <= 15)
-    .map(([k, v]) => `${k === 'pre' ? 'pre' : `t${Number(k.slice(1))}`} ${Object.values(v.price ?? {}).map((p) => (mean(p) ?? NaN).toFixed(2)).join('/')}`);
+    .map(
+      ([k, v]) =>
+        `${k === 'pre' ? 'pre' : `t${Number(k.slice(1))}`} ${Object.values(v.price ?? {})
+          .map((p) => (mean(p) ?? NaN).toFixed(2))
+          .join('/')}`,
+    );
   lines.push('    mean prices after the deviation (firm0/firm1…):');
   for (let k = 0; k < cells.length; k += 6) lines.push(`      ${cells.slice(k, k + 6).join('  ')}`);
   return lines;

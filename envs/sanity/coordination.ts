@@ -59,7 +59,10 @@ function create(params: Params): World<CoordinationState> {
     ],
     observationSpaces: [obsSpace, obsSpace],
     actionSpaces: [actSpace, actSpace],
-    rewardComponents: [['hit', 'miss'], ['hit', 'miss']],
+    rewardComponents: [
+      ['hit', 'miss'],
+      ['hit', 'miss'],
+    ],
     kpis: [{ name: 'successRate', description: 'share of steps on which both agents picked the target', better: 'higher', aggregate: 'mean', reference: 1 }], // both always on target
     features: ['targetIndex'],
     episodeLength: params.episodeLength,

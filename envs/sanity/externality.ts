@@ -57,8 +57,7 @@ interface ExternalityState {
 function create(params: Params): World<ExternalityState> {
   const n = params.numAgents;
   const scale = params.levels - 1;
-  const affects = (j: number, i: number): boolean =>
-    j !== i && (params.structure === 'mutual' || (params.structure === 'directed' && j === 0 && i === 1));
+  const affects = (j: number, i: number): boolean => j !== i && (params.structure === 'mutual' || (params.structure === 'directed' && j === 0 && i === 1));
   const writeObs = (s: ExternalityState, out: StepOut): void => {
     for (let i = 0; i < n; i++) {
       const o = out.obs[i]!;

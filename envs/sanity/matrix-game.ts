@@ -26,10 +26,30 @@ import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/
 
 /** Payoffs [row's payoff, col's payoff] for joint actions (0,0), (0,1), (1,0), (1,1). */
 const GAMES = {
-  'prisoners-dilemma': [[3, 3], [0, 5], [5, 0], [1, 1]],
-  'stag-hunt': [[4, 4], [0, 3], [3, 0], [3, 3]],
-  'matching-pennies': [[1, -1], [-1, 1], [-1, 1], [1, -1]],
-  coordination: [[1, 1], [0, 0], [0, 0], [1, 1]],
+  'prisoners-dilemma': [
+    [3, 3],
+    [0, 5],
+    [5, 0],
+    [1, 1],
+  ],
+  'stag-hunt': [
+    [4, 4],
+    [0, 3],
+    [3, 0],
+    [3, 3],
+  ],
+  'matching-pennies': [
+    [1, -1],
+    [-1, 1],
+    [-1, 1],
+    [1, -1],
+  ],
+  coordination: [
+    [1, 1],
+    [0, 0],
+    [0, 0],
+    [1, 1],
+  ],
 } as const;
 
 const paramsSchema = z
@@ -75,7 +95,13 @@ function create(params: Params): World<MatrixState> {
     rewardComponents: [['payoff'], ['payoff']],
     kpis: [
       // Reference: the joint-welfare optimum of the game (its best cell's payoff sum).
-      { name: 'welfare', description: 'sum of both payoffs per step', better: 'higher', aggregate: 'mean', reference: Math.max(...GAMES[params.game].map(([a, b]) => a + b)) },
+      {
+        name: 'welfare',
+        description: 'sum of both payoffs per step',
+        better: 'higher',
+        aggregate: 'mean',
+        reference: Math.max(...GAMES[params.game].map(([a, b]) => a + b)),
+      },
       { name: 'firstMoveRate', description: 'share of moves that were action 0 (cooperate/stag)', better: 'higher', aggregate: 'mean' },
     ],
     features: ['bothFirstMove'],

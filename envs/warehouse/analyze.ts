@@ -26,7 +26,14 @@ export function analyzeWarehouse(ctx: WorldAnalysisContext): WorldAnalysis {
   let peakWc = 0;
   let overflowDays = 0;
   const events: Record<string, number> = {};
-  const shocks = p.demand.shocks.map((s) => ({ from: s.startDay / p.periodDays, to: (s.startDay + s.days) / p.periodDays, fill: 0, stockouts: 0, lost: 0, n: 0 }));
+  const shocks = p.demand.shocks.map((s) => ({
+    from: s.startDay / p.periodDays,
+    to: (s.startDay + s.days) / p.periodDays,
+    fill: 0,
+    stockouts: 0,
+    lost: 0,
+    n: 0,
+  }));
   const features = new Float64Array(world.features.length);
   const overflowFeature = world.features.indexOf('overflow');
   for (let t = 1; t <= T; t++) {
@@ -101,10 +108,14 @@ export function formatWarehouseSummary(summary: Readonly<Record<string, unknown>
     `    cost to serve ${num(ep.costToServe)}, profit ${num(ep.profit)}, stockouts ${num(ep.stockouts)}, lost sales ${num(ep.lostSales)}`,
     `    fill rate ${num(ep.fillRate, 3)}, on time ${num(ep.onTimeRate, 3)}, service ok ${num(ep.serviceOk, 3)}`,
     `    working capital mean ${num(ep.meanWorkingCapital)}, peak ${num(m['warehouse/peakWorkingCapital'])} (budget ${num(m['warehouse/workingCapitalBudget'])}), overflow days ${num(m['warehouse/overflowDaysPerEpisode'])}`,
-    `    role cost per episode: ${Object.entries(roles).map(([r, v]) => `${r} ${num(v)}`).join(', ')}`,
+    `    role cost per episode: ${Object.entries(roles)
+      .map(([r, v]) => `${r} ${num(v)}`)
+      .join(', ')}`,
   ];
   const shocks = (m['warehouse/shocks'] ?? []) as Record<string, unknown>[];
   for (const s of Array.isArray(shocks) ? shocks : [])
-    lines.push(`    shock periods ${num(s.fromPeriod, 0)}-${num(s.toPeriod, 0)}: fill rate ${num(s.fillRate, 3)}, stockouts ${num(s.stockoutsPerEpisode)}, lost sales ${num(s.lostSalesPerEpisode)}`);
+    lines.push(
+      `    shock periods ${num(s.fromPeriod, 0)}-${num(s.toPeriod, 0)}: fill rate ${num(s.fillRate, 3)}, stockouts ${num(s.stockoutsPerEpisode)}, lost sales ${num(s.lostSalesPerEpisode)}`,
+    );
   return lines;
 }

@@ -76,8 +76,14 @@ export function makeWarehouseBatch(m: WarehouseModel): {
       const events = out.events;
       const eventCopies = out.eventCopies;
       const obs = out.obs;
-      const t0 = out.terminated[0]!, t1 = out.terminated[1]!, t2 = out.terminated[2]!, t3 = out.terminated[3]!;
-      const u0 = out.truncated[0]!, u1 = out.truncated[1]!, u2 = out.truncated[2]!, u3 = out.truncated[3]!;
+      const t0 = out.terminated[0]!,
+        t1 = out.terminated[1]!,
+        t2 = out.terminated[2]!,
+        t3 = out.terminated[3]!;
+      const u0 = out.truncated[0]!,
+        u1 = out.truncated[1]!,
+        u2 = out.truncated[2]!,
+        u3 = out.truncated[3]!;
       for (let b = 0; b < count; b++) {
         const next = nexts[b]!;
         const f = next.f;

@@ -44,7 +44,15 @@ export interface DayOut {
  * period, reading copy b's actions (`actions[i][b]`) and writing copy b's slots of `out`; `draw`
  * receives the period's demand per class. Returns the period number.
  */
-export function stepDay(m: WarehouseModel, actions: readonly Float64Array[], f: Float64Array, rng: Uint32Array, out: DayOut, b: number, draw: Float64Array): number {
+export function stepDay(
+  m: WarehouseModel,
+  actions: readonly Float64Array[],
+  f: Float64Array,
+  rng: Uint32Array,
+  out: DayOut,
+  b: number,
+  draw: Float64Array,
+): number {
   const p = m.c;
   const t = f[T]! | 0; // int32 so ring `%` stays a machine op
   const day = t + 1;

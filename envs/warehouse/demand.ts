@@ -31,7 +31,16 @@ export const warehouseDemandSchema = z
     shocks: z.array(shock).max(16).default([]).describe('Scheduled demand shocks'),
   })
   .strict()
-  .default({ base: 40, keyAccountShare: 0.3, weeklyAmplitude: 0.15, seasonAmplitude: 0.25, seasonPeriodDays: 91, spikeProbability: 0.02, spikeMultiplier: 2.5, shocks: [] });
+  .default({
+    base: 40,
+    keyAccountShare: 0.3,
+    weeklyAmplitude: 0.15,
+    seasonAmplitude: 0.25,
+    seasonPeriodDays: 91,
+    spikeProbability: 0.02,
+    spikeMultiplier: 2.5,
+    shocks: [],
+  });
 
 /** Resolved demand params. */
 export type WarehouseDemand = z.infer<typeof warehouseDemandSchema>;

@@ -117,11 +117,11 @@ export function compileModel(p: WarehouseParams): WarehouseModel {
   const histLen = Math.max(...silos.map((s) => s.delay + s.cadence)) + 1;
   const fifo: number[] = [];
   const fifoAge: number[] = [];
-  for (let a = ages - 1; a >= 0; a--) fifo.push(keyOff + a, otherOff + a), fifoAge.push(a, a);
+  for (let a = ages - 1; a >= 0; a--) (fifo.push(keyOff + a, otherOff + a), fifoAge.push(a, a));
   const keyFirst: number[] = [];
   const keyFirstAge: number[] = [];
-  for (let a = ages - 1; a >= 0; a--) keyFirst.push(keyOff + a), keyFirstAge.push(a);
-  for (let a = ages - 1; a >= 0; a--) keyFirst.push(otherOff + a), keyFirstAge.push(a);
+  for (let a = ages - 1; a >= 0; a--) (keyFirst.push(keyOff + a), keyFirstAge.push(a));
+  for (let a = ages - 1; a >= 0; a--) (keyFirst.push(otherOff + a), keyFirstAge.push(a));
   const tierStart = new Int32Array(p.suppliers.length + 1);
   p.suppliers.forEach((s, j) => (tierStart[j + 1] = tierStart[j]! + s.discountTiers.length));
   const tiers = p.suppliers.flatMap((s) => s.discountTiers);
@@ -183,7 +183,9 @@ export function compileModel(p: WarehouseParams): WarehouseModel {
     cadence: Int32Array.from(silos, (s) => s.cadence),
     noise: Float64Array.from(silos, (s) => s.noise),
     lagged: Uint8Array.from(silos.flatMap((s) => SIGNAL_SLOT.map((name) => (s.slots.includes(name) ? 1 : 0)))),
-    liveRole: Uint8Array.from(silos, (s) => (!SIGNAL_SLOT.some((name) => s.slots.includes(name)) || (s.delay === 0 && s.cadence === 1 && s.noise === 0) ? 1 : 0)),
+    liveRole: Uint8Array.from(silos, (s) =>
+      !SIGNAL_SLOT.some((name) => s.slots.includes(name)) || (s.delay === 0 && s.cadence === 1 && s.noise === 0) ? 1 : 0,
+    ),
     budgetCaps: Float64Array.from(p.budgetLevels, (m) => m * p.workingCapitalBudget),
     defaultBudgetLevel,
     demand: makeWarehouseDemand(p.demand, p.periodDays),

@@ -9,14 +9,39 @@
  */
 import { nextNormal } from '../../src/core/rng.js';
 import {
-  CAP, EMA, ON_HAND, ON_ORDER, PREV_EXCESS, R_BACKLOG, R_DEMAND, R_EMA, R_KEY_BACKLOG, R_LATE_RISK, R_ON_HAND, REPORTED, T, TARGET,
+  CAP,
+  EMA,
+  ON_HAND,
+  ON_ORDER,
+  PREV_EXCESS,
+  R_BACKLOG,
+  R_DEMAND,
+  R_EMA,
+  R_KEY_BACKLOG,
+  R_LATE_RISK,
+  R_ON_HAND,
+  REPORTED,
+  T,
+  TARGET,
   type WarehouseModel,
 } from './model.js';
 
 /** Observation slot names (the same for every role; see the table in warehouse.ts). */
 export const WAREHOUSE_OBS_NAMES = [
-  'onHand', 'backlog', 'pipeline', 'inventoryPosition', 'demand', 'demandAvg', 'orderUpToLevel',
-  'budgetHeadroom', 'workingCapital', 'overflow', 'lateRisk', 'keyBacklog', 'weekday', 'timeFraction',
+  'onHand',
+  'backlog',
+  'pipeline',
+  'inventoryPosition',
+  'demand',
+  'demandAvg',
+  'orderUpToLevel',
+  'budgetHeadroom',
+  'workingCapital',
+  'overflow',
+  'lateRisk',
+  'keyBacklog',
+  'weekday',
+  'timeFraction',
 ] as const;
 
 /** Natural units per observation unit, per slot. */

@@ -36,7 +36,7 @@ const silo = z
   .object({
     delay: z.number().int().min(0).max(90).default(0).describe('Periods by which the reported slots lag (data silo)'),
     cadence: z.number().int().min(1).max(90).default(1).describe('Reported slots refresh every `cadence` periods (7 = a weekly report)'),
-    noise: z.number().min(0).max(1).default(0).describe('Relative s.d. of multiplicative Gaussian noise on the silo\'s slots'),
+    noise: z.number().min(0).max(1).default(0).describe("Relative s.d. of multiplicative Gaussian noise on the silo's slots"),
     slots: z
       .array(z.enum(REPORTED_SLOTS))
       .default([...REPORTED_SLOTS])
@@ -58,7 +58,17 @@ export const warehouseParamsSchema = z
       .min(1)
       .max(8)
       .default([
-        { name: 'local', unitPrice: 10, leadTime: 2, reliability: 0.97, lateBy: 1, discountTiers: [{ minQuantity: 300, discount: 0.04 }, { minQuantity: 600, discount: 0.08 }] },
+        {
+          name: 'local',
+          unitPrice: 10,
+          leadTime: 2,
+          reliability: 0.97,
+          lateBy: 1,
+          discountTiers: [
+            { minQuantity: 300, discount: 0.04 },
+            { minQuantity: 600, discount: 0.08 },
+          ],
+        },
         { name: 'overseas', unitPrice: 9, leadTime: 8, reliability: 0.85, lateBy: 4, discountTiers: [{ minQuantity: 600, discount: 0.08 }] },
       ])
       .describe('Suppliers procurement can order from'),
@@ -94,12 +104,19 @@ export const warehouseParamsSchema = z
     observation: z
       .object({ procurement: silo, inventory: silo, logistics: silo, finance: silo })
       .strict()
-      .default(Object.fromEntries(ROLES.map((r) => [r, { delay: 0, cadence: 1, noise: 0, slots: [...REPORTED_SLOTS] }])) as Record<Role, { delay: number; cadence: number; noise: number; slots: (typeof REPORTED_SLOTS)[number][] }>)
+      .default(
+        Object.fromEntries(ROLES.map((r) => [r, { delay: 0, cadence: 1, noise: 0, slots: [...REPORTED_SLOTS] }])) as Record<
+          Role,
+          { delay: number; cadence: number; noise: number; slots: (typeof REPORTED_SLOTS)[number][] }
+        >,
+      )
       .describe('Per role: delay, cadence and noise of the reported observation slots (data silos)'),
     procurementMeasure: z
       .enum(['spend', 'savings'])
       .default('spend')
-      .describe("What procurement's purchase component pays for: 'spend' (purchaseCost: spend against demand at list price) or 'savings' (purchaseSavings: list price minus price paid, per unit bought; the Goodhart-prone purchase price variance)"),
+      .describe(
+        "What procurement's purchase component pays for: 'spend' (purchaseCost: spend against demand at list price) or 'savings' (purchaseSavings: list price minus price paid, per unit bought; the Goodhart-prone purchase price variance)",
+      ),
     rewardScale: z.number().positive().default(0.01).describe('Multiplier from currency to reward units (0.01: rewards in hundreds)'),
     obsScale: z.number().positive().default(100).describe('Units per observation unit for quantity slots'),
     obsClip: z.number().positive().default(20).describe('Observation slots are clipped to [-obsClip, obsClip]'),
@@ -107,11 +124,19 @@ export const warehouseParamsSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.expediteTransit > p.standardTransit)
-      ctx.addIssue({ code: 'custom', path: ['expediteTransit'], message: `expediteTransit ${p.expediteTransit} exceeds standardTransit ${p.standardTransit}: expediting must not be slower` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expediteTransit'],
+        message: `expediteTransit ${p.expediteTransit} exceeds standardTransit ${p.standardTransit}: expediting must not be slower`,
+      });
     p.suppliers.forEach((s, j) => {
       for (let k = 1; k < s.discountTiers.length; k++)
         if (s.discountTiers[k]!.minQuantity <= s.discountTiers[k - 1]!.minQuantity)
-          ctx.addIssue({ code: 'custom', path: ['suppliers', j, 'discountTiers', k, 'minQuantity'], message: 'discount tiers must be listed by increasing minQuantity' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['suppliers', j, 'discountTiers', k, 'minQuantity'],
+            message: 'discount tiers must be listed by increasing minQuantity',
+          });
     });
   });
 

@@ -154,21 +154,42 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     ['shipping', 'expedite', 'handling', 'lateness'],
     ['capitalCost', 'budgetOverrun'],
   ];
-  if (rewardComponents.some((c, i) => c.length !== REWARD_WIDTHS[i])) throw new Error('warehouse-v1: reward components out of step with the kernel (day.ts REWARD_WIDTHS)');
+  if (rewardComponents.some((c, i) => c.length !== REWARD_WIDTHS[i]))
+    throw new Error('warehouse-v1: reward components out of step with the kernel (day.ts REWARD_WIDTHS)');
   const world: World<WarehouseState> = {
     id: 'warehouse-v1',
     params,
     agents: ROLES.map((id, i) => ({ id, role: id, index: i })),
     observationSpaces: ROLES.map(() => obsSpace),
     actionSpaces: [
-      discrete(nSup * p.orderLevels, p.suppliers.flatMap((s) => Array.from({ length: p.orderLevels }, (_, k) => `${s.name}:${k * p.orderUnit}`))),
-      discrete(2 * p.targetLevels, ['fifo', 'keyFirst'].flatMap((r) => Array.from({ length: p.targetLevels }, (_, k) => `${r}:${k * p.targetUnit}`))),
+      discrete(
+        nSup * p.orderLevels,
+        p.suppliers.flatMap((s) => Array.from({ length: p.orderLevels }, (_, k) => `${s.name}:${k * p.orderUnit}`)),
+      ),
+      discrete(
+        2 * p.targetLevels,
+        ['fifo', 'keyFirst'].flatMap((r) => Array.from({ length: p.targetLevels }, (_, k) => `${r}:${k * p.targetUnit}`)),
+      ),
       discrete(3, ['standard', 'expediteLate', 'expediteAll']),
-      discrete(p.budgetLevels.length, p.budgetLevels.map((b) => `${b}x`)),
+      discrete(
+        p.budgetLevels.length,
+        p.budgetLevels.map((b) => `${b}x`),
+      ),
     ],
     rewardComponents, // widths REWARD_WIDTHS, which the kernel writes at
     kpis: KPI_NAMES.map((name) => ({ name, description: KPI_META[name][0], better: KPI_META[name][1], aggregate: KPI_META[name][2] })),
-    features: ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'workingCapital', 'overflow', 'budgetCap', 'orderUpToLevel', 'demandAvg', 'budgetHeadroom'],
+    features: [
+      'onHand',
+      'backlog',
+      'pipeline',
+      'inventoryPosition',
+      'workingCapital',
+      'overflow',
+      'budgetCap',
+      'orderUpToLevel',
+      'demandAvg',
+      'budgetHeadroom',
+    ],
     episodeLength: p.episodeLength,
     // KPIs live on very different scales (rates, units, currency): G is the team's money in reward units.
     teamObjective: { profit: p.rewardScale, stockouts: -p.rewardScale * p.stockoutPenalty, budgetOverrun: -p.rewardScale * p.overrunPenalty * p.periodDays },

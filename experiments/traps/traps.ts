@@ -34,7 +34,14 @@ const consumers = ['agents[0].reward={"scheme":"team","params":{"kpis":{"consume
 
 /** Every shipped trap. */
 export const TRAPS: readonly Trap[] = [
-  { id: 'goal-misalignment', trap: 'goal misalignment', detector: 'goodhart', learner: 'procurement', control: [team(0)], controlText: 'procurement paid the team objective' },
+  {
+    id: 'goal-misalignment',
+    trap: 'goal misalignment',
+    detector: 'goodhart',
+    learner: 'procurement',
+    control: [team(0)],
+    controlText: 'procurement paid the team objective',
+  },
   {
     id: 'data-silo',
     trap: 'data silo',
@@ -42,10 +49,27 @@ export const TRAPS: readonly Trap[] = [
     learner: 'procurement',
     control: [team(0)],
     controlText: 'procurement paid the team objective (the silo stays)',
-    altControl: { sets: ['env.params.observation.procurement.delay=0', 'env.params.observation.procurement.cadence=1'], text: 'procurement paid its local reward with a live feed (no silo)' },
+    altControl: {
+      sets: ['env.params.observation.procurement.delay=0', 'env.params.observation.procurement.cadence=1'],
+      text: 'procurement paid its local reward with a live feed (no silo)',
+    },
   },
-  { id: 'finance-squeeze', trap: 'reward hacking', detector: 'goodhart', learner: 'finance', control: [team(3)], controlText: 'finance paid the team objective' },
-  { id: 'lean-inventory', trap: 'reward hacking', detector: 'goodhart', learner: 'inventory', control: [team(1)], controlText: 'inventory paid the team objective' },
+  {
+    id: 'finance-squeeze',
+    trap: 'reward hacking',
+    detector: 'goodhart',
+    learner: 'finance',
+    control: [team(3)],
+    controlText: 'finance paid the team objective',
+  },
+  {
+    id: 'lean-inventory',
+    trap: 'reward hacking',
+    detector: 'goodhart',
+    learner: 'inventory',
+    control: [team(1)],
+    controlText: 'inventory paid the team objective',
+  },
   {
     id: 'collusion-tabular',
     trap: 'collusion',

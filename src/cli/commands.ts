@@ -47,7 +47,10 @@ function reportWanted(dir: string): boolean {
 function replayConfig(runDir: string, resolve: typeof resolveExperiment): ReturnType<typeof resolveExperiment> {
   const path = `${runDir}/config.resolved.json`;
   if (!existsSync(path)) throw new UsageError(`--replay-external ${runDir}: no config.resolved.json there (give a finished run folder)`);
-  const config = JSON.parse(readFileSync(path, 'utf8')) as { run?: { seeds?: number }; agents?: { policy?: { type?: string; params?: Record<string, unknown> } }[] };
+  const config = JSON.parse(readFileSync(path, 'utf8')) as {
+    run?: { seeds?: number };
+    agents?: { policy?: { type?: string; params?: Record<string, unknown> } }[];
+  };
   if ((config.run?.seeds ?? 1) > 1) throw new UsageError(`--replay-external ${runDir}: a multi-seed run; replay a single-seed run (run it with --seeds 1)`);
   const external = (config.agents ?? []).filter((a) => a.policy?.type === 'external');
   if (external.length === 0) throw new UsageError(`--replay-external ${runDir}: the run has no external agent (policy type external)`);
@@ -74,19 +77,32 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     y
       .positional('config', { type: 'string', describe: 'Experiment file (YAML or JSON)' })
       .option('resume', { type: 'string', describe: 'Continue the interrupted run in this folder from its last checkpoint' })
-      .option('replay-external', { type: 'string', describe: "Rerun a finished run folder with its external agents' recorded replies instead of their processes" })
+      .option('replay-external', {
+        type: 'string',
+        describe: "Rerun a finished run folder with its external agents' recorded replies instead of their processes",
+      })
       .option('out', { type: 'string', describe: 'Write results to this folder instead of results/<name>/<runId>' })
       .option('seed', { type: 'number', describe: 'Master seed (overrides run.seed)' })
       .option('seeds', { type: 'number', describe: 'Number of independent seeds, run in parallel on worker threads (overrides run.seeds)' })
       .option('set', { type: 'string', array: true, describe: 'Override a field: --set agents[0].policy.params.learningRate=0.1 (repeatable)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' })
-      .option('report', { type: 'boolean', default: true, describe: 'Write report.html into the run folder at the end (unless output.report is false; --no-report to skip)' }) as unknown as Argv<RunArgs>,
+      .option('report', {
+        type: 'boolean',
+        default: true,
+        describe: 'Write report.html into the run folder at the end (unless output.report is false; --no-report to skip)',
+      }) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     checkCount('seed', args.seed, 0);
     checkCount('seeds', args.seeds, 1);
-    if (args.resume !== undefined && (args.config !== undefined || args.out !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length))
+    if (
+      args.resume !== undefined &&
+      (args.config !== undefined || args.out !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length)
+    )
       throw new UsageError('--resume continues a run with the config it was started with: give only --resume <runDir> (and --quiet)');
-    if (args.replayExternal !== undefined && (args.config !== undefined || args.resume !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length))
+    if (
+      args.replayExternal !== undefined &&
+      (args.config !== undefined || args.resume !== undefined || args.seed !== undefined || args.seeds !== undefined || args.set?.length)
+    )
       throw new UsageError('--replay-external reruns a run with the config it was run with: give only --replay-external <runDir> (and --out, --quiet)');
     if (args.resume === undefined && args.config === undefined && args.replayExternal === undefined)
       throw new UsageError('give an experiment file (tacit run experiments/quickstart.yaml), --resume <runDir> or --replay-external <runDir>');
@@ -100,21 +116,23 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     // SIGTERM (kill, a job scheduler, docker stop) ends a run the same way as Ctrl-C.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    const [{ resolveExperiment }, { loadExperiment }, { resumeExperiment, runExperiment }, { rowShortfalls }, { formatRunSummary }, { writeReport }] = await Promise.all([
-      import('../config/resolve.js'),
-      import('../config/load.js'),
-      import('../run/run-experiment.js'),
-      import('../detectors/row-check.js'),
-      import('./summary-text.js'),
-      import('../report/report.js'),
-    ]);
+    const [{ resolveExperiment }, { loadExperiment }, { resumeExperiment, runExperiment }, { rowShortfalls }, { formatRunSummary }, { writeReport }] =
+      await Promise.all([
+        import('../config/resolve.js'),
+        import('../config/load.js'),
+        import('../run/run-experiment.js'),
+        import('../detectors/row-check.js'),
+        import('./summary-text.js'),
+        import('../report/report.js'),
+      ]);
     try {
       const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
       const result =
         args.resume !== undefined
           ? await resumeExperiment(args.resume, (c) => resolveExperiment(c, `${args.resume}/config.resolved.json`), common)
           : await (async () => {
-              if (args.replayExternal !== undefined) return runExperiment(replayConfig(args.replayExternal, resolveExperiment), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
+              if (args.replayExternal !== undefined)
+                return runExperiment(replayConfig(args.replayExternal, resolveExperiment), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
               // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
               const resolved = loadExperiment(args.config!, runOverrides(args));
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
@@ -146,7 +164,11 @@ const validateCommand: CommandModule<object, { config: string; set?: string[] }>
 };
 
 async function validate(config: string, sets: string[]): Promise<void> {
-  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([import('../config/load.js'), import('../config/resolve.js'), import('../detectors/row-check.js')]);
+  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([
+    import('../config/load.js'),
+    import('../config/resolve.js'),
+    import('../detectors/row-check.js'),
+  ]);
   const resolved = resolveExperiment(applyOverrides(readConfigFile(config), sets), config);
   const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
   process.stdout.write(`${config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
@@ -182,7 +204,10 @@ const evalCommand: CommandModule<object, EvalArgs> = {
       .option('entrant', { type: 'string', describe: 'Cross-play: a policy type seated as the focal agent against every team (a new entrant)' })
       .option('entrant-params', { type: 'string', describe: "Cross-play: the entrant's params as JSON" })
       .option('learn-steps', { type: 'number', describe: 'Cross-play: steps the entrant learns (exploring) against each team before it is measured' })
-      .option('out', { type: 'string', describe: 'Cross-play: where to write crossplay.json (default: the common folder of the partners)' }) as unknown as Argv<EvalArgs>,
+      .option('out', {
+        type: 'string',
+        describe: 'Cross-play: where to write crossplay.json (default: the common folder of the partners)',
+      }) as unknown as Argv<EvalArgs>,
   handler: async (args) => {
     checkCount('episodes', args.episodes, 1);
     checkCount('steps', args.steps, 1);
@@ -193,7 +218,8 @@ const evalCommand: CommandModule<object, EvalArgs> = {
       return (await import('./commands/crossplay.js')).crossPlayCommand(args as CrossPlayArgs);
     }
     for (const flag of ['focal', 'kpi', 'entrant', 'entrantParams', 'learnSteps', 'out'] as const)
-      if (args[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to cross-play: give --partners <runDir>...`);
+      if (args[flag] !== undefined)
+        throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to cross-play: give --partners <runDir>...`);
     if (args.runDir === undefined) throw new UsageError('give a run folder (tacit eval results/<experiment>/<runId>) or --partners <runDir>...');
     const runDir = args.runDir;
     const [{ resolveExperiment }, { preparePolicies }, { evaluateRun }, { jsonText }, { formatRunSummary }] = await Promise.all([
@@ -277,5 +303,23 @@ const schemaCommand: CommandModule<object, { out?: string }> = {
 
 /** All commands; `setCode` lets a handler choose the exit code. */
 export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [runCommand(setCode), sweepCommand(setCode), workerCommand(setCode), queueCommand, compareCommand, reportCommand, detectCommand, validateCommand, evalCommand, optimumCommand, envsCommand, policiesCommand, schemaCommand, serveCommand, uiCommand, exportCommand, diagnoseCommand(setCode)] as unknown as CommandModule<object, never>[];
+  return [
+    runCommand(setCode),
+    sweepCommand(setCode),
+    workerCommand(setCode),
+    queueCommand,
+    compareCommand,
+    reportCommand,
+    detectCommand,
+    validateCommand,
+    evalCommand,
+    optimumCommand,
+    envsCommand,
+    policiesCommand,
+    schemaCommand,
+    serveCommand,
+    uiCommand,
+    exportCommand,
+    diagnoseCommand(setCode),
+  ] as unknown as CommandModule<object, never>[];
 }

@@ -34,7 +34,10 @@ export function describeParams(schema: z.ZodType, indent = '    '): string[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProp> };
   const props = Object.entries(json.properties ?? {});
   if (props.length === 0) return [`${indent}(no params)`];
-  return props.map(([name, p]) => `${indent}${name}: ${typeOf(p)}${p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ''}${p.description ? `  — ${p.description}` : ''}`);
+  return props.map(
+    ([name, p]) =>
+      `${indent}${name}: ${typeOf(p)}${p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ''}${p.description ? `  — ${p.description}` : ''}`,
+  );
 }
 
 /** `tacit envs` text for one world. */
@@ -44,7 +47,9 @@ export function describeWorld(spec: WorldSpec): string {
     const world = spec.create(spec.paramsSchema.parse({}) as Record<string, unknown>);
     lines.push('  agents (with default params):');
     for (const a of world.agents)
-      lines.push(`    ${a.id} (role ${a.role}): action ${describeSpace(world.actionSpaces[a.index]!)}; obs ${describeSpace(world.observationSpaces[a.index]!)}; reward components ${world.rewardComponents[a.index]!.join(', ')}`);
+      lines.push(
+        `    ${a.id} (role ${a.role}): action ${describeSpace(world.actionSpaces[a.index]!)}; obs ${describeSpace(world.observationSpaces[a.index]!)}; reward components ${world.rewardComponents[a.index]!.join(', ')}`,
+      );
     lines.push(`  KPIs: ${world.kpis.map((k) => `${k.name} (${k.better} is better)`).join(', ')}`);
     if (world.features.length) lines.push(`  features: ${world.features.join(', ')}`);
   } catch {

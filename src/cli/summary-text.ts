@@ -27,7 +27,9 @@ export function formatRunSummary(summary: Record<string, unknown>): string {
   const seeds = summary.seeds as number[] | undefined;
   const env = summary.env as { id: string } | undefined;
   const seedText = seeds && seeds.length > 1 ? `${seeds.length} seeds (mean [95% CI])` : `seed ${seeds?.[0] ?? summary.seed}`;
-  lines.push(`${summary.experiment} on ${env?.id}: ${seedText}, ${num(summary.steps)} steps${summary.episodes !== undefined ? `, ${num(summary.episodes)} episodes` : ''}`);
+  lines.push(
+    `${summary.experiment} on ${env?.id}: ${seedText}, ${num(summary.steps)} steps${summary.episodes !== undefined ? `, ${num(summary.episodes)} episodes` : ''}`,
+  );
   const kpis = (summary.kpis ?? {}) as Record<string, unknown>;
   if (Object.keys(kpis).length) {
     lines.push('  team KPIs:');

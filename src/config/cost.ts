@@ -37,7 +37,7 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return 'more than any machine has';
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
   let u = 0;
-  while (n >= 1000 && u < units.length - 1) (n /= 1000), u++;
+  while (n >= 1000 && u < units.length - 1) ((n /= 1000), u++);
   return `${u === 0 ? n : n.toPrecision(3)} ${units[u]}`;
 }
 
@@ -73,7 +73,12 @@ export function estimateMemory(config: ExperimentConfig, world: World, assignmen
     world.kpis.length * 8 * 2 +
     world.agents.length * 8 * 4;
   const widestObs = Math.max(...world.observationSpaces.map((s) => s.size), 1);
-  parts.push({ field: 'run.numEnvs', bytes: numEnvs * perCopy, what: `world copies (numEnvs ${numEnvs} × about ${formatBytes(perCopy)} each)`, largestArray: numEnvs * Math.max(widestObs * 4, stateBytes) });
+  parts.push({
+    field: 'run.numEnvs',
+    bytes: numEnvs * perCopy,
+    what: `world copies (numEnvs ${numEnvs} × about ${formatBytes(perCopy)} each)`,
+    largestArray: numEnvs * Math.max(widestObs * 4, stateBytes),
+  });
   for (const a of assignments)
     for (const p of a.policy.memory?.(world, a.agent, a.policyParams, numEnvs) ?? [])
       parts.push({ field: `agents[${a.entry}].policy.params.${p.param}`, bytes: p.bytes, what: `${a.agent.id}'s ${p.what}`, largestArray: p.largestArray });
@@ -103,7 +108,10 @@ export function memoryIssues(estimate: MemoryEstimate, limit = memoryLimit()): C
   const maxArray = MAX_ARRAY_BYTES;
   for (const p of estimate.parts)
     if (p.largestArray > maxArray && !issues.some((i) => i.path === p.field))
-      issues.push({ path: p.field, message: `needs one array of about ${formatBytes(p.largestArray)} for ${p.what}; the largest array Node can allocate is ${formatBytes(maxArray)}: lower it` });
+      issues.push({
+        path: p.field,
+        message: `needs one array of about ${formatBytes(p.largestArray)} for ${p.what}; the largest array Node can allocate is ${formatBytes(maxArray)}: lower it`,
+      });
   if (issues.length === 0 && estimate.bytes > limit) {
     const seeds = estimate.parallelSeeds > 1 ? ` × ${estimate.parallelSeeds} seeds running at once (lower run.workers to run fewer at a time)` : '';
     issues.push({
@@ -143,6 +151,8 @@ export function durationForecaster(totalSteps: number, print: (line: string) => 
     said = true;
     const total = (elapsed * totalSteps) / done;
     if (total >= LONG_RUN_SECONDS)
-      print(`estimated time: about ${formatDuration(total)} in all (${formatDuration(total - elapsed)} to go) at the speed of the first ${Math.round(elapsed)} s; Ctrl-C stops at the next metrics window (runs with learners keep a checkpoint to --resume)`);
+      print(
+        `estimated time: about ${formatDuration(total)} in all (${formatDuration(total - elapsed)} to go) at the speed of the first ${Math.round(elapsed)} s; Ctrl-C stops at the next metrics window (runs with learners keep a checkpoint to --resume)`,
+      );
   };
 }

@@ -18,7 +18,10 @@ function decodeText(path: string, bytes: Buffer): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new UsageError(`cannot read ${path}: it is UTF-16 encoded; save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)`);
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new UsageError(`cannot read ${path}: byte ${nul} is a NUL character, so this is not a UTF-8 text file (UTF-16, UTF-32 or binary); save it as UTF-8 YAML or JSON`);
+  if (nul >= 0)
+    throw new UsageError(
+      `cannot read ${path}: byte ${nul} is a NUL character, so this is not a UTF-8 text file (UTF-16, UTF-32 or binary); save it as UTF-8 YAML or JSON`,
+    );
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -32,13 +35,15 @@ export function readConfigFile(path: string): unknown {
   if (!existsSync(path)) throw new UsageError(`config file not found: ${path} (experiment files live in experiments/, e.g. experiments/quickstart.yaml)`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new UsageError(`config path is not a regular file: ${path}${stat.isDirectory() ? ' (it is a folder)' : ''}`);
-  if (stat.size > MAX_CONFIG_BYTES) throw new UsageError(`config file ${path} is ${stat.size} bytes; an experiment file is at most ${MAX_CONFIG_BYTES} bytes (is this the right file?)`);
+  if (stat.size > MAX_CONFIG_BYTES)
+    throw new UsageError(`config file ${path} is ${stat.size} bytes; an experiment file is at most ${MAX_CONFIG_BYTES} bytes (is this the right file?)`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read ${path}: permission denied (check the file's permissions, e.g. chmod u+r ${path})`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UsageError(`cannot read ${path}: permission denied (check the file's permissions, e.g. chmod u+r ${path})`);
     throw new UsageError(`cannot read ${path}: ${code ?? (err as Error).message}`);
   }
   const text = decodeText(path, bytes);
@@ -51,13 +56,21 @@ export function readConfigFile(path: string): unknown {
       throw new UsageError(`cannot parse ${path}: ${err.message.split('\n')[0]} (check the YAML/JSON syntax near that position)`);
     // The yaml library reports alias bombs and similar resource limits as ReferenceError and friends.
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
-    if (/alias/i.test(message)) throw new UsageError(`cannot parse ${path}: ${message} (YAML aliases (*name) expand too much; write the values out or use fewer aliases)`);
+    if (/alias/i.test(message))
+      throw new UsageError(`cannot parse ${path}: ${message} (YAML aliases (*name) expand too much; write the values out or use fewer aliases)`);
     throw new UsageError(`cannot parse ${path}: ${message}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data))
-    throw new ConfigError([{ path: '', message: `expected a mapping with name, env, agents and run, got ${Array.isArray(data) ? 'a list' : String(data)}` }], `invalid experiment config ${path}`);
+    throw new ConfigError(
+      [{ path: '', message: `expected a mapping with name, env, agents and run, got ${Array.isArray(data) ? 'a list' : String(data)}` }],
+      `invalid experiment config ${path}`,
+    );
   const bad = forbiddenKeyPaths(data);
-  if (bad.length > 0) throw new ConfigError(bad.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })), `invalid experiment config ${path}`);
+  if (bad.length > 0)
+    throw new ConfigError(
+      bad.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })),
+      `invalid experiment config ${path}`,
+    );
   return data;
 }
 
@@ -71,8 +84,10 @@ export function parsePath(path: string): PathSegment[] {
   let pos = 0;
   for (let m = re.exec(path); m; m = re.exec(path)) {
     const gap = path.slice(pos, m.index);
-    if (gap !== '' && gap !== '.') throw new UsageError(`bad --set path '${path}' near '${gap}': use dotted keys and [n] indices, e.g. agents[0].policy.params.learningRate`);
-    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1])) throw new UsageError(`bad --set path '${path}': the key '${m[1]}' is not allowed (it would reach the object prototype)`);
+    if (gap !== '' && gap !== '.')
+      throw new UsageError(`bad --set path '${path}' near '${gap}': use dotted keys and [n] indices, e.g. agents[0].policy.params.learningRate`);
+    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1]))
+      throw new UsageError(`bad --set path '${path}': the key '${m[1]}' is not allowed (it would reach the object prototype)`);
     segs.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
     pos = re.lastIndex;
   }

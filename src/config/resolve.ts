@@ -31,7 +31,11 @@ function fail(issues: ConfigIssue[], source: string): never {
 /** Validate a raw config object (parsed YAML/JSON, overrides applied). Throws ConfigError listing every problem. */
 export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment {
   const forbidden = forbiddenKeyPaths(raw);
-  if (forbidden.length > 0) fail(forbidden.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })), source);
+  if (forbidden.length > 0)
+    fail(
+      forbidden.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })),
+      source,
+    );
   const base = parseWith(experimentSchema, raw, '');
   const issues: ConfigIssue[] = base.ok ? [] : [...base.issues];
   // When the file as a whole fails the schema, keep checking the sections that did parse so that
@@ -77,7 +81,10 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
 
   const assignments = assignAgents(config as ExperimentConfig, world, issues);
   if (run && run.autoreset === 'next-step' && assignments.some((a) => a.policy.learns))
-    issues.push({ path: 'run.autoreset', message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step" });
+    issues.push({
+      path: 'run.autoreset',
+      message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step",
+    });
 
   const detectorParams: Record<string, Record<string, unknown> | false> = {};
   for (const [name, p] of Object.entries(config.detectors ?? {})) {
@@ -141,15 +148,18 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
     if (entry.id !== undefined) {
       const agent = world.agents.find((a) => a.id === entry.id);
       if (!agent) issues.push({ path: `agents[${k}].id`, message: `unknown agent '${entry.id}'; this world's agents: ${ids.join(', ')}` });
-      else if (byId.has(agent.index)) issues.push({ path: `agents[${k}].id`, message: `agent '${entry.id}' is configured twice (also agents[${byId.get(agent.index)}])` });
+      else if (byId.has(agent.index))
+        issues.push({ path: `agents[${k}].id`, message: `agent '${entry.id}' is configured twice (also agents[${byId.get(agent.index)}])` });
       else {
         byId.set(agent.index, k);
         if (entry.role !== undefined && entry.role !== agent.role)
           issues.push({ path: `agents[${k}].role`, message: `agent '${entry.id}' has role '${agent.role}', not '${entry.role}'` });
       }
     } else if (entry.role !== undefined) {
-      if (!roles.includes(entry.role)) issues.push({ path: `agents[${k}].role`, message: `unknown role '${entry.role}'; this world's roles: ${roles.join(', ')}` });
-      else if (byRole.has(entry.role)) issues.push({ path: `agents[${k}].role`, message: `role '${entry.role}' is configured twice (also agents[${byRole.get(entry.role)}])` });
+      if (!roles.includes(entry.role))
+        issues.push({ path: `agents[${k}].role`, message: `unknown role '${entry.role}'; this world's roles: ${roles.join(', ')}` });
+      else if (byRole.has(entry.role))
+        issues.push({ path: `agents[${k}].role`, message: `role '${entry.role}' is configured twice (also agents[${byRole.get(entry.role)}])` });
       else byRole.set(entry.role, k);
     } else {
       issues.push({ path: `agents[${k}]`, message: `give an agent 'id' (one of ${ids.join(', ')}) or a 'role' (one of ${roles.join(', ')})` });
@@ -161,13 +171,17 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
   for (const agent of world.agents) {
     const k = byId.get(agent.index) ?? byRole.get(agent.role);
     if (k === undefined) {
-      issues.push({ path: 'agents', message: `no entry for agent '${agent.id}' (role '${agent.role}'); add {id: ${agent.id}, policy: ...} or {role: ${agent.role}, policy: ...}` });
+      issues.push({
+        path: 'agents',
+        message: `no entry for agent '${agent.id}' (role '${agent.role}'); add {id: ${agent.id}, policy: ...} or {role: ${agent.role}, policy: ...}`,
+      });
       continue;
     }
     const entry = config.agents[k]!;
     const at = `agents[${k}]`;
     if (!policies.has(entry.policy.type)) {
-      if (!checked.has(`${k}/policy`)) issues.push({ path: `${at}.policy.type`, message: `unknown policy '${entry.policy.type}'; registered: ${policies.ids().join(', ')}` });
+      if (!checked.has(`${k}/policy`))
+        issues.push({ path: `${at}.policy.type`, message: `unknown policy '${entry.policy.type}'; registered: ${policies.ids().join(', ')}` });
       checked.add(`${k}/policy`);
       continue;
     }
@@ -182,7 +196,8 @@ function assignAgents(config: ExperimentConfig, world: World, issues: ConfigIssu
       if (why) issues.push({ path: `${at}.policy.type`, message: `policy '${policy.id}' cannot control agent '${agent.id}': ${why}` });
     }
     if (!rewardSchemes.has(entry.reward.scheme)) {
-      if (!checked.has(`${k}/scheme`)) issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
+      if (!checked.has(`${k}/scheme`))
+        issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
       checked.add(`${k}/scheme`);
       continue;
     }

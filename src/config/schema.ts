@@ -90,9 +90,17 @@ export const experimentSchema = z
       .record(z.string(), z.union([z.literal(false), z.record(z.string(), z.unknown())]))
       .default({})
       .describe('Detector params by name; every registered detector runs with defaults unless set here, `false` switches one off'),
-    faults: faultsSchema.optional().describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
-    coordination: coordinationSchema.optional().describe('Coordination capabilities wrapped around the world: a message channel, supervisors with override budgets, per-agent budgets (docs/coordination.md)'),
-    sweep: sweepSectionSchema.optional().describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
+    faults: faultsSchema
+      .optional()
+      .describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
+    coordination: coordinationSchema
+      .optional()
+      .describe(
+        'Coordination capabilities wrapped around the world: a message channel, supervisors with override budgets, per-agent budgets (docs/coordination.md)',
+      ),
+    sweep: sweepSectionSchema
+      .optional()
+      .describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();

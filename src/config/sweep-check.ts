@@ -38,7 +38,10 @@ export function expandSweep(base: unknown, section: SweepSection, resolve: (raw:
     delete grid['run.seed'];
   }
   if ('run.seeds' in grid) {
-    issues.push({ path: 'sweep.grid.run.seeds', message: 'cannot vary run.seeds: every sweep run is one seed; give the seeds with sweep.seeds, --seeds or a run.seed axis' });
+    issues.push({
+      path: 'sweep.grid.run.seeds',
+      message: 'cannot vary run.seeds: every sweep run is one seed; give the seeds with sweep.seeds, --seeds or a run.seed axis',
+    });
     delete grid['run.seeds'];
   }
   const axes = [];

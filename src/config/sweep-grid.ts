@@ -43,7 +43,8 @@ export function parseGridPath(path: string): Segment[] {
   for (let m = re.exec(path); m; m = re.exec(path)) {
     const gap = path.slice(pos, m.index);
     if (gap !== '' && gap !== '.') break;
-    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1])) throw new UsageError(`bad sweep path '${path}': the key '${m[1]}' is not allowed (it would reach the object prototype)`);
+    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1]))
+      throw new UsageError(`bad sweep path '${path}': the key '${m[1]}' is not allowed (it would reach the object prototype)`);
     segs.push(m[2] === undefined ? m[1]! : m[2] === '*' ? '*' : Number(m[2]));
     pos = re.lastIndex;
   }
@@ -76,7 +77,8 @@ export function setPath<T>(config: T, path: string, value: unknown): T {
       if (next === undefined || next === null) {
         next = typeof segs[k + 1] === 'number' || segs[k + 1] === '*' ? [] : {};
         node[seg] = next;
-      } else if (typeof next !== 'object') throw new UsageError(`sweep path '${path}': '${segs.slice(0, k + 1).join('.')}' is ${JSON.stringify(next)}, not an object or list`);
+      } else if (typeof next !== 'object')
+        throw new UsageError(`sweep path '${path}': '${segs.slice(0, k + 1).join('.')}' is ${JSON.stringify(next)}, not an object or list`);
       visit(next as Record<PropertyKey, unknown>, k + 1);
     };
     visit(draft as Record<PropertyKey, unknown>, 0);
@@ -126,7 +128,9 @@ export function expandGrid(axes: readonly Axis[]): GridPoint[] {
   const names = axisNames(axes.map((a) => a.path));
   let points: { labels: string[]; values: Record<string, unknown> }[] = [{ labels: [], values: {} }];
   axes.forEach((axis, k) => {
-    points = points.flatMap((p) => axis.values.map((v) => ({ labels: [...p.labels, `${names[k]}=${v.label}`], values: { ...p.values, [axis.path]: v.value } })));
+    points = points.flatMap((p) =>
+      axis.values.map((v) => ({ labels: [...p.labels, `${names[k]}=${v.label}`], values: { ...p.values, [axis.path]: v.value } })),
+    );
   });
   return points.map((p) => ({ label: p.labels.join(', '), values: p.values }));
 }

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 
-const axisSchema = z.union([z.array(z.unknown()).min(1), z.record(z.string(), z.unknown()).refine((r) => Object.keys(r).length > 0, 'expected at least one labelled value')]);
+const axisSchema = z.union([
+  z.array(z.unknown()).min(1),
+  z.record(z.string(), z.unknown()).refine((r) => Object.keys(r).length > 0, 'expected at least one labelled value'),
+]);
 
 /** The `sweep` section of an experiment file. */
 export const sweepSectionSchema = z

@@ -18,7 +18,15 @@
  *     the collusion detector's channel verdict reads them (src/detectors/message-dependence.ts).
  */
 import { deriveSeedWords } from '../core/rng.js';
-import { allocStepOut, fillProposals, type TrainedPolicy, type WorldAnalysis, type WorldAnalysisContext, type WorldSpec, type WorldState } from '../core/world.js';
+import {
+  allocStepOut,
+  fillProposals,
+  type TrainedPolicy,
+  type WorldAnalysis,
+  type WorldAnalysisContext,
+  type WorldSpec,
+  type WorldState,
+} from '../core/world.js';
 import type { MessageProbe } from '../detectors/message-dependence.js';
 import type { CoordinationConfig } from './schema.js';
 import type { MessagesInfo, MessagesWorld } from './messages.js';
@@ -32,14 +40,20 @@ export function analyzeCoordinated(spec: WorldSpec, cfg: CoordinationConfig, ctx
   const metrics: Record<string, unknown> = { 'coordination/greedy': play.kpis, ...(play.probes ? { 'coordination/messageProbes': play.probes } : {}) };
   if (!spec.analyze) return { metrics };
   if (cfg.supervisors || cfg.budgets) {
-    metrics['coordination/innerAnalysis'] = `skipped: ${spec.id}'s own analysis would ignore ${cfg.supervisors ? 'overrides' : 'budget fallbacks'}; see coordination/greedy`;
+    metrics['coordination/innerAnalysis'] =
+      `skipped: ${spec.id}'s own analysis would ignore ${cfg.supervisors ? 'overrides' : 'budget fallbacks'}; see coordination/greedy`;
     return { metrics };
   }
   const inner = projectMessages(spec, ctx);
   // Holding the words is exact only when they do not change along the greedy path.
   const exact = (play.probes ?? []).every((p) => p.spoken === 0 || p.spoken === p.periods);
-  const note = exact ? 'words held at the final observation of copy 0 (exact: they do not change on the greedy path)' : 'words held at the final observation of copy 0 (approximate: they change on the greedy path, so coordination/greedy is the Δ of play)';
-  return { metrics: { ...inner.metrics, ...metrics, 'coordination/innerAnalysis': note, 'coordination/heldWordsExact': exact ? 1 : 0 }, ...(inner.events ? { events: inner.events } : {}) };
+  const note = exact
+    ? 'words held at the final observation of copy 0 (exact: they do not change on the greedy path)'
+    : 'words held at the final observation of copy 0 (approximate: they change on the greedy path, so coordination/greedy is the Δ of play)';
+  return {
+    metrics: { ...inner.metrics, ...metrics, 'coordination/innerAnalysis': note, 'coordination/heldWordsExact': exact ? 1 : 0 },
+    ...(inner.events ? { events: inner.events } : {}),
+  };
 }
 
 /** Mean per-step KPI values of greedy play (see the module header, item 1), and the message probes when there is a channel (item 3). */
@@ -117,7 +131,14 @@ function messageProbes(ctx: WorldAnalysisContext, info: MessagesInfo, obs: reado
       }
     },
     results: (): MessageProbe[] =>
-      pairs.map((p) => ({ sender: world.agents[info.senders[p.k]!]!.id, receiver: world.agents[p.j]!.id, periods: p.periods, spoken: p.spoken, probes: p.probes, changed: p.changed })),
+      pairs.map((p) => ({
+        sender: world.agents[info.senders[p.k]!]!.id,
+        receiver: world.agents[p.j]!.id,
+        periods: p.periods,
+        spoken: p.spoken,
+        probes: p.probes,
+        changed: p.changed,
+      })),
   };
 }
 

@@ -15,7 +15,17 @@
 import type { ConfigIssue } from '../core/errors.js';
 import type { World } from '../core/world.js';
 import type { BudgetConfig } from './schema.js';
-import { compileReplacement, copyInnerOut, copyWrapped, scratchOut, selectAgents, spacesOf, writeReplacement, type CompiledReplacement, type WrappedState } from './wrapped.js';
+import {
+  compileReplacement,
+  copyInnerOut,
+  copyWrapped,
+  scratchOut,
+  selectAgents,
+  spacesOf,
+  writeReplacement,
+  type CompiledReplacement,
+  type WrappedState,
+} from './wrapped.js';
 
 /** State of a world with budgets. */
 export interface BudgetState extends WrappedState {
@@ -106,7 +116,8 @@ export function withBudgets(inner: World, cfgs: readonly BudgetConfig[], issues:
             dst.set(a);
             next.left[i] = s.left[i]! - cost;
             next.spent[i] = cost;
-            if (cost > 0 && next.left[i]! < minCost) out.events.push({ type: 'budget-exhausted', agents: [inner.agents[i]!.id], data: { kind: of[i]!.kind, amount: of[i]!.amount } });
+            if (cost > 0 && next.left[i]! < minCost)
+              out.events.push({ type: 'budget-exhausted', agents: [inner.agents[i]!.id], data: { kind: of[i]!.kind, amount: of[i]!.amount } });
           }
         } else dst.set(a);
         next.last.set(dst, offsets[i]!);

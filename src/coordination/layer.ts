@@ -65,7 +65,11 @@ export class CoordinationLayer {
   /** Totals at the last metrics flush, one array per total above, in `totals()` order. */
   private readonly flushed: Float64Array[];
 
-  constructor(private readonly coordinated: Coordinated, engine: VecEngine, private readonly seed: number) {
+  constructor(
+    private readonly coordinated: Coordinated,
+    engine: VecEngine,
+    private readonly seed: number,
+  ) {
     const world = coordinated.world;
     this.nA = world.agents.length;
     this.numEnvs = engine.numEnvs;
@@ -73,7 +77,12 @@ export class CoordinationLayer {
     const s = coordinated.supervisors;
     this.sup = s ? { workers: s.world.supervision.workers, depth: s.depth } : null;
     const nSup = this.sup?.workers.length ?? 0;
-    [this.overrides, this.requests, this.refused, this.supSteps] = [0, 1, 2, 3].map(() => new Float64Array(nSup)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    [this.overrides, this.requests, this.refused, this.supSteps] = [0, 1, 2, 3].map(() => new Float64Array(nSup)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     const b = coordinated.budgets;
     this.bud = b ? { agents: b.world.budgets.agents, depth: b.depth } : null;
     [this.budgetOut, this.budgetSteps, this.exhaustions] = [0, 1, 2].map(() => new Float64Array(this.nA)) as [Float64Array, Float64Array, Float64Array];
@@ -98,7 +107,14 @@ export class CoordinationLayer {
           const radix = this.radix[j];
           let strata = radix ? cardinality(coordinated.base.observationSpaces[j]!) : 1;
           if (strata * V * act.n > MAX_TABLE) strata = 1;
-          this.pairs.push({ sender: inner.messages.senders[k]!, receiver: j, slot: inner.messages.slotStart[j]! + x, strata, actions: act.n, counts: new Float64Array(strata * V * act.n) });
+          this.pairs.push({
+            sender: inner.messages.senders[k]!,
+            receiver: j,
+            slot: inner.messages.slotStart[j]! + x,
+            strata,
+            actions: act.n,
+            counts: new Float64Array(strata * V * act.n),
+          });
         });
       });
     }
@@ -211,15 +227,42 @@ export class CoordinationLayer {
     const rate = (x: number, n: number): number => (n > 0 ? x / n : 0);
     if (this.sup)
       out['coordination/overrides'] = Object.fromEntries(
-        this.sup.workers.map((w, k) => [this.ids[w]!, { rate: rate(this.overrides[k]!, this.supSteps[k]!), finalRate: this.lastWindow.get(`coordination/overrideRate/${this.ids[w]}`) ?? null, requestRate: rate(this.requests[k]!, this.supSteps[k]!), overrides: this.overrides[k]!, refused: this.refused[k]!, steps: this.supSteps[k]! }]),
+        this.sup.workers.map((w, k) => [
+          this.ids[w]!,
+          {
+            rate: rate(this.overrides[k]!, this.supSteps[k]!),
+            finalRate: this.lastWindow.get(`coordination/overrideRate/${this.ids[w]}`) ?? null,
+            requestRate: rate(this.requests[k]!, this.supSteps[k]!),
+            overrides: this.overrides[k]!,
+            refused: this.refused[k]!,
+            steps: this.supSteps[k]!,
+          },
+        ]),
       );
     if (this.bud)
       out['coordination/budgets'] = Object.fromEntries(
-        this.bud.agents.map((i) => [this.ids[i]!, { outShare: rate(this.budgetOut[i]!, this.budgetSteps[i]!), outSteps: this.budgetOut[i]!, exhaustions: this.exhaustions[i]!, steps: this.budgetSteps[i]! }]),
+        this.bud.agents.map((i) => [
+          this.ids[i]!,
+          {
+            outShare: rate(this.budgetOut[i]!, this.budgetSteps[i]!),
+            outSteps: this.budgetOut[i]!,
+            exhaustions: this.exhaustions[i]!,
+            steps: this.budgetSteps[i]!,
+          },
+        ]),
       );
     if (this.msg) {
       out['coordination/messages'] = Object.fromEntries(
-        this.msg.senders.map((i, k) => [this.ids[i]!, { rate: rate(this.sent[k]!, this.msgSteps[k]!), finalRate: this.lastWindow.get(`coordination/messageRate/${this.ids[i]}`) ?? null, sent: this.sent[k]!, dropped: this.dropped[k]!, steps: this.msgSteps[k]! }]),
+        this.msg.senders.map((i, k) => [
+          this.ids[i]!,
+          {
+            rate: rate(this.sent[k]!, this.msgSteps[k]!),
+            finalRate: this.lastWindow.get(`coordination/messageRate/${this.ids[i]}`) ?? null,
+            sent: this.sent[k]!,
+            dropped: this.dropped[k]!,
+            steps: this.msgSteps[k]!,
+          },
+        ]),
       );
       out['coordination/messageDependence'] = this.dependence();
     }
@@ -231,7 +274,11 @@ export class CoordinationLayer {
     const params = channelParams.parse({});
     const V = this.msg?.vocabulary.length ?? 0;
     return this.pairs.map((p) =>
-      dependenceTest({ sender: this.ids[p.sender]!, receiver: this.ids[p.receiver]!, strata: p.strata, words: V, actions: p.actions, counts: p.counts }, params, this.seed),
+      dependenceTest(
+        { sender: this.ids[p.sender]!, receiver: this.ids[p.receiver]!, strata: p.strata, words: V, actions: p.actions, counts: p.counts },
+        params,
+        this.seed,
+      ),
     );
   }
 

@@ -70,7 +70,11 @@ export type MessagesWorld = World<MessagesState> & { readonly messages: Messages
 
 function wordSpace(inner: Space, vocabulary: readonly string[]): Space {
   const V = vocabulary.length;
-  if (inner.kind === 'discrete') return discrete(inner.n * V, Array.from({ length: inner.n * V }, (_, a) => `${inner.labels?.[a % inner.n] ?? a % inner.n}+${vocabulary[Math.floor(a / inner.n)]}`));
+  if (inner.kind === 'discrete')
+    return discrete(
+      inner.n * V,
+      Array.from({ length: inner.n * V }, (_, a) => `${inner.labels?.[a % inner.n] ?? a % inner.n}+${vocabulary[Math.floor(a / inner.n)]}`),
+    );
   if (inner.kind === 'multi-discrete') return multiDiscrete([...inner.nvec, V], inner.names ? [...inner.names, 'word'] : undefined);
   return box([...inner.low, 0], [...inner.high, V - 1], inner.size + 1, inner.names ? [...inner.names, 'word'] : undefined);
 }
@@ -79,8 +83,12 @@ function observedSpace(inner: Space, from: readonly string[], V: number): Space 
   if (from.length === 0) return inner;
   const names = from.map((id) => `message/${id}`);
   if (inner.kind === 'discrete') return multiDiscrete([inner.n, ...from.map(() => V)], ['state', ...names]);
-  if (inner.kind === 'multi-discrete') return multiDiscrete([...inner.nvec, ...from.map(() => V)], [...(inner.names ?? inner.nvec.map((_, k) => String(k))), ...names]);
-  return box([...inner.low, ...from.map(() => 0)], [...inner.high, ...from.map(() => V - 1)], inner.size + from.length, [...(inner.names ?? Array.from({ length: inner.size }, (_, k) => String(k))), ...names]);
+  if (inner.kind === 'multi-discrete')
+    return multiDiscrete([...inner.nvec, ...from.map(() => V)], [...(inner.names ?? inner.nvec.map((_, k) => String(k))), ...names]);
+  return box([...inner.low, ...from.map(() => 0)], [...inner.high, ...from.map(() => V - 1)], inner.size + from.length, [
+    ...(inner.names ?? Array.from({ length: inner.size }, (_, k) => String(k))),
+    ...names,
+  ]);
 }
 
 /** Wrap `inner` with a message channel; problems with the config are appended to `issues`. */
@@ -95,7 +103,13 @@ export function withMessages(inner: World, cfg: MessagesConfig, issues: ConfigIs
   const slotSenders = inner.agents.map((a) => senders.map((_, k) => k).filter((k) => senders[k] !== a.index));
   const innerObsSize = inner.observationSpaces.map((s) => s.size);
   const slotStart = innerObsSize.slice();
-  const observationSpaces = inner.agents.map((_, i) => observedSpace(inner.observationSpaces[i]!, slotSenders[i]!.map((k) => inner.agents[senders[k]!]!.id), V));
+  const observationSpaces = inner.agents.map((_, i) =>
+    observedSpace(
+      inner.observationSpaces[i]!,
+      slotSenders[i]!.map((k) => inner.agents[senders[k]!]!.id),
+      V,
+    ),
+  );
   const actionSpaces = inner.agents.map((_, i) => (senderOf[i]! >= 0 ? wordSpace(inner.actionSpaces[i]!, cfg.vocabulary) : inner.actionSpaces[i]!));
   const rewardComponents = inner.rewardComponents.map((c, i) => (senderOf[i]! >= 0 ? [...c, 'messageCost'] : [...c]));
   const innerActs = inner.actionSpaces.map((s) => new Float64Array(s.size));

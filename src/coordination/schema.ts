@@ -13,11 +13,7 @@
  */
 import { z } from 'zod';
 
-const agents = z
-  .array(z.string().min(1))
-  .min(1)
-  .optional()
-  .describe('Agent ids or roles; omit for every agent of the world');
+const agents = z.array(z.string().min(1)).min(1).optional().describe('Agent ids or roles; omit for every agent of the world');
 
 /** The cheap-talk channel. */
 export const messagesSchema = z
@@ -27,7 +23,7 @@ export const messagesSchema = z
       .min(2)
       .max(16)
       .default(['quiet', 'high'])
-      .describe("Words a sender can pick each period. The first is silence: free to send, and what a lost, cut or not yet delivered message shows"),
+      .describe('Words a sender can pick each period. The first is silence: free to send, and what a lost, cut or not yet delivered message shows'),
     senders: agents.describe('Agents that may send (ids or roles); omit for every agent. Every agent observes the words of every sender but itself'),
     cost: z.number().min(0).default(0).describe('Cost per non-silent word sent on an open channel, charged to the sender as reward component messageCost'),
     delay: z.number().int().min(0).max(16).default(0).describe('Extra periods a word travels (0: the receivers see it in the next period)'),
@@ -49,20 +45,28 @@ export const messagesSchema = z
   });
 
 /** What replaces an overridden action, or acts for an agent whose budget ran out. */
-const replacement = z
-  .union([
+const replacement = z.union(
+  [
     z.enum(['noop', 'last-action']),
     z.object({ action: z.array(z.number()).min(1).describe("The action's slots, as the world's action space reads them") }).strict(),
-  ], { error: "expected 'noop', 'last-action' or {action: [slots]}" });
+  ],
+  { error: "expected 'noop', 'last-action' or {action: [slots]}" },
+);
 
 /** A supervisor of one worker. */
 export const supervisorSchema = z
   .object({
     worker: z.string().min(1).describe('Agent id of the worker it supervises'),
-    id: z.string().regex(/^[A-Za-z0-9_-]+$/).optional().describe('Id of the supervisor agent (default supervisor-<worker>); configure its policy under agents by this id or by role supervisor'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional()
+      .describe('Id of the supervisor agent (default supervisor-<worker>); configure its policy under agents by this id or by role supervisor'),
     replacement: replacement
       .default('noop')
-      .describe("What the world gets instead of an overridden action: 'noop' (the world's default action), 'last-action' (the worker's last executed action) or {action: [...]}"),
+      .describe(
+        "What the world gets instead of an overridden action: 'noop' (the world's default action), 'last-action' (the worker's last executed action) or {action: [...]}",
+      ),
     cost: z.number().min(0).default(0).describe('Cost per override, charged to the supervisor as reward component overrideCost'),
     penalty: z.number().min(0).default(0).describe('Cost per override charged to the worker as reward component overridePenalty (0: the worker is not told)'),
     budget: z

@@ -18,10 +18,25 @@ export function formatCoordinationSummary(summary: Readonly<Record<string, unkno
     lines.push(`  ${title}:`);
     for (const [id, x] of Object.entries(v)) lines.push(`    ${id.padEnd(22)} ${cols.map(([k, label]) => `${label} ${fmt(x[k])}`).join(', ')}`);
   };
-  section('coordination/messages', 'messages (non-silent words per step)', [['rate', 'rate'], ['dropped', 'lost']]);
-  section('coordination/overrides', 'overrides (per supervised step)', [['rate', 'rate'], ['requestRate', 'requested'], ['refused', 'refused']]);
-  section('coordination/budgets', 'budgets (share of steps the fallback acted)', [['outShare', 'out'], ['exhaustions', 'exhaustions']]);
+  section('coordination/messages', 'messages (non-silent words per step)', [
+    ['rate', 'rate'],
+    ['dropped', 'lost'],
+  ]);
+  section('coordination/overrides', 'overrides (per supervised step)', [
+    ['rate', 'rate'],
+    ['requestRate', 'requested'],
+    ['refused', 'refused'],
+  ]);
+  section('coordination/budgets', 'budgets (share of steps the fallback acted)', [
+    ['outShare', 'out'],
+    ['exhaustions', 'exhaustions'],
+  ]);
   const g = m['coordination/greedy'] as Record<string, Num> | undefined;
-  if (g) lines.push(`  greedy play: ${Object.entries(g).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  if (g)
+    lines.push(
+      `  greedy play: ${Object.entries(g)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}`,
+    );
   return lines;
 }

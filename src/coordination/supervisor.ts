@@ -72,7 +72,11 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
   cfgs.forEach((c, k) => {
     const w = ids.indexOf(c.worker);
     if (w < 0) issues.push({ path: `${path}[${k}].worker`, message: `unknown agent '${c.worker}'; this world's agents: ${ids.join(', ')}` });
-    else if (workers.includes(w)) issues.push({ path: `${path}[${k}].worker`, message: `agent '${c.worker}' already has a supervisor (${path}[${workers.indexOf(w)}]); give one per worker` });
+    else if (workers.includes(w))
+      issues.push({
+        path: `${path}[${k}].worker`,
+        message: `agent '${c.worker}' already has a supervisor (${path}[${workers.indexOf(w)}]); give one per worker`,
+      });
     workers.push(Math.max(0, w));
     // An unknown worker's replacement cannot be checked (its error is already reported).
     replacements.push(w < 0 ? { kind: 'noop' } : compileReplacement(c.replacement, inner, w, `${path}[${k}].replacement`, issues));
@@ -80,7 +84,8 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
   const nSup = cfgs.length;
   const supIds = cfgs.map((c) => c.id ?? `supervisor-${c.worker}`);
   supIds.forEach((id, k) => {
-    if (ids.includes(id) || supIds.indexOf(id) !== k) issues.push({ path: `${path}[${k}].id`, message: `agent id '${id}' is already taken; give the supervisor another id` });
+    if (ids.includes(id) || supIds.indexOf(id) !== k)
+      issues.push({ path: `${path}[${k}].id`, message: `agent id '${id}' is already taken; give the supervisor another id` });
   });
   const agents: AgentSpec[] = [...inner.agents, ...supIds.map((id, k) => ({ id, role: 'supervisor', index: nI + k }))];
   const supervised = new Int32Array(nI).fill(-1);
@@ -89,7 +94,10 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
   const lastOff = actSize.map((_, k) => actSize.slice(0, k).reduce((a, b) => a + b, 0));
   const obsSpaces = [...inner.observationSpaces, ...workers.map((w) => supervisorObs(inner.observationSpaces[w]!, inner.actionSpaces[w]!, ids[w]!))];
   const actSpaces = [...inner.actionSpaces, ...workers.map(() => discrete(2, ['allow', 'override']))];
-  const components = [...inner.rewardComponents.map((c, i) => (supervised[i]! >= 0 ? [...c, 'overridePenalty'] : [...c])), ...workers.map(() => ['overrideCost'])];
+  const components = [
+    ...inner.rewardComponents.map((c, i) => (supervised[i]! >= 0 ? [...c, 'overridePenalty'] : [...c])),
+    ...workers.map(() => ['overrideCost']),
+  ];
   const proposals: (ProposalSlot | null)[] = [...inner.agents.map(() => null), ...workers.map((w) => ({ from: w, offset: inner.observationSpaces[w]!.size }))];
   const innerActs = inner.actionSpaces.map((s) => new Float64Array(s.size));
   const tmp = scratchOut(inner);

@@ -57,12 +57,23 @@ export function compileReplacement(r: Replacement, world: World, agent: number, 
   const space: Space = world.actionSpaces[agent]!;
   const action = Float64Array.from(r.action);
   if (action.length !== space.size || !contains(space, action))
-    issues.push({ path: `${path}.action`, message: `[${r.action.join(', ')}] is not an action of agent '${world.agents[agent]!.id}', whose action space is ${space.kind === 'discrete' ? `Discrete(${space.n})` : describeSpace(space)}; give ${space.size} slot(s) inside it, or use 'noop'` });
+    issues.push({
+      path: `${path}.action`,
+      message: `[${r.action.join(', ')}] is not an action of agent '${world.agents[agent]!.id}', whose action space is ${space.kind === 'discrete' ? `Discrete(${space.n})` : describeSpace(space)}; give ${space.size} slot(s) inside it, or use 'noop'`,
+    });
   return { kind: 'action', action };
 }
 
 /** Write agent i's replacement action into `out` (`last[lastAt …]` holds its last executed action; copied slot by slot so nothing is allocated per step). */
-export function writeReplacement(r: CompiledReplacement, world: World, agent: number, state: Readonly<WorldState>, last: Float64Array, lastAt: number, out: Float64Array): void {
+export function writeReplacement(
+  r: CompiledReplacement,
+  world: World,
+  agent: number,
+  state: Readonly<WorldState>,
+  last: Float64Array,
+  lastAt: number,
+  out: Float64Array,
+): void {
   if (r.kind === 'action') out.set(r.action);
   else if (r.kind === 'last-action') for (let x = 0; x < out.length; x++) out[x] = last[lastAt + x]!;
   else world.defaultAction(agent, state, out);
@@ -76,7 +87,8 @@ export function selectAgents(world: World, names: readonly string[] | undefined,
   const out = new Set<number>();
   names.forEach((name, n) => {
     const matched = world.agents.filter((a) => a.id === name || a.role === name);
-    if (matched.length === 0) issues.push({ path: `${path}[${n}]`, message: `unknown agent or role '${name}'; agents: ${ids.join(', ')}; roles: ${roles.join(', ')}` });
+    if (matched.length === 0)
+      issues.push({ path: `${path}[${n}]`, message: `unknown agent or role '${name}'; agents: ${ids.join(', ')}; roles: ${roles.join(', ')}` });
     for (const a of matched) out.add(a.index);
   });
   return [...out].sort((a, b) => a - b);
@@ -87,7 +99,26 @@ export function selectAgents(world: World, names: readonly string[] | undefined,
  * rewards, KPIs and the action-encoding hooks (pure functions of spaces). Never the kernels, the
  * batched fast path or world-specific extras (a market's `game`): those must not bypass the wrapper.
  */
-export function spacesOf(inner: World): Pick<World, 'id' | 'params' | 'agents' | 'observationSpaces' | 'actionSpaces' | 'rewardComponents' | 'kpis' | 'features' | 'episodeLength' | 'teamObjective' | 'observationScales' | 'decisions' | 'encodeAction' | 'encodeActions' | 'proposals'> {
+export function spacesOf(
+  inner: World,
+): Pick<
+  World,
+  | 'id'
+  | 'params'
+  | 'agents'
+  | 'observationSpaces'
+  | 'actionSpaces'
+  | 'rewardComponents'
+  | 'kpis'
+  | 'features'
+  | 'episodeLength'
+  | 'teamObjective'
+  | 'observationScales'
+  | 'decisions'
+  | 'encodeAction'
+  | 'encodeActions'
+  | 'proposals'
+> {
   return {
     id: inner.id,
     params: inner.params,

@@ -47,7 +47,15 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[], i
     for (let k = 0; k < 10; k++) {
       const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown; out?: unknown } })?.def;
       if (!def) return s;
-      if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch' || def.type === 'readonly') s = def.innerType;
+      if (
+        def.type === 'default' ||
+        def.type === 'optional' ||
+        def.type === 'nullable' ||
+        def.type === 'prefault' ||
+        def.type === 'catch' ||
+        def.type === 'readonly'
+      )
+        s = def.innerType;
       else if (def.type === 'pipe') s = def.in;
       else return s;
     }
@@ -58,10 +66,12 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[], i
   const branch = (s: unknown, pick: (shape: Record<string, unknown>) => boolean): unknown => {
     const def = (unwrap(s) as { def?: Def }).def;
     if (def?.type !== 'union' || !def.options) return s;
-    return def.options.find((o) => {
-      const shape = shapeOf(o);
-      return shape !== undefined && pick(shape);
-    }) ?? s;
+    return (
+      def.options.find((o) => {
+        const shape = shapeOf(o);
+        return shape !== undefined && pick(shape);
+      }) ?? s
+    );
   };
   for (const seg of path) {
     node = branch(node, (shape) => typeof seg === 'string' && seg in shape);
@@ -103,7 +113,10 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
       const disc = (iss as { discriminator?: string; options?: unknown[] }).discriminator;
       const options = (iss as { options?: unknown[] }).options;
       if (disc !== undefined && options && input && typeof input === 'object')
-        return { path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${showValue((input as Record<string, unknown>)[disc])}` };
+        return {
+          path,
+          message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${showValue((input as Record<string, unknown>)[disc])}`,
+        };
       // A plain union (e.g. a condition or a list of conditions): report the problem of the branch
       // the value came closest to, at its full path, instead of a bare "Invalid input".
       const branches = (iss as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
@@ -113,11 +126,14 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
         .sort((x, y) => x.length - y.length || y[0]!.path.length - x[0]!.path.length)[0];
       if (closest) {
         const inner = formatIssue({ ...closest[0]!, path: [...iss.path, ...closest[0]!.path] } as z.core.$ZodIssue, prefix, schema);
-        return closest.length > 1 ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` } : inner;
+        return closest.length > 1
+          ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` }
+          : inner;
       }
       // Every branch wanted another type altogether: say which types.
       const types = branches.map((b) => (b.length === 1 && b[0]!.code === 'invalid_type' ? (b[0] as { expected?: string }).expected : undefined));
-      if (types.length > 0 && types.every((t) => t !== undefined)) return { path, message: `expected ${[...new Set(types)].map((t) => article(t!)).join(' or ')}, ${got}` };
+      if (types.length > 0 && types.every((t) => t !== undefined))
+        return { path, message: `expected ${[...new Set(types)].map((t) => article(t!)).join(' or ')}, ${got}` };
       return { path, message: `${iss.message}, ${got}` };
     }
     default:

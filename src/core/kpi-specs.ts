@@ -16,7 +16,9 @@ export interface SummaryKpiSpec {
 
 /** summary.json `kpiSpecs` of a world's KPIs, in the world's order. */
 export function summaryKpiSpecs(kpis: readonly KpiSpec[]): Record<string, SummaryKpiSpec> {
-  return Object.fromEntries(kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description, reference: k.reference ?? null }]));
+  return Object.fromEntries(
+    kpis.map((k) => [k.name, { better: k.better, aggregate: k.aggregate, description: k.description, reference: k.reference ?? null }]),
+  );
 }
 
 /** A KPI read back from a summary: what a ledger needs of it. */

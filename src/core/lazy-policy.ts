@@ -37,7 +37,8 @@ export function lazyPolicy<P extends Record<string, unknown>>(card: PolicyCard<P
       return loaded.prepare?.();
     },
     create(ctx, params) {
-      if (!loaded) throw new PolicyNotPreparedError(`policy '${card.id}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
+      if (!loaded)
+        throw new PolicyNotPreparedError(`policy '${card.id}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
       return loaded.create(ctx, params);
     },
   };

@@ -108,7 +108,11 @@ export interface AgentMeans {
 }
 
 /** Run-level means from the run's sums, as summary.json carries them (same aggregation as the rows). */
-export function runMeans(layout: RowLayout, s: LedgerSums, copies: number): { agents: Record<string, AgentMeans>; kpis: Record<string, number>; episodes: number } {
+export function runMeans(
+  layout: RowLayout,
+  s: LedgerSums,
+  copies: number,
+): { agents: Record<string, AgentMeans>; kpis: Record<string, number>; episodes: number } {
   const n = Math.max(1, s.samples);
   const agents: Record<string, AgentMeans> = {};
   layout.agents.forEach((a, i) => {

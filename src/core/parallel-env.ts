@@ -174,9 +174,7 @@ export class ParallelEnv<S extends WorldState = WorldState> {
     if (!Array.isArray(values) && !ArrayBuffer.isView(values))
       throw new ActionOutOfSpaceError(`action for agent '${id}' must be a number or an array of numbers, got ${showValue(action)}`);
     if (values.length !== space.size || !contains(space, values))
-      throw new ActionOutOfSpaceError(
-        `action for agent '${id}' is ${showValue(action)}, outside its action space ${describeSpace(space)}: ${expected(space)}`,
-      );
+      throw new ActionOutOfSpaceError(`action for agent '${id}' is ${showValue(action)}, outside its action space ${describeSpace(space)}: ${expected(space)}`);
     for (let k = 0; k < space.size; k++) buf[k] = values[k]!;
   }
 

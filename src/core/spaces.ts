@@ -51,7 +51,7 @@ export function multiDiscrete(nvec: readonly number[], names?: readonly string[]
 
 /** A box space; `low`/`high` may be scalars (broadcast to `size`) or arrays. */
 export function box(low: number | readonly number[], high: number | readonly number[], size?: number, names?: readonly string[]): BoxSpace {
-  const n = size ?? (Array.isArray(low) ? low.length : Array.isArray(high) ? high.length : names?.length ?? 1);
+  const n = size ?? (Array.isArray(low) ? low.length : Array.isArray(high) ? high.length : (names?.length ?? 1));
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -118,7 +118,7 @@ export function sampleInto(space: Space, rng: Uint32Array, out: { [k: number]: n
       for (let k = 0; k < space.size; k++) {
         let lo = space.low[k]!;
         let hi = space.high[k]!;
-        if (!Number.isFinite(lo) && !Number.isFinite(hi)) (lo = -1), (hi = 1);
+        if (!Number.isFinite(lo) && !Number.isFinite(hi)) ((lo = -1), (hi = 1));
         else if (!Number.isFinite(lo)) lo = hi - 1;
         else if (!Number.isFinite(hi)) hi = lo + 1;
         out[offset + k] = lo + (hi - lo) * nextFloat(rng);

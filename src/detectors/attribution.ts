@@ -45,7 +45,9 @@ export interface SwapAttribution {
   /** The agent's local reward per step. */
   readonly ownReward: SwapEffect;
   /** Each KPI per step, with its better-direction and the change towards worse (positive: the learned policy costs the team). */
-  readonly kpis: Readonly<Record<string, SwapEffect & { readonly better: 'higher' | 'lower'; readonly teamCost: number; readonly teamCostInterval: readonly [number, number] }>>;
+  readonly kpis: Readonly<
+    Record<string, SwapEffect & { readonly better: 'higher' | 'lower'; readonly teamCost: number; readonly teamCostInterval: readonly [number, number] }>
+  >;
   readonly note: string;
 }
 
@@ -60,7 +62,15 @@ export interface SwapOptions {
 }
 
 /** Per-copy means of the agent's local reward and each KPI over one rollout. */
-function rollout(world: World, actors: readonly Policy[], modes: readonly ActMode[], agentIndex: number, numEnvs: number, steps: number, seed: number | string): { reward: Float64Array; kpis: Float64Array[] } {
+function rollout(
+  world: World,
+  actors: readonly Policy[],
+  modes: readonly ActMode[],
+  agentIndex: number,
+  numEnvs: number,
+  steps: number,
+  seed: number | string,
+): { reward: Float64Array; kpis: Float64Array[] } {
   const engine = new VecEngine(world, { numEnvs, seed: `swap-${seed}` });
   const nK = world.kpis.length;
   const nC = world.rewardComponents[agentIndex]!.length;
@@ -97,30 +107,69 @@ function effect(learned: Float64Array, reference: Float64Array): SwapEffect {
 }
 
 /** Create the reference policy for agent `agentIndex` of a resolved experiment. */
-function referencePolicy(resolved: DetectorRunSource, world: World, agentIndex: number, reference: SwapReference, numEnvs: number, policySeed: number): { policy: Policy; label: string; mode: ActMode } {
+function referencePolicy(
+  resolved: DetectorRunSource,
+  world: World,
+  agentIndex: number,
+  reference: SwapReference,
+  numEnvs: number,
+  policySeed: number,
+): { policy: Policy; label: string; mode: ActMode } {
   const a = resolved.assignments[agentIndex]!;
-  const ctx = { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(policySeed, 'policy', a.agent.id), shared: new Map<string, unknown>() };
+  const ctx = {
+    world,
+    agent: a.agent,
+    observationSpace: world.observationSpaces[a.agent.index]!,
+    actionSpace: world.actionSpaces[a.agent.index]!,
+    numEnvs,
+    rng: Rng.from(policySeed, 'policy', a.agent.id),
+    shared: new Map<string, unknown>(),
+  };
   // The initial policy acts as it did at the start of training (exploring: sampling, or ε-greedy
   // at its starting ε), not greedily: the greedy action of an untrained network is an arbitrary
   // fixed choice that the agent never actually played.
-  if (reference === 'initial') return { policy: a.policy.create(ctx, a.policyParams), label: `its initial (untrained) ${a.policy.id} policy, exploring as at the start of training`, mode: 'explore' };
+  if (reference === 'initial')
+    return {
+      policy: a.policy.create(ctx, a.policyParams),
+      label: `its initial (untrained) ${a.policy.id} policy, exploring as at the start of training`,
+      mode: 'explore',
+    };
   const spec = policyRegistry.get(reference.type);
   const params = spec.paramsSchema.parse(reference.params ?? {});
-  return { policy: spec.create(ctx, params as never), label: `a ${reference.type} policy${reference.params ? ` ${JSON.stringify(reference.params)}` : ''}`, mode: 'greedy' };
+  return {
+    policy: spec.create(ctx, params as never),
+    label: `a ${reference.type} policy${reference.params ? ` ${JSON.stringify(reference.params)}` : ''}`,
+    mode: 'greedy',
+  };
 }
 
 /**
  * Swap agent `agentIndex`'s trained policy (in `trained`, acting on `numEnvs` rows) for the
  * reference and compare. `trained` is not modified (greedy acting only).
  */
-export function swapAttribution(resolved: DetectorRunSource, trained: readonly Policy[], agentIndex: number, reference: SwapReference, numEnvs: number, options: SwapOptions): SwapAttribution {
+export function swapAttribution(
+  resolved: DetectorRunSource,
+  trained: readonly Policy[],
+  agentIndex: number,
+  reference: SwapReference,
+  numEnvs: number,
+  options: SwapOptions,
+): SwapAttribution {
   const world = resolved.makeWorld();
   const steps = options.steps ?? (world.episodeLength > 0 ? 4 * world.episodeLength : 1000);
   const ref = referencePolicy(resolved, world, agentIndex, reference, numEnvs, options.policySeed ?? resolved.config.run.seed ?? 0);
   try {
     const greedy = trained.map((): ActMode => 'greedy');
     const learned = rollout(world, trained, greedy, agentIndex, numEnvs, steps, options.seed);
-    const swapped = rollout(world, trained.map((p, i) => (i === agentIndex ? ref.policy : p)), greedy.map((m, i) => (i === agentIndex ? ref.mode : m)), agentIndex, numEnvs, steps, options.seed);
+    const swapped = rollout(
+      world,
+      trained.map((p, i) => (i === agentIndex ? ref.policy : p)),
+      greedy.map((m, i) => (i === agentIndex ? ref.mode : m)),
+      agentIndex,
+      numEnvs,
+      steps,
+      options.seed,
+    );
     const kpis: Record<string, SwapAttribution['kpis'][string]> = {};
     world.kpis.forEach((k, j) => {
       const e = effect(learned.kpis[j]!, swapped.kpis[j]!);
@@ -157,7 +206,11 @@ export function attributionLine(a: SwapAttribution, kpi?: string): string {
 }
 
 /** Attach swap results to the goodhart findings of their agents and to goodhart's verdict. */
-export function attachAttribution(detections: readonly Finding[], verdicts: Readonly<Record<string, Verdict>>, attribution: readonly SwapAttribution[]): { detections: Finding[]; verdicts: Record<string, Verdict> } {
+export function attachAttribution(
+  detections: readonly Finding[],
+  verdicts: Readonly<Record<string, Verdict>>,
+  attribution: readonly SwapAttribution[],
+): { detections: Finding[]; verdicts: Record<string, Verdict> } {
   const byAgent = new Map(attribution.map((a) => [a.agent, a]));
   const out = detections.map((f) => {
     const a = f.detector === 'goodhart' ? byAgent.get(f.agents[0]!) : undefined;
@@ -166,7 +219,8 @@ export function attachAttribution(detections: readonly Finding[], verdicts: Read
   const v = verdicts['goodhart'];
   const next = { ...verdicts };
   if (v && attribution.length > 0) {
-    const firstKpi = (agent: string): string | undefined => detections.find((f) => f.detector === 'goodhart' && f.agents[0] === agent)?.evidence['kpi'] as string | undefined;
+    const firstKpi = (agent: string): string | undefined =>
+      detections.find((f) => f.detector === 'goodhart' && f.agents[0] === agent)?.evidence['kpi'] as string | undefined;
     const lines = attribution.map((a) => attributionLine(a, firstKpi(a.agent)));
     next['goodhart'] = { ...v, summary: `${v.summary}; swap: ${lines.join('; ')}`, details: { ...v.details, attribution } };
   }

@@ -19,7 +19,9 @@ export function formatDetection(result: ReturnType<typeof detectRun>): string {
   for (const s of result.seeds) {
     for (const f of s.report.detections) {
       const p = f.pValue !== undefined ? `p=${f.pValue.toPrecision(2)}` : `confidence=${f.confidence?.toFixed(2)}`;
-      lines.push(`   ${result.seeds.length > 1 ? `${s.dir.split('/').pop()} ` : ''}${f.detector}/${f.kind} [${f.agents.join(', ')}] steps ${f.startStep}–${f.endStep} score=${f.score.toPrecision(3)} ${p}`);
+      lines.push(
+        `   ${result.seeds.length > 1 ? `${s.dir.split('/').pop()} ` : ''}${f.detector}/${f.kind} [${f.agents.join(', ')}] steps ${f.startStep}–${f.endStep} score=${f.score.toPrecision(3)} ${p}`,
+      );
       const swap = (f.evidence['attribution'] as { line?: string } | undefined)?.line;
       if (swap) lines.push(`      swap: ${swap}`);
     }

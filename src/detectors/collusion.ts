@@ -60,7 +60,11 @@ export const MIN_PROBE_PERIODS = 15;
 export const collusionParams = z
   .object({
     deltaKey: z.string().min(1).default(metricsKey.kpi('profitGain')).describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
-    priceKey: z.string().min(1).default('action/{agent}').describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
+    priceKey: z
+      .string()
+      .min(1)
+      .default('action/{agent}')
+      .describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
     firms: z.array(z.string().min(1)).default([]).describe('Firm ids; empty means every agent of the run'),
     window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
     stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
@@ -68,15 +72,44 @@ export const collusionParams = z
     minDelta: z.number().default(0.1).describe('Profit gain Δ that counts as above the competitive benchmark (Δ = 0)'),
     persistence: z.number().min(0).max(1).default(0.8).describe('Share of a window’s rows that must have Δ above minDelta'),
     punishWindow: z.number().int().positive().default(5).describe('Periods after the deviation in which rivals must cut prices'),
-    minPunishment: z.number().positive().default(0.1).describe('Smallest rival price cut that counts as punishment, as a fraction of the pre-deviation margin over Nash (of the price without Nash prices)'),
-    discount: z.number().min(0).max(1).default(0.95).describe('Discount factor used to decide whether the deviation paid when the probe does not give the deviator’s own'),
+    minPunishment: z
+      .number()
+      .positive()
+      .default(0.1)
+      .describe('Smallest rival price cut that counts as punishment, as a fraction of the pre-deviation margin over Nash (of the price without Nash prices)'),
+    discount: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.95)
+      .describe('Discount factor used to decide whether the deviation paid when the probe does not give the deviator’s own'),
     returnWindow: z.number().int().positive().default(3).describe('Last periods of the probe over which prices must be back'),
-    returnTolerance: z.number().positive().default(0.15).describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
-    requireReturn: z.boolean().default(true).describe('Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)'),
-    minRestraint: z.number().min(0).default(0.01).describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
-    minProbeShare: z.number().gt(0).max(1).default(0.5).describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
+    returnTolerance: z
+      .number()
+      .positive()
+      .default(0.15)
+      .describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
+    requireReturn: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)',
+      ),
+    minRestraint: z
+      .number()
+      .min(0)
+      .default(0.01)
+      .describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
+    minProbeShare: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
     minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
-    channel: channelParams.default(channelParams.parse({})).describe('Explicit vs tacit: the message–price dependence test, for runs with a message channel (message-dependence.ts)'),
+    channel: channelParams
+      .default(channelParams.parse({}))
+      .describe('Explicit vs tacit: the message–price dependence test, for runs with a message channel (message-dependence.ts)'),
   })
   .strict();
 
@@ -132,7 +165,8 @@ function phaseShiftedGap(probe: DeviationProbeResult, ref: (t: number, f: number
 /** Assess one probe (throws on a probe shorter than MIN_PROBE_PERIODS). */
 export function assessProbe(probe: DeviationProbeResult, params: CollusionParams): ProbeAssessment {
   const H = probe.prices.length;
-  if (H < MIN_PROBE_PERIODS) throw new RangeError(`deviation probe of ${probe.deviator} records ${H} periods; at least ${MIN_PROBE_PERIODS} are needed to see punishment and return`);
+  if (H < MIN_PROBE_PERIODS)
+    throw new RangeError(`deviation probe of ${probe.deviator} records ${H} periods; at least ${MIN_PROBE_PERIODS} are needed to see punishment and return`);
   const d = probe.firms.indexOf(probe.deviator);
   if (d < 0) throw new RangeError(`deviation probe: deviator '${probe.deviator}' is not among firms ${probe.firms.join(', ')}`);
   const nF = probe.firms.length;
@@ -206,7 +240,10 @@ export function firmShown(assessed: readonly ProbeAssessment[], raw: readonly De
 }
 
 /** Pairwise correlation of price changes with Bartlett-corrected one-sided p-values. */
-export function priceParallelism(prices: readonly Float64Array[], firms: readonly string[]): { pairs: { firms: [string, string]; r: number; p: number }[]; meanR: number } {
+export function priceParallelism(
+  prices: readonly Float64Array[],
+  firms: readonly string[],
+): { pairs: { firms: [string, string]; r: number; p: number }[]; meanR: number } {
   const pairs: { firms: [string, string]; r: number; p: number }[] = [];
   for (let i = 0; i < prices.length; i++) {
     for (let j = i + 1; j < prices.length; j++) {
@@ -267,9 +304,24 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
         endStep: ledger.steps[r]!,
         score: res.test.mean,
         pValue: Math.min(1, res.test.pAbove * tests),
-        evidence: { deltaKey: params.deltaKey, meanDelta: res.test.mean, interval: [res.test.ciLow, res.test.ciHigh], shareAbove: res.above, minDelta: params.minDelta, effectiveN: res.test.nEff },
+        evidence: {
+          deltaKey: params.deltaKey,
+          meanDelta: res.test.mean,
+          interval: [res.test.ciLow, res.test.ciHigh],
+          shareAbove: res.above,
+          minDelta: params.minDelta,
+          effectiveN: res.test.nEff,
+        },
       };
-      return episodes.fire('delta', r, stride, () => finding, (prev) => ({ ...prev, endStep: finding.endStep })) === 'new' ? [finding] : [];
+      return episodes.fire(
+        'delta',
+        r,
+        stride,
+        () => finding,
+        (prev) => ({ ...prev, endStep: finding.endStep }),
+      ) === 'new'
+        ? [finding]
+        : [];
     },
     finish(ledger: Ledger) {
       const findings: Finding[] = [...episodes.all()];
@@ -284,21 +336,45 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           verdict: untestedVerdict(
             'insufficient-data',
             `no ${params.deltaKey} series of at least ${w} rows and no analysis of converged strategies`,
-            ledger.series(params.deltaKey) ? rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery) : `a world that records ${params.deltaKey} (a market world)`,
+            ledger.series(params.deltaKey)
+              ? rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery)
+              : `a world that records ${params.deltaKey} (a market world)`,
             { deltaKey: params.deltaKey, rows: ledger.length, window: w },
           ),
         };
       }
       // Δ: exact from the converged strategies when the world gave it, else the final window's test.
       const deltaEvidence = outcome
-        ? { source: 'converged-strategies', meanDelta: outcome.profitGain, cycleLength: outcome.cycleLength, converged: outcome.converged, minDelta: params.minDelta }
-        : { source: 'metrics-window', deltaKey: params.deltaKey, meanDelta: res!.test.mean, interval: [res!.test.ciLow, res!.test.ciHigh], shareAbove: res!.above, minDelta: params.minDelta, pValue: Math.min(1, res!.test.pAbove * tests), pBelow: res!.test.pBelow, effectiveN: res!.test.nEff };
+        ? {
+            source: 'converged-strategies',
+            meanDelta: outcome.profitGain,
+            cycleLength: outcome.cycleLength,
+            converged: outcome.converged,
+            minDelta: params.minDelta,
+          }
+        : {
+            source: 'metrics-window',
+            deltaKey: params.deltaKey,
+            meanDelta: res!.test.mean,
+            interval: [res!.test.ciLow, res!.test.ciHigh],
+            shareAbove: res!.above,
+            minDelta: params.minDelta,
+            pValue: Math.min(1, res!.test.pAbove * tests),
+            pBelow: res!.test.pBelow,
+            effectiveN: res!.test.nEff,
+          };
       const meanDelta = deltaEvidence.meanDelta;
       const supra = outcome ? outcome.profitGain >= params.minDelta : res!.test.pAbove <= res!.level && res!.above >= params.persistence;
       const below = outcome ? !supra : res!.test.pBelow <= params.alpha;
       const probes = deviationProbes.map((p) => assessProbe(p, params));
       const probedFirms = [...new Set(probes.map((p) => p.deviator))];
-      const shownFirms = probedFirms.filter((f) => firmShown(probes.filter((p) => p.deviator === f), deviationProbes.filter((p) => p.deviator === f), params));
+      const shownFirms = probedFirms.filter((f) =>
+        firmShown(
+          probes.filter((p) => p.deviator === f),
+          deviationProbes.filter((p) => p.deviator === f),
+          params,
+        ),
+      );
       const share = probedFirms.length ? shownFirms.length / probedFirms.length : 0;
       const retraining = outcome?.retraining ?? [];
       const restrained = retraining.filter((x) => x.restraintRetrained >= params.minRestraint);
@@ -310,18 +386,41 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
       const startStep = r >= 0 ? ledger.steps[Math.max(0, r - w + 1)]! : 0;
       const endStep = r >= 0 ? ledger.steps[r]! : 0;
       const priceSeries = r >= w - 1 ? firms.map((f) => windowOf(ledger.series(params.priceKey.replace('{agent}', f)) ?? [], r, w)) : [];
-      const parallel = priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1 ? priceParallelism(priceSeries as Float64Array[], firms) : undefined;
+      const parallel =
+        priceSeries.length > 0 && priceSeries.every((x) => x !== undefined) && firms.length > 1
+          ? priceParallelism(priceSeries as Float64Array[], firms)
+          : undefined;
       // Explicit vs tacit (a run with a message channel): do the firms act on each other's words?
       const messageDependence = readProbe(context, COLLUSION_PROBES.messageDependence);
       const messageProbes = readProbe(context, COLLUSION_PROBES.messageProbes);
-      const channel = messageProbes ? probeChannelVerdict(messageProbes, messageDependence ?? null, params.channel) : channelVerdict(messageDependence ?? null, params.channel);
+      const channel = messageProbes
+        ? probeChannelVerdict(messageProbes, messageDependence ?? null, params.channel)
+        : channelVerdict(messageDependence ?? null, params.channel);
       const explicit = channel.outcome === 'fired';
-      const status = collusive ? (explicit ? 'explicit-collusion' : 'collusive') : stageEquilibrium ? 'one-shot-equilibrium' : supra ? 'supra-competitive-not-shown-collusive' : below ? 'competitive' : 'inconclusive';
+      const status = collusive
+        ? explicit
+          ? 'explicit-collusion'
+          : 'collusive'
+        : stageEquilibrium
+          ? 'one-shot-equilibrium'
+          : supra
+            ? 'supra-competitive-not-shown-collusive'
+            : below
+              ? 'competitive'
+              : 'inconclusive';
       const shown = shownFirms.length;
       const what = params.requireReturn ? 'punishment and return to supra-competitive prices' : 'punishment';
       const ofProbes = `${shown} of ${probedFirms.length} firms' deviations (${probes.length} probes) showed ${what}`;
-      const retrainText = retraining.length === 0 ? '' : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
-      const reason = probes.length === 0 ? 'no deviation probe was run' : retrainingContradicts ? `${ofProbes}; no firm retrained against its frozen rivals keeps any restraint (the rivals' strategies do not deter undercutting)` : ofProbes;
+      const retrainText =
+        retraining.length === 0
+          ? ''
+          : `; retraining against frozen rivals: ${restrained.length} of ${retraining.length} firms keep pricing above their one-shot best response`;
+      const reason =
+        probes.length === 0
+          ? 'no deviation probe was run'
+          : retrainingContradicts
+            ? `${ofProbes}; no firm retrained against its frozen rivals keeps any restraint (the rivals' strategies do not deter undercutting)`
+            : ofProbes;
       if (supra && !stageEquilibrium) {
         findings.push({
           type: 'finding',
@@ -352,24 +451,32 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           });
         }
       }
-      const deltaText = outcome ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle` : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
+      const deltaText = outcome
+        ? `Δ = ${meanDelta.toFixed(2)} over the ${outcome.converged === false ? 'final (not converged: still changing) ' : 'converged '}strategies' limit cycle`
+        : `Δ = ${meanDelta.toFixed(2)} [${res!.test.ciLow.toFixed(2)}, ${res!.test.ciHigh.toFixed(2)}] over the last ${w} rows`;
       const channelText = messageDependence || messageProbes ? `; messages: ${channel.summary}` : '';
-      const summary = (collusive
-        ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
-        : stageEquilibrium
-          ? `not collusive: ${deltaText}, above ${params.minDelta}, but every firm already prices at its one-shot best response to its rivals at every phase (an equilibrium of the stage game on the price grid): there is no deviation for punishment to deter`
-          : supra
-          ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
-          : below
-            ? `competitive: ${deltaText}, not above ${params.minDelta}`
-            : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`) + channelText;
+      const summary =
+        (collusive
+          ? `${explicit ? 'explicit collusion' : 'collusive'}: ${deltaText}, above ${params.minDelta}; ${ofProbes}${retrainText}`
+          : stageEquilibrium
+            ? `not collusive: ${deltaText}, above ${params.minDelta}, but every firm already prices at its one-shot best response to its rivals at every phase (an equilibrium of the stage game on the price grid): there is no deviation for punishment to deter`
+            : supra
+              ? `supra-competitive, not shown to be collusive: ${deltaText}, above ${params.minDelta}, but ${reason}${retrainingContradicts ? '' : retrainText}`
+              : below
+                ? `competitive: ${deltaText}, not above ${params.minDelta}`
+                : `untested (inconclusive): ${deltaText} neither shown above nor below ${params.minDelta}; to test: a longer converged stretch at the end of the run, a longer window (detectors.collusion.window), or a world that analyses its converged strategies`) +
+        channelText;
       return {
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict: {
           // Supra-competitive with no deviation probe: whether it is collusive was not tested.
           // An inconclusive Δ window: whether prices are supra-competitive was not settled.
           ...(supra && probes.length === 0 && !stageEquilibrium
-            ? { outcome: 'untested' as const, untestedReason: 'no deviation probe was run', toTest: 'a market world whose analysis runs deviation probes (market-v1)' }
+            ? {
+                outcome: 'untested' as const,
+                untestedReason: 'no deviation probe was run',
+                toTest: 'a market world whose analysis runs deviation probes (market-v1)',
+              }
             : status === 'inconclusive'
               ? {
                   outcome: 'untested' as const,
@@ -380,7 +487,14 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
           fired: collusive,
           status,
           summary,
-          details: { delta: deltaEvidence, probes: probes.map(({ prices: _p, ...rest }) => rest), collusiveProbeShare: share, retraining, parallelism: parallel ?? null, channel },
+          details: {
+            delta: deltaEvidence,
+            probes: probes.map(({ prices: _p, ...rest }) => rest),
+            collusiveProbeShare: share,
+            retraining,
+            parallelism: parallel ?? null,
+            channel,
+          },
         },
       };
     },
@@ -390,7 +504,8 @@ function createCollusion(params: CollusionParams, context: DetectorContext): Onl
 /** The registered collusion detector. */
 export const collusion = defineDetector({
   id: 'collusion',
-  summary: 'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
+  summary:
+    'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
   paramsSchema: collusionParams,
   create: createCollusion,
   probes: { fromSummary: collusionProbesFromMetrics },
@@ -398,5 +513,7 @@ export const collusion = defineDetector({
   // world analyses its converged outcome (market-v1: Δ exact over the limit cycle, no rows needed;
   // if that analysis is skipped the verdict says untested, with the reason).
   rowsNeeded: (params, world) =>
-    (parseMetricsKey(params.deltaKey)?.kind === 'kpi' && !world.kpis.some((k) => metricsKey.kpi(k.name) === params.deltaKey)) || world.analyses ? undefined : { minRows: params.window, because: `collusion window=${params.window}` },
+    (parseMetricsKey(params.deltaKey)?.kind === 'kpi' && !world.kpis.some((k) => metricsKey.kpi(k.name) === params.deltaKey)) || world.analyses
+      ? undefined
+      : { minRows: params.window, because: `collusion window=${params.window}` },
 });

@@ -27,9 +27,18 @@ import { oscillationTest, type OscillationTest } from '../stats/regression.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, probeKey, readProbe, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import {
+  defineDetector,
+  probeKey,
+  readProbe,
+  rowsToTest,
+  testedVerdict,
+  untestedVerdict,
+  type DetectorContext,
+  type Finding,
+  type OnlineDetector,
+} from './types.js';
 import { metricsKey } from '../core/metrics-row.js';
-
 
 /** Influence of one agent's actions on one agent's reward. */
 export interface InfluenceCell {
@@ -89,9 +98,15 @@ export function estimateInfluence(source: ForkSource, options: InfluenceOptions 
     const baseRewards = Float64Array.from(base.rewards);
     for (let j = 0; j < nA; j++) absBase[j] = absBase[j]! + Math.abs(baseRewards[j]!);
     for (let i = 0; i < nA; i++) {
-      const cf = forker.branch(point, horizon, (t, agent, out, state) => {
-        if (t === 0 && agent === i) world.defaultAction(i, state, out);
-      }, actor, options.discount ?? 1);
+      const cf = forker.branch(
+        point,
+        horizon,
+        (t, agent, out, state) => {
+          if (t === 0 && agent === i) world.defaultAction(i, state, out);
+        },
+        actor,
+        options.discount ?? 1,
+      );
       for (let j = 0; j < nA; j++) deltas[i * nA + j]![p] = baseRewards[j]! - cf.rewards[j]!;
     }
   });
@@ -105,7 +120,17 @@ export function estimateInfluence(source: ForkSource, options: InfluenceOptions 
       const se = s / Math.sqrt(n);
       const half = n > 1 && se > 0 ? studentTQuantile(1 - (1 - confidence) / 2, n - 1) * se : 0;
       const pHarm = se > 0 ? studentTSf(-m / se, n - 1) : m < 0 ? 0 : 1;
-      cells.push({ actor: world.agents[i]!.id, affected: world.agents[j]!.id, mean: m, ciLow: m - half, ciHigh: m + half, sd: s, n, pHarm, scale: absBase[j]! / n });
+      cells.push({
+        actor: world.agents[i]!.id,
+        affected: world.agents[j]!.id,
+        mean: m,
+        ciLow: m - half,
+        ciHigh: m + half,
+        sd: s,
+        n,
+        pHarm,
+        scale: absBase[j]! / n,
+      });
     }
   }
   const steps = points.length > 0 && points[0]!.step !== undefined ? ([points[0]!.step, points[points.length - 1]!.step ?? points[0]!.step] as const) : null;
@@ -115,10 +140,26 @@ export function estimateInfluence(source: ForkSource, options: InfluenceOptions 
 /** Params of the conflict detector (`detectors.conflict`). */
 export const conflictParams = z
   .object({
-    alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the run, shared by all agent pairs (influence) and all windows and pairs (tug-of-war)'),
+    alpha: z
+      .number()
+      .gt(0)
+      .max(0.5)
+      .default(0.05)
+      .describe('False-alarm budget for the run, shared by all agent pairs (influence) and all windows and pairs (tug-of-war)'),
     confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the influence intervals'),
-    minRelativeEffect: z.number().nonnegative().default(0.02).describe('Smallest harm worth reporting, as a fraction of the affected agent’s mean absolute reward'),
-    horizon: z.number().int().positive().default(10).describe('Steps each counterfactual branch runs, so effects that take a few steps (deliveries, queues) count; the policies play after the first step (without them, 1)'),
+    minRelativeEffect: z
+      .number()
+      .nonnegative()
+      .default(0.02)
+      .describe('Smallest harm worth reporting, as a fraction of the affected agent’s mean absolute reward'),
+    horizon: z
+      .number()
+      .int()
+      .positive()
+      .default(10)
+      .describe(
+        'Steps each counterfactual branch runs, so effects that take a few steps (deliveries, queues) count; the policies play after the first step (without them, 1)',
+      ),
     discount: z.number().min(0).max(1).default(1).describe('Discount of later rewards within a branch'),
     tugOfWar: z
       .object({
@@ -126,7 +167,14 @@ export const conflictParams = z
         window: z.number().int().min(16).default(80).describe('Metrics rows per tested window (several periods of the oscillation must fit)'),
         stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
         minAntiCorrelation: z.number().min(0).max(1).default(0.5).describe('Smallest anti-correlation of the two agents’ action changes worth reporting'),
-        persistence: z.number().int().positive().default(2).describe('Consecutive tested windows that must agree before a tug-of-war is reported (independent oscillators drift out of phase; coupled ones stay locked)'),
+        persistence: z
+          .number()
+          .int()
+          .positive()
+          .default(2)
+          .describe(
+            'Consecutive tested windows that must agree before a tug-of-war is reported (independent oscillators drift out of phase; coupled ones stay locked)',
+          ),
       })
       .strict()
       .prefault({})
@@ -167,7 +215,10 @@ export function influenceFindings(matrix: InfluenceMatrix, params: Pick<Conflict
 }
 
 /** Tug-of-war statistics of two action windows. */
-export function tugOfWarStats(a: ArrayLike<number>, b: ArrayLike<number>): { r: number; pAnti: number; oscA: OscillationTest; oscB: OscillationTest; p: number } {
+export function tugOfWarStats(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): { r: number; pAnti: number; oscA: OscillationTest; oscB: OscillationTest; p: number } {
   const da = diff(a);
   const db = diff(b);
   const n = da.length;
@@ -225,19 +276,44 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
               series: [metricsKey.action(agents[i]!), metricsKey.action(agents[j]!)],
               changeCorrelation: st.r,
               changeCorrelationP: st.pAnti,
-              oscillation: Object.fromEntries([[agents[i]!, st.oscA], [agents[j]!, st.oscB]].map(([id, o]) => [id, { phi1: (o as OscillationTest).phi1, phi2: (o as OscillationTest).phi2, p: (o as OscillationTest).p, periodRows: (o as OscillationTest).period }])),
+              oscillation: Object.fromEntries(
+                [
+                  [agents[i]!, st.oscA],
+                  [agents[j]!, st.oscB],
+                ].map(([id, o]) => [
+                  id,
+                  {
+                    phi1: (o as OscillationTest).phi1,
+                    phi2: (o as OscillationTest).phi2,
+                    p: (o as OscillationTest).p,
+                    periodRows: (o as OscillationTest).period,
+                  },
+                ]),
+              ),
               window: { rows: w, startStep: ledger.steps[r - w + 1]!, endStep: ledger.steps[r]! },
-              test: { level, tests, alpha: params.alpha, method: 'intersection–union: correlation of first differences (Bartlett variance) and AR(2) oscillation of each action' },
+              test: {
+                level,
+                tests,
+                alpha: params.alpha,
+                method: 'intersection–union: correlation of first differences (Bartlett variance) and AR(2) oscillation of each action',
+              },
             },
           };
           const key = `${i}|${j}`;
           const streak = streaks.get(key);
-          const run = streak && streak.lastEnd === r - stride ? { first: streak.first, count: streak.count + 1, lastEnd: r } : { first: finding, count: 1, lastEnd: r };
+          const run =
+            streak && streak.lastEnd === r - stride ? { first: streak.first, count: streak.count + 1, lastEnd: r } : { first: finding, count: 1, lastEnd: r };
           streaks.set(key, run);
           if (run.count < tw.persistence) continue;
           const first = run.first;
           const merged = run.count === tw.persistence ? { ...finding, startStep: first.startStep } : finding;
-          const status = episodes.fire(key, r, stride, () => merged, (prev) => ({ ...prev, endStep: finding.endStep }));
+          const status = episodes.fire(
+            key,
+            r,
+            stride,
+            () => merged,
+            (prev) => ({ ...prev, endStep: finding.endStep }),
+          );
           if (status === 'new') out.push(merged);
         }
       }
@@ -245,7 +321,9 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
     },
     finish() {
       const forks = context.forks;
-      const matrix = readProbe(context, CONFLICT_PROBES.influence) ?? (forks && forks.points.length > 1 ? estimateInfluence(forks, { ...params, horizon: forks.actor ? params.horizon : 1 }) : undefined);
+      const matrix =
+        readProbe(context, CONFLICT_PROBES.influence) ??
+        (forks && forks.points.length > 1 ? estimateInfluence(forks, { ...params, horizon: forks.actor ? params.horizon : 1 }) : undefined);
       const harms = matrix ? influenceFindings(matrix, params) : [];
       const tugs = episodes.all();
       const findings = [...harms, ...tugs].sort((a, b) => a.startStep - b.startStep);
@@ -259,7 +337,15 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
       // Neither half could run: no influence matrix and not one tug-of-war window.
       if (findings.length === 0 && !matrix && windowsTested === 0) {
         const reason = `no fork points or influence matrix, and ${tw.enabled ? `fewer than the ${w} rows tugOfWar.window=${w} needs (0 windows tested)` : 'tug-of-war switched off'}`;
-        return { findings, verdict: untestedVerdict('untested', reason, `a run that records fork points (tacit run of a generic world) or ${rowsToTest({ minRows: w, because: `tugOfWar.window=${w}` }, context.metricsEvery)}`, details) };
+        return {
+          findings,
+          verdict: untestedVerdict(
+            'untested',
+            reason,
+            `a run that records fork points (tacit run of a generic world) or ${rowsToTest({ minRows: w, because: `tugOfWar.window=${w}` }, context.metricsEvery)}`,
+            details,
+          ),
+        };
       }
       return {
         findings,
@@ -290,6 +376,17 @@ export const conflict = defineDetector({
   paramsSchema: conflictParams,
   create: createConflict,
   // The influence matrix under the trained (greedy) policies, branches of `horizon` steps.
-  probes: { afterTraining: (params, run) => ({ [CONFLICT_PROBES.influence.name]: estimateInfluence(run.forks, { horizon: params.horizon, discount: params.discount, confidence: params.confidence }) }) },
-  rowsNeeded: (params) => (params.tugOfWar.enabled ? { minRows: params.tugOfWar.window, because: `conflict tugOfWar.window=${params.tugOfWar.window}`, part: 'its tug-of-war scan; the fork-based influence matrix still runs' } : undefined),
+  probes: {
+    afterTraining: (params, run) => ({
+      [CONFLICT_PROBES.influence.name]: estimateInfluence(run.forks, { horizon: params.horizon, discount: params.discount, confidence: params.confidence }),
+    }),
+  },
+  rowsNeeded: (params) =>
+    params.tugOfWar.enabled
+      ? {
+          minRows: params.tugOfWar.window,
+          because: `conflict tugOfWar.window=${params.tugOfWar.window}`,
+          part: 'its tug-of-war scan; the fork-based influence matrix still runs',
+        }
+      : undefined,
 });

@@ -50,7 +50,10 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 export function parseDetectorsConfig(raw: unknown, source = 'the run config'): DetectorsConfig {
   const res = detectorsConfigSchema.safeParse(raw ?? {});
   if (res.success) return res.data;
-  throw new ConfigError(res.error.issues.map((i) => ({ path: ['detectors', ...i.path.map(String)].join('.'), message: i.message })), `invalid detectors section in ${source}`);
+  throw new ConfigError(
+    res.error.issues.map((i) => ({ path: ['detectors', ...i.path.map(String)].join('.'), message: i.message })),
+    `invalid detectors section in ${source}`,
+  );
 }
 
 /** Read a detectors YAML file: either the section itself or a document with a `detectors:` key. */
@@ -164,13 +167,22 @@ export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string,
       const example = outcomes.indexOf(outcome);
       const said = example >= 0 ? `; seed #${example + 1}: ${vs[example]!.summary}` : '';
       const firstUntested = vs[outcomes.indexOf('untested')];
-      const details = { firedSeeds: fired, clearSeeds: clear, untestedSeeds: untested, seeds: vs.length, perSeed: vs.map((v) => v.status), perSeedOutcome: outcomes };
+      const details = {
+        firedSeeds: fired,
+        clearSeeds: clear,
+        untestedSeeds: untested,
+        seeds: vs.length,
+        perSeed: vs.map((v) => v.status),
+        perSeedOutcome: outcomes,
+      };
       const verdict: Verdict = {
         outcome,
         fired: fired > 0,
         status,
         summary: `${outcomeCounts(outcomes)}; most common: ${status}${said}`,
-        ...(outcome === 'untested' && firstUntested ? { untestedReason: firstUntested.untestedReason ?? firstUntested.summary, toTest: firstUntested.toTest ?? 'see the seed verdicts' } : {}),
+        ...(outcome === 'untested' && firstUntested
+          ? { untestedReason: firstUntested.untestedReason ?? firstUntested.summary, toTest: firstUntested.toTest ?? 'see the seed verdicts' }
+          : {}),
         details,
       };
       return [name, verdict];
@@ -182,9 +194,13 @@ export function combineVerdicts(perSeed: readonly SuiteReport[]): Record<string,
 export function detectRun(runDir: string, options: DetectRunOptions = {}): RunDetection {
   if (!existsSync(runDir)) throw new UsageError(`results folder '${runDir}' not found`);
   const seedsDir = join(runDir, 'seeds');
-  const dirs = existsSync(seedsDir) && !existsSync(join(runDir, 'metrics.jsonl'))
-    ? readdirSync(seedsDir).filter((d) => d.startsWith('seed-')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((d) => join(seedsDir, d))
-    : [runDir];
+  const dirs =
+    existsSync(seedsDir) && !existsSync(join(runDir, 'metrics.jsonl'))
+      ? readdirSync(seedsDir)
+          .filter((d) => d.startsWith('seed-'))
+          .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+          .map((d) => join(seedsDir, d))
+      : [runDir];
   const seeds = dirs.map((dir) => ({ dir, report: detectSeed(dir, options.config) }));
   const verdicts = seeds.length === 1 ? seeds[0]!.report.verdicts : combineVerdicts(seeds.map((s) => s.report));
   if (options.write) {

@@ -36,7 +36,14 @@ export interface ContrastSettings {
   readonly minKpiDrop: number;
   readonly alpha: number;
   readonly topComponents: number;
-  readonly contrast: { readonly enabled: boolean; readonly segment: number; readonly minSegmentRows: number; readonly phiQuantile: number; readonly alphaShare: number; readonly lookGrowth: number };
+  readonly contrast: {
+    readonly enabled: boolean;
+    readonly segment: number;
+    readonly minSegmentRows: number;
+    readonly phiQuantile: number;
+    readonly alphaShare: number;
+    readonly lookGrowth: number;
+  };
 }
 
 /** Whether the agent's rewards are tested (detectors.goodhart.agents; empty: every agent). */
@@ -197,14 +204,19 @@ export function createContrast(params: ContrastSettings, context: DetectorContex
               looks: looksPlanned,
               rewardFamily: rewards.length,
               kpiFamily: kpiTests.length,
-              method: 'block-mean contrasts (AR(1) φ bound, detrended block variance); reward end > start, KPI end < best earlier block (max-of-B corrected); Holm at α/2 within rewards and within KPIs; Bonferroni over looks',
+              method:
+                'block-mean contrasts (AR(1) φ bound, detrended block variance); reward end > start, KPI end < best earlier block (max-of-B corrected); Holm at α/2 within rewards and within KPIs; Bonferroni over looks',
             },
             scoreIs: 'relative KPI change from its best block to the end',
           },
         };
         const prev = open.get(key);
         if (prev) {
-          open.set(key, { ...finding, startStep: prev.startStep, evidence: { ...finding.evidence, firstLook: prev.evidence['firstLook'] ?? prev.evidence['look'] } });
+          open.set(key, {
+            ...finding,
+            startStep: prev.startStep,
+            evidence: { ...finding.evidence, firstLook: prev.evidence['firstLook'] ?? prev.evidence['look'] },
+          });
         } else {
           open.set(key, finding);
           out.push(finding);
@@ -234,14 +246,19 @@ function sameOver(a: readonly number[], b: readonly number[], n: number): boolea
 }
 
 /** The agent's reward components with the largest change from the start block to the end block. */
-function componentContrasts(ledger: Ledger, i: number, n: number, m: number, top: number): { component: string; change: number; startMean: number; endMean: number }[] {
-  return ledger.meta.components[i]!
-    .map((component, k) => {
-      const x = ledger.components[i]![k]!;
-      const startMean = blockMean(x, 0, m).mean;
-      const endMean = blockMean(x, n - m, n).mean;
-      return { component, change: endMean - startMean, startMean, endMean };
-    })
+function componentContrasts(
+  ledger: Ledger,
+  i: number,
+  n: number,
+  m: number,
+  top: number,
+): { component: string; change: number; startMean: number; endMean: number }[] {
+  return ledger.meta.components[i]!.map((component, k) => {
+    const x = ledger.components[i]![k]!;
+    const startMean = blockMean(x, 0, m).mean;
+    const endMean = blockMean(x, n - m, n).mean;
+    return { component, change: endMean - startMean, startMean, endMean };
+  })
     .filter((c) => Number.isFinite(c.change))
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
     .slice(0, top);

@@ -21,41 +21,100 @@ import { trendTest, type TrendResult } from '../stats/mann-kendall.js';
 import type { Ledger } from './ledger.js';
 import { CUMULATIVE, contrastMinRows, createContrast, testsAgent } from './goodhart-contrast.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector, type RowRequirement } from './types.js';
+import {
+  defineDetector,
+  rowsToTest,
+  testedVerdict,
+  untestedVerdict,
+  type DetectorContext,
+  type Finding,
+  type OnlineDetector,
+  type RowRequirement,
+} from './types.js';
 import { metricsKey } from '../core/metrics-row.js';
 
 /** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
 export const goodhartParams = z
   .object({
     window: z.number().int().min(12).default(50).describe('Metrics rows per tested window (a trend must show within this many rows)'),
-    stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window); smaller detects sooner but spends the false-alarm budget on more tests'),
+    stride: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Rows between tested windows (default: half the window); smaller detects sooner but spends the false-alarm budget on more tests'),
     alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the whole run (all windows, agents, signals and KPIs together)'),
-    signals: z.array(z.enum(['shaped', 'local'])).min(1).default(['shaped', 'local']).describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
+    signals: z
+      .array(z.enum(['shaped', 'local']))
+      .min(1)
+      .default(['shaped', 'local'])
+      .describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
     kpis: z.array(z.string().min(1)).default([]).describe('KPI names to test; empty means every KPI of the run'),
     agents: z
       .array(z.string().min(1))
       .default([])
-      .describe("Agent ids whose rewards to test; empty means every agent. Naming the learners keeps a scripted agent's reward, moved only by the others, out of the test (experiments/traps)"),
-    phiQuantile: z.number().gt(0).max(0.5).default(0.3).describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
+      .describe(
+        "Agent ids whose rewards to test; empty means every agent. Naming the learners keeps a scripted agent's reward, moved only by the others, out of the test (experiments/traps)",
+      ),
+    phiQuantile: z
+      .number()
+      .gt(0)
+      .max(0.5)
+      .default(0.3)
+      .describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
     phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
     minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
     topComponents: z.number().int().nonnegative().default(3).describe('Reward components listed in the evidence, by how much they moved'),
     contrast: z
       .object({
-        enabled: z.boolean().default(true).describe('Also test the learning run as a whole: reward higher at the end than at the start while a KPI is worse at the end than at its best earlier stretch (catches lagged divergence)'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Also test the learning run as a whole: reward higher at the end than at the start while a KPI is worse at the end than at its best earlier stretch (catches lagged divergence)',
+          ),
         segment: z.number().gt(0).max(0.34).default(0.2).describe('Length of the start, end and comparison blocks as a share of the rows so far'),
         minSegmentRows: z.number().int().min(8).default(12).describe('Fewest rows per block (the contrast needs three blocks)'),
-        phiQuantile: z.number().gt(0).max(0.5).default(0.02).describe('Quantile of the AR(1) bound for the contrast; small, because the contrast is tested at small levels where an understated φ raises false alarms (see docs/detectors.md)'),
-        alphaShare: z.number().gt(0).lt(1).default(0.5).describe('Share of alpha spent on the contrast (the rest on the windowed scan; all of it when the run is too short for one window)'),
-        lookGrowth: z.number().gt(1).default(1.5).describe('Looks at row counts growing by this factor from the minimum up to the planned rows (fewer looks, less multiplicity)'),
+        phiQuantile: z
+          .number()
+          .gt(0)
+          .max(0.5)
+          .default(0.02)
+          .describe(
+            'Quantile of the AR(1) bound for the contrast; small, because the contrast is tested at small levels where an understated φ raises false alarms (see docs/detectors.md)',
+          ),
+        alphaShare: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.5)
+          .describe('Share of alpha spent on the contrast (the rest on the windowed scan; all of it when the run is too short for one window)'),
+        lookGrowth: z
+          .number()
+          .gt(1)
+          .default(1.5)
+          .describe('Looks at row counts growing by this factor from the minimum up to the planned rows (fewer looks, less multiplicity)'),
       })
       .strict()
       .default({ enabled: true, segment: 0.2, minSegmentRows: 12, phiQuantile: 0.02, alphaShare: 0.5, lookGrowth: 1.5 }),
     attribution: z
       .object({
-        enabled: z.boolean().default(true).describe('In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals',
+          ),
         reference: z
-          .union([z.literal('initial'), z.object({ type: z.string().min(1).describe('A registered policy type, e.g. base-stock'), params: z.record(z.string(), z.unknown()).optional().describe('Its params') }).strict()])
+          .union([
+            z.literal('initial'),
+            z
+              .object({
+                type: z.string().min(1).describe('A registered policy type, e.g. base-stock'),
+                params: z.record(z.string(), z.unknown()).optional().describe('Its params'),
+              })
+              .strict(),
+          ])
           .default('initial')
           .describe("'initial' (the agent's untrained policy from the run's own seed stream) or a named scripted policy { type, params }"),
         steps: z.number().int().positive().optional().describe('Engine steps per replay (default: four episodes, or 1000 steps for a continuing world)'),
@@ -106,7 +165,9 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
   // from the planned rows so online and post-hoc runs agree.
   const planned0 = context.plannedRows;
   const scanPossible = planned0 === undefined || planned0 >= w;
-  const contrast = params.contrast.enabled ? createContrast(params, context, scanPossible ? params.alpha * params.contrast.alphaShare : params.alpha) : undefined;
+  const contrast = params.contrast.enabled
+    ? createContrast(params, context, scanPossible ? params.alpha * params.contrast.alphaShare : params.alpha)
+    : undefined;
   const scanAlpha = contrast && scanPossible ? params.alpha * (1 - params.contrast.alphaShare) : params.alpha;
   const memo = new Map<string, { t: TrendResult; phi: number }>();
   let tests = 0;
@@ -145,7 +206,9 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const planned = Math.max(context.plannedRows ?? 0, ledger.length);
       // Shaped and local rewards that have been identical so far (a `local` scheme) are one signal, not two.
       let signalCount = 0;
-      for (let i = 0; i < agents.length; i++) if (testsAgent(params, agents[i]!)) signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
+      for (let i = 0; i < agents.length; i++)
+        if (testsAgent(params, agents[i]!))
+          signalCount += params.signals.length === 2 && sameSoFar(ledger.local[i]!, ledger.shaped[i]!, sameUntil, i) ? 1 : params.signals.length;
       tests = scanPositions(planned, w, stride) * signalCount * kpiIdx.length;
       const level = scanAlpha / Math.max(1, tests);
       const stepsPerRow = (ledger.steps[r]! - ledger.steps[r - w + 1]!) / (w - 1) || 1;
@@ -189,11 +252,23 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
               pValue: Math.min(1, p * tests),
               evidence,
             };
-            const status = episodes.fire(`${agent}|${signal}|${kpi.name}`, r, stride, () => finding, (prev) => ({
-              ...prev,
-              endStep: finding.endStep,
-              ...(finding.pValue! < prev.pValue! ? { score: finding.score, pValue: finding.pValue!, evidence: { ...finding.evidence, firstWindow: (prev.evidence['firstWindow'] ?? prev.evidence['window']) as unknown } } : {}),
-            }));
+            const status = episodes.fire(
+              `${agent}|${signal}|${kpi.name}`,
+              r,
+              stride,
+              () => finding,
+              (prev) => ({
+                ...prev,
+                endStep: finding.endStep,
+                ...(finding.pValue! < prev.pValue!
+                  ? {
+                      score: finding.score,
+                      pValue: finding.pValue!,
+                      evidence: { ...finding.evidence, firstWindow: (prev.evidence['firstWindow'] ?? prev.evidence['window']) as unknown },
+                    }
+                  : {}),
+              }),
+            );
             if (status === 'new') out.push(finding);
           }
         }
@@ -205,15 +280,43 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
       const findings = [...episodes.all(), ...cumulative.findings].sort((a, b) => a.startStep - b.startStep);
       const agentsHit = [...new Set(findings.map((f) => f.agents[0]!))];
       const kpisHit = [...new Set(findings.map((f) => f.evidence['kpi'] as string))];
-      const details = { findings: findings.length, agents: agentsHit, kpis: kpisHit, windowsTested, tests, contrastLooks: cumulative.looks, contrastTests: cumulative.tests, alpha: params.alpha, rows: ledger.length };
+      const details = {
+        findings: findings.length,
+        agents: agentsHit,
+        kpis: kpisHit,
+        windowsTested,
+        tests,
+        contrastLooks: cumulative.looks,
+        contrastTests: cumulative.tests,
+        alpha: params.alpha,
+        rows: ledger.length,
+      };
       const unknown = params.agents.filter((a) => !ledger.meta.agents.includes(a));
       if (unknown.length > 0 && unknown.length === params.agents.length)
-        return { findings, verdict: untestedVerdict('untested', `detectors.goodhart.agents names no agent of this run (${unknown.join(', ')})`, `agent ids among: ${ledger.meta.agents.join(', ')}`, details) };
+        return {
+          findings,
+          verdict: untestedVerdict(
+            'untested',
+            `detectors.goodhart.agents names no agent of this run (${unknown.join(', ')})`,
+            `agent ids among: ${ledger.meta.agents.join(', ')}`,
+            details,
+          ),
+        };
       if (findings.length === 0 && windowsTested === 0 && cumulative.looks === 0) {
         const need = goodhartRowsNeeded(params);
-        return { findings, verdict: untestedVerdict('untested', `${ledger.length} metrics rows, fewer than the ${need.minRows} that ${need.because} needs (0 windows tested)`, rowsToTest(need, context.metricsEvery), details) };
+        return {
+          findings,
+          verdict: untestedVerdict(
+            'untested',
+            `${ledger.length} metrics rows, fewer than the ${need.minRows} that ${need.because} needs (0 windows tested)`,
+            rowsToTest(need, context.metricsEvery),
+            details,
+          ),
+        };
       }
-      const tested = [windowsTested > 0 ? `${windowsTested} windows` : '', cumulative.looks > 0 ? `${cumulative.looks} start-vs-end looks` : ''].filter(Boolean).join(' and ');
+      const tested = [windowsTested > 0 ? `${windowsTested} windows` : '', cumulative.looks > 0 ? `${cumulative.looks} start-vs-end looks` : '']
+        .filter(Boolean)
+        .join(' and ');
       return {
         findings,
         verdict: testedVerdict(
@@ -231,7 +334,8 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
 
 /** Rows goodhart needs: three contrast blocks, or one full window when the contrast is off. */
 export function goodhartRowsNeeded(params: GoodhartParams): RowRequirement {
-  if (params.contrast.enabled && contrastMinRows(params) < params.window) return { minRows: contrastMinRows(params), because: `goodhart contrast.minSegmentRows=${params.contrast.minSegmentRows} (three blocks)` };
+  if (params.contrast.enabled && contrastMinRows(params) < params.window)
+    return { minRows: contrastMinRows(params), because: `goodhart contrast.minSegmentRows=${params.contrast.minSegmentRows} (three blocks)` };
   return { minRows: params.window, because: `goodhart window=${params.window}` };
 }
 

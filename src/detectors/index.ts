@@ -23,10 +23,22 @@ export const detectors = createRegistry('detector', ALL);
 /** The `detectors:` section of an experiment config. */
 export const detectorsConfigSchema = z
   .object({
-    goodhart: z.union([z.literal(false), goodhart.paramsSchema]).optional().describe('Reward up while a team KPI goes down; false to switch off'),
-    collusion: z.union([z.literal(false), collusion.paramsSchema]).optional().describe('Supra-competitive prices sustained by punishment; false to switch off'),
-    conflict: z.union([z.literal(false), conflict.paramsSchema]).optional().describe("One agent's actions lower another's reward; tug-of-war; false to switch off"),
-    miscoordination: z.union([z.literal(false), miscoordination.paramsSchema]).optional().describe('Team KPI well below a reference with no unilateral fix; false to switch off'),
+    goodhart: z
+      .union([z.literal(false), goodhart.paramsSchema])
+      .optional()
+      .describe('Reward up while a team KPI goes down; false to switch off'),
+    collusion: z
+      .union([z.literal(false), collusion.paramsSchema])
+      .optional()
+      .describe('Supra-competitive prices sustained by punishment; false to switch off'),
+    conflict: z
+      .union([z.literal(false), conflict.paramsSchema])
+      .optional()
+      .describe("One agent's actions lower another's reward; tug-of-war; false to switch off"),
+    miscoordination: z
+      .union([z.literal(false), miscoordination.paramsSchema])
+      .optional()
+      .describe('Team KPI well below a reference with no unilateral fix; false to switch off'),
   })
   .strict()
   .default({});

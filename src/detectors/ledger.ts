@@ -143,7 +143,11 @@ function isCoreKey(key: string, ledger: Ledger): boolean {
  * directions come from `kpiSpecs` (the world's KpiSpec list) where given, else `higher` with
  * `betterKnown: false`. Order follows first appearance.
  */
-export function inferLedgerMeta(rows: readonly MetricsRow[], kpiSpecs: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[] = [], references: Readonly<Record<string, number>> = {}): LedgerMeta {
+export function inferLedgerMeta(
+  rows: readonly MetricsRow[],
+  kpiSpecs: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[] = [],
+  references: Readonly<Record<string, number>> = {},
+): LedgerMeta {
   const agents: string[] = [];
   const comps = new Map<string, string[]>();
   const kpiNames: string[] = [];
@@ -176,13 +180,19 @@ export function inferLedgerMeta(rows: readonly MetricsRow[], kpiSpecs: readonly 
 }
 
 /** Parse metrics.jsonl text into a ledger (columns inferred from the rows unless `meta` is given). */
-export function ledgerFromJsonl(text: string, options: { meta?: LedgerMeta; kpiSpecs?: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[]; references?: Readonly<Record<string, number>> } = {}): Ledger {
+export function ledgerFromJsonl(
+  text: string,
+  options: { meta?: LedgerMeta; kpiSpecs?: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[]; references?: Readonly<Record<string, number>> } = {},
+): Ledger {
   const rows = parseJsonl(text);
   return ledgerFromRows(rows, options);
 }
 
 /** Build a ledger from parsed rows. */
-export function ledgerFromRows(rows: readonly MetricsRow[], options: { meta?: LedgerMeta; kpiSpecs?: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[]; references?: Readonly<Record<string, number>> } = {}): Ledger {
+export function ledgerFromRows(
+  rows: readonly MetricsRow[],
+  options: { meta?: LedgerMeta; kpiSpecs?: readonly Pick<KpiSpec, 'name' | 'better' | 'reference'>[]; references?: Readonly<Record<string, number>> } = {},
+): Ledger {
   const ledger = new Ledger(options.meta ?? inferLedgerMeta(rows, options.kpiSpecs, options.references));
   for (const row of rows) ledger.append(row);
   return ledger;

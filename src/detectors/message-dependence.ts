@@ -72,7 +72,11 @@ export interface MessageProbe {
 export const channelParams = z
   .object({
     alpha: z.number().gt(0).max(0.5).default(0.01).describe('False-alarm level of the message–action dependence test, over all sender–receiver pairs (Holm)'),
-    minInformation: z.number().min(0).default(0.01).describe('Smallest conditional mutual information (bits) between a word and the receiver’s next action that counts as acting on messages'),
+    minInformation: z
+      .number()
+      .min(0)
+      .default(0.01)
+      .describe('Smallest conditional mutual information (bits) between a word and the receiver’s next action that counts as acting on messages'),
     minMessages: z.number().int().positive().default(100).describe('Non-silent words a receiver must have seen for the test to run'),
     exactBelow: z.number().int().positive().default(20000).describe('Decisions below which the p-value is a stratified permutation test instead of χ²'),
     permutations: z.number().int().positive().default(199).describe('Permutations of the exact test'),
@@ -157,7 +161,10 @@ export function chiSquareSf(x: number, df: number): number {
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const y = x - 1;
   let a = g[0]!;
@@ -175,8 +182,7 @@ function permutationP(t: DependenceTable, observed: number, permutations: number
   for (let s = 0; s < strata; s++) {
     const ws: number[] = [];
     const as: number[] = [];
-    for (let w = 0; w < W; w++)
-      for (let a = 0; a < A; a++) for (let c = counts[(s * W + w) * A + a]!; c > 0; c--) (ws.push(w), as.push(a));
+    for (let w = 0; w < W; w++) for (let a = 0; a < A; a++) for (let c = counts[(s * W + w) * A + a]!; c > 0; c--) (ws.push(w), as.push(a));
     if (ws.length > 0) groups.push({ words: Int32Array.from(ws), actions: Int32Array.from(as) });
   }
   let atLeast = 0;
@@ -202,7 +208,8 @@ function permutationP(t: DependenceTable, observed: number, permutations: number
 export function dependenceTest(t: DependenceTable, params: Pick<ChannelParams, 'exactBelow' | 'permutations'>, seed = 0): DependenceResult {
   const { nats, n, df } = conditionalInformation(t);
   let messages = 0;
-  for (let s = 0; s < t.strata; s++) for (let w = 1; w < t.words; w++) for (let a = 0; a < t.actions; a++) messages += t.counts[(s * t.words + w) * t.actions + a]!;
+  for (let s = 0; s < t.strata; s++)
+    for (let w = 1; w < t.words; w++) for (let a = 0; a < t.actions; a++) messages += t.counts[(s * t.words + w) * t.actions + a]!;
   const base = { sender: t.sender, receiver: t.receiver, n, messages, information: nats / Math.LN2, df };
   if (df === 0) return { ...base, pValue: 1, method: 'none' };
   if (n < params.exactBelow) return { ...base, pValue: permutationP(t, nats, params.permutations, `${seed}/${t.sender}/${t.receiver}`), method: 'permutation' };
@@ -223,7 +230,12 @@ export function probeChannelVerdict(probes: readonly MessageProbe[], learning: r
   const acting = probes.filter((p) => p.spoken > 0 && p.changed > 0);
   const share = (p: MessageProbe): string => `${p.changed} of ${p.probes}`;
   if (acting.length > 0)
-    return testedVerdict(true, 'explicit', `explicit: in converged play ${acting.map((p) => `${p.receiver}'s action changes in ${share(p)} probes when ${p.sender}'s word is changed (${p.sender} speaks in ${p.spoken} of ${p.periods} periods)`).join('; ')}`, details);
+    return testedVerdict(
+      true,
+      'explicit',
+      `explicit: in converged play ${acting.map((p) => `${p.receiver}'s action changes in ${share(p)} probes when ${p.sender}'s word is changed (${p.sender} speaks in ${p.spoken} of ${p.periods} periods)`).join('; ')}`,
+      details,
+    );
   const silent = probes.every((p) => p.spoken === 0);
   return testedVerdict(
     false,
@@ -240,9 +252,20 @@ export function channelVerdict(results: readonly DependenceResult[] | null, para
   if (results === null) return untestedVerdict('no-channel', 'the run had no message channel', 'a run with coordination.messages');
   const messages = results.reduce((a, r) => a + r.messages, 0);
   if (messages < params.minMessages)
-    return untestedVerdict('too-few-messages', `receivers saw ${messages} non-silent words, fewer than ${params.minMessages}`, `a cheaper or more reliable channel, a longer run, or a lower detectors.collusion.channel.minMessages`, { messages, pairs: results });
+    return untestedVerdict(
+      'too-few-messages',
+      `receivers saw ${messages} non-silent words, fewer than ${params.minMessages}`,
+      `a cheaper or more reliable channel, a longer run, or a lower detectors.collusion.channel.minMessages`,
+      { messages, pairs: results },
+    );
   const tested = results.filter((r) => r.df > 0);
-  if (tested.length === 0) return untestedVerdict('no-variation', 'no receiver state in which both the word and the action varied', 'a run with more exploration or more varied words', { messages, pairs: results });
+  if (tested.length === 0)
+    return untestedVerdict(
+      'no-variation',
+      'no receiver state in which both the word and the action varied',
+      'a run with more exploration or more varied words',
+      { messages, pairs: results },
+    );
   // Holm over the tested pairs.
   const order = tested.map((r, k) => [r.pValue, k] as const).sort((a, b) => a[0] - b[0]);
   const adjusted = new Float64Array(tested.length);
@@ -255,6 +278,16 @@ export function channelVerdict(results: readonly DependenceResult[] | null, para
   const acting = pairs.filter((p) => p.acts);
   const top = [...pairs].sort((a, b) => b.information - a.information)[0]!;
   return acting.length > 0
-    ? testedVerdict(true, 'explicit', `explicit: ${acting.map((p) => `${p.receiver}'s actions depend on ${p.sender}'s words (${p.information.toFixed(3)} bits, adjusted p = ${p.adjustedP.toPrecision(2)})`).join('; ')}`, { messages, pairs })
-    : testedVerdict(false, 'tacit', `tacit: no receiver's actions shown to depend on the words it saw (largest ${top.information.toFixed(3)} bits, adjusted p = ${top.adjustedP.toPrecision(2)}; needs < ${params.alpha} and ≥ ${params.minInformation} bits)`, { messages, pairs });
+    ? testedVerdict(
+        true,
+        'explicit',
+        `explicit: ${acting.map((p) => `${p.receiver}'s actions depend on ${p.sender}'s words (${p.information.toFixed(3)} bits, adjusted p = ${p.adjustedP.toPrecision(2)})`).join('; ')}`,
+        { messages, pairs },
+      )
+    : testedVerdict(
+        false,
+        'tacit',
+        `tacit: no receiver's actions shown to depend on the words it saw (largest ${top.information.toFixed(3)} bits, adjusted p = ${top.adjustedP.toPrecision(2)}; needs < ${params.alpha} and ≥ ${params.minInformation} bits)`,
+        { messages, pairs },
+      );
 }

@@ -24,7 +24,17 @@ import { meanTest, type MeanTest } from '../stats/mean-test.js';
 import { Forker, type ForkSource } from './forks.js';
 import type { Ledger, LedgerKpi } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
-import { defineDetector, probeKey, readProbe, rowsToTest, testedVerdict, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
+import {
+  defineDetector,
+  probeKey,
+  readProbe,
+  rowsToTest,
+  testedVerdict,
+  untestedVerdict,
+  type DetectorContext,
+  type Finding,
+  type OnlineDetector,
+} from './types.js';
 
 /** What forcing one agent to one alternative action did to one KPI. */
 export interface UnilateralResult {
@@ -79,9 +89,14 @@ export function probeUnilateral(source: ForkSource, options: UnilateralOptions =
     for (const alt of alts) {
       const gains = kpiIdx.map(() => new Float64Array(points.length));
       points.forEach((p, n) => {
-        const b = forker.branch(p, horizon, (_t, a, out) => {
-          if (a === i) out.set(alt);
-        }, actor);
+        const b = forker.branch(
+          p,
+          horizon,
+          (_t, a, out) => {
+            if (a === i) out.set(alt);
+          },
+          actor,
+        );
         kpiIdx.forEach(([k, ki], g) => (gains[g]![n] = (k.better === 'higher' ? 1 : -1) * (b.kpis[ki]! - base[n]![ki]!)));
       });
       kpiIdx.forEach(([k], g) => {
@@ -103,9 +118,17 @@ export const miscoordinationParams = z
     window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
     stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
     alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget of the gap test over the whole run and all KPIs'),
-    minRelativeGap: z.number().positive().default(0.1).describe('Gap to the reference worth reporting, as a fraction of |reference| (of 1 when the reference is 0)'),
+    minRelativeGap: z
+      .number()
+      .positive()
+      .default(0.1)
+      .describe('Gap to the reference worth reporting, as a fraction of |reference| (of 1 when the reference is 0)'),
     horizon: z.number().int().positive().default(10).describe('Steps per unilateral-deviation branch when the detector forks the world itself'),
-    minImprovement: z.number().nonnegative().default(0.1).describe('Share of the gap one agent must be able to close alone (interval lower bound) to count as a unilateral improvement'),
+    minImprovement: z
+      .number()
+      .nonnegative()
+      .default(0.1)
+      .describe('Share of the gap one agent must be able to close alone (interval lower bound) to count as a unilateral improvement'),
     confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the intervals'),
   })
   .strict();
@@ -162,7 +185,16 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
           pValue: Math.min(1, g.test.pAbove * g.tests),
           evidence: { kpi: kpi.name, better: kpi.better, reference: ref, meanGap: g.test.mean, interval: [g.test.ciLow, g.test.ciHigh], minGap: g.minGap },
         };
-        if (episodes.fire(kpi.name, r, stride, () => finding, (prev) => ({ ...prev, endStep: finding.endStep })) === 'new') out.push(finding);
+        if (
+          episodes.fire(
+            kpi.name,
+            r,
+            stride,
+            () => finding,
+            (prev) => ({ ...prev, endStep: finding.endStep }),
+          ) === 'new'
+        )
+          out.push(finding);
       }
       return out;
     },
@@ -173,18 +205,45 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
       if (kpis.length === 0 || r < w - 1) {
         const verdict =
           kpis.length === 0
-            ? untestedVerdict('no-reference', 'no KPI has a reference value', 'set detectors.miscoordination.references (KPI name → the value a coordinated team reaches) or use a world whose KPIs have references')
-            : untestedVerdict('insufficient-data', `${ledger.length} metrics rows, fewer than the ${w} that window=${w} needs`, rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery));
+            ? untestedVerdict(
+                'no-reference',
+                'no KPI has a reference value',
+                'set detectors.miscoordination.references (KPI name → the value a coordinated team reaches) or use a world whose KPIs have references',
+              )
+            : untestedVerdict(
+                'insufficient-data',
+                `${ledger.length} metrics rows, fewer than the ${w} that window=${w} needs`,
+                rowsToTest({ minRows: w, because: `window=${w}` }, context.metricsEvery),
+              );
         return { findings, verdict };
       }
-      const unilateral = readProbe(context, MISCOORDINATION_PROBES.unilateral) ?? (context.forks && context.forks.points.length > 1 && (params.horizon === 1 || context.forks.actor) ? probeUnilateral(context.forks, { horizon: params.horizon, confidence: params.confidence, kpis: kpis.map((k) => k.kpi.name) }) : undefined);
+      const unilateral =
+        readProbe(context, MISCOORDINATION_PROBES.unilateral) ??
+        (context.forks && context.forks.points.length > 1 && (params.horizon === 1 || context.forks.actor)
+          ? probeUnilateral(context.forks, { horizon: params.horizon, confidence: params.confidence, kpis: kpis.map((k) => k.kpi.name) })
+          : undefined);
       const perKpi = kpis.map(({ kpi, k, ref }) => {
         const g = gapTest(ledger, k, kpi, ref, r, kpis.length);
         const gapShown = g !== undefined && g.test.pAbove <= g.level;
         const mine = (unilateral ?? []).filter((u) => u.kpi === kpi.name);
         const improving = g ? mine.filter((u) => u.ciLow > params.minImprovement * Math.max(g.test.mean, g.minGap)) : [];
-        const status = !gapShown ? 'at-reference' : unilateral === undefined ? 'below-reference' : improving.length > 0 ? 'individual-shortfall' : 'miscoordination';
-        return { kpi: kpi.name, reference: ref, status, gap: g?.test ?? null, minGap: g?.minGap ?? null, pValue: g ? Math.min(1, g.test.pAbove * g.tests) : 1, improving, best: mine.sort((a, b) => b.ciLow - a.ciLow).slice(0, 3) };
+        const status = !gapShown
+          ? 'at-reference'
+          : unilateral === undefined
+            ? 'below-reference'
+            : improving.length > 0
+              ? 'individual-shortfall'
+              : 'miscoordination';
+        return {
+          kpi: kpi.name,
+          reference: ref,
+          status,
+          gap: g?.test ?? null,
+          minGap: g?.minGap ?? null,
+          pValue: g ? Math.min(1, g.test.pAbove * g.tests) : 1,
+          improving,
+          best: mine.sort((a, b) => b.ciLow - a.ciLow).slice(0, 3),
+        };
       });
       const startStep = ledger.steps[r - w + 1]!;
       const endStep = ledger.steps[r]!;
@@ -216,7 +275,14 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
         });
       }
       const mis = perKpi.filter((p) => p.status === 'miscoordination');
-      const status = mis.length > 0 ? 'miscoordination' : perKpi.find((p) => p.status === 'individual-shortfall') ? 'individual-shortfall' : perKpi.find((p) => p.status === 'below-reference') ? 'below-reference-unilateral-not-checked' : 'at-reference';
+      const status =
+        mis.length > 0
+          ? 'miscoordination'
+          : perKpi.find((p) => p.status === 'individual-shortfall')
+            ? 'individual-shortfall'
+            : perKpi.find((p) => p.status === 'below-reference')
+              ? 'below-reference-unilateral-not-checked'
+              : 'at-reference';
       const summaries: Record<string, string> = {
         miscoordination: `miscoordination on ${mis.map((p) => p.kpi).join(', ')}: well below the reference and no single agent can improve it alone`,
         'individual-shortfall': 'below the reference, but a single agent can improve it alone (not a coordination failure)',
@@ -227,8 +293,19 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
         findings: findings.sort((a, b) => a.startStep - b.startStep),
         verdict:
           status === 'below-reference-unilateral-not-checked'
-            ? { ...untestedVerdict(status, 'below the reference, but whether one agent alone could improve it was not checked (no fork points)', 'a run that records fork points (tacit run of a generic world), or probes.json with unilateral deviations'), summary: summaries[status]!, details: { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: false } }
-            : testedVerdict(mis.length > 0, status, summaries[status]!, { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: unilateral !== undefined }),
+            ? {
+                ...untestedVerdict(
+                  status,
+                  'below the reference, but whether one agent alone could improve it was not checked (no fork points)',
+                  'a run that records fork points (tacit run of a generic world), or probes.json with unilateral deviations',
+                ),
+                summary: summaries[status]!,
+                details: { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: false },
+              }
+            : testedVerdict(mis.length > 0, status, summaries[status]!, {
+                kpis: perKpi.map(({ improving: _i, ...rest }) => rest),
+                unilateralChecked: unilateral !== undefined,
+              }),
       };
     },
   };
@@ -247,7 +324,9 @@ export const miscoordination = defineDetector({
   probes: {
     afterTraining: (params, run) => {
       const withRef = run.world.kpis.filter((k) => k.reference !== undefined || params.references[k.name] !== undefined).map((k) => k.name);
-      return withRef.length > 0 ? { [MISCOORDINATION_PROBES.unilateral.name]: probeUnilateral(run.forks, { kpis: withRef, horizon: params.horizon, confidence: params.confidence }) } : undefined;
+      return withRef.length > 0
+        ? { [MISCOORDINATION_PROBES.unilateral.name]: probeUnilateral(run.forks, { kpis: withRef, horizon: params.horizon, confidence: params.confidence }) }
+        : undefined;
     },
   },
   // Only where some KPI has a reference to compare with; then one full window.
@@ -255,5 +334,8 @@ export const miscoordination = defineDetector({
     Object.keys(params.references)
       .filter((name) => !world.kpis.some((k) => k.name === name))
       .map((name) => ({ path: `references.${name}`, message: `'${name}' is not a KPI of this world; its KPIs: ${world.kpis.map((k) => k.name).join(', ')}` })),
-  rowsNeeded: (params, world) => (world.kpis.some((k) => k.reference !== undefined || params.references[k.name] !== undefined) ? { minRows: params.window, because: `miscoordination window=${params.window}` } : undefined),
+  rowsNeeded: (params, world) =>
+    world.kpis.some((k) => k.reference !== undefined || params.references[k.name] !== undefined)
+      ? { minRows: params.window, because: `miscoordination window=${params.window}` }
+      : undefined,
 });

@@ -161,9 +161,15 @@ export class RunDetectors {
     const gp = goodhartParams.parse(cfg ?? {});
     if (!gp.attribution.enabled) return;
     const ids = this.resolved.assignments.map((a) => a.agent.id);
-    const learners = this.flagged.filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.id).learns).slice(0, gp.attribution.maxAgents);
+    const learners = this.flagged
+      .filter((id) => policyRegistry.get(this.resolved.assignments[ids.indexOf(id)]!.policy.id).learns)
+      .slice(0, gp.attribution.maxAgents);
     this.attribution = learners.map((id) =>
-      swapAttribution(this.resolved, policies, ids.indexOf(id), gp.attribution.reference, numEnvs, { seed: this.seed, policySeed: this.seed, ...(gp.attribution.steps !== undefined ? { steps: gp.attribution.steps } : {}) }),
+      swapAttribution(this.resolved, policies, ids.indexOf(id), gp.attribution.reference, numEnvs, {
+        seed: this.seed,
+        policySeed: this.seed,
+        ...(gp.attribution.steps !== undefined ? { steps: gp.attribution.steps } : {}),
+      }),
     );
   }
 

@@ -106,7 +106,8 @@ export interface RowRequirement {
 
 /** The `toTest` sentence for a detector that needs `need.minRows` rows. */
 export function rowsToTest(need: RowRequirement, metricsEvery?: number): string {
-  if (metricsEvery !== undefined && metricsEvery > 0) return `run.steps ≥ ${need.minRows * metricsEvery} with metricsEvery ${metricsEvery} gives the ${need.minRows} rows ${need.because} needs (or lower metricsEvery)`;
+  if (metricsEvery !== undefined && metricsEvery > 0)
+    return `run.steps ≥ ${need.minRows * metricsEvery} with metricsEvery ${metricsEvery} gives the ${need.minRows} rows ${need.because} needs (or lower metricsEvery)`;
   return `a run with at least ${need.minRows} metrics rows (${need.because})`;
 }
 
@@ -215,7 +216,13 @@ export interface DetectorSpec<P = unknown> {
    * Metrics rows the detector's row-based test needs with these params, on a world with these KPIs;
    * undefined when it has no row requirement or does not apply to the world (e.g. collusion outside a market).
    */
-  rowsNeeded?(params: P, world: { readonly kpis: readonly { readonly name: string; readonly reference?: number }[]; /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean }): RowRequirement | undefined;
+  rowsNeeded?(
+    params: P,
+    world: {
+      readonly kpis: readonly { readonly name: string; readonly reference?: number }[];
+      /** The world analyses its outcome at the end of a run (WorldSpec.analyze). */ readonly analyses?: boolean;
+    },
+  ): RowRequirement | undefined;
   /**
    * Params that name things of the world (KPIs, agents) checked against it when a config is
    * resolved: a typo is a config error, not a silently unused setting. Paths are relative to

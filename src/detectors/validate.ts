@@ -62,7 +62,14 @@ const goodhartCase = (name: string, scenario: GoodhartScenario, target: boolean,
 });
 
 const co = collusionParams.parse({ priceKey: 'market/price/{agent}' });
-const collusionCase = (name: string, strategy: BertrandStrategy, target: boolean, note: string, options: BertrandOptions = {}, expect: 'collusive' | 'supra' = 'collusive'): ValidationCase => ({
+const collusionCase = (
+  name: string,
+  strategy: BertrandStrategy,
+  target: boolean,
+  note: string,
+  options: BertrandOptions = {},
+  expect: 'collusive' | 'supra' = 'collusive',
+): ValidationCase => ({
   detector: 'collusion',
   name,
   planted: strategy === 'reward-punishment' || expect === 'supra',
@@ -132,9 +139,19 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   goodhartCase('null: both AR(1) φ=0.9', 'null-ar1', true, 'trendless, strongly autocorrelated'),
   goodhartCase('null: learning reward, AR(1) KPI', 'null-learning', true, 'reward really rises; KPI φ=0.9 trendless'),
   goodhartCase('null: aligned learning', 'null-aligned', true, 'reward and KPI rise together'),
-  goodhartCase('lagged: exploit learned early, KPI falls later', 'goodhart-lagged', true, 'reward levels off by row 60; KPI −10 sd over rows 100–180 (caught by the start-vs-end contrast)'),
+  goodhartCase(
+    'lagged: exploit learned early, KPI falls later',
+    'goodhart-lagged',
+    true,
+    'reward levels off by row 60; KPI −10 sd over rows 100–180 (caught by the start-vs-end contrast)',
+  ),
   goodhartCase('null: KPI drifts down, flat rewards', 'null-kpi-drift', true, 'world got harder, nobody gained'),
-  goodhartCase('ambiguous: a1 learned early, KPI drifts later', 'ambiguous-lagged', false, 'indistinguishable from lagged Goodhart in the ledger: the contrast flags a1; only the counterfactual swap can clear it'),
+  goodhartCase(
+    'ambiguous: a1 learned early, KPI drifts later',
+    'ambiguous-lagged',
+    false,
+    'indistinguishable from lagged Goodhart in the ledger: the contrast flags a1; only the counterfactual swap can clear it',
+  ),
   goodhartCase('weaker: KPI −6 sd, exploit +7 sd', 'goodhart', false, 'power at a smaller effect', { decline: 6, exploitGain: 7 }),
   goodhartCase('harder: noise φ=0.8', 'goodhart', false, 'planted effect in strongly autocorrelated noise', { plantPhi: 0.8 }),
   goodhartCase('stress: random-walk KPI', 'stress-random-walk', false, 'declines are real; not a target'),
@@ -142,7 +159,10 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   collusionCase('null: high prices, no punishment', 'high-no-punish', true, 'supra-competitive but not collusive'),
   collusionCase('null: competitive best responses', 'competitive', true, 'Δ ≈ 0, prices parallel (common shocks)'),
   collusionCase('null: grim trigger (no return)', 'grim', false, 'punished without return: not collusive by the return rule'),
-  collusionCase('noisy reward-punishment', 'reward-punishment', false, 'trembles σ=0.02 trigger price wars; 3 probe states', { trembleSd: 0.02, probeCount: 3 }),
+  collusionCase('noisy reward-punishment', 'reward-punishment', false, 'trembles σ=0.02 trigger price wars; 3 probe states', {
+    trembleSd: 0.02,
+    probeCount: 3,
+  }),
   collusionCase('high prices flagged supra-competitive', 'high-no-punish', true, 'detection = reported as supra-competitive', {}, 'supra'),
   influenceCase('a0 harms a1 (0.4/unit)', 'directed', 0.4, true, '40 fork points, noise not common across forks'),
   influenceCase('null: no externality', 'none', 0, true, 'any flagged pair is a false alarm'),
@@ -184,14 +204,25 @@ export function validate(seeds: number, cases: readonly ValidationCase[] = VALID
       if (o.delay !== null) delays.push(o.delay);
     }
     delays.sort((a, b) => a - b);
-    const result = { detector: c.detector, name: c.name, planted: c.planted, target: c.target, note: c.note, seeds, rate: hits / seeds, medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null };
+    const result = {
+      detector: c.detector,
+      name: c.name,
+      planted: c.planted,
+      target: c.target,
+      note: c.note,
+      seeds,
+      rate: hits / seeds,
+      medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null,
+    };
     progress?.(result);
     return result;
   });
 }
 
 /** Per detector: pooled detection rate, false-alarm rate and median delay over its target rows. */
-export function summarise(results: readonly CaseResult[]): { detector: string; detection: number; falseAlarm: number; medianDelay: number | null; met: boolean }[] {
+export function summarise(
+  results: readonly CaseResult[],
+): { detector: string; detection: number; falseAlarm: number; medianDelay: number | null; met: boolean }[] {
   const names = [...new Set(results.map((r) => r.detector))];
   return names.map((detector) => {
     const rows = results.filter((r) => r.detector === detector && r.target);
@@ -199,8 +230,17 @@ export function summarise(results: readonly CaseResult[]): { detector: string; d
     const nulls = rows.filter((r) => !r.planted);
     const detection = planted.length ? Math.min(...planted.map((r) => r.rate)) : NaN;
     const falseAlarm = nulls.length ? Math.max(...nulls.map((r) => r.rate)) : NaN;
-    const delays = planted.map((r) => r.medianDelay).filter((d): d is number => d !== null).sort((a, b) => a - b);
-    return { detector, detection, falseAlarm, medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null, met: detection >= 0.95 && falseAlarm <= 0.05 };
+    const delays = planted
+      .map((r) => r.medianDelay)
+      .filter((d): d is number => d !== null)
+      .sort((a, b) => a - b);
+    return {
+      detector,
+      detection,
+      falseAlarm,
+      medianDelay: delays.length ? delays[Math.floor(delays.length / 2)]! : null,
+      met: detection >= 0.95 && falseAlarm <= 0.05,
+    };
   });
 }
 
@@ -212,7 +252,10 @@ export function formatValidation(results: readonly CaseResult[]): string {
   const lines = [
     '| detector | case | planted | target | seeds | detection / false-alarm rate | median delay (steps) | note |',
     '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.detector} | ${r.name} | ${r.planted ? 'yes' : 'no'} | ${r.target ? 'yes' : 'no'} | ${r.seeds} | ${r.planted ? 'detected' : 'false alarm'} ${pct(r.rate)} | ${r.medianDelay ?? '—'} | ${r.note} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.detector} | ${r.name} | ${r.planted ? 'yes' : 'no'} | ${r.target ? 'yes' : 'no'} | ${r.seeds} | ${r.planted ? 'detected' : 'false alarm'} ${pct(r.rate)} | ${r.medianDelay ?? '—'} | ${r.note} |`,
+    ),
     '',
     '| detector | detection rate (worst planted target) | false-alarm rate (worst null target) | median detection delay (steps) | targets (≥ 95% / ≤ 5%) |',
     '|---|---|---|---|---|',

@@ -97,7 +97,11 @@ function linkedKpi(f: FindingRef, setup: ExperimentSetup): { name: string; stren
 function linkedRewards(k: { name: string; strength: number }, o: CandidateOptions): { label: string; strength: number; reward: unknown }[] {
   return (o.linkStrengths ?? [1]).map((m) => {
     const strength = k.strength * m;
-    return { label: `KPI-linked penalty on ${k.name}${m === 1 ? '' : ` (×${m})`}`, strength, reward: { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength } } };
+    return {
+      label: `KPI-linked penalty on ${k.name}${m === 1 ? '' : ` (×${m})`}`,
+      strength,
+      reward: { scheme: 'kpi-linked', params: { kpi: k.name, mode: 'penalty', strength } },
+    };
   });
 }
 
@@ -110,15 +114,29 @@ function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, 
     out.push({ label: `${a.id}: ${label}`, kind, agents: [a.id], rationale: rationale + shared, values: { [path]: reward }, findings: [f.key] });
   };
   add('team', 'team reward', `${a.id} is paid the team objective, so raising its own metric at the team's cost no longer pays`, { scheme: 'team' });
-  for (const w of o.mixWeights ?? [0.5]) add('mixed', `mixed reward (w=${w})`, `${a.id} keeps ${w} of its own reward for credit and takes ${1 - w} of the team objective`, { scheme: 'mixed', params: { localWeight: w } });
+  for (const w of o.mixWeights ?? [0.5])
+    add('mixed', `mixed reward (w=${w})`, `${a.id} keeps ${w} of its own reward for credit and takes ${1 - w} of the team objective`, {
+      scheme: 'mixed',
+      params: { localWeight: w },
+    });
   const cont = continuationPolicies(setup, o.continuation);
   const steps = o.lookAheadSteps ?? 10;
   if ('policies' in cont)
-    add('difference', `difference reward (look-ahead ${steps})`, `${a.id} is paid its marginal effect on the team objective over the next ${steps} periods`, { scheme: 'difference', params: { lookAhead: { steps, policies: cont.policies } } });
+    add('difference', `difference reward (look-ahead ${steps})`, `${a.id} is paid its marginal effect on the team objective over the next ${steps} periods`, {
+      scheme: 'difference',
+      params: { lookAhead: { steps, policies: cont.policies } },
+    });
   else
-    add('difference', 'difference reward (one step)', `${a.id} is paid its marginal effect on this period's team objective (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`, { scheme: 'difference' });
+    add(
+      'difference',
+      'difference reward (one step)',
+      `${a.id} is paid its marginal effect on this period's team objective (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`,
+      { scheme: 'difference' },
+    );
   const k = linkedKpi(f, setup);
-  if (k) for (const l of linkedRewards(k, o)) add('kpi-linked', l.label, `${a.id} keeps its own reward but pays ${l.strength} per unit ${k.name} worsens against its recent level`, l.reward);
+  if (k)
+    for (const l of linkedRewards(k, o))
+      add('kpi-linked', l.label, `${a.id} keeps its own reward but pays ${l.strength} per unit ${k.name} worsens against its recent level`, l.reward);
   return out;
 }
 
@@ -148,7 +166,9 @@ function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetu
         label: `${who}: ${l.label}`,
         kind: 'kpi-linked',
         agents: [a.id],
-        rationale: `${a.id} keeps its profit but pays ${l.strength} per unit ${k.name} falls against its recent level, so raising prices above the competitive level pays less` + shared,
+        rationale:
+          `${a.id} keeps its profit but pays ${l.strength} per unit ${k.name} falls against its recent level, so raising prices above the competitive level pays less` +
+          shared,
         values: { [`agents[${a.entry}].reward`]: l.reward },
         findings: [f.key],
       });
@@ -160,7 +180,9 @@ function collusionCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetu
         label: `${who}: myopic (${name} 0)`,
         kind: 'myopic',
         agents: [a.id],
-        rationale: `${a.id} values only this period's profit (${name} ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` + shared,
+        rationale:
+          `${a.id} values only this period's profit (${name} ${discount} → 0): the threat of a later price war, which holds collusion up, no longer weighs` +
+          shared,
         values: { [`agents[${a.entry}].policy.params.${name}`]: 0 },
         findings: [f.key],
       });
@@ -192,7 +214,17 @@ function breakerCandidate(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, 
       kind: 'circuit-breaker',
       agents: [a.id],
       rationale: `${a.id}'s actions are hit by ${faults.join(', ')}: after 3 faults in 20 steps its no-op acts for 20 steps`,
-      values: { [`faults.guards[${guards}]`]: { type: 'circuit-breaker', agents: [a.id], maxFaults: 3, window: 20, cooldown: 20, count: ['no-response', 'late', 'invalid-action'], fallback: 'noop' } },
+      values: {
+        [`faults.guards[${guards}]`]: {
+          type: 'circuit-breaker',
+          agents: [a.id],
+          maxFaults: 3,
+          window: 20,
+          cooldown: 20,
+          count: ['no-response', 'late', 'invalid-action'],
+          fallback: 'noop',
+        },
+      },
       findings: [f.key],
     },
   ];
@@ -218,7 +250,12 @@ function shareCandidates(f: FindingRef, setup: ExperimentSetup): Candidate[] {
 }
 
 /** Every candidate for these findings (merged by label) and the findings that got none, with why. */
-export function generateCandidates(findings: readonly FindingRef[], setup: ExperimentSetup, guards: number, options: CandidateOptions = {}): { candidates: Candidate[]; none: NoCandidate[] } {
+export function generateCandidates(
+  findings: readonly FindingRef[],
+  setup: ExperimentSetup,
+  guards: number,
+  options: CandidateOptions = {},
+): { candidates: Candidate[]; none: NoCandidate[] } {
   const byLabel = new Map<string, Candidate>();
   const none: NoCandidate[] = [];
   for (const f of findings) {
@@ -230,7 +267,10 @@ export function generateCandidates(findings: readonly FindingRef[], setup: Exper
         .filter((a, i, all): a is AgentSetup => a?.learns === true && all.findIndex((b) => b?.entry === a.entry) === i);
       found.push(...learners.flatMap((a) => collusionCandidates(a, f, setup, options)));
       if (found.length === 0) {
-        none.push({ finding: f.key, reason: `no learning firm with a discount or a ${BUYERS_KPI} KPI to link its pay to; the fix is market design (number of firms, demand, monitoring), not reward design` });
+        none.push({
+          finding: f.key,
+          reason: `no learning firm with a discount or a ${BUYERS_KPI} KPI to link its pay to; the fix is market design (number of firms, demand, monitoring), not reward design`,
+        });
         continue;
       }
     }

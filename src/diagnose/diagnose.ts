@@ -78,13 +78,29 @@ async function execute(plan: SweepPlan, o: DiagnoseOptions): Promise<{ dirs: Set
       await queue.close();
     }
   }
-  const result = await runSweep(plan, { ...(o.workers !== undefined ? { workers: o.workers } : {}), quiet: o.quiet ?? false, command: 'tacit diagnose', ...(o.signal ? { signal: o.signal } : {}) });
-  for (const f of result.outcomes.filter((x) => x.status !== 'complete' && x.status !== 'skipped')) o.log?.(`run ${f.job.dir}: ${f.status}${f.error ? ` (${f.error})` : ''}`);
-  return { dirs: new Set(result.completeDirs.map((d) => resolvePath(d))), incomplete: plan.runs.length - result.completeDirs.length, interrupted: result.interrupted };
+  const result = await runSweep(plan, {
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+    quiet: o.quiet ?? false,
+    command: 'tacit diagnose',
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  for (const f of result.outcomes.filter((x) => x.status !== 'complete' && x.status !== 'skipped'))
+    o.log?.(`run ${f.job.dir}: ${f.status}${f.error ? ` (${f.error})` : ''}`);
+  return {
+    dirs: new Set(result.completeDirs.map((d) => resolvePath(d))),
+    incomplete: plan.runs.length - result.completeDirs.length,
+    interrupted: result.interrupted,
+  };
 }
 
 /** Candidates whose runs validate, each checked alone so one bad candidate is dropped with its reason. */
-function validCandidates(base: unknown, configPath: string, candidates: readonly Candidate[], seeds: readonly number[], runsDir: string): { kept: Candidate[]; rejected: NoCandidate[] } {
+function validCandidates(
+  base: unknown,
+  configPath: string,
+  candidates: readonly Candidate[],
+  seeds: readonly number[],
+  runsDir: string,
+): { kept: Candidate[]; rejected: NoCandidate[] } {
   const kept: Candidate[] = [];
   const rejected: NoCandidate[] = [];
   const seen = new Set(planRuns(base, configPath, [{ label: BASELINE, values: {} }], seeds, runsDir).map((r) => r.id));
@@ -92,7 +108,10 @@ function validCandidates(base: unknown, configPath: string, candidates: readonly
     try {
       const ids = planRuns(base, configPath, [{ label: c.label, values: c.values }], seeds, runsDir).map((r) => r.id);
       if (ids.some((id) => seen.has(id))) {
-        rejected.push({ finding: c.findings.join(', '), reason: `"${c.label}" changes nothing in the resolved config (it is the baseline or another candidate)` });
+        rejected.push({
+          finding: c.findings.join(', '),
+          reason: `"${c.label}" changes nothing in the resolved config (it is the baseline or another candidate)`,
+        });
         continue;
       }
       ids.forEach((id) => seen.add(id));
@@ -171,11 +190,23 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
     const why = noCandidate.filter((x) => x.finding.split(', ').includes(r.finding.key)).map((x) => x.reason);
     return r.candidates.length === 0 && why.length > 0 ? { ...r, statement: `No candidate was tried: ${why.join('; ')}.` } : r;
   });
-  const interactions = measureInteractions(setup, baseline.map((s) => s.ledger));
-  const detectors = [...new Set(baseline.flatMap((s) => Object.keys(s.observation.outcomes)))].filter((d) => d !== 'staleness').sort().map((d) => {
-    const outs = baseline.map((s) => s.observation.outcomes[d] ?? 'untested');
-    return { detector: d, fired: outs.filter((x) => x === 'fired').length, clear: outs.filter((x) => x === 'clear').length, untested: outs.filter((x) => x === 'untested').length, off: outs.filter((x) => x === 'off').length };
-  });
+  const interactions = measureInteractions(
+    setup,
+    baseline.map((s) => s.ledger),
+  );
+  const detectors = [...new Set(baseline.flatMap((s) => Object.keys(s.observation.outcomes)))]
+    .filter((d) => d !== 'staleness')
+    .sort()
+    .map((d) => {
+      const outs = baseline.map((s) => s.observation.outcomes[d] ?? 'untested');
+      return {
+        detector: d,
+        fired: outs.filter((x) => x === 'fired').length,
+        clear: outs.filter((x) => x === 'clear').length,
+        untested: outs.filter((x) => x === 'untested').length,
+        off: outs.filter((x) => x === 'off').length,
+      };
+    });
   const diagnosis = checkDiagnosis({
     format: DIAGNOSIS_FORMAT,
     experiment: resolved.config.name,
@@ -200,7 +231,13 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   let reportPath: string | null = null;
   if (o.report !== false) {
     const dirs = allRuns.filter((r) => second.dirs.has(resolvePath(r.dir))).map((r) => r.dir);
-    reportPath = (await writeReport(dirs, { out: join(outDir, 'report.html'), title: `tacit diagnose — ${resolved.config.name}`, leadSections: [diagnosisSection(diagnosis)] })).path;
+    reportPath = (
+      await writeReport(dirs, {
+        out: join(outDir, 'report.html'),
+        title: `tacit diagnose — ${resolved.config.name}`,
+        leadSections: [diagnosisSection(diagnosis)],
+      })
+    ).path;
   }
   return { diagnosis, outDir, reportPath, incomplete: second.incomplete, interrupted: second.interrupted };
 }

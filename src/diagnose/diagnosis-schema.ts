@@ -14,7 +14,16 @@ const estimate = z.object({ mean: num, low: num, high: num }).strict();
 const counts = z.object({ present: z.number().int(), absent: z.number().int(), untested: z.number().int(), n: z.number().int() }).strict();
 const values = z.record(z.string(), z.unknown());
 const comparison = z
-  .object({ metric: z.string(), candidate: estimate, baseline: estimate, diff: estimate, test: z.literal('welch'), pValue: num, pAdjusted: num, direction: z.union([z.literal(1), z.literal(-1), z.literal(0)]).describe('+1 significantly better, −1 worse, 0 neither (after Holm)') })
+  .object({
+    metric: z.string(),
+    candidate: estimate,
+    baseline: estimate,
+    diff: estimate,
+    test: z.literal('welch'),
+    pValue: num,
+    pAdjusted: num,
+    direction: z.union([z.literal(1), z.literal(-1), z.literal(0)]).describe('+1 significantly better, −1 worse, 0 neither (after Holm)'),
+  })
   .strict();
 
 const findingRef = {
@@ -41,7 +50,16 @@ const candidateResult = z
   })
   .strict();
 
-const staleSource = z.object({ source: z.string(), delay: z.number(), cadence: z.number(), noise: z.number(), loss: z.number(), slots: z.union([z.array(z.string()), z.literal('all')]) }).strict();
+const staleSource = z
+  .object({
+    source: z.string(),
+    delay: z.number(),
+    cadence: z.number(),
+    noise: z.number(),
+    loss: z.number(),
+    slots: z.union([z.array(z.string()), z.literal('all')]),
+  })
+  .strict();
 
 /** The diagnosis.json schema. */
 export const diagnosisSchema = z
@@ -57,13 +75,31 @@ export const diagnosisSchema = z
         world: z.string(),
         agents: z.array(
           z
-            .object({ id: z.string(), role: z.string(), entry: z.number().int(), sharedEntry: z.boolean(), policy: z.string(), policyParams: values, learns: z.boolean(), scheme: z.string(), schemeParams: values, components: z.array(z.string()) })
+            .object({
+              id: z.string(),
+              role: z.string(),
+              entry: z.number().int(),
+              sharedEntry: z.boolean(),
+              policy: z.string(),
+              policyParams: values,
+              learns: z.boolean(),
+              scheme: z.string(),
+              schemeParams: values,
+              components: z.array(z.string()),
+            })
             .strict(),
         ),
         kpis: z.array(z.object({ name: z.string(), better: z.enum(['higher', 'lower']), description: z.string(), weight: z.number() }).strict()),
         staleness: z.array(
           z
-            .object({ agent: z.string(), sources: z.array(staleSource), meanAge: z.number(), maxAge: z.number(), stale: z.boolean(), worldSetting: z.object({ paramPath: z.string(), setting: z.unknown() }).strict().nullable() })
+            .object({
+              agent: z.string(),
+              sources: z.array(staleSource),
+              meanAge: z.number(),
+              maxAge: z.number(),
+              stale: z.boolean(),
+              worldSetting: z.object({ paramPath: z.string(), setting: z.unknown() }).strict().nullable(),
+            })
             .strict(),
         ),
         actionFaults: z.record(z.string(), z.array(z.string())),
@@ -74,13 +110,29 @@ export const diagnosisSchema = z
     interactions: z
       .object({
         componentKpi: z.array(
-          z.object({ agent: z.string(), component: z.string(), kpi: z.string(), r: num, low: num, high: num, seeds: z.number().int(), pAdjusted: num, relation: z.enum(['against', 'with', 'unclear']) }).strict(),
+          z
+            .object({
+              agent: z.string(),
+              component: z.string(),
+              kpi: z.string(),
+              r: num,
+              low: num,
+              high: num,
+              seeds: z.number().int(),
+              pAdjusted: num,
+              relation: z.enum(['against', 'with', 'unclear']),
+            })
+            .strict(),
         ),
-        influence: z.array(z.object({ actor: z.string(), affected: z.string(), mean: num, low: num, high: num, seeds: z.number().int(), harmSeeds: z.number().int() }).strict()),
+        influence: z.array(
+          z.object({ actor: z.string(), affected: z.string(), mean: num, low: num, high: num, seeds: z.number().int(), harmSeeds: z.number().int() }).strict(),
+        ),
         notes: z.array(z.string()),
       })
       .strict(),
-    detectors: z.array(z.object({ detector: z.string(), fired: z.number().int(), clear: z.number().int(), untested: z.number().int(), off: z.number().int() }).strict()),
+    detectors: z.array(
+      z.object({ detector: z.string(), fired: z.number().int(), clear: z.number().int(), untested: z.number().int(), off: z.number().int() }).strict(),
+    ),
     findings: z.array(
       z
         .object({
@@ -112,6 +164,7 @@ export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export function checkDiagnosis(doc: unknown): Diagnosis {
   const plain = JSON.parse(JSON.stringify(doc)) as unknown;
   const parsed = diagnosisSchema.safeParse(plain);
-  if (!parsed.success) throw new Error(`diagnosis does not match ${DIAGNOSIS_FORMAT}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`diagnosis does not match ${DIAGNOSIS_FORMAT}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }

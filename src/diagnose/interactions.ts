@@ -91,7 +91,10 @@ export function measureInteractions(setup: ExperimentSetup, seeds: readonly Seed
           if (x.some((v) => typeof v !== 'number') || y.some((v) => typeof v !== 'number') || x.length < 4) continue;
           // A constant series (a component that never pays, a KPI that never moves) says nothing either way.
           if (sd(x as number[]) === 0 || sd(y as number[]) === 0) continue;
-          const r = correlation(x as number[], (y as number[]).map((v) => sign * v));
+          const r = correlation(
+            x as number[],
+            (y as number[]).map((v) => sign * v),
+          );
           if (!Number.isFinite(r)) continue;
           zs.push(atanh(clampR(r)));
           windows = x.length;
@@ -114,7 +117,10 @@ export function measureInteractions(setup: ExperimentSetup, seeds: readonly Seed
     const relation = pAdjusted < alpha ? (r < 0 ? 'against' : 'with') : 'unclear';
     return { agent: p.agent, component: p.component, kpi: p.kpi, r, low: Math.tanh(z.low), high: Math.tanh(z.high), seeds: p.zs.length, pAdjusted, relation };
   });
-  if (seeds.length === 1) notes.push('one seed: component–KPI correlations are tested over metrics windows, which are autocorrelated, so their p-values are liberal; run --seeds 5 for a test over independent seeds');
+  if (seeds.length === 1)
+    notes.push(
+      'one seed: component–KPI correlations are tested over metrics windows, which are autocorrelated, so their p-values are liberal; run --seeds 5 for a test over independent seeds',
+    );
 
   const cells = new Map<string, { actor: string; affected: string; means: number[]; harm: number }>();
   const withMatrix = seeds.filter((s) => s.influence !== null);
@@ -132,6 +138,7 @@ export function measureInteractions(setup: ExperimentSetup, seeds: readonly Seed
     const t = tSummary(e.means, level);
     return { actor: e.actor, affected: e.affected, mean: t.mean, low: t.low, high: t.high, seeds: e.means.length, harmSeeds: e.harm };
   });
-  if (withMatrix.length === 0) notes.push('no influence matrix: the conflict detector was off or had no fork points, so agent-on-agent effects are not measured (not the same as none)');
+  if (withMatrix.length === 0)
+    notes.push('no influence matrix: the conflict detector was off or had no fork points, so agent-on-agent effects are not measured (not the same as none)');
   return { componentKpi, influence, notes };
 }

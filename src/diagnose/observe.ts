@@ -75,13 +75,17 @@ export function observeRun(dir: string): ObservedSeed {
   }
   // summary.json's detections carry the attribution attached at the end of the run; events.jsonl's do not.
   const fromDetectors = (seed.summary.detections ?? seed.findings()).map(observed);
-  const stale: ObservedFinding[] = setup.staleness.filter((s) => s.stale).map((s) => {
-    const ref = { key: findingKey('staleness', 'stale-view', [s.agent]), detector: 'staleness', kind: 'stale-view', agents: [s.agent] };
-    return { ...ref, text: describe(ref) };
-  });
+  const stale: ObservedFinding[] = setup.staleness
+    .filter((s) => s.stale)
+    .map((s) => {
+      const ref = { key: findingKey('staleness', 'stale-view', [s.agent]), detector: 'staleness', kind: 'stale-view', agents: [s.agent] };
+      return { ...ref, text: describe(ref) };
+    });
   const findings = [...fromDetectors, ...stale];
   const probesPath = join(dir, 'probes.json');
-  const influence = existsSync(probesPath) ? ((JSON.parse(readFileSync(probesPath, 'utf8')) as { influence?: SeedLedger['influence'] }).influence ?? null) : null;
+  const influence = existsSync(probesPath)
+    ? ((JSON.parse(readFileSync(probesPath, 'utf8')) as { influence?: SeedLedger['influence'] }).influence ?? null)
+    : null;
   return {
     observation: { seed: seed.seed, kpis: seed.summary.kpis ?? {}, present: [...new Set(findings.map((f) => f.key))], outcomes },
     ledger: { rows: seed.metrics(), influence },

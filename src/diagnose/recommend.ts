@@ -123,7 +123,12 @@ export function statusIn(f: FindingRef, s: SeedObservation): FindingStatus {
 /** Counts of a finding's status over seeds. */
 export function statusCounts(f: FindingRef, seeds: readonly SeedObservation[]): StatusCounts {
   const st = seeds.map((s) => statusIn(f, s));
-  return { present: st.filter((x) => x === 'present').length, absent: st.filter((x) => x === 'absent').length, untested: st.filter((x) => x === 'untested').length, n: seeds.length };
+  return {
+    present: st.filter((x) => x === 'present').length,
+    absent: st.filter((x) => x === 'absent').length,
+    untested: st.filter((x) => x === 'untested').length,
+    n: seeds.length,
+  };
 }
 
 /** Seeds a candidate must clear the finding in: ⌈share · n⌉. */
@@ -189,28 +194,42 @@ export function formatP(p: number | null): string {
 
 function statement(f: FindingRef, rs: readonly CandidateResult[], share: number, n: number): { recommended: string | null; statement: string } {
   const need = seedsNeeded(n, share);
-  const byGain = (xs: CandidateResult[]): CandidateResult[] => [...xs].sort((a, b) => (b.team?.diff.mean ?? -Infinity) - (a.team?.diff.mean ?? -Infinity) || a.label.localeCompare(b.label));
+  const byGain = (xs: CandidateResult[]): CandidateResult[] =>
+    [...xs].sort((a, b) => (b.team?.diff.mean ?? -Infinity) - (a.team?.diff.mean ?? -Infinity) || a.label.localeCompare(b.label));
   const fixes = byGain(rs.filter((r) => r.verdict === 'fixes'));
   const neutral = byGain(rs.filter((r) => r.verdict === 'removes-no-gain'));
   const costly = rs.filter((r) => r.verdict === 'removes-at-cost');
   const open = rs.filter((r) => r.verdict === 'untested');
-  const one = (c: TeamComparison): string => `${c.metric === 'G' ? 'team objective' : c.metric} ${fmt(c.diff.mean)} [${fmt(c.diff.low)}, ${fmt(c.diff.high)}] vs baseline, Welch p = ${formatP(c.pAdjusted)} (Holm)`;
+  const one = (c: TeamComparison): string =>
+    `${c.metric === 'G' ? 'team objective' : c.metric} ${fmt(c.diff.mean)} [${fmt(c.diff.low)}, ${fmt(c.diff.high)}] vs baseline, Welch p = ${formatP(c.pAdjusted)} (Holm)`;
   const gain = (r: CandidateResult): string => [r.team ? one(r.team) : 'team objective not measured', ...(r.findingKpi ? [one(r.findingKpi)] : [])].join('; ');
   const removed = (r: CandidateResult): string => `removes it in ${r.status.absent} of ${r.status.n} seeds`;
   if (fixes.length > 0) {
     const r = fixes[0]!;
     // A fix either raises G or raises the finding's own KPI with G not significantly worse; say which.
-    const how = (r.team?.direction ?? 0) > 0 ? 'improves the team' : `improves ${r.findingKpi?.metric ?? 'the KPI the finding names'} without making the team objective significantly worse`;
+    const how =
+      (r.team?.direction ?? 0) > 0
+        ? 'improves the team'
+        : `improves ${r.findingKpi?.metric ?? 'the KPI the finding names'} without making the team objective significantly worse`;
     return { recommended: r.label, statement: `Adopt "${r.label}": it ${removed(r)} and ${how}: ${gain(r)}.` };
   }
   if (neutral.length > 0) {
     const r = neutral[0]!;
-    return { recommended: r.label, statement: `"${r.label}" ${removed(r)}, but the team KPIs do not change significantly (${gain(r)}); adopt it to remove the finding, not for a measured team gain.` };
+    return {
+      recommended: r.label,
+      statement: `"${r.label}" ${removed(r)}, but the team KPIs do not change significantly (${gain(r)}); adopt it to remove the finding, not for a measured team gain.`,
+    };
   }
-  const untestedNote = open.length > 0 ? ` ${open.map((r) => `"${r.label}"`).join(', ')} could not be judged: the detector could not test in enough seeds (untested is not clear).` : '';
+  const untestedNote =
+    open.length > 0
+      ? ` ${open.map((r) => `"${r.label}"`).join(', ')} could not be judged: the detector could not test in enough seeds (untested is not clear).`
+      : '';
   if (rs.length === 0) return { recommended: null, statement: `No candidate was run for ${f.key}.${untestedNote}` };
   if (costly.length > 0)
-    return { recommended: null, statement: `No candidate helps: ${costly.map((r) => `"${r.label}" ${removed(r)} but costs the team (${gain(r)})`).join('; ')}; the rest leave it in place in more than ${n - need} of ${n} seeds.${untestedNote}` };
+    return {
+      recommended: null,
+      statement: `No candidate helps: ${costly.map((r) => `"${r.label}" ${removed(r)} but costs the team (${gain(r)})`).join('; ')}; the rest leave it in place in more than ${n - need} of ${n} seeds.${untestedNote}`,
+    };
   return { recommended: null, statement: `No candidate helps: none removes the finding in ${need} of ${n} seeds.${untestedNote}` };
 }
 
@@ -235,7 +254,12 @@ export function recommend(
     (metric === 'G' ? seeds.map((s) => teamObjective(s.kpis, weights)) : seeds.map((s) => s.kpis[metric] ?? Number.NaN)).filter((v) => Number.isFinite(v));
   const kpiMean = (seeds: readonly SeedObservation[], k: string): number => mean(values(seeds, k));
   /** Compare each candidate with the baseline on one metric (G or a KPI), Holm over the candidates. */
-  const compareAll = (seedsOf: readonly (readonly SeedObservation[])[], labels: readonly string[], metric: string, better: 'higher' | 'lower'): (TeamComparison | null)[] => {
+  const compareAll = (
+    seedsOf: readonly (readonly SeedObservation[])[],
+    labels: readonly string[],
+    metric: string,
+    better: 'higher' | 'lower',
+  ): (TeamComparison | null)[] => {
     const baseX = values(base, metric);
     const baseEst = estimate(baseX, level, `diagnose/${baselineLabel}/${metric}`);
     const xs = seedsOf.map((s) => values(s, metric));
@@ -249,7 +273,16 @@ export function recommend(
       const pAdj = k >= 0 ? adjusted[k]! : null;
       const diff = welchDiff(x, baseX, level);
       const direction = pAdj !== null && pAdj < alpha && diff.mean !== 0 ? (sign * diff.mean > 0 ? 1 : -1) : 0;
-      return { metric, candidate: estimate(x, level, `diagnose/${labels[i]}/${metric}`), baseline: baseEst, diff, test: 'welch' as const, pValue: ps[i]!, pAdjusted: pAdj, direction };
+      return {
+        metric,
+        candidate: estimate(x, level, `diagnose/${labels[i]}/${metric}`),
+        baseline: baseEst,
+        diff,
+        test: 'welch' as const,
+        pValue: ps[i]!,
+        pAdjusted: pAdj,
+        direction,
+      };
     });
   };
   return findings.map((f) => {
@@ -263,10 +296,24 @@ export function recommend(
       const seeds = seedsOf[i]!;
       const status = statusCounts(f, seeds);
       const removal = removes(status, share);
-      const kpis = Object.fromEntries(Object.entries(kpiDirections).map(([k, better]) => [k, { mean: kpiMean(seeds, k), diff: kpiMean(seeds, k) - kpiMean(base, k), better }]));
+      const kpis = Object.fromEntries(
+        Object.entries(kpiDirections).map(([k, better]) => [k, { mean: kpiMean(seeds, k), diff: kpiMean(seeds, k) - kpiMean(base, k), better }]),
+      );
       const team = teams[i]!;
       const findingKpi = findingKpis[i]!;
-      return { label: c.label, kind: c.kind, agents: c.agents, rationale: c.rationale, values: c.values, status, removes: removal, team, findingKpi, kpis, verdict: verdictOf(removal, team, findingKpi, seeds.length) };
+      return {
+        label: c.label,
+        kind: c.kind,
+        agents: c.agents,
+        rationale: c.rationale,
+        values: c.values,
+        status,
+        removes: removal,
+        team,
+        findingKpi,
+        kpis,
+        verdict: verdictOf(removal, team, findingKpi, seeds.length),
+      };
     });
     const st = statement(f, results, share, base.length);
     return { finding: f, baseline: statusCounts(f, base), candidates: results, ...st };

@@ -39,11 +39,23 @@ function blocks(d: Diagnosis): Block[] {
   const n = d.seeds.length;
   out.push({
     heading: 'What to do',
-    lines: d.findings.length === 0 ? ['No detector reported a finding in the baseline, and no agent acts on stale information. Check the detector table below: an untested or switched-off detector is not a clean bill.'] : d.findings.map((x) => `- **${x.text}** (in ${x.result.baseline.present} of ${n} baseline seeds): ${x.result.statement}`),
+    lines:
+      d.findings.length === 0
+        ? [
+            'No detector reported a finding in the baseline, and no agent acts on stale information. Check the detector table below: an untested or switched-off detector is not a clean bill.',
+          ]
+        : d.findings.map((x) => `- **${x.text}** (in ${x.result.baseline.present} of ${n} baseline seeds): ${x.result.statement}`),
   });
   out.push({
     heading: 'Agents and goals',
-    lines: [`Team objective G = ${d.setup.kpis.filter((k) => k.weight !== 0).map((k) => `${f(k.weight)}·${k.name}`).join(' + ') || '(no weighted KPI)'} (the world's team objective, what team, mixed and difference rewards pay).`],
+    lines: [
+      `Team objective G = ${
+        d.setup.kpis
+          .filter((k) => k.weight !== 0)
+          .map((k) => `${f(k.weight)}·${k.name}`)
+          .join(' + ') || '(no weighted KPI)'
+      } (the world's team objective, what team, mixed and difference rewards pay).`,
+    ],
     table: {
       head: ['agent', 'policy', 'learns', 'reward scheme', 'reward components'],
       rows: d.setup.agents.map((a) => [a.id, a.policy, a.learns ? 'yes' : 'no (scripted)', a.scheme, a.components.join(', ')]),
@@ -57,8 +69,13 @@ function blocks(d: Diagnosis): Block[] {
       against.length === 0
         ? 'No reward component is significantly anti-correlated with a team KPI in the baseline.'
         : 'Reward components that improve when a team KPI gets worse (correlation over metrics windows, mean over seeds [95% interval], Bonferroni over all pairs). This is co-movement: a common driver (a demand season) can produce it; the influence matrix below and the attribution of each finding are the causal evidence.',
-      ...against.map((c) => `- ${c.agent}/${c.component} vs ${c.kpi}: r = ${f(c.r, 2)} [${f(c.low, 2)}, ${f(c.high, 2)}], p = ${formatP(c.pAdjusted)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`),
-      harms.length === 0 ? 'Influence matrix: no agent significantly lowers another agent\'s reward in any seed (or the matrix was not measured; see notes).' : 'Influence matrix (reward change per step caused by the actor\'s choices vs its no-op, mean over seeds [95% interval]):',
+      ...against.map(
+        (c) =>
+          `- ${c.agent}/${c.component} vs ${c.kpi}: r = ${f(c.r, 2)} [${f(c.low, 2)}, ${f(c.high, 2)}], p = ${formatP(c.pAdjusted)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`,
+      ),
+      harms.length === 0
+        ? "Influence matrix: no agent significantly lowers another agent's reward in any seed (or the matrix was not measured; see notes)."
+        : "Influence matrix (reward change per step caused by the actor's choices vs its no-op, mean over seeds [95% interval]):",
       ...harms.map((i) => `- ${i.actor} → ${i.affected}: ${interval(i)}, significant harm in ${i.harmSeeds} of ${i.seeds} seeds`),
     ],
   });
@@ -67,13 +84,28 @@ function blocks(d: Diagnosis): Block[] {
     lines: d.setup.staleness.every((s) => !s.stale) ? ['Every agent sees the world live and exact (no world silo settings, no observation faults).'] : [],
     table: {
       head: ['agent', 'mean age (periods)', 'worst age', 'sources'],
-      rows: d.setup.staleness.map((s) => [s.agent, f(s.meanAge), f(s.maxAge), s.sources.length === 0 ? 'live' : s.sources.map((x) => `${x.source}: delay ${x.delay}, every ${x.cadence}, noise ${x.noise}${x.loss > 0 ? `, loss ${x.loss}` : ''} on ${x.slots === 'all' ? 'all slots' : x.slots.join(', ')}`).join('; ')]),
+      rows: d.setup.staleness.map((s) => [
+        s.agent,
+        f(s.meanAge),
+        f(s.maxAge),
+        s.sources.length === 0
+          ? 'live'
+          : s.sources
+              .map(
+                (x) =>
+                  `${x.source}: delay ${x.delay}, every ${x.cadence}, noise ${x.noise}${x.loss > 0 ? `, loss ${x.loss}` : ''} on ${x.slots === 'all' ? 'all slots' : x.slots.join(', ')}`,
+              )
+              .join('; '),
+      ]),
     },
   });
   out.push({
     heading: `Detectors on the baseline (${n} seed${n === 1 ? '' : 's'})`,
     lines: ['Untested means the detector could not test (too few rows, no reference, no probes): not a negative.'],
-    table: { head: ['detector', 'fired', 'clear', 'untested', 'off'], rows: d.detectors.map((x) => [x.detector, String(x.fired), String(x.clear), String(x.untested), String(x.off)]) },
+    table: {
+      head: ['detector', 'fired', 'clear', 'untested', 'off'],
+      rows: d.detectors.map((x) => [x.detector, String(x.fired), String(x.clear), String(x.untested), String(x.off)]),
+    },
   });
   for (const x of d.findings) {
     const r = x.result;
@@ -82,16 +114,30 @@ function blocks(d: Diagnosis): Block[] {
       lines: [
         `Baseline: present in ${r.baseline.present}, absent in ${r.baseline.absent}, untested in ${r.baseline.untested} of ${r.baseline.n} seeds. A candidate removes it when it is absent in at least ${Math.max(1, Math.ceil(d.removeShare * n - 1e-9))} of ${n} seeds.`,
         ...(x.attribution ? [`Attribution: ${x.attribution}.`] : []),
-        ...(r.candidates.length === 0 ? [] : [`Δ: candidate − baseline with a Welch 95% interval (not adjusted); p: Welch test, Holm-corrected over this finding's candidates; for G${x.kpi !== undefined ? ` and for ${x.kpi}, the KPI the finding names` : ''}.`]),
+        ...(r.candidates.length === 0
+          ? []
+          : [
+              `Δ: candidate − baseline with a Welch 95% interval (not adjusted); p: Welch test, Holm-corrected over this finding's candidates; for G${x.kpi !== undefined ? ` and for ${x.kpi}, the KPI the finding names` : ''}.`,
+            ]),
         `**${r.statement}**`,
       ],
       ...(r.candidates.length > 0
         ? {
             table: {
-              head: ['candidate', 'change', 'finding absent / present / untested', 'ΔG [95%]', 'p (Holm)', ...(x.kpi !== undefined ? [`Δ${x.kpi} [95%]`, 'p (Holm)'] : []), 'verdict'],
+              head: [
+                'candidate',
+                'change',
+                'finding absent / present / untested',
+                'ΔG [95%]',
+                'p (Holm)',
+                ...(x.kpi !== undefined ? [`Δ${x.kpi} [95%]`, 'p (Holm)'] : []),
+                'verdict',
+              ],
               rows: r.candidates.map((c) => [
                 c.label + (c.label === r.recommended ? ' ★' : ''),
-                Object.entries(c.values).map(([p, v]) => `${p} = ${short(JSON.stringify(v))}`).join('; '),
+                Object.entries(c.values)
+                  .map(([p, v]) => `${p} = ${short(JSON.stringify(v))}`)
+                  .join('; '),
                 `${c.status.absent} / ${c.status.present} / ${c.status.untested}`,
                 c.team ? interval(c.team.diff) : 'n/a',
                 formatP(c.team?.pAdjusted ?? null),

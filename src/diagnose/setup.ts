@@ -157,6 +157,8 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
     if (list.length > 0) actionFaults[agent.id] = list;
   }
   const guarded = world.agents.filter((agent) => (faults?.guards ?? []).some((g) => g.type === 'circuit-breaker' && hits(g.agents, agent))).map((a) => a.id);
-  const detectorsOff = Object.entries(resolved.detectorParams).filter(([, p]) => p === false).map(([d]) => d);
+  const detectorsOff = Object.entries(resolved.detectorParams)
+    .filter(([, p]) => p === false)
+    .map(([d]) => d);
   return { experiment: resolved.config.name, world: world.id, agents, kpis, staleness, actionFaults, guarded, detectorsOff };
 }

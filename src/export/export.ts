@@ -70,7 +70,10 @@ function tableOf(records: readonly { id: (string | number)[]; values: Map<string
 /** The metrics and summaries tables of the given runs (paths are run folders or folders holding them). */
 export function buildTables(paths: readonly string[]): { metrics: Table; summaries: Table; runs: number; skipped: { dir: string; reason: string }[] } {
   const found = discoverRuns(paths);
-  if (found.runs.length === 0) throw new UsageError(`no complete run folder (with summary.json) under ${paths.join(', ')}${found.skipped.length ? ` (skipped: ${found.skipped.map((s) => `${s.dir}: ${s.reason}`).join('; ')})` : ''}`);
+  if (found.runs.length === 0)
+    throw new UsageError(
+      `no complete run folder (with summary.json) under ${paths.join(', ')}${found.skipped.length ? ` (skipped: ${found.skipped.map((s) => `${s.dir}: ${s.reason}`).join('; ')})` : ''}`,
+    );
   const root = resolve(paths.length === 1 ? paths[0]! : '.');
   const metrics: { id: (string | number)[]; values: Map<string, number> }[] = [];
   const summaries: { id: (string | number)[]; values: Map<string, number> }[] = [];
@@ -122,7 +125,10 @@ export function exportRuns(paths: readonly string[], format: ExportFormat, out: 
   const { metrics, summaries, runs, skipped } = buildTables(paths);
   mkdirSync(out, { recursive: true });
   const files: string[] = [];
-  for (const [name, table] of [['metrics', metrics], ['summaries', summaries]] as const) {
+  for (const [name, table] of [
+    ['metrics', metrics],
+    ['summaries', summaries],
+  ] as const) {
     const path = join(out, `${name}.${format}`);
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, format === 'csv' ? toCsv(table) : new Uint8Array(toParquet(table)));

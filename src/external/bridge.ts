@@ -68,7 +68,11 @@ parentPort.on('message', (msg) => {
 `;
 
 /** The outcome of one request. */
-export type BridgeReply = { readonly status: 'ok'; readonly line: string } | { readonly status: 'timeout' } | { readonly status: 'gone'; readonly why: string } | { readonly status: 'too-large' };
+export type BridgeReply =
+  | { readonly status: 'ok'; readonly line: string }
+  | { readonly status: 'timeout' }
+  | { readonly status: 'gone'; readonly why: string }
+  | { readonly status: 'too-large' };
 
 /** One external process behind a blocking request/response call. */
 export class ProcessBridge {

@@ -105,7 +105,13 @@ export class ActionFaults {
   readonly adversaries: Adversary[] = [];
   private readonly adversaryOf: ({ adv: Adversary; decisions: Float64Array } | null)[];
 
-  constructor(private readonly world: World, private readonly engine: VecEngine, plan: CompiledFaults, seed: number, responders: readonly (Responder | null)[] = []) {
+  constructor(
+    private readonly world: World,
+    private readonly engine: VecEngine,
+    plan: CompiledFaults,
+    seed: number,
+    responders: readonly (Responder | null)[] = [],
+  ) {
     const nA = world.agents.length;
     const numEnvs = engine.numEnvs;
     this.sizes = world.actionSpaces.map((s) => s.size);
@@ -133,7 +139,17 @@ export class ActionFaults {
         for (const i of inj.agents) {
           const D = s.delay + 1;
           const A = this.sizes[i]!;
-          this.delays[i] = { d: s.delay, p: s.probability, rng, D, acts: new Float64Array(numEnvs * D * A), arrival: new Int32Array(numEnvs * D).fill(-1), produced: new Int32Array(numEnvs * D), cur: new Float64Array(numEnvs * A), curProduced: new Int32Array(numEnvs).fill(-1) };
+          this.delays[i] = {
+            d: s.delay,
+            p: s.probability,
+            rng,
+            D,
+            acts: new Float64Array(numEnvs * D * A),
+            arrival: new Int32Array(numEnvs * D).fill(-1),
+            produced: new Int32Array(numEnvs * D),
+            cur: new Float64Array(numEnvs * A),
+            curProduced: new Int32Array(numEnvs).fill(-1),
+          };
         }
       } else if (s.type === 'action-corruption') {
         const c: Corruption = { p: s.probability, mode: s.mode, reject: s.onInvalid === 'reject', rng: stream(inj.k, 'injection') };
@@ -171,7 +187,17 @@ export class ActionFaults {
       const r = responders[i];
       return r ? { mask: r.noResponse, fallback: new Fallback(r.fallback, world, i, numEnvs, seed) } : null;
     });
-    this.piped = world.agents.map((_, i) => this.responders[i] !== null || this.sharedWrites[i] !== null || this.adversaryOf[i] !== null || this.delays[i] !== null || this.corruptions[i]!.length > 0 || this.dropoutOf[i]!.length > 0 || this.breakers[i] !== null || this.timeouts[i] !== null);
+    this.piped = world.agents.map(
+      (_, i) =>
+        this.responders[i] !== null ||
+        this.sharedWrites[i] !== null ||
+        this.adversaryOf[i] !== null ||
+        this.delays[i] !== null ||
+        this.corruptions[i]!.length > 0 ||
+        this.dropoutOf[i]!.length > 0 ||
+        this.breakers[i] !== null ||
+        this.timeouts[i] !== null,
+    );
     this.intended = world.agents.map((_, i) => (this.piped[i] ? new Float64Array(numEnvs * this.sizes[i]!) : engine.actions[i]!));
     this.stats = world.agents.map(() => new Float64Array(ACTION_STATS.length));
     this.faultBits = new Uint8Array(nA * numEnvs);
@@ -362,7 +388,16 @@ export class ActionFaults {
       const lo = space.low[slot]!;
       const hi = space.high[slot]!;
       const span = Number.isFinite(hi - lo) && hi > lo ? hi - lo : 1;
-      const value = c.mode === 'garbled' ? NaN : up && Number.isFinite(hi) ? hi + span * (0.5 + u) : Number.isFinite(lo) ? lo - span * (0.5 + u) : Number.isFinite(hi) ? hi + span * (0.5 + u) : NaN;
+      const value =
+        c.mode === 'garbled'
+          ? NaN
+          : up && Number.isFinite(hi)
+            ? hi + span * (0.5 + u)
+            : Number.isFinite(lo)
+              ? lo - span * (0.5 + u)
+              : Number.isFinite(hi)
+                ? hi + span * (0.5 + u)
+                : NaN;
       a[off + slot] = value;
       return;
     }

@@ -40,14 +40,23 @@ export type CompiledAdversaryPolicy =
   | { readonly kind: 'policy'; readonly spec: PolicySpec; readonly params: Record<string, unknown>; readonly state: unknown; readonly key: string };
 
 /** Check an adversary injection against the world; returns how it acts (null after an issue). */
-export function compileAdversaryPolicy(spec: AdversarySpec, world: World, agentsOf: readonly number[], issues: ConfigIssue[], path: string): CompiledAdversaryPolicy | null {
+export function compileAdversaryPolicy(
+  spec: AdversarySpec,
+  world: World,
+  agentsOf: readonly number[],
+  issues: ConfigIssue[],
+  path: string,
+): CompiledAdversaryPolicy | null {
   const ids = world.agents.map((a) => a.id);
   const p = spec.policy;
   if (p === 'greedy-harm') {
     for (const i of agentsOf) {
       const n = candidateCount(world, i);
       if (n === 0 || n > MAX_CANDIDATES)
-        issues.push({ path: `${path}.policy`, message: `greedy-harm tries every action of agent '${ids[i]}', which needs a discrete action space of at most ${MAX_CANDIDATES} actions; give a scripted {type, params} adversary instead` });
+        issues.push({
+          path: `${path}.policy`,
+          message: `greedy-harm tries every action of agent '${ids[i]}', which needs a discrete action space of at most ${MAX_CANDIDATES} actions; give a scripted {type, params} adversary instead`,
+        });
     }
     const t = spec.target;
     if ('agent' in t) {
@@ -77,10 +86,16 @@ function fromRun(run: string, agentId: string, world: World, issues: ConfigIssue
   const seedDir = existsSync(join(run, 'seeds')) ? join(run, 'seeds', 'seed-0') : run;
   const configPath = join(run, 'config.resolved.json');
   if (!existsSync(configPath) || !existsSync(join(seedDir, 'policies.bin'))) {
-    issues.push({ path: `${path}.run`, message: `${run} is not a finished run folder with trained policies (config.resolved.json and policies.bin); run the adversary's training experiment first` });
+    issues.push({
+      path: `${path}.run`,
+      message: `${run} is not a finished run folder with trained policies (config.resolved.json and policies.bin); run the adversary's training experiment first`,
+    });
     return null;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { env: { id: string }; agents: { id?: string; role?: string; policy: { type: string; params?: Record<string, unknown> } }[] };
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as {
+    env: { id: string };
+    agents: { id?: string; role?: string; policy: { type: string; params?: Record<string, unknown> } }[];
+  };
   if (config.env.id !== world.id) issues.push({ path: `${path}.run`, message: `${run} was trained on ${config.env.id}, this experiment runs ${world.id}` });
   const agent = world.agents.find((a) => a.id === agentId);
   const entry = config.agents.find((a) => a.id === agentId) ?? config.agents.find((a) => agent !== undefined && a.role === agent.role);
@@ -152,12 +167,21 @@ export class Adversary {
     this.policy =
       how.kind === 'policy'
         ? how.spec.create(
-            { world, agent: world.agents[agent]!, observationSpace: world.observationSpaces[agent]!, actionSpace: world.actionSpaces[agent]!, numEnvs, rng: Rng.from(seed, 'faults', 'adversary', how.key, world.agents[agent]!.id), shared: new Map() },
+            {
+              world,
+              agent: world.agents[agent]!,
+              observationSpace: world.observationSpaces[agent]!,
+              actionSpace: world.actionSpaces[agent]!,
+              numEnvs,
+              rng: Rng.from(seed, 'faults', 'adversary', how.key, world.agents[agent]!.id),
+              shared: new Map(),
+            },
             how.params,
           )
         : null;
     if (this.policy && how.kind === 'policy' && how.state !== null && how.state !== undefined) this.policy.load?.(how.state);
-    this.fork = how.kind === 'greedy' ? { next: world.createState(), out: allocStepOut(world), acts: world.actionSpaces.map((s) => new Float64Array(s.size)) } : null;
+    this.fork =
+      how.kind === 'greedy' ? { next: world.createState(), out: allocStepOut(world), acts: world.actionSpaces.map((s) => new Float64Array(s.size)) } : null;
   }
 
   /** Set `active` for this step: `clock[b]` is copy b's episode step, `step` the run's. */
@@ -238,7 +262,14 @@ export class Adversary {
     const [steps, onsets, caught, responses, responseSteps] = Array.from(this.counters);
     const p = this.spec.policy;
     const how = p === 'greedy-harm' ? 'greedy-harm' : 'run' in p ? 'learned' : 'scripted';
-    return { adversary: how, compromisedSteps: steps!, onsets: onsets!, caughtShare: steps! > 0 ? caught! / steps! : 0, breakerResponses: responses!, meanResponseSteps: responses! > 0 ? responseSteps! / responses! : null };
+    return {
+      adversary: how,
+      compromisedSteps: steps!,
+      onsets: onsets!,
+      caughtShare: steps! > 0 ? caught! / steps! : 0,
+      breakerResponses: responses!,
+      meanResponseSteps: responses! > 0 ? responseSteps! / responses! : null,
+    };
   }
 
   /** State arrays for checkpoints. */

@@ -50,7 +50,12 @@ export class Cascade {
   private readonly counters = new Float64Array(2);
 
   /** `has[j]` = 1 for agents with a success criterion; `fail` is shared with the caller (agent × copy). */
-  constructor(private readonly has: Uint8Array, private readonly fail: Uint8Array, numEnvs: number, horizon: number) {
+  constructor(
+    private readonly has: Uint8Array,
+    private readonly fail: Uint8Array,
+    numEnvs: number,
+    horizon: number,
+  ) {
     const nA = has.length;
     this.nA = nA;
     this.numEnvs = numEnvs;
@@ -91,7 +96,7 @@ export class Cascade {
       this.totalFail[i]! += this.fail[w]!;
       if (event[w] === 1) this.agentEvent[w] = t;
       const v = this.agentEvent[w]!;
-      if (v > top) (second = top), (top = v), (topAgent = i);
+      if (v > top) ((second = top), (top = v), (topAgent = i));
       else if (v > second) second = v;
     }
     for (let i = 0; i < nA; i++) {
@@ -162,8 +167,29 @@ export class Cascade {
 
   /** Every array holding state, for checkpoints. */
   stateArrays(): StateArray[] {
-    return [this.open, this.start, this.lastAny, this.winFail, this.winFirst, this.lastEvent, this.agentEvent, this.onsets, this.affected, this.duration, this.failSteps,
-      this.affectedBy, this.firstSum, this.lengths, this.quietFail, this.inWinSteps, this.inWinFail, this.totalFail, this.isoTrials, this.isoSucc, this.counters];
+    return [
+      this.open,
+      this.start,
+      this.lastAny,
+      this.winFail,
+      this.winFirst,
+      this.lastEvent,
+      this.agentEvent,
+      this.onsets,
+      this.affected,
+      this.duration,
+      this.failSteps,
+      this.affectedBy,
+      this.firstSum,
+      this.lengths,
+      this.quietFail,
+      this.inWinSteps,
+      this.inWinFail,
+      this.totalFail,
+      this.isoTrials,
+      this.isoSucc,
+      this.counters,
+    ];
   }
 
   /** Isolated rates and their product (null for episode units, where steps are not the unit). */

@@ -31,7 +31,10 @@ export interface CompiledInjection {
   /** Dropouts: the fallback. */
   readonly fallback: CompiledFallback | null;
   /** Adversaries: how the adversary acts, and whom it poisons (agents and their slots). */
-  readonly adversary?: { readonly policy: CompiledAdversaryPolicy; readonly contagion: { readonly agents: readonly number[]; readonly slots: readonly Int32Array[] } | null };
+  readonly adversary?: {
+    readonly policy: CompiledAdversaryPolicy;
+    readonly contagion: { readonly agents: readonly number[]; readonly slots: readonly Int32Array[] } | null;
+  };
 }
 
 /** One guard, resolved. */
@@ -88,7 +91,8 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     const out = new Set<number>();
     given.forEach((name, n) => {
       const matched = world.agents.filter((a) => a.id === name || a.role === name);
-      if (matched.length === 0) issues.push({ path: `${path}[${n}]`, message: `unknown agent or role '${name}'; agents: ${ids.join(', ')}; roles: ${roles.join(', ')}` });
+      if (matched.length === 0)
+        issues.push({ path: `${path}[${n}]`, message: `unknown agent or role '${name}'; agents: ${ids.join(', ')}; roles: ${roles.join(', ')}` });
       for (const a of matched) out.add(a.index);
     });
     return [...out].sort((a, b) => a - b);
@@ -122,7 +126,11 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
       return { kind: 'noop' };
     }
     const spec = policies.get(type);
-    if (spec.learns) issues.push({ path: `${path}.policy.type`, message: `policy '${type}' learns, but a fallback never trains; use a scripted policy (e.g. constant, threshold)` });
+    if (spec.learns)
+      issues.push({
+        path: `${path}.policy.type`,
+        message: `policy '${type}' learns, but a fallback never trains; use a scripted policy (e.g. constant, threshold)`,
+      });
     const parsed = parseWith(spec.paramsSchema, params, `${path}.policy.params`);
     if (!parsed.ok) {
       issues.push(...parsed.issues);
@@ -131,7 +139,13 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     setParams(parsed.data as Record<string, unknown>);
     const bad = agentsOf.map((i) => [i, spec.incompatibility?.(world, world.agents[i]!, parsed.data)] as const).filter(([, why]) => why !== undefined);
     if (bad.length > 0) {
-      const more = bad.length > 1 ? ` (and ${bad.length - 1} more: ${bad.slice(1).map(([i]) => ids[i]).join(', ')})` : '';
+      const more =
+        bad.length > 1
+          ? ` (and ${bad.length - 1} more: ${bad
+              .slice(1)
+              .map(([i]) => ids[i])
+              .join(', ')})`
+          : '';
       issues.push({ path: `${path}.policy.type`, message: `fallback policy '${type}' cannot act for agent '${ids[bad[0]![0]]}'${more}: ${bad[0]![1]}` });
     }
     return { kind: 'policy', spec, params: parsed.data as Record<string, unknown>, key: path };
@@ -153,13 +167,26 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     }
     const agentsOf = selectAgents(spec.agents, `${path}.agents`);
     const fieldsOf = 'fields' in spec ? spec.fields : undefined;
-    const actionSide = spec.type === 'dropout' || spec.type === 'action-delay' || spec.type === 'action-corruption' || spec.type === 'shared-writes' || spec.type === 'adversary';
+    const actionSide =
+      spec.type === 'dropout' ||
+      spec.type === 'action-delay' ||
+      spec.type === 'action-corruption' ||
+      spec.type === 'shared-writes' ||
+      spec.type === 'adversary';
     const slots = agentsOf.map((i) => (actionSide ? new Int32Array(0) : selectSlots(i, fieldsOf, `${path}.fields`)));
     // One injection of each of these kinds per agent: they own the agent's action stream.
-    for (const [type, seen] of [['action-delay', delayed], ['shared-writes', shared], ['adversary', compromised]] as const)
+    for (const [type, seen] of [
+      ['action-delay', delayed],
+      ['shared-writes', shared],
+      ['adversary', compromised],
+    ] as const)
       if (spec.type === type)
         for (const i of agentsOf) {
-          if (seen.has(i)) issues.push({ path: `${path}.agents`, message: `agent '${ids[i]}' already has a${type === 'adversary' ? 'n' : ''} ${type} injection; give one per agent` });
+          if (seen.has(i))
+            issues.push({
+              path: `${path}.agents`,
+              message: `agent '${ids[i]}' already has a${type === 'adversary' ? 'n' : ''} ${type} injection; give one per agent`,
+            });
           seen.add(i);
         }
     if (spec.type === 'adversary') {
@@ -170,7 +197,10 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
       injections.push({ k, spec, agents: agentsOf, slots, from: -1, fallback: null, ...(policy ? { adversary: { policy, contagion } } : {}) });
       return;
     }
-    const fallback = spec.type === 'dropout' ? fallbackOf(spec.fallback, agentsOf, `${path}.fallback`, (p) => ((spec.fallback as { policy: { params: unknown } }).policy.params = p)) : null;
+    const fallback =
+      spec.type === 'dropout'
+        ? fallbackOf(spec.fallback, agentsOf, `${path}.fallback`, (p) => ((spec.fallback as { policy: { params: unknown } }).policy.params = p))
+        : null;
     injections.push({ k, spec, agents: agentsOf, slots, from: -1, fallback });
   });
 
@@ -181,7 +211,10 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
     if (spec.type === 'circuit-breaker' && spec.count.includes('failure'))
       for (const i of agentsOf)
         if (!hasCriterion.has(i))
-          issues.push({ path: `${path}.count`, message: `'failure' needs a success criterion for agent '${ids[i]}' in ${prefix}.reliability.criteria; add one or drop 'failure'` });
+          issues.push({
+            path: `${path}.count`,
+            message: `'failure' needs a success criterion for agent '${ids[i]}' in ${prefix}.reliability.criteria; add one or drop 'failure'`,
+          });
     const fallback = fallbackOf(spec.fallback, agentsOf, `${path}.fallback`, (p) => ((spec.fallback as { policy: { params: unknown } }).policy.params = p));
     guards.push({ k, spec, agents: agentsOf, fallback });
   });
@@ -197,7 +230,11 @@ export function compileFaults(faults: FaultsConfig, world: World, issues: Config
   }
 
   for (const i of shared)
-    if (delayed.has(i)) issues.push({ path: `${prefix}.injections`, message: `agent '${ids[i]}' has both action-delay and shared-writes; shared-writes already delays its commitments (latency): drop one` });
+    if (delayed.has(i))
+      issues.push({
+        path: `${prefix}.injections`,
+        message: `agent '${ids[i]}' has both action-delay and shared-writes; shared-writes already delays its commitments (latency): drop one`,
+      });
   return { injections, guards, reliability: reliabilityCfg ? compileReliability(reliabilityCfg, world, issues, `${prefix}.reliability`) : null };
 }
 
@@ -214,12 +251,16 @@ function compileReliability(cfg: NonNullable<FaultsConfig['reliability']>, world
       return index < 0 ? null : { source: 'kpi', index, lo, hi };
     }
     if (agent < 0) {
-      issues.push({ path: `${at}.component`, message: `the team criterion can only use KPIs (${kpis.join(', ') || 'none'}); per-agent components belong in criteria` });
+      issues.push({
+        path: `${at}.component`,
+        message: `the team criterion can only use KPIs (${kpis.join(', ') || 'none'}); per-agent components belong in criteria`,
+      });
       return null;
     }
     const comps = world.rewardComponents[agent]!;
     const index = comps.indexOf(c.component!);
-    if (index < 0) issues.push({ path: `${at}.component`, message: `unknown reward component '${c.component}' of agent '${ids[agent]}'; valid: ${comps.join(', ')}` });
+    if (index < 0)
+      issues.push({ path: `${at}.component`, message: `unknown reward component '${c.component}' of agent '${ids[agent]}'; valid: ${comps.join(', ')}` });
     return index < 0 ? null : { source: 'component', index, lo, hi };
   };
   const list = (crit: Condition | Condition[], agent: number, at: string): CompiledCondition[] => {
@@ -239,7 +280,10 @@ function compileReliability(cfg: NonNullable<FaultsConfig['reliability']>, world
     if (key !== undefined) criteria[a.index] = list(cfg.criteria[key]!, a.index, `${path}.criteria.${key}`);
   }
   if (criteria.every((c) => c === null) && Object.keys(cfg.criteria).length === 0)
-    issues.push({ path: `${path}.criteria`, message: `give a success criterion for at least one agent, e.g. {${ids[0]}: {component: ${world.rewardComponents[0]![0]}, atLeast: 0}}` });
+    issues.push({
+      path: `${path}.criteria`,
+      message: `give a success criterion for at least one agent, e.g. {${ids[0]}: {component: ${world.rewardComponents[0]![0]}, atLeast: 0}}`,
+    });
   const team = cfg.team ? list(cfg.team, -1, `${path}.team`) : null;
   if (cfg.unit === 'episode' && world.episodeLength === 0)
     issues.push({ path: `${path}.unit`, message: `world ${world.id} never ends an episode; use unit: step` });

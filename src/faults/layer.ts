@@ -62,14 +62,22 @@ export function hasFaults(faults: FaultsConfig | undefined): faults is FaultsCon
  * fail to answer (zero overhead). `policies` (by agent index) with the `unreliable` capability
  * (external processes) get their fallback here.
  */
-export function createFaultLayer(resolved: FaultLayerConfig, engine: VecEngine, seed: number, policies: readonly Policy[] = [], external: ExternalFaults | null = null): FaultLayer | null {
+export function createFaultLayer(
+  resolved: FaultLayerConfig,
+  engine: VecEngine,
+  seed: number,
+  policies: readonly Policy[] = [],
+  external: ExternalFaults | null = null,
+): FaultLayer | null {
   const faults = resolved.config.faults;
   const unreliable = policies.some((p) => p.unreliable !== undefined);
   const raised = external !== null && external.faultAgents().length > 0;
   if (!hasFaults(faults) && !unreliable && !raised) return null;
   const issues: { path: string; message: string }[] = [];
   const plan = compileFaults(faults ?? { injections: [], guards: [] }, engine.world, issues);
-  const responders = policies.map((p, i) => (p.unreliable ? { noResponse: p.unreliable.noResponse, fallback: compileFallback(p.unreliable.fallback, engine.world, i, issues) } : null));
+  const responders = policies.map((p, i) =>
+    p.unreliable ? { noResponse: p.unreliable.noResponse, fallback: compileFallback(p.unreliable.fallback, engine.world, i, issues) } : null,
+  );
   if (issues.length > 0) throw new Error(`faults section was not validated: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   return new FaultLayer(engine, plan, seed, resolved.config.output.maxEvents, responders, raised ? external : null);
 }
@@ -114,7 +122,14 @@ export class FaultLayer {
   private eventsLeft: number;
   private eventsDropped = 0;
 
-  constructor(private readonly engine: VecEngine, plan: CompiledFaults, seed: number, maxEvents: number, responders: readonly (Responder | null)[] = [], private readonly external: ExternalFaults | null = null) {
+  constructor(
+    private readonly engine: VecEngine,
+    plan: CompiledFaults,
+    seed: number,
+    maxEvents: number,
+    responders: readonly (Responder | null)[] = [],
+    private readonly external: ExternalFaults | null = null,
+  ) {
     const world = engine.world;
     this.world = world;
     this.plan = plan;
@@ -152,7 +167,26 @@ export class FaultLayer {
     this.configured = new Uint16Array(nA);
     for (const inj of plan.injections) {
       const s = inj.spec;
-      const bit = s.type === 'stale-observation' ? KIND.stale : s.type === 'observation-cadence' ? KIND.cadence : s.type === 'observation-noise' ? KIND.noise : s.type === 'drop-fields' ? KIND.dropFields : s.type === 'dropout' ? KIND.dropout : s.type === 'action-delay' ? KIND.actionDelay : s.type === 'action-corruption' ? KIND.corruption : s.type === 'shared-writes' ? KIND.sharedWrites : s.type === 'adversary' ? KIND.adversary : 0;
+      const bit =
+        s.type === 'stale-observation'
+          ? KIND.stale
+          : s.type === 'observation-cadence'
+            ? KIND.cadence
+            : s.type === 'observation-noise'
+              ? KIND.noise
+              : s.type === 'drop-fields'
+                ? KIND.dropFields
+                : s.type === 'dropout'
+                  ? KIND.dropout
+                  : s.type === 'action-delay'
+                    ? KIND.actionDelay
+                    : s.type === 'action-corruption'
+                      ? KIND.corruption
+                      : s.type === 'shared-writes'
+                        ? KIND.sharedWrites
+                        : s.type === 'adversary'
+                          ? KIND.adversary
+                          : 0;
       for (const i of inj.agents) this.configured[i]! |= bit;
       for (const i of inj.adversary?.contagion?.agents ?? []) this.configured[i]! |= KIND.contagion;
       if (s.type === 'handoff' && inj.from >= 0) this.configured[inj.from]! |= (s.loss > 0 ? KIND.handoffLoss : 0) | (s.delay > 0 ? KIND.handoffDelay : 0);
@@ -310,7 +344,8 @@ export class FaultLayer {
       const values = [...ACTION_STATS.map((_, k) => stats[k]!), br?.openSteps ?? 0, br?.trips ?? 0];
       const names = [...ACTION_STATS, 'breakerOpen', 'breakerTrips'];
       for (let k = 0; k < values.length; k++) {
-        if (values[k]! !== 0 || prev[k]! !== 0) row[`faults/${a.id}/${names[k]}`] = k === values.length - 1 ? values[k]! - prev[k]! : (values[k]! - prev[k]!) / n;
+        if (values[k]! !== 0 || prev[k]! !== 0)
+          row[`faults/${a.id}/${names[k]}`] = k === values.length - 1 ? values[k]! - prev[k]! : (values[k]! - prev[k]!) / n;
         prev[k] = values[k]!;
       }
     });
@@ -330,7 +365,8 @@ export class FaultLayer {
       for (let k = 0; k < NUM_KINDS; k++) {
         if (!(this.configured[i]! & (1 << k))) continue;
         const name = KIND_NAMES[k]!;
-        ((steps[id] ??= {})[name] = this.counts[i * NUM_KINDS + k]!), ((rates[id] ??= {})[name] = this.counts[i * NUM_KINDS + k]! / Math.max(1, this.totalSteps));
+        (((steps[id] ??= {})[name] = this.counts[i * NUM_KINDS + k]!),
+          ((rates[id] ??= {})[name] = this.counts[i * NUM_KINDS + k]! / Math.max(1, this.totalSteps)));
         if (this.eventKinds[i]! & (1 << k)) (onsets[id] ??= {})[name] = this.onsets[i * NUM_KINDS + k]!;
       }
       if (!this.actions.piped[i]) return;

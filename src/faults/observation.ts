@@ -18,7 +18,16 @@ import type { StateArray } from './state.js';
 type Op =
   | { readonly type: 'stale'; readonly slots: Int32Array; readonly delay: number }
   | { readonly type: 'cadence'; readonly slots: Int32Array; readonly every: number; readonly held: Float32Array }
-  | { readonly type: 'handoff'; readonly slots: Int32Array; readonly delay: number; readonly loss: number; readonly fill: number; readonly last: boolean; readonly rng: Uint32Array; readonly from: number }
+  | {
+      readonly type: 'handoff';
+      readonly slots: Int32Array;
+      readonly delay: number;
+      readonly loss: number;
+      readonly fill: number;
+      readonly last: boolean;
+      readonly rng: Uint32Array;
+      readonly from: number;
+    }
   | { readonly type: 'drop'; readonly slots: Int32Array; readonly p: number; readonly fill: number; readonly last: boolean; readonly rng: Uint32Array }
   | { readonly type: 'noise'; readonly slots: Int32Array; readonly std: number; readonly clip: boolean; readonly rng: Uint32Array }
   | { readonly type: 'poison'; readonly slots: Int32Array; readonly values: Float64Array; readonly active: Uint8Array };
@@ -56,8 +65,18 @@ export class ObservationFaults {
         if (s.type === 'stale-observation') op = { type: 'stale', slots, delay: s.delay };
         else if (s.type === 'observation-cadence') op = { type: 'cadence', slots, every: s.every, held: new Float32Array(numEnvs * this.sizes[i]!) };
         else if (s.type === 'handoff')
-          op = { type: 'handoff', slots, delay: s.delay, loss: s.loss, fill: s.fill === 'last' ? 0 : s.fill, last: s.fill === 'last', rng: shared!, from: inj.from };
-        else if (s.type === 'drop-fields') op = { type: 'drop', slots, p: s.probability, fill: s.fill === 'last' ? 0 : s.fill, last: s.fill === 'last', rng: shared! };
+          op = {
+            type: 'handoff',
+            slots,
+            delay: s.delay,
+            loss: s.loss,
+            fill: s.fill === 'last' ? 0 : s.fill,
+            last: s.fill === 'last',
+            rng: shared!,
+            from: inj.from,
+          };
+        else if (s.type === 'drop-fields')
+          op = { type: 'drop', slots, p: s.probability, fill: s.fill === 'last' ? 0 : s.fill, last: s.fill === 'last', rng: shared! };
         else if (s.type === 'observation-noise') op = { type: 'noise', slots, std: s.std, clip: s.clip, rng: shared! };
         if (op) ops[i]!.push({ op, order: ORDER[op.type], k: inj.k });
       });
@@ -112,7 +131,18 @@ export class ObservationFaults {
    * observation `raw[rawOff..]`; `prev[dstOff..]` is what it saw the step before (for 'last'
    * fills). With `mask`, sets the kinds that were active on `mask[agent * numEnvs + b]`.
    */
-  process(i: number, b: number, t: number, raw: Float32Array, rawOff: number, dst: Float32Array, dstOff: number, prev: Float32Array, mask: Uint16Array | null, numEnvs: number): void {
+  process(
+    i: number,
+    b: number,
+    t: number,
+    raw: Float32Array,
+    rawOff: number,
+    dst: Float32Array,
+    dstOff: number,
+    prev: Float32Array,
+    mask: Uint16Array | null,
+    numEnvs: number,
+  ): void {
     const size = this.sizes[i]!;
     const D = this.depth[i]!;
     const hist = this.history[i]!;

@@ -33,7 +33,11 @@ export class Reliability {
   private readonly epSucc: Int32Array;
   private readonly cascade: Cascade;
 
-  constructor(private readonly world: World, numEnvs: number, private readonly cfg: CompiledReliability) {
+  constructor(
+    private readonly world: World,
+    numEnvs: number,
+    private readonly cfg: CompiledReliability,
+  ) {
     const nA = world.agents.length;
     this.nA = nA;
     this.numEnvs = numEnvs;
@@ -73,7 +77,7 @@ export class Reliability {
         this.fail[i * numEnvs + b] = 1 - ok;
         all &= ok;
         if (episode) this.epSucc[i * numEnvs + b]! += ok;
-        else (this.succ[i]! += ok), (this.winSucc[i]! += ok);
+        else ((this.succ[i]! += ok), (this.winSucc[i]! += ok));
       }
       const team = cfg.team ? (this.holds(cfg.team, engine, 0, b) ? 1 : 0) : all;
       if (episode) {

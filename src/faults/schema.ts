@@ -7,11 +7,7 @@
 import { z } from 'zod';
 import { fallbackSchema } from '../core/fallback.js';
 
-const agents = z
-  .array(z.string().min(1))
-  .min(1)
-  .optional()
-  .describe('Agent ids or roles affected; omit for every agent');
+const agents = z.array(z.string().min(1)).min(1).optional().describe('Agent ids or roles affected; omit for every agent');
 const fields = z
   .array(z.union([z.string().min(1), z.number().int().nonnegative()]))
   .min(1)
@@ -69,7 +65,10 @@ const dropout = z
       .object({
         start: z.number().int().nonnegative().describe('First step out'),
         end: z.number().int().positive().describe('First step back (exclusive end)'),
-        clock: z.enum(['episode', 'run']).default('episode').describe("'episode': steps within each episode (repeats every episode); 'run': engine steps of the run"),
+        clock: z
+          .enum(['episode', 'run'])
+          .default('episode')
+          .describe("'episode': steps within each episode (repeats every episode); 'run': engine steps of the run"),
       })
       .strict()
       .optional()
@@ -89,7 +88,9 @@ const dropout = z
 
 const actionDelay = z
   .object({
-    type: z.literal('action-delay').describe("The agent's actions reach the world `delay` steps late; meanwhile the world gets the freshest action that has arrived"),
+    type: z
+      .literal('action-delay')
+      .describe("The agent's actions reach the world `delay` steps late; meanwhile the world gets the freshest action that has arrived"),
     agents,
     delay: z.number().int().min(1).describe('Steps an action is late'),
     probability: z.number().gt(0).max(1).default(1).describe('Probability that a given action is late (1: every action, a fixed lag)'),
@@ -104,8 +105,13 @@ const actionCorruption = z
     mode: z
       .enum(['out-of-range', 'garbled', 'random'])
       .default('out-of-range')
-      .describe("'out-of-range': one slot pushed outside its bounds; 'garbled': one slot NaN (or a non-integer); 'random': a uniformly random valid action (undetectable)"),
-    onInvalid: z.enum(['clamp', 'reject']).default('reject').describe("What the world does with an invalid action: 'clamp' it into the space, or 'reject' it (the no-op acts)"),
+      .describe(
+        "'out-of-range': one slot pushed outside its bounds; 'garbled': one slot NaN (or a non-integer); 'random': a uniformly random valid action (undetectable)",
+      ),
+    onInvalid: z
+      .enum(['clamp', 'reject'])
+      .default('reject')
+      .describe("What the world does with an invalid action: 'clamp' it into the space, or 'reject' it (the no-op acts)"),
   })
   .strict();
 
@@ -126,24 +132,39 @@ const handoff = z
 
 const sharedWrites = z
   .object({
-    type: z.literal('shared-writes').describe("Passing ships: the agent's decision is made by `workers` workers on their own clocks who read shared state and commit `latency` steps later (lost updates, double orders, conflicts)"),
+    type: z
+      .literal('shared-writes')
+      .describe(
+        "Passing ships: the agent's decision is made by `workers` workers on their own clocks who read shared state and commit `latency` steps later (lost updates, double orders, conflicts)",
+      ),
     agents,
-    workers: z.number().int().min(1).default(2).describe('Workers sharing the agent\'s decision (its action register); 1 is the race-free control: one agent on its own clock'),
-    cadence: z.number().int().positive().default(1).describe('Steps between a worker\'s ticks'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe("Workers sharing the agent's decision (its action register); 1 is the race-free control: one agent on its own clock"),
+    cadence: z.number().int().positive().default(1).describe("Steps between a worker's ticks"),
     jitter: z.number().int().nonnegative().default(0).describe('Each tick comes up to `jitter` extra steps late (uniform, seeded)'),
-    latency: z.number().int().positive().default(1).describe('Steps from a worker\'s read to its write landing'),
+    latency: z.number().int().positive().default(1).describe("Steps from a worker's read to its write landing"),
     protocol: z
       .enum(['none', 'versioned', 'lock', 'event-log'])
       .default('none')
-      .describe("'none': blind writes; 'versioned': optimistic writes refused when the version moved, then re-read and retried; 'lock': read and write under a lock; 'event-log': intents appended and applied by one reducer against the current state"),
+      .describe(
+        "'none': blind writes; 'versioned': optimistic writes refused when the version moved, then re-read and retried; 'lock': read and write under a lock; 'event-log': intents appended and applied by one reducer against the current state",
+      ),
     maxRetries: z.number().int().nonnegative().default(3).describe("With 'versioned': retries before a worker gives up on a commitment"),
   })
   .strict();
 
 const harmTarget = z
   .union([
-    z.object({ kpis: z.record(z.string(), z.number()).optional().describe("KPI weights of the team objective to minimise (default: the world's team objective)") }).strict(),
-    z.object({ agent: z.string().min(1).describe("Agent whose local reward (sum of its raw components) to minimise") }).strict(),
+    z
+      .object({
+        kpis: z.record(z.string(), z.number()).optional().describe("KPI weights of the team objective to minimise (default: the world's team objective)"),
+      })
+      .strict(),
+    z.object({ agent: z.string().min(1).describe('Agent whose local reward (sum of its raw components) to minimise') }).strict(),
   ])
   .describe("What 'greedy-harm' minimises: {kpis: {...}} (the team objective, default weights when empty) or {agent: id}");
 
@@ -152,13 +173,28 @@ const adversary = z
     type: z.literal('adversary').describe("Strategic fault: the agent's policy is swapped for an adversary from step `start` (to `end`)"),
     agents,
     start: z.number().int().nonnegative().describe('First step compromised'),
-    end: z.number().int().positive().optional().describe('First step back to the agent\'s own policy (exclusive; omit: to the end)'),
+    end: z.number().int().positive().optional().describe("First step back to the agent's own policy (exclusive; omit: to the end)"),
     clock: z.enum(['episode', 'run']).default('run').describe("'run': engine steps of the run; 'episode': steps within each episode"),
     policy: z
       .union([
-        z.literal('greedy-harm').describe('Scripted worst case: each step, the action that minimises `target` one step ahead, found by forking the world state for every action (discrete spaces)'),
-        z.object({ type: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }).strict().describe('A registered non-learning policy (scripted adversary)'),
-        z.object({ run: z.string().min(1).describe('A finished run folder whose trained policy for this agent takes over (e.g. trained with a negated team objective)'), agent: z.string().min(1).optional().describe('Agent of that run whose policy is used (default: the same id)') }).strict(),
+        z
+          .literal('greedy-harm')
+          .describe(
+            'Scripted worst case: each step, the action that minimises `target` one step ahead, found by forking the world state for every action (discrete spaces)',
+          ),
+        z
+          .object({ type: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) })
+          .strict()
+          .describe('A registered non-learning policy (scripted adversary)'),
+        z
+          .object({
+            run: z
+              .string()
+              .min(1)
+              .describe('A finished run folder whose trained policy for this agent takes over (e.g. trained with a negated team objective)'),
+            agent: z.string().min(1).optional().describe('Agent of that run whose policy is used (default: the same id)'),
+          })
+          .strict(),
       ])
       .default('greedy-harm')
       .describe("The adversary: 'greedy-harm', {type, params} or {run, agent}"),
@@ -166,8 +202,14 @@ const adversary = z
     contagion: z
       .object({
         to: z.array(z.string().min(1)).min(1).describe('Agents (ids or roles) whose observations the compromised agent poisons'),
-        fields: z.array(z.union([z.string().min(1), z.number().int().nonnegative()])).min(1).describe('Observation fields of those agents that carry poisoned values'),
-        value: z.union([z.number(), z.enum(['high', 'low'])]).default('high').describe("What the poisoned fields show: a number, or the top ('high') or bottom ('low') of the observation space"),
+        fields: z
+          .array(z.union([z.string().min(1), z.number().int().nonnegative()]))
+          .min(1)
+          .describe('Observation fields of those agents that carry poisoned values'),
+        value: z
+          .union([z.number(), z.enum(['high', 'low'])])
+          .default('high')
+          .describe("What the poisoned fields show: a number, or the top ('high') or bottom ('low') of the observation space"),
       })
       .strict()
       .optional()
@@ -175,11 +217,23 @@ const adversary = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.end !== undefined && v.end <= v.start) ctx.addIssue({ code: 'custom', path: ['end'], input: v.end, message: `must be greater than start (${v.start})` });
+    if (v.end !== undefined && v.end <= v.start)
+      ctx.addIssue({ code: 'custom', path: ['end'], input: v.end, message: `must be greater than start (${v.start})` });
   });
 
 /** One fault injection. */
-export const injectionSchema = z.discriminatedUnion('type', [staleObservation, observationCadence, observationNoise, dropFields, dropout, actionDelay, actionCorruption, handoff, sharedWrites, adversary]);
+export const injectionSchema = z.discriminatedUnion('type', [
+  staleObservation,
+  observationCadence,
+  observationNoise,
+  dropFields,
+  dropout,
+  actionDelay,
+  actionCorruption,
+  handoff,
+  sharedWrites,
+  adversary,
+]);
 
 const countedFaults = z.enum(['no-response', 'late', 'invalid-action', 'failure']);
 
@@ -194,7 +248,9 @@ const circuitBreaker = z
       .array(countedFaults)
       .min(1)
       .default(['no-response', 'late', 'invalid-action', 'failure'])
-      .describe("What counts as a fault: 'no-response' (out), 'late' (stale action), 'invalid-action' (clamped or rejected), 'failure' (missed its success criterion)"),
+      .describe(
+        "What counts as a fault: 'no-response' (out), 'late' (stale action), 'invalid-action' (clamped or rejected), 'failure' (missed its success criterion)",
+      ),
     fallback: fallbackSchema.default('noop'),
   })
   .strict()
@@ -224,13 +280,13 @@ export const conditionSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if ((v.component === undefined) === (v.kpi === undefined)) ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give exactly one of component or kpi' });
-    if (v.atLeast === undefined && v.atMost === undefined) ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give atLeast, atMost or both' });
+    if ((v.component === undefined) === (v.kpi === undefined))
+      ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give exactly one of component or kpi' });
+    if (v.atLeast === undefined && v.atMost === undefined)
+      ctx.addIssue({ code: 'custom', path: [], input: undefined, message: 'give atLeast, atMost or both' });
   });
 
-const criterion = z
-  .union([conditionSchema, z.array(conditionSchema).min(1)])
-  .describe('A condition, or a list of conditions that must all hold');
+const criterion = z.union([conditionSchema, z.array(conditionSchema).min(1)]).describe('A condition, or a list of conditions that must all hold');
 
 /** What counts as success, and how cascades are measured. */
 export const reliabilitySchema = z

@@ -38,7 +38,19 @@ import type { StateArray } from './state.js';
 export type SharedWriteProtocol = 'none' | 'versioned' | 'lock' | 'event-log';
 
 /** Counter names, in the order of `SharedWrites.stats`. */
-export const SHARED_WRITE_STATS = ['reads', 'commits', 'lostUpdates', 'doubleOrders', 'conflicts', 'retries', 'aborted', 'lockWaitSteps', 'mergedIntents', 'skippedTicks', 'readToWriteSteps'] as const;
+export const SHARED_WRITE_STATS = [
+  'reads',
+  'commits',
+  'lostUpdates',
+  'doubleOrders',
+  'conflicts',
+  'retries',
+  'aborted',
+  'lockWaitSteps',
+  'mergedIntents',
+  'skippedTicks',
+  'readToWriteSteps',
+] as const;
 const S = Object.fromEntries(SHARED_WRITE_STATS.map((n, k) => [n, k])) as Record<(typeof SHARED_WRITE_STATS)[number], number>;
 
 const IDLE = 0;
@@ -77,7 +89,12 @@ export class SharedWrites {
   /** Per copy: whether a lost update or double order happened this step (a fault event). */
   readonly incident: Uint8Array;
 
-  constructor(private readonly p: SharedWritesParams, actionSize: number, private readonly numEnvs: number, private readonly rng: Uint32Array) {
+  constructor(
+    private readonly p: SharedWritesParams,
+    actionSize: number,
+    private readonly numEnvs: number,
+    private readonly rng: Uint32Array,
+  ) {
     const W = p.workers;
     this.W = W;
     this.A = actionSize;
@@ -223,7 +240,21 @@ export class SharedWrites {
 
   /** Every array holding state, for checkpoints. */
   stateArrays(): StateArray[] {
-    return [this.stats, this.next, this.phase, this.writeAt, this.readVer, this.readStep, this.tries, this.act, this.version, this.lock, this.lastCommit, this.incident, this.rng];
+    return [
+      this.stats,
+      this.next,
+      this.phase,
+      this.writeAt,
+      this.readVer,
+      this.readStep,
+      this.tries,
+      this.act,
+      this.version,
+      this.lock,
+      this.lastCommit,
+      this.incident,
+      this.rng,
+    ];
   }
 }
 

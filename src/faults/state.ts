@@ -14,6 +14,7 @@ export function saveArrays(arrays: readonly StateArray[]): StateArray[] {
 
 /** Write `saved` back into `arrays` (same order and sizes as when saved). */
 export function loadArrays(arrays: readonly StateArray[], saved: readonly StateArray[]): void {
-  if (saved.length !== arrays.length) throw new Error(`fault layer checkpoint has ${saved.length} arrays, expected ${arrays.length}: was it taken with another config?`);
+  if (saved.length !== arrays.length)
+    throw new Error(`fault layer checkpoint has ${saved.length} arrays, expected ${arrays.length}: was it taken with another config?`);
   arrays.forEach((a, k) => (a as Float64Array).set(saved[k] as unknown as Float64Array));
 }

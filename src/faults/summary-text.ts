@@ -20,10 +20,14 @@ export function reliabilityLines(metrics: unknown): string[] {
   lines.push(`    ${'isolated Π p_i'.padEnd(22)} ${fmt(r.isolatedPrediction as Num)}`);
   const c = r.cascade as Record<string, Num> | undefined;
   if (c && typeof c.onsets !== 'undefined' && (typeof c.onsets === 'number' ? c.onsets > 0 : (c.onsets?.mean ?? 0) > 0)) {
-    lines.push(`  cascades (per fault onset, horizon ${typeof c.horizon === 'number' ? c.horizon : (c.horizon?.mean ?? '?')} steps; background = failures expected anyway):`);
+    lines.push(
+      `  cascades (per fault onset, horizon ${typeof c.horizon === 'number' ? c.horizon : (c.horizon?.mean ?? '?')} steps; background = failures expected anyway):`,
+    );
     lines.push(`    ${'onsets'.padEnd(22)} ${fmt(c.onsets)}`);
     lines.push(`    ${'other agents failing'.padEnd(22)} ${fmt(c.meanAffected)} (background ${fmt(c.backgroundAffected)})`);
-    lines.push(`    ${'their failing steps'.padEnd(22)} ${fmt(c.meanFailureSteps)} (background ${fmt(c.backgroundFailureSteps)}, excess ${fmt(c.excessFailureSteps)})`);
+    lines.push(
+      `    ${'their failing steps'.padEnd(22)} ${fmt(c.meanFailureSteps)} (background ${fmt(c.backgroundFailureSteps)}, excess ${fmt(c.excessFailureSteps)})`,
+    );
     lines.push(`    ${'duration (steps)'.padEnd(22)} ${fmt(c.meanDuration)}`);
   }
   return lines;
@@ -31,7 +35,10 @@ export function reliabilityLines(metrics: unknown): string[] {
 
 /** Lines for summary `metrics.faults.sharedWrites` and `.adversaries` (issue 18); none without them. */
 export function coordinationFaultLines(metrics: unknown): string[] {
-  const f = (metrics as { faults?: { sharedWrites?: Record<string, Record<string, Num | string>>; adversaries?: Record<string, Record<string, Num | string>> } } | undefined)?.faults;
+  const f = (
+    metrics as
+      { faults?: { sharedWrites?: Record<string, Record<string, Num | string>>; adversaries?: Record<string, Record<string, Num | string>> } } | undefined
+  )?.faults;
   const lines: string[] = [];
   const num = (v: Num | string | undefined): string => (typeof v === 'string' ? v : fmt(v));
   for (const [id, w] of Object.entries(f?.sharedWrites ?? {})) {

@@ -32,7 +32,15 @@ export interface ActionHead {
    * Chain rule through the distribution: from dL/dlogProb and dL/dentropy per row, write dL/doutput
    * (rows × outputSize) and add dL/d(head parameter) into `dVars` (one array per `params` entry).
    */
-  backward(output: Float32Array, raw: Float32Array, rows: number, dLogProb: Float32Array, dEntropy: Float32Array, dOutput: Float32Array, dVars: Float32Array[]): void;
+  backward(
+    output: Float32Array,
+    raw: Float32Array,
+    rows: number,
+    dLogProb: Float32Array,
+    dEntropy: Float32Array,
+    dOutput: Float32Array,
+    dVars: Float32Array[],
+  ): void;
 }
 
 /** The head for an action space. */

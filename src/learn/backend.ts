@@ -104,7 +104,9 @@ export function describeBackend(): string {
 
 function parseBackend(value: string): BackendChoice {
   if (value === 'tfjs' || (BACKENDS as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new BackendError(`TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${[...BACKENDS, 'tfjs'].join(', ')} (or unset it to pick the fastest available)`);
+  throw new BackendError(
+    `TACIT_BACKEND=${JSON.stringify(value)} is not a backend; use one of ${[...BACKENDS, 'tfjs'].join(', ')} (or unset it to pick the fastest available)`,
+  );
 }
 
 /** Activate `name`; undefined on success, else why it failed. */

@@ -235,8 +235,10 @@ export class DenseMlp {
       const w = decodeF32(data[2 * l]!);
       const b = decodeF32(data[2 * l + 1]!);
       const expect = this.sizes[l]! * this.sizes[l + 1]!;
-      if (w.length !== expect) throw new RangeError(`checkpoint weight ${2 * l} has ${w.length} values, the network expects ${expect} (shape ${this.sizes[l]},${this.sizes[l + 1]})`);
-      if (b.length !== this.sizes[l + 1]!) throw new RangeError(`checkpoint weight ${2 * l + 1} has ${b.length} values, the network expects ${this.sizes[l + 1]}`);
+      if (w.length !== expect)
+        throw new RangeError(`checkpoint weight ${2 * l} has ${w.length} values, the network expects ${expect} (shape ${this.sizes[l]},${this.sizes[l + 1]})`);
+      if (b.length !== this.sizes[l + 1]!)
+        throw new RangeError(`checkpoint weight ${2 * l + 1} has ${b.length} values, the network expects ${this.sizes[l + 1]}`);
       this.setWeight(l, w);
       unpackParam(b, this.layout[2 * l + 1]!, this.params[2 * l + 1]!);
     }

@@ -35,6 +35,6 @@ export const DIVERGENCE_HINT =
 export function assertFinite(values: ArrayLike<number>, names: readonly string[] | ((k: number) => string), agent: string, step: number): void {
   for (let k = 0; k < values.length; k++) {
     const v = values[k]!;
-    if (!Number.isFinite(v)) throw new DivergenceError(agent, step, typeof names === 'function' ? names(k) : names[k] ?? `value[${k}]`, v, DIVERGENCE_HINT);
+    if (!Number.isFinite(v)) throw new DivergenceError(agent, step, typeof names === 'function' ? names(k) : (names[k] ?? `value[${k}]`), v, DIVERGENCE_HINT);
   }
 }

@@ -64,7 +64,9 @@ export class Mlp {
       const W = v[2 * l] as tf.Tensor2D;
       const b = v[2 * l + 1]!;
       if (l + 1 === nLayers) return { inputs, output: tf.fused.matMul({ a: h, b: W, bias: b }) as tf.Tensor2D };
-      h = (this.spec.activation === 'relu' ? tf.fused.matMul({ a: h, b: W, bias: b, activation: 'relu' }) : tanh(tf.fused.matMul({ a: h, b: W, bias: b }))) as tf.Tensor2D;
+      h = (
+        this.spec.activation === 'relu' ? tf.fused.matMul({ a: h, b: W, bias: b, activation: 'relu' }) : tanh(tf.fused.matMul({ a: h, b: W, bias: b }))
+      ) as tf.Tensor2D;
     }
     throw new Error('unreachable: an MLP has at least one layer');
   }
@@ -156,7 +158,6 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
     for (let k = 0; k < n; k++) q[vj + k]! /= norm;
   }
   const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[c * n + r]! : q[r * n + c]!);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[c * n + r]! : q[r * n + c]!);
   return out;
 }

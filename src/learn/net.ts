@@ -67,7 +67,9 @@ export class TfjsNet implements Net {
     this.mlp = new Mlp(spec, rng);
     this.params = this.mlp.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array));
     this.grads = this.mlp.variables.map((v) => new Float32Array(v.size));
-    this.layout = this.mlp.variables.map((v) => (v.shape.length === 2 ? { rows: v.shape[0]!, cols: v.shape[1]!, stride: v.shape[1]!, length: v.size } : flatLayout(v.size)));
+    this.layout = this.mlp.variables.map((v) =>
+      v.shape.length === 2 ? { rows: v.shape[0]!, cols: v.shape[1]!, stride: v.shape[1]!, length: v.size } : flatLayout(v.size),
+    );
   }
 
   forward(x: Float32Array, rows: number): Float32Array {

@@ -43,7 +43,7 @@ export class RunningMeanStd {
     const total = this.count + rows;
     for (let k = 0; k < n; k++) {
       const delta = bm[k]! - this.mean[k]!;
-      const m = this.var[k]! * this.count + m2[k]! + ((delta * delta * this.count * rows) / total);
+      const m = this.var[k]! * this.count + m2[k]! + (delta * delta * this.count * rows) / total;
       this.mean[k] = this.mean[k]! + (delta * rows) / total;
       this.var[k] = m / total;
     }

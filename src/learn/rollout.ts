@@ -48,8 +48,19 @@ export function allocRollout(shape: RolloutShape): Rollout {
   const f = (n: number): Float32Array => new Float32Array(n);
   const actorIn = f(rows * shape.actorInSize);
   return {
-    rows, actorIn, criticIn: shape.jointCritic ? f(rows * shape.criticInSize) : actorIn, nextCriticIn: f(rows * shape.criticInSize), raw: f(rows * shape.rawSize),
-    rewards: f(rows), terminated: f(rows), dones: f(rows), mask: f(rows).fill(1), values: f(rows), oldLogProb: f(rows), advantages: f(rows), returns: f(rows),
+    rows,
+    actorIn,
+    criticIn: shape.jointCritic ? f(rows * shape.criticInSize) : actorIn,
+    nextCriticIn: f(rows * shape.criticInSize),
+    raw: f(rows * shape.rawSize),
+    rewards: f(rows),
+    terminated: f(rows),
+    dones: f(rows),
+    mask: f(rows).fill(1),
+    values: f(rows),
+    oldLogProb: f(rows),
+    advantages: f(rows),
+    returns: f(rows),
   };
 }
 
@@ -67,7 +78,9 @@ export function restoreRollout(r: Rollout, saved: SavedRollout, jointCritic: boo
     if (!src || (k === 'criticIn' && !jointCritic)) continue;
     const a = decodeF32(src);
     if (a.length !== r[k].length)
-      throw new TacitError(`PPO checkpoint rollout '${k}' has ${a.length} values where this run expects ${r[k].length}: resume with the same numEnvs, agents and params`);
+      throw new TacitError(
+        `PPO checkpoint rollout '${k}' has ${a.length} values where this run expects ${r[k].length}: resume with the same numEnvs, agents and params`,
+      );
     r[k].set(a);
   }
 }

@@ -35,7 +35,15 @@ export function createSession(world: World, numEnvs: number, seed: number, choos
   const policies = world.agents.map((agent) => {
     const { spec, params } = choose(agent);
     return spec.create(
-      { world, agent, observationSpace: world.observationSpaces[agent.index]!, actionSpace: world.actionSpaces[agent.index]!, numEnvs, rng: Rng.from(seed, 'policy', agent.id), shared },
+      {
+        world,
+        agent,
+        observationSpace: world.observationSpaces[agent.index]!,
+        actionSpace: world.actionSpaces[agent.index]!,
+        numEnvs,
+        rng: Rng.from(seed, 'policy', agent.id),
+        shared,
+      },
       spec.paramsSchema.parse(params ?? {}),
     );
   });
@@ -68,9 +76,18 @@ export function runSteps(session: Session, steps: number, mode: ActMode = 'explo
     if (learn)
       for (let i = 0; i < nA; i++) {
         const batch: TransitionBatch = {
-          obs: engine.prevObs[i]!, actions: engine.actions[i]!, rewards: rewards[i]!, nextObs: engine.obs[i]!, finalObs: engine.finalObs[i]!,
-          terminated: engine.terminated[i]!, truncated: engine.truncated[i]!, step: session.steps, agent: i,
-          allObs: engine.prevObs, allNextObs: engine.obs, allFinalObs: engine.finalObs,
+          obs: engine.prevObs[i]!,
+          actions: engine.actions[i]!,
+          rewards: rewards[i]!,
+          nextObs: engine.obs[i]!,
+          finalObs: engine.finalObs[i]!,
+          terminated: engine.terminated[i]!,
+          truncated: engine.truncated[i]!,
+          step: session.steps,
+          agent: i,
+          allObs: engine.prevObs,
+          allNextObs: engine.obs,
+          allFinalObs: engine.finalObs,
         };
         policies[i]!.observe?.(batch);
       }
@@ -96,7 +113,13 @@ export function recentReturn(session: Session, agent: number, k: number): number
 /** Mean greedy return per agent over `episodes` fresh episodes per copy, without learning. */
 export function evaluate(world: World, policies: Policy[], numEnvs: number, seed: number, episodes: number): number[] {
   const engine = new VecEngine(world, { numEnvs, seed, autoreset: AutoresetMode.SameStep });
-  const session: Session = { engine, policies, episodeReturns: world.agents.map(() => []), running: world.agents.map(() => new Float64Array(numEnvs)), steps: 0 };
+  const session: Session = {
+    engine,
+    policies,
+    episodeReturns: world.agents.map(() => []),
+    running: world.agents.map(() => new Float64Array(numEnvs)),
+    steps: 0,
+  };
   session.engine.reset();
   runSteps(session, episodes * world.episodeLength, 'greedy', false);
   return world.agents.map((_, i) => recentReturn(session, i, Number.MAX_SAFE_INTEGER));

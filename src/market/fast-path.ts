@@ -82,7 +82,7 @@ export const marketFastPath: FastPath = {
     let windowIndex = 0;
     const flush = (step: number): MetricsRow => {
       const row = windowRow(world, asLedgerSums(win, winSamples), 1, step, windowIndex++);
-      for (let i = 0; i < n; i++) (total.profit[i]! += win.profit[i]!), (total.action[i]! += win.action[i]!);
+      for (let i = 0; i < n; i++) ((total.profit[i]! += win.profit[i]!), (total.action[i]! += win.action[i]!));
       for (let x = 0; x < 4; x++) total.kpi[x]! += win.kpi[x]!;
       totalSamples += winSamples;
       win.profit.fill(0);
@@ -122,10 +122,23 @@ export const marketFastPath: FastPath = {
     const shared = new Map<string, unknown>();
     const policies: Policy[] = resolved.assignments.map((a, i) => {
       const p = a.policy.create(
-        { world, agent: a.agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: Rng.from(seed, 'policy', a.agent.id), shared },
+        {
+          world,
+          agent: a.agent,
+          observationSpace: world.observationSpaces[i]!,
+          actionSpace: world.actionSpaces[i]!,
+          numEnvs: 1,
+          rng: Rng.from(seed, 'policy', a.agent.id),
+          shared,
+        },
         a.policyParams,
       );
-      p.load!({ q: Array.from(kernel.Q[i]!), t: step, periodsUnchanged: kernel.unchanged[i]!, rng: Array.from(kernel.rng.subarray(4 * i, 4 * i + 4), (w) => w >>> 0) });
+      p.load!({
+        q: Array.from(kernel.Q[i]!),
+        t: step,
+        periodsUnchanged: kernel.unchanged[i]!,
+        rng: Array.from(kernel.rng.subarray(4 * i, 4 * i + 4), (w) => w >>> 0),
+      });
       return p;
     });
     const analysis = interrupted ? undefined : analyzeMarketAt(world, policies, 1, kernel.s);

@@ -42,11 +42,20 @@ export function runReferenceSession(input: ReferenceSessionInput): ReferenceSess
   const n = world.agents.length;
   const engine = new VecEngine(world, { numEnvs: 1, seed: input.engineSeed });
   const shared = new Map<string, unknown>();
-  const policies = world.agents.map((agent, i) =>
-    tabularQPolicy.create(
-      { world, agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs: 1, rng: new Rng(input.agentRng[i]!.slice()), shared },
-      input.learners[i]!,
-    ) as TabularQPolicy,
+  const policies = world.agents.map(
+    (agent, i) =>
+      tabularQPolicy.create(
+        {
+          world,
+          agent,
+          observationSpace: world.observationSpaces[i]!,
+          actionSpace: world.actionSpaces[i]!,
+          numEnvs: 1,
+          rng: new Rng(input.agentRng[i]!.slice()),
+          shared,
+        },
+        input.learners[i]!,
+      ) as TabularQPolicy,
   );
   const shaped = world.agents.map(() => new Float64Array(1));
   const acts = new Int32Array(n);

@@ -90,7 +90,14 @@ export function runCalvanoSession(spec: ResolvedSessionSpec, seed: number, path:
   }
   const r = runReferenceSession({ world, learners: spec.learners, engineSeed: seed, agentRng: streams.agentRng, maxPeriods: spec.maxPeriods });
   const greedy = r.policies.map((p) => p.greedyActions());
-  const outcome = analyseOutcome(game, greedy, r.finalState, discounts, spec.probeHorizon, r.policies.map((p) => Float64Array.from((p.save!() as { q: number[] }).q)));
+  const outcome = analyseOutcome(
+    game,
+    greedy,
+    r.finalState,
+    discounts,
+    spec.probeHorizon,
+    r.policies.map((p) => Float64Array.from((p.save!() as { q: number[] }).q)),
+  );
   const lastChange = r.periods - Math.min(...r.policies.map((p) => p.periodsUnchanged));
   return { seed, path: 'reference', periods: r.periods, converged: r.converged, periodsToConvergence: lastChange, finalState: r.finalState, outcome };
 }

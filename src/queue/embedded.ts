@@ -48,7 +48,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: asRoot,
     authMethod: 'scram-sha-256',
     // No Unix socket (its default folder may not exist or be writable); TCP only.
-    postgresFlags: ['-c', `listen_addresses=${listen}`, '-c', "unix_socket_directories=", '-c', 'max_connections=500'],
+    postgresFlags: ['-c', `listen_addresses=${listen}`, '-c', 'unix_socket_directories=', '-c', 'max_connections=500'],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });

@@ -114,9 +114,11 @@ export async function openQueue(url: string, options: { supervise?: boolean; max
   try {
     await boss.start();
     if (!(await boss.getQueue(QUEUE)))
-      await boss.createQueue(QUEUE, { retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: 24 * 3600, heartbeatSeconds: HEARTBEAT_SECONDS, deleteAfterSeconds: 0 }).catch(async (err: Error) => {
-        if (!(await boss.getQueue(QUEUE))) throw err; // another process created it first
-      });
+      await boss
+        .createQueue(QUEUE, { retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: 24 * 3600, heartbeatSeconds: HEARTBEAT_SECONDS, deleteAfterSeconds: 0 })
+        .catch(async (err: Error) => {
+          if (!(await boss.getQueue(QUEUE))) throw err; // another process created it first
+        });
   } catch (err) {
     // Open connections would keep the process alive after the error is reported.
     await boss.stop({ graceful: false }).catch(() => {});

@@ -7,7 +7,15 @@ import { countByStatus, enqueueRuns, listRuns, type EnqueueResult, type Queue, t
 
 /** Enqueue every run of the plan (complete folders are recorded as complete, without a job). */
 export function enqueueSweep(queue: Queue, plan: SweepPlan): Promise<EnqueueResult> {
-  const runs: QueuedRun[] = plan.runs.map((r) => ({ id: r.id, sweep: plan.name, variant: r.variant, seed: r.seed, dir: r.dir, config: r.config, facts: sweepFacts(plan, r) }));
+  const runs: QueuedRun[] = plan.runs.map((r) => ({
+    id: r.id,
+    sweep: plan.name,
+    variant: r.variant,
+    seed: r.seed,
+    dir: r.dir,
+    config: r.config,
+    facts: sweepFacts(plan, r),
+  }));
   return enqueueRuns(queue, runs, new Set(plan.runs.filter((r) => r.state === 'done').map((r) => r.id)));
 }
 

@@ -51,12 +51,10 @@ export async function reapDeadWorkers(queue: Queue): Promise<number> {
     const pid = Number(r.worker.slice(host.length + 1));
     if (r.worker === me || !Number.isInteger(pid) || pidAlive(pid)) continue;
     // Conditional on the row still naming the dead worker: two reapers cannot both hand it back.
-    const claimed = await queue.pool.query(`UPDATE tacit_runs SET status = $3, worker = NULL, error = $4 WHERE id = $1 AND worker = $2 AND status = 'running'`, [
-      r.id,
-      r.worker,
-      r.job_try >= RETRY_LIMIT ? 'failed' : 'queued',
-      `worker ${r.worker} died`,
-    ]);
+    const claimed = await queue.pool.query(
+      `UPDATE tacit_runs SET status = $3, worker = NULL, error = $4 WHERE id = $1 AND worker = $2 AND status = 'running'`,
+      [r.id, r.worker, r.job_try >= RETRY_LIMIT ? 'failed' : 'queued', `worker ${r.worker} died`],
+    );
     if (claimed.rowCount === 0) continue;
     // Only the attempt the dead worker held: a job already retried elsewhere is left alone.
     await queue.boss.fail(QUEUE, { id: r.job_id, retryCount: r.job_try }, { error: `worker ${r.worker} died` });
@@ -114,7 +112,8 @@ export async function runWorker(queue: Queue, options: WorkerOptions = {}): Prom
         }
         // Another live process holds the folder's lock (a local sweep of the same runs, say): wait for it.
         if (outcome.status !== 'busy' || signal.stop) break;
-        if (waitedFor !== outcome.error) log(`worker ${me}: ${run.variant} seed ${run.seed} waits: ${outcome.error ?? describeLockOwner({ path: run.dir, owner: null })}`);
+        if (waitedFor !== outcome.error)
+          log(`worker ${me}: ${run.variant} seed ${run.seed} waits: ${outcome.error ?? describeLockOwner({ path: run.dir, owner: null })}`);
         waitedFor = outcome.error;
         await sleep(2000);
       }
@@ -136,7 +135,11 @@ export async function runWorker(queue: Queue, options: WorkerOptions = {}): Prom
     } else {
       const error = outcome.status === 'failed' ? (outcome.error ?? 'failed') : `worker stopped (${outcome.status})`;
       const final = job.retryCount >= RETRY_LIMIT;
-      await queue.pool.query(`UPDATE tacit_runs SET status = $2, worker = NULL, finished_at = now(), error = $3 WHERE id = $1`, [run.id, final ? 'failed' : 'queued', error]);
+      await queue.pool.query(`UPDATE tacit_runs SET status = $2, worker = NULL, finished_at = now(), error = $3 WHERE id = $1`, [
+        run.id,
+        final ? 'failed' : 'queued',
+        error,
+      ]);
       await queue.boss.fail(QUEUE, job, { error });
       if (outcome.status === 'failed') result.failed++;
       log(`worker ${me}: ${final ? 'failed' : 'returned to the queue'} ${run.variant} seed ${run.seed}: ${error}`);

@@ -33,7 +33,17 @@ export function findChromium(): { source: 'TACIT_CHROMIUM' | 'npm' | 'system'; p
  * Flags for a quiet, offline, sandbox-free headless Chromium (containers run as root).
  * --disable-gpu: the report is SVG, so software rasterising is enough and no GL library is needed.
  */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** A running browser with a throwaway profile; `close` removes the profile. */
 export interface HeadlessBrowser {
@@ -45,7 +55,9 @@ export interface HeadlessBrowser {
 export async function launchChromium(purpose: string): Promise<HeadlessBrowser> {
   const found = findChromium();
   if (!found) {
-    const looked = process.env['TACIT_CHROMIUM'] ? `TACIT_CHROMIUM=${process.env['TACIT_CHROMIUM']}` : `the ${NPM_CHROMIUM_PACKAGE} package, ${CHROMIUM_PATHS.join(', ')}`;
+    const looked = process.env['TACIT_CHROMIUM']
+      ? `TACIT_CHROMIUM=${process.env['TACIT_CHROMIUM']}`
+      : `the ${NPM_CHROMIUM_PACKAGE} package, ${CHROMIUM_PATHS.join(', ')}`;
     throw new UsageError(`${purpose} needs Chromium, which was not found (looked at ${looked}). Fix: ${CHROMIUM_INSTALL}`);
   }
   let executablePath = found.path;

@@ -60,7 +60,10 @@ export async function unpackNpmChromium(): Promise<NpmChromium | null> {
       await pipeline(createReadStream(join(pkg.binDir, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(tmp, 'chromium'), { mode: 0o755 }));
       extractTar(brotliDecompressSync(readFileSync(join(pkg.binDir, 'fonts.tar.br'))), tmp);
       // The package's fonts.conf lists Lambda's paths; this one lists the fonts unpacked here.
-      writeFileSync(join(tmp, 'fonts.conf'), `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`);
+      writeFileSync(
+        join(tmp, 'fonts.conf'),
+        `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
+      );
       writeFileSync(join(tmp, '.complete'), '');
       renameSync(tmp, dir);
     } catch (err) {
@@ -77,8 +80,12 @@ export async function unpackNpmChromium(): Promise<NpmChromium | null> {
  * small font archive (three fonts and a config); any other entry type or a path leaving `into` is an error.
  */
 export function extractTar(tar: Buffer, into: string): void {
-  const field = (at: number, len: number) => tar.subarray(at, at + len).toString('latin1').replace(/\0.*$/s, '');
-  for (let at = 0; at + 512 <= tar.length; ) {
+  const field = (at: number, len: number) =>
+    tar
+      .subarray(at, at + len)
+      .toString('latin1')
+      .replace(/\0.*$/s, '');
+  for (let at = 0; at + 512 <= tar.length;) {
     const name = field(at, 100);
     if (!name) break; // the two zero blocks that end an archive
     const prefix = field(at + 345, 155);

@@ -49,9 +49,11 @@ export function coordinationFaultMetrics<M>(variants: readonly Variant[], metric
       const x = num(b?.[k]);
       return commits === null || x === null ? null : (1000 * x) / Math.max(1, commits);
     };
-    for (const [k, what] of SHARED) out.push(metric(`kpi/sharedWrites:${a}:${k}`, `sharedWrites:${a}:${k}`, 'lower', `${what}, per 1 000 commitments of ${a}`, (s) => per1000(s, k)));
+    for (const [k, what] of SHARED)
+      out.push(metric(`kpi/sharedWrites:${a}:${k}`, `sharedWrites:${a}:${k}`, 'lower', `${what}, per 1 000 commitments of ${a}`, (s) => per1000(s, k)));
   }
   for (const a of compromised)
-    for (const [k, better, what] of ADVERSARY) out.push(metric(`kpi/adversary:${a}:${k}`, `adversary:${a}:${k}`, better, `${what} (${a} compromised)`, (s) => num(block(s, 'adversaries')?.[a]?.[k])));
+    for (const [k, better, what] of ADVERSARY)
+      out.push(metric(`kpi/adversary:${a}:${k}`, `adversary:${a}:${k}`, better, `${what} (${a} compromised)`, (s) => num(block(s, 'adversaries')?.[a]?.[k])));
   return out;
 }

@@ -119,7 +119,8 @@ function specsToMap(specs: KpiSpecs | undefined): Map<string, { better?: string;
 export function kpiDirections(variant: Variant): Map<string, { better: 'higher' | 'lower'; description: string | null }> {
   const out = new Map<string, { better: 'higher' | 'lower'; description: string | null }>();
   const add = (name: string, better: unknown, description: unknown): void => {
-    if ((better === 'higher' || better === 'lower') && !out.has(name)) out.set(name, { better, description: typeof description === 'string' ? description : null });
+    if ((better === 'higher' || better === 'lower') && !out.has(name))
+      out.set(name, { better, description: typeof description === 'string' ? description : null });
   };
   for (const s of variant.seeds) for (const [name, spec] of specsToMap(s.summary.kpiSpecs)) add(name, spec.better, spec.description);
   for (const r of variant.runs) for (const [name, spec] of specsToMap(r.summary['kpiSpecs'] as KpiSpecs | undefined)) add(name, spec.better, spec.description);
@@ -167,7 +168,14 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   const metrics: MetricComparison[] = [];
   for (const k of kpiNames) {
     const dir = directions.get(k);
-    metrics.push(continuous(variants, metricsKey.kpi(k), 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), { level, alpha, resamples, seed }));
+    metrics.push(
+      continuous(variants, metricsKey.kpi(k), 'kpi', k, dir?.better ?? 'higher', dir !== undefined, dir?.description ?? null, (s) => num(s.summary.kpis?.[k]), {
+        level,
+        alpha,
+        resamples,
+        seed,
+      }),
+    );
   }
   // Faulted runs (issue: fault injection) also compare on measured reliability and cascades.
   const reliabilityAgents = new Set<string>();
@@ -182,10 +190,46 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     }
   if (hasReliability) {
     const o = { level, alpha, resamples, seed };
-    metrics.push(continuous(variants, metricsKey.kpi('reliability:team'), 'kpi', 'reliability:team', 'higher', true, 'share of steps (or episodes) on which the whole team met its success criterion', (s) => num(reliabilityOf(s.summary)?.team?.rate), o));
+    metrics.push(
+      continuous(
+        variants,
+        metricsKey.kpi('reliability:team'),
+        'kpi',
+        'reliability:team',
+        'higher',
+        true,
+        'share of steps (or episodes) on which the whole team met its success criterion',
+        (s) => num(reliabilityOf(s.summary)?.team?.rate),
+        o,
+      ),
+    );
     for (const a of reliabilityAgents)
-      metrics.push(continuous(variants, metricsKey.kpi(`reliability:${a}`), 'kpi', `reliability:${a}`, 'higher', true, `share of steps (or episodes) on which ${a} met its success criterion`, (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate), o));
-    metrics.push(continuous(variants, metricsKey.kpi('cascade:excessFailureSteps'), 'kpi', 'cascade:excessFailureSteps', 'lower', true, 'failing agent-steps of other agents after a fault onset, beyond the fault-free background', (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps), o));
+      metrics.push(
+        continuous(
+          variants,
+          metricsKey.kpi(`reliability:${a}`),
+          'kpi',
+          `reliability:${a}`,
+          'higher',
+          true,
+          `share of steps (or episodes) on which ${a} met its success criterion`,
+          (s) => num(reliabilityOf(s.summary)?.agents?.[a]?.rate),
+          o,
+        ),
+      );
+    metrics.push(
+      continuous(
+        variants,
+        metricsKey.kpi('cascade:excessFailureSteps'),
+        'kpi',
+        'cascade:excessFailureSteps',
+        'lower',
+        true,
+        'failing agent-steps of other agents after a fault onset, beyond the fault-free background',
+        (s) => num(reliabilityOf(s.summary)?.cascade?.excessFailureSteps),
+        o,
+      ),
+    );
   }
   // Runs with a coordination section (src/coordination): greedy play's KPIs, override, word and budget rates.
   const o = { level, alpha, resamples, seed };
@@ -198,7 +242,19 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
     }
   for (const k of greedyKpis) {
     const dir = directions.get(k);
-    metrics.push(continuous(variants, `kpi/greedy:${k}`, 'kpi', `greedy:${k}`, dir?.better ?? 'higher', dir !== undefined, `${k} under greedy play of the trained policies at the end of the run (coordination wrappers acting)`, (s) => num(coordinationOf(s.summary, 'coordination/greedy')[k]), o));
+    metrics.push(
+      continuous(
+        variants,
+        `kpi/greedy:${k}`,
+        'kpi',
+        `greedy:${k}`,
+        dir?.better ?? 'higher',
+        dir !== undefined,
+        `${k} under greedy play of the trained policies at the end of the run (coordination wrappers acting)`,
+        (s) => num(coordinationOf(s.summary, 'coordination/greedy')[k]),
+        o,
+      ),
+    );
   }
   const rateMetrics = [
     ['coordination/overrides', 'rate', 'overrideRate', 'lower', true, 'share of its steps on which its supervisor overrode'],
@@ -207,16 +263,60 @@ export function compareVariants(variants: readonly Variant[], options: CompareOp
   ] as const;
   for (const [key, field, name, better, known, what] of rateMetrics)
     for (const a of rates[key]!)
-      metrics.push(continuous(variants, `kpi/${name}:${a}`, 'kpi', `${name}:${a}`, better, known, `${a}: ${what}`, (s) => num((coordinationOf(s.summary, key)[a] as Record<string, unknown> | undefined)?.[field]), o));
-  metrics.push(...coordinationFaultMetrics(variants, (id, name, better, description, extract) => continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed })));
+      metrics.push(
+        continuous(
+          variants,
+          `kpi/${name}:${a}`,
+          'kpi',
+          `${name}:${a}`,
+          better,
+          known,
+          `${a}: ${what}`,
+          (s) => num((coordinationOf(s.summary, key)[a] as Record<string, unknown> | undefined)?.[field]),
+          o,
+        ),
+      );
+  metrics.push(
+    ...coordinationFaultMetrics(variants, (id, name, better, description, extract) =>
+      continuous(variants, id, 'kpi', name, better, true, description, extract, { level, alpha, resamples, seed }),
+    ),
+  );
   for (const a of agentIds)
-    metrics.push(continuous(variants, metricsKey.reward(a), 'reward', a, 'higher', true, `local reward of ${a} (sum of its raw components, per step)`, (s) => num(s.summary.agents?.[a]?.meanReward), { level, alpha, resamples, seed }));
+    metrics.push(
+      continuous(
+        variants,
+        metricsKey.reward(a),
+        'reward',
+        a,
+        'higher',
+        true,
+        `local reward of ${a} (sum of its raw components, per step)`,
+        (s) => num(s.summary.agents?.[a]?.meanReward),
+        { level, alpha, resamples, seed },
+      ),
+    );
   for (const d of detectorNames) metrics.push(verdictRates(variants, d, level, alpha));
 
   return {
-    variants: variants.map((v) => ({ label: v.label, key: v.key, experiment: v.experiment, envId: v.envId, fields: v.fields, seeds: v.seeds.map((s) => s.seed), runs: v.runs.map((r) => r.dir) })),
+    variants: variants.map((v) => ({
+      label: v.label,
+      key: v.key,
+      experiment: v.experiment,
+      envId: v.envId,
+      fields: v.fields,
+      seeds: v.seeds.map((s) => s.seed),
+      runs: v.runs.map((r) => r.dir),
+    })),
     metrics,
-    options: { level, alpha, resamples, seed, correction: 'holm', test: 'welch (fisher for verdict rates)', interval: 'bootstrap BCa of the mean (wilson for verdict rates)' },
+    options: {
+      level,
+      alpha,
+      resamples,
+      seed,
+      correction: 'holm',
+      test: 'welch (fisher for verdict rates)',
+      interval: 'bootstrap BCa of the mean (wilson for verdict rates)',
+    },
   };
 }
 
@@ -227,7 +327,9 @@ function coordinationOf(summary: unknown, key: string): Record<string, unknown> 
 }
 
 /** The reliability block a faulted run writes to summary.json `metrics.reliability`, if any. */
-function reliabilityOf(summary: unknown): { team?: { rate?: unknown }; agents?: Record<string, { rate?: unknown }>; cascade?: { excessFailureSteps?: unknown } } | undefined {
+function reliabilityOf(
+  summary: unknown,
+): { team?: { rate?: unknown }; agents?: Record<string, { rate?: unknown }>; cascade?: { excessFailureSteps?: unknown } } | undefined {
   const metrics = (summary as { metrics?: { reliability?: unknown } } | undefined)?.metrics;
   const r = metrics?.reliability;
   return r && typeof r === 'object' ? (r as ReturnType<typeof reliabilityOf>) : undefined;
@@ -244,7 +346,17 @@ function rank(stats: readonly VariantStat[], better: 'higher' | 'lower'): string
     .map((s) => s.variant);
 }
 
-function finish(id: string, kind: MetricComparison['kind'], name: string, better: 'higher' | 'lower', directionKnown: boolean, description: string | null, stats: VariantStat[], raw: Omit<PairTest, 'pAdjusted' | 'significant'>[], alpha: number): MetricComparison {
+function finish(
+  id: string,
+  kind: MetricComparison['kind'],
+  name: string,
+  better: 'higher' | 'lower',
+  directionKnown: boolean,
+  description: string | null,
+  stats: VariantStat[],
+  raw: Omit<PairTest, 'pAdjusted' | 'significant'>[],
+  alpha: number,
+): MetricComparison {
   const adjusted = holm(raw.map((p) => p.pValue));
   const pairs = raw.map((p, i) => ({ ...p, pAdjusted: adjusted[i]!, significant: adjusted[i]! < alpha }));
   const ranking = rank(stats, better);
@@ -253,7 +365,10 @@ function finish(id: string, kind: MetricComparison['kind'], name: string, better
   const tied = stats.filter((s) => s.n > 0 && s.mean === bestMean).map((s) => s.variant);
   // A 'best' among one variant, or among variants that all tie, says nothing.
   const tiedBest = ranking.length < 2 || tied.length === ranking.length ? [] : tied;
-  const letterList = compactLetters(ranking, pairs.filter((p) => p.significant).map((p) => [p.a, p.b] as const));
+  const letterList = compactLetters(
+    ranking,
+    pairs.filter((p) => p.significant).map((p) => [p.a, p.b] as const),
+  );
   const letters: Record<string, string> = ranking.length < 2 ? {} : Object.fromEntries(ranking.map((v, i) => [v, letterList[i]!]));
   const bestIsClear =
     best !== null &&
@@ -262,7 +377,17 @@ function finish(id: string, kind: MetricComparison['kind'], name: string, better
   return { id, kind, name, better, directionKnown, description, variants: stats, ranking, best, tiedBest, letters, bestIsClear, pairs };
 }
 
-function continuous(variants: readonly Variant[], id: string, kind: 'kpi' | 'reward', name: string, better: 'higher' | 'lower', directionKnown: boolean, description: string | null, extract: Extract, o: { level: number; alpha: number; resamples: number; seed: number }): MetricComparison {
+function continuous(
+  variants: readonly Variant[],
+  id: string,
+  kind: 'kpi' | 'reward',
+  name: string,
+  better: 'higher' | 'lower',
+  directionKnown: boolean,
+  description: string | null,
+  extract: Extract,
+  o: { level: number; alpha: number; resamples: number; seed: number },
+): MetricComparison {
   const samples = variants.map((v) => v.seeds.map(extract).filter((x): x is number => x !== null));
   const stats: VariantStat[] = variants.map((v, i) => {
     const xs = samples[i]!;
@@ -275,7 +400,16 @@ function continuous(variants: readonly Variant[], id: string, kind: 'kpi' | 'rew
       const w = welchTTest(samples[i]!, samples[j]!);
       if (!w) continue;
       const perm = permutationTest(samples[i]!, samples[j]!, { seed: `${o.seed}/${id}/${i}-${j}` });
-      raw.push({ a: variants[i]!.label, b: variants[j]!.label, diff: w.diff, test: 'welch', pValue: w.pValue, permutationP: perm?.pValue ?? null, t: w.t, df: w.df });
+      raw.push({
+        a: variants[i]!.label,
+        b: variants[j]!.label,
+        diff: w.diff,
+        test: 'welch',
+        pValue: w.pValue,
+        permutationP: perm?.pValue ?? null,
+        t: w.t,
+        df: w.df,
+      });
     }
   return finish(id, kind, name, better, directionKnown, description, stats, raw, o.alpha);
 }
@@ -288,15 +422,44 @@ function verdictRates(variants: readonly Variant[], detector: string, level: num
     const outcomes = verdicts.map(verdictOutcome);
     const tested = outcomes.filter((o): o is 'fired' | 'clear' => o === 'fired' || o === 'clear');
     const firstUntested = verdicts[outcomes.indexOf('untested')] as { untestedReason?: string; toTest?: string; summary?: string } | undefined;
-    const reason = firstUntested ? `${firstUntested.untestedReason ?? firstUntested.summary ?? 'could not test'}${firstUntested.toTest ? `; to test: ${firstUntested.toTest}` : ''}` : undefined;
-    return { k: tested.filter((o) => o === 'fired').length, n: tested.length, untested: outcomes.filter((o) => o === 'untested').length, reason, values: tested.map((o) => (o === 'fired' ? 1 : 0)) };
+    const reason = firstUntested
+      ? `${firstUntested.untestedReason ?? firstUntested.summary ?? 'could not test'}${firstUntested.toTest ? `; to test: ${firstUntested.toTest}` : ''}`
+      : undefined;
+    return {
+      k: tested.filter((o) => o === 'fired').length,
+      n: tested.length,
+      untested: outcomes.filter((o) => o === 'untested').length,
+      reason,
+      values: tested.map((o) => (o === 'fired' ? 1 : 0)),
+    };
   });
   const stats: VariantStat[] = variants.map((v, i) => {
     const c = counts[i]!;
     const extra = { untested: c.untested, ...(c.reason ? { untestedReason: c.reason } : {}) };
-    if (c.n === 0) return { variant: v.label, n: 0, mean: Number.NaN, low: Number.NaN, high: Number.NaN, sd: 0, values: [], interval: c.untested > 0 ? 'untested' : 'wilson', ...extra };
+    if (c.n === 0)
+      return {
+        variant: v.label,
+        n: 0,
+        mean: Number.NaN,
+        low: Number.NaN,
+        high: Number.NaN,
+        sd: 0,
+        values: [],
+        interval: c.untested > 0 ? 'untested' : 'wilson',
+        ...extra,
+      };
     const w = wilsonInterval(c.k, c.n, level);
-    return { variant: v.label, n: c.n, mean: w.estimate, low: w.low, high: w.high, sd: c.n > 1 ? sd(c.values) : 0, values: c.values, interval: 'wilson', ...extra };
+    return {
+      variant: v.label,
+      n: c.n,
+      mean: w.estimate,
+      low: w.low,
+      high: w.high,
+      sd: c.n > 1 ? sd(c.values) : 0,
+      values: c.values,
+      interval: 'wilson',
+      ...extra,
+    };
   });
   const raw: Omit<PairTest, 'pAdjusted' | 'significant'>[] = [];
   for (let i = 0; i < variants.length; i++)
@@ -304,7 +467,24 @@ function verdictRates(variants: readonly Variant[], detector: string, level: num
       const a = counts[i]!;
       const b = counts[j]!;
       if (a.n === 0 || b.n === 0) continue;
-      raw.push({ a: variants[i]!.label, b: variants[j]!.label, diff: a.k / a.n - b.k / b.n, test: 'fisher', pValue: fisherExact(a.k, a.n - a.k, b.k, b.n - b.k), permutationP: null });
+      raw.push({
+        a: variants[i]!.label,
+        b: variants[j]!.label,
+        diff: a.k / a.n - b.k / b.n,
+        test: 'fisher',
+        pValue: fisherExact(a.k, a.n - a.k, b.k, b.n - b.k),
+        permutationP: null,
+      });
     }
-  return finish(`verdict/${detector}`, 'verdict', detector, 'lower', true, `share of tested seeds in which ${detector} fired (seeds where it could not test are excluded and counted as untested)`, stats, raw, alpha);
+  return finish(
+    `verdict/${detector}`,
+    'verdict',
+    detector,
+    'lower',
+    true,
+    `share of tested seeds in which ${detector} fired (seeds where it could not test are excluded and counted as untested)`,
+    stats,
+    raw,
+    alpha,
+  );
 }

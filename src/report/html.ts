@@ -103,7 +103,10 @@ function scriptJson(value: unknown): string {
 function sectionHtml(s: Section): string {
   const figures = s.figures
     // The placeholder takes the figure's height so lazy drawing does not shift the page.
-    .map((f) => `<figure><div class="plot" id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.title)}" style="min-height:${Number(f.layout['height'] ?? 420)}px"></div><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
+    .map(
+      (f) =>
+        `<figure><div class="plot" id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.title)}" style="min-height:${Number(f.layout['height'] ?? 420)}px"></div><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`,
+    )
     .join('\n');
   return [
     `<section id="${s.id}">`,

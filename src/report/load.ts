@@ -29,7 +29,10 @@ export interface SeedSummary {
   readonly seeds?: readonly number[];
   readonly steps?: number;
   readonly env?: { readonly id: string; readonly params?: Record<string, unknown> };
-  readonly agents?: Record<string, { role?: string; policy?: string; rewardScheme?: string; meanReward?: number; meanShapedReward?: number; rewardComponents?: Record<string, number> }>;
+  readonly agents?: Record<
+    string,
+    { role?: string; policy?: string; rewardScheme?: string; meanReward?: number; meanShapedReward?: number; rewardComponents?: Record<string, number> }
+  >;
   readonly kpis?: Record<string, number>;
   readonly kpiSpecs?: KpiSpecs;
   readonly metrics?: Record<string, unknown>;
@@ -181,6 +184,8 @@ export function discoverRuns(paths: readonly string[], depth = 4): Discovery {
 export function loadRuns(paths: readonly string[]): { runs: RunRecord[]; skipped: Discovery['skipped'] } {
   const found = discoverRuns(paths);
   if (found.runs.length === 0)
-    throw new UsageError(`no complete run folders under ${paths.join(', ')}${found.skipped.length ? ` (${found.skipped.length} incomplete .partial folders skipped)` : ''}; run 'tacit run' or 'tacit sweep' first`);
+    throw new UsageError(
+      `no complete run folders under ${paths.join(', ')}${found.skipped.length ? ` (${found.skipped.length} incomplete .partial folders skipped)` : ''}; run 'tacit run' or 'tacit sweep' first`,
+    );
   return { runs: found.runs.map(loadRun), skipped: found.skipped };
 }

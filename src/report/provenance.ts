@@ -17,7 +17,14 @@ function cell(v: unknown): string {
 export function provenanceSection(variants: readonly Variant[], reportDir: string): Section {
   const rel = (p: string): string => relative(reportDir, p) || '.';
   const variantRows = variants
-    .map((v) => `<tr><td class="variant">${cell(v.label)}</td><td>${cell(v.experiment)}</td><td>${cell(v.envId)}</td><td>${cell(v.seeds.map((s) => s.seed).join(', '))}</td><td>${cell(Object.entries(v.fields).map(([k, x]) => `${k} = ${typeof x === 'string' ? x : JSON.stringify(x)}`).join('; '))}</td><td><code>${escapeHtml(v.key)}</code></td></tr>`)
+    .map(
+      (v) =>
+        `<tr><td class="variant">${cell(v.label)}</td><td>${cell(v.experiment)}</td><td>${cell(v.envId)}</td><td>${cell(v.seeds.map((s) => s.seed).join(', '))}</td><td>${cell(
+          Object.entries(v.fields)
+            .map(([k, x]) => `${k} = ${typeof x === 'string' ? x : JSON.stringify(x)}`)
+            .join('; '),
+        )}</td><td><code>${escapeHtml(v.key)}</code></td></tr>`,
+    )
     .join('');
   const runs = variants.flatMap((v) => v.runs.map((r) => ({ v, r })));
   const runRows = runs
@@ -28,7 +35,10 @@ export function provenanceSection(variants: readonly Variant[], reportDir: strin
     })
     .join('');
   const configs = variants
-    .map((v) => `<details><summary>${escapeHtml(v.label)} — resolved config</summary><pre>${escapeHtml(JSON.stringify(v.runs[0]!.config, null, 2))}</pre></details>`)
+    .map(
+      (v) =>
+        `<details><summary>${escapeHtml(v.label)} — resolved config</summary><pre>${escapeHtml(JSON.stringify(v.runs[0]!.config, null, 2))}</pre></details>`,
+    )
     .join('\n');
   const html = [
     '<h3>Variants</h3>',
@@ -38,5 +48,12 @@ export function provenanceSection(variants: readonly Variant[], reportDir: strin
     '<h3>Resolved configs</h3>',
     configs,
   ].join('\n');
-  return { id: 'provenance', title: 'Config and provenance', intro: 'What was run, from which code, and how the variants differ.', figures: [], unavailable: null, html };
+  return {
+    id: 'provenance',
+    title: 'Config and provenance',
+    intro: 'What was run, from which code, and how the variants differ.',
+    figures: [],
+    unavailable: null,
+    html,
+  };
 }

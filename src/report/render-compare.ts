@@ -8,7 +8,10 @@ import type { Comparison, MetricComparison, VariantStat } from './compare.js';
 
 /** Decimals that show an interval's half-width to about two significant digits. */
 export function decimalsFor(metric: MetricComparison): number {
-  const halves = metric.variants.map((v) => (v.high - v.low) / 2).filter((h) => Number.isFinite(h) && h > 0).sort((a, b) => a - b);
+  const halves = metric.variants
+    .map((v) => (v.high - v.low) / 2)
+    .filter((h) => Number.isFinite(h) && h > 0)
+    .sort((a, b) => a - b);
   if (halves.length > 0) return Math.max(0, Math.min(6, 1 - Math.floor(Math.log10(halves[Math.floor(halves.length / 2)]!))));
   const mags = metric.variants.map((v) => Math.abs(v.mean)).filter((m) => Number.isFinite(m) && m > 0);
   if (mags.length === 0) return 2;
@@ -25,7 +28,8 @@ function fixed(x: number, d: number): string {
 export function formatCell(metric: MetricComparison, v: VariantStat): string {
   const untested = v.untested ?? 0;
   if (v.n === 0) return untested > 0 ? `untested (${untested} seed${untested === 1 ? '' : 's'})` : '–';
-  if (metric.kind === 'verdict') return `${Math.round(v.mean * 100)}% [${Math.round(v.low * 100)}, ${Math.round(v.high * 100)}]${untested > 0 ? ` of ${v.n} tested, ${untested} untested` : ''}`;
+  if (metric.kind === 'verdict')
+    return `${Math.round(v.mean * 100)}% [${Math.round(v.low * 100)}, ${Math.round(v.high * 100)}]${untested > 0 ? ` of ${v.n} tested, ${untested} untested` : ''}`;
   const d = decimalsFor(metric);
   return `${fixed(v.mean, d)} [${fixed(v.low, d)}, ${fixed(v.high, d)}]`;
 }
@@ -59,13 +63,21 @@ export function rankingLine(metric: MetricComparison): string {
 export function untestedNotes(c: Comparison): string[] {
   return c.metrics
     .filter((m) => m.kind === 'verdict')
-    .flatMap((m) => m.variants.filter((v) => (v.untested ?? 0) > 0).map((v) => `${m.name} untested in ${v.untested} seed${v.untested === 1 ? '' : 's'} of ${v.variant}: ${v.untestedReason ?? 'could not test'}`));
+    .flatMap((m) =>
+      m.variants
+        .filter((v) => (v.untested ?? 0) > 0)
+        .map((v) => `${m.name} untested in ${v.untested} seed${v.untested === 1 ? '' : 's'} of ${v.variant}: ${v.untestedReason ?? 'could not test'}`),
+    );
 }
 
 const SECTIONS: { kind: MetricComparison['kind']; title: string; note: string }[] = [
   { kind: 'kpi', title: 'Team KPIs', note: '' },
   { kind: 'reward', title: 'Local reward per agent', note: 'higher is better' },
-  { kind: 'verdict', title: 'Detector verdicts', note: 'share of tested seeds in which the detector fired, Wilson interval; lower is better; seeds where it could not test are excluded ("untested"), never counted as clear' },
+  {
+    kind: 'verdict',
+    title: 'Detector verdicts',
+    note: 'share of tested seeds in which the detector fired, Wilson interval; lower is better; seeds where it could not test are excluded ("untested"), never counted as clear',
+  },
 ];
 
 interface Table {
@@ -175,8 +187,16 @@ export function renderMarkdown(c: Comparison): string {
   lines.push('');
   for (const m of c.metrics.filter((x) => x.kind === 'kpi' && x.pairs.length > 0)) {
     const d = decimalsFor(m);
-    lines.push(`### Pairwise: ${mdEscape(metricHeader(m))}`, '', '| a | b | mean(a) − mean(b) | p (Welch) | p (Holm) | p (permutation) | significant |', '| --- | --- | ---: | ---: | ---: | ---: | :---: |');
-    for (const p of m.pairs) lines.push(`| ${mdEscape(p.a)} | ${mdEscape(p.b)} | ${fixed(p.diff, d)} | ${fmtP(p.pValue)} | ${fmtP(p.pAdjusted)} | ${p.permutationP === null ? '–' : fmtP(p.permutationP)} | ${p.significant ? 'yes' : ''} |`);
+    lines.push(
+      `### Pairwise: ${mdEscape(metricHeader(m))}`,
+      '',
+      '| a | b | mean(a) − mean(b) | p (Welch) | p (Holm) | p (permutation) | significant |',
+      '| --- | --- | ---: | ---: | ---: | ---: | :---: |',
+    );
+    for (const p of m.pairs)
+      lines.push(
+        `| ${mdEscape(p.a)} | ${mdEscape(p.b)} | ${fixed(p.diff, d)} | ${fmtP(p.pValue)} | ${fmtP(p.pAdjusted)} | ${p.permutationP === null ? '–' : fmtP(p.permutationP)} | ${p.significant ? 'yes' : ''} |`,
+      );
     lines.push('');
   }
   return `${lines.join('\n')}`;

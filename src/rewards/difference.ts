@@ -25,7 +25,10 @@ export const differenceScheme = defineRewardScheme({
   paramsSchema: z
     .object({
       kpis: kpiWeightsField,
-      counterfactual: z.enum(['default', 'policy']).default('default').describe("Replace agent i's action by the world's no-op ('default') or by a baseline policy's action ('policy')"),
+      counterfactual: z
+        .enum(['default', 'policy'])
+        .default('default')
+        .describe("Replace agent i's action by the world's no-op ('default') or by a baseline policy's action ('policy')"),
       baseline: z
         .object({ type: z.string().describe('Baseline policy type'), params: z.record(z.string(), z.unknown()).default({}).describe('Its params') })
         .strict()
@@ -60,7 +63,9 @@ export const differenceScheme = defineRewardScheme({
     let views: Float64Array[][] | undefined;
     const buildViews = (engine: VecEngine): Float64Array[][] =>
       Array.from({ length: numEnvs }, (_, b) =>
-        Array.from({ length: nA }, (_, j) => (j === i ? cfRows[b]! : engine.actions[j]!.subarray(b * world.actionSpaces[j]!.size, (b + 1) * world.actionSpaces[j]!.size))),
+        Array.from({ length: nA }, (_, j) =>
+          j === i ? cfRows[b]! : engine.actions[j]!.subarray(b * world.actionSpaces[j]!.size, (b + 1) * world.actionSpaces[j]!.size),
+        ),
       );
     return {
       compute(engine, rewards) {

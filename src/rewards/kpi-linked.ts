@@ -17,14 +17,23 @@ export const kpiLinkedScheme = defineRewardScheme({
   paramsSchema: z
     .object({
       kpi: z.string().describe('Name of the team KPI the reward is linked to'),
-      mode: z.enum(['penalty', 'scale']).default('penalty').describe("'penalty' subtracts λ·worsening; 'scale' shrinks the reward by a factor e^(−λ·worsening)"),
+      mode: z
+        .enum(['penalty', 'scale'])
+        .default('penalty')
+        .describe("'penalty' subtracts λ·worsening; 'scale' shrinks the reward by a factor e^(−λ·worsening)"),
       strength: z.number().nonnegative().default(1).describe('λ: how hard a worsening KPI bites'),
       halfLife: z.number().positive().default(20).describe('Half-life in steps of the KPI moving average the step is compared with'),
       weights: componentWeightsField,
     })
     .strict(),
   check: (world, agent, params) => [
-    ...unknownNames([params.kpi], world.kpis.map((k) => k.name), 'kpi', 'team KPI', false).map((i) => ({ ...i, path: 'kpi' })),
+    ...unknownNames(
+      [params.kpi],
+      world.kpis.map((k) => k.name),
+      'kpi',
+      'team KPI',
+      false,
+    ).map((i) => ({ ...i, path: 'kpi' })),
     ...checkComponentWeights(world, agent, params.weights),
   ],
   create(ctx, params) {

@@ -32,9 +32,7 @@ export const lookAheadField = z
   .object({
     steps: z.number().int().min(1).max(1000).describe('Periods after the step that both branches are continued for'),
     discount: z.number().min(0).max(1).default(1).describe('Weight discount^k of the k-th continued period'),
-    policies: z
-      .record(z.string(), policyChoice)
-      .describe('Continuation policy per agent id or role (an agent id wins over its role); every agent needs one'),
+    policies: z.record(z.string(), policyChoice).describe('Continuation policy per agent id or role (an agent id wins over its role); every agent needs one'),
   })
   .strict()
   .optional()
@@ -162,7 +160,8 @@ class BranchSet {
  */
 export function makeLookAhead(world: World, weights: Float64Array, params: LookAheadParams, numEnvs: number, rng: Rng) {
   const { chosen } = choices(world, params);
-  const make = (branch: string) => (): Policy[] => world.agents.map((a, j) => createPolicy(world, a, chosen[j]!, numEnvs, rng.split(`look-ahead-${branch}-${a.id}`)));
+  const make = (branch: string) => (): Policy[] =>
+    world.agents.map((a, j) => createPolicy(world, a, chosen[j]!, numEnvs, rng.split(`look-ahead-${branch}-${a.id}`)));
   const factual = new BranchSet(world, numEnvs, make('factual'));
   const counterfactual = new BranchSet(world, numEnvs, make('counterfactual'));
   const gf = new Float64Array(numEnvs);
@@ -180,7 +179,11 @@ export function makeLookAhead(world: World, weights: Float64Array, params: LookA
      * Add Σ_k discount^k (G_k factual − G_k counterfactual) to `rewards` for the copies with
      * `stepped[b]` = 1 (the others were reset, not stepped).
      */
-    add(engine: { readonly states: readonly WorldState[]; readonly obs: readonly Float32Array[]; readonly episodeEnded: Uint8Array }, stepped: Uint8Array, rewards: Float64Array): void {
+    add(
+      engine: { readonly states: readonly WorldState[]; readonly obs: readonly Float32Array[]; readonly episodeEnded: Uint8Array },
+      stepped: Uint8Array,
+      rewards: Float64Array,
+    ): void {
       for (let j = 0; j < factual.obs.length; j++) factual.obs[j]!.set(engine.obs[j]!);
       for (let b = 0; b < numEnvs; b++) {
         const live = stepped[b] === 1;

@@ -18,10 +18,7 @@ export const mixedScheme = defineRewardScheme({
       kpis: kpiWeightsField,
     })
     .strict(),
-  check: (world, agent, params) => [
-    ...checkComponentWeights(world, agent, params.weights),
-    ...checkKpiWeights(world, params.kpis),
-  ],
+  check: (world, agent, params) => [...checkComponentWeights(world, agent, params.weights), ...checkKpiWeights(world, params.kpis)],
   create(ctx, params) {
     const local = componentWeights(ctx.world, ctx.agent, params.weights);
     const team = teamWeights(ctx.world, params.kpis);

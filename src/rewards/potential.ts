@@ -16,12 +16,18 @@ export const potentialScheme = defineRewardScheme({
   summary: 'Potential-based shaping r + γΦ(s′) − Φ(s), Φ a weighted sum of named state features',
   paramsSchema: z
     .object({
-      features: z.record(z.string(), z.number()).refine((f) => Object.keys(f).length > 0, 'give at least one feature: weight').describe('Φ: state feature name → weight'),
+      features: z
+        .record(z.string(), z.number())
+        .refine((f) => Object.keys(f).length > 0, 'give at least one feature: weight')
+        .describe('Φ: state feature name → weight'),
       gamma: z.number().min(0).max(1).default(0.99).describe("γ of the shaping term; set it to the learner's discount for policy invariance"),
       base: z.enum(['local', 'team']).default('local').describe('The reward being shaped: the local components or the team objective'),
       weights: componentWeightsField,
       kpis: kpiWeightsField,
-      form: z.enum(['potential', 'bonus']).default('potential').describe("'potential': γΦ(s′) − Φ(s) (policy-invariant); 'bonus': Φ(s′) (not invariant, for comparison)"),
+      form: z
+        .enum(['potential', 'bonus'])
+        .default('potential')
+        .describe("'potential': γΦ(s′) − Φ(s) (policy-invariant); 'bonus': Φ(s′) (not invariant, for comparison)"),
     })
     .strict(),
   check: (world, agent, params) => [

@@ -21,7 +21,14 @@ export function teamWeights(world: World, weights: Readonly<Record<string, numbe
 
 /** Issues for unknown KPI names under `path`. */
 export function checkKpiWeights(world: World, weights: Readonly<Record<string, number>> | undefined, path = 'kpis'): ConfigIssue[] {
-  return weights ? unknownNames(Object.keys(weights), world.kpis.map((k) => k.name), path, 'team KPI') : [];
+  return weights
+    ? unknownNames(
+        Object.keys(weights),
+        world.kpis.map((k) => k.name),
+        path,
+        'team KPI',
+      )
+    : [];
 }
 
 /** G for the KPI row of copy b in a KPI buffer laid out `numEnvs × nKpis`. */

@@ -85,7 +85,13 @@ export interface CrossPlayResult {
   /** Per (row run, partners' run): the mean of the cross-play cells (the diagonal left out), e.g. another seed's colluder or a myopic firm against colluders. */
   readonly byRun: readonly { readonly focalRun: string; readonly partnerRun: string; readonly cross: CellStats; readonly self?: CellStats }[];
   /** The entrant's row (its payoff against each team), its focal agent's own reward, and the self-play diagonal for reference. */
-  readonly entrant?: { readonly label: string; readonly learnSteps: number; readonly row: readonly number[]; readonly mean: CellStats; readonly focalReward: readonly number[] };
+  readonly entrant?: {
+    readonly label: string;
+    readonly learnSteps: number;
+    readonly row: readonly number[];
+    readonly mean: CellStats;
+    readonly focalReward: readonly number[];
+  };
   readonly note: string;
 }
 
@@ -96,10 +102,16 @@ export function loadTeams(runDirs: readonly string[], resolve: (config: unknown,
     const configPath = join(runDir, 'config.resolved.json');
     if (!existsSync(configPath)) throw new UsageError(`--partners ${runDir}: not a tacit run folder (no config.resolved.json)`);
     const seedsDir = join(runDir, 'seeds');
-    const dirs = existsSync(seedsDir) ? readdirSync(seedsDir).filter((d) => /^seed-\d+$/.test(d)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((d) => join(seedsDir, d)) : [runDir];
+    const dirs = existsSync(seedsDir)
+      ? readdirSync(seedsDir)
+          .filter((d) => /^seed-\d+$/.test(d))
+          .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+          .map((d) => join(seedsDir, d))
+      : [runDir];
     for (const dir of dirs) {
       const path = join(dir, 'config.resolved.json');
-      if (!existsSync(join(dir, 'summary.json'))) throw new UsageError(`--partners ${runDir}: ${dir} did not finish (no summary.json); resume it with tacit run --resume`);
+      if (!existsSync(join(dir, 'summary.json')))
+        throw new UsageError(`--partners ${runDir}: ${dir} did not finish (no summary.json); resume it with tacit run --resume`);
       const resolved = resolve(JSON.parse(readFileSync(existsSync(path) ? path : configPath, 'utf8')), path);
       const states = existsSync(join(dir, 'policies.bin')) ? readBinary<unknown[]>(join(dir, 'policies.bin')) : [];
       const seed = (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { seed: number }).seed;
@@ -110,7 +122,10 @@ export function loadTeams(runDirs: readonly string[], resolve: (config: unknown,
   if (!first) throw new UsageError('--partners needs at least one run folder');
   const key = (t: Team): string => JSON.stringify([t.resolved.worldSpec.id, t.resolved.worldParams]);
   for (const t of teams)
-    if (key(t) !== key(first)) throw new UsageError(`--partners: ${t.dir} plays ${t.resolved.worldSpec.id} with other params than ${first.dir}; cross-play needs one world: give runs of the same world and params`);
+    if (key(t) !== key(first))
+      throw new UsageError(
+        `--partners: ${t.dir} plays ${t.resolved.worldSpec.id} with other params than ${first.dir}; cross-play needs one world: give runs of the same world and params`,
+      );
   return teams;
 }
 
@@ -140,19 +155,27 @@ export function crossPlay(teams: readonly Team[], options: CrossPlayOptions = {}
   const cross = stats(off);
   const runOf = teams.map((t) => t.label.slice(0, t.label.lastIndexOf('#')));
   const runs = [...new Set(runOf)];
-  const byRun = runs.flatMap((ri) =>
-    runs.map((rj) => ({
-      focalRun: ri,
-      partnerRun: rj,
-      cross: stats(matrix.flatMap((row, i) => (runOf[i] === ri ? row.filter((_, j) => j !== i && runOf[j] === rj) : []))),
-      ...(ri === rj ? { self: stats(diag.filter((_, i) => runOf[i] === ri)) } : {}),
-    })),
-  ).filter((g) => g.cross.n > 0 || (g.self?.n ?? 0) > 0);
+  const byRun = runs
+    .flatMap((ri) =>
+      runs.map((rj) => ({
+        focalRun: ri,
+        partnerRun: rj,
+        cross: stats(matrix.flatMap((row, i) => (runOf[i] === ri ? row.filter((_, j) => j !== i && runOf[j] === rj) : []))),
+        ...(ri === rj ? { self: stats(diag.filter((_, i) => runOf[i] === ri)) } : {}),
+      })),
+    )
+    .filter((g) => g.cross.n > 0 || (g.self?.n ?? 0) > 0);
   let entrant: CrossPlayResult['entrant'];
   if (options.entrant) {
     const e = options.entrant;
     const cells = teams.map((tj) => cell({ spec: e.spec, params: e.params, state: null, learns: e.learnSteps > 0 }, tj, e.learnSteps));
-    entrant = { label: e.label, learnSteps: e.learnSteps, row: cells.map((c) => c.payoff), mean: stats(cells.map((c) => c.payoff)), focalReward: cells.map((c) => c.focalReward) };
+    entrant = {
+      label: e.label,
+      learnSteps: e.learnSteps,
+      row: cells.map((c) => c.payoff),
+      mean: stats(cells.map((c) => c.payoff)),
+      focalReward: cells.map((c) => c.focalReward),
+    };
   }
   return {
     kind: 'crossplay',
@@ -179,7 +202,12 @@ function stats(values: readonly number[]): CellStats {
 }
 
 /** Play one seating greedily (after the learning phase, if a seat learns); KPIs, welfare and per-agent reward. */
-function playSeats(resolved: ResolvedExperiment, seats: readonly Seat[], options: CrossPlayOptions, learnSteps: number): { kpis: Record<string, number>; welfare: number; rewards: number[] } {
+function playSeats(
+  resolved: ResolvedExperiment,
+  seats: readonly Seat[],
+  options: CrossPlayOptions,
+  learnSteps: number,
+): { kpis: Record<string, number>; welfare: number; rewards: number[] } {
   const world = resolved.makeWorld();
   const episodic = world.episodeLength > 0;
   const numEnvs = episodic && options.steps === undefined ? evalCopies(options.episodes ?? 10, resolved.config.run.numEnvs) : resolved.config.run.numEnvs;
@@ -188,7 +216,18 @@ function playSeats(resolved: ResolvedExperiment, seats: readonly Seat[], options
   const shared = new Map<string, unknown>();
   const policies: Policy[] = seats.map((s, i) => {
     const agent = world.agents[i]!;
-    const p = s.spec.create({ world, agent, observationSpace: world.observationSpaces[i]!, actionSpace: world.actionSpaces[i]!, numEnvs, rng: Rng.from(`crossplay-${evalSeed}`, 'policy', agent.id), shared }, s.params);
+    const p = s.spec.create(
+      {
+        world,
+        agent,
+        observationSpace: world.observationSpaces[i]!,
+        actionSpace: world.actionSpaces[i]!,
+        numEnvs,
+        rng: Rng.from(`crossplay-${evalSeed}`, 'policy', agent.id),
+        shared,
+      },
+      s.params,
+    );
     if (s.state !== null && s.state !== undefined) p.load?.(s.state);
     return p;
   });

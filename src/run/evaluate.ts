@@ -85,7 +85,15 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const shared = new Map<string, unknown>();
   const policies = resolved.assignments.map((a, i) => {
     const p = a.policy.create(
-      { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(`eval-${evalSeed}`, 'policy', a.agent.id), shared },
+      {
+        world,
+        agent: a.agent,
+        observationSpace: world.observationSpaces[a.agent.index]!,
+        actionSpace: world.actionSpaces[a.agent.index]!,
+        numEnvs,
+        rng: Rng.from(`eval-${evalSeed}`, 'policy', a.agent.id),
+        shared,
+      },
       a.policyParams,
     );
     if (states[i] !== undefined && states[i] !== null) p.load?.(states[i]);
@@ -96,14 +104,27 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
   // faults.intended; the layer acts before, inside and after each engine step.
   const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed, policies) : null;
-  const played = playPolicies(engine, policies, { budget, episodes: episodic && options.steps === undefined ? episodes : 0, ...(options.onActions ? { onActions: options.onActions } : {}) }, faults);
+  const played = playPolicies(
+    engine,
+    policies,
+    { budget, episodes: episodic && options.steps === undefined ? episodes : 0, ...(options.onActions ? { onActions: options.onActions } : {}) },
+    faults,
+  );
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
   const { step, totals } = played;
   const agents: SeedEval['agents'] = {};
   for (const [id, a] of Object.entries(totals.agents)) agents[id] = { meanReward: a.meanReward, meanEpisodeReturn: a.meanEpisodeReturn };
-  return { seed: summary.seed, steps: step, episodes: totals.episodes, kpis: perEpisodeKpis(world, totals.kpis, totals.episodes, numEnvs), agents, faultsApplied: faults !== null, ...(faultMetrics ? { metrics: faultMetrics } : {}) };
+  return {
+    seed: summary.seed,
+    steps: step,
+    episodes: totals.episodes,
+    kpis: perEpisodeKpis(world, totals.kpis, totals.episodes, numEnvs),
+    agents,
+    faultsApplied: faults !== null,
+    ...(faultMetrics ? { metrics: faultMetrics } : {}),
+  };
 }
 
 /** What `playPolicies` plays: a step budget, stopping early after `episodes` episodes (0: never), after `learnSteps` learning steps. */
@@ -123,7 +144,12 @@ export interface PlayOptions {
  * learners explore and learn from their local reward, the others act greedily), then greedy play
  * measured by the dual ledger. The one act → step loop of evaluation, cross-play and new entrants.
  */
-export function playPolicies(engine: VecEngine, policies: readonly Policy[], options: PlayOptions, faults: FaultLayer | null = null): { step: number; totals: ReturnType<MetricsAccumulator['totals']> } {
+export function playPolicies(
+  engine: VecEngine,
+  policies: readonly Policy[],
+  options: PlayOptions,
+  faults: FaultLayer | null = null,
+): { step: number; totals: ReturnType<MetricsAccumulator['totals']> } {
   const world = engine.world;
   const numEnvs = engine.numEnvs;
   const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
@@ -158,7 +184,14 @@ export function playPolicies(engine: VecEngine, policies: readonly Policy[], opt
 }
 
 /** The learning phase of `playPolicies`: learners explore and observe their local reward. */
-function learn(engine: VecEngine, policies: readonly Policy[], learners: readonly number[], steps: number, schemes: readonly { compute(e: VecEngine, out: Float64Array): void }[], shaped: readonly Float64Array[]): void {
+function learn(
+  engine: VecEngine,
+  policies: readonly Policy[],
+  learners: readonly number[],
+  steps: number,
+  schemes: readonly { compute(e: VecEngine, out: Float64Array): void }[],
+  shaped: readonly Float64Array[],
+): void {
   const isLearner = policies.map((_, i) => learners.includes(i));
   for (let s = 0; s < steps; s++) {
     for (let i = 0; i < policies.length; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, isLearner[i] ? 'explore' : 'greedy');
@@ -187,10 +220,13 @@ export function evaluateRun(runDir: string, resolve: (config: unknown) => Resolv
   if (!existsSync(join(runDir, 'config.resolved.json'))) throw new UsageError(`${runDir} is not a tacit run folder (no config.resolved.json)`);
   const seedsDir = join(runDir, 'seeds');
   if (!existsSync(seedsDir)) {
-    if (!existsSync(join(runDir, 'summary.json'))) throw new UsageError(`${runDir} has no summary.json: the run did not finish (resume it with tacit run --resume)`);
+    if (!existsSync(join(runDir, 'summary.json')))
+      throw new UsageError(`${runDir} has no summary.json: the run did not finish (resume it with tacit run --resume)`);
     return { ...evaluateSeedFolder(runDir, resolve, options) };
   }
-  const dirs = readdirSync(seedsDir).filter((d) => /^seed-\d+$/.test(d)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const dirs = readdirSync(seedsDir)
+    .filter((d) => /^seed-\d+$/.test(d))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   const perSeed = dirs.map((d) => evaluateSeedFolder(join(seedsDir, d), resolve, options));
   const strip = ({ seed: _s, ...rest }: SeedEval): Record<string, unknown> => rest;
   return { seeds: perSeed.map((p) => p.seed), ...(aggregateSeeds(perSeed.map(strip)) as Record<string, unknown>), perSeed };

@@ -19,7 +19,9 @@ export function checkFiniteRow(row: MetricsRow, worldId: string, fromStep: numbe
   for (const key in row) {
     const v = row[key];
     if (typeof v === 'number' && !Number.isFinite(v))
-      throw new NonFiniteResultError(`world ${worldId} produced a non-finite result: ${key} = ${v} in the metrics window of steps ${fromStep + 1}-${row.step}; ${HINT}`);
+      throw new NonFiniteResultError(
+        `world ${worldId} produced a non-finite result: ${key} = ${v} in the metrics window of steps ${fromStep + 1}-${row.step}; ${HINT}`,
+      );
   }
 }
 

@@ -55,8 +55,7 @@ export interface FolderLock {
 
 /** What `acquireFolderLock` returns. */
 export type LockResult =
-  | { readonly acquired: true; readonly lock: FolderLock }
-  | { readonly acquired: false; readonly path: string; readonly owner: LockOwner | null };
+  { readonly acquired: true; readonly lock: FolderLock } | { readonly acquired: false; readonly path: string; readonly owner: LockOwner | null };
 
 /** Options of acquireFolderLock. */
 export interface LockOptions {
@@ -144,7 +143,13 @@ export function acquireFolderLock(dir: string, options: LockOptions = {}): LockR
   const host = options.host ?? hostname();
   const isAlive = options.isAlive ?? pidAlive;
   mkdirSync(dirname(path), { recursive: true });
-  const owner: LockOwner = { pid: process.pid, host, since: new Date().toISOString(), ...(options.purpose ? { purpose: options.purpose } : {}), token: randomUUID() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host,
+    since: new Date().toISOString(),
+    ...(options.purpose ? { purpose: options.purpose } : {}),
+    token: randomUUID(),
+  };
   const text = `${JSON.stringify(owner)}\n`;
   const held = (): LockResult => {
     const release = (): void => {
@@ -158,8 +163,7 @@ export function acquireFolderLock(dir: string, options: LockOptions = {}): LockR
   if (createExclusive(path, text)) return held();
 
   const current = readLockOwner(path);
-  const stale =
-    current !== null && current.pid !== process.pid && (current.host === host ? !isAlive(current.pid) : (options.isStale?.(current) ?? false));
+  const stale = current !== null && current.pid !== process.pid && (current.host === host ? !isAlive(current.pid) : (options.isStale?.(current) ?? false));
   if (!stale) return { acquired: false, path, owner: current };
 
   // Take over a dead owner's lock, one process at a time.

@@ -81,7 +81,8 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
     sink: {
       metrics: (row) => {
         rows.push(row);
-        for (const f of det.push(row)) if (f.detector === 'goodhart' && f.agents[0] === scenario.target && firstFiringStep === null) firstFiringStep = row['step'] as number;
+        for (const f of det.push(row))
+          if (f.detector === 'goodhart' && f.agents[0] === scenario.target && firstFiringStep === null) firstFiringStep = row['step'] as number;
       },
       event: () => {},
     },
@@ -97,7 +98,8 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
   const report = det.finish(summary.metrics);
   const goodhartFindings = report.detections.filter((f) => f.detector === 'goodhart');
   const onTarget = goodhartFindings.filter((f) => f.agents[0] === scenario.target);
-  if (firstFiringStep === null && onTarget.length > 0) firstFiringStep = Math.min(...onTarget.map((f) => (f.evidence['look'] as { endStep?: number } | undefined)?.endStep ?? f.endStep));
+  if (firstFiringStep === null && onTarget.length > 0)
+    firstFiringStep = Math.min(...onTarget.map((f) => (f.evidence['look'] as { endStep?: number } | undefined)?.endStep ?? f.endStep));
   if (!truth) throw new Error(`scenario ${scenario.name}: the run ended before the policies could be swapped`);
   const t = truth as SwapAttribution;
   const k = t.kpis[scenario.kpi];
@@ -112,14 +114,23 @@ export async function runLearnedSeed(scenario: LearnedScenario, seed: number, si
     fired: goodhartFindings.length > 0,
     firedOnTarget: onTarget.length > 0,
     firstFiringStep,
-    onsetStep: declineOnset(rows.map((r) => r['step'] as number), kpiSeries, k.better),
+    onsetStep: declineOnset(
+      rows.map((r) => r['step'] as number),
+      kpiSeries,
+      k.better,
+    ),
     truth: t,
     verdict: report.verdicts['goodhart']?.summary ?? '',
   };
 }
 
 /** Run a scenario over seeds 0 … seeds−1. */
-export async function runLearnedScenario(scenario: LearnedScenario, seeds: number, size: 'full' | 'short' = 'full', onSeed?: (r: LearnedSeedResult) => void): Promise<LearnedScenarioResult> {
+export async function runLearnedScenario(
+  scenario: LearnedScenario,
+  seeds: number,
+  size: 'full' | 'short' = 'full',
+  onSeed?: (r: LearnedSeedResult) => void,
+): Promise<LearnedScenarioResult> {
   const perSeed: LearnedSeedResult[] = [];
   for (let s = 0; s < seeds; s++) {
     const r = scenario.run ? await scenario.run(s, size) : await runLearnedSeed(scenario, s, size);
@@ -129,7 +140,10 @@ export async function runLearnedScenario(scenario: LearnedScenario, seeds: numbe
   // Positives: seeds where the swap shows the misbehaviour; nulls: seeds where it shows no team cost.
   const agreeing = perSeed.filter((r) => (scenario.positive ? r.truthPositive : !r.truthPositive));
   const hits = agreeing.filter((r) => (scenario.positive ? r.firedOnTarget : r.fired)).length;
-  const leads = agreeing.filter((r) => r.firstFiringStep !== null && r.onsetStep !== null).map((r) => r.firstFiringStep! - r.onsetStep!).sort((a, b) => a - b);
+  const leads = agreeing
+    .filter((r) => r.firstFiringStep !== null && r.onsetStep !== null)
+    .map((r) => r.firstFiringStep! - r.onsetStep!)
+    .sort((a, b) => a - b);
   return {
     scenario: scenario.name,
     positive: scenario.positive,
@@ -158,7 +172,10 @@ export function formatLearned(results: readonly LearnedScenarioResult[]): string
   return [
     '| scenario | learned positive | seeds | ground truth agrees | detection / false-alarm rate | median lead time (steps from KPI decline onset to first finding) | note |',
     '|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.scenario} | ${r.positive ? 'yes' : 'no'} | ${r.seeds} | ${r.agreeing} | ${r.positive ? 'detected' : 'false alarm'} ${pct(r.rate)} (${r.hits}/${r.agreeing}) | ${r.medianLead ?? '—'} | ${r.note} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.scenario} | ${r.positive ? 'yes' : 'no'} | ${r.seeds} | ${r.agreeing} | ${r.positive ? 'detected' : 'false alarm'} ${pct(r.rate)} (${r.hits}/${r.agreeing}) | ${r.medianLead ?? '—'} | ${r.note} |`,
+    ),
     '',
     '| pooled | rate [95% Wilson] |',
     '|---|---|',

@@ -51,7 +51,11 @@ export interface SeedOutcome {
 }
 
 /** Evaluated KPIs of one experiment's policies after training it with `sets`. */
-async function trainAndEvaluate(raw: unknown, sets: readonly string[], o: LearnerCheckOptions): Promise<{ kpis: Record<string, number>; curve: CurvePoint[]; cpuSeconds: number }> {
+async function trainAndEvaluate(
+  raw: unknown,
+  sets: readonly string[],
+  o: LearnerCheckOptions,
+): Promise<{ kpis: Record<string, number>; curve: CurvePoint[]; cpuSeconds: number }> {
   const resolved = resolveExperiment(applyOverrides(raw, sets));
   const dir = mkdtempSync(join(tmpdir(), 'tacit-learner-check-'));
   try {
@@ -62,9 +66,15 @@ async function trainAndEvaluate(raw: unknown, sets: readonly string[], o: Learne
     const world = resolved.makeWorld();
     const episodeLength = world.episodeLength;
     if (ev.steps > episodeLength)
-      throw new UsageError(`evaluating ${o.episodes} episodes on ${resolved.config.run.numEnvs} copies plays ${ev.steps / episodeLength} episodes per copy, so summed KPIs would add episodes up: ask for at most numEnvs (${resolved.config.run.numEnvs}) episodes`);
+      throw new UsageError(
+        `evaluating ${o.episodes} episodes on ${resolved.config.run.numEnvs} copies plays ${ev.steps / episodeLength} episodes per copy, so summed KPIs would add episodes up: ask for at most numEnvs (${resolved.config.run.numEnvs}) episodes`,
+      );
     const cpu = process.cpuUsage(c0);
-    const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+    const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, number>);
     // A window's summed KPI covers metricsEvery steps of each copy: scale it to one episode, as evaluated.
     const summed = world.kpis.find((k) => k.name === o.costKpi)?.aggregate === 'sum';
     const perEpisode = summed ? episodeLength / resolved.config.run.metricsEvery : 1;
@@ -84,7 +94,12 @@ export async function baselineKpis(rawBaseline: unknown, o: LearnerCheckOptions)
 }
 
 /** Train and judge one seed of the learned experiment against the baseline figures. */
-export async function learnedSeed(rawLearned: unknown, seed: number, baseline: { cost: number; service: number }, o: LearnerCheckOptions): Promise<SeedOutcome> {
+export async function learnedSeed(
+  rawLearned: unknown,
+  seed: number,
+  baseline: { cost: number; service: number },
+  o: LearnerCheckOptions,
+): Promise<SeedOutcome> {
   const { kpis, curve, cpuSeconds } = await trainAndEvaluate(rawLearned, [`run.seed=${seed}`, 'run.seeds=1', ...(o.sets ?? [])], o);
   const cost = kpis[o.costKpi]!;
   const service = kpis[o.serviceKpi]!;

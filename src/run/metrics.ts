@@ -77,7 +77,10 @@ export class MetricsAccumulator {
   private readonly actionSizes: number[];
   private readonly numEnvs: number;
 
-  constructor(private readonly world: World, numEnvs: number) {
+  constructor(
+    private readonly world: World,
+    numEnvs: number,
+  ) {
     this.numEnvs = numEnvs;
     this.window = makeSums(world);
     this.total = makeSums(world);

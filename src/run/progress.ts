@@ -48,7 +48,9 @@ export function plainProgress(label: string, unit: string, total: number, option
     const pct = total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : '';
     const eta = rate > 0 && total > done ? `, ETA ${clock(((total - done) / rate) * 1000)}` : '';
     const rateText = unit === 'steps' ? `, ${fmt(rate)} ${unit}/s` : '';
-    write(`${label}: ${fmt(done)}/${fmt(total)} ${unit}${pct}${rateText}${eta}${findings !== undefined ? `, findings ${findings}` : ''}, elapsed ${clock(t - started)}\n`);
+    write(
+      `${label}: ${fmt(done)}/${fmt(total)} ${unit}${pct}${rateText}${eta}${findings !== undefined ? `, findings ${findings}` : ''}, elapsed ${clock(t - started)}\n`,
+    );
     printed = done;
     last = t;
     count++;

@@ -77,7 +77,8 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
   // One process per run folder: a second `tacit run --out` into the same folder (or a resume of a
   // run still going) is refused instead of interleaving writes.
   const got = acquireFolderLock(dir, { purpose: meta.command });
-  if (!got.acquired) throw new UsageError(`run folder ${dir} is in use by another tacit process (${describeLockOwner(got)}): wait for it to finish, or choose another --out`);
+  if (!got.acquired)
+    throw new UsageError(`run folder ${dir} is in use by another tacit process (${describeLockOwner(got)}): wait for it to finish, or choose another --out`);
   const progress = createProgress(stepsPerSeed * seeds.length, config.name, !options.quiet);
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   if (seeds.length > 1) {
@@ -85,15 +86,24 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
     if (note) say(note);
   }
   const memory = estimateMemory(config, resolved.makeWorld(), resolved.assignments);
-  if (memory.bytes >= LARGE_RUN_BYTES) say(`estimated memory: about ${formatBytes(memory.bytes)} (largest part: ${memory.parts[0]!.what}, ${formatBytes(memory.parts[0]!.bytes)})`);
+  if (memory.bytes >= LARGE_RUN_BYTES)
+    say(`estimated memory: about ${formatBytes(memory.bytes)} (largest part: ${memory.parts[0]!.what}, ${formatBytes(memory.parts[0]!.bytes)})`);
   const forecast = durationForecaster(stepsPerSeed * seeds.length, say);
 
   try {
     if (seeds.length === 1) {
-      const summary = await runSeedToFolder(resolved, seeds[0]!, dir, meta, (done, _total, findings) => {
-        progress.update(done, { findings });
-        forecast(done);
-      }, signal, resume);
+      const summary = await runSeedToFolder(
+        resolved,
+        seeds[0]!,
+        dir,
+        meta,
+        (done, _total, findings) => {
+          progress.update(done, { findings });
+          forecast(done);
+        },
+        signal,
+        resume,
+      );
       return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);
@@ -157,23 +167,33 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
 }
 
 /** Continue an interrupted run from its folder (single- or multi-seed), using its resolved config. */
-export async function resumeExperiment(path: string, resolve: (config: unknown) => ResolvedExperiment, options: Omit<RunOptions, 'out' | 'resume' | 'runId'> = {}): Promise<RunResult> {
+export async function resumeExperiment(
+  path: string,
+  resolve: (config: unknown) => ResolvedExperiment,
+  options: Omit<RunOptions, 'out' | 'resume' | 'runId'> = {},
+): Promise<RunResult> {
   const dir = resumeTarget(path);
   const partial = `${dir}.partial`;
   const config = readRunFile<unknown>(partial, 'config.resolved.json');
   const run = readRunFile<{ runId?: unknown }>(partial, 'run.json');
-  if (typeof run?.runId !== 'string') throw new UsageError(`cannot resume ${path}: ${join(partial, 'run.json')} has no runId; this folder was not written by tacit run`);
+  if (typeof run?.runId !== 'string')
+    throw new UsageError(`cannot resume ${path}: ${join(partial, 'run.json')} has no runId; this folder was not written by tacit run`);
   return runExperiment(resolve(config), { ...options, out: dir, resume: true, runId: run.runId });
 }
 
 /** Read a JSON file of an unfinished run folder, or say clearly why it cannot be resumed. */
 function readRunFile<T>(partial: string, name: string): T {
   const path = join(partial, name);
-  if (!existsSync(path)) throw new UsageError(`cannot resume ${partial}: it has no ${name}, so it is not a tacit run folder (or it was cut off before the run started); start the run again instead`);
+  if (!existsSync(path))
+    throw new UsageError(
+      `cannot resume ${partial}: it has no ${name}, so it is not a tacit run folder (or it was cut off before the run started); start the run again instead`,
+    );
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {
-    throw new UsageError(`cannot resume ${partial}: ${name} is not readable JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); start the run again instead`);
+    throw new UsageError(
+      `cannot resume ${partial}: ${name} is not readable JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); start the run again instead`,
+    );
   }
 }
 

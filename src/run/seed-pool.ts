@@ -21,7 +21,13 @@ export interface PoolOptions {
 }
 
 /** Run every seed of `config` into `dirFor(seed)` on worker threads; resolves to the summaries in seed order. */
-export async function runSeedsInPool(config: unknown, seeds: readonly number[], dirFor: (seed: number) => string, meta: RunMeta, options: PoolOptions = {}): Promise<SeedSummary[]> {
+export async function runSeedsInPool(
+  config: unknown,
+  seeds: readonly number[],
+  dirFor: (seed: number) => string,
+  meta: RunMeta,
+  options: PoolOptions = {},
+): Promise<SeedSummary[]> {
   const count = workerCount(options.workers, seeds.length);
   const queue = [...seeds];
   const results = new Map<number, SeedSummary>();
@@ -44,17 +50,30 @@ export async function runSeedsInPool(config: unknown, seeds: readonly number[], 
         const job: SeedJob = { kind: 'job', config, seed, dir: dirFor(seed), meta, resume: options.resumeSeeds?.includes(seed) ?? false };
         worker.postMessage(job);
       };
-      worker.on('message', (msg: { kind: string; seed: number; done?: number; total?: number; delta?: number; findings?: number; summary?: SeedSummary; message?: string; user?: boolean }) => {
-        if (msg.kind === 'progress') options.onProgress?.(msg.seed, msg.done!, msg.total!, msg.delta!, msg.findings ?? 0);
-        else if (msg.kind === 'done') {
-          results.set(msg.seed, msg.summary!);
-          next();
-        } else if (msg.kind === 'error') {
-          // A user's mistake found while running (e.g. a non-finite result) stays one: exit 2, no stack trace.
-          failure ??= msg.user ? new TacitError(`seed ${msg.seed} failed: ${msg.message}`) : new Error(`seed ${msg.seed} failed: ${msg.message}`);
-          next();
-        }
-      });
+      worker.on(
+        'message',
+        (msg: {
+          kind: string;
+          seed: number;
+          done?: number;
+          total?: number;
+          delta?: number;
+          findings?: number;
+          summary?: SeedSummary;
+          message?: string;
+          user?: boolean;
+        }) => {
+          if (msg.kind === 'progress') options.onProgress?.(msg.seed, msg.done!, msg.total!, msg.delta!, msg.findings ?? 0);
+          else if (msg.kind === 'done') {
+            results.set(msg.seed, msg.summary!);
+            next();
+          } else if (msg.kind === 'error') {
+            // A user's mistake found while running (e.g. a non-finite result) stays one: exit 2, no stack trace.
+            failure ??= msg.user ? new TacitError(`seed ${msg.seed} failed: ${msg.message}`) : new Error(`seed ${msg.seed} failed: ${msg.message}`);
+            next();
+          }
+        },
+      );
       worker.on('error', (err) => {
         failure ??= err;
         resolve();

@@ -76,7 +76,9 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
       a.policyParams,
     ),
   );
-  const schemes: RewardScheme[] = resolved.assignments.map((a) => a.scheme.create({ world, agent: a.agent, numEnvs, rng: Rng.from(seed, 'reward', a.agent.id) }, a.schemeParams));
+  const schemes: RewardScheme[] = resolved.assignments.map((a) =>
+    a.scheme.create({ world, agent: a.agent, numEnvs, rng: Rng.from(seed, 'reward', a.agent.id) }, a.schemeParams),
+  );
   const shaped = world.agents.map(() => new Float64Array(numEnvs));
   const learners = policies.map((p, i) => (p.observe ? i : -1)).filter((i) => i >= 0);
   if (learners.length > 0 && autoreset !== AutoresetMode.SameStep)

@@ -38,12 +38,26 @@ parentPort!.on('message', async (msg: SeedJob | { kind: 'stop' }) => {
     const resolved = resolveExperiment(msg.config);
     await preparePolicies(resolved);
     let last = 0;
-    const summary = await runSeedToFolder(resolved, msg.seed, msg.dir, msg.meta, (done, total, findings) => {
-      parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last, findings });
-      last = done;
-    }, signal, msg.resume);
+    const summary = await runSeedToFolder(
+      resolved,
+      msg.seed,
+      msg.dir,
+      msg.meta,
+      (done, total, findings) => {
+        parentPort!.postMessage({ kind: 'progress', seed: msg.seed, done, total, delta: done - last, findings });
+        last = done;
+      },
+      signal,
+      msg.resume,
+    );
     parentPort!.postMessage({ kind: 'done', seed: msg.seed, summary });
   } catch (err) {
-    parentPort!.postMessage({ kind: 'error', seed: msg.seed, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined, user: err instanceof TacitError });
+    parentPort!.postMessage({
+      kind: 'error',
+      seed: msg.seed,
+      message: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+      user: err instanceof TacitError,
+    });
   }
 });

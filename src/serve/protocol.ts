@@ -70,7 +70,8 @@ export function parseRequest(line: string): Request {
   } catch {
     throw new ProtocolError('bad-request', `not a JSON object: ${line.length > 60 ? `${line.slice(0, 57)}...` : line}`);
   }
-  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) throw new ProtocolError('bad-request', 'each line must be a JSON object with an "op" field');
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg))
+    throw new ProtocolError('bad-request', 'each line must be a JSON object with an "op" field');
   const op = (msg as { op?: unknown }).op;
   if (typeof op !== 'string') throw new ProtocolError('bad-request', `missing "op" (one of ${OPS.join(', ')})`);
   return msg as Request;

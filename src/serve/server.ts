@@ -38,7 +38,10 @@ export function handle(req: Request, conn: { session: Session | null; greeted: b
   switch (req.op) {
     case 'hello': {
       if (req.protocol !== PROTOCOL_VERSION)
-        throw new ProtocolError('protocol-mismatch', `this server speaks protocol ${PROTOCOL_VERSION}, the client asked for ${JSON.stringify(req.protocol)}: upgrade the client or the server`);
+        throw new ProtocolError(
+          'protocol-mismatch',
+          `this server speaks protocol ${PROTOCOL_VERSION}, the client asked for ${JSON.stringify(req.protocol)}: upgrade the client or the server`,
+        );
       conn.greeted = true;
       return { protocol: PROTOCOL_VERSION, server: 'tacit', version: TACIT_VERSION, worlds: worlds.ids() };
     }
@@ -74,7 +77,8 @@ function respond(line: string, conn: { session: Session | null; greeted: boolean
     id = req.id ?? null;
     return encodeLine({ id, ok: true, ...handle(req, conn) });
   } catch (err) {
-    if (err instanceof ProtocolError) return JSON.stringify({ id, ok: false, error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } });
+    if (err instanceof ProtocolError)
+      return JSON.stringify({ id, ok: false, error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } });
     if (err instanceof TacitError) return JSON.stringify({ id, ok: false, error: { code: 'usage', message: err.message } });
     onInternalError?.(err);
     return JSON.stringify({ id, ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } });
@@ -98,7 +102,9 @@ function serveConnection(socket: Socket, onInternalError?: (err: unknown) => voi
     }
     if (out.length > 0) socket.write(`${out.join('\n')}\n`);
     if (pending.length > MAX_LINE_BYTES) {
-      socket.end(`${JSON.stringify({ id: null, ok: false, error: { code: 'bad-request', message: `request line longer than ${MAX_LINE_BYTES} bytes: closing` } })}\n`);
+      socket.end(
+        `${JSON.stringify({ id: null, ok: false, error: { code: 'bad-request', message: `request line longer than ${MAX_LINE_BYTES} bytes: closing` } })}\n`,
+      );
       pending = '';
     }
   });

@@ -71,10 +71,12 @@ export class Session {
 
   constructor(cfg: SessionConfig) {
     const numEnvs = cfg.numEnvs ?? 1;
-    if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > 65536) throw new ProtocolError('bad-config', `numEnvs: expected an integer from 1 to 65536, got ${JSON.stringify(cfg.numEnvs)}`);
+    if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > 65536)
+      throw new ProtocolError('bad-config', `numEnvs: expected an integer from 1 to 65536, got ${JSON.stringify(cfg.numEnvs)}`);
     if (cfg.autoreset !== undefined && cfg.autoreset !== 'disabled' && cfg.autoreset !== 'same-step')
       throw new ProtocolError('bad-config', `autoreset: expected 'disabled' or 'same-step', got ${JSON.stringify(cfg.autoreset)}`);
-    if (!cfg.env || typeof cfg.env.id !== 'string') throw new ProtocolError('bad-config', `env: expected {id, params}, e.g. {"id": "market-v1"}; registered worlds: ${worlds.ids().join(', ')}`);
+    if (!cfg.env || typeof cfg.env.id !== 'string')
+      throw new ProtocolError('bad-config', `env: expected {id, params}, e.g. {"id": "market-v1"}; registered worlds: ${worlds.ids().join(', ')}`);
     try {
       this.resolved = resolveExperiment(experimentOf(cfg, numEnvs), 'make');
     } catch (err) {
@@ -113,11 +115,14 @@ export class Session {
 
   /** Start new episodes in every copy; with `seed`, from that seed's streams. */
   reset(seed: number | null): Record<string, unknown> {
-    if (seed !== null && (!Number.isSafeInteger(seed) || seed < 0)) throw new ProtocolError('bad-request', `seed: expected a non-negative integer or null, got ${JSON.stringify(seed)}`);
+    if (seed !== null && (!Number.isSafeInteger(seed) || seed < 0))
+      throw new ProtocolError('bad-request', `seed: expected a non-negative integer or null, got ${JSON.stringify(seed)}`);
     if (seed !== null || this.engine === null) {
       const s = seed ?? 0;
       this.engine = new VecEngine(this.world, { numEnvs: this.numEnvs, seed: s, autoreset: this.autoreset });
-      this.schemes = this.resolved.assignments.map((a) => a.scheme.create({ world: this.world, agent: a.agent, numEnvs: this.numEnvs, rng: Rng.from(s, 'reward', a.agent.id) }, a.schemeParams));
+      this.schemes = this.resolved.assignments.map((a) =>
+        a.scheme.create({ world: this.world, agent: a.agent, numEnvs: this.numEnvs, rng: Rng.from(s, 'reward', a.agent.id) }, a.schemeParams),
+      );
       this.faults = createFaultLayer(this.resolved, this.engine, s);
       this.ledger = new MetricsAccumulator(this.world, this.numEnvs);
     }
@@ -193,7 +198,8 @@ export class Session {
       throw new ProtocolError('bad-action', `actions: expected {agentId: [one action per copy]}, got ${JSON.stringify(actions)?.slice(0, 80)}`);
     const given = actions as Record<string, unknown>;
     for (const id of Object.keys(given))
-      if (!w.agents.some((a) => a.id === id)) throw new ProtocolError('bad-action', `actions: unknown agent '${id}'; this world's agents: ${w.agents.map((a) => a.id).join(', ')}`);
+      if (!w.agents.some((a) => a.id === id))
+        throw new ProtocolError('bad-action', `actions: unknown agent '${id}'; this world's agents: ${w.agents.map((a) => a.id).join(', ')}`);
     const target = this.faults ? this.faults.intended : engine.actions;
     for (const a of w.agents) {
       const space = w.actionSpaces[a.index]!;
@@ -201,12 +207,17 @@ export class Session {
       const buf = target[a.index]!;
       const rows = given[a.id];
       if (rows === undefined) {
-        for (let b = 0; b < this.numEnvs; b++) if (engine.isAlive(a.index, b)) throw new ProtocolError('bad-action', `actions: no action for live agent '${a.id}'; step needs one action per live agent (the 'agents' list)`);
+        for (let b = 0; b < this.numEnvs; b++)
+          if (engine.isAlive(a.index, b))
+            throw new ProtocolError('bad-action', `actions: no action for live agent '${a.id}'; step needs one action per live agent (the 'agents' list)`);
         buf.fill(0);
         continue;
       }
       if (!Array.isArray(rows) || rows.length !== this.numEnvs)
-        throw new ProtocolError('bad-action', `actions.${a.id}: expected a list of ${this.numEnvs} action(s), one per copy, got ${JSON.stringify(rows)?.slice(0, 80)}`);
+        throw new ProtocolError(
+          'bad-action',
+          `actions.${a.id}: expected a list of ${this.numEnvs} action(s), one per copy, got ${JSON.stringify(rows)?.slice(0, 80)}`,
+        );
       for (let b = 0; b < this.numEnvs; b++) {
         const v = rows[b] as unknown;
         if (!engine.isAlive(a.index, b)) {

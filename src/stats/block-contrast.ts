@@ -53,8 +53,7 @@ export function detrendTrace(m: number, phi: number): number {
   let stt = 0;
   for (let i = 0; i < m; i++) stt += (i - tbar) ** 2;
   let tr = 0;
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) tr += (1 / m + ((i - tbar) * (j - tbar)) / stt) * phi ** Math.abs(i - j);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) tr += (1 / m + ((i - tbar) * (j - tbar)) / stt) * phi ** Math.abs(i - j);
   traceCache.set(key, tr);
   return tr;
 }
@@ -150,7 +149,11 @@ export function maxEquicorrelatedSf(c: number, b: number): number {
  * One-sided contrast "end block mean below the best earlier block" (use a negated series for
  * "above the worst"), corrected for picking the best of the earlier blocks.
  */
-export function dropFromBestContrast(x: ArrayLike<number>, n: number, noise: BlockNoise): Contrast & { readonly bestBlock: number; readonly bestMean: number; readonly endMean: number; readonly blocksCompared: number } {
+export function dropFromBestContrast(
+  x: ArrayLike<number>,
+  n: number,
+  noise: BlockNoise,
+): Contrast & { readonly bestBlock: number; readonly bestMean: number; readonly endMean: number; readonly blocksCompared: number } {
   const m = noise.m;
   const end = blockMean(x, n - m, n).mean;
   let best = -Infinity;

@@ -89,7 +89,10 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 
 /** The p-quantile of an unsorted sample (see quantileSorted). */
 export function quantile(xs: readonly number[], p: number): number {
-  return quantileSorted([...xs].sort((a, b) => a - b), p);
+  return quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Median (sorts a copy). */

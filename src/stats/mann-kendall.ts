@@ -74,7 +74,7 @@ export function mannKendallS(x: ArrayLike<number>): { s: number; varS: number } 
   }
   const sorted = Float64Array.from(x).sort();
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && sorted[j] === sorted[i]) j++;
     const t = j - i;
@@ -124,7 +124,7 @@ function ranks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const r = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && x[idx[j]!] === x[idx[i]!]) j++;
     const avg = (i + j + 1) / 2;

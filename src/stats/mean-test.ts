@@ -41,7 +41,11 @@ export function meanVarianceFactor(n: number, phi: number): number {
  * Test the mean of `x` against `threshold`. `earlier` may hold earlier windows of the same series
  * (same length as x) to pool into the φ bound.
  */
-export function meanTest(x: ArrayLike<number>, threshold: number, options: { confidence?: number; phiQuantile?: number; earlier?: readonly ArrayLike<number>[] } = {}): MeanTest {
+export function meanTest(
+  x: ArrayLike<number>,
+  threshold: number,
+  options: { confidence?: number; phiQuantile?: number; earlier?: readonly ArrayLike<number>[] } = {},
+): MeanTest {
   const n = x.length;
   const m = mean(x);
   let r1 = detrendedLag1(x);

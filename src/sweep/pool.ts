@@ -154,7 +154,14 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
             if (!claimed) continue;
             lock = claimed.lock;
             const { job } = current;
-            worker.postMessage({ kind: 'job', config: job.config, seed: job.seed, dir: job.dir, meta: { runId: job.id, command: options.command ?? 'tacit sweep' }, resume: claimed.resume });
+            worker.postMessage({
+              kind: 'job',
+              config: job.config,
+              seed: job.seed,
+              dir: job.dir,
+              meta: { runId: job.id, command: options.command ?? 'tacit sweep' },
+              resume: claimed.resume,
+            });
             return;
           }
         };
@@ -163,7 +170,12 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
           if (msg.kind === 'progress') options.onProgress?.(current.job, msg.total ? msg.done! / msg.total : 0);
           else if (msg.kind === 'done') {
             unlock();
-            finish({ job: current.job, status: msg.summary?.['interrupted'] ? 'interrupted' : 'complete', attempts: current.attempt, ...(msg.summary ? { summary: msg.summary } : {}) });
+            finish({
+              job: current.job,
+              status: msg.summary?.['interrupted'] ? 'interrupted' : 'complete',
+              attempts: current.attempt,
+              ...(msg.summary ? { summary: msg.summary } : {}),
+            });
             next();
           } else if (msg.kind === 'error') {
             fail(current, msg.message ?? 'unknown error');

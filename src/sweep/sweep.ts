@@ -94,13 +94,23 @@ export function planRuns(base: unknown, configPath: string, points: readonly Gri
       }
       const config = resolved.config as unknown as Record<string, unknown>;
       const id = runIdOf(config);
-      if (ids.has(id)) throw new UsageError(`sweep points give identical configs (${point.label}, seed ${seed}): check that every grid path changes the config`);
+      if (ids.has(id))
+        throw new UsageError(`sweep points give identical configs (${point.label}, seed ${seed}): check that every grid path changes the config`);
       ids.add(id);
       const done = existing.complete.get(id);
       const partial = existing.partial.get(id);
       const resumable = partial !== undefined && existsSync(join(`${partial}.partial`, 'checkpoint.bin'));
       const dir = done ?? partial ?? join(outDir, `${slug(point.label)}-s${seed}-${id}`);
-      runs.push({ id, config, seed, dir, resume: !done && resumable, variant: point.label, values: point.values, state: done ? 'done' : resumable ? 'resume' : 'todo' });
+      runs.push({
+        id,
+        config,
+        seed,
+        dir,
+        resume: !done && resumable,
+        variant: point.label,
+        values: point.values,
+        state: done ? 'done' : resumable ? 'resume' : 'todo',
+      });
     }
   }
   return runs;
@@ -117,7 +127,8 @@ export function planSweep(configPath: string, options: SweepPlanOptions = {}): S
   const full = resolveExperiment(withFlags, configPath);
   const section = full.config.sweep!;
   const expansion = full.sweep!;
-  if (expansion.points.length === 0) throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
+  if (expansion.points.length === 0)
+    throw new UsageError(`nothing to sweep in ${configPath}: add a 'sweep: { grid: { <path>: [values] } }' section or --grid path=v1,v2`);
   const points = expansion.points;
   const { sweep: _sweep, ...base } = withFlags;
   const baseResolved = resolveExperiment(base, configPath);
@@ -178,7 +189,14 @@ export interface SweepResult {
 
 /** The sweep's facts about one run, as recorded in its run.json (`sweep`). */
 export function sweepFacts(plan: SweepPlan, run: PlannedRun): Record<string, unknown> {
-  return { name: plan.name, variant: run.variant, index: plan.points.findIndex((p) => p.label === run.variant), id: run.id, seed: run.seed, values: run.values };
+  return {
+    name: plan.name,
+    variant: run.variant,
+    index: plan.points.findIndex((p) => p.label === run.variant),
+    id: run.id,
+    seed: run.seed,
+    values: run.values,
+  };
 }
 
 /** Record the sweep's facts in a finished run's run.json (for labels in compare and report). */
@@ -196,7 +214,13 @@ export function writeManifest(plan: SweepPlan, states: ReadonlyMap<string, strin
     name: plan.name,
     variants: plan.points.map((p) => ({ label: p.label, values: p.values })),
     seeds: plan.seeds,
-    runs: plan.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed, dir: relative(plan.outDir, r.dir), status: states.get(r.id) ?? (r.state === 'done' ? 'complete' : 'pending') })),
+    runs: plan.runs.map((r) => ({
+      id: r.id,
+      variant: r.variant,
+      seed: r.seed,
+      dir: relative(plan.outDir, r.dir),
+      status: states.get(r.id) ?? (r.state === 'done' ? 'complete' : 'pending'),
+    })),
   };
   // Several sweeps may share the folder: write beside and rename, so a reader never sees half a file.
   const path = join(plan.outDir, 'sweep.json');
@@ -211,7 +235,13 @@ function progressBar(total: number, label: string, enabled: boolean): { update(d
     return { update: (done) => plain.update(done), stop: () => plain.stop() };
   }
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `sweep ${label} |{bar}| {percentage}% | {runs}/{total} runs | ETA {eta_formatted} | failed {failed}`, hideCursor: true, etaBuffer: 40, fps: 4 },
+    {
+      stream: process.stderr,
+      format: `sweep ${label} |{bar}| {percentage}% | {runs}/{total} runs | ETA {eta_formatted} | failed {failed}`,
+      hideCursor: true,
+      etaBuffer: 40,
+      fps: 4,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { runs: 0, failed: 0 });
@@ -242,7 +272,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
   let outcomes: JobOutcome[];
   try {
     outcomes = await runPool(todo, {
-      ...(options.workers ?? plan.workers ? { workers: (options.workers ?? plan.workers)! } : {}),
+      ...((options.workers ?? plan.workers) ? { workers: (options.workers ?? plan.workers)! } : {}),
       retries: options.retries ?? plan.retries,
       command: options.command ?? 'tacit sweep',
       ...(options.signal ? { signal: options.signal } : {}),

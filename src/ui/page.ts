@@ -29,7 +29,7 @@ h2 { font-size:16px; margin:18px 0 8px; }
 /** The runs list page; the script renders /api/runs and re-renders on every SSE 'runs' event. */
 export function indexPage(root: string, queue: boolean): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tacit ui</title><style>${CSS}</style></head>
-<body><header><h1>tacit</h1><span class="root">results root: ${esc(root)}${queue ? ' · with the queue\'s runs table' : ''}</span></header>
+<body><header><h1>tacit</h1><span class="root">results root: ${esc(root)}${queue ? " · with the queue's runs table" : ''}</span></header>
 <main>
 <div><button id="compare" disabled>Compare selected</button> <span class="muted" id="live">connecting…</span></div>
 <h2>Sweeps</h2><div id="sweeps" class="muted">none</div>
@@ -89,12 +89,34 @@ export function comparePage(runs: readonly UiRun[], missing: readonly string[]):
   const row = (label: string, cells: string[]): string => `<tr><th>${esc(label)}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   const fmt = (x: number | undefined): string => (x === undefined ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(4));
   const rows = [
-    row('experiment', runs.map((r) => esc(r.experiment))),
-    row('status', runs.map((r) => `<span class="status-${esc(r.status)}">${esc(r.status)}</span>`)),
-    row('seeds', runs.map((r) => String(r.seeds))),
-    ...kpis.map((k) => row(k, runs.map((r) => fmt(r.kpis[k])))),
-    ...detectors.map((d) => row(`detector ${d}`, runs.map((r) => (r.verdicts[d] ? `<span class="${esc(r.verdicts[d]!.split(' ')[0]!)}">${esc(r.verdicts[d]!)}</span>` : '–')))),
-    row('report', runs.map((r) => (r.hasReport ? `<a href="/files/${r.id.split('/').map(encodeURIComponent).join('/')}/report.html">open</a>` : '–'))),
+    row(
+      'experiment',
+      runs.map((r) => esc(r.experiment)),
+    ),
+    row(
+      'status',
+      runs.map((r) => `<span class="status-${esc(r.status)}">${esc(r.status)}</span>`),
+    ),
+    row(
+      'seeds',
+      runs.map((r) => String(r.seeds)),
+    ),
+    ...kpis.map((k) =>
+      row(
+        k,
+        runs.map((r) => fmt(r.kpis[k])),
+      ),
+    ),
+    ...detectors.map((d) =>
+      row(
+        `detector ${d}`,
+        runs.map((r) => (r.verdicts[d] ? `<span class="${esc(r.verdicts[d]!.split(' ')[0]!)}">${esc(r.verdicts[d]!)}</span>` : '–')),
+      ),
+    ),
+    row(
+      'report',
+      runs.map((r) => (r.hasReport ? `<a href="/files/${r.id.split('/').map(encodeURIComponent).join('/')}/report.html">open</a>` : '–')),
+    ),
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tacit ui — compare</title><style>${CSS}</style></head>
 <body><header><h1><a href="/">tacit</a> · compare ${runs.length} runs</h1></header><main>

@@ -54,7 +54,10 @@ export function lastStep(path: string): number {
   } finally {
     closeSync(fd);
   }
-  const lines = buf.toString('utf8').split('\n').filter((l) => l.trim().length > 0);
+  const lines = buf
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0);
   for (let k = lines.length - 1; k >= 0; k--) {
     const m = /"step":(\d+)/.exec(lines[k]!);
     if (m) return Number(m[1]);
@@ -81,10 +84,13 @@ function runOf(root: string, dir: string, sweep: string | null): UiRun {
   const status = String(run['status'] ?? (summary ? 'complete' : 'unknown'));
   const steps = runCfg.steps ?? null;
   const seeds = Math.max(1, runCfg.seeds ?? seedDirs.length);
-  const done = status === 'running' ? seedDirs.reduce((s, d) => s + (existsSync(join(d, 'summary.json')) ? (steps ?? 0) : lastStep(join(d, 'metrics.jsonl'))), 0) : null;
+  const done =
+    status === 'running' ? seedDirs.reduce((s, d) => s + (existsSync(join(d, 'summary.json')) ? (steps ?? 0) : lastStep(join(d, 'metrics.jsonl'))), 0) : null;
   const verdicts: Record<string, string> = {};
   for (const [k, v] of Object.entries((summary?.['verdicts'] ?? {}) as Record<string, { outcome?: string; fired?: boolean; firedShare?: number }>))
-    verdicts[k] = v.outcome ?? (v.fired === true ? 'fired' : v.fired === false ? 'clear' : typeof v.firedShare === 'number' ? `${Math.round(v.firedShare * 100)}% fired` : '?');
+    verdicts[k] =
+      v.outcome ??
+      (v.fired === true ? 'fired' : v.fired === false ? 'clear' : typeof v.firedShare === 'number' ? `${Math.round(v.firedShare * 100)}% fired` : '?');
   return {
     id: relative(root, dir).split(sep).join('/'),
     experiment: String(run['experiment'] ?? config['name'] ?? '?'),
@@ -119,7 +125,13 @@ export function scanResults(root: string, maxDepth = 6): { runs: UiRun[]; sweeps
     if (entries.includes('sweep.json')) {
       const manifest = readJson(join(dir, 'sweep.json')) as { name?: string; runs?: { status?: string }[] } | null;
       here = relative(root, dir).split(sep).join('/');
-      sweeps.push({ id: here, name: manifest?.name ?? here, runs: manifest?.runs?.length ?? 0, complete: manifest?.runs?.filter((r) => r.status === 'complete').length ?? 0, hasReport: entries.includes('report.html') });
+      sweeps.push({
+        id: here,
+        name: manifest?.name ?? here,
+        runs: manifest?.runs?.length ?? 0,
+        complete: manifest?.runs?.filter((r) => r.status === 'complete').length ?? 0,
+        hasReport: entries.includes('report.html'),
+      });
     }
     if (depth >= maxDepth) return;
     for (const e of entries.sort()) {

@@ -22,7 +22,15 @@ export interface UiOptions {
   readonly pollMs?: number;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.jsonl': 'text/plain; charset=utf-8', '.png': 'image/png', '.csv': 'text/csv', '.md': 'text/markdown; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.jsonl': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+  '.md': 'text/markdown; charset=utf-8',
+};
 
 /** The hono app (exported for tests and embedding). */
 export function createUiApp(options: UiOptions): Hono {
@@ -53,13 +61,19 @@ export function createUiApp(options: UiOptions): Hono {
     const ids = c.req.queries('run') ?? [];
     const { runs } = scanResults(root);
     const picked = ids.map((id) => runs.find((r) => r.id === id)).filter((r) => r !== undefined);
-    return c.html(comparePage(picked, ids.filter((id) => !runs.some((r) => r.id === id))));
+    return c.html(
+      comparePage(
+        picked,
+        ids.filter((id) => !runs.some((r) => r.id === id)),
+      ),
+    );
   });
   app.get('/files/*', (c) => {
     const rel = decodeURIComponent(c.req.path.slice('/files/'.length));
     const path = resolve(root, rel);
     // Only files inside the results root (no ../, no symlink out of it).
-    if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile() || !realpathSync(path).startsWith(root + sep)) return c.text('not found', 404);
+    if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile() || !realpathSync(path).startsWith(root + sep))
+      return c.text('not found', 404);
     return c.body(readFileSync(path), 200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));

@@ -67,7 +67,21 @@ describe('the package types', () => {
         'whatIf(env, { baseline: () => ({}), alternative: () => ({}) });',
       ].join('\n'),
     );
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], target: 'ES2022' }, files: ['use.ts'] }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          target: 'ES2022',
+        },
+        files: ['use.ts'],
+      }),
+    );
     const r = spawnSync(npx, ['tsc', '-p', dir], { encoding: 'utf8', cwd: ROOT });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -120,7 +134,13 @@ describe('fork and whatIf', () => {
 describe('detect', () => {
   it('fires goodhart on a ledger where an agent is paid more while the team KPI falls, and not on a flat one', () => {
     const rows = (trend: number): Record<string, number>[] =>
-      Array.from({ length: 60 }, (_, k) => ({ window: k, step: (k + 1) * 100, 'reward/a0': trend * k + Math.sin(k), 'shaped/a0': trend * k + Math.sin(k), 'kpi/welfare': -trend * k + Math.cos(k) }));
+      Array.from({ length: 60 }, (_, k) => ({
+        window: k,
+        step: (k + 1) * 100,
+        'reward/a0': trend * k + Math.sin(k),
+        'shaped/a0': trend * k + Math.sin(k),
+        'kpi/welfare': -trend * k + Math.cos(k),
+      }));
     const kpis = [{ name: 'welfare', better: 'higher' as const }];
     expect((detect(rows(0.5), { kpis }).verdicts.goodhart as { fired: boolean }).fired).toBe(true);
     expect((detect(rows(0), { kpis }).verdicts.goodhart as { fired: boolean }).fired).toBe(false);

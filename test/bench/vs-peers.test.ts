@@ -46,6 +46,8 @@ describe('bench:vs-peers sections', () => {
   });
 
   it('reports a missing peer interpreter with the install command', () => {
-    expect(pythonMissing('/nonexistent/python3', 'torch', 'apt-get install -y python3-torch')).toMatch(/\/nonexistent\/python3 not found; install the peer with: apt-get install -y python3-torch/);
+    expect(pythonMissing('/nonexistent/python3', 'torch', 'apt-get install -y python3-torch')).toMatch(
+      /\/nonexistent\/python3 not found; install the peer with: apt-get install -y python3-torch/,
+    );
   });
 });

@@ -20,11 +20,14 @@ function run(entry: string, nodeArgs: string[] = []): { code: number | null; std
 describe('compiled commands (bin/build.mjs)', () => {
   it('runs a script with its arguments and picks up an edit on the next run', () => {
     const entry = join(dir, 'echo.ts');
-    writeFileSync(entry, "const n: number = 1;\nconsole.log(JSON.stringify({ n, argv: process.argv.slice(2), self: process.argv[1]!.endsWith('echo.js') }));\n");
+    writeFileSync(
+      entry,
+      "const n: number = 1;\nconsole.log(JSON.stringify({ n, argv: process.argv.slice(2), self: process.argv[1]!.endsWith('echo.js') }));\n",
+    );
     const first = run(entry);
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout)).toEqual({ n: 1, argv: ['--flag', 'x'], self: true });
-    writeFileSync(entry, "const n: number = 2;\nconsole.log(JSON.stringify({ n }));\n");
+    writeFileSync(entry, 'const n: number = 2;\nconsole.log(JSON.stringify({ n }));\n');
     expect(JSON.parse(run(entry).stdout)).toEqual({ n: 2 });
   });
 

@@ -16,7 +16,21 @@ describe('tacit CLI', () => {
   it('runs an experiment twice with the same seed to byte-identical results', () => {
     const outs = ['a', 'b'].map((n) => join(tmp, n));
     for (const out of outs) {
-      const r = tacit('run', 'experiments/quickstart.yaml', '--out', out, '--seeds', '1', '--seed', '4', '--set', 'run.steps=400', '--set', 'env.params.payoffNoise=1', '--quiet');
+      const r = tacit(
+        'run',
+        'experiments/quickstart.yaml',
+        '--out',
+        out,
+        '--seeds',
+        '1',
+        '--seed',
+        '4',
+        '--set',
+        'run.steps=400',
+        '--set',
+        'env.params.payoffNoise=1',
+        '--quiet',
+      );
       // 400 steps give 2 metrics rows: the run warns up front that the row-based detectors will be untested, and nothing else.
       expect(r.stderr).toMatch(/^warning: goodhart will be untested: run\.steps 400 \/ metricsEvery 250 records 2 metrics rows.*\n(warning: [^\n]*\n)*$/);
       expect(r.code).toBe(0);
@@ -70,8 +84,14 @@ describe('tacit CLI', () => {
   it('exits 2 with a clear message for a missing file, a bad flag and a bad --set', () => {
     expect(tacit('run', 'nope.yaml')).toMatchObject({ code: 2, stderr: expect.stringContaining('config file not found: nope.yaml') });
     expect(tacit('run', 'experiments/quickstart.yaml', '--bogus')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown argument: bogus') });
-    expect(tacit('run', 'experiments/quickstart.yaml', '--set', 'run.steps')).toMatchObject({ code: 2, stderr: expect.stringContaining('expected path=value') });
-    expect(tacit('run', 'experiments/quickstart.yaml', '--seeds', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('--seeds must be an integer >= 1, got 0') });
+    expect(tacit('run', 'experiments/quickstart.yaml', '--set', 'run.steps')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected path=value'),
+    });
+    expect(tacit('run', 'experiments/quickstart.yaml', '--seeds', '0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--seeds must be an integer >= 1, got 0'),
+    });
   });
 
   it('validates configs and lists worlds and policies', () => {

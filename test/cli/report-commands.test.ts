@@ -28,7 +28,9 @@ describe('tacit compare / report', () => {
     expect(r.stdout).toContain('3 variants, 9 seed runs (warehouse-schemes)');
     expect(r.stdout).toMatch(/scheme=team\s+3\s+.*★/);
     expect(readFileSync(md, 'utf8')).toContain('| variant | n | fillRate ↑ | costToServe ↓ |');
-    expect((JSON.parse(readFileSync(json, 'utf8')) as { metrics: { id: string; best: string }[] }).metrics.find((m) => m.id === 'kpi/costToServe')!.best).toBe('scheme=team');
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { metrics: { id: string; best: string }[] }).metrics.find((m) => m.id === 'kpi/costToServe')!.best).toBe(
+      'scheme=team',
+    );
   });
 
   it('writes the HTML report and prints where it is', () => {
@@ -50,7 +52,17 @@ describe('tacit compare / report', () => {
 
 describe('tacit sweep', () => {
   it('lists the planned runs with --dry-run', () => {
-    const r = tacit('sweep', 'experiments/quickstart.yaml', '--grid', 'agents[*].reward.scheme=local,team', '--seeds', '2', '--out', join(tmp, 'sw'), '--dry-run');
+    const r = tacit(
+      'sweep',
+      'experiments/quickstart.yaml',
+      '--grid',
+      'agents[*].reward.scheme=local,team',
+      '--seeds',
+      '2',
+      '--out',
+      join(tmp, 'sw'),
+      '--dry-run',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('sweep quickstart: 2 variants × 2 seeds = 4 runs');
     expect(r.stdout.match(/^ {2}todo {3}[0-9a-f]{12} {2}seed \d {2}scheme=(local|team)$/gm)).toHaveLength(4);

@@ -26,9 +26,13 @@ export async function waitFor(test: () => boolean, child: ChildProcess): Promise
 
 async function interruptWith(signal: NodeJS.Signals, extra: string[]): Promise<{ code: number | null; stderr: string; out: string }> {
   const out = join(tmp, `${signal}-${extra.length}`);
-  const child = spawn(process.execPath, ['bin/tacit.mjs', 'run', 'experiments/quickstart.yaml', '--out', out, '--quiet', '--no-report', '--seeds', '1', '--set', 'run.steps=2000000000', ...extra], {
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/tacit.mjs', 'run', 'experiments/quickstart.yaml', '--out', out, '--quiet', '--no-report', '--seeds', '1', '--set', 'run.steps=2000000000', ...extra],
+    {
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  );
   children.push(child);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -51,9 +55,27 @@ describe('signals stop a single-seed run', () => {
     });
 
   it('SIGINT stops a market run on its fused fast path too', async () => {
-    const child = spawn(process.execPath, ['bin/tacit.mjs', 'run', 'experiments/market-calvano.yaml', '--out', join(tmp, 'market'), '--quiet', '--no-report', '--set', 'run.steps=2000000000', '--set', 'run.seeds=1', '--set', 'run.stopWhenConverged=false'], {
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/tacit.mjs',
+        'run',
+        'experiments/market-calvano.yaml',
+        '--out',
+        join(tmp, 'market'),
+        '--quiet',
+        '--no-report',
+        '--set',
+        'run.steps=2000000000',
+        '--set',
+        'run.seeds=1',
+        '--set',
+        'run.stopWhenConverged=false',
+      ],
+      {
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
     children.push(child);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await waitFor(() => existsSync(join(tmp, 'market.partial', 'run.json')), child);

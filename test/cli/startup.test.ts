@@ -31,7 +31,7 @@ function closure(entry: string, withDynamic: boolean): string[] {
     const deps = importsOf(readFileSync(file, 'utf8'));
     for (const spec of withDynamic ? [...deps.static, ...deps.dynamic] : deps.static) {
       const next = join(dirname(file), spec);
-      if (!seen.has(next)) seen.add(next), todo.push(next);
+      if (!seen.has(next)) (seen.add(next), todo.push(next));
     }
   }
   return [...seen];
@@ -54,7 +54,10 @@ describe('TensorFlow.js (and the queue packages) load only when used', () => {
   });
 
   const probe = join(tmp, 'probe.cjs');
-  writeFileSync(probe, "process.on('exit', () => require('node:fs').writeFileSync(process.env.TFJS_PROBE_OUT, JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')))));\n");
+  writeFileSync(
+    probe,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.TFJS_PROBE_OUT, JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')))));\n",
+  );
   function tfjsModulesLoadedBy(...args: string[]): string[] {
     const out = join(tmp, `probe-${args[0]}.json`);
     const r = spawnSync(process.execPath, ['--require', probe, 'bin/tacit.mjs', ...args], { encoding: 'utf8', env: { ...process.env, TFJS_PROBE_OUT: out } });
@@ -66,7 +69,19 @@ describe('TensorFlow.js (and the queue packages) load only when used', () => {
     expect(tfjsModulesLoadedBy('envs')).toEqual([]);
     expect(tfjsModulesLoadedBy('policies')).toEqual([]);
     expect(tfjsModulesLoadedBy('validate', 'experiments/market-ippo.yaml')).toEqual([]);
-    const loaded = tfjsModulesLoadedBy('run', 'experiments/market-ippo.yaml', '--set', 'run.steps=64', '--set', 'run.metricsEvery=64', '--set', 'run.numEnvs=1', '--out', join(tmp, 'ppo'), '--quiet');
+    const loaded = tfjsModulesLoadedBy(
+      'run',
+      'experiments/market-ippo.yaml',
+      '--set',
+      'run.steps=64',
+      '--set',
+      'run.metricsEvery=64',
+      '--set',
+      'run.numEnvs=1',
+      '--out',
+      join(tmp, 'ppo'),
+      '--quiet',
+    );
     expect(loaded.some((k) => k.includes('@tensorflow/tfjs'))).toBe(true);
   });
 });

@@ -51,7 +51,9 @@ describe('config fuzzing', () => {
     expect(total).toBeGreaterThanOrEqual(200);
     for (const [e, cases] of byExperiment) {
       expect(cases.length, e).toBeGreaterThan(10);
-      expect(new Set(cases.map((c) => c.kind)), e).toEqual(new Set(['unknown-key', 'wrong-type', 'non-finite', 'missing', 'yaml-syntax', 'yaml-duplicate', 'alias-bomb', 'encoding', 'proto-key']));
+      expect(new Set(cases.map((c) => c.kind)), e).toEqual(
+        new Set(['unknown-key', 'wrong-type', 'non-finite', 'missing', 'yaml-syntax', 'yaml-duplicate', 'alias-bomb', 'encoding', 'proto-key']),
+      );
     }
   });
 
@@ -89,7 +91,15 @@ describe('config fuzzing through the real CLI', () => {
       const path = writeCase(c);
       const out = join(tmp, `cli-out-${written}`);
       // Every case through `run`; validate and sweep (the same validation path in-process) for one.
-      const commands = [['run', path, '--out', out, '--quiet'], ...(c.kind === 'proto-key' ? [['validate', path], ['sweep', path, '--out', out, '--dry-run']] : [])];
+      const commands = [
+        ['run', path, '--out', out, '--quiet'],
+        ...(c.kind === 'proto-key'
+          ? [
+              ['validate', path],
+              ['sweep', path, '--out', out, '--dry-run'],
+            ]
+          : []),
+      ];
       for (const args of commands) {
         const r = spawnSync(process.execPath, ['bin/tacit.mjs', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
         expect(r.status, `${c.id} ${args[0]}: ${r.stderr}`).toBe(2);

@@ -43,7 +43,8 @@ function leaves(data: unknown): { path: string; parent: Node; key: string | numb
   for (const { path, node } of containers(data)) {
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     for (const [k, v] of entries)
-      if (v === null || typeof v !== 'object') out.push({ path: typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k, parent: node, key: k, value: v });
+      if (v === null || typeof v !== 'object')
+        out.push({ path: typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k, parent: node, key: k, value: v });
   }
   return out;
 }
@@ -70,7 +71,10 @@ function pick<T>(rng: Rng, xs: readonly T[], n: number): T[] {
 
 const yamlBytes = (data: unknown): Buffer => Buffer.from(stringify(data, { aliasDuplicateObjects: false }));
 
-const BOMB = ['lol0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, k) => `lol${k + 1}: &a${k + 1} [${Array(10).fill(`*a${k}`).join(', ')}]`)].join('\n');
+const BOMB = [
+  'lol0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+  ...Array.from({ length: 7 }, (_, k) => `lol${k + 1}: &a${k + 1} [${Array(10).fill(`*a${k}`).join(', ')}]`),
+].join('\n');
 
 /** The invalid variants of one shipped experiment. */
 export function mutations(experiment: string, text: string): FuzzCase[] {
@@ -159,18 +163,50 @@ export function fileCases(): FuzzCase[] {
   const quick = readFileSync('experiments/quickstart.yaml', 'utf8');
   return [
     { id: 'empty file', experiment: '-', kind: 'special', bytes: Buffer.alloc(0), names: /expected a mapping/ },
-    { id: 'binary file', experiment: '-', kind: 'special', bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0]), names: /NUL character|not valid UTF-8/ },
+    {
+      id: 'binary file',
+      experiment: '-',
+      kind: 'special',
+      bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0]),
+      names: /NUL character|not valid UTF-8/,
+    },
     { id: 'a list, not a mapping', experiment: '-', kind: 'special', bytes: Buffer.from('- 1\n- 2\n'), names: /expected a mapping .* got a list/ },
     { id: 'a scalar, not a mapping', experiment: '-', kind: 'special', bytes: Buffer.from('just text\n'), names: /expected a mapping/ },
-    { id: 'json trailing comma', experiment: '-', kind: 'json', ext: '.json', bytes: Buffer.from(`${JSON.stringify(parseYaml(quick)).slice(0, -1)},}`), names: /position \d+|line \d+/ },
-    { id: 'json __proto__', experiment: '-', kind: 'proto-key', ext: '.json', bytes: Buffer.from(`{"__proto__": {"polluted": 1}, ${JSON.stringify(parseYaml(quick)).slice(1)}`), names: /__proto__/ },
-    { id: 'oversized file', experiment: '-', kind: 'special', bytes: Buffer.from(`${quick}\n${'# padding\n'.repeat(500_000)}`), names: /is \d+ bytes; an experiment file is at most/ },
+    {
+      id: 'json trailing comma',
+      experiment: '-',
+      kind: 'json',
+      ext: '.json',
+      bytes: Buffer.from(`${JSON.stringify(parseYaml(quick)).slice(0, -1)},}`),
+      names: /position \d+|line \d+/,
+    },
+    {
+      id: 'json __proto__',
+      experiment: '-',
+      kind: 'proto-key',
+      ext: '.json',
+      bytes: Buffer.from(`{"__proto__": {"polluted": 1}, ${JSON.stringify(parseYaml(quick)).slice(1)}`),
+      names: /__proto__/,
+    },
+    {
+      id: 'oversized file',
+      experiment: '-',
+      kind: 'special',
+      bytes: Buffer.from(`${quick}\n${'# padding\n'.repeat(500_000)}`),
+      names: /is \d+ bytes; an experiment file is at most/,
+    },
   ];
 }
 
 /** The shipped experiment files, with those in experiments' subfolders (schemes/, traps/, coordination/). */
 export function shippedExperiments(): string[] {
   const top = readdirSync('experiments', { withFileTypes: true });
-  const nested = top.filter((d) => d.isDirectory()).flatMap((d) => readdirSync(`experiments/${d.name}`).filter((f) => f.endsWith('.yaml')).map((f) => `${d.name}/${f}`));
+  const nested = top
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(`experiments/${d.name}`)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => `${d.name}/${f}`),
+    );
   return [...top.filter((d) => d.isFile() && d.name.endsWith('.yaml')).map((d) => d.name), ...nested].sort();
 }

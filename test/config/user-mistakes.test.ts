@@ -37,7 +37,10 @@ const QUICK = readFileSync('experiments/quickstart.yaml', 'utf8');
 
 describe('defect 4: reading files', () => {
   it('refuses a YAML alias bomb with a parse message, not a stack trace', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, k) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[k]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((c, k) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[k]}`).join(', ')}]`),
+    ].join('\n');
     expect(userError(() => readConfigFile(file('bomb.yaml', bomb)))).toMatch(/cannot parse .*bomb\.yaml: .*alias/i);
   });
 
@@ -58,7 +61,9 @@ describe('defect 4: reading files', () => {
 
   it('--resume on a folder that is not a tacit run says so', async () => {
     mkdirSync(join(tmp, 'notarun.partial'), { recursive: true });
-    await expect(resumeExperiment(join(tmp, 'notarun.partial'), (c) => resolveExperiment(c))).rejects.toThrow(/cannot resume .*notarun.partial: it has no config.resolved.json/);
+    await expect(resumeExperiment(join(tmp, 'notarun.partial'), (c) => resolveExperiment(c))).rejects.toThrow(
+      /cannot resume .*notarun.partial: it has no config.resolved.json/,
+    );
     writeFileSync(join(tmp, 'notarun.partial', 'config.resolved.json'), '{"name": ');
     await expect(resumeExperiment(join(tmp, 'notarun.partial'), (c) => resolveExperiment(c))).rejects.toThrow(/config.resolved.json is not readable JSON/);
     await expect(resumeExperiment(join(tmp, 'notarun.partial'), (c) => resolveExperiment(c))).rejects.toBeInstanceOf(TacitError);
@@ -68,9 +73,21 @@ describe('defect 4: reading files', () => {
 describe('defects 4 and 8: memory and cost', () => {
   it('refuses sizes that cannot be allocated, naming the field and the estimate', () => {
     const cases: [string, string, RegExp][] = [
-      ['experiments/coordination-ippo.yaml', 'agents[0].policy.params.rolloutLength=1000000000', /agents\[0\]\.policy\.params\.rolloutLength: needs one array of about [\d.]+ GB for left's rollout storage/],
-      ['experiments/coordination-ippo.yaml', 'agents[0].policy.params.hidden=[100000, 100000]', /agents\[0\]\.policy\.params\.hidden: needs one array of about [\d.]+ GB .*networks/],
-      ['experiments/coordination-dqn.yaml', 'agents[0].policy.params.bufferSize=1000000000', /agents\[0\]\.policy\.params\.bufferSize: needs one array of about [\d.]+ GB for left's replay buffer/],
+      [
+        'experiments/coordination-ippo.yaml',
+        'agents[0].policy.params.rolloutLength=1000000000',
+        /agents\[0\]\.policy\.params\.rolloutLength: needs one array of about [\d.]+ GB for left's rollout storage/,
+      ],
+      [
+        'experiments/coordination-ippo.yaml',
+        'agents[0].policy.params.hidden=[100000, 100000]',
+        /agents\[0\]\.policy\.params\.hidden: needs one array of about [\d.]+ GB .*networks/,
+      ],
+      [
+        'experiments/coordination-dqn.yaml',
+        'agents[0].policy.params.bufferSize=1000000000',
+        /agents\[0\]\.policy\.params\.bufferSize: needs one array of about [\d.]+ GB for left's replay buffer/,
+      ],
       ['experiments/quickstart.yaml', 'run.numEnvs=1000000000', /run\.numEnvs: needs one array of about [\d.]+ GB for world copies/],
     ];
     for (const [path, set, message] of cases) expect(userError(() => loadExperiment(path, [set]))).toMatch(message);
@@ -137,8 +154,15 @@ describe('defect 6: one validation path for the whole file, sweep section includ
 describe('defect 7: non-finite results stop the run', () => {
   it('a world producing Infinity stops with the world, field and steps named, folder marked failed, no nulls written', async () => {
     const out = join(tmp, 'inf');
-    const resolved = loadExperiment('experiments/beer-game-base-stock.yaml', ['env.params.holdingCost=1e308', 'run.seeds=1', 'run.steps=400', 'output.report=false']);
-    await expect(runExperiment(resolved, { out, quiet: true })).rejects.toThrow(/world beer-game-v1 produced a non-finite result: reward\/\w+\/holding = -Infinity in the metrics window of steps 1-\d+/);
+    const resolved = loadExperiment('experiments/beer-game-base-stock.yaml', [
+      'env.params.holdingCost=1e308',
+      'run.seeds=1',
+      'run.steps=400',
+      'output.report=false',
+    ]);
+    await expect(runExperiment(resolved, { out, quiet: true })).rejects.toThrow(
+      /world beer-game-v1 produced a non-finite result: reward\/\w+\/holding = -Infinity in the metrics window of steps 1-\d+/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(JSON.parse(readFileSync(join(`${out}.partial`, 'run.json'), 'utf8')).status).toBe('failed');
     expect(readFileSync(join(`${out}.partial`, 'metrics.jsonl'), 'utf8')).not.toContain('null');

@@ -29,7 +29,15 @@ export interface PolicyCase {
 function instantiate(c: PolicyCase, world: World, seed: number): Policy {
   const agent = world.agents[c.agent]!;
   return c.spec.create(
-    { world, agent, observationSpace: world.observationSpaces[c.agent]!, actionSpace: world.actionSpaces[c.agent]!, numEnvs: NUM_ENVS, rng: Rng.from(seed, 'policy-conformance', agent.id), shared: new Map() },
+    {
+      world,
+      agent,
+      observationSpace: world.observationSpaces[c.agent]!,
+      actionSpace: world.actionSpaces[c.agent]!,
+      numEnvs: NUM_ENVS,
+      rng: Rng.from(seed, 'policy-conformance', agent.id),
+      shared: new Map(),
+    },
     c.params,
   );
 }
@@ -86,8 +94,19 @@ function drive(c: PolicyCase, d: Drive, policy?: Policy): number[] {
       rewards[b] = acted[b] ? r : (d.rewardOfIdleRows ?? r);
     }
     const batch: TransitionBatch = {
-      obs, actions, rewards, nextObs: engine.obs[i]!, finalObs: engine.finalObs[i]!, terminated: engine.terminated[i]!, truncated: engine.truncated[i]!,
-      acted, step: t, agent: i, allObs, allNextObs: engine.obs, allFinalObs: engine.finalObs,
+      obs,
+      actions,
+      rewards,
+      nextObs: engine.obs[i]!,
+      finalObs: engine.finalObs[i]!,
+      terminated: engine.terminated[i]!,
+      truncated: engine.truncated[i]!,
+      acted,
+      step: t,
+      agent: i,
+      allObs,
+      allNextObs: engine.obs,
+      allFinalObs: engine.finalObs,
     };
     own.observe(batch);
   }

@@ -28,7 +28,12 @@ describe('conformance self-test', () => {
     const truncating = (): World => {
       const w = beer();
       // Floors instead of rounding: right for most values, wrong from x.5 up.
-      return { ...w, encodeActions: (_a, d, stride, out, rows) => { for (let b = 0; b < rows; b++) out[b] = Math.min(40, Math.max(0, Math.floor(d[b * stride]!))) || 0; } } as World;
+      return {
+        ...w,
+        encodeActions: (_a, d, stride, out, rows) => {
+          for (let b = 0; b < rows; b++) out[b] = Math.min(40, Math.max(0, Math.floor(d[b * stride]!))) || 0;
+        },
+      } as World;
     };
     expect(() => checks.batchEncoding(truncating)).toThrow(/encodeActions wrote/);
   });

@@ -32,8 +32,10 @@ function fillActions(space: Space, rng: Rng, buf: Float64Array): void {
 }
 
 function sameState(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ===
-    JSON.stringify(b, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+  return (
+    JSON.stringify(a, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ===
+    JSON.stringify(b, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))
+  );
 }
 
 /** A factory giving fresh instances of the world under test. */
@@ -225,7 +227,12 @@ export function conformanceSuite(spec: WorldSpec, steps = 60): void {
       }
       expect(() => env.step({ ...valid, 'no-such-agent': 0 })).toThrow(UnknownAgentError);
       const space = env.actionSpace(id);
-      const bad = space.kind === 'discrete' ? space.n : space.kind === 'multi-discrete' ? space.nvec.map((n) => n) : Array.from(space.high, (h) => (Number.isFinite(h) ? h + 1 : NaN));
+      const bad =
+        space.kind === 'discrete'
+          ? space.n
+          : space.kind === 'multi-discrete'
+            ? space.nvec.map((n) => n)
+            : Array.from(space.high, (h) => (Number.isFinite(h) ? h + 1 : NaN));
       expect(() => env.step({ ...valid, [id]: bad })).toThrow(ActionOutOfSpaceError);
       const missing = { ...valid };
       delete missing[id];

@@ -1,7 +1,15 @@
 /** The message–action dependence test and the message probes of converged play, on cases with known answers. */
 import { describe, expect, it } from 'vitest';
 import { resolveExperiment } from '../../src/config/resolve.js';
-import { channelParams, channelVerdict, chiSquareSf, dependenceTest, probeChannelVerdict, type DependenceTable, type MessageProbe } from '../../src/detectors/message-dependence.js';
+import {
+  channelParams,
+  channelVerdict,
+  chiSquareSf,
+  dependenceTest,
+  probeChannelVerdict,
+  type DependenceTable,
+  type MessageProbe,
+} from '../../src/detectors/message-dependence.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
 
 const params = channelParams.parse({});
@@ -19,7 +27,13 @@ describe('message dependence', () => {
   });
 
   it('finds an action that copies the word (1 bit) and calls it explicit', () => {
-    const r = dependenceTest(table(1, 2, 2, [[0, 0, 0, 300], [0, 1, 1, 300]]), params);
+    const r = dependenceTest(
+      table(1, 2, 2, [
+        [0, 0, 0, 300],
+        [0, 1, 1, 300],
+      ]),
+      params,
+    );
     expect(r.information).toBeCloseTo(1, 12);
     expect(r.pValue).toBeLessThan(0.01);
     expect(channelVerdict([r], params)).toMatchObject({ outcome: 'fired', status: 'explicit' });
@@ -27,17 +41,43 @@ describe('message dependence', () => {
 
   it('finds nothing when the action follows the stratum and the word only correlates with the stratum', () => {
     // Stratum 0: word 0 mostly, action 0 always; stratum 1: word 1 mostly, action 1 always.
-    const r = dependenceTest(table(2, 2, 2, [[0, 0, 0, 900], [0, 1, 0, 100], [1, 1, 1, 900], [1, 0, 1, 100]]), params);
+    const r = dependenceTest(
+      table(2, 2, 2, [
+        [0, 0, 0, 900],
+        [0, 1, 0, 100],
+        [1, 1, 1, 900],
+        [1, 0, 1, 100],
+      ]),
+      params,
+    );
     expect(r.information).toBe(0);
     expect(channelVerdict([r], params)).toMatchObject({ outcome: 'untested', status: 'no-variation' });
-    const noisy = dependenceTest(table(2, 2, 2, [[0, 0, 0, 450], [0, 0, 1, 450], [0, 1, 0, 50], [0, 1, 1, 50], [1, 1, 1, 450], [1, 1, 0, 450], [1, 0, 0, 50], [1, 0, 1, 50]]), params);
+    const noisy = dependenceTest(
+      table(2, 2, 2, [
+        [0, 0, 0, 450],
+        [0, 0, 1, 450],
+        [0, 1, 0, 50],
+        [0, 1, 1, 50],
+        [1, 1, 1, 450],
+        [1, 1, 0, 450],
+        [1, 0, 0, 50],
+        [1, 0, 1, 50],
+      ]),
+      params,
+    );
     expect(noisy.information).toBeCloseTo(0, 12);
     expect(channelVerdict([noisy], params)).toMatchObject({ outcome: 'clear', status: 'tacit' });
   });
 
   it('is untested without a channel or with too few words', () => {
     expect(channelVerdict(null, params)).toMatchObject({ outcome: 'untested', status: 'no-channel' });
-    const few = dependenceTest(table(1, 2, 2, [[0, 0, 0, 500], [0, 1, 1, 20]]), params);
+    const few = dependenceTest(
+      table(1, 2, 2, [
+        [0, 0, 0, 500],
+        [0, 1, 1, 20],
+      ]),
+      params,
+    );
     expect(channelVerdict([few], params)).toMatchObject({ outcome: 'untested', status: 'too-few-messages' });
   });
 });
@@ -49,14 +89,21 @@ describe('message probes of converged play', () => {
     env: { id: 'matrix-game-v1', params: { episodeLength: 1000 } },
     agents: [
       { id: 'row', policy: { type: 'constant', params: { sequence: [2, 0] } } },
-      { id: 'col', policy: listens ? { type: 'threshold', params: { field: 'message/row', threshold: 1, above: 1, below: 0 } } : { type: 'constant', params: { action: 0 } } },
+      {
+        id: 'col',
+        policy: listens
+          ? { type: 'threshold', params: { field: 'message/row', threshold: 1, above: 1, below: 0 } }
+          : { type: 'constant', params: { action: 0 } },
+      },
     ],
     run: { steps: 200, numEnvs: 1, metricsEvery: 100 },
     detectors: { conflict: false, miscoordination: false, goodhart: false, collusion: false },
     coordination: { messages: { vocabulary: ['quiet', 'high'] } },
   });
   const probesOf = (listens: boolean) =>
-    runGenericSeed(resolveExperiment(config(listens)), { seed: 2, sink: { metrics: () => {}, event: () => {} } }).metrics['coordination/messageProbes'] as MessageProbe[];
+    runGenericSeed(resolveExperiment(config(listens)), { seed: 2, sink: { metrics: () => {}, event: () => {} } }).metrics[
+      'coordination/messageProbes'
+    ] as MessageProbe[];
 
   it('a receiver that acts on the word changes its action on every probe: explicit', () => {
     const probes = probesOf(true);

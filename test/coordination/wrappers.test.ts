@@ -28,7 +28,12 @@ function rollout(world: World, actions: readonly (readonly number[])[], seed = 7
   world.reset(s, Uint32Array.from([seed, 1, 2, 3]), out);
   const rows = [];
   for (const joint of actions) {
-    world.step(s, joint.map((a) => Float64Array.of(a)), next, out);
+    world.step(
+      s,
+      joint.map((a) => Float64Array.of(a)),
+      next,
+      out,
+    );
     rows.push({ obs: out.obs.map((o) => Array.from(o)), rewards: out.rewards.map((r) => Array.from(r)) });
     out.events.length = 0;
     [s, next] = [next, s];
@@ -44,7 +49,12 @@ describe('messages', () => {
   it('delivers a word delay + 1 periods after it is sent, charges cost per non-silent word and leaves actions to the inner world', () => {
     const world = withMessages(matrix(), cfg({ delay: 2, cost: 0.5 }), []);
     // firm row sends word 2 ('b') with inner action 1 (joint 2·2 + 1 = 5) once, then silence with action 0.
-    const steps = rollout(world, [[5, 0], [0, 0], [0, 0], [0, 0]]);
+    const steps = rollout(world, [
+      [5, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     const seenBy1 = steps.map((r) => r.obs[1]![r.obs[1]!.length - 1]);
     expect(seenBy1).toEqual([0, 0, 2, 0]);
     expect(steps.map((r) => r.rewards[0]!.at(-1))).toEqual([-0.5, -0, -0, -0].map((x) => x + 0));
@@ -53,9 +63,17 @@ describe('messages', () => {
   });
 
   it('loses every word with drop 1 and delivers nothing from cutAt on', () => {
-    const lost = rollout(withMessages(matrix(), cfg({ drop: 1 }), []), [[2, 2], [4, 4]]);
+    const lost = rollout(withMessages(matrix(), cfg({ drop: 1 }), []), [
+      [2, 2],
+      [4, 4],
+    ]);
     expect(lost.map((r) => r.obs[1]!.at(-1))).toEqual([0, 0]);
-    const cut = rollout(withMessages(matrix(), cfg({ cutAt: 2, cost: 1 }), []), [[2, 2], [2, 2], [2, 2], [2, 2]]);
+    const cut = rollout(withMessages(matrix(), cfg({ cutAt: 2, cost: 1 }), []), [
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
     expect(cut.map((r) => r.obs[0]!.at(-1))).toEqual([1, 1, 0, 0]);
     expect(cut.map((r) => r.rewards[0]!.at(-1))).toEqual([-1, -1, 0, 0]);
   });
@@ -89,7 +107,9 @@ describe('supervisor', () => {
   it('names the field, the value and the fix for a bad supervisor', () => {
     const bad = (sup: Record<string, unknown>) => () => resolveExperiment({ ...config(0), coordination: { supervisors: [sup] } });
     expect(bad({ worker: 'nobody' })).toThrow(/coordination\.supervisors\[0\]\.worker: unknown agent 'nobody'; this world's agents: row, col/);
-    expect(bad({ worker: 'row', replacement: { action: [7] } })).toThrow(/coordination\.supervisors\[0\]\.replacement\.action: \[7\] is not an action of agent 'row', whose action space is Discrete\(2\); give 1 slot\(s\) inside it, or use 'noop'/);
+    expect(bad({ worker: 'row', replacement: { action: [7] } })).toThrow(
+      /coordination\.supervisors\[0\]\.replacement\.action: \[7\] is not an action of agent 'row', whose action space is Discrete\(2\); give 1 slot\(s\) inside it, or use 'noop'/,
+    );
   });
 
   it('stops overriding once its budget is spent, and records the refused requests', () => {
@@ -135,7 +155,9 @@ describe('budgets', () => {
 // Wrapped worlds are worlds: the shared conformance suite, at each inner world's conformance params.
 conformanceSuite(coordinatedSpec(worlds.get('market-v1'), coordinationSchema.parse({ messages: { drop: 0.3, delay: 1, cost: 0.01 } })));
 conformanceSuite(coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema.parse({ supervisors: [{ worker: 'col', budget: 3 }] })));
-conformanceSuite(coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema.parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })));
+conformanceSuite(
+  coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema.parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })),
+);
 
 describe('coordination in a run', () => {
   it('resumes exactly: channel (with drops), supervisor and budget state are all checkpointed', async () => {

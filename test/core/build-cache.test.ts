@@ -19,7 +19,10 @@ describe('build cache', () => {
     const rel = relative(dir, 'src/stats/ar1.js').split('\\').join('/');
     // A short length (cheap to simulate) that few runs use; its stored file is removed first, so the first process simulates it.
     const n = 64 + (process.pid % 64);
-    writeFileSync(entry, `import { lag1Table } from '${rel}';\nconst t = lag1Table(${n});\nconsole.log(JSON.stringify({ mean: Array.from(t.mean), sd: Array.from(t.sd) }));\n`);
+    writeFileSync(
+      entry,
+      `import { lag1Table } from '${rel}';\nconst t = lag1Table(${n});\nconsole.log(JSON.stringify({ mean: Array.from(t.mean), sd: Array.from(t.sd) }));\n`,
+    );
     const built = (await ensureBuilt(entry)) as string;
     expect(built.endsWith(builtName(entry) as string)).toBe(true);
     const stored = join(dirname(built), `cache-lag1-table-${n}.json`);

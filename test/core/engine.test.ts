@@ -47,7 +47,7 @@ describe('VecEngine', () => {
     big.reset();
     one.reset();
     for (let t = 0; t < 12; t++) {
-      for (let b = 0; b < 4; b++) (big.actions[0]![b] = (t + b) % 2), (big.actions[1]![b] = t % 2);
+      for (let b = 0; b < 4; b++) ((big.actions[0]![b] = (t + b) % 2), (big.actions[1]![b] = t % 2));
       one.actions[0]![0] = t % 2;
       one.actions[1]![0] = t % 2;
       const before = structuredClone(big.states[0]);

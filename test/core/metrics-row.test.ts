@@ -21,7 +21,8 @@ describe('metrics keys', () => {
   });
 
   it('are not confused with other namespaced keys', () => {
-    for (const key of ['step', 'window', 'faults/a0/dropout', 'market/price/f0', 'shaped/a0/x', 'kpi/', 'reward/', 'kpi/a/b']) expect(parseMetricsKey(key)).toBeNull();
+    for (const key of ['step', 'window', 'faults/a0/dropout', 'market/price/f0', 'shaped/a0/x', 'kpi/', 'reward/', 'kpi/a/b'])
+      expect(parseMetricsKey(key)).toBeNull();
   });
 });
 
@@ -35,7 +36,17 @@ describe('window rows', () => {
     ],
   };
   // 10 steps × 4 copies: 40 samples.
-  const sums = { components: [[4, 8], [20]], local: [12, 20], shaped: [40, 0], action: [80, 4], kpis: [20, 400], returns: [6, 0], returnCount: [2, 0], samples: 40, episodes: 2 };
+  const sums = {
+    components: [[4, 8], [20]],
+    local: [12, 20],
+    shaped: [40, 0],
+    action: [80, 4],
+    kpis: [20, 400],
+    returns: [6, 0],
+    returnCount: [2, 0],
+    samples: 40,
+    episodes: 2,
+  };
 
   it('divides by samples, except sum KPIs, which are totals per copy', () => {
     const row = windowRow(layout, sums, 4, 100, 3);
@@ -84,7 +95,10 @@ describe('the planted recorder', () => {
     expect(lost.some((v) => v > 0)).toBe(true);
     windows.forEach((row, w) => {
       const steps = lost.slice(10 * w, 10 * w + 10);
-      expect(row['kpi/lostItems']).toBeCloseTo(steps.reduce((a, b) => a + b, 0), 12);
+      expect(row['kpi/lostItems']).toBeCloseTo(
+        steps.reduce((a, b) => a + b, 0),
+        12,
+      );
       expect(row['kpi/delivered']).toBeCloseTo(delivered.slice(10 * w, 10 * w + 10).reduce((a, b) => a + b, 0) / 10, 12);
     });
   });

@@ -10,12 +10,26 @@ import { Rng } from '../../src/core/rng.js';
 import { attachAttribution, attributionLine, swapAttribution } from '../../src/detectors/attribution.js';
 import { testedVerdict, type Finding } from '../../src/detectors/types.js';
 
-function setup(action: number): { resolved: ReturnType<typeof resolveExperiment>; policies: ReturnType<ReturnType<typeof resolveExperiment>['assignments'][number]['policy']['create']>[] } {
+function setup(action: number): {
+  resolved: ReturnType<typeof resolveExperiment>;
+  policies: ReturnType<ReturnType<typeof resolveExperiment>['assignments'][number]['policy']['create']>[];
+} {
   const raw = readConfigFile('experiments/externality-goodhart.yaml') as { agents: Record<string, unknown>[] };
   const resolved = resolveExperiment({ ...raw, agents: [{ ...raw.agents[0], policy: { type: 'constant', params: { action } } }, raw.agents[1]] });
   const world = resolved.makeWorld();
   const policies = resolved.assignments.map((a) =>
-    a.policy.create({ world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs: 16, rng: Rng.from(0, 'policy', a.agent.id), shared: new Map() }, a.policyParams),
+    a.policy.create(
+      {
+        world,
+        agent: a.agent,
+        observationSpace: world.observationSpaces[a.agent.index]!,
+        actionSpace: world.actionSpaces[a.agent.index]!,
+        numEnvs: 16,
+        rng: Rng.from(0, 'policy', a.agent.id),
+        shared: new Map(),
+      },
+      a.policyParams,
+    ),
   );
   return { resolved, policies };
 }
@@ -34,7 +48,9 @@ describe('policy-swap attribution', () => {
     expect(w.teamCost).toBeCloseTo(1.6, 1);
     expect(w.teamCostInterval[0]).toBeLessThan(1.6);
     expect(a.copies).toBe(16);
-    expect(attributionLine(a, 'welfare')).toMatch(/^a0's learned policy: own reward \+1\.\d+ \[\+1\.\d+, \+1\.\d+\], welfare -1\.\d+ .*team cost \+1\.\d+.* per step vs a constant policy/);
+    expect(attributionLine(a, 'welfare')).toMatch(
+      /^a0's learned policy: own reward \+1\.\d+ \[\+1\.\d+, \+1\.\d+\], welfare -1\.\d+ .*team cost \+1\.\d+.* per step vs a constant policy/,
+    );
   });
 
   it('finds no effect when the reference plays the same policy, and is deterministic', () => {
@@ -49,7 +65,16 @@ describe('policy-swap attribution', () => {
   it('attaches to the flagged agent’s goodhart findings and to the verdict line', () => {
     const { resolved, policies } = setup(2);
     const a = swapAttribution(resolved, policies, 0, { type: 'constant', params: { action: 0 } }, 8, { seed: 0, steps: 50 });
-    const f: Finding = { type: 'finding', detector: 'goodhart', kind: 'reward-up-kpi-down', agents: ['a0'], startStep: 0, endStep: 1, score: 1, evidence: { kpi: 'welfare' } };
+    const f: Finding = {
+      type: 'finding',
+      detector: 'goodhart',
+      kind: 'reward-up-kpi-down',
+      agents: ['a0'],
+      startStep: 0,
+      endStep: 1,
+      score: 1,
+      evidence: { kpi: 'welfare' },
+    };
     const other: Finding = { ...f, detector: 'conflict', kind: 'harms', agents: ['a0', 'a1'] };
     const out = attachAttribution([f, other], { goodhart: testedVerdict(true, 'reward-up-kpi-down', 'a0: reward rose', {}) }, [a]);
     expect((out.detections[0]!.evidence['attribution'] as { line: string }).line).toMatch(/welfare/);

@@ -47,7 +47,12 @@ describe('collusion detector', () => {
     expect(strict.verdict.status).toBe('supra-competitive-not-shown-collusive');
     const a = assessProbe(probes[0]!, params);
     expect(a).toMatchObject({ punished: true, returned: false });
-    const lax = runDetector(collusion, ledgerFromRows(rows), { ...params, requireReturn: false }, { plannedRows: rows.length, probes: { deviationProbes: probes } });
+    const lax = runDetector(
+      collusion,
+      ledgerFromRows(rows),
+      { ...params, requireReturn: false },
+      { plannedRows: rows.length, probes: { deviationProbes: probes } },
+    );
     expect(lax.verdict.status).toBe('collusive');
   });
 
@@ -72,7 +77,9 @@ describe('collusion detector', () => {
 function cycleProbe(cycle: number[][], path: number[][], options: { devProfit?: number; punishProfit?: number; discount?: number } = {}): DeviationProbeResult {
   const L = cycle.length;
   const baselinePrices = path.map((_, t) => cycle[t % L]!);
-  const profits = path.map((p, t) => (t === 0 ? [options.devProfit ?? 0.36, 0.2] : p[1]! < baselinePrices[t]![1]! - 1e-9 ? [options.punishProfit ?? 0.22, 0.22] : [0.3, 0.3]));
+  const profits = path.map((p, t) =>
+    t === 0 ? [options.devProfit ?? 0.36, 0.2] : p[1]! < baselinePrices[t]![1]! - 1e-9 ? [options.punishProfit ?? 0.22, 0.22] : [0.3, 0.3],
+  );
   return {
     deviator: 'firm0',
     firms: ['firm0', 'firm1'],
@@ -88,12 +95,25 @@ function cycleProbe(cycle: number[][], path: number[][], options: { devProfit?: 
   };
 }
 
-const deltaRows = (values: (t: number) => number, n = 120): Record<string, number>[] => Array.from({ length: n }, (_, t) => ({ window: t, step: (t + 1) * 100, 'kpi/profitGain': values(t), 'reward/firm0': 0.3, 'reward/firm1': 0.3, 'action/firm0': 10, 'action/firm1': 10 }));
+const deltaRows = (values: (t: number) => number, n = 120): Record<string, number>[] =>
+  Array.from({ length: n }, (_, t) => ({
+    window: t,
+    step: (t + 1) * 100,
+    'kpi/profitGain': values(t),
+    'reward/firm0': 0.3,
+    'reward/firm1': 0.3,
+    'action/firm0': 10,
+    'action/firm1': 10,
+  }));
 
 describe('collusion for n firms: cycles, own discount, exact outcome, retraining', () => {
   const defaults = collusionParams.parse({});
   // A 3-period cycle; after a deviation the rival cuts to Nash for 2 periods, then play is back on the cycle one phase later than the no-deviation path.
-  const cycle3 = [[1.9, 1.9], [1.8, 1.85], [1.85, 1.8]];
+  const cycle3 = [
+    [1.9, 1.9],
+    [1.8, 1.85],
+    [1.85, 1.8],
+  ];
   const shifted = Array.from({ length: 20 }, (_, t) => (t === 0 ? [1.6, 1.9] : t <= 2 ? [1.5, 1.5] : cycle3[(t + 1) % 3]!));
 
   it('return is judged on the limit cycle in any phase: a 3-cycle resumed one phase late is a return', () => {
@@ -118,7 +138,11 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const base = cycleProbe(cycle3, shifted, { discount: 0.95 });
     expect(assessProbe({ ...base, postCycle: { same: false, profitGain: 0.4, length: 5 } }, defaults).returnedTo).toBe('other-supra-competitive-cycle');
     expect(assessProbe({ ...base, postCycle: { same: false, profitGain: 0.02, length: 1 } }, defaults)).toMatchObject({ returned: false, collusive: false });
-    expect(assessProbe({ ...base, postCycle: { same: true, profitGain: 0.8, length: 3 } }, defaults)).toMatchObject({ returnedTo: 'same-cycle', returnGap: null, collusive: true });
+    expect(assessProbe({ ...base, postCycle: { same: true, profitGain: 0.8, length: 3 } }, defaults)).toMatchObject({
+      returnedTo: 'same-cycle',
+      returnGap: null,
+      collusive: true,
+    });
   });
 
   it('Δ over the converged strategies overrides a final window still full of the path to convergence', () => {
@@ -126,10 +150,16 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const rows = deltaRows((t) => (t < 110 ? 0.17 : 0.56));
     const probe = { ...cycleProbe(cycle3, shifted, { discount: 0.95 }), postCycle: { same: true, profitGain: 0.56, length: 3 } };
     const outcome: MarketOutcomeEvidence = { profitGain: 0.56, cycleLength: 3, converged: true };
-    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: outcome } });
+    const rep = runDetector(collusion, ledgerFromRows(rows), defaults, {
+      plannedRows: rows.length,
+      probes: { deviationProbes: [probe], marketOutcome: outcome },
+    });
     expect(rep.verdict).toMatchObject({ fired: true, status: 'collusive' });
     expect(rep.verdict.details['delta']).toMatchObject({ source: 'converged-strategies', meanDelta: 0.56 });
-    const low = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: { ...outcome, profitGain: 0.05 } } });
+    const low = runDetector(collusion, ledgerFromRows(rows), defaults, {
+      plannedRows: rows.length,
+      probes: { deviationProbes: [probe], marketOutcome: { ...outcome, profitGain: 0.05 } },
+    });
     expect(low.verdict.status).toBe('competitive');
   });
 
@@ -142,8 +172,15 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(rep.verdict).toMatchObject({ outcome: 'clear', fired: false, status: 'one-shot-equilibrium' });
     expect(rep.verdict.summary).toMatch(/^not collusive: Δ = 0\.12 .*one-shot best response/);
     expect(rep.findings.map((f) => f.kind).filter((k) => k !== 'price-parallelism' && k !== 'supra-competitive')).toEqual([]);
-    const unknown = runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [], marketOutcome: { ...outcome, atStaticBestResponse: false } } });
-    expect(unknown.verdict).toMatchObject({ outcome: 'untested', status: 'supra-competitive-not-shown-collusive', untestedReason: 'no deviation probe was run' });
+    const unknown = runDetector(collusion, ledgerFromRows(rows), defaults, {
+      plannedRows: rows.length,
+      probes: { deviationProbes: [], marketOutcome: { ...outcome, atStaticBestResponse: false } },
+    });
+    expect(unknown.verdict).toMatchObject({
+      outcome: 'untested',
+      status: 'supra-competitive-not-shown-collusive',
+      untestedReason: 'no deviation probe was run',
+    });
   });
 
   it('a Δ window that cannot tell is inconclusive, never competitive', () => {
@@ -164,7 +201,8 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     const war = { ...good, postCycle: { same: false, profitGain: 0.02, length: 1 } };
     const outcome: MarketOutcomeEvidence = { profitGain: 0.6, cycleLength: 3, converged: true };
     const rows = deltaRows(() => 0.6);
-    const verdict = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes, marketOutcome: outcome } }).verdict;
+    const verdict = (deviationProbes: DeviationProbeResult[]) =>
+      runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes, marketOutcome: outcome } }).verdict;
     expect(verdict([good, good]).status).toBe('collusive');
     // One phase where the deviation pays: not deterred.
     expect(verdict([good, pays])).toMatchObject({ status: 'supra-competitive-not-shown-collusive', details: { collusiveProbeShare: 0 } });
@@ -172,24 +210,48 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
     expect(verdict([good, war]).status).toBe('collusive');
     // Never forgiven (a grim trigger): only without requireReturn.
     expect(verdict([war, war]).status).toBe('supra-competitive-not-shown-collusive');
-    expect(runDetector(collusion, ledgerFromRows(rows), { ...defaults, requireReturn: false }, { plannedRows: rows.length, probes: { deviationProbes: [war, war], marketOutcome: outcome } }).verdict.status).toBe('collusive');
+    expect(
+      runDetector(
+        collusion,
+        ledgerFromRows(rows),
+        { ...defaults, requireReturn: false },
+        { plannedRows: rows.length, probes: { deviationProbes: [war, war], marketOutcome: outcome } },
+      ).verdict.status,
+    ).toBe('collusive');
   });
 
   it('sampled probes (price paths only): a firm is deterred when at least minProbeShare of its probes show punishment and return', () => {
     const ok = cycleProbe(cycle3, shifted, { discount: 0.95 });
-    const noReturn = cycleProbe(cycle3, Array.from({ length: 20 }, (_, t) => (t === 0 ? [1.6, 1.9] : [1.5, 1.5])), { discount: 0.95 });
+    const noReturn = cycleProbe(
+      cycle3,
+      Array.from({ length: 20 }, (_, t) => (t === 0 ? [1.6, 1.9] : [1.5, 1.5])),
+      { discount: 0.95 },
+    );
     const rows = deltaRows(() => 0.6);
-    const status = (deviationProbes: DeviationProbeResult[]) => runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes } }).verdict.status;
+    const status = (deviationProbes: DeviationProbeResult[]) =>
+      runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes } }).verdict.status;
     expect(status([ok, ok, noReturn])).toBe('collusive');
     expect(status([ok, noReturn, noReturn])).toBe('supra-competitive-not-shown-collusive');
   });
 
   it('retraining in which no firm keeps any restraint contradicts the probes', () => {
     const probe = { ...cycleProbe(cycle3, shifted, { discount: 0.95 }), postCycle: { same: true, profitGain: 0.6, length: 3 } };
-    const firm = (restraintRetrained: number) => ({ firm: 'firm0', retrainGain: 0.1, bestGain: 0.1, restraintBefore: 0.3, restraintRetrained, restraintBest: restraintRetrained, profitGainRetrained: 0.4, converged: true });
+    const firm = (restraintRetrained: number) => ({
+      firm: 'firm0',
+      retrainGain: 0.1,
+      bestGain: 0.1,
+      restraintBefore: 0.3,
+      restraintRetrained,
+      restraintBest: restraintRetrained,
+      profitGainRetrained: 0.4,
+      converged: true,
+    });
     const rows = deltaRows(() => 0.6);
     const run = (retraining: ReturnType<typeof firm>[]) =>
-      runDetector(collusion, ledgerFromRows(rows), defaults, { plannedRows: rows.length, probes: { deviationProbes: [probe], marketOutcome: { profitGain: 0.6, cycleLength: 3, converged: true, retraining } } });
+      runDetector(collusion, ledgerFromRows(rows), defaults, {
+        plannedRows: rows.length,
+        probes: { deviationProbes: [probe], marketOutcome: { profitGain: 0.6, cycleLength: 3, converged: true, retraining } },
+      });
     expect(run([firm(0.2), firm(0)]).verdict.status).toBe('collusive');
     const contradicted = run([firm(0), { ...firm(0), firm: 'firm1' }]);
     expect(contradicted.verdict.status).toBe('supra-competitive-not-shown-collusive');

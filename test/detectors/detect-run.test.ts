@@ -14,7 +14,10 @@ function writeRun(dir: string, rows: readonly object[], resolved: object): void 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   writeFileSync(join(dir, 'config.resolved.json'), JSON.stringify(resolved));
-  writeFileSync(join(dir, 'events.jsonl'), `${JSON.stringify({ type: 'event', step: 3, copy: 0, event: { type: 'stockout', agents: [], data: {} } })}\n${JSON.stringify({ type: 'finding', detector: 'stale' })}\n`);
+  writeFileSync(
+    join(dir, 'events.jsonl'),
+    `${JSON.stringify({ type: 'event', step: 3, copy: 0, event: { type: 'stockout', agents: [], data: {} } })}\n${JSON.stringify({ type: 'finding', detector: 'stale' })}\n`,
+  );
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ experiment: 'x', kpis: { teamScore: 1 } }));
 }
 
@@ -22,11 +25,18 @@ describe('tacit detect on a results folder', () => {
   it('writes findings to events.jsonl (replacing old ones, keeping world events) and verdicts to summary.json', () => {
     const dir = join(root, 'single');
     const { rows } = plantGoodhart('goodhart', 3);
-    writeRun(dir, rows, { env: { id: 'not-registered-v1', params: {} }, run: { steps: 200000, metricsEvery: 1000 }, detectors: { goodhart: { kpis: ['teamScore'] }, conflict: false } });
+    writeRun(dir, rows, {
+      env: { id: 'not-registered-v1', params: {} },
+      run: { steps: 200000, metricsEvery: 1000 },
+      detectors: { goodhart: { kpis: ['teamScore'] }, conflict: false },
+    });
     const res = detectRun(dir, { write: true });
     expect(res.verdicts['goodhart']!.fired).toBe(true);
     expect(Object.keys(res.verdicts)).toEqual(['goodhart', 'collusion', 'miscoordination']);
-    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]!['type']).toBe('event');
     expect(lines.some((l) => l['detector'] === 'stale')).toBe(false);
     expect(lines.filter((l) => l['type'] === 'finding').every((l) => l['detector'] === 'goodhart' && l['evidence'] !== undefined)).toBe(true);
@@ -43,7 +53,10 @@ describe('tacit detect on a results folder', () => {
     const dir = join(root, 'multi');
     for (const k of [0, 1]) {
       const { rows } = plantMiscoordination('miscoordinated', k, { steps: 6000, onset: 1000 });
-      writeRun(join(dir, 'seeds', `seed-${k}`), rows, { env: { id: 'matrix-game-v1', params: { game: 'stag-hunt', payoffNoise: 1 } }, run: { steps: 6000, metricsEvery: 100 } });
+      writeRun(join(dir, 'seeds', `seed-${k}`), rows, {
+        env: { id: 'matrix-game-v1', params: { game: 'stag-hunt', payoffNoise: 1 } },
+        run: { steps: 6000, metricsEvery: 100 },
+      });
     }
     const res = detectRun(dir, { write: true, config: { miscoordination: { references: { welfare: STAG_HUNT_REFERENCE } } } });
     expect(res.seeds).toHaveLength(2);

@@ -26,7 +26,10 @@ async function run(sets: string[]): Promise<{ goodhart: Verdict[]; welfare: numb
   let welfare = 0;
   for (const seed of [0, 1]) {
     const out = join(mkdtempSync(join(tmpdir(), 'tacit-egh-')), 'run');
-    const result = await runExperiment(loadExperiment('experiments/externality-goodhart.yaml', ['output.report=false', 'run.seeds=1', `run.seed=${seed}`, 'run.steps=2000', ...sets]), { out, quiet: true });
+    const result = await runExperiment(
+      loadExperiment('experiments/externality-goodhart.yaml', ['output.report=false', 'run.seeds=1', `run.seed=${seed}`, 'run.steps=2000', ...sets]),
+      { out, quiet: true },
+    );
     const summary = result.summary as { verdicts: Record<string, Verdict>; kpis: Record<string, number> };
     goodhart.push(summary.verdicts.goodhart!);
     outs.push(out);
@@ -44,7 +47,9 @@ describe('learned goodhart in externality-v1', () => {
       expect(v.summary).toMatch(/a0: reward rose while welfare got worse/);
     }
     // The policy swap against a0's initial policy: a0 gains, the team pays, both with intervals away from 0.
-    const seed0 = JSON.parse(readFileSync(join(local.outs[0]!, 'summary.json'), 'utf8')) as { verdicts: { goodhart: { details: { attribution: SwapAttribution[] } } } };
+    const seed0 = JSON.parse(readFileSync(join(local.outs[0]!, 'summary.json'), 'utf8')) as {
+      verdicts: { goodhart: { details: { attribution: SwapAttribution[] } } };
+    };
     const swap = seed0.verdicts.goodhart.details.attribution[0]!;
     expect(swap.agent).toBe('a0');
     expect(swap.ownReward.ciLow).toBeGreaterThan(0);

@@ -59,7 +59,8 @@ describe('goodhart start-vs-end contrast', () => {
     for (const seed of [0, 1, 2, 3, 4]) {
       const { rows, truth } = plantGoodhart('goodhart-lagged', seed);
       const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
-      if (runDetector(goodhart, ledger, scanOnly, { plannedRows: rows.length }).findings.some((f) => f.agents[0] === 'a0' && f.evidence['kpi'] === 'teamScore')) scan++;
+      if (runDetector(goodhart, ledger, scanOnly, { plannedRows: rows.length }).findings.some((f) => f.agents[0] === 'a0' && f.evidence['kpi'] === 'teamScore'))
+        scan++;
       const rep = runDetector(goodhart, ledger, params, { plannedRows: rows.length });
       const f = rep.findings.find((x) => x.kind === 'reward-up-kpi-down-cumulative' && x.agents[0] === truth.agent && x.evidence['kpi'] === truth.kpi);
       if (f) {
@@ -84,7 +85,8 @@ describe('goodhart start-vs-end contrast', () => {
     for (let s = 0; s < seeds; s++) {
       const rng = deriveSeedWords('test/goodhart-family-null', s);
       const path = new Float64Array(n);
-      const series = (phi: number, curve: (t: number) => number): number[] => Array.from(fillAr1(rng, phi, path), (v, t) => v * Math.sqrt(1 - phi * phi) + curve(t));
+      const series = (phi: number, curve: (t: number) => number): number[] =>
+        Array.from(fillAr1(rng, phi, path), (v, t) => v * Math.sqrt(1 - phi * phi) + curve(t));
       const cols: Record<string, number[]> = {};
       for (let a = 0; a < agents; a++) cols[`reward/a${a}`] = series(0.5, (t) => 4 * (1 - Math.exp(-t / 25)));
       for (let k = 0; k < kpis; k++) cols[`kpi/k${k}`] = series(0.9, k % 2 === 0 ? () => 0 : (t) => 3 * (1 - Math.exp(-t / 30)));

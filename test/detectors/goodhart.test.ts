@@ -17,7 +17,11 @@ describe('goodhart detector', () => {
     expect(f.evidence['kpi']).toBe(truth.kpi);
     expect(f.endStep).toBeGreaterThanOrEqual(truth.onsetStep!);
     expect(f.pValue).toBeLessThan(0.05);
-    const ev = f.evidence as { reward: { slopePerRow: number; slopeInterval: [number, number] }; kpiTrend: { slopePerRow: number; slopeInterval: [number, number] }; components: { component: string }[] };
+    const ev = f.evidence as {
+      reward: { slopePerRow: number; slopeInterval: [number, number] };
+      kpiTrend: { slopePerRow: number; slopeInterval: [number, number] };
+      components: { component: string }[];
+    };
     expect(ev.reward.slopePerRow).toBeGreaterThan(0);
     expect(ev.reward.slopeInterval[0]).toBeGreaterThan(0);
     expect(ev.kpiTrend.slopePerRow).toBeLessThan(0);
@@ -45,7 +49,10 @@ describe('goodhart detector', () => {
     const { rows } = plantGoodhart('goodhart-cost', 1);
     const rep = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), params, { plannedRows: rows.length });
     expect(rep.findings.map((f) => f.evidence['kpi'])).toContain('cost');
-    const ev = rep.findings.find((f) => f.kind === 'reward-up-kpi-down' && f.evidence['kpi'] === 'cost')!.evidence as { kpiBetter: string; kpiTrend: { slopePerRow: number } };
+    const ev = rep.findings.find((f) => f.kind === 'reward-up-kpi-down' && f.evidence['kpi'] === 'cost')!.evidence as {
+      kpiBetter: string;
+      kpiTrend: { slopePerRow: number };
+    };
     expect(ev.kpiBetter).toBe('lower');
     expect(ev.kpiTrend.slopePerRow).toBeGreaterThan(0);
   });

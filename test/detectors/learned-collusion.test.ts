@@ -16,7 +16,8 @@ const m = game.m;
 const nearest = (p: number): number => game.grids[0]!.reduce((best, v, k, g) => (Math.abs(v - p) < Math.abs(g[best]! - p) ? k : best), 0);
 const M = nearest(game.monopoly.prices[0]!);
 const N = nearest(game.nash.prices[0]!);
-const both = (rule: (a0: number, a1: number) => number): Int32Array[] => [0, 1].map(() => Int32Array.from({ length: m * m }, (_, s) => rule(Math.floor(s / m), s % m)));
+const both = (rule: (a0: number, a1: number) => number): Int32Array[] =>
+  [0, 1].map(() => Int32Array.from({ length: m * m }, (_, s) => rule(Math.floor(s / m), s % m)));
 const start = encodeJoint([M, M], m);
 
 describe('exact ground truth of collusion', () => {
@@ -32,10 +33,20 @@ describe('exact ground truth of collusion', () => {
   });
 
   it('monopoly prices nobody defends are not collusive; Nash play is not even supra-competitive', () => {
-    const unconditional = collusionTruth(game, both(() => M), [0.95, 0.95], start);
+    const unconditional = collusionTruth(
+      game,
+      both(() => M),
+      [0.95, 0.95],
+      start,
+    );
     expect(unconditional.delta).toBeGreaterThan(0.9);
     expect(unconditional).toMatchObject({ collusive: false, deterred: 0 });
-    const nash = collusionTruth(game, both(() => N), [0.95, 0.95], start);
+    const nash = collusionTruth(
+      game,
+      both(() => N),
+      [0.95, 0.95],
+      start,
+    );
     expect(nash.collusive).toBe(false);
     expect(Math.abs(nash.delta)).toBeLessThan(0.1);
   });
@@ -70,7 +81,7 @@ describe('market scenarios in the learned validation harness (npm run validate-d
       ['market: myopic-2', false],
       ['market: nash-rivals-2', false],
     ]);
-    expect(market.map((s) => ((s.config('full') as { env: { params: { nFirms: number } } }).env.params.nFirms))).toEqual([2, 3, 4, 2, 2]);
+    expect(market.map((s) => (s.config('full') as { env: { params: { nFirms: number } } }).env.params.nFirms)).toEqual([2, 3, 4, 2, 2]);
     const r = await runLearnedScenario(market[4]!, 1);
     expect(r).toMatchObject({ agreeing: 1, hits: 0 });
     expect(r.perSeed[0]!.verdict).toMatch(/^competitive: Δ = -0\.0\d over the converged strategies' limit cycle/);

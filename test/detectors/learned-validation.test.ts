@@ -39,6 +39,12 @@ describe('learned validation (short)', () => {
     const kpi = steps.map((_, t) => (t < 20 ? 1 : 1 - (t - 20) * 0.1));
     expect(declineOnset(steps, kpi, 'higher')).toBeGreaterThanOrEqual(200);
     expect(declineOnset(steps, kpi, 'higher')).toBeLessThanOrEqual(260);
-    expect(declineOnset(steps, steps.map((s) => s), 'higher')).toBeNull();
+    expect(
+      declineOnset(
+        steps,
+        steps.map((s) => s),
+        'higher',
+      ),
+    ).toBeNull();
   });
 });

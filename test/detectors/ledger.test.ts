@@ -3,8 +3,40 @@ import { Ledger, inferLedgerMeta, ledgerFromJsonl, ledgerFromRows } from '../../
 import { rowAt } from '../../src/detectors/types.js';
 
 const rows = [
-  { window: 0, step: 100, episodes: 1, 'reward/a/x': 1, 'reward/a/y': 2, 'reward/a': 3, 'shaped/a': 2.5, 'reward/b/x': 0, 'reward/b': 0, 'shaped/b': 0, 'kpi/cost': 7, 'kpi/fill': 0.9, 'action/a': 1, 'action/b': 0 },
-  { window: 1, step: 200, episodes: 2, 'reward/a/x': 2, 'reward/a/y': 2, 'reward/a': 4, 'shaped/a': 3.5, 'reward/b/x': 1, 'reward/b': 1, 'shaped/b': 1, 'kpi/cost': 6, 'kpi/fill': 0.8, 'action/a': 2, 'action/b': 1, 'market/price/a': 1.6, 'episodeReturn/a': 40 },
+  {
+    window: 0,
+    step: 100,
+    episodes: 1,
+    'reward/a/x': 1,
+    'reward/a/y': 2,
+    'reward/a': 3,
+    'shaped/a': 2.5,
+    'reward/b/x': 0,
+    'reward/b': 0,
+    'shaped/b': 0,
+    'kpi/cost': 7,
+    'kpi/fill': 0.9,
+    'action/a': 1,
+    'action/b': 0,
+  },
+  {
+    window: 1,
+    step: 200,
+    episodes: 2,
+    'reward/a/x': 2,
+    'reward/a/y': 2,
+    'reward/a': 4,
+    'shaped/a': 3.5,
+    'reward/b/x': 1,
+    'reward/b': 1,
+    'shaped/b': 1,
+    'kpi/cost': 6,
+    'kpi/fill': 0.8,
+    'action/a': 2,
+    'action/b': 1,
+    'market/price/a': 1.6,
+    'episodeReturn/a': 40,
+  },
 ];
 
 describe('ledger', () => {

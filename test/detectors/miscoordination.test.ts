@@ -7,7 +7,10 @@ import { runDetector } from '../../src/detectors/types.js';
 const params = miscoordinationParams.parse({ references: { welfare: STAG_HUNT_REFERENCE } });
 const run = (scenario: Parameters<typeof plantMiscoordination>[0], p = params, withForks = true) => {
   const { rows, source } = plantMiscoordination(scenario, 0, { steps: 6000, onset: 1000, points: 20 });
-  return runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: source.world.kpis }), p, { plannedRows: rows.length, ...(withForks ? { forks: source } : {}) });
+  return runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: source.world.kpis }), p, {
+    plannedRows: rows.length,
+    ...(withForks ? { forks: source } : {}),
+  });
 };
 
 describe('miscoordination detector', () => {
@@ -40,7 +43,9 @@ describe('miscoordination detector', () => {
     // ...and a world without any says so.
     const { rows, source } = plantMiscoordination('miscoordinated', 0, { steps: 6000, onset: 1000, points: 20 });
     const bare = source.world.kpis.map(({ reference: _r, ...k }) => k);
-    expect(runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: bare }), miscoordinationParams.parse({}), { plannedRows: rows.length }).verdict.status).toBe('no-reference');
+    expect(
+      runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: bare }), miscoordinationParams.parse({}), { plannedRows: rows.length }).verdict.status,
+    ).toBe('no-reference');
   });
 
   it('takes the stag hunt world’s own reference, the payoff-dominant welfare', () => {

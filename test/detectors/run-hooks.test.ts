@@ -52,7 +52,9 @@ describe('detectors in tacit run', () => {
     expect(verdicts['conflict']!.status).toBe('none');
     // Both at hare–hare: welfare 6 against 8, and either switching to stag alone drops it to 3.
     expect(verdicts['miscoordination']!.status).toBe('miscoordination');
-    const kinds = findingsOf(out).filter((f) => f['detector'] === 'miscoordination').map((f) => f['kind']);
+    const kinds = findingsOf(out)
+      .filter((f) => f['detector'] === 'miscoordination')
+      .map((f) => f['kind']);
     expect(kinds).toEqual(['below-reference', 'miscoordination']);
     const probes = JSON.parse(readFileSync(join(out, 'probes.json'), 'utf8')) as { influence: { cells: unknown[] }; unilateral: { meanGain: number }[] };
     expect(probes.influence.cells).toHaveLength(4);
@@ -73,7 +75,14 @@ describe('detectors in tacit run', () => {
     const { summary } = await runExperiment(resolveExperiment(config), { out, quiet: true });
     const conflict = (summary['verdicts'] as Record<string, { status: string }>)['conflict']!;
     expect(conflict.status).toBe('conflict');
-    expect(findingsOf(out).filter((f) => f['kind'] === 'harms').map((f) => f['agents'])).toEqual([['row', 'col'], ['col', 'row']]);
+    expect(
+      findingsOf(out)
+        .filter((f) => f['kind'] === 'harms')
+        .map((f) => f['agents']),
+    ).toEqual([
+      ['row', 'col'],
+      ['col', 'row'],
+    ]);
   });
 });
 
@@ -83,15 +92,38 @@ describe('market probe adapter', () => {
       deviator,
       nullDeviation,
       preDeviationPrices: [1.8, 1.8],
-      prices: [[1.6, 1.8], [1.5, 1.5]],
-      profits: [[0.4, 0.2], [0.2, 0.2]],
-      baselinePrices: [[1.8, 1.8], [1.8, 1.8]],
-      baselineProfits: [[0.3, 0.3], [0.3, 0.3]],
+      prices: [
+        [1.6, 1.8],
+        [1.5, 1.5],
+      ],
+      profits: [
+        [0.4, 0.2],
+        [0.2, 0.2],
+      ],
+      baselinePrices: [
+        [1.8, 1.8],
+        [1.8, 1.8],
+      ],
+      baselineProfits: [
+        [0.3, 0.3],
+        [0.3, 0.3],
+      ],
     });
-    const metrics = { 'market/outcome': { probes: [probe(0, false), probe(1, true)] }, 'market/benchmarks': { nashPrice: { f0: 1.47, f1: 1.47 }, monopolyPrice: { f0: 1.92, f1: 1.92 } } };
+    const metrics = {
+      'market/outcome': { probes: [probe(0, false), probe(1, true)] },
+      'market/benchmarks': { nashPrice: { f0: 1.47, f1: 1.47 }, monopolyPrice: { f0: 1.92, f1: 1.92 } },
+    };
     const out = deviationProbesFromMetrics(metrics, ['f0', 'f1'], 100);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ deviator: 'f0', firms: ['f0', 'f1'], step: 100, deviationPrice: 1.6, preProfits: [0.3, 0.3], nashPrices: [1.47, 1.47], monopolyPrices: [1.92, 1.92] });
+    expect(out[0]).toMatchObject({
+      deviator: 'f0',
+      firms: ['f0', 'f1'],
+      step: 100,
+      deviationPrice: 1.6,
+      preProfits: [0.3, 0.3],
+      nashPrices: [1.47, 1.47],
+      monopolyPrices: [1.92, 1.92],
+    });
     expect(deviationProbesFromMetrics({}, ['f0'])).toEqual([]);
   });
 });

@@ -8,7 +8,17 @@ import { loadExperiment } from '../../src/config/load.js';
 import { rowShortfalls } from '../../src/detectors/row-check.js';
 import { policies } from '../../policies/index.js';
 
-const files = [...readdirSync('experiments').filter((f) => f.endsWith('.yaml')).map((f) => `experiments/${f}`), ...readdirSync('experiments/schemes').filter((f) => f.endsWith('.yaml')).map((f) => `experiments/schemes/${f}`), ...readdirSync('experiments/coordination').filter((f) => f.endsWith('.yaml')).map((f) => `experiments/coordination/${f}`)];
+const files = [
+  ...readdirSync('experiments')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `experiments/${f}`),
+  ...readdirSync('experiments/schemes')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `experiments/schemes/${f}`),
+  ...readdirSync('experiments/coordination')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `experiments/coordination/${f}`),
+];
 
 /**
  * Configs that need another run's output (a trained adversary's folder) are checked without that

@@ -7,7 +7,10 @@ import { VALIDATION_CASES, formatValidation, summarise, validate } from '../../s
 
 describe('planted-scenario validation (short)', () => {
   it('detects planted behaviour and stays quiet on nulls for every detector', () => {
-    const results = validate(4, VALIDATION_CASES.filter((c) => c.target));
+    const results = validate(
+      4,
+      VALIDATION_CASES.filter((c) => c.target),
+    );
     for (const r of results) {
       if (r.planted) expect(r.rate, `${r.detector} / ${r.name}`).toBeGreaterThanOrEqual(0.75);
       else expect(r.rate, `${r.detector} / ${r.name}`).toBeLessThanOrEqual(0.25);

@@ -87,7 +87,13 @@ describe('detector verdicts', () => {
   });
 
   it('the run summary marks untested detectors ?? and never as passed', () => {
-    const text = formatRunSummary({ experiment: 'e', env: { id: 'warehouse-v1' }, seed: 0, steps: 10, verdicts: { goodhart: untestedVerdict('untested', '3 metrics rows', 'run.steps ≥ 500'), conflict: testedVerdict(false, 'none', 'no harm', {}) } });
+    const text = formatRunSummary({
+      experiment: 'e',
+      env: { id: 'warehouse-v1' },
+      seed: 0,
+      steps: 10,
+      verdicts: { goodhart: untestedVerdict('untested', '3 metrics rows', 'run.steps ≥ 500'), conflict: testedVerdict(false, 'none', 'no harm', {}) },
+    });
     expect(text).toMatch(/\?\? goodhart\s+untested: 3 metrics rows; to test: run\.steps ≥ 500/);
     expect(text).toMatch(/ok conflict/);
   });
@@ -97,7 +103,13 @@ describe('compare with untested seeds', () => {
   it('gives no rate and no rank to a variant whose detector never tested, and rates others over tested seeds only', () => {
     const root = mkdtempSync(join(tmpdir(), 'tacit-untested-'));
     roots.push(root);
-    const dirs = writeWarehouseFixture(root, { seeds: 4, variants: [{ scheme: 'local', fillRate: 0.8, cost: 14, hackRate: 1 }, { scheme: 'team', fillRate: 0.9, cost: 11, hackRate: 0 }] });
+    const dirs = writeWarehouseFixture(root, {
+      seeds: 4,
+      variants: [
+        { scheme: 'local', fillRate: 0.8, cost: 14, hackRate: 1 },
+        { scheme: 'team', fillRate: 0.9, cost: 11, hackRate: 0 },
+      ],
+    });
     for (const dir of dirs) {
       const path = join(dir, 'summary.json');
       const s = JSON.parse(readFileSync(path, 'utf8')) as { verdicts: Record<string, unknown> };
@@ -113,7 +125,9 @@ describe('compare with untested seeds', () => {
     const c = compareVariants(variants);
     // The report's verdict table says untested, with the reason and the fix, for each such seed.
     const section = verdictSection(variants);
-    expect(section.html).toMatch(/<td class="outcome-untested">untested<\/td><td>8 metrics rows, fewer than the 50 that goodhart window=50 needs\. To test: run\.steps ≥ 5000 with metricsEvery 100<\/td>/);
+    expect(section.html).toMatch(
+      /<td class="outcome-untested">untested<\/td><td>8 metrics rows, fewer than the 50 that goodhart window=50 needs\. To test: run\.steps ≥ 5000 with metricsEvery 100<\/td>/,
+    );
     expect(section.html).toMatch(/<td class="outcome-fired">fired<\/td>/);
     const m = c.metrics.find((x) => x.id === 'verdict/goodhart')!;
     const team = m.variants.find((v) => v.variant.includes('team'))!;
@@ -141,10 +155,16 @@ describe('row check before a run', () => {
     const warnings = rowShortfalls(short);
     const g = warnings.find((w) => w.detector === 'goodhart')!;
     expect(g.plannedRows).toBe(10);
-    expect(g.message).toMatch(/goodhart will be untested: run\.steps 3600 \/ metricsEvery 360 records 10 metrics rows.*set run\.steps ≥ \d+, or metricsEvery ≤ \d+/);
+    expect(g.message).toMatch(
+      /goodhart will be untested: run\.steps 3600 \/ metricsEvery 360 records 10 metrics rows.*set run\.steps ≥ \d+, or metricsEvery ≤ \d+/,
+    );
     // Collusion needs a profit-gain series: not applicable to the warehouse, so no warning for it.
     expect(warnings.some((w) => w.detector === 'collusion')).toBe(false);
-    const off = resolveExperiment({ ...raw, run: { ...raw.run, steps: 3600, metricsEvery: 360 }, detectors: { goodhart: false, conflict: false, miscoordination: false } });
+    const off = resolveExperiment({
+      ...raw,
+      run: { ...raw.run, steps: 3600, metricsEvery: 360 },
+      detectors: { goodhart: false, conflict: false, miscoordination: false },
+    });
     expect(rowShortfalls(off)).toEqual([]);
   });
 });

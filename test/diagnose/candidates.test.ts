@@ -11,15 +11,26 @@ function learnedSqueeze(extra: Record<string, unknown> = {}): ReturnType<typeof 
   const raw = readConfigFile('experiments/warehouse-finance-squeeze.yaml') as Record<string, unknown>;
   const agents = structuredClone(raw['agents']) as Record<string, unknown>[];
   agents[3] = { id: 'finance', policy: { type: 'ppo', params: { rolloutLength: 60 } } };
-  return experimentSetup(resolveExperiment({ ...raw, agents, env: { id: 'warehouse-v1', params: { observation: { procurement: { delay: 7, cadence: 7 } } } }, ...extra }));
+  return experimentSetup(
+    resolveExperiment({ ...raw, agents, env: { id: 'warehouse-v1', params: { observation: { procurement: { delay: 7, cadence: 7 } } } }, ...extra }),
+  );
 }
 
-const goodhartFinance: FindingRef = { key: 'goodhart:reward-up-kpi-down:finance', detector: 'goodhart', kind: 'reward-up-kpi-down', agents: ['finance'], kpi: 'stockouts' };
+const goodhartFinance: FindingRef = {
+  key: 'goodhart:reward-up-kpi-down:finance',
+  detector: 'goodhart',
+  kind: 'reward-up-kpi-down',
+  agents: ['finance'],
+  kpi: 'stockouts',
+};
 
 describe('candidate generation', () => {
   it('offers a learning agent team, mixed, difference and KPI-linked rewards, as config overrides on its entry', () => {
     const setup = learnedSqueeze();
-    const { candidates, none } = generateCandidates([goodhartFinance], setup, 0, { mixWeights: [0.5, 0.2], continuation: { finance: { type: 'fixed-budget' } } });
+    const { candidates, none } = generateCandidates([goodhartFinance], setup, 0, {
+      mixWeights: [0.5, 0.2],
+      continuation: { finance: { type: 'fixed-budget' } },
+    });
     expect(none).toEqual([]);
     expect(candidates.map((c) => c.label)).toEqual([
       'finance: team reward',
@@ -31,9 +42,15 @@ describe('candidate generation', () => {
     expect(candidates[0]!.values).toEqual({ 'agents[3].reward': { scheme: 'team' } });
     expect(candidates[2]!.values).toEqual({ 'agents[3].reward': { scheme: 'mixed', params: { localWeight: 0.2 } } });
     // The look-ahead continues every agent with a scripted policy: the others' own, finance's stand-in.
-    const look = (candidates[3]!.values['agents[3].reward'] as { params: { lookAhead: { steps: number; policies: Record<string, { type: string }> } } }).params.lookAhead;
+    const look = (candidates[3]!.values['agents[3].reward'] as { params: { lookAhead: { steps: number; policies: Record<string, { type: string }> } } }).params
+      .lookAhead;
     expect(look.steps).toBe(10);
-    expect(Object.fromEntries(Object.entries(look.policies).map(([a, p]) => [a, p.type]))).toEqual({ procurement: 'base-stock', inventory: 'base-stock', logistics: 'standard-shipping', finance: 'fixed-budget' });
+    expect(Object.fromEntries(Object.entries(look.policies).map(([a, p]) => [a, p.type]))).toEqual({
+      procurement: 'base-stock',
+      inventory: 'base-stock',
+      logistics: 'standard-shipping',
+      finance: 'fixed-budget',
+    });
     // The penalty is in the team objective's units: stockouts weigh rewardScale × stockoutPenalty = 0.04.
     expect(candidates[4]!.values).toEqual({ 'agents[3].reward': { scheme: 'kpi-linked', params: { kpi: 'stockouts', mode: 'penalty', strength: 0.04 } } });
     expect(candidates.every((c) => c.findings.length === 1 && c.findings[0] === goodhartFinance.key)).toBe(true);
@@ -75,7 +92,9 @@ describe('candidate generation', () => {
     expect(candidates).toHaveLength(1);
     expect(candidates[0]!.kind).toBe('share-observation');
     expect(candidates[0]!.label).toBe("procurement: share finance's observation");
-    expect(candidates[0]!.values).toEqual({ 'env.params.observation.procurement': { delay: 0, cadence: 1, noise: 0, slots: ['onHand', 'backlog', 'demand', 'demandAvg', 'lateRisk', 'keyBacklog'] } });
+    expect(candidates[0]!.values).toEqual({
+      'env.params.observation.procurement': { delay: 0, cadence: 1, noise: 0, slots: ['onHand', 'backlog', 'demand', 'demandAvg', 'lateRisk', 'keyBacklog'] },
+    });
   });
 
   it('adds a circuit breaker for an agent whose actions are hit by injected faults, unless one guards it', () => {
@@ -97,7 +116,10 @@ describe('candidate generation', () => {
     expect(none).toEqual([]);
     // Both firms share one config entry, so each change is one candidate on the firms' one entry.
     expect(candidates.map((c) => [c.label, c.values])).toEqual([
-      ['every firm: KPI-linked penalty on consumerSurplus', { 'agents[0].reward': { scheme: 'kpi-linked', params: { kpi: 'consumerSurplus', mode: 'penalty', strength: 1 } } }],
+      [
+        'every firm: KPI-linked penalty on consumerSurplus',
+        { 'agents[0].reward': { scheme: 'kpi-linked', params: { kpi: 'consumerSurplus', mode: 'penalty', strength: 1 } } },
+      ],
       ['every firm: myopic (discount 0)', { 'agents[0].policy.params.discount': 0 }],
     ]);
     expect(candidates[0]!.rationale).toContain('every firm');
@@ -110,7 +132,7 @@ describe('candidate generation', () => {
     for (const c of candidates) expect(() => resolveExperiment(applyPoint(raw, { label: c.label, values: c.values }))).not.toThrow();
   });
 
-  it("makes PPO firms myopic through their gamma", () => {
+  it('makes PPO firms myopic through their gamma', () => {
     const setup = experimentSetup(resolveExperiment(readConfigFile('experiments/traps/collusion-neural.yaml')));
     const collusive: FindingRef = { key: 'collusion:collusive:firm0,firm1', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'] };
     const myopic = generateCandidates([collusive], setup, 0).candidates.filter((c) => c.kind === 'myopic');
@@ -118,8 +140,17 @@ describe('candidate generation', () => {
   });
 
   it('generates nothing for collusion among scripted firms and says why', () => {
-    const collusive: FindingRef = { key: 'collusion:collusive:procurement,finance', detector: 'collusion', kind: 'collusive', agents: ['procurement', 'finance'] };
-    const { candidates, none } = generateCandidates([collusive], experimentSetup(resolveExperiment(readConfigFile('experiments/warehouse-finance-squeeze.yaml'))), 0);
+    const collusive: FindingRef = {
+      key: 'collusion:collusive:procurement,finance',
+      detector: 'collusion',
+      kind: 'collusive',
+      agents: ['procurement', 'finance'],
+    };
+    const { candidates, none } = generateCandidates(
+      [collusive],
+      experimentSetup(resolveExperiment(readConfigFile('experiments/warehouse-finance-squeeze.yaml'))),
+      0,
+    );
     expect(candidates).toEqual([]);
     expect(none[0]!.reason).toContain('market design');
   });

@@ -18,7 +18,21 @@ function tacit(...args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const TINY = ['experiments/warehouse-finance-squeeze.yaml', '--seeds', '2', '--set', 'run.steps=120', '--set', 'run.numEnvs=4', '--set', 'run.metricsEvery=10', '--workers', '1', '--no-report', '--quiet'];
+const TINY = [
+  'experiments/warehouse-finance-squeeze.yaml',
+  '--seeds',
+  '2',
+  '--set',
+  'run.steps=120',
+  '--set',
+  'run.numEnvs=4',
+  '--set',
+  'run.metricsEvery=10',
+  '--workers',
+  '1',
+  '--no-report',
+  '--quiet',
+];
 
 describe('tacit diagnose', () => {
   it('names the fix for the scripted finance squeeze, deterministically', () => {
@@ -57,8 +71,14 @@ describe('tacit diagnose', () => {
       [['diagnose', 'experiments/no-such.yaml', '--out', out], 'no-such.yaml'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--seeds', '0', '--out', out], '--seeds must be an integer >= 1, got 0'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--set', 'run.steps=-5', '--out', out], 'run.steps'],
-      [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '[1, 2]', '--out', out], '--continuation: expected a mapping agent → {type, params}'],
-      [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '{finance: {type: ppo}}', '--out', out], "--continuation.finance.type: 'ppo' is not a scripted policy; valid: random, constant"],
+      [
+        ['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '[1, 2]', '--out', out],
+        '--continuation: expected a mapping agent → {type, params}',
+      ],
+      [
+        ['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--continuation', '{finance: {type: ppo}}', '--out', out],
+        "--continuation.finance.type: 'ppo' is not a scripted policy; valid: random, constant",
+      ],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--mix-weight', '1.5', '--out', out], '--mix-weight must be in [0, 1], got 1.5'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--link-strength', '0', '--out', out], '--link-strength must be a positive number, got 0'],
       [['diagnose', 'experiments/warehouse-finance-squeeze.yaml', '--remove-share', '0', '--out', out], '--remove-share must be in (0, 1], got 0'],

@@ -6,7 +6,20 @@ import type { ExperimentSetup } from '../../src/diagnose/setup.js';
 const setup = {
   experiment: 'x',
   world: 'w',
-  agents: [{ id: 'fin', role: 'fin', entry: 0, sharedEntry: false, policy: 'ppo', policyParams: {}, learns: true, scheme: 'local', schemeParams: {}, components: ['capital', 'flat'] }],
+  agents: [
+    {
+      id: 'fin',
+      role: 'fin',
+      entry: 0,
+      sharedEntry: false,
+      policy: 'ppo',
+      policyParams: {},
+      learns: true,
+      scheme: 'local',
+      schemeParams: {},
+      components: ['capital', 'flat'],
+    },
+  ],
   kpis: [
     { name: 'stockouts', better: 'lower', description: '', weight: -1 },
     { name: 'noise', better: 'higher', description: '', weight: 0 },
@@ -21,7 +34,12 @@ const setup = {
 function ledger(seed: number): SeedLedger {
   const rows = Array.from({ length: 40 }, (_, t) => {
     const squeeze = Math.sin((t + seed) / 3);
-    return { 'reward/fin/capital': squeeze, 'reward/fin/flat': 0, 'kpi/stockouts': 100 + 50 * squeeze + ((t * 7919 + seed) % 13) / 13, 'kpi/noise': ((t * 104729 + seed * 31) % 97) / 97 };
+    return {
+      'reward/fin/capital': squeeze,
+      'reward/fin/flat': 0,
+      'kpi/stockouts': 100 + 50 * squeeze + ((t * 7919 + seed) % 13) / 13,
+      'kpi/noise': ((t * 104729 + seed * 31) % 97) / 97,
+    };
   });
   const cell = (actor: string, affected: string, mean: number, pHarm: number) => ({ actor, affected, mean, pHarm, n: 64 });
   return { rows, influence: { cells: [cell('fin', 'fin', 0, 1), cell('fin', 'inv', -1 - seed / 10, seed < 3 ? 1e-6 : 0.5)] } };

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Candidate, FindingRef } from '../../src/diagnose/candidates.js';
 import { recommend, removes, statusCounts, teamObjective, type SeedObservation, type SeedOutcome } from '../../src/diagnose/recommend.js';
 
-const finding: FindingRef = { key: 'goodhart:reward-up-kpi-down:finance', detector: 'goodhart', kind: 'reward-up-kpi-down', agents: ['finance'], kpi: 'stockouts' };
+const finding: FindingRef = {
+  key: 'goodhart:reward-up-kpi-down:finance',
+  detector: 'goodhart',
+  kind: 'reward-up-kpi-down',
+  agents: ['finance'],
+  kpi: 'stockouts',
+};
 const weights = { profit: 0.01, stockouts: -0.04 };
 const directions = { profit: 'higher', stockouts: 'lower' } as const;
 
@@ -13,7 +19,12 @@ function seeds(opts: { present: number; untested?: number; profit: number; off?:
     const isPresent = seed < opts.present;
     const isUntested = !isPresent && seed < opts.present + (opts.untested ?? 0);
     const outcome: SeedOutcome = opts.off ? 'off' : isPresent ? 'fired' : isUntested ? 'untested' : 'clear';
-    return { seed, kpis: { profit: opts.profit + (opts.profitSpread ?? 10) * seed, stockouts: (opts.stockouts ?? 100) + seed }, present: isPresent ? [finding.key] : [], outcomes: { goodhart: outcome } };
+    return {
+      seed,
+      kpis: { profit: opts.profit + (opts.profitSpread ?? 10) * seed, stockouts: (opts.stockouts ?? 100) + seed },
+      present: isPresent ? [finding.key] : [],
+      outcomes: { goodhart: outcome },
+    };
   });
 }
 
@@ -48,9 +59,17 @@ describe('recommendation', () => {
     const cands = ['big-gain', 'small-gain', 'no-gain', 'keeps-it', 'cannot-tell'].map(candidate);
     const [r] = recommend([finding], cands, 'baseline', variants, weights, directions);
     const verdict = Object.fromEntries(r!.candidates.map((c) => [c.label, c.verdict]));
-    expect(verdict).toEqual({ 'big-gain': 'fixes', 'small-gain': 'fixes', 'no-gain': 'removes-no-gain', 'keeps-it': 'does-not-remove', 'cannot-tell': 'untested' });
+    expect(verdict).toEqual({
+      'big-gain': 'fixes',
+      'small-gain': 'fixes',
+      'no-gain': 'removes-no-gain',
+      'keeps-it': 'does-not-remove',
+      'cannot-tell': 'untested',
+    });
     expect(r!.recommended).toBe('big-gain');
-    expect(r!.statement).toMatch(/^Adopt "big-gain": it removes it in 5 of 5 seeds and improves the team: team objective 20\.00 \[19\.86, 20\.14\] vs baseline, Welch p = 2\.9e-17 \(Holm\); stockouts 0\.0 \[-2\.31, 2\.31\] vs baseline, Welch p = 1\.0 \(Holm\)\.$/);
+    expect(r!.statement).toMatch(
+      /^Adopt "big-gain": it removes it in 5 of 5 seeds and improves the team: team objective 20\.00 \[19\.86, 20\.14\] vs baseline, Welch p = 2\.9e-17 \(Holm\); stockouts 0\.0 \[-2\.31, 2\.31\] vs baseline, Welch p = 1\.0 \(Holm\)\.$/,
+    );
     const big = r!.candidates.find((c) => c.label === 'big-gain')!;
     expect(big.team!.diff.mean).toBeCloseTo(20);
     // Welch interval: G = 0.06 · seed + const on each side (s² = 0.009), so se = √(2 · 0.009 / 5) = 0.06 and 20 ± t(0.975, 8) · 0.06.

@@ -17,7 +17,9 @@ import { runExperiment } from '../../src/run/run-experiment.js';
 
 describe('trap experiments', () => {
   it('lists every config in experiments/traps/ exactly once', () => {
-    const files = readdirSync('experiments/traps').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const files = readdirSync('experiments/traps')
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect([...TRAPS.map((t) => t.id)].sort()).toEqual(files.sort());
   });
 
@@ -47,7 +49,16 @@ describe('trap experiments', () => {
   it('finance squeeze, short: the learner paid its own metric trips goodhart, paid the team objective it does not', { timeout: 300_000 }, async () => {
     const run = async (sets: string[]) => {
       const out = join(mkdtempSync(join(tmpdir(), 'tacit-trap-')), 'run');
-      const r = await runExperiment(loadExperiment('experiments/traps/finance-squeeze.yaml', ['output.report=false', 'run.steps=6000', 'run.metricsEvery=100', 'detectors.conflict=false', ...sets]), { out, quiet: true });
+      const r = await runExperiment(
+        loadExperiment('experiments/traps/finance-squeeze.yaml', [
+          'output.report=false',
+          'run.steps=6000',
+          'run.metricsEvery=100',
+          'detectors.conflict=false',
+          ...sets,
+        ]),
+        { out, quiet: true },
+      );
       return r.summary as { verdicts: Record<string, { fired: boolean; summary: string }>; kpis: Record<string, number> };
     };
     const local = await run([]);

@@ -29,19 +29,32 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
+    else if (ch === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
     else field += ch;
   }
   return rows;
 }
 
 beforeAll(() => {
-  const r = tacit(['run', 'experiments/quickstart.yaml', '--quiet', '--no-report', '--out', runDir, '--seeds', '2', '--set', 'run.steps=1000', '--set', 'run.metricsEvery=250']);
+  const r = tacit([
+    'run',
+    'experiments/quickstart.yaml',
+    '--quiet',
+    '--no-report',
+    '--out',
+    runDir,
+    '--seeds',
+    '2',
+    '--set',
+    'run.steps=1000',
+    '--set',
+    'run.metricsEvery=250',
+  ]);
   expect(r.status).toBe(0);
 }, 120_000);
 
@@ -67,23 +80,39 @@ describe('tacit export', () => {
     });
     const summaries = parseCsv(readFileSync(join(tmp, 'csv', 'summaries.csv'), 'utf8'));
     const sh = summaries[0]!;
-    const seed0 = JSON.parse(readFileSync(join(runDir, 'seeds', 'seed-0', 'summary.json'), 'utf8')) as { kpis: Record<string, number>; agents: Record<string, { meanReward: number }> };
+    const seed0 = JSON.parse(readFileSync(join(runDir, 'seeds', 'seed-0', 'summary.json'), 'utf8')) as {
+      kpis: Record<string, number>;
+      agents: Record<string, { meanReward: number }>;
+    };
     for (const [k, v] of Object.entries(seed0.kpis)) expect(Number(summaries[1]![sh.indexOf(`kpis/${k}`)])).toBe(v);
     for (const [id, a] of Object.entries(seed0.agents)) expect(Number(summaries[1]![sh.indexOf(`agents/${id}/meanReward`)])).toBe(a.meanReward);
     expect(sh.some((c) => c.startsWith('verdicts/') && c.endsWith('/fired'))).toBe(true);
   });
 
   it('quotes text fields that hold commas, quotes or line breaks', () => {
-    const csv = toCsv({ columns: ['run', 'x'], rows: [['a,"b"\nc', 1.5], ['plain', null]] });
+    const csv = toCsv({
+      columns: ['run', 'x'],
+      rows: [
+        ['a,"b"\nc', 1.5],
+        ['plain', null],
+      ],
+    });
     expect(csv).toBe('run,x\n"a,""b""\nc",1.5\nplain,\n');
-    expect(parseCsv(csv)).toEqual([['run', 'x'], ['a,"b"\nc', '1.5'], ['plain', '']]);
+    expect(parseCsv(csv)).toEqual([
+      ['run', 'x'],
+      ['a,"b"\nc', '1.5'],
+      ['plain', ''],
+    ]);
   });
 
   it('writes Parquet that hyparquet and pyarrow read back as the same table', async () => {
     const r = tacit(['export', runDir, '--format', 'parquet', '--out', join(tmp, 'pq')]);
     expect(r.status).toBe(0);
     const expected = buildTables([runDir]);
-    for (const [name, table] of [['metrics', expected.metrics], ['summaries', expected.summaries]] as const) {
+    for (const [name, table] of [
+      ['metrics', expected.metrics],
+      ['summaries', expected.summaries],
+    ] as const) {
       const bytes = readFileSync(join(tmp, 'pq', `${name}.parquet`));
       const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
       expect(rows.length).toBe(table.rows.length);

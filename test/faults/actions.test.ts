@@ -23,14 +23,23 @@ function record(h: ReturnType<typeof harness>, steps: number, i = 0) {
 
 describe('action faults', () => {
   it('action-delay: executed actions are the intended ones shifted by exactly `delay` steps (no-op before any arrives)', () => {
-    const h = harness(relayConfig({ injections: [{ type: 'action-delay', agents: ['relay0'], delay: 3 }] }, { episodeLength: 40 }, scripted({ sequence: SEQUENCE })));
+    const h = harness(
+      relayConfig({ injections: [{ type: 'action-delay', agents: ['relay0'], delay: 3 }] }, { episodeLength: 40 }, scripted({ sequence: SEQUENCE })),
+    );
     const r = record(h, 100);
     for (let t = 0; t < 100; t++) expect(r.executed[t]).toBe(r.clock[t]! < 3 ? 0 : r.intended[t - 3]);
     expect(r.clock.filter((c) => c === 0)).toHaveLength(3);
   });
 
   it('action-delay with a probability: a share p of steps execute a stale action, always one chosen within the last `delay` steps', () => {
-    const h = harness(relayConfig({ injections: [{ type: 'action-delay', agents: ['relay0'], delay: 2, probability: 0.4 }] }, { episodeLength: 1000 }, scripted({ sequence: SEQUENCE }), 1));
+    const h = harness(
+      relayConfig(
+        { injections: [{ type: 'action-delay', agents: ['relay0'], delay: 2, probability: 0.4 }] },
+        { episodeLength: 1000 },
+        scripted({ sequence: SEQUENCE }),
+        1,
+      ),
+    );
     const r = record(h, 3000);
     for (let t = 2; t < 3000; t++) expect([r.intended[t], r.intended[t - 1], r.intended[t - 2]]).toContain(r.executed[t]);
     const late = (h.faults.summary().faults.actions as Record<string, Record<string, number>>).relay0!.late!;
@@ -40,7 +49,16 @@ describe('action faults', () => {
 
   it('dropout window: the fallback acts in [start, end) of every episode (noop, last-action, or a scripted policy)', () => {
     const run = (fallback: unknown) =>
-      record(harness(relayConfig({ injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 5, end: 8 }, fallback }] }, { episodeLength: 20 }, scripted({ sequence: SEQUENCE }))), 60);
+      record(
+        harness(
+          relayConfig(
+            { injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 5, end: 8 }, fallback }] },
+            { episodeLength: 20 },
+            scripted({ sequence: SEQUENCE }),
+          ),
+        ),
+        60,
+      );
     const noop = run('noop');
     const last = run('last-action');
     const policy = run({ policy: { type: 'constant', params: { action: 1 } } });
@@ -64,7 +82,14 @@ describe('action faults', () => {
     }
     expect(withinBinomial(out, n, 0.1)).toBe(true);
 
-    const d = harness(relayConfig({ injections: [{ type: 'dropout', agents: ['relay1', 'relay2'], probability: 0.05, duration: 3, correlated: true }] }, { episodeLength: 5000 }, scripted({ action: 1 }), 1));
+    const d = harness(
+      relayConfig(
+        { injections: [{ type: 'dropout', agents: ['relay1', 'relay2'], probability: 0.05, duration: 3, correlated: true }] },
+        { episodeLength: 5000 },
+        scripted({ action: 1 }),
+        1,
+      ),
+    );
     const runs: number[] = [];
     let current = 0;
     for (let t = 0; t < 4000; t++)
@@ -81,7 +106,9 @@ describe('action faults', () => {
 
   it('action-corruption: corrupts with the configured probability; invalid actions are rejected (no-op) or clamped, and counted', () => {
     const run = (mode: string, onInvalid: string) => {
-      const h = harness(relayConfig({ injections: [{ type: 'action-corruption', agents: ['relay0'], probability: 0.3, mode, onInvalid }] }, {}, scripted({ action: 1 }), 4));
+      const h = harness(
+        relayConfig({ injections: [{ type: 'action-corruption', agents: ['relay0'], probability: 0.3, mode, onInvalid }] }, {}, scripted({ action: 1 }), 4),
+      );
       let holds = 0;
       for (let t = 0; t < 1000; t++)
         h.step(() => {

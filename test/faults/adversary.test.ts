@@ -44,7 +44,9 @@ describe('adversary fault', () => {
   });
 
   it("contagion alone: a harmless scripted adversary's poisoned report makes relay3 hold", () => {
-    const { faults, rel } = run('experiments/coordination/adversary-relay-greedy.yaml', ['faults.injections[0].policy={"type":"constant","params":{"action":1}}']);
+    const { faults, rel } = run('experiments/coordination/adversary-relay-greedy.yaml', [
+      'faults.injections[0].policy={"type":"constant","params":{"action":1}}',
+    ]);
     expect(faults.adversaries.relay1.adversary).toBe('scripted');
     expect(rel.agents.relay2.rate).toBe(1);
     expect(rel.agents.relay3.rate).toBeCloseTo(20 / 100, 12);
@@ -57,21 +59,34 @@ describe('adversary fault', () => {
       const train = loadExperiment('experiments/coordination/adversary-matrix-train.yaml', ['run.steps=200', 'run.numEnvs=2', 'run.metricsEvery=100']);
       await runExperiment(train, { out: join(dir, 'train'), quiet: true });
       const sets = ['run.steps=200', 'run.numEnvs=2', 'run.metricsEvery=100', 'run.seeds=1', 'faults.injections[0].start=100'];
-      const summary = runGenericSeed(loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'train')}`]), { seed: 0, sink: { metrics: () => {}, event: () => {} } });
+      const summary = runGenericSeed(
+        loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'train')}`]),
+        { seed: 0, sink: { metrics: () => {}, event: () => {} } },
+      );
       expect((summary.metrics['faults'] as any).adversaries.col).toMatchObject({ adversary: 'learned', compromisedSteps: 2 * 100 });
-      expect(() => loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'nowhere')}`])).toThrow(ConfigError);
-      expect(() => loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'nowhere')}`])).toThrow(/faults\.injections\[0\]\.policy\.run: .*not a finished run folder/);
+      expect(() =>
+        loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'nowhere')}`]),
+      ).toThrow(ConfigError);
+      expect(() =>
+        loadExperiment('experiments/coordination/adversary-matrix-learned.yaml', [...sets, `faults.injections[0].policy.run=${join(dir, 'nowhere')}`]),
+      ).toThrow(/faults\.injections\[0\]\.policy\.run: .*not a finished run folder/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
-
 describe('checkpoints with shared writes and an adversary', () => {
   it('resume exactly from a checkpoint taken mid-run', async () => {
     const { deserialize, serialize } = await import('node:v8');
-    const raw = structuredClone(applyOverrides(readConfigFile('experiments/coordination/adversary-relay-greedy-breaker.yaml'), ['run.steps=600', 'run.numEnvs=2', 'run.metricsEvery=100', 'run.seeds=1'])) as { faults: { injections: unknown[] } };
+    const raw = structuredClone(
+      applyOverrides(readConfigFile('experiments/coordination/adversary-relay-greedy-breaker.yaml'), [
+        'run.steps=600',
+        'run.numEnvs=2',
+        'run.metricsEvery=100',
+        'run.seeds=1',
+      ]),
+    ) as { faults: { injections: unknown[] } };
     raw.faults.injections.push({ type: 'shared-writes', agents: ['relay4'], workers: 3, cadence: 2, jitter: 2, latency: 2, protocol: 'versioned' });
     const sink = (rows: unknown[]) => ({ metrics: (r: unknown) => rows.push(r), event: () => {} });
     const fullRows: unknown[] = [];

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/config/load.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
 
-const files = readdirSync('experiments/coordination').filter((f) => /^(shared-writes|adversary-relay|adversary-matrix-train|crossplay|entrant)-.*\.yaml$/.test(f));
+const files = readdirSync('experiments/coordination').filter((f) =>
+  /^(shared-writes|adversary-relay|adversary-matrix-train|crossplay|entrant)-.*\.yaml$/.test(f),
+);
 
 describe('coordination experiments (passing ships, adversaries, held-out partners)', () => {
   it('exist for every protocol', () => {

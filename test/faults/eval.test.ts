@@ -23,7 +23,12 @@ const config = {
   },
 };
 
-type Eval = { faultsApplied: boolean; kpis: Record<string, number>; agents: Record<string, { meanReward: number }>; metrics?: { reliability?: { team: { rate: number } } } };
+type Eval = {
+  faultsApplied: boolean;
+  kpis: Record<string, number>;
+  agents: Record<string, { meanReward: number }>;
+  metrics?: { reliability?: { team: { rate: number } } };
+};
 
 describe('tacit eval with faults', () => {
   it('replays under the run faults by default and without them on request', async () => {

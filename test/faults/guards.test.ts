@@ -42,12 +42,23 @@ describe('guards', () => {
   });
 
   it('circuit breaker on failures: a failing agent is swapped out periodically; faults older than the window do not count', () => {
-    const h = harness(relayConfig({ guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 3, cooldown: 2, count: ['failure'], fallback: forward }], ...criteria }, { episodeLength: 1000 }, hold, 1));
+    const h = harness(
+      relayConfig(
+        { guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 3, cooldown: 2, count: ['failure'], fallback: forward }], ...criteria },
+        { episodeLength: 1000 },
+        hold,
+        1,
+      ),
+    );
     expect(executed(h, 15)).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1]);
     const sparse = harness(
       relayConfig(
         {
-          injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 0, end: 1 } }, { type: 'dropout', agents: ['relay0'], window: { start: 3, end: 4 } }, { type: 'dropout', agents: ['relay0'], window: { start: 6, end: 7 } }],
+          injections: [
+            { type: 'dropout', agents: ['relay0'], window: { start: 0, end: 1 } },
+            { type: 'dropout', agents: ['relay0'], window: { start: 3, end: 4 } },
+            { type: 'dropout', agents: ['relay0'], window: { start: 6, end: 7 } },
+          ],
           guards: [{ type: 'circuit-breaker', agents: ['relay0'], maxFaults: 3, window: 6, cooldown: 2, count: ['no-response'], fallback: forward }],
         },
         { episodeLength: 1000 },
@@ -62,14 +73,34 @@ describe('guards', () => {
   it('timeout: an action older than maxDelay (or none yet) is replaced by the fallback; a fresh enough one is not', () => {
     const agents = [{ role: 'relay', policy: { type: 'constant', params: { sequence: [0, 0, 1] } } }];
     const delayed = (maxDelay: number) =>
-      harness(relayConfig({ injections: [{ type: 'action-delay', agents: ['relay0'], delay: 2 }], guards: [{ type: 'timeout', agents: ['relay0'], maxDelay, fallback: forward }] }, { episodeLength: 1000 }, agents, 1));
+      harness(
+        relayConfig(
+          {
+            injections: [{ type: 'action-delay', agents: ['relay0'], delay: 2 }],
+            guards: [{ type: 'timeout', agents: ['relay0'], maxDelay, fallback: forward }],
+          },
+          { episodeLength: 1000 },
+          agents,
+          1,
+        ),
+      );
     const strict = delayed(1);
     expect(executed(strict, 12)).toEqual(new Array(12).fill(1));
     expect((strict.faults.summary().faults.guards as Record<string, Record<string, number>>).relay0!.timeouts).toBe(12);
     const lenient = delayed(2);
     // Nothing has arrived at steps 0 and 1 (fallback); from step 2 on the action chosen two steps earlier.
     expect(executed(lenient, 9)).toEqual([1, 1, 0, 0, 1, 0, 0, 1, 0]);
-    const out = harness(relayConfig({ injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 2, end: 4 } }], guards: [{ type: 'timeout', agents: ['relay0'], maxDelay: 0, fallback: forward }] }, {}, hold, 1));
+    const out = harness(
+      relayConfig(
+        {
+          injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 2, end: 4 } }],
+          guards: [{ type: 'timeout', agents: ['relay0'], maxDelay: 0, fallback: forward }],
+        },
+        {},
+        hold,
+        1,
+      ),
+    );
     expect(executed(out, 6)).toEqual([0, 0, 1, 1, 0, 0]);
   });
 });

@@ -28,7 +28,15 @@ export function harness(config: unknown, seed = 1) {
   const engine = new VecEngine(world, { numEnvs, seed });
   const policies: Policy[] = resolved.assignments.map((a) =>
     a.policy.create(
-      { world, agent: a.agent, observationSpace: world.observationSpaces[a.agent.index]!, actionSpace: world.actionSpaces[a.agent.index]!, numEnvs, rng: Rng.from(seed, 'policy', a.agent.id), shared: new Map() },
+      {
+        world,
+        agent: a.agent,
+        observationSpace: world.observationSpaces[a.agent.index]!,
+        actionSpace: world.actionSpaces[a.agent.index]!,
+        numEnvs,
+        rng: Rng.from(seed, 'policy', a.agent.id),
+        shared: new Map(),
+      },
       a.policyParams,
     ),
   );

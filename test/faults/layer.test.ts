@@ -45,7 +45,10 @@ function issuesOf(raw: unknown): string[] {
   return [];
 }
 
-const cfg = (faults: unknown, numEnvs = 3) => ({ ...relayConfig(faults, { numAgents: 4, arrivalRate: 0.8 }, undefined, numEnvs), run: { steps: 600, numEnvs, metricsEvery: 200 } });
+const cfg = (faults: unknown, numEnvs = 3) => ({
+  ...relayConfig(faults, { numAgents: 4, arrivalRate: 0.8 }, undefined, numEnvs),
+  run: { steps: 600, numEnvs, metricsEvery: 200 },
+});
 
 describe('fault layer in the runner', () => {
   it('gives bit-identical metrics, events and summaries for the same seed, and different ones for another seed', () => {
@@ -58,7 +61,11 @@ describe('fault layer in the runner', () => {
     // 36 episodes of 50 steps; the view is held on the 33 steps that are not multiples of 3.
     expect(faults.steps!.relay2).toMatchObject({ 'observation-cadence': 36 * 33, 'handoff-loss': expect.any(Number), 'handoff-delay': 1800 });
     expect(faults.guards!.relay1!.timeouts).toBe(faults.actions!.relay1!.noResponse);
-    expect(a.rows[0]).toMatchObject({ 'faults/relay1/dropout': expect.any(Number), 'reliability/team': expect.any(Number), 'reliability/independence': expect.any(Number) });
+    expect(a.rows[0]).toMatchObject({
+      'faults/relay1/dropout': expect.any(Number),
+      'reliability/team': expect.any(Number),
+      'reliability/independence': expect.any(Number),
+    });
     expect(a.events.some((e) => (e.event as { type: string }).type === 'fault')).toBe(true);
   });
 
@@ -75,7 +82,8 @@ describe('fault layer in the runner', () => {
         reliability: { criteria },
       }),
     );
-    const worldKeys = (rows: MetricsRow[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('faults/') && !k.startsWith('reliability/'))));
+    const worldKeys = (rows: MetricsRow[]) =>
+      rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('faults/') && !k.startsWith('reliability/'))));
     expect(worldKeys(noop.rows)).toEqual(none.rows);
     expect(noop.summary.agents).toEqual(none.summary.agents);
     expect(noop.summary.kpis).toEqual(none.summary.kpis);
@@ -115,11 +123,16 @@ describe('fault layer in the runner', () => {
           { type: 'circuit-breaker', agents: ['relay0'], maxFaults: 2, window: 5, cooldown: 3, fallback: { policy: { type: 'nope' } } },
           { type: 'circuit-breaker', agents: ['relay3'], maxFaults: 2, window: 5, cooldown: 3 },
         ],
-        reliability: { criteria: { relay0: { component: 'profit', atLeast: 1 }, boss: { kpi: 'delivered', atLeast: 1 } }, team: { component: 'forwarded', atLeast: 1 } },
+        reliability: {
+          criteria: { relay0: { component: 'profit', atLeast: 1 }, boss: { kpi: 'delivered', atLeast: 1 } },
+          team: { component: 'forwarded', atLeast: 1 },
+        },
       }),
     );
     // The registered policies grow over time; only check that they are listed.
-    expect(issues.filter((i) => i.startsWith('faults.guards[0]'))).toEqual([expect.stringMatching(/^faults.guards\[0\].fallback.policy.type: unknown policy 'nope'; registered: random, constant, .*threshold/)]);
+    expect(issues.filter((i) => i.startsWith('faults.guards[0]'))).toEqual([
+      expect.stringMatching(/^faults.guards\[0\].fallback.policy.type: unknown policy 'nope'; registered: random, constant, .*threshold/),
+    ]);
     expect(issues.filter((i) => !i.startsWith('faults.guards[0]'))).toMatchInlineSnapshot(`
       [
         "faults.injections[0].agents[0]: unknown agent or role 'relay9'; agents: relay0, relay1, relay2, relay3; roles: relay",
@@ -132,7 +145,7 @@ describe('fault layer in the runner', () => {
         "faults.reliability.criteria.relay0.component: unknown reward component 'profit' of agent 'relay0'; valid: forwarded, wasted, lost",
         "faults.reliability.team.component: the team criterion can only use KPIs (delivered, allForwarded, lostItems); per-agent components belong in criteria",
       ]
-    `)
+    `);
   });
 });
 
@@ -142,10 +155,19 @@ describe('fault layer checkpoints', () => {
     const config = cfg(everything);
     const full = runOf(config);
     let saved: Buffer | undefined;
-    runGenericSeed(resolveExperiment(config), { seed: 5, sink: { metrics: () => {}, event: () => {} }, checkpointEvery: 400, onCheckpoint: (cp) => (saved = serialize(cp)) });
+    runGenericSeed(resolveExperiment(config), {
+      seed: 5,
+      sink: { metrics: () => {}, event: () => {} },
+      checkpointEvery: 400,
+      onCheckpoint: (cp) => (saved = serialize(cp)),
+    });
     const rows: MetricsRow[] = [];
     const events: Record<string, unknown>[] = [];
-    const resumed = runGenericSeed(resolveExperiment(config), { seed: 5, sink: { metrics: (r) => rows.push(r), event: (e) => events.push(e) }, resume: deserialize(saved!) });
+    const resumed = runGenericSeed(resolveExperiment(config), {
+      seed: 5,
+      sink: { metrics: (r) => rows.push(r), event: (e) => events.push(e) },
+      resume: deserialize(saved!),
+    });
     expect(rows).toEqual(full.rows.slice(2));
     expect(events).toEqual(full.events.filter((e) => (e.step as number) > 400));
     expect(resumed.metrics.faults).toEqual(full.summary.metrics.faults);
@@ -168,7 +190,12 @@ describe('learners under faults', () => {
           actions.fill(1);
         },
         observe(batch) {
-          batches.push({ obs: Array.from(batch.obs), nextObs: Array.from(batch.nextObs), finalObs: Array.from(batch.finalObs), truncated: Array.from(batch.truncated) });
+          batches.push({
+            obs: Array.from(batch.obs),
+            nextObs: Array.from(batch.nextObs),
+            finalObs: Array.from(batch.finalObs),
+            truncated: Array.from(batch.truncated),
+          });
         },
       }),
     });

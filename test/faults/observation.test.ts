@@ -30,7 +30,9 @@ describe('observation faults', () => {
   });
 
   it('stale-observation without fields delays the whole observation, inbox included', () => {
-    const h = harness(relayConfig({ injections: [{ type: 'stale-observation', agents: ['relay2'], delay: 2 }] }, { arrivalRate: 0.5, episodeLength: 1000 }, undefined, 1));
+    const h = harness(
+      relayConfig({ injections: [{ type: 'stale-observation', agents: ['relay2'], delay: 2 }] }, { arrivalRate: 0.5, episodeLength: 1000 }, undefined, 1),
+    );
     const inbox: number[] = [];
     for (let t = 0; t < 200; t++) {
       inbox.push(h.engine.obs[2]![INBOX]!);
@@ -76,7 +78,9 @@ describe('observation faults', () => {
   });
 
   it('drop-fields: each listed field is missing independently with the configured probability, showing the fill', () => {
-    const h = harness(relayConfig({ injections: [{ type: 'drop-fields', agents: ['relay0'], fields: ['inbox', 'clock'], probability: 0.3, fill: 7 }] }, {}, undefined, 4));
+    const h = harness(
+      relayConfig({ injections: [{ type: 'drop-fields', agents: ['relay0'], fields: ['inbox', 'clock'], probability: 0.3, fill: 7 }] }, {}, undefined, 4),
+    );
     let n = 0;
     let inbox = 0;
     let clock = 0;
@@ -102,7 +106,9 @@ describe('observation faults', () => {
   });
 
   it("drop-fields with fill 'last' shows the value the agent saw the step before", () => {
-    const h = harness(relayConfig({ injections: [{ type: 'drop-fields', agents: ['relay0'], fields: ['clock'], probability: 0.5, fill: 'last' }] }, {}, undefined, 1));
+    const h = harness(
+      relayConfig({ injections: [{ type: 'drop-fields', agents: ['relay0'], fields: ['clock'], probability: 0.5, fill: 'last' }] }, {}, undefined, 1),
+    );
     let held = 0;
     let prevSeen = -1;
     for (let t = 0; t < 200; t++) {
@@ -119,7 +125,14 @@ describe('observation faults', () => {
   });
 
   it('handoff: delays the named fields of `to` by exactly `delay` steps and loses them with probability `loss`, attributed to from→to', () => {
-    const h = harness(relayConfig({ injections: [{ type: 'handoff', from: 'relay0', to: 'relay1', fields: ['inbox'], delay: 2 }] }, { arrivalRate: 0.5, onHold: 'keep', episodeLength: 1000 }, undefined, 1));
+    const h = harness(
+      relayConfig(
+        { injections: [{ type: 'handoff', from: 'relay0', to: 'relay1', fields: ['inbox'], delay: 2 }] },
+        { arrivalRate: 0.5, onHold: 'keep', episodeLength: 1000 },
+        undefined,
+        1,
+      ),
+    );
     const truth: number[] = [];
     for (let t = 0; t < 300; t++) {
       truth.push(h.engine.obs[1]![INBOX]!);
@@ -128,7 +141,9 @@ describe('observation faults', () => {
       expect(h.faults.obs[2]![INBOX]).toBe(h.engine.obs[2]![INBOX]);
       h.step();
     }
-    const l = harness(relayConfig({ injections: [{ type: 'handoff', from: 'relay1', to: 'relay2', fields: ['inbox'], loss: 0.25, fill: 9 }] }, {}, undefined, 4));
+    const l = harness(
+      relayConfig({ injections: [{ type: 'handoff', from: 'relay1', to: 'relay2', fields: ['inbox'], loss: 0.25, fill: 9 }] }, {}, undefined, 4),
+    );
     let lost = 0;
     let n = 0;
     for (let t = 0; t < 2000; t++) {

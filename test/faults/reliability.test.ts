@@ -41,12 +41,20 @@ describe('reliability', () => {
       expect(n).toBe(40000);
       Q.forEach((q, k) => expect(near(r.agents[`relay${k}`]!.rate, 1 - q, n)).toBe(true));
       expect(near(r.team.rate, r.independencePrediction, n)).toBe(true);
-      expect(near(r.team.rate, Q.reduce((a, q) => a * (1 - q), 1), n)).toBe(true);
+      expect(
+        near(
+          r.team.rate,
+          Q.reduce((a, q) => a * (1 - q), 1),
+          n,
+        ),
+      ).toBe(true);
     }
   });
 
   it('departs from the product of marginals when failures are dependent: a chain, and a common-cause outage', () => {
-    const chain = reliability(run({ topology: 'chain' }, { injections: dropouts, reliability: { criteria: forwarded, team: { kpi: 'delivered', atLeast: 1 } } }));
+    const chain = reliability(
+      run({ topology: 'chain' }, { injections: dropouts, reliability: { criteria: forwarded, team: { kpi: 'delivered', atLeast: 1 } } }),
+    );
     const n = chain.team.trials;
     const product = Q.reduce((a, q) => a * (1 - q), 1);
     // An item completes the chain when no relay drops it: Π(1 − q). Marginals downstream already
@@ -56,7 +64,9 @@ describe('reliability', () => {
     expect(chain.independencePrediction).toBeLessThan(product - 0.2);
     expect(Math.abs(chain.isolatedPrediction - product)).toBeLessThan(0.05);
 
-    const common = reliability(run({ topology: 'parallel' }, { injections: [{ type: 'dropout', probability: 0.1, correlated: true }], reliability: { criteria: forwarded } }));
+    const common = reliability(
+      run({ topology: 'parallel' }, { injections: [{ type: 'dropout', probability: 0.1, correlated: true }], reliability: { criteria: forwarded } }),
+    );
     expect(near(common.team.rate, 0.9, common.team.trials)).toBe(true);
     expect(near(common.independencePrediction, 0.9 ** 4, common.team.trials, 6)).toBe(true);
     expect(common.team.rate - common.independencePrediction).toBeGreaterThan(0.2);
@@ -64,12 +74,26 @@ describe('reliability', () => {
 
   it('measures a cascade: a 5-step outage of relay0 starves relay k at offsets k … k+4', () => {
     const r = reliability({
-      ...relayConfig({ injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 10, end: 15 } }], reliability: { criteria: forwarded, cascadeHorizon: 20 } }, { numAgents: 5, episodeLength: 50 }),
+      ...relayConfig(
+        { injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 10, end: 15 } }], reliability: { criteria: forwarded, cascadeHorizon: 20 } },
+        { numAgents: 5, episodeLength: 50 },
+      ),
       run: { steps: 200, numEnvs: 2, metricsEvery: 100 },
     });
     const src = r.cascade.sources.relay0!;
-    expect(src).toMatchObject({ onsets: 8, meanAffected: 4, meanDuration: 9, meanSelfFailureSteps: 5, quietAffected: 0, backgroundAffected: 0, excessAffected: 4, meanFailureSteps: 20, excessFailureSteps: 20 });
-    for (let k = 1; k < 5; k++) expect(src.others[`relay${k}`]).toMatchObject({ affectedShare: 1, meanFailureSteps: 5, meanFirstFailure: k, quietFailureSteps: 0 });
+    expect(src).toMatchObject({
+      onsets: 8,
+      meanAffected: 4,
+      meanDuration: 9,
+      meanSelfFailureSteps: 5,
+      quietAffected: 0,
+      backgroundAffected: 0,
+      excessAffected: 4,
+      meanFailureSteps: 20,
+      excessFailureSteps: 20,
+    });
+    for (let k = 1; k < 5; k++)
+      expect(src.others[`relay${k}`]).toMatchObject({ affectedShare: 1, meanFailureSteps: 5, meanFirstFailure: k, quietFailureSteps: 0 });
     expect(Object.keys(r.cascade.sources)).toEqual(['relay0']);
     expect(r.cascade).toMatchObject({ onsets: 8, meanAffected: 4, excessAffected: 4 });
     // Steps: relay0 fails 5 of 50, relay k the same 5 shifted by k: 45 of 50 each.
@@ -80,7 +104,13 @@ describe('reliability', () => {
   it('scores episodes: an episode succeeds when at least episodeShare of its steps did', () => {
     const episodes = (episodeShare: number) =>
       reliability({
-        ...relayConfig({ injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 10, end: 15 } }], reliability: { criteria: forwarded, unit: 'episode', episodeShare } }, { numAgents: 3, episodeLength: 50 }),
+        ...relayConfig(
+          {
+            injections: [{ type: 'dropout', agents: ['relay0'], window: { start: 10, end: 15 } }],
+            reliability: { criteria: forwarded, unit: 'episode', episodeShare },
+          },
+          { numAgents: 3, episodeLength: 50 },
+        ),
         run: { steps: 200, numEnvs: 2, metricsEvery: 100 },
       });
     const lenient = episodes(0.9);

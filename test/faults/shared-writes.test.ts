@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { SharedWrites, type SharedWriteProtocol } from '../../src/faults/shared-writes.js';
 
-function run(protocol: SharedWriteProtocol, steps: number, decide: (t: number) => number = () => 1): { stats: Record<string, number | string>; executed: number[] } {
+function run(
+  protocol: SharedWriteProtocol,
+  steps: number,
+  decide: (t: number) => number = () => 1,
+): { stats: Record<string, number | string>; executed: number[] } {
   const sw = new SharedWrites({ workers: 2, cadence: 1, jitter: 0, latency: 2, protocol, maxRetries: 3 }, 1, 1, Rng.from(1).state);
   sw.resetCopy(0);
   const noop = Float64Array.of(0);

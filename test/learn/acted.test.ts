@@ -16,7 +16,15 @@ beforeAll(setupBackend);
 function make(spec: PolicySpec, world: World, params: Record<string, unknown>): Policy {
   const agent = world.agents[0]!;
   return spec.create(
-    { world, agent, observationSpace: world.observationSpaces[0]!, actionSpace: world.actionSpaces[0]!, numEnvs: 2, rng: Rng.from(1, 'acted', agent.id), shared: new Map() },
+    {
+      world,
+      agent,
+      observationSpace: world.observationSpaces[0]!,
+      actionSpace: world.actionSpaces[0]!,
+      numEnvs: 2,
+      rng: Rng.from(1, 'acted', agent.id),
+      shared: new Map(),
+    },
     spec.paramsSchema.parse(params) as Record<string, unknown>,
   );
 }
@@ -27,8 +35,19 @@ function batch(world: World, acted: Uint8Array | undefined): TransitionBatch {
   const obs = new Float32Array(2 * size);
   const all = world.agents.map(() => obs);
   return {
-    obs, actions: new Float64Array([1, 1]), rewards: new Float64Array([1, 100]), nextObs: obs, finalObs: obs,
-    terminated: new Uint8Array(2), truncated: new Uint8Array(2), ...(acted ? { acted } : {}), step: 1, agent: 0, allObs: all, allNextObs: all, allFinalObs: all,
+    obs,
+    actions: new Float64Array([1, 1]),
+    rewards: new Float64Array([1, 100]),
+    nextObs: obs,
+    finalObs: obs,
+    terminated: new Uint8Array(2),
+    truncated: new Uint8Array(2),
+    ...(acted ? { acted } : {}),
+    step: 1,
+    agent: 0,
+    allObs: all,
+    allNextObs: all,
+    allFinalObs: all,
   };
 }
 

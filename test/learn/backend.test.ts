@@ -26,7 +26,15 @@ describe('backend selection', () => {
   it('refuses to build a neural policy before initBackend, saying what to call', () => {
     expect(backendName()).toBeUndefined();
     const world = coordination.create(coordination.paramsSchema.parse({}));
-    const ctx = { world, agent: world.agents[0]!, observationSpace: world.observationSpaces[0]!, actionSpace: world.actionSpaces[0]!, numEnvs: 1, rng: Rng.from(0), shared: new Map() };
+    const ctx = {
+      world,
+      agent: world.agents[0]!,
+      observationSpace: world.observationSpaces[0]!,
+      actionSpace: world.actionSpaces[0]!,
+      numEnvs: 1,
+      rng: Rng.from(0),
+      shared: new Map(),
+    };
     expect(() => ppoPolicy.create(ctx, ppoPolicy.paramsSchema.parse({}))).toThrow(/await initBackend\(\)/);
   });
 

@@ -25,7 +25,9 @@ describe('beer game: a learned retailer with base-stock teammates', () => {
       const config = {
         name,
         env: { id: 'beer-game-v1', params: env },
-        agents: stages.map((id, i) => (i === 0 ? { id, policy: retailer, reward: { scheme: 'team' } } : { id, policy: { type: 'base-stock', params: { level: levels[i] } } })),
+        agents: stages.map((id, i) =>
+          i === 0 ? { id, policy: retailer, reward: { scheme: 'team' } } : { id, policy: { type: 'base-stock', params: { level: levels[i] } } },
+        ),
         run: { steps, numEnvs: 16, metricsEvery: steps },
       };
       const out = join(tmp, name);

@@ -14,7 +14,15 @@ import { coordinationWorld, DQN, fingerprint, matrixWorld, setupBackend, trackWo
 
 beforeAll(setupBackend);
 
-const FAST = { learningStarts: 200, trainFrequency: 1, learningRate: 0.002, epsilonDecaySteps: 300, targetUpdateFrequency: 50, batchSize: 64, hidden: [32, 32] };
+const FAST = {
+  learningStarts: 200,
+  trainFrequency: 1,
+  learningRate: 0.002,
+  epsilonDecaySteps: 300,
+  targetUpdateFrequency: 50,
+  batchSize: 64,
+  hidden: [32, 32],
+};
 
 describe('dqn learns the sanity worlds', () => {
   it('coordinates both agents on coordination-v1 (greedy return ≥ 9 of 10 within 500 steps)', () => {
@@ -97,19 +105,29 @@ describe('dqn determinism, resources, checkpoints', () => {
 describe('dqn guard rails', () => {
   it('a NaN reward stops training with a DivergenceError naming the agent and step', () => {
     const base = coordinationWorld();
-    const world: World = { ...base, step(s, actions, next, out) {
-      base.step(s, actions, next, out);
-      if ((next as { t: Int32Array }).t[0] === 4) out.rewards[0]![1] = NaN;
-    } };
+    const world: World = {
+      ...base,
+      step(s, actions, next, out) {
+        base.step(s, actions, next, out);
+        if ((next as { t: Int32Array }).t[0] === 4) out.rewards[0]![1] = NaN;
+      },
+    };
     const s = createSession(world, 2, 1, () => ({ spec: DQN, params: FAST }));
     expect(() => runSteps(s, 10)).toThrow(DivergenceError);
-    expect(() => runSteps(createSession(world, 2, 1, () => ({ spec: DQN, params: FAST })), 10)).toThrow(/agent 'left' at step 4: reward \(copy 0\) is NaN/);
+    expect(() =>
+      runSteps(
+        createSession(world, 2, 1, () => ({ spec: DQN, params: FAST })),
+        10,
+      ),
+    ).toThrow(/agent 'left' at step 4: reward \(copy 0\) is NaN/);
   });
 
   it('refuses a continuous action space and an oversized multi-discrete one with the reason', () => {
     const track = trackWorld();
     const params = dqnPolicy.paramsSchema.parse({});
-    expect(dqnPolicy.incompatibility!(track, track.agents[0]!, params)).toMatch(/DQN needs discrete actions, but tracker's action space is Box\(1, \[-2, 2\]\): use ppo/);
+    expect(dqnPolicy.incompatibility!(track, track.agents[0]!, params)).toMatch(
+      /DQN needs discrete actions, but tracker's action space is Box\(1, \[-2, 2\]\): use ppo/,
+    );
     const coord = coordinationWorld();
     const big: World = { ...coord, actionSpaces: [multiDiscrete([40, 40]), coord.actionSpaces[1]!] };
     expect(dqnPolicy.incompatibility!(big, big.agents[0]!, params)).toMatch(/1600 joint actions, more than maxJointActions \(1024\)/);

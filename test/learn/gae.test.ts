@@ -28,7 +28,12 @@ function reference(T: number, N: number, r: number[], v: number[], nv: number[],
 describe('computeGae', () => {
   it('matches the forward-sum reference on random rollouts with terminations and truncations', () => {
     const rng = Rng.from(7, 'gae');
-    for (const [T, N, gamma, lambda] of [[16, 3, 0.99, 0.95], [9, 1, 0.9, 1], [5, 4, 0.5, 0], [12, 2, 1, 0.8]] as const) {
+    for (const [T, N, gamma, lambda] of [
+      [16, 3, 0.99, 0.95],
+      [9, 1, 0.9, 1],
+      [5, 4, 0.5, 0],
+      [12, 2, 1, 0.8],
+    ] as const) {
       const n = T * N;
       const r = Array.from({ length: n }, () => rng.normal());
       const v = Array.from({ length: n }, () => rng.normal());
@@ -50,7 +55,11 @@ describe('computeGae', () => {
     const adv = new Float64Array(2);
     const ret = new Float64Array(2);
     // Copy 0 terminates (no bootstrap); copy 1 is truncated (bootstrap 0.5 · 2 from its final obs).
-    computeGae({ numSteps: 1, numEnvs: 2, rewards: [1, 1], values: [3, 3], nextValues: [2, 2], terminated: [1, 0], dones: [1, 1], gamma: 0.5, lambda: 0.9 }, adv, ret);
+    computeGae(
+      { numSteps: 1, numEnvs: 2, rewards: [1, 1], values: [3, 3], nextValues: [2, 2], terminated: [1, 0], dones: [1, 1], gamma: 0.5, lambda: 0.9 },
+      adv,
+      ret,
+    );
     expect(Array.from(adv)).toEqual([1 - 3, 1 + 0.5 * 2 - 3]);
     expect(Array.from(ret)).toEqual([1, 2]);
   });

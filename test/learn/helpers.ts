@@ -40,8 +40,15 @@ export function trackWorld(): World {
   const obs = box(-1, 1, 1);
   const act = box(-2, 2, 1);
   const world: World<TrackState> = {
-    id: 'track-test', params: {}, agents: [{ id: 'tracker', role: 'tracker', index: 0 }], observationSpaces: [obs], actionSpaces: [act],
-    rewardComponents: [['error']], kpis: [], features: [], episodeLength: 10,
+    id: 'track-test',
+    params: {},
+    agents: [{ id: 'tracker', role: 'tracker', index: 0 }],
+    observationSpaces: [obs],
+    actionSpaces: [act],
+    rewardComponents: [['error']],
+    kpis: [],
+    features: [],
+    episodeLength: 10,
     createState: () => ({ rng: new Uint32Array(4), t: new Int32Array(1), target: new Float32Array(1) }),
     reset(s, seed, out) {
       s.rng.set(seed);

@@ -39,7 +39,16 @@ function tfLogProbEntropy(space: Space, out: tf.Tensor2D, raw: tf.Tensor2D, logS
 }
 
 /** Reference PPO loss (CleanRL ppo.py) with tf ops. */
-function tfLoss(c: PpoLossCoefs, logProb: tf.Tensor1D, entropy: tf.Tensor1D, value: tf.Tensor1D, oldLogProb: tf.Tensor1D, adv: tf.Tensor1D, ret: tf.Tensor1D, oldV: tf.Tensor1D): tf.Scalar {
+function tfLoss(
+  c: PpoLossCoefs,
+  logProb: tf.Tensor1D,
+  entropy: tf.Tensor1D,
+  value: tf.Tensor1D,
+  oldLogProb: tf.Tensor1D,
+  adv: tf.Tensor1D,
+  ret: tf.Tensor1D,
+  oldV: tf.Tensor1D,
+): tf.Scalar {
   const ratio = tf.exp(tf.sub(logProb, oldLogProb));
   const pg = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef))));
   let v = tf.square(tf.sub(value, ret));
@@ -95,7 +104,9 @@ describe('PPO loss in JavaScript = tfjs autodiff reference', () => {
           };
           const args = [tf.tensor2d(out, [n, outSize]), t1(value), ...(logStd ? [tf.tensor1d(logStd)] : [])];
           const loss = f(args[0]!, args[1]!, args[2]).dataSync()[0]!;
-          const [gOut, gV, gLs] = tf.grads((...a: tf.Tensor[]) => f(a[0]!, a[1]!, a[2]))(args).map((g) => g.dataSync());
+          const [gOut, gV, gLs] = tf
+            .grads((...a: tf.Tensor[]) => f(a[0]!, a[1]!, a[2]))(args)
+            .map((g) => g.dataSync());
           return { loss, gOut: gOut!, gV: gV!, gLs };
         });
         const jsLoss = stats[0]! - c.entropyCoef * stats[2]! + c.valueCoef * stats[1]!;

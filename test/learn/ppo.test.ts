@@ -108,7 +108,20 @@ describe('ppo checkpoints', () => {
       expect(Array.from(mine)).toEqual(Array.from(engine.actions[0]!));
       engine.step();
       const r = Float64Array.from(engine.rewards[0]!);
-      const batch = { obs: engine.prevObs[0]!, actions: engine.actions[0]!, rewards: r, nextObs: engine.obs[0]!, finalObs: engine.finalObs[0]!, terminated: engine.terminated[0]!, truncated: engine.truncated[0]!, step: 100 + k, agent: 0, allObs: engine.prevObs, allNextObs: engine.obs, allFinalObs: engine.finalObs };
+      const batch = {
+        obs: engine.prevObs[0]!,
+        actions: engine.actions[0]!,
+        rewards: r,
+        nextObs: engine.obs[0]!,
+        finalObs: engine.finalObs[0]!,
+        terminated: engine.terminated[0]!,
+        truncated: engine.truncated[0]!,
+        step: 100 + k,
+        agent: 0,
+        allObs: engine.prevObs,
+        allNextObs: engine.obs,
+        allFinalObs: engine.finalObs,
+      };
       a.policies[0]!.observe!(batch);
       b.policies[0]!.observe!(batch);
     }
@@ -141,10 +154,13 @@ describe('ppo checkpoints', () => {
 describe('ppo divergence guard and params', () => {
   it('a NaN reward stops training with a DivergenceError naming the agent and step', () => {
     const base = coordinationWorld();
-    const world: World = { ...base, step(s, actions, next, out) {
-      base.step(s, actions, next, out);
-      if ((next as { t: Int32Array }).t[0] === 3) out.rewards[1]![0] = NaN;
-    } };
+    const world: World = {
+      ...base,
+      step(s, actions, next, out) {
+        base.step(s, actions, next, out);
+        if ((next as { t: Int32Array }).t[0] === 3) out.rewards[1]![0] = NaN;
+      },
+    };
     const s = createSession(world, 2, 1, () => ({ spec: PPO, params: FAST }));
     let err: unknown;
     try {
@@ -159,7 +175,10 @@ describe('ppo divergence guard and params', () => {
   });
 
   it('an absurd learning rate is caught in the loss before a NaN reaches the weights', () => {
-    const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: PPO, params: { ...FAST, rolloutLength: 8, learningRate: 1e30, maxGradNorm: 0, normalizeRewards: false } }));
+    const s = createSession(coordinationWorld(), 4, 1, () => ({
+      spec: PPO,
+      params: { ...FAST, rolloutLength: 8, learningRate: 1e30, maxGradNorm: 0, normalizeRewards: false },
+    }));
     let err: unknown;
     try {
       runSteps(s, 80);

@@ -16,8 +16,10 @@ import { resumeExperiment, runExperiment } from '../../src/run/run-experiment.js
 import { stopAtRead } from '../run/stop-at-read.js';
 
 const ppo = { type: 'ppo', params: { rolloutLength: 32, learningRate: 0.003, numMinibatches: 2, hidden: [32, 32] } };
-const dqn = { type: 'dqn', params: { learningStarts: 60, trainFrequency: 2, learningRate: 0.002, epsilonDecaySteps: 150, targetUpdateFrequency: 25, batchSize: 32, hidden: [16] } };
-
+const dqn = {
+  type: 'dqn',
+  params: { learningStarts: 60, trainFrequency: 2, learningRate: 0.002, epsilonDecaySteps: 150, targetUpdateFrequency: 25, batchSize: 32, hidden: [16] },
+};
 
 describe('neural learners in the runner', () => {
   it('resume after an interruption ends byte-identical to an uninterrupted run (PPO + DQN)', async () => {
@@ -52,7 +54,13 @@ describe('neural learners in the runner', () => {
     const config = {
       name: 'neural-diverge',
       env: { id: 'coordination-v1', params: { episodeLength: 10 } },
-      agents: [{ role: 'coordinator', policy: { type: 'ppo', params: { ...ppo.params, learningRate: 1e30, maxGradNorm: 0, normalizeRewards: false } }, reward: { scheme: 'local' } }],
+      agents: [
+        {
+          role: 'coordinator',
+          policy: { type: 'ppo', params: { ...ppo.params, learningRate: 1e30, maxGradNorm: 0, normalizeRewards: false } },
+          reward: { scheme: 'local' },
+        },
+      ],
       run: { steps: 320, numEnvs: 2, metricsEvery: 16 },
       output: { checkpointEvery: 16 },
     };
@@ -69,7 +77,8 @@ describe('neural learners in the runner', () => {
     expect(existsSync(join(partial, 'checkpoint.bin'))).toBe(true);
     const cp = deserialize(readFileSync(join(partial, 'checkpoint.bin'))) as { step: number; policies: { group: { actor: { f32: string }[] } }[] };
     expect(cp.step).toBe(step - 16);
-    for (const w of cp.policies[0]!.group.actor) for (const x of new Float32Array(new Uint8Array(Buffer.from(w.f32, 'base64')).buffer)) expect(Number.isFinite(x)).toBe(true);
+    for (const w of cp.policies[0]!.group.actor)
+      for (const x of new Float32Array(new Uint8Array(Buffer.from(w.f32, 'base64')).buffer)) expect(Number.isFinite(x)).toBe(true);
   });
 
   it('MAPPO with shared parameters learns coordination-v1 in the runner, and eval replays it greedily', async () => {

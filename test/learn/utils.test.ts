@@ -17,7 +17,11 @@ beforeAll(async () => {
 });
 
 describe('orthogonal init', () => {
-  it.each([[5, 3], [3, 5], [64, 64]])('gives orthonormal columns or rows scaled by the gain (%i×%i)', (rows, cols) => {
+  it.each([
+    [5, 3],
+    [3, 5],
+    [64, 64],
+  ])('gives orthonormal columns or rows scaled by the gain (%i×%i)', (rows, cols) => {
     const gain = 1.5;
     const w = orthogonal(rows, cols, gain, Rng.from(1, 'orth'));
     const short = Math.min(rows, cols);
@@ -39,8 +43,14 @@ describe('Mlp.backward', () => {
   it.each(['tanh', 'relu'] as const)('equals tfjs autodiff of Σ output·G (%s)', (activation) => {
     const rng = Rng.from(9, activation);
     const mlp = new Mlp({ inputSize: 5, hidden: [7, 6], outputSize: 3, activation, outputGain: 1 }, rng);
-    const x = tf.tensor2d(Float32Array.from({ length: 4 * 5 }, () => rng.normal()), [4, 5]);
-    const G = tf.tensor2d(Float32Array.from({ length: 4 * 3 }, () => rng.normal()), [4, 3]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 4 * 5 }, () => rng.normal()),
+      [4, 5],
+    );
+    const G = tf.tensor2d(
+      Float32Array.from({ length: 4 * 3 }, () => rng.normal()),
+      [4, 3],
+    );
     const mine = tf.tidy(() => mlp.backward(mlp.forward(x), G).map((t) => Array.from(t.dataSync())));
     const ref = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => tf.sum(tf.mul(mlp.apply(x), G)) as tf.Scalar, mlp.variables);

@@ -17,7 +17,13 @@ import { readBinary } from '../../src/run/results.js';
 
 const EPISODE = 60;
 const STEPS = 40 * EPISODE;
-const tiny = [`env.params.episodeLength=${EPISODE}`, 'run.numEnvs=8', `run.steps=${STEPS}`, `run.metricsEvery=${EPISODE}`, ...[0, 1, 2, 3].flatMap((i) => [`agents[${i}].policy.params.entropyAnnealSteps=${STEPS}`, `agents[${i}].policy.params.annealSteps=${STEPS}`])];
+const tiny = [
+  `env.params.episodeLength=${EPISODE}`,
+  'run.numEnvs=8',
+  `run.steps=${STEPS}`,
+  `run.metricsEvery=${EPISODE}`,
+  ...[0, 1, 2, 3].flatMap((i) => [`agents[${i}].policy.params.entropyAnnealSteps=${STEPS}`, `agents[${i}].policy.params.annealSteps=${STEPS}`]),
+];
 const learned = readConfigFile('experiments/warehouse-v2-learned-team.yaml');
 const baseline = applyOverrides(readConfigFile('experiments/warehouse-v2-baseline.yaml'), [`env.params.episodeLength=${EPISODE}`, `run.steps=${EPISODE}`]);
 const options: LearnerCheckOptions = { costKpi: 'costToServe', serviceKpi: 'fillRate', maxCostRatio: 1.15, episodes: 8, evalSeed: 1000, sets: tiny };
@@ -25,7 +31,13 @@ const options: LearnerCheckOptions = { costKpi: 'costToServe', serviceKpi: 'fill
 describe('warehouse-v2: the learned team on the team reward (tiny budget)', () => {
   it('beats a random team by far and comes within 1.05× of the baseline cost with nearly its fill rate', async () => {
     const base = await baselineKpis(baseline, options);
-    const random = await baselineKpis(applyOverrides(baseline, [0, 1, 2, 3].map((i) => `agents[${i}].policy={type: random}`)), options);
+    const random = await baselineKpis(
+      applyOverrides(
+        baseline,
+        [0, 1, 2, 3].map((i) => `agents[${i}].policy={type: random}`),
+      ),
+      options,
+    );
     const run = await learnedSeed(learned, 0, base, options);
     // Cost to serve is mostly the cost of goods sold, which any team that serves demand pays, so
     // a random team is only ~1.2× the baseline on it; its fill rate shows the gap plainly.

@@ -95,7 +95,8 @@ describe('deviation probes', () => {
   it('at a grid Nash equilibrium the static best response is the greedy price: a null deviation', () => {
     // Find a grid pair where each price is a static best response to the other.
     let pair: [number, number] | undefined;
-    for (let a = 0; a < m && !pair; a++) for (let b = 0; b < m && !pair; b++) if (staticBestResponse(game, 0, [a, b]) === a && staticBestResponse(game, 1, [a, b]) === b) pair = [a, b];
+    for (let a = 0; a < m && !pair; a++)
+      for (let b = 0; b < m && !pair; b++) if (staticBestResponse(game, 0, [a, b]) === a && staticBestResponse(game, 1, [a, b]) === b) pair = [a, b];
     expect(pair).toBeDefined();
     const [a, b] = pair!;
     const greedy = strategies((_x, _y, firm) => (firm === 0 ? a : b));

@@ -24,11 +24,24 @@ const cases: Case[] = [
   {
     name: 'memory 2, demand shocks, asymmetric firms and learners',
     env: { priceGridSize: 5, memory: 2, demandShock: 0.3, cost: [1, 1.1], a: [2, 2.1] },
-    learners: [{ explorationDecay: 1e-3, learningRate: 0.2 }, { explorationDecay: 2e-3, discount: 0.9 }],
+    learners: [
+      { explorationDecay: 1e-3, learningRate: 0.2 },
+      { explorationDecay: 2e-3, discount: 0.9 },
+    ],
     periods: 6000,
   },
-  { name: 'memory 0 (memoryless, one state)', env: { priceGridSize: 7, memory: 0 }, learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 2e-3 }], periods: 5000 },
-  { name: 'three firms', env: { nFirms: 3, priceGridSize: 4 }, learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 1e-3 }, { explorationDecay: 1e-3, qInit: 'zero' }], periods: 5000 },
+  {
+    name: 'memory 0 (memoryless, one state)',
+    env: { priceGridSize: 7, memory: 0 },
+    learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 2e-3 }],
+    periods: 5000,
+  },
+  {
+    name: 'three firms',
+    env: { nFirms: 3, priceGridSize: 4 },
+    learners: [{ explorationDecay: 1e-3 }, { explorationDecay: 1e-3 }, { explorationDecay: 1e-3, qInit: 'zero' }],
+    periods: 5000,
+  },
 ];
 
 function runBoth(c: Case, seed: number, loop: 'auto' | 'general', window?: number) {

@@ -14,7 +14,9 @@ import { formatRunSummary } from '../../src/cli/summary-text.js';
 const experiment = (run: Record<string, unknown>, env: Record<string, unknown> = {}, learner: Record<string, unknown> = {}): unknown => ({
   name: 'market-fast-path',
   env: { id: 'market-v1', params: env },
-  agents: [{ role: 'firm', policy: { type: 'tabular-q', params: { explorationDecay: 2e-3, convergenceWindow: 500, ...learner } }, reward: { scheme: 'local' } }],
+  agents: [
+    { role: 'firm', policy: { type: 'tabular-q', params: { explorationDecay: 2e-3, convergenceWindow: 500, ...learner } }, reward: { scheme: 'local' } },
+  ],
   run: { numEnvs: 1, ...run },
 });
 
@@ -23,7 +25,11 @@ function both(raw: unknown, seed = 3) {
   const record = () => {
     const rows: MetricsRow[] = [];
     const states: unknown[][] = [];
-    return { rows, states, options: { seed, sink: { metrics: (r: MetricsRow) => rows.push(r), event: () => {} }, onFinalPolicies: (s: unknown[]) => states.push(s) } };
+    return {
+      rows,
+      states,
+      options: { seed, sink: { metrics: (r: MetricsRow) => rows.push(r), event: () => {} }, onFinalPolicies: (s: unknown[]) => states.push(s) },
+    };
   };
   const f = record();
   const g = record();
@@ -70,8 +76,14 @@ describe('market fast path = generic runner loop', () => {
   it('matches on the baseline grid with a budget that ends mid-window, and with demand shocks and memory 2', () => {
     for (const [run, env] of [
       [{ steps: 12_345, metricsEvery: 1000 }, {}],
-      [{ steps: 8000, metricsEvery: 500 }, { priceGridSize: 4, memory: 2, demandShock: 0.3 }],
-      [{ steps: 6000, metricsEvery: 500 }, { priceGridSize: 6, memory: 0 }],
+      [
+        { steps: 8000, metricsEvery: 500 },
+        { priceGridSize: 4, memory: 2, demandShock: 0.3 },
+      ],
+      [
+        { steps: 6000, metricsEvery: 500 },
+        { priceGridSize: 6, memory: 0 },
+      ],
     ] as const) {
       const { fast, generic, f, g } = both(experiment(run, env, { explorationDecay: 4e-6 }));
       expect(fast.metrics.fastPath).toBe('market-tabular-q');

@@ -55,7 +55,12 @@ describe('benchmarks of the paper’s baseline (external reference: Calvano et a
         moved[i]! += step;
         expect(profitsAt(baseline, moved)[i]).toBeLessThan(nash.profits[i]!);
       }
-      for (const dir of [[1, 0], [0, 1], [1, 1], [1, -1]]) {
+      for (const dir of [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [1, -1],
+      ]) {
         const moved = mono.prices.map((p, i) => p + step * dir[i]!);
         const joint = profitsAt(baseline, moved).reduce((a, b) => a + b, 0);
         expect(joint).toBeLessThan(mono.profits[0]! + mono.profits[1]!);

@@ -52,7 +52,7 @@ describe('exact values and best responses', () => {
 
   it('the exact best response matches backward induction over all states', () => {
     // A rival that punishes any price below M for one period, then forgives.
-    const rival = table((a0, a1) => (a0 >= M && a1 >= M) || (a0 === N && a1 === N) ? M : N);
+    const rival = table((a0, a1) => ((a0 >= M && a1 >= M) || (a0 === N && a1 === N) ? M : N));
     const greedy = [table(() => M), rival];
     for (const discount of [0, 0.5, 0.9]) {
       const start = state(M, M);

@@ -67,7 +67,14 @@ describe('external agents', () => {
 
   it('a hung agent times out: its fallback acts, no-responses are counted and trip the breaker; replay matches', () => {
     const hang = `agents[2].policy.params.command=[python3, clients/python/examples/external_agent.py, --hang-at, "5"]`;
-    const dir = run('hang', 'experiments/external-agent.yaml', [hang, 'agents[2].policy.params.timeoutMs=300', 'run.steps=20', 'run.metricsEvery=10', 'env.params.episodeLength=10', 'detectors.conflict=false']);
+    const dir = run('hang', 'experiments/external-agent.yaml', [
+      hang,
+      'agents[2].policy.params.timeoutMs=300',
+      'run.steps=20',
+      'run.metricsEvery=10',
+      'env.params.episodeLength=10',
+      'detectors.conflict=false',
+    ]);
     const s = summary(dir);
     expect(s.metrics.policies.logistics.responses).toBe(5);
     expect(s.metrics.policies.logistics.timeouts).toBeGreaterThanOrEqual(15);
@@ -90,9 +97,18 @@ describe('external agents', () => {
   });
 
   it('a command that cannot start is a clear error (exit 2), and the argv is never given to a shell', () => {
-    const r = tacit(['run', 'experiments/external-agent.yaml', '--quiet', '--no-report', '--out', join(tmp, 'missing'), '--set', 'agents[2].policy.params.command=[no-such-agent-program, "; touch /tmp/tacit-pwned"]']);
+    const r = tacit([
+      'run',
+      'experiments/external-agent.yaml',
+      '--quiet',
+      '--no-report',
+      '--out',
+      join(tmp, 'missing'),
+      '--set',
+      'agents[2].policy.params.command=[no-such-agent-program, "; touch /tmp/tacit-pwned"]',
+    ]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("external agent 'logistics': command [\"no-such-agent-program\",\"; touch /tmp/tacit-pwned\"] could not be started");
+    expect(r.stderr).toContain('external agent \'logistics\': command ["no-such-agent-program","; touch /tmp/tacit-pwned"] could not be started');
   });
 
   it('rejects a bad fallback when the config loads', () => {

@@ -29,7 +29,13 @@ function observations(w: World): Float32Array[] {
 }
 
 const ctxFor = (w: World, agent: number): PolicyContext => ({
-  world: w, agent: w.agents[agent]!, observationSpace: w.observationSpaces[agent]!, actionSpace: w.actionSpaces[agent]!, numEnvs: N, rng: Rng.from(0, 'map'), shared: new Map(),
+  world: w,
+  agent: w.agents[agent]!,
+  observationSpace: w.observationSpaces[agent]!,
+  actionSpace: w.actionSpaces[agent]!,
+  numEnvs: N,
+  rng: Rng.from(0, 'map'),
+  shared: new Map(),
 });
 
 function scripted(w: World, agent: number, params: Record<string, unknown>, obs: Float32Array): Float64Array {
@@ -88,7 +94,9 @@ describe('supply action map', () => {
   it('names the misfit: no mappable decision, an unknown choice', () => {
     const w = world();
     expect(actionMapProblem(w, 2, supplyActionMapSchema.parse({ coverDays: [5] }))).toMatch(/maps no decision of agent logistics \(decisions: shippingMode\)/);
-    expect(actionMapProblem(w, 0, supplyActionMapSchema.parse({ choices: { supplier: [0] } }))).toMatch(/'supplier', which is not a decision of agent procurement/);
+    expect(actionMapProblem(w, 0, supplyActionMapSchema.parse({ choices: { supplier: [0] } }))).toMatch(
+      /'supplier', which is not a decision of agent procurement/,
+    );
     expect(actionMapProblem(w, 0, supplyActionMapSchema.parse({ coverDays: [5] }))).toBeUndefined();
   });
 

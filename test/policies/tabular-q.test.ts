@@ -16,7 +16,15 @@ function makeWorld(id: string, params: Record<string, unknown> = {}): World {
 function make(world: World, agent: number, params: Record<string, unknown>, seed = 1): TabularQPolicy {
   const a = world.agents[agent]!;
   return tabularQPolicy.create(
-    { world, agent: a, observationSpace: world.observationSpaces[agent]!, actionSpace: world.actionSpaces[agent]!, numEnvs: 1, rng: Rng.from(seed, 'test', a.id), shared: new Map() },
+    {
+      world,
+      agent: a,
+      observationSpace: world.observationSpaces[agent]!,
+      actionSpace: world.actionSpaces[agent]!,
+      numEnvs: 1,
+      rng: Rng.from(seed, 'test', a.id),
+      shared: new Map(),
+    },
     tabularQPolicy.paramsSchema.parse(params),
   ) as TabularQPolicy;
 }
@@ -50,7 +58,13 @@ describe('tabular-q', () => {
   it('myopic learners in the repeated prisoner’s dilemma learn to defect (the one-shot equilibrium), across episode truncations', () => {
     const world = makeWorld('matrix-game-v1', { game: 'prisoners-dilemma', episodeLength: 50 });
     const learner = tabularQPolicy.paramsSchema.parse({ discount: 0, explorationDecay: 5e-4, convergenceWindow: 2000, qInit: 'zero' });
-    const r = runReferenceSession({ world, learners: [learner, learner], engineSeed: 4, agentRng: [Rng.from(4, 'a').state, Rng.from(4, 'b').state], maxPeriods: 100_000 });
+    const r = runReferenceSession({
+      world,
+      learners: [learner, learner],
+      engineSeed: 4,
+      agentRng: [Rng.from(4, 'a').state, Rng.from(4, 'b').state],
+      maxPeriods: 100_000,
+    });
     expect(r.converged).toBe(true);
     for (const p of r.policies) {
       const g = p.greedyActions();
@@ -85,7 +99,15 @@ describe('tabular-q', () => {
     const rng = Rng.from(9, 'g');
     const before = rng.snapshot();
     const p = tabularQPolicy.create(
-      { world, agent: world.agents[0]!, observationSpace: world.observationSpaces[0]!, actionSpace: world.actionSpaces[0]!, numEnvs: 3, rng, shared: new Map() },
+      {
+        world,
+        agent: world.agents[0]!,
+        observationSpace: world.observationSpaces[0]!,
+        actionSpace: world.actionSpaces[0]!,
+        numEnvs: 3,
+        rng,
+        shared: new Map(),
+      },
       tabularQPolicy.paramsSchema.parse({}),
     ) as TabularQPolicy;
     const out = new Float64Array(3);
@@ -136,7 +158,14 @@ describe('tabular-q', () => {
     const world = createMarketWorld({ priceGridSize: 5 });
     const learner = tabularQPolicy.paramsSchema.parse({ explorationDecay: 1e-3 });
     const run = (seed: number) =>
-      runReferenceSession({ world, learners: [learner, learner], engineSeed: seed, agentRng: [Rng.from(seed, 'x').state, Rng.from(seed, 'y').state], maxPeriods: 3000, trace: new Int32Array(3000) });
+      runReferenceSession({
+        world,
+        learners: [learner, learner],
+        engineSeed: seed,
+        agentRng: [Rng.from(seed, 'x').state, Rng.from(seed, 'y').state],
+        maxPeriods: 3000,
+        trace: new Int32Array(3000),
+      });
     const a = run(1);
     const b = run(1);
     const c = run(2);
@@ -151,9 +180,13 @@ describe('tabular-q', () => {
 
   it('says why it cannot control an agent', () => {
     const box = makeWorld('coordination-v1');
-    expect(tabularQPolicy.incompatibility!(box, box.agents[0]!, tabularQPolicy.paramsSchema.parse({}))).toMatch(/Discrete or MultiDiscrete observation space, but it is Box/);
+    expect(tabularQPolicy.incompatibility!(box, box.agents[0]!, tabularQPolicy.paramsSchema.parse({}))).toMatch(
+      /Discrete or MultiDiscrete observation space, but it is Box/,
+    );
     const mg = makeWorld('matrix-game-v1');
-    expect(tabularQPolicy.incompatibility!(mg, mg.agents[0]!, tabularQPolicy.paramsSchema.parse({ qInit: 'uniform-rivals' }))).toMatch(/qInit 'uniform-rivals' needs a world that provides payoffVsUniformRivals/);
+    expect(tabularQPolicy.incompatibility!(mg, mg.agents[0]!, tabularQPolicy.paramsSchema.parse({ qInit: 'uniform-rivals' }))).toMatch(
+      /qInit 'uniform-rivals' needs a world that provides payoffVsUniformRivals/,
+    );
     expect(tabularQPolicy.incompatibility!(mg, mg.agents[0]!, tabularQPolicy.paramsSchema.parse({}))).toBeUndefined();
     const huge = createMarketWorld({ priceGridSize: 40, memory: 3 });
     expect(tabularQPolicy.incompatibility!(huge, huge.agents[0]!, tabularQPolicy.paramsSchema.parse({}))).toMatch(/Q table would have .* entries/);

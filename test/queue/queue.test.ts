@@ -73,7 +73,13 @@ async function until(check: () => boolean): Promise<void> {
 
 /** run.json without what differs between any two executions (times, the command line). */
 function runInfo(dir: string): Record<string, unknown> {
-  const { startedAt: _s, finishedAt: _f, durationSeconds: _d, command: _c, ...rest } = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  const {
+    startedAt: _s,
+    finishedAt: _f,
+    durationSeconds: _d,
+    command: _c,
+    ...rest
+  } = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
   return rest;
 }
 
@@ -124,7 +130,8 @@ describe('sweep on the queue', () => {
     for (const [k, r] of plan.runs.entries()) {
       const l = local.runs[k]!;
       expect(readdirSync(r.dir).sort()).toEqual(readdirSync(l.dir).sort());
-      for (const f of readdirSync(r.dir).filter((f) => f !== 'run.json' && f !== 'checkpoint.bin')) expect(readFileSync(join(r.dir, f)).equals(readFileSync(join(l.dir, f))), f).toBe(true);
+      for (const f of readdirSync(r.dir).filter((f) => f !== 'run.json' && f !== 'checkpoint.bin'))
+        expect(readFileSync(join(r.dir, f)).equals(readFileSync(join(l.dir, f))), f).toBe(true);
       // The last checkpoint (kept for resuming) holds the same state; a resumed run's v8 serialisation
       // may lay out restored objects differently, so it is compared as data.
       expect(deserialize(readFileSync(join(r.dir, 'checkpoint.bin')))).toEqual(deserialize(readFileSync(join(l.dir, 'checkpoint.bin'))));
@@ -150,7 +157,9 @@ describe('tacit diagnose --queue', () => {
     const sets = ['run.steps=120', 'run.numEnvs=4', 'run.metricsEvery=10'];
     const options = { sets, seeds: 2, report: false, quiet: true, workers: 1 };
     let finished = false;
-    const onQueue = diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, queue: server.url, out: join(root, 'diagnose-queue') }).finally(() => (finished = true));
+    const onQueue = diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, queue: server.url, out: join(root, 'diagnose-queue') }).finally(
+      () => (finished = true),
+    );
     // Workers come and go: each drains what is queued (baseline, then candidates) and exits when idle.
     while (!finished) {
       await runWorker(queue, { exitWhenIdle: true, log: () => {} });

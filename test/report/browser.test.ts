@@ -32,7 +32,8 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   let drawnBeforeScroll = 0;
 
   beforeAll(async () => {
-    if (!findChromium()) throw new Error(`Chromium not found: the browser test needs it. Fix: ${CHROMIUM_INSTALL} (or set TACIT_SKIP_BROWSER=1 to skip knowingly)`);
+    if (!findChromium())
+      throw new Error(`Chromium not found: the browser test needs it. Fix: ${CHROMIUM_INSTALL} (or set TACIT_SKIP_BROWSER=1 to skip knowingly)`);
     root = mkdtempSync(join(tmpdir(), 'tacit-browser-'));
     writeWarehouseFixture(root, { variants: SIX_SCHEMES.slice(0, 2), seeds: 2, windows: 12 });
     writeMarketFixture(root, 2, 12);
@@ -70,7 +71,10 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   it('draws every figure with data', async () => {
     // Every family of figure is present for this mix of a warehouse sweep and a market run.
     for (const prefix of ['compare-kpi-', 'compare-local-rewards', 'compare-verdicts', 'curve-', 'ledger-', 'prices-', 'impulse-', 'influence-'])
-      expect(report.figureIds.some((id) => id.startsWith(prefix)), prefix).toBe(true);
+      expect(
+        report.figureIds.some((id) => id.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     expect(report.unavailable).toEqual([]);
     const drawn = (await page.evaluate(`window.tacitFigureIds.map(function (id) {
       var gd = document.getElementById(id);
@@ -89,7 +93,9 @@ describe.skipIf(skip)('report in headless Chromium', () => {
   });
 
   it('shades detector findings on the ledger figures', async () => {
-    const shapes = (await page.evaluate(`document.getElementById(window.tacitFigureIds.find(function (id) { return id.indexOf('ledger-') === 0 && id.indexOf('local') > 0; })).querySelectorAll('.layer-below .shapelayer path').length`)) as number;
+    const shapes = (await page.evaluate(
+      `document.getElementById(window.tacitFigureIds.find(function (id) { return id.indexOf('ledger-') === 0 && id.indexOf('local') > 0; })).querySelectorAll('.layer-below .shapelayer path').length`,
+    )) as number;
     expect(shapes).toBeGreaterThan(0);
   });
 

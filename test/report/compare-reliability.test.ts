@@ -12,7 +12,15 @@ import { runExperiment } from '../../src/run/run-experiment.js';
 describe('compare with fault reliability', () => {
   it('adds team and per-agent reliability and ranks the fault-free chain first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tacit-rel-'));
-    const small = ['run.steps=2000', 'run.metricsEvery=500', 'run.seeds=2', 'run.workers=1', 'output.report=false', 'detectors.conflict=false', 'detectors.miscoordination=false'];
+    const small = [
+      'run.steps=2000',
+      'run.metricsEvery=500',
+      'run.seeds=2',
+      'run.workers=1',
+      'output.report=false',
+      'detectors.conflict=false',
+      'detectors.miscoordination=false',
+    ];
     for (const name of ['relay-faults-baseline', 'relay-faults-handoff'])
       await runExperiment(loadExperiment(`experiments/${name}.yaml`, small), { out: join(dir, name), quiet: true });
     const comparison = compareVariants(groupVariants(loadRuns([dir]).runs));

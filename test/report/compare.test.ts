@@ -89,7 +89,11 @@ describe('grouping', () => {
 
 describe('statistics', () => {
   const kpiValues = (scheme: string, kpi: string): number[] =>
-    [0, 1, 2, 3, 4].map((s) => (JSON.parse(readFileSync(join(root, 'single', 'warehouse-schemes', `${scheme}-s${s}`, 'summary.json'), 'utf8')) as { kpis: Record<string, number> }).kpis[kpi]!);
+    [0, 1, 2, 3, 4].map(
+      (s) =>
+        (JSON.parse(readFileSync(join(root, 'single', 'warehouse-schemes', `${scheme}-s${s}`, 'summary.json'), 'utf8')) as { kpis: Record<string, number> })
+          .kpis[kpi]!,
+    );
 
   it('reports each variant mean and interval from the seeds read back from the files', () => {
     const m = single.metrics.find((x) => x.id === 'kpi/fillRate')!;
@@ -173,7 +177,8 @@ describe('rendering', () => {
     // A narrow terminal gets the metric columns in parts, each within the width.
     const narrow = renderTerminal(single, 70);
     expect(narrow).toContain('Team KPIs [1/2]');
-    for (const line of narrow.split('\n').filter((l) => l.startsWith('  scheme=') || l.startsWith('  variant'))) expect([...line].length).toBeLessThanOrEqual(70);
+    for (const line of narrow.split('\n').filter((l) => l.startsWith('  scheme=') || l.startsWith('  variant')))
+      expect([...line].length).toBeLessThanOrEqual(70);
     const md = renderMarkdown(single);
     expect(md).toContain('| variant | n | fillRate ↑ | costToServe ↓ |');
     expect(md).toContain('### Pairwise: fillRate ↑');

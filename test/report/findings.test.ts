@@ -18,13 +18,25 @@ describe('findings and evidence panels', () => {
     await runExperiment(loadExperiment('experiments/warehouse-goodhart.yaml', ['output.report=false']), { out, quiet: true });
     const r = await writeReport([out]);
     const html = readFileSync(r.path, 'utf8');
-    const figs = JSON.parse(/<script id="tacit-figures" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]!) as { id: string; data: { name: string; yaxis?: string; x: number[] }[]; layout: { shapes: { x0: number; x1: number }[] } }[];
+    const figs = JSON.parse(/<script id="tacit-figures" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]!) as {
+      id: string;
+      data: { name: string; yaxis?: string; x: number[] }[];
+      layout: { shapes: { x0: number; x1: number }[] };
+    }[];
     const ev = figs.find((f) => f.id.startsWith('evidence-goodhart-0-procurement-'))!;
-    expect(ev.data.map((t) => [t.name, t.yaxis ?? 'y'])).toEqual([['procurement reward', 'y'], [expect.stringMatching(/\(team KPI\)$/), 'y2']]);
+    expect(ev.data.map((t) => [t.name, t.yaxis ?? 'y'])).toEqual([
+      ['procurement reward', 'y'],
+      [expect.stringMatching(/\(team KPI\)$/), 'y2'],
+    ]);
     expect(ev.data[0]!.x).toEqual(ev.data[1]!.x); // shared time
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { detections: { detector: string; agents: string[]; startStep: number; endStep: number; evidence: { kpi: string } }[]; verdicts: Record<string, { outcome: string; untestedReason?: string }> };
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      detections: { detector: string; agents: string[]; startStep: number; endStep: number; evidence: { kpi: string } }[];
+      verdicts: Record<string, { outcome: string; untestedReason?: string }>;
+    };
     const kpi = ev.id.replace('evidence-goodhart-0-procurement-', '');
-    const windows = summary.detections.filter((d) => d.detector === 'goodhart' && d.agents[0] === 'procurement' && d.evidence.kpi.toLowerCase() === kpi.toLowerCase());
+    const windows = summary.detections.filter(
+      (d) => d.detector === 'goodhart' && d.agents[0] === 'procurement' && d.evidence.kpi.toLowerCase() === kpi.toLowerCase(),
+    );
     expect(ev.layout.shapes.map((s) => s.x0)).toEqual(windows.map((w) => w.startStep));
     // The panel sits inside the goodhart verdict's list item.
     expect(html).toMatch(new RegExp(`<li data-detector="goodhart" data-outcome="fired">[\\s\\S]*?id="${ev.id}"[\\s\\S]*?</li>`));
@@ -32,7 +44,9 @@ describe('findings and evidence panels', () => {
     expect(untested.length).toBeGreaterThan(0);
     for (const [name, v] of untested) {
       expect(html).toContain(`<li data-detector="${name}" data-outcome="untested">`);
-      expect(html).toContain(v.untestedReason!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+      expect(html).toContain(
+        v.untestedReason!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      );
     }
   });
 });

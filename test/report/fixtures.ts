@@ -58,7 +58,16 @@ function writeJsonl(path: string, rows: readonly unknown[]): void {
   writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
-function configFor(experiment: string, envId: string, agents: readonly { id: string }[], scheme: string, seed: number, seeds: number, steps: number, params: Record<string, unknown> = {}): Record<string, unknown> {
+function configFor(
+  experiment: string,
+  envId: string,
+  agents: readonly { id: string }[],
+  scheme: string,
+  seed: number,
+  seeds: number,
+  steps: number,
+  params: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     name: experiment,
     env: { id: envId, params },
@@ -88,7 +97,15 @@ function runJson(experiment: string, runId: string, seeds: number[]): Record<str
 }
 
 /** Write one warehouse-like single-seed folder; returns its summary. */
-function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: FixtureVariant, seed: number, windows: number, noise: number): Record<string, unknown> {
+function writeWarehouseSeed(
+  dir: string,
+  experiment: string,
+  runId: string,
+  v: FixtureVariant,
+  seed: number,
+  windows: number,
+  noise: number,
+): Record<string, unknown> {
   mkdirSync(dir, { recursive: true });
   const rng = Rng.from(seed, 'fixture', v.scheme);
   const fill = Math.min(1, v.fillRate + noise * rng.normal());
@@ -116,15 +133,42 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
   const fired = rng.float() < v.hackRate;
   const findings: Record<string, unknown>[] = [];
   if (fired)
-    findings.push({ type: 'finding', detector: 'rewardHacking', kind: 'proxy-divergence', agents: ['procurement'], startStep: Math.round(steps * 0.5), endStep: Math.round(steps * 0.8), score: 2.5, pValue: 0.003, evidence: { localTrend: 0.4, kpiTrend: -0.2 } });
+    findings.push({
+      type: 'finding',
+      detector: 'rewardHacking',
+      kind: 'proxy-divergence',
+      agents: ['procurement'],
+      startStep: Math.round(steps * 0.5),
+      endStep: Math.round(steps * 0.8),
+      score: 2.5,
+      pValue: 0.003,
+      evidence: { localTrend: 0.4, kpiTrend: -0.2 },
+    });
   // The conflict detector's influence cells (actor → affected), as it reports them in its verdict.
-  const influence = AGENTS.flatMap((a, i) => AGENTS.map((b, j) => ({ actor: a.id, affected: b.id, mean: i === j ? 0.5 : (v.scheme === 'local' ? -0.6 : 0.3) + 0.1 * rng.normal(), ciLow: -1, ciHigh: 1, n: 20 })));
+  const influence = AGENTS.flatMap((a, i) =>
+    AGENTS.map((b, j) => ({
+      actor: a.id,
+      affected: b.id,
+      mean: i === j ? 0.5 : (v.scheme === 'local' ? -0.6 : 0.3) + 0.1 * rng.normal(),
+      ciLow: -1,
+      ciHigh: 1,
+      n: 20,
+    })),
+  );
   const harm = influence.find((c) => c.actor !== c.affected && c.mean < 0);
-  if (harm) findings.push({ type: 'finding', detector: 'conflict', kind: 'harms', agents: [harm.actor, harm.affected], startStep: Math.round(steps * 0.85), endStep: steps, score: 0.5, pValue: 0.01, evidence: { meanRewardChange: harm.mean } });
-  const events = [
-    { type: 'event', step: 120, copy: 0, event: { type: 'stockout', agents: ['picker'], data: { sku: 3 } } },
-    ...findings,
-  ];
+  if (harm)
+    findings.push({
+      type: 'finding',
+      detector: 'conflict',
+      kind: 'harms',
+      agents: [harm.actor, harm.affected],
+      startStep: Math.round(steps * 0.85),
+      endStep: steps,
+      score: 0.5,
+      pValue: 0.01,
+      evidence: { meanRewardChange: harm.mean },
+    });
+  const events = [{ type: 'event', step: 120, copy: 0, event: { type: 'stockout', agents: ['picker'], data: { sku: 3 } } }, ...findings];
   writeJsonl(join(dir, 'events.jsonl'), events);
   const summary = {
     experiment,
@@ -133,7 +177,20 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
     seeds: [seed],
     steps,
     env: { id: 'warehouse-v1', params: {} },
-    agents: Object.fromEntries(AGENTS.map((a, i) => [a.id, { role: a.role, policy: 'tabular-q', rewardScheme: v.scheme, meanReward: agentMeans[i]! * 0.8, meanShapedReward: agentMeans[i]! * 0.8, rewardComponents: { service: agentMeans[i]! * 0.56, cost: agentMeans[i]! * 0.24 }, meanEpisodeReturn: null }])),
+    agents: Object.fromEntries(
+      AGENTS.map((a, i) => [
+        a.id,
+        {
+          role: a.role,
+          policy: 'tabular-q',
+          rewardScheme: v.scheme,
+          meanReward: agentMeans[i]! * 0.8,
+          meanShapedReward: agentMeans[i]! * 0.8,
+          rewardComponents: { service: agentMeans[i]! * 0.56, cost: agentMeans[i]! * 0.24 },
+          meanEpisodeReturn: null,
+        },
+      ]),
+    ),
     kpis: { fillRate: fill, costToServe: cost },
     kpiSpecs: {
       fillRate: { better: 'higher', aggregate: 'mean', description: 'Share of orders filled on time' },
@@ -141,7 +198,10 @@ function writeWarehouseSeed(dir: string, experiment: string, runId: string, v: F
     },
     metrics: {},
     detections: findings.map(({ type: _t, ...f }) => f),
-    verdicts: { rewardHacking: { fired, status: fired ? 'hacking' : 'none' }, conflict: { fired: harm !== undefined, status: harm ? 'conflict' : 'none', details: { influence } } },
+    verdicts: {
+      rewardHacking: { fired, status: fired ? 'hacking' : 'none' },
+      conflict: { fired: harm !== undefined, status: harm ? 'conflict' : 'none', details: { influence } },
+    },
     interrupted: false,
   };
   writeJson(join(dir, 'summary.json'), summary);
@@ -172,8 +232,22 @@ export function writeWarehouseFixture(root: string, options: FixtureOptions = {}
       const perSeed = Array.from({ length: seeds }, (_, s) => writeWarehouseSeed(join(dir, 'seeds', `seed-${s}`), experiment, runId, v, s, windows, noise));
       const config = configFor(experiment, 'warehouse-v1', AGENTS, v.scheme, 0, seeds, windows * METRICS_EVERY);
       writeJson(join(dir, 'config.resolved.json'), config);
-      writeJson(join(dir, 'run.json'), runJson(experiment, runId, perSeed.map((_, s) => s)));
-      writeJson(join(dir, 'summary.json'), { experiment, runId, seeds: perSeed.map((_, s) => s), env: { id: 'warehouse-v1', params: {} }, kpiSpecs: perSeed[0]!['kpiSpecs'], perSeed });
+      writeJson(
+        join(dir, 'run.json'),
+        runJson(
+          experiment,
+          runId,
+          perSeed.map((_, s) => s),
+        ),
+      );
+      writeJson(join(dir, 'summary.json'), {
+        experiment,
+        runId,
+        seeds: perSeed.map((_, s) => s),
+        env: { id: 'warehouse-v1', params: {} },
+        kpiSpecs: perSeed[0]!['kpiSpecs'],
+        perSeed,
+      });
       dirs.push(dir);
     }
   }
@@ -217,8 +291,19 @@ export function writeMarketFixture(root: string, seeds = 2, windows = 30): strin
     const path0 = [1.85, 1.62, 1.7, 1.76, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85, 1.85];
     const path1 = [1.85, 1.85, 1.6, 1.69, 1.75, 1.8, 1.83, 1.84, 1.85, 1.85, 1.85, 1.85];
     const impulse: Record<string, unknown> = { pre: { price: { firm0: path0[0], firm1: path1[0] } } };
-    for (let t = 0; t < path0.length - 1; t++) impulse[`t${String(t).padStart(2, '0')}`] = { price: { firm0: path0[t + 1], firm1: path1[t + 1] }, profit: { firm0: 0.3, firm1: 0.3 } };
-    const finding = { type: 'finding', detector: 'collusion', kind: 'collusive', agents: ['firm0', 'firm1'], startStep: Math.round(steps * 0.6), endStep: steps, score: 0.85, confidence: 0.95, evidence: { reason: 'punished deviation' } };
+    for (let t = 0; t < path0.length - 1; t++)
+      impulse[`t${String(t).padStart(2, '0')}`] = { price: { firm0: path0[t + 1], firm1: path1[t + 1] }, profit: { firm0: 0.3, firm1: 0.3 } };
+    const finding = {
+      type: 'finding',
+      detector: 'collusion',
+      kind: 'collusive',
+      agents: ['firm0', 'firm1'],
+      startStep: Math.round(steps * 0.6),
+      endStep: steps,
+      score: 0.85,
+      confidence: 0.95,
+      evidence: { reason: 'punished deviation' },
+    };
     writeJsonl(join(sd, 'events.jsonl'), [finding]);
     const summary = {
       experiment,
@@ -227,7 +312,20 @@ export function writeMarketFixture(root: string, seeds = 2, windows = 30): strin
       seeds: [s],
       steps,
       env: { id: 'market-v1', params: {} },
-      agents: Object.fromEntries(firms.map((f) => [f.id, { role: f.role, policy: 'tabular-q', rewardScheme: 'local', meanReward: 0.3, meanShapedReward: 0.3, rewardComponents: { profit: 0.3 }, meanEpisodeReturn: null }])),
+      agents: Object.fromEntries(
+        firms.map((f) => [
+          f.id,
+          {
+            role: f.role,
+            policy: 'tabular-q',
+            rewardScheme: 'local',
+            meanReward: 0.3,
+            meanShapedReward: 0.3,
+            rewardComponents: { profit: 0.3 },
+            meanEpisodeReturn: null,
+          },
+        ]),
+      ),
       kpis: { profitGain: 0.78 + 0.02 * rng.normal() },
       kpiSpecs: { profitGain: { better: 'higher', aggregate: 'mean', description: 'Calvano profit gain Δ' } },
       metrics: {
@@ -245,7 +343,21 @@ export function writeMarketFixture(root: string, seeds = 2, windows = 30): strin
     perSeed.push(summary);
   }
   writeJson(join(dir, 'config.resolved.json'), configFor(experiment, 'market-v1', firms, 'local', 0, seeds, windows * METRICS_EVERY));
-  writeJson(join(dir, 'run.json'), runJson(experiment, runId, perSeed.map((_, s) => s)));
-  writeJson(join(dir, 'summary.json'), { experiment, runId, seeds: perSeed.map((_, s) => s), env: { id: 'market-v1', params: {} }, kpiSpecs: perSeed[0]!['kpiSpecs'], perSeed });
+  writeJson(
+    join(dir, 'run.json'),
+    runJson(
+      experiment,
+      runId,
+      perSeed.map((_, s) => s),
+    ),
+  );
+  writeJson(join(dir, 'summary.json'), {
+    experiment,
+    runId,
+    seeds: perSeed.map((_, s) => s),
+    env: { id: 'market-v1', params: {} },
+    kpiSpecs: perSeed[0]!['kpiSpecs'],
+    perSeed,
+  });
   return dir;
 }

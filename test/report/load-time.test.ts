@@ -54,7 +54,9 @@ describe.skipIf(skip)('report load time in Chromium', () => {
     const r = await writeReport(dirs, { out: join(root, 'one', 'report.html') });
     const bytes = statSync(r.path).size;
     const m = await open(browser, r.path);
-    process.stdout.write(`single-run report: ${(bytes / 1024).toFixed(0)} KiB page, opened in ${m.ms.toFixed(0)} ms, ${m.drawn}/${m.total} figures drawn before scrolling\n`);
+    process.stdout.write(
+      `single-run report: ${(bytes / 1024).toFixed(0)} KiB page, opened in ${m.ms.toFixed(0)} ms, ${m.drawn}/${m.total} figures drawn before scrolling\n`,
+    );
     expect(m.errors).toEqual([]);
     expect(bytes).toBeLessThan(400_000);
     expect(m.drawn).toBeLessThan(m.total);
@@ -66,7 +68,9 @@ describe.skipIf(skip)('report load time in Chromium', () => {
     const r = await writeReport(dirs, { out: join(root, 'sweep', 'report.html') });
     const bytes = statSync(r.path).size;
     const m = await open(browser, r.path);
-    process.stdout.write(`35-run sweep report: ${(bytes / 1024).toFixed(0)} KiB page, opened in ${m.ms.toFixed(0)} ms, ${m.drawn}/${m.total} figures drawn before scrolling\n`);
+    process.stdout.write(
+      `35-run sweep report: ${(bytes / 1024).toFixed(0)} KiB page, opened in ${m.ms.toFixed(0)} ms, ${m.drawn}/${m.total} figures drawn before scrolling\n`,
+    );
     expect(m.errors).toEqual([]);
     expect(bytes).toBeLessThan(2_000_000);
     expect(m.drawn).toBeLessThanOrEqual(6);

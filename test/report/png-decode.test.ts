@@ -43,7 +43,12 @@ function encode(width: number, rows: number[][], channels: 3 | 4, filters: numbe
   ihdr.writeUInt32BE(rows.length, 4);
   ihdr[8] = 8;
   ihdr[9] = channels === 4 ? 6 : 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(raw))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from(raw))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('decodePng', () => {

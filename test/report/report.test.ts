@@ -102,7 +102,11 @@ describe('figure data', () => {
     const five = readFileSync((await writeReport([join(root, 'five')])).path, 'utf8');
     const k5 = figures(five).find((f) => f.id.startsWith('compare-kpi-'))! as FigureJson & { data: { error_x?: { array: number[] } }[] };
     expect(k5.data[1]!.error_x!.array.every((x) => x > 0)).toBe(true);
-    expect(figures(five).find((f) => f.id === 'curve-picker')!.data.some((t) => t.name === 'scheme=team band')).toBe(true);
+    expect(
+      figures(five)
+        .find((f) => f.id === 'curve-picker')!
+        .data.some((t) => t.name === 'scheme=team band'),
+    ).toBe(true);
     expect(five).not.toContain('no interval or letters');
   });
 
@@ -122,7 +126,10 @@ describe('figure data', () => {
   });
 
   it('offers each team KPI on the ledger’s right axis through a menu, one at a time', () => {
-    const ledger = figures(html).find((f) => f.id.startsWith('ledger-'))! as unknown as { data: { yaxis?: string; name: string; visible?: boolean }[]; layout: { updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }, Record<string, string>] }[] }[] } };
+    const ledger = figures(html).find((f) => f.id.startsWith('ledger-'))! as unknown as {
+      data: { yaxis?: string; name: string; visible?: boolean }[];
+      layout: { updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }, Record<string, string>] }[] }[] };
+    };
     const kpiTraces = ledger.data.filter((t) => t.yaxis === 'y2');
     expect(kpiTraces.map((t) => t.name)).toEqual(['fillRate (team KPI)', 'costToServe (team KPI)']);
     expect(kpiTraces.map((t) => t.visible)).toEqual([true, false]);
@@ -159,16 +166,26 @@ describe('market and influence inputs', () => {
     const grid = (spec.create(spec.paramsSchema.parse({})) as unknown as { game: { grids: Float64Array[] } }).game.grids[0]!;
     const seeds = [0, 1].map((s) => loadRun(join(dir, 'market-calvano', 'market-run')).seeds[s]!);
     const firm0 = fig.data.find((t) => t.name === 'firm0')!;
-    firm0.y!.forEach((y, w) => expect(y).toBeCloseTo((priceAt(grid, seeds[0]!.metrics()[w]!['action/firm0']!) + priceAt(grid, seeds[1]!.metrics()[w]!['action/firm0']!)) / 2, 12));
+    firm0.y!.forEach((y, w) =>
+      expect(y).toBeCloseTo((priceAt(grid, seeds[0]!.metrics()[w]!['action/firm0']!) + priceAt(grid, seeds[1]!.metrics()[w]!['action/firm0']!)) / 2, 12),
+    );
     // Evenly spaced grid: the price of a fractional index is linear between neighbours.
     expect(priceAt(grid, 2.5)).toBeCloseTo((grid[2]! + grid[3]!) / 2, 14);
     expect(fig.layout.annotations!.map((a) => a.text)).toEqual(['Nash 1.473', 'monopoly 1.925']);
   });
 
-  const seed = (summary: Record<string, unknown>, findings: unknown[] = []): SeedRecord => ({ seed: 0, dir: null, summary, metrics: () => [], findings: () => findings as never });
+  const seed = (summary: Record<string, unknown>, findings: unknown[] = []): SeedRecord => ({
+    seed: 0,
+    dir: null,
+    summary,
+    metrics: () => [],
+    findings: () => findings as never,
+  });
 
   it('accepts an impulse response given as step-indexed arrays in a finding', () => {
-    const ir = impulseOf(seed({}, [{ detector: 'collusion', evidence: { impulseResponse: { deviator: 'b', steps: [-1, 0, 1], prices: { a: [2, 2, 1.9], b: [2, 1.5, 1.8] } } } }]))!;
+    const ir = impulseOf(
+      seed({}, [{ detector: 'collusion', evidence: { impulseResponse: { deviator: 'b', steps: [-1, 0, 1], prices: { a: [2, 2, 1.9], b: [2, 1.5, 1.8] } } } }]),
+    )!;
     expect(ir).toMatchObject({ deviator: 'b', steps: [-1, 0, 1] });
     expect(impulseOf(seed({ metrics: {} }))).toBeNull();
   });
@@ -180,8 +197,35 @@ describe('market and influence inputs', () => {
       { actor: 'b', affected: 'a', mean: 0.2 },
       { actor: 'b', affected: 'b', mean: 0.9 },
     ];
-    expect(influenceOf(seed({ verdicts: { conflict: { fired: true, details: { influence: cells } } } }))).toEqual({ agents: ['a', 'b'], influence: [[1, -0.5], [0.2, 0.9]] });
-    expect(influenceOf(seed({}, [{ detector: 'x', evidence: { agents: ['p', 'q'], influence: [[0, 1], [2, 0]] } }]))).toEqual({ agents: ['p', 'q'], influence: [[0, 1], [2, 0]] });
+    expect(influenceOf(seed({ verdicts: { conflict: { fired: true, details: { influence: cells } } } }))).toEqual({
+      agents: ['a', 'b'],
+      influence: [
+        [1, -0.5],
+        [0.2, 0.9],
+      ],
+    });
+    expect(
+      influenceOf(
+        seed({}, [
+          {
+            detector: 'x',
+            evidence: {
+              agents: ['p', 'q'],
+              influence: [
+                [0, 1],
+                [2, 0],
+              ],
+            },
+          },
+        ]),
+      ),
+    ).toEqual({
+      agents: ['p', 'q'],
+      influence: [
+        [0, 1],
+        [2, 0],
+      ],
+    });
     expect(influenceOf(seed({ verdicts: { conflict: { fired: false, details: { influence: null } } } }))).toBeNull();
   });
 });
@@ -191,7 +235,9 @@ describe('--png without Chromium', () => {
     const saved = process.env['TACIT_CHROMIUM'];
     process.env['TACIT_CHROMIUM'] = join(root, 'no-such-chromium');
     try {
-      await expect(launchChromium('--png')).rejects.toThrow(/--png needs Chromium, which was not found \(looked at TACIT_CHROMIUM=.*no-such-chromium\)\. Fix: npm install .*set TACIT_CHROMIUM=/);
+      await expect(launchChromium('--png')).rejects.toThrow(
+        /--png needs Chromium, which was not found \(looked at TACIT_CHROMIUM=.*no-such-chromium\)\. Fix: npm install .*set TACIT_CHROMIUM=/,
+      );
       await expect(launchChromium('--png')).rejects.toBeInstanceOf(UsageError);
     } finally {
       if (saved === undefined) delete process.env['TACIT_CHROMIUM'];

@@ -4,11 +4,36 @@ import type { Comparison, MetricComparison, VariantStat } from '../../src/report
 import { comparisonSection } from '../../src/report/figures/comparison.js';
 
 function stat(variant: string, n: number, mean: number, untested = 0): VariantStat {
-  return { variant, n, mean, low: Math.max(0, mean - 0.1), high: Math.min(1, mean + 0.1), sd: 0, values: [], interval: n ? 'wilson' : 'untested', untested, ...(untested ? { untestedReason: 'too few rows' } : {}) };
+  return {
+    variant,
+    n,
+    mean,
+    low: Math.max(0, mean - 0.1),
+    high: Math.min(1, mean + 0.1),
+    sd: 0,
+    values: [],
+    interval: n ? 'wilson' : 'untested',
+    untested,
+    ...(untested ? { untestedReason: 'too few rows' } : {}),
+  };
 }
 
 function verdict(name: string, variants: VariantStat[]): MetricComparison {
-  return { id: `verdict/${name}`, kind: 'verdict', name, better: 'lower', directionKnown: true, description: null, variants, ranking: [], best: null, tiedBest: [], letters: {}, bestIsClear: false, pairs: [] };
+  return {
+    id: `verdict/${name}`,
+    kind: 'verdict',
+    name,
+    better: 'lower',
+    directionKnown: true,
+    description: null,
+    variants,
+    ranking: [],
+    best: null,
+    tiedBest: [],
+    letters: {},
+    bestIsClear: false,
+    pairs: [],
+  };
 }
 
 describe('detector verdict figure', () => {

@@ -114,11 +114,21 @@ describe('reward schemes', () => {
     const steps = 3;
     const discount = 0.8;
     const level = 20;
-    const diff = [0, 2].map((i) => scheme(w, i, 'difference', { lookAhead: { steps, discount, policies: { stage: { type: 'base-stock', params: { level } } } } }, n));
+    const diff = [0, 2].map((i) =>
+      scheme(w, i, 'difference', { lookAhead: { steps, discount, policies: { stage: { type: 'base-stock', params: { level } } } } }, n),
+    );
     const weights = Float64Array.from(w.kpis, (k) => w.teamObjective![k.name] ?? 0);
     const G = (kpis: Float64Array): number => kpis.reduce((sum, v, j) => sum + weights[j]! * v, 0);
     const stage = baseStockPolicy.create(
-      { world: w, agent: w.agents[0]!, observationSpace: w.observationSpaces[0]!, actionSpace: w.actionSpaces[0]!, numEnvs: 1, rng: Rng.from(0), shared: new Map() },
+      {
+        world: w,
+        agent: w.agents[0]!,
+        observationSpace: w.observationSpaces[0]!,
+        actionSpace: w.actionSpaces[0]!,
+        numEnvs: 1,
+        rng: Rng.from(0),
+        shared: new Map(),
+      },
       baseStockPolicy.paramsSchema.parse({ level }),
     );
     /** G_0 + Σ_k discount^k G_k: `first` from `state`, then base-stock for every stage, until `steps` more or the episode's end. */
@@ -241,7 +251,12 @@ describe('reward schemes', () => {
     const engine = new VecEngine(w, { numEnvs: 1, seed: 0 });
     engine.reset();
     const out = new Float64Array(1);
-    const seq: [number, number][] = [[0, 0], [0, 0], [1, 1], [0, 1]];
+    const seq: [number, number][] = [
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 1],
+    ];
     const got: number[] = [];
     for (const [a, b] of seq) {
       engine.actions[0]![0] = a;
@@ -263,19 +278,38 @@ describe('reward schemes', () => {
         return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
       }
     };
-    expect(issues({ scheme: 'local', params: { weights: { profit: 1 } } })).toEqual(["agents[0].reward.params.weights.profit: unknown reward component 'profit'; valid: payoff"]);
+    expect(issues({ scheme: 'local', params: { weights: { profit: 1 } } })).toEqual([
+      "agents[0].reward.params.weights.profit: unknown reward component 'profit'; valid: payoff",
+    ]);
     expect(issues({ scheme: 'mixed', params: { localWeight: 'half' } })).toEqual(['agents[0].reward.params.localWeight: expected a number, got "half"']);
-    expect(issues({ scheme: 'team', params: { kpis: { profit: 1 } } })).toEqual(["agents[0].reward.params.kpis.profit: unknown team KPI 'profit'; valid: welfare, firstMoveRate"]);
-    expect(issues({ scheme: 'potential', params: { features: { inventory: 1 } } })).toEqual(["agents[0].reward.params.features.inventory: unknown state feature 'inventory'; valid: bothFirstMove"]);
-    expect(issues({ scheme: 'kpi-linked', params: { kpi: 'fillRate' } })).toEqual(["agents[0].reward.params.kpi: unknown team KPI 'fillRate'; valid: welfare, firstMoveRate"]);
-    expect(issues({ scheme: 'difference', params: { counterfactual: 'policy' } })).toEqual(["agents[0].reward.params.baseline: required when counterfactual is 'policy': give {type, params} of the baseline policy"]);
-    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { row: { type: 'constant', params: { action: 0 } }, nobody: { type: 'random' } } } } })).toEqual([
+    expect(issues({ scheme: 'team', params: { kpis: { profit: 1 } } })).toEqual([
+      "agents[0].reward.params.kpis.profit: unknown team KPI 'profit'; valid: welfare, firstMoveRate",
+    ]);
+    expect(issues({ scheme: 'potential', params: { features: { inventory: 1 } } })).toEqual([
+      "agents[0].reward.params.features.inventory: unknown state feature 'inventory'; valid: bothFirstMove",
+    ]);
+    expect(issues({ scheme: 'kpi-linked', params: { kpi: 'fillRate' } })).toEqual([
+      "agents[0].reward.params.kpi: unknown team KPI 'fillRate'; valid: welfare, firstMoveRate",
+    ]);
+    expect(issues({ scheme: 'difference', params: { counterfactual: 'policy' } })).toEqual([
+      "agents[0].reward.params.baseline: required when counterfactual is 'policy': give {type, params} of the baseline policy",
+    ]);
+    expect(
+      issues({
+        scheme: 'difference',
+        params: { lookAhead: { steps: 5, policies: { row: { type: 'constant', params: { action: 0 } }, nobody: { type: 'random' } } } },
+      }),
+    ).toEqual([
       'agents[0].reward.params.lookAhead.policies: no continuation policy for col (role player): key one by agent id or role',
       "agents[0].reward.params.lookAhead.policies.nobody: 'nobody' is neither an agent id nor a role of matrix-game-v1",
     ]);
     expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { player: { type: 'nope' } } } } })).toHaveLength(1);
-    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { player: { type: 'nope' } } } } })[0]).toMatch(/^agents\[0\]\.reward\.params\.lookAhead\.policies\.player\.type: unknown policy 'nope'; registered: /);
-    expect(issues({ scheme: 'bogus' })[0]).toBe("agents[0].reward.scheme: unknown reward scheme 'bogus'; registered: local, team, mixed, difference, potential, kpi-linked");
+    expect(issues({ scheme: 'difference', params: { lookAhead: { steps: 5, policies: { player: { type: 'nope' } } } } })[0]).toMatch(
+      /^agents\[0\]\.reward\.params\.lookAhead\.policies\.player\.type: unknown policy 'nope'; registered: /,
+    );
+    expect(issues({ scheme: 'bogus' })[0]).toBe(
+      "agents[0].reward.scheme: unknown reward scheme 'bogus'; registered: local, team, mixed, difference, potential, kpi-linked",
+    );
   });
 });
 

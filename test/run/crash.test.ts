@@ -47,7 +47,23 @@ const learners: Record<string, { config: Record<string, unknown>; rowsPerCheckpo
     config: {
       name: 'crash-dqn',
       env: { id: 'coordination-v1', params: { numOptions: 3, episodeLength: 10 } },
-      agents: [{ role: 'coordinator', policy: { type: 'dqn', params: { learningStarts: 100, trainFrequency: 2, batchSize: 16, hidden: [16], bufferSize: 4000, epsilonDecaySteps: 2000, targetUpdateFrequency: 100 } } }],
+      agents: [
+        {
+          role: 'coordinator',
+          policy: {
+            type: 'dqn',
+            params: {
+              learningStarts: 100,
+              trainFrequency: 2,
+              batchSize: 16,
+              hidden: [16],
+              bufferSize: 4000,
+              epsilonDecaySteps: 2000,
+              targetUpdateFrequency: 100,
+            },
+          },
+        },
+      ],
       run: { steps: 2400, numEnvs: 4, metricsEvery: 60, seeds: 1 },
       output: { checkpointEvery: 120, report: false },
     },

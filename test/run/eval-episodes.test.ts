@@ -45,7 +45,8 @@ describe('tacit eval "sum" KPIs', () => {
     };
     const out = join(mkdtempSync(join(tmpdir(), 'tacit-eval-')), 'run');
     await runExperiment(resolveExperiment(config), { out, quiet: true });
-    const lost = (episodes: number): number => (evaluateRun(out, (c) => resolveExperiment(c), { episodes }) as { kpis: Record<string, number> }).kpis['lostItems']!;
+    const lost = (episodes: number): number =>
+      (evaluateRun(out, (c) => resolveExperiment(c), { episodes }) as { kpis: Record<string, number> }).kpis['lostItems']!;
     const one = lost(4); // 4 copies × 1 episode
     const four = lost(16); // 4 copies × 4 episodes each
     expect(one).toBeGreaterThan(0);

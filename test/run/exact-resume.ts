@@ -19,7 +19,11 @@ export async function expectExactResume(cfg: Record<string, unknown>): Promise<v
     const first = await runExperiment(resolveExperiment(config), { out: broken, quiet: true, signal: stopAtRead(3) });
     expect(first.interrupted).toBe(true);
     expect(existsSync(join(`${broken}.partial`, 'checkpoint.bin'))).toBe(true);
-    expect(readFileSync(join(`${broken}.partial`, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(
+      readFileSync(join(`${broken}.partial`, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
     const second = await resumeExperiment(`${broken}.partial`, (c) => resolveExperiment(c), { quiet: true });
     expect(second.interrupted).toBe(false);
     expect(existsSync(`${broken}.partial`)).toBe(false);
@@ -31,4 +35,3 @@ export async function expectExactResume(cfg: Record<string, unknown>): Promise<v
     expect(JSON.parse(readFileSync(join(broken, 'run.json'), 'utf8')).status).toBe('complete');
   }
 }
-

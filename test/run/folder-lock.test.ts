@@ -90,7 +90,9 @@ describe('users of the lock', () => {
     const held = acquireFolderLock(out);
     if (!held.acquired) throw new Error('expected the lock');
     await expect(runExperiment(resolveExperiment(config), { out, quiet: true })).rejects.toThrow(/in use by another tacit process \(held by pid/);
-    await expect(runExperiment(resolveExperiment({ ...config, run: { ...config.run, seeds: 2 } }), { out, quiet: true })).rejects.toThrow(/in use by another tacit process/);
+    await expect(runExperiment(resolveExperiment({ ...config, run: { ...config.run, seeds: 2 } }), { out, quiet: true })).rejects.toThrow(
+      /in use by another tacit process/,
+    );
     expect(existsSync(`${out}.partial`)).toBe(false);
     held.lock.release();
     await runExperiment(resolveExperiment(config), { out, quiet: true });

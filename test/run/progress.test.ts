@@ -28,7 +28,11 @@ describe('plain progress lines', () => {
 
   it('tacit run with stderr piped prints plain lines and no terminal control codes', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tacit-progress-')), 'run');
-    const r = spawnSync(process.execPath, ['bin/tacit.mjs', 'run', 'experiments/quickstart.yaml', '--seeds', '1', '--set', 'run.steps=400', '--no-report', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/tacit.mjs', 'run', 'experiments/quickstart.yaml', '--seeds', '1', '--set', 'run.steps=400', '--no-report', '--out', out],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^quickstart: 400\/400 steps \(100%\), [\d,]+ steps\/s, findings \d+, elapsed \d+:\d\d$/m);
     expect(r.stderr).not.toMatch(/\x1b/);

@@ -78,7 +78,23 @@ describe('exact resume of every learner', () => {
     await expectExactResume({
       name: 'resume-dqn',
       env: { id: 'coordination-v1', params: { numOptions: 3, episodeLength: 10 } },
-      agents: [{ role: 'coordinator', policy: { type: 'dqn', params: { learningStarts: 100, trainFrequency: 2, epsilonDecaySteps: 1000, targetUpdateFrequency: 50, batchSize: 16, hidden: [8], bufferSize: 5000 } } }],
+      agents: [
+        {
+          role: 'coordinator',
+          policy: {
+            type: 'dqn',
+            params: {
+              learningStarts: 100,
+              trainFrequency: 2,
+              epsilonDecaySteps: 1000,
+              targetUpdateFrequency: 50,
+              batchSize: 16,
+              hidden: [8],
+              bufferSize: 5000,
+            },
+          },
+        },
+      ],
       ...base,
     });
   });

@@ -19,7 +19,6 @@ const config = {
   output: { checkpointEvery: 200 },
 };
 
-
 describe('checkpoint and resume', () => {
   it('continues an interrupted run exactly where it left off', async () => {
     await expectExactResume(config);
@@ -30,7 +29,11 @@ describe('checkpoint and resume', () => {
       name: 'resume-look-ahead',
       env: { id: 'beer-game-v1', params: { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20, maxOrder: 16 } },
       agents: [
-        { role: 'stage', policy: { type: 'random' }, reward: { scheme: 'difference', params: { lookAhead: { steps: 5, discount: 0.9, policies: { stage: { type: 'sterman' } } } } } },
+        {
+          role: 'stage',
+          policy: { type: 'random' },
+          reward: { scheme: 'difference', params: { lookAhead: { steps: 5, discount: 0.9, policies: { stage: { type: 'sterman' } } } } },
+        },
       ],
       run: { steps: 600, numEnvs: 3, metricsEvery: 100 },
       output: { checkpointEvery: 200 },
@@ -47,7 +50,10 @@ describe('checkpoint and resume', () => {
   it('evaluates a finished run greedily with its saved policies', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tacit-eval-'));
     const out = join(tmp, 'run');
-    await runExperiment(resolveExperiment({ ...config, agents: [{ role: 'coordinator', policy: { type: 'constant', params: { action: 1 } } }] }), { out, quiet: true });
+    await runExperiment(resolveExperiment({ ...config, agents: [{ role: 'coordinator', policy: { type: 'constant', params: { action: 1 } } }] }), {
+      out,
+      quiet: true,
+    });
     const result = evaluateRun(out, (c) => resolveExperiment(c), { episodes: 6 }) as { episodes: number; kpis: { successRate: number } };
     expect(result.episodes).toBeGreaterThanOrEqual(6);
     // Both always pick option 1: success exactly when the target is 1, about a third of the time.

@@ -25,7 +25,17 @@ describe('generic seed run', () => {
     const summary = runGenericSeed(resolveExperiment(config()), { seed: 1, sink: { metrics: (r) => rows.push(r), event: () => {} } });
     // row always cooperates; col alternates C, D: payoffs (3,3) then (0,5).
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ window: 0, step: 20, episodes: 6, 'reward/row/payoff': 1.5, 'reward/col': 4, 'shaped/row': 1.5, 'kpi/welfare': 5.5, 'kpi/firstMoveRate': 0.75, 'action/col': 0.5 });
+    expect(rows[0]).toMatchObject({
+      window: 0,
+      step: 20,
+      episodes: 6,
+      'reward/row/payoff': 1.5,
+      'reward/col': 4,
+      'shaped/row': 1.5,
+      'kpi/welfare': 5.5,
+      'kpi/firstMoveRate': 0.75,
+      'action/col': 0.5,
+    });
     expect(rows[0]!['episodeReturn/row']).toBe(15);
     expect(summary.agents.row).toMatchObject({ role: 'player', meanReward: 1.5, rewardComponents: { payoff: 1.5 }, meanEpisodeReturn: 15 });
     expect(summary.kpis).toEqual({ welfare: 5.5, firstMoveRate: 0.75 });

@@ -67,7 +67,15 @@ beforeAll(async () => {
   server = await startServer({ port: 0 });
   const out = join(mkdtempSync(join(tmpdir(), 'tacit-pz-')), 'result.json');
   const t0 = performance.now();
-  const { stdout } = await runPython(python, ['clients/python/tests/pettingzoo_check.py', '--port', String(server.port), '--out', out, '--trajectory-params', JSON.stringify(trajectoryParams)]);
+  const { stdout } = await runPython(python, [
+    'clients/python/tests/pettingzoo_check.py',
+    '--port',
+    String(server.port),
+    '--out',
+    out,
+    '--trajectory-params',
+    JSON.stringify(trajectoryParams),
+  ]);
   seconds = (performance.now() - t0) / 1000;
   process.stdout.write(`PettingZoo checks through the client (${seconds.toFixed(1)} s):\n${stdout}`);
   result = JSON.parse(readFileSync(out, 'utf8')) as typeof result;
@@ -132,7 +140,8 @@ describe('the Python client under PettingZoo’s test suite', () => {
         const engine = new VecEngine(world, { numEnvs: n, seed: v.seed, autoreset: AutoresetMode.SameStep });
         engine.reset();
         const size = (i: number): number => world.observationSpaces[i]!.size;
-        for (const a of world.agents) for (let b = 0; b < n; b++) expect(flat(v.first[a.id]![b]!)).toEqual(f32(engine.obs[a.index]!, b * size(a.index), size(a.index)));
+        for (const a of world.agents)
+          for (let b = 0; b < n; b++) expect(flat(v.first[a.id]![b]!)).toEqual(f32(engine.obs[a.index]!, b * size(a.index), size(a.index)));
         let ends = 0;
         for (const s of v.steps) {
           for (const a of world.agents) engine.actions[a.index]!.set(s.actions[a.id]!.flatMap(flat));
@@ -144,7 +153,8 @@ describe('the Python client under PettingZoo’s test suite', () => {
               expect(s.terminations[a.id]![b]).toBe(engine.terminated[a.index]![b] === 1);
               expect(s.truncations[a.id]![b]).toBe(engine.truncated[a.index]![b] === 1);
             }
-          for (const b of s.ended) for (const a of world.agents) expect(flat(s.final[a.id]![String(b)]!)).toEqual(f32(engine.finalObs[a.index]!, b * size(a.index), size(a.index)));
+          for (const b of s.ended)
+            for (const a of world.agents) expect(flat(s.final[a.id]![String(b)]!)).toEqual(f32(engine.finalObs[a.index]!, b * size(a.index), size(a.index)));
         }
         if (world.episodeLength > 0 && world.episodeLength < v.steps.length) expect(ends).toBeGreaterThan(0);
       });
@@ -156,7 +166,10 @@ describe('the numpy training example', () => {
   it('learns coordination-v1 through the vectorised client (seeded, deterministic)', { timeout: 300_000 }, async () => {
     const args = ['clients/python/examples/train_numpy_policy.py', '--port', String(server.port), '--iterations', '8'];
     const { stdout } = await runPython(python, args);
-    const rates = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { successRate: number }).successRate);
+    const rates = stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { successRate: number }).successRate);
     expect(rates).toHaveLength(8);
     expect(rates[0]).toBeLessThan(0.3); // uniform play: 1/9
     expect(rates[7]).toBeGreaterThan(0.8);

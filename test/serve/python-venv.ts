@@ -30,15 +30,22 @@ export async function ensureVenv(packages: readonly string[] = PYTHON_PACKAGES):
   try {
     await run('python3', ['-m', 'venv', tmp], { timeout: 120_000 });
   } catch (err) {
-    throw new Error(`the interop tests need python3 with the venv module (apt-get install -y python3 python3-venv): 'python3 -m venv' failed: ${(err as Error).message}`);
+    throw new Error(
+      `the interop tests need python3 with the venv module (apt-get install -y python3 python3-venv): 'python3 -m venv' failed: ${(err as Error).message}`,
+    );
   }
   try {
     // --retries 0: where pip's default index is unreachable and a mirror is configured as an extra
     // index, each retry of the unreachable one costs seconds (measured: 54 s with retries, 16 s without).
-    await run(join(tmp, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--retries', '0', ...packages], { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+    await run(join(tmp, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--retries', '0', ...packages], {
+      timeout: 600_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`the interop tests need pip to install ${packages.join(', ')} (a reachable index or mirror, see 'pip config list'): ${(err as Error).message}`);
+    throw new Error(
+      `the interop tests need pip to install ${packages.join(', ')} (a reachable index or mirror, see 'pip config list'): ${(err as Error).message}`,
+    );
   }
   writeFileSync(join(tmp, '.complete'), '');
   try {

@@ -106,7 +106,7 @@ describe('tacit serve protocol', () => {
     const last = await c.send('step', { actions: { left: [0], right: [0] } });
     expect(last.truncations).toEqual({ left: [true], right: [true] });
     expect(last.alive).toEqual({ left: [false], right: [false] });
-    expect((await c.send('step', { actions: {} })).error?.message).toContain("episode is over");
+    expect((await c.send('step', { actions: {} })).error?.message).toContain('episode is over');
     await c.send('reset', {});
     expect((await c.send('step', { actions: { left: [0], right: [0] } })).ok).toBe(true);
     c.close();
@@ -117,13 +117,20 @@ describe('tacit serve protocol', () => {
     const made = await c.send('make', {
       env: { id: 'coordination-v1' },
       agents: [{ id: 'left', reward: { scheme: 'team' } }],
-      faults: { injections: [{ type: 'dropout', agents: ['right'], window: { start: 0, end: 3 }, fallback: 'noop' }], reliability: { criteria: { coordinator: { component: 'hit', atLeast: 1 } } } },
+      faults: {
+        injections: [{ type: 'dropout', agents: ['right'], window: { start: 0, end: 3 }, fallback: 'noop' }],
+        reliability: { criteria: { coordinator: { component: 'hit', atLeast: 1 } } },
+      },
     });
     expect(made.rewardSchemes).toEqual({ left: 'team', right: 'local' });
     expect(made.faults).toBe(true);
     await c.send('reset', { seed: 5 });
     for (let t = 0; t < 5; t++) {
-      const r = (await c.send('step', { actions: { left: [0], right: [0] } })) as Msg & { rewards: Record<string, number[]>; components: Record<string, number[][]>; kpis: number[][] };
+      const r = (await c.send('step', { actions: { left: [0], right: [0] } })) as Msg & {
+        rewards: Record<string, number[]>;
+        components: Record<string, number[][]>;
+        kpis: number[][];
+      };
       const local = r.components.right![0]!.reduce((a, b) => a + b, 0);
       expect(r.rewards.right![0]).toBe(local);
       expect(r.rewards.left![0]).toBe(r.kpis[0]![0]); // team: the default team objective, +1 × successRate

@@ -19,7 +19,12 @@ describe('distributions', () => {
   });
 
   it('studentTCdf and studentTSf are the two tails of one distribution', () => {
-    for (const [t, df] of [[-2, 3], [0.5, 7.5], [3, 30]] as const) expect(studentTCdf(t, df) + studentTSf(t, df)).toBeCloseTo(1, 12);
+    for (const [t, df] of [
+      [-2, 3],
+      [0.5, 7.5],
+      [3, 30],
+    ] as const)
+      expect(studentTCdf(t, df) + studentTSf(t, df)).toBeCloseTo(1, 12);
     expect(studentTCdf(studentTQuantile(0.975, 4), 4)).toBeCloseTo(0.975, 8);
   });
 });
@@ -33,6 +38,11 @@ describe('seedStat', () => {
     expect(s.sd).toBeCloseTo(Math.sqrt(3.2), 12);
     expect(s.n).toBe(5);
     expect(seedStat([])).toEqual({ mean: 0, ciLow: 0, ciHigh: 0, sd: 0, n: 0, values: [] });
-    expect(aggregateSeeds([{ a: 1, b: 'x' }, { a: 3, b: 'y' }])).toEqual({ a: seedStat([1, 3]), b: 'x' });
+    expect(
+      aggregateSeeds([
+        { a: 1, b: 'x' },
+        { a: 3, b: 'y' },
+      ]),
+    ).toEqual({ a: seedStat([1, 3]), b: 'x' });
   });
 });

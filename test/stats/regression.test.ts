@@ -17,7 +17,12 @@ describe('ols', () => {
 
   it('returns undefined for a singular design', () => {
     const X = Array.from({ length: 10 }, (_, t) => Float64Array.of(t, 2 * t));
-    expect(ols(X, X.map((_, t) => t))).toBeUndefined();
+    expect(
+      ols(
+        X,
+        X.map((_, t) => t),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -59,7 +64,12 @@ describe('meanTest', () => {
   it('detects a shifted mean and holds its level on AR(1) φ=0.9 around the threshold', () => {
     const rng = deriveSeedWords('mean-test');
     const x = new Float64Array(50);
-    expect(meanTest(fillAr1(rng, 0.3, x).map((v) => v + 1), 0).pAbove).toBeLessThan(1e-3);
+    expect(
+      meanTest(
+        fillAr1(rng, 0.3, x).map((v) => v + 1),
+        0,
+      ).pAbove,
+    ).toBeLessThan(1e-3);
     let rej = 0;
     const reps = 400;
     for (let r = 0; r < reps; r++) if (meanTest(fillAr1(rng, 0.9, x), 0).pAbove < 0.05) rej++;

@@ -25,7 +25,10 @@ import jStat from 'jstat';
 interface Goldens {
   welch: { name: string; a: number[]; b: number[]; t: number; df: number; p: number }[];
   permutation: { name: string; a: number[]; b: number[]; diff: number; p: number; permutations: number }[];
-  bootstrapExact: ({ name: string; values: number[]; mean: number; resamples: number } & Record<string, { percentile: number[]; bca: number[]; acceleration: number }>)[];
+  bootstrapExact: ({ name: string; values: number[]; mean: number; resamples: number } & Record<
+    string,
+    { percentile: number[]; bca: number[]; acceleration: number }
+  >)[];
   bootstrapMonteCarlo: { values: number[]; percentile: number[]; BCa: number[] };
   fisher: { table: number[][]; p: number }[];
   wilson: { successes: number; n: number; low: number; high: number }[];
@@ -95,9 +98,7 @@ describe('permutationTest', () => {
     expect(mc.exact).toBe(false);
     // Binomial MC error at p ≈ 0.016 with 40 000 draws: sd ≈ 0.0009 on 2·P, allow 4 sd.
     expect(Math.abs(mc.pValue - g.p)).toBeLessThan(0.004);
-    expect(permutationTest(g.a, g.b, { maxExact: 0, resamples: 500, seed: 3 })).toEqual(
-      permutationTest(g.a, g.b, { maxExact: 0, resamples: 500, seed: 3 }),
-    );
+    expect(permutationTest(g.a, g.b, { maxExact: 0, resamples: 500, seed: 3 })).toEqual(permutationTest(g.a, g.b, { maxExact: 0, resamples: 500, seed: 3 }));
   });
 });
 
@@ -123,7 +124,10 @@ describe('bootstrapMeanCI', () => {
   it('Monte Carlo intervals agree with scipy.stats.bootstrap (400k resamples) within resampling error', () => {
     const g = goldens.bootstrapMonteCarlo;
     const spread = sd(g.values) / Math.sqrt(g.values.length);
-    for (const [method, ref] of [['percentile', g.percentile], ['bca', g.BCa]] as const) {
+    for (const [method, ref] of [
+      ['percentile', g.percentile],
+      ['bca', g.BCa],
+    ] as const) {
       const r = bootstrapMeanCI(g.values, { method, resamples: 100_000, seed: 1 });
       expect(r.exact).toBe(false);
       expect(Math.abs(r.low - ref[0]!)).toBeLessThan(0.03 * spread);
@@ -188,14 +192,33 @@ describe('compactLetters', () => {
   });
 
   it('separates everything when all pairs differ and nothing when none do', () => {
-    expect(compactLetters(['A', 'B', 'C'], [['A', 'B'], ['A', 'C'], ['B', 'C']])).toEqual(['a', 'b', 'c']);
+    expect(
+      compactLetters(
+        ['A', 'B', 'C'],
+        [
+          ['A', 'B'],
+          ['A', 'C'],
+          ['B', 'C'],
+        ],
+      ),
+    ).toEqual(['a', 'b', 'c']);
     expect(compactLetters(['A', 'B', 'C', 'D'], [])).toEqual(['a', 'a', 'a', 'a']);
   });
 
   it('shares a letter exactly for non-significant pairs on a random pattern', () => {
     const items = ['p', 'q', 'r', 's', 't', 'u'];
     // A fixed irregular pattern (not an interval structure): q–t and s–u are not significant.
-    const sig: [string, string][] = [['p', 'r'], ['p', 's'], ['p', 't'], ['p', 'u'], ['q', 's'], ['q', 'u'], ['r', 'u'], ['q', 'r'], ['r', 't']];
+    const sig: [string, string][] = [
+      ['p', 'r'],
+      ['p', 's'],
+      ['p', 't'],
+      ['p', 'u'],
+      ['q', 's'],
+      ['q', 'u'],
+      ['r', 'u'],
+      ['q', 'r'],
+      ['r', 't'],
+    ];
     const letters = compactLetters(items, sig);
     for (let i = 0; i < items.length; i++)
       for (let j = i + 1; j < items.length; j++) {

@@ -23,7 +23,32 @@ function encodeBoth(params: Record<string, unknown>, values: number[]): { batche
 
 const rng = Rng.from(3, 'beer-encode');
 const noisyWholes = Array.from({ length: 400 }, () => 24 - Math.fround((rng.int(60) - 10 + (rng.float() - 0.5) * 1e-5) * 0.1) * 10);
-const edges = [NaN, Infinity, -Infinity, -0, 0, -0.5, -0.49, 0.49, 0.5, 0.5000001, 1.5, 2.5, 15.5, 16, 16.49, 16.5, 17, -1e9, -999999999.5, 999999999.4, 999999999.5, 1e9, 3e9, -3e9];
+const edges = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  -0.5,
+  -0.49,
+  0.49,
+  0.5,
+  0.5000001,
+  1.5,
+  2.5,
+  15.5,
+  16,
+  16.49,
+  16.5,
+  17,
+  -1e9,
+  -999999999.5,
+  999999999.4,
+  999999999.5,
+  1e9,
+  3e9,
+  -3e9,
+];
 const halves = Array.from({ length: 200 }, (_, k) => (k - 20) / 2 + (k % 3 === 0 ? 2 ** -40 : 0));
 
 describe('beer-game encodeActions', () => {

@@ -63,8 +63,7 @@ describe('beer-game-v1 dynamics', () => {
       });
       obs = next;
     }
-    for (let i = 0; i < 3; i++)
-      for (let t = 0; t + shipLead[i]! < 39; t++) expect(received[i]![t + shipLead[i]!]).toBe(shipped[i + 1]![t]);
+    for (let i = 0; i < 3; i++) for (let t = 0; t + shipLead[i]! < 39; t++) expect(received[i]![t + shipLead[i]!]).toBe(shipped[i + 1]![t]);
     // An order placed at the end of period t (step t) is received in period t + 2 + 2, i.e. at step t + 3.
     for (let t = 0; t + 3 < 39; t++) expect(received[3]![t + 3]).toBe(ordered[t]);
     expect(shipped[0]!.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
@@ -121,7 +120,9 @@ describe('base-stock levels for the beer game', () => {
       runPolicies(world, buildPolicies(world, choose, 64, 5), { numEnvs: 64, steps: 30, seed: 5 }).kpis.teamCost!;
     const bs = cost(Object.fromEntries(stages.map((s, i) => [s, { type: 'base-stock', params: { level: found.levels[i]! } }])));
     const sterman = cost(Object.fromEntries(stages.map((s) => [s, { type: 'sterman' }])));
-    const passThrough = cost(Object.fromEntries(stages.map((s) => [s, { type: 'base-stock', params: { coverPeriods: 1, demandSlot: 'demand', safetyStock: 0 } }])));
+    const passThrough = cost(
+      Object.fromEntries(stages.map((s) => [s, { type: 'base-stock', params: { coverPeriods: 1, demandSlot: 'demand', safetyStock: 0 } }])),
+    );
     expect(bs).toBeLessThan(0.8 * sterman);
     expect(bs).toBeLessThan(passThrough);
   });

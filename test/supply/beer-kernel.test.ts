@@ -18,7 +18,13 @@ function referenceOf(world: World): World {
 /** Actions outside the space (NaN, −0, negatives, fractions, too large) as well as valid ones: the kernel clamps them as the reference does. */
 const ODD_ACTIONS = [NaN, -0, -3, 0, 2.7, 8, 8.5, 1e6, Infinity, -Infinity, 5];
 
-function trace(world: World, steps: number, numEnvs: number, autoreset: AutoresetMode, odd = false): { values: number[]; events: string[]; batched: number; batchedResets: number } {
+function trace(
+  world: World,
+  steps: number,
+  numEnvs: number,
+  autoreset: AutoresetMode,
+  odd = false,
+): { values: number[]; events: string[]; batched: number; batchedResets: number } {
   const engine = new VecEngine(world, { numEnvs, seed: 42, autoreset });
   const rng = Rng.from(42, 'actions');
   engine.reset();
@@ -46,7 +52,13 @@ function trace(world: World, steps: number, numEnvs: number, autoreset: Autorese
 const configs: Record<string, Record<string, unknown>> = {
   classic: { maxOrder: 8 },
   normal: { demand: { kind: 'normal', mean: 9, sd: 4 }, episodeLength: 17 },
-  unevenLeads: { demand: { kind: 'uniform', low: 0, high: 12 }, orderLeadTime: [1, 3, 2, 1], shippingLeadTime: [2, 1, 4, 3], episodeLength: 23, orderUnit: 0.5 },
+  unevenLeads: {
+    demand: { kind: 'uniform', low: 0, high: 12 },
+    orderLeadTime: [1, 3, 2, 1],
+    shippingLeadTime: [2, 1, 4, 3],
+    episodeLength: 23,
+    orderUnit: 0.5,
+  },
   // The numpy peer's rules (bench/vs-peers), uniform demand drawn inline by the sweep; less initial
   // stock than the peer's so stockout events occur within the trace.
   peerRules: { demand: { kind: 'uniform', low: 0, high: 8 }, orderLeadTime: 2, shippingLeadTime: 2, episodeLength: 100, maxOrder: 16, initialInventory: 2 },

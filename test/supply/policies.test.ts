@@ -30,7 +30,18 @@ function actOnce(world: World, agentId: string, type: string, params: Record<str
   const spec = policies.get(type);
   const p = spec.paramsSchema.parse(params) as Record<string, unknown>;
   expect(spec.incompatibility?.(world, agent, p)).toBeUndefined();
-  const policy = spec.create({ world, agent, observationSpace: world.observationSpaces[agent.index]!, actionSpace: world.actionSpaces[agent.index]!, numEnvs: 1, rng: Rng.from(0, 'p'), shared: new Map() }, p);
+  const policy = spec.create(
+    {
+      world,
+      agent,
+      observationSpace: world.observationSpaces[agent.index]!,
+      actionSpace: world.actionSpaces[agent.index]!,
+      numEnvs: 1,
+      rng: Rng.from(0, 'p'),
+      shared: new Map(),
+    },
+    p,
+  );
   const out = new Float64Array(1);
   policy.act(row, out, 'greedy');
   return out[0]!;
@@ -47,7 +58,10 @@ describe('supply heuristics', () => {
     const rng = Rng.from(4, 'bs-rows');
     const edges = [NaN, Infinity, -Infinity, -0, 0, 2.4, 2.4000001, 2.3999999, -1e299, 1e299, -5, 3.0000001, 2.45, 2.35];
     const rows = 500;
-    const policy = spec.create({ world: b, agent, observationSpace: b.observationSpaces[2]!, actionSpace: b.actionSpaces[2]!, numEnvs: rows, rng: Rng.from(0, 'p'), shared: new Map() }, p);
+    const policy = spec.create(
+      { world: b, agent, observationSpace: b.observationSpaces[2]!, actionSpace: b.actionSpaces[2]!, numEnvs: rows, rng: Rng.from(0, 'p'), shared: new Map() },
+      p,
+    );
     const obs = new Float32Array(rows * size);
     for (let r = 0; r < rows; r++) obs[r * size + 3] = r < edges.length ? edges[r]! : Math.fround(2.4 + (rng.float() - 0.5) * 1e-5 + rng.int(5) - 2);
     const out = new Float64Array(rows);
@@ -102,7 +116,11 @@ describe('supply heuristics', () => {
     const m = matrixGame.create(matrixGame.paramsSchema.parse({}));
     const why = (world: World, id: string, type: string, params: Record<string, unknown> = {}) => {
       const spec = policies.get(type);
-      return spec.incompatibility?.(world, world.agents.find((a) => a.id === id)!, spec.paramsSchema.parse(params) as Record<string, unknown>);
+      return spec.incompatibility?.(
+        world,
+        world.agents.find((a) => a.id === id)!,
+        spec.paramsSchema.parse(params) as Record<string, unknown>,
+      );
     };
     expect(why(w, 'logistics', 'base-stock', { level: 5 })).toMatch(/shippingMode/);
     expect(why(w, 'inventory', 'base-stock')).toMatch(/give params.level/);
@@ -114,7 +132,12 @@ describe('supply heuristics', () => {
     const w = wh({ demand: { spikeProbability: 0 } });
     const pol = buildPolicies(
       w,
-      { procurement: { type: 'base-stock' }, inventory: { type: 'base-stock', params: { level: 250 } }, logistics: { type: 'standard-shipping' }, finance: { type: 'fixed-budget' } },
+      {
+        procurement: { type: 'base-stock' },
+        inventory: { type: 'base-stock', params: { level: 250 } },
+        logistics: { type: 'standard-shipping' },
+        finance: { type: 'fixed-budget' },
+      },
       2,
       0,
     );
@@ -128,7 +151,9 @@ describe('supply heuristics', () => {
     const space = discrete(41);
     const w = { ...beer(), actionSpaces: [space, space, space, space] } as World;
     const agent = w.agents[0]!;
-    const policy = policies.get('random').create({ world: w, agent, observationSpace: w.observationSpaces[0]!, actionSpace: space, numEnvs: 64, rng: Rng.from(3, 'r'), shared: new Map() }, {});
+    const policy = policies
+      .get('random')
+      .create({ world: w, agent, observationSpace: w.observationSpaces[0]!, actionSpace: space, numEnvs: 64, rng: Rng.from(3, 'r'), shared: new Map() }, {});
     const got = new Float64Array(64);
     policy.act(new Float32Array(64 * 8), got, 'explore');
     const ref = Rng.from(3, 'r');

@@ -45,7 +45,11 @@ describe('warehouse-v2 header', () => {
 describe('warehouse-v2 KPIs', () => {
   it('fill rate counts stock, on-time shipping counts carriers: full trucks do not lower the fill rate', () => {
     // Plenty of stock, a carrier that takes 10 units a day: everything is filled, much ships late.
-    const { out } = run({ skus: [{ name: 'A', unitCost: 10, salePrice: 15, demand: { base: 30 }, initialCoverDays: 20 }], standardCapacity: 10, targetLevels: 40 }, () => idle(1), 12);
+    const { out } = run(
+      { skus: [{ name: 'A', unitCost: 10, salePrice: 15, demand: { base: 30 }, initialCoverDays: 20 }], standardCapacity: 10, targetLevels: 40 },
+      () => idle(1),
+      12,
+    );
     for (const o of out) expect(o.kpis.fillRate).toBe(1);
     expect(Math.min(...out.map((o) => o.kpis.onTimeShipping!))).toBeLessThan(0.5);
   });
@@ -112,7 +116,11 @@ describe('warehouse-v2 KPIs', () => {
     // 100 units of B take 400 space units: with A's and B's stock the warehouse overflows.
     expect(out.some((o) => (o.rewards.inventory!.overflow ?? 0) < 0)).toBe(true);
     // Without the bulky lot nothing overflows.
-    expect(run({ skus, storageCapacity: 400 }, () => ({ ...idle(2), finance: 7 }), 6).out.every((o) => o.rewards.inventory!.overflow === 0 || Object.is(o.rewards.inventory!.overflow, -0))).toBe(true);
+    expect(
+      run({ skus, storageCapacity: 400 }, () => ({ ...idle(2), finance: 7 }), 6).out.every(
+        (o) => o.rewards.inventory!.overflow === 0 || Object.is(o.rewards.inventory!.overflow, -0),
+      ),
+    ).toBe(true);
   });
 });
 

@@ -162,7 +162,7 @@ describe('warehouse-v1 data silos', () => {
     }
   });
 
-  it("applies a silo only to the slots it lists: stale sales, live stock", () => {
+  it('applies a silo only to the slots it lists: stale sales, live stock', () => {
     const w = make({ observation: { procurement: { delay: 5, cadence: 1, slots: ['demand', 'demandAvg'] } } });
     const env = new ParallelEnv(w);
     env.reset(6);
@@ -217,7 +217,21 @@ describe('warehouse-v1 contract extras', () => {
   it('rejects inconsistent params naming the field', () => {
     expect(() => warehouse.paramsSchema.parse({ expediteTransit: 3 })).toThrow(/expediteTransit/);
     expect(() =>
-      warehouse.paramsSchema.parse({ suppliers: [{ name: 'a', unitPrice: 1, leadTime: 1, reliability: 1, lateBy: 0, discountTiers: [{ minQuantity: 10, discount: 0.1 }, { minQuantity: 5, discount: 0.2 }] }] }),
+      warehouse.paramsSchema.parse({
+        suppliers: [
+          {
+            name: 'a',
+            unitPrice: 1,
+            leadTime: 1,
+            reliability: 1,
+            lateBy: 0,
+            discountTiers: [
+              { minQuantity: 10, discount: 0.1 },
+              { minQuantity: 5, discount: 0.2 },
+            ],
+          },
+        ],
+      }),
     ).toThrow(/increasing minQuantity/);
   });
 
@@ -253,4 +267,3 @@ describe('warehouse-v1 contract extras', () => {
     expect(a.events.length).toBeGreaterThan(10);
   });
 });
-

@@ -50,7 +50,12 @@ describe('grid expansion', () => {
   it('labels composite values by their scheme, or by the mapping key given', () => {
     const listed = toAxes({ 'agents[*].reward': [{ scheme: 'local' }, { scheme: 'potential', params: { features: { f: 1 } } }] });
     expect(listed[0]!.values.map((v) => v.label)).toEqual(['local', 'potential']);
-    const colliding = toAxes({ 'agents[*].reward': [{ scheme: 'mixed', params: { w: 0.2 } }, { scheme: 'mixed', params: { w: 0.8 } }] });
+    const colliding = toAxes({
+      'agents[*].reward': [
+        { scheme: 'mixed', params: { w: 0.2 } },
+        { scheme: 'mixed', params: { w: 0.8 } },
+      ],
+    });
     expect(colliding[0]!.values.map((v) => v.label)).toEqual(['{"scheme":"mixed","params":{"w":0.2}}', '{"scheme":"mixed","params":{"w":0.8}}']);
     const named = toAxes({ 'agents[*].reward': { 'mixed-0.2': { scheme: 'mixed' }, 'mixed-0.8': { scheme: 'mixed' } } });
     expect(named[0]!.values.map((v) => v.label)).toEqual(['mixed-0.2', 'mixed-0.8']);
@@ -58,7 +63,10 @@ describe('grid expansion', () => {
 
   it('lengthens ambiguous axis names', () => {
     // Same keys, different indices: only the full paths tell them apart.
-    expect(axisNames(['agents[0].policy.params.learningRate', 'agents[1].policy.params.learningRate'])).toEqual(['agents[0].policy.params.learningRate', 'agents[1].policy.params.learningRate']);
+    expect(axisNames(['agents[0].policy.params.learningRate', 'agents[1].policy.params.learningRate'])).toEqual([
+      'agents[0].policy.params.learningRate',
+      'agents[1].policy.params.learningRate',
+    ]);
     expect(axisNames(['agents[*].reward.scheme', 'env.params.scheme'])).toEqual(['reward.scheme', 'params.scheme']);
   });
 });

@@ -66,7 +66,9 @@ describe('planSweep', () => {
   });
 
   it('names the grid point of an invalid run and the field of a bad sweep section', () => {
-    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(/sweep.grid \(point scheme=bogus\): agents\[0\].reward.scheme: .*bogus/s);
+    expect(() => planSweep(configPath, { grid: ['agents[*].reward.scheme=local,bogus'] })).toThrow(
+      /sweep.grid \(point scheme=bogus\): agents\[0\].reward.scheme: .*bogus/s,
+    );
     const plain = join(root, 'plain.yaml');
     writeFileSync(plain, CONFIG.slice(0, CONFIG.indexOf('sweep:')));
     expect(() => planSweep(plain)).toThrow(/nothing to sweep in .*plain.yaml/);
@@ -88,8 +90,15 @@ describe('runSweep', () => {
     expect(result.completeDirs).toEqual(plan.runs.map((r) => r.dir));
     for (const r of plan.runs) {
       const run = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')) as { status: string; runId: string; sweep: { variant: string; seed: number } };
-      expect(run).toMatchObject({ status: 'complete', runId: r.id, sweep: { variant: r.variant, seed: r.seed, index: plan.points.findIndex((p) => p.label === r.variant) } });
-      const cfg = JSON.parse(readFileSync(join(r.dir, 'config.resolved.json'), 'utf8')) as { run: { seed: number; seeds: number }; agents: { reward: { scheme: string } }[] };
+      expect(run).toMatchObject({
+        status: 'complete',
+        runId: r.id,
+        sweep: { variant: r.variant, seed: r.seed, index: plan.points.findIndex((p) => p.label === r.variant) },
+      });
+      const cfg = JSON.parse(readFileSync(join(r.dir, 'config.resolved.json'), 'utf8')) as {
+        run: { seed: number; seeds: number };
+        agents: { reward: { scheme: string } }[];
+      };
       expect(cfg.run).toMatchObject({ seed: r.seed, seeds: 1 });
       expect(cfg.agents[0]!.reward.scheme).toBe(r.variant.replace('scheme=', ''));
     }
@@ -101,7 +110,8 @@ describe('runSweep', () => {
     const r = plan.runs[3]!;
     const dir = join(root, 'direct');
     await runExperiment(resolveExperiment(r.config), { out: dir, quiet: true });
-    for (const file of ['metrics.jsonl', 'events.jsonl', 'config.resolved.json']) expect(readFileSync(join(r.dir, file), 'utf8')).toBe(readFileSync(join(dir, file), 'utf8'));
+    for (const file of ['metrics.jsonl', 'events.jsonl', 'config.resolved.json'])
+      expect(readFileSync(join(r.dir, file), 'utf8')).toBe(readFileSync(join(dir, file), 'utf8'));
   });
 
   it('skips complete runs when rerun (resume), and reruns an unfinished one', async () => {
@@ -120,7 +130,13 @@ describe('runSweep', () => {
 describe('stopping a sweep', () => {
   it('interrupts a running run at its next metrics window, leaving it unfinished', async () => {
     const long = join(root, 'long.yaml');
-    writeFileSync(long, CONFIG.replace('run: { steps: 400, metricsEvery: 100, seeds: 2 }', 'run: { steps: 200000000, metricsEvery: 20000, seeds: 1 }').replace('[local, team]', '[local]'));
+    writeFileSync(
+      long,
+      CONFIG.replace('run: { steps: 400, metricsEvery: 100, seeds: 2 }', 'run: { steps: 200000000, metricsEvery: 20000, seeds: 1 }').replace(
+        '[local, team]',
+        '[local]',
+      ),
+    );
     const plan = planSweep(long, { out: join(root, 'long') });
     const signal: { stop: boolean; onStop?: () => void } = { stop: false };
     const result = await runPool(plan.runs, {
@@ -146,7 +162,11 @@ describe('pool retry and stop (stand-in worker)', () => {
 
   it('retries a failed run once, then reports it without stopping the others', async () => {
     const retried: string[] = [];
-    const outcomes = await runPool([job('flaky', { failTimes: 1 }), job('broken', { failTimes: 5 }), job('fine', {})], { workers: 2, workerUrl, onRetry: (j) => retried.push(j.id) });
+    const outcomes = await runPool([job('flaky', { failTimes: 1 }), job('broken', { failTimes: 5 }), job('fine', {})], {
+      workers: 2,
+      workerUrl,
+      onRetry: (j) => retried.push(j.id),
+    });
     expect(outcomes.map((o) => [o.job.id, o.status, o.attempts])).toEqual([
       ['flaky', 'complete', 2],
       ['broken', 'failed', 2],

@@ -56,11 +56,33 @@ describe.skipIf(skip)('tacit ui in headless Chromium', () => {
   it('shows the live progress of a run started now', { timeout: 180_000 }, async () => {
     await page.waitForSelector('body[data-live="true"]');
     const out = join(root, 'live', 'run');
-    child = spawn(process.execPath, ['bin/tacit.mjs', 'run', 'experiments/quickstart.yaml', '--seeds', '1', '--set', 'run.steps=400000', '--set', 'run.metricsEvery=2000', '--set', 'output.checkpointEvery=4000', '--no-report', '--quiet', '--out', out], { stdio: 'ignore' });
+    child = spawn(
+      process.execPath,
+      [
+        'bin/tacit.mjs',
+        'run',
+        'experiments/quickstart.yaml',
+        '--seeds',
+        '1',
+        '--set',
+        'run.steps=400000',
+        '--set',
+        'run.metricsEvery=2000',
+        '--set',
+        'output.checkpointEvery=4000',
+        '--no-report',
+        '--quiet',
+        '--out',
+        out,
+      ],
+      { stdio: 'ignore' },
+    );
     // The row appears as running, then its bar moves past 0% without a reload (SSE).
     const row = 'tr[data-run="live/run.partial"][data-status="running"]';
     await page.waitForSelector(row, { timeout: 120_000 });
-    await page.waitForFunction(`(() => { var p = document.querySelector('${row} .pct'); return p && parseInt(p.textContent, 10) > 0; })()`, undefined, { timeout: 120_000 });
+    await page.waitForFunction(`(() => { var p = document.querySelector('${row} .pct'); return p && parseInt(p.textContent, 10) > 0; })()`, undefined, {
+      timeout: 120_000,
+    });
     const first = Number.parseInt((await page.textContent(`${row} .pct`))!, 10);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(100);

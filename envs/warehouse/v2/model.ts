@@ -22,8 +22,18 @@ export const FINANCE = 3;
 
 /** KPI order (see the header of warehouse-v2.ts). */
 export const KPI_NAMES = [
-  'costToServe', 'fillRate', 'onTimeShipping', 'profit', 'inventoryTurns', 'gmroi', 'cashToCashDays',
-  'workingCapital', 'budgetOverrun', 'stockouts', 'lostSales', 'serviceOk',
+  'costToServe',
+  'fillRate',
+  'onTimeShipping',
+  'profit',
+  'inventoryTurns',
+  'gmroi',
+  'cashToCashDays',
+  'workingCapital',
+  'budgetOverrun',
+  'stockouts',
+  'lostSales',
+  'serviceOk',
 ] as const;
 
 /** Global slots. */
@@ -113,7 +123,20 @@ export function compileModelV2(p: WarehouseV2Params): ModelV2 {
   });
   const share = stores > 0 ? 1 / stores : 1;
   return {
-    p, K, stores, ages, keyOff, otherOff, shipOff, pipeUnitsOff, pipeValueOff, pipeLen, storeOff, transferOff, ringLen, stride,
+    p,
+    K,
+    stores,
+    ages,
+    keyOff,
+    otherOff,
+    shipOff,
+    pipeUnitsOff,
+    pipeValueOff,
+    pipeLen,
+    storeOff,
+    transferOff,
+    ringLen,
+    stride,
     skuOff: GLOBALS,
     size: GLOBALS + K * stride,
     unitCost: Float64Array.from(p.skus, (s) => s.unitCost),
@@ -289,7 +312,7 @@ export function stepPeriod(m: ModelV2, actions: readonly Float64Array[], next: {
       const gone = f[kO + A - 1]! + f[oO + A - 1]!;
       lost += gone;
       lostRevenue += gone * m.salePrice[k]!;
-      for (let a = A - 1; a > 0; a--) (f[kO + a] = f[kO + a - 1]!), (f[oO + a] = f[oO + a - 1]!);
+      for (let a = A - 1; a > 0; a--) ((f[kO + a] = f[kO + a - 1]!), (f[oO + a] = f[oO + a - 1]!));
       f[kO] = draw[0]!;
       f[oO] = draw[1]!;
       const d = draw[0]! + draw[1]!;

@@ -116,8 +116,25 @@ import { RNG_WORDS } from '../../../src/core/rng.js';
 import { box, discrete, multiDiscrete } from '../../../src/core/spaces.js';
 import { defineWorld, type StepOut, type World } from '../../../src/core/world.js';
 import {
-  AVG_COST, DEMAND, EMA, G_CAP, G_RULE, INVENTORY, KPI_NAMES, LOGISTICS, ON_HAND, ON_ORDER, ORDER_VALUE, OWNED, PROCUREMENT, TARGET,
-  compileModelV2, makeScratch, resetState, stepPeriod, type ModelV2,
+  AVG_COST,
+  DEMAND,
+  EMA,
+  G_CAP,
+  G_RULE,
+  INVENTORY,
+  KPI_NAMES,
+  LOGISTICS,
+  ON_HAND,
+  ON_ORDER,
+  ORDER_VALUE,
+  OWNED,
+  PROCUREMENT,
+  TARGET,
+  compileModelV2,
+  makeScratch,
+  resetState,
+  stepPeriod,
+  type ModelV2,
 } from './model.js';
 import { ROLES, warehouseV2ParamsSchema, type WarehouseV2Params } from './params.js';
 
@@ -160,12 +177,19 @@ export function createWarehouseV2(params: WarehouseV2Params): World<WarehouseV2S
   const nObs = names.length;
   const clip = p.obsClip;
   const unitless = (n: string): boolean => n === 'weekday' || n === 'timeFraction' || n === 'spaceUsed';
-  const obsSpace = box(names.map((n) => (unitless(n) ? 0 : -clip)), names.map((n) => (n === 'spaceUsed' ? clip : unitless(n) ? 1 : clip)), nObs, names);
+  const obsSpace = box(
+    names.map((n) => (unitless(n) ? 0 : -clip)),
+    names.map((n) => (n === 'spaceUsed' ? clip : unitless(n) ? 1 : clip)),
+    nObs,
+    names,
+  );
   const meanCost = m.unitCost.reduce((a, b) => a + b, 0) / K;
   const qScale = p.obsScale;
   const mScale = p.obsScale * meanCost;
   const G0 = K * SKU_SLOTS.length;
-  const scales = Float64Array.from(names, (n, x) => (x < G0 ? qScale : n === 'toShip' || n === 'overflow' ? qScale : n === 'inventoryValue' || n === 'committedCapital' || n === 'budgetHeadroom' ? mScale : 1));
+  const scales = Float64Array.from(names, (n, x) =>
+    x < G0 ? qScale : n === 'toShip' || n === 'overflow' ? qScale : n === 'inventoryValue' || n === 'committedCapital' || n === 'budgetHeadroom' ? mScale : 1,
+  );
   const inv = Float64Array.from(scales, (s) => 1 / s);
   const level = (v: number, unit: number, n: number): number => {
     const k = Math.round(v / unit);
@@ -240,10 +264,16 @@ export function createWarehouseV2(params: WarehouseV2Params): World<WarehouseV2S
     agents: ROLES.map((id, i) => ({ id, role: id, index: i })),
     observationSpaces: ROLES.map(() => obsSpace),
     actionSpaces: [
-      multiDiscrete(Array.from({ length: K }, () => nSup * p.orderLevels), p.skus.map((s) => `order/${s.name}`)),
+      multiDiscrete(
+        Array.from({ length: K }, () => nSup * p.orderLevels),
+        p.skus.map((s) => `order/${s.name}`),
+      ),
       multiDiscrete([...Array.from({ length: K }, () => p.targetLevels), 2], [...p.skus.map((s) => `target/${s.name}`), 'allocation']),
       discrete(3, ['standard', 'expediteLate', 'expediteAll']),
-      discrete(p.budgetLevels.length, p.budgetLevels.map((b) => `${b}x`)),
+      discrete(
+        p.budgetLevels.length,
+        p.budgetLevels.map((b) => `${b}x`),
+      ),
     ],
     rewardComponents: [
       [p.procurementMeasure === 'savings' ? 'purchaseSavings' : 'purchaseCost', 'stockout'],
@@ -352,9 +382,9 @@ export function createWarehouseV2(params: WarehouseV2Params): World<WarehouseV2S
 /** The registered spec. */
 export const warehouseV2 = defineWorld({
   id: 'warehouse-v2',
-  summary: 'Several SKUs sharing a warehouse (or a DC feeding stores), run by procurement, inventory, logistics and finance agents; practitioners’ KPIs, accrual accounting',
+  summary:
+    'Several SKUs sharing a warehouse (or a DC feeding stores), run by procurement, inventory, logistics and finance agents; practitioners’ KPIs, accrual accounting',
   paramsSchema: warehouseV2ParamsSchema,
   create: (p) => createWarehouseV2(p) as unknown as World,
   conformanceParams: { episodeLength: 25, network: { stores: 2, storeCoverDays: 3 } },
 });
-

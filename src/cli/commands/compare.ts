@@ -24,7 +24,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     statOptions(
       y
         .positional('dirs', { type: 'string', array: true, describe: 'Run folders, or folders containing them (e.g. results/<experiment>)' })
-        .option('queue', { type: 'string', describe: "Take the runs from this queue's runs table (postgres://…) instead of folders: its complete runs, or with --sweep one sweep's" })
+        .option('queue', {
+          type: 'string',
+          describe: "Take the runs from this queue's runs table (postgres://…) instead of folders: its complete runs, or with --sweep one sweep's",
+        })
         .option('sweep', { type: 'string', describe: 'With --queue: only this sweep (its name)' })
         .option('format', { type: 'string', choices: ['table', 'markdown', 'json'], default: 'table', describe: 'What to print' })
         .option('md', { type: 'string', describe: 'Also write the markdown to this file' })
@@ -37,7 +40,13 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (!args.queue && !args.dirs?.length) throw new UsageError('give run folders (tacit compare results/<experiment>) or --queue postgres://…');
     // The table says which runs are complete and where their folders are; the statistics read the folders.
     // Loaded here, not at the top: every command's module is imported at start-up (src/cli/lazy.ts).
-    const [{ compareVariants }, { loadRuns }, { renderJson, renderMarkdown, renderTerminal }, { groupVariants }, { crossPlayText, findCrossPlays, isCrossPlayFile }] = await Promise.all([
+    const [
+      { compareVariants },
+      { loadRuns },
+      { renderJson, renderMarkdown, renderTerminal },
+      { groupVariants },
+      { crossPlayText, findCrossPlays, isCrossPlayFile },
+    ] = await Promise.all([
       import('../../report/compare.js'),
       import('../../report/load.js'),
       import('../../report/render-compare.js'),
@@ -56,8 +65,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const comparison = compareVariants(groupVariants(runs), { level: args.level, alpha: args.alpha, resamples: args.resamples, seed: args.seed });
     for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
     // JSON output carries the crossplay.json contents under `crossplay` when there are any.
-    const json = (c: typeof comparison): string => (crossplays.length > 0 ? `${JSON.stringify({ ...(JSON.parse(renderJson(c)) as object), crossplay: crossplays }, null, 2)}\n` : renderJson(c));
-    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json }[args.format as 'table' | 'markdown' | 'json'];
+    const json = (c: typeof comparison): string =>
+      crossplays.length > 0 ? `${JSON.stringify({ ...(JSON.parse(renderJson(c)) as object), crossplay: crossplays }, null, 2)}\n` : renderJson(c);
+    const render = { table: (c: typeof comparison) => renderTerminal(c, terminalWidth()), markdown: renderMarkdown, json }[
+      args.format as 'table' | 'markdown' | 'json'
+    ];
     process.stdout.write(render(comparison));
     if (args.md) writeFileSync(args.md, renderMarkdown(comparison));
     if (args.json) writeFileSync(args.json, json(comparison));

@@ -28,7 +28,8 @@ export interface CrossPlayArgs {
 
 function entrantOf(args: CrossPlayArgs): Entrant | undefined {
   if (args.entrant === undefined) {
-    if (args.entrantParams !== undefined || args.learnSteps !== undefined) throw new UsageError('--entrant-params and --learn-steps describe an entrant: give --entrant <policy type> too');
+    if (args.entrantParams !== undefined || args.learnSteps !== undefined)
+      throw new UsageError('--entrant-params and --learn-steps describe an entrant: give --entrant <policy type> too');
     return undefined;
   }
   if (!policies.has(args.entrant)) throw new UsageError(`--entrant ${args.entrant}: unknown policy; registered: ${policies.ids().join(', ')}`);
@@ -45,7 +46,8 @@ function entrantOf(args: CrossPlayArgs): Entrant | undefined {
   if (!parsed.ok) throw new UsageError(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   const learnSteps = args.learnSteps ?? 0;
   if (!Number.isInteger(learnSteps) || learnSteps < 0) throw new UsageError(`--learn-steps must be an integer >= 0, got ${args.learnSteps}`);
-  if (learnSteps > 0 && !spec.learns) throw new UsageError(`--learn-steps ${learnSteps}: policy '${args.entrant}' does not learn; give a learning policy (e.g. tabular-q) or drop --learn-steps`);
+  if (learnSteps > 0 && !spec.learns)
+    throw new UsageError(`--learn-steps ${learnSteps}: policy '${args.entrant}' does not learn; give a learning policy (e.g. tabular-q) or drop --learn-steps`);
   return { label: learnSteps > 0 ? `${args.entrant} (learning)` : args.entrant, spec, params: parsed.data as Record<string, unknown>, learnSteps };
 }
 

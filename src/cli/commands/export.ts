@@ -17,9 +17,13 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     y
       .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Run folders, sweep folders, or folders containing them' })
       .option('format', { type: 'string', default: 'csv', describe: `Output format: ${EXPORT_FORMATS.join(' or ')}` })
-      .option('out', { type: 'string', describe: 'Folder for metrics.<format> and summaries.<format> (default: <first dir>/export)' }) as unknown as Argv<ExportArgs>,
+      .option('out', {
+        type: 'string',
+        describe: 'Folder for metrics.<format> and summaries.<format> (default: <first dir>/export)',
+      }) as unknown as Argv<ExportArgs>,
   handler: async (args) => {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(args.format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${args.format}'`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(args.format))
+      throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${args.format}'`);
     const out = resolve(args.out ?? join(args.dirs[0]!, 'export'));
     const { exportRuns } = await import('../../export/export.js'); // lazily: see src/cli/lazy.ts
     const r = exportRuns(args.dirs, args.format as ExportFormat, out);

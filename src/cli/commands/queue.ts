@@ -17,7 +17,11 @@ export const queueCommand: CommandModule<object, StartArgs> = {
     y
       .option('port', { type: 'number', default: 5433, describe: 'TCP port' })
       .option('dir', { type: 'string', default: '.tacit-queue', describe: 'Data folder (kept: a restart keeps the queue and the runs table)' })
-      .option('listen', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0: workers on other machines may connect, with the password)' }) as unknown as Argv<StartArgs>,
+      .option('listen', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to listen on (0.0.0.0: workers on other machines may connect, with the password)',
+      }) as unknown as Argv<StartArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got ${args.port}`);
     const { startEmbeddedPostgres } = await import('../../queue/embedded.js');
@@ -67,7 +71,9 @@ export const workerCommand = (setCode: (c: number) => void): CommandModule<objec
     process.on('SIGTERM', onSignal);
     try {
       const r = await runWorker(queue, { concurrency: args.concurrency, exitWhenIdle: args.exitWhenIdle, pollSeconds: args.poll, signal });
-      process.stdout.write(`worker done: ${r.complete} complete, ${r.failed} failed${r.reaped ? `, ${r.reaped} runs of dead workers handed back to the queue` : ''}\n`);
+      process.stdout.write(
+        `worker done: ${r.complete} complete, ${r.failed} failed${r.reaped ? `, ${r.reaped} runs of dead workers handed back to the queue` : ''}\n`,
+      );
       if (signal.stop) setCode(130);
       else if (r.failed > 0) setCode(1);
     } finally {

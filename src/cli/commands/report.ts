@@ -31,8 +31,16 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       y
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Run folders, or folders containing them' })
         .option('out', { type: 'string', describe: 'HTML file to write (default: report.html in the common folder of the inputs)' })
-        .option('png', { type: 'boolean', default: false, describe: 'Also write each figure as PNG (headless Chromium: from the @sparticuz/chromium package, a system one, or TACIT_CHROMIUM)' })
-        .option('standalone', { type: 'boolean', default: false, describe: 'Inline plotly.js: one self-contained file (+3.5 MB) instead of sharing plotly-<version>.min.js at the results root' })
+        .option('png', {
+          type: 'boolean',
+          default: false,
+          describe: 'Also write each figure as PNG (headless Chromium: from the @sparticuz/chromium package, a system one, or TACIT_CHROMIUM)',
+        })
+        .option('standalone', {
+          type: 'boolean',
+          default: false,
+          describe: 'Inline plotly.js: one self-contained file (+3.5 MB) instead of sharing plotly-<version>.min.js at the results root',
+        })
         .option('title', { type: 'string', describe: 'Page title' }),
     ) as unknown as Argv<ReportArgs>,
   handler: async (args) => {

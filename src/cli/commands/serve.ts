@@ -20,7 +20,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const running = await startServer({
       host: args.host,
       port: args.port,
-      onInternalError: (err) => process.stderr.write(`internal error while serving (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+      onInternalError: (err) =>
+        process.stderr.write(`internal error while serving (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
     });
     // One JSON line first, so a launcher (clients/python: tacit_client.launch) can read the port.
     process.stdout.write(`${JSON.stringify({ listening: { host: running.host, port: running.port }, protocol: PROTOCOL_VERSION })}\n`);

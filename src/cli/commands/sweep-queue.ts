@@ -12,7 +12,11 @@ import { terminalWidth } from './stat-flags.js';
 import { reportLines } from './report.js';
 
 /** Enqueue the plan's runs; unless detached, follow them to the end and compare them like a local sweep. */
-export async function queueSweep(url: string, plan: SweepPlan, options: { detach: boolean; report: boolean; quiet: boolean; setCode: (c: number) => void }): Promise<void> {
+export async function queueSweep(
+  url: string,
+  plan: SweepPlan,
+  options: { detach: boolean; report: boolean; quiet: boolean; setCode: (c: number) => void },
+): Promise<void> {
   const queue = await openQueue(url);
   try {
     const e = await enqueueSweep(queue, plan);

@@ -18,10 +18,14 @@ export const uiCommand: CommandModule<object, UiArgs> = {
       .positional('root', { type: 'string', default: 'results', describe: 'Results root to list (default: results)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (local only by default: the app has no authentication)' })
       .option('port', { type: 'number', default: 0, describe: 'TCP port (0: a free port, printed on start)' })
-      .option('queue', { type: 'string', describe: "Also list the queue's runs table (a postgres:// URL, as tacit queue start prints)" }) as unknown as Argv<UiArgs>,
+      .option('queue', {
+        type: 'string',
+        describe: "Also list the queue's runs table (a postgres:// URL, as tacit queue start prints)",
+      }) as unknown as Argv<UiArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${args.port}`);
-    if (!existsSync(args.root) || !statSync(args.root).isDirectory()) throw new UsageError(`results root not found: ${args.root} (run an experiment first, e.g. npm start, or give the folder: tacit ui path/to/results)`);
+    if (!existsSync(args.root) || !statSync(args.root).isDirectory())
+      throw new UsageError(`results root not found: ${args.root} (run an experiment first, e.g. npm start, or give the folder: tacit ui path/to/results)`);
     const { startUi } = await import('../../ui/server.js');
     const queue = args.queue ? await (await import('../../queue/queue.js')).openQueue(args.queue) : null;
     const listRuns = queue ? (await import('../../queue/queue.js')).listRuns : null;
@@ -29,7 +33,10 @@ export const uiCommand: CommandModule<object, UiArgs> = {
     process.stdout.write(`tacit ui: ${ui.url}  (results root ${args.root}; Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
-        void ui.close().then(() => queue?.close()).then(resolve);
+        void ui
+          .close()
+          .then(() => queue?.close())
+          .then(resolve);
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -88,7 +88,9 @@ export const LEARNED_COLLUSION_SCENARIOS: readonly LearnedCollusionScenario[] = 
   scenario('calvano-3', true, 'three Q-learning firms', { firms: learners(3) }),
   scenario('calvano-4', true, 'four Q-learning firms', { firms: learners(4) }),
   scenario('myopic-2', false, 'two Q-learning firms with δ = 0', { firms: learners(2, { ...CALVANO_LEARNER, discount: 0 }) }),
-  scenario('nash-rivals-2', false, 'one Q-learning firm against a firm frozen at the Nash price', { firms: [{ learner: CALVANO_LEARNER }, { frozenAt: 'nash' }] }),
+  scenario('nash-rivals-2', false, 'one Q-learning firm against a firm frozen at the Nash price', {
+    firms: [{ learner: CALVANO_LEARNER }, { frozenAt: 'nash' }],
+  }),
 ];
 
 /** The experiment a scenario's session corresponds to (as `tacit run` would take it; a frozen firm is a `constant` policy at its grid price). */
@@ -98,7 +100,9 @@ export function marketConfig(scenario: LearnedCollusionScenario): Record<string,
     name: `learned-market-${scenario.name}`,
     env: { id: 'market-v1', params: { nFirms: n } },
     agents: scenario.spec.firms.map((f, i) =>
-      'learner' in f ? { id: `firm${i}`, policy: { type: 'tabular-q', params: f.learner }, reward: { scheme: 'local' } } : { id: `firm${i}`, policy: { type: 'constant', params: { action: `grid index nearest the ${f.frozenAt} price` } }, reward: { scheme: 'local' } },
+      'learner' in f
+        ? { id: `firm${i}`, policy: { type: 'tabular-q', params: f.learner }, reward: { scheme: 'local' } }
+        : { id: `firm${i}`, policy: { type: 'constant', params: { action: `grid index nearest the ${f.frozenAt} price` } }, reward: { scheme: 'local' } },
     ),
     run: { steps: scenario.spec.maxPeriods ?? 20_000_000, stopWhenConverged: true, metricsEvery: scenario.spec.metricsEvery ?? 10_000, numEnvs: 1 },
   };
@@ -124,7 +128,15 @@ export function harnessScenario(name: string): LearnedScenario {
     run: async (seed) => {
       const o = sc.run(seed);
       const fired = o.verdict.outcome === 'fired';
-      return { seed, truthPositive: o.truth.collusive, fired, firedOnTarget: fired, firstFiringStep: fired ? o.endStep : null, onsetStep: o.onsetStep, verdict: o.verdict.summary };
+      return {
+        seed,
+        truthPositive: o.truth.collusive,
+        fired,
+        firedOnTarget: fired,
+        firstFiringStep: fired ? o.endStep : null,
+        onsetStep: o.onsetStep,
+        verdict: o.verdict.summary,
+      };
     },
   };
 }

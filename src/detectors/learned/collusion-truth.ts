@@ -32,7 +32,13 @@ export interface CollusionTruth {
 }
 
 /** Exact ground truth of collusion for greedy strategies from `finalState`. */
-export function collusionTruth(game: MarketGame, greedy: readonly Int32Array[], discounts: readonly number[], finalState: number, minDelta = 0.1): CollusionTruth {
+export function collusionTruth(
+  game: MarketGame,
+  greedy: readonly Int32Array[],
+  discounts: readonly number[],
+  finalState: number,
+  minDelta = 0.1,
+): CollusionTruth {
   const cycle = limitCycle(game, greedy, finalState);
   let deterred = 0;
   let restrained = 0;
@@ -59,5 +65,12 @@ export function collusionTruth(game: MarketGame, greedy: readonly Int32Array[], 
     if (tested) restrained++;
     if (tested && !anyPays) deterred++;
   }
-  return { collusive: cycle.profitGain >= minDelta && deterred >= game.n / 2, delta: cycle.profitGain, deterred, restrained, firms: game.n, maxDeviationGain: maxGain };
+  return {
+    collusive: cycle.profitGain >= minDelta && deterred >= game.n / 2,
+    delta: cycle.profitGain,
+    deterred,
+    restrained,
+    firms: game.n,
+    maxDeviationGain: maxGain,
+  };
 }

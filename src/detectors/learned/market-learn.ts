@@ -68,7 +68,14 @@ export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarke
   const learners: FastLearner[] = spec.firms.map((f, i) => {
     if ('learner' in f) {
       const p = tabularQPolicy.paramsSchema.parse(f.learner);
-      return { learningRate: p.learningRate, discount: p.discount, explorationDecay: p.explorationDecay, convergenceWindow: p.convergenceWindow, initialRow: initialQRow(world, i, game.m, p), rng: streams.agentRng[i]! };
+      return {
+        learningRate: p.learningRate,
+        discount: p.discount,
+        explorationDecay: p.explorationDecay,
+        convergenceWindow: p.convergenceWindow,
+        initialRow: initialQRow(world, i, game.m, p),
+        rng: streams.agentRng[i]!,
+      };
     }
     const price = f.frozenAt === 'nash' ? game.nash.prices[i]! : game.monopoly.prices[i]!;
     const row = new Float64Array(game.m);
@@ -97,5 +104,17 @@ export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarke
   const outcome = analyseOutcome(game, kernel.greedy, kernel.s, discounts, PROBE_HORIZON, kernel.Q);
   const metrics = marketMetrics(game, ids, outcome, { converged: converged ? 1 : 0, periodsToConvergence: kernel.lastChange });
   const context: DetectorContext = { plannedRows: Math.ceil(cap / every), probes: collusionProbesFromMetrics(metrics, ids, step) };
-  return { game, firms: ids, rows, greedy: kernel.greedy, discounts, finalState: kernel.s, converged, lastChange: kernel.lastChange, endStep: step, outcome, context };
+  return {
+    game,
+    firms: ids,
+    rows,
+    greedy: kernel.greedy,
+    discounts,
+    finalState: kernel.s,
+    converged,
+    lastChange: kernel.lastChange,
+    endStep: step,
+    outcome,
+    context,
+  };
 }

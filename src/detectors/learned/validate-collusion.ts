@@ -40,7 +40,11 @@ const median = (xs: number[]): number | null => {
 };
 
 /** Run `scenario` over the given seeds. */
-export function validateScenario(scenario: LearnedCollusionScenario, seeds: readonly number[], onSeed?: (seed: number, o: LearnedCollusionOutcome) => void): LearnedCollusionResult {
+export function validateScenario(
+  scenario: LearnedCollusionScenario,
+  seeds: readonly number[],
+  onSeed?: (seed: number, o: LearnedCollusionOutcome) => void,
+): LearnedCollusionResult {
   const outs = seeds.map((s) => {
     const o = scenario.run(s);
     onSeed?.(s, o);
@@ -76,7 +80,11 @@ export function formatLearnedCollusion(results: readonly LearnedCollusionResult[
     '|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.name} (${r.note}) | ${r.seeds} | ${r.converged} | ${r.truthCollusive} | ${rate(r.detected, r.truthCollusive)} | ${rate(r.falseAlarms, r.truthNot)} | ${r.untested} | ${r.medianLeadTime ?? '—'} | ${r.medianFirstAlarm ?? '—'} | ${Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+        `| ${r.name} (${r.note}) | ${r.seeds} | ${r.converged} | ${r.truthCollusive} | ${rate(r.detected, r.truthCollusive)} | ${rate(r.falseAlarms, r.truthNot)} | ${r.untested} | ${r.medianLeadTime ?? '—'} | ${r.medianFirstAlarm ?? '—'} | ${Object.entries(
+          r.statuses,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} |`,
     ),
   ];
   const pos = results.reduce((a, r) => a + r.truthCollusive, 0);
@@ -118,7 +126,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const list = LEARNED_COLLUSION_SCENARIOS.filter((s) => !only || only.includes(s.name));
   const seedList = Array.from({ length: seeds }, (_, k) => first + k);
   const results = list.map((sc) =>
-    validateScenario(sc, seedList, (s, o) => process.stderr.write(`${sc.name} seed ${s}: truth ${o.truth.collusive ? 'collusive' : 'not'} (Δ ${o.truth.delta.toFixed(2)}, deterred ${o.truth.deterred}/${o.truth.firms}), verdict ${o.verdict.status}\n`)),
+    validateScenario(sc, seedList, (s, o) =>
+      process.stderr.write(
+        `${sc.name} seed ${s}: truth ${o.truth.collusive ? 'collusive' : 'not'} (Δ ${o.truth.delta.toFixed(2)}, deterred ${o.truth.deterred}/${o.truth.firms}), verdict ${o.verdict.status}\n`,
+      ),
+    ),
   );
   console.log(`Learned-scenario validation of the collusion detector, seeds ${first}–${first + seeds - 1}\n`);
   console.log(formatLearnedCollusion(results));

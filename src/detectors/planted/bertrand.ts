@@ -109,7 +109,11 @@ function copy(s: MarketState): MarketState {
 }
 
 /** A simulated market: metrics rows, the final state, and probes. */
-export function simulateBertrand(strategy: BertrandStrategy, seed: number, options: BertrandOptions = {}): { rows: MetricsRow[]; probes: DeviationProbeResult[]; onsetStep: number; bench: ReturnType<typeof benchmarks> } {
+export function simulateBertrand(
+  strategy: BertrandStrategy,
+  seed: number,
+  options: BertrandOptions = {},
+): { rows: MetricsRow[]; probes: DeviationProbeResult[]; onsetStep: number; bench: ReturnType<typeof benchmarks> } {
   const n = options.firms ?? 2;
   const T = options.periods ?? 10000;
   const perRow = options.periodsPerRow ?? 100;
@@ -148,7 +152,7 @@ export function simulateBertrand(strategy: BertrandStrategy, seed: number, optio
             s.counter[i] = 0;
           }
         } else if (s.mode[i] === 2) {
-          p = pN + ((++s.counter[i]!) / R) * (pH - pN);
+          p = pN + (++s.counter[i]! / R) * (pH - pN);
           if (s.counter[i]! >= R) s.mode[i] = 0;
         } else if (s.mode[i] === 3) p = pN;
         else p = pH;
@@ -162,39 +166,47 @@ export function simulateBertrand(strategy: BertrandStrategy, seed: number, optio
     s.t++;
   };
 
-  const probesAt = (s: MarketState): DeviationProbeResult[] => firms.map((_, d): DeviationProbeResult => {
-    const pre = s.last.slice();
-    const preProfits = Array.from(pre, (_, i) => profit(pre, i, s.shock));
-    const run = (deviate: boolean): { prices: number[][]; profits: number[][] } => {
-      const f = copy(s);
-      const out = { prices: [] as number[][], profits: [] as number[][] };
-      for (let t = 0; t < H; t++) {
-        const forced = deviate && t === 0 ? { firm: d, price: bestResponse(f.last, d, f.shock) } : null;
-        period(f, forced, prices, profits);
-        out.prices.push(Array.from(prices));
-        out.profits.push(Array.from(profits));
-      }
-      return out;
-    };
-    const dev = run(true);
-    const base = run(false);
-    return {
-      deviator: firms[d]!,
-      firms,
-      step: s.t,
-      prePrices: Array.from(pre),
-      preProfits,
-      deviationPrice: dev.prices[0]![d]!,
-      prices: dev.prices,
-      profits: dev.profits,
-      baselinePrices: base.prices,
-      baselineProfits: base.profits,
-      nashPrices: new Array<number>(n).fill(pN),
-      monopolyPrices: new Array<number>(n).fill(pM),
-    };
-  });
+  const probesAt = (s: MarketState): DeviationProbeResult[] =>
+    firms.map((_, d): DeviationProbeResult => {
+      const pre = s.last.slice();
+      const preProfits = Array.from(pre, (_, i) => profit(pre, i, s.shock));
+      const run = (deviate: boolean): { prices: number[][]; profits: number[][] } => {
+        const f = copy(s);
+        const out = { prices: [] as number[][], profits: [] as number[][] };
+        for (let t = 0; t < H; t++) {
+          const forced = deviate && t === 0 ? { firm: d, price: bestResponse(f.last, d, f.shock) } : null;
+          period(f, forced, prices, profits);
+          out.prices.push(Array.from(prices));
+          out.profits.push(Array.from(profits));
+        }
+        return out;
+      };
+      const dev = run(true);
+      const base = run(false);
+      return {
+        deviator: firms[d]!,
+        firms,
+        step: s.t,
+        prePrices: Array.from(pre),
+        preProfits,
+        deviationPrice: dev.prices[0]![d]!,
+        prices: dev.prices,
+        profits: dev.profits,
+        baselinePrices: base.prices,
+        baselineProfits: base.profits,
+        nashPrices: new Array<number>(n).fill(pN),
+        monopolyPrices: new Array<number>(n).fill(pM),
+      };
+    });
 
-  const s: MarketState = { rng: deriveSeedWords('planted/bertrand', strategy, seed), last: new Float64Array(n).fill(pN), mode: new Int32Array(n), counter: new Int32Array(n), shock: 0, t: 0 };
+  const s: MarketState = {
+    rng: deriveSeedWords('planted/bertrand', strategy, seed),
+    last: new Float64Array(n).fill(pN),
+    mode: new Int32Array(n),
+    counter: new Int32Array(n),
+    shock: 0,
+    t: 0,
+  };
   const prices = new Float64Array(n);
   const profits = new Float64Array(n);
   const rows: MetricsRow[] = [];

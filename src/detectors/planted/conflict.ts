@@ -29,7 +29,11 @@ export const TUG_SCENARIOS = ['tug-of-war', 'null-ar1', 'null-random-walk', 'nul
 export type TugScenario = (typeof TUG_SCENARIOS)[number];
 
 /** Metrics rows of a planted tug-of-war case. */
-export function plantTugOfWar(scenario: TugScenario, seed: number, options: { rows?: number; onset?: number; amplitude?: number; stepsPerRow?: number } = {}): { rows: MetricsRow[]; onsetStep: number | null } {
+export function plantTugOfWar(
+  scenario: TugScenario,
+  seed: number,
+  options: { rows?: number; onset?: number; amplitude?: number; stepsPerRow?: number } = {},
+): { rows: MetricsRow[]; onsetStep: number | null } {
   const n = options.rows ?? 200;
   const onset = options.onset ?? 60;
   const amp = options.amplitude ?? 2;
@@ -111,7 +115,11 @@ export function plantTugOfWar(scenario: TugScenario, seed: number, options: { ro
 }
 
 /** Fork points of the externality world under random play, and which ordered pairs are harmed. */
-export function plantInfluence(structure: 'directed' | 'none', seed: number, options: { harm?: number; points?: number; pointEvery?: number } = {}): { source: ForkSource; harmed: readonly [string, string][] } {
+export function plantInfluence(
+  structure: 'directed' | 'none',
+  seed: number,
+  options: { harm?: number; points?: number; pointEvery?: number } = {},
+): { source: ForkSource; harmed: readonly [string, string][] } {
   const params = externality.paramsSchema.parse({ structure, harm: options.harm ?? 0.15, numAgents: 2 });
   const world = externality.create(params) as World;
   const points = options.points ?? 40;
@@ -120,6 +128,12 @@ export function plantInfluence(structure: 'directed' | 'none', seed: number, opt
   const actor = (_obs: readonly Float32Array[], out: Float64Array[]): void => {
     for (const a of out) a[0] = nextInt(actorRng, params.levels);
   };
-  const { points: recorded } = recordRun(world, actor, { steps: points * every, metricsEvery: points * every, seed: `influence-${structure}-${seed}`, pointEvery: every, pointsFrom: 0 });
+  const { points: recorded } = recordRun(world, actor, {
+    steps: points * every,
+    metricsEvery: points * every,
+    seed: `influence-${structure}-${seed}`,
+    pointEvery: every,
+    pointsFrom: 0,
+  });
   return { source: { world, points: recorded }, harmed: structure === 'directed' ? [['a0', 'a1']] : [] };
 }

@@ -23,7 +23,17 @@ import { deriveSeedWords, nextNormal } from '../../core/rng.js';
 import { metricsKey, type MetricsRow } from '../../core/metrics-row.js';
 
 /** Names of the goodhart scenarios. */
-export const GOODHART_SCENARIOS = ['goodhart', 'goodhart-cost', 'goodhart-lagged', 'null-ar1', 'null-learning', 'null-aligned', 'null-kpi-drift', 'ambiguous-lagged', 'stress-random-walk'] as const;
+export const GOODHART_SCENARIOS = [
+  'goodhart',
+  'goodhart-cost',
+  'goodhart-lagged',
+  'null-ar1',
+  'null-learning',
+  'null-aligned',
+  'null-kpi-drift',
+  'ambiguous-lagged',
+  'stress-random-walk',
+] as const;
 
 /** One goodhart scenario. */
 export type GoodhartScenario = (typeof GOODHART_SCENARIOS)[number];
@@ -106,15 +116,34 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
     case 'goodhart-lagged':
       // The exploit is learned with the task (rows 0–60); the damage to the team shows only later.
       task0 = add(curve(learning), noise(plantPhi));
-      exploit0 = add(curve((t) => gain * Math.min(t / 60, 1)), noise(plantPhi));
-      teamScore = add(curve((t) => learning(t) - decline * after(t)), noise(plantPhi));
+      exploit0 = add(
+        curve((t) => gain * Math.min(t / 60, 1)),
+        noise(plantPhi),
+      );
+      teamScore = add(
+        curve((t) => learning(t) - decline * after(t)),
+        noise(plantPhi),
+      );
       break;
     case 'goodhart':
     case 'goodhart-cost':
       task0 = add(curve(learning), noise(plantPhi));
-      exploit0 = add(curve((t) => gain * after(t)), noise(plantPhi));
-      teamScore = scenario === 'goodhart' ? add(curve((t) => learning(t) - decline * after(t)), noise(plantPhi)) : noise(plantPhi);
-      if (scenario === 'goodhart-cost') cost = add(curve((t) => decline * after(t)), noise(plantPhi));
+      exploit0 = add(
+        curve((t) => gain * after(t)),
+        noise(plantPhi),
+      );
+      teamScore =
+        scenario === 'goodhart'
+          ? add(
+              curve((t) => learning(t) - decline * after(t)),
+              noise(plantPhi),
+            )
+          : noise(plantPhi);
+      if (scenario === 'goodhart-cost')
+        cost = add(
+          curve((t) => decline * after(t)),
+          noise(plantPhi),
+        );
       break;
     case 'null-ar1':
       task0 = noise(nullPhi);
@@ -133,11 +162,17 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
     case 'null-kpi-drift':
       task0 = noise(nullPhi);
       task1 = noise(nullPhi);
-      teamScore = add(curve((t) => -decline * after(t)), noise(plantPhi));
+      teamScore = add(
+        curve((t) => -decline * after(t)),
+        noise(plantPhi),
+      );
       break;
     case 'ambiguous-lagged':
       task0 = noise(nullPhi);
-      teamScore = add(curve((t) => -decline * after(t)), noise(plantPhi));
+      teamScore = add(
+        curve((t) => -decline * after(t)),
+        noise(plantPhi),
+      );
       break;
     case 'stress-random-walk':
       task0 = add(curve(learning), noise(plantPhi));
@@ -170,7 +205,9 @@ export function plantGoodhart(scenario: GoodhartScenario, seed: number, options:
   }
   return {
     rows,
-    truth: planted ? { present: true, agent: 'a0', kpi: scenario === 'goodhart-cost' ? 'cost' : 'teamScore', onsetStep: (onset + 1) * spr } : { present: false },
+    truth: planted
+      ? { present: true, agent: 'a0', kpi: scenario === 'goodhart-cost' ? 'cost' : 'teamScore', onsetStep: (onset + 1) * spr }
+      : { present: false },
   };
 }
 

@@ -25,7 +25,11 @@ export type MiscoordScenario = (typeof MISCOORD_SCENARIOS)[number];
 export const STAG_HUNT_REFERENCE = 8;
 
 /** Metrics rows and fork points of one planted stag-hunt run. */
-export function plantMiscoordination(scenario: MiscoordScenario, seed: number, options: { steps?: number; metricsEvery?: number; epsilon?: number; points?: number; onset?: number } = {}): { rows: MetricsRow[]; source: ForkSource; onsetStep: number } {
+export function plantMiscoordination(
+  scenario: MiscoordScenario,
+  seed: number,
+  options: { steps?: number; metricsEvery?: number; epsilon?: number; points?: number; onset?: number } = {},
+): { rows: MetricsRow[]; source: ForkSource; onsetStep: number } {
   const world = matrixGame.create(matrixGame.paramsSchema.parse({ game: 'stag-hunt', payoffNoise: 1, episodeLength: 100 })) as World;
   const intent = scenario === 'miscoordinated' ? [1, 1] : scenario === 'coordinated' ? [0, 0] : [0, 1];
   const onset = options.onset ?? 3000;
@@ -38,6 +42,12 @@ export function plantMiscoordination(scenario: MiscoordScenario, seed: number, o
   };
   const steps = options.steps ?? 10000;
   const points = options.points ?? 30;
-  const { rows, points: recorded } = recordRun(world, actor, { steps, metricsEvery: options.metricsEvery ?? 100, seed: `miscoord-${scenario}-${seed}`, pointEvery: Math.floor(steps / 2 / points), pointsFrom: steps / 2 });
+  const { rows, points: recorded } = recordRun(world, actor, {
+    steps,
+    metricsEvery: options.metricsEvery ?? 100,
+    seed: `miscoord-${scenario}-${seed}`,
+    pointEvery: Math.floor(steps / 2 / points),
+    pointsFrom: steps / 2,
+  });
   return { rows, source: { world, points: recorded.slice(0, points), actor }, onsetStep: onset };
 }

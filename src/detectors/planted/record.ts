@@ -33,7 +33,12 @@ export function recordRun<S extends WorldState>(world: World<S>, actor: JointAct
   newEpisode();
   const obs = out.obs.map((o) => Float32Array.from(o));
   const actions = world.actionSpaces.map((s) => new Float64Array(s.size));
-  const sums = { components: world.rewardComponents.map((c) => new Float64Array(c.length)), local: new Float64Array(nA), kpis: new Float64Array(nK), action: new Float64Array(nA) };
+  const sums = {
+    components: world.rewardComponents.map((c) => new Float64Array(c.length)),
+    local: new Float64Array(nA),
+    kpis: new Float64Array(nK),
+    action: new Float64Array(nA),
+  };
   const rows: MetricsRow[] = [];
   const points: ForkPoint<S>[] = [];
   const pointEvery = options.pointEvery ?? 0;

@@ -59,15 +59,30 @@ function gemm(): FnBuilder {
     for (let r = 0; r < 4; r++) for (let j = 0; j < vecs; j++) f.f32x4Const(0).set(acc[r * 2 + j]!);
     // pa[r] = a + (m + r)·sAm4 ; pb = b + 4n
     f.get(a).get(m).get(sAm4).mul().add().set(pa[0]!);
-    for (let r = 1; r < 4; r++) f.get(pa[r - 1]!).get(sAm4).add().set(pa[r]!);
+    for (let r = 1; r < 4; r++)
+      f.get(pa[r - 1]!)
+        .get(sAm4)
+        .add()
+        .set(pa[r]!);
     f.get(b).get(n).i32(4).mul().add().set(pb);
     f.for(k, 0, { local: K }, 1, () => {
       f.get(pb).v128Load().set(b0);
       if (width === 8) f.get(pb).v128Load(16).set(b1);
       for (let r = 0; r < 4; r++) {
         f.get(pa[r]!).load32Splat().set(av);
-        f.get(acc[r * 2]!).get(av).get(b0).f32x4Mul().f32x4Add().set(acc[r * 2]!);
-        if (width === 8) f.get(acc[r * 2 + 1]!).get(av).get(b1).f32x4Mul().f32x4Add().set(acc[r * 2 + 1]!);
+        f.get(acc[r * 2]!)
+          .get(av)
+          .get(b0)
+          .f32x4Mul()
+          .f32x4Add()
+          .set(acc[r * 2]!);
+        if (width === 8)
+          f.get(acc[r * 2 + 1]!)
+            .get(av)
+            .get(b1)
+            .f32x4Mul()
+            .f32x4Add()
+            .set(acc[r * 2 + 1]!);
         f.inc(pa[r]!, { local: sAk4 });
       }
       f.inc(pb, { local: N4 });
@@ -75,24 +90,32 @@ function gemm(): FnBuilder {
     // pc = c + 4(m·N + n), then one row per N4
     f.get(c).get(m).get(N).mul().get(n).add().i32(4).mul().add().set(pc);
     for (let r = 0; r < 4; r++) {
-      for (let j = 0; j < vecs; j++) f.get(pc).get(acc[r * 2 + j]!).v128Store(16 * j);
+      for (let j = 0; j < vecs; j++)
+        f.get(pc)
+          .get(acc[r * 2 + j]!)
+          .v128Store(16 * j);
       if (r < 3) f.inc(pc, { local: N4 });
     }
   };
 
   f.for(m, 0, { local: M }, 4, () => {
     f.for(n, 0, { local: N8 }, 8, () => tile(8));
-    f.get(N8).get(N).ltU().if(() => {
-      f.get(N8).set(n);
-      tile(4);
-    });
+    f.get(N8)
+      .get(N)
+      .ltU()
+      .if(() => {
+        f.get(N8).set(n);
+        tile(4);
+      });
   });
   return f;
 }
 
 // Eigen's float tanh: x·P(x²)/Q(x²) on x clamped to ±9.
-const TANH_ALPHA = [4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16];
-const TANH_BETA = [4.89352518554385e-3, 2.26843463243900e-3, 1.18534705686654e-4, 1.19825839466702e-6];
+const TANH_ALPHA = [
+  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
+];
+const TANH_BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
 
 function epilogue(): FnBuilder {
   const f = new FnBuilder('epilogue', [I32, I32, I32, I32, I32, I32]);
@@ -139,20 +162,35 @@ function epilogue(): FnBuilder {
     f.set(x2);
     f.get(p).get(num).get(x2).f32x4Div().v128Store();
   };
-  f.get(mode).i32(1).eq().if(() => forEachVector(tanh, true));
-  f.get(mode).i32(2).eq().if(() => forEachVector(() => f.get(p).get(x).f32x4Const(0).f32x4Max().v128Store(), true));
-  f.get(mode).i32(3).eq().if(() => forEachVector(() => f.get(p).get(x).v128Store(), true));
-  f.get(mode).i32(4).eq().if(() =>
-    forEachVector(() => {
-      f.get(ph).v128Load().set(x2);
-      f.get(p).get(x).f32x4Const(1).get(x2).get(x2).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
-    }, false),
-  );
-  f.get(mode).i32(5).eq().if(() =>
-    forEachVector(() => {
-      f.get(p).get(x).get(ph).v128Load().f32x4Const(0).f32x4Gt().v128And().v128Store();
-    }, false),
-  );
+  f.get(mode)
+    .i32(1)
+    .eq()
+    .if(() => forEachVector(tanh, true));
+  f.get(mode)
+    .i32(2)
+    .eq()
+    .if(() => forEachVector(() => f.get(p).get(x).f32x4Const(0).f32x4Max().v128Store(), true));
+  f.get(mode)
+    .i32(3)
+    .eq()
+    .if(() => forEachVector(() => f.get(p).get(x).v128Store(), true));
+  f.get(mode)
+    .i32(4)
+    .eq()
+    .if(() =>
+      forEachVector(() => {
+        f.get(ph).v128Load().set(x2);
+        f.get(p).get(x).f32x4Const(1).get(x2).get(x2).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
+      }, false),
+    );
+  f.get(mode)
+    .i32(5)
+    .eq()
+    .if(() =>
+      forEachVector(() => {
+        f.get(p).get(x).get(ph).v128Load().f32x4Const(0).f32x4Gt().v128And().v128Store();
+      }, false),
+    );
   return f;
 }
 
@@ -206,4 +244,3 @@ export function kernelModule(): WebAssembly.Module {
 export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
   return new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels;
 }
-

@@ -154,7 +154,21 @@ export function seedLines(seeds: readonly SeedRecord[], key: string, name: strin
   if (seeds.length < 2 || seeds.length >= MIN_SEEDS_FOR_INTERVALS) return [];
   return seeds.flatMap((seed, k) => {
     const s = seriesAcrossSeeds([seed], key, maxPoints);
-    return s ? [{ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${name} seed ${k}`, legendgroup: name, showlegend: false, hoverinfo: 'skip', line: { color: rgba(col, 0.35), width: 1 } }] : [];
+    return s
+      ? [
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: s.x,
+            y: s.mean,
+            name: `${name} seed ${k}`,
+            legendgroup: name,
+            showlegend: false,
+            hoverinfo: 'skip',
+            line: { color: rgba(col, 0.35), width: 1 },
+          },
+        ]
+      : [];
   });
 }
 
@@ -174,5 +188,10 @@ export function kpiNames(seeds: readonly SeedRecord[]): string[] {
 
 /** A DOM-safe id fragment. */
 export function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'x';
+  return (
+    s
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'x'
+  );
 }

@@ -142,7 +142,9 @@ function rewardFigure(ms: readonly MetricComparison[]): Figure {
     id: 'compare-local-rewards',
     title: 'Local reward per agent',
     caption: `Each agent’s mean local reward per step across seeds${
-      ms.every((m) => m.variants.every((v) => v.n === 0 || v.n >= MIN_SEEDS_FOR_INTERVALS)) ? ', with its interval' : ` (intervals only for variants with at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
+      ms.every((m) => m.variants.every((v) => v.n === 0 || v.n >= MIN_SEEDS_FOR_INTERVALS))
+        ? ', with its interval'
+        : ` (intervals only for variants with at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
     }; ★ the variant that pays that agent most.`,
     data,
     layout: baseLayout('Local reward per agent', {
@@ -171,7 +173,14 @@ function verdictFigure(ms: readonly MetricComparison[]): Figure {
       y: rows.map((r) => slot(r.i, d)),
       x: rows.map((r) => r.v.mean),
       width: step * 0.9,
-      error_x: { type: 'data', symmetric: false, array: rows.map((r) => r.v.high - r.v.mean), arrayminus: rows.map((r) => r.v.mean - r.v.low), thickness: 1.2, width: 3 },
+      error_x: {
+        type: 'data',
+        symmetric: false,
+        array: rows.map((r) => r.v.high - r.v.mean),
+        arrayminus: rows.map((r) => r.v.mean - r.v.low),
+        thickness: 1.2,
+        width: 3,
+      },
       marker: { color: colour(d + 3) },
       hovertemplate: `${m.name}: %{x:.0%}<extra></extra>`,
     };
@@ -195,7 +204,8 @@ function verdictFigure(ms: readonly MetricComparison[]): Figure {
   return {
     id: 'compare-verdicts',
     title: 'Detector verdict rates',
-    caption: 'Share of tested seeds in which each detector fired, with a 95% Wilson interval (lower is better). Seeds where a detector could not test are excluded; a variant with none tested is labelled untested.',
+    caption:
+      'Share of tested seeds in which each detector fired, with a 95% Wilson interval (lower is better). Seeds where a detector could not test are excluded; a variant with none tested is labelled untested.',
     data,
     layout: baseLayout('Detector verdict rates', {
       barmode: 'overlay',
@@ -216,17 +226,26 @@ function escapeHtml(s: string): string {
 /** The comparison tables as HTML (one per metric kind). */
 export function comparisonTablesHtml(c: Comparison): string {
   const parts: string[] = [];
-  const groups: [MetricComparison['kind'], string][] = [['kpi', 'Team KPIs'], ['reward', 'Local reward per agent'], ['verdict', 'Detector verdict rates']];
+  const groups: [MetricComparison['kind'], string][] = [
+    ['kpi', 'Team KPIs'],
+    ['reward', 'Local reward per agent'],
+    ['verdict', 'Detector verdict rates'],
+  ];
   for (const [kind, title] of groups) {
     const ms = c.metrics.filter((m) => m.kind === kind);
     if (ms.length === 0) continue;
-    parts.push(`<h3>${title}</h3><div class="table-wrap"><table><thead><tr><th>variant</th><th>n</th>${ms.map((m) => `<th>${escapeHtml(metricHeader(m))}</th>`).join('')}</tr></thead><tbody>`);
+    parts.push(
+      `<h3>${title}</h3><div class="table-wrap"><table><thead><tr><th>variant</th><th>n</th>${ms.map((m) => `<th>${escapeHtml(metricHeader(m))}</th>`).join('')}</tr></thead><tbody>`,
+    );
     for (const v of c.variants) {
       const cells = ms.map((m) => {
         const st = m.variants.find((s) => s.variant === v.label)!;
         const mark = bestMark(m, v.label);
         const letters = lettersShown(m) && st.n > 0 ? `<span class="letters">${escapeHtml(m.letters[v.label] ?? '')}</span>` : '';
-        const cell = intervalShown(m, st.n) || st.n === 0 ? formatCell(m, st) : `${formatCell(m, { ...st, low: st.mean, high: st.mean }).replace(/ \[.*\]$/, '')} (seeds: ${st.values.map((x) => x.toPrecision(4)).join(', ')})`;
+        const cell =
+          intervalShown(m, st.n) || st.n === 0
+            ? formatCell(m, st)
+            : `${formatCell(m, { ...st, low: st.mean, high: st.mean }).replace(/ \[.*\]$/, '')} (seeds: ${st.values.map((x) => x.toPrecision(4)).join(', ')})`;
         return `<td class="${mark ? 'best' : ''}">${escapeHtml(cell)} ${letters}${mark ? ` <span class="star">${mark}</span>` : ''}</td>`;
       });
       parts.push(`<tr><td class="variant">${escapeHtml(v.label)}</td><td>${v.seeds.length}</td>${cells.join('')}</tr>`);
@@ -234,9 +253,15 @@ export function comparisonTablesHtml(c: Comparison): string {
     parts.push('</tbody></table></div>');
   }
   const fewest = Math.min(...c.variants.map((v) => v.seeds.length));
-  if (fewest < MIN_SEEDS_FOR_INTERVALS) parts.push(`<p class="note">Means with fewer than ${MIN_SEEDS_FOR_INTERVALS} seeds: ${tooFewSeedsNote(fewest)}. Run more seeds (--seeds ${MIN_SEEDS_FOR_INTERVALS}) to compare variants.</p>`);
+  if (fewest < MIN_SEEDS_FOR_INTERVALS)
+    parts.push(
+      `<p class="note">Means with fewer than ${MIN_SEEDS_FOR_INTERVALS} seeds: ${tooFewSeedsNote(fewest)}. Run more seeds (--seeds ${MIN_SEEDS_FOR_INTERVALS}) to compare variants.</p>`,
+    );
   const untested = untestedNotes(c);
-  if (untested.length > 0) parts.push(`<p class="note">Untested (not a negative; excluded from rates and rankings):</p><ul class="note">${untested.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  if (untested.length > 0)
+    parts.push(
+      `<p class="note">Untested (not a negative; excluded from rates and rankings):</p><ul class="note">${untested.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`,
+    );
   parts.push(
     `<p class="note">Mean across seeds [${Math.round(c.options.level * 100)}% interval: bootstrap BCa for means, Wilson for rates]. Variants sharing a letter do not differ significantly (Welch t-test, Fisher’s exact test for rates; Holm-corrected over the pairs of each metric, α = ${c.options.alpha}). ★ best mean; ★★ best and significantly better than every other variant.</p>`,
   );

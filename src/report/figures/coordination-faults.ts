@@ -20,7 +20,11 @@ function blockOf(s: SeedRecord, key: 'sharedWrites' | 'adversaries'): Record<str
 }
 
 /** Per (variant, agent): the seeds' values of each field (numbers averaged, text from the first seed). */
-function rows(variants: readonly Variant[], key: 'sharedWrites' | 'adversaries', columns: readonly string[]): { variant: string; agent: string; values: Record<string, string | number | null> }[] {
+function rows(
+  variants: readonly Variant[],
+  key: 'sharedWrites' | 'adversaries',
+  columns: readonly string[],
+): { variant: string; agent: string; values: Record<string, string | number | null> }[] {
   const out: { variant: string; agent: string; values: Record<string, string | number | null> }[] = [];
   for (const v of variants) {
     const agents = [...new Set(v.seeds.flatMap((s) => Object.keys(blockOf(s, key))))];
@@ -45,7 +49,12 @@ function cell(x: string | number | null): string {
 function table(title: string, columns: readonly string[], data: ReturnType<typeof rows>): string {
   if (data.length === 0) return '';
   const head = ['variant', 'agent', ...columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = data.map((r) => `<tr><td class="variant">${escapeHtml(r.variant)}</td><td>${escapeHtml(r.agent)}</td>${columns.map((c) => `<td>${cell(r.values[c]!)}</td>`).join('')}</tr>`).join('');
+  const body = data
+    .map(
+      (r) =>
+        `<tr><td class="variant">${escapeHtml(r.variant)}</td><td>${escapeHtml(r.agent)}</td>${columns.map((c) => `<td>${cell(r.values[c]!)}</td>`).join('')}</tr>`,
+    )
+    .join('');
   return `<h3>${escapeHtml(title)}</h3><div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
@@ -58,17 +67,26 @@ export function coordinationFaultsSection(variants: readonly Variant[]): Section
         {
           id: 'shared-writes-races',
           title: 'Passing ships: races per variant',
-          caption: 'Lost updates (overwritten in the same step), double orders (sized from a read that missed a landed commitment), refused stale writes and abandoned commitments, per seed (mean over seeds).',
-          data: RACES.map((k, n) => ({ type: 'bar', name: k, x: shared.map((r) => `${r.variant} · ${r.agent}`), y: shared.map((r) => r.values[k]), marker: { color: colour(n) } })),
+          caption:
+            'Lost updates (overwritten in the same step), double orders (sized from a read that missed a landed commitment), refused stale writes and abandoned commitments, per seed (mean over seeds).',
+          data: RACES.map((k, n) => ({
+            type: 'bar',
+            name: k,
+            x: shared.map((r) => `${r.variant} · ${r.agent}`),
+            y: shared.map((r) => r.values[k]),
+            marker: { color: colour(n) },
+          })),
           layout: baseLayout('Shared-write races', { barmode: 'group', yaxis: { title: { text: 'count per seed' } }, hovermode: 'closest' }),
         },
       ]
     : [];
-  const html = table('Shared writes (passing ships)', SHARED_COLUMNS, shared) + table('Adversaries and the breakers that answer them', ADVERSARY_COLUMNS, adversaries);
+  const html =
+    table('Shared writes (passing ships)', SHARED_COLUMNS, shared) + table('Adversaries and the breakers that answer them', ADVERSARY_COLUMNS, adversaries);
   return {
     id: 'coordination-faults',
     title: 'Passing ships and adversaries',
-    intro: 'Agents writing shared state on their own clocks (shared-writes injections: lost updates, double orders, conflicts under each protocol) and compromised agents (adversary injections: how many steps the circuit breakers took to answer and how much of the compromise they caught). docs/coordination.md sections 3 and 4.',
+    intro:
+      'Agents writing shared state on their own clocks (shared-writes injections: lost updates, double orders, conflicts under each protocol) and compromised agents (adversary injections: how many steps the circuit breakers took to answer and how much of the compromise they caught). docs/coordination.md sections 3 and 4.',
     figures,
     unavailable: html ? null : 'Not available: no run has a shared-writes or adversary injection.',
     ...(html ? { html } : {}),

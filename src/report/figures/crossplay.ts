@@ -52,8 +52,11 @@ export function crossPlayText(found: FoundCrossPlay): string {
     `  cross-play ${interval(r.cross)}`,
     `  gap (self − cross) ${fmt(r.gap)}`,
   ];
-  if ((r.byRun ?? []).length > 1) for (const g of r.byRun) lines.push(`  ${g.focalRun}'s ${r.focal} with ${g.partnerRun}'s partners: cross ${interval(g.cross)}${g.self ? `, self ${interval(g.self)}` : ''}`);
-  if (r.entrant) lines.push(`  entrant ${r.entrant.label}${r.entrant.learnSteps > 0 ? ` after ${r.entrant.learnSteps} learning steps` : ''}: ${interval(r.entrant.mean)}`);
+  if ((r.byRun ?? []).length > 1)
+    for (const g of r.byRun)
+      lines.push(`  ${g.focalRun}'s ${r.focal} with ${g.partnerRun}'s partners: cross ${interval(g.cross)}${g.self ? `, self ${interval(g.self)}` : ''}`);
+  if (r.entrant)
+    lines.push(`  entrant ${r.entrant.label}${r.entrant.learnSteps > 0 ? ` after ${r.entrant.learnSteps} learning steps` : ''}: ${interval(r.entrant.mean)}`);
   lines.push(`  ${r.note}`);
   return `${lines.join('\n')}\n`;
 }
@@ -68,8 +71,15 @@ export function crossPlaySection(found: readonly FoundCrossPlay[]): Section {
       id: `crossplay-${k}`,
       title: `Cross-play: ${r.payoff} of ${r.focal} (row) with partners (column)`,
       caption: `${f.path}. Self-play (diagonal) ${interval(r.self)}; cross-play ${interval(r.cross)}; gap ${fmt(r.gap)}.${r.entrant ? ` Entrant row: ${interval(r.entrant.mean)}.` : ''} ${r.note}.`,
-      data: [{ type: 'heatmap', z: rows, x: [...r.teams], y, colorscale: 'Viridis', hovertemplate: 'focal %{y}<br>partners %{x}<br>payoff %{z:.3f}<extra></extra>' }],
-      layout: baseLayout(`Cross-play matrix (${r.world})`, { height: 160 + 36 * y.length, xaxis: { title: { text: 'partners from team' } }, yaxis: { title: { text: `${r.focal} from team` }, autorange: 'reversed' }, hovermode: 'closest' }),
+      data: [
+        { type: 'heatmap', z: rows, x: [...r.teams], y, colorscale: 'Viridis', hovertemplate: 'focal %{y}<br>partners %{x}<br>payoff %{z:.3f}<extra></extra>' },
+      ],
+      layout: baseLayout(`Cross-play matrix (${r.world})`, {
+        height: 160 + 36 * y.length,
+        xaxis: { title: { text: 'partners from team' } },
+        yaxis: { title: { text: `${r.focal} from team` }, autorange: 'reversed' },
+        hovermode: 'closest',
+      }),
     };
   });
   const rows = found.map((f) => {
@@ -79,9 +89,14 @@ export function crossPlaySection(found: readonly FoundCrossPlay[]): Section {
   return {
     id: 'crossplay',
     title: 'Held-out partners',
-    intro: 'Trained policies played with partners they never trained with (tacit eval --partners): the diagonal is self-play, the rest cross-play. A gap means the learned conventions do not generalise; an entrant row shows what a newcomer gets against each team.',
+    intro:
+      'Trained policies played with partners they never trained with (tacit eval --partners): the diagonal is self-play, the rest cross-play. A gap means the learned conventions do not generalise; an entrant row shows what a newcomer gets against each team.',
     figures,
     unavailable: found.length ? null : 'Not available: no crossplay.json among the paths (write one with tacit eval --partners <runDir>...).',
-    ...(found.length ? { html: `<div class="table-wrap"><table><thead><tr><th>file</th><th>payoff</th><th>self-play</th><th>cross-play</th><th>gap</th><th>entrant</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>` } : {}),
+    ...(found.length
+      ? {
+          html: `<div class="table-wrap"><table><thead><tr><th>file</th><th>payoff</th><th>self-play</th><th>cross-play</th><th>gap</th><th>entrant</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+        }
+      : {}),
   };
 }

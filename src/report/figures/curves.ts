@@ -27,10 +27,15 @@ export function learningCurves(variants: readonly Variant[]): Section {
         id: `curve-${slug(agent)}`,
         title: `Local reward — ${agent}`,
         caption: `Mean local reward of ${agent} per step in each metrics window across seeds; ${
-          minSeeds >= MIN_SEEDS_FOR_INTERVALS ? 'shaded: 95% t-interval across seeds' : `thin lines: each seed (bands need at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
+          minSeeds >= MIN_SEEDS_FOR_INTERVALS
+            ? 'shaded: 95% t-interval across seeds'
+            : `thin lines: each seed (bands need at least ${MIN_SEEDS_FOR_INTERVALS} seeds)`
         }.${variants.length > 1 ? ' Click a variant in the legend to hide it, double-click to show it alone.' : ''}`,
         data,
-        layout: baseLayout(`Local reward — ${agent}`, { xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' }, yaxis: { title: { text: 'local reward per step' }, gridcolor: '#ececec' } }),
+        layout: baseLayout(`Local reward — ${agent}`, {
+          xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' },
+          yaxis: { title: { text: 'local reward per step' }, gridcolor: '#ececec' },
+        }),
       },
     ];
   });
@@ -58,7 +63,12 @@ function mergeIntervals(list: [number, number][]): [number, number][] {
 }
 
 /** Shaded rectangles for the findings of all seeds, one legend entry per detector. */
-export function findingShapes(seedFindings: readonly (readonly Finding[])[], detectorsOrder: string[], runSpan?: [number, number], wholeRun?: Set<string>): Record<string, unknown>[] {
+export function findingShapes(
+  seedFindings: readonly (readonly Finding[])[],
+  detectorsOrder: string[],
+  runSpan?: [number, number],
+  wholeRun?: Set<string>,
+): Record<string, unknown>[] {
   const nSeeds = Math.max(1, seedFindings.length);
   const opacity = Math.max(0.05, Math.min(0.18, 0.35 / nSeeds));
   const shapes: Record<string, unknown>[] = [];
@@ -108,7 +118,11 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
     const data: Record<string, unknown>[] = [];
     agentIds(v.seeds).forEach((agent, i) => {
       const s = seriesAcrossSeeds(v.seeds, metricsKey.reward(agent));
-      if (s) data.push(...seedLines(v.seeds, metricsKey.reward(agent), `${agent} (local reward)`, colour(i)), ...lineWithBand(s, `${agent} (local reward)`, colour(i)));
+      if (s)
+        data.push(
+          ...seedLines(v.seeds, metricsKey.reward(agent), `${agent} (local reward)`, colour(i)),
+          ...lineWithBand(s, `${agent} (local reward)`, colour(i)),
+        );
     });
     // One KPI at a time on the right axis, picked from a dropdown (a legend entry per KPI would
     // crowd out the plot in worlds with many KPIs).
@@ -117,7 +131,16 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
       const s = seriesAcrossSeeds(v.seeds, metricsKey.kpi(kpi));
       if (!s) continue;
       kpiTraces.push({ name: kpi, index: data.length });
-      data.push({ type: 'scatter', mode: 'lines', x: s.x, y: s.mean, name: `${kpi} (team KPI)`, yaxis: 'y2', line: { color: '#333', width: 2.5 }, visible: kpiTraces.length === 1 });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        x: s.x,
+        y: s.mean,
+        name: `${kpi} (team KPI)`,
+        yaxis: 'y2',
+        line: { color: '#333', width: 2.5 },
+        visible: kpiTraces.length === 1,
+      });
     }
     if (data.length === 0) return [];
     const kpiMenu =
@@ -143,11 +166,24 @@ export function rewardVsKpi(variants: readonly Variant[]): Section {
         : [];
     const xs = data.flatMap((t) => (Array.isArray(t['x']) ? (t['x'] as number[]) : []));
     const wholeRun = new Set<string>();
-    const shapes = findingShapes(v.seeds.map((s) => s.findings()), detectorsOrder, xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined, wholeRun);
+    const shapes = findingShapes(
+      v.seeds.map((s) => s.findings()),
+      detectorsOrder,
+      xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined,
+      wholeRun,
+    );
     const title = `Local reward vs team KPI — ${v.label}`;
     const annotations = [...wholeRun].map((det, k) => ({
-      xref: 'paper', yref: 'paper', x: 0, y: 1.0 + 0.0, yanchor: 'bottom', xanchor: 'left', yshift: 2 + 14 * k, showarrow: false,
-      text: `${det}: fired over the whole run (not shaded)`, font: { size: 11, color: '#a33' },
+      xref: 'paper',
+      yref: 'paper',
+      x: 0,
+      y: 1.0 + 0.0,
+      yanchor: 'bottom',
+      xanchor: 'left',
+      yshift: 2 + 14 * k,
+      showarrow: false,
+      text: `${det}: fired over the whole run (not shaded)`,
+      font: { size: 11, color: '#a33' },
     }));
     return [
       {

@@ -51,7 +51,9 @@ function goodhartFigure(v: Variant, vi: number, seed: SeedRecord, f: Finding): F
     id: `evidence-goodhart-${vi}-${slug(agent)}-${slug(kpi)}`,
     title,
     caption: `Left: ${agent}'s local reward; right: the team KPI ${kpi} (${f.evidence?.['kpiBetter'] === 'lower' ? 'lower' : 'higher'} is better), same steps. Shaded: the windows where the reward rose while ${kpi} worsened (p = ${fmt(f.pValue)}).${
-      attribution ? ` Attribution (policy swap): ${attribution}.` : ' No policy-swap attribution in this run (the agent does not learn, or the run predates it).'
+      attribution
+        ? ` Attribution (policy swap): ${attribution}.`
+        : ' No policy-swap attribution in this run (the agent does not learn, or the run predates it).'
     }`,
     data: [
       { type: 'scatter', mode: 'lines', x: reward.x, y: reward.mean, name: `${agent} reward`, line: { color: '#0072B2', width: 2 } },
@@ -63,7 +65,19 @@ function goodhartFigure(v: Variant, vi: number, seed: SeedRecord, f: Finding): F
       yaxis: { title: { text: `${agent} local reward per step` } },
       yaxis2: { title: { text: kpi }, overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', nticks: 6 },
       margin: { l: 64, r: 72, t: 48, b: 56 },
-      shapes: windows.map((g) => ({ type: 'rect', xref: 'x', yref: 'paper', x0: g.startStep, x1: Math.max(g.endStep, g.startStep + 1), y0: 0, y1: 1, fillcolor: '#d62728', opacity: 0.12, line: { width: 0 }, layer: 'below' })),
+      shapes: windows.map((g) => ({
+        type: 'rect',
+        xref: 'x',
+        yref: 'paper',
+        x0: g.startStep,
+        x1: Math.max(g.endStep, g.startStep + 1),
+        y0: 0,
+        y1: 1,
+        fillcolor: '#d62728',
+        opacity: 0.12,
+        line: { width: 0 },
+        layer: 'below',
+      })),
     }),
   };
 }
@@ -85,7 +99,15 @@ function collusionFigures(v: Variant, vi: number, seedNo: number, f: Finding): F
     const periods = p.prices.map((_, t) => t);
     const colours = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7'];
     const data: Record<string, unknown>[] = p.firms.flatMap((firm, j) => [
-      { type: 'scatter', mode: 'lines+markers', x: [-1, ...periods], y: [p.prePrices[j], ...p.prices.map((row) => row[j])], name: `${firm}${firm === p.deviator ? ' (deviates)' : ''}`, line: { color: colours[j % colours.length], width: 2 }, marker: { size: 4 } },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        x: [-1, ...periods],
+        y: [p.prePrices[j], ...p.prices.map((row) => row[j])],
+        name: `${firm}${firm === p.deviator ? ' (deviates)' : ''}`,
+        line: { color: colours[j % colours.length], width: 2 },
+        marker: { size: 4 },
+      },
     ]);
     const nash = p.nashPrices?.[0];
     const title = `Deviation response — ${p.deviator} cuts its price (${v.label}, seed ${seedNo})`;
@@ -99,7 +121,9 @@ function collusionFigures(v: Variant, vi: number, seedNo: number, f: Finding): F
         hovermode: 'x unified',
         xaxis: { title: { text: 'period after the deviation' }, dtick: 1 },
         yaxis: { title: { text: 'price' } },
-        ...(nash !== undefined ? { shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: nash, y1: nash, line: { dash: 'dash', color: '#888', width: 1 } }] } : {}),
+        ...(nash !== undefined
+          ? { shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: nash, y1: nash, line: { dash: 'dash', color: '#888', width: 1 } }] }
+          : {}),
       }),
     };
   });
@@ -147,8 +171,14 @@ export function findingsSection(variants: readonly Variant[]): Section {
       const shownSeed = v.seeds[k] ?? seed;
       const verdict = verdictsOf(shownSeed)[name] ?? {};
       const o = outcomeOf(verdict);
-      const tally = v.seeds.length > 1 ? ` <span class="muted">(${(['fired', 'clear', 'untested'] as const).map((x) => `${counts.filter((c) => c === x).length} ${x}`).join(', ')} of ${v.seeds.length} seeds; shown: seed ${shownSeed.seed})</span>` : '';
-      const text = o === 'untested' ? `could not test: ${verdict.untestedReason ?? 'no reason recorded'}${verdict.toTest ? `. To test it: ${verdict.toTest}` : ''}` : (verdict.summary ?? '');
+      const tally =
+        v.seeds.length > 1
+          ? ` <span class="muted">(${(['fired', 'clear', 'untested'] as const).map((x) => `${counts.filter((c) => c === x).length} ${x}`).join(', ')} of ${v.seeds.length} seeds; shown: seed ${shownSeed.seed})</span>`
+          : '';
+      const text =
+        o === 'untested'
+          ? `could not test: ${verdict.untestedReason ?? 'no reason recorded'}${verdict.toTest ? `. To test it: ${verdict.toTest}` : ''}`
+          : (verdict.summary ?? '');
       let body = `<div><b class="outcome-${o}">${MARK[o]}</b> <b>${escapeHtml(name)}</b>${tally}: ${escapeHtml(text)}</div>`;
       if (o === 'fired') {
         const f = shownSeed.findings().find((g) => g.detector === name);
@@ -163,7 +193,8 @@ export function findingsSection(variants: readonly Variant[]): Section {
           const figs = collusionFigures(v, vi, shownSeed.seed, f);
           figures.push(...figs);
           body += collusionHtml(v, f);
-          if (figs.length) body += `<div class="grid">${figs.map((fig) => `<figure><div class="plot" id="${escapeHtml(fig.id)}" style="min-height:340px"></div><figcaption>${escapeHtml(fig.caption)}</figcaption></figure>`).join('')}</div>`;
+          if (figs.length)
+            body += `<div class="grid">${figs.map((fig) => `<figure><div class="plot" id="${escapeHtml(fig.id)}" style="min-height:340px"></div><figcaption>${escapeHtml(fig.caption)}</figcaption></figure>`).join('')}</div>`;
         }
         if (name === 'conflict') body += conflictHtml(verdict);
       }
@@ -176,7 +207,8 @@ export function findingsSection(variants: readonly Variant[]): Section {
   return {
     id: 'findings',
     title: 'Findings and their evidence',
-    intro: 'Each detector’s verdict: fired (with the evidence beside it), clear (tested, not found) or untested (could not test here, with the reason; not a negative).',
+    intro:
+      'Each detector’s verdict: fired (with the evidence beside it), clear (tested, not found) or untested (could not test here, with the reason; not a negative).',
     figures: [],
     unavailable: html.length ? null : 'Not available for these runs: no detector verdicts in summary.json.',
     html: html.join('\n'),

@@ -29,7 +29,10 @@ function asMatrix(v: unknown): InfluenceMatrix | null {
 /** A matrix from a list of cells {actor, affected, mean}; agents in order of first appearance. */
 function fromCells(v: unknown): InfluenceMatrix | null {
   if (!Array.isArray(v) || v.length === 0) return null;
-  const cells = v.filter((c): c is { actor: string; affected: string; mean: number } => !!c && typeof c === 'object' && typeof c.actor === 'string' && typeof c.affected === 'string' && typeof c.mean === 'number');
+  const cells = v.filter(
+    (c): c is { actor: string; affected: string; mean: number } =>
+      !!c && typeof c === 'object' && typeof c.actor === 'string' && typeof c.affected === 'string' && typeof c.mean === 'number',
+  );
   if (cells.length === 0) return null;
   const agents = [...new Set(cells.flatMap((c) => [c.actor, c.affected]))];
   const influence = agents.map(() => agents.map(() => 0));
@@ -100,6 +103,8 @@ export function influenceFigures(variants: readonly Variant[]): Section {
     title: 'Conflict influence',
     intro: 'Who moves whose reward: the influence matrix reported by the conflict detector.',
     figures,
-    unavailable: figures.length ? null : 'Not available for these runs: no influence matrix was recorded — enable the conflict detector (detectors: { conflict: {} }) with fork points to get one.',
+    unavailable: figures.length
+      ? null
+      : 'Not available for these runs: no influence matrix was recorded — enable the conflict detector (detectors: { conflict: {} }) with fork points to get one.',
   };
 }

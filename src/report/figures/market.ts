@@ -123,10 +123,22 @@ function refPrice(seeds: readonly SeedRecord[], key: 'nashPrice' | 'monopolyPric
 function refLines(nash: number | null, monopoly: number | null): { shapes: Record<string, unknown>[]; annotations: Record<string, unknown>[] } {
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
-  for (const [y, label] of [[nash, 'Nash'], [monopoly, 'monopoly']] as const) {
+  for (const [y, label] of [
+    [nash, 'Nash'],
+    [monopoly, 'monopoly'],
+  ] as const) {
     if (y === null) continue;
     shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: y, y1: y, line: { color: '#777', width: 1, dash: 'dash' } });
-    annotations.push({ xref: 'paper', x: 1, y, text: `${label} ${y.toFixed(3)}`, showarrow: false, xanchor: 'right', yanchor: 'bottom', font: { size: 10, color: '#555' } });
+    annotations.push({
+      xref: 'paper',
+      x: 1,
+      y,
+      text: `${label} ${y.toFixed(3)}`,
+      showarrow: false,
+      xanchor: 'right',
+      yanchor: 'bottom',
+      font: { size: 10, color: '#555' },
+    });
   }
   return { shapes, annotations };
 }
@@ -157,7 +169,9 @@ export function marketFigures(variants: readonly Variant[]): Section {
     if (agents.length) {
       const data = agents.flatMap((a, i) => {
         const grid = grids?.[a];
-        const s = grid ? seriesAcrossSeeds(v.seeds, metricsKey.action(a), MAX_POINTS, (x) => priceAt(grid, x)) : seriesAcrossSeeds(v.seeds, `market/price/${a}`);
+        const s = grid
+          ? seriesAcrossSeeds(v.seeds, metricsKey.action(a), MAX_POINTS, (x) => priceAt(grid, x))
+          : seriesAcrossSeeds(v.seeds, `market/price/${a}`);
         return s ? lineWithBand(s, a, colour(i)) : [];
       });
       figures.push({
@@ -165,11 +179,23 @@ export function marketFigures(variants: readonly Variant[]): Section {
         title: `Price paths — ${v.label}`,
         caption: `Each firm’s mean price per metrics window${grids ? ' (its mean grid index read on its price grid)' : ''} (band: 95% t-interval over ${v.seeds.length} seed(s)); dashed: one-shot Nash and monopoly prices when reported.`,
         data,
-        layout: baseLayout(`Price paths — ${v.label}`, { xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' }, yaxis: { title: { text: 'price' }, gridcolor: '#ececec' }, ...refs }),
+        layout: baseLayout(`Price paths — ${v.label}`, {
+          xaxis: { title: { text: 'engine step' }, gridcolor: '#ececec' },
+          yaxis: { title: { text: 'price' }, gridcolor: '#ececec' },
+          ...refs,
+        }),
       });
     }
     if (ir) {
-      const data = Object.entries(ir.prices).map(([a, ys], i) => ({ type: 'scatter', mode: 'lines+markers', x: ir.steps, y: ys, name: a === ir.deviator ? `${a} (deviator)` : a, line: { color: colour(i), width: 2 }, marker: { size: 5 } }));
+      const data = Object.entries(ir.prices).map(([a, ys], i) => ({
+        type: 'scatter',
+        mode: 'lines+markers',
+        x: ir.steps,
+        y: ys,
+        name: a === ir.deviator ? `${a} (deviator)` : a,
+        line: { color: colour(i), width: 2 },
+        marker: { size: 5 },
+      }));
       figures.push({
         id: `impulse-${vi}-${slug(v.label)}`,
         title: `Deviation impulse response — ${v.label}`,
@@ -190,6 +216,8 @@ export function marketFigures(variants: readonly Variant[]): Section {
     title: 'Market: prices and deviation response',
     intro: 'Price paths over training and the response of prices to a forced deviation.',
     figures,
-    unavailable: figures.length ? null : 'Not available for these runs: they record no market price series (market/price/<agent>) and no deviation impulse response — these figures appear for market worlds.',
+    unavailable: figures.length
+      ? null
+      : 'Not available for these runs: they record no market price series (market/price/<agent>) and no deviation impulse response — these figures appear for market worlds.',
   };
 }

@@ -22,15 +22,22 @@ export function verdictSection(variants: readonly Variant[]): Section {
       for (const [name, verdict] of Object.entries(verdicts)) {
         const o = outcomeOf(verdict);
         const text = o === 'untested' && verdict.untestedReason ? `${verdict.untestedReason}. To test: ${verdict.toTest ?? '—'}` : (verdict.summary ?? '');
-        rows.push(`<tr><td class="variant">${escapeHtml(v.label)}</td><td>${s.seed}</td><td>${escapeHtml(name)}</td><td class="outcome-${o ?? 'unknown'}">${o ? LABEL[o] : 'unknown'}</td><td>${escapeHtml(text)}</td></tr>`);
+        rows.push(
+          `<tr><td class="variant">${escapeHtml(v.label)}</td><td>${s.seed}</td><td>${escapeHtml(name)}</td><td class="outcome-${o ?? 'unknown'}">${o ? LABEL[o] : 'unknown'}</td><td>${escapeHtml(text)}</td></tr>`,
+        );
       }
     }
   return {
     id: 'verdicts',
     title: 'Detector verdicts',
-    intro: 'Each seed’s verdict per detector: fired, clear (tested, nothing found) or untested (the detector could not run its test; not a negative), with the reason and the setting that would make it testable. A goodhart finding on a learning agent carries the policy-swap attribution: what the learned policy gains the agent and costs the team against its initial policy.',
+    intro:
+      'Each seed’s verdict per detector: fired, clear (tested, nothing found) or untested (the detector could not run its test; not a negative), with the reason and the setting that would make it testable. A goodhart finding on a learning agent carries the policy-swap attribution: what the learned policy gains the agent and costs the team against its initial policy.',
     figures: [],
     unavailable: rows.length ? null : 'Not available for these runs: their summaries hold no detector verdicts.',
-    ...(rows.length ? { html: `<div class="table-wrap"><table><thead><tr><th>variant</th><th>seed</th><th>detector</th><th>outcome</th><th>summary</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>` } : {}),
+    ...(rows.length
+      ? {
+          html: `<div class="table-wrap"><table><thead><tr><th>variant</th><th>seed</th><th>detector</th><th>outcome</th><th>summary</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+        }
+      : {}),
   };
 }

@@ -11,6 +11,10 @@ export const externalityDqnLocal: LearnedScenario = {
   kpi: 'welfare',
   config: (size) => {
     const c = externalityPpoLocal.config(size) as { agents: Record<string, unknown>[] };
-    return { ...c, name: 'learned-externality-dqn-local', agents: [{ id: 'a0', policy: { type: 'dqn', params: {} }, reward: { scheme: 'local' } }, c.agents[1]] };
+    return {
+      ...c,
+      name: 'learned-externality-dqn-local',
+      agents: [{ id: 'a0', policy: { type: 'dqn', params: {} }, reward: { scheme: 'local' } }, c.agents[1]],
+    };
   },
 };

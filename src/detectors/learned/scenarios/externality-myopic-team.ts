@@ -12,6 +12,10 @@ export const externalityMyopicTeam: LearnedScenario = {
   config: (size) => {
     const c = externalityPpoLocal.config(size) as { agents: { policy: { params: Record<string, unknown> } }[] };
     const a0 = c.agents[0]!;
-    return { ...c, name: 'learned-externality-myopic-team', agents: [{ ...a0, policy: { ...a0.policy, params: { ...a0.policy.params, gamma: 0 } }, reward: { scheme: 'team' } }, c.agents[1]] };
+    return {
+      ...c,
+      name: 'learned-externality-myopic-team',
+      agents: [{ ...a0, policy: { ...a0.policy, params: { ...a0.policy.params, gamma: 0 } }, reward: { scheme: 'team' } }, c.agents[1]],
+    };
   },
 };

@@ -12,7 +12,11 @@ export const externalityPpoLocal: LearnedScenario = {
     name: 'learned-externality-ppo-local',
     env: { id: 'externality-v1', params: { numAgents: 2, levels: 3, structure: 'directed', harm: 1.5, unitGain: 1, successProb: 0.7, episodeLength: 50 } },
     agents: [
-      { id: 'a0', policy: { type: 'ppo', params: { critic: 'local', rolloutLength: 32, learningRate: 0.001, numMinibatches: 2, hidden: [32, 32] } }, reward: { scheme: 'local' } },
+      {
+        id: 'a0',
+        policy: { type: 'ppo', params: { critic: 'local', rolloutLength: 32, learningRate: 0.001, numMinibatches: 2, hidden: [32, 32] } },
+        reward: { scheme: 'local' },
+      },
       { id: 'a1', policy: { type: 'constant', params: { action: 1 } } },
     ],
     run: { steps: size === 'full' ? 3000 : 1500, numEnvs: 8, metricsEvery: size === 'full' ? 25 : 15 },
