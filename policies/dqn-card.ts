@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { PolicyCard } from '../src/core/lazy-policy.js';
 import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { AgentSpec, World } from '../src/core/world.js';
-import { encodedSize } from '../src/learn/encode.js';
+import { encodedSize, MAX_JOINT_ENCODING } from '../src/learn/encode.js';
 import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
 
 export const dqnParamsSchema = z
@@ -31,6 +31,12 @@ export const dqnParamsSchema = z
     doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
+    observationEncoding: z
+      .enum(['per-slot', 'joint'])
+      .default('per-slot')
+      .describe(
+        `Multi-discrete observations: one one-hot block per slot, or one block over the joint value of all slots (the tabular state; at most ${MAX_JOINT_ENCODING} values)`,
+      ),
     normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
     rewardScale: z
       .number()
@@ -53,6 +59,9 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   const space = world.actionSpaces[agent.index]!;
   const n = jointActions(space);
   if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
+  const obs = world.observationSpaces[agent.index]!;
+  if (cfg.observationEncoding === 'joint' && obs.kind === 'multi-discrete' && encodedSize(obs, 'joint') > MAX_JOINT_ENCODING)
+    return `observationEncoding 'joint' gives ${agent.id}'s observation ${describeSpace(obs)} ${encodedSize(obs, 'joint')} input values, more than ${MAX_JOINT_ENCODING}: use observationEncoding: per-slot`;
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;
@@ -68,7 +77,7 @@ export const dqnCard: PolicyCard<DqnConfig> = {
   incompatibility,
   memory(world, agent, cfg) {
     const obs = world.observationSpaces[agent.index]!;
-    const input = encodedSize(obs) + world.agents.length;
+    const input = encodedSize(obs, cfg.observationEncoding) + world.agents.length;
     const act = world.actionSpaces[agent.index]!;
     const outputs = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
     // Replay: observation and next observation per transition, plus action, reward and done.

@@ -59,6 +59,7 @@ interface TrainScratch {
 function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numActions: number): Group {
   const encoder = new InputEncoder([ctx.observationSpace], {
     normalize: cfg.normalizeObservations,
+    discrete: cfg.observationEncoding,
     idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0,
   });
   const init = ctx.rng.split('init');
@@ -181,7 +182,8 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       actRng.state.set(d.actRng);
       loadGroup(group, d.group);
     },
-    stats: () => ({ epsilon, updates: group.updates, bufferSize: group.replay.size, ...group.lastStats }),
+    // discount: the γ it plans with; the market's deviation probes value a deviation with it (envs/market/analyze.ts).
+    stats: () => ({ epsilon, discount: cfg.gamma, updates: group.updates, bufferSize: group.replay.size, ...group.lastStats }),
     dispose() {
       const i = group.members.indexOf(agentId);
       if (i >= 0) group.members.splice(i, 1);

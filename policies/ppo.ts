@@ -265,7 +265,8 @@ function createPpo(ctx: PolicyContext, cfg: PpoConfig): Policy {
       loadGroup(group, d.group);
       loadMember(me, d.member);
     },
-    stats: () => ({ updates: group.updates, learningRate: group.adam.learningRate, ...group.lastStats }),
+    // discount: the γ it plans with; the market's deviation probes value a deviation with it (envs/market/analyze.ts).
+    stats: () => ({ discount: cfg.gamma, updates: group.updates, learningRate: group.adam.learningRate, ...group.lastStats }),
     dispose() {
       const i = group.members.indexOf(me);
       if (i >= 0) group.members.splice(i, 1);

@@ -1,6 +1,10 @@
 /**
  * Turning observations into network inputs. Discrete and multi-discrete slots become one-hot
- * blocks (an index is a category, not a magnitude); box slots pass through, optionally
+ * blocks (an index is a category, not a magnitude), one block per slot, or with `discrete: 'joint'`
+ * one block over the joint value of all of a multi-discrete space's slots (the tabular state: every
+ * combination its own input, so what is learned in one state does not leak into another through
+ * shared per-slot weights; the market's memory-one state needs this for punishment strategies to
+ * form, docs/traps.md "Collusion, neural"); box slots pass through, optionally
  * standardised by running statistics and clipped (CleanRL's NormalizeObservation, clip ±10). One
  * encoder can concatenate several agents' observations (the joint input of a centralised critic)
  * and append a one-hot id (which agent of a parameter-sharing group a row belongs to).
@@ -16,7 +20,15 @@ export interface EncoderOptions {
   readonly idSize: number;
   /** Clip standardised values to ±clip. */
   readonly clip?: number;
+  /** Multi-discrete spaces: one one-hot block per slot (default) or one over the joint value of all slots. */
+  readonly discrete?: DiscreteEncoding;
 }
+
+/** How a multi-discrete observation becomes one-hot input: a block per slot, or one block over all slots' joint value. */
+export type DiscreteEncoding = 'per-slot' | 'joint';
+
+/** Largest joint one-hot block accepted (a bigger one belongs to a tabular learner, or to per-slot encoding). */
+export const MAX_JOINT_ENCODING = 4096;
 
 /** Encodes rows of one or more observation buffers into one input row. */
 export class InputEncoder {
@@ -30,7 +42,7 @@ export class InputEncoder {
     this.spaces = spaces;
     this.options = options;
     let size = options.idSize;
-    for (const s of spaces) size += encodedSize(s);
+    for (const s of spaces) size += encodedSize(s, options.discrete);
     this.inputSize = size;
     this.stats = spaces.map((s) => (options.normalize && s.kind === 'box' ? new RunningMeanStd(s.size) : undefined));
   }
@@ -60,6 +72,14 @@ export class InputEncoder {
         out.fill(0, o, o + space.n);
         out[o + clampIndex(src[base]!, space.n)] = 1;
         o += space.n;
+      } else if (this.options.discrete === 'joint') {
+        // Big-endian mixed-radix reading of the slots, the same state number a tabular learner uses.
+        let joint = 0;
+        for (let k = 0; k < space.size; k++) joint = joint * space.nvec[k]! + clampIndex(src[base + k]!, space.nvec[k]!);
+        const n = encodedSize(space, 'joint');
+        out.fill(0, o, o + n);
+        out[o + joint] = 1;
+        o += n;
       } else {
         for (let k = 0; k < space.size; k++) {
           const n = space.nvec[k]!;
@@ -92,9 +112,10 @@ export class InputEncoder {
 }
 
 /** Input width a space encodes to. */
-export function encodedSize(space: Space): number {
+export function encodedSize(space: Space, discrete: DiscreteEncoding = 'per-slot'): number {
   if (space.kind === 'box') return space.size;
   if (space.kind === 'discrete') return space.n;
+  if (discrete === 'joint') return space.nvec.reduce((a, b) => a * b, 1);
   return space.nvec.reduce((a, b) => a + b, 0);
 }
 

@@ -106,6 +106,20 @@ describe('InputEncoder', () => {
     expect(Array.from(out)).toEqual([0, 0, 1, 0, 1, -1.5, 4, 0, 0, 0, 1, 0, 0, 1]);
   });
 
+  it('joint encoding gives a multi-discrete space one block over its slots’ joint value (big-endian, the tabular state)', () => {
+    const enc = new InputEncoder([multiDiscrete([3, 2]), discrete(2)], { normalize: false, idSize: 0, discrete: 'joint' });
+    expect(enc.inputSize).toBe(3 * 2 + 2);
+    const out = new Float32Array(enc.inputSize);
+    // Every (a, b) lands on its own input 2a + b; a discrete space is unchanged.
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 2; b++) {
+        enc.encode([Float32Array.of(a, b), Float32Array.of(1)], 0, out, 0);
+        const hot = Array.from(out.subarray(0, 6)).flatMap((v, i) => (v === 1 ? [i] : []));
+        expect(hot).toEqual([2 * a + b]);
+        expect(Array.from(out.subarray(6))).toEqual([0, 1]);
+      }
+  });
+
   it('standardises box slots with its running statistics and clips', () => {
     const enc = new InputEncoder([box(-100, 100, 1)], { normalize: true, idSize: 0, clip: 2 });
     enc.update([Float32Array.of(10, 12, 14, 16)], 4);
