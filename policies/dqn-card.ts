@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { PolicyCard } from '../src/core/lazy-policy.js';
 import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { AgentSpec, World } from '../src/core/world.js';
-import { encodedSize, MAX_JOINT_ENCODING } from '../src/learn/encode.js';
+import { encodedSize, encodingProblem, observationEncodingParam } from '../src/learn/encode.js';
 import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
 
 export const dqnParamsSchema = z
@@ -31,12 +31,7 @@ export const dqnParamsSchema = z
     doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
-    observationEncoding: z
-      .enum(['per-slot', 'joint'])
-      .default('per-slot')
-      .describe(
-        `Multi-discrete observations: one one-hot block per slot, or one block over the joint value of all slots (the tabular state; at most ${MAX_JOINT_ENCODING} values)`,
-      ),
+    observationEncoding: observationEncodingParam,
     normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
     rewardScale: z
       .number()
@@ -59,9 +54,8 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   const space = world.actionSpaces[agent.index]!;
   const n = jointActions(space);
   if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
-  const obs = world.observationSpaces[agent.index]!;
-  if (cfg.observationEncoding === 'joint' && obs.kind === 'multi-discrete' && encodedSize(obs, 'joint') > MAX_JOINT_ENCODING)
-    return `observationEncoding 'joint' gives ${agent.id}'s observation ${describeSpace(obs)} ${encodedSize(obs, 'joint')} input values, more than ${MAX_JOINT_ENCODING}: use observationEncoding: per-slot`;
+  const encoding = encodingProblem(world.observationSpaces[agent.index]!, cfg.observationEncoding, agent.id);
+  if (encoding) return encoding;
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { PolicyCard } from '../src/core/lazy-policy.js';
-import { encodedSize } from '../src/learn/encode.js';
+import { encodedSize, encodingProblem, observationEncodingParam } from '../src/learn/encode.js';
 import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
 import { actionMapProblem, supplyActionMapSchema } from './supply-action-map.js';
 
@@ -41,6 +41,7 @@ export const ppoParamsSchema = z
     valueCoef: z.number().nonnegative().default(0.5).describe('Value loss coefficient'),
     maxGradNorm: z.number().nonnegative().default(0.5).describe('Clip gradients to this global norm (0 = no clipping)'),
     normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch'),
+    observationEncoding: observationEncodingParam,
     normalizeObservations: z.boolean().default(true).describe('Standardise box observations by running statistics'),
     normalizeRewards: z.boolean().default(true).describe('Scale rewards by the running std of the discounted return'),
     initLogStd: z.number().default(0).describe('Initial log std of the Gaussian policy (box actions only)'),
@@ -57,10 +58,15 @@ export const ppoCard: PolicyCard<PpoConfig> = {
   paramsSchema: ppoParamsSchema,
   // Small enough that 40 conformance steps of 3 copies include several updates.
   conformanceParams: { hidden: [8], rolloutLength: 8, numMinibatches: 2 },
-  incompatibility: (world, agent, cfg) => (cfg.actionMap ? actionMapProblem(world, agent.index, cfg.actionMap) : undefined),
+  incompatibility: (world, agent, cfg) =>
+    (cfg.critic === 'central'
+      ? world.agents.map((a) => encodingProblem(world.observationSpaces[a.index]!, cfg.observationEncoding, a.id)).find((p) => p !== undefined)
+      : encodingProblem(world.observationSpaces[agent.index]!, cfg.observationEncoding, agent.id)) ??
+    (cfg.actionMap ? actionMapProblem(world, agent.index, cfg.actionMap) : undefined),
   memory(world, agent, cfg, numEnvs) {
-    const actorIn = encodedSize(world.observationSpaces[agent.index]!) + world.agents.length;
-    const criticIn = cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s), 0) + world.agents.length : actorIn;
+    const actorIn = encodedSize(world.observationSpaces[agent.index]!, cfg.observationEncoding) + world.agents.length;
+    const criticIn =
+      cfg.critic === 'central' ? world.observationSpaces.reduce((a, s) => a + encodedSize(s, cfg.observationEncoding), 0) + world.agents.length : actorIn;
     const out = 2 * world.actionSpaces[agent.index]!.size + encodedSize(world.actionSpaces[agent.index]!);
     const rows = cfg.rolloutLength * numEnvs;
     // Rollout buffers (actor and critic inputs, raw actions, nine per-row floats), and their copy as tensors at update time.

@@ -82,7 +82,7 @@ interface Group {
 
 function createGroup(ctx: PolicyContext, cfg: PpoConfig, roleSize: number, actionSpace: Space): Group {
   const idSize = cfg.shareParameters && cfg.appendAgentId ? roleSize : 0;
-  const encOpts = { normalize: cfg.normalizeObservations, idSize };
+  const encOpts = { normalize: cfg.normalizeObservations, idSize, discrete: cfg.observationEncoding };
   const actorEncoder = new InputEncoder([ctx.observationSpace], encOpts);
   const jointEncoder = cfg.critic === 'central' ? new InputEncoder(ctx.world.observationSpaces, encOpts) : undefined;
   const head = makeActionHead(actionSpace, cfg.initLogStd);

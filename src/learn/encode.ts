@@ -9,7 +9,8 @@
  * encoder can concatenate several agents' observations (the joint input of a centralised critic)
  * and append a one-hot id (which agent of a parameter-sharing group a row belongs to).
  */
-import type { Space } from '../core/spaces.js';
+import { z } from 'zod';
+import { describeSpace, type Space } from '../core/spaces.js';
 import { RunningMeanStd } from './normalize.js';
 
 /** How to encode. */
@@ -21,7 +22,7 @@ export interface EncoderOptions {
   /** Clip standardised values to ±clip. */
   readonly clip?: number;
   /** Multi-discrete spaces: one one-hot block per slot (default) or one over the joint value of all slots. */
-  readonly discrete?: DiscreteEncoding;
+  readonly discrete?: DiscreteEncoding | undefined;
 }
 
 /** How a multi-discrete observation becomes one-hot input: a block per slot, or one block over all slots' joint value. */
@@ -29,6 +30,25 @@ export type DiscreteEncoding = 'per-slot' | 'joint';
 
 /** Largest joint one-hot block accepted (a bigger one belongs to a tabular learner, or to per-slot encoding). */
 export const MAX_JOINT_ENCODING = 4096;
+
+/**
+ * The `observationEncoding` param of the learners that use this encoder (dqn, ppo). Opt-in (no
+ * default), so configs without it resolve and run byte for byte as before.
+ */
+export const observationEncodingParam = z
+  .enum(['per-slot', 'joint'])
+  .optional()
+  .describe(
+    `Multi-discrete observations: one one-hot block per slot (unset: the same), or one block over the joint value of all slots (the tabular state; at most ${MAX_JOINT_ENCODING} values)`,
+  );
+
+/** Why `encoding` cannot encode `space` (a joint block too large), or undefined. */
+export function encodingProblem(space: Space, encoding: DiscreteEncoding | undefined, who: string): string | undefined {
+  if (encoding !== 'joint' || space.kind !== 'multi-discrete') return undefined;
+  const size = encodedSize(space, 'joint');
+  if (size <= MAX_JOINT_ENCODING) return undefined;
+  return `observationEncoding 'joint' gives ${who}'s observation ${describeSpace(space)} ${size} input values, more than ${MAX_JOINT_ENCODING}: use observationEncoding: per-slot`;
+}
 
 /** Encodes rows of one or more observation buffers into one input row. */
 export class InputEncoder {
@@ -112,7 +132,7 @@ export class InputEncoder {
 }
 
 /** Input width a space encodes to. */
-export function encodedSize(space: Space, discrete: DiscreteEncoding = 'per-slot'): number {
+export function encodedSize(space: Space, discrete: DiscreteEncoding | undefined = 'per-slot'): number {
   if (space.kind === 'box') return space.size;
   if (space.kind === 'discrete') return space.n;
   if (discrete === 'joint') return space.nvec.reduce((a, b) => a * b, 1);

@@ -133,6 +133,17 @@ describe('dqn guard rails', () => {
     expect(dqnPolicy.incompatibility!(big, big.agents[0]!, params)).toMatch(/1600 joint actions, more than maxJointActions \(1024\)/);
   });
 
+  it('refuses a joint observation encoding wider than 4096 inputs, and accepts it within', () => {
+    const coord = coordinationWorld();
+    const joint = dqnPolicy.paramsSchema.parse({ observationEncoding: 'joint' });
+    const wide: World = { ...coord, observationSpaces: [multiDiscrete([100, 100]), coord.observationSpaces[1]!] };
+    expect(dqnPolicy.incompatibility!(wide, wide.agents[0]!, joint)).toMatch(
+      /observationEncoding 'joint' gives .*'s observation .* 10000 input values, more than 4096: use observationEncoding: per-slot/,
+    );
+    const narrow: World = { ...coord, observationSpaces: [multiDiscrete([15, 15]), coord.observationSpaces[1]!] };
+    expect(dqnPolicy.incompatibility!(narrow, narrow.agents[0]!, joint)).toBeUndefined();
+  });
+
   it('flattens a multi-discrete action space and writes valid slot actions', () => {
     const coord = coordinationWorld();
     const space = multiDiscrete([2, 3]);
