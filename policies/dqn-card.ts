@@ -17,6 +17,13 @@ export const dqnParamsSchema = z
     hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
     activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
     learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+    annealSteps: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Engine steps over which the learning rate decays linearly to 0, after which the Q-network is frozen (unset: constant)'),
     bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
     batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),

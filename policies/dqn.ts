@@ -159,6 +159,8 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
     }
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
+    // Learning rate decays with the step as PPO's does; annealed to 0, the greedy strategy stops moving.
+    if (cfg.annealSteps !== undefined) group.adam.learningRate = cfg.learningRate * Math.max(0, 1 - batch.step / cfg.annealSteps);
     const frac = Math.min(1, batch.step / cfg.epsilonDecaySteps);
     epsilon = cfg.epsilonStart + frac * (cfg.epsilonEnd - cfg.epsilonStart);
     group.observeCalls++;
@@ -183,7 +185,14 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       loadGroup(group, d.group);
     },
     // discount: the γ it plans with; the market's deviation probes value a deviation with it (envs/market/analyze.ts).
-    stats: () => ({ epsilon, discount: cfg.gamma, updates: group.updates, bufferSize: group.replay.size, ...group.lastStats }),
+    stats: () => ({
+      epsilon,
+      discount: cfg.gamma,
+      learningRate: group.adam.learningRate,
+      updates: group.updates,
+      bufferSize: group.replay.size,
+      ...group.lastStats,
+    }),
     dispose() {
       const i = group.members.indexOf(agentId);
       if (i >= 0) group.members.splice(i, 1);

@@ -68,6 +68,21 @@ describe('dqn determinism, resources, checkpoints', () => {
     expect(trace(4).actions).not.toEqual(a.actions);
   });
 
+  it('annealSteps decays the learning rate linearly to 0, after which training leaves the weights unchanged', () => {
+    const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, annealSteps: 40 } }));
+    runSteps(s, 20);
+    // Observed at step 20 of 40: half the rate.
+    expect(s.policies[0]!.stats!()['learningRate']).toBeCloseTo(FAST.learningRate * (1 - 20 / 40), 10);
+    runSteps(s, 20);
+    expect(s.policies[0]!.stats!()['learningRate']).toBe(0);
+    // The Q-network's weights (replay, optimizer moments and streams still move).
+    const weights = (): string => JSON.stringify(s.policies.map((p) => (p.save!() as { group: { q: unknown } }).group.q));
+    const frozen = weights();
+    runSteps(s, 20);
+    expect(weights()).toBe(frozen);
+    for (const p of s.policies) p.dispose!();
+  });
+
   it('keeps the tensor count flat across training and frees everything on dispose', () => {
     const before = tf.memory().numTensors;
     const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, doubleDqn: true, tau: 0.5 } }));
