@@ -2,8 +2,11 @@
  * The beer game's batched fast path (`World.createStates` / `World.stepBatch`). All copies' states
  * live in one Float64Array (copy b at offset b × size), so a step is one memcpy of the whole pool
  * followed by one loop over copies that writes straight into the engine's agent-major buffers. The
- * loop is generated per config (`compileSweep`): offsets, lead times and costs are literals and the
- * four stages are unrolled. The per-copy `step` in beer-game.ts is the reference;
+ * engine lays each kind of buffer (observations, actions, rewards, flags) out agent after agent in
+ * one ArrayBuffer, and the loop addresses all four agents' rows through one view per kind
+ * (`mergedView`). The loop is generated per config and copy count (`compileSweep`): offsets, lead
+ * times, costs and agent row offsets are literals and the four stages are unrolled. The per-copy
+ * `step` in beer-game.ts is the reference;
  * test/supply/beer-kernel.test.ts proves both give identical states, observations, rewards, KPIs
  * and events, and that this path ran.
  *
@@ -11,6 +14,10 @@
  * pool instead of the engine's per-copy calls and StepOut views, several times faster; the
  * generated loop against the same loop reading lead-time tables, 58 vs 38 M agent-steps/s kernel
  * only. Writing the destination record field by field instead of the memcpy measured no faster.
+ * One view per buffer kind instead of one array per agent and kind: V8 re-checks every array's map
+ * and reloads its base and length on each pass of a loop this size, and the generated code went
+ * from 19 map checks and 88 overflow checks per copy to 10 and 2 (--print-opt-code); world alone
+ * +12%, random and base-stock players +8% (A/B in one process, 20-30 alternating rounds, load 7-8).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
@@ -82,8 +89,16 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   // kernel on the classic game, alternating A/B runs). Copies never pass period `horizon`.
   const demandTab = new Float64Array(span + 1);
   if (!stochastic) for (let t = 1; t <= span; t++) demandTab[t] = demandAt(t, new Uint32Array(RNG_WORDS));
-  const sweep = compileSweep(ctx);
+  // One compiled sweep per copy count (the agents' row offsets are literals in it); an engine keeps its count.
+  const sweeps = new Map<number, Sweep>();
   const event = (period: number, backlog: number): WorldEvent => stockout(period, backlog, ctx.stockoutAgents);
+  // The engine alternates two observation buffer sets and keeps its other buffers: the merged views
+  // of the last two observation sets and of the last action/reward/flag arrays are kept.
+  let obsA: readonly Float32Array[] | undefined;
+  let obsB: readonly Float32Array[] | undefined;
+  let viewA: Float32Array | undefined;
+  let viewB: Float32Array | undefined;
+  let outs: MergedOuts | undefined;
   let initial: ReturnType<BeerKernelContext['initial']> | undefined;
 
   return {
@@ -113,25 +128,31 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       lastSrc = src;
       lastDst = dst;
       if (src === undefined || dst === undefined || src.count !== count || dst.count !== count) return false;
+      let obs: Float32Array | undefined;
+      if (out.obs === obsA) obs = viewA;
+      else if (out.obs === obsB) obs = viewB;
+      else {
+        obsB = obsA;
+        viewB = viewA;
+        obsA = out.obs;
+        obs = viewA = mergedView(out.obs, count * OBS, count * OBS);
+      }
+      let m = outs;
+      if (
+        m === undefined ||
+        m.count !== count ||
+        m.actions !== actions ||
+        m.rewards !== out.rewards ||
+        m.terminated !== out.terminated ||
+        m.truncated !== out.truncated
+      )
+        m = outs = mergeOuts(actions, out, count);
+      if (obs === undefined || m.a === undefined || m.r === undefined || m.te === undefined || m.tu === undefined) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
-      sweep(
-        dst.f,
-        count,
-        actions,
-        out.obs,
-        out.rewards,
-        out.terminated,
-        out.truncated,
-        out.kpis,
-        out.events,
-        out.eventCopies,
-        nexts,
-        demandAt,
-        demandTab,
-        event,
-        dst.rng,
-      );
+      let sweep = sweeps.get(count);
+      if (sweep === undefined) sweeps.set(count, (sweep = compileSweep(ctx, count)));
+      sweep(dst.f, m.a, obs, m.r, m.te, m.tu, out.kpis, out.events, out.eventCopies, nexts, demandAt, demandTab, event, dst.rng);
       return true;
     },
 
@@ -160,15 +181,61 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   };
 }
 
-/** The compiled sweep's signature. */
+/**
+ * One view over every agent's rows of an engine buffer kind, when the engine laid the agents' arrays
+ * out back to back in one buffer (agent i's `per` elements at i × `stride`); else undefined.
+ */
+function mergedView<T extends Float32Array | Float64Array | Uint8Array>(arrays: readonly T[], per: number, stride: number): T | undefined {
+  const first = arrays[0];
+  if (first === undefined || arrays.length !== NUM_STAGES) return undefined;
+  const bytes = first.BYTES_PER_ELEMENT;
+  for (let i = 0; i < NUM_STAGES; i++) {
+    const a = arrays[i]!;
+    if (a.buffer !== first.buffer || a.length !== per || a.byteOffset !== first.byteOffset + i * stride * bytes) return undefined;
+  }
+  const ctor = first.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
+  return new ctor(first.buffer, first.byteOffset, (NUM_STAGES - 1) * stride + per);
+}
+
+/** The padded per-agent row length of the engine's flag arrays (src/core/engine.ts flagBytesPerAgent). */
+const flagStride = (count: number): number => Math.ceil(count / 4) * 4;
+
+/** The engine's action, reward and flag arrays and their merged views (undefined: not laid out back to back). */
+interface MergedOuts {
+  readonly count: number;
+  readonly actions: readonly Float64Array[];
+  readonly rewards: readonly Float64Array[];
+  readonly terminated: readonly Uint8Array[];
+  readonly truncated: readonly Uint8Array[];
+  readonly a: Float64Array | undefined;
+  readonly r: Float64Array | undefined;
+  readonly te: Uint8Array | undefined;
+  readonly tu: Uint8Array | undefined;
+}
+
+function mergeOuts(actions: readonly Float64Array[], out: BatchStepOut, count: number): MergedOuts {
+  const { rewards, terminated, truncated } = out;
+  return {
+    count,
+    actions,
+    rewards,
+    terminated,
+    truncated,
+    a: mergedView(actions, count, count),
+    r: mergedView(rewards, 2 * count, 2 * count),
+    te: mergedView(terminated, count, flagStride(count)),
+    tu: mergedView(truncated, count, flagStride(count)),
+  };
+}
+
+/** The compiled sweep's signature: every agent's rows of a buffer kind through one view (`mergedView`). */
 type Sweep = (
   f: Float64Array,
-  count: number,
-  actions: readonly Float64Array[],
-  obs: readonly Float32Array[],
-  rewards: readonly Float64Array[],
-  terminated: readonly Uint8Array[],
-  truncated: readonly Uint8Array[],
+  actions: Float64Array,
+  obs: Float32Array,
+  rewards: Float64Array,
+  terminated: Uint8Array,
+  truncated: Uint8Array,
   kpis: Float64Array,
   events: WorldEvent[],
   eventCopies: number[],
@@ -180,12 +247,13 @@ type Sweep = (
 ) => void;
 
 /**
- * Generate the sweep over copies for one config, with every offset, lead time and cost written in
- * as a literal and the four stages unrolled (zod compiles its fast path the same way). Measured
- * against the table-driven loop it replaces: see the header. Only numbers from validated params
- * enter the source, printed with String(), which round-trips doubles exactly.
+ * Generate the sweep over `count` copies for one config: every offset, lead time, cost and agent
+ * row offset is a literal and the four stages are unrolled (zod compiles its fast path the same
+ * way). Only numbers from validated params enter the source, printed with String(), which
+ * round-trips doubles exactly. Index sums are written `(… ) | 0`: they stay below count × size,
+ * far from 2^31, and the truncation spares V8 an overflow check per access.
  */
-function compileSweep(ctx: BeerKernelContext): Sweep {
+function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
   const n = (x: number): string => {
     if (!Number.isFinite(x)) throw new Error(`beer-game kernel: non-finite constant ${x}`);
     return String(x);
@@ -193,76 +261,77 @@ function compileSweep(ctx: BeerKernelContext): Sweep {
   const leads = [...new Set([...ctx.orderLead, ...ctx.shipLead])].filter((L) => L > 1);
   const tm = (L: number): string => (L === 1 ? '0' : `tm${L}`);
   const pm = (L: number): string => (L === 1 ? '0' : `pm${L}`);
+  const at = (...parts: (string | number)[]): string => `f[(o + ${parts.join(' + ')}) | 0]`;
   const lines: string[] = [];
   const put = (s: string): number => lines.push(s);
-  put('const a0 = actions[0], a1 = actions[1], a2 = actions[2], a3 = actions[3];');
-  put('const o0 = obs[0], o1 = obs[1], o2 = obs[2], o3 = obs[3];');
-  put('const r0 = rewards[0], r1 = rewards[1], r2 = rewards[2], r3 = rewards[3];');
-  put('const e0 = terminated[0], e1 = terminated[1], e2 = terminated[2], e3 = terminated[3];');
-  put('const u0 = truncated[0], u1 = truncated[1], u2 = truncated[2], u3 = truncated[3];');
-  put('for (let b = 0; b < count; b++) {');
-  put(`const o = b * ${n(ctx.size)};`);
+  const fs = flagStride(count);
+  const inv = n(ctx.invScale);
+  put(`for (let b = 0; b < ${count}; b++) {`);
+  put(`const o = Math.imul(b, ${n(ctx.size)});`);
   put('const t = f[o] | 0;');
   put('const p = t + 1;');
   for (const L of leads) put(`const ${tm(L)} = t % ${L}; const ${pm(L)} = p % ${L};`);
-  // The table covers every period a copy reaches under the engine (episodes truncate at horizon);
-  // anything later falls back to the sampler rather than reading past the table.
   const ud = ctx.uniformDemand;
   if (ud !== undefined) {
     // sfc32 inline on copy b's words (src/core/rng.ts nextUint32), then low + ⌊u·span⌋ as the sampler.
-    put(`const rw = ${RNG_WORDS} * b;`);
-    put('const ra = rngPool[rw] | 0, rb = rngPool[rw + 1] | 0, rc = rngPool[rw + 2] | 0, rd = rngPool[rw + 3] | 0;');
+    put(`const rw = Math.imul(b, ${RNG_WORDS});`);
+    put('const ra = rngPool[rw] | 0, rb = rngPool[(rw + 1) | 0] | 0, rc = rngPool[(rw + 2) | 0] | 0, rd = rngPool[(rw + 3) | 0] | 0;');
     put('const ro = (((ra + rb) | 0) + rd) | 0;');
     put(
-      'rngPool[rw] = rb ^ (rb >>> 9); rngPool[rw + 1] = (rc + (rc << 3)) | 0; rngPool[rw + 2] = (((rc << 21) | (rc >>> 11)) + ro) | 0; rngPool[rw + 3] = (rd + 1) | 0;',
+      'rngPool[rw] = rb ^ (rb >>> 9); rngPool[(rw + 1) | 0] = (rc + (rc << 3)) | 0; rngPool[(rw + 2) | 0] = (((rc << 21) | (rc >>> 11)) + ro) | 0; rngPool[(rw + 3) | 0] = (rd + 1) | 0;',
     );
     put(`const demand = ${n(ud.low)} + Math.floor((ro >>> 0) * 2.3283064365386963e-10 * ${n(ud.span)});`);
-  } else put(`const demand = ${ctx.stochastic ? 'demandAt(p, nexts[b].rng)' : `p <= ${ctx.horizon + 1} ? demandTab[p] : demandAt(p, nexts[b].rng)`};`);
+  } else
+    // The table covers every period a copy reaches under the engine (episodes truncate at horizon);
+    // anything later falls back to the sampler rather than reading past the table.
+    put(`const demand = ${ctx.stochastic ? 'demandAt(p, nexts[b].rng)' : `p <= ${ctx.horizon + 1} ? demandTab[p] : demandAt(p, nexts[b].rng)`};`);
   put(`const trunc = p >= ${n(ctx.horizon)} ? 1 : 0;`);
   put(`const tf = p / ${n(ctx.horizon)};`);
   put('let teamCost = 0, stockSum = 0, fill = 1, custBefore = 0;');
+  put('const w0 = b << 3, r0 = b << 1;');
   for (let i = 0; i < NUM_STAGES; i++) {
     const r = BASE + i * STRIDE;
     const lo = ctx.orderLead[i]!;
     const ls = ctx.shipLead[i]!;
     put('{');
-    put(`const av = a${i}[b];`);
+    // Agent i's rows start at i × count (actions), i × 2 count (rewards), i × 8 count (observations), i × the padded flag row.
+    put(`const av = actions[${i === 0 ? 'b' : `(b + ${i * count}) | 0`}];`);
     // In-range levels (every policy's) take the first arm, always predicted; the nested clamp it
     // replaces mispredicted on random players' zero orders (A/B in one process: +3-4% random
     // players). `+ 0` turns −0 into 0, as the clamp does; NaN and out-of-range levels still clamp.
     put(`const q = (av >= 0 && av <= ${n(ctx.maxLevel)} ? Math.floor(av) + 0 : av >= ${n(ctx.maxLevel)} ? ${n(ctx.maxLevel)} : 0) * ${n(ctx.unit)};`);
-    put(`f[o + ${ctx.orderOff[i]} + ${tm(lo)}] = q;`);
-    put(`const ss = o + ${ctx.shipOff[i]} + ${pm(ls)};`);
+    put(`${at(ctx.orderOff[i]!, tm(lo))} = q;`);
+    put(`const ss = (o + ${ctx.shipOff[i]} + ${pm(ls)}) | 0;`);
     put('const got = f[ss];');
-    put(`const onHand = f[o + ${r}] + got;`);
-    put(`const onOrder = f[o + ${r + 2}] + q - got;`);
-    if (i === NUM_STAGES - 1) put(`{ const sl = o + ${ctx.orderOff[i]} + ${pm(lo)}; f[ss] = f[sl]; f[sl] = 0; }`);
+    put(`const onHand = ${at(r)} + got;`);
+    put(`const onOrder = ${at(r + 2)} + q - got;`);
+    if (i === NUM_STAGES - 1) put(`{ const sl = (o + ${ctx.orderOff[i]} + ${pm(lo)}) | 0; f[ss] = f[sl]; f[sl] = 0; }`);
     if (i === 0) put('const inc = demand;');
-    else put(`const sl = o + ${ctx.orderOff[i - 1]} + ${pm(ctx.orderLead[i - 1]!)}; const inc = f[sl]; f[sl] = 0;`);
-    put(`const bb = f[o + ${r + 1}];`);
+    else put(`const sl = (o + ${ctx.orderOff[i - 1]} + ${pm(ctx.orderLead[i - 1]!)}) | 0; const inc = f[sl]; f[sl] = 0;`);
+    put(`const bb = ${at(r + 1)};`);
     put('const due = bb + inc; const sh = onHand < due ? onHand : due; const st = onHand - sh; const bl = due - sh;');
-    if (i > 0) put(`f[o + ${ctx.shipOff[i - 1]} + ${pm(ctx.shipLead[i - 1]!)}] = sh;`);
+    if (i > 0) put(`${at(ctx.shipOff[i - 1]!, pm(ctx.shipLead[i - 1]!))} = sh;`);
     else put('custBefore = bb; if (inc > 0) { const toNew = sh - bb; fill = toNew <= 0 ? 0 : toNew / inc; }');
-    put(`f[o + ${r}] = st; f[o + ${r + 1}] = bl; f[o + ${r + 2}] = onOrder; f[o + ${r + 3}] = q; f[o + ${r + 4}] = inc; f[o + ${r + 5}] = got;`);
+    put(`${at(r)} = st; ${at(r + 1)} = bl; ${at(r + 2)} = onOrder; ${at(r + 3)} = q; ${at(r + 4)} = inc; ${at(r + 5)} = got;`);
     put(`const hc = ${n(ctx.holding[i]!)} * st; const bc = ${n(ctx.backorder[i]!)} * bl;`);
-    put(`r${i}[2 * b] = -hc; r${i}[2 * b + 1] = -bc;`);
+    put(`const rr = (r0 + ${i * 2 * count}) | 0;`);
+    put('rewards[rr] = -hc; rewards[(rr + 1) | 0] = -bc;');
     put('teamCost += hc + bc; stockSum += st;');
-    put(`e${i}[b] = 0; u${i}[b] = trunc;`);
-    const inv = n(ctx.invScale);
-    put(`const w = 8 * b; const ob = o${i};`);
-    put(`ob[w] = st * ${inv}; ob[w + 1] = bl * ${inv}; ob[w + 2] = onOrder * ${inv}; ob[w + 3] = (st - bl + onOrder) * ${inv};`);
-    put(`ob[w + 4] = inc * ${inv}; ob[w + 5] = got * ${inv}; ob[w + 6] = q * ${inv}; ob[w + 7] = tf;`);
+    const fb = i === 0 ? 'b' : `(b + ${i * fs}) | 0`;
+    put(`terminated[${fb}] = 0; truncated[${fb}] = trunc;`);
+    put(`const w = (w0 + ${i * OBS * count}) | 0;`);
+    put(`obs[w] = st * ${inv}; obs[(w + 1) | 0] = bl * ${inv}; obs[(w + 2) | 0] = onOrder * ${inv}; obs[(w + 3) | 0] = (st - bl + onOrder) * ${inv};`);
+    put(`obs[(w + 4) | 0] = inc * ${inv}; obs[(w + 5) | 0] = got * ${inv}; obs[(w + 6) | 0] = q * ${inv}; obs[(w + 7) | 0] = tf;`);
     put('}');
   }
   put('f[o] = p;');
-  put(`const cust = f[o + ${BASE + 1}];`);
-  put('const k = 5 * b;');
-  put('kpis[k] = teamCost; kpis[k + 1] = fill; kpis[k + 2] = cust; kpis[k + 3] = stockSum; kpis[k + 4] = cust > 0 ? 0 : 1;');
+  put(`const cust = ${at(BASE + 1)};`);
+  put('const k = Math.imul(b, 5);');
+  put('kpis[k] = teamCost; kpis[(k + 1) | 0] = fill; kpis[(k + 2) | 0] = cust; kpis[(k + 3) | 0] = stockSum; kpis[(k + 4) | 0] = cust > 0 ? 0 : 1;');
   put('if (cust > 0 && custBefore === 0) { events.push(event(p, cust)); eventCopies.push(b); }');
   put('}');
   return new Function(
     'f',
-    'count',
     'actions',
     'obs',
     'rewards',
