@@ -71,6 +71,8 @@ const BASE = 1;
 const STRIDE = 6;
 /** Observation slots per stage (beer-game.ts BEER_OBS_NAMES). */
 const OBS = 8;
+/** KPIs per copy (beer-game.ts: teamCost, fillRate, customerBacklog, totalInventory, serviceOk). */
+const NUM_KPIS = 5;
 
 /** Build `createStates` and `stepBatch` for one beer-game world. */
 export function makeBeerBatch(ctx: BeerKernelContext): {
@@ -99,6 +101,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   let viewA: Float32Array | undefined;
   let viewB: Float32Array | undefined;
   let outs: MergedOuts | undefined;
+  let onsets = new Int32Array(0);
   let initial: ReturnType<BeerKernelContext['initial']> | undefined;
 
   return {
@@ -152,7 +155,14 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       dst.rng.set(src.rng);
       let sweep = sweeps.get(count);
       if (sweep === undefined) sweeps.set(count, (sweep = compileSweep(ctx, count)));
-      sweep(dst.f, m.a, obs, m.r, m.te, m.tu, out.kpis, out.events, out.eventCopies, nexts, demandAt, demandTab, event, dst.rng);
+      if (onsets.length < count) onsets = new Int32Array(count);
+      const found = sweep(dst.f, m.a, obs, m.r, m.te, m.tu, out.kpis, onsets, nexts, demandAt, demandTab, dst.rng);
+      // Stockout onsets become events after the sweep: no call or allocation inside the loop.
+      for (let j = 0; j < found; j++) {
+        const b = onsets[j]!;
+        out.events.push(event(dst.f[b * size]!, out.kpis[b * NUM_KPIS + 2]!));
+        out.eventCopies.push(b);
+      }
       return true;
     },
 
@@ -237,14 +247,12 @@ type Sweep = (
   terminated: Uint8Array,
   truncated: Uint8Array,
   kpis: Float64Array,
-  events: WorldEvent[],
-  eventCopies: number[],
+  onsets: Int32Array,
   nexts: readonly View[],
   demandAt: (p: number, rng: Uint32Array) => number,
   demandTab: Float64Array,
-  event: (p: number, backlog: number) => WorldEvent,
   rngPool: Uint32Array,
-) => void;
+) => number;
 
 /**
  * Generate the sweep over `count` copies for one config: every offset, lead time, cost and agent
@@ -266,6 +274,7 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
   const put = (s: string): number => lines.push(s);
   const fs = flagStride(count);
   const inv = n(ctx.invScale);
+  put('let found = 0;');
   put(`for (let b = 0; b < ${count}; b++) {`);
   put(`const o = Math.imul(b, ${n(ctx.size)});`);
   put('const t = f[o] | 0;');
@@ -326,10 +335,11 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
   }
   put('f[o] = p;');
   put(`const cust = ${at(BASE + 1)};`);
-  put('const k = Math.imul(b, 5);');
+  put(`const k = Math.imul(b, ${NUM_KPIS});`);
   put('kpis[k] = teamCost; kpis[(k + 1) | 0] = fill; kpis[(k + 2) | 0] = cust; kpis[(k + 3) | 0] = stockSum; kpis[(k + 4) | 0] = cust > 0 ? 0 : 1;');
-  put('if (cust > 0 && custBefore === 0) { events.push(event(p, cust)); eventCopies.push(b); }');
+  put('if (cust > 0 && custBefore === 0) onsets[found++] = b;');
   put('}');
+  put('return found;');
   return new Function(
     'f',
     'actions',
@@ -338,12 +348,10 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
     'terminated',
     'truncated',
     'kpis',
-    'events',
-    'eventCopies',
+    'onsets',
     'nexts',
     'demandAt',
     'demandTab',
-    'event',
     'rngPool',
     lines.join('\n'),
   ) as Sweep;
