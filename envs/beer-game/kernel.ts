@@ -2,9 +2,9 @@
  * The beer game's batched fast path (`World.createStates` / `World.stepBatch`). All copies' states
  * live in one Float64Array (copy b at offset b × size), so a step is one memcpy of the whole pool
  * followed by one loop over copies that writes straight into the engine's agent-major buffers. The
- * engine lays each kind of buffer (observations, actions, rewards, flags) out agent after agent in
- * one ArrayBuffer, and the loop addresses all four agents' rows through one view per kind
- * (`mergedView`). The loop is generated per config and copy count (`compileSweep`): offsets, lead
+ * engine lays each kind of buffer (observations, actions, rewards; terminated and truncated flags
+ * together) out agent after agent in one ArrayBuffer, and the loop addresses all four agents' rows
+ * through one view per kind (`mergedView`); arrays laid out otherwise are declined. The loop is generated per config and copy count (`compileSweep`): offsets, lead
  * times, costs and agent row offsets are literals and the four stages are unrolled. The per-copy
  * `step` in beer-game.ts is the reference;
  * test/supply/beer-kernel.test.ts proves both give identical states, observations, rewards, KPIs
@@ -138,7 +138,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         obsB = obsA;
         viewB = viewA;
         obsA = out.obs;
-        obs = viewA = mergedView(out.obs, count * OBS, count * OBS);
+        obs = viewA = out.obs.length === NUM_STAGES ? mergedView(out.obs, count * OBS, count * OBS) : undefined;
       }
       let m = outs;
       if (
@@ -150,13 +150,13 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         m.truncated !== out.truncated
       )
         m = outs = mergeOuts(actions, out, count);
-      if (obs === undefined || m.a === undefined || m.r === undefined || m.te === undefined || m.tu === undefined) return false;
+      if (obs === undefined || m.a === undefined || m.r === undefined || m.flags === undefined) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
       let sweep = sweeps.get(count);
       if (sweep === undefined) sweeps.set(count, (sweep = compileSweep(ctx, count)));
       if (onsets.length < count) onsets = new Int32Array(count);
-      const found = sweep(dst.f, m.a, obs, m.r, m.te, m.tu, out.kpis, onsets, nexts, demandAt, demandTab, dst.rng);
+      const found = sweep(dst.f, m.a, obs, m.r, m.flags, out.kpis, onsets, nexts, demandAt, demandTab, dst.rng);
       // Stockout onsets become events after the sweep: no call or allocation inside the loop.
       for (let j = 0; j < found; j++) {
         const b = onsets[j]!;
@@ -197,14 +197,14 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
  */
 function mergedView<T extends Float32Array | Float64Array | Uint8Array>(arrays: readonly T[], per: number, stride: number): T | undefined {
   const first = arrays[0];
-  if (first === undefined || arrays.length !== NUM_STAGES) return undefined;
+  if (first === undefined) return undefined;
   const bytes = first.BYTES_PER_ELEMENT;
-  for (let i = 0; i < NUM_STAGES; i++) {
+  for (let i = 0; i < arrays.length; i++) {
     const a = arrays[i]!;
     if (a.buffer !== first.buffer || a.length !== per || a.byteOffset !== first.byteOffset + i * stride * bytes) return undefined;
   }
   const ctor = first.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
-  return new ctor(first.buffer, first.byteOffset, (NUM_STAGES - 1) * stride + per);
+  return new ctor(first.buffer, first.byteOffset, (arrays.length - 1) * stride + per);
 }
 
 /** The padded per-agent row length of the engine's flag arrays (src/core/engine.ts flagBytesPerAgent). */
@@ -219,8 +219,8 @@ interface MergedOuts {
   readonly truncated: readonly Uint8Array[];
   readonly a: Float64Array | undefined;
   readonly r: Float64Array | undefined;
-  readonly te: Uint8Array | undefined;
-  readonly tu: Uint8Array | undefined;
+  /** Terminated flags of every agent, then truncated flags of every agent. */
+  readonly flags: Uint8Array | undefined;
 }
 
 function mergeOuts(actions: readonly Float64Array[], out: BatchStepOut, count: number): MergedOuts {
@@ -231,10 +231,10 @@ function mergeOuts(actions: readonly Float64Array[], out: BatchStepOut, count: n
     rewards,
     terminated,
     truncated,
-    a: mergedView(actions, count, count),
-    r: mergedView(rewards, 2 * count, 2 * count),
-    te: mergedView(terminated, count, flagStride(count)),
-    tu: mergedView(truncated, count, flagStride(count)),
+    a: actions.length === NUM_STAGES ? mergedView(actions, count, count) : undefined,
+    r: rewards.length === NUM_STAGES ? mergedView(rewards, 2 * count, 2 * count) : undefined,
+    flags:
+      terminated.length === NUM_STAGES && truncated.length === NUM_STAGES ? mergedView([...terminated, ...truncated], count, flagStride(count)) : undefined,
   };
 }
 
@@ -244,8 +244,7 @@ type Sweep = (
   actions: Float64Array,
   obs: Float32Array,
   rewards: Float64Array,
-  terminated: Uint8Array,
-  truncated: Uint8Array,
+  flags: Uint8Array,
   kpis: Float64Array,
   onsets: Int32Array,
   nexts: readonly View[],
@@ -303,7 +302,8 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
     const lo = ctx.orderLead[i]!;
     const ls = ctx.shipLead[i]!;
     put('{');
-    // Agent i's rows start at i × count (actions), i × 2 count (rewards), i × 8 count (observations), i × the padded flag row.
+    // Agent i's rows start at i × count (actions), i × 2 count (rewards), i × 8 count (observations),
+    // i × the padded flag row (terminated) and (4 + i) × it (truncated).
     put(`const av = actions[${i === 0 ? 'b' : `(b + ${i * count}) | 0`}];`);
     // In-range levels (every policy's) take the first arm, always predicted; the nested clamp it
     // replaces mispredicted on random players' zero orders (A/B in one process: +3-4% random
@@ -326,8 +326,7 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
     put(`const rr = (r0 + ${i * 2 * count}) | 0;`);
     put('rewards[rr] = -hc; rewards[(rr + 1) | 0] = -bc;');
     put('teamCost += hc + bc; stockSum += st;');
-    const fb = i === 0 ? 'b' : `(b + ${i * fs}) | 0`;
-    put(`terminated[${fb}] = 0; truncated[${fb}] = trunc;`);
+    put(`flags[${i === 0 ? 'b' : `(b + ${i * fs}) | 0`}] = 0; flags[(b + ${(NUM_STAGES + i) * fs}) | 0] = trunc;`);
     put(`const w = (w0 + ${i * OBS * count}) | 0;`);
     put(`obs[w] = st * ${inv}; obs[(w + 1) | 0] = bl * ${inv}; obs[(w + 2) | 0] = onOrder * ${inv}; obs[(w + 3) | 0] = (st - bl + onOrder) * ${inv};`);
     put(`obs[(w + 4) | 0] = inc * ${inv}; obs[(w + 5) | 0] = got * ${inv}; obs[(w + 6) | 0] = q * ${inv}; obs[(w + 7) | 0] = tf;`);
@@ -340,21 +339,7 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
   put('if (cust > 0 && custBefore === 0) onsets[found++] = b;');
   put('}');
   put('return found;');
-  return new Function(
-    'f',
-    'actions',
-    'obs',
-    'rewards',
-    'terminated',
-    'truncated',
-    'kpis',
-    'onsets',
-    'nexts',
-    'demandAt',
-    'demandTab',
-    'rngPool',
-    lines.join('\n'),
-  ) as Sweep;
+  return new Function('f', 'actions', 'obs', 'rewards', 'flags', 'kpis', 'onsets', 'nexts', 'demandAt', 'demandTab', 'rngPool', lines.join('\n')) as Sweep;
 }
 
 function stockout(period: number, backlog: number, agents: readonly string[]): WorldEvent {

@@ -149,8 +149,10 @@ export class VecEngine<S extends WorldState = WorldState> {
       perAgent((i) => numEnvs * world.rewardComponents[i]!.length),
     );
     this.kpis = new Float64Array(numEnvs * world.kpis.length);
-    this.terminated = flagBytesPerAgent(nA, numEnvs);
-    this.truncated = flagBytesPerAgent(nA, numEnvs);
+    // Terminated then truncated flags in one buffer too: a batched kernel writes both through one view.
+    const flags = flagBytesPerAgent(2 * nA, numEnvs);
+    this.terminated = flags.slice(0, nA);
+    this.truncated = flags.slice(nA);
     this.alive = perAgent(() => flagBytes(numEnvs));
     this.acted = perAgent(() => flagBytes(numEnvs));
     this.episodeEnded = flagBytes(numEnvs);
