@@ -1,23 +1,24 @@
 /**
  * The beer game's batched fast path (`World.createStates` / `World.stepBatch`). All copies' states
  * live in one Float64Array (copy b at offset b × size), so a step is one memcpy of the whole pool
- * followed by one loop over copies that writes straight into the engine's agent-major buffers. The
- * engine lays each kind of buffer (observations, actions, rewards; terminated and truncated flags
- * together) out agent after agent in one ArrayBuffer, and the loop addresses all four agents' rows
- * through one view per kind (`mergedView`); arrays laid out otherwise are declined. The loop is generated per config and copy count (`compileSweep`): offsets, lead
- * times, costs and agent row offsets are literals and the four stages are unrolled. The per-copy
- * `step` in beer-game.ts is the reference;
+ * followed by one loop over copies that writes straight into the engine's buffers. The engine lays
+ * its buffers out in few ArrayBuffers (observations of all agents; actions, rewards and KPIs;
+ * terminated and truncated flags), agent after agent, and the loop reads and writes through one
+ * view per ArrayBuffer (`joinedView`); arrays laid out otherwise are declined. The loop is generated
+ * per config and copy count (`compileSweep`): offsets, lead times, costs and row offsets are
+ * literals and the four stages are unrolled. The per-copy `step` in beer-game.ts is the reference;
  * test/supply/beer-kernel.test.ts proves both give identical states, observations, rewards, KPIs
  * and events, and that this path ran.
  *
- * Measured reasons (1024 copies, CPU-time rates, A/B runs interleaved in one process): sweeping one
- * pool instead of the engine's per-copy calls and StepOut views, several times faster; the
- * generated loop against the same loop reading lead-time tables, 58 vs 38 M agent-steps/s kernel
- * only. Writing the destination record field by field instead of the memcpy measured no faster.
- * One view per buffer kind instead of one array per agent and kind: V8 re-checks every array's map
- * and reloads its base and length on each pass of a loop this size, and the generated code went
- * from 19 map checks and 88 overflow checks per copy to 10 and 2 (--print-opt-code); world alone
- * +12%, random and base-stock players +8% (A/B in one process, 20-30 alternating rounds, load 7-8).
+ * Measured reasons (1024 copies, CPU-time rates): sweeping one pool instead of the engine's
+ * per-copy calls and StepOut views, several times faster; the generated loop against the same loop
+ * reading lead-time tables, 58 vs 38 M agent-steps/s kernel only. Writing every destination slot
+ * from the source instead of the memcpy: 7% slower (alternating processes, 2026-12-05). One view
+ * per ArrayBuffer instead of one array per agent and kind: V8 re-checks the map and reloads base
+ * and length of every array on each pass of a loop this size; the compiled loop went from 1546
+ * instructions with 19 map checks and 88 overflow checks per copy to ~1050–1130 with 5–6 and 2–4
+ * (`node --print-opt-code`), +8–11% with random and base-stock players (before/after alternating
+ * processes, 10 rounds, load 9–15).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
@@ -138,7 +139,8 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         obsB = obsA;
         viewB = viewA;
         obsA = out.obs;
-        obs = viewA = out.obs.length === NUM_STAGES ? mergedView(out.obs, count * OBS, count * OBS) : undefined;
+        const r = rows(NUM_STAGES, count * OBS, count * OBS);
+        obs = viewA = joinedView(out.obs, r.starts, r.lengths);
       }
       let m = outs;
       if (
@@ -146,17 +148,18 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         m.count !== count ||
         m.actions !== actions ||
         m.rewards !== out.rewards ||
+        m.kpis !== out.kpis ||
         m.terminated !== out.terminated ||
         m.truncated !== out.truncated
       )
         m = outs = mergeOuts(actions, out, count);
-      if (obs === undefined || m.a === undefined || m.r === undefined || m.flags === undefined) return false;
+      if (obs === undefined || m.io === undefined || m.flags === undefined) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
       let sweep = sweeps.get(count);
       if (sweep === undefined) sweeps.set(count, (sweep = compileSweep(ctx, count)));
       if (onsets.length < count) onsets = new Int32Array(count);
-      const found = sweep(dst.f, m.a, obs, m.r, m.flags, out.kpis, onsets, nexts, demandAt, demandTab, dst.rng);
+      const found = sweep(dst.f, m.io, obs, m.flags, onsets, nexts, demandAt, demandTab, dst.rng);
       // Stockout onsets become events after the sweep: no call or allocation inside the loop.
       for (let j = 0; j < found; j++) {
         const b = onsets[j]!;
@@ -192,60 +195,75 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
 }
 
 /**
- * One view over every agent's rows of an engine buffer kind, when the engine laid the agents' arrays
- * out back to back in one buffer (agent i's `per` elements at i × `stride`); else undefined.
+ * One view over engine arrays laid out in one buffer, array j's `lengths[j]` elements starting
+ * `starts[j]` elements after array 0's first; undefined when they are not.
  */
-function mergedView<T extends Float32Array | Float64Array | Uint8Array>(arrays: readonly T[], per: number, stride: number): T | undefined {
+function joinedView<T extends Float32Array | Float64Array | Uint8Array>(
+  arrays: readonly T[],
+  starts: readonly number[],
+  lengths: readonly number[],
+): T | undefined {
   const first = arrays[0];
-  if (first === undefined) return undefined;
+  if (first === undefined || arrays.length !== starts.length) return undefined;
   const bytes = first.BYTES_PER_ELEMENT;
-  for (let i = 0; i < arrays.length; i++) {
-    const a = arrays[i]!;
-    if (a.buffer !== first.buffer || a.length !== per || a.byteOffset !== first.byteOffset + i * stride * bytes) return undefined;
+  for (let j = 0; j < arrays.length; j++) {
+    const a = arrays[j]!;
+    if (a.buffer !== first.buffer || a.length !== lengths[j] || a.byteOffset !== first.byteOffset + starts[j]! * bytes) return undefined;
   }
   const ctor = first.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
-  return new ctor(first.buffer, first.byteOffset, (arrays.length - 1) * stride + per);
+  const last = arrays.length - 1;
+  return new ctor(first.buffer, first.byteOffset, starts[last]! + lengths[last]!);
 }
+
+/** `n` rows of `per` elements every `stride` elements: the starts and lengths `joinedView` takes. */
+const rows = (n: number, per: number, stride: number, from = 0): { starts: number[]; lengths: number[] } => ({
+  starts: Array.from({ length: n }, (_, i) => from + i * stride),
+  lengths: Array.from({ length: n }, () => per),
+});
 
 /** The padded per-agent row length of the engine's flag arrays (src/core/engine.ts flagBytesPerAgent). */
 const flagStride = (count: number): number => Math.ceil(count / 4) * 4;
 
-/** The engine's action, reward and flag arrays and their merged views (undefined: not laid out back to back). */
+/** The engine's action, reward, KPI and flag arrays and their joined views (undefined: not laid out as the engine does). */
 interface MergedOuts {
   readonly count: number;
   readonly actions: readonly Float64Array[];
   readonly rewards: readonly Float64Array[];
+  readonly kpis: Float64Array;
   readonly terminated: readonly Uint8Array[];
   readonly truncated: readonly Uint8Array[];
-  readonly a: Float64Array | undefined;
-  readonly r: Float64Array | undefined;
-  /** Terminated flags of every agent, then truncated flags of every agent. */
+  /** Every agent's actions (row b of agent i at i × count + b), then rewards (at 4 count + i × 2 count + 2b), then KPIs (at 12 count + 5b). */
+  readonly io: Float64Array | undefined;
+  /** Terminated flags of every agent, then truncated flags of every agent (padded rows, `flagStride`). */
   readonly flags: Uint8Array | undefined;
 }
 
+/** Where the KPI rows start in the joined action/reward/KPI view. */
+const kpiStart = (count: number): number => NUM_STAGES * 3 * count;
+
 function mergeOuts(actions: readonly Float64Array[], out: BatchStepOut, count: number): MergedOuts {
-  const { rewards, terminated, truncated } = out;
+  const { rewards, kpis, terminated, truncated } = out;
+  const act = rows(NUM_STAGES, count, count);
+  const rew = rows(NUM_STAGES, 2 * count, 2 * count, NUM_STAGES * count);
+  const flag = rows(2 * NUM_STAGES, count, flagStride(count));
   return {
     count,
     actions,
     rewards,
+    kpis,
     terminated,
     truncated,
-    a: actions.length === NUM_STAGES ? mergedView(actions, count, count) : undefined,
-    r: rewards.length === NUM_STAGES ? mergedView(rewards, 2 * count, 2 * count) : undefined,
-    flags:
-      terminated.length === NUM_STAGES && truncated.length === NUM_STAGES ? mergedView([...terminated, ...truncated], count, flagStride(count)) : undefined,
+    io: joinedView([...actions, ...rewards, kpis], [...act.starts, ...rew.starts, kpiStart(count)], [...act.lengths, ...rew.lengths, NUM_KPIS * count]),
+    flags: joinedView([...terminated, ...truncated], flag.starts, flag.lengths),
   };
 }
 
-/** The compiled sweep's signature: every agent's rows of a buffer kind through one view (`mergedView`). */
+/** The compiled sweep's signature: the engine's buffers through their joined views (`joinedView`, `MergedOuts`). */
 type Sweep = (
   f: Float64Array,
-  actions: Float64Array,
+  io: Float64Array,
   obs: Float32Array,
-  rewards: Float64Array,
   flags: Uint8Array,
-  kpis: Float64Array,
   onsets: Int32Array,
   nexts: readonly View[],
   demandAt: (p: number, rng: Uint32Array) => number,
@@ -304,7 +322,7 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
     put('{');
     // Agent i's rows start at i × count (actions), i × 2 count (rewards), i × 8 count (observations),
     // i × the padded flag row (terminated) and (4 + i) × it (truncated).
-    put(`const av = actions[${i === 0 ? 'b' : `(b + ${i * count}) | 0`}];`);
+    put(`const av = io[${i === 0 ? 'b' : `(b + ${i * count}) | 0`}];`);
     // In-range levels (every policy's) take the first arm, always predicted; the nested clamp it
     // replaces mispredicted on random players' zero orders (A/B in one process: +3-4% random
     // players). `+ 0` turns −0 into 0, as the clamp does; NaN and out-of-range levels still clamp.
@@ -323,8 +341,8 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
     else put('custBefore = bb; if (inc > 0) { const toNew = sh - bb; fill = toNew <= 0 ? 0 : toNew / inc; }');
     put(`${at(r)} = st; ${at(r + 1)} = bl; ${at(r + 2)} = onOrder; ${at(r + 3)} = q; ${at(r + 4)} = inc; ${at(r + 5)} = got;`);
     put(`const hc = ${n(ctx.holding[i]!)} * st; const bc = ${n(ctx.backorder[i]!)} * bl;`);
-    put(`const rr = (r0 + ${i * 2 * count}) | 0;`);
-    put('rewards[rr] = -hc; rewards[(rr + 1) | 0] = -bc;');
+    put(`const rr = (r0 + ${NUM_STAGES * count + i * 2 * count}) | 0;`);
+    put('io[rr] = -hc; io[(rr + 1) | 0] = -bc;');
     put('teamCost += hc + bc; stockSum += st;');
     put(`flags[${i === 0 ? 'b' : `(b + ${i * fs}) | 0`}] = 0; flags[(b + ${(NUM_STAGES + i) * fs}) | 0] = trunc;`);
     put(`const w = (w0 + ${i * OBS * count}) | 0;`);
@@ -334,12 +352,12 @@ function compileSweep(ctx: BeerKernelContext, count: number): Sweep {
   }
   put('f[o] = p;');
   put(`const cust = ${at(BASE + 1)};`);
-  put(`const k = Math.imul(b, ${NUM_KPIS});`);
-  put('kpis[k] = teamCost; kpis[(k + 1) | 0] = fill; kpis[(k + 2) | 0] = cust; kpis[(k + 3) | 0] = stockSum; kpis[(k + 4) | 0] = cust > 0 ? 0 : 1;');
+  put(`const k = (Math.imul(b, ${NUM_KPIS}) + ${kpiStart(count)}) | 0;`);
+  put('io[k] = teamCost; io[(k + 1) | 0] = fill; io[(k + 2) | 0] = cust; io[(k + 3) | 0] = stockSum; io[(k + 4) | 0] = cust > 0 ? 0 : 1;');
   put('if (cust > 0 && custBefore === 0) onsets[found++] = b;');
   put('}');
   put('return found;');
-  return new Function('f', 'actions', 'obs', 'rewards', 'flags', 'kpis', 'onsets', 'nexts', 'demandAt', 'demandTab', 'rngPool', lines.join('\n')) as Sweep;
+  return new Function('f', 'io', 'obs', 'flags', 'onsets', 'nexts', 'demandAt', 'demandTab', 'rngPool', lines.join('\n')) as Sweep;
 }
 
 function stockout(period: number, backlog: number, agents: readonly string[]): WorldEvent {

@@ -140,15 +140,15 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.obs = agentMajor(Float32Array, obsLengths);
     this.prevObs = agentMajor(Float32Array, obsLengths);
     this.finalObs = agentMajor(Float32Array, obsLengths);
-    this.actions = agentMajor(
-      Float64Array,
-      perAgent((i) => numEnvs * world.actionSpaces[i]!.size),
-    );
-    this.rewards = agentMajor(
-      Float64Array,
-      perAgent((i) => numEnvs * world.rewardComponents[i]!.length),
-    );
-    this.kpis = new Float64Array(numEnvs * world.kpis.length);
+    // Actions, then rewards, then KPIs in one buffer as well.
+    const io = agentMajor(Float64Array, [
+      ...perAgent((i) => numEnvs * world.actionSpaces[i]!.size),
+      ...perAgent((i) => numEnvs * world.rewardComponents[i]!.length),
+      numEnvs * world.kpis.length,
+    ]);
+    this.actions = io.slice(0, nA);
+    this.rewards = io.slice(nA, 2 * nA);
+    this.kpis = io[2 * nA]!;
     // Terminated then truncated flags in one buffer too: a batched kernel writes both through one view.
     const flags = flagBytesPerAgent(2 * nA, numEnvs);
     this.terminated = flags.slice(0, nA);
