@@ -7,6 +7,7 @@ import { VecEngine } from '../src/core/engine.js';
 import { policies } from '../policies/index.js';
 import { Rng } from '../src/core/rng.js';
 import type { WorldSpec } from '../src/core/world.js';
+import { isMainScript } from './main-guard.js';
 
 /** One measurement. */
 export interface BenchRow {
@@ -73,4 +74,4 @@ export function engineBench(): BenchRow[] {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(engineBench(), null, 2));
+if (isMainScript('engine')) console.log(JSON.stringify(engineBench(), null, 2));

@@ -5,6 +5,7 @@
  */
 import { resolveExperiment } from '../src/config/resolve.js';
 import { runGenericSeed } from '../src/run/seed-run.js';
+import { isMainScript } from './main-guard.js';
 
 /** One measurement. */
 export interface FaultBenchRow {
@@ -72,4 +73,4 @@ function faultsRound(numEnvs: number, steps: number): FaultBenchRow[] {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(faultsBench(), null, 2));
+if (isMainScript('faults')) console.log(JSON.stringify(faultsBench(), null, 2));

@@ -9,12 +9,12 @@
  *
  *   npm run bench:market -- [--periods 20000000] [--reference-periods 300000]
  */
-import { pathToFileURL } from 'node:url';
 import { FusedMarketSession, type FastLearner, type WindowSums } from '../envs/market/fast-session.js';
 import { createMarketWorld } from '../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../policies/tabular-q.js';
 import { runReferenceSession } from '../src/market/reference-session.js';
 import { sessionStreams } from '../envs/market/streams.js';
+import { isMainScript } from './main-guard.js';
 
 /** One measured variant: best of its runs. */
 export interface MarketBenchRow {
@@ -84,7 +84,7 @@ export function marketBench(periods = 20_000_000, referencePeriods = 300_000, re
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isMainScript('market')) {
   const arg = (name: string, fallback: number): number => {
     const k = process.argv.indexOf(`--${name}`);
     return k >= 0 ? Number(process.argv[k + 1]) : fallback;
