@@ -94,6 +94,8 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   if (!stochastic) for (let t = 1; t <= span; t++) demandTab[t] = demandAt(t, new Uint32Array(RNG_WORDS));
   // One compiled sweep per copy count (the agents' row offsets are literals in it); an engine keeps its count.
   const sweeps = new Map<number, Sweep>();
+  let lastCount = -1;
+  let lastSweep: Sweep | undefined;
   const event = (period: number, backlog: number): WorldEvent => stockout(period, backlog, ctx.stockoutAgents);
   // The engine alternates two observation buffer sets and keeps its other buffers: the merged views
   // of the last two observation sets and of the last action/reward/flag arrays are kept.
@@ -156,8 +158,11 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       if (obs === undefined || m.io === undefined || m.flags === undefined) return false;
       dst.f.set(src.f);
       dst.rng.set(src.rng);
-      let sweep = sweeps.get(count);
+      // The last count's sweep without a Map lookup (a builtin call, which shows at one copy).
+      let sweep = count === lastCount ? lastSweep : sweeps.get(count);
       if (sweep === undefined) sweeps.set(count, (sweep = compileSweep(ctx, count)));
+      lastCount = count;
+      lastSweep = sweep;
       if (onsets.length < count) onsets = new Int32Array(count);
       const found = sweep(dst.f, m.io, obs, m.flags, onsets, nexts, demandAt, demandTab, dst.rng);
       // Stockout onsets become events after the sweep: no call or allocation inside the loop.
