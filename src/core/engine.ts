@@ -134,14 +134,25 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.obsSizes = world.observationSpaces.map((s) => s.size);
     const nA = this.numAgents;
     const perAgent = <T>(f: (i: number) => T): T[] => Array.from({ length: nA }, (_, i) => f(i));
-    this.obs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
-    this.prevObs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
-    this.finalObs = perAgent((i) => new Float32Array(numEnvs * this.obsSizes[i]!));
-    this.actions = perAgent((i) => new Float64Array(numEnvs * world.actionSpaces[i]!.size));
-    this.rewards = perAgent((i) => new Float64Array(numEnvs * world.rewardComponents[i]!.length));
-    this.kpis = new Float64Array(numEnvs * world.kpis.length);
-    this.terminated = perAgent(() => flagBytes(numEnvs));
-    this.truncated = perAgent(() => flagBytes(numEnvs));
+    // Each kind of per-agent buffer is one contiguous allocation (agent i's rows follow agent i−1's)
+    // so a batched kernel can address all agents through one view (BatchStepOut).
+    const obsLengths = perAgent((i) => numEnvs * this.obsSizes[i]!);
+    this.obs = agentMajor(Float32Array, obsLengths);
+    this.prevObs = agentMajor(Float32Array, obsLengths);
+    this.finalObs = agentMajor(Float32Array, obsLengths);
+    // Actions, then rewards, then KPIs in one buffer as well.
+    const io = agentMajor(Float64Array, [
+      ...perAgent((i) => numEnvs * world.actionSpaces[i]!.size),
+      ...perAgent((i) => numEnvs * world.rewardComponents[i]!.length),
+      numEnvs * world.kpis.length,
+    ]);
+    this.actions = io.slice(0, nA);
+    this.rewards = io.slice(nA, 2 * nA);
+    this.kpis = io[2 * nA]!;
+    // Terminated then truncated flags in one buffer too: a batched kernel writes both through one view.
+    const flags = flagBytesPerAgent(2 * nA, numEnvs);
+    this.terminated = flags.slice(0, nA);
+    this.truncated = flags.slice(nA);
     this.alive = perAgent(() => flagBytes(numEnvs));
     this.acted = perAgent(() => flagBytes(numEnvs));
     this.episodeEnded = flagBytes(numEnvs);
@@ -396,20 +407,25 @@ export class VecEngine<S extends WorldState = WorldState> {
     const nA = this.numAgents;
     const list = this.resetList;
     let n = 0;
-    for (let b = 0; b < this.numEnvs; b++) {
-      if (this.episodeEnded[b] !== 1) continue;
-      this.episodesDone[b]!++;
-      if (this.autoreset !== AutoresetMode.SameStep) continue;
-      for (let i = 0; i < nA; i++) {
-        // An element loop, not set(subarray): no view allocated per finished episode (measured: the
-        // beer game resets 1/36 of its copies every step and the views showed up in GC time).
-        const size = this.obsSizes[i]!;
-        const from = this.obs[i]!;
-        const to = this.finalObs[i]!;
-        for (let k = b * size, end = k + size; k < end; k++) to[k] = from[k]!;
+    // Four copies per test: most steps end no episode, and a zero word skips four flag bytes.
+    const words = this.flagWords.ended;
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let b = 4 * w, last = Math.min(b + 4, this.numEnvs); b < last; b++) {
+        if (this.episodeEnded[b] !== 1) continue;
+        this.episodesDone[b]!++;
+        if (this.autoreset !== AutoresetMode.SameStep) continue;
+        for (let i = 0; i < nA; i++) {
+          // An element loop, not set(subarray): no view allocated per finished episode (measured: the
+          // beer game resets 1/36 of its copies every step and the views showed up in GC time).
+          const size = this.obsSizes[i]!;
+          const from = this.obs[i]!;
+          const to = this.finalObs[i]!;
+          for (let k = b * size, end = k + size; k < end; k++) to[k] = from[k]!;
+        }
+        this.episodeEnded[b] = 0;
+        list[n++] = b;
       }
-      this.episodeEnded[b] = 0;
-      list[n++] = b;
     }
     if (n > 0) this.resetCopies(list, n);
   }
@@ -517,7 +533,29 @@ function flagBytes(count: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer(Math.ceil(count / 4) * 4), 0, count);
 }
 
-/** The 32-bit word view of a `flagBytes` array. */
+/** `count` flag bytes per agent (as `flagBytes`), every agent's padded rows in one buffer. */
+function flagBytesPerAgent(agents: number, count: number): Uint8Array[] {
+  const padded = Math.ceil(count / 4) * 4;
+  const buffer = new ArrayBuffer(padded * agents);
+  return Array.from({ length: agents }, (_, i) => new Uint8Array(buffer, i * padded, count));
+}
+
+/** The 32-bit word view of a `flagBytes` array (its padded rows). */
 function flagWords(bytes: Uint8Array): Uint32Array {
-  return new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength / 4);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, Math.ceil(bytes.length / 4));
+}
+
+/** One array per agent of `lengths[i]` elements, all views into one buffer, agent after agent. */
+function agentMajor<T extends Float32Array | Float64Array>(
+  ctor: new (buffer: ArrayBuffer, offset: number, length: number) => T,
+  lengths: readonly number[],
+): T[] {
+  const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const buffer = new ArrayBuffer(lengths.reduce((a, n) => a + n, 0) * bytes);
+  let at = 0;
+  return lengths.map((n) => {
+    const view = new ctor(buffer, at * bytes, n);
+    at += n;
+    return view;
+  });
 }

@@ -114,4 +114,28 @@ describe('beer-game batched kernel', () => {
     expect(world.resetBatch!(pooled, new Uint32Array(8), Int32Array.of(0, 2), 2, obs)).toBe(false);
     expect(pooled.map((st) => (st as { f: Float64Array }).f)).toEqual(before);
   });
+
+  it('declines output arrays that are not laid out agent after agent in one buffer, writing nothing', () => {
+    const world = beerGame.create(beerGame.paramsSchema.parse(configs.peerRules!));
+    const engine = new VecEngine(world, { numEnvs: 3, seed: 1 });
+    engine.reset();
+    const states = engine.states;
+    const nexts = engine.prevStates;
+    const before = nexts.map((st) => (st as { f: Float64Array }).f.slice());
+    const separate = <T extends Float32Array | Float64Array | Uint8Array>(arrays: readonly T[]): T[] => arrays.map((a) => a.slice() as T);
+    const out = {
+      obs: separate(engine.prevObs),
+      rewards: separate(engine.rewards),
+      kpis: engine.kpis,
+      terminated: separate(engine.terminated),
+      truncated: separate(engine.truncated),
+      events: [],
+      eventCopies: [],
+    };
+    expect(world.stepBatch!(states, separate(engine.actions), nexts, out, 3)).toBe(false);
+    expect(nexts.map((st) => (st as { f: Float64Array }).f)).toEqual(before);
+    // The engine's own buffers are laid out so: the same call with them is taken.
+    const own = { ...out, obs: engine.prevObs, rewards: engine.rewards, terminated: engine.terminated, truncated: engine.truncated };
+    expect(world.stepBatch!(states, engine.actions, nexts, own, 3)).toBe(true);
+  });
 });
