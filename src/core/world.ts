@@ -18,6 +18,7 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
+import type { FastPath } from './fast-path.js';
 import type { Space } from './spaces.js';
 
 /** A possible agent of a world. */
@@ -263,6 +264,11 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
    */
   formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
+  /**
+   * Optional fused implementations of a whole seed run for configs of this world (src/core/fast-path.ts),
+   * tried in order; the runner takes the first that applies unless `run.fastPath` is false.
+   */
+  readonly fastPaths?: readonly FastPath[];
 }
 
 /** One agent's information staleness as its world declares it (WorldSpec.informationLags). */

@@ -1,7 +1,8 @@
 /** market-v1 behaviour beyond the shared conformance suite. */
 import { describe, expect, it } from 'vitest';
 import { ParallelEnv } from '../../src/core/parallel-env.js';
-import { market, createMarketWorld } from '../../envs/market/market.js';
+import { createMarketWorld } from '../../envs/market/market.js';
+import { market } from '../../envs/market/spec.js';
 import { payoffVsUniformRivals, staticBestResponse } from '../../envs/market/game.js';
 
 /** Profit of firm i from the demand formula, written out independently of the world's tables. */

@@ -1,0 +1,22 @@
+/**
+ * market-v1 as registered (envs/index.ts): the world (market.ts), its end-of-run analysis
+ * (analyze.ts), its text summary (summary.ts) and its fast path for tabular-q firms
+ * (calvano/fast-path.ts). Its own module so that the world itself imports none of them.
+ */
+import { defineWorld } from '../../src/core/world.js';
+import { analyzeMarket } from './analyze.js';
+import { marketFastPath } from './calvano/fast-path.js';
+import { createMarket, marketParamsSchema } from './market.js';
+import { formatMarketSummary } from './summary.js';
+
+/** The registered spec. */
+export const market = defineWorld({
+  id: 'market-v1',
+  summary: 'Repeated Bertrand pricing with logit demand (Calvano et al. 2020): firms pick prices from a grid, observing past prices',
+  paramsSchema: marketParamsSchema,
+  create: (p) => createMarket(p),
+  conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
+  analyze: analyzeMarket,
+  formatSummary: formatMarketSummary,
+  fastPaths: [marketFastPath],
+});
