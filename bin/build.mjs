@@ -18,7 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** What the library and the CLI are compiled from; scripts (bench, experiments) may import from these. */
 const LIBRARY_DIRS = ['src', 'envs', 'policies'];
 const SCRIPT_DIRS = ['bench', 'experiments'];
-/** Worker threads load these by file name next to the code that starts them (see src/run/worker-url.ts). */
+/** Worker threads load these by file name next to the code that starts them (see src/workers/worker-url.ts). */
 const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'envs/market/calvano/session-worker.ts'];
 const KEEP_BUILDS = 4;
 /**

@@ -5,7 +5,7 @@
  */
 import { TacitError, UsageError } from '../core/errors.js';
 import { bareCommand, commands } from './commands.js';
-import { COMPILED } from '../run/worker-url.js';
+import { COMPILED } from '../core/compiled.js';
 
 /** Print an error the way users should see it and return the exit code. */
 export function reportError(err: unknown): number {

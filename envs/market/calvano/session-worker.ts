@@ -1,9 +1,8 @@
-/** Worker thread of pool.ts: runs the sessions whose seeds it is sent and posts each result back. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { resolveSessionSpec, runCalvanoSession, type CalvanoSessionSpec } from './session.js';
+/** Worker thread of pool.ts (src/workers/pool.ts): runs each session whose seed it is sent and returns its result. */
+import { workerData } from 'node:worker_threads';
+import { serveJobs } from '../../../src/workers/serve.js';
+import { resolveSessionSpec, runCalvanoSession, type CalvanoSessionSpec, type SessionResult } from './session.js';
 
 const { spec, path } = workerData as { spec: CalvanoSessionSpec; path: 'fast' | 'reference' };
 const resolved = resolveSessionSpec(spec);
-parentPort!.on('message', (seed: number) => {
-  parentPort!.postMessage(runCalvanoSession(resolved, seed, path));
-});
+serveJobs<number, SessionResult>((seed) => runCalvanoSession(resolved, seed, path));

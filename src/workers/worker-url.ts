@@ -1,0 +1,14 @@
+/**
+ * Where a worker thread's entry module is. The CLI runs tacit compiled (bin/build.mjs puts every
+ * entry and shared chunk side by side in one folder); tests and tsx run the sources, where each
+ * worker has a small plain-JS entry that registers tsx in the new thread first.
+ */
+import { COMPILED } from '../core/compiled.js';
+
+/**
+ * The worker entry `name` (built file `<name>.js`: the entry's file name in bin/build.mjs
+ * WORKER_ENTRIES), or `sourceEntry` when running the sources.
+ */
+export function workerUrl(name: string, sourceEntry: URL): URL {
+  return COMPILED ? new URL(`./${name}.js`, import.meta.url) : sourceEntry;
+}
