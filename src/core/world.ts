@@ -269,6 +269,20 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * tried in order; the runner takes the first that applies unless `run.fastPath` is false.
    */
   readonly fastPaths?: readonly FastPath[];
+  /**
+   * Optional: what each agent's discrete actions stand for in the world's own units under these
+   * params (e.g. market-v1's price grids), so readers of a run (reports) can show a mean action
+   * index as that quantity without knowing the world.
+   */
+  actionValues?(params: P): ActionValues;
+}
+
+/** The quantity each agent's discrete action indices stand for (WorldSpec.actionValues). */
+export interface ActionValues {
+  /** What the values are, e.g. `price`. */
+  readonly quantity: string;
+  /** Per agent id: the value of action 0, 1, … in order. */
+  readonly byAgent: Readonly<Record<string, ArrayLike<number>>>;
 }
 
 /** One agent's information staleness as its world declares it (WorldSpec.informationLags). */

@@ -138,4 +138,14 @@ describe('market-v1', () => {
     expect(bad({ priceGridSize: 100, nFirms: 5 })).toMatch(/"path":\["priceGridSize"\].*use a smaller grid or fewer firms/);
     expect(bad({ priceGrid: 15 })).toMatch(/priceGrid/);
   });
+
+  it('declares that its actions stand for prices: each firm’s grid (WorldSpec.actionValues, read by the report)', () => {
+    const params = market.paramsSchema.parse({ cost: [1, 1.2] });
+    const values = market.actionValues!(params);
+    const world = createMarketWorld({ cost: [1, 1.2] });
+    expect(values.quantity).toBe('price');
+    expect(Object.keys(values.byAgent)).toEqual(['firm0', 'firm1']);
+    expect(Array.from(values.byAgent['firm1']!)).toEqual(Array.from(world.game.grids[1]!));
+    expect(values.byAgent['firm0']![0]).not.toBe(values.byAgent['firm1']![0]); // per-firm grids
+  });
 });
