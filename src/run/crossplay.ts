@@ -22,7 +22,7 @@ import type { Policy, PolicySpec } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import { mean, tInterval } from '../stats/index.js';
 import { evalCopies, playPolicies } from './evaluate.js';
-import { readBinary } from './results.js';
+import { readBinary } from '../core/binary.js';
 
 /** One team: the trained policies of one seed of one run. */
 export interface Team {

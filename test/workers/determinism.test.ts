@@ -3,7 +3,7 @@
  * a double in every object of a hidden class once any of them held a double there, and its
  * serializer writes what is stored: after the market fast path had handed over `periodsUnchanged`
  * (read from a Float64Array), a later seed's policies.bin in the same thread wrote that field's
- * integer as a double. serializeCanonical (src/run/results.ts) now rebuilds objects so that no
+ * integer as a double. serializeCanonical (src/core/binary.ts) now rebuilds objects so that no
  * such history reaches the bytes. Here: the same seed in a fresh worker, and in a worker that ran
  * a fast-path job first.
  */

@@ -1,7 +1,7 @@
 /** Equal policy states and checkpoints serialise to equal bytes, however their numbers were computed. */
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { serializeCanonical } from '../../src/run/results.js';
+import { serializeCanonical } from '../../src/core/binary.js';
 
 describe('serializeCanonical', () => {
   it('gives equal bytes for equal values that V8 stores differently', () => {
