@@ -2,8 +2,8 @@
  * The one pool of worker threads: `workers` lanes, each owning a worker thread that runs one job
  * at a time and asks for the next when it has answered. What a job is, which job comes next (a
  * queue, a claimed folder, a retry) and what to do with results and failures are the caller's
- * (a multi-seed run: src/run/seed-pool.ts; a sweep: src/sweep/pool.ts; Calvano sessions:
- * envs/market/calvano/pool.ts); the pool owns the threads, the protocol and stopping.
+ * (a multi-seed run, a sweep, a study's sessions); the pool owns the threads, the protocol and
+ * stopping.
  *
  * Protocol (the worker side is serveJobs in ./serve.ts): the pool posts `{ kind: 'job', job }` and
  * `{ kind: 'stop' }`; a worker answers each job with any number of `{ kind: 'progress', progress }`
