@@ -19,7 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LIBRARY_DIRS = ['src', 'envs', 'policies'];
 const SCRIPT_DIRS = ['bench', 'experiments'];
 /** Worker threads load these by file name next to the code that starts them (see src/run/worker-url.ts). */
-const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'src/market/session-worker.ts'];
+const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'envs/market/calvano/session-worker.ts'];
 const KEEP_BUILDS = 4;
 /**
  * CommonJS packages loaded with require() instead of an ESM import. Importing CommonJS from ESM

@@ -22,7 +22,7 @@
 import type { LedgerSums } from '../../src/core/metrics-row.js';
 import { drawInitialHistory, drawShockLevel } from './market.js';
 import { MARKET_KPIS, historyLength, type MarketGame } from './game.js';
-import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
+import { EXPLORATION_BLOCK, explorationFactors } from '../../src/learn/tabular-q-schedule.js';
 
 /** One learner's hyperparameters and initial Q row. */
 export interface FastLearner {

@@ -24,7 +24,7 @@
  * shocks, so everything is deterministic given the seed words of the retraining stream.
  */
 import { deriveSeedWords } from '../../src/core/rng.js';
-import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
+import { EXPLORATION_BLOCK, explorationFactors } from '../../src/learn/tabular-q-schedule.js';
 import { limitCycle, type LimitCycle } from './cycle.js';
 import { nextState, staticBestResponse, type MarketGame } from './game.js';
 

@@ -4,7 +4,7 @@
  * generic loop; each ships with a differential test against it. The runner takes the first fast
  * path whose `applies` accepts the resolved experiment, unless `run.fastPath` is false.
  */
-import { marketFastPath } from '../market/fast-path.js';
+import { marketFastPath } from '../../envs/market/calvano/fast-path.js';
 import type { FastPath } from './seed-loop.js';
 
 /** Registered fast paths, tried in order. */

@@ -8,7 +8,7 @@ import { resolveExperiment } from '../../src/config/resolve.js';
 import type { MetricsRow } from '../../src/core/metrics-row.js';
 import { runGenericSeed, runSeed } from '../../src/run/seed-run.js';
 import type { SeedSummary } from '../../src/run/seed-summary.js';
-import { marketFastPath } from '../../src/market/fast-path.js';
+import { marketFastPath } from '../../envs/market/calvano/fast-path.js';
 import { formatRunSummary } from '../../src/cli/summary-text.js';
 
 const experiment = (run: Record<string, unknown>, env: Record<string, unknown> = {}, learner: Record<string, unknown> = {}): unknown => ({

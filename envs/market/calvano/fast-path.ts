@@ -11,20 +11,20 @@
  * interrupted fast-path seed restarts from scratch on resume, and a generic-loop checkpoint cannot
  * be resumed here.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
-import { TacitError } from '../core/errors.js';
-import type { Policy } from '../core/policy.js';
-import { Rng } from '../core/rng.js';
-import type { World } from '../core/world.js';
-import type { FastPath, SeedRunOptions } from '../run/seed-loop.js';
-import { runMeans, windowRow, type MetricsRow } from '../core/metrics-row.js';
-import { policyStats, seedSummary, type SeedSummary } from '../run/seed-summary.js';
-import { analyzeMarketAt } from '../../envs/market/analyze.js';
-import { asLedgerSums, FusedMarketSession, type WindowSums } from '../../envs/market/fast-session.js';
-import type { MarketGame } from '../../envs/market/game.js';
-import { initialQRow, type TabularQParams } from '../../policies/tabular-q.js';
-import { sessionStreams } from '../../envs/market/streams.js';
-import type { RunLoop } from '../run/yield.js';
+import type { ResolvedExperiment } from '../../../src/config/resolve.js';
+import { TacitError } from '../../../src/core/errors.js';
+import type { Policy } from '../../../src/core/policy.js';
+import { Rng } from '../../../src/core/rng.js';
+import type { World } from '../../../src/core/world.js';
+import type { FastPath, SeedRunOptions } from '../../../src/run/seed-loop.js';
+import { runMeans, windowRow, type MetricsRow } from '../../../src/core/metrics-row.js';
+import { policyStats, seedSummary, type SeedSummary } from '../../../src/run/seed-summary.js';
+import { analyzeMarketAt } from '../analyze.js';
+import { asLedgerSums, FusedMarketSession, type WindowSums } from '../fast-session.js';
+import type { MarketGame } from '../game.js';
+import { initialQRow, type TabularQParams } from '../../../policies/tabular-q.js';
+import { sessionStreams } from '../streams.js';
+import type { RunLoop } from '../../../src/run/yield.js';
 
 function zeroSums(n: number): WindowSums {
   return { profit: new Float64Array(n), action: new Float64Array(n), kpi: new Float64Array(4) };

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workerUrl } from '../run/worker-url.js';
+import { workerUrl } from '../../../src/run/worker-url.js';
 import { resolveSessionSpec, runCalvanoSession, type CalvanoSessionSpec, type SessionResult } from './session.js';
 
 /** Options of a multi-session run. */
