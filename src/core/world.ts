@@ -18,6 +18,7 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
+import type { ActionLevels } from './action-levels.js';
 import type { FastPath } from './fast-path.js';
 import type { Space } from './spaces.js';
 
@@ -160,6 +161,13 @@ export interface World<S extends WorldState = WorldState> {
    * checks). Saves scripted policies over many copies a call per row. Must not allocate.
    */
   encodeActions?(agent: number, decisions: Float64Array, stride: number, out: Float64Array, rows: number): void;
+  /**
+   * Optional: per agent, its unit and largest level when `encodeAction` is exactly the level
+   * quantization of action-levels.ts (one decision, one action slot: level = round(decision /
+   * unit) clamped to 0 … maxLevel, NaN ordering nothing); undefined for agents encoded otherwise.
+   * Lets scripted policies compute and encode in one pass (the conformance suite checks it).
+   */
+  readonly actionLevels?: readonly (ActionLevels | undefined)[];
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
