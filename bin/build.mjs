@@ -9,10 +9,17 @@
 // hot loop (world kernels, policies, the engine) gains a detached-buffer check. Measured on the
 // beer game with 1024 copies: kernel 24 → 40–50 M agent-steps per CPU second, random policy
 // 47 → 180–220 M, the same code, only loaded differently. Tests still run the sources (vitest).
+//
+// Two formats. The CLI (bin/tacit.mjs) is built as CommonJS, one self-contained bundle per entry,
+// and run through bin/code-cache.cjs so V8 reuses the bytecode of earlier runs (start-up, issue 21).
+// Scripts (bin/run.mjs: benchmarks, experiments) are built as ES modules with shared chunks, as they
+// may use top-level await, which CommonJS has not. Both bundle the small pure-JS packages every
+// command loads (zod, yaml, yargs, immer: see BUNDLED) so Node does not resolve, read and compile
+// their hundreds of files one by one.
 import * as nodeModule from 'node:module';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** What the library and the CLI are compiled from; scripts (bench, experiments) may import from these. */
@@ -20,7 +27,7 @@ const LIBRARY_DIRS = ['src', 'envs', 'policies'];
 const SCRIPT_DIRS = ['bench', 'experiments'];
 /** Worker threads load these by file name next to the code that starts them (see src/run/worker-url.ts). */
 const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'src/market/session-worker.ts'];
-const KEEP_BUILDS = 4;
+const KEEP_BUILDS = 6; // both formats: the CLI (cjs) and scripts (esm) build side by side
 /**
  * CommonJS packages loaded with require() instead of an ESM import. Importing CommonJS from ESM
  * makes Node scan the package's source for its export names (cjs-module-lexer), which for tfjs's
@@ -30,17 +37,31 @@ const KEEP_BUILDS = 4;
 const REQUIRED_CJS = ['@tensorflow/tfjs'];
 
 /**
- * esbuild plugin: packages stay outside the bundle (loaded from node_modules at run time), and
- * `import * as x from '<pkg>'` of the packages above becomes a require() through createRequire.
+ * Packages compiled into the bundle: small, pure JavaScript, and loaded by nearly every command
+ * (validate: zod and yaml; any flag: yargs; --set: immer). Loaded from node_modules they cost Node a
+ * resolve, read and compile of each of their files (zod alone ~300; CPU profile of `tacit validate`:
+ * about a third of its start-up). What they import is bundled with them (yargs' cliui, y18n, ...).
+ * Everything else stays in node_modules: tfjs, the queue and browser packages and the rest are
+ * large, native or read their own files, and only some commands load them.
  */
-const packagesOutside = {
+const BUNDLED = ['zod', 'yaml', 'yargs', 'immer'];
+const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+const inNodeModules = (file) => /[\\/]node_modules[\\/]/.test(file);
+
+/**
+ * esbuild plugin: which packages are bundled (BUNDLED and what their files import) and which stay
+ * outside. In the ES module format, `import * as x from '<pkg>'` of the REQUIRED_CJS packages becomes
+ * a require() through createRequire.
+ */
+const packagesOutside = (format) => ({
   name: 'packages-outside',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) =>
-      REQUIRED_CJS.includes(args.path) && args.namespace !== 'require-cjs'
-        ? { path: args.path, namespace: 'require-cjs' }
-        : { path: args.path, external: true },
-    );
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      if (BUNDLED.includes(packageOf(args.path)) || (args.importer && inNodeModules(args.importer))) return undefined; // bundled
+      if (format === 'esm' && REQUIRED_CJS.includes(args.path) && args.namespace !== 'require-cjs') return { path: args.path, namespace: 'require-cjs' };
+      return { path: args.path, external: true };
+    });
     build.onLoad({ filter: /.*/, namespace: 'require-cjs' }, (args) => ({
       // CommonJS (so esbuild wraps it and `import * as` sees every export); __tacitRequire comes
       // from the banner every output file starts with.
@@ -48,6 +69,30 @@ const packagesOutside = {
       loader: 'js',
       resolveDir: ROOT,
     }));
+  },
+});
+
+/**
+ * esbuild plugin for the bundled packages' own files:
+ * - `import.meta.url` is the file's real URL in node_modules, as if loaded from there (yargs finds
+ *   its English messages in ../../../locales relative to it; inside a bundle it would point at the
+ *   build folder and print message keys instead);
+ * - zod's index of ~50 locales is replaced by English alone (the only one tacit uses; the others are
+ *   a third of zod's code);
+ * - each file's last line adds its package to `globalThis.__tacitLoaded` when a test defines it (a
+ *   bundled package no longer shows in Node's module cache: test/cli/lazy-imports.test.ts).
+ */
+const bundledPackageFiles = {
+  name: 'bundled-package-files',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/ }, (args) => {
+      const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(args.path)?.[1]?.replace('\\', '/');
+      const zodLocales = pkg === 'zod' && /[\\/]v4[\\/]locales[\\/]index\.js$/.test(args.path);
+      const text = zodLocales ? 'export { default as en } from "./en.js";\n' : readFileSync(args.path, 'utf8');
+      // Appended, not prepended: a statement before 'use strict' would turn the directive off.
+      const trace = `\n;globalThis.__tacitLoaded?.add(${JSON.stringify(pkg)});\n`;
+      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) + trace, loader: 'js' };
+    });
   },
 };
 
@@ -85,7 +130,10 @@ function fingerprint(entries) {
   const library = entries.every((e) => LIBRARY_DIRS.some((d) => e.startsWith(`${d}/`)));
   const parts = [];
   for (const dir of library ? LIBRARY_DIRS : [...LIBRARY_DIRS, ...SCRIPT_DIRS]) if (existsSync(join(ROOT, dir))) listSources(join(ROOT, dir), parts);
-  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs'])
+  // The build bakes absolute paths in (the code cache loader, bundled packages' file URLs): a moved
+  // checkout builds afresh.
+  parts.push(ROOT);
+  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs', 'bin/code-cache.cjs'])
     if (existsSync(join(ROOT, file))) parts.push(`${file}:${statSync(join(ROOT, file)).mtimeMs}`);
   // An entry outside the source folders (a scratch script) counts too.
   for (const entry of entries) {
@@ -114,40 +162,67 @@ export function builtName(entry) {
   return `${basename(entry, extname(entry))}.js`;
 }
 
+const ESM_BANNER =
+  "import { createRequire as __tacitCreateRequire } from 'node:module';\nconst __tacitRequire = __tacitCreateRequire(import.meta.url);\n" +
+  // Bundled CommonJS packages (yaml) call require(); esbuild's shim uses the one in scope.
+  'const require = __tacitRequire;';
+
+/** A CommonJS bundle's `import.meta.url` (esbuild leaves import.meta empty there): the bundle's own file. */
+const CJS_BANNER = "const __tacitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/**
+ * The CommonJS format's small entry file `<name>.js`, what Node and worker threads start: it runs the
+ * bundle `<name>.bundle.js` beside it through the code cache (bin/code-cache.cjs).
+ */
+function cjsEntryStub(name) {
+  return `'use strict';\nrequire(${JSON.stringify(join(ROOT, 'bin', 'code-cache.cjs'))}).runBundle(require('node:path').join(__dirname, ${JSON.stringify(`${name}.bundle.js`)}), module);\n`;
+}
+
 /**
  * Compile `entry` (a path relative to the repository root) with the worker entries and return the
- * absolute path of its compiled module. Concurrent callers race safely: each builds into its own
- * temporary folder and renames it into place; the loser discards its copy.
+ * absolute path of its compiled module, `<folder>/<name>.js`. format 'esm' (the default): ES modules
+ * with shared chunks, to import(). format 'cjs': for each entry a CommonJS bundle `<name>.bundle.js`
+ * and a stub `<name>.js` that runs it with V8's code cache; the folder's package.json makes its .js
+ * files CommonJS, and an entry may not use top-level await. Concurrent callers race safely: each
+ * builds into its own temporary folder and renames it into place; the loser discards its copy.
  */
-export async function ensureBuilt(entry) {
+export async function ensureBuilt(entry, { format = 'esm' } = {}) {
   const entries = [...new Set([entry, ...WORKER_ENTRIES])];
   const names = entries.map(builtName);
   if (new Set(names).size !== names.length) throw new Error(`tacit build: entry ${entry} has the same file name as a worker entry`);
   const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');
-  const outDir = join(cacheDir, fingerprint(entries));
+  const outDir = join(cacheDir, `${format}-${fingerprint(entries)}`);
   const target = join(outDir, builtName(entry));
   if (existsSync(join(outDir, '.complete'))) return target;
   const { build } = await import('esbuild');
   const tmp = `${outDir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
+  const cjs = format === 'cjs';
   await build({
     absWorkingDir: ROOT,
     entryPoints: entries,
     outdir: tmp,
-    entryNames: '[name]',
+    entryNames: cjs ? '[name].bundle' : '[name]',
     chunkNames: 'chunk-[hash]',
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    splitting: !cjs,
+    format,
     platform: 'node',
     target: 'node20',
+    // A code-cached bundle runs in vm.Script, whose import() would need an experimental flag on Node
+    // 20: every import() becomes require() (the packages left outside all load with require()).
+    supported: cjs ? { 'dynamic-import': false } : {},
     sourcemap: 'linked',
     // Lets the code tell compiled from source mode (worker file names, the repository root).
-    define: { __TACIT_BUILD__: 'true' },
-    plugins: [packagesOutside],
-    banner: { js: "import { createRequire as __tacitCreateRequire } from 'node:module';\nconst __tacitRequire = __tacitCreateRequire(import.meta.url);" },
+    define: { __TACIT_BUILD__: 'true', ...(cjs ? { 'import.meta.url': '__tacitImportMetaUrl' } : {}) },
+    plugins: [packagesOutside(format), bundledPackageFiles],
+    banner: { js: cjs ? CJS_BANNER : ESM_BANNER },
     logLevel: 'error',
   });
+  if (cjs) {
+    writeFileSync(join(tmp, 'package.json'), '{ "type": "commonjs" }\n');
+    for (const name of names) writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.js')));
+  }
   writeFileSync(join(tmp, '.complete'), '');
   mkdirSync(cacheDir, { recursive: true });
   try {
