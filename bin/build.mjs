@@ -179,15 +179,16 @@ function cjsEntryStub(name) {
 }
 
 /**
- * Compile `entry` (a path relative to the repository root) with the worker entries and return the
+ * Compile `entry` (a path relative to the repository root) with the worker entries (and the entries
+ * `also` names, which it loads by file name as the worker entries are) and return the
  * absolute path of its compiled module, `<folder>/<name>.js`. format 'esm' (the default): ES modules
  * with shared chunks, to import(). format 'cjs': for each entry a CommonJS bundle `<name>.bundle.js`
  * and a stub `<name>.js` that runs it with V8's code cache; the folder's package.json makes its .js
  * files CommonJS, and an entry may not use top-level await. Concurrent callers race safely: each
  * builds into its own temporary folder and renames it into place; the loser discards its copy.
  */
-export async function ensureBuilt(entry, { format = 'esm' } = {}) {
-  const entries = [...new Set([entry, ...WORKER_ENTRIES])];
+export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
+  const entries = [...new Set([entry, ...also, ...WORKER_ENTRIES])];
   const names = entries.map(builtName);
   if (new Set(names).size !== names.length) throw new Error(`tacit build: entry ${entry} has the same file name as a worker entry`);
   const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');

@@ -17,13 +17,24 @@ const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('n
 const Module = require('node:module');
 const { dirname } = require('node:path');
 const vm = require('node:vm');
-const { threadId } = require('node:worker_threads');
+const { isMainThread, threadId } = require('node:worker_threads');
 
 const FORMAT = 'tacit-v8-code-cache 1';
 
-/** The cache file of `bundle` on this V8. */
-function cacheFileOf(bundle) {
-  return `${bundle}.${process.versions.v8}-${process.arch}.v8cache`;
+/** The cache file of `bundle` for `profile` on this V8. */
+function cacheFileOf(bundle, profile) {
+  return `${bundle}.${profile}.${process.versions.v8}-${process.arch}.v8cache`;
+}
+
+/**
+ * Which cache a process uses: one per CLI command, as a cache holds the bytecode of every function
+ * its process ran and V8 deserializes all of it on load (a cache made by `validate`, zod inside, made
+ * `tacit envs` slower than no cache at all). Worker threads have their own.
+ */
+function profileOf() {
+  if (!isMainThread) return 'worker';
+  const command = process.argv[2];
+  return command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'other';
 }
 
 /** What a cache made from `bundle` now must say: any rebuild changes the size, mtime or inode. */
@@ -33,10 +44,10 @@ function headerOf(bundle) {
 }
 
 /** The stored code cache of `bundle`, or undefined when there is none or it was made for something else. */
-function readCache(bundle, header) {
+function readCache(file, header) {
   let bytes;
   try {
-    bytes = readFileSync(cacheFileOf(bundle));
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
@@ -45,8 +56,7 @@ function readCache(bundle, header) {
   return bytes.subarray(end + 1);
 }
 
-function writeCache(bundle, header, data) {
-  const file = cacheFileOf(bundle);
+function writeCache(file, header, data) {
   const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   try {
     writeFileSync(tmp, Buffer.concat([Buffer.from(header, 'latin1'), data]));
@@ -66,14 +76,15 @@ function runBundle(bundle, parent) {
   const source = readFileSync(bundle, 'utf8');
   const enabled = process.env.TACIT_CODE_CACHE !== 'off';
   const header = enabled ? headerOf(bundle) : '';
-  const cachedData = enabled ? readCache(bundle, header) : undefined;
+  const file = cacheFileOf(bundle, profileOf());
+  const cachedData = enabled ? readCache(file, header) : undefined;
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
   if (enabled && !used) {
     // At exit, so the cache also holds the functions this command compiled while it ran.
-    process.once('exit', () => writeCache(bundle, header, script.createCachedData()));
+    process.once('exit', () => writeCache(file, header, script.createCachedData()));
   }
-  if (process.env.TACIT_CODE_CACHE_TRACE) process.stderr.write(`tacit code cache: ${used ? 'used' : enabled ? 'written' : 'off'} ${bundle}\n`);
+  if (process.env.TACIT_CODE_CACHE_TRACE) process.stderr.write(`tacit code cache: ${used ? 'used' : enabled ? 'written' : 'off'} ${file}\n`);
   const mod = new Module(bundle, parent);
   mod.filename = bundle;
   const wrapper = script.runInThisContext({ displayErrors: true });
