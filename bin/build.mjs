@@ -47,6 +47,12 @@ const REQUIRED_CJS = ['@tensorflow/tfjs'];
 const BUNDLED = ['zod', 'yaml', 'yargs', 'immer'];
 const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 const inNodeModules = (file) => /[\\/]node_modules[\\/]/.test(file);
+/** The package a file in node_modules belongs to: the path after its last node_modules/ (nested copies count as themselves). */
+function packageOfFile(file) {
+  const parts = file.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  return parts[at + 1]?.startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
+}
 
 /**
  * esbuild plugin: which packages are bundled (BUNDLED and what their files import) and which stay
@@ -79,6 +85,9 @@ const packagesOutside = (format) => ({
  *   build folder and print message keys instead);
  * - zod's index of ~50 locales is replaced by English alone (the only one tacit uses; the others are
  *   a third of zod's code);
+ * - string-width (yargs' and cliui's) creates its Intl.Segmenter when first used instead of when
+ *   loaded: the first segmenter loads ICU's break data, ~10 ms of every command that parses flags
+ *   with yargs, used only to lay out help text;
  * - each file's last line adds its package to `globalThis.__tacitLoaded` when a test defines it (a
  *   bundled package no longer shows in Node's module cache: test/cli/lazy-imports.test.ts).
  */
@@ -86,9 +95,14 @@ const bundledPackageFiles = {
   name: 'bundled-package-files',
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/ }, (args) => {
-      const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(args.path)?.[1]?.replace('\\', '/');
+      const pkg = packageOfFile(args.path);
       const zodLocales = pkg === 'zod' && /[\\/]v4[\\/]locales[\\/]index\.js$/.test(args.path);
-      const text = zodLocales ? 'export { default as en } from "./en.js";\n' : readFileSync(args.path, 'utf8');
+      let text = zodLocales ? 'export { default as en } from "./en.js";\n' : readFileSync(args.path, 'utf8');
+      if (pkg === 'string-width')
+        text = text.replace(
+          'const segmenter = new Intl.Segmenter();',
+          'let lazySegmenter;\nconst segmenter = { segment: (s) => (lazySegmenter ??= new Intl.Segmenter()).segment(s) };',
+        );
       // Appended, not prepended: a statement before 'use strict' would turn the directive off.
       const trace = `\n;globalThis.__tacitLoaded?.add(${JSON.stringify(pkg)});\n`;
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) + trace, loader: 'js' };
@@ -157,9 +171,12 @@ export function startCompileCache() {
   }
 }
 
-/** Output file name of an entry: its base name without extension (entries land side by side). */
-export function builtName(entry) {
-  return `${basename(entry, extname(entry))}.js`;
+/**
+ * Output file name of an entry: its base name (entries land side by side) with .js for ES modules
+ * (the repository's package.json says "type": "module") and .cjs for CommonJS.
+ */
+export function builtName(entry, format = 'esm') {
+  return `${basename(entry, extname(entry))}${format === 'cjs' ? '.cjs' : '.js'}`;
 }
 
 const ESM_BANNER =
@@ -171,29 +188,29 @@ const ESM_BANNER =
 const CJS_BANNER = "const __tacitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 /**
- * The CommonJS format's small entry file `<name>.js`, what Node and worker threads start: it runs the
- * bundle `<name>.bundle.js` beside it through the code cache (bin/code-cache.cjs).
+ * The CommonJS format's small entry file `<name>.cjs`, what Node and worker threads start: it runs the
+ * bundle `<name>.bundle.cjs` beside it through the code cache (bin/code-cache.cjs).
  */
 function cjsEntryStub(name) {
-  return `'use strict';\nrequire(${JSON.stringify(join(ROOT, 'bin', 'code-cache.cjs'))}).runBundle(require('node:path').join(__dirname, ${JSON.stringify(`${name}.bundle.js`)}), module);\n`;
+  return `'use strict';\nrequire(${JSON.stringify(join(ROOT, 'bin', 'code-cache.cjs'))}).runBundle(require('node:path').join(__dirname, ${JSON.stringify(`${name}.bundle.cjs`)}), module);\n`;
 }
 
 /**
  * Compile `entry` (a path relative to the repository root) with the worker entries (and the entries
  * `also` names, which it loads by file name as the worker entries are) and return the
- * absolute path of its compiled module, `<folder>/<name>.js`. format 'esm' (the default): ES modules
- * with shared chunks, to import(). format 'cjs': for each entry a CommonJS bundle `<name>.bundle.js`
- * and a stub `<name>.js` that runs it with V8's code cache; the folder's package.json makes its .js
- * files CommonJS, and an entry may not use top-level await. Concurrent callers race safely: each
+ * absolute path of its compiled module. format 'esm' (the default): ES modules with shared chunks,
+ * `<folder>/<name>.js`, to import(). format 'cjs': for each entry a CommonJS bundle
+ * `<name>.bundle.cjs` and a stub `<name>.cjs` that runs it with V8's code cache, to require(); an
+ * entry may not use top-level await. Concurrent callers race safely: each
  * builds into its own temporary folder and renames it into place; the loser discards its copy.
  */
 export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
   const entries = [...new Set([entry, ...also, ...WORKER_ENTRIES])];
-  const names = entries.map(builtName);
+  const names = entries.map((e) => builtName(e, format));
   if (new Set(names).size !== names.length) throw new Error(`tacit build: entry ${entry} has the same file name as a worker entry`);
   const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');
   const outDir = join(cacheDir, `${format}-${fingerprint(entries)}`);
-  const target = join(outDir, builtName(entry));
+  const target = join(outDir, builtName(entry, format));
   if (existsSync(join(outDir, '.complete'))) return target;
   const { build } = await import('esbuild');
   const tmp = `${outDir}.${process.pid}.tmp`;
@@ -204,6 +221,7 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     entryPoints: entries,
     outdir: tmp,
     entryNames: cjs ? '[name].bundle' : '[name]',
+    outExtension: cjs ? { '.js': '.cjs' } : {},
     chunkNames: 'chunk-[hash]',
     bundle: true,
     splitting: !cjs,
@@ -215,15 +233,16 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     supported: cjs ? { 'dynamic-import': false } : {},
     sourcemap: 'linked',
     // Lets the code tell compiled from source mode (worker file names, the repository root).
-    define: { __TACIT_BUILD__: 'true', ...(cjs ? { 'import.meta.url': '__tacitImportMetaUrl' } : {}) },
+    define: {
+      __TACIT_BUILD__: 'true',
+      __TACIT_ENTRY_EXT__: JSON.stringify(cjs ? '.cjs' : '.js'),
+      ...(cjs ? { 'import.meta.url': '__tacitImportMetaUrl' } : {}),
+    },
     plugins: [packagesOutside(format), bundledPackageFiles],
     banner: { js: cjs ? CJS_BANNER : ESM_BANNER },
     logLevel: 'error',
   });
-  if (cjs) {
-    writeFileSync(join(tmp, 'package.json'), '{ "type": "commonjs" }\n');
-    for (const name of names) writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.js')));
-  }
+  if (cjs) for (const name of names) writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.cjs')));
   writeFileSync(join(tmp, '.complete'), '');
   mkdirSync(cacheDir, { recursive: true });
   try {

@@ -21,5 +21,5 @@ if (listing !== undefined) {
   // The CLI's own stub beside this bundle (bin/build.mjs), which runs it with its code cache. Not an
   // import of main.ts: the bundler would put all of it in this bundle.
   if (!COMPILED) throw new Error('src/cli/entry.ts runs compiled only (bin/tacit.mjs); run src/cli/main.ts from the sources');
-  createRequire(import.meta.url)('./main.js');
+  createRequire(import.meta.url)('./main.cjs');
 }
