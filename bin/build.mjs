@@ -79,15 +79,33 @@ const packagesOutside = (format) => ({
 });
 
 /**
+ * yargs lays out the help text of every command it runs, after the handler starts (cacheHelpMessage,
+ * so a later showHelp works), measuring each string with string-width: Intl.Segmenter, a 10 kB
+ * emoji regular expression and East Asian width tables, ~0.1 s of CPU for `tacit run` (CPU profile).
+ * Two edits: a string of printable ASCII is as wide as it is long (what string-width computes for
+ * it: no escape codes, no wide or zero-width characters), and the segmenter is made on first use
+ * instead of at load (ICU's break data). A package version without these lines is bundled as is.
+ */
+function stringWidthPatched(text) {
+  return text
+    .replace(
+      'const segmenter = new Intl.Segmenter();',
+      'let lazySegmenter;\nconst segmenter = { segment: (s) => (lazySegmenter ??= new Intl.Segmenter()).segment(s) };',
+    )
+    .replace(
+      /export default function stringWidth\((\w+), options = \{\}\) \{/,
+      (head, arg) => `${head}\n\tif (typeof ${arg} === 'string' && /^[\\x20-\\x7e]*$/.test(${arg})) return ${arg}.length;`,
+    );
+}
+
+/**
  * esbuild plugin for the bundled packages' own files:
  * - `import.meta.url` is the file's real URL in node_modules, as if loaded from there (yargs finds
  *   its English messages in ../../../locales relative to it; inside a bundle it would point at the
  *   build folder and print message keys instead);
  * - zod's index of ~50 locales is replaced by English alone (the only one tacit uses; the others are
  *   a third of zod's code);
- * - string-width (yargs' and cliui's) creates its Intl.Segmenter when first used instead of when
- *   loaded: the first segmenter loads ICU's break data, ~10 ms of every command that parses flags
- *   with yargs, used only to lay out help text;
+ * - string-width (yargs' and cliui's copies) gets a fast path, see stringWidthPatched;
  * - each file's last line adds its package to `globalThis.__tacitLoaded` when a test defines it (a
  *   bundled package no longer shows in Node's module cache: test/cli/lazy-imports.test.ts).
  */
@@ -98,11 +116,7 @@ const bundledPackageFiles = {
       const pkg = packageOfFile(args.path);
       const zodLocales = pkg === 'zod' && /[\\/]v4[\\/]locales[\\/]index\.js$/.test(args.path);
       let text = zodLocales ? 'export { default as en } from "./en.js";\n' : readFileSync(args.path, 'utf8');
-      if (pkg === 'string-width')
-        text = text.replace(
-          'const segmenter = new Intl.Segmenter();',
-          'let lazySegmenter;\nconst segmenter = { segment: (s) => (lazySegmenter ??= new Intl.Segmenter()).segment(s) };',
-        );
+      if (pkg === 'string-width') text = stringWidthPatched(text);
       // Appended, not prepended: a statement before 'use strict' would turn the directive off.
       const trace = `\n;globalThis.__tacitLoaded?.add(${JSON.stringify(pkg)});\n`;
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) + trace, loader: 'js' };
