@@ -124,15 +124,16 @@ const bundledPackageFiles = {
   },
 };
 
-/** Every .ts/.json source with its size and mtime: what the fingerprint hashes. */
+/** Size and mtime of a file or folder: what tells an edit. */
+const stampOf = (st) => `${st.size}:${st.mtimeMs}`;
+
+/** Every .ts/.json/.mjs source under `dir` with its stamp, by path relative to ROOT: what the fingerprint hashes. */
 function listSources(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) listSources(path, out);
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json') || entry.name.endsWith('.mjs')) {
-      const st = statSync(path);
-      out.push(`${relative(ROOT, path)}:${st.size}:${st.mtimeMs}`);
-    }
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json') || entry.name.endsWith('.mjs'))
+      out.set(path.slice(ROOT.length + 1), stampOf(statSync(path)));
   }
   return out;
 }
@@ -152,23 +153,90 @@ function hashText(text) {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
-function fingerprint(entries) {
+/** Build inputs that are not sources: their edits change every build. */
+const BUILD_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs', 'bin/code-cache.cjs'];
+
+/** The stamps the fingerprint of a build of `entries` covers (walks the source folders). */
+function sourceStamps(entries) {
   // The CLI's entries import only the library folders; a script entry (bench/, experiments/) may
   // import its neighbours too. Walking only what a build can read keeps start-up's walk short.
   const library = entries.every((e) => LIBRARY_DIRS.some((d) => e.startsWith(`${d}/`)));
-  const parts = [];
-  for (const dir of library ? LIBRARY_DIRS : [...LIBRARY_DIRS, ...SCRIPT_DIRS]) if (existsSync(join(ROOT, dir))) listSources(join(ROOT, dir), parts);
+  const stamps = new Map();
+  for (const dir of library ? LIBRARY_DIRS : [...LIBRARY_DIRS, ...SCRIPT_DIRS]) if (existsSync(join(ROOT, dir))) listSources(join(ROOT, dir), stamps);
+  for (const file of BUILD_FILES) if (existsSync(join(ROOT, file))) stamps.set(file, stampOf(statSync(join(ROOT, file))));
+  // An entry outside the source folders (a scratch script) counts too, with the sources beside it
+  // (what it imports from its own folder).
+  for (const entry of entries) {
+    stamps.set(entry, stampOf(statSync(join(ROOT, entry))));
+    const folder = dirname(entry);
+    if (folder !== '.' && ![...LIBRARY_DIRS, ...SCRIPT_DIRS].some((d) => entry.startsWith(`${d}/`)))
+      for (const name of readdirSync(join(ROOT, folder)))
+        if (name.endsWith('.ts') || name.endsWith('.mjs')) stamps.set(`${folder}/${name}`, stampOf(statSync(join(ROOT, folder, name))));
+  }
+  return stamps;
+}
+
+function fingerprintOf(stamps) {
   // The build bakes absolute paths in (the code cache loader, bundled packages' file URLs): a moved
   // checkout builds afresh.
-  parts.push(ROOT);
-  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs', 'bin/code-cache.cjs'])
-    if (existsSync(join(ROOT, file))) parts.push(`${file}:${statSync(join(ROOT, file)).mtimeMs}`);
-  // An entry outside the source folders (a scratch script) counts too.
-  for (const entry of entries) {
-    const st = statSync(join(ROOT, entry));
-    parts.push(`${entry}:${st.size}:${st.mtimeMs}`);
+  return hashText([ROOT, ...[...stamps].map(([path, stamp]) => `${path}:${stamp}`)].join('\n'));
+}
+
+/**
+ * The fast check (start-up, issue 21). Walking every source folder to fingerprint them cost ~10–30 ms
+ * of every command; instead, after a build is found or made, `<cacheDir>/<format>-<key>.inputs`
+ * records its folder and the stamps of the files esbuild read for it (the build's own `inputs.json`,
+ * packages aside: package-lock.json stands for them), of the folders holding them (a file added
+ * next to them changes the folder's mtime) and of BUILD_FILES. The next command stats just those
+ * and uses the folder when all are unchanged; anything else falls back to the walk. The stamps
+ * recorded are those the fingerprint saw, so an edit made during a build is never vouched for.
+ */
+function inputsPointer(cacheDir, format, entries) {
+  return join(cacheDir, `${format}-${hashText([ROOT, ...entries].join('\n'))}.inputs`);
+}
+
+/** The build folder the pointer vouches for, if every stamp it records still holds. */
+function checkedFolder(pointer) {
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync(pointer, 'utf8'));
+  } catch {
+    return undefined;
   }
-  return hashText(parts.join('\n'));
+  for (const [path, stamp] of recorded.stamps) {
+    let st;
+    try {
+      st = statSync(join(ROOT, path));
+    } catch {
+      return undefined;
+    }
+    if (stampOf(st) !== stamp) return undefined;
+  }
+  return recorded.folder;
+}
+
+function writePointer(pointer, outDir, stamps) {
+  let inputs;
+  try {
+    inputs = JSON.parse(readFileSync(join(outDir, 'inputs.json'), 'utf8'));
+  } catch {
+    return; // no list of inputs: keep walking
+  }
+  const recorded = new Map();
+  for (const path of [...inputs, ...BUILD_FILES]) {
+    // A file the walk did not cover (imported from outside the source folders) is stamped now.
+    const stamp = stamps.get(path) ?? (existsSync(join(ROOT, path)) ? stampOf(statSync(join(ROOT, path))) : undefined);
+    if (stamp !== undefined) recorded.set(path, stamp);
+    else if (!BUILD_FILES.includes(path)) return; // an input is gone: the next command walks
+  }
+  for (const folder of new Set(inputs.map((p) => dirname(p)))) recorded.set(folder, stampOf(statSync(join(ROOT, folder))));
+  const tmp = `${pointer}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify({ folder: basename(outDir), stamps: [...recorded] }));
+    renameSync(tmp, pointer);
+  } catch {
+    rmSync(tmp, { force: true }); // a read-only install: walk every time
+  }
 }
 
 /**
@@ -223,14 +291,21 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
   const names = entries.map((e) => builtName(e, format));
   if (new Set(names).size !== names.length) throw new Error(`tacit build: entry ${entry} has the same file name as a worker entry`);
   const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');
-  const outDir = join(cacheDir, `${format}-${fingerprint(entries)}`);
+  const pointer = inputsPointer(cacheDir, format, entries);
+  const vouched = checkedFolder(pointer);
+  if (vouched !== undefined && existsSync(join(cacheDir, vouched, '.complete'))) return join(cacheDir, vouched, builtName(entry, format));
+  const stamps = sourceStamps(entries);
+  const outDir = join(cacheDir, `${format}-${fingerprintOf(stamps)}`);
   const target = join(outDir, builtName(entry, format));
-  if (existsSync(join(outDir, '.complete'))) return target;
+  if (existsSync(join(outDir, '.complete'))) {
+    writePointer(pointer, outDir, stamps);
+    return target;
+  }
   const { build } = await import('esbuild');
   const tmp = `${outDir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   const cjs = format === 'cjs';
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
     entryPoints: entries,
     outdir: tmp,
@@ -255,7 +330,11 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     plugins: [packagesOutside(format), bundledPackageFiles],
     banner: { js: cjs ? CJS_BANNER : ESM_BANNER },
     logLevel: 'error',
+    metafile: true,
   });
+  // What the build read, sources only (packages are covered by package-lock.json): the fast check's list.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !inNodeModules(p) && !p.includes(':'));
+  writeFileSync(join(tmp, 'inputs.json'), JSON.stringify(inputs));
   if (cjs) for (const name of names) writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.cjs')));
   writeFileSync(join(tmp, '.complete'), '');
   mkdirSync(cacheDir, { recursive: true });
@@ -265,6 +344,7 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     rmSync(tmp, { recursive: true, force: true }); // another process finished the same build first
   }
   pruneOldBuilds(cacheDir, outDir);
+  writePointer(pointer, outDir, stamps);
   return target;
 }
 
