@@ -319,7 +319,10 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     target: 'node20',
     // A code-cached bundle runs in vm.Script, whose import() would need an experimental flag on Node
     // 20: every import() becomes require() (the packages left outside all load with require()).
-    supported: cjs ? { 'dynamic-import': false } : {},
+    // Regular expressions with the v flag stay literals (Node 20 has it; esbuild's node20 table says
+    // not): as `new RegExp(...)` calls, yargs' string-width built four Unicode-set expressions (one
+    // of every RGI emoji) each time it loaded, ~10 ms, for help text that never needs them.
+    supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true, ...(cjs ? { 'dynamic-import': false } : {}) },
     sourcemap: 'linked',
     // Lets the code tell compiled from source mode (worker file names, the repository root).
     define: {
