@@ -17,7 +17,7 @@
 // command loads (zod, yaml, yargs, immer: see BUNDLED) so Node does not resolve, read and compile
 // their hundreds of files one by one.
 import * as nodeModule from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -28,6 +28,8 @@ const SCRIPT_DIRS = ['bench', 'experiments'];
 /** Worker threads load these by file name next to the code that starts them (see src/run/worker-url.ts). */
 const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'src/market/session-worker.ts'];
 const KEEP_BUILDS = 6; // both formats: the CLI (cjs) and scripts (esm) build side by side
+/** A build used this recently is kept whatever their number (see pruneOldBuilds). */
+const RECENT_MS = 10 * 60_000;
 /**
  * CommonJS packages loaded with require() instead of an ESM import. Importing CommonJS from ESM
  * makes Node scan the package's source for its export names (cjs-module-lexer), which for tfjs's
@@ -293,11 +295,15 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
   const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');
   const pointer = inputsPointer(cacheDir, format, entries);
   const vouched = checkedFolder(pointer);
-  if (vouched !== undefined && existsSync(join(cacheDir, vouched, '.complete'))) return join(cacheDir, vouched, builtName(entry, format));
+  if (vouched !== undefined && existsSync(join(cacheDir, vouched, '.complete'))) {
+    touchBuild(join(cacheDir, vouched));
+    return join(cacheDir, vouched, builtName(entry, format));
+  }
   const stamps = sourceStamps(entries);
   const outDir = join(cacheDir, `${format}-${fingerprintOf(stamps)}`);
   const target = join(outDir, builtName(entry, format));
   if (existsSync(join(outDir, '.complete'))) {
+    touchBuild(outDir);
     writePointer(pointer, outDir, stamps);
     return target;
   }
@@ -352,8 +358,10 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
 }
 
 /**
- * Keep the newest few builds (commands started before an edit may still be using them) and drop
- * temporary folders a killed build left behind (older than an hour: a build takes about a second).
+ * Keep the newest few builds and any used in the last RECENT_MS (ensureBuilt touches the folder it
+ * returns: a command or a test started before an edit may still be reading its build), and drop
+ * temporary folders a killed build left behind (older than an hour: a build takes about a second)
+ * and build-check files (.inputs) not written for a day.
  */
 function pruneOldBuilds(cacheDir, keep) {
   const now = Date.now();
@@ -366,9 +374,20 @@ function pruneOldBuilds(cacheDir, keep) {
     }
   }
   for (const e of entries) if (e.name.endsWith('.tmp') && now - e.mtime > 3_600_000) rmSync(e.path, { recursive: true, force: true });
+  for (const e of entries) if (e.name.endsWith('.inputs') && now - e.mtime > 86_400_000) rmSync(e.path, { force: true });
   const builds = entries
-    .filter((e) => !e.name.endsWith('.tmp'))
+    .filter((e) => !e.name.endsWith('.tmp') && !e.name.endsWith('.inputs'))
     .filter((b) => b.path !== keep)
     .sort((a, b) => b.mtime - a.mtime);
-  for (const old of builds.slice(KEEP_BUILDS - 1)) rmSync(old.path, { recursive: true, force: true });
+  for (const old of builds.slice(KEEP_BUILDS - 1)) if (now - old.mtime > RECENT_MS) rmSync(old.path, { recursive: true, force: true });
+}
+
+/** Mark a build folder as used now (see pruneOldBuilds); nothing on a read-only install. */
+function touchBuild(folder) {
+  try {
+    const now = new Date();
+    utimesSync(folder, now, now);
+  } catch {
+    // read-only: pruning then goes by build time alone
+  }
 }
