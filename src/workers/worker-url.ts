@@ -5,10 +5,13 @@
  */
 import { COMPILED } from '../core/compiled.js';
 
+/** The compiled entries' extension: .js (ES modules, scripts) or .cjs (the CLI's CommonJS bundles). */
+declare const __TACIT_ENTRY_EXT__: string | undefined;
+
 /**
- * The worker entry `name` (built file `<name>.js`: the entry's file name in bin/build.mjs
+ * The worker entry `name` (built file `<name>.js` or `.cjs`: the entry's file name in bin/build.mjs
  * WORKER_ENTRIES), or `sourceEntry` when running the sources.
  */
 export function workerUrl(name: string, sourceEntry: URL): URL {
-  return COMPILED ? new URL(`./${name}.js`, import.meta.url) : sourceEntry;
+  return COMPILED ? new URL(`./${name}${typeof __TACIT_ENTRY_EXT__ === 'string' ? __TACIT_ENTRY_EXT__ : '.js'}`, import.meta.url) : sourceEntry;
 }

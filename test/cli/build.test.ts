@@ -31,6 +31,20 @@ describe('compiled commands (bin/build.mjs)', () => {
     expect(JSON.parse(run(entry).stdout)).toEqual({ n: 2 });
   });
 
+  it('picks up an edit of a file the entry imports, and a new file an edited import names (the check by recorded inputs)', () => {
+    const entry = join(dir, 'importer.ts');
+    writeFileSync(join(dir, 'helper.ts'), 'export const word: string = "one";\n');
+    writeFileSync(entry, "import { word } from './helper.js';\nconsole.log(word);\n");
+    expect(run(entry).stdout).toBe('one\n');
+    writeFileSync(join(dir, 'helper.ts'), 'export const word: string = "three";\n');
+    expect(run(entry).stdout).toBe('three\n');
+    writeFileSync(join(dir, 'other.ts'), 'export const word: string = "other";\n');
+    writeFileSync(join(dir, 'helper.ts'), "export { word } from './other.js';\n");
+    expect(run(entry).stdout).toBe('other\n');
+    writeFileSync(join(dir, 'other.ts'), 'export const word: string = "edited";\n');
+    expect(run(entry).stdout).toBe('edited\n');
+  });
+
   it('loads the whole registry (tfjs included) without V8 giving up on undetached array buffers', () => {
     const entry = join(dir, 'registry.ts');
     const rel = (p: string): string => relative(dir, p).split('\\').join('/');
