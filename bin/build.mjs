@@ -178,10 +178,12 @@ function sourceStamps(entries) {
   return stamps;
 }
 
-function fingerprintOf(stamps) {
+function fingerprintOf(stamps, entries) {
   // The build bakes absolute paths in (the code cache loader, bundled packages' file URLs): a moved
-  // checkout builds afresh.
-  return hashText([ROOT, ...[...stamps].map(([path, stamp]) => `${path}:${stamp}`)].join('\n'));
+  // checkout builds afresh. The entries count on their own: two builds of the same sources from
+  // different entries (the CLI's main.ts, the library's api.ts) hold different files, and sharing one
+  // folder made the second find the folder complete without its entry.
+  return hashText([ROOT, `entries:${entries.join(',')}`, ...[...stamps].map(([path, stamp]) => `${path}:${stamp}`)].join('\n'));
 }
 
 /**
@@ -300,7 +302,7 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
     return join(cacheDir, vouched, builtName(entry, format));
   }
   const stamps = sourceStamps(entries);
-  const outDir = join(cacheDir, `${format}-${fingerprintOf(stamps)}`);
+  const outDir = join(cacheDir, `${format}-${fingerprintOf(stamps, entries)}`);
   const target = join(outDir, builtName(entry, format));
   if (existsSync(join(outDir, '.complete'))) {
     touchBuild(outDir);

@@ -4,9 +4,11 @@
  * it exists: under tsx every typed-array access paid a detached-buffer check, see bin/build.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain .mjs helper without types
+import { ensureBuilt } from '../../bin/build.mjs';
 
 // Scratch entries live inside the repository (gitignored) so their imports resolve like the sources'.
 mkdirSync('.tacit-tmp', { recursive: true });
@@ -56,5 +58,13 @@ describe('compiled commands (bin/build.mjs)', () => {
     const r = run(entry, ['--trace-protector-invalidation']);
     expect(r.stdout).toContain('loaded');
     expect(r.stdout + r.stderr).not.toMatch(/ArrayBufferDetaching/);
+  });
+
+  it('gives two entries over the same sources each its own build (the library, then the CLI)', async () => {
+    // They once shared a folder keyed by the sources alone: the second found it complete without its file.
+    const library = (await ensureBuilt('src/api.ts')) as string;
+    const cli = (await ensureBuilt('src/cli/main.ts')) as string;
+    expect(existsSync(library)).toBe(true);
+    expect(existsSync(cli)).toBe(true);
   });
 });
