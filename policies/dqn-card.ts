@@ -34,7 +34,14 @@ export const dqnParamsSchema = z
     tau: z.number().gt(0).max(1).default(1).describe('Target update rate: 1 = copy, < 1 = Polyak averaging'),
     epsilonStart: z.number().min(0).max(1).default(1).describe('Initial exploration rate'),
     epsilonEnd: z.number().min(0).max(1).default(0.05).describe('Final exploration rate'),
-    epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays linearly'),
+    epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays from epsilonStart to epsilonEnd'),
+    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+    epsilonSchedule: z
+      .enum(['linear', 'exponential'])
+      .optional()
+      .describe(
+        'Shape of the ε decay: linear (unset), or exponential, ε_t = epsilonStart·exp(−β·t) with β = ln(epsilonStart/epsilonEnd)/epsilonDecaySteps (Calvano et al. 2020), then epsilonEnd',
+      ),
     doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
     loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
     maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
@@ -63,6 +70,8 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   if (space.kind === 'box') return `DQN needs discrete actions, but ${agent.id}'s action space is ${describeSpace(space)}: use ppo`;
   const encoding = encodingProblem(world.observationSpaces[agent.index]!, cfg.observationEncoding, agent.id);
   if (encoding) return encoding;
+  if (cfg.epsilonSchedule === 'exponential' && !(cfg.epsilonEnd > 0 && cfg.epsilonStart >= cfg.epsilonEnd))
+    return `epsilonSchedule 'exponential' decays ε geometrically from epsilonStart to epsilonEnd, so it needs 0 < epsilonEnd ≤ epsilonStart (got ${cfg.epsilonStart} → ${cfg.epsilonEnd}): raise epsilonEnd, e.g. to 0.001`;
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;

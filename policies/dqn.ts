@@ -161,8 +161,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
     group.encoder.update(obsSrc, N);
     // Learning rate decays with the step as PPO's does; annealed to 0, the greedy strategy stops moving.
     if (cfg.annealSteps !== undefined) group.adam.learningRate = cfg.learningRate * Math.max(0, 1 - batch.step / cfg.annealSteps);
-    const frac = Math.min(1, batch.step / cfg.epsilonDecaySteps);
-    epsilon = cfg.epsilonStart + frac * (cfg.epsilonEnd - cfg.epsilonStart);
+    epsilon = explorationRate(cfg, batch.step);
     group.observeCalls++;
     const M = group.members.length;
     if (group.replay.size >= cfg.learningStarts && group.observeCalls % (cfg.trainFrequency * M) === 0)
@@ -205,6 +204,16 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
 }
 
 const rewardName = (b: number): string => `reward (copy ${b})`;
+
+/**
+ * ε at engine step t: from epsilonStart to epsilonEnd over epsilonDecaySteps, linearly or (the
+ * tabular firms' Calvano schedule) geometrically, which leaves the late periods at low ε longer.
+ */
+export function explorationRate(cfg: DqnConfig, t: number): number {
+  const frac = Math.min(1, t / cfg.epsilonDecaySteps);
+  if (cfg.epsilonSchedule !== 'exponential') return cfg.epsilonStart + frac * (cfg.epsilonEnd - cfg.epsilonStart);
+  return cfg.epsilonStart * Math.pow(cfg.epsilonEnd / cfg.epsilonStart, frac);
+}
 
 // ─── Training: TD targets from the target network, one gradient step ───────────────────────
 

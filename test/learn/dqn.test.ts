@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dqnPolicy } from '../../policies/dqn.js';
+import { dqnPolicy, explorationRate } from '../../policies/dqn.js';
 import { multiDiscrete } from '../../src/core/spaces.js';
 import type { World } from '../../src/core/world.js';
 import { DivergenceError } from '../../src/learn/divergence.js';
@@ -83,6 +83,22 @@ describe('dqn determinism, resources, checkpoints', () => {
     for (const p of s.policies) p.dispose!();
   });
 
+  it("epsilonSchedule 'exponential' decays ε geometrically (Calvano's exp(−βt)) to epsilonEnd; unset stays linear", () => {
+    const decay = { ...params, epsilonStart: 1, epsilonEnd: 0.01, epsilonDecaySteps: 40 };
+    const at = (extra: object, steps: number): number => {
+      const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...decay, ...extra } }));
+      runSteps(s, steps);
+      const eps = s.policies[0]!.stats!()['epsilon']!;
+      for (const p of s.policies) p.dispose!();
+      return eps;
+    };
+    // Observed at step 20 of 40: the geometric mean of the ends, 0.1 (linear: 0.505).
+    expect(at({ epsilonSchedule: 'exponential' }, 20)).toBeCloseTo(0.1, 10);
+    expect(at({}, 20)).toBeCloseTo(0.505, 10);
+    expect(at({ epsilonSchedule: 'exponential' }, 50)).toBeCloseTo(0.01, 10);
+    expect(explorationRate(dqnPolicy.paramsSchema.parse({ ...decay, epsilonSchedule: 'exponential' }), 10)).toBeCloseTo(Math.pow(0.01, 0.25), 12);
+  });
+
   it('keeps the tensor count flat across training and frees everything on dispose', () => {
     const before = tf.memory().numTensors;
     const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, doubleDqn: true, tau: 0.5 } }));
@@ -146,6 +162,10 @@ describe('dqn guard rails', () => {
     const coord = coordinationWorld();
     const big: World = { ...coord, actionSpaces: [multiDiscrete([40, 40]), coord.actionSpaces[1]!] };
     expect(dqnPolicy.incompatibility!(big, big.agents[0]!, params)).toMatch(/1600 joint actions, more than maxJointActions \(1024\)/);
+    const toZero = dqnPolicy.paramsSchema.parse({ epsilonSchedule: 'exponential', epsilonEnd: 0 });
+    expect(dqnPolicy.incompatibility!(coord, coord.agents[0]!, toZero)).toMatch(
+      /epsilonSchedule 'exponential' .* needs 0 < epsilonEnd ≤ epsilonStart \(got 1 → 0\)/,
+    );
   });
 
   it('refuses a joint observation encoding wider than 4096 inputs, and accepts it within', () => {
