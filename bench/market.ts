@@ -12,7 +12,7 @@
 import { FusedMarketSession, type FastLearner, type WindowSums } from '../envs/market/fast-session.js';
 import { createMarketWorld } from '../envs/market/market.js';
 import { initialQRow, tabularQPolicy } from '../policies/tabular-q.js';
-import { runReferenceSession } from '../src/market/reference-session.js';
+import { runReferenceSession } from '../envs/market/calvano/reference-session.js';
 import { sessionStreams } from '../envs/market/streams.js';
 import { isMainScript } from './main-guard.js';
 

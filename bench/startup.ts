@@ -9,7 +9,9 @@
  *   npm run bench:startup -- [--rounds 10] [--periods 2000000]
  *
  * The listing commands are measured after one warm-up call (tacit keeps their text in the build
- * folder, src/core/build-cache.ts); the first call after an edit costs what `validate` does.
+ * folder, src/core/build-cache.ts; and each command's V8 code cache, bin/code-cache.cjs, is written
+ * by its first process); the first call after an edit costs what `validate` does. The learning loop
+ * is timed in this process after the earlier rounds' loops (warm JIT); a run's loop starts cold.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { UnknownEnvError } from '../src/core/errors.js';
 import { createRegistry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
-import { market } from './market/market.js';
+import { market } from './market/spec.js';
 import { coordination } from './sanity/coordination.js';
 import { externality } from './sanity/externality.js';
 import { matrixGame } from './sanity/matrix-game.js';

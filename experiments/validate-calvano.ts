@@ -14,8 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { buildMarketGame } from '../envs/market/game.js';
 import { marketParamsSchema } from '../envs/market/market.js';
-import { runSessions } from '../src/market/pool.js';
-import { summariseSessions, type CalvanoSummary, type Estimate } from '../src/market/stats.js';
+import { runSessions } from '../envs/market/calvano/pool.js';
+import { summariseSessions, type CalvanoSummary, type Estimate } from '../envs/market/calvano/stats.js';
 
 function arg(name: string, fallback: number): number {
   const k = process.argv.indexOf(`--${name}`);

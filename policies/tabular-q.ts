@@ -8,7 +8,7 @@
  *    discounted payoff of always playing a against uniformly random rivals (the paper's choice),
  *    from the world's optional `payoffVsUniformRivals` hook; `zero` sets 0; `auto` (default) uses
  *    `uniform-rivals` when the world offers the hook and `zero` otherwise.
- *  - Acting: ε-greedy with ε_t = exp(−β·t) (see explorationRate), t = number of exploring `act`
+ *  - Acting: ε-greedy with ε_t = exp(−β·t) (see explorationRate in src/learn/tabular-q-schedule.ts), t = number of exploring `act`
  *    calls so far (the period, 0 first). Draw order per `act` call, per world copy b in order: one uniform u from
  *    the policy's own stream; if u < ε_t, a second draw picks the action uniformly
  *    (⌊u'·|A|⌋); otherwise the greedy action. Greedy mode draws nothing.
@@ -28,6 +28,7 @@ import { definePolicy, type Policy } from '../src/core/policy.js';
 import { nextFloat, nextInt } from '../src/core/rng.js';
 import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { World } from '../src/core/world.js';
+import { explorationFactors, explorationRate } from '../src/learn/tabular-q-schedule.js';
 
 // ---------------------------------------------------------------- config
 
@@ -49,26 +50,6 @@ export type TabularQParams = z.infer<typeof paramsSchema>;
 
 /** Largest Q table (states × actions) the policy will allocate. */
 export const MAX_TABLE_ENTRIES = 1 << 25;
-
-/** Periods per block of the exploration schedule (a power of two, so t mod block is a mask in the kernel). */
-export const EXPLORATION_BLOCK = 1024;
-
-/** exp(−β·r) for r = 0 … EXPLORATION_BLOCK − 1: the within-block factors of the schedule. */
-export function explorationFactors(beta: number): Float64Array {
-  return Float64Array.from({ length: EXPLORATION_BLOCK }, (_, r) => Math.exp(-beta * r));
-}
-
-/**
- * ε_t = exp(−β·t), evaluated as exp(−β·b)·exp(−β·r) with b = t − r the start of t's block and
- * r = t mod EXPLORATION_BLOCK (`factors` from explorationFactors). Agrees with Math.exp(−β·t)
- * to a relative 1e-14 wherever ε > 1e-17 (the two round their arguments differently); evaluated
- * this way so the fused market kernel needs one Math.exp per block instead of one per period
- * (Math.exp was ~15% of a period there), while both paths stay bit-identical.
- */
-export function explorationRate(beta: number, t: number, factors: Float64Array): number {
-  const r = t % EXPLORATION_BLOCK;
-  return Math.exp(-beta * (t - r)) * factors[r]!;
-}
 
 /** Per-slot counts of an observation space read as a mixed-radix integer. */
 export function stateRadix(space: Space): readonly number[] {

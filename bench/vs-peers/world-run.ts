@@ -14,11 +14,9 @@ import { VecEngine } from '../../src/core/engine.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { World } from '../../src/core/world.js';
 import { buildPolicies, type PolicyChoice } from '../supply-harness.js';
+import { PEER_BEER, TACIT_BASE_STOCK_LEVEL } from './beer-rules.js';
 import { calvanoSetup } from './calvano.js';
 
-/** The beer game at the numpy peer's rules (anchors/beergame-py README). */
-export const PEER_BEER = { demand: { kind: 'uniform', low: 0, high: 8 }, orderLeadTime: 2, shippingLeadTime: 2, episodeLength: 100, maxOrder: 16 };
-export const BASE_STOCK_LEVEL = 24;
 export const COPIES = 1024;
 export const CALVANO_PERIODS = 1_000_000;
 export const WORLD_ROWS = ['beer-random', 'beer-base-stock', 'calvano', 'warehouse-none', 'warehouse-random', 'warehouse-heuristics'] as const;
@@ -58,7 +56,7 @@ function agentStepRate(world: World, choose: Record<string, PolicyChoice> | null
 function measure(row: (typeof WORLD_ROWS)[number], calvanoGame: string | undefined): Record<string, number | string> {
   if (row === 'beer-random' || row === 'beer-base-stock') {
     const beer = beerGame.create(beerGame.paramsSchema.parse(PEER_BEER));
-    const choice: PolicyChoice = row === 'beer-random' ? { type: 'random' } : { type: 'base-stock', params: { level: BASE_STOCK_LEVEL } };
+    const choice: PolicyChoice = row === 'beer-random' ? { type: 'random' } : { type: 'base-stock', params: { level: TACIT_BASE_STOCK_LEVEL } };
     // Warm-up 2000 steps (20 episodes, so the autoreset path is optimised too): after 300, the first
     // 1000-step window still ran 10-15% below the next ones (JIT tier-up; measured 2026-12-05).
     return { row, mAgentStepsPerCpuSecond: agentStepRate(beer, all(beer, choice), 2000, 1000) };

@@ -4,11 +4,13 @@
  * the measured loop only (start-up, imports and JIT warm-up excluded on both sides). tacit's side
  * of every section is world-run.ts.
  *
- * - `beer-random`, `beer-base-stock`: the beer game at the peer's rules (uniform demand 0..8, order
- *   and shipping leads 2, 100 periods, orders 0..16), 1024 copies, random and base-stock (level 24)
- *   players, against anchors/beergame-py's numpy `BeerGameVec` driven by beer_peer.py. Both sides
- *   count 4 agent-steps per copy-period and build every observation and reward; tacit also
- *   computes its KPIs and events.
+ * - `beer-random`, `beer-base-stock`: the beer game at the peer's rules (beer-rules.ts: uniform
+ *   demand 0..8, orders reaching upstream 2 periods and shipments 2 periods after the peer's step
+ *   places them, 100 periods, orders 0..16), 1024 copies, random and base-stock (the peer's level
+ *   24) players, against anchors/beergame-py's numpy `BeerGameVec` driven by beer_peer.py. Both
+ *   sides play the same game period by period (test/bench/beer-peer-rules.test.ts), count 4
+ *   agent-steps per copy-period and build every observation and reward; tacit also computes its
+ *   KPIs and events.
  * - `calvano-textbook`, `calvano-cached`: fresh Calvano sessions of 1 M periods (mostly the
  *   exploring phase) against plain-Python loops on the same profit table (calvano_ref.py):
  *   `textbook` takes argmax and max over the row every period (it runs at the 0.27–0.30 M periods
@@ -22,7 +24,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT, pythonMissing, type Command, type Section } from './index.js';
-import { BASE_STOCK_LEVEL, CALVANO_PERIODS, COPIES } from './world-run.js';
+import { PEER_BASE_STOCK_LEVEL } from './beer-rules.js';
+import { CALVANO_PERIODS, COPIES } from './world-run.js';
 
 /** The shared anchors folder beside the checkout (../shared/anchors from the main checkout, ../../shared/anchors from a worktree). */
 function anchors(): string | undefined {
@@ -39,10 +42,10 @@ function beerSection(policy: 'random' | 'base-stock'): Section {
   const dir = join(anchors() ?? join(ROOT, '..', 'shared', 'anchors'), 'beergame-py');
   return {
     name: `beer-${policy}`,
-    what: `beer game at the numpy peer's rules, ${COPIES} copies, ${policy} players${policy === 'base-stock' ? ` (level ${BASE_STOCK_LEVEL})` : ''}: M agent-steps per CPU second, tacit vs numpy (anchors/beergame-py)`,
+    what: `beer game at the numpy peer's rules, ${COPIES} copies, ${policy} players${policy === 'base-stock' ? ` (the peer's level ${PEER_BASE_STOCK_LEVEL})` : ''}: M agent-steps per CPU second, tacit vs numpy (anchors/beergame-py)`,
     figures: ['mAgentStepsPerCpuSecond'],
     tacit: tacitRow(`beer-${policy}`),
-    peer: { cmd: 'python3', args: ['bench/vs-peers/beer_peer.py', dir, policy, String(COPIES), '10', String(BASE_STOCK_LEVEL)] },
+    peer: { cmd: 'python3', args: ['bench/vs-peers/beer_peer.py', dir, policy, String(COPIES), '10', String(PEER_BASE_STOCK_LEVEL)] },
     peerMissing: () =>
       pythonMissing('python3', 'numpy', 'apt-get install -y python3-numpy') ??
       (existsSync(join(dir, 'beergame_peer.py')) ? undefined : `beergame_peer.py not found in ${dir} (the shared anchors folder)`),

@@ -81,6 +81,7 @@
  * Versions: v1, first version; later additions (Poisson demand, `accounting`, `costPerPeriod`)
  * leave every earlier config's behaviour unchanged.
  */
+import { levelOf } from '../../src/core/action-levels.js';
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { allocStepOut, defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
@@ -274,30 +275,14 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     },
 
     encodeActions(_agent, decisions, stride, out, rows) {
-      // Action size 1: row b is out[b]. The same level as encodeAction, computed without
-      // data-dependent branches where the quantity is in int32 range: V8 compiles Math.round and the
-      // clamps of encodeAction to branches, and a base-stock order (S minus a float32 observation
-      // times obsScale) lands just above or below a whole number at random, so those branches
-      // mispredicted on most rows. Math.round(x) = ⌊x⌋ + (x − ⌊x⌋ ≥ ½), the difference exact for
-      // x ≥ 0 (negative x give a level ≤ 0, clamped to 0 either way); the clamps are integer bit
-      // operations. Whole units skip the division (x / 1 === x). test/supply/beer-encode.test.ts
-      // checks it against encodeAction.
-      const inv = unit === 1;
+      // Action size 1: row b is out[b]. levelOf is encodeAction's level without data-dependent
+      // branches (action-levels.ts); whole units skip the division (x / 1 === x).
+      // test/supply/beer-encode.test.ts checks it against encodeAction.
       const top = maxLevel;
-      for (let b = 0, d = 0; b < rows; b++, d += stride) {
-        const v = inv ? decisions[d]! : decisions[d]! / unit;
-        if (v > -1e9 && v < 1e9) {
-          const fl = Math.floor(v);
-          let k = (fl | 0) + ((v - fl >= 0.5) as unknown as number);
-          k &= ~(k >> 31); // max(0, k)
-          const over = k - top;
-          out[b] = top + (over & (over >> 31)); // min(top, k)
-        } else {
-          const k = Math.round(v);
-          out[b] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
-        }
-      }
+      if (unit === 1) for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]!, top);
+      else for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]! / unit, top);
     },
+    actionLevels: STAGES.map(() => ({ unit, maxLevel })),
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
     ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),

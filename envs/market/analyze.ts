@@ -69,6 +69,34 @@ function convergenceOf(policies: readonly TrainedPolicy[]): Convergence {
 
 const byFirm = (ids: readonly string[], values: readonly number[]): Record<string, number> => Object.fromEntries(ids.map((id, i) => [id, values[i]!]));
 
+/** summary.json `metrics` keys of the outcome and the benchmarks, for readers (the collusion detector's probes). */
+export const MARKET_OUTCOME_KEY = 'market/outcome';
+export const MARKET_BENCHMARKS_KEY = 'market/benchmarks';
+
+/** summary.json `market/benchmarks`: the one-shot Nash and joint-profit benchmarks, by firm id. */
+export interface MarketBenchmarks {
+  readonly nashPrice: Record<string, number>;
+  readonly monopolyPrice: Record<string, number>;
+  readonly nashProfit: Record<string, number>;
+  readonly monopolyProfit: Record<string, number>;
+}
+
+/**
+ * The typed outcome a seed's summary metrics hold (`market/outcome`, as marketMetrics wrote it),
+ * or undefined for other worlds. Run folders written before a field was added lack it (a probe's
+ * `discount`, `discountedGain`, `postCycle`): readers of those fields check for them.
+ */
+export function marketOutcomeOf(metrics: Readonly<Record<string, unknown>>): MarketOutcome | undefined {
+  const outcome = metrics[MARKET_OUTCOME_KEY];
+  return outcome !== null && typeof outcome === 'object' ? (outcome as MarketOutcome) : undefined;
+}
+
+/** The benchmarks a seed's summary metrics hold (`market/benchmarks`), or undefined. */
+export function marketBenchmarksOf(metrics: Readonly<Record<string, unknown>>): Partial<MarketBenchmarks> | undefined {
+  const bench = metrics[MARKET_BENCHMARKS_KEY];
+  return bench !== null && typeof bench === 'object' ? (bench as Partial<MarketBenchmarks>) : undefined;
+}
+
 /** The summary metrics of one seed's outcome. */
 export function marketMetrics(game: MarketGame, ids: readonly string[], outcome: MarketOutcome, convergence: Convergence): Record<string, unknown> {
   const { cycle, probes } = outcome;
@@ -90,12 +118,12 @@ export function marketMetrics(game: MarketGame, ids: readonly string[], outcome:
     'market/cycleLengthShare': share,
     'market/converged': convergence.converged,
     'market/periodsToConvergence': convergence.periodsToConvergence,
-    'market/benchmarks': {
+    [MARKET_BENCHMARKS_KEY]: {
       nashPrice: byFirm(ids, game.nash.prices),
       monopolyPrice: byFirm(ids, game.monopoly.prices),
       nashProfit: byFirm(ids, game.nash.profits),
       monopolyProfit: byFirm(ids, game.monopoly.profits),
-    },
+    } satisfies MarketBenchmarks,
     'market/deviation': {
       deviator: ids[probe.deviator]!,
       nullDeviation: probe.nullDeviation ? 1 : 0,
@@ -124,7 +152,7 @@ export function marketMetrics(game: MarketGame, ids: readonly string[], outcome:
           ),
         }
       : {}),
-    'market/outcome': outcome,
+    [MARKET_OUTCOME_KEY]: outcome,
   };
 }
 

@@ -22,7 +22,7 @@
 import type { LedgerSums } from '../../src/core/metrics-row.js';
 import { drawInitialHistory, drawShockLevel } from './market.js';
 import { MARKET_KPIS, historyLength, type MarketGame } from './game.js';
-import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
+import { EXPLORATION_BLOCK, explorationFactors } from '../../src/learn/tabular-q-schedule.js';
 
 /** One learner's hyperparameters and initial Q row. */
 export interface FastLearner {
@@ -427,7 +427,10 @@ function duopolyLoop(k: FusedMarketSession, until: number, stopOnConvergence: bo
     if ((c0 | c1) === 1) lastChange = t + 1;
     s = s2;
     t++;
-    if (u0 >= w0 && u1 >= w1 && stopOnConvergence) {
+    // stopOnConvergence first: runs that do not stop (the CLI's, window by window) then never
+    // evaluate the comparisons, whose first true result late in learning would find no type
+    // feedback and throw the optimized loop away (a deopt and a recompile, seen with --trace-deopt).
+    if (stopOnConvergence && u0 >= w0 && u1 >= w1) {
       converged = true;
       break;
     }

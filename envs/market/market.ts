@@ -37,7 +37,7 @@
  * from the world's own stream; the same stream draws the demand shocks. Features: `lastPrice/<firm>`
  * and `lastMeanPrice`. Default (no-op) action: the grid index closest to the firm's Nash price.
  * The world implements `payoffVsUniformRivals` for the paper's Q initialisation, and its spec's
- * `analyze` reports the limit cycle of greedy play and deviation probes (analyze.ts) in
+ * `analyze` (spec.ts) reports the limit cycle of greedy play and deviation probes (analyze.ts) in
  * summary.json under `market/…`.
  *
  * Versions: v1, first version; later additions (`memory` 0) leave every earlier config's behaviour
@@ -46,9 +46,7 @@
 import { z } from 'zod';
 import { nextFloat, nextInt } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
-import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
-import { analyzeMarket } from './analyze.js';
-import { formatMarketSummary } from './summary.js';
+import { copyFlatState, markTimeLimit, type StepOut, type World } from '../../src/core/world.js';
 import {
   MARKET_KPIS,
   MAX_JOINT_ACTIONS,
@@ -126,7 +124,7 @@ export function drawShockLevel(rng: Uint32Array, levels: number): number {
   return levels > 1 ? (nextFloat(rng) < 0.5 ? 0 : 1) : 0;
 }
 
-function create(params: MarketParams): World<MarketState> & { readonly game: MarketGame } {
+export function createMarket(params: MarketParams): World<MarketState> & { readonly game: MarketGame } {
   const game = buildMarketGame(params);
   const { n, m, numJoint } = game;
   const k = params.memory;
@@ -225,18 +223,7 @@ function create(params: MarketParams): World<MarketState> & { readonly game: Mar
   };
 }
 
-/** The registered spec. */
-export const market = defineWorld({
-  id: 'market-v1',
-  summary: 'Repeated Bertrand pricing with logit demand (Calvano et al. 2020): firms pick prices from a grid, observing past prices',
-  paramsSchema: marketParamsSchema,
-  create: (p) => create(p),
-  conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
-  analyze: analyzeMarket,
-  formatSummary: formatMarketSummary,
-});
-
 /** Build a market world with its precomputed game (for the fast kernel, analysis and tests). */
 export function createMarketWorld(params: Readonly<Record<string, unknown>> = {}): World<MarketState> & { readonly game: MarketGame } {
-  return create(marketParamsSchema.parse(params));
+  return createMarket(marketParamsSchema.parse(params));
 }

@@ -24,7 +24,7 @@
  * shocks, so everything is deterministic given the seed words of the retraining stream.
  */
 import { deriveSeedWords } from '../../src/core/rng.js';
-import { EXPLORATION_BLOCK, explorationFactors } from '../../policies/tabular-q.js';
+import { EXPLORATION_BLOCK, explorationFactors } from '../../src/learn/tabular-q-schedule.js';
 import { limitCycle, type LimitCycle } from './cycle.js';
 import { nextState, staticBestResponse, type MarketGame } from './game.js';
 
@@ -182,6 +182,12 @@ export function exactBestResponse(
 /**
  * Q-learning of one firm against frozen rivals, from `q0` (its learned table, numStates × m; null
  * starts from zeros). Returns its greedy strategy afterwards. Allocation-free inner loop.
+ *
+ * Written for V8 like the fused session loop (envs/market/fast-session.ts): the sfc32 words, the
+ * knobs and the game's numbers live in locals, and the restart clock counts down instead of taking
+ * a remainder each period. Same arithmetic in the same order as before (int32 words give the bits
+ * the Uint32Array words gave), so the same strategy to the bit; a Calvano run's CPU after its
+ * learning loop is mostly these retrainings (start-up, issue 21).
  */
 export function retrainQ(
   game: MarketGame,
@@ -191,7 +197,7 @@ export function retrainQ(
   starts: readonly number[],
   options: RetrainOptions,
 ): { strategy: Int32Array; periods: number; converged: boolean } {
-  const { m, n, numStates: S } = game;
+  const { m, n, numStates: S, leadWeight, numJoint, expectedProfit } = game;
   const Q = q0 ? q0.slice() : new Float64Array(S * m);
   const G = new Int32Array(S);
   const M = new Float64Array(S);
@@ -202,34 +208,44 @@ export function retrainQ(
     M[s] = Q[s * m + b]!;
   }
   const factors = explorationFactors(options.explorationDecay);
-  const rng = Uint32Array.from(options.rng);
-  const uniform = (): number => {
-    // sfc32 (src/core/rng.ts)
-    const out = (((rng[0]! + rng[1]!) | 0) + rng[3]!) | 0;
-    rng[3] = (rng[3]! + 1) | 0;
-    rng[0] = rng[1]! ^ (rng[1]! >>> 9);
-    rng[1] = (rng[2]! + (rng[2]! << 3)) | 0;
-    rng[2] = (((rng[2]! << 21) | (rng[2]! >>> 11)) + out) | 0;
-    return (out >>> 0) * 2.3283064365386963e-10;
-  };
-  const { learningRate: alpha, discount: delta } = options;
+  // sfc32 (src/core/rng.ts), its four words in locals.
+  let x0 = options.rng[0]! | 0;
+  let x1 = options.rng[1]! | 0;
+  let x2 = options.rng[2]! | 0;
+  let x3 = options.rng[3]! | 0;
+  const { learningRate: alpha, discount: delta, explorationDecay: beta, maxPeriods, convergenceWindow, restartEvery } = options;
+  const numStarts = starts.length;
   let s = starts[0]!;
   let restarts = 0;
+  let untilRestart = restartEvery;
   let unchanged = 0;
   let blockRate = 1;
   let t = 0;
   let converged = false;
-  for (; t < options.maxPeriods; t++) {
+  for (; t < maxPeriods; t++) {
     const r = t & (EXPLORATION_BLOCK - 1);
-    if (r === 0) blockRate = Math.exp(-options.explorationDecay * t);
+    if (r === 0) blockRate = Math.exp(-beta * t);
     const eps = blockRate * factors[r]!;
-    const a = uniform() < eps ? Math.floor(uniform() * m) : G[s]!;
+    let out = (((x0 + x1) | 0) + x3) | 0;
+    x3 = (x3 + 1) | 0;
+    x0 = x1 ^ (x1 >>> 9);
+    x1 = (x2 + (x2 << 3)) | 0;
+    x2 = (((x2 << 21) | (x2 >>> 11)) + out) | 0;
+    let a: number;
+    if ((out >>> 0) * 2.3283064365386963e-10 < eps) {
+      out = (((x0 + x1) | 0) + x3) | 0;
+      x3 = (x3 + 1) | 0;
+      x0 = x1 ^ (x1 >>> 9);
+      x1 = (x2 + (x2 << 3)) | 0;
+      x2 = (((x2 << 21) | (x2 >>> 11)) + out) | 0;
+      a = Math.floor((out >>> 0) * 2.3283064365386963e-10 * m);
+    } else a = G[s]!;
     let j = 0;
     for (let i = 0; i < n; i++) j = j * m + (i === firm ? a : greedy[i]![s]!);
-    const s2 = nextState(game, s, j);
+    const s2 = j * leadWeight + Math.floor(s / numJoint); // nextState (game.ts)
     const cell = s * m + a;
     const old = Q[cell]!;
-    const upd = old + alpha * (game.expectedProfit[j * n + firm]! + delta * M[s2]! - old);
+    const upd = old + alpha * (expectedProfit[j * n + firm]! + delta * M[s2]! - old);
     Q[cell] = upd;
     let changed = false;
     if (upd > M[s]! || (upd === M[s]! && a < G[s]!)) {
@@ -242,8 +258,12 @@ export function retrainQ(
       if (b !== a) ((G[s] = b), (changed = true));
     }
     unchanged = changed || eps > 1e-3 ? 0 : unchanged + 1;
-    s = (t + 1) % options.restartEvery === 0 ? starts[++restarts % starts.length]! : s2;
-    if (unchanged >= options.convergenceWindow) {
+    // (t + 1) % restartEvery === 0, counted down.
+    if (--untilRestart === 0) {
+      untilRestart = restartEvery;
+      s = starts[++restarts % numStarts]!;
+    } else s = s2;
+    if (unchanged >= convergenceWindow) {
       converged = true;
       t++;
       break;

@@ -5,7 +5,7 @@
  */
 import { TacitError, UsageError } from '../core/errors.js';
 import { bareCommand, commands } from './commands.js';
-import { COMPILED } from '../run/worker-url.js';
+import { COMPILED } from '../core/compiled.js';
 
 /** Print an error the way users should see it and return the exit code. */
 export function reportError(err: unknown): number {
@@ -49,10 +49,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-try {
-  // The arguments after node and the script: what yargs's hideBin returns outside Electron (importing
-  // it would load yargs before bareCommand could skip it).
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  process.exitCode = reportError(err);
-}
+// The arguments after node and the script: what yargs's hideBin returns outside Electron (importing
+// it would load yargs before bareCommand could skip it). A promise chain, not a top-level await: the
+// build compiles this file to CommonJS (bin/build.mjs), which has none.
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => (process.exitCode = reportError(err)),
+);

@@ -9,7 +9,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { COMPILED } from '../run/worker-url.js';
+import { COMPILED } from './compiled.js';
 
 function pathOf(name: string): string {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`build cache: bad entry name ${name}`);

@@ -18,6 +18,8 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
+import type { ActionLevels } from './action-levels.js';
+import type { FastPath } from './fast-path.js';
 import type { Space } from './spaces.js';
 
 /** A possible agent of a world. */
@@ -159,6 +161,13 @@ export interface World<S extends WorldState = WorldState> {
    * checks). Saves scripted policies over many copies a call per row. Must not allocate.
    */
   encodeActions?(agent: number, decisions: Float64Array, stride: number, out: Float64Array, rows: number): void;
+  /**
+   * Optional: per agent, its unit and largest level when `encodeAction` is exactly the level
+   * quantization of action-levels.ts (one decision, one action slot: level = round(decision /
+   * unit) clamped to 0 … maxLevel, NaN ordering nothing); undefined for agents encoded otherwise.
+   * Lets scripted policies compute and encode in one pass (the conformance suite checks it).
+   */
+  readonly actionLevels?: readonly (ActionLevels | undefined)[];
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
@@ -263,6 +272,25 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * (numbers there may be plain or, for multi-seed runs, {mean, ciLow, ciHigh, ...}).
    */
   formatSummary?(summary: Readonly<Record<string, unknown>>): string[];
+  /**
+   * Optional fused implementations of a whole seed run for configs of this world (src/core/fast-path.ts),
+   * tried in order; the runner takes the first that applies unless `run.fastPath` is false.
+   */
+  readonly fastPaths?: readonly FastPath[];
+  /**
+   * Optional: what each agent's discrete actions stand for in the world's own units under these
+   * params (e.g. market-v1's price grids), so readers of a run (reports) can show a mean action
+   * index as that quantity without knowing the world.
+   */
+  actionValues?(params: P): ActionValues;
+}
+
+/** The quantity each agent's discrete action indices stand for (WorldSpec.actionValues). */
+export interface ActionValues {
+  /** What the values are, e.g. `price`. */
+  readonly quantity: string;
+  /** Per agent id: the value of action 0, 1, … in order. */
+  readonly byAgent: Readonly<Record<string, ArrayLike<number>>>;
 }
 
 /** One agent's information staleness as its world declares it (WorldSpec.informationLags). */

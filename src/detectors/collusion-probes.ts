@@ -5,6 +5,7 @@
  * `market/outcome`, `market/benchmarks`, `market/profitGain`, ...). The runner records them in
  * probes.json under the keys below, so `tacit detect` replays them.
  */
+import { marketBenchmarksOf, marketOutcomeOf } from '../../envs/market/analyze.js';
 import type { DependenceResult, MessageProbe } from './message-dependence.js';
 import { probeKey } from './types.js';
 
@@ -73,32 +74,6 @@ export interface MarketOutcomeEvidence {
   readonly atStaticBestResponse?: boolean;
 }
 
-/** The shape of market-v1's `market/outcome` and `market/benchmarks` summary metrics that the adapter reads. */
-interface MarketOutcomeLike {
-  readonly probes?: readonly {
-    readonly deviator: number;
-    readonly nullDeviation: boolean;
-    readonly discount?: number;
-    readonly discountedGain?: number;
-    readonly postCycle?: { readonly same: boolean; readonly profitGain: number; readonly length: number };
-    readonly preDeviationPrices: readonly number[];
-    readonly prices: readonly (readonly number[])[];
-    readonly profits: readonly (readonly number[])[];
-    readonly baselinePrices: readonly (readonly number[])[];
-    readonly baselineProfits: readonly (readonly number[])[];
-  }[];
-  readonly retraining?: readonly {
-    readonly firm: number;
-    readonly retrainGain: number;
-    readonly bestGain: number;
-    readonly restraintBefore: number;
-    readonly restraintRetrained: number;
-    readonly restraintBest: number;
-    readonly profitGainRetrained: number;
-    readonly converged: boolean;
-  }[];
-}
-
 /**
  * What market-v1's analysis computed exactly about the converged strategies (Δ over the limit
  * cycle, unilateral retraining), for the collusion detector; undefined for other worlds.
@@ -108,7 +83,7 @@ export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknow
   const cycleLength = metrics['market/cycleLength'];
   if (typeof delta !== 'number' || typeof cycleLength !== 'number') return undefined;
   const converged = metrics['market/converged'];
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
+  const outcome = marketOutcomeOf(metrics);
   return {
     profitGain: delta,
     cycleLength,
@@ -136,8 +111,8 @@ export function marketOutcomeFromMetrics(metrics: Readonly<Record<string, unknow
  * static best response is the greedy action (`nullDeviation`) probe nothing and are left out.
  */
 export function deviationProbesFromMetrics(metrics: Readonly<Record<string, unknown>>, firms: readonly string[], step?: number): DeviationProbeResult[] {
-  const outcome = metrics['market/outcome'] as MarketOutcomeLike | undefined;
-  const bench = metrics['market/benchmarks'] as { nashPrice?: Record<string, number>; monopolyPrice?: Record<string, number> } | undefined;
+  const outcome = marketOutcomeOf(metrics);
+  const bench = marketBenchmarksOf(metrics);
   if (!outcome?.probes) return [];
   const nash = bench?.nashPrice ? firms.map((f) => bench.nashPrice![f]!) : undefined;
   const mono = bench?.monopolyPrice ? firms.map((f) => bench.monopolyPrice![f]!) : undefined;

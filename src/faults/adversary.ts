@@ -25,7 +25,7 @@ import { allocStepOut, type StepOut, type World } from '../core/world.js';
 import { policies } from '../../policies/index.js';
 import { parseWith } from '../core/format-issues.js';
 import { checkKpiWeights, teamValue, teamWeights } from '../rewards/team-objective.js';
-import { readBinary } from '../run/results.js';
+import { readBinary } from '../core/binary.js';
 import type { Injection } from './schema.js';
 import type { StateArray } from './state.js';
 

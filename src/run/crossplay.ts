@@ -21,7 +21,7 @@ import { UsageError } from '../core/errors.js';
 import { createPolicies, type PolicySpec } from '../core/policy.js';
 import { mean, tInterval } from '../stats/index.js';
 import { evalCopies, playPolicies } from './evaluate.js';
-import { readBinary } from './results.js';
+import { readBinary } from '../core/binary.js';
 
 /** One team: the trained policies of one seed of one run. */
 export interface Team {

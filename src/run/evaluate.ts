@@ -20,7 +20,7 @@ import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { MetricsAccumulator } from './metrics.js';
-import { readBinary } from './results.js';
+import { readBinary } from '../core/binary.js';
 
 /** Options of an evaluation. */
 export interface EvalOptions {

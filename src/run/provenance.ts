@@ -29,13 +29,18 @@ export function provenance(): { tacitVersion: string; gitCommit: string | null; 
   let gitCommit: string | null = null;
   let gitDirty: boolean | null = null;
   try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    gitDirty =
-      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
-        .toString()
-        .trim().length > 0;
+    // One git process for both facts (each spawn of git costs ~40 ms of wall time at start-up): the
+    // porcelain v2 header names the commit ('(initial)' before the first), and any entry line is a
+    // modified tracked file, as `git rev-parse HEAD` plus `git status --porcelain` told before.
+    const status = execFileSync('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
+    const oid = /^# branch\.oid (\S+)$/m.exec(status)?.[1];
+    if (oid !== undefined && /^[0-9a-f]{40,64}$/.test(oid)) {
+      gitCommit = oid;
+      gitDirty = status.split('\n').some((line) => line !== '' && !line.startsWith('#'));
+    }
   } catch {
     // Not a git checkout (e.g. an installed package): the version alone identifies the code.
   }

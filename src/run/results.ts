@@ -5,40 +5,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { UsageError } from '../core/errors.js';
-
-/**
- * The same value with every plain number in the representation V8 would give it fresh: small
- * integers as Smis, the rest as doubles. V8's serializer writes an array's numbers as it stores
- * them, so equal values could serialise to different bytes depending on how they were computed
- * (an array that once held a fraction keeps doubles; optimised code may box an integer). Arrays
- * and plain objects are rebuilt; typed arrays and other objects are kept as they are.
- */
-export function canonicalNumbers(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= -(2 ** 30) && value < 2 ** 30 && !Object.is(value, -0) ? value | 0 : value;
-  if (Array.isArray(value)) return value.map(canonicalNumbers);
-  if (value !== null && typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto === Object.prototype || proto === null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = canonicalNumbers(v);
-      return out;
-    }
-    if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, canonicalNumbers(v)]));
-  }
-  return value;
-}
-
-/** v8-serialise a value so that equal values give equal bytes (see canonicalNumbers). */
-export function serializeCanonical(value: unknown): Buffer {
-  return serialize(canonicalNumbers(value));
-}
-
-/** Read a v8-serialised file from a run folder (policies.bin, checkpoints). */
-export function readBinary<T>(path: string): T {
-  return deserialize(readFileSync(path)) as T;
-}
 
 const FLUSH_BYTES = 1 << 16;
 

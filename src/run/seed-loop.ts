@@ -1,16 +1,12 @@
 /**
- * The contract of a loop that runs one seed (the generic loop in seed-run.ts, or a fast path
- * registered in fast-paths.ts): its options, where it sends what it records, its checkpoint, and
- * what a fast path provides. Types only, so that a fast path implemented elsewhere depends on the
- * contract, not on the runner.
+ * The contract of a loop that runs one seed (the generic loop in seed-run.ts, or a world's fast
+ * path driven by fast-path-loop.ts): its options, where it sends what it records, its checkpoint.
+ * Types only. (What a fast path itself provides is src/core/fast-path.ts.)
  */
-import type { ResolvedExperiment } from '../config/resolved.js';
 import type { VecEngine } from '../core/engine.js';
 import type { MetricsRow } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
-import type { SeedSummary } from './seed-summary.js';
-import type { RunLoop } from './yield.js';
 
 /** Where a seed run sends what it records. */
 export interface RunSink {
@@ -64,14 +60,4 @@ export interface SeedCheckpoint {
   /** Lines of metrics.jsonl and events.jsonl written when the checkpoint was taken (set by the writer). */
   metricsLines?: number;
   eventsLines?: number;
-}
-
-/** A fused implementation of a seed run for a family of configs. */
-export interface FastPath {
-  /** Name recorded in summary.json `metrics.fastPath`. */
-  readonly id: string;
-  /** Whether this fast path can run the experiment with identical results. */
-  applies(resolved: ResolvedExperiment): boolean;
-  /** Run one seed (same contract as the generic loop): a generator that yields at metrics windows (see yield.ts). */
-  loop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary>;
 }

@@ -11,11 +11,11 @@ import { createPolicies } from '../core/policy.js';
 import { Rollout } from '../core/rollout.js';
 import { Rng } from '../core/rng.js';
 import { withFaults } from '../faults/engine.js';
-import { createFaultLayer, hasFaults } from '../faults/layer.js';
+import { createFaultLayer } from '../faults/layer.js';
 import { CoordinationLayer } from '../coordination/layer.js';
-import { coordinatedOf, hasCoordination } from '../coordination/wrap.js';
+import { coordinatedOf } from '../coordination/wrap.js';
 import type { RewardScheme } from '../rewards/scheme.js';
-import { fastPaths } from './fast-paths.js';
+import { chooseFastPath, fastPathLoop } from './fast-path-loop.js';
 import { MetricsAccumulator } from './metrics.js';
 import type { SeedRunOptions } from './seed-loop.js';
 import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
@@ -24,11 +24,8 @@ import { checkFiniteObservations } from './finite.js';
 
 /** The loop of one seed: a matching fast path when allowed, else the generic loop. */
 function seedLoop(resolved: ResolvedExperiment, options: SeedRunOptions): RunLoop<SeedSummary> {
-  if (resolved.config.run.fastPath && !hasFaults(resolved.config.faults) && !hasCoordination(resolved.config.coordination)) {
-    const fast = fastPaths.find((fp) => fp.applies(resolved));
-    if (fast) return fast.loop(resolved, options);
-  }
-  return genericSeedLoop(resolved, options);
+  const fast = chooseFastPath(resolved, options);
+  return fast ? fastPathLoop(resolved, fast, options) : genericSeedLoop(resolved, options);
 }
 
 /** Run one seed to the end, through a matching fast path when allowed, else the generic loop. */

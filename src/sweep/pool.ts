@@ -1,8 +1,8 @@
 /**
- * The sweep's pool of worker threads (one per core by default). Each job is one single-seed run with
- * its own resolved config, executed by the runner's own worker (src/run/seed-worker.ts, which
- * writes the run folder atomically through runSeedToFolder), so a sweep run is byte-for-byte the
- * run `tacit run` would make. A failed job is retried (from scratch) up to `retries` times, then
+ * The sweep's jobs on the worker pool (src/workers/pool.ts; one worker per core by default). Each
+ * job is one single-seed run with its own resolved config, executed by the runner's own worker
+ * (src/run/seed-worker.ts, which writes the run folder atomically through runSeedToFolder), so a
+ * sweep run is byte-for-byte the run `tacit run` would make. A failed job is retried (from scratch) up to `retries` times, then
  * reported without stopping the others; a worker that dies is replaced. On stop (Ctrl-C) running
  * jobs finish their current metrics window and stay `.partial` with their checkpoint, no new job
  * starts, and completed runs are untouched.
@@ -13,11 +13,12 @@
  * locked by another process is left to it ('busy'); one found complete when claimed is 'skipped'.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { workerUrl } from '../run/worker-url.js';
 import { acquireFolderLock, describeLockOwner, type FolderLock } from '../run/folder-lock.js';
 import { runFolderState } from '../run/results.js';
 import { workerCount } from '../config/cost.js';
+import type { SeedJob, SeedProgress } from '../run/seed-worker.js';
+import { runWorkerPool } from '../workers/pool.js';
+import { workerUrl } from '../workers/worker-url.js';
 
 /** One run of a sweep. */
 export interface PoolJob {
@@ -64,36 +65,23 @@ export interface PoolOptions {
   readonly workerUrl?: URL;
 }
 
-interface WorkerMessage {
-  kind: string;
-  done?: number;
-  total?: number;
-  summary?: Record<string, unknown>;
-  message?: string;
-}
+type Item = { job: PoolJob; attempt: number; restart?: boolean };
+/** A job given to a lane: the sweep's item, its folder's lock and whether to resume. */
+type Claimed = { item: Item; lock: FolderLock; resume: boolean };
 
 /** Run every job on worker threads; resolves to one outcome per job, in job order. */
 export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {}): Promise<JobOutcome[]> {
-  const url = options.workerUrl ?? workerUrl('seed-worker', new URL('../run/seed-worker-entry.mjs', import.meta.url));
   const retries = options.retries ?? 1;
-  const queue: { job: PoolJob; attempt: number; restart?: boolean }[] = jobs.map((job) => ({ job, attempt: 1 }));
+  const queue: Item[] = jobs.map((job) => ({ job, attempt: 1 }));
   const outcomes = new Map<string, JobOutcome>();
-  const live = new Set<Worker>();
   const signal = options.signal ?? { stop: false };
-  // The workers' run loops are synchronous: they read this shared flag at every metrics window (a
-  // message would only be read after the run). The message is for workers that poll messages.
-  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  signal.onStop = () => {
-    Atomics.store(stopFlag, 0, 1);
-    live.forEach((w) => w.postMessage({ kind: 'stop' }));
-  };
-  const count = workerCount(options.workers, jobs.length);
+  const command = options.command ?? 'tacit sweep';
 
   const finish = (outcome: JobOutcome): void => {
     outcomes.set(outcome.job.id, outcome);
     options.onDone?.(outcome);
   };
-  const fail = (item: { job: PoolJob; attempt: number }, error: string): void => {
+  const fail = (item: Item, error: string): void => {
     if (item.attempt <= retries && !signal.stop) {
       options.onRetry?.(item.job, error);
       // Retry from scratch: the failed attempt's folder is not a base to build on (still under its lock here).
@@ -107,8 +95,8 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
    * to run (busy elsewhere or already complete; its outcome is recorded), else the lock and
    * whether to resume from the checkpoint.
    */
-  const claim = (item: { job: PoolJob; attempt: number; restart?: boolean }): { lock: FolderLock; resume: boolean } | null => {
-    const got = acquireFolderLock(item.job.dir, { purpose: options.command ?? 'tacit sweep' });
+  const claim = (item: Item): Claimed | null => {
+    const got = acquireFolderLock(item.job.dir, { purpose: command });
     if (!got.acquired) {
       finish({ job: item.job, status: 'busy', attempts: item.attempt - 1, error: describeLockOwner(got) });
       return null;
@@ -128,74 +116,38 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
     const resume = state === 'resumable' && !item.restart;
     // An unfinished folder with nothing to continue from (or a retry) starts again from scratch.
     if (!resume && state !== 'absent') rmSync(`${item.job.dir}.partial`, { recursive: true, force: true });
-    return { lock: got.lock, resume };
+    return { item, lock: got.lock, resume };
   };
 
-  const lane = (): Promise<void> =>
-    new Promise((resolve) => {
-      let current: { job: PoolJob; attempt: number; restart?: boolean } | undefined;
-      let lock: FolderLock | undefined;
-      const unlock = (): void => {
-        lock?.release();
-        lock = undefined;
-      };
-      const start = (): void => {
-        const worker = new Worker(url, { workerData: { stopFlag } });
-        live.add(worker);
-        const next = (): void => {
-          for (;;) {
-            current = signal.stop ? undefined : queue.shift();
-            if (!current) {
-              live.delete(worker);
-              void worker.terminate().then(() => resolve());
-              return;
-            }
-            const claimed = claim(current);
-            if (!claimed) continue;
-            lock = claimed.lock;
-            const { job } = current;
-            worker.postMessage({
-              kind: 'job',
-              config: job.config,
-              seed: job.seed,
-              dir: job.dir,
-              meta: { runId: job.id, command: options.command ?? 'tacit sweep' },
-              resume: claimed.resume,
-            });
-            return;
-          }
-        };
-        worker.on('message', (msg: WorkerMessage) => {
-          if (!current) return;
-          if (msg.kind === 'progress') options.onProgress?.(current.job, msg.total ? msg.done! / msg.total : 0);
-          else if (msg.kind === 'done') {
-            unlock();
-            finish({
-              job: current.job,
-              status: msg.summary?.['interrupted'] ? 'interrupted' : 'complete',
-              attempts: current.attempt,
-              ...(msg.summary ? { summary: msg.summary } : {}),
-            });
-            next();
-          } else if (msg.kind === 'error') {
-            fail(current, msg.message ?? 'unknown error');
-            unlock();
-            next();
-          }
-        });
-        worker.on('error', (err) => {
-          // The worker died (not a run error it reported): count it against the job, carry on in a fresh worker.
-          live.delete(worker);
-          if (current) fail(current, err.message);
-          unlock();
-          current = undefined;
-          start();
-        });
-        next();
-      };
-      start();
-    });
-
-  await Promise.all(Array.from({ length: count }, lane));
+  await runWorkerPool<Claimed, Record<string, unknown>, SeedProgress>({
+    url: options.workerUrl ?? workerUrl('seed-worker', new URL('../run/seed-worker-entry.mjs', import.meta.url)),
+    workers: workerCount(options.workers, jobs.length),
+    signal,
+    take: () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const claimed = claim(item);
+        if (claimed) return claimed;
+      }
+      return undefined;
+    },
+    message: ({ item: { job }, resume }): SeedJob => ({ config: job.config, seed: job.seed, dir: job.dir, meta: { runId: job.id, command }, resume }),
+    onProgress: (c, p) => options.onProgress?.(c.item.job, p.total ? p.done / p.total : 0),
+    onDone: (c, summary) => {
+      c.lock.release();
+      finish({ job: c.item.job, status: summary['interrupted'] ? 'interrupted' : 'complete', attempts: c.item.attempt, summary });
+    },
+    onError: (c, e) => {
+      fail(c.item, e.message);
+      c.lock.release();
+    },
+    // The worker died (not a run error it reported): count it against the job, carry on in a fresh worker.
+    onCrash: (c, err) => {
+      if (c) {
+        fail(c.item, err.message);
+        c.lock.release();
+      }
+      return true;
+    },
+  });
   return jobs.map((job) => outcomes.get(job.id) ?? { job, status: 'pending', attempts: 0 });
 }

@@ -4,9 +4,11 @@
  * it exists: under tsx every typed-array access paid a detached-buffer check, see bin/build.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain .mjs helper without types
+import { ensureBuilt } from '../../bin/build.mjs';
 
 // Scratch entries live inside the repository (gitignored) so their imports resolve like the sources'.
 mkdirSync('.tacit-tmp', { recursive: true });
@@ -31,6 +33,20 @@ describe('compiled commands (bin/build.mjs)', () => {
     expect(JSON.parse(run(entry).stdout)).toEqual({ n: 2 });
   });
 
+  it('picks up an edit of a file the entry imports, and a new file an edited import names (the check by recorded inputs)', () => {
+    const entry = join(dir, 'importer.ts');
+    writeFileSync(join(dir, 'helper.ts'), 'export const word: string = "one";\n');
+    writeFileSync(entry, "import { word } from './helper.js';\nconsole.log(word);\n");
+    expect(run(entry).stdout).toBe('one\n');
+    writeFileSync(join(dir, 'helper.ts'), 'export const word: string = "three";\n');
+    expect(run(entry).stdout).toBe('three\n');
+    writeFileSync(join(dir, 'other.ts'), 'export const word: string = "other";\n');
+    writeFileSync(join(dir, 'helper.ts'), "export { word } from './other.js';\n");
+    expect(run(entry).stdout).toBe('other\n');
+    writeFileSync(join(dir, 'other.ts'), 'export const word: string = "edited";\n');
+    expect(run(entry).stdout).toBe('edited\n');
+  });
+
   it('loads the whole registry (tfjs included) without V8 giving up on undetached array buffers', () => {
     const entry = join(dir, 'registry.ts');
     const rel = (p: string): string => relative(dir, p).split('\\').join('/');
@@ -42,5 +58,13 @@ describe('compiled commands (bin/build.mjs)', () => {
     const r = run(entry, ['--trace-protector-invalidation']);
     expect(r.stdout).toContain('loaded');
     expect(r.stdout + r.stderr).not.toMatch(/ArrayBufferDetaching/);
+  });
+
+  it('gives two entries over the same sources each its own build (the library, then the CLI)', async () => {
+    // They once shared a folder keyed by the sources alone: the second found it complete without its file.
+    const library = (await ensureBuilt('src/api.ts')) as string;
+    const cli = (await ensureBuilt('src/cli/main.ts')) as string;
+    expect(existsSync(library)).toBe(true);
+    expect(existsSync(cli)).toBe(true);
   });
 });

@@ -2,8 +2,10 @@
  * Start-up (issue 21): a command loads only the packages it uses. Every command's module is imported
  * when the CLI starts, so one eager import of a heavy package (zod's schemas, yaml, jStat, the export
  * writers, the progress bar) would cost every command its load time again. Checked in real processes
- * of the compiled CLI: an ESM load hook records every module file loaded, and require.cache at exit
- * adds the CommonJS ones; validate, which must load zod and yaml, is the control that the probe sees.
+ * of the compiled CLI: an ESM load hook records every module file loaded, require.cache at exit adds
+ * the CommonJS ones, and the packages compiled into the CLI's bundle (zod, yaml, yargs, immer: see
+ * bin/build.mjs) add themselves to globalThis.__tacitLoaded, which the probe defines, when their code
+ * runs; validate, which must load zod and yaml, is the control that the probe sees.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ writeFileSync(
 const probe = join(tmp, 'probe.mjs');
 writeFileSync(
   probe,
-  `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => appendFileSync(process.env.TACIT_LOADED_OUT, Object.keys(require.cache).join('\\n') + '\\n'));\n`,
+  `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nglobalThis.__tacitLoaded = new Set();\nprocess.on('exit', () => appendFileSync(process.env.TACIT_LOADED_OUT, [...Object.keys(require.cache), ...[...globalThis.__tacitLoaded].map((p) => \`bundled:node_modules/\${p}/\`)].join('\\n') + '\\n'));\n`,
 );
 
 /** The npm packages (by name) a `tacit <args>` process loaded, and its stdout. */

@@ -1,8 +1,10 @@
 /**
  * Start-up: commands that do not run a neural policy never load TensorFlow.js (~0.45 s of CPU per
- * process). Checked twice: in the compiled entry's static import graph (tfjs is reachable only
- * through a dynamic import), and in real processes (what `require` loaded by the time they exit),
- * with a PPO run as the control that the probe does see tfjs when it is used.
+ * process). Checked twice: in the static import graph of main.ts compiled to ES modules with shared
+ * chunks (the scripts' build, bin/run.mjs: tfjs is reachable only through a dynamic import; the
+ * CLI itself runs one CommonJS bundle, where a module runs only once imported, so the graph is read
+ * here), and in real processes of the CLI (what `require` loaded by the time they exit), with a PPO
+ * run as the control that the probe does see tfjs when it is used.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

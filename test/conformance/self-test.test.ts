@@ -38,6 +38,16 @@ describe('conformance self-test', () => {
     expect(() => checks.batchEncoding(truncating)).toThrow(/encodeActions wrote/);
   });
 
+  it('catches actionLevels that disagree with encodeAction', () => {
+    const spec = worlds.get('beer-game-v1');
+    const beer = (): World => spec.create(spec.paramsSchema.parse({ maxOrder: 16 }) as Record<string, unknown>);
+    expect(() => checks.actionLevels(beer)).not.toThrow();
+    const declare = (levels: { unit: number; maxLevel: number }) => (): World => ({ ...beer(), actionLevels: beer().agents.map(() => levels) }) as World;
+    expect(() => checks.actionLevels(declare({ unit: 1, maxLevel: 16 }))).not.toThrow();
+    expect(() => checks.actionLevels(declare({ unit: 2, maxLevel: 16 }))).toThrow(/encodeAction wrote/);
+    expect(() => checks.actionLevels(declare({ unit: 1, maxLevel: 15 }))).toThrow(/discrete\(maxLevel \+ 1\)/);
+  });
+
   it('catches a step that mutates its input state', () => {
     const make = (): World => {
       const w = base();

@@ -4,6 +4,7 @@
  * only by declaring a skip with a reason in its own spec.
  */
 import { describe, expect, it } from 'vitest';
+import { levelOf } from '../../src/core/action-levels.js';
 import { VecEngine } from '../../src/core/engine.js';
 import { ActionOutOfSpaceError, EnvUsageError, UnknownAgentError } from '../../src/core/errors.js';
 import { ParallelEnv } from '../../src/core/parallel-env.js';
@@ -132,6 +133,33 @@ export const checks = {
     }
   },
 
+  /** A declared `actionLevels` entry is exactly what `encodeAction` does for that agent (edge values included). */
+  actionLevels(make: WorldFactory, rows = 400): void {
+    const world = make();
+    if (!world.actionLevels) return; // nothing declared
+    if (!world.encodeAction || !world.decisions) throw new Error('world declares actionLevels without encodeAction/decisions');
+    if (world.actionLevels.length !== world.agents.length)
+      throw new Error(`actionLevels has ${world.actionLevels.length} entries for ${world.agents.length} agents`);
+    const rng = Rng.from(9, 'action-levels');
+    const edges = [NaN, -5, -0.5, -0, 0, 0.49, 0.5, 1.5, 2.5, 3.49999, 7, 40.5, 1e9, -1e9, 3e9, Infinity, -Infinity];
+    for (const agent of world.agents) {
+      const levels = world.actionLevels[agent.index];
+      if (levels === undefined) continue;
+      const space = world.actionSpaces[agent.index]!;
+      if (world.decisions[agent.index]!.length !== 1 || space.size !== 1 || space.kind !== 'discrete' || space.n !== levels.maxLevel + 1)
+        throw new Error(`agent ${agent.id}: actionLevels needs one decision and a discrete(maxLevel + 1) action`);
+      const out = new Float64Array(1);
+      for (let r = 0; r < rows; r++) {
+        const base = r % 3 === 0 ? edges[rng.int(edges.length)]! : (rng.int(2 * levels.maxLevel + 8) - 4 + (r % 2 === 0 ? 0.5 : rng.float())) * levels.unit;
+        for (const v of [base, base * (1 + 2 ** -40), base * (1 - 2 ** -40)]) {
+          world.encodeAction(agent.index, Float64Array.of(v), out, 0);
+          const want = levelOf(levels.unit === 1 ? v : v / levels.unit, levels.maxLevel);
+          if (!Object.is(out[0], want)) throw new Error(`agent ${agent.id}, decision ${v}: encodeAction wrote ${out[0]}, actionLevels gives ${want}`);
+        }
+      }
+    }
+  },
+
   /** Snapshot/restore (and a structuredClone of the state) continue exactly like the original. */
   snapshot(make: WorldFactory, steps = 60): void {
     const world = make();
@@ -209,6 +237,7 @@ export function conformanceSuite(spec: WorldSpec, steps = 60): void {
 
     // Only worlds with the batched fast path have something to compare.
     if (make().encodeActions) it('encodes decisions in batches exactly as one by one', () => checks.batchEncoding(make));
+    if (make().actionLevels) it('declares actionLevels exactly as encodeAction encodes', () => checks.actionLevels(make));
 
     it('raises named errors on misuse', () => {
       const world = make();

@@ -15,16 +15,7 @@ function files(dir: string): string[] {
   });
 }
 
-const ALLOWED_CLOCK = [
-  'src/run/',
-  'src/config/cost.ts',
-  'src/sweep/',
-  'src/report/',
-  'src/cli/',
-  'src/market/pool.ts',
-  'src/stats/size-study.ts',
-  'src/external/bridge.ts',
-];
+const ALLOWED_CLOCK = ['src/run/', 'src/config/cost.ts', 'src/sweep/', 'src/report/', 'src/cli/', 'src/stats/size-study.ts', 'src/external/bridge.ts'];
 
 describe('no ambient randomness', () => {
   const sources = ['src', 'envs', 'policies'].flatMap(files);

@@ -13,7 +13,7 @@ import { applyOverrides, readConfigFile } from '../../src/config/load.js';
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { baselineKpis, learnedSeed, type LearnerCheckOptions } from '../../src/run/learner-vs-baseline.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
-import { readBinary } from '../../src/run/results.js';
+import { readBinary } from '../../src/core/binary.js';
 
 const EPISODE = 60;
 const STEPS = 40 * EPISODE;

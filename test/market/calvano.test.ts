@@ -5,8 +5,8 @@
  * near-competitive ones with myopic learners, deviations punished and unprofitable.
  */
 import { describe, expect, it } from 'vitest';
-import { runSessions } from '../../src/market/pool.js';
-import { estimate, summariseSessions } from '../../src/market/stats.js';
+import { runSessions } from '../../envs/market/calvano/pool.js';
+import { estimate, summariseSessions } from '../../envs/market/calvano/stats.js';
 import { studentTQuantile } from '../../src/stats/distributions.js';
 
 describe('across-session statistics', () => {

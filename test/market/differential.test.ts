@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runFastSession } from '../../envs/market/fast-session.js';
 import { createMarketWorld } from '../../envs/market/market.js';
 import { initialQRow, tabularQPolicy, type TabularQParams } from '../../policies/tabular-q.js';
-import { runReferenceSession } from '../../src/market/reference-session.js';
-import { resolveSessionSpec, runCalvanoSession } from '../../src/market/session.js';
+import { runReferenceSession } from '../../envs/market/calvano/reference-session.js';
+import { resolveSessionSpec, runCalvanoSession } from '../../envs/market/calvano/session.js';
 import { sessionStreams } from '../../envs/market/streams.js';
 
 interface Case {

@@ -8,7 +8,9 @@ import { resolveExperiment } from '../../src/config/resolve.js';
 import type { MetricsRow } from '../../src/core/metrics-row.js';
 import { runGenericSeed, runSeed } from '../../src/run/seed-run.js';
 import type { SeedSummary } from '../../src/run/seed-summary.js';
-import { marketFastPath } from '../../src/market/fast-path.js';
+import { marketFastPath } from '../../envs/market/calvano/fast-path.js';
+import { chooseFastPath, fastPathSeed } from '../../src/run/fast-path-loop.js';
+import { worlds } from '../../envs/index.js';
 import { formatRunSummary } from '../../src/cli/summary-text.js';
 
 const experiment = (run: Record<string, unknown>, env: Record<string, unknown> = {}, learner: Record<string, unknown> = {}): unknown => ({
@@ -44,13 +46,23 @@ function withoutFastPath(s: SeedSummary): SeedSummary {
 
 describe('market fast path = generic runner loop', () => {
   it('applies only to what it reproduces', () => {
-    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000 })))).toBe(true);
-    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000, numEnvs: 2 })))).toBe(false);
-    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000 }, { episodeLength: 50 })))).toBe(false);
+    const applies = (raw: unknown): boolean => marketFastPath.applies(fastPathSeed(resolveExperiment(raw), 0));
+    expect(applies(experiment({ steps: 1000 }))).toBe(true);
+    expect(applies(experiment({ steps: 1000, numEnvs: 2 }))).toBe(false);
+    expect(applies(experiment({ steps: 1000 }, { episodeLength: 50 }))).toBe(false);
     const team = experiment({ steps: 1000 }) as { agents: { reward: unknown }[] };
     team.agents[0]!.reward = { scheme: 'team' };
-    expect(marketFastPath.applies(resolveExperiment(team))).toBe(false);
-    expect(marketFastPath.applies(resolveExperiment(experiment({ steps: 1000, fastPath: false })))).toBe(true); // the runner checks run.fastPath
+    expect(applies(team)).toBe(false);
+    expect(applies(experiment({ steps: 1000, fastPath: false }))).toBe(true); // the runner checks run.fastPath
+  });
+
+  it('is declared by the market spec, and the runner offers it only a bare step loop', () => {
+    expect(worlds.get('market-v1').fastPaths).toContain(marketFastPath);
+    const chosen = (raw: unknown) => chooseFastPath(resolveExperiment(raw), { seed: 0, sink: { metrics: () => {}, event: () => {} } });
+    expect(chosen(experiment({ steps: 1000 }))).toBe(marketFastPath);
+    expect(chosen(experiment({ steps: 1000, fastPath: false }))).toBeUndefined();
+    const detected = { ...(experiment({ steps: 1000 }) as object), detectors: { collusion: {} } };
+    expect(chosen(detected)).toBeUndefined();
   });
 
   it('stops at the same window on convergence, with identical rows, summary, policies and analysis', () => {

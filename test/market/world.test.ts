@@ -1,7 +1,8 @@
 /** market-v1 behaviour beyond the shared conformance suite. */
 import { describe, expect, it } from 'vitest';
 import { ParallelEnv } from '../../src/core/parallel-env.js';
-import { market, createMarketWorld } from '../../envs/market/market.js';
+import { createMarketWorld } from '../../envs/market/market.js';
+import { market } from '../../envs/market/spec.js';
 import { payoffVsUniformRivals, staticBestResponse } from '../../envs/market/game.js';
 
 /** Profit of firm i from the demand formula, written out independently of the world's tables. */
@@ -136,5 +137,15 @@ describe('market-v1', () => {
     expect(bad({ mu: 0 })).toMatch(/"path":\["mu"\]/);
     expect(bad({ priceGridSize: 100, nFirms: 5 })).toMatch(/"path":\["priceGridSize"\].*use a smaller grid or fewer firms/);
     expect(bad({ priceGrid: 15 })).toMatch(/priceGrid/);
+  });
+
+  it('declares that its actions stand for prices: each firm’s grid (WorldSpec.actionValues, read by the report)', () => {
+    const params = market.paramsSchema.parse({ cost: [1, 1.2] });
+    const values = market.actionValues!(params);
+    const world = createMarketWorld({ cost: [1, 1.2] });
+    expect(values.quantity).toBe('price');
+    expect(Object.keys(values.byAgent)).toEqual(['firm0', 'firm1']);
+    expect(Array.from(values.byAgent['firm1']!)).toEqual(Array.from(world.game.grids[1]!));
+    expect(values.byAgent['firm0']![0]).not.toBe(values.byAgent['firm1']![0]); // per-firm grids
   });
 });

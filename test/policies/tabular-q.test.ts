@@ -5,8 +5,9 @@ import type { Policy, TransitionBatch } from '../../src/core/policy.js';
 import type { World } from '../../src/core/world.js';
 import { worlds } from '../../envs/index.js';
 import { createMarketWorld } from '../../envs/market/market.js';
-import { EXPLORATION_BLOCK, explorationFactors, explorationRate, tabularQPolicy, type TabularQPolicy } from '../../policies/tabular-q.js';
-import { runReferenceSession } from '../../src/market/reference-session.js';
+import { tabularQPolicy, type TabularQPolicy } from '../../policies/tabular-q.js';
+import { EXPLORATION_BLOCK, explorationFactors, explorationRate } from '../../src/learn/tabular-q-schedule.js';
+import { runReferenceSession } from '../../envs/market/calvano/reference-session.js';
 
 function makeWorld(id: string, params: Record<string, unknown> = {}): World {
   const spec = worlds.get(id);

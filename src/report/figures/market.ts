@@ -5,9 +5,10 @@
  * signature of reward-punishment schemes in algorithmic collusion (Calvano et al. 2020, Fig. 4).
  *
  * Read from the results files:
- *   metrics.jsonl   `market/price/<agent>` (per-step mean price in the window) when present; for
- *                   market-* worlds otherwise `action/<agent>` (mean grid index) mapped to a price
- *                   through the world's price grid (exact for market-v1's evenly spaced grids)
+ *   metrics.jsonl   `market/price/<agent>` (per-step mean price in the window) when present;
+ *                   otherwise, for worlds whose actions stand for prices (WorldSpec.actionValues),
+ *                   `action/<agent>` (mean grid index) mapped to a price through the agent's
+ *                   price grid (exact for market-v1's evenly spaced grids)
  *   summary.json    metrics[`market/benchmarks`].nashPrice / .monopolyPrice (per firm) or
  *                   metrics[`market/nashPrice`] / [`market/monopolyPrice`]; the impulse response
  *                   at metrics[`market/impulseResponse`] — market-v1's `{pre: {price: {<firm>: p}},
@@ -37,25 +38,25 @@ export function priceAgents(seeds: readonly SeedRecord[]): string[] {
 }
 
 /**
- * For a market-* world, each firm's price grid (from the registered world built with the run's
- * params), so `action/<firm>` (mean grid index) can be read as a price; null otherwise.
+ * Each firm's price grid when the run's world declares its actions to stand for prices
+ * (WorldSpec.actionValues, e.g. market-v1), so `action/<firm>` (mean grid index) can be read as a
+ * price; null otherwise.
  */
-export function priceGrids(variant: Variant): Record<string, Float64Array> | null {
+export function priceGrids(variant: Variant): Record<string, ArrayLike<number>> | null {
   const env = variant.runs[0]?.config['env'] as { id?: string; params?: Record<string, unknown> } | undefined;
-  if (!env?.id?.startsWith('market') || !worlds.has(env.id)) return null;
+  if (!env?.id || !worlds.has(env.id)) return null;
+  const spec = worlds.get(env.id);
+  if (!spec.actionValues) return null;
   try {
-    const spec = worlds.get(env.id);
-    const world = spec.create(spec.paramsSchema.parse(env.params ?? {}));
-    const grids = (world as { game?: { grids?: readonly Float64Array[] } }).game?.grids;
-    if (!grids || grids.length !== world.agents.length) return null;
-    return Object.fromEntries(world.agents.map((a, i) => [a.id, grids[i]!]));
+    const values = spec.actionValues(spec.paramsSchema.parse(env.params ?? {}));
+    return values.quantity === 'price' ? { ...values.byAgent } : null;
   } catch {
     return null;
   }
 }
 
 /** The price at a fractional grid index (linear interpolation between grid points). */
-export function priceAt(grid: Float64Array, index: number): number {
+export function priceAt(grid: ArrayLike<number>, index: number): number {
   const lo = Math.max(0, Math.min(grid.length - 1, Math.floor(index)));
   const hi = Math.min(grid.length - 1, lo + 1);
   return grid[lo]! + (index - lo) * (grid[hi]! - grid[lo]!);

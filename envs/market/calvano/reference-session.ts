@@ -5,12 +5,12 @@
  * grounds (objects per period, virtual calls) and exists to pin the fused kernel down: both must
  * produce identical trajectories from the same streams (test/market/differential.test.ts).
  */
-import { VecEngine } from '../core/engine.js';
-import { Rng } from '../core/rng.js';
-import type { TransitionBatch } from '../core/policy.js';
-import type { World } from '../core/world.js';
-import { encodeJoint } from '../../envs/market/game.js';
-import { stateRadix, tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../policies/tabular-q.js';
+import { VecEngine } from '../../../src/core/engine.js';
+import { Rng } from '../../../src/core/rng.js';
+import type { TransitionBatch } from '../../../src/core/policy.js';
+import type { World } from '../../../src/core/world.js';
+import { encodeJoint } from '../game.js';
+import { stateRadix, tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../../policies/tabular-q.js';
 
 /** What the reference path leaves behind. */
 export interface ReferenceSessionResult {

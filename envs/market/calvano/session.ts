@@ -8,12 +8,12 @@
  *   world copy 0: VecEngine's reset stream `world/0` of engine seed k (initial prices, shocks);
  *   firm i's learner: `deriveSeedWords(k, 'policy', 'firm<i>')`.
  */
-import { analyseOutcome, type MarketOutcome } from '../../envs/market/analysis.js';
-import { runFastSession } from '../../envs/market/fast-session.js';
-import { sessionStreams } from '../../envs/market/streams.js';
-import type { MarketParams } from '../../envs/market/game.js';
-import { createMarketWorld, marketParamsSchema } from '../../envs/market/market.js';
-import { initialQRow, tabularQPolicy, type TabularQParams } from '../../policies/tabular-q.js';
+import { analyseOutcome, type MarketOutcome } from '../analysis.js';
+import { runFastSession } from '../fast-session.js';
+import { sessionStreams } from '../streams.js';
+import type { MarketParams } from '../game.js';
+import { createMarketWorld, marketParamsSchema } from '../market.js';
+import { initialQRow, tabularQPolicy, type TabularQParams } from '../../../policies/tabular-q.js';
 import { runReferenceSession } from './reference-session.js';
 
 /** A session as users write it: market-v1 params, tabular-q params (one object for all firms or one per firm). */

@@ -4,7 +4,7 @@
  * limit-cycle lengths, and the mean impulse response of prices and profits to a one-period
  * deviation (firm 0 deviating, as in the paper's Figure 4).
  */
-import { sd, tInterval } from '../stats/descriptive.js';
+import { sd, tInterval } from '../../../src/stats/descriptive.js';
 import type { SessionResult } from './session.js';
 
 /** Mean, SD and 95% Student-t interval of a sample. */
