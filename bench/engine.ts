@@ -5,7 +5,9 @@
 import { worlds } from '../envs/index.js';
 import { VecEngine } from '../src/core/engine.js';
 import { policies } from '../policies/index.js';
+import { policyContext } from '../src/core/policy.js';
 import { Rng } from '../src/core/rng.js';
+import { Rollout } from '../src/core/rollout.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { isMainScript } from './main-guard.js';
 
@@ -25,26 +27,14 @@ export function benchWorld(spec: WorldSpec, policyType: string, numEnvs: number,
   const engine = new VecEngine(world, { numEnvs, seed: 1 });
   const pspec = policies.get(policyType);
   const pols = world.agents.map((a) =>
-    pspec.create(
-      {
-        world,
-        agent: a,
-        observationSpace: world.observationSpaces[a.index]!,
-        actionSpace: world.actionSpaces[a.index]!,
-        numEnvs,
-        rng: Rng.from(1, a.id),
-        shared: new Map(),
-      },
-      pspec.paramsSchema.parse({}) as Record<string, unknown>,
-    ),
+    pspec.create(policyContext(world, a, numEnvs, Rng.from(1, a.id)), pspec.paramsSchema.parse({}) as Record<string, unknown>),
   );
   engine.reset();
   const nA = world.agents.length;
+  // The runner's own act → step loop (src/core/rollout.ts), so this measures what runs use.
+  const rollout = new Rollout(engine, pols, { modes: 'explore' });
   const loop = (steps: number): void => {
-    for (let t = 0; t < steps; t++) {
-      for (let i = 0; i < nA; i++) pols[i]!.act(engine.obs[i]!, engine.actions[i]!, 'explore');
-      engine.step();
-    }
+    rollout.run(steps);
   };
   loop(Math.max(10, Math.floor(20_000 / numEnvs))); // warm up the JIT
   let steps = Math.max(10, Math.floor(100_000 / numEnvs));

@@ -5,7 +5,6 @@
  * (optimum.ts) against the world's own dynamics and accounting.
  */
 import { VecEngine } from '../../src/core/engine.js';
-import type { World } from '../../src/core/world.js';
 import { createBeerGame } from './beer-game.js';
 import { NUM_STAGES, type BeerGameParams } from './params.js';
 
@@ -26,7 +25,7 @@ export function simulateLevels(
   opts: { periods: number; warmup: number; copies: number; seed: number },
 ): LevelsSimulation {
   const horizon = opts.periods + opts.warmup;
-  const world = createBeerGame({ ...params, episodeLength: horizon }) as unknown as World;
+  const world = createBeerGame({ ...params, episodeLength: horizon });
   const engine = new VecEngine(world, { numEnvs: opts.copies, seed: opts.seed });
   engine.reset();
   const obsSize = world.observationSpaces[0]!.size;

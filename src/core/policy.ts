@@ -6,7 +6,7 @@
  * components or KPIs: that separation is what makes reward hacking observable).
  */
 import type { z } from 'zod';
-import type { Rng } from './rng.js';
+import { Rng } from './rng.js';
 import type { Space } from './spaces.js';
 import type { AgentSpec, World } from './world.js';
 
@@ -160,4 +160,40 @@ export interface MemoryPart {
 /** Define a policy spec with its params type inferred from the schema. */
 export function definePolicy<P extends Record<string, unknown>>(spec: PolicySpec<P>): PolicySpec<P> {
   return spec;
+}
+
+/** The context of agent `agent`'s policy over `numEnvs` rows, with its random stream and the run's shared store. */
+export function policyContext(world: World, agent: AgentSpec, numEnvs: number, rng: Rng, shared: Map<string, unknown> = new Map()): PolicyContext {
+  return {
+    world,
+    agent,
+    observationSpace: world.observationSpaces[agent.index]!,
+    actionSpace: world.actionSpaces[agent.index]!,
+    numEnvs,
+    rng,
+    shared,
+  };
+}
+
+/** Which policy controls an agent (the shape of a resolved experiment's assignments). */
+export interface PolicySeat {
+  readonly agent: AgentSpec;
+  readonly policy: PolicySpec;
+  /** Params already parsed by the policy's schema. */
+  readonly policyParams: Record<string, unknown>;
+}
+
+/**
+ * One policy per seat, in seat order, as every driver builds them: each from its own stream
+ * `Rng.from(seed, 'policy', agentId)`, all sharing one store (parameter sharing), and each loaded
+ * from `states[i]` (saved policies) right after it is created, when given.
+ */
+export function createPolicies(world: World, seats: readonly PolicySeat[], numEnvs: number, seed: number | string, states: readonly unknown[] = []): Policy[] {
+  const shared = new Map<string, unknown>();
+  return seats.map((s, i) => {
+    const p = s.policy.create(policyContext(world, s.agent, numEnvs, Rng.from(seed, 'policy', s.agent.id), shared), s.policyParams);
+    const state = states[i];
+    if (state !== undefined && state !== null) p.load?.(state);
+    return p;
+  });
 }

@@ -16,9 +16,10 @@
  * goodhart findings and verdict; `tacit detect` re-attaches it from probes.json.
  */
 import { VecEngine } from '../core/engine.js';
-import type { ActMode, Policy } from '../core/policy.js';
+import { policyContext, type ActMode, type Policy } from '../core/policy.js';
+import { Rollout } from '../core/rollout.js';
 import { Rng } from '../core/rng.js';
-import { fillProposals, type World } from '../core/world.js';
+import type { World } from '../core/world.js';
 import { policies as policyRegistry } from '../../policies/index.js';
 import { seedStat } from '../stats/t-interval.js';
 import type { DetectorRunSource, Finding, Verdict } from './types.js';
@@ -77,21 +78,16 @@ function rollout(
   const reward = new Float64Array(numEnvs);
   const kpis = world.kpis.map(() => new Float64Array(numEnvs));
   engine.reset();
-  for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < actors.length; i++) {
-      fillProposals(world, i, engine.obs, engine.actions, numEnvs);
-      actors[i]!.act(engine.obs[i]!, engine.actions[i]!, modes[i]!);
+  const afterStep = (e: VecEngine): void => {
+    const r = e.rewards[agentIndex]!;
+    for (let b = 0; b < numEnvs; b++) {
+      let s = 0;
+      for (let c = 0; c < nC; c++) s += r[b * nC + c]!;
+      reward[b] = reward[b]! + s;
+      for (let k = 0; k < nK; k++) kpis[k]![b] = kpis[k]![b]! + e.kpis[b * nK + k]!;
     }
-    engine.step(() => {
-      const r = engine.rewards[agentIndex]!;
-      for (let b = 0; b < numEnvs; b++) {
-        let s = 0;
-        for (let c = 0; c < nC; c++) s += r[b * nC + c]!;
-        reward[b] = reward[b]! + s;
-        for (let k = 0; k < nK; k++) kpis[k]![b] = kpis[k]![b]! + engine.kpis[b * nK + k]!;
-      }
-    });
-  }
+  };
+  new Rollout(engine, actors, { modes, afterStep }).run(steps);
   for (let b = 0; b < numEnvs; b++) {
     reward[b] = reward[b]! / steps;
     for (let k = 0; k < nK; k++) kpis[k]![b] = kpis[k]![b]! / steps;
@@ -116,15 +112,7 @@ function referencePolicy(
   policySeed: number,
 ): { policy: Policy; label: string; mode: ActMode } {
   const a = resolved.assignments[agentIndex]!;
-  const ctx = {
-    world,
-    agent: a.agent,
-    observationSpace: world.observationSpaces[a.agent.index]!,
-    actionSpace: world.actionSpaces[a.agent.index]!,
-    numEnvs,
-    rng: Rng.from(policySeed, 'policy', a.agent.id),
-    shared: new Map<string, unknown>(),
-  };
+  const ctx = policyContext(world, a.agent, numEnvs, Rng.from(policySeed, 'policy', a.agent.id));
   // The initial policy acts as it did at the start of training (exploring: sampling, or ε-greedy
   // at its starting ε), not greedily: the greedy action of an untrained network is an arbitrary
   // fixed choice that the agent never actually played.

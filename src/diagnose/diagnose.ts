@@ -171,7 +171,7 @@ export async function diagnose(configPath: string, o: DiagnoseOptions = {}): Pro
   if (baseline.length === 0) throw new TacitError(`no baseline run completed (see the errors above; runs in ${runsDir})`);
   const findings = distinctFindings(baseline).map((f) => withHarmedKpi(f, setup));
 
-  const guards = ((resolved.config as unknown as { faults?: { guards?: unknown[] } }).faults?.guards ?? []).length;
+  const guards = (resolved.config.faults?.guards ?? []).length;
   const generated = generateCandidates(findings, setup, guards, o);
   const { kept, rejected } = validCandidates(base, configPath, generated.candidates, seeds, runsDir);
   log(`${findings.length} finding${findings.length === 1 ? '' : 's'}, ${kept.length} candidate fix${kept.length === 1 ? '' : 'es'} × ${n} seeds`);

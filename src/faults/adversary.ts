@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigIssue } from '../core/errors.js';
-import type { Policy, PolicySpec } from '../core/policy.js';
+import { policyContext, type Policy, type PolicySpec } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import { allocStepOut, type StepOut, type World } from '../core/world.js';
 import { policies } from '../../policies/index.js';
@@ -167,15 +167,7 @@ export class Adversary {
     this.policy =
       how.kind === 'policy'
         ? how.spec.create(
-            {
-              world,
-              agent: world.agents[agent]!,
-              observationSpace: world.observationSpaces[agent]!,
-              actionSpace: world.actionSpaces[agent]!,
-              numEnvs,
-              rng: Rng.from(seed, 'faults', 'adversary', how.key, world.agents[agent]!.id),
-              shared: new Map(),
-            },
+            policyContext(world, world.agents[agent]!, numEnvs, Rng.from(seed, 'faults', 'adversary', how.key, world.agents[agent]!.id)),
             how.params,
           )
         : null;

@@ -4,7 +4,7 @@
  * acting on what the agent observes. A fallback policy acts for all copies at once, lazily: at most
  * once per step, and only on steps where some copy needs it.
  */
-import type { Policy } from '../core/policy.js';
+import { policyContext, type Policy } from '../core/policy.js';
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world.js';
 import type { CompiledFallback } from './compile.js';
@@ -23,18 +23,7 @@ export class Fallback {
     this.buffer = new Float64Array(fb.kind === 'policy' ? numEnvs * this.size : 0);
     this.policy =
       fb.kind === 'policy'
-        ? fb.spec.create(
-            {
-              world,
-              agent: world.agents[agent]!,
-              observationSpace: world.observationSpaces[agent]!,
-              actionSpace: world.actionSpaces[agent]!,
-              numEnvs,
-              rng: Rng.from(seed, 'faults', 'fallback', fb.key, world.agents[agent]!.id),
-              shared: new Map(),
-            },
-            fb.params,
-          )
+        ? fb.spec.create(policyContext(world, world.agents[agent]!, numEnvs, Rng.from(seed, 'faults', 'fallback', fb.key, world.agents[agent]!.id)), fb.params)
         : null;
   }
 

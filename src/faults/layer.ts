@@ -1,6 +1,6 @@
 /**
  * The fault layer of one seed run: it sits between the engine and the policies at three points of
- * the loop in src/run/seed-run.ts:
+ * each step, which the FaultedEngine (engine.ts) calls so that loops drive it like an engine:
  *
  *   observe   after each engine step (and after reset): turns the engine's observations into what
  *             each agent sees (`obs`, double-buffered with `prevObs` so learners get what the agent

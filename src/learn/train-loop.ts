@@ -6,8 +6,8 @@
  * as the contract in src/core/policy.ts describes (act on `obs`, step, observe the transition).
  */
 import { AutoresetMode, VecEngine } from '../core/engine.js';
-import type { ActMode, Policy, PolicySpec, TransitionBatch } from '../core/policy.js';
-import { Rng } from '../core/rng.js';
+import { createPolicies, type ActMode, type Policy, type PolicySpec } from '../core/policy.js';
+import { Rollout } from '../core/rollout.js';
 import type { AgentSpec, World } from '../core/world.js';
 
 /** Which policy (and raw params, parsed by its schema) controls an agent. */
@@ -31,27 +31,16 @@ export interface Session {
 /** Build an engine and one policy per agent (policy rngs split from `seed` by agent id). */
 export function createSession(world: World, numEnvs: number, seed: number, choose: (agent: AgentSpec) => PolicyChoice): Session {
   const engine = new VecEngine(world, { numEnvs, seed, autoreset: AutoresetMode.SameStep });
-  const shared = new Map<string, unknown>();
-  const policies = world.agents.map((agent) => {
+  const seats = world.agents.map((agent) => {
     const { spec, params } = choose(agent);
-    return spec.create(
-      {
-        world,
-        agent,
-        observationSpace: world.observationSpaces[agent.index]!,
-        actionSpace: world.actionSpaces[agent.index]!,
-        numEnvs,
-        rng: Rng.from(seed, 'policy', agent.id),
-        shared,
-      },
-      spec.paramsSchema.parse(params ?? {}),
-    );
+    return { agent, policy: spec, policyParams: spec.paramsSchema.parse(params ?? {}) as Record<string, unknown> };
   });
+  const policies = createPolicies(world, seats, numEnvs, seed);
   engine.reset();
   return { engine, policies, episodeReturns: world.agents.map(() => []), running: world.agents.map(() => new Float64Array(numEnvs)), steps: 0 };
 }
 
-/** Run `steps` engine steps: act (in `mode`), step, observe (when `learn`). */
+/** Run `steps` engine steps: act (in `mode`), step, observe (when `learn`), through the one rollout loop. */
 export function runSteps(session: Session, steps: number, mode: ActMode = 'explore', learn = true): void {
   const { engine, policies } = session;
   const world = engine.world;
@@ -59,13 +48,13 @@ export function runSteps(session: Session, steps: number, mode: ActMode = 'explo
   const N = engine.numEnvs;
   const rewards = policies.map(() => new Float64Array(N));
   const running = session.running;
-  for (let s = 0; s < steps; s++) {
-    for (let i = 0; i < nA; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, mode);
-    engine.step();
+  // Inside the step (before autoreset): each agent's reward is the sum of its components; a copy
+  // whose agents are all done closes every agent's episode return.
+  const afterStep = (e: VecEngine): void => {
     session.steps++;
     for (let i = 0; i < nA; i++) {
       const nC = world.rewardComponents[i]!.length;
-      const comp = engine.rewards[i]!;
+      const comp = e.rewards[i]!;
       for (let b = 0; b < N; b++) {
         let r = 0;
         for (let c = 0; c < nC; c++) r += comp[b * nC + c]!;
@@ -73,34 +62,18 @@ export function runSteps(session: Session, steps: number, mode: ActMode = 'explo
         running[i]![b]! += r;
       }
     }
-    if (learn)
-      for (let i = 0; i < nA; i++) {
-        const batch: TransitionBatch = {
-          obs: engine.prevObs[i]!,
-          actions: engine.actions[i]!,
-          rewards: rewards[i]!,
-          nextObs: engine.obs[i]!,
-          finalObs: engine.finalObs[i]!,
-          terminated: engine.terminated[i]!,
-          truncated: engine.truncated[i]!,
-          step: session.steps,
-          agent: i,
-          allObs: engine.prevObs,
-          allNextObs: engine.obs,
-          allFinalObs: engine.finalObs,
-        };
-        policies[i]!.observe?.(batch);
-      }
     for (let b = 0; b < N; b++) {
       let ended = true;
-      for (let i = 0; i < nA; i++) if (engine.terminated[i]![b] === 0 && engine.truncated[i]![b] === 0) ended = false;
+      for (let i = 0; i < nA; i++) if (e.terminated[i]![b] === 0 && e.truncated[i]![b] === 0) ended = false;
       if (!ended) continue;
       for (let i = 0; i < nA; i++) {
         session.episodeReturns[i]!.push(running[i]![b]!);
         running[i]![b] = 0;
       }
     }
-  }
+  };
+  const learners = learn ? policies.map((p, i) => (p.observe ? i : -1)).filter((i) => i >= 0) : [];
+  new Rollout(engine, policies, { modes: mode, learners, rewards, afterStep }).run(steps);
 }
 
 /** Mean of the last `k` finished episode returns of agent i (NaN if none). */

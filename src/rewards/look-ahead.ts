@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import type { ConfigIssue } from '../core/errors.js';
-import type { Policy } from '../core/policy.js';
+import { policyContext, type Policy } from '../core/policy.js';
 import type { Rng } from '../core/rng.js';
 import { allocStepOut, type AgentSpec, type StepOut, type World, type WorldState } from '../core/world.js';
 import { policies } from '../../policies/index.js';
@@ -54,10 +54,7 @@ export function checkPolicyChoice(world: World, agent: AgentSpec, choice: Policy
 /** Create a greedy helper policy for `agent` (no learning) over `numEnvs` rows. */
 export function createPolicy(world: World, agent: AgentSpec, choice: PolicyChoice, numEnvs: number, rng: Rng): Policy {
   const spec = policies.get(choice.type);
-  return spec.create(
-    { world, agent, observationSpace: world.observationSpaces[agent.index]!, actionSpace: world.actionSpaces[agent.index]!, numEnvs, rng, shared: new Map() },
-    spec.paramsSchema.parse(choice.params) as Record<string, unknown>,
-  );
+  return spec.create(policyContext(world, agent, numEnvs, rng), spec.paramsSchema.parse(choice.params) as Record<string, unknown>);
 }
 
 /** The continuation choice of each agent (id first, then role), or issues naming the uncovered agents. */

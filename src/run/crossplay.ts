@@ -18,8 +18,7 @@ import { basename, join } from 'node:path';
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
-import type { Policy, PolicySpec } from '../core/policy.js';
-import { Rng } from '../core/rng.js';
+import { createPolicies, type PolicySpec } from '../core/policy.js';
 import { mean, tInterval } from '../stats/index.js';
 import { evalCopies, playPolicies } from './evaluate.js';
 import { readBinary } from '../core/binary.js';
@@ -213,24 +212,13 @@ function playSeats(
   const numEnvs = episodic && options.steps === undefined ? evalCopies(options.episodes ?? 10, resolved.config.run.numEnvs) : resolved.config.run.numEnvs;
   const evalSeed = options.seed ?? 0;
   const engine = new VecEngine(world, { numEnvs, seed: `crossplay-${evalSeed}` });
-  const shared = new Map<string, unknown>();
-  const policies: Policy[] = seats.map((s, i) => {
-    const agent = world.agents[i]!;
-    const p = s.spec.create(
-      {
-        world,
-        agent,
-        observationSpace: world.observationSpaces[i]!,
-        actionSpace: world.actionSpaces[i]!,
-        numEnvs,
-        rng: Rng.from(`crossplay-${evalSeed}`, 'policy', agent.id),
-        shared,
-      },
-      s.params,
-    );
-    if (s.state !== null && s.state !== undefined) p.load?.(s.state);
-    return p;
-  });
+  const policies = createPolicies(
+    world,
+    seats.map((s, i) => ({ agent: world.agents[i]!, policy: s.spec, policyParams: s.params })),
+    numEnvs,
+    `crossplay-${evalSeed}`,
+    seats.map((s) => s.state),
+  );
   const episodes = options.episodes ?? (episodic ? 10 : 0);
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
   const learners = seats.map((s, i) => (s.learns ? i : -1)).filter((i) => i >= 0);

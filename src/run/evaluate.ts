@@ -11,9 +11,12 @@ import type { ResolvedExperiment } from '../config/resolve.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import type { Policy } from '../core/policy.js';
-import { fillProposals, type World } from '../core/world.js';
-import { createFaultLayer, hasFaults, type FaultLayer } from '../faults/layer.js';
+import { createPolicies, type ActMode, type Policy } from '../core/policy.js';
+import { Rollout } from '../core/rollout.js';
+import type { VecEnv } from '../core/vec-env.js';
+import type { World } from '../core/world.js';
+import { withFaults } from '../faults/engine.js';
+import { createFaultLayer, hasFaults } from '../faults/layer.js';
 import { localScheme } from '../rewards/local.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { MetricsAccumulator } from './metrics.js';
@@ -82,34 +85,16 @@ export function evaluateSeedFolder(dir: string, resolve: (config: unknown) => Re
   const numEnvs = episodic && options.steps === undefined ? evalCopies(options.episodes ?? 10, resolved.config.run.numEnvs) : resolved.config.run.numEnvs;
   const evalSeed = options.seed ?? summary.seed;
   const engine = new VecEngine(world, { numEnvs, seed: `eval-${evalSeed}` });
-  const shared = new Map<string, unknown>();
-  const policies = resolved.assignments.map((a, i) => {
-    const p = a.policy.create(
-      {
-        world,
-        agent: a.agent,
-        observationSpace: world.observationSpaces[a.agent.index]!,
-        actionSpace: world.actionSpaces[a.agent.index]!,
-        numEnvs,
-        rng: Rng.from(`eval-${evalSeed}`, 'policy', a.agent.id),
-        shared,
-      },
-      a.policyParams,
-    );
-    if (states[i] !== undefined && states[i] !== null) p.load?.(states[i]);
-    return p;
-  });
+  const policies = createPolicies(world, resolved.assignments, numEnvs, `eval-${evalSeed}`, states);
   const episodes = options.episodes ?? (episodic ? 10 : 0);
   const budget = options.steps ?? (episodic ? Math.ceil(episodes / numEnvs) * world.episodeLength : 1000);
-  // The same hooks as the training loop (seed-run.ts): policies see faults.obs and write
-  // faults.intended; the layer acts before, inside and after each engine step.
+  // Under the run's faults the policies play the faulted engine, as in training (seed-run.ts).
   const faults = options.faults !== false && hasFaults(resolved.config.faults) ? createFaultLayer(resolved, engine, evalSeed, policies) : null;
-  const played = playPolicies(
-    engine,
-    policies,
-    { budget, episodes: episodic && options.steps === undefined ? episodes : 0, ...(options.onActions ? { onActions: options.onActions } : {}) },
-    faults,
-  );
+  const played = playPolicies(withFaults(engine, faults), policies, {
+    budget,
+    episodes: episodic && options.steps === undefined ? episodes : 0,
+    ...(options.onActions ? { onActions: options.onActions } : {}),
+  });
   for (const p of policies) p.dispose?.();
   const faultMetrics = faults?.summary();
   faults?.dispose();
@@ -140,79 +125,41 @@ export interface PlayOptions {
 }
 
 /**
- * Play `policies` (by agent index) on a reset `engine`: an optional learning phase (the listed
- * learners explore and learn from their local reward, the others act greedily), then greedy play
- * measured by the dual ledger. The one act → step loop of evaluation, cross-play and new entrants.
+ * Play `policies` (by agent index) in `env` (an engine, or one wrapped in faults), from a reset:
+ * an optional learning phase (the listed learners explore and learn from their local reward, the
+ * others act greedily), then greedy play measured by the dual ledger. The loop of evaluation,
+ * cross-play and new entrants.
  */
 export function playPolicies(
-  engine: VecEngine,
+  env: VecEnv,
   policies: readonly Policy[],
   options: PlayOptions,
-  faults: FaultLayer | null = null,
 ): { step: number; totals: ReturnType<MetricsAccumulator['totals']> } {
-  const world = engine.world;
-  const numEnvs = engine.numEnvs;
+  const world = env.world;
+  const numEnvs = env.numEnvs;
   const schemes = world.agents.map((a) => localScheme.create({ world, agent: a, numEnvs, rng: Rng.from(0) }, { weights: {} }));
   const shaped = world.agents.map(() => new Float64Array(numEnvs));
-  engine.reset();
-  faults?.reset();
+  const reward = (e: VecEngine): void => {
+    for (let i = 0; i < schemes.length; i++) schemes[i]!.compute(e, shaped[i]!);
+  };
+  env.reset();
   const learners = options.learnSteps ? (options.learners ?? []) : [];
-  if (learners.length > 0) learn(engine, policies, learners, options.learnSteps!, schemes, shaped);
-  const ledger = new MetricsAccumulator(world, numEnvs);
-  const start = engine.stepCount;
-  let step = 0;
-  while (step < options.budget) {
-    const seen = faults ? faults.obs : engine.obs;
-    const chosen = faults ? faults.intended : engine.actions;
-    for (let i = 0; i < policies.length; i++) {
-      fillProposals(world, i, seen, chosen, numEnvs);
-      policies[i]!.act(seen[i]!, chosen[i]!, 'greedy');
-    }
-    options.onActions?.(chosen);
-    faults?.beforeStep();
-    engine.step((e) => {
-      faults?.afterStep(e);
-      schemes.forEach((sc, i) => sc.compute(e, shaped[i]!));
-      ledger.addStep(e, shaped);
-    });
-    faults?.observe();
-    step = engine.stepCount - start;
-    if (options.episodes > 0 && ledger.episodes >= options.episodes) break;
+  if (learners.length > 0) {
+    const modes = policies.map((_, i): ActMode => (learners.includes(i) ? 'explore' : 'greedy'));
+    new Rollout(env, policies, { modes, learners, rewards: shaped, afterStep: reward }).run(options.learnSteps!);
   }
+  const ledger = new MetricsAccumulator(world, numEnvs);
+  const measured = new Rollout(env, policies, {
+    modes: 'greedy',
+    afterStep: (e) => {
+      reward(e);
+      ledger.addStep(e, shaped);
+    },
+    ...(options.onActions ? { onActions: options.onActions } : {}),
+  });
+  const step = measured.run(options.budget, () => options.episodes > 0 && ledger.episodes >= options.episodes);
   ledger.flush(step);
   return { step, totals: ledger.totals() };
-}
-
-/** The learning phase of `playPolicies`: learners explore and observe their local reward. */
-function learn(
-  engine: VecEngine,
-  policies: readonly Policy[],
-  learners: readonly number[],
-  steps: number,
-  schemes: readonly { compute(e: VecEngine, out: Float64Array): void }[],
-  shaped: readonly Float64Array[],
-): void {
-  const isLearner = policies.map((_, i) => learners.includes(i));
-  for (let s = 0; s < steps; s++) {
-    for (let i = 0; i < policies.length; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, isLearner[i] ? 'explore' : 'greedy');
-    engine.step((e) => schemes.forEach((sc, i) => sc.compute(e, shaped[i]!)));
-    for (const i of learners)
-      policies[i]!.observe?.({
-        obs: engine.prevObs[i]!,
-        actions: engine.actions[i]!,
-        rewards: shaped[i]!,
-        nextObs: engine.obs[i]!,
-        finalObs: engine.finalObs[i]!,
-        terminated: engine.terminated[i]!,
-        truncated: engine.truncated[i]!,
-        acted: engine.acted[i]!,
-        step: s + 1,
-        agent: i,
-        allObs: engine.prevObs,
-        allNextObs: engine.obs,
-        allFinalObs: engine.finalObs,
-      });
-  }
 }
 
 /** Evaluate a run folder (single- or multi-seed). */

@@ -10,8 +10,7 @@ import type { ResolvedExperiment } from '../config/resolved.js';
 import { TacitError } from '../core/errors.js';
 import type { FastPath, FastPathSeed } from '../core/fast-path.js';
 import { runMeans, windowRow } from '../core/metrics-row.js';
-import type { Policy } from '../core/policy.js';
-import { Rng } from '../core/rng.js';
+import { createPolicies } from '../core/policy.js';
 import { hasCoordination } from '../coordination/wrap.js';
 import type { SeedRunOptions } from './seed-loop.js';
 import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
@@ -69,23 +68,9 @@ export function* fastPathLoop(resolved: ResolvedExperiment, fast: FastPath, opti
   options.onProgress?.(end.steps, budget);
 
   // Fresh policies, as the generic loop creates them, holding the fast path's final states.
-  const shared = new Map<string, unknown>();
-  const policies: Policy[] = resolved.assignments.map((a, i) => {
-    const p = a.policy.create(
-      {
-        world,
-        agent: a.agent,
-        observationSpace: world.observationSpaces[a.agent.index]!,
-        actionSpace: world.actionSpaces[a.agent.index]!,
-        numEnvs: job.numEnvs,
-        rng: Rng.from(seed, 'policy', a.agent.id),
-        shared,
-      },
-      a.policyParams,
-    );
-    if (!p.load) throw new Error(`fast path ${fast.id}: policy ${a.policy.id} has no load() for the state the fast path hands back`);
-    p.load(end.policyStates[i]);
-    return p;
+  const policies = createPolicies(world, resolved.assignments, job.numEnvs, seed, end.policyStates);
+  policies.forEach((p, i) => {
+    if (!p.load) throw new Error(`fast path ${fast.id}: policy ${resolved.assignments[i]!.policy.id} has no load() for the state the fast path hands back`);
   });
   const analysis = end.interrupted ? undefined : resolved.worldSpec.analyze?.({ world, engine: { numEnvs: job.numEnvs, obs: end.finalObs }, policies, seed });
   for (const e of analysis?.events ?? []) sink.event({ type: 'event', step: end.steps, copy: 0, event: e });

@@ -7,9 +7,10 @@
 import type { ResolvedExperiment } from '../config/resolve.js';
 import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
-import type { Policy, TransitionBatch } from '../core/policy.js';
-import { fillProposals } from '../core/world.js';
+import { createPolicies } from '../core/policy.js';
+import { Rollout } from '../core/rollout.js';
 import { Rng } from '../core/rng.js';
+import { withFaults } from '../faults/engine.js';
 import { createFaultLayer } from '../faults/layer.js';
 import { CoordinationLayer } from '../coordination/layer.js';
 import { coordinatedOf } from '../coordination/wrap.js';
@@ -58,21 +59,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   const autoreset = run.autoreset === 'next-step' ? AutoresetMode.NextStep : AutoresetMode.SameStep;
   const engine = new VecEngine(world, { numEnvs, seed, autoreset });
 
-  const shared = new Map<string, unknown>();
-  const policies: Policy[] = resolved.assignments.map((a) =>
-    a.policy.create(
-      {
-        world,
-        agent: a.agent,
-        observationSpace: world.observationSpaces[a.agent.index]!,
-        actionSpace: world.actionSpaces[a.agent.index]!,
-        numEnvs,
-        rng: Rng.from(seed, 'policy', a.agent.id),
-        shared,
-      },
-      a.policyParams,
-    ),
-  );
+  const policies = createPolicies(world, resolved.assignments, numEnvs, seed);
   const schemes: RewardScheme[] = resolved.assignments.map((a) =>
     a.scheme.create({ world, agent: a.agent, numEnvs, rng: Rng.from(seed, 'reward', a.agent.id) }, a.schemeParams),
   );
@@ -80,33 +67,30 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   const learners = policies.map((p, i) => (p.observe ? i : -1)).filter((i) => i >= 0);
   if (learners.length > 0 && autoreset !== AutoresetMode.SameStep)
     throw new TacitError(`run.autoreset: learning policies need 'same-step' autoreset (got '${run.autoreset}'): remove run.autoreset or set it to same-step`);
-  const batches = world.agents.map((a) => ({
-    obs: engine.prevObs[a.index]!,
-    actions: engine.actions[a.index]!,
-    rewards: shaped[a.index]!,
-    nextObs: engine.obs[a.index]!,
-    finalObs: engine.finalObs[a.index]!,
-    terminated: engine.terminated[a.index]!,
-    truncated: engine.truncated[a.index]!,
-    acted: engine.acted[a.index]!,
-    step: 0,
-    agent: a.index,
-    allObs: engine.prevObs,
-    allNextObs: engine.obs,
-    allFinalObs: engine.finalObs,
-  })) satisfies TransitionBatch[];
 
   const ledger = new MetricsAccumulator(world, numEnvs);
-  // faults (src/faults): null unless the config has a faults section or a policy that can fail to
-  // answer (an external process); then policies see faults.obs,
-  // write faults.intended, and the layer hooks in before, inside and after each engine step.
+  // Faults (src/faults) wrap the engine when the config has a faults section or a policy can fail
+  // to answer (an external process): the rollout then drives the FaultedEngine, whose observations
+  // and action buffers are the layer's. The layer and the coordination accounting add their keys
+  // to each metrics row and their figures to the summary.
   const coord = coordinated ? new CoordinationLayer(coordinated, engine, seed) : null;
   const faults = createFaultLayer(resolved, engine, seed, policies, coord);
-  const afterStep = (eng: VecEngine): void => {
-    coord?.afterStep(eng);
-    faults?.afterStep(eng);
-    for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);
-    ledger.addStep(eng, shaped);
+  const env = withFaults(engine, faults);
+  const rollout = new Rollout(env, policies, {
+    modes: 'explore',
+    learners,
+    rewards: shaped,
+    afterStep: (eng) => {
+      coord?.afterStep(eng);
+      for (let i = 0; i < nA; i++) schemes[i]!.compute(eng, shaped[i]!);
+      ledger.addStep(eng, shaped);
+    },
+  });
+  const accounts = [faults, coord].filter((a) => a !== null);
+  const flush = (at: number): void => {
+    const row = ledger.flush(at);
+    for (const a of accounts) a.addMetrics(row);
+    sink.metrics(row);
   };
 
   if (run.episodes !== undefined && world.episodeLength === 0)
@@ -126,8 +110,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
     }
   };
 
-  engine.reset();
-  faults?.reset();
+  env.reset();
   if (options.resume) {
     const cp = options.resume;
     engine.restoreCheckpoint(cp.engine as Parameters<typeof engine.restoreCheckpoint>[0]);
@@ -144,37 +127,13 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
   let step = engine.stepCount;
   let interrupted = false;
   while (step < budget) {
-    const seen = faults ? faults.obs : engine.obs;
-    const chosen = faults ? faults.intended : engine.actions;
-    for (let i = 0; i < nA; i++) {
-      // Agents that act after others (supervisors) see their proposed actions first.
-      fillProposals(world, i, seen, chosen, numEnvs);
-      policies[i]!.act(seen[i]!, chosen[i]!, 'explore');
-    }
-    faults?.beforeStep();
-    engine.step(afterStep);
-    faults?.observe();
-    step = engine.stepCount;
-    for (let k = 0; k < learners.length; k++) {
-      const i = learners[k]!;
-      const batch = batches[i]!;
-      batch.obs = engine.prevObs[i]!;
-      batch.nextObs = engine.obs[i]!;
-      batch.allObs = engine.prevObs;
-      batch.allNextObs = engine.obs;
-      batch.step = step;
-      faults?.patchBatch(batch, i);
-      policies[i]!.observe!(batch);
-    }
-    if (engine.events.length > 0) drain(engine.events);
-    if (faults && faults.events.length > 0) drain(faults.events);
+    rollout.step();
+    step = env.stepCount;
+    if (env.events.length > 0) drain(env.events);
     if (step % run.metricsEvery === 0) {
       checkFiniteObservations(engine, world.id, step);
       options.forks?.recordForkPoint(engine, step);
-      const row = ledger.flush(step);
-      faults?.addMetrics(row);
-      coord?.addMetrics(row);
-      sink.metrics(row);
+      flush(step);
       options.onProgress?.(step, budget);
       if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint)
         options.onCheckpoint({
@@ -201,12 +160,7 @@ export function* genericSeedLoop(resolved: ResolvedExperiment, options: SeedRunO
       }
     }
   }
-  if (ledger.pending) {
-    const row = ledger.flush(step);
-    faults?.addMetrics(row);
-    coord?.addMetrics(row);
-    sink.metrics(row);
-  }
+  if (ledger.pending) flush(step);
   options.onProgress?.(step, budget);
 
   const totals = ledger.totals();

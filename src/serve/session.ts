@@ -2,8 +2,9 @@
  * One served world: a VecEngine of `numEnvs` copies of a registered world, with the reward scheme
  * of every agent, the experiment's fault layer and the dual ledger, driven by actions that arrive
  * from outside instead of from policies. This is the seed-run loop body (src/run/seed-run.ts) with
- * the `act` calls replaced by the client's actions: intended actions → faults.beforeStep →
- * engine.step (faults, schemes and ledger in the post-step hook) → faults.observe.
+ * the `act` calls replaced by the client's actions, written into the env's action buffers and
+ * stepped through the engine wrapped in the experiment's faults (src/faults/engine.ts), with the
+ * schemes and ledger in the post-step hook.
  *
  * Seeding follows Gymnasium: `reset(seed)` starts the copies' episode streams from `seed` exactly as
  * a run's engine with master seed `seed` does (so the TypeScript engine reproduces the trajectory
@@ -15,6 +16,8 @@ import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { contains, describeSpace } from '../core/spaces.js';
 import type { World } from '../core/world.js';
+import type { VecEnv } from '../core/vec-env.js';
+import { withFaults } from '../faults/engine.js';
 import { createFaultLayer, type FaultLayer } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { MetricsAccumulator } from '../run/metrics.js';
@@ -62,6 +65,8 @@ export class Session {
   readonly numEnvs: number;
   readonly autoreset: AutoresetMode;
   private engine: VecEngine | null = null;
+  /** The engine, seen through the fault layer when the session has faults (what the client observes and sends). */
+  private env: VecEnv | null = null;
   private schemes: RewardScheme[] = [];
   private faults: FaultLayer | null = null;
   private ledger: MetricsAccumulator | null = null;
@@ -89,7 +94,6 @@ export class Session {
     this.shaped = this.world.agents.map(() => new Float64Array(numEnvs));
     this.doneBefore = new Int32Array(numEnvs);
     this.hook = (eng) => {
-      this.faults?.afterStep(eng);
       for (let i = 0; i < this.schemes.length; i++) this.schemes[i]!.compute(eng, this.shaped[i]!);
       this.ledger!.addStep(eng, this.shaped);
     };
@@ -124,39 +128,38 @@ export class Session {
         a.scheme.create({ world: this.world, agent: a.agent, numEnvs: this.numEnvs, rng: Rng.from(s, 'reward', a.agent.id) }, a.schemeParams),
       );
       this.faults = createFaultLayer(this.resolved, this.engine, s);
+      this.env = withFaults(this.engine, this.faults);
       this.ledger = new MetricsAccumulator(this.world, this.numEnvs);
     }
-    this.engine.reset();
-    this.faults?.reset();
-    return { observations: this.rows(this.faults ? this.faults.obs : this.engine.obs), alive: this.aliveFlags() };
+    this.env!.reset();
+    return { observations: this.rows(this.env!.obs), alive: this.aliveFlags() };
   }
 
   /** Apply one action per live agent and copy; returns the step's results for every copy. */
   step(actions: unknown): Record<string, unknown> {
     const engine = this.engine;
-    if (engine === null) throw new ProtocolError('usage', 'step before reset: send {"op": "reset", "seed": <int>} first');
+    const env = this.env;
+    if (engine === null || env === null) throw new ProtocolError('usage', 'step before reset: send {"op": "reset", "seed": <int>} first');
     if (this.autoreset === AutoresetMode.Disabled)
       for (let b = 0; b < this.numEnvs; b++)
         if (engine.episodeEnded[b] === 1) throw new ProtocolError('usage', `copy ${b}'s episode is over (no live agents): send reset to start a new one`);
-    this.writeActions(engine, actions);
+    this.writeActions(engine, env.actions, actions);
     this.doneBefore.set(engine.episodesDone);
-    this.faults?.beforeStep();
-    engine.step(this.hook);
-    this.faults?.observe();
+    env.step(this.hook);
     const w = this.world;
     const nK = w.kpis.length;
     const ended: number[] = [];
     const finalObservations: Record<string, Record<number, number[]>> = {};
     if (this.autoreset === AutoresetMode.SameStep) {
       for (let b = 0; b < this.numEnvs; b++) if (engine.episodesDone[b] !== this.doneBefore[b]) ended.push(b);
-      const finals = this.faults ? this.faults.finalObs : engine.finalObs;
+      const finals = env.finalObs;
       for (const a of w.agents) {
         const size = w.observationSpaces[a.index]!.size;
         finalObservations[a.id] = Object.fromEntries(ended.map((b) => [b, Array.from(finals[a.index]!.subarray(b * size, (b + 1) * size))]));
       }
     }
     return {
-      observations: this.rows(this.faults ? this.faults.obs : engine.obs),
+      observations: this.rows(env.obs),
       rewards: Object.fromEntries(w.agents.map((a) => [a.id, Array.from(this.shaped[a.index]!)])),
       components: Object.fromEntries(w.agents.map((a) => [a.id, this.split(engine.rewards[a.index]!, w.rewardComponents[a.index]!.length)])),
       terminations: Object.fromEntries(w.agents.map((a) => [a.id, Array.from(engine.terminated[a.index]!, (v) => v === 1)])),
@@ -164,7 +167,7 @@ export class Session {
       acted: Object.fromEntries(w.agents.map((a) => [a.id, Array.from(engine.acted[a.index]!, (v) => v === 1)])),
       alive: this.aliveFlags(),
       kpis: this.split(engine.kpis, nK),
-      events: [...engine.events, ...(this.faults?.events ?? [])].map((e) => ({ copy: e.copy, ...e.event })),
+      events: env.events.map((e) => ({ copy: e.copy, ...e.event })),
       ...(this.autoreset === AutoresetMode.SameStep ? { ended, finalObservations } : {}),
     };
   }
@@ -192,7 +195,7 @@ export class Session {
   }
 
   /** Check and write `{agent: [action per copy]}` into the buffers the policies would write. */
-  private writeActions(engine: VecEngine, actions: unknown): void {
+  private writeActions(engine: VecEngine, target: readonly Float64Array[], actions: unknown): void {
     const w = this.world;
     if (actions === null || typeof actions !== 'object' || Array.isArray(actions))
       throw new ProtocolError('bad-action', `actions: expected {agentId: [one action per copy]}, got ${JSON.stringify(actions)?.slice(0, 80)}`);
@@ -200,7 +203,6 @@ export class Session {
     for (const id of Object.keys(given))
       if (!w.agents.some((a) => a.id === id))
         throw new ProtocolError('bad-action', `actions: unknown agent '${id}'; this world's agents: ${w.agents.map((a) => a.id).join(', ')}`);
-    const target = this.faults ? this.faults.intended : engine.actions;
     for (const a of w.agents) {
       const space = w.actionSpaces[a.index]!;
       const size = space.size;

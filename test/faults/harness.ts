@@ -5,8 +5,7 @@
  */
 import { resolveExperiment } from '../../src/config/resolve.js';
 import { VecEngine } from '../../src/core/engine.js';
-import type { Policy } from '../../src/core/policy.js';
-import { Rng } from '../../src/core/rng.js';
+import { createPolicies } from '../../src/core/policy.js';
 import { createFaultLayer, type FaultLayer } from '../../src/faults/layer.js';
 
 /** A relay-chain experiment config with the given faults section. */
@@ -26,20 +25,7 @@ export function harness(config: unknown, seed = 1) {
   const world = resolved.makeWorld();
   const numEnvs = resolved.config.run.numEnvs;
   const engine = new VecEngine(world, { numEnvs, seed });
-  const policies: Policy[] = resolved.assignments.map((a) =>
-    a.policy.create(
-      {
-        world,
-        agent: a.agent,
-        observationSpace: world.observationSpaces[a.agent.index]!,
-        actionSpace: world.actionSpaces[a.agent.index]!,
-        numEnvs,
-        rng: Rng.from(seed, 'policy', a.agent.id),
-        shared: new Map(),
-      },
-      a.policyParams,
-    ),
-  );
+  const policies = createPolicies(world, resolved.assignments, numEnvs, seed);
   const faults = createFaultLayer(resolved, engine, seed) as FaultLayer;
   engine.reset();
   faults.reset();

@@ -7,7 +7,8 @@
  */
 import { VecEngine } from '../../../src/core/engine.js';
 import { Rng } from '../../../src/core/rng.js';
-import type { TransitionBatch } from '../../../src/core/policy.js';
+import { policyContext } from '../../../src/core/policy.js';
+import { Rollout } from '../../../src/core/rollout.js';
 import type { World } from '../../../src/core/world.js';
 import { encodeJoint } from '../game.js';
 import { stateRadix, tabularQPolicy, type TabularQParams, type TabularQPolicy } from '../../../policies/tabular-q.js';
@@ -43,59 +44,30 @@ export function runReferenceSession(input: ReferenceSessionInput): ReferenceSess
   const engine = new VecEngine(world, { numEnvs: 1, seed: input.engineSeed });
   const shared = new Map<string, unknown>();
   const policies = world.agents.map(
-    (agent, i) =>
-      tabularQPolicy.create(
-        {
-          world,
-          agent,
-          observationSpace: world.observationSpaces[i]!,
-          actionSpace: world.actionSpaces[i]!,
-          numEnvs: 1,
-          rng: new Rng(input.agentRng[i]!.slice()),
-          shared,
-        },
-        input.learners[i]!,
-      ) as TabularQPolicy,
+    (agent, i) => tabularQPolicy.create(policyContext(world, agent, 1, new Rng(input.agentRng[i]!.slice()), shared), input.learners[i]!) as TabularQPolicy,
   );
   const shaped = world.agents.map(() => new Float64Array(1));
   const acts = new Int32Array(n);
   const m = world.actionSpaces[0]!.kind === 'discrete' ? world.actionSpaces[0]!.n : 0;
+  // The local reward (the sum of each firm's components) and the joint action, inside the step.
+  const afterStep = (e: VecEngine): void => {
+    for (let i = 0; i < n; i++) {
+      let local = 0;
+      for (const v of e.rewards[i]!) local += v;
+      shaped[i]![0] = local;
+      acts[i] = e.actions[i]![0]!;
+    }
+  };
+  const rollout = new Rollout(engine, policies, { modes: 'explore', learners: policies.map((_, i) => i), rewards: shaped, afterStep });
   engine.reset();
   let periods = 0;
   let converged = false;
-  while (periods < maxPeriods) {
-    for (let i = 0; i < n; i++) policies[i]!.act(engine.obs[i]!, engine.actions[i]!, 'explore');
-    engine.step();
-    for (let i = 0; i < n; i++) {
-      let local = 0;
-      for (const v of engine.rewards[i]!) local += v;
-      shaped[i]![0] = local;
-      acts[i] = engine.actions[i]![0]!;
-    }
+  rollout.run(maxPeriods, () => {
     if (trace && periods < trace.length) trace[periods] = encodeJoint(acts, m);
-    for (let i = 0; i < n; i++) {
-      const batch: TransitionBatch = {
-        obs: engine.prevObs[i]!,
-        actions: engine.actions[i]!,
-        rewards: shaped[i]!,
-        nextObs: engine.obs[i]!,
-        finalObs: engine.finalObs[i]!,
-        terminated: engine.terminated[i]!,
-        truncated: engine.truncated[i]!,
-        step: engine.stepCount,
-        agent: i,
-        allObs: engine.prevObs,
-        allNextObs: engine.obs,
-        allFinalObs: engine.finalObs,
-      };
-      policies[i]!.observe!(batch);
-    }
     periods++;
-    if (policies.every((p) => p.converged!())) {
-      converged = true;
-      break;
-    }
-  }
+    converged = policies.every((p) => p.converged!());
+    return converged;
+  });
   const radix = stateRadix(world.observationSpaces[0]!);
   let finalState = 0;
   engine.obs[0]!.forEach((v, k) => (finalState = finalState * radix[k]! + v));

@@ -385,6 +385,6 @@ export const warehouseV2 = defineWorld({
   summary:
     'Several SKUs sharing a warehouse (or a DC feeding stores), run by procurement, inventory, logistics and finance agents; practitioners’ KPIs, accrual accounting',
   paramsSchema: warehouseV2ParamsSchema,
-  create: (p) => createWarehouseV2(p) as unknown as World,
+  create: (p) => createWarehouseV2(p),
   conformanceParams: { episodeLength: 25, network: { stores: 2, storeCoverDays: 3 } },
 });
