@@ -22,15 +22,15 @@ import { listingText } from '../core/build-cache.js';
 // (test/cli/lazy-imports.test.ts) fails if a listing command loads a heavy package again.
 
 interface RunArgs {
-  config?: string;
-  resume?: string;
-  replayExternal?: string;
-  out?: string;
-  seed?: number;
-  seeds?: number;
-  set?: string[];
-  quiet?: boolean;
-  report?: boolean;
+  config: string | undefined;
+  resume: string | undefined;
+  'replay-external': string | undefined;
+  out: string | undefined;
+  seed: number | undefined;
+  seeds: number | undefined;
+  set: string[] | undefined;
+  quiet: boolean | undefined;
+  report: boolean | undefined;
 }
 
 /** Whether the finished run's config asks for a report (output.report, default true). */
@@ -90,7 +90,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
         type: 'boolean',
         default: true,
         describe: 'Write report.html into the run folder at the end (unless output.report is false; --no-report to skip)',
-      }) as unknown as Argv<RunArgs>,
+      }),
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     checkCount('seed', args.seed, 0);
     checkCount('seeds', args.seeds, 1);
@@ -153,13 +153,13 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
   },
 });
 
-const validateCommand: CommandModule<object, { config: string; set?: string[] }> = {
+const validateCommand: CommandModule<object, { config: string; set: string[] | undefined }> = {
   command: 'validate <config>',
   describe: 'Check an experiment config without running it',
   builder: (y: Argv) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file' })
-      .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }) as unknown as Argv<{ config: string; set?: string[] }>,
+      .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }),
   handler: (args) => validate(args.config, args.set ?? []),
 };
 
@@ -184,7 +184,22 @@ function evalWorld(runDir: string): string {
   }
 }
 
-type EvalArgs = { runDir?: string; episodes?: number; steps?: number; seed?: number; faults: boolean; json?: boolean } & Partial<CrossPlayArgs>;
+/** What eval's builder declares (cross-play's flags included; the handler sees them camel-cased too). */
+interface EvalArgs {
+  runDir: string | undefined;
+  episodes: number | undefined;
+  steps: number | undefined;
+  seed: number | undefined;
+  faults: boolean;
+  json: boolean;
+  partners: string[] | undefined;
+  focal: string | undefined;
+  kpi: string | undefined;
+  entrant: string | undefined;
+  'entrant-params': string | undefined;
+  'learn-steps': number | undefined;
+  out: string | undefined;
+}
 
 const evalCommand: CommandModule<object, EvalArgs> = {
   command: 'eval [runDir]',
@@ -207,7 +222,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
       .option('out', {
         type: 'string',
         describe: 'Cross-play: where to write crossplay.json (default: the common folder of the partners)',
-      }) as unknown as Argv<EvalArgs>,
+      }),
   handler: async (args) => {
     checkCount('episodes', args.episodes, 1);
     checkCount('steps', args.steps, 1);
@@ -287,10 +302,10 @@ export function bareCommand(argv: readonly string[]): (() => Promise<void>) | un
   return undefined;
 }
 
-const schemaCommand: CommandModule<object, { out?: string }> = {
+const schemaCommand: CommandModule<object, { out: string | undefined }> = {
   command: 'schema',
   describe: 'Print (or write) the JSON Schema of experiment files, for editor autocompletion',
-  builder: (y: Argv) => y.option('out', { type: 'string', describe: 'Write to this file instead of stdout' }) as unknown as Argv<{ out?: string }>,
+  builder: (y: Argv) => y.option('out', { type: 'string', describe: 'Write to this file instead of stdout' }),
   handler: async (args) => {
     const text = await listingText('schema', async () => {
       const [{ jsonText }, { experimentJsonSchema }] = await Promise.all([import('../run/results.js'), import('../config/json-schema.js')]);

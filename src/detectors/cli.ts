@@ -8,8 +8,8 @@ import { outcomeMark, outcomeOf } from './types.js';
 
 interface DetectArgs {
   runDir: string;
-  config?: string;
-  dryRun: boolean;
+  config: string | undefined;
+  'dry-run': boolean;
 }
 
 /** Print verdicts and findings in a few lines per detector. */
@@ -37,7 +37,7 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
     y
       .positional('runDir', { type: 'string', demandOption: true, describe: 'Results folder (results/<experiment>/<runId>)' })
       .option('config', { type: 'string', describe: 'YAML file with a detectors section (replaces the run’s own)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the findings without writing them' }) as unknown as Argv<DetectArgs>,
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the findings without writing them' }),
   handler: async (args: ArgumentsCamelCase<DetectArgs>) => {
     const { detectRun, readDetectorsFile } = await import('./detect-run.js'); // lazily: see src/cli/lazy.ts
     const result = detectRun(args.runDir, { write: !args.dryRun, ...(args.config ? { config: readDetectorsFile(args.config) } : {}) });

@@ -5,12 +5,12 @@ import { UsageError } from '../../core/errors.js';
 import { checkStatFlags, statOptions, terminalWidth } from './stat-flags.js';
 
 interface CompareArgs {
-  dirs: string[];
-  queue?: string;
-  sweep?: string;
+  dirs: string[] | undefined;
+  queue: string | undefined;
+  sweep: string | undefined;
   format: string;
-  md?: string;
-  json?: string;
+  md: string | undefined;
+  json: string | undefined;
   level: number;
   alpha: number;
   resamples: number;
@@ -32,7 +32,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         .option('format', { type: 'string', choices: ['table', 'markdown', 'json'], default: 'table', describe: 'What to print' })
         .option('md', { type: 'string', describe: 'Also write the markdown to this file' })
         .option('json', { type: 'string', describe: 'Also write the JSON to this file' }),
-    ) as unknown as Argv<CompareArgs>,
+    ),
   handler: async (args) => {
     checkStatFlags(args);
     if (args.sweep !== undefined && !args.queue) throw new UsageError('--sweep selects runs of the queue: give --queue postgres://… too');
@@ -53,7 +53,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       import('../../report/variants.js'),
       import('../../report/figures/crossplay.js'),
     ]);
-    const dirs = args.queue ? await (await import('./sweep-queue.js')).completeDirsOnQueue(args.queue, args.sweep) : args.dirs;
+    const dirs = args.queue ? await (await import('./sweep-queue.js')).completeDirsOnQueue(args.queue, args.sweep) : (args.dirs ?? []); // checked non-empty above
     // crossplay.json files (tacit eval --partners), given or inside a folder given, are printed after the table.
     const crossplays = findCrossPlays(dirs);
     const runDirs = dirs.filter((d) => !isCrossPlayFile(d));

@@ -6,16 +6,16 @@ import { UsageError } from '../../core/errors.js';
 
 interface DiagnoseArgs {
   config: string;
-  seeds?: number;
-  queue?: string;
-  out?: string;
-  set?: string[];
-  workers?: number;
-  mixWeight?: number[];
-  linkStrength?: number[];
-  lookAhead?: number;
-  continuation?: string;
-  removeShare?: number;
+  seeds: number | undefined;
+  queue: string | undefined;
+  out: string | undefined;
+  set: string[] | undefined;
+  workers: number | undefined;
+  'mix-weight': number[] | undefined;
+  'link-strength': number[] | undefined;
+  'look-ahead': number | undefined;
+  continuation: string | undefined;
+  'remove-share': number | undefined;
   report: boolean;
   quiet: boolean;
 }
@@ -77,7 +77,7 @@ export const diagnoseCommand = (setCode: (c: number) => void): CommandModule<obj
       })
       .option('remove-share', { type: 'number', describe: 'Share of seeds in which a fix must remove a finding (default 0.8)' })
       .option('report', { type: 'boolean', default: true, describe: 'Write report.html (--no-report to skip)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }) as unknown as Argv<DiagnoseArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' }),
   handler: async (args) => {
     checkInt('seeds', args.seeds, 1);
     checkInt('workers', args.workers, 1);

@@ -7,7 +7,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../export/formats.js';
 interface ExportArgs {
   dirs: string[];
   format: string;
-  out?: string;
+  out: string | undefined;
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
@@ -20,7 +20,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('out', {
         type: 'string',
         describe: 'Folder for metrics.<format> and summaries.<format> (default: <first dir>/export)',
-      }) as unknown as Argv<ExportArgs>,
+      }),
   handler: async (args) => {
     if (!(EXPORT_FORMATS as readonly string[]).includes(args.format))
       throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${args.format}'`);

@@ -4,7 +4,7 @@ import { TacitError } from '../../core/errors.js';
 
 interface OptimumArgs {
   config: string;
-  set?: string[];
+  set: string[] | undefined;
 }
 
 /** A world that has no exact-optimum solver at all. */
@@ -19,7 +19,7 @@ export const optimumCommand: CommandModule<object, OptimumArgs> = {
       type: 'string',
       array: true,
       describe: 'Overrides, as for run (e.g. --set env.params.accounting=echelon)',
-    }) as unknown as Argv<OptimumArgs>,
+    }),
   handler: async (args) => {
     // Loaded here, not at the top: every command's module is imported at start-up (src/cli/lazy.ts).
     const [{ loadExperiment }, { jsonText }, { worlds }] = await Promise.all([

@@ -21,7 +21,7 @@ export const queueCommand: CommandModule<object, StartArgs> = {
         type: 'string',
         default: '127.0.0.1',
         describe: 'Address to listen on (0.0.0.0: workers on other machines may connect, with the password)',
-      }) as unknown as Argv<StartArgs>,
+      }),
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got ${args.port}`);
     const { startEmbeddedPostgres } = await import('../../queue/embedded.js');
@@ -41,7 +41,7 @@ export const queueCommand: CommandModule<object, StartArgs> = {
 interface WorkerArgs {
   queue: string;
   concurrency: number;
-  exitWhenIdle: boolean;
+  'exit-when-idle': boolean;
   poll: number;
 }
 
@@ -53,7 +53,7 @@ export const workerCommand = (setCode: (c: number) => void): CommandModule<objec
       .option('queue', { type: 'string', demandOption: true, describe: 'The postgres:// URL of the queue' })
       .option('concurrency', { type: 'number', default: 1, describe: 'Runs at a time (each on its own thread)' })
       .option('exit-when-idle', { type: 'boolean', default: false, describe: 'Exit once no run is waiting (instead of waiting for more)' })
-      .option('poll', { type: 'number', default: 1, describe: 'Seconds between looks at an empty queue' }) as unknown as Argv<WorkerArgs>,
+      .option('poll', { type: 'number', default: 1, describe: 'Seconds between looks at an empty queue' }),
   handler: async (args) => {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency must be an integer >= 1, got ${args.concurrency}`);
     if (!(args.poll > 0)) throw new UsageError(`--poll must be a positive number of seconds, got ${args.poll}`);

@@ -6,10 +6,10 @@ import { checkStatFlags, statOptions } from './stat-flags.js';
 
 interface ReportArgs {
   dirs: string[];
-  out?: string;
+  out: string | undefined;
   png: boolean;
   standalone: boolean;
-  title?: string;
+  title: string | undefined;
   level: number;
   alpha: number;
   resamples: number;
@@ -42,7 +42,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
           describe: 'Inline plotly.js: one self-contained file (+3.5 MB) instead of sharing plotly-<version>.min.js at the results root',
         })
         .option('title', { type: 'string', describe: 'Page title' }),
-    ) as unknown as Argv<ReportArgs>,
+    ),
   handler: async (args) => {
     checkStatFlags(args);
     const { writeReport } = await import('../../report/report.js'); // lazily: see src/cli/lazy.ts

@@ -13,7 +13,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   builder: (y: Argv) =>
     y
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (local only by default; the protocol has no authentication)' })
-      .option('port', { type: 'number', default: 0, describe: 'TCP port (0: a free port, printed on start)' }) as unknown as Argv<ServeArgs>,
+      .option('port', { type: 'number', default: 0, describe: 'TCP port (0: a free port, printed on start)' }),
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${args.port}`);
     const [{ PROTOCOL_VERSION }, { startServer }] = await Promise.all([import('../../serve/protocol.js'), import('../../serve/server.js')]); // lazily: src/cli/lazy.ts

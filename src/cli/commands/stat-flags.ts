@@ -16,10 +16,10 @@ export function checkStatFlags(a: { level: number; alpha: number; resamples: num
 }
 
 /** The shared statistics flags of compare and report. */
-export function statOptions<T>(y: Argv<T>): Argv<T> {
+export function statOptions<T>(y: Argv<T>) {
   return y
     .option('level', { type: 'number', default: 0.95, describe: 'Confidence level of the intervals' })
     .option('alpha', { type: 'number', default: 0.05, describe: 'Significance level after Holm correction' })
     .option('resamples', { type: 'number', default: 10000, describe: 'Bootstrap resamples (with ≤ 5 seeds the exact bootstrap is used)' })
-    .option('seed', { type: 'number', default: 0, describe: 'Seed of the bootstrap and permutation streams' }) as unknown as Argv<T>;
+    .option('seed', { type: 'number', default: 0, describe: 'Seed of the bootstrap and permutation streams' });
 }

@@ -5,20 +5,20 @@ import { terminalWidth } from './stat-flags.js';
 import { reportLines } from './report.js';
 
 interface SweepArgs {
-  config?: string;
-  queue?: string;
+  config: string | undefined;
+  queue: string | undefined;
   detach: boolean;
-  status?: string;
-  index?: number;
-  of?: number;
-  grid?: string[];
-  seeds?: number;
-  workers?: number;
-  out?: string;
-  set?: string[];
+  status: string | undefined;
+  index: number | undefined;
+  of: number | undefined;
+  grid: string[] | undefined;
+  seeds: number | undefined;
+  workers: number | undefined;
+  out: string | undefined;
+  set: string[] | undefined;
   report: boolean;
   quiet: boolean;
-  dryRun: boolean;
+  'dry-run': boolean;
 }
 
 export const sweepCommand = (setCode: (c: number) => void): CommandModule<object, SweepArgs> => ({
@@ -46,7 +46,7 @@ export const sweepCommand = (setCode: (c: number) => void): CommandModule<object
       .option('set', { type: 'string', array: true, describe: 'Override a base config field (repeatable), as for run' })
       .option('report', { type: 'boolean', default: true, describe: 'Write the HTML report at the end (--no-report to skip)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress bar' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'List the runs without running them' }) as unknown as Argv<SweepArgs>,
+      .option('dry-run', { type: 'boolean', default: false, describe: 'List the runs without running them' }),
   handler: async (args) => {
     if (args.status !== undefined) {
       if (!args.queue) throw new UsageError('--status reads the queue: give --queue postgres://…');

@@ -7,7 +7,7 @@ interface UiArgs {
   root: string;
   host: string;
   port: number;
-  queue?: string;
+  queue: string | undefined;
 }
 
 export const uiCommand: CommandModule<object, UiArgs> = {
@@ -21,7 +21,7 @@ export const uiCommand: CommandModule<object, UiArgs> = {
       .option('queue', {
         type: 'string',
         describe: "Also list the queue's runs table (a postgres:// URL, as tacit queue start prints)",
-      }) as unknown as Argv<UiArgs>,
+      }),
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${args.port}`);
     if (!existsSync(args.root) || !statSync(args.root).isDirectory())
