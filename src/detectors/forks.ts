@@ -20,7 +20,7 @@ export interface ForkPoint<S extends WorldState = WorldState> {
 }
 
 /** Acts for every agent from their observations (greedy policies during forks). */
-export type JointActor = (obs: readonly Float32Array[], out: Float64Array[]) => void;
+export type JointActor = (obs: readonly Float32Array[], out: readonly Float64Array[]) => void;
 
 /** Overrides agent actions in a branch: called after the recorded/actor actions are written; may rewrite `out`. */
 export type ActionOverride = (t: number, agent: number, out: Float64Array, state: Readonly<WorldState>) => void;
