@@ -17,6 +17,7 @@ import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from './cost.js';
 import { expandSweep, type SweepExpansion } from './sweep-check.js';
+import { checkDiagnoseSection } from '../diagnose/objective.js';
 
 // The resolved shape has its own module so that readers of it (the fault layer, detectors, the
 // runner) do not depend on this file, which imports every registry.
@@ -104,6 +105,7 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
   }
 
   if (config.faults) compileFaults(config.faults, world, issues);
+  issues.push(...checkDiagnoseSection(world, config.diagnose));
 
   // Refuse what cannot fit in memory here, before anything is allocated (src/config/cost.ts).
   if (issues.length === 0) issues.push(...memoryIssues(estimateMemory(config as ExperimentConfig, world, assignments)));
@@ -131,7 +133,7 @@ function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination'] as const) {
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination', 'diagnose'] as const) {
     const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
     if (r.success) out[key] = structuredClone(r.data);
   }

@@ -47,7 +47,7 @@ describe('experiment config resolution', () => {
         "name: expected letters, digits, dots, dashes or underscores (it names the results folder), got "bad name"",
         "run.steps: expected a positive number, got -1",
         "run.numEnvs: expected an integer, got 2.5",
-        ": unknown key 'extra'; allowed keys: $schema, name, description, env, agents, run, detectors, faults, coordination, sweep, output",
+        ": unknown key 'extra'; allowed keys: $schema, name, description, env, agents, run, detectors, faults, coordination, sweep, diagnose, output",
         "env.params.game: expected one of "prisoners-dilemma", "stag-hunt", "matching-pennies", "coordination", got "chicken"",
       ]
     `);
