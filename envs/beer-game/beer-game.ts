@@ -285,7 +285,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
     actionLevels: STAGES.map(() => ({ unit, maxLevel })),
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
-    ...(fast ? { createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),
+    ...(fast ? { batchBytes: batch.batchBytes, createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),
 
     reset(s, seed, out) {
       const f = s.f;

@@ -3,11 +3,12 @@
  * An engine's two state pools (copy b's record at b × size in one Float64Array each) live in one
  * WebAssembly memory with room for the step's inputs and outputs, and a step is one call of the
  * sweep compiled for the config and copy count (wasm-sweep.ts): it reads every copy's record from
- * one pool and writes the next into the other. The engine lays its buffers out in few ArrayBuffers
+ * one pool and writes the next into the other. The engine lays its buffers out in few runs
  * (observations of all agents; actions, rewards and KPIs; terminated and truncated flags), agent
- * after agent; the kernel copies the actions into its memory and the outputs back through one view
- * per ArrayBuffer (`joinedView`); arrays laid out otherwise are declined. The per-copy `step` in
- * beer-game.ts is the reference; test/supply/beer-kernel.test.ts proves both give identical states,
+ * after agent, and takes them from this memory too (`batchBytes`), so the sweep reads the actions
+ * and writes every output in place. Buffers elsewhere (an engine without batchBytes) are copied in
+ * and out through one view per run (`joinedView`); arrays laid out otherwise are declined. The
+ * per-copy `step` in beer-game.ts is the reference; test/supply/beer-kernel.test.ts proves both give identical states,
  * observations, rewards, KPIs and events, and that this path ran.
  *
  * Measured reasons (1024 copies, CPU-time rates): sweeping one pool instead of the engine's
@@ -15,9 +16,8 @@
  * loop generated as JavaScript (which spent ~1,100 instructions a copy, `node --print-opt-code`):
  * world alone 52 → 73 M agent-steps per CPU second, with random players 37.6 → 40–48, base-stock
  * 31–33 → 41–43 (bench/vs-peers/world-run.ts, base and new alternating, 3 rounds, load 21–22,
- * 2026-12-06). One view per ArrayBuffer instead of one array per agent and kind: V8 re-checks the
- * map and reloads base and length of every array on each pass of a loop this size (+8–11% for the
- * JavaScript sweep, which the copies keep).
+ * 2026-12-06). The engine's buffers in this memory instead of copied in and out: base-stock
+ * 42 → 46, random 47.6 → 53.6 (same bench, 3 rounds, load 21–25).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
@@ -74,6 +74,10 @@ interface Arena {
   readonly obsStage: Float32Array;
   readonly flagStage: Uint8Array;
   readonly onsetRows: Int32Array;
+  /** The engine's buffers (`batchBytes`), when the arena was made for an engine. */
+  readonly engine: Uint8Array;
+  /** Pools handed out by `createStates` (an engine asks for two). */
+  used: number;
   sweep: WasmSweep | undefined;
   /** The pool whose copies the demand import draws for (the sweep's destination). */
   drawing: Pool | undefined;
@@ -105,6 +109,7 @@ const PAGE = 65536;
 
 /** Build `createStates` and `stepBatch` for one beer-game world. */
 export function makeBeerBatch(ctx: BeerKernelContext): {
+  batchBytes(bytes: number, count: number): Uint8Array;
   createStates(count: number): View[];
   stepBatch(states: readonly View[], actions: readonly Float64Array[], nexts: readonly View[], out: BatchStepOut, count: number): boolean;
   resetBatch(states: readonly View[], seeds: Uint32Array, copies: Int32Array, n: number, obs: readonly Float32Array[]): boolean;
@@ -139,7 +144,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   let outs: MergedOuts | undefined;
   let initial: ReturnType<BeerKernelContext['initial']> | undefined;
 
-  const newArena = (count: number): Arena => {
+  const newArena = (count: number, engineBytes: number): Arena => {
     const fBytes = count * size * 8;
     const rBytes = count * RNG_WORDS * 4;
     const fs = flagStride(count);
@@ -154,6 +159,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
     const flags = take(2 * NUM_STAGES * fs);
     const onsets = take(4 * count);
     const table = take(8 * demandTab.length);
+    const engine = take(engineBytes);
     const pages = Math.ceil(at / PAGE);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buf = memory.buffer;
@@ -167,6 +173,8 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       flags,
       onsets,
       table,
+      engine: new Uint8Array(buf, engine, engineBytes),
+      used: 0,
       actStage: new Float64Array(buf, io, NUM_STAGES * count),
       outStage: new Float64Array(buf, io + 8 * NUM_STAGES * count, (2 * NUM_STAGES + NUM_KPIS) * count),
       obsStage: new Float32Array(buf, obs, NUM_STAGES * OBS * count),
@@ -184,10 +192,16 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   };
 
   return {
+    batchBytes(bytes, count) {
+      open = newArena(count, bytes);
+      return open.engine;
+    },
+
     createStates(count) {
-      const arena = open !== undefined && open.count === count ? open : newArena(count);
-      const pool = arena.pools[arena === open ? 1 : 0]!;
-      open = arena === open ? undefined : arena;
+      if (open === undefined || open.count !== count || open.used === 2) open = newArena(count, 0);
+      const arena = open;
+      const pool = arena.pools[arena.used++]!;
+      if (arena.used === 2) open = undefined;
       const { f, rng } = pool;
       const views: View[] = [];
       for (let b = 0; b < count; b++) views.push({ f: f.subarray(b * size, (b + 1) * size), rng: rng.subarray(b * RNG_WORDS, (b + 1) * RNG_WORDS) });
@@ -238,11 +252,18 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
       const arena = src.arena;
       const sweep = (arena.sweep ??= compileWasmSweep(sweepConfig, count, arena.memory, (p, b) => demandAt(p, arena.drawing!.views[b]!.rng)));
       arena.drawing = dst;
-      arena.actStage.set(m.actIn!);
-      const found = sweep(src.fAt, dst.fAt, src.rAt, dst.rAt, arena.io, arena.obs, arena.flags, arena.onsets, arena.table);
-      m.outOut!.set(arena.outStage);
-      obs.set(arena.obsStage);
-      m.flags.set(arena.flagStage);
+      let found: number;
+      const buf = arena.memory.buffer;
+      if (obs.buffer === buf && m.io.buffer === buf && m.flags.buffer === buf)
+        // The engine's buffers are in this memory (batchBytes): the sweep reads and writes them in place.
+        found = sweep(src.fAt, dst.fAt, src.rAt, dst.rAt, m.io.byteOffset, obs.byteOffset, m.flags.byteOffset, arena.onsets, arena.table);
+      else {
+        arena.actStage.set(m.actIn!);
+        found = sweep(src.fAt, dst.fAt, src.rAt, dst.rAt, arena.io, arena.obs, arena.flags, arena.onsets, arena.table);
+        m.outOut!.set(arena.outStage);
+        obs.set(arena.obsStage);
+        m.flags.set(arena.flagStage);
+      }
       // Stockout onsets become events after the sweep: no call or allocation inside the loop.
       const onsets = arena.onsetRows;
       for (let j = 0; j < found; j++) {

@@ -26,7 +26,7 @@
  *   demand by period (Float64, periods 0 … horizon + 1).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
-import { buildModule, F64, FnBuilder, I32, type ImportedFn } from '../../src/learn/wasm/emit.js';
+import { buildModule, F32, F64, FnBuilder, I32, type ImportedFn } from '../../src/learn/wasm/emit.js';
 import { NUM_STAGES } from './params.js';
 
 /** The slice of the world's resolved params the sweep is generated from. */
@@ -111,12 +111,11 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
   const p = i32();
   const trunc = i32();
   const demand = f64();
-  const tf = f64();
+  const tf32 = f.local(F32);
   const teamCost = f64();
   const stockSum = f64();
   const fill = f64();
   const custBefore = f64();
-  const av = f64();
   const q = f64();
   const got = f64();
   const onHand = f64();
@@ -179,7 +178,14 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
     f.get(obs).get(b).i32(5).shl().add().set(o32);
     f.get(flags).get(b).add().set(fl);
     // The pipes (every slot after the stage records) as they were; the step then edits them in place.
-    for (let k = BASE + NUM_STAGES * STRIDE; k < cfg.size; k++)
+    // (16 bytes at a time: one instruction moves two slots.)
+    let k = BASE + NUM_STAGES * STRIDE;
+    for (; k + 1 < cfg.size; k += 2)
+      f.get(dF)
+        .get(sF)
+        .v128Load(8 * k)
+        .v128Store(8 * k);
+    if (k < cfg.size)
       f.get(dF)
         .get(sF)
         .i64Load(8 * k)
@@ -222,7 +228,7 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
       else f.get(p).get(b).call(0).set(demand);
     }
     f.get(p).i32(cfg.horizon).geS().set(trunc);
-    f.get(p).f64ConvertI32S().f64(lit(cfg.horizon)).f64Div().set(tf);
+    f.get(p).f64ConvertI32S().f64(lit(cfg.horizon)).f64Div().f32DemoteF64().set(tf32);
     f.f64(0).set(teamCost);
     f.f64(0).set(stockSum);
     f.f64(1).set(fill);
@@ -232,14 +238,20 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
       const ls = cfg.shipLead[i]!;
       const orderOff8 = 8 * cfg.orderOff[i]!;
       const shipOff8 = 8 * cfg.shipOff[i]!;
-      // q = (av in [0, max] ? ⌊av⌋ + 0 : av ≥ max ? max : 0) × unit: NaN, negatives and −0 order 0.
+      // q = (av in [0, max] ? ⌊av⌋ + 0 : av ≥ max ? max : 0) × unit, as pmin(max, pmax(0, ⌊av⌋)) on
+      // one lane: pmax(0, x) is `0 < x ? x : 0` (NaN, negatives and −0 give +0), pmin(max, y) is
+      // `y < max ? y : max`; ⌊av⌋ ≥ max exactly when av ≥ max (max is whole). No branch.
+      f.f64(maxLevel).f64x2Splat();
+      f.f64(0).f64x2Splat();
       f.get(a8)
         .f64Load(8 * i * count)
-        .set(av);
-      f.get(av).f64Floor().f64(0).f64Add();
-      f.f64(maxLevel).f64(0).get(av).f64(maxLevel).f64Ge().select();
-      f.get(av).f64(0).f64Ge().get(av).f64(maxLevel).f64Le().and().select();
-      f.f64(lit(cfg.unit)).f64Mul().set(q);
+        .f64x2Splat()
+        .f64x2Floor()
+        .f64x2Pmax()
+        .f64x2Pmin()
+        .f64x2ExtractLane(0);
+      if (cfg.unit !== 1) f.f64(lit(cfg.unit)).f64Mul(); // (x × 1 is x: whole units skip it)
+      f.set(q);
       // The order leaves into this stage's order pipe (slot t mod lead).
       pipeAddr(lo, 'tm');
       f.get(q).f64Store(orderOff8);
@@ -276,7 +288,8 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
         .f64Load(r8 + 8)
         .set(bb);
       f.get(bb).get(inc).f64Add().set(due);
-      f.get(onHand).get(due).get(onHand).get(due).f64Lt().select().set(sh);
+      // sh = onHand < due ? onHand : due, as pmin(due, onHand) (no data-dependent branch).
+      f.get(due).f64x2Splat().get(onHand).f64x2Splat().f64x2Pmin().f64x2ExtractLane(0).set(sh);
       f.get(onHand).get(sh).f64Sub().set(st);
       f.get(due).get(sh).f64Sub().set(bl);
       if (i > 0) {
@@ -287,26 +300,30 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
         f.get(bb).set(custBefore);
         f.get(bl).set(bl0);
         f.get(sh).get(bb).f64Sub().set(toNew);
-        f.f64(0).get(toNew).get(inc).f64Div().get(toNew).f64(0).f64Le().select();
-        f.get(fill).get(inc).f64(0).f64Gt().select().set(fill);
+        // fill = inc > 0 ? (toNew <= 0 ? 0 : toNew / inc) : fill, both selects as bit masks of the
+        // comparisons on one lane (v128.bitselect): the same values without data-dependent branches.
+        f.f64(0).f64x2Splat().get(toNew).get(inc).f64Div().f64x2Splat();
+        f.get(toNew).f64x2Splat().f64(0).f64x2Splat().f64x2Le().v128Bitselect();
+        f.get(fill).f64x2Splat();
+        f.get(inc).f64x2Splat().f64(0).f64x2Splat().f64x2Gt().v128Bitselect();
+        f.f64x2ExtractLane(0).set(fill);
       }
       // The stage's record.
       for (const [k, v] of [st, bl, onOrder, q, inc, got].entries())
         f.get(dF)
           .get(v)
           .f64Store(r8 + 8 * k);
-      // (4) costs as rewards (holding, backorder), negative.
-      f.f64(lit(cfg.holding[i]!)).get(st).f64Mul().set(hc);
-      f.f64(lit(cfg.backorder[i]!)).get(bl).f64Mul().set(bc);
+      // (4) costs as rewards (holding, backorder), negative: (−h)·st is −(h·st) exactly (rounding is
+      // symmetric in sign), and teamCost − (−hc + −bc) is teamCost + (hc + bc).
+      f.f64(lit(-cfg.holding[i]!)).get(st).f64Mul().set(hc);
+      f.f64(lit(-cfg.backorder[i]!)).get(bl).f64Mul().set(bc);
       f.get(r16)
         .get(hc)
-        .f64Neg()
         .f64Store(8 * (NUM_STAGES * count + 2 * i * count));
       f.get(r16)
         .get(bc)
-        .f64Neg()
         .f64Store(8 * (NUM_STAGES * count + 2 * i * count) + 8);
-      f.get(teamCost).get(hc).get(bc).f64Add().f64Add().set(teamCost);
+      f.get(teamCost).get(hc).get(bc).f64Add().f64Sub().set(teamCost);
       f.get(stockSum).get(st).f64Add().set(stockSum);
       f.get(fl)
         .i32(0)
@@ -328,7 +345,9 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
       slot(4, () => f.get(inc).f64(inv).f64Mul());
       slot(5, () => f.get(got).f64(inv).f64Mul());
       slot(6, () => f.get(q).f64(inv).f64Mul());
-      slot(7, () => f.get(tf));
+      f.get(o32)
+        .get(tf32)
+        .f32Store(w + 4 * 7);
     }
     f.get(dF).get(p).f64ConvertI32S().f64Store(0);
     // KPIs: teamCost, fillRate, customerBacklog, totalInventory, serviceOk.
@@ -343,13 +362,13 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
     f.get(k40)
       .get(stockSum)
       .f64Store(kpi + 24);
+    // serviceOk = cust > 0 ? 0 : 1, as the 0/1 of the negated comparison.
     f.get(k40)
-      .f64(0)
-      .f64(1)
       .get(bl0)
       .f64(0)
       .f64Gt()
-      .select()
+      .eqz()
+      .f64ConvertI32U()
       .f64Store(kpi + 32);
     // A stockout onset: the customer backlog turned positive this period.
     f.get(bl0)

@@ -11,7 +11,7 @@ import { sampleInto } from '../../src/core/spaces.js';
 import type { World } from '../../src/core/world.js';
 
 function referenceOf(world: World): World {
-  const { createStates: _c, stepBatch: _s, resetBatch: _r, ...rest } = world;
+  const { batchBytes: _m, createStates: _c, stepBatch: _s, resetBatch: _r, ...rest } = world;
   return rest as World;
 }
 
@@ -81,6 +81,25 @@ describe('beer-game batched kernel', () => {
       expect(fast.events.length).toBeGreaterThan(0);
     });
   }
+
+  it('writes the engine buffers in place when the engine takes them from the world, and copies them otherwise, with equal results', () => {
+    const world = beerGame.create(beerGame.paramsSchema.parse(configs.unevenLeads!));
+    // Without batchBytes the engine allocates its own buffers and the kernel copies actions in and outputs out.
+    const { batchBytes: _b, ...copying } = world;
+    const inPlace = new VecEngine(world, { numEnvs: 3, seed: 1 });
+    const staged = new VecEngine(copying as World, { numEnvs: 3, seed: 1 });
+    const stateBuffer = (e: VecEngine): ArrayBufferLike => (e.states[0] as { f: Float64Array }).f.buffer;
+    expect(inPlace.obs[0]!.buffer).toBe(stateBuffer(inPlace));
+    expect(inPlace.actions[0]!.buffer).toBe(stateBuffer(inPlace));
+    expect(staged.obs[0]!.buffer).not.toBe(stateBuffer(staged));
+    const ref = trace(referenceOf(world), 60, 3, AutoresetMode.SameStep);
+    for (const w of [world, copying as World]) {
+      const fast = trace(w, 60, 3, AutoresetMode.SameStep);
+      expect(fast.batched).toBe(60);
+      expect(fast.values).toEqual(ref.values);
+      expect(fast.events).toEqual(ref.events);
+    }
+  });
 
   it('clamps out-of-range, fractional, negative-zero and NaN actions exactly as the reference does', () => {
     for (const params of [configs.classic!, configs.unevenLeads!]) {

@@ -163,6 +163,33 @@ export class FnBuilder {
   v128And(): this {
     return this.simd(0x4e);
   }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(0x21, lane);
+  }
+  f64x2Floor(): this {
+    return this.simd(0x75);
+  }
+  /** f64x2.pmin(a, b), lane-wise `b < a ? b : a` (x86 minpd: no NaN or signed-zero special cases). */
+  f64x2Pmin(): this {
+    return this.simd(0xf6);
+  }
+  /** f64x2.pmax(a, b), lane-wise `a < b ? b : a` (x86 maxpd). */
+  f64x2Pmax(): this {
+    return this.simd(0xf7);
+  }
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  f64x2Le(): this {
+    return this.simd(0x4b);
+  }
+  /** v128.bitselect(a, b, mask): the bits of a where mask is 1, of b elsewhere (a select without a branch). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
   /** An f32x4 constant with all lanes `v`. */
   f32x4Const(v: number): this {
     return this.f32(v).f32x4Splat();
@@ -310,6 +337,9 @@ export class FnBuilder {
   }
   remU(): this {
     return this.emit(0x70);
+  }
+  eqz(): this {
+    return this.emit(0x45);
   }
   ltS(): this {
     return this.emit(0x48);
