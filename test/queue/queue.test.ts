@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeDirsOnQueue } from '../../src/cli/commands/sweep-queue.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/queue/embedded.js';
+import { acquireFolderLock } from '../../src/run/folder-lock.js';
 import { listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
 import { enqueueSweep, statusReport } from '../../src/queue/sweep-queue.js';
 import { runWorker } from '../../src/queue/worker.js';
@@ -137,6 +138,71 @@ describe('sweep on the queue', () => {
       expect(deserialize(readFileSync(join(r.dir, 'checkpoint.bin')))).toEqual(deserialize(readFileSync(join(l.dir, 'checkpoint.bin'))));
       expect(runInfo(r.dir)).toEqual(runInfo(l.dir));
     }
+  });
+});
+
+describe("a worker's lanes", () => {
+  it('keep one thread each from job to job', async () => {
+    // A stand-in seed worker (no worlds run) that notes every thread it starts.
+    const log = join(root, 'threads.log');
+    writeFileSync(log, '');
+    process.env['TACIT_TEST_THREAD_LOG'] = log;
+    const plan = planSweep(configPath, { out: join(root, 'lanes'), grid: ['run.seed=10,11,12'] });
+    expect((await enqueueSweep(queue, plan)).queued).toBe(6);
+    const r = await runWorker(queue, { concurrency: 2, exitWhenIdle: true, log: () => {}, workerUrl: new URL('./counting-worker.mjs', import.meta.url) });
+    expect(r).toEqual({ complete: 6, failed: 0, reaped: 0 });
+    expect((await listRuns(queue, plan.name)).filter((row) => plan.runs.some((p) => p.id === row.id)).map((row) => row.status)).toEqual(
+      Array(6).fill('complete'),
+    );
+    // Two lanes, two threads: not one per job.
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('wait for a run folder another process holds, then run it; on a stop, give it back to the queue', async () => {
+    const plan = planSweep(configPath, { out: join(root, 'held'), grid: ['run.seed=20'] });
+    const dir = plan.runs[0]!.dir;
+    expect((await enqueueSweep(queue, plan)).queued).toBe(2);
+    const workerUrl = new URL('../sweep/fake-worker.mjs', import.meta.url);
+    const row = async () => (await listRuns(queue, plan.name)).find((x) => x.id === plan.runs[0]!.id)!;
+
+    // Held by this process (a local sweep, say): the worker says so once, then gets it when it is let go.
+    let lock = acquireFolderLock(dir);
+    expect(lock.acquired).toBe(true);
+    const lines: string[] = [];
+    const first = await runWorker(queue, {
+      exitWhenIdle: true,
+      workerUrl,
+      log: (line) => {
+        lines.push(line);
+        if (line.includes('waits:') && lock.acquired) lock.lock.release();
+      },
+    });
+    expect(first.complete).toBe(2);
+    expect(lines.filter((l) => l.includes('waits:'))).toHaveLength(1);
+    expect(await row()).toMatchObject({ status: 'complete', attempts: 1 });
+
+    // Stopped while it waits: the job goes back to the queue, and the next worker runs it.
+    const again = planSweep(configPath, { out: join(root, 'held-2'), grid: ['run.seed=21'] });
+    expect((await enqueueSweep(queue, again)).queued).toBe(2);
+    lock = acquireFolderLock(again.runs[0]!.dir);
+    const signal: { stop: boolean; onStop?: () => void } = { stop: false };
+    const stopped = await runWorker(queue, {
+      exitWhenIdle: true,
+      workerUrl,
+      signal,
+      log: (line) => {
+        if (!line.includes('waits:')) return;
+        signal.stop = true;
+        signal.onStop?.();
+      },
+    });
+    expect(stopped.complete).toBeLessThanOrEqual(1);
+    const back = (await listRuns(queue, again.name)).find((x) => x.id === again.runs[0]!.id)!;
+    expect(back).toMatchObject({ status: 'queued', worker: null, error: expect.stringMatching(/^worker stopped/) });
+    if (lock.acquired) lock.lock.release();
+    const rest = await runWorker(queue, { exitWhenIdle: true, workerUrl, log: () => {} });
+    expect(stopped.complete + rest.complete).toBe(2);
+    expect((await listRuns(queue, again.name)).filter((x) => again.runs.some((p) => p.id === x.id)).map((x) => x.status)).toEqual(['complete', 'complete']);
   });
 });
 
