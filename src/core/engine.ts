@@ -45,7 +45,18 @@ export interface EngineOptions {
   readonly seed: number | string;
   /** Autoreset mode; default same-step. */
   readonly autoreset?: AutoresetMode;
+  /**
+   * The seed words of each episode, in place of the stream `world/<b>` of `seed`: called with the
+   * copy, the episode's index in that copy (0 after `reset`, then `episodesDone[copy]`) and
+   * RNG_WORDS words to fill. For drivers whose episodes were seeded by name before they ran on the
+   * engine (the planted recorder seeds episode k with `deriveSeedWords(seed, 'record', world.id, k)`),
+   * so their trajectories stay what they were. `restore` of one copy leaves its episode count as is.
+   */
+  readonly episodeSeeds?: EpisodeSeeds;
 }
+
+/** See EngineOptions.episodeSeeds. */
+export type EpisodeSeeds = (copy: number, episode: number, words: Uint32Array) => void;
 
 /** Steps many copies of one world at once. */
 export class VecEngine<S extends WorldState = WorldState> {
@@ -98,6 +109,7 @@ export class VecEngine<S extends WorldState = WorldState> {
   batchedResets = 0;
 
   private readonly resetRngs: Uint32Array[];
+  private readonly episodeSeeds: EpisodeSeeds | undefined;
   private readonly seedScratch = new Uint32Array(RNG_WORDS);
   /** Copies to reset in one `resetCopies` call, and their seed words (RNG_WORDS per entry). */
   private readonly resetList: Int32Array;
@@ -173,6 +185,7 @@ export class VecEngine<S extends WorldState = WorldState> {
       ended: flagWords(this.episodeEnded),
     };
     this.resetRngs = Array.from({ length: numEnvs }, (_, b) => deriveSeedWords(options.seed, 'world', b));
+    this.episodeSeeds = options.episodeSeeds;
     this.resetList = new Int32Array(numEnvs);
     this.resetSeeds = new Uint32Array(numEnvs * RNG_WORDS);
     // Two sets of per-copy output views, one per observation buffer, so swapping buffers needs no new views.
@@ -220,19 +233,31 @@ export class VecEngine<S extends WorldState = WorldState> {
   reset(): void {
     const list = this.resetList;
     for (let b = 0; b < this.numEnvs; b++) list[b] = b;
+    this.episodesDone.fill(0); // before the resets: an episodeSeeds provider reads it
     this.resetCopies(list, this.numEnvs);
     this.stepCount = 0;
     this.events.length = 0;
-    this.episodesDone.fill(0);
     this.started = true;
   }
 
   private resetCopy(b: number, out: StepOut): void {
-    const rng = this.resetRngs[b]!;
     const seed = this.seedScratch;
-    for (let k = 0; k < RNG_WORDS; k++) seed[k] = nextUint32(rng);
+    this.drawSeed(b, seed, 0);
     this.world.reset(this.states[b]!, seed, out);
     this.afterReset(b);
+  }
+
+  /** Copy b's seed words for its next episode, into `into[at .. at + RNG_WORDS)`. */
+  private drawSeed(b: number, into: Uint32Array, at: number): void {
+    const provide = this.episodeSeeds;
+    if (provide !== undefined) {
+      const words = this.seedScratch;
+      provide(b, this.episodesDone[b]!, words);
+      for (let k = 0; k < RNG_WORDS; k++) into[at + k] = words[k]!;
+      return;
+    }
+    const rng = this.resetRngs[b]!;
+    for (let k = 0; k < RNG_WORDS; k++) into[at + k] = nextUint32(rng);
   }
 
   /**
@@ -247,10 +272,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     const world = this.world;
     if (world.resetBatch !== undefined) {
       const seeds = this.resetSeeds;
-      for (let j = 0, w = 0; j < n; j++) {
-        const rng = this.resetRngs[list[j]!]!;
-        for (let k = 0; k < RNG_WORDS; k++) seeds[w++] = nextUint32(rng);
-      }
+      for (let j = 0; j < n; j++) this.drawSeed(list[j]!, seeds, j * RNG_WORDS);
       if (world.resetBatch(this.states, seeds, list, n, this.obs)) {
         for (let j = 0; j < n; j++) this.afterReset(list[j]!);
         this.batchedResets += n;

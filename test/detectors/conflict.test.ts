@@ -44,7 +44,7 @@ describe('fork-based influence', () => {
   it('multi-step branches use the actor and see delayed effects; without an actor they are refused', () => {
     const world = externality.create(externality.paramsSchema.parse({ structure: 'mutual', harm: 0.3 })) as World;
     const rng = deriveSeedWords('conflict-test');
-    const actor = (_o: readonly Float32Array[], out: Float64Array[]): void => {
+    const actor = (_o: readonly Float32Array[], out: readonly Float64Array[]): void => {
       for (const a of out) a[0] = nextInt(rng, 3);
     };
     const { points } = recordRun(world, actor, { steps: 40, metricsEvery: 40, seed: 1, pointEvery: 10, pointsFrom: 0 });
