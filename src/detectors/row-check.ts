@@ -39,3 +39,19 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   }
   return out;
 }
+
+/**
+ * Enabled detectors whose tests fork the world (DetectorSpec.probes.afterTraining: conflict's
+ * influence matrix, miscoordination's unilateral deviations) when the run will take a fused fast
+ * path, which steps no World and so records no fork points: those tests will be untested.
+ * `fastPath` is the id of the fast path the run takes (src/run/fast-path-loop.ts offeredFastPath).
+ */
+export function forkShortfalls(resolved: DetectorRunSource, fastPath: string | undefined): string[] {
+  if (fastPath === undefined) return [];
+  const forking = [...detectors.values()].filter((spec) => resolved.detectorParams[spec.id] !== false && spec.probes?.afterTraining).map((s) => s.id);
+  if (forking.length === 0) return [];
+  // Not "detectors.<id>: false": any detectors section already turns the fast path off.
+  return [
+    `the fork-based tests of ${forking.join(' and ')} will be untested: the fast path '${fastPath}' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)`,
+  ];
+}
