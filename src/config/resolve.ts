@@ -12,7 +12,7 @@ import { coordinatedSpec, hasCoordination, wrapWorld } from '../coordination/wra
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from '../core/format-issues.js';
+import { PARSE_ONCE, parseWith } from '../core/format-issues.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from './cost.js';
@@ -190,7 +190,7 @@ function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
   for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination', 'diagnose'] as const) {
-    const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
+    const r = shape[key].safeParse((raw as Record<string, unknown>)[key], PARSE_ONCE);
     if (r.success) out[key] = structuredClone(r.data);
   }
   return out as Partial<ExperimentConfig>;

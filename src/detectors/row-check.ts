@@ -3,6 +3,7 @@
  * `tacit run` and `tacit validate` print these warnings before anything runs, so a user learns
  * that a detector will answer "untested" before spending the compute, and which setting fixes it.
  */
+import { PARSE_ONCE } from '../core/format-issues.js';
 import { detectors } from './index.js';
 import type { DetectorRunSource } from './types.js';
 import { plannedRowsOf } from './run-hooks.js';
@@ -26,7 +27,7 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   for (const spec of detectors.values()) {
     const raw = resolved.detectorParams[spec.id];
     if (raw === false || !spec.rowsNeeded) continue;
-    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}), world);
+    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}, PARSE_ONCE), world);
     if (!need || planned >= need.minRows) continue;
     const every = Math.floor(steps! / need.minRows);
     const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.id}: false`];

@@ -76,7 +76,7 @@ const dropout = z
     probability: probability.optional().describe('Probability per step that an outage starts; give window or probability'),
     duration: z.number().int().positive().default(1).describe('Steps a random outage lasts'),
     correlated: z.boolean().default(false).describe('One draw per step shared by all listed agents (a common cause) instead of one per agent'),
-    fallback: fallbackSchema.default('noop'),
+    fallback: fallbackSchema().default('noop'),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -251,7 +251,7 @@ const circuitBreaker = z
       .describe(
         "What counts as a fault: 'no-response' (out), 'late' (stale action), 'invalid-action' (clamped or rejected), 'failure' (missed its success criterion)",
       ),
-    fallback: fallbackSchema.default('noop'),
+    fallback: fallbackSchema().default('noop'),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -263,7 +263,7 @@ const timeout = z
     type: z.literal('timeout').describe('When the action the world would get is older than `maxDelay` steps (or missing), the fallback acts'),
     agents,
     maxDelay: z.number().int().nonnegative().describe('Oldest acceptable action age, in steps (0: only fresh actions)'),
-    fallback: fallbackSchema.default('noop'),
+    fallback: fallbackSchema().default('noop'),
   })
   .strict();
 
@@ -315,7 +315,7 @@ export type Injection = z.infer<typeof injectionSchema>;
 /** One guard after defaults. */
 export type Guard = z.infer<typeof guardSchema>;
 /** A fallback after defaults. */
-export type Fallback = z.infer<typeof fallbackSchema>;
+export type Fallback = z.infer<ReturnType<typeof fallbackSchema>>;
 /** One success condition. */
 export type Condition = z.infer<typeof conditionSchema>;
 /** The reliability section after defaults. */
