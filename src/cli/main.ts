@@ -4,7 +4,7 @@
  * marking the run folder interrupted.
  */
 import { TacitError, UsageError } from '../core/errors.js';
-import { bareCommand, commands } from './commands.js';
+import { addCommands, bareCommand } from './commands.js';
 import { COMPILED } from '../core/compiled.js';
 
 /** Print an error the way users should see it and return the exit code. */
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(`${msg} (see tacit --help)`);
     });
-  for (const command of commands((c) => (code = c))) parser.command(command);
+  addCommands(parser, (c) => (code = c));
   await parser.parseAsync();
   return code;
 }

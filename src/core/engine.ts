@@ -569,10 +569,10 @@ function flagWords(bytes: Uint8Array): Uint32Array {
 
 /** One array per agent of `lengths[i]` elements, all views into one buffer, agent after agent. */
 function agentMajor<T extends Float32Array | Float64Array>(
-  ctor: new (buffer: ArrayBuffer, offset: number, length: number) => T,
+  ctor: { new (buffer: ArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
   lengths: readonly number[],
 ): T[] {
-  const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const bytes = ctor.BYTES_PER_ELEMENT;
   const buffer = new ArrayBuffer(lengths.reduce((a, n) => a + n, 0) * bytes);
   let at = 0;
   return lengths.map((n) => {

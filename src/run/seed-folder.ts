@@ -114,7 +114,7 @@ export async function runSeedToFolder(
   const report = detectors.finish(summary.metrics);
   for (const finding of report.late) events.write(finding);
   if (report.probes) folder.writeJson('probes.json', report.probes);
-  summary.detections = report.detections as unknown as Record<string, unknown>[];
+  summary.detections = report.detections;
   summary.verdicts = report.verdicts;
   metrics.close();
   events.close();
