@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { combineVerdicts } from '../detectors/detect-run.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { preparePolicies } from './prepare.js';

@@ -6,7 +6,7 @@
  * runs and inside worker threads for multi-seed runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { UsageError } from '../core/errors.js';
 import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';

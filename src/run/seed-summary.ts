@@ -3,7 +3,7 @@
  * function for every loop that runs a seed (the generic loop and each fast path), so they cannot
  * write it differently.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { summaryKpiSpecs, type SummaryKpiSpec } from '../core/kpi-specs.js';
 import type { AgentMeans, runMeans } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';

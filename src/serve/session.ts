@@ -10,10 +10,12 @@
  * a run's engine with master seed `seed` does (so the TypeScript engine reproduces the trajectory
  * bit for bit); `reset()` without a seed continues the current streams (the next episode).
  */
-import { resolveExperiment, type ResolvedExperiment } from '../config/resolve.js';
+import { resolveExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { AutoresetMode, VecEngine } from '../core/engine.js';
 import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { spaceJson } from '../core/space-json.js';
 import { contains, describeSpace } from '../core/spaces.js';
 import type { World } from '../core/world.js';
 import type { VecEnv } from '../core/vec-env.js';
@@ -22,7 +24,7 @@ import { createFaultLayer, type FaultLayer } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { MetricsAccumulator } from '../run/metrics.js';
 import { worlds } from '../../envs/index.js';
-import { ProtocolError, spaceJson } from './protocol.js';
+import { ProtocolError } from './protocol.js';
 
 /** What a client asks to be served (the `make` message). */
 export interface SessionConfig {
