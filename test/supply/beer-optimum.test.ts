@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { convolvePower, echelonBaseStockCost, optimalEchelonBaseStock, poissonPmf } from '../../envs/beer-game/clark-scarf.js';
-import { createBeerGame } from '../../envs/beer-game/beer-game.js';
+import { BEER_V2, createBeerGame } from '../../envs/beer-game/beer-game.js';
 import { OptimumNotApplicableError, beerGameOptimum, demandPmf } from '../../envs/beer-game/optimum.js';
 import { beerGameParamsSchema } from '../../envs/beer-game/params.js';
 import { simulateLevels } from '../../envs/beer-game/simulate-levels.js';
@@ -105,6 +105,23 @@ describe('beer-game optimum', () => {
     const o = beerGameOptimum(p);
     const sim = simulateLevels(p, Object.values(o.installationLevels), { periods: 6000, warmup: 200, copies: 8, seed: 3 });
     expect(Math.abs(sim.costPerPeriod - o.costPerPeriod) / o.costPerPeriod).toBeLessThan(0.01);
+  });
+
+  it('applies to beer-game-v2 with an initial pipeline (its inventory position is right), where v1 is refused and misses it', () => {
+    const raw = { demand: { kind: 'uniform', low: 0, high: 8 }, holdingCost: 0.5, backorderCost: [2, 0, 0, 0], accounting: 'transit' };
+    const p = beerGameParamsSchema.parse({ ...raw, initialPipeline: 4 });
+    expect(() => beerGameOptimum(p)).toThrow(/initialPipeline is 4 .*or use beer-game-v2/);
+    const o = beerGameOptimum(p, 'beer-game-v2');
+    // The long-run optimum does not depend on where the chain starts.
+    expect({ ...o, world: 'beer-game-v1' }).toEqual(beerGameOptimum(beerGameParamsSchema.parse({ ...raw, initialPipeline: 0 })));
+    expect(createBeerGame(p, BEER_V2).kpis.find((k) => k.name === 'costPerPeriod')?.reference).toBe(o.costPerPeriod);
+    const levels = Object.values(o.installationLevels);
+    const opts = { periods: 6000, warmup: 200, copies: 8, seed: 3 };
+    const v2 = simulateLevels(p, levels, { ...opts, version: BEER_V2 });
+    expect(Math.abs(v2.costPerPeriod - o.costPerPeriod) / o.costPerPeriod).toBeLessThan(0.01);
+    // v1 at the same levels holds 4 units too few per stage all run: a different, costlier policy.
+    const v1 = simulateLevels(p, levels, opts);
+    expect((v1.costPerPeriod - o.costPerPeriod) / o.costPerPeriod).toBeGreaterThan(0.05);
   });
 
   it('names every reason when theory does not apply (the classic game)', () => {
