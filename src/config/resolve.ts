@@ -17,7 +17,7 @@ import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from './cost.js';
 import { expandSweep, type SweepExpansion } from './sweep-check.js';
-import { checkDiagnoseSection } from '../diagnose/objective.js';
+import { checkDiagnoseSection } from './diagnose-section.js';
 
 // The resolved shape has its own module (its one owner) so that readers of it (the fault layer,
 // detectors, the runner, serve) do not depend on this file, which imports every registry.

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
 import { coordinationSchema } from '../coordination/schema.js';
 import { sweepSectionSchema } from './sweep-section.js';
-import { diagnoseSectionSchema } from '../diagnose/objective.js';
+import { diagnoseSectionSchema } from './diagnose-section.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
