@@ -97,7 +97,7 @@ export const baseStockPolicy = definePolicy({
             // + 0 turns −0 into 0. Orders land just above or below zero at random (float32 noise),
             // so the plain `q > 0 ? q : 0` mispredicted (measured in the stepping loop: ~10% of the
             // act time). NaN and infinities take the plain form.
-            m[d] = q > -1e300 && q < 1e300 ? ((q > 0) as unknown as number) * q + 0 : q > 0 ? q : 0;
+            m[d] = q > -1e300 && q < 1e300 ? +(q > 0) * q + 0 : q > 0 ? q : 0;
           }
         } else {
           for (let b = 0; b < rows; b++) {

@@ -23,7 +23,7 @@ import { definePolicy } from '../src/core/policy.js';
 import { contains, type Space } from '../src/core/spaces.js';
 import { ProcessBridge } from '../src/external/bridge.js';
 import { fallbackSchema } from '../src/core/fallback.js';
-import { spaceJson } from '../src/serve/protocol.js';
+import { spaceJson } from '../src/core/space-json.js';
 import { lazySchema } from '../src/core/lazy-schema.js';
 
 /** Outcome codes of one `act` call, as recorded. */

@@ -12,7 +12,8 @@
  *
  * Everything else under src/ is internal and may change without notice.
  */
-import { resolveExperiment, type ResolvedExperiment } from './config/resolve.js';
+import { resolveExperiment } from './config/resolve.js';
+import type { ResolvedExperiment } from './config/resolved.js';
 import { parseWith } from './core/format-issues.js';
 import { AutoresetMode, VecEngine } from './core/engine.js';
 import { ConfigError } from './core/errors.js';

@@ -8,14 +8,14 @@
 import { VecEngine } from '../../src/core/engine.js';
 import type { WorldAnalysis, WorldAnalysisContext } from '../../src/core/world.js';
 import { KPI_NAMES } from './day.js';
-import type { WarehouseParams } from './params.js';
+import { warehouseParamsSchema } from './params.js';
 
 const K = Object.fromEntries(KPI_NAMES.map((n, j) => [n, j])) as Record<(typeof KPI_NAMES)[number], number>;
 
 /** Analyse greedy play of the run's policies over one episode per copy. */
 export function analyzeWarehouse(ctx: WorldAnalysisContext): WorldAnalysis {
   const { world, policies } = ctx;
-  const p = world.params as unknown as WarehouseParams;
+  const p = warehouseParamsSchema().parse(world.params); // once per analysis: the params typed, and checked
   const numEnvs = ctx.engine.numEnvs;
   const T = world.episodeLength;
   const nK = world.kpis.length;

@@ -314,25 +314,27 @@ const schemaCommand: CommandModule<object, { out: string | undefined }> = {
   },
 };
 
-/** All commands; `setCode` lets a handler choose the exit code. */
-export function commands(setCode: (c: number) => void): CommandModule<object, never>[] {
-  return [
-    runCommand(setCode),
-    sweepCommand(setCode),
-    workerCommand(setCode),
-    queueCommand,
-    compareCommand,
-    reportCommand,
-    detectCommand,
-    validateCommand,
-    evalCommand,
-    optimumCommand,
-    envsCommand,
-    policiesCommand,
-    schemaCommand,
-    serveCommand,
-    uiCommand,
-    exportCommand,
-    diagnoseCommand(setCode),
-  ] as unknown as CommandModule<object, never>[];
+/**
+ * Add every command to `parser`; `setCode` lets a handler choose the exit code. One `command` call
+ * each: yargs types each module against its own args, so no list has to erase them.
+ */
+export function addCommands(parser: Argv, setCode: (c: number) => void): Argv {
+  return parser
+    .command(runCommand(setCode))
+    .command(sweepCommand(setCode))
+    .command(workerCommand(setCode))
+    .command(queueCommand)
+    .command(compareCommand)
+    .command(reportCommand)
+    .command(detectCommand)
+    .command(validateCommand)
+    .command(evalCommand)
+    .command(optimumCommand)
+    .command(envsCommand)
+    .command(policiesCommand)
+    .command(schemaCommand)
+    .command(serveCommand)
+    .command(uiCommand)
+    .command(exportCommand)
+    .command(diagnoseCommand(setCode));
 }

@@ -4,7 +4,7 @@
  * marking the run folder interrupted.
  */
 import { UsageError } from '../core/errors.js';
-import { bareCommand, commands } from './commands.js';
+import { addCommands, bareCommand } from './commands.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(`${msg} (see tacit --help)`);
     });
-  for (const command of commands((c) => (code = c))) parser.command(command);
+  addCommands(parser, (c) => (code = c));
   await parser.parseAsync();
   return code;
 }

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { produce } from 'immer';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { resolveExperiment, type ResolvedExperiment } from './resolve.js';
+import { resolveExperiment } from './resolve.js';
+import type { ResolvedExperiment } from './resolved.js';
 import { FORBIDDEN_KEYS, forbiddenKeyPaths } from './forbidden-keys.js';
 
 /** Largest experiment file read (a config is a few kilobytes; anything bigger is a mistake). */

@@ -20,11 +20,9 @@ import { estimateMemory, memoryIssues } from './cost.js';
 import { expandSweep, type SweepExpansion } from './sweep-check.js';
 import { checkDiagnoseSection } from './diagnose-section.js';
 
-// The resolved shape has its own module so that readers of it (the fault layer, detectors, the
-// runner) do not depend on this file, which imports every registry.
+// The resolved shape has its own module (its one owner) so that readers of it (the fault layer,
+// detectors, the runner, serve) do not depend on this file, which imports every registry.
 import type { AgentAssignment, ResolvedExperiment } from './resolved.js';
-
-export type { AgentAssignment, ResolvedExperiment };
 
 function fail(issues: ConfigIssue[], source: string): never {
   throw new ConfigError(issues, `invalid experiment config ${source}`);

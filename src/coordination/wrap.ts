@@ -14,6 +14,7 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import type { World, WorldSpec, WorldState } from '../core/world.js';
 import { analyzeCoordinated } from './analysis.js';
 import { withBudgets, type BudgetedWorld, type BudgetState } from './budget.js';
+import type { WrappedState } from './wrapped.js';
 import { withMessages, type MessagesState, type MessagesWorld } from './messages.js';
 import type { CoordinationConfig } from './schema.js';
 import { withSupervisors, type SupervisedWorld, type SupervisorState } from './supervisor.js';
@@ -54,9 +55,11 @@ export function wrapWorld(base: World, cfg: CoordinationConfig, issues: ConfigIs
 
 /** The state of the wrapper `depth` hops inside the outermost state `root`. */
 export function partState<S extends BudgetState | MessagesState | SupervisorState>(root: WorldState, depth: number): S {
-  let s = root as { inner?: WorldState };
-  for (let d = 0; d < depth; d++) s = s.inner as { inner?: WorldState };
-  return s as unknown as S;
+  // A downcast, not a check: wrapWorld put a state of kind S at this depth (Coordinated records
+  // it), and this runs per copy in every step's hook, so it tests nothing at run time.
+  let s = root;
+  for (let d = 0; d < depth; d++) s = (s as WrappedState).inner;
+  return s as S;
 }
 
 /** Each wrapped world's parts, so the end-of-run analysis (given only the world) finds its channel. */

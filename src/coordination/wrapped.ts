@@ -18,13 +18,27 @@ export interface WrappedState {
 /** Copy a wrapped state: the inner world's own copy, then every typed array of the wrapper. */
 export function copyWrapped(inner: World, src: Readonly<WrappedState>, dst: WrappedState): void {
   inner.copyState(src.inner, dst.inner);
-  const s = src as unknown as Record<string, unknown>;
-  const d = dst as unknown as Record<string, unknown>;
-  for (const key in s) {
+  // Each wrapper's state is its own interface; its fields are read by name (no allocation, unlike Object.entries).
+  for (const key in src) {
     if (key === 'inner') continue;
-    const v = s[key];
-    if (ArrayBuffer.isView(v)) (d[key] as { set(a: unknown): void }).set(v);
+    const from: unknown = Reflect.get(src, key);
+    const to: unknown = Reflect.get(dst, key);
+    if (isStateArray(from) && isStateArray(to)) to.set(from);
   }
+}
+
+/** The typed arrays a wrapper keeps its state in. */
+type StateArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+
+function isStateArray(x: unknown): x is StateArray {
+  return (
+    x instanceof Float64Array ||
+    x instanceof Float32Array ||
+    x instanceof Int32Array ||
+    x instanceof Uint32Array ||
+    x instanceof Uint16Array ||
+    x instanceof Uint8Array
+  );
 }
 
 /** A scratch StepOut for the inner world (allocated once per wrapper instance, never per step). */

@@ -28,7 +28,7 @@ export interface ActionLevels {
 export function levelOf(v: number, top: number): number {
   if (v > -1e9 && v < 1e9) {
     const fl = Math.floor(v);
-    let k = (fl | 0) + ((v - fl >= 0.5) as unknown as number);
+    let k = (fl | 0) + +(v - fl >= 0.5); // + turns the comparison into 0 or 1, as the implicit conversion did (same speed, measured)
     k &= ~(k >> 31); // max(0, k)
     const over = k - top;
     return top + (over & (over >> 31)); // min(top, k)

@@ -581,12 +581,12 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** One array per agent of `lengths[i]` elements, all views into one buffer (a new one, or `buffer` from byte `at`), agent after agent. */
 function agentMajor<T extends Float32Array | Float64Array>(
-  ctor: new (buffer: ArrayBufferLike, offset: number, length: number) => T,
+  ctor: { new (buffer: ArrayBufferLike, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
   lengths: readonly number[],
   buffer?: ArrayBufferLike,
   at = 0,
 ): T[] {
-  const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const bytes = ctor.BYTES_PER_ELEMENT;
   const into = buffer ?? new ArrayBuffer(sum(lengths) * bytes);
   let k = 0;
   return lengths.map((n) => {

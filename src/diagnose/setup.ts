@@ -6,7 +6,8 @@
  * candidate generation and the report are pure functions of it.
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
-import { diagnoseObjective, type DiagnoseObjective } from '../config/diagnose-section.js';
+import type { Injection } from '../faults/schema.js';
+import { diagnoseObjective, type DiagnoseObjective } from './objective.js';
 
 /** One agent as the diagnosis sees it. */
 export interface AgentSetup {
@@ -79,36 +80,36 @@ export interface ExperimentSetup {
   readonly detectorsOff: readonly string[];
 }
 
-interface FaultEntry {
-  readonly type: string;
-  readonly agents?: readonly string[];
-  readonly to?: string;
-  readonly fields?: readonly (string | number)[];
-  readonly delay?: number;
-  readonly every?: number;
-  readonly std?: number;
-  readonly probability?: number;
-  readonly loss?: number;
-}
-
-const OBSERVATION_FAULTS = new Set(['stale-observation', 'observation-cadence', 'observation-noise', 'drop-fields', 'handoff']);
 const ACTION_FAULTS = new Set(['dropout', 'action-delay', 'action-corruption']);
+
+/** An injection's `agents` list (ids or roles), absent for every agent (a hand-off names `to` instead). */
+function agentsOf(f: Injection): readonly string[] | undefined {
+  return 'agents' in f ? f.agents : undefined;
+}
 
 /** Whether a fault entry's `agents` list (ids or roles; absent = all) names this agent. */
 function hits(list: readonly string[] | undefined, agent: { id: string; role: string }): boolean {
   return list === undefined || list.includes(agent.id) || list.includes(agent.role);
 }
 
-function faultSource(k: number, f: FaultEntry): StaleSource {
-  const slots = f.fields ? f.fields.map(String) : 'all';
-  return {
-    source: `faults.injections[${k}] (${f.type})`,
-    delay: f.type === 'stale-observation' || f.type === 'handoff' ? (f.delay ?? 0) : 0,
-    cadence: f.type === 'observation-cadence' ? (f.every ?? 1) : 1,
-    noise: f.type === 'observation-noise' ? (f.std ?? 0) : 0,
-    loss: f.type === 'drop-fields' ? (f.probability ?? 0) : f.type === 'handoff' ? (f.loss ?? 0) : 0,
-    slots,
-  };
+/** How an observation fault (injection k) makes its agents' picture stale; null for other faults. */
+function faultSource(k: number, f: Injection): StaleSource | null {
+  const none = { source: `faults.injections[${k}] (${f.type})`, delay: 0, cadence: 1, noise: 0, loss: 0 };
+  const slots = (fields: readonly (string | number)[] | undefined): StaleSource['slots'] => (fields ? fields.map(String) : 'all');
+  switch (f.type) {
+    case 'stale-observation':
+      return { ...none, delay: f.delay, slots: slots(f.fields) };
+    case 'observation-cadence':
+      return { ...none, cadence: f.every, slots: slots(f.fields) };
+    case 'observation-noise':
+      return { ...none, noise: f.std, slots: slots(f.fields) };
+    case 'drop-fields':
+      return { ...none, loss: f.probability, slots: slots(f.fields) };
+    case 'handoff':
+      return { ...none, delay: f.delay, loss: f.loss, slots: slots(f.fields) };
+    default:
+      return null;
+  }
 }
 
 /** Read the static setup of a resolved experiment. */
@@ -131,7 +132,7 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
   }));
   const kpis: KpiSetup[] = world.kpis.map((k) => ({ name: k.name, better: k.better, description: k.description, weight: objective.weights[k.name]! }));
   const lags = resolved.worldSpec.informationLags?.(resolved.worldParams as never) ?? [];
-  const faults = (resolved.config as unknown as { faults?: { injections?: FaultEntry[]; guards?: { type: string; agents?: string[] }[] } }).faults;
+  const faults = resolved.config.faults;
   const injections = faults?.injections ?? [];
   const staleness: AgentStaleness[] = world.agents.map((agent) => {
     const lag = lags.find((l) => l.agent === agent.id);
@@ -139,8 +140,8 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
     if (lag && (lag.delay > 0 || lag.cadence > 1 || lag.noise > 0) && lag.slots.length > 0)
       sources.push({ source: 'world', delay: lag.delay, cadence: lag.cadence, noise: lag.noise, loss: 0, slots: lag.slots });
     injections.forEach((f, k) => {
-      if (!OBSERVATION_FAULTS.has(f.type)) return;
-      if (f.type === 'handoff' ? f.to === agent.id : hits(f.agents, agent)) sources.push(faultSource(k, f));
+      const source = faultSource(k, f);
+      if (source !== null && (f.type === 'handoff' ? f.to === agent.id : hits(agentsOf(f), agent))) sources.push(source);
     });
     const meanAge = sources.reduce((s, x) => s + x.delay + (x.cadence - 1) / 2, 0);
     const maxAge = sources.reduce((s, x) => s + x.delay + x.cadence - 1, 0);
@@ -155,7 +156,7 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
   });
   const actionFaults: Record<string, string[]> = {};
   for (const agent of world.agents) {
-    const list = injections.flatMap((f, k) => (ACTION_FAULTS.has(f.type) && hits(f.agents, agent) ? [`faults.injections[${k}] (${f.type})`] : []));
+    const list = injections.flatMap((f, k) => (ACTION_FAULTS.has(f.type) && hits(agentsOf(f), agent) ? [`faults.injections[${k}] (${f.type})`] : []));
     if (list.length > 0) actionFaults[agent.id] = list;
   }
   const guarded = world.agents.filter((agent) => (faults?.guards ?? []).some((g) => g.type === 'circuit-breaker' && hits(g.agents, agent))).map((a) => a.id);

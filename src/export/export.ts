@@ -87,8 +87,8 @@ export function buildTables(paths: readonly string[]): { metrics: Table; summari
         metrics.push({ id, values });
       }
       const values = new Map<string, number>();
-      const s = seed.summary as unknown as Record<string, unknown>;
-      for (const key of ['steps', 'kpis', 'agents', 'metrics', 'verdicts']) flatten(s[key], key, values);
+      const s = seed.summary;
+      for (const key of ['steps', 'kpis', 'agents', 'metrics', 'verdicts'] as const) flatten(s[key], key, values);
       summaries.push({ id, values });
     }
   }

@@ -16,5 +16,5 @@ export function saveArrays(arrays: readonly StateArray[]): StateArray[] {
 export function loadArrays(arrays: readonly StateArray[], saved: readonly StateArray[]): void {
   if (saved.length !== arrays.length)
     throw new Error(`fault layer checkpoint has ${saved.length} arrays, expected ${arrays.length}: was it taken with another config?`);
-  arrays.forEach((a, k) => (a as Float64Array).set(saved[k] as unknown as Float64Array));
+  arrays.forEach((a, k) => a.set(saved[k]!));
 }

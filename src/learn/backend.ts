@@ -143,6 +143,6 @@ async function tryActivate(name: BackendName): Promise<string | undefined> {
  * already reported by initBackend, so mark the banner as shown.
  */
 function silenceCpuBanner(): void {
-  const backend = tf.backend() as unknown as { firstUse?: boolean };
-  if ('firstUse' in backend) backend.firstUse = false;
+  const backend = tf.backend();
+  if ('firstUse' in backend) backend.firstUse = false; // the cpu backend's own field, not in KernelBackend's type
 }

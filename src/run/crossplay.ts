@@ -15,7 +15,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { createPolicies, type PolicySpec } from '../core/policy.js';

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { VecEngine } from '../core/engine.js';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';

@@ -3,7 +3,7 @@
  * of neural learners) before any policy is created, and collects the facts they report for
  * run.json (`backend`). Runs in the CLI process and in every seed worker thread.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import type { PolicySpec } from '../core/policy.js';
 
 /** Await every distinct assigned policy type's `prepare`; returns the merged facts. */

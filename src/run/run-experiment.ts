@@ -7,9 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { combineVerdicts } from '../detectors/detect-run.js';
-import type { SuiteReport } from '../detectors/index.js';
 import { aggregateSeeds } from '../stats/t-interval.js';
 import { preparePolicies } from './prepare.js';
 import { createProgress } from './progress.js';
@@ -104,7 +103,7 @@ export async function runExperiment(resolved: ResolvedExperiment, options: RunOp
         signal,
         resume,
       );
-      return { dir: summary.interrupted ? `${dir}.partial` : dir, summary: summary as unknown as Record<string, unknown>, interrupted: summary.interrupted };
+      return { dir: summary.interrupted ? `${dir}.partial` : dir, summary, interrupted: summary.interrupted };
     }
     const folder = new RunFolder(dir, resume);
     const startedAt = new Date();
@@ -212,7 +211,7 @@ export function multiSeedSummary(runId: string, seeds: readonly number[], summar
     kpiSpecs: first.kpiSpecs,
     ...(aggregateSeeds(summaries.map(strip)) as Record<string, unknown>),
     detections: summaries.flatMap((s) => s.detections.map((d) => ({ seed: s.seed, ...d }))),
-    verdicts: combineVerdicts(summaries as unknown as SuiteReport[]),
+    verdicts: combineVerdicts(summaries),
     perSeed: summaries,
   };
 }

@@ -6,7 +6,7 @@
  * runs and inside worker threads for multi-seed runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { UsageError } from '../core/errors.js';
 import { RunDetectors } from '../detectors/run-hooks.js';
 import { parseJsonl } from '../detectors/ledger.js';
@@ -114,7 +114,7 @@ export async function runSeedToFolder(
   const report = detectors.finish(summary.metrics);
   for (const finding of report.late) events.write(finding);
   if (report.probes) folder.writeJson('probes.json', report.probes);
-  summary.detections = report.detections as unknown as Record<string, unknown>[];
+  summary.detections = report.detections;
   summary.verdicts = report.verdicts;
   metrics.close();
   events.close();

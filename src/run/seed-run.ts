@@ -4,7 +4,7 @@
  * windows) and events to a sink. The loop body allocates nothing per step; all per-step work is
  * in typed arrays owned by the engine, the schemes and the metrics accumulator.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { AutoresetMode, type EngineEvent, VecEngine } from '../core/engine.js';
 import { TacitError } from '../core/errors.js';
 import { createPolicies } from '../core/policy.js';

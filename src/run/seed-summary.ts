@@ -3,14 +3,18 @@
  * function for every loop that runs a seed (the generic loop and each fast path), so they cannot
  * write it differently.
  */
-import type { ResolvedExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { summaryKpiSpecs, type SummaryKpiSpec } from '../core/kpi-specs.js';
 import type { AgentMeans, runMeans } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
+import type { Finding, Verdict } from '../detectors/types.js';
 
-/** The per-seed summary (summary.json of a single-seed run). */
-export interface SeedSummary {
+/**
+ * The per-seed summary (summary.json of a single-seed run). A type, not an interface, so it is a
+ * plain record for the code that reads summary.json whichever run wrote it.
+ */
+export type SeedSummary = {
   experiment: string;
   runId?: string;
   seed: number;
@@ -21,10 +25,10 @@ export interface SeedSummary {
   kpis: Record<string, number>;
   kpiSpecs: Record<string, SummaryKpiSpec>;
   metrics: Record<string, unknown>;
-  detections: Record<string, unknown>[];
-  verdicts: Record<string, unknown>;
+  detections: readonly Finding[];
+  verdicts: Readonly<Record<string, Verdict>>;
   interrupted: boolean;
-}
+};
 
 /** What a seed loop hands to `seedSummary` when it ends. */
 export interface SeedOutcome {

@@ -6,9 +6,9 @@
  *
  * Numbers are plain JSON numbers: observations are float32 values written as the shortest decimal
  * that reads back to the same double, so a client that converts them to float32 gets the engine's
- * bits exactly (negative zero included, written `-0.0`). Infinite space bounds, which JSON cannot write, are the strings "inf" and "-inf".
+ * bits exactly (negative zero included, written `-0.0`). Spaces travel in the form of
+ * src/core/space-json.ts (shared with the external-policy bridge, policies/external.ts).
  */
-import type { Space } from '../core/spaces.js';
 
 /** Protocol version; a client's `hello` must name it. Bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -28,30 +28,6 @@ export class ProtocolError extends Error {
   ) {
     super(message);
     this.name = 'ProtocolError';
-  }
-}
-
-/** A space as JSON: `{kind: 'discrete', n}`, `{kind: 'multi-discrete', nvec}` or `{kind: 'box', low, high, shape}`. */
-export type SpaceJson =
-  | { kind: 'discrete'; n: number; labels?: string[] }
-  | { kind: 'multi-discrete'; nvec: number[]; names?: string[] }
-  | { kind: 'box'; low: (number | 'inf' | '-inf')[]; high: (number | 'inf' | '-inf')[]; shape: [number]; names?: string[] };
-
-function bound(v: number): number | 'inf' | '-inf' {
-  return v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v;
-}
-
-/** A space in wire form. */
-export function spaceJson(space: Space): SpaceJson {
-  switch (space.kind) {
-    case 'discrete':
-      return space.labels ? { kind: 'discrete', n: space.n, labels: [...space.labels] } : { kind: 'discrete', n: space.n };
-    case 'multi-discrete':
-      return space.names ? { kind: 'multi-discrete', nvec: [...space.nvec], names: [...space.names] } : { kind: 'multi-discrete', nvec: [...space.nvec] };
-    case 'box': {
-      const base = { kind: 'box' as const, low: Array.from(space.low, bound), high: Array.from(space.high, bound), shape: [space.size] as [number] };
-      return space.names ? { ...base, names: [...space.names] } : base;
-    }
   }
 }
 

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { TacitError } from '../core/errors.js';
 import { worlds } from '../../envs/index.js';
 import { encodeLine, MAX_LINE_BYTES, OPS, parseRequest, PROTOCOL_VERSION, ProtocolError, type Request } from './protocol.js';
-import { Session, type SessionConfig } from './session.js';
+import { Session, sessionConfig } from './session.js';
 
 /** Where the server listens. */
 export interface ServeOptions {
@@ -48,7 +48,7 @@ export function handle(req: Request, conn: { session: Session | null; greeted: b
     case 'worlds':
       return { worlds: worlds.values().map((w) => ({ id: w.id, summary: w.summary })) };
     case 'make':
-      conn.session = new Session(req as unknown as SessionConfig);
+      conn.session = new Session(sessionConfig(req));
       return conn.session.describe();
     case 'reset':
       return session(conn).reset(req.seed === undefined || req.seed === null ? null : (req.seed as number));

@@ -10,10 +10,12 @@
  * a run's engine with master seed `seed` does (so the TypeScript engine reproduces the trajectory
  * bit for bit); `reset()` without a seed continues the current streams (the next episode).
  */
-import { resolveExperiment, type ResolvedExperiment } from '../config/resolve.js';
+import { resolveExperiment } from '../config/resolve.js';
+import type { ResolvedExperiment } from '../config/resolved.js';
 import { AutoresetMode, VecEngine } from '../core/engine.js';
 import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { spaceJson } from '../core/space-json.js';
 import { contains, describeSpace } from '../core/spaces.js';
 import type { World } from '../core/world.js';
 import type { VecEnv } from '../core/vec-env.js';
@@ -22,12 +24,12 @@ import { createFaultLayer, type FaultLayer } from '../faults/layer.js';
 import type { RewardScheme } from '../rewards/scheme.js';
 import { MetricsAccumulator } from '../run/metrics.js';
 import { worlds } from '../../envs/index.js';
-import { ProtocolError, spaceJson } from './protocol.js';
+import { ProtocolError } from './protocol.js';
 
 /** What a client asks to be served (the `make` message). */
 export interface SessionConfig {
   /** World id and params, as in an experiment's `env` section. */
-  readonly env: { readonly id: string; readonly params?: Record<string, unknown> };
+  readonly env: { readonly id: string; readonly params?: unknown };
   /** Reward schemes by agent id or role, as in an experiment's `agents` entries (`policy` may be omitted). Default: `local` for everyone. */
   readonly agents?: readonly Record<string, unknown>[];
   /** An experiment's `faults` section. */
@@ -36,6 +38,39 @@ export interface SessionConfig {
   readonly numEnvs?: number;
   /** 'disabled' (the client resets; PettingZoo's Parallel API) or 'same-step' (vectorised use). Default 'disabled'. */
   readonly autoreset?: 'disabled' | 'same-step';
+}
+
+/**
+ * The `make` message's fields as a SessionConfig, checked field by field (a ProtocolError
+ * 'bad-config' names the first bad one); world params, agents' entries and faults are left to the
+ * experiment schema, which reports every issue with its path.
+ */
+export function sessionConfig(msg: Readonly<Record<string, unknown>>): SessionConfig {
+  const { env, faults, numEnvs, autoreset } = msg;
+  const agents = msg['agents'] ?? undefined; // null: none given, as before
+  const n = numEnvs ?? 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65536)
+    throw new ProtocolError('bad-config', `numEnvs: expected an integer from 1 to 65536, got ${JSON.stringify(numEnvs)}`);
+  if (autoreset !== undefined && autoreset !== 'disabled' && autoreset !== 'same-step')
+    throw new ProtocolError('bad-config', `autoreset: expected 'disabled' or 'same-step', got ${JSON.stringify(autoreset)}`);
+  if (!isRecord(env) || typeof env['id'] !== 'string')
+    throw new ProtocolError('bad-config', `env: expected {id, params}, e.g. {"id": "market-v1"}; registered worlds: ${worlds.ids().join(', ')}`);
+  if (agents !== undefined && !(Array.isArray(agents) && agents.every(isRecord)))
+    throw new ProtocolError(
+      'bad-config',
+      `agents: expected a list of agent entries, e.g. [{"role": "firm", "reward": {"scheme": "team"}}], got ${JSON.stringify(agents)}`,
+    );
+  return {
+    env: { id: env['id'], params: env['params'] ?? {} },
+    numEnvs: n,
+    ...(autoreset !== undefined ? { autoreset } : {}),
+    ...(agents !== undefined ? { agents } : {}),
+    ...(faults !== undefined ? { faults } : {}),
+  };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Build the experiment the session serves: the client's agents and faults, `random` as the (unused) policy. */
@@ -76,12 +111,6 @@ export class Session {
 
   constructor(cfg: SessionConfig) {
     const numEnvs = cfg.numEnvs ?? 1;
-    if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > 65536)
-      throw new ProtocolError('bad-config', `numEnvs: expected an integer from 1 to 65536, got ${JSON.stringify(cfg.numEnvs)}`);
-    if (cfg.autoreset !== undefined && cfg.autoreset !== 'disabled' && cfg.autoreset !== 'same-step')
-      throw new ProtocolError('bad-config', `autoreset: expected 'disabled' or 'same-step', got ${JSON.stringify(cfg.autoreset)}`);
-    if (!cfg.env || typeof cfg.env.id !== 'string')
-      throw new ProtocolError('bad-config', `env: expected {id, params}, e.g. {"id": "market-v1"}; registered worlds: ${worlds.ids().join(', ')}`);
     try {
       this.resolved = resolveExperiment(experimentOf(cfg, numEnvs), 'make');
     } catch (err) {

@@ -92,7 +92,7 @@ export function planRuns(base: unknown, configPath: string, points: readonly Gri
         if (err instanceof TacitError) throw new UsageError(`sweep point ${point.label}, seed ${seed}: ${err.message}`);
         throw err;
       }
-      const config = resolved.config as unknown as Record<string, unknown>;
+      const config = resolved.config;
       const id = runIdOf(config);
       if (ids.has(id))
         throw new UsageError(`sweep points give identical configs (${point.label}, seed ${seed}): check that every grid path changes the config`);

@@ -91,7 +91,7 @@ export function startUi(options: UiOptions & { port?: number; host?: string }): 
         server,
         close: () =>
           new Promise<void>((ok) => {
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            if ('closeAllConnections' in server) server.closeAllConnections(); // http servers have it, http2 ones not
             server.close(() => ok());
           }),
       });

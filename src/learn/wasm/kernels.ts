@@ -240,7 +240,19 @@ export function kernelModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(buildModule([gemm(), epilogue(), colsum(), transpose()])));
 }
 
+/** A wasm export that is a function of `arity` arguments (a wasm function's length is its parameter count). */
+function isKernel(f: unknown, arity: number): f is (...args: number[]) => void {
+  return typeof f === 'function' && f.length === arity;
+}
+
 /** Kernels bound to `memory`. */
 export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
-  return new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels;
+  const exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports;
+  // Checked once per instance: each export is a function taking as many arguments as Kernels says.
+  const fn = (name: keyof Kernels, arity: number): ((...args: number[]) => void) => {
+    const f = exports[name];
+    if (!isKernel(f, arity)) throw new Error(`wasm kernels: export '${name}' is not a function of ${arity} arguments`);
+    return f;
+  };
+  return { gemm: fn('gemm', 8), epilogue: fn('epilogue', 6), colsum: fn('colsum', 4), transpose: fn('transpose', 4) };
 }

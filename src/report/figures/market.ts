@@ -73,10 +73,15 @@ export interface ImpulseResponse {
   readonly seeds?: number;
 }
 
+/** Already in ImpulseResponse form (as findings' evidence carries it): steps and per-firm prices. */
+function isImpulseResponse(o: object): o is ImpulseResponse {
+  return 'steps' in o && Array.isArray(o.steps) && 'prices' in o && typeof o.prices === 'object' && o.prices !== null;
+}
+
 function asImpulse(v: unknown, deviator: unknown): ImpulseResponse | null {
   if (!v || typeof v !== 'object') return null;
+  if (isImpulseResponse(v)) return v;
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o['steps']) && o['prices'] && typeof o['prices'] === 'object') return o as unknown as ImpulseResponse;
   // market-v1: {pre: {price: {firm: p}}, t00: {price: {...}}, t01: ...}; t00 is the deviation period.
   const periods = Object.keys(o)
     .filter((k) => /^t\d+$/.test(k))
