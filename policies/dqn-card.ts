@@ -61,6 +61,15 @@ export const dqnParamsSchema = lazySchema(() =>
         .positive()
         .default(1)
         .describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      rewardCentering: z
+        .number()
+        .gt(0)
+        .max(1)
+        .optional()
+        .describe(
+          'Step size of a running average reward r̄ subtracted from every reward before learning (reward centering, Naik et al. 2024): the Q-values lose the constant r̄/(1−γ) and the network fits only the differences between states and actions (unset: off)',
+        ),
       maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
     })
     .strict(),

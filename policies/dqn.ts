@@ -39,6 +39,8 @@ interface Group {
   observeCalls: number;
   lastTargetUpdate: number;
   updates: number;
+  /** Running average of the (scaled) reward, subtracted in the TD target with rewardCentering; NaN before the first. */
+  rewardMean: number;
   lastStats: Record<string, number>;
   /** Working arrays of the train step. */
   readonly scratch: TrainScratch;
@@ -93,6 +95,7 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     observeCalls: 0,
     lastTargetUpdate: 0,
     updates: 0,
+    rewardMean: Number.NaN,
     lastStats: {},
     scratch,
   };
@@ -157,6 +160,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       // Truncated copies bootstrap from their final observation, terminated ones not at all.
       group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
     }
+    if (cfg.rewardCentering !== undefined) centerRewards(group, batch, N, cfg.rewardCentering);
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
     if (cfg.annealSteps !== undefined) group.adam.learningRate = annealedRate(cfg, batch.step);
@@ -189,6 +193,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       learningRate: group.adam.learningRate,
       updates: group.updates,
       bufferSize: group.replay.size,
+      ...(cfg.rewardCentering !== undefined ? { rewardMean: group.rewardMean } : {}),
       ...group.lastStats,
     }),
     dispose() {
@@ -216,6 +221,25 @@ export function annealedRate(cfg: DqnConfig, t: number): number {
   // Without annealStart, exactly the original expression (so earlier runs reproduce bit for bit).
   if (cfg.annealStart === undefined) return cfg.learningRate * Math.max(0, 1 - t / end);
   return cfg.learningRate * Math.min(1, Math.max(0, (end - t) / (end - cfg.annealStart)));
+}
+
+/**
+ * Reward centering (Naik, Wan, Tomar & Sutton 2024): move the running average reward toward this
+ * step's mean over the copies that acted (it starts at the first step's mean). The TD target
+ * subtracts it, so in a continuing task the Q-values no longer carry the constant r̄/(1−γ), which
+ * at γ near 1 dwarfs the differences between actions the greedy policy is made of.
+ */
+function centerRewards(g: Group, batch: TransitionBatch, n: number, stepSize: number): void {
+  let sum = 0;
+  let count = 0;
+  for (let b = 0; b < n; b++) {
+    if (batch.acted !== undefined && batch.acted[b] === 0) continue;
+    sum += batch.rewards[b]! * g.cfg.rewardScale;
+    count++;
+  }
+  if (count === 0) return;
+  const m = sum / count;
+  g.rewardMean = Number.isNaN(g.rewardMean) ? m : g.rewardMean + stepSize * (m - g.rewardMean);
 }
 
 /**
@@ -247,11 +271,12 @@ function trainStep(g: Group, agentId: string, step: number): void {
   // TD target y = r + γ (1 − terminated) Q_target(s', argmax) computed without gradient.
   g.target.predict(nx, B, qTarget);
   const qo = cfg.doubleDqn ? (g.q.predict(nx, B, qOnline), qOnline) : qTarget;
+  const center = cfg.rewardCentering !== undefined ? g.rewardMean : 0;
   for (let i = 0; i < B; i++) {
     let best = 0;
     for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
     const r = idx[i]!;
-    y[i] = g.replay.rewards[r]! + cfg.gamma * (1 - g.replay.terminated[r]!) * qTarget[i * nA + best]!;
+    y[i] = g.replay.rewards[r]! - center + cfg.gamma * (1 - g.replay.terminated[r]!) * qTarget[i * nA + best]!;
   }
   // Loss over the taken actions' Q-values; its derivative is written out (mse: 2(q − y)/B, Huber
   // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network.
@@ -307,6 +332,8 @@ function saveGroup(g: Group) {
     lastTargetUpdate: g.lastTargetUpdate,
     updates: g.updates,
     lastStats: g.lastStats,
+    // Only with centering, so checkpoints of configs without it stay byte for byte as before.
+    ...(g.cfg.rewardCentering !== undefined ? { rewardMean: g.rewardMean } : {}),
   };
 }
 
@@ -321,6 +348,7 @@ function loadGroup(g: Group, d: ReturnType<typeof saveGroup>): void {
   g.lastTargetUpdate = d.lastTargetUpdate;
   g.updates = d.updates;
   g.lastStats = d.lastStats;
+  if (g.cfg.rewardCentering !== undefined) g.rewardMean = d.rewardMean ?? Number.NaN;
 }
 
 // ─── Registration ───────────────────────────────────────────────────────────────────────────

@@ -104,6 +104,34 @@ describe('dqn determinism, resources, checkpoints', () => {
     expect(dqnPolicy.incompatibility!(coord, coord.agents[0]!, dqnPolicy.paramsSchema.parse({ annealStart: 50, annealSteps: 50 }))).toMatch(/got 50\)/);
   });
 
+  it('rewardCentering subtracts a running average reward (its policy still coordinates) and checkpoints it', () => {
+    // Every reward 1 (its first component 1, the rest 0): the running average of the scaled reward is 2 from the first step on.
+    const base = coordinationWorld();
+    const ones: World = {
+      ...base,
+      step(s, actions, next, out) {
+        base.step(s, actions, next, out);
+        for (const r of out.rewards) r.fill(0)[0] = 1;
+      },
+    };
+    const flat = createSession(ones, 4, 1, () => ({ spec: DQN, params: { ...params, rewardCentering: 0.01, rewardScale: 2 } }));
+    runSteps(flat, 30);
+    expect(flat.policies[0]!.stats!()['rewardMean']).toBe(2);
+    expect((flat.policies[0]!.save!() as { group: { rewardMean?: number } }).group.rewardMean).toBe(2);
+    for (const p of flat.policies) p.dispose!();
+    // Off: no statistic and no checkpoint field (checkpoints of earlier configs unchanged).
+    const off = createSession(ones, 4, 1, () => ({ spec: DQN, params }));
+    runSteps(off, 5);
+    expect(off.policies[0]!.stats!()['rewardMean']).toBeUndefined();
+    expect('rewardMean' in (off.policies[0]!.save!() as { group: object }).group).toBe(false);
+    for (const p of off.policies) p.dispose!();
+    // Centering shifts every target by the same amount, so the greedy policy is the same problem's.
+    const world = coordinationWorld();
+    const s = createSession(world, 8, 1, () => ({ spec: DQN, params: { ...FAST, rewardCentering: 0.01 } }));
+    runSteps(s, 500);
+    for (const r of evaluate(world, s.policies, 8, 99, 2)) expect(r).toBeGreaterThanOrEqual(9);
+  });
+
   it("epsilonSchedule 'exponential' decays ε geometrically (Calvano's exp(−βt)) to epsilonEnd; unset stays linear", () => {
     const decay = { ...params, epsilonStart: 1, epsilonEnd: 0.01, epsilonDecaySteps: 40 };
     const at = (extra: object, steps: number): number => {
