@@ -17,7 +17,8 @@
  * world alone 52 → 73 M agent-steps per CPU second, with random players 37.6 → 40–48, base-stock
  * 31–33 → 41–43 (bench/vs-peers/world-run.ts, base and new alternating, 3 rounds, load 21–22,
  * 2026-12-06). The engine's buffers in this memory instead of copied in and out: base-stock
- * 42 → 46, random 47.6 → 53.6 (same bench, 3 rounds, load 21–25).
+ * 42 → 46, random 47.6 → 53.6 (same bench, 3 rounds, load 21–25). The sweep's branch-free selects
+ * and lane pairs (wasm-sweep.ts) took that to 58–64 and 78–81 (docs/supply.md, fourth pass).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';

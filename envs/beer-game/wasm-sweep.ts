@@ -11,9 +11,13 @@
  * offset (memory accesses outside the module's memory trap instead of being checked).
  *
  * Every value is computed with the same IEEE operations in the same order as the reference:
- * f64.floor is Math.floor, f32.demote_f64 rounds as a Float32Array store, `select` is the ternary
- * (both arms are side-effect free), i32 arithmetic is JavaScript's `| 0` arithmetic, and the demand
- * draw is the sfc32 step of src/core/rng.ts.
+ * f64.floor is Math.floor, f32.demote_f64 (and f32x4.demote_f64x2_zero, lane by lane) rounds as a
+ * Float32Array store, i32 arithmetic is JavaScript's `| 0` arithmetic, and the demand draw is the
+ * sfc32 step of src/core/rng.ts. The reference's ternaries are taken without branches (V8 compiles
+ * a wasm `select` on doubles to a branch, which mispredicted on `min(onHand, due)` with random
+ * demand): f64x2.pmin(a, b) is defined as `b < a ? b : a` and pmax(a, b) as `a < b ? b : a` (x86
+ * minpd/maxpd), exactly those ternaries, NaN and signed zeros included; other selects are
+ * v128.bitselect of the comparison's lane mask. Scalars ride in lane 0.
  *
  * Addresses are byte offsets into the module's memory (kernel.ts lays it out):
  *   sweep(srcF, dstF, srcR, dstR, io, obs, flags, onsets, table) → number of stockout onsets
