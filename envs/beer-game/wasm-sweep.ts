@@ -79,19 +79,24 @@ export const flagStride = (count: number): number => Math.ceil(count / 4) * 4;
 const DEMAND_IMPORT: ImportedFn = { name: 'demand', params: [I32, I32], results: [F64] };
 
 /**
- * Compile the sweep over `count` copies into an instance on `memory`. `demandAt(period, copy)`
- * draws copy `copy`'s demand for `period` from its destination stream words (already copied from
- * the source when it is called); only the `table` and `call` demand kinds call it.
+ * Compile the sweep over `count` copies for one config (a few milliseconds; compile once per count
+ * and instantiate per memory: instances share the compiled code).
  */
-export function compileWasmSweep(cfg: SweepConfig, count: number, memory: WebAssembly.Memory, demandAt: (period: number, copy: number) => number): WasmSweep {
+export function compileWasmSweep(cfg: SweepConfig, count: number): WebAssembly.Module {
   const lit = (x: number): number => {
     if (!Number.isFinite(x)) throw new Error(`beer-game wasm sweep: non-finite constant ${x}`);
     return x;
   };
-  const fn = sweepFunction(cfg, count, lit);
-  const module = new WebAssembly.Module(buildModule([fn], [DEMAND_IMPORT]));
-  const instance = new WebAssembly.Instance(module, { env: { memory, demand: demandAt } });
-  return instance.exports.sweep as WasmSweep;
+  return new WebAssembly.Module(buildModule([sweepFunction(cfg, count, lit)], [DEMAND_IMPORT]));
+}
+
+/**
+ * The compiled sweep on `memory`. `demandAt(period, copy)` draws copy `copy`'s demand for `period`
+ * from its destination stream words (already copied from the source when it is called); only the
+ * `table` and `call` demand kinds call it.
+ */
+export function instantiateWasmSweep(module: WebAssembly.Module, memory: WebAssembly.Memory, demandAt: (period: number, copy: number) => number): WasmSweep {
+  return new WebAssembly.Instance(module, { env: { memory, demand: demandAt } }).exports.sweep as WasmSweep;
 }
 
 function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => number): FnBuilder {
