@@ -17,13 +17,14 @@
  * world alone 52 → 73 M agent-steps per CPU second, with random players 37.6 → 40–48, base-stock
  * 31–33 → 41–43 (bench/vs-peers/world-run.ts, base and new alternating, 3 rounds, load 21–22,
  * 2026-12-06). The engine's buffers in this memory instead of copied in and out: base-stock
- * 42 → 46, random 47.6 → 53.6 (same bench, 3 rounds, load 21–25).
+ * 42 → 46, random 47.6 → 53.6 (same bench, 3 rounds, load 21–25). The sweep's branch-free selects
+ * and lane pairs (wasm-sweep.ts) took that to 58–64 and 78–81 (docs/supply.md, fourth pass).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
 import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
 import type { DemandSampler } from './demand.js';
 import { NUM_STAGES } from './params.js';
-import { compileWasmSweep, flagStride, type SweepConfig, type WasmSweep } from './wasm-sweep.js';
+import { compileWasmSweep, flagStride, instantiateWasmSweep, type SweepConfig, type WasmSweep } from './wasm-sweep.js';
 
 /** What the kernel needs from the world's resolved params (all precomputed once). */
 export interface BeerKernelContext {
@@ -132,6 +133,7 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
   // Deterministic demand by period, read by the sweep up to period horizon + 1.
   const demandTab = new Float64Array(horizon + 2);
   if (!stochastic) for (let t = 1; t <= horizon + 1; t++) demandTab[t] = demandAt(t, new Uint32Array(RNG_WORDS));
+  const modules = new Map<number, WebAssembly.Module>();
   // An engine creates its two pools one after the other: the second goes into the first's arena.
   let open: Arena | undefined;
   const event = (period: number, backlog: number): WorldEvent => stockout(period, backlog, ctx.stockoutAgents);
@@ -250,7 +252,14 @@ export function makeBeerBatch(ctx: BeerKernelContext): {
         m = outs = mergeOuts(actions, out, count);
       if (obs === undefined || m.io === undefined || m.flags === undefined) return false;
       const arena = src.arena;
-      const sweep = (arena.sweep ??= compileWasmSweep(sweepConfig, count, arena.memory, (p, b) => demandAt(p, arena.drawing!.views[b]!.rng)));
+      let sweep = arena.sweep;
+      if (sweep === undefined) {
+        // One compiled module per copy count (engines are created often: evaluation, searches),
+        // one instance per arena.
+        let module = modules.get(count);
+        if (module === undefined) modules.set(count, (module = compileWasmSweep(sweepConfig, count)));
+        sweep = arena.sweep = instantiateWasmSweep(module, arena.memory, (p, b) => demandAt(p, arena.drawing!.views[b]!.rng));
+      }
       arena.drawing = dst;
       let found: number;
       const buf = arena.memory.buffer;

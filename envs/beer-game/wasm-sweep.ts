@@ -11,9 +11,13 @@
  * offset (memory accesses outside the module's memory trap instead of being checked).
  *
  * Every value is computed with the same IEEE operations in the same order as the reference:
- * f64.floor is Math.floor, f32.demote_f64 rounds as a Float32Array store, `select` is the ternary
- * (both arms are side-effect free), i32 arithmetic is JavaScript's `| 0` arithmetic, and the demand
- * draw is the sfc32 step of src/core/rng.ts.
+ * f64.floor is Math.floor, f32.demote_f64 (and f32x4.demote_f64x2_zero, lane by lane) rounds as a
+ * Float32Array store, i32 arithmetic is JavaScript's `| 0` arithmetic, and the demand draw is the
+ * sfc32 step of src/core/rng.ts. The reference's ternaries are taken without branches (V8 compiles
+ * a wasm `select` on doubles to a branch, which mispredicted on `min(onHand, due)` with random
+ * demand): f64x2.pmin(a, b) is defined as `b < a ? b : a` and pmax(a, b) as `a < b ? b : a` (x86
+ * minpd/maxpd), exactly those ternaries, NaN and signed zeros included; other selects are
+ * v128.bitselect of the comparison's lane mask. Scalars ride in lane 0.
  *
  * Addresses are byte offsets into the module's memory (kernel.ts lays it out):
  *   sweep(srcF, dstF, srcR, dstR, io, obs, flags, onsets, table) → number of stockout onsets
@@ -75,19 +79,24 @@ export const flagStride = (count: number): number => Math.ceil(count / 4) * 4;
 const DEMAND_IMPORT: ImportedFn = { name: 'demand', params: [I32, I32], results: [F64] };
 
 /**
- * Compile the sweep over `count` copies into an instance on `memory`. `demandAt(period, copy)`
- * draws copy `copy`'s demand for `period` from its destination stream words (already copied from
- * the source when it is called); only the `table` and `call` demand kinds call it.
+ * Compile the sweep over `count` copies for one config (a few milliseconds; compile once per count
+ * and instantiate per memory: instances share the compiled code).
  */
-export function compileWasmSweep(cfg: SweepConfig, count: number, memory: WebAssembly.Memory, demandAt: (period: number, copy: number) => number): WasmSweep {
+export function compileWasmSweep(cfg: SweepConfig, count: number): WebAssembly.Module {
   const lit = (x: number): number => {
     if (!Number.isFinite(x)) throw new Error(`beer-game wasm sweep: non-finite constant ${x}`);
     return x;
   };
-  const fn = sweepFunction(cfg, count, lit);
-  const module = new WebAssembly.Module(buildModule([fn], [DEMAND_IMPORT]));
-  const instance = new WebAssembly.Instance(module, { env: { memory, demand: demandAt } });
-  return instance.exports.sweep as WasmSweep;
+  return new WebAssembly.Module(buildModule([sweepFunction(cfg, count, lit)], [DEMAND_IMPORT]));
+}
+
+/**
+ * The compiled sweep on `memory`. `demandAt(period, copy)` draws copy `copy`'s demand for `period`
+ * from its destination stream words (already copied from the source when it is called); only the
+ * `table` and `call` demand kinds call it.
+ */
+export function instantiateWasmSweep(module: WebAssembly.Module, memory: WebAssembly.Memory, demandAt: (period: number, copy: number) => number): WasmSweep {
+  return new WebAssembly.Instance(module, { env: { memory, demand: demandAt } }).exports.sweep as WasmSweep;
 }
 
 function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => number): FnBuilder {
