@@ -1,5 +1,5 @@
 /**
- * The beer game's batched fast path (`World.createStates` / `World.stepBatch`). All copies' states
+ * The beer game's batched fast path (`World.batch`). All copies' states
  * live in one Float64Array (copy b at offset b × size), so a step is one memcpy of the whole pool
  * followed by one loop over copies that writes straight into the engine's buffers. The engine lays
  * its buffers out in few ArrayBuffers (observations of all agents; actions, rewards and KPIs;
@@ -21,7 +21,8 @@
  * processes, 10 rounds, load 9–15).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
-import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
+import type { BatchStepOut } from '../../src/core/world-batch.js';
+import type { WorldEvent } from '../../src/core/world-event.js';
 import type { DemandSampler } from './demand.js';
 import { NUM_STAGES } from './params.js';
 
