@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { worlds } from '../../envs/index.js';
+import { coordinationSchema } from '../../src/coordination/schema.js';
+import { coordinatedSpec } from '../../src/coordination/wrap.js';
 import { nextFloat } from '../../src/core/rng.js';
 import type { World } from '../../src/core/world.js';
 import { checks, conformanceSuite } from './world-conformance.js';
@@ -99,6 +101,26 @@ describe('conformance self-test', () => {
       };
     };
     expect(() => checks.batch(skewed, 30)).toThrow(/different trajectory/);
+  });
+
+  it('catches proposal slots that show a later agent or lie outside the observation', () => {
+    const spec = coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema.parse({ supervisors: [{ worker: 'col' }] }));
+    const supervised = (): World => spec.create(spec.paramsSchema.parse({}) as Record<string, unknown>);
+    expect(supervised().proposals).toEqual([null, null, { from: 1, offset: expect.any(Number) }]);
+    expect(() => checks.proposals(supervised)).not.toThrow();
+    const slots = (slot: { from: number; offset: number }) => (): World => ({ ...supervised(), proposals: [null, null, slot] });
+    expect(() => checks.proposals(slots({ from: 2, offset: 0 }))).toThrow(/does not act before it/);
+    expect(() => checks.proposals(slots({ from: 1, offset: 1e3 }))).toThrow(/outside its observation/);
+  });
+
+  it('catches stage-game payoffs that do not match the action space', () => {
+    const spec = worlds.get('market-v1');
+    const market = (): World => spec.create(spec.paramsSchema.parse({ priceGridSize: 5 }) as Record<string, unknown>);
+    expect(() => checks.repeatedGame(market)).not.toThrow();
+    const short = (): World => ({ ...market(), repeatedGame: { payoffVsUniformRivals: () => new Float64Array(4) } });
+    expect(() => checks.repeatedGame(short)).toThrow(/4 payoffs for Discrete\(5\)/);
+    const nan = (): World => ({ ...market(), repeatedGame: { payoffVsUniformRivals: () => new Float64Array(5).fill(NaN) } });
+    expect(() => checks.repeatedGame(nan)).toThrow(/not finite/);
   });
 
   it('catches a step that mutates its input state', () => {
