@@ -6,7 +6,7 @@
  */
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
-import type { World } from '../core/world.js';
+import type { World, WorldSpec } from '../core/world.js';
 import { compileFallback, compileFaults } from '../faults/compile.js';
 import { coordinatedSpec, hasCoordination, wrapWorld } from '../coordination/wrap.js';
 import { rewardSchemes } from '../rewards/index.js';
@@ -17,6 +17,7 @@ import { experimentSchema, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from './cost.js';
 import { expandSweep, type SweepExpansion } from './sweep-check.js';
+import { checkDiagnoseSection } from '../diagnose/objective.js';
 
 // The resolved shape has its own module so that readers of it (the fault layer, detectors, the
 // runner) do not depend on this file, which imports every registry.
@@ -53,30 +54,15 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
   if (run && cpEvery !== undefined && cpEvery > 0 && cpEvery % run.metricsEvery !== 0)
     issues.push({ path: 'output.checkpointEvery', message: `expected a multiple of run.metricsEvery (${run.metricsEvery}), got ${cpEvery}` });
   if (!config.env) fail(issues, source);
-  if (!worlds.has(config.env.id)) {
-    issues.push({ path: 'env.id', message: `unknown world '${config.env.id}'; registered: ${worlds.ids().join(', ')}` });
+  const built = buildWorld(config, issues);
+  if (!built) {
+    // Without a world, what does not depend on one is still checked (policy and reward-scheme
+    // types and params, detector names and params), so one pass reports every problem it can.
+    checkAgentEntries(config, issues);
+    checkDetectors(config, undefined, issues);
     fail(issues, source);
   }
-  const registered = worlds.get(config.env.id);
-  const wp = parseWith(registered.paramsSchema, config.env.params, 'env.params');
-  if (!wp.ok) fail([...issues, ...wp.issues], source);
-  const worldParams = wp.data as Record<string, unknown>;
-  config.env.params = worldParams;
-  let world: World;
-  try {
-    world = registered.create(worldParams);
-  } catch (err) {
-    if (err instanceof TacitError || err instanceof RangeError) fail([...issues, { path: 'env.params', message: err.message }], source);
-    throw err;
-  }
-  // Coordination wrappers (src/coordination) change the agents and spaces the rest is checked against.
-  const coordination = hasCoordination(config.coordination) ? config.coordination : undefined;
-  if (coordination) {
-    const wrapIssues: ConfigIssue[] = [];
-    world = wrapWorld(world, coordination, wrapIssues).world;
-    if (wrapIssues.length > 0) fail([...issues, ...wrapIssues], source);
-  }
-  const worldSpec = coordination ? coordinatedSpec(registered, coordination) : registered;
+  const { world, worldSpec, worldParams } = built;
   if (!config.agents) fail(issues, source);
 
   const assignments = assignAgents(config as ExperimentConfig, world, issues);
@@ -85,25 +71,10 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
       path: 'run.autoreset',
       message: "learning policies need 'same-step' autoreset, got 'next-step': remove run.autoreset or set it to same-step",
     });
-
-  const detectorParams: Record<string, Record<string, unknown> | false> = {};
-  for (const [name, p] of Object.entries(config.detectors ?? {})) {
-    if (!detectors.has(name)) {
-      issues.push({ path: `detectors.${name}`, message: `unknown detector '${name}'; registered: ${detectors.ids().join(', ') || '(none)'}` });
-      continue;
-    }
-    if (p === false) {
-      detectorParams[name] = false;
-      continue;
-    }
-    const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);
-    if (parsed.ok) {
-      detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
-      for (const i of detectors.get(name).worldIssues?.(parsed.data, world) ?? []) issues.push({ path: `detectors.${name}.${i.path}`, message: i.message });
-    } else issues.push(...parsed.issues);
-  }
+  const detectorParams = checkDetectors(config, world, issues);
 
   if (config.faults) compileFaults(config.faults, world, issues);
+  issues.push(...checkDiagnoseSection(world, config.diagnose));
 
   // Refuse what cannot fit in memory here, before anything is allocated (src/config/cost.ts).
   if (issues.length === 0) issues.push(...memoryIssues(estimateMemory(config as ExperimentConfig, world, assignments)));
@@ -126,12 +97,99 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
   };
 }
 
+/** The world the config names, with its params resolved and coordination wrapped; undefined (and `issues` say why) when it cannot be built. */
+function buildWorld(
+  config: Partial<ExperimentConfig>,
+  issues: ConfigIssue[],
+): { world: World; worldSpec: WorldSpec; worldParams: Record<string, unknown> } | undefined {
+  const env = config.env!;
+  if (!worlds.has(env.id)) {
+    issues.push({ path: 'env.id', message: `unknown world '${env.id}'; registered: ${worlds.ids().join(', ')}` });
+    return undefined;
+  }
+  const registered = worlds.get(env.id);
+  const wp = parseWith(registered.paramsSchema, env.params, 'env.params');
+  if (!wp.ok) {
+    issues.push(...wp.issues);
+    return undefined;
+  }
+  const worldParams = wp.data as Record<string, unknown>;
+  env.params = worldParams;
+  let world: World;
+  try {
+    world = registered.create(worldParams);
+  } catch (err) {
+    if (!(err instanceof TacitError || err instanceof RangeError)) throw err;
+    issues.push({ path: 'env.params', message: err.message });
+    return undefined;
+  }
+  // Coordination wrappers (src/coordination) change the agents and spaces the rest is checked against.
+  const coordination = hasCoordination(config.coordination) ? config.coordination : undefined;
+  if (!coordination) return { world, worldSpec: registered, worldParams };
+  const wrapIssues: ConfigIssue[] = [];
+  world = wrapWorld(world, coordination, wrapIssues).world;
+  if (wrapIssues.length > 0) {
+    issues.push(...wrapIssues);
+    return undefined;
+  }
+  return { world, worldSpec: coordinatedSpec(registered, coordination), worldParams };
+}
+
+/**
+ * The `detectors:` section: names, params (defaults filled into `config`) and, given the world,
+ * each detector's checks against it. Returns the params by detector name.
+ */
+function checkDetectors(config: Partial<ExperimentConfig>, world: World | undefined, issues: ConfigIssue[]): Record<string, Record<string, unknown> | false> {
+  const detectorParams: Record<string, Record<string, unknown> | false> = {};
+  for (const [name, p] of Object.entries(config.detectors ?? {})) {
+    if (!detectors.has(name)) {
+      issues.push({ path: `detectors.${name}`, message: `unknown detector '${name}'; registered: ${detectors.ids().join(', ') || '(none)'}` });
+      continue;
+    }
+    if (p === false) {
+      detectorParams[name] = false;
+      continue;
+    }
+    const parsed = parseWith(detectors.get(name).paramsSchema, p, `detectors.${name}`);
+    if (!parsed.ok) {
+      issues.push(...parsed.issues);
+      continue;
+    }
+    detectorParams[name] = config.detectors![name] = parsed.data as Record<string, unknown>;
+    if (world)
+      for (const i of detectors.get(name).worldIssues?.(parsed.data, world) ?? []) issues.push({ path: `detectors.${name}.${i.path}`, message: i.message });
+  }
+  return detectorParams;
+}
+
+/**
+ * What of the agent entries can be checked without a world (the world's own params are wrong):
+ * each entry's policy type and params and its reward scheme and params, on their own.
+ */
+function checkAgentEntries(config: Partial<ExperimentConfig>, issues: ConfigIssue[]): void {
+  (config.agents ?? []).forEach((entry, k) => {
+    const at = `agents[${k}]`;
+    if (!policies.has(entry.policy.type))
+      issues.push({ path: `${at}.policy.type`, message: `unknown policy '${entry.policy.type}'; registered: ${policies.ids().join(', ')}` });
+    else {
+      const pp = parseWith(policies.get(entry.policy.type).paramsSchema, entry.policy.params, `${at}.policy.params`);
+      if (!pp.ok) issues.push(...pp.issues);
+    }
+    if (!rewardSchemes.has(entry.reward.scheme))
+      issues.push({ path: `${at}.reward.scheme`, message: `unknown reward scheme '${entry.reward.scheme}'; registered: ${rewardSchemes.ids().join(', ')}` });
+    else {
+      const sp = parseWith(rewardSchemes.get(entry.reward.scheme).paramsSchema, entry.reward.params, `${at}.reward.params`);
+      if (!sp.ok) issues.push(...sp.issues);
+    }
+  });
+}
+
 /** The sections of `raw` that parse on their own (undefined for those that do not). */
 function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const shape = experimentSchema.shape;
   const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination'] as const) {
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination', 'diagnose'] as const) {
     const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
     if (r.success) out[key] = structuredClone(r.data);
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { faultsSchema } from '../faults/schema.js';
 import { coordinationSchema } from '../coordination/schema.js';
 import { sweepSectionSchema } from './sweep-section.js';
+import { diagnoseSectionSchema } from '../diagnose/objective.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -101,6 +102,9 @@ export const experimentSchema = z
     sweep: sweepSectionSchema
       .optional()
       .describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
+    diagnose: diagnoseSectionSchema
+      .optional()
+      .describe('Settings of tacit diagnose (the objective it judges fixes by); ignored by run and sweep (docs/diagnose.md)'),
     output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
   })
   .strict();

@@ -47,7 +47,18 @@ export interface EngineOptions {
   readonly seed: number | string;
   /** Autoreset mode; default same-step. */
   readonly autoreset?: AutoresetMode;
+  /**
+   * The seed words of each episode, in place of the stream `world/<b>` of `seed`: called with the
+   * copy, the episode's index in that copy (0 after `reset`, then `episodesDone[copy]`) and
+   * RNG_WORDS words to fill. For drivers whose episodes were seeded by name before they ran on the
+   * engine (the planted recorder seeds episode k with `deriveSeedWords(seed, 'record', world.id, k)`),
+   * so their trajectories stay what they were. `restore` of one copy leaves its episode count as is.
+   */
+  readonly episodeSeeds?: EpisodeSeeds;
 }
+
+/** See EngineOptions.episodeSeeds. */
+export type EpisodeSeeds = (copy: number, episode: number, words: Uint32Array) => void;
 
 /** Steps many copies of one world at once. */
 export class VecEngine<S extends WorldState = WorldState> {
@@ -102,6 +113,7 @@ export class VecEngine<S extends WorldState = WorldState> {
   /** The world's batched kernel (World.batch), read once here: `step` asks nothing of the world but its kernels. */
   private readonly batch: WorldBatch<S> | undefined;
   private readonly resetRngs: Uint32Array[];
+  private readonly episodeSeeds: EpisodeSeeds | undefined;
   private readonly seedScratch = new Uint32Array(RNG_WORDS);
   /** Copies to reset in one `resetCopies` call, and their seed words (RNG_WORDS per entry). */
   private readonly resetList: Int32Array;
@@ -179,6 +191,7 @@ export class VecEngine<S extends WorldState = WorldState> {
       ended: flagWords(this.episodeEnded),
     };
     this.resetRngs = Array.from({ length: numEnvs }, (_, b) => deriveSeedWords(options.seed, 'world', b));
+    this.episodeSeeds = options.episodeSeeds;
     this.resetList = new Int32Array(numEnvs);
     this.resetSeeds = new Uint32Array(numEnvs * RNG_WORDS);
     // Two sets of per-copy output views, one per observation buffer, so swapping buffers needs no new views.
@@ -226,19 +239,31 @@ export class VecEngine<S extends WorldState = WorldState> {
   reset(): void {
     const list = this.resetList;
     for (let b = 0; b < this.numEnvs; b++) list[b] = b;
+    this.episodesDone.fill(0); // before the resets: an episodeSeeds provider reads it
     this.resetCopies(list, this.numEnvs);
     this.stepCount = 0;
     this.events.length = 0;
-    this.episodesDone.fill(0);
     this.started = true;
   }
 
   private resetCopy(b: number, out: StepOut): void {
-    const rng = this.resetRngs[b]!;
     const seed = this.seedScratch;
-    for (let k = 0; k < RNG_WORDS; k++) seed[k] = nextUint32(rng);
+    this.drawSeed(b, seed, 0);
     this.world.reset(this.states[b]!, seed, out);
     this.afterReset(b);
+  }
+
+  /** Copy b's seed words for its next episode, into `into[at .. at + RNG_WORDS)`. */
+  private drawSeed(b: number, into: Uint32Array, at: number): void {
+    const provide = this.episodeSeeds;
+    if (provide !== undefined) {
+      const words = this.seedScratch;
+      provide(b, this.episodesDone[b]!, words);
+      for (let k = 0; k < RNG_WORDS; k++) into[at + k] = words[k]!;
+      return;
+    }
+    const rng = this.resetRngs[b]!;
+    for (let k = 0; k < RNG_WORDS; k++) into[at + k] = nextUint32(rng);
   }
 
   /**
@@ -254,10 +279,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     const batch = this.batch;
     if (batch !== undefined && batch.resetBatch !== undefined) {
       const seeds = this.resetSeeds;
-      for (let j = 0, w = 0; j < n; j++) {
-        const rng = this.resetRngs[list[j]!]!;
-        for (let k = 0; k < RNG_WORDS; k++) seeds[w++] = nextUint32(rng);
-      }
+      for (let j = 0; j < n; j++) this.drawSeed(list[j]!, seeds, j * RNG_WORDS);
       if (batch.resetBatch(this.states, seeds, list, n, this.obs)) {
         for (let j = 0; j < n; j++) this.afterReset(list[j]!);
         this.batchedResets += n;

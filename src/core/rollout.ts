@@ -1,7 +1,7 @@
 /**
  * The one act → step → learn loop. Every driver of policies in a world (the runner's seed loop,
  * evaluation and cross-play, new entrants' learning phase, the neural train loop, policy-swap
- * attribution, the engine benchmark) steps through a `Rollout`; what differs between
+ * attribution, the planted-scenario recorder, the engine benchmark) steps through a `Rollout`; what differs between
  * them comes in as the env it drives (a VecEngine, or a wrapper such as the fault layer's
  * FaultedEngine: src/core/vec-env.ts), the act mode per agent, which agents learn, and a hook
  * inside the engine step (reward schemes, ledgers). Each driver keeps its own stopping rule and

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { acf, correlation, diff, mean, sd } from '../stats/descriptive.js';
 import { normalCdf, studentTQuantile, studentTSf } from '../stats/distributions.js';
 import { oscillationTest, type OscillationTest } from '../stats/regression.js';
-import { Forker, type ForkSource } from './forks.js';
+import { Forker, FORKS_TO_TEST, type ForkSource } from './forks.js';
 import type { Ledger } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import {
@@ -319,7 +319,7 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
       }
       return out;
     },
-    finish() {
+    finish(ledger: Ledger) {
       const forks = context.forks;
       const matrix =
         readProbe(context, CONFLICT_PROBES.influence) ??
@@ -327,38 +327,63 @@ function createConflict(params: ConflictParams, context: DetectorContext): Onlin
       const harms = matrix ? influenceFindings(matrix, params) : [];
       const tugs = episodes.all();
       const findings = [...harms, ...tugs].sort((a, b) => a.startStep - b.startStep);
-      const status = findings.length > 0 ? (harms.length > 0 ? 'conflict' : 'tug-of-war') : matrix ? 'none' : 'influence-not-checked';
       const details = {
         influence: matrix ? matrix.cells.map((c) => ({ actor: c.actor, affected: c.affected, mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, n: c.n })) : null,
         harms: harms.length,
         tugOfWar: tugs.length,
         windowsTested,
+        influenceChecked: matrix !== undefined,
+        tugOfWarChecked: windowsTested > 0,
       };
-      // Neither half could run: no influence matrix and not one tug-of-war window.
-      if (findings.length === 0 && !matrix && windowsTested === 0) {
-        const reason = `no fork points or influence matrix, and ${tw.enabled ? `fewer than the ${w} rows tugOfWar.window=${w} needs (0 windows tested)` : 'tug-of-war switched off'}`;
+      // What each half could not test, and what would let it. The detector's claim is "no agent
+      // harms another and no tug-of-war", so it is clear only when every enabled half ran; a half
+      // switched off by the user (tugOfWar.enabled: false) narrows the claim instead.
+      const influenceGap = matrix
+        ? undefined
+        : {
+            reason: "no fork points or influence matrix, so whether one agent's action lowers another's reward was not checked",
+            toTest: `${FORKS_TO_TEST}; or tacit detect with an influence matrix in probes.json`,
+          };
+      const tugGap =
+        !tw.enabled || windowsTested > 0
+          ? undefined
+          : {
+              reason: `${ledger.length} metrics rows, fewer than the ${w} tugOfWar.window=${w} needs (0 tug-of-war windows tested)`,
+              toTest: rowsToTest({ minRows: w, because: `tugOfWar.window=${w}` }, context.metricsEvery),
+            };
+      const tested = [
+        matrix ? `no agent’s action shown to lower another’s reward at ${matrix.cells[0]?.n ?? 0} fork points` : '',
+        windowsTested > 0 ? `no tug-of-war in ${windowsTested} window${windowsTested === 1 ? '' : 's'}` : '',
+      ].filter(Boolean);
+      if (findings.length === 0 && (influenceGap || tugGap)) {
+        const gaps = [influenceGap, tugGap].filter((g) => g !== undefined);
+        const status = influenceGap && tugGap ? 'untested' : influenceGap ? 'influence-not-checked' : 'tug-of-war-not-checked';
         return {
           findings,
           verdict: untestedVerdict(
-            'untested',
-            reason,
-            `a run that records fork points (tacit run of a generic world) or ${rowsToTest({ minRows: w, because: `tugOfWar.window=${w}` }, context.metricsEvery)}`,
+            status,
+            `${gaps.map((g) => g.reason).join('; and ')}${tested.length > 0 ? ` (what was tested: ${tested.join('; ')})` : ''}`,
+            gaps.map((g) => g.toTest).join('; and '),
             details,
           ),
         };
       }
+      const notChecked = [
+        influenceGap ? 'influence not checked (no fork points or influence matrix)' : '',
+        tugGap ? 'tug-of-war not checked (0 windows)' : '',
+        tw.enabled ? '' : 'tug-of-war scan switched off',
+      ].filter(Boolean);
+      const scope = notChecked.length > 0 ? ` (${notChecked.join('; ')})` : '';
       return {
         findings,
         verdict: testedVerdict(
           findings.length > 0,
-          status,
+          findings.length > 0 ? (harms.length > 0 ? 'conflict' : 'tug-of-war') : 'none',
           harms.length > 0
-            ? `${harms.map((f) => `${f.agents[0]} lowers ${f.agents[1]}'s reward`).join('; ')}${tugs.length > 0 ? `; tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}` : ''}`
+            ? `${harms.map((f) => `${f.agents[0]} lowers ${f.agents[1]}'s reward`).join('; ')}${tugs.length > 0 ? `; tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}` : ''}${scope}`
             : tugs.length > 0
-              ? `tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}`
-              : matrix
-                ? `no agent’s action was shown to lower another’s reward${windowsTested > 0 ? ', and no tug-of-war' : tw.enabled ? '; tug-of-war not tested (0 windows)' : ' (tug-of-war scan switched off)'}`
-                : 'no tug-of-war; influence not checked (no fork points or influence matrix was given)',
+              ? `tug-of-war between ${tugs.map((f) => f.agents.join(' and ')).join(', ')}${scope}`
+              : `no agent’s action was shown to lower another’s reward${windowsTested > 0 ? ', and no tug-of-war' : ''}${scope}`,
           details,
         ),
       };

@@ -19,8 +19,15 @@ export interface ForkPoint<S extends WorldState = WorldState> {
   readonly step?: number;
 }
 
+/**
+ * What makes a fork-based test runnable, for untested verdicts: only the generic step loop records
+ * fork points (src/detectors/run-hooks.ts); a fused fast path steps no World, so it records none.
+ */
+export const FORKS_TO_TEST =
+  'a run through the generic step loop, which records fork points at every metrics window (at least 2 windows): where a fused fast path ran (summary.json fastPath, e.g. market-v1 with tabular-q firms), --set run.fastPath=false gives the same results with fork points';
+
 /** Acts for every agent from their observations (greedy policies during forks). */
-export type JointActor = (obs: readonly Float32Array[], out: Float64Array[]) => void;
+export type JointActor = (obs: readonly Float32Array[], out: readonly Float64Array[]) => void;
 
 /** Overrides agent actions in a branch: called after the recorded/actor actions are written; may rewrite `out`. */
 export type ActionOverride = (t: number, agent: number, out: Float64Array, state: Readonly<WorldState>) => void;

@@ -302,6 +302,19 @@ function createGoodhart(params: GoodhartParams, context: DetectorContext): Onlin
             details,
           ),
         };
+      // No KPI to test against (detectors.goodhart.kpis names none of this run's, e.g. a post-hoc
+      // `tacit detect --config` on another world): the scan ran over nothing, which is not a negative.
+      const kpiNames = ledger.meta.kpis.map((k) => k.name);
+      if (kpiNames.length === 0 || (params.kpis.length > 0 && !params.kpis.some((k) => kpiNames.includes(k))))
+        return {
+          findings,
+          verdict: untestedVerdict(
+            'untested',
+            kpiNames.length === 0 ? 'the run records no team KPI' : `detectors.goodhart.kpis names no KPI of this run (${params.kpis.join(', ')})`,
+            kpiNames.length === 0 ? 'a world with team KPIs' : `KPI names among: ${kpiNames.join(', ')}`,
+            details,
+          ),
+        };
       if (findings.length === 0 && windowsTested === 0 && cumulative.looks === 0) {
         const need = goodhartRowsNeeded(params);
         return {
@@ -384,4 +397,9 @@ export const goodhart = defineDetector({
   paramsSchema: goodhartParams,
   create: createGoodhart,
   rowsNeeded: goodhartRowsNeeded,
+  // A misspelt KPI would leave the scan with nothing to test: a config error, not a clear verdict.
+  worldIssues: (params, world) =>
+    params.kpis
+      .filter((name) => !world.kpis.some((k) => k.name === name))
+      .map((name) => ({ path: 'kpis', message: `'${name}' is not a KPI of this world; its KPIs: ${world.kpis.map((k) => k.name).join(', ')}` })),
 });

@@ -21,7 +21,7 @@ import type { Space } from '../core/spaces.js';
 import { mean, sd } from '../stats/descriptive.js';
 import { studentTQuantile } from '../stats/distributions.js';
 import { meanTest, type MeanTest } from '../stats/mean-test.js';
-import { Forker, type ForkSource } from './forks.js';
+import { Forker, FORKS_TO_TEST, type ForkSource } from './forks.js';
 import type { Ledger, LedgerKpi } from './ledger.js';
 import { EpisodeTracker, isScanEnd, scanPositions, windowOf } from './scan.js';
 import {
@@ -286,7 +286,6 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
       const summaries: Record<string, string> = {
         miscoordination: `miscoordination on ${mis.map((p) => p.kpi).join(', ')}: well below the reference and no single agent can improve it alone`,
         'individual-shortfall': 'below the reference, but a single agent can improve it alone (not a coordination failure)',
-        'below-reference-unilateral-not-checked': 'below the reference; whether one agent alone could improve it was not checked (no fork points)',
         'at-reference': 'team KPIs not shown to be below their references',
       };
       return {
@@ -297,9 +296,8 @@ function createMiscoordination(params: MiscoordinationParams, context: DetectorC
                 ...untestedVerdict(
                   status,
                   'below the reference, but whether one agent alone could improve it was not checked (no fork points)',
-                  'a run that records fork points (tacit run of a generic world), or probes.json with unilateral deviations',
+                  `${FORKS_TO_TEST}; or tacit detect with unilateral deviations in probes.json`,
                 ),
-                summary: summaries[status]!,
                 details: { kpis: perKpi.map(({ improving: _i, ...rest }) => rest), unilateralChecked: false },
               }
             : testedVerdict(mis.length > 0, status, summaries[status]!, {

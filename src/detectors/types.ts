@@ -72,16 +72,20 @@ export function untestedVerdict(status: string, reason: string, toTest: string, 
 /**
  * The outcome of a verdict read from a summary.json, including summaries written before outcomes
  * existed (then `fired` decides, and a `none`/`insufficient-data`/`no-reference` status with
- * "0 windows tested" or "fewer than" is read as untested rather than clear).
+ * "0 windows tested" or "fewer than" is read as untested rather than clear), and older conflict
+ * verdicts that called a run clear although half of the detector could not run.
  */
 export function outcomeOf(v: unknown): VerdictOutcome | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as { outcome?: unknown; fired?: unknown; status?: unknown; summary?: unknown };
+  const status = String(o.status ?? '');
+  const summary = String(o.summary ?? '');
+  // Summaries written before conflict said "untested" for a half it could not run stored those
+  // verdicts as clear: no influence matrix (status influence-not-checked), or no tug-of-war window.
+  if (o.outcome === 'clear' && (status === 'influence-not-checked' || /tug-of-war not tested \(0 windows\)/.test(summary))) return 'untested';
   if (o.outcome === 'fired' || o.outcome === 'clear' || o.outcome === 'untested') return o.outcome;
   if (typeof o.fired !== 'boolean') return null;
   if (o.fired) return 'fired';
-  const status = String(o.status ?? '');
-  const summary = String(o.summary ?? '');
   if (status === 'insufficient-data' || status === 'no-reference' || /\b0 windows tested\b|fewer than \d+ rows/.test(summary)) return 'untested';
   return 'clear';
 }

@@ -105,6 +105,9 @@ function linkedRewards(k: { name: string; strength: number }, o: CandidateOption
   });
 }
 
+/** The non-zero weights of an objective (what a team-paying reward's `kpis` param takes). */
+const nonZero = (weights: Readonly<Record<string, number>>): Record<string, number> => Object.fromEntries(Object.entries(weights).filter(([, w]) => w !== 0));
+
 function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
   const path = `agents[${a.entry}].reward`;
   const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
@@ -113,25 +116,31 @@ function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, 
     if (a.scheme === kind && kind === 'team') return;
     out.push({ label: `${a.id}: ${label}`, kind, agents: [a.id], rationale: rationale + shared, values: { [path]: reward }, findings: [f.key] });
   };
-  add('team', 'team reward', `${a.id} is paid the team objective, so raising its own metric at the team's cost no longer pays`, { scheme: 'team' });
+  // An experiment that names the objective diagnose judges by has the team-paying candidates pay it too.
+  const kpis = setup.objective.source === 'experiment' ? { kpis: nonZero(setup.objective.weights) } : {};
+  const paid = setup.objective.source === 'experiment' ? "the experiment's diagnose objective" : 'the team objective';
+  add('team', 'team reward', `${a.id} is paid ${paid}, so raising its own metric at the team's cost no longer pays`, {
+    scheme: 'team',
+    ...(setup.objective.source === 'experiment' ? { params: kpis } : {}),
+  });
   for (const w of o.mixWeights ?? [0.5])
-    add('mixed', `mixed reward (w=${w})`, `${a.id} keeps ${w} of its own reward for credit and takes ${1 - w} of the team objective`, {
+    add('mixed', `mixed reward (w=${w})`, `${a.id} keeps ${w} of its own reward for credit and takes ${1 - w} of ${paid}`, {
       scheme: 'mixed',
-      params: { localWeight: w },
+      params: { localWeight: w, ...kpis },
     });
   const cont = continuationPolicies(setup, o.continuation);
   const steps = o.lookAheadSteps ?? 10;
   if ('policies' in cont)
-    add('difference', `difference reward (look-ahead ${steps})`, `${a.id} is paid its marginal effect on the team objective over the next ${steps} periods`, {
+    add('difference', `difference reward (look-ahead ${steps})`, `${a.id} is paid its marginal effect on ${paid} over the next ${steps} periods`, {
       scheme: 'difference',
-      params: { lookAhead: { steps, policies: cont.policies } },
+      params: { lookAhead: { steps, policies: cont.policies }, ...kpis },
     });
   else
     add(
       'difference',
       'difference reward (one step)',
-      `${a.id} is paid its marginal effect on this period's team objective (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`,
-      { scheme: 'difference' },
+      `${a.id} is paid its marginal effect on this period's value of ${paid} (no look-ahead: no scripted continuation policy for ${cont.missing}; give --continuation)`,
+      { scheme: 'difference', ...(setup.objective.source === 'experiment' ? { params: kpis } : {}) },
     );
   const k = linkedKpi(f, setup);
   if (k)

@@ -90,6 +90,15 @@ export const diagnosisSchema = z
             .strict(),
         ),
         kpis: z.array(z.object({ name: z.string(), better: z.enum(['higher', 'lower']), description: z.string(), weight: z.number() }).strict()),
+        objective: z
+          .object({
+            source: z.enum(['world', 'experiment']).describe("world: the world's team objective; experiment: the config's diagnose.objective"),
+            weights: z.record(z.string(), z.number()).describe('KPI → weight of the objective G the fixes were judged by'),
+            worldWeights: z.record(z.string(), z.number()).describe("The world's own team objective"),
+            reason: z.string().nullable(),
+          })
+          .strict()
+          .describe('The objective G the diagnosis judged fixes by'),
         staleness: z.array(
           z
             .object({

@@ -9,7 +9,8 @@
  *   (default 4 of 5); when only untested seeds stand between it and that count the answer is
  *   "untested", not yes or no.
  * - The team objective G of a seed is Σ_k w_k · KPI_k over the summary's KPIs (the world's team
- *   objective weights: what team, mixed and difference rewards pay). Each candidate is compared with
+ *   objective weights, what team, mixed and difference rewards pay, unless the experiment names
+ *   another in `diagnose.objective`: objective.ts). Each candidate is compared with
  *   the baseline by Welch's t-test over seeds, Holm-corrected over the candidates of the finding,
  *   with a Welch interval of the difference and a bootstrap interval of the candidate's mean.
  * - The KPI the finding names (goodhart's "reward up while stockouts got worse") is compared the

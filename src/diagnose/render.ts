@@ -34,6 +34,19 @@ const VERDICT_TEXT: Record<string, string> = {
   'no-runs': 'no complete runs',
 };
 
+/** Σ weight·KPI over the non-zero weights. */
+const weighted = (w: Readonly<Record<string, number>>): string =>
+  Object.entries(w)
+    .filter(([, x]) => x !== 0)
+    .map(([k, x]) => `${f(x)}·${k}`)
+    .join(' + ') || '(no weighted KPI)';
+
+/** Which objective G the fixes were judged by, and where it came from. */
+function objectiveLine(o: Diagnosis['setup']['objective']): string {
+  if (o.source === 'world') return `Team objective G = ${weighted(o.weights)} (the world's team objective, what team, mixed and difference rewards pay).`;
+  return `Objective G = ${weighted(o.weights)}, set by the experiment's diagnose.objective${o.reason ? ` (${o.reason})` : ''}: fixes are judged by it, and the team, mixed and difference candidates pay it. The world's own team objective is ${weighted(o.worldWeights)}.`;
+}
+
 function blocks(d: Diagnosis): Block[] {
   const out: Block[] = [];
   const n = d.seeds.length;
@@ -48,14 +61,7 @@ function blocks(d: Diagnosis): Block[] {
   });
   out.push({
     heading: 'Agents and goals',
-    lines: [
-      `Team objective G = ${
-        d.setup.kpis
-          .filter((k) => k.weight !== 0)
-          .map((k) => `${f(k.weight)}·${k.name}`)
-          .join(' + ') || '(no weighted KPI)'
-      } (the world's team objective, what team, mixed and difference rewards pay).`,
-    ],
+    lines: [objectiveLine(d.setup.objective)],
     table: {
       head: ['agent', 'policy', 'learns', 'reward scheme', 'reward components'],
       rows: d.setup.agents.map((a) => [a.id, a.policy, a.learns ? 'yes' : 'no (scripted)', a.scheme, a.components.join(', ')]),

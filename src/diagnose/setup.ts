@@ -6,7 +6,7 @@
  * candidate generation and the report are pure functions of it.
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
-import { teamWeights } from '../rewards/team-objective.js';
+import { diagnoseObjective, type DiagnoseObjective } from './objective.js';
 
 /** One agent as the diagnosis sees it. */
 export interface AgentSetup {
@@ -31,7 +31,7 @@ export interface KpiSetup {
   readonly name: string;
   readonly better: 'higher' | 'lower';
   readonly description: string;
-  /** Weight in the world's team objective G (0 when G ignores it). */
+  /** Weight in the objective G diagnose judges by (0 when G ignores it): the world's team objective unless the config's `diagnose.objective` names another. */
   readonly weight: number;
 }
 
@@ -68,6 +68,8 @@ export interface ExperimentSetup {
   readonly world: string;
   readonly agents: readonly AgentSetup[];
   readonly kpis: readonly KpiSetup[];
+  /** The objective G the fixes are judged by, and where it comes from. */
+  readonly objective: DiagnoseObjective;
   readonly staleness: readonly AgentStaleness[];
   /** Indices and types of the `faults.injections` entries that hit each agent's actions (circuit-breaker candidates). */
   readonly actionFaults: Readonly<Record<string, readonly string[]>>;
@@ -112,7 +114,7 @@ function faultSource(k: number, f: FaultEntry): StaleSource {
 /** Read the static setup of a resolved experiment. */
 export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
   const world = resolved.makeWorld();
-  const weights = teamWeights(world, undefined);
+  const objective = diagnoseObjective(world, resolved.config.diagnose);
   const entryCount = new Map<number, number>();
   for (const a of resolved.assignments) entryCount.set(a.entry, (entryCount.get(a.entry) ?? 0) + 1);
   const agents: AgentSetup[] = resolved.assignments.map((a) => ({
@@ -127,7 +129,7 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
     schemeParams: a.schemeParams,
     components: world.rewardComponents[a.agent.index] ?? [],
   }));
-  const kpis: KpiSetup[] = world.kpis.map((k, j) => ({ name: k.name, better: k.better, description: k.description, weight: weights[j]! }));
+  const kpis: KpiSetup[] = world.kpis.map((k) => ({ name: k.name, better: k.better, description: k.description, weight: objective.weights[k.name]! }));
   const lags = resolved.worldSpec.informationLags?.(resolved.worldParams as never) ?? [];
   const faults = (resolved.config as unknown as { faults?: { injections?: FaultEntry[]; guards?: { type: string; agents?: string[] }[] } }).faults;
   const injections = faults?.injections ?? [];
@@ -160,5 +162,5 @@ export function experimentSetup(resolved: ResolvedExperiment): ExperimentSetup {
   const detectorsOff = Object.entries(resolved.detectorParams)
     .filter(([, p]) => p === false)
     .map(([d]) => d);
-  return { experiment: resolved.config.name, world: world.id, agents, kpis, staleness, actionFaults, guarded, detectorsOff };
+  return { experiment: resolved.config.name, world: world.id, agents, kpis, objective, staleness, actionFaults, guarded, detectorsOff };
 }

@@ -94,6 +94,23 @@ describe('tacit CLI', () => {
     });
   });
 
+  it('reports the problems of every stage at once: a bad world param does not hide a bad policy param', () => {
+    const file = join(tmp, 'two-stages.yaml');
+    writeFileSync(
+      file,
+      'name: two-stages\nenv: { id: market-v1, params: { priceGridSize: -3 } }\nagents:\n  - { role: firm, policy: { type: tabular-q, params: { epsilonSchedule: geometric } } }\nrun: { steps: 1000 }\n',
+    );
+    for (const command of ['validate', 'run']) {
+      const r = tacit(command, file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: invalid experiment config ${file}:\n` +
+          '  env.params.priceGridSize: expected a number >= 2, got -3\n' +
+          "  agents[0].policy.params: unknown key 'epsilonSchedule'; allowed keys: learningRate, discount, explorationDecay, convergenceWindow, qInit\n",
+      );
+    }
+  });
+
   it('validates configs and lists worlds and policies', () => {
     expect(tacit('validate', 'experiments/quickstart.yaml')).toMatchObject({ code: 0, stdout: expect.stringContaining('is valid') });
     const envs = tacit('envs');

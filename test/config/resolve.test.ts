@@ -47,7 +47,7 @@ describe('experiment config resolution', () => {
         "name: expected letters, digits, dots, dashes or underscores (it names the results folder), got "bad name"",
         "run.steps: expected a positive number, got -1",
         "run.numEnvs: expected an integer, got 2.5",
-        ": unknown key 'extra'; allowed keys: $schema, name, description, env, agents, run, detectors, faults, coordination, sweep, output",
+        ": unknown key 'extra'; allowed keys: $schema, name, description, env, agents, run, detectors, faults, coordination, sweep, diagnose, output",
         "env.params.game: expected one of "prisoners-dilemma", "stag-hunt", "matching-pennies", "coordination", got "chicken"",
       ]
     `);
@@ -68,6 +68,39 @@ describe('experiment config resolution', () => {
         "agents[2].policy.type: unknown policy 'no-such-policy'; registered: random, constant, tabular-q, ppo, dqn, base-stock, s-s, sterman, standard-shipping, fixed-budget, threshold, external, item-order-up-to",
       ]
     `);
+  });
+
+  it('still checks policies, reward schemes and detectors when the world params are wrong or the world unknown', () => {
+    // Without a world, agent coverage and per-world checks cannot run; everything else is reported
+    // in the same pass rather than after the user fixes the world (README: every problem at once).
+    const bad = {
+      name: 'staged',
+      env: { id: 'market-v1', params: { priceGridSize: -3 } },
+      agents: [
+        {
+          role: 'firm',
+          policy: { type: 'tabular-q', params: { epsilonSchedule: 'geometric', discount: 1.5 } },
+          reward: { scheme: 'mixed', params: { weight: 2 } },
+        },
+        { id: 'firm1', policy: { type: 'no-such-policy' }, reward: { scheme: 'nope' } },
+      ],
+      run: { steps: 1000 },
+      detectors: { collusion: { window: -1 }, telepathy: {} },
+    };
+    expect(issuesOf(bad)).toMatchInlineSnapshot(`
+      [
+        "env.params.priceGridSize: expected a number >= 2, got -3",
+        "agents[0].policy.params.discount: expected a number < 1, got 1.5",
+        "agents[0].policy.params: unknown key 'epsilonSchedule'; allowed keys: learningRate, discount, explorationDecay, convergenceWindow, qInit",
+        "agents[0].reward.params: unknown key 'weight'; allowed keys: localWeight, weights, kpis",
+        "agents[1].policy.type: unknown policy 'no-such-policy'; registered: random, constant, tabular-q, ppo, dqn, base-stock, s-s, sterman, standard-shipping, fixed-budget, threshold, external, item-order-up-to",
+        "agents[1].reward.scheme: unknown reward scheme 'nope'; registered: local, team, mixed, difference, potential, kpi-linked",
+        "detectors.collusion.window: expected a number >= 8, got -1",
+        "detectors.telepathy: unknown detector 'telepathy'; registered: goodhart, collusion, conflict, miscoordination",
+      ]
+    `);
+    expect(issuesOf({ ...bad, env: { id: 'market-v9' } }).slice(1)).toEqual(issuesOf(bad).slice(1));
+    expect(issuesOf({ ...bad, env: { id: 'market-v9' } })[0]).toMatch(/^env.id: unknown world 'market-v9'; registered: /);
   });
 
   it('rejects a missing agent, an unknown world and a run with neither steps nor episodes', () => {

@@ -85,7 +85,7 @@ describe('the planted recorder', () => {
     const world = relayChain.create(relayChain.paramsSchema.parse({ numAgents: 3, arrivalRate: 0.7, episodeLength: 20 })) as World;
     const record = (metricsEvery: number): ReturnType<typeof recordRun>['rows'] => {
       const rng = deriveSeedWords('test/metrics-row', 1);
-      const actor = (_obs: readonly Float32Array[], out: Float64Array[]): void => out.forEach((a) => (a[0] = nextFloat(rng) < 0.6 ? 1 : 0));
+      const actor = (_obs: readonly Float32Array[], out: readonly Float64Array[]): void => out.forEach((a) => (a[0] = nextFloat(rng) < 0.6 ? 1 : 0));
       return recordRun(world, actor, { steps: 40, metricsEvery, seed: 7 }).rows;
     };
     const perStep = record(1);

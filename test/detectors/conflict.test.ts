@@ -44,7 +44,7 @@ describe('fork-based influence', () => {
   it('multi-step branches use the actor and see delayed effects; without an actor they are refused', () => {
     const world = externality.create(externality.paramsSchema.parse({ structure: 'mutual', harm: 0.3 })) as World;
     const rng = deriveSeedWords('conflict-test');
-    const actor = (_o: readonly Float32Array[], out: Float64Array[]): void => {
+    const actor = (_o: readonly Float32Array[], out: readonly Float64Array[]): void => {
       for (const a of out) a[0] = nextInt(rng, 3);
     };
     const { points } = recordRun(world, actor, { steps: 40, metricsEvery: 40, seed: 1, pointEvery: 10, pointsFrom: 0 });
@@ -78,7 +78,54 @@ describe('tug-of-war', () => {
       const { rows } = plantTugOfWar(scenario, 1, { amplitude: 3 });
       const rep = runDetector(conflict, ledgerFromRows(rows), params, { plannedRows: rows.length });
       expect(rep.findings, scenario).toEqual([]);
-      expect(rep.verdict.status).toBe('influence-not-checked');
+      // Without fork points the influence half did not run, so no tug-of-war is not a clear verdict.
+      expect(rep.verdict).toMatchObject({ outcome: 'untested', status: 'influence-not-checked' });
     }
+  });
+});
+
+describe('the verdict says clear only when every enabled half ran', () => {
+  it('tug-of-war scanned but no fork points: untested, with what was tested and how to test influence', () => {
+    const { rows } = plantTugOfWar('null-reactive', 1, { amplitude: 3 });
+    const rep = runDetector(conflict, ledgerFromRows(rows), params, { plannedRows: rows.length });
+    expect(rep.verdict.outcome).toBe('untested');
+    expect(rep.verdict.fired).toBe(false);
+    expect(rep.verdict.summary).toMatch(/^untested: no fork points or influence matrix/);
+    expect(rep.verdict.untestedReason).toMatch(/what was tested: no tug-of-war in \d+ windows/);
+    expect(rep.verdict.toTest).toMatch(/run\.fastPath=false/);
+    expect(rep.verdict.details).toMatchObject({ influenceChecked: false, tugOfWarChecked: true, influence: null });
+  });
+
+  it('fork points but too few rows for a tug-of-war window: untested, naming the run.steps that would do', () => {
+    const { source } = plantInfluence('none', 0);
+    const rep = runDetector(conflict, ledgerFromRows([]), params, { forks: source, metricsEvery: 100 });
+    expect(rep.findings).toEqual([]);
+    expect(rep.verdict).toMatchObject({ outcome: 'untested', status: 'tug-of-war-not-checked' });
+    expect(rep.verdict.untestedReason).toMatch(
+      /0 tug-of-war windows tested.*what was tested: no agent’s action shown to lower another’s reward at \d+ fork points/,
+    );
+    expect(rep.verdict.toTest).toMatch(/run\.steps ≥ 8000 with metricsEvery 100/);
+    // The user switched the scan off: the claim narrows to influence, and the summary says so.
+    const off = runDetector(conflict, ledgerFromRows([]), conflictParams.parse({ tugOfWar: { enabled: false } }), { forks: source });
+    expect(off.verdict).toMatchObject({ outcome: 'clear', status: 'none' });
+    expect(off.verdict.summary).toMatch(/tug-of-war scan switched off/);
+  });
+
+  it('neither half: untested with both reasons; a finding from one half still fires, naming what was not checked', () => {
+    const none = runDetector(conflict, ledgerFromRows([]), params, {});
+    expect(none.verdict).toMatchObject({ outcome: 'untested', status: 'untested' });
+    expect(none.verdict.toTest).toMatch(/fastPath=false.*; and .*tugOfWar\.window=80/);
+    const { rows } = plantTugOfWar('tug-of-war', 1, { amplitude: 3 });
+    const tug = runDetector(conflict, ledgerFromRows(rows), params, { plannedRows: rows.length });
+    expect(tug.verdict).toMatchObject({ outcome: 'fired', status: 'tug-of-war' });
+    expect(tug.verdict.summary).toMatch(/influence not checked/);
+  });
+
+  it('both halves ran and found nothing: clear', () => {
+    const { rows } = plantTugOfWar('null-reactive', 1, { amplitude: 3 });
+    const { source } = plantInfluence('none', 0);
+    const rep = runDetector(conflict, ledgerFromRows(rows), params, { plannedRows: rows.length, forks: source });
+    expect(rep.verdict).toMatchObject({ outcome: 'clear', status: 'none' });
+    expect(rep.verdict.summary).toBe('no agent’s action was shown to lower another’s reward, and no tug-of-war');
   });
 });

@@ -8,6 +8,11 @@ import { resolveExperiment } from '../../src/config/resolve.js';
 import { detectRun } from '../../src/detectors/detect-run.js';
 import { deviationProbesFromMetrics } from '../../src/detectors/collusion-probes.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
+import { readConfigFile } from '../../src/config/load.js';
+import type { Verdict } from '../../src/detectors/types.js';
+import { compareVariants } from '../../src/report/compare.js';
+import { loadRuns } from '../../src/report/load.js';
+import { groupVariants } from '../../src/report/variants.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tacit-run-detect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -34,6 +39,28 @@ describe('detectors in tacit run', () => {
     // Post hoc from the folder (metrics.jsonl, config.resolved.json, probes.json) gives the same verdicts.
     const post = detectRun(out);
     for (const name of Object.keys(verdicts)) expect(post.verdicts[name]).toEqual(verdicts[name]);
+  });
+
+  it('the market fast path records no fork points: conflict is untested (and compare counts it so); the generic loop tests it', async () => {
+    const raw = readConfigFile('experiments/market-calvano.yaml') as { run: Record<string, unknown> };
+    const short = (fastPath: boolean) =>
+      resolveExperiment({ ...raw, run: { ...raw.run, steps: 40_000, metricsEvery: 400, stopWhenConverged: false, fastPath } });
+    const fastOut = join(tmp, 'market-fast');
+    const fast = await runExperiment(short(true), { out: fastOut, quiet: true });
+    expect((fast.summary['metrics'] as { fastPath: string | null }).fastPath).toBe('market-tabular-q');
+    const conflict = (fast.summary['verdicts'] as Record<string, Verdict>)['conflict']!;
+    // 100 rows: the tug-of-war scan ran, the influence matrix could not.
+    expect(conflict).toMatchObject({ outcome: 'untested', status: 'influence-not-checked', details: { influenceChecked: false, tugOfWarChecked: true } });
+    expect(conflict.toTest).toMatch(/--set run\.fastPath=false/);
+    expect(detectRun(fastOut).verdicts['conflict']).toEqual(conflict);
+    const verdict = compareVariants(groupVariants(loadRuns([fastOut]).runs)).metrics.find((m) => m.id === 'verdict/conflict')!;
+    expect(verdict.variants[0]).toMatchObject({ n: 0, untested: 1 });
+
+    const generic = await runExperiment(short(false), { out: join(tmp, 'market-generic'), quiet: true });
+    expect((generic.summary['metrics'] as { fastPath: string | null }).fastPath).toBeNull();
+    const tested = (generic.summary['verdicts'] as Record<string, Verdict>)['conflict']!;
+    expect(tested.outcome).not.toBe('untested');
+    expect(tested.details).toMatchObject({ influenceChecked: true, tugOfWarChecked: true });
   });
 
   it('the generic loop forks recorded states, so conflict and miscoordination are checked live', async () => {

@@ -86,6 +86,39 @@ describe('detector verdicts', () => {
     expect(outcomeOf({ fired: true, status: 'x' })).toBe('fired');
   });
 
+  it('reads conflict verdicts written as clear although half of the detector could not run as untested', () => {
+    const noForks = {
+      outcome: 'clear',
+      fired: false,
+      status: 'influence-not-checked',
+      summary: 'no tug-of-war; influence not checked (no fork points or influence matrix was given)',
+    };
+    expect(outcomeOf(noForks)).toBe('untested');
+    const noWindows = {
+      outcome: 'clear',
+      fired: false,
+      status: 'none',
+      summary: 'no agent’s action was shown to lower another’s reward; tug-of-war not tested (0 windows)',
+    };
+    expect(outcomeOf(noWindows)).toBe('untested');
+    expect(
+      outcomeOf({ outcome: 'clear', fired: false, status: 'none', summary: 'no agent’s action was shown to lower another’s reward, and no tug-of-war' }),
+    ).toBe('clear');
+  });
+
+  it('goodhart with no KPI to test is untested, and a misspelt detectors.goodhart.kpis is a config error', () => {
+    const { rows } = plantGoodhart('null-learning', 0);
+    const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
+    const rep = runDetector(goodhart, ledger, goodhartParams.parse({ kpis: ['fillrate'] }), { plannedRows: rows.length });
+    expect(rep.verdict.outcome).toBe('untested');
+    expect(rep.verdict.untestedReason).toBe('detectors.goodhart.kpis names no KPI of this run (fillrate)');
+    expect(rep.verdict.toTest).toMatch(/^KPI names among: /);
+    const raw = readConfigFile('experiments/warehouse-ippo.yaml') as Record<string, unknown>;
+    expect(() => resolveExperiment({ ...raw, detectors: { goodhart: { kpis: ['fillrate'] } } })).toThrow(
+      /detectors\.goodhart\.kpis: 'fillrate' is not a KPI of this world; its KPIs: .*fillRate/,
+    );
+  });
+
   it('the run summary marks untested detectors ?? and never as passed', () => {
     const text = formatRunSummary({
       experiment: 'e',

@@ -24,6 +24,7 @@ const setup = {
     { name: 'stockouts', better: 'lower', description: '', weight: -1 },
     { name: 'noise', better: 'higher', description: '', weight: 0 },
   ],
+  objective: { source: 'world', weights: { stockouts: -1, noise: 0 }, worldWeights: { stockouts: -1, noise: 0 }, reason: null },
   staleness: [],
   actionFaults: {},
   guarded: [],

@@ -125,7 +125,7 @@ export function plantInfluence(
   const points = options.points ?? 40;
   const every = options.pointEvery ?? 7;
   const actorRng = deriveSeedWords('planted/influence/actor', structure, seed);
-  const actor = (_obs: readonly Float32Array[], out: Float64Array[]): void => {
+  const actor = (_obs: readonly Float32Array[], out: readonly Float64Array[]): void => {
     for (const a of out) a[0] = nextInt(actorRng, params.levels);
   };
   const { points: recorded } = recordRun(world, actor, {

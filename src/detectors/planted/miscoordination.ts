@@ -36,7 +36,7 @@ export function plantMiscoordination(
   let t = 0;
   const eps = options.epsilon ?? 0.1;
   const rng = deriveSeedWords('planted/miscoord/actor', scenario, seed);
-  const actor = (_obs: readonly Float32Array[], out: Float64Array[]): void => {
+  const actor = (_obs: readonly Float32Array[], out: readonly Float64Array[]): void => {
     out.forEach((a, i) => (a[0] = nextFloat(rng) < eps ? nextInt(rng, 2) : t < onset ? 0 : intent[i]!));
     t++;
   };
