@@ -6,6 +6,7 @@ import { UnknownEnvError } from '../src/core/errors.js';
 import { createRegistry } from '../src/core/registry.js';
 import type { WorldSpec } from '../src/core/world.js';
 import { beerGame } from './beer-game/beer-game.js';
+import { beerGameV2 } from './beer-game/beer-game-v2.js';
 import { market } from './market/spec.js';
 import { coordination } from './sanity/coordination.js';
 import { externality } from './sanity/externality.js';
@@ -15,7 +16,7 @@ import { warehouse } from './warehouse/warehouse.js';
 import { warehouseV2 } from './warehouse/v2/warehouse-v2.js';
 
 // One entry per line keeps parallel additions from conflicting.
-const ALL: WorldSpec[] = [matrixGame, coordination, market, relayChain, beerGame, warehouse, warehouseV2, externality];
+const ALL: WorldSpec[] = [matrixGame, coordination, market, relayChain, beerGame, beerGameV2, warehouse, warehouseV2, externality];
 
 /** All registered worlds, by versioned id. */
 export const worlds = createRegistry('env', ALL, (id, known) => new UnknownEnvError(id, known));

@@ -159,8 +159,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
     }
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
-    // Learning rate decays with the step as PPO's does; annealed to 0, the greedy strategy stops moving.
-    if (cfg.annealSteps !== undefined) group.adam.learningRate = cfg.learningRate * Math.max(0, 1 - batch.step / cfg.annealSteps);
+    if (cfg.annealSteps !== undefined) group.adam.learningRate = annealedRate(cfg, batch.step);
     epsilon = explorationRate(cfg, batch.step);
     group.observeCalls++;
     const M = group.members.length;
@@ -204,6 +203,20 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
 }
 
 const rewardName = (b: number): string => `reward (copy ${b})`;
+
+/**
+ * The learning rate at engine step t: constant until annealStart (default 0), then linearly to 0
+ * at annealSteps, as PPO's. Annealed to 0, the greedy strategy stops moving: with a network, an
+ * update on the states being visited also moves the Q-values of every other state through the
+ * shared weights, so under a constant rate the strategy never settles.
+ */
+export function annealedRate(cfg: DqnConfig, t: number): number {
+  const end = cfg.annealSteps;
+  if (end === undefined) return cfg.learningRate;
+  // Without annealStart, exactly the original expression (so earlier runs reproduce bit for bit).
+  if (cfg.annealStart === undefined) return cfg.learningRate * Math.max(0, 1 - t / end);
+  return cfg.learningRate * Math.min(1, Math.max(0, (end - t) / (end - cfg.annealStart)));
+}
 
 /**
  * ε at engine step t: from epsilonStart to epsilonEnd over epsilonDecaySteps, linearly or (the

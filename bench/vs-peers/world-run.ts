@@ -8,13 +8,13 @@
  * 1 M-period session; with --calvano-game it first writes the game file its Python peer reads),
  * warehouse-none, warehouse-random, warehouse-heuristics (1024 copies).
  */
-import { beerGame } from '../../envs/beer-game/beer-game.js';
+import { beerGameV2 } from '../../envs/beer-game/beer-game-v2.js';
 import { warehouse } from '../../envs/warehouse/warehouse.js';
 import { VecEngine } from '../../src/core/engine.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { World } from '../../src/core/world.js';
 import { buildPolicies, type PolicyChoice } from '../supply-harness.js';
-import { PEER_BEER, TACIT_BASE_STOCK_LEVEL } from './beer-rules.js';
+import { PEER_BASE_STOCK_LEVEL, PEER_BEER } from './beer-rules.js';
 import { calvanoSetup } from './calvano.js';
 
 export const COPIES = 1024;
@@ -55,8 +55,10 @@ function agentStepRate(world: World, choose: Record<string, PolicyChoice> | null
 
 function measure(row: (typeof WORLD_ROWS)[number], calvanoGame: string | undefined): Record<string, number | string> {
   if (row === 'beer-random' || row === 'beer-base-stock') {
-    const beer = beerGame.create(beerGame.paramsSchema.parse(PEER_BEER));
-    const choice: PolicyChoice = row === 'beer-random' ? { type: 'random' } : { type: 'base-stock', params: { level: TACIT_BASE_STOCK_LEVEL } };
+    // beer-game-v2 observes the peer's supply line exactly, so the peer's own level orders the same
+    // (the same game and trajectory as beer-game-v1 at level 28, the rows before 2026-12-06 ran).
+    const beer = beerGameV2.create(beerGameV2.paramsSchema.parse(PEER_BEER));
+    const choice: PolicyChoice = row === 'beer-random' ? { type: 'random' } : { type: 'base-stock', params: { level: PEER_BASE_STOCK_LEVEL } };
     // Warm-up 2000 steps (20 episodes, so the autoreset path is optimised too): after 300, the first
     // 1000-step window still ran 10-15% below the next ones (JIT tier-up; measured 2026-12-05).
     return { row, mAgentStepsPerCpuSecond: agentStepRate(beer, all(beer, choice), 2000, 1000) };

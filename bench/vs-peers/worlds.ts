@@ -7,7 +7,7 @@
  * - `beer-random`, `beer-base-stock`: the beer game at the peer's rules (beer-rules.ts: uniform
  *   demand 0..8, orders reaching upstream 2 periods and shipments 2 periods after the peer's step
  *   places them, 100 periods, orders 0..16), 1024 copies, random and base-stock (the peer's level
- *   24) players, against anchors/beergame-py's numpy `BeerGameVec` driven by beer_peer.py. Both
+ *   24) players on beer-game-v2, against anchors/beergame-py's numpy `BeerGameVec` driven by beer_peer.py. Both
  *   sides play the same game period by period (test/bench/beer-peer-rules.test.ts), count 4
  *   agent-steps per copy-period and build every observation and reward; tacit also computes its
  *   KPIs and events.

@@ -62,7 +62,8 @@
  * the optimal echelon base-stock levels and their long-run cost per period in this accounting.
  * Known defect kept for comparability: with initialPipeline > 0 the first order overwrites one
  * initial order-pipe slot, so each stage's `pipeline` and `inventoryPosition` stay overstated by
- * initialPipeline units all episode (flows are unaffected).
+ * initialPipeline units all episode (flows are unaffected). beer-game-v2 (beer-game-v2.ts) is this
+ * world with the observation right; use it for new work.
  *
  * defaultAction (the baseline difference rewards substitute): pass orders through, i.e. order what
  * arrived from downstream this period (rounded to a level), which keeps a steady chain steady.
@@ -79,7 +80,10 @@
  * maxOrder 40; orderUnit 1; episodeLength 36; obsScale 10; accounting classic. See params.ts.
  *
  * Versions: v1, first version; later additions (Poisson demand, `accounting`, `costPerPeriod`)
- * leave every earlier config's behaviour unchanged.
+ * leave every earlier config's behaviour unchanged. v2 (`BEER_V2`): reset counts only the orders
+ * really in flight (orderLead − 1 order-pipe slots, the last one is the first order's) in
+ * `pipeline` and `inventoryPosition`, so with initialPipeline > 0 they are right from the start;
+ * flows, costs and KPIs are v1's, and with initialPipeline 0 the two are identical.
  */
 import { levelOf } from '../../src/core/action-levels.js';
 import { RNG_WORDS } from '../../src/core/rng.js';
@@ -91,6 +95,22 @@ import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
 import { NUM_STAGES, STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
 import { beerGameOptimum, optimumObstacles } from './optimum.js';
+
+/** What tells the registered versions apart: only what reset puts in each stage's supply line. */
+export interface BeerVersion {
+  readonly id: 'beer-game-v1' | 'beer-game-v2';
+  /**
+   * v1: reset counts all orderLead initial order-pipe slots in `pipeline`, although the slot the
+   * first order is written to (slot 0, at the end of period 0) is overwritten before upstream reads
+   * it, so the supply line is overstated by initialPipeline for the whole episode. v2 counts the
+   * orderLead − 1 slots really in flight and empties slot 0.
+   */
+  readonly countsOverwrittenSlot: boolean;
+}
+/** beer-game-v1, kept as it was so published figures reproduce. */
+export const BEER_V1: BeerVersion = Object.freeze({ id: 'beer-game-v1', countsOverwrittenSlot: true });
+/** beer-game-v2: v1 with the supply line observed right. */
+export const BEER_V2: BeerVersion = Object.freeze({ id: 'beer-game-v2', countsOverwrittenSlot: false });
 
 /** Observation slot names, shared with the warehouse where the meaning is the same. */
 export const BEER_OBS_NAMES = ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'demand', 'received', 'lastOrder', 'timeFraction'] as const;
@@ -134,7 +154,7 @@ function layout(orderLead: Int32Array, shipLead: Int32Array): BeerLayout {
 }
 
 /** Build a beer-game world (exported for the base-stock search and tests). */
-export function createBeerGame(params: BeerGameParams): World<BeerState> {
+export function createBeerGame(params: BeerGameParams, version: BeerVersion = BEER_V1): World<BeerState> {
   const cfg = stageConfig(params);
   const { orderLead, shipLead, holding, backorder } = cfg;
   const lay = layout(orderLead, shipLead);
@@ -154,7 +174,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   const orderValues = Float64Array.from({ length: maxLevel + 1 }, (_, k) => k * unit);
   const stockoutAgents = Object.freeze([STAGES[0]]);
   // Where Clark–Scarf applies, the exact optimum is the reference of an extra per-period cost KPI.
-  const optimum = optimumObstacles(params).length === 0 ? beerGameOptimum(params) : undefined;
+  const optimum = optimumObstacles(params, version.id).length === 0 ? beerGameOptimum(params, version.id) : undefined;
   const acct = cfg.accounting;
   // Transit into stage i is charged at the shipping stage's rate; echelon i's rate is h_i − h_{i+1}.
   const transitRate = Float64Array.from({ length: NUM_STAGES }, (_, i) => (i + 1 < NUM_STAGES ? holding[i + 1]! : 0));
@@ -234,7 +254,7 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
   };
 
   const world: World<BeerState> = {
-    id: 'beer-game-v1',
+    id: version.id,
     params,
     agents: STAGES.map((id, index) => ({ id, role: 'stage', index })),
     observationSpaces: STAGES.map(() => obsSpace),
@@ -302,12 +322,15 @@ export function createBeerGame(params: BeerGameParams): World<BeerState> {
         const flow = cfg.initialPipeline[i]!;
         f[r + ON_HAND] = cfg.initialInventory[i]!;
         f[r + BACKLOG] = 0;
-        f[r + ON_ORDER] = flow * (orderLead[i]! + shipLead[i]!);
+        // The first order goes to order-pipe slot 0 (t = 0) before upstream reads it: v2 leaves it out.
+        const ordersInFlight = version.countsOverwrittenSlot ? orderLead[i]! : orderLead[i]! - 1;
+        f[r + ON_ORDER] = flow * (ordersInFlight + shipLead[i]!);
         f[r + LAST_ORDER] = flow;
         f[r + LAST_DEMAND] = i === 0 ? cfg.initialPipeline[0]! : cfg.initialPipeline[i - 1]!;
         f[r + LAST_RECEIVED] = flow;
         for (let k = shipOff[i]!, end = k + shipLead[i]!; k < end; k++) f[k] = flow;
         for (let k = orderOff[i]!, end = k + orderLead[i]!; k < end; k++) f[k] = flow;
+        if (!version.countsOverwrittenSlot) f[orderOff[i]!] = 0;
       }
       writeObs(f, out);
     },
@@ -441,7 +464,9 @@ function stockoutEvent(period: number, backlog: number, agents: readonly string[
 export const beerGame = defineWorld({
   id: 'beer-game-v1',
   summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
-  paramsSchema: beerGameParamsSchema,
+  get paramsSchema() {
+    return beerGameParamsSchema();
+  },
   create: (p) => createBeerGame(p),
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,

@@ -9,7 +9,7 @@
 import { VecEngine, type EngineSnapshot } from '../../src/core/engine.js';
 import type { World } from '../../src/core/world.js';
 import { isStochastic, meanDemand } from './demand.js';
-import { createBeerGame } from './beer-game.js';
+import { BEER_V1, createBeerGame, type BeerVersion } from './beer-game.js';
 import { NUM_STAGES, beerGameParamsSchema, stageConfig, type BeerGameParams } from './params.js';
 
 /** Options of the search. */
@@ -22,6 +22,8 @@ export interface BaseStockSearchOptions {
   readonly start?: readonly number[];
   /** Cap on candidate evaluations. */
   readonly maxEvaluations?: number;
+  /** The world version whose inventory position the levels are read against; default beer-game-v1. */
+  readonly version?: BeerVersion;
 }
 
 /** What the search found. */
@@ -43,8 +45,8 @@ export class BaseStockEvaluator {
   private readonly decision = new Float64Array(1);
   private readonly ipSlot = 3;
 
-  constructor(params: BeerGameParams, episodes: number, seed: number) {
-    this.world = createBeerGame(params);
+  constructor(params: BeerGameParams, episodes: number, seed: number, version: BeerVersion = BEER_V1) {
+    this.world = createBeerGame(params, version);
     this.episodes = episodes;
     this.engine = new VecEngine(this.world, { numEnvs: episodes, seed });
     this.engine.reset();
@@ -79,9 +81,9 @@ export class BaseStockEvaluator {
 
 /** Search the best base-stock levels for a beer-game config (raw params, defaults applied here). */
 export function searchBaseStock(rawParams: Record<string, unknown>, opts: BaseStockSearchOptions = {}): BaseStockSearchResult {
-  const params = beerGameParamsSchema.parse(rawParams);
+  const params = beerGameParamsSchema().parse(rawParams);
   const episodes = opts.episodes ?? (isStochastic(params.demand) ? 256 : 1);
-  const evaluator = new BaseStockEvaluator(params, episodes, opts.seed ?? 0);
+  const evaluator = new BaseStockEvaluator(params, episodes, opts.seed ?? 0, opts.version);
   const cfg = stageConfig(params);
   const d = meanDemand(params.demand);
   const unit = params.orderUnit;

@@ -1,5 +1,5 @@
 /**
- * The exact optimum of a beer-game-v1 config, where theory gives one: the optimal echelon
+ * The exact optimum of a beer-game config (v1 or v2), where theory gives one: the optimal echelon
  * base-stock levels of Clark & Scarf (1960), computed by Chen & Zheng (1994)'s recursion
  * (clark-scarf.ts), and their long-run cost per period in the config's accounting.
  *
@@ -34,9 +34,12 @@ export class OptimumNotApplicableError extends TacitError {
   }
 }
 
+/** The beer-game versions (beer-game.ts BeerVersion). */
+export type BeerWorldId = 'beer-game-v1' | 'beer-game-v2';
+
 /** What `tacit optimum` prints for a beer-game config. */
 export interface BeerGameOptimum {
-  readonly world: 'beer-game-v1';
+  readonly world: BeerWorldId;
   readonly method: string;
   readonly accounting: BeerGameParams['accounting'];
   /** Optimal echelon base-stock level per stage, in units. */
@@ -54,8 +57,8 @@ export interface BeerGameOptimum {
   readonly meanDemand: number;
 }
 
-/** Why the exact optimum does not apply to these params (empty: it applies). */
-export function optimumObstacles(p: BeerGameParams): string[] {
+/** Why the exact optimum does not apply to these params of `world` (empty: it applies). */
+export function optimumObstacles(p: BeerGameParams, world: BeerWorldId = 'beer-game-v1'): string[] {
   const cfg = stageConfig(p);
   const reasons: string[] = [];
   if (p.demand.kind === 'step' || p.demand.kind === 'series')
@@ -69,10 +72,11 @@ export function optimumObstacles(p: BeerGameParams): string[] {
   for (let i = 1; i < NUM_STAGES; i++)
     if (cfg.holding[i]! > cfg.holding[i - 1]!)
       reasons.push(`holdingCost rises upstream (${STAGES[i]} ${cfg.holding[i]} > ${STAGES[i - 1]} ${cfg.holding[i - 1]}): echelon holding costs must be ≥ 0`);
-  for (let i = 0; i < NUM_STAGES; i++)
+  // beer-game-v2 observes the supply line right from any initial pipeline: the long-run optimum holds.
+  for (let i = 0; i < NUM_STAGES && world === 'beer-game-v1'; i++)
     if (cfg.initialPipeline[i]! > 0) {
       reasons.push(
-        `initialPipeline is ${cfg.initialPipeline[i]} (${STAGES[i]}): beer-game-v1's first order overwrites one initial order-pipe slot, so every stage's inventory position stays overstated by initialPipeline units for the whole episode; set initialPipeline: 0`,
+        `initialPipeline is ${cfg.initialPipeline[i]} (${STAGES[i]}): beer-game-v1's first order overwrites one initial order-pipe slot, so every stage's inventory position stays overstated by initialPipeline units for the whole episode; set initialPipeline: 0, or use beer-game-v2`,
       );
       break;
     }
@@ -126,12 +130,12 @@ function trimTail(pmf: Float64Array): Float64Array {
 const cache = new Map<string, BeerGameOptimum>();
 
 /** The exact optimum of a beer-game config (resolved params); throws OptimumNotApplicableError naming every reason when theory does not apply. */
-export function beerGameOptimum(p: BeerGameParams): BeerGameOptimum {
-  const key = JSON.stringify(p);
+export function beerGameOptimum(p: BeerGameParams, world: BeerWorldId = 'beer-game-v1'): BeerGameOptimum {
+  const key = `${world} ${JSON.stringify(p)}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const reasons = optimumObstacles(p);
-  if (reasons.length > 0) throw new OptimumNotApplicableError('beer-game-v1', reasons);
+  const reasons = optimumObstacles(p, world);
+  if (reasons.length > 0) throw new OptimumNotApplicableError(world, reasons);
   const cfg = stageConfig(p);
   const pmf = demandPmf(p.demand);
   const mu = pmf.reduce((a, q, k) => a + q * k, 0);
@@ -152,7 +156,7 @@ export function beerGameOptimum(p: BeerGameParams): BeerGameOptimum {
   const cost = p.accounting === 'classic' ? opt.cost - transitAll : opt.cost - shelfInsteadOfTransit;
   const byStage = (v: readonly number[]): Record<string, number> => Object.fromEntries(STAGES.map((s, i) => [s, v[i]!]));
   const result: BeerGameOptimum = {
-    world: 'beer-game-v1',
+    world,
     method: 'Clark–Scarf (1960) decomposition, Chen–Zheng (1994) recursion over discrete lead-time demand',
     accounting: p.accounting,
     levels: byStage(opt.levels),

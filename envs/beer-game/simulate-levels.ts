@@ -5,7 +5,7 @@
  * (optimum.ts) against the world's own dynamics and accounting.
  */
 import { VecEngine } from '../../src/core/engine.js';
-import { createBeerGame } from './beer-game.js';
+import { createBeerGame, type BeerVersion } from './beer-game.js';
 import { NUM_STAGES, type BeerGameParams } from './params.js';
 
 /** Result of a simulation. */
@@ -22,10 +22,10 @@ export interface LevelsSimulation {
 export function simulateLevels(
   params: BeerGameParams,
   levels: readonly number[],
-  opts: { periods: number; warmup: number; copies: number; seed: number },
+  opts: { periods: number; warmup: number; copies: number; seed: number; version?: BeerVersion },
 ): LevelsSimulation {
   const horizon = opts.periods + opts.warmup;
-  const world = createBeerGame({ ...params, episodeLength: horizon });
+  const world = createBeerGame({ ...params, episodeLength: horizon }, opts.version);
   const engine = new VecEngine(world, { numEnvs: opts.copies, seed: opts.seed });
   engine.reset();
   const obsSize = world.observationSpaces[0]!.size;

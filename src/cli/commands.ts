@@ -116,15 +116,23 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     // SIGTERM (kill, a job scheduler, docker stop) ends a run the same way as Ctrl-C.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    const [{ resolveExperiment }, { loadExperiment }, { resumeExperiment, runExperiment }, { rowShortfalls }, { formatRunSummary }, { writeReport }] =
-      await Promise.all([
-        import('../config/resolve.js'),
-        import('../config/load.js'),
-        import('../run/run-experiment.js'),
-        import('../detectors/row-check.js'),
-        import('./summary-text.js'),
-        import('../report/report.js'),
-      ]);
+    const [
+      { resolveExperiment },
+      { loadExperiment },
+      { resumeExperiment, runExperiment },
+      { forkShortfalls, rowShortfalls },
+      { formatRunSummary },
+      { writeReport },
+      { offeredFastPath },
+    ] = await Promise.all([
+      import('../config/resolve.js'),
+      import('../config/load.js'),
+      import('../run/run-experiment.js'),
+      import('../detectors/row-check.js'),
+      import('./summary-text.js'),
+      import('../report/report.js'),
+      import('../run/fast-path-loop.js'),
+    ]);
     try {
       const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
       const result =
@@ -136,6 +144,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
               // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
               const resolved = loadExperiment(args.config!, runOverrides(args));
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
+              for (const w of forkShortfalls(resolved, offeredFastPath(resolved, resolved.config.run.seed ?? 0)?.id)) process.stderr.write(`warning: ${w}\n`);
               return runExperiment(resolved, { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
             })();
       process.stdout.write(formatRunSummary(result.summary));
@@ -164,15 +173,17 @@ const validateCommand: CommandModule<object, { config: string; set: string[] | u
 };
 
 async function validate(config: string, sets: string[]): Promise<void> {
-  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([
+  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { forkShortfalls, rowShortfalls }, { offeredFastPath }] = await Promise.all([
     import('../config/load.js'),
     import('../config/resolve.js'),
     import('../detectors/row-check.js'),
+    import('../run/fast-path-loop.js'),
   ]);
   const resolved = resolveExperiment(applyOverrides(readConfigFile(config), sets), config);
   const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
   process.stdout.write(`${config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
   for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
+  for (const w of forkShortfalls(resolved, offeredFastPath(resolved, resolved.config.run.seed ?? 0)?.id)) process.stdout.write(`warning: ${w}\n`);
 }
 
 /** The world id of a run folder, for the eval printout. */

@@ -150,23 +150,34 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.obsSizes = world.observationSpaces.map((s) => s.size);
     const nA = this.numAgents;
     const perAgent = <T>(f: (i: number) => T): T[] => Array.from({ length: nA }, (_, i) => f(i));
-    // Each kind of per-agent buffer is one contiguous allocation (agent i's rows follow agent i−1's)
-    // so a batched kernel can address all agents through one view (BatchStepOut).
+    // Each kind of per-agent buffer is one contiguous run (agent i's rows follow agent i−1's) so a
+    // batched kernel can address all agents through one view (BatchStepOut): the two observation
+    // sets; actions, then rewards, then KPIs; terminated then truncated flags. They are carved from
+    // one ArrayBuffer, the world's own memory where it offers one (`World.batch.batchBytes`: the beer
+    // game's compiled step then writes them in place).
     const obsLengths = perAgent((i) => numEnvs * this.obsSizes[i]!);
-    this.obs = agentMajor(Float32Array, obsLengths);
-    this.prevObs = agentMajor(Float32Array, obsLengths);
-    this.finalObs = agentMajor(Float32Array, obsLengths);
-    // Actions, then rewards, then KPIs in one buffer as well.
-    const io = agentMajor(Float64Array, [
+    const ioLengths = [
       ...perAgent((i) => numEnvs * world.actionSpaces[i]!.size),
       ...perAgent((i) => numEnvs * world.rewardComponents[i]!.length),
       numEnvs * world.kpis.length,
-    ]);
+    ];
+    const obsBytes = align8(4 * sum(obsLengths));
+    const ioBytes = 8 * sum(ioLengths);
+    const flagRow = Math.ceil(numEnvs / 4) * 4;
+    const bytes = 2 * obsBytes + ioBytes + 2 * nA * flagRow;
+    const batch = world.batch;
+    const arena = batch?.batchBytes?.(bytes, numEnvs) || new Uint8Array(bytes);
+    if (arena.length < bytes || arena.byteOffset % 8 !== 0)
+      throw new EnvUsageError(`world ${world.id}: batchBytes(${bytes}) gave ${arena.length} bytes at offset ${arena.byteOffset}; need ${bytes}, 8-aligned`);
+    const base = arena.byteOffset;
+    this.obs = agentMajor(Float32Array, obsLengths, arena.buffer, base);
+    this.prevObs = agentMajor(Float32Array, obsLengths, arena.buffer, base + obsBytes);
+    this.finalObs = agentMajor(Float32Array, obsLengths);
+    const io = agentMajor(Float64Array, ioLengths, arena.buffer, base + 2 * obsBytes);
     this.actions = io.slice(0, nA);
     this.rewards = io.slice(nA, 2 * nA);
     this.kpis = io[2 * nA]!;
-    // Terminated then truncated flags in one buffer too: a batched kernel writes both through one view.
-    const flags = flagBytesPerAgent(2 * nA, numEnvs);
+    const flags = flagBytesPerAgent(2 * nA, numEnvs, arena.buffer, base + 2 * obsBytes + ioBytes);
     this.terminated = flags.slice(0, nA);
     this.truncated = flags.slice(nA);
     this.alive = perAgent(() => flagBytes(numEnvs));
@@ -176,7 +187,6 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.episodeSteps = new Int32Array(numEnvs);
     this.episodesDone = new Int32Array(numEnvs);
     // Worlds with a batched kernel allocate each buffer set contiguously so the kernel can sweep it.
-    const batch = world.batch;
     this.batch = batch;
     this.states = batch ? batch.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
     this.prevStates = batch ? batch.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
@@ -562,11 +572,10 @@ function flagBytes(count: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer(Math.ceil(count / 4) * 4), 0, count);
 }
 
-/** `count` flag bytes per agent (as `flagBytes`), every agent's padded rows in one buffer. */
-function flagBytesPerAgent(agents: number, count: number): Uint8Array[] {
+/** `count` flag bytes per agent (as `flagBytes`), every agent's padded rows one after the other from `at` in `buffer`. */
+function flagBytesPerAgent(agents: number, count: number, buffer: ArrayBufferLike, at: number): Uint8Array[] {
   const padded = Math.ceil(count / 4) * 4;
-  const buffer = new ArrayBuffer(padded * agents);
-  return Array.from({ length: agents }, (_, i) => new Uint8Array(buffer, i * padded, count));
+  return Array.from({ length: agents }, (_, i) => new Uint8Array(buffer, at + i * padded, count));
 }
 
 /** The 32-bit word view of a `flagBytes` array (its padded rows). */
@@ -574,17 +583,22 @@ function flagWords(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, Math.ceil(bytes.length / 4));
 }
 
-/** One array per agent of `lengths[i]` elements, all views into one buffer, agent after agent. */
+const sum = (xs: readonly number[]): number => xs.reduce((a, n) => a + n, 0);
+const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** One array per agent of `lengths[i]` elements, all views into one buffer (a new one, or `buffer` from byte `at`), agent after agent. */
 function agentMajor<T extends Float32Array | Float64Array>(
-  ctor: new (buffer: ArrayBuffer, offset: number, length: number) => T,
+  ctor: new (buffer: ArrayBufferLike, offset: number, length: number) => T,
   lengths: readonly number[],
+  buffer?: ArrayBufferLike,
+  at = 0,
 ): T[] {
   const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const buffer = new ArrayBuffer(lengths.reduce((a, n) => a + n, 0) * bytes);
-  let at = 0;
+  const into = buffer ?? new ArrayBuffer(sum(lengths) * bytes);
+  let k = 0;
   return lengths.map((n) => {
-    const view = new ctor(buffer, at * bytes, n);
-    at += n;
+    const view = new ctor(into, at + k * bytes, n);
+    k += n;
     return view;
   });
 }

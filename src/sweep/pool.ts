@@ -63,6 +63,12 @@ export interface PoolOptions {
   readonly signal?: { stop: boolean; onStop?: () => void };
   /** Worker script (tests substitute one); default the runner's seed worker. */
   readonly workerUrl?: URL;
+  /**
+   * Jobs that arrive while the pool runs (a queue worker's runs): a free lane asks for one once the
+   * listed jobs are taken, and ends on undefined. Their outcomes go to onDone only (not into the
+   * returned list). With a source, `workers` lanes are opened whatever the listed jobs' count.
+   */
+  readonly source?: (lane: number) => Promise<PoolJob | undefined>;
 }
 
 type Item = { job: PoolJob; attempt: number; restart?: boolean };
@@ -77,8 +83,9 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
   const signal = options.signal ?? { stop: false };
   const command = options.command ?? 'tacit sweep';
 
+  const listed = new Set(jobs.map((j) => j.id));
   const finish = (outcome: JobOutcome): void => {
-    outcomes.set(outcome.job.id, outcome);
+    if (listed.has(outcome.job.id)) outcomes.set(outcome.job.id, outcome);
     options.onDone?.(outcome);
   };
   const fail = (item: Item, error: string): void => {
@@ -119,16 +126,28 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions = {
     return { item, lock: got.lock, resume };
   };
 
+  /**
+   * The source's next job this lane can claim (one busy elsewhere or complete is reported and passed
+   * over). A job the source gives is always claimed or reported: on a stop, the source says undefined.
+   */
+  const takeFromSource = async (source: (lane: number) => Promise<PoolJob | undefined>, lane: number): Promise<Claimed | undefined> => {
+    for (let job = await source(lane); job; job = await source(lane)) {
+      const claimed = claim({ job, attempt: 1 });
+      if (claimed) return claimed;
+    }
+    return undefined;
+  };
+
   await runWorkerPool<Claimed, Record<string, unknown>, SeedProgress>({
     url: options.workerUrl ?? workerUrl('seed-worker', new URL('../run/seed-worker-entry.mjs', import.meta.url)),
-    workers: workerCount(options.workers, jobs.length),
+    workers: options.source ? Math.max(1, options.workers ?? 1) : workerCount(options.workers, jobs.length),
     signal,
-    take: () => {
+    take: (lane) => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         const claimed = claim(item);
         if (claimed) return claimed;
       }
-      return undefined;
+      return options.source ? takeFromSource(options.source, lane) : undefined;
     },
     message: ({ item: { job }, resume }): SeedJob => ({ config: job.config, seed: job.seed, dir: job.dir, meta: { runId: job.id, command }, resume }),
     onProgress: (c, p) => options.onProgress?.(c.item.job, p.total ? p.done / p.total : 0),

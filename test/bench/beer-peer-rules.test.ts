@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { PEER_BASE_STOCK_LEVEL, PEER_BEER, TACIT_BASE_STOCK_LEVEL } from '../../bench/vs-peers/beer-rules.js';
 import { beerGame } from '../../envs/beer-game/beer-game.js';
+import { beerGameV2 } from '../../envs/beer-game/beer-game-v2.js';
 import { buildPolicies } from '../../bench/supply-harness.js';
 import { VecEngine } from '../../src/core/engine.js';
 import { Rng } from '../../src/core/rng.js';
@@ -60,8 +61,8 @@ const supplyLine = (s: PeerStage[], i: number): number =>
   s[i]!.orderPipe.reduce((a, b) => a + b, 0) + (i + 1 < N ? s[i + 1]!.backlog : 0) + s[i]!.shipPipe.reduce((a, b) => a + b, 0);
 
 /** tacit at the peer's rules, one copy, with a given demand series (which restarts with every episode). */
-function tacit(demand: readonly number[]): VecEngine {
-  const world = beerGame.create(beerGame.paramsSchema.parse({ ...PEER_BEER, demand: { kind: 'series', values: demand } }));
+function tacit(demand: readonly number[], spec: typeof beerGame = beerGame): VecEngine {
+  const world = spec.create(spec.paramsSchema.parse({ ...PEER_BEER, demand: { kind: 'series', values: demand } }));
   const engine = new VecEngine(world, { numEnvs: 1, seed: 1 });
   engine.reset();
   return engine;
@@ -148,5 +149,55 @@ describe("the beer game at the numpy peer's rules (bench:vs-peers)", () => {
     }
     // Not a degenerate run: base-stock keeps the team cost near the peer's 15 per period, not the ~170 of random orders.
     expect(total / periods).toBeLessThan(40);
+  });
+  it('beer-game-v2 at PEER_BEER observes the peer’s supply line and inventory position exactly, period by period', () => {
+    const rng = Rng.from(7, 'peer-rules');
+    const periods = 300;
+    const demand = Array.from({ length: PEER_BEER.episodeLength }, () => rng.int(9));
+    const e = tacit(demand, beerGameV2);
+    let s = peerReset();
+    for (let i = 0; i < N; i++) expect([slot(e, i, 2), slot(e, i, 3)]).toEqual([supplyLine(s, i), s[i]!.onHand - s[i]!.backlog + supplyLine(s, i)]);
+    for (let t = 0; t < periods; t++) {
+      if (t % PEER_BEER.episodeLength === 0 && t > 0) s = peerReset();
+      const orders = Array.from({ length: N }, () => rng.int(17));
+      for (let i = 0; i < N; i++) e.actions[i]![0] = orders[i]!;
+      const costs = peerStep(s, orders, demand[t % PEER_BEER.episodeLength]!);
+      e.step();
+      const ended = (t + 1) % PEER_BEER.episodeLength === 0;
+      for (let i = 0; i < N; i++) {
+        expect(cost(e, i)).toBe(costs[i]);
+        if (ended) continue;
+        expect([slot(e, i, 0), slot(e, i, 1), slot(e, i, 2), slot(e, i, 3)]).toEqual([
+          s[i]!.onHand,
+          s[i]!.backlog,
+          supplyLine(s, i),
+          s[i]!.onHand - s[i]!.backlog + supplyLine(s, i),
+        ]);
+      }
+    }
+  });
+
+  it(`base-stock players on beer-game-v2 at the peer's own level ${PEER_BASE_STOCK_LEVEL} order what the peer's do`, () => {
+    const rng = Rng.from(11, 'peer-rules');
+    const periods = 250;
+    const demand = Array.from({ length: periods }, () => rng.int(9));
+    const e = tacit(demand, beerGameV2);
+    const world = e.world;
+    const players = buildPolicies(
+      world,
+      Object.fromEntries(world.agents.map((a) => [a.id, { type: 'base-stock', params: { level: PEER_BASE_STOCK_LEVEL } }])),
+      1,
+      1,
+    );
+    let s = peerReset();
+    for (let t = 0; t < periods; t++) {
+      if (t % PEER_BEER.episodeLength === 0 && t > 0) s = peerReset();
+      const orders = s.map((st, i) => Math.min(16, Math.max(0, PEER_BASE_STOCK_LEVEL - (st.onHand - st.backlog + supplyLine(s, i)))));
+      for (let i = 0; i < N; i++) players[i]!.act(e.obs[i]!, e.actions[i]!, 'greedy');
+      expect(Array.from({ length: N }, (_, i) => e.actions[i]![0])).toEqual(orders);
+      const costs = peerStep(s, orders, demand[t % PEER_BEER.episodeLength]!);
+      e.step();
+      for (let i = 0; i < N; i++) expect(cost(e, i)).toBe(costs[i]);
+    }
   });
 });

@@ -104,7 +104,7 @@ describe('conformance self-test', () => {
   });
 
   it('catches proposal slots that show a later agent or lie outside the observation', () => {
-    const spec = coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema.parse({ supervisors: [{ worker: 'col' }] }));
+    const spec = coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema().parse({ supervisors: [{ worker: 'col' }] }));
     const supervised = (): World => spec.create(spec.paramsSchema.parse({}) as Record<string, unknown>);
     expect(supervised().proposals).toEqual([null, null, { from: 1, offset: expect.any(Number) }]);
     expect(() => checks.proposals(supervised)).not.toThrow();

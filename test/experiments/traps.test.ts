@@ -43,6 +43,12 @@ describe('trap experiments', () => {
       expect(header).toMatch(/# What should emerge: /);
       expect(header).toMatch(new RegExp(`Detector: ${trap.detector}|${trap.detector} detector`));
       expect(header).toContain(`node bin/tacit.mjs run ${trapPath(trap)} --seeds 5`);
+      // A collusion trap has diagnose judge fixes by the buyers' surplus, not the world's objective
+      // (which counts the profit gain the cartel raises); its control pays the same objective.
+      if (trap.trap === 'collusion') {
+        expect(local.config.diagnose?.objective?.kpis).toEqual({ consumerSurplus: 1 });
+        expect(control.assignments[0]!.schemeParams['kpis']).toEqual(local.config.diagnose!.objective!.kpis);
+      }
     });
   }
 

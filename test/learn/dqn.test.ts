@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dqnPolicy, explorationRate } from '../../policies/dqn.js';
+import { annealedRate, dqnPolicy, explorationRate } from '../../policies/dqn.js';
 import { multiDiscrete } from '../../src/core/spaces.js';
 import type { World } from '../../src/core/world.js';
 import { DivergenceError } from '../../src/learn/divergence.js';
@@ -81,6 +81,27 @@ describe('dqn determinism, resources, checkpoints', () => {
     runSteps(s, 20);
     expect(weights()).toBe(frozen);
     for (const p of s.policies) p.dispose!();
+  });
+
+  it('annealStart holds the learning rate constant until that step, then decays it linearly to 0 at annealSteps', () => {
+    const rate = (extra: object, steps: number): number => {
+      const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, annealSteps: 40, ...extra } }));
+      runSteps(s, steps);
+      const lr = s.policies[0]!.stats!()['learningRate']!;
+      for (const p of s.policies) p.dispose!();
+      return lr;
+    };
+    expect(rate({ annealStart: 30 }, 20)).toBe(FAST.learningRate);
+    expect(rate({ annealStart: 30 }, 35)).toBeCloseTo(FAST.learningRate * 0.5, 10);
+    expect(rate({ annealStart: 30 }, 45)).toBe(0);
+    // Unset: the decay spans all of annealSteps, by the original expression.
+    const cfg = dqnPolicy.paramsSchema.parse({ learningRate: 0.001, annealSteps: 200000 });
+    for (const t of [0, 1, 777, 123457, 199999, 250000]) expect(annealedRate(cfg, t)).toBe(0.001 * Math.max(0, 1 - t / 200000));
+    const coord = coordinationWorld();
+    expect(dqnPolicy.incompatibility!(coord, coord.agents[0]!, dqnPolicy.paramsSchema.parse({ annealStart: 50 }))).toMatch(
+      /annealStart \(50\) .* needs annealSteps set and larger \(got unset\)/,
+    );
+    expect(dqnPolicy.incompatibility!(coord, coord.agents[0]!, dqnPolicy.paramsSchema.parse({ annealStart: 50, annealSteps: 50 }))).toMatch(/got 50\)/);
   });
 
   it("epsilonSchedule 'exponential' decays ε geometrically (Calvano's exp(−βt)) to epsilonEnd; unset stays linear", () => {

