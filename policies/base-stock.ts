@@ -45,7 +45,7 @@ export const baseStockPolicy = definePolicy({
   incompatibility(world, agent, params) {
     const noDecision = missingDecision(world, agent, ['orderQuantity', 'orderUpToLevel']);
     if (noDecision) return noDecision;
-    const ordering = world.decisions![agent.index]!.includes('orderQuantity');
+    const ordering = world.decisions!.names[agent.index]!.includes('orderQuantity');
     if (params.level === undefined && params.coverPeriods !== undefined) {
       const m = missingSlot(world, agent, params.demandSlot);
       if (m) return `${m}; set params.demandSlot`;
@@ -75,7 +75,7 @@ export const baseStockPolicy = definePolicy({
     // encodeActions pass (measured in the stepping loop: ~12% of a base-stock step at 1024 copies).
     // max(0, S − position) is dropped there: a negative order rounds to a level ≤ 0, which the
     // clamp to 0 turns into the same level (test/policies/base-stock-levels.test.ts compares both paths).
-    const levels = ctx.world.actionLevels?.[ctx.agent.index];
+    const levels = ctx.world.actionValues?.levels?.[ctx.agent.index];
     const direct = levels !== undefined && level !== undefined && qIdx === 0 && width === 1 && ctx.actionSpace.size === 1 && ip.index >= 0 ? levels : undefined;
     return {
       act(obs, actions) {

@@ -40,7 +40,7 @@ const paramsSchema = lazySchema(() =>
 
 /** Items of an agent: the suffixes of its `orderQuantity` or `orderUpToLevel` decisions ('' for a plain one). */
 function itemsOf(world: World, agent: number): { kind: 'order' | 'target'; items: string[] } | undefined {
-  const names = world.decisions?.[agent] ?? [];
+  const names = world.decisions?.names[agent] ?? [];
   for (const [kind, stem] of [
     ['order', 'orderQuantity'],
     ['target', 'orderUpToLevel'],
@@ -52,9 +52,9 @@ function itemsOf(world: World, agent: number): { kind: 'order' | 'target'; items
 }
 
 function incompatibility(world: World, agent: AgentSpec, p: z.infer<ReturnType<typeof paramsSchema>>): string | undefined {
-  if (!world.encodeAction) return `world ${world.id} does not declare decisions/encodeAction`;
+  if (!world.decisions) return `world ${world.id} does not declare decisions`;
   const found = itemsOf(world, agent.index);
-  if (!found) return `agent ${agent.id} has no orderQuantity or orderUpToLevel decisions (decisions: ${(world.decisions?.[agent.index] ?? []).join(', ')})`;
+  if (!found) return `agent ${agent.id} has no orderQuantity or orderUpToLevel decisions (decisions: ${(world.decisions.names[agent.index] ?? []).join(', ')})`;
   const n = found.items.length;
   for (const [key, v] of [
     ['levels', p.levels],
@@ -88,17 +88,22 @@ export const itemOrderUpToPolicy = definePolicy({
   create(ctx, params) {
     const { world } = ctx;
     const i = ctx.agent.index;
+    // The world's decisions group and slot scales, resolved once (incompatibility checked the group exists).
+    const decisions = world.decisions!;
     const found = itemsOf(world, i)!;
     const n = found.items.length;
-    const width = world.decisions![i]!.length;
+    const width = decisions.names[i]!.length;
     const decision = new Float64Array(width).fill(NaN);
     const slot = (name: string): number => slotIndex(world, i, name);
-    const scaleOf = (k: number): number => (k >= 0 ? slotScale(world, i, k) : 1);
     const stem = found.kind === 'order' ? 'orderQuantity' : 'orderUpToLevel';
     const dIdx = Int32Array.from(found.items, (it) => decisionIndex(world, i, `${stem}${it}`));
     const ipIdx = Int32Array.from(found.items, (it) => slot(`inventoryPosition${it}`));
     const tgtIdx = Int32Array.from(found.items, (it) => slot(`orderUpToLevel${it}`));
     const demIdx = Int32Array.from(found.items, (it) => slot(`demandAvg${it}`));
+    const scalesOf = (idx: Int32Array): Float64Array => Float64Array.from(idx, (k) => (k >= 0 ? slotScale(world, i, k) : 1));
+    const ipScale = scalesOf(ipIdx);
+    const tgtScale = scalesOf(tgtIdx);
+    const demScale = scalesOf(demIdx);
     if (params.supplier !== undefined)
       for (const it of found.items) {
         const s = decisionIndex(world, i, `supplier${it}`);
@@ -108,9 +113,7 @@ export const itemOrderUpToPolicy = definePolicy({
     const actSize = ctx.actionSpace.size;
     const level = (obs: Float32Array, o: number, k: number): number =>
       params.levels?.[k] ??
-      (params.coverDays !== undefined
-        ? params.coverDays * obs[o + demIdx[k]!]! * scaleOf(demIdx[k]!) + params.safetyStock
-        : obs[o + tgtIdx[k]!]! * scaleOf(tgtIdx[k]!));
+      (params.coverDays !== undefined ? params.coverDays * obs[o + demIdx[k]!]! * demScale[k]! + params.safetyStock : obs[o + tgtIdx[k]!]! * tgtScale[k]!);
     return {
       act(obs, actions) {
         const rows = actions.length / actSize;
@@ -122,12 +125,12 @@ export const itemOrderUpToPolicy = definePolicy({
               decision[dIdx[k]!] = S;
               continue;
             }
-            const ip = obs[o + ipIdx[k]!]! * scaleOf(ipIdx[k]!);
+            const ip = obs[o + ipIdx[k]!]! * ipScale[k]!;
             const due = params.reorderPoints === undefined || ip <= params.reorderPoints[k]!;
             const q = due ? S - ip : 0;
             decision[dIdx[k]!] = q > 0 ? q : 0;
           }
-          world.encodeAction!(i, decision, actions, b * actSize);
+          decisions.encodeAction(i, decision, actions, b * actSize);
         }
       },
     };

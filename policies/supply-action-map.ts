@@ -73,8 +73,8 @@ function itemOf(name: string): { stem: (typeof STEMS)[number]; item: string } | 
 /** The learner's slots for an agent, or the reason the map does not fit it. */
 function plan(world: World, agent: number, spec: SupplyActionMapSpec): Slot[] | string {
   const id = world.agents[agent]?.id ?? String(agent);
-  const names = world.decisions?.[agent];
-  if (!world.encodeAction || !names) return `actionMap needs a world with decisions/encodeAction; ${world.id} has none`;
+  const names = world.decisions?.names[agent];
+  if (!names) return `actionMap needs a world with decisions; ${world.id} has none`;
   for (const key of Object.keys(spec.choices))
     if (!names.includes(key)) return `actionMap.choices names '${key}', which is not a decision of agent ${id} (decisions: ${names.join(', ')})`;
   const slots: Slot[] = [];
@@ -119,7 +119,7 @@ export function createActionMap(ctx: PolicyContext, spec: SupplyActionMapSpec): 
   return {
     space: multiDiscrete(
       slots.map((s) => s.values.length),
-      slots.map((s) => ctx.world.decisions![ctx.agent.index]![s.decision]!),
+      slots.map((s) => ctx.world.decisions!.names[ctx.agent.index]![s.decision]!),
     ),
     apply(obs, learner, rows, actions) {
       const m = writer.beginRows(rows);

@@ -1,11 +1,12 @@
 /**
  * Shared plumbing for the supply-chain heuristics: find observation slots and decisions by name,
- * convert observation units to natural units (`World.observationScales`), and write decisions
- * through the world's `encodeAction`. This is what lets one base-stock policy act in both the beer
+ * convert observation units to natural units, and write decisions through the world's encoder
+ * (both from `World.decisions`, src/core/world-decisions.ts). This is what lets one base-stock policy act in both the beer
  * game and the warehouse: it reads `inventoryPosition` and writes `orderQuantity` by name.
  */
 import type { PolicyContext } from '../src/core/policy.js';
 import type { AgentSpec, World } from '../src/core/world.js';
+import type { WorldDecisions } from '../src/core/world-decisions.js';
 
 /** Index of observation slot `name` for `agent`, or -1 when its space has no such named slot. */
 export function slotIndex(world: World, agent: number, name: string): number {
@@ -15,19 +16,18 @@ export function slotIndex(world: World, agent: number, name: string): number {
 
 /** Natural units per observation unit of slot k (1 when the world does not normalise). */
 export function slotScale(world: World, agent: number, k: number): number {
-  return world.observationScales?.[agent]?.[k] ?? 1;
+  return world.decisions?.observationScales[agent]?.[k] ?? 1;
 }
 
 /** Index of decision `name` for `agent`, or -1. */
 export function decisionIndex(world: World, agent: number, name: string): number {
-  return world.decisions?.[agent]?.indexOf(name) ?? -1;
+  return world.decisions?.names[agent]?.indexOf(name) ?? -1;
 }
 
 /** Why the agent lacks what a decision-writing policy needs, or undefined. */
 export function missingDecision(world: World, agent: AgentSpec, names: readonly string[]): string | undefined {
-  if (!world.encodeAction || !world.decisions)
-    return `world ${world.id} does not declare decisions/encodeAction, so scripted supply policies cannot map decisions to actions`;
-  const have = world.decisions[agent.index] ?? [];
+  if (!world.decisions) return `world ${world.id} does not declare decisions, so scripted supply policies cannot map decisions to actions`;
+  const have = world.decisions.names[agent.index] ?? [];
   if (!names.some((n) => have.includes(n))) return `agent ${agent.id} has decisions [${have.join(', ')}], none of [${names.join(', ')}]`;
   return undefined;
 }
@@ -58,19 +58,27 @@ export function read(r: SlotReader, obs: Float32Array, b: number): number {
   return r.index < 0 ? NaN : obs[b * r.stride + r.index]! * r.scale;
 }
 
-/** Writes decisions (natural units) as actions through `World.encodeAction`, allocation-free. */
+/**
+ * Writes decisions (natural units) as actions through `World.decisions.encodeAction`,
+ * allocation-free. The world's decisions group is resolved once, here; policies that build one
+ * have checked it exists (`missingDecision`), so a world without it is a programming error.
+ */
 export class DecisionWriter {
   /** The decision vector: set slots by index, others stay NaN (the world's default). */
   readonly decision: Float64Array;
   private readonly world: World;
+  private readonly decisions: WorldDecisions;
   private readonly agent: number;
   private readonly actionSize: number;
 
   constructor(ctx: PolicyContext) {
+    const decisions = ctx.world.decisions;
+    if (!decisions) throw new Error(`DecisionWriter: world ${ctx.world.id} declares no decisions (check missingDecision first)`);
     this.world = ctx.world;
+    this.decisions = decisions;
     this.agent = ctx.agent.index;
     this.actionSize = ctx.actionSpace.size;
-    this.decision = new Float64Array(ctx.world.decisions?.[ctx.agent.index]?.length ?? 0).fill(NaN);
+    this.decision = new Float64Array(decisions.names[ctx.agent.index]?.length ?? 0).fill(NaN);
   }
 
   /** Index of decision `name`, or -1. */
@@ -80,7 +88,7 @@ export class DecisionWriter {
 
   /** Encode the current decision into row b of `actions`. */
   write(actions: Float64Array, b: number): void {
-    this.world.encodeAction!(this.agent, this.decision, actions, b * this.actionSize);
+    this.decisions.encodeAction(this.agent, this.decision, actions, b * this.actionSize);
   }
 
   /**
@@ -112,14 +120,15 @@ export class DecisionWriter {
   writeRows(actions: Float64Array, rows: number): void {
     const width = this.decision.length;
     const m = this.matrix;
-    if (this.world.encodeActions !== undefined) {
-      this.world.encodeActions(this.agent, m, width, actions, rows);
+    const decisions = this.decisions;
+    if (decisions.encodeActions !== undefined) {
+      decisions.encodeActions(this.agent, m, width, actions, rows);
       return;
     }
     const row = this.rowView ?? (this.rowView = new Float64Array(width));
     for (let b = 0; b < rows; b++) {
       for (let k = 0; k < width; k++) row[k] = m[b * width + k]!;
-      this.world.encodeAction!(this.agent, row, actions, b * this.actionSize);
+      decisions.encodeAction(this.agent, row, actions, b * this.actionSize);
     }
   }
 

@@ -6,8 +6,8 @@
  *  - State: the observation read as a big-endian mixed-radix integer (slot 0 most significant).
  *  - Q initialisation (`qInit`): `uniform-rivals` sets Q₀(s, a) = E[r(a, a₋ᵢ)]/(1 − δ), the
  *    discounted payoff of always playing a against uniformly random rivals (the paper's choice),
- *    from the world's optional `payoffVsUniformRivals` hook; `zero` sets 0; `auto` (default) uses
- *    `uniform-rivals` when the world offers the hook and `zero` otherwise.
+ *    from the world's optional stage-game payoffs (`World.repeatedGame`); `zero` sets 0; `auto`
+ *    (default) uses `uniform-rivals` when the world declares them and `zero` otherwise.
  *  - Acting: ε-greedy with ε_t = exp(−β·t) (see explorationRate in src/learn/tabular-q-schedule.ts), t = number of exploring `act`
  *    calls so far (the period, 0 first). Draw order per `act` call, per world copy b in order: one uniform u from
  *    the policy's own stream; if u < ε_t, a second draw picks the action uniformly
@@ -63,9 +63,10 @@ export function stateRadix(space: Space): readonly number[] {
 
 /** Initial Q row (per action) for these params in this world; the same for every state. */
 export function initialQRow(world: World, agent: number, numActions: number, params: TabularQParams): Float64Array {
-  const useHook = params.qInit === 'uniform-rivals' || (params.qInit === 'auto' && world.payoffVsUniformRivals !== undefined);
+  const game = world.repeatedGame;
+  const useHook = params.qInit === 'uniform-rivals' || (params.qInit === 'auto' && game !== undefined);
   if (!useHook) return new Float64Array(numActions);
-  const payoffs = world.payoffVsUniformRivals!(agent);
+  const payoffs = game!.payoffVsUniformRivals(agent);
   return Float64Array.from(payoffs, (v) => v / (1 - params.discount));
 }
 
@@ -87,8 +88,8 @@ function incompatibility(world: World, agentIndex: number, params: TabularQParam
   const entries = cardinality(obs) * act.n;
   if (entries > MAX_TABLE_ENTRIES)
     return `the Q table would have ${entries} entries (${cardinality(obs)} states × ${act.n} actions), more than ${MAX_TABLE_ENTRIES}: use a smaller observation (e.g. less memory or a coarser grid)`;
-  if (params.qInit === 'uniform-rivals' && world.payoffVsUniformRivals === undefined)
-    return `qInit 'uniform-rivals' needs a world that provides payoffVsUniformRivals, and ${world.id} does not: use qInit 'zero' or 'auto'`;
+  if (params.qInit === 'uniform-rivals' && world.repeatedGame === undefined)
+    return `qInit 'uniform-rivals' needs a world that declares its stage game's payoffs (World.repeatedGame), and ${world.id} does not: use qInit 'zero' or 'auto'`;
   return undefined;
 }
 

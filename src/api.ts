@@ -33,7 +33,8 @@ export { AutoresetMode, VecEngine, ParallelEnv, ConfigError, worlds, policies };
 export type { ActionInput, ParallelStepResult, World, RunResult, RunRecord, RunDetection, SuiteReport, RunningServer, ServeOptions, ResolvedExperiment };
 export { TacitError, EnvUsageError, UnknownEnvError } from './core/errors.js';
 export type { Space } from './core/spaces.js';
-export type { AgentSpec, KpiSpec, WorldEvent, WorldSpec } from './core/world.js';
+export type { AgentSpec, KpiSpec, WorldSpec } from './core/world.js';
+export type { WorldEvent } from './core/world-event.js';
 export type { EngineOptions } from './core/engine.js';
 export type { ExperimentConfig } from './config/schema.js';
 

@@ -24,7 +24,7 @@ export function analyzeBeerGame(ctx: WorldAnalysisContext): WorldAnalysis {
   const numEnvs = ctx.engine.numEnvs;
   const T = world.episodeLength;
   const unit = world.params.orderUnit as number;
-  const scale = world.observationScales![0]![4]!;
+  const scale = world.decisions!.observationScales[0]![4]!;
   const obsSize = world.observationSpaces[0]!.size;
   const engine = new VecEngine(world, { numEnvs, seed: `${ctx.seed}/analysis` });
   engine.reset();

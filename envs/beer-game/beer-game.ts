@@ -9,7 +9,7 @@
  * |---|---|---|---|
  * | `retailer` (0), `wholesaler` (1), `distributor` (2), `factory` (3) | `stage` | Discrete(maxOrder + 1): order k × orderUnit units | Box(8), see below |
  *
- * Observation slots (quantities in units / obsScale; `observationScales` gives the multipliers). The
+ * Observation slots (quantities in units / obsScale; `decisions.observationScales` gives the multipliers). The
  * box bounds are exact worst cases, not clips: with Q = Σ stages (initialInventory + initialPipeline ×
  * (orderLeadTime + shippingLeadTime)) + episodeLength × (maxOrder × orderUnit + max demand) + max demand,
  * quantities lie in [0, Q] (inventoryPosition in [−Q, 2Q], lastOrder in [0, maxOrder × orderUnit]),
@@ -26,7 +26,7 @@
  * | 6 | `lastOrder` | this stage's previous order |
  * | 7 | `timeFraction` | periods elapsed / episodeLength (scale 1) |
  *
- * Decisions (`encodeAction`): `orderQuantity` (units) → level round(q / orderUnit), clipped to [0, maxOrder].
+ * Decisions (`decisions.encodeAction`): `orderQuantity` (units) → level round(q / orderUnit), clipped to [0, maxOrder].
  *
  * One step = the stages place their orders at the end of period t, then period t+1 runs: (1) every
  * stage receives the shipment due; (2) every stage receives the order due from downstream (the
@@ -88,7 +88,8 @@
 import { levelOf } from '../../src/core/action-levels.js';
 import { RNG_WORDS } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { allocStepOut, defineWorld, type StepOut, type World, type WorldEvent } from '../../src/core/world.js';
+import { allocStepOut, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import type { WorldEvent } from '../../src/core/world-event.js';
 import { analyzeBeerGame, formatBeerSummary } from './analyze.js';
 import { isStochastic, makeDemandSampler, maxDemand } from './demand.js';
 import { makeBeerBatch } from './kernel.js';
@@ -170,6 +171,7 @@ export function createBeerGame(params: BeerGameParams, version: BeerVersion = BE
   const obsSpace = box([0, 0, 0, -qb, 0, 0, 0, 0], [qb, qb, qb, 2 * qb, qb, qb, maxLevel * unit * invScale, 1], OBS, BEER_OBS_NAMES);
   const actSpace = discrete(maxLevel + 1);
   const scales = Float64Array.from(BEER_OBS_NAMES, (n) => (n === 'timeFraction' ? 1 : params.obsScale));
+  const orderValues = Float64Array.from({ length: maxLevel + 1 }, (_, k) => k * unit);
   const stockoutAgents = Object.freeze([STAGES[0]]);
   // Where Clark–Scarf applies, the exact optimum is the reference of an extra per-period cost KPI.
   const optimum = optimumObstacles(params, version.id).length === 0 ? beerGameOptimum(params, version.id) : undefined;
@@ -285,27 +287,31 @@ export function createBeerGame(params: BeerGameParams, version: BeerVersion = BE
     ],
     episodeLength: horizon,
     teamObjective: { teamCost: -1 },
-    observationScales: STAGES.map(() => scales),
-    decisions: STAGES.map(() => ['orderQuantity']),
-
-    encodeAction(_agent, decision, out, offset) {
-      const v = decision[0]!;
-      const k = Math.round(v / unit);
-      out[offset] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
+    decisions: {
+      names: STAGES.map(() => ['orderQuantity']),
+      observationScales: STAGES.map(() => scales),
+      encodeAction(_agent, decision, out, offset) {
+        const v = decision[0]!;
+        const k = Math.round(v / unit);
+        out[offset] = k > maxLevel ? maxLevel : k > 0 ? k : 0; // NaN and negatives order nothing
+      },
+      encodeActions(_agent, decisions, stride, out, rows) {
+        // Action size 1: row b is out[b]. levelOf is encodeAction's level without data-dependent
+        // branches (action-levels.ts); whole units skip the division (x / 1 === x).
+        // test/supply/beer-encode.test.ts checks it against encodeAction.
+        const top = maxLevel;
+        if (unit === 1) for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]!, top);
+        else for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]! / unit, top);
+      },
     },
-
-    encodeActions(_agent, decisions, stride, out, rows) {
-      // Action size 1: row b is out[b]. levelOf is encodeAction's level without data-dependent
-      // branches (action-levels.ts); whole units skip the division (x / 1 === x).
-      // test/supply/beer-encode.test.ts checks it against encodeAction.
-      const top = maxLevel;
-      if (unit === 1) for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]!, top);
-      else for (let b = 0, d = 0; b < rows; b++, d += stride) out[b] = levelOf(decisions[d]! / unit, top);
+    actionValues: {
+      quantity: 'orderQuantity',
+      byAgent: STAGES.map(() => orderValues),
+      levels: STAGES.map(() => ({ unit, maxLevel })),
     },
-    actionLevels: STAGES.map(() => ({ unit, maxLevel })),
+    ...(fast ? { batch } : {}),
 
     createState: () => ({ f: new Float64Array(lay.size), rng: new Uint32Array(RNG_WORDS) }),
-    ...(fast ? { batchBytes: batch.batchBytes, createStates: batch.createStates, stepBatch: batch.stepBatch, resetBatch: batch.resetBatch } : {}),
 
     reset(s, seed, out) {
       const f = s.f;

@@ -1,5 +1,5 @@
 /**
- * The beer game's batched fast path (`World.createStates` / `World.stepBatch` / `World.resetBatch`).
+ * The beer game's batched fast path (`World.batch`).
  * An engine's two state pools (copy b's record at b × size in one Float64Array each) live in one
  * WebAssembly memory with room for the step's inputs and outputs, and a step is one call of the
  * sweep compiled for the config and copy count (wasm-sweep.ts): it reads every copy's record from
@@ -21,7 +21,8 @@
  * and lane pairs (wasm-sweep.ts) took that to 58–64 and 78–81 (docs/supply.md, fourth pass).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
-import type { BatchStepOut, WorldEvent } from '../../src/core/world.js';
+import type { BatchStepOut } from '../../src/core/world-batch.js';
+import type { WorldEvent } from '../../src/core/world-event.js';
 import type { DemandSampler } from './demand.js';
 import { NUM_STAGES } from './params.js';
 import { compileWasmSweep, flagStride, instantiateWasmSweep, type SweepConfig, type WasmSweep } from './wasm-sweep.js';

@@ -58,7 +58,8 @@ export class BaseStockEvaluator {
   cost(levels: readonly number[]): number {
     const { world, engine, decision } = this;
     for (let b = 0; b < this.episodes; b++) engine.restore(b, this.start[b]!);
-    const scale = world.observationScales![0]![this.ipSlot]!;
+    const decisions = world.decisions!;
+    const scale = decisions.observationScales[0]![this.ipSlot]!;
     const obsSize = world.observationSpaces[0]!.size;
     let total = 0;
     for (let t = 0; t < world.episodeLength; t++) {
@@ -68,7 +69,7 @@ export class BaseStockEvaluator {
         for (let b = 0; b < this.episodes; b++) {
           const q = levels[i]! - obs[b * obsSize + this.ipSlot]! * scale;
           decision[0] = q > 0 ? q : 0;
-          world.encodeAction!(i, decision, actions, b);
+          decisions.encodeAction(i, decision, actions, b);
         }
       }
       engine.step();

@@ -30,7 +30,8 @@ export function simulateLevels(
   engine.reset();
   const obsSize = world.observationSpaces[0]!.size;
   const ip = 3;
-  const scale = world.observationScales![0]![ip]!;
+  const decisions = world.decisions!;
+  const scale = decisions.observationScales[0]![ip]!;
   const nK = world.kpis.length;
   const decision = new Float64Array(1);
   const sums = new Float64Array(opts.copies);
@@ -41,7 +42,7 @@ export function simulateLevels(
       for (let b = 0; b < opts.copies; b++) {
         const q = levels[i]! - obs[b * obsSize + ip]! * scale;
         decision[0] = q > 0 ? Math.round(q) : 0;
-        world.encodeAction!(i, decision, actions, b);
+        decisions.encodeAction(i, decision, actions, b);
       }
     }
     engine.step();

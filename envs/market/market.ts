@@ -36,7 +36,8 @@
  * Reset draws the first max(1, `memory`) price vectors uniformly from the grids (as the paper's initState),
  * from the world's own stream; the same stream draws the demand shocks. Features: `lastPrice/<firm>`
  * and `lastMeanPrice`. Default (no-op) action: the grid index closest to the firm's Nash price.
- * The world implements `payoffVsUniformRivals` for the paper's Q initialisation, and its spec's
+ * The world declares its stage game (`repeatedGame`) for the paper's Q initialisation and its
+ * price grids as what its actions stand for (`actionValues`), and its spec's
  * `analyze` (spec.ts) reports the limit cycle of greedy play and deviation probes (analyze.ts) in
  * summary.json under `market/…`.
  *
@@ -222,7 +223,9 @@ export function createMarket(params: MarketParams): World<MarketState> & { reado
       out[0] = nashIndex[agent]!;
     },
     isAlive: () => true,
-    payoffVsUniformRivals: (agent) => uniformPayoffs[agent]!,
+    repeatedGame: { payoffVsUniformRivals: (agent) => uniformPayoffs[agent]! },
+    // What each firm's actions stand for: its price grid (the report reads mean grid indices as prices).
+    actionValues: { quantity: 'price', byAgent: game.grids },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * market-v1 as registered (envs/index.ts): the world (market.ts), its end-of-run analysis
  * (analyze.ts), its text summary (summary.ts), its fast path for tabular-q firms
- * (calvano/fast-path.ts) and what its actions stand for (each firm's price grid). Its own module so that the world itself imports none of them.
+ * (calvano/fast-path.ts). Its own module so that the world itself imports none of them.
  */
 import { defineWorld } from '../../src/core/world.js';
 import { analyzeMarket } from './analyze.js';
@@ -21,8 +21,4 @@ export const market = defineWorld({
   analyze: analyzeMarket,
   formatSummary: formatMarketSummary,
   fastPaths: [marketFastPath],
-  actionValues: (p) => {
-    const world = createMarket(p);
-    return { quantity: 'price', byAgent: Object.fromEntries(world.agents.map((a, i) => [a.id, world.game.grids[i]!])) };
-  },
 });

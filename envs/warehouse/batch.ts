@@ -1,5 +1,5 @@
 /**
- * warehouse-v1's batched path (`World.createStates` / `World.stepBatch`). All copies' states live in
+ * warehouse-v1's batched path (`World.batch`). All copies' states live in
  * one pool (copy b's record at b × size), so a step is one memcpy of the pool, then the per-copy
  * kernel (day.ts, observe.ts) run copy after copy, writing straight into the engine's agent-major
  * buffers at copy b's offsets: no scratch StepOut and no per-copy copy out of it.
@@ -10,7 +10,7 @@
  * copy indices.
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
-import type { BatchStepOut } from '../../src/core/world.js';
+import type { BatchStepOut } from '../../src/core/world-batch.js';
 import { stepDay } from './day.js';
 import type { WarehouseModel } from './model.js';
 import { recordReport, writeObservations } from './observe.js';

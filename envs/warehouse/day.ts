@@ -6,7 +6,7 @@
  * observe.ts afterwards.
  */
 import { nextFloat } from '../../src/core/rng.js';
-import type { WorldEvent } from '../../src/core/world.js';
+import type { WorldEvent } from '../../src/core/world-event.js';
 import { CAP, EMA, MODE, ON_HAND, ON_ORDER, PREV_EXCESS, RULE, T, TARGET, unitPrice, type WarehouseModel } from './model.js';
 
 /** Role indices. */

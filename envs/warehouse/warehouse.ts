@@ -5,7 +5,7 @@
  * allocated, procurement buys (how much, from which supplier and price tier), logistics picks the
  * shipping mode, finance caps the working capital procurement may commit.
  *
- * | agent (index) | action | decisions (`encodeAction`) |
+ * | agent (index) | action | decisions (`decisions.encodeAction`) |
  * |---|---|---|
  * | `procurement` (0) | Discrete(suppliers × orderLevels): a = supplier × orderLevels + k orders k × orderUnit | `orderQuantity` (units → nearest level), `supplier` (index; NaN → 0) |
  * | `inventory` (1) | Discrete(2 × targetLevels): a = rule × targetLevels + k sets target k × targetUnit; rule 0 first-come first-served, 1 key accounts first | `orderUpToLevel` (units), `allocation` (0/1; NaN → 0) |
@@ -193,21 +193,20 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
     episodeLength: p.episodeLength,
     // KPIs live on very different scales (rates, units, currency): G is the team's money in reward units.
     teamObjective: { profit: p.rewardScale, stockouts: -p.rewardScale * p.stockoutPenalty, budgetOverrun: -p.rewardScale * p.overrunPenalty * p.periodDays },
-    observationScales: ROLES.map(() => scales),
-    decisions: [['orderQuantity', 'supplier'], ['orderUpToLevel', 'allocation'], ['shippingMode'], ['budgetMultiple']],
-
-    encodeAction(agent, d, out, offset) {
-      out[offset] = encodeRow(agent, d, 0);
+    decisions: {
+      names: [['orderQuantity', 'supplier'], ['orderUpToLevel', 'allocation'], ['shippingMode'], ['budgetMultiple']],
+      observationScales: ROLES.map(() => scales),
+      encodeAction(agent, d, out, offset) {
+        out[offset] = encodeRow(agent, d, 0);
+      },
+      encodeActions(agent, decisions, stride, out, rows) {
+        // Action size 1: row b is out[b]. Same per-row rule as encodeAction (conformance checks).
+        for (let b = 0, k = 0; b < rows; b++, k += stride) out[b] = encodeRow(agent, decisions, k);
+      },
     },
-
-    encodeActions(agent, decisions, stride, out, rows) {
-      // Action size 1: row b is out[b]. Same per-row rule as encodeAction (conformance checks).
-      for (let b = 0, k = 0; b < rows; b++, k += stride) out[b] = encodeRow(agent, decisions, k);
-    },
+    batch,
 
     createState: () => ({ f: new Float64Array(m.size), rng: new Uint32Array(RNG_WORDS) }),
-    createStates: batch.createStates,
-    stepBatch: batch.stepBatch,
 
     reset(s, seed, out) {
       const f = s.f;

@@ -18,15 +18,8 @@
  *     the collusion detector's channel verdict reads them (src/detectors/message-dependence.ts).
  */
 import { deriveSeedWords } from '../core/rng.js';
-import {
-  allocStepOut,
-  fillProposals,
-  type TrainedPolicy,
-  type WorldAnalysis,
-  type WorldAnalysisContext,
-  type WorldSpec,
-  type WorldState,
-} from '../core/world.js';
+import { proposalWriter } from '../core/world-proposals.js';
+import { allocStepOut, type TrainedPolicy, type WorldAnalysis, type WorldAnalysisContext, type WorldSpec, type WorldState } from '../core/world.js';
 import type { MessageProbe } from '../detectors/message-dependence.js';
 import type { CoordinationConfig } from './schema.js';
 import type { MessagesInfo, MessagesWorld } from './messages.js';
@@ -80,9 +73,10 @@ export function greedyPlay(ctx: WorldAnalysisContext, messages: MessagesInfo | n
     world.copyState(engine.states![0]!, state);
     for (let i = 0; i < nA; i++) obs[i]!.set(engine.obs[i]!.subarray(0, world.observationSpaces[i]!.size));
   } else restart();
+  const proposals = proposalWriter(world);
   for (let t = 0; t < 2 * GREEDY_PERIODS; t++) {
     for (let i = 0; i < nA; i++) {
-      fillProposals(world, i, obs, acts, 1);
+      if (proposals) proposals(i, obs, acts, 1);
       (policies[i] as TrainedPolicy).act(obs[i]!, acts[i]!, 'greedy');
     }
     if (probes && t >= GREEDY_PERIODS) probes.probe();

@@ -129,6 +129,6 @@ export function withBudgets(inner: World, cfgs: readonly BudgetConfig[], issues:
     readFeatures: (s, out) => inner.readFeatures(s.inner, out),
     defaultAction: (agent, s, out) => inner.defaultAction(agent, s.inner, out),
     isAlive: (s, agent) => inner.isAlive(s.inner, agent),
-    ...(inner.payoffVsUniformRivals ? { payoffVsUniformRivals: (agent: number) => inner.payoffVsUniformRivals!(agent) } : {}),
+    ...(inner.repeatedGame ? { repeatedGame: inner.repeatedGame } : {}),
   };
 }

@@ -25,13 +25,14 @@
  *
  * Events: `message` when a sender's chosen word differs from its previous one (data: word,
  * delivered, cut), so a run's log shows what was said without one event per period.
- * Q-initialisation hook (`payoffVsUniformRivals`): the inner payoff of the decoded action, minus
+ * The stage game's payoffs (`repeatedGame`, for tabular Q's initialisation): the inner payoff of the decoded action, minus
  * `cost` for non-silent words.
  */
 import type { ConfigIssue } from '../core/errors.js';
 import { deriveSeedWords, nextFloat } from '../core/rng.js';
 import { box, discrete, multiDiscrete, type Space } from '../core/spaces.js';
-import type { StepOut, World, WorldEvent } from '../core/world.js';
+import type { StepOut, World } from '../core/world.js';
+import type { WorldEvent } from '../core/world-event.js';
 import type { MessagesConfig } from './schema.js';
 import { copyInnerOut, copyWrapped, scratchOut, selectAgents, type WrappedState } from './wrapped.js';
 
@@ -147,7 +148,8 @@ export function withMessages(inner: World, cfg: MessagesConfig, issues: ConfigIs
     return senderOf[a]! >= 0 && space.kind === 'discrete' ? action % space.n : action;
   };
 
-  const scales = inner.observationScales;
+  const innerDecisions = inner.decisions;
+  const innerGame = inner.repeatedGame;
   const world: MessagesWorld = {
     id: inner.id,
     params: inner.params,
@@ -159,15 +161,20 @@ export function withMessages(inner: World, cfg: MessagesConfig, issues: ConfigIs
     features: inner.features,
     episodeLength: inner.episodeLength,
     ...(inner.teamObjective ? { teamObjective: inner.teamObjective } : {}),
-    ...(scales ? { observationScales: scales.map((sc, i) => Float64Array.from([...sc, ...slotSenders[i]!.map(() => 1)])) } : {}),
-    ...(inner.decisions ? { decisions: inner.decisions } : {}),
-    ...(inner.encodeAction
+    // Decisions are the inner world's: message slots read in their own units (scale 1), and
+    // silence is word 0, so a Discrete action's index is unchanged; other kinds get a 0 word slot.
+    // No batched encodeActions (it would write inner-sized rows) and no action values (a sender's
+    // actions stand for an inner action and a word).
+    ...(innerDecisions
       ? {
-          // Silence is word 0, so a Discrete action's index is unchanged; other kinds get a 0 word slot.
-          encodeAction(agent: number, decision: Float64Array, out: Float64Array, offset: number) {
-            inner.encodeAction!(agent, decision, out, offset);
-            const space = inner.actionSpaces[agent]!;
-            if (senderOf[agent]! >= 0 && space.kind !== 'discrete') out[offset + space.size] = 0;
+          decisions: {
+            names: innerDecisions.names,
+            observationScales: innerDecisions.observationScales.map((sc, i) => Float64Array.from([...sc, ...slotSenders[i]!.map(() => 1)])),
+            encodeAction(agent: number, decision: Float64Array, out: Float64Array, offset: number) {
+              innerDecisions.encodeAction(agent, decision, out, offset);
+              const space = inner.actionSpaces[agent]!;
+              if (senderOf[agent]! >= 0 && space.kind !== 'discrete') out[offset + space.size] = 0;
+            },
           },
         }
       : {}),
@@ -229,12 +236,14 @@ export function withMessages(inner: World, cfg: MessagesConfig, issues: ConfigIs
       if (senderOf[agent]! >= 0 && space.kind !== 'discrete') out[space.size] = 0;
     },
     isAlive: (s, agent) => inner.isAlive(s.inner, agent),
-    ...(inner.payoffVsUniformRivals
+    ...(innerGame
       ? {
-          payoffVsUniformRivals(agent: number) {
-            const base = inner.payoffVsUniformRivals!(agent);
-            if (senderOf[agent]! < 0) return base;
-            return Float64Array.from({ length: base.length * V }, (_, a) => base[a % base.length]! - (a >= base.length ? cfg.cost : 0));
+          repeatedGame: {
+            payoffVsUniformRivals(agent: number) {
+              const base = innerGame.payoffVsUniformRivals(agent);
+              if (senderOf[agent]! < 0) return base;
+              return Float64Array.from({ length: base.length * V }, (_, a) => base[a % base.length]! - (a >= base.length ? cfg.cost : 0));
+            },
           },
         }
       : {}),

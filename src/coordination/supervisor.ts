@@ -21,7 +21,8 @@
  */
 import type { ConfigIssue } from '../core/errors.js';
 import { box, discrete, multiDiscrete, type Space } from '../core/spaces.js';
-import type { AgentSpec, ProposalSlot, StepOut, World } from '../core/world.js';
+import type { AgentSpec, StepOut, World } from '../core/world.js';
+import type { ProposalSlot } from '../core/world-proposals.js';
 import type { SupervisorConfig } from './schema.js';
 import { compileReplacement, copyInnerOut, copyWrapped, scratchOut, writeReplacement, type CompiledReplacement, type WrappedState } from './wrapped.js';
 
@@ -101,6 +102,7 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
   const proposals: (ProposalSlot | null)[] = [...inner.agents.map(() => null), ...workers.map((w) => ({ from: w, offset: inner.observationSpaces[w]!.size }))];
   const innerActs = inner.actionSpaces.map((s) => new Float64Array(s.size));
   const tmp = scratchOut(inner);
+  const innerGame = inner.repeatedGame;
 
   const writeObs = (s: SupervisorState, out: StepOut): void => {
     for (let k = 0; k < nSup; k++) {
@@ -180,8 +182,12 @@ export function withSupervisors(inner: World, cfgs: readonly SupervisorConfig[],
       else out[0] = 0;
     },
     isAlive: (s, agent) => inner.isAlive(s.inner, agent < nI ? agent : workers[agent - nI]!),
-    ...(inner.payoffVsUniformRivals
-      ? { payoffVsUniformRivals: (agent: number) => (agent < nI ? inner.payoffVsUniformRivals!(agent) : Float64Array.from([0, -cfgs[agent - nI]!.cost])) }
+    ...(innerGame
+      ? {
+          repeatedGame: {
+            payoffVsUniformRivals: (agent: number) => (agent < nI ? innerGame.payoffVsUniformRivals(agent) : Float64Array.from([0, -cfgs[agent - nI]!.cost])),
+          },
+        }
       : {}),
   };
 }

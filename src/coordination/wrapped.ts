@@ -110,8 +110,10 @@ export function selectAgents(world: World, names: readonly string[] | undefined,
 
 /**
  * The parts of a world that a wrapper keeping its spaces passes through unchanged: ids, spaces,
- * rewards, KPIs and the action-encoding hooks (pure functions of spaces). Never the kernels, the
- * batched fast path or world-specific extras (a market's `game`): those must not bypass the wrapper.
+ * rewards, KPIs and the capability groups that are pure functions of the spaces (decisions,
+ * action values, proposals). Never the kernels, the batched fast path (`batch`), the stage game's
+ * payoffs (`repeatedGame`, which a wrapper changing rewards must restate) or world-specific extras
+ * (a market's `game`): those must not bypass the wrapper.
  */
 export function spacesOf(
   inner: World,
@@ -127,10 +129,8 @@ export function spacesOf(
   | 'features'
   | 'episodeLength'
   | 'teamObjective'
-  | 'observationScales'
   | 'decisions'
-  | 'encodeAction'
-  | 'encodeActions'
+  | 'actionValues'
   | 'proposals'
 > {
   return {
@@ -144,10 +144,8 @@ export function spacesOf(
     features: inner.features,
     episodeLength: inner.episodeLength,
     ...(inner.teamObjective ? { teamObjective: inner.teamObjective } : {}),
-    ...(inner.observationScales ? { observationScales: inner.observationScales } : {}),
     ...(inner.decisions ? { decisions: inner.decisions } : {}),
-    ...(inner.encodeAction ? { encodeAction: inner.encodeAction.bind(inner) } : {}),
-    ...(inner.encodeActions ? { encodeActions: inner.encodeActions.bind(inner) } : {}),
+    ...(inner.actionValues ? { actionValues: inner.actionValues } : {}),
     ...(inner.proposals ? { proposals: inner.proposals } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Quantity decisions encoded as discrete action levels: level = round(decision / unit), clamped to
  * 0 … maxLevel, NaN and negatives ordering nothing. Supply worlds whose `encodeAction` is exactly
- * this for an agent declare it (`World.actionLevels`), so a scripted policy can compute its order
+ * this for an agent declare it (`World.actionValues.levels`), so a scripted policy can compute its order
  * and its level in one pass over the rows (policies/base-stock.ts) instead of writing a decision
  * matrix and encoding it afterwards; the world conformance suite checks the declaration against
  * `encodeAction`. `levelOf` is the one implementation of the rounding (beer-game's encodeActions

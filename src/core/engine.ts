@@ -18,7 +18,9 @@
  */
 import { EnvUsageError } from './errors.js';
 import { RNG_WORDS, deriveSeedWords, nextUint32 } from './rng.js';
-import type { BatchStepOut, StepOut, World, WorldEvent, WorldState } from './world.js';
+import type { StepOut, World, WorldState } from './world.js';
+import type { BatchStepOut, WorldBatch } from './world-batch.js';
+import type { WorldEvent } from './world-event.js';
 
 /** How the engine restarts copies whose episode ended. */
 export enum AutoresetMode {
@@ -103,11 +105,13 @@ export class VecEngine<S extends WorldState = WorldState> {
   prevStates: S[];
   /** Steps taken since `reset`. */
   stepCount = 0;
-  /** Steps done through the world's `stepBatch` fast path (tests assert the fast path ran). */
+  /** Steps done through the world's `batch.stepBatch` fast path (tests assert the fast path ran). */
   batchedSteps = 0;
-  /** Copies reset through the world's `resetBatch` fast path (tests assert it ran). */
+  /** Copies reset through the world's `batch.resetBatch` fast path (tests assert it ran). */
   batchedResets = 0;
 
+  /** The world's batched kernel (World.batch), read once here: `step` asks nothing of the world but its kernels. */
+  private readonly batch: WorldBatch<S> | undefined;
   private readonly resetRngs: Uint32Array[];
   private readonly episodeSeeds: EpisodeSeeds | undefined;
   private readonly seedScratch = new Uint32Array(RNG_WORDS);
@@ -149,7 +153,7 @@ export class VecEngine<S extends WorldState = WorldState> {
     // Each kind of per-agent buffer is one contiguous run (agent i's rows follow agent i−1's) so a
     // batched kernel can address all agents through one view (BatchStepOut): the two observation
     // sets; actions, then rewards, then KPIs; terminated then truncated flags. They are carved from
-    // one ArrayBuffer, the world's own memory where it offers one (`World.batchBytes`: the beer
+    // one ArrayBuffer, the world's own memory where it offers one (`World.batch.batchBytes`: the beer
     // game's compiled step then writes them in place).
     const obsLengths = perAgent((i) => numEnvs * this.obsSizes[i]!);
     const ioLengths = [
@@ -161,7 +165,8 @@ export class VecEngine<S extends WorldState = WorldState> {
     const ioBytes = 8 * sum(ioLengths);
     const flagRow = Math.ceil(numEnvs / 4) * 4;
     const bytes = 2 * obsBytes + ioBytes + 2 * nA * flagRow;
-    const arena = (world.createStates && world.batchBytes?.(bytes, numEnvs)) || new Uint8Array(bytes);
+    const batch = world.batch;
+    const arena = batch?.batchBytes?.(bytes, numEnvs) || new Uint8Array(bytes);
     if (arena.length < bytes || arena.byteOffset % 8 !== 0)
       throw new EnvUsageError(`world ${world.id}: batchBytes(${bytes}) gave ${arena.length} bytes at offset ${arena.byteOffset}; need ${bytes}, 8-aligned`);
     const base = arena.byteOffset;
@@ -182,8 +187,9 @@ export class VecEngine<S extends WorldState = WorldState> {
     this.episodeSteps = new Int32Array(numEnvs);
     this.episodesDone = new Int32Array(numEnvs);
     // Worlds with a batched kernel allocate each buffer set contiguously so the kernel can sweep it.
-    this.states = world.createStates ? world.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
-    this.prevStates = world.createStates ? world.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
+    this.batch = batch;
+    this.states = batch ? batch.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
+    this.prevStates = batch ? batch.createStates(numEnvs) : Array.from({ length: numEnvs }, () => world.createState());
     this.notDone = flagBytes(numEnvs);
     this.flagWords = {
       terminated: this.terminated.map(flagWords),
@@ -271,7 +277,7 @@ export class VecEngine<S extends WorldState = WorldState> {
   }
 
   /**
-   * Reset copies `list[0 .. n−1]` (writing `obs`): through the world's `resetBatch` when it has one,
+   * Reset copies `list[0 .. n−1]` (writing `obs`): through the world's `batch.resetBatch` when it has one,
    * else copy by copy. Same seed words either way (each copy draws from its own reset stream, so
    * drawing them all first changes nothing). Measured on the beer game at 1024 copies: the per-copy
    * path cost ~0.9 µs a copy inside the stepping loop against ~0.2 µs in a tight loop of resets
@@ -280,10 +286,11 @@ export class VecEngine<S extends WorldState = WorldState> {
    */
   private resetCopies(list: Int32Array, n: number): void {
     const world = this.world;
-    if (world.resetBatch !== undefined) {
+    const batch = this.batch;
+    if (batch !== undefined && batch.resetBatch !== undefined) {
       const seeds = this.resetSeeds;
       for (let j = 0; j < n; j++) this.drawSeed(list[j]!, seeds, j * RNG_WORDS);
-      if (world.resetBatch(this.states, seeds, list, n, this.obs)) {
+      if (batch.resetBatch(this.states, seeds, list, n, this.obs)) {
         for (let j = 0; j < n; j++) this.afterReset(list[j]!);
         this.batchedResets += n;
         return;
@@ -315,7 +322,6 @@ export class VecEngine<S extends WorldState = WorldState> {
    */
   step(afterStep?: (engine: this) => void): void {
     if (!this.started) throw new EnvUsageError('VecEngine.step() called before reset(): call engine.reset() first');
-    const world = this.world;
     const numEnvs = this.numEnvs;
     if (this.events.length > 0) this.events.length = 0; // setting length is a builtin call; skip it when already empty
     // Swap observation buffers: the step writes into what was prevObs.
@@ -340,7 +346,8 @@ export class VecEngine<S extends WorldState = WorldState> {
       for (let w = 0; w < to.length; w++) to[w] = from[w]!;
     }
 
-    if (world.stepBatch !== undefined && !this.resetPending() && world.stepBatch(this.prevStates, this.actions, this.states, this.batchOut, numEnvs)) {
+    const batch = this.batch;
+    if (batch !== undefined && !this.resetPending() && batch.stepBatch(this.prevStates, this.actions, this.states, this.batchOut, numEnvs)) {
       this.afterBatch(stepNo);
     } else this.stepEach(stepNo);
     this.stepCount = stepNo;

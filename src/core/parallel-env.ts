@@ -7,7 +7,8 @@
 import { ActionOutOfSpaceError, EnvUsageError, UnknownAgentError, showValue } from './errors.js';
 import { deriveSeedWords } from './rng.js';
 import { contains, describeSpace, type Space } from './spaces.js';
-import { allocStepOut, type StepOut, type World, type WorldEvent, type WorldState } from './world.js';
+import { allocStepOut, type StepOut, type World, type WorldState } from './world.js';
+import type { WorldEvent } from './world-event.js';
 
 /** An action as users write it: an integer for discrete spaces, an array otherwise. */
 export type ActionInput = number | readonly number[];

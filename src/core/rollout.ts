@@ -9,7 +9,7 @@
  *
  * One step:
  *   1. every agent in index order: supervisors first see the proposals of the agents they oversee
- *      (fillProposals), then the policy writes its actions from what it observes;
+ *      (World.proposals), then the policy writes its actions from what it observes;
  *   2. `onActions` (decision profiles), then `env.step(afterStep)`;
  *   3. each learner observes the transition with its shaped reward.
  *
@@ -19,7 +19,7 @@
 import type { VecEngine } from './engine.js';
 import type { ActMode, Policy, TransitionBatch } from './policy.js';
 import type { VecEnv } from './vec-env.js';
-import { fillProposals } from './world.js';
+import { proposalWriter, type ProposalWriter } from './world-proposals.js';
 
 /** How a rollout acts and learns. */
 export interface RolloutOptions {
@@ -43,6 +43,8 @@ export class Rollout {
   private readonly batches: { -readonly [K in keyof TransitionBatch]: TransitionBatch[K] }[];
   private readonly afterStep: ((engine: VecEngine) => void) | undefined;
   private readonly onActions: ((actions: readonly Float64Array[]) => void) | undefined;
+  /** The world's proposals (World.proposals) as a writer, resolved once; undefined when no agent sees any. */
+  private readonly proposals: ProposalWriter | undefined;
 
   constructor(
     readonly env: VecEnv,
@@ -54,6 +56,7 @@ export class Rollout {
     this.learners = options.learners ?? [];
     this.afterStep = options.afterStep;
     this.onActions = options.onActions;
+    this.proposals = proposalWriter(env.world);
     const rewards = options.rewards;
     if (this.learners.length > 0 && !rewards) throw new Error('Rollout: learners need the shaped-reward buffers (options.rewards)');
     this.batches = Array.from({ length: nA }, (_, i) => ({
@@ -75,13 +78,12 @@ export class Rollout {
 
   /** One step: act, step the env, let the learners observe. */
   step(): void {
-    const { env, policies, modes } = this;
-    const world = env.world;
+    const { env, policies, modes, proposals } = this;
     const numEnvs = env.numEnvs;
     const obs = env.obs;
     const actions = env.actions;
     for (let i = 0; i < policies.length; i++) {
-      fillProposals(world, i, obs, actions, numEnvs);
+      if (proposals !== undefined) proposals(i, obs, actions, numEnvs);
       policies[i]!.act(obs[i]!, actions[i]!, modes[i]!);
     }
     if (this.onActions) this.onActions(actions);

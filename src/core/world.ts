@@ -18,9 +18,14 @@
  * recombine them; team KPIs are reported separately and never fed to learners directly.
  */
 import type { z } from 'zod';
-import type { ActionLevels } from './action-levels.js';
 import type { FastPath } from './fast-path.js';
 import type { Space } from './spaces.js';
+import type { WorldActionValues } from './world-action-values.js';
+import type { WorldBatch } from './world-batch.js';
+import type { WorldDecisions } from './world-decisions.js';
+import type { WorldEvent } from './world-event.js';
+import type { WorldProposals } from './world-proposals.js';
+import type { WorldRepeatedGame } from './world-repeated-game.js';
 
 /** A possible agent of a world. */
 export interface AgentSpec {
@@ -50,16 +55,6 @@ export interface KpiSpec {
   readonly reference?: number;
 }
 
-/** A structured event a world emits (a stockout, an overflow, a price war...). Detectors read these. */
-export interface WorldEvent {
-  /** Event type, e.g. `stockout`. */
-  readonly type: string;
-  /** Agent ids involved, if any. */
-  readonly agents: readonly string[];
-  /** Event-specific data (plain JSON). */
-  readonly data: Readonly<Record<string, number | string | boolean | null>>;
-}
-
 /**
  * A world's state: plain data that survives `structuredClone` (typed arrays and numbers). Worlds
  * declare their own shape; each field's comment gives its shape and units.
@@ -85,25 +80,25 @@ export interface StepOut {
   readonly events: WorldEvent[];
 }
 
-/** Where `World.stepBatch` writes the results of all copies: the engine's agent-major buffers. */
-export interface BatchStepOut {
-  /** Per agent: observations of all copies, `count * obsSize`. */
-  readonly obs: readonly Float32Array[];
-  /** Per agent: reward components of all copies, `count * nComponents` (row per copy). */
-  readonly rewards: readonly Float64Array[];
-  /** Team KPIs of all copies, `count * nKpis` (row per copy). */
-  readonly kpis: Float64Array;
-  /** Per agent: terminated flag per copy. */
-  readonly terminated: readonly Uint8Array[];
-  /** Per agent: truncated flag per copy. */
-  readonly truncated: readonly Uint8Array[];
-  /** Events of this step (the engine drains it). */
-  readonly events: WorldEvent[];
-  /** For each entry of `events`, the copy it happened in. */
-  readonly eventCopies: number[];
-}
-
-/** A world instance for fixed params. Kernels must not read globals, clocks or unseeded randomness. */
+/**
+ * A world instance for fixed params. Kernels must not read globals, clocks or unseeded randomness.
+ *
+ * The core below is what every world has and every run needs: who acts, in which spaces, what they
+ * are paid, what the team is scored on, and the kernels. What only some worlds have, or only one
+ * kind of consumer asks for, is an optional capability group, each documented in its own module
+ * with why it exists: `batch` (a batched kernel, for the engine), `decisions` (acting and reading
+ * in natural units, for scripted policies and faults), `actionValues` (what discrete actions stand
+ * for, for reports and level-ordering policies), `proposals` (observations of other agents' actions
+ * this step, for the rollout loop) and `repeatedGame` (a stage game's payoffs, for tabular Q's
+ * initialisation). Consumers read a group once, when they are built, never per step; the world
+ * conformance suite checks every group a world declares.
+ *
+ * Features stay in the core rather than in a group: a world's state is opaque (`object`), and its
+ * features are the one named, world-agnostic reading of it. Several unrelated readers use them
+ * (potential-based shaping, `tacit describe`, world analyses, the coordination wrappers), every
+ * world has meaningful ones, and an empty list is a complete declaration; as a group they would
+ * add an "absent" case to every reader and let no world drop any code.
+ */
 export interface World<S extends WorldState = WorldState> {
   /** Versioned world id, e.g. `market-v1`. */
   readonly id: string;
@@ -119,7 +114,7 @@ export interface World<S extends WorldState = WorldState> {
   readonly rewardComponents: readonly (readonly string[])[];
   /** Team KPIs, in the order of `StepOut.kpis`. */
   readonly kpis: readonly KpiSpec[];
-  /** Names of state features available to potential-based shaping and reports (may be empty). */
+  /** Names of state features, in the order `readFeatures` writes them (may be empty). */
   readonly features: readonly string[];
   /** Steps after which the world truncates an episode; 0 for an endless (continuing) world. */
   readonly episodeLength: number;
@@ -129,114 +124,32 @@ export interface World<S extends WorldState = WorldState> {
    * Worlds whose KPIs live on very different scales should set this.
    */
   readonly teamObjective?: Readonly<Record<string, number>>;
-  /**
-   * Optional: per agent, per observation slot, natural units per observation unit (natural value =
-   * obs × scale). Worlds that normalise observations for learners declare it so scripted policies
-   * can read slots such as `inventoryPosition` in units.
-   */
-  readonly observationScales?: readonly Float64Array[];
-  /**
-   * Optional (agents that act after others, e.g. a supervisor): per agent, null or the observation
-   * slots `offset … offset + size of from's action` that show agent `from`'s proposed action this
-   * step. The run loop writes them in before the agent acts (`from` < the agent, so it has acted);
-   * the world itself writes a stand-in (src/coordination/supervisor.ts).
-   */
-  readonly proposals?: readonly (ProposalSlot | null)[];
-  /**
-   * Optional: per agent, the names of its decisions in natural units (e.g. `orderQuantity`,
-   * `supplier`, `shippingMode`): the input layout of `encodeAction`.
-   */
-  readonly decisions?: readonly (readonly string[])[];
-
-  /**
-   * Optional: write into `out[offset ..]` the action of agent i that best realises `decision` (one
-   * value per name in `decisions[i]`, natural units; NaN means "the world's default for that
-   * decision"). Lets one scripted policy act through any world's action encoding (discrete order
-   * levels, price tiers...). Must not allocate.
-   */
-  encodeAction?(agent: number, decision: Float64Array, out: Float64Array, offset: number): void;
-  /**
-   * Optional batched `encodeAction`: encode `rows` decision vectors (row r at `decisions[r × stride]`)
-   * into rows 0 .. rows−1 of `out` (row b at b × the agent's action size), exactly as `encodeAction` per row would (the conformance suite
-   * checks). Saves scripted policies over many copies a call per row. Must not allocate.
-   */
-  encodeActions?(agent: number, decisions: Float64Array, stride: number, out: Float64Array, rows: number): void;
-  /**
-   * Optional: per agent, its unit and largest level when `encodeAction` is exactly the level
-   * quantization of action-levels.ts (one decision, one action slot: level = round(decision /
-   * unit) clamped to 0 … maxLevel, NaN ordering nothing); undefined for agents encoded otherwise.
-   * Lets scripted policies compute and encode in one pass (the conformance suite checks it).
-   */
-  readonly actionLevels?: readonly (ActionLevels | undefined)[];
 
   /** Allocate an (uninitialised) state. Called once per buffer, never per step. */
   createState(): S;
-  /**
-   * Optional: allocate `count` states backed by shared contiguous storage (copy b at offset b) so
-   * `stepBatch` can sweep them. Each returned state must still work with every per-copy kernel.
-   */
-  createStates?(count: number): S[];
-  /**
-   * Optional, with `createStates`: the memory the engine carves the buffers `stepBatch` and
-   * `resetBatch` read and write from (observations, actions, rewards, KPIs, flags): `bytes` bytes,
-   * 8-aligned, for `count` copies, asked for just before `createStates(count)`. A world whose batched
-   * step runs in its own memory (the beer game's WebAssembly sweep) returns a view into it, so the
-   * step writes the engine's buffers in place instead of copying them. Its buffer must never be
-   * detached (a detach anywhere makes V8 check every typed-array access in the process).
-   */
-  batchBytes?(bytes: number, count: number): Uint8Array;
-  /**
-   * Optional fast path: step copies 0 .. count−1 at once, with exactly the results of calling `step`
-   * on each copy (a differential test must prove it). `actions`, and every array of `out`, are the
-   * engine's agent-major buffers. Returns false, having done nothing, when it cannot handle these
-   * arrays (e.g. they were not allocated by `createStates`); the engine then steps copy by copy.
-   */
-  stepBatch?(states: readonly Readonly<S>[], actions: readonly Float64Array[], nexts: readonly S[], out: BatchStepOut, count: number): boolean;
-  /**
-   * Optional fast path for autoreset: reset copies `copies[0 .. n−1]` of `states` (allocated by
-   * `createStates`) with seed words `seeds[4j .. 4j+3]` for `copies[j]`, writing each copy's first
-   * observations into its rows of `obs` (agent-major, as `BatchStepOut.obs`), exactly as `reset` per
-   * copy would (a differential test must prove it). Returns false, having done nothing, when it
-   * cannot handle these arrays; the engine then resets copy by copy.
-   */
-  resetBatch?(states: readonly S[], seeds: Uint32Array, copies: Int32Array, n: number, obs: readonly Float32Array[]): boolean;
   /** Start a new episode in `state` using the 4-word seed `seed`; write each agent's first observation to `out.obs`. */
   reset(state: S, seed: Uint32Array, out: StepOut): void;
   /** Advance `state` by one joint action into `next`; `state` must be left unchanged. `actions[i]` has `actionSpaces[i].size` slots. */
   step(state: Readonly<S>, actions: readonly Float64Array[], next: S, out: StepOut): void;
   /** Copy every field of `src` into `dst` (snapshot/restore); must not allocate. */
   copyState(src: Readonly<S>, dst: S): void;
-  /** Write the current value of each of `features` into `out` (potential-based shaping, reports). */
+  /** Write the current value of each of `features` into `out`. */
   readFeatures(state: Readonly<S>, out: Float64Array): void;
   /** Write agent i's "no-op" action into `out` (the default that difference rewards substitute). */
   defaultAction(agent: number, state: Readonly<S>, out: Float64Array): void;
   /** Whether agent i is still acting in this episode. */
   isAlive(state: Readonly<S>, agent: number): boolean;
-  /**
-   * Optional, for repeated games whose one-step reward does not depend on the state: per own action
-   * (Discrete action space), agent i's expected local reward when every other agent acts uniformly
-   * at random. Tabular learners use it for Calvano et al.'s Q initialisation.
-   */
-  payoffVsUniformRivals?(agent: number): Float64Array;
-}
 
-/** Where an agent's observation shows another agent's proposed action (World.proposals). */
-export interface ProposalSlot {
-  /** The agent whose proposed action is shown. */
-  readonly from: number;
-  /** First observation slot it is written to. */
-  readonly offset: number;
-}
-
-/** Write the proposals agent i sees into its observation rows `obs` from the actions `actions` (all rows); no-op when it sees none. */
-export function fillProposals(world: World, i: number, obs: readonly Float32Array[], actions: readonly Float64Array[], rows: number): void {
-  const slot = world.proposals?.[i];
-  if (!slot) return;
-  const size = world.observationSpaces[i]!.size;
-  const aSize = world.actionSpaces[slot.from]!.size;
-  const o = obs[i]!;
-  const a = actions[slot.from]!;
-  for (let b = 0; b < rows; b++) for (let x = 0; x < aSize; x++) o[b * size + slot.offset + x] = a[b * aSize + x]!;
+  /** Optional: a batched kernel over many copies (world-batch.ts). */
+  readonly batch?: WorldBatch<S>;
+  /** Optional: decisions and observations in natural units (world-decisions.ts). */
+  readonly decisions?: WorldDecisions;
+  /** Optional: the quantity each discrete action stands for (world-action-values.ts). */
+  readonly actionValues?: WorldActionValues;
+  /** Optional: observation slots showing other agents' actions of this step (world-proposals.ts). */
+  readonly proposals?: WorldProposals;
+  /** Optional: the stage game's payoffs of a repeated game (world-repeated-game.ts). */
+  readonly repeatedGame?: WorldRepeatedGame;
 }
 
 /** A conformance check a world may opt out of, with the reason (declared on the world, never in the checker). */
@@ -286,20 +199,6 @@ export interface WorldSpec<P extends Record<string, unknown> = Record<string, un
    * tried in order; the runner takes the first that applies unless `run.fastPath` is false.
    */
   readonly fastPaths?: readonly FastPath[];
-  /**
-   * Optional: what each agent's discrete actions stand for in the world's own units under these
-   * params (e.g. market-v1's price grids), so readers of a run (reports) can show a mean action
-   * index as that quantity without knowing the world.
-   */
-  actionValues?(params: P): ActionValues;
-}
-
-/** The quantity each agent's discrete action indices stand for (WorldSpec.actionValues). */
-export interface ActionValues {
-  /** What the values are, e.g. `price`. */
-  readonly quantity: string;
-  /** Per agent id: the value of action 0, 1, … in order. */
-  readonly byAgent: Readonly<Record<string, ArrayLike<number>>>;
 }
 
 /** One agent's information staleness as its world declares it (WorldSpec.informationLags). */

@@ -12,7 +12,8 @@
 import type { VecEngine } from '../core/engine.js';
 import type { MetricsRow } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
-import { fillProposals, type World } from '../core/world.js';
+import type { World } from '../core/world.js';
+import { proposalWriter } from '../core/world-proposals.js';
 import { attachAttribution, swapAttribution, type SwapAttribution } from './attribution.js';
 import type { ProbesFile } from './detect-run.js';
 import type { ForkPoint, JointActor } from './forks.js';
@@ -54,10 +55,11 @@ function suiteConfig(resolved: DetectorRunSource): Record<string, unknown> {
 export function greedyActor(world: World, policies: readonly Policy[], numEnvs: number): JointActor {
   const obs = world.observationSpaces.map((s) => new Float32Array(numEnvs * s.size));
   const acts = world.actionSpaces.map((s) => new Float64Array(numEnvs * s.size));
+  const proposals = proposalWriter(world);
   return (o, out) => {
     for (let i = 0; i < policies.length; i++) {
       obs[i]!.set(o[i]!);
-      fillProposals(world, i, obs, acts, 1);
+      if (proposals) proposals(i, obs, acts, 1);
       policies[i]!.act(obs[i]!, acts[i]!, 'greedy');
       out[i]!.set(acts[i]!.subarray(0, out[i]!.length));
     }

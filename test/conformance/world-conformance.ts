@@ -112,51 +112,167 @@ export const checks = {
     }
   },
 
-  /** A batched `encodeActions` gives exactly what `encodeAction` gives row by row (edge values included). */
+  /**
+   * `batch` (world-batch.ts): an engine stepping through the batched kernel gives exactly the
+   * trajectory of one stepping copy by copy (episodes end and reset inside the window), and the
+   * fast path was actually taken.
+   */
+  batch(make: WorldFactory, steps = 60): void {
+    const world = make();
+    if (!world.batch) return; // nothing declared
+    const { batch: _batch, ...perCopy } = world;
+    const trace = (w: World): { trace: string; engine: VecEngine } => {
+      const engine = new VecEngine(w, { numEnvs: 3, seed: 11 });
+      const rng = Rng.from('conformance-batch');
+      engine.reset();
+      const out: number[] = [];
+      // Past the episode's end (when it has one), so autoreset runs through resetBatch too.
+      const n = Math.max(steps, w.episodeLength > 0 ? 2 * w.episodeLength + 3 : 0);
+      for (let t = 0; t < n; t++) {
+        w.actionSpaces.forEach((space, i) => fillActions(space, rng, engine.actions[i]!));
+        engine.step();
+        for (let i = 0; i < w.agents.length; i++) out.push(...engine.obs[i]!, ...engine.rewards[i]!, ...engine.terminated[i]!, ...engine.truncated[i]!);
+        out.push(...engine.kpis, engine.events.length);
+      }
+      return { trace: JSON.stringify(out), engine };
+    };
+    const fast = trace(world);
+    const slow = trace(perCopy);
+    if (fast.engine.batchedSteps === 0) throw new Error('batch.stepBatch was declared but never taken');
+    if (world.batch.resetBatch && world.episodeLength > 0 && fast.engine.batchedResets === 0) throw new Error('batch.resetBatch was declared but never taken');
+    if (fast.trace !== slow.trace) throw new Error('the batched kernel gives a different trajectory from the per-copy kernels');
+  },
+
+  /**
+   * `decisions` (world-decisions.ts): one name list and one scale per observation slot for every
+   * agent, and `encodeAction` writes an action inside the agent's space for any decision (NaN,
+   * edges and random values).
+   */
+  decisions(make: WorldFactory, rows = 200): void {
+    const world = make();
+    const d = world.decisions;
+    if (!d) return; // nothing declared
+    const n = world.agents.length;
+    if (d.names.length !== n || d.observationScales.length !== n)
+      throw new Error(`decisions: ${d.names.length} name lists and ${d.observationScales.length} scale rows for ${n} agents`);
+    const rng = Rng.from(9, 'decisions');
+    const edges = [NaN, -5, 0, 0.5, 7, 1e9, Infinity, -Infinity];
+    for (const agent of world.agents) {
+      const i = agent.index;
+      if (d.observationScales[i]!.length !== world.observationSpaces[i]!.size)
+        throw new Error(`agent ${agent.id}: ${d.observationScales[i]!.length} observation scales for ${world.observationSpaces[i]!.size} slots`);
+      const width = d.names[i]!.length;
+      const space = world.actionSpaces[i]!;
+      const out = new Float64Array(space.size);
+      for (let r = 0; r < rows; r++) {
+        const decision = Float64Array.from({ length: width }, (_, k) => ((r + k) % 3 === 0 ? edges[rng.int(edges.length)]! : rng.float() * 300 - 20));
+        d.encodeAction(i, decision, out, 0);
+        if (!contains(space, out))
+          throw new Error(
+            `agent ${agent.id}: encodeAction([${Array.from(decision).join(', ')}]) wrote [${Array.from(out).join(', ')}], outside ${describeSpace(space)}`,
+          );
+      }
+    }
+  },
+
+  /** `decisions.encodeActions` gives exactly what `encodeAction` gives row by row (edge values included). */
   batchEncoding(make: WorldFactory, rows = 200): void {
     const world = make();
-    if (!world.encodeActions || !world.encodeAction || !world.decisions) throw new Error('world has no encodeActions/encodeAction/decisions to compare');
+    const d = world.decisions;
+    if (!d?.encodeActions) throw new Error('world has no decisions.encodeActions to compare');
     const rng = Rng.from(9, 'batch-encoding');
     const edges = [NaN, -5, -0.5, 0, 0.49, 0.5, 1.5, 2.5, 3.49999, 7, 40.5, 1e9, Infinity, -Infinity];
     for (const agent of world.agents) {
-      const width = world.decisions[agent.index]!.length;
+      const width = d.names[agent.index]!.length;
       const size = world.actionSpaces[agent.index]!.size;
       const decisions = new Float64Array(rows * width);
       for (let k = 0; k < decisions.length; k++) decisions[k] = k % 3 === 0 ? edges[rng.int(edges.length)]! : rng.float() * 300 - 20;
       const batched = new Float64Array(rows * size).fill(-1);
       const single = new Float64Array(rows * size).fill(-1);
-      world.encodeActions(agent.index, decisions, width, batched, rows);
-      for (let b = 0; b < rows; b++) world.encodeAction(agent.index, decisions.subarray(b * width, (b + 1) * width), single, b * size);
+      d.encodeActions(agent.index, decisions, width, batched, rows);
+      for (let b = 0; b < rows; b++) d.encodeAction(agent.index, decisions.subarray(b * width, (b + 1) * width), single, b * size);
       for (let k = 0; k < single.length; k++)
         if (!Object.is(batched[k], single[k]))
           throw new Error(`agent ${agent.id}, row ${Math.floor(k / size)}: encodeActions wrote ${batched[k]}, encodeAction ${single[k]}`);
     }
   },
 
-  /** A declared `actionLevels` entry is exactly what `encodeAction` does for that agent (edge values included). */
-  actionLevels(make: WorldFactory, rows = 400): void {
+  /**
+   * `actionValues` (world-action-values.ts): one finite value per discrete action; where the agent
+   * has one decision, encoding each action's value gives back that action; a `levels` entry has
+   * values 0, unit, 2·unit, … and is exactly what `encodeAction` does (edge values included).
+   */
+  actionValues(make: WorldFactory, rows = 400): void {
     const world = make();
-    if (!world.actionLevels) return; // nothing declared
-    if (!world.encodeAction || !world.decisions) throw new Error('world declares actionLevels without encodeAction/decisions');
-    if (world.actionLevels.length !== world.agents.length)
-      throw new Error(`actionLevels has ${world.actionLevels.length} entries for ${world.agents.length} agents`);
-    const rng = Rng.from(9, 'action-levels');
-    const edges = [NaN, -5, -0.5, -0, 0, 0.49, 0.5, 1.5, 2.5, 3.49999, 7, 40.5, 1e9, -1e9, 3e9, Infinity, -Infinity];
+    const av = world.actionValues;
+    if (!av) return; // nothing declared
+    if (av.byAgent.length !== world.agents.length) throw new Error(`actionValues has ${av.byAgent.length} entries for ${world.agents.length} agents`);
+    if (av.levels && av.levels.length !== world.agents.length)
+      throw new Error(`actionValues.levels has ${av.levels.length} entries for ${world.agents.length} agents`);
+    const d = world.decisions;
+    const out = new Float64Array(1);
     for (const agent of world.agents) {
-      const levels = world.actionLevels[agent.index];
-      if (levels === undefined) continue;
+      const values = av.byAgent[agent.index];
+      const levels = av.levels?.[agent.index];
+      if (values === undefined) {
+        if (levels !== undefined) throw new Error(`agent ${agent.id}: actionValues.levels without values`);
+        continue;
+      }
       const space = world.actionSpaces[agent.index]!;
-      if (world.decisions[agent.index]!.length !== 1 || space.size !== 1 || space.kind !== 'discrete' || space.n !== levels.maxLevel + 1)
-        throw new Error(`agent ${agent.id}: actionLevels needs one decision and a discrete(maxLevel + 1) action`);
-      const out = new Float64Array(1);
+      if (space.kind !== 'discrete' || space.n !== values.length)
+        throw new Error(`agent ${agent.id}: ${values.length} action values for ${space.kind === 'discrete' ? `Discrete(${space.n})` : describeSpace(space)}`);
+      for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) throw new Error(`agent ${agent.id}: action ${k} stands for ${values[k]}`);
+      const oneDecision = d !== undefined && d.names[agent.index]!.length === 1;
+      if (oneDecision)
+        for (let k = 0; k < values.length; k++) {
+          d.encodeAction(agent.index, Float64Array.of(values[k]!), out, 0);
+          if (out[0] !== k) throw new Error(`agent ${agent.id}: encodeAction(${values[k]}) (the value of action ${k}) wrote ${out[0]}`);
+        }
+      if (levels === undefined) continue;
+      if (!oneDecision || space.n !== levels.maxLevel + 1)
+        throw new Error(`agent ${agent.id}: actionValues.levels needs one decision and a discrete(maxLevel + 1) action`);
+      for (let k = 0; k < values.length; k++)
+        if (values[k] !== k * levels.unit) throw new Error(`agent ${agent.id}: action ${k} stands for ${values[k]}, levels give ${k * levels.unit}`);
+      const rng = Rng.from(9, 'action-levels');
+      const edges = [NaN, -5, -0.5, -0, 0, 0.49, 0.5, 1.5, 2.5, 3.49999, 7, 40.5, 1e9, -1e9, 3e9, Infinity, -Infinity];
       for (let r = 0; r < rows; r++) {
         const base = r % 3 === 0 ? edges[rng.int(edges.length)]! : (rng.int(2 * levels.maxLevel + 8) - 4 + (r % 2 === 0 ? 0.5 : rng.float())) * levels.unit;
         for (const v of [base, base * (1 + 2 ** -40), base * (1 - 2 ** -40)]) {
-          world.encodeAction(agent.index, Float64Array.of(v), out, 0);
+          d.encodeAction(agent.index, Float64Array.of(v), out, 0);
           const want = levelOf(levels.unit === 1 ? v : v / levels.unit, levels.maxLevel);
-          if (!Object.is(out[0], want)) throw new Error(`agent ${agent.id}, decision ${v}: encodeAction wrote ${out[0]}, actionLevels gives ${want}`);
+          if (!Object.is(out[0], want)) throw new Error(`agent ${agent.id}, decision ${v}: encodeAction wrote ${out[0]}, actionValues.levels gives ${want}`);
         }
       }
+    }
+  },
+
+  /** `proposals` (world-proposals.ts): each slot shows an earlier agent's action inside the observer's observation. */
+  proposals(make: WorldFactory): void {
+    const world = make();
+    const slots = world.proposals;
+    if (!slots) return; // nothing declared
+    if (slots.length !== world.agents.length) throw new Error(`proposals has ${slots.length} entries for ${world.agents.length} agents`);
+    slots.forEach((slot, i) => {
+      if (slot === null) return;
+      const id = world.agents[i]!.id;
+      if (!Number.isInteger(slot.from) || slot.from < 0 || slot.from >= i)
+        throw new Error(`agent ${id} sees the proposal of agent ${slot.from}, which does not act before it`);
+      if (slot.offset < 0 || slot.offset + world.actionSpaces[slot.from]!.size > world.observationSpaces[i]!.size)
+        throw new Error(`agent ${id}: proposal slots ${slot.offset} … ${slot.offset + world.actionSpaces[slot.from]!.size - 1} lie outside its observation`);
+    });
+  },
+
+  /** `repeatedGame` (world-repeated-game.ts): one finite expected payoff per discrete action of every agent. */
+  repeatedGame(make: WorldFactory): void {
+    const world = make();
+    const game = world.repeatedGame;
+    if (!game) return; // nothing declared
+    for (const agent of world.agents) {
+      const space = world.actionSpaces[agent.index]!;
+      if (space.kind !== 'discrete') throw new Error(`agent ${agent.id}: repeatedGame needs Discrete actions, got ${describeSpace(space)}`);
+      const payoffs = game.payoffVsUniformRivals(agent.index);
+      if (payoffs.length !== space.n) throw new Error(`agent ${agent.id}: ${payoffs.length} payoffs for Discrete(${space.n})`);
+      for (const v of payoffs) if (!Number.isFinite(v)) throw new Error(`agent ${agent.id}: payoff ${v} is not finite`);
     }
   },
 
@@ -235,9 +351,14 @@ export function conformanceSuite(spec: WorldSpec, steps = 60): void {
     check('no-mutation', 'never mutates the input state of step', () => checks.noMutation(make, steps));
     check('snapshot', 'continues exactly after snapshot/restore and after a structuredClone of the state', () => checks.snapshot(make, steps));
 
-    // Only worlds with the batched fast path have something to compare.
-    if (make().encodeActions) it('encodes decisions in batches exactly as one by one', () => checks.batchEncoding(make));
-    if (make().actionLevels) it('declares actionLevels exactly as encodeAction encodes', () => checks.actionLevels(make));
+    // The capability groups the world declares (src/core/world-*.ts), each checked against the core.
+    const declared = make();
+    if (declared.batch) it('steps and resets in batches (batch) exactly as copy by copy', () => checks.batch(make, steps));
+    if (declared.decisions) it('declares decisions whose encoder stays in the action spaces', () => checks.decisions(make));
+    if (declared.decisions?.encodeActions) it('encodes decisions in batches exactly as one by one', () => checks.batchEncoding(make));
+    if (declared.actionValues) it('declares actionValues that its actions and encoder agree with', () => checks.actionValues(make));
+    if (declared.proposals) it('declares proposal slots inside the observations of later agents', () => checks.proposals(make));
+    if (declared.repeatedGame) it('declares a finite stage-game payoff per action (repeatedGame)', () => checks.repeatedGame(make));
 
     it('raises named errors on misuse', () => {
       const world = make();

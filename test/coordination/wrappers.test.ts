@@ -158,6 +158,10 @@ conformanceSuite(coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchem
 conformanceSuite(
   coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema().parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })),
 );
+// The decisions and action values of a supply world pass through a budget and are restated by a channel.
+conformanceSuite(
+  coordinatedSpec(worlds.get('beer-game-v1'), coordinationSchema().parse({ budgets: [{ kind: 'actions', amount: 12 }], messages: { senders: ['retailer'] } })),
+);
 
 describe('coordination in a run', () => {
   it('resumes exactly: channel (with drops), supervisor and budget state are all checkpointed', async () => {

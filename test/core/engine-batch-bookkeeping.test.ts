@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { AutoresetMode, VecEngine } from '../../src/core/engine.js';
 import { box, discrete } from '../../src/core/spaces.js';
-import { allocStepOut, type BatchStepOut, type World } from '../../src/core/world.js';
+import { allocStepOut, type World } from '../../src/core/world.js';
+import type { BatchStepOut, WorldBatch } from '../../src/core/world-batch.js';
 
 type S = { t: Int32Array; life: Int32Array; rng: Uint32Array };
 const AGENTS = 3;
@@ -55,10 +56,12 @@ function toyWorld(batched: boolean): World<S> {
     },
     isAlive: (s, i) => s.t[0]! < s.life[i]!,
   };
-  if (batched) {
-    // A batched kernel that is the per-copy step in a loop: only the engine's bookkeeping differs.
-    const out = allocStepOut(world);
-    world.stepBatch = (states, actions, nexts, batch: BatchStepOut, count) => {
+  if (!batched) return world;
+  // A batched kernel that is the per-copy step in a loop: only the engine's bookkeeping differs.
+  const out = allocStepOut(world);
+  const batch: WorldBatch<S> = {
+    createStates: (count) => Array.from({ length: count }, () => world.createState()),
+    stepBatch: (states, actions, nexts, batch: BatchStepOut, count) => {
       const a = Array.from({ length: AGENTS }, () => new Float64Array(1));
       for (let b = 0; b < count; b++) {
         for (let i = 0; i < AGENTS; i++) a[i]![0] = actions[i]![b]!;
@@ -72,9 +75,9 @@ function toyWorld(batched: boolean): World<S> {
         batch.kpis[b] = out.kpis[0]!;
       }
       return true;
-    };
-  }
-  return world;
+    },
+  };
+  return { ...world, batch };
 }
 
 function trace(batched: boolean, numEnvs: number, autoreset: AutoresetMode): { rows: number[][]; batchedSteps: number } {

@@ -49,8 +49,8 @@ describe('VecEngine episodeSeeds', () => {
 
   it('gives the batched reset path the same words as the per-copy path, and differs from the default seeding', () => {
     const fast = create('beer-game-v1', { demand: { kind: 'normal', mean: 8, sd: 3 }, episodeLength: 20 });
-    expect(fast.resetBatch).toBeDefined();
-    const slow = Object.assign(Object.create(fast) as World, { resetBatch: undefined, stepBatch: undefined });
+    expect(fast.batch?.resetBatch).toBeDefined();
+    const slow = Object.assign(Object.create(fast) as World, { batch: undefined });
     const run = (world: World, episodeSeeds?: EpisodeSeeds): { obs: number[][]; batchedResets: number } => {
       const engine = new VecEngine(world, episodeSeeds ? { numEnvs: 5, seed: 3, episodeSeeds } : { numEnvs: 5, seed: 3 });
       engine.reset();

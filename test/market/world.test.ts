@@ -115,7 +115,7 @@ describe('market-v1', () => {
   it('offers the payoff against uniformly random rivals (Calvano Q initialisation) and static best responses', () => {
     const w = createMarketWorld({ priceGridSize: 6 });
     const grid = w.game.grids[0]!;
-    const u = w.payoffVsUniformRivals!(0);
+    const u = w.repeatedGame!.payoffVsUniformRivals(0);
     for (let a = 0; a < 6; a++) {
       let sum = 0;
       for (let b = 0; b < 6; b++) sum += formulaProfit([grid[a]!, grid[b]!], 0);
@@ -139,13 +139,13 @@ describe('market-v1', () => {
     expect(bad({ priceGrid: 15 })).toMatch(/priceGrid/);
   });
 
-  it('declares that its actions stand for prices: each firm’s grid (WorldSpec.actionValues, read by the report)', () => {
-    const params = market.paramsSchema.parse({ cost: [1, 1.2] });
-    const values = market.actionValues!(params);
+  it('declares that its actions stand for prices: each firm’s grid (World.actionValues, read by the report)', () => {
     const world = createMarketWorld({ cost: [1, 1.2] });
+    const values = world.actionValues!;
     expect(values.quantity).toBe('price');
-    expect(Object.keys(values.byAgent)).toEqual(['firm0', 'firm1']);
-    expect(Array.from(values.byAgent['firm1']!)).toEqual(Array.from(world.game.grids[1]!));
-    expect(values.byAgent['firm0']![0]).not.toBe(values.byAgent['firm1']![0]); // per-firm grids
+    expect(values.byAgent).toHaveLength(2);
+    expect(Array.from(values.byAgent[1]!)).toEqual(Array.from(world.game.grids[1]!));
+    expect(values.byAgent[0]![0]).not.toBe(values.byAgent[1]![0]); // per-firm grids
+    expect(values.levels).toBeUndefined(); // prices are not evenly spaced from 0
   });
 });

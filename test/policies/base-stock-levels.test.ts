@@ -1,7 +1,7 @@
 /**
- * base-stock's one-pass path (a fixed S in a world that declares `actionLevels`: order, round and
+ * base-stock's one-pass path (a fixed S in a world that declares `actionValues.levels`: order, round and
  * clamp straight into the actions) against its general path (decision matrix, then the world's
- * encodeActions), which it must match exactly: the same world with `actionLevels` removed takes
+ * encodeActions), which it must match exactly: the same world with `actionValues` removed takes
  * the general path. Observations cover what the beer game produces (float32 positions at obsScale),
  * orders of exact half levels, negatives, huge and non-finite values; S whole, fractional and negative.
  */
@@ -57,13 +57,13 @@ describe('base-stock one-pass levels', () => {
   ] as const) {
     it(`orders exactly what the decision-matrix path orders (${name})`, () => {
       const fast = beerGame.create(beerGame.paramsSchema.parse(params));
-      const { actionLevels: _drop, ...rest } = fast;
+      const { actionValues: _drop, ...rest } = fast;
       const general = rest as World;
-      expect(fast.actionLevels?.[1]).toBeDefined();
+      expect(fast.actionValues?.levels?.[1]).toBeDefined();
       const rng = Rng.from(5, 'base-stock-levels', name);
-      const scale = fast.observationScales![1]![IP]!;
+      const scale = fast.decisions!.observationScales[1]![IP]!;
       for (const S of [24, 28, 0, 7.25, -3, 1e6]) {
-        const obs = observations(rng, S, scale, fast.actionLevels![1]!.unit);
+        const obs = observations(rng, S, scale, fast.actionValues!.levels![1]!.unit);
         const a = act(fast, S, obs);
         const b = act(general, S, obs);
         for (let r = 0; r < ROWS; r++)

@@ -121,7 +121,7 @@ describe('tabular-q', () => {
   it('initialises Q to the discounted payoff against uniformly random rivals when the world offers it', () => {
     const world = createMarketWorld({ priceGridSize: 6 });
     const p = make(world, 1, { discount: 0.9 });
-    const u = world.payoffVsUniformRivals!(1);
+    const u = world.repeatedGame!.payoffVsUniformRivals(1);
     for (let s = 0; s < 36; s += 7) for (let a = 0; a < 6; a++) expect(p.q[s * 6 + a]).toBeCloseTo(u[a]! / 0.1, 12);
     let best = 0;
     for (let a = 1; a < 6; a++) if (u[a]! > u[best]!) best = a;
@@ -186,7 +186,7 @@ describe('tabular-q', () => {
     );
     const mg = makeWorld('matrix-game-v1');
     expect(tabularQPolicy.incompatibility!(mg, mg.agents[0]!, tabularQPolicy.paramsSchema.parse({ qInit: 'uniform-rivals' }))).toMatch(
-      /qInit 'uniform-rivals' needs a world that provides payoffVsUniformRivals/,
+      /qInit 'uniform-rivals' needs a world that declares its stage game's payoffs/,
     );
     expect(tabularQPolicy.incompatibility!(mg, mg.agents[0]!, tabularQPolicy.paramsSchema.parse({}))).toBeUndefined();
     const huge = createMarketWorld({ priceGridSize: 40, memory: 3 });

@@ -194,7 +194,7 @@ describe('reward schemes', () => {
     const rewardFor = (params: Record<string, unknown>): number => {
       engine.reset();
       const order = new Float64Array(1);
-      w.encodeAction!(0, Float64Array.of(800, 1), order, 0); // 800 units from overseas at the deepest discount
+      w.decisions!.encodeAction(0, Float64Array.of(800, 1), order, 0); // 800 units from overseas at the deepest discount
       engine.actions[0]![0] = order[0]!;
       for (let j = 1; j < 4; j++) w.defaultAction(j, engine.states[0]!, engine.actions[j]!);
       const s = scheme(w, 0, 'difference', params, 1);

@@ -12,10 +12,10 @@ function encodeBoth(params: Record<string, unknown>, values: number[]): { batche
   const world = beerGame.create(beerGame.paramsSchema.parse(params));
   const decisions = Float64Array.from(values);
   const batched = new Float64Array(values.length).fill(-1);
-  world.encodeActions!(0, decisions, 1, batched, values.length);
+  world.decisions!.encodeActions!(0, decisions, 1, batched, values.length);
   const single = values.map((v) => {
     const out = new Float64Array(1).fill(-1);
-    world.encodeAction!(0, Float64Array.of(v), out, 0);
+    world.decisions!.encodeAction(0, Float64Array.of(v), out, 0);
     return out[0]!;
   });
   return { batched: Array.from(batched), single };

@@ -111,7 +111,7 @@ describe('beer-game-v2: the supply line observed right', () => {
   it('runs v1’s batched kernel (which copies v2’s reset) with the same observations and states as v2’s per-copy step', () => {
     const spec = worlds.get('beer-game-v2');
     const world = spec.create(spec.paramsSchema.parse({ demand: { kind: 'uniform', low: 0, high: 12 }, orderLeadTime: [1, 3, 2, 1], episodeLength: 17 }));
-    const { createStates: _c, stepBatch: _s, resetBatch: _r, ...rest } = world;
+    const { batch: _batch, ...rest } = world;
     const run = (w: World) => {
       const engine = new VecEngine(w, { numEnvs: 5, seed: 9 });
       const rng = Rng.from(9, 'v2-kernel');

@@ -11,7 +11,7 @@ import { sampleInto } from '../../src/core/spaces.js';
 import { allocStepOut, type World } from '../../src/core/world.js';
 
 function referenceOf(world: World): World {
-  const { batchBytes: _m, createStates: _c, stepBatch: _s, resetBatch: _r, ...rest } = world;
+  const { batch: _batch, ...rest } = world;
   return rest as World;
 }
 
@@ -85,7 +85,8 @@ describe('beer-game batched kernel', () => {
   it('writes the engine buffers in place when the engine takes them from the world, and copies them otherwise, with equal results', () => {
     const world = beerGame.create(beerGame.paramsSchema.parse(configs.unevenLeads!));
     // Without batchBytes the engine allocates its own buffers and the kernel copies actions in and outputs out.
-    const { batchBytes: _b, ...copying } = world;
+    const { batchBytes: _b, ...copyingBatch } = world.batch!;
+    const copying = { ...world, batch: copyingBatch };
     const inPlace = new VecEngine(world, { numEnvs: 3, seed: 1 });
     const staged = new VecEngine(copying as World, { numEnvs: 3, seed: 1 });
     const stateBuffer = (e: VecEngine): ArrayBufferLike => (e.states[0] as { f: Float64Array }).f.buffer;
@@ -119,7 +120,7 @@ describe('beer-game batched kernel', () => {
         events: [],
         eventCopies: [],
       };
-      expect(world.stepBatch!(engine.states, engine.actions, engine.prevStates, out, 3)).toBe(true);
+      expect(world.batch!.stepBatch(engine.states, engine.actions, engine.prevStates, out, 3)).toBe(true);
       for (let b = 0; b < 3; b++) {
         const ref = allocStepOut(world);
         const next = world.createState();
@@ -164,13 +165,13 @@ describe('beer-game batched kernel', () => {
     const world = beerGame.create(beerGame.paramsSchema.parse({}));
     const states = [world.createState()];
     const out = { obs: [], rewards: [], kpis: new Float64Array(5), terminated: [], truncated: [], events: [], eventCopies: [] };
-    expect(world.stepBatch!(states, [], [world.createState()], out, 1)).toBe(false);
-    expect(world.resetBatch!(states, new Uint32Array(4), Int32Array.of(0), 1, [])).toBe(false);
+    expect(world.batch!.stepBatch(states, [], [world.createState()], out, 1)).toBe(false);
+    expect(world.batch!.resetBatch!(states, new Uint32Array(4), Int32Array.of(0), 1, [])).toBe(false);
     // Pooled states, but a copy index outside the pool: declined before anything is written.
-    const pooled = world.createStates!(2);
+    const pooled = world.batch!.createStates(2);
     const before = pooled.map((st) => (st as { f: Float64Array }).f.slice());
     const obs = world.agents.map(() => new Float32Array(2 * 8));
-    expect(world.resetBatch!(pooled, new Uint32Array(8), Int32Array.of(0, 2), 2, obs)).toBe(false);
+    expect(world.batch!.resetBatch!(pooled, new Uint32Array(8), Int32Array.of(0, 2), 2, obs)).toBe(false);
     expect(pooled.map((st) => (st as { f: Float64Array }).f)).toEqual(before);
   });
 
@@ -191,10 +192,10 @@ describe('beer-game batched kernel', () => {
       events: [],
       eventCopies: [],
     };
-    expect(world.stepBatch!(states, separate(engine.actions), nexts, out, 3)).toBe(false);
+    expect(world.batch!.stepBatch(states, separate(engine.actions), nexts, out, 3)).toBe(false);
     expect(nexts.map((st) => (st as { f: Float64Array }).f)).toEqual(before);
     // The engine's own buffers are laid out so: the same call with them is taken.
     const own = { ...out, obs: engine.prevObs, rewards: engine.rewards, terminated: engine.terminated, truncated: engine.truncated };
-    expect(world.stepBatch!(states, engine.actions, nexts, own, 3)).toBe(true);
+    expect(world.batch!.stepBatch(states, engine.actions, nexts, own, 3)).toBe(true);
   });
 });

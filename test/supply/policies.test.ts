@@ -21,7 +21,7 @@ function obsRow(world: World, i: number, values: Record<string, number>): Float3
   const space = world.observationSpaces[i]!;
   const names = space.kind === 'box' ? space.names! : [];
   const row = new Float32Array(space.size);
-  for (const [name, v] of Object.entries(values)) row[names.indexOf(name)] = v / world.observationScales![i]![names.indexOf(name)]!;
+  for (const [name, v] of Object.entries(values)) row[names.indexOf(name)] = v / world.decisions!.observationScales[i]![names.indexOf(name)]!;
   return row;
 }
 
@@ -54,7 +54,7 @@ describe('supply heuristics', () => {
     const spec = policies.get('base-stock');
     const p = spec.paramsSchema.parse({ level: 24 }) as Record<string, unknown>;
     const size = b.observationSpaces[2]!.size;
-    const scale = b.observationScales![2]![3]!;
+    const scale = b.decisions!.observationScales[2]![3]!;
     const rng = Rng.from(4, 'bs-rows');
     const edges = [NaN, Infinity, -Infinity, -0, 0, 2.4, 2.4000001, 2.3999999, -1e299, 1e299, -5, 3.0000001, 2.45, 2.35];
     const rows = 500;
@@ -69,7 +69,7 @@ describe('supply heuristics', () => {
     const expected = Array.from({ length: rows }, (_, r) => {
       const q = 24 - obs[r * size + 3]! * scale;
       const one = new Float64Array(1);
-      b.encodeAction!(2, Float64Array.of(q > 0 ? q : 0), one, 0);
+      b.decisions!.encodeAction(2, Float64Array.of(q > 0 ? q : 0), one, 0);
       return one[0]!;
     });
     expect(Array.from(out).map((v, r) => Object.is(v, expected[r]))).toEqual(expected.map(() => true));

@@ -1,5 +1,5 @@
 /**
- * warehouse-v1 behaviour: action decoding and `encodeAction`, pricing tiers and the finance cap,
+ * warehouse-v1 behaviour: action decoding and `decisions.encodeAction`, pricing tiers and the finance cap,
  * overflow, shipping modes and lateness, allocation, data silos (delay, cadence, noise), features,
  * default actions, param errors, and the batched path against the per-copy reference.
  */
@@ -14,7 +14,7 @@ import type { World } from '../../src/core/world.js';
 const make = (p: Record<string, unknown> = {}): World => warehouse.create(warehouse.paramsSchema.parse(p));
 const encode = (world: World, agent: number, ...decision: number[]): number => {
   const out = new Float64Array(1);
-  world.encodeAction!(agent, Float64Array.from(decision), out, 0);
+  world.decisions!.encodeAction(agent, Float64Array.from(decision), out, 0);
   return out[0]!;
 };
 /** Actions by decision: order q from supplier j, target S, shipping mode, budget multiple. */
@@ -238,7 +238,7 @@ describe('warehouse-v1 contract extras', () => {
   it('steps copies in a batch exactly as the per-copy reference does', () => {
     const params = warehouse.conformanceParams as Record<string, unknown>;
     const fast = make(params);
-    const { stepBatch: _b, createStates: _c, ...rest } = fast;
+    const { batch: _batch, ...rest } = fast;
     const ref = rest as World;
     const trace = (world: World): { values: number[]; events: string[]; batched: number } => {
       const engine = new VecEngine(world, { numEnvs: 3, seed: 9 });

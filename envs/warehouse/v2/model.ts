@@ -10,7 +10,8 @@
  * reaches profit only as the discounted units sell.
  */
 import { nextFloat } from '../../../src/core/rng.js';
-import type { StepOut, WorldEvent } from '../../../src/core/world.js';
+import type { StepOut } from '../../../src/core/world.js';
+import type { WorldEvent } from '../../../src/core/world-event.js';
 import { makeWarehouseDemand, type DemandDraw } from '../demand.js';
 import type { WarehouseV2Params } from './params.js';
 

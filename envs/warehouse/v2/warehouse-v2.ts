@@ -5,7 +5,7 @@
  * accounting. warehouse-v1 is kept unchanged for old results; what changed and why is in
  * docs/supply.md ("warehouse-v2").
  *
- * | agent (index) | action | decisions (`encodeAction`; suffix `/<sku>` when there are several SKUs) |
+ * | agent (index) | action | decisions (`decisions.encodeAction`; suffix `/<sku>` when there are several SKUs) |
  * |---|---|---|
  * | `procurement` (0) | MultiDiscrete([suppliers × orderLevels] × SKUs): per SKU, a = supplier × orderLevels + k orders k × orderUnit | `orderQuantity`, `supplier` per SKU |
  * | `inventory` (1) | MultiDiscrete([targetLevels] × SKUs + [2]): per SKU the order-up-to target k × targetUnit, then the allocation rule | `orderUpToLevel` per SKU, `allocation` |
@@ -19,7 +19,7 @@
  * carrier), `spaceUsed` (share of storageCapacity), `overflow` (space units), `inventoryValue`,
  * `committedCapital`, `budgetHeadroom` (money), `weekday`, `timeFraction`. Quantities in units /
  * obsScale, money in currency / (obsScale × mean unit cost), clipped to ±obsClip;
- * `observationScales` gives the multipliers.
+ * `decisions.observationScales` gives the multipliers.
  *
  * A period: decisions take effect (each SKU's order is cut so committed capital, i.e. inventory
  * at cost plus open orders, stays within the approval cap; the discount tier applies to the
@@ -285,37 +285,38 @@ export function createWarehouseV2(params: WarehouseV2Params): World<WarehouseV2S
     features: ['onHand', 'backlog', 'pipeline', 'inventoryPosition', 'inventoryValue', 'committedCapital', 'overflow', 'budgetCap'],
     episodeLength: p.episodeLength,
     teamObjective: { profit: p.rewardScale, stockouts: -p.rewardScale * p.lostSalePenalty, budgetOverrun: -p.rewardScale * p.overrunPenalty * p.periodDays },
-    observationScales: ROLES.map(() => scales),
-    decisions: [
-      Array.from({ length: K }, (_, k) => [skuName(p, 'orderQuantity', k), skuName(p, 'supplier', k)]).flat(),
-      [...Array.from({ length: K }, (_, k) => skuName(p, 'orderUpToLevel', k)), 'allocation'],
-      ['shippingMode'],
-      ['budgetMultiple'],
-    ],
-
-    encodeAction(agent, d, out, offset) {
-      switch (agent) {
-        case PROCUREMENT:
-          for (let k = 0; k < K; k++) out[offset + k] = index(d[2 * k + 1]!, nSup, 0) * p.orderLevels + level(d[2 * k]!, p.orderUnit, p.orderLevels);
-          return;
-        case INVENTORY:
-          for (let k = 0; k < K; k++) out[offset + k] = level(d[k]!, p.targetUnit, p.targetLevels);
-          out[offset + K] = index(d[K]!, 2, 0);
-          return;
-        case LOGISTICS:
-          out[offset] = index(d[0]!, 3, 0);
-          return;
-        default: {
-          const v = d[0]!;
-          if (v !== v) {
-            out[offset] = m.defaultBudgetLevel;
+    decisions: {
+      names: [
+        Array.from({ length: K }, (_, k) => [skuName(p, 'orderQuantity', k), skuName(p, 'supplier', k)]).flat(),
+        [...Array.from({ length: K }, (_, k) => skuName(p, 'orderUpToLevel', k)), 'allocation'],
+        ['shippingMode'],
+        ['budgetMultiple'],
+      ],
+      observationScales: ROLES.map(() => scales),
+      encodeAction(agent, d, out, offset) {
+        switch (agent) {
+          case PROCUREMENT:
+            for (let k = 0; k < K; k++) out[offset + k] = index(d[2 * k + 1]!, nSup, 0) * p.orderLevels + level(d[2 * k]!, p.orderUnit, p.orderLevels);
             return;
+          case INVENTORY:
+            for (let k = 0; k < K; k++) out[offset + k] = level(d[k]!, p.targetUnit, p.targetLevels);
+            out[offset + K] = index(d[K]!, 2, 0);
+            return;
+          case LOGISTICS:
+            out[offset] = index(d[0]!, 3, 0);
+            return;
+          default: {
+            const v = d[0]!;
+            if (v !== v) {
+              out[offset] = m.defaultBudgetLevel;
+              return;
+            }
+            let best = 0;
+            for (let k = 1; k < p.budgetLevels.length; k++) if (Math.abs(p.budgetLevels[k]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = k;
+            out[offset] = best;
           }
-          let best = 0;
-          for (let k = 1; k < p.budgetLevels.length; k++) if (Math.abs(p.budgetLevels[k]! - v) < Math.abs(p.budgetLevels[best]! - v)) best = k;
-          out[offset] = best;
         }
-      }
+      },
     },
 
     createState: () => ({ f: new Float64Array(m.size), rng: new Uint32Array(RNG_WORDS) }),

@@ -6,7 +6,7 @@
  *
  * Read from the results files:
  *   metrics.jsonl   `market/price/<agent>` (per-step mean price in the window) when present;
- *                   otherwise, for worlds whose actions stand for prices (WorldSpec.actionValues),
+ *                   otherwise, for worlds whose actions stand for prices (World.actionValues),
  *                   `action/<agent>` (mean grid index) mapped to a price through the agent's
  *                   price grid (exact for market-v1's evenly spaced grids)
  *   summary.json    metrics[`market/benchmarks`].nashPrice / .monopolyPrice (per firm) or
@@ -39,17 +39,24 @@ export function priceAgents(seeds: readonly SeedRecord[]): string[] {
 
 /**
  * Each firm's price grid when the run's world declares its actions to stand for prices
- * (WorldSpec.actionValues, e.g. market-v1), so `action/<firm>` (mean grid index) can be read as a
- * price; null otherwise.
+ * (World.actionValues with quantity `price`, e.g. market-v1), so `action/<firm>` (mean grid
+ * index) can be read as a price; null otherwise. Builds the run's world for its params (as the
+ * market's spec did to answer this before the world declared it).
  */
 export function priceGrids(variant: Variant): Record<string, ArrayLike<number>> | null {
   const env = variant.runs[0]?.config['env'] as { id?: string; params?: Record<string, unknown> } | undefined;
   if (!env?.id || !worlds.has(env.id)) return null;
   const spec = worlds.get(env.id);
-  if (!spec.actionValues) return null;
   try {
-    const values = spec.actionValues(spec.paramsSchema.parse(env.params ?? {}));
-    return values.quantity === 'price' ? { ...values.byAgent } : null;
+    const world = spec.create(spec.paramsSchema.parse(env.params ?? {}));
+    const values = world.actionValues;
+    if (values?.quantity !== 'price') return null;
+    const grids: Record<string, ArrayLike<number>> = {};
+    world.agents.forEach((a, i) => {
+      const v = values.byAgent[i];
+      if (v) grids[a.id] = v;
+    });
+    return grids;
   } catch {
     return null;
   }

@@ -1,0 +1,39 @@
+/**
+ * The report reads a mean action index as a price only for worlds whose actions stand for prices
+ * (World.actionValues with quantity `price`): the market's per-firm grids, nothing for others.
+ */
+import { describe, expect, it } from 'vitest';
+import { createMarketWorld } from '../../envs/market/market.js';
+import { priceGrids } from '../../src/report/figures/market.js';
+import type { Variant } from '../../src/report/variants.js';
+
+function variantOf(env: Record<string, unknown>): Variant {
+  const config = { env };
+  return {
+    key: 'k',
+    label: 'v',
+    fields: {},
+    experiment: 'e',
+    envId: String(env['id']),
+    runs: [{ dir: '/nowhere', run: {}, config, summary: {}, seeds: [] }],
+    seeds: [],
+  };
+}
+
+describe('priceGrids', () => {
+  it("gives each firm's price grid for the market, keyed by agent id", () => {
+    const params = { cost: [1, 1.2], priceGridSize: 7 };
+    const grids = priceGrids(variantOf({ id: 'market-v1', params }));
+    const world = createMarketWorld(params);
+    expect(Object.keys(grids!)).toEqual(['firm0', 'firm1']);
+    expect(Array.from(grids!['firm1']!)).toEqual(Array.from(world.game.grids[1]!));
+    expect(grids!['firm0']![0]).not.toBe(grids!['firm1']![0]);
+  });
+
+  it('gives nothing for worlds whose actions stand for another quantity or none, or that cannot be built', () => {
+    expect(priceGrids(variantOf({ id: 'beer-game-v1', params: {} }))).toBeNull(); // order quantities
+    expect(priceGrids(variantOf({ id: 'matrix-game-v1', params: {} }))).toBeNull();
+    expect(priceGrids(variantOf({ id: 'market-v1', params: { priceGridSize: -1 } }))).toBeNull();
+    expect(priceGrids(variantOf({ id: 'no-such-world-v1' }))).toBeNull();
+  });
+});
