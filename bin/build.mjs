@@ -346,7 +346,11 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
   // What the build read, sources only (packages are covered by package-lock.json): the fast check's list.
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !inNodeModules(p) && !p.includes(':'));
   writeFileSync(join(tmp, 'inputs.json'), JSON.stringify(inputs));
-  if (cjs) for (const name of names) writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.cjs')));
+  if (cjs)
+    for (const name of names) {
+      writeFileSync(join(tmp, name), cjsEntryStub(basename(name, '.cjs')));
+      asciiComments(join(tmp, `${basename(name, '.cjs')}.bundle.cjs`));
+    }
   writeFileSync(join(tmp, '.complete'), '');
   mkdirSync(cacheDir, { recursive: true });
   try {
@@ -357,6 +361,23 @@ export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
   pruneOldBuilds(cacheDir, outDir);
   writePointer(pointer, outDir, stamps);
   return target;
+}
+
+/**
+ * Make a CommonJS bundle pure ASCII by replacing the non-ASCII characters of its comments (`−`, `×`,
+ * `μ` in the sources' doc comments; esbuild already escapes them in strings and regular expressions)
+ * with `?`. One such character makes Node decode the whole 2 MB file the slow way and V8 keep it as a
+ * two-byte string: reading the CLI bundle took twice as long (issue 21, start-up). Each UTF-16 unit
+ * becomes one `?`, so the source map's columns still hold. A line of code
+ * (not a comment) with such a character leaves the file as it is: slower, never wrong.
+ */
+function asciiComments(file) {
+  const text = readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  const lines = text.split('\n');
+  const commentLine = /^\s*(\*|\/\/|\/\*)/;
+  if (lines.some((line) => /[^\x00-\x7f]/.test(line) && !commentLine.test(line))) return;
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, '?')); // per UTF-16 unit (no u flag)
 }
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // tacit's command-line entry: compiles the TypeScript sources (cached, see build.mjs) and starts the
 // CLI: CommonJS bundles run with V8's code cache (bin/code-cache.cjs), src/cli/entry.ts first, which
-// loads src/cli/main.ts unless the command is a listing already kept in the build folder.
+// loads src/cli/main.ts unless the command is a listing already kept in the build folder (or a bare
+// `validate <file>`: src/cli/validate-main.ts).
 import { createRequire } from 'node:module';
 import { ensureBuilt, startCompileCache } from './build.mjs';
 
@@ -10,6 +11,6 @@ startCompileCache();
 // Source-mapped stack traces (pointing at the TypeScript) only on request: loading the maps costs
 // ~0.2 s on every command (measured, 8 runs each: `tacit validate` median 0.92 s with them, 0.70 s without).
 if (process.env.TACIT_DEBUG) process.setSourceMapsEnabled(true);
-const entry = await ensureBuilt('src/cli/entry.ts', { format: 'cjs', also: ['src/cli/main.ts'] });
+const entry = await ensureBuilt('src/cli/entry.ts', { format: 'cjs', also: ['src/cli/main.ts', 'src/cli/validate-main.ts'] });
 process.argv[1] = entry;
 createRequire(import.meta.url)(entry);

@@ -28,7 +28,7 @@ const episodes = flag('episodes');
 const seed = flag('seed') ?? 0;
 const t0 = performance.now();
 const found = searchBaseStock(raw, { seed, version, ...(episodes !== undefined ? { episodes } : {}) });
-const params = beerGameParamsSchema.parse(raw);
+const params = beerGameParamsSchema().parse(raw);
 const check = new BaseStockEvaluator(params, episodes ?? (isStochastic(params.demand) ? 256 : 1), seed + 1, version);
 const held = check.cost(found.levels);
 const worseNeighbours = neighbourhood().filter((d) => check.cost(found.levels.map((l, i) => Math.max(0, l + d[i]!))) >= held).length;

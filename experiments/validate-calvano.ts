@@ -58,7 +58,7 @@ const shares = (s: Record<string, number>): string =>
     .map(([k, v]) => `${k}: ${(100 * v).toFixed(0)}%`)
     .join(', ');
 
-const game = buildMarketGame(marketParamsSchema.parse({}));
+const game = buildMarketGame(marketParamsSchema().parse({}));
 const baseline = await run('baseline', {}, sessions);
 const control = controlSessions > 0 ? await run('myopic control (δ = 0)', { learner: { discount: 0 } }, controlSessions) : undefined;
 

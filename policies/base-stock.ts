@@ -15,28 +15,33 @@ import { z } from 'zod';
 import { levelOf } from '../src/core/action-levels.js';
 import { definePolicy } from '../src/core/policy.js';
 import { DecisionWriter, missingDecision, missingSlot, read, slotReader } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    level: z.number().optional().describe('Order-up-to level S in units; omit to use coverPeriods or the observed orderUpToLevel'),
-    coverPeriods: z.number().nonnegative().optional().describe('Dynamic level: S = coverPeriods × observed demand + safetyStock'),
-    safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
-    demandSlot: z.string().default('demand').describe('Observation slot read as demand by the dynamic level (e.g. demand, demandAvg)'),
-    supplier: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Supplier index for worlds with a `supplier` decision (warehouse); default: the world default'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      level: z.number().optional().describe('Order-up-to level S in units; omit to use coverPeriods or the observed orderUpToLevel'),
+      coverPeriods: z.number().nonnegative().optional().describe('Dynamic level: S = coverPeriods × observed demand + safetyStock'),
+      safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
+      demandSlot: z.string().default('demand').describe('Observation slot read as demand by the dynamic level (e.g. demand, demandAvg)'),
+      supplier: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('Supplier index for worlds with a `supplier` decision (warehouse); default: the world default'),
+    })
+    .strict(),
+);
 
 /** The registered spec. */
 export const baseStockPolicy = definePolicy({
   id: 'base-stock',
   summary: 'Order-up-to (base-stock) heuristic: order S − inventory position, or set the target S (supply worlds)',
   learns: false,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   incompatibility(world, agent, params) {
     const noDecision = missingDecision(world, agent, ['orderQuantity', 'orderUpToLevel']);
     if (noDecision) return noDecision;

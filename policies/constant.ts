@@ -5,20 +5,27 @@
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import { contains, describeSpace } from '../src/core/spaces.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const action = z.union([z.number(), z.array(z.number()).min(1)]);
+const action = lazySchema(() => z.union([z.number(), z.array(z.number()).min(1)]));
+
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      action: action().default(0).describe('The action to play: a number (discrete) or an array (one value per action slot)'),
+      sequence: z.array(action()).optional().describe('If given, actions to cycle through, one per step (overrides `action`)'),
+    })
+    .strict(),
+);
 
 /** The registered spec. */
 export const constantPolicy = definePolicy({
   id: 'constant',
   summary: 'Scripted: plays a fixed action, or cycles through a list of actions',
   learns: false,
-  paramsSchema: z
-    .object({
-      action: action.default(0).describe('The action to play: a number (discrete) or an array (one value per action slot)'),
-      sequence: z.array(action).optional().describe('If given, actions to cycle through, one per step (overrides `action`)'),
-    })
-    .strict(),
+  get paramsSchema() {
+    return paramsSchema();
+  },
   incompatibility(world, agent, params) {
     const space = world.actionSpaces[agent.index]!;
     const list = params.sequence ?? [params.action];

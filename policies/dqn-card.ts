@@ -9,62 +9,65 @@ import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { AgentSpec, World } from '../src/core/world.js';
 import { encodedSize, encodingProblem, observationEncodingParam } from '../src/learn/encode.js';
 import { activationBytes, mlpParameterCount } from '../src/learn/memory.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-export const dqnParamsSchema = z
-  .object({
-    shareParameters: z.boolean().default(false).describe('Agents of the same role share one Q-network, optimizer and replay buffer'),
-    appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the input'),
-    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
-    activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
-    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
-    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
-    annealSteps: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('Engine steps over which the learning rate decays linearly to 0, after which the Q-network is frozen (unset: constant)'),
-    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
-    annealStart: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Engine step from which the learning rate starts its linear decay to 0 at annealSteps (unset: 0, the decay spans the whole of annealSteps)'),
-    bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
-    batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
-    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
-    learningStarts: z.number().int().nonnegative().default(1000).describe('Transitions stored before training starts'),
-    trainFrequency: z.number().int().positive().default(10).describe('Engine steps between training phases'),
-    gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase'),
-    targetUpdateFrequency: z.number().int().positive().default(500).describe('Engine steps between target-network updates'),
-    tau: z.number().gt(0).max(1).default(1).describe('Target update rate: 1 = copy, < 1 = Polyak averaging'),
-    epsilonStart: z.number().min(0).max(1).default(1).describe('Initial exploration rate'),
-    epsilonEnd: z.number().min(0).max(1).default(0.05).describe('Final exploration rate'),
-    epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays from epsilonStart to epsilonEnd'),
-    // Opt-in (no default), so configs without it resolve and run byte for byte as before.
-    epsilonSchedule: z
-      .enum(['linear', 'exponential'])
-      .optional()
-      .describe(
-        'Shape of the ε decay: linear (unset), or exponential, ε_t = epsilonStart·exp(−β·t) with β = ln(epsilonStart/epsilonEnd)/epsilonDecaySteps (Calvano et al. 2020), then epsilonEnd',
-      ),
-    doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
-    loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
-    maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
-    observationEncoding: observationEncodingParam,
-    normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
-    rewardScale: z
-      .number()
-      .positive()
-      .default(1)
-      .describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
-    maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
-  })
-  .strict();
+export const dqnParamsSchema = lazySchema(() =>
+  z
+    .object({
+      shareParameters: z.boolean().default(false).describe('Agents of the same role share one Q-network, optimizer and replay buffer'),
+      appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the input'),
+      hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
+      activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
+      learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      annealSteps: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Engine steps over which the learning rate decays linearly to 0, after which the Q-network is frozen (unset: constant)'),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      annealStart: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('Engine step from which the learning rate starts its linear decay to 0 at annealSteps (unset: 0, the decay spans the whole of annealSteps)'),
+      bufferSize: z.number().int().positive().default(10_000).describe('Replay capacity in transitions (each step adds numEnvs)'),
+      batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step'),
+      gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
+      learningStarts: z.number().int().nonnegative().default(1000).describe('Transitions stored before training starts'),
+      trainFrequency: z.number().int().positive().default(10).describe('Engine steps between training phases'),
+      gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase'),
+      targetUpdateFrequency: z.number().int().positive().default(500).describe('Engine steps between target-network updates'),
+      tau: z.number().gt(0).max(1).default(1).describe('Target update rate: 1 = copy, < 1 = Polyak averaging'),
+      epsilonStart: z.number().min(0).max(1).default(1).describe('Initial exploration rate'),
+      epsilonEnd: z.number().min(0).max(1).default(0.05).describe('Final exploration rate'),
+      epsilonDecaySteps: z.number().int().positive().default(10_000).describe('Engine steps over which ε decays from epsilonStart to epsilonEnd'),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      epsilonSchedule: z
+        .enum(['linear', 'exponential'])
+        .optional()
+        .describe(
+          'Shape of the ε decay: linear (unset), or exponential, ε_t = epsilonStart·exp(−β·t) with β = ln(epsilonStart/epsilonEnd)/epsilonDecaySteps (Calvano et al. 2020), then epsilonEnd',
+        ),
+      doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
+      loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
+      maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
+      observationEncoding: observationEncodingParam(),
+      normalizeObservations: z.boolean().default(false).describe('Standardise box observations by running statistics'),
+      rewardScale: z
+        .number()
+        .positive()
+        .default(1)
+        .describe('Multiply rewards by this before learning (keeps Q-values near unit scale in worlds with large costs)'),
+      maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
+    })
+    .strict(),
+);
 
 /** DQN hyperparameters (defaults: CleanRL dqn.py, scaled to small worlds). */
-export type DqnConfig = z.infer<typeof dqnParamsSchema>;
+export type DqnConfig = z.infer<ReturnType<typeof dqnParamsSchema>>;
 
 /** Number of joint actions of a discrete or multi-discrete space. */
 export function jointActions(space: Space): number {
@@ -90,7 +93,9 @@ export const dqnCard: PolicyCard<DqnConfig> = {
   id: 'dqn',
   summary: 'Deep Q-learning (replay buffer, target network, linear ε schedule) for discrete and small multi-discrete actions',
   learns: true,
-  paramsSchema: dqnParamsSchema,
+  get paramsSchema() {
+    return dqnParamsSchema();
+  },
   // Small enough that 40 conformance steps of 3 copies include several training phases.
   conformanceParams: { hidden: [8], learningStarts: 12, batchSize: 8, trainFrequency: 4 },
   incompatibility,

@@ -24,6 +24,7 @@ import { contains, type Space } from '../src/core/spaces.js';
 import { ProcessBridge } from '../src/external/bridge.js';
 import { fallbackSchema } from '../src/core/fallback.js';
 import { spaceJson } from '../src/core/space-json.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
 /** Outcome codes of one `act` call, as recorded. */
 const OK = 0;
@@ -41,21 +42,23 @@ interface Recording {
   readonly actions: number[];
 }
 
-const paramsSchema = z
-  .object({
-    command: z
-      .array(z.string().min(1))
-      .min(1)
-      .describe('The program and its arguments, as a list (run without a shell), e.g. [python3, clients/python/examples/external_agent.py]'),
-    timeoutMs: z.number().positive().default(1000).describe('Longest wait for a reply, in ms; a later reply is a no-response and the fallback acts'),
-    startTimeoutMs: z.number().positive().default(10_000).describe('Longest wait for the process to start and answer the hello line, in ms'),
-    fallback: fallbackSchema.default('noop'),
-    replay: z
-      .string()
-      .optional()
-      .describe('A run folder whose recorded replies this agent replays instead of running the command (set by tacit run --replay-external)'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      command: z
+        .array(z.string().min(1))
+        .min(1)
+        .describe('The program and its arguments, as a list (run without a shell), e.g. [python3, clients/python/examples/external_agent.py]'),
+      timeoutMs: z.number().positive().default(1000).describe('Longest wait for a reply, in ms; a later reply is a no-response and the fallback acts'),
+      startTimeoutMs: z.number().positive().default(10_000).describe('Longest wait for the process to start and answer the hello line, in ms'),
+      fallback: fallbackSchema().default('noop'),
+      replay: z
+        .string()
+        .optional()
+        .describe('A run folder whose recorded replies this agent replays instead of running the command (set by tacit run --replay-external)'),
+    })
+    .strict(),
+);
 
 /** The recorded replies of agent `index` in a run folder (its policies.bin). */
 function readRecording(runDir: string, index: number, agentId: string): Recording {
@@ -94,7 +97,9 @@ export const externalPolicy = definePolicy({
   id: 'external',
   summary: 'An agent played by an external process speaking JSON lines on stdin/stdout (docs/interop.md); timeouts and crashes go to the fault layer',
   learns: false,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   // Each check would need a user's agent program; the bridge has its own protocol tests.
   conformanceSkips: [
     { check: 'act', reason: 'actions come from a user-supplied external process; the bridge and protocol are tested in test/policies/external.test.ts' },

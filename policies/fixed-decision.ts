@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { definePolicy, type Policy, type PolicyContext } from '../src/core/policy.js';
 import { DecisionWriter, missingDecision } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
 function fixed(ctx: PolicyContext, name: string, value: number): Policy {
   const writer = new DecisionWriter(ctx);
@@ -20,22 +21,22 @@ function fixed(ctx: PolicyContext, name: string, value: number): Policy {
   };
 }
 
+const standardShippingParams = lazySchema(() => z.object({}).strict());
+
 /** Logistics: always the standard shipping mode. */
 export const standardShippingPolicy = definePolicy({
   id: 'standard-shipping',
   summary: 'Always ship by the standard mode, never expedite (warehouse logistics)',
   learns: false,
-  paramsSchema: z.object({}).strict(),
+  get paramsSchema() {
+    return standardShippingParams();
+  },
   incompatibility: (world, agent) => missingDecision(world, agent, ['shippingMode']),
   create: (ctx) => fixed(ctx, 'shippingMode', 0),
 });
 
-/** Finance: a fixed approval limit as a multiple of the working-capital budget. */
-export const fixedBudgetPolicy = definePolicy({
-  id: 'fixed-budget',
-  summary: 'Approve purchases up to a fixed multiple of the working-capital budget (warehouse finance)',
-  learns: false,
-  paramsSchema: z
+const fixedBudgetParams = lazySchema(() =>
+  z
     .object({
       budgetMultiple: z
         .number()
@@ -44,6 +45,16 @@ export const fixedBudgetPolicy = definePolicy({
         .describe('Approval cap as a multiple of the working-capital budget (snapped to the nearest level the world offers)'),
     })
     .strict(),
+);
+
+/** Finance: a fixed approval limit as a multiple of the working-capital budget. */
+export const fixedBudgetPolicy = definePolicy({
+  id: 'fixed-budget',
+  summary: 'Approve purchases up to a fixed multiple of the working-capital budget (warehouse finance)',
+  learns: false,
+  get paramsSchema() {
+    return fixedBudgetParams();
+  },
   incompatibility: (world, agent) => missingDecision(world, agent, ['budgetMultiple']),
   create: (ctx, params) => fixed(ctx, 'budgetMultiple', params.budgetMultiple),
 });

@@ -14,26 +14,29 @@ import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import type { AgentSpec, World } from '../src/core/world.js';
 import { decisionIndex, slotIndex, slotScale } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    levels: z.array(z.number().nonnegative()).min(1).optional().describe('Order-up-to level S per item (units), in the world’s item order'),
-    coverDays: z.number().nonnegative().optional().describe('Dynamic S = coverDays × observed demandAvg + safetyStock, per item'),
-    safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
-    reorderPoints: z
-      .array(z.number())
-      .min(1)
-      .optional()
-      .describe('(s, S) mode: order only when the inventory position is at or below s (per item); needs levels as S'),
-    supplier: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Supplier index for every item (worlds with `supplier` decisions); default: the world default'),
-  })
-  .strict()
-  .refine((p) => p.reorderPoints === undefined || p.levels !== undefined, { message: '(s, S) mode needs levels (the S of each item)', path: ['levels'] });
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      levels: z.array(z.number().nonnegative()).min(1).optional().describe('Order-up-to level S per item (units), in the world’s item order'),
+      coverDays: z.number().nonnegative().optional().describe('Dynamic S = coverDays × observed demandAvg + safetyStock, per item'),
+      safetyStock: z.number().default(0).describe('Units added to the dynamic level'),
+      reorderPoints: z
+        .array(z.number())
+        .min(1)
+        .optional()
+        .describe('(s, S) mode: order only when the inventory position is at or below s (per item); needs levels as S'),
+      supplier: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('Supplier index for every item (worlds with `supplier` decisions); default: the world default'),
+    })
+    .strict()
+    .refine((p) => p.reorderPoints === undefined || p.levels !== undefined, { message: '(s, S) mode needs levels (the S of each item)', path: ['levels'] }),
+);
 
 /** Items of an agent: the suffixes of its `orderQuantity` or `orderUpToLevel` decisions ('' for a plain one). */
 function itemsOf(world: World, agent: number): { kind: 'order' | 'target'; items: string[] } | undefined {
@@ -48,7 +51,7 @@ function itemsOf(world: World, agent: number): { kind: 'order' | 'target'; items
   return undefined;
 }
 
-function incompatibility(world: World, agent: AgentSpec, p: z.infer<typeof paramsSchema>): string | undefined {
+function incompatibility(world: World, agent: AgentSpec, p: z.infer<ReturnType<typeof paramsSchema>>): string | undefined {
   if (!world.encodeAction) return `world ${world.id} does not declare decisions/encodeAction`;
   const found = itemsOf(world, agent.index);
   if (!found) return `agent ${agent.id} has no orderQuantity or orderUpToLevel decisions (decisions: ${(world.decisions?.[agent.index] ?? []).join(', ')})`;
@@ -78,7 +81,9 @@ export const itemOrderUpToPolicy = definePolicy({
   id: 'item-order-up-to',
   summary: 'Base-stock or (s, S) per item for multi-item supply worlds (warehouse-v2 SKUs): order or set targets by item',
   learns: false,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   incompatibility: (world, agent, params) => incompatibility(world, agent, params),
   create(ctx, params) {
     const { world } = ctx;

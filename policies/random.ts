@@ -5,13 +5,18 @@
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import { sampleInto } from '../src/core/spaces.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
+
+const paramsSchema = lazySchema(() => z.object({}).strict());
 
 /** The registered spec. */
 export const randomPolicy = definePolicy({
   id: 'random',
   summary: 'Uniform random actions from the action space (seeded)',
   learns: false,
-  paramsSchema: z.object({}).strict(),
+  get paramsSchema() {
+    return paramsSchema();
+  },
   create(ctx) {
     const space = ctx.actionSpace;
     const size = space.size;

@@ -6,30 +6,35 @@
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import { DecisionWriter, missingDecision, missingSlot, read, slotReader } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    reorderPoint: z.number().describe('s: order when the inventory position is at or below this many units'),
-    orderUpTo: z.number().describe('S: the inventory position an order brings the agent up to (units, ≥ s)'),
-    supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
-    drift: z
-      .object({
-        orderUpTo: z.number().describe('S reached at the end of the drift (units)'),
-        steps: z.number().int().positive().describe('Steps over which S moves linearly from orderUpTo to this value'),
-      })
-      .strict()
-      .optional()
-      .describe('Planted drift: S moves linearly over time, a scripted stand-in for a learner drifting toward bulk buying (Goodhart scenarios)'),
-  })
-  .strict()
-  .refine((p) => p.orderUpTo >= p.reorderPoint, { message: 'orderUpTo (S) must be at least reorderPoint (s)', path: ['orderUpTo'] });
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      reorderPoint: z.number().describe('s: order when the inventory position is at or below this many units'),
+      orderUpTo: z.number().describe('S: the inventory position an order brings the agent up to (units, ≥ s)'),
+      supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
+      drift: z
+        .object({
+          orderUpTo: z.number().describe('S reached at the end of the drift (units)'),
+          steps: z.number().int().positive().describe('Steps over which S moves linearly from orderUpTo to this value'),
+        })
+        .strict()
+        .optional()
+        .describe('Planted drift: S moves linearly over time, a scripted stand-in for a learner drifting toward bulk buying (Goodhart scenarios)'),
+    })
+    .strict()
+    .refine((p) => p.orderUpTo >= p.reorderPoint, { message: 'orderUpTo (S) must be at least reorderPoint (s)', path: ['orderUpTo'] }),
+);
 
 /** The registered spec. */
 export const sSPolicy = definePolicy({
   id: 's-s',
   summary: '(s, S) heuristic: when inventory position ≤ s, order up to S (supply worlds)',
   learns: false,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   conformanceParams: { reorderPoint: 8, orderUpTo: 20 },
   incompatibility(world, agent) {
     return missingDecision(world, agent, ['orderQuantity']) ?? missingSlot(world, agent, 'inventoryPosition');

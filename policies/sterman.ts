@@ -14,24 +14,29 @@
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import { DecisionWriter, missingDecision, missingSlot, read, slotReader } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    theta: z.number().min(0).max(1).default(0.36).describe('θ: weight of the newest demand in the expectation (exponential smoothing)'),
-    alphaS: z.number().min(0).max(1).default(0.26).describe('α_S: share of the stock gap closed per period'),
-    beta: z.number().min(0).max(1).default(0.34).describe('β: weight of the supply line relative to stock (1 = fully rational)'),
-    desiredStock: z.number().default(17).describe("S′: desired stock in units, including the desired supply line's weighted share"),
-    demandSlot: z.string().default('demand').describe('Observation slot read as demand (e.g. demand, demandAvg)'),
-    supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      theta: z.number().min(0).max(1).default(0.36).describe('θ: weight of the newest demand in the expectation (exponential smoothing)'),
+      alphaS: z.number().min(0).max(1).default(0.26).describe('α_S: share of the stock gap closed per period'),
+      beta: z.number().min(0).max(1).default(0.34).describe('β: weight of the supply line relative to stock (1 = fully rational)'),
+      desiredStock: z.number().default(17).describe("S′: desired stock in units, including the desired supply line's weighted share"),
+      demandSlot: z.string().default('demand').describe('Observation slot read as demand (e.g. demand, demandAvg)'),
+      supplier: z.number().int().nonnegative().optional().describe('Supplier index for worlds with a `supplier` decision (warehouse)'),
+    })
+    .strict(),
+);
 
 /** The registered spec. */
 export const stermanPolicy = definePolicy({
   id: 'sterman',
   summary: "Sterman's anchoring-and-adjustment ordering rule (human beer-game players; supply worlds)",
   learns: false,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   incompatibility(world, agent, params) {
     return (
       missingDecision(world, agent, ['orderQuantity']) ??

@@ -22,25 +22,28 @@ import type { PolicyContext } from '../src/core/policy.js';
 import { multiDiscrete, type Space } from '../src/core/spaces.js';
 import type { World } from '../src/core/world.js';
 import { DecisionWriter, slotIndex, slotScale } from './supply-slots.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
 /** The `actionMap` params of a learner. */
-export const supplyActionMapSchema = z
-  .object({
-    coverDays: z
-      .array(z.number().nonnegative())
-      .min(1)
-      .optional()
-      .describe('Days-of-cover grid for orderQuantity/<item> (order up to c × demandAvg) and orderUpToLevel/<item> (target c × demandAvg) decisions'),
-    choices: z
-      .record(z.string(), z.array(z.number()).min(1))
-      .default({})
-      .describe('Other decisions the learner picks from a list of values, e.g. { allocation: [0, 1] }; a one-value list fixes the decision'),
-  })
-  .strict()
-  .describe('Learn in days of cover (and listed choices) instead of the world’s raw action grid (supply worlds)');
+export const supplyActionMapSchema = lazySchema(() =>
+  z
+    .object({
+      coverDays: z
+        .array(z.number().nonnegative())
+        .min(1)
+        .optional()
+        .describe('Days-of-cover grid for orderQuantity/<item> (order up to c × demandAvg) and orderUpToLevel/<item> (target c × demandAvg) decisions'),
+      choices: z
+        .record(z.string(), z.array(z.number()).min(1))
+        .default({})
+        .describe('Other decisions the learner picks from a list of values, e.g. { allocation: [0, 1] }; a one-value list fixes the decision'),
+    })
+    .strict()
+    .describe('Learn in days of cover (and listed choices) instead of the world’s raw action grid (supply worlds)'),
+);
 
 /** Parsed `actionMap` params. */
-export type SupplyActionMapSpec = z.infer<typeof supplyActionMapSchema>;
+export type SupplyActionMapSpec = z.infer<ReturnType<typeof supplyActionMapSchema>>;
 
 /** A learner-to-world action translation. */
 export interface ActionMap {

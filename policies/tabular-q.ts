@@ -29,24 +29,27 @@ import { nextFloat, nextInt } from '../src/core/rng.js';
 import { cardinality, describeSpace, type Space } from '../src/core/spaces.js';
 import type { World } from '../src/core/world.js';
 import { explorationFactors, explorationRate } from '../src/learn/tabular-q-schedule.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
 // ---------------------------------------------------------------- config
 
-const paramsSchema = z
-  .object({
-    learningRate: z.number().gt(0).max(1).default(0.15).describe('α: weight of the new estimate in each Q update'),
-    discount: z.number().min(0).lt(1).default(0.95).describe('δ: discount factor of future rewards (0 = myopic)'),
-    explorationDecay: z.number().min(0).default(4e-6).describe('β: exploration rate ε_t = exp(−β·t) at period t'),
-    convergenceWindow: z.number().int().positive().default(100_000).describe('Converged once no greedy action has changed for this many periods'),
-    qInit: z
-      .enum(['auto', 'uniform-rivals', 'zero'])
-      .default('auto')
-      .describe('Q initialisation: discounted payoff against uniformly random rivals (Calvano et al.), zeros, or auto (the former when the world offers it)'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      learningRate: z.number().gt(0).max(1).default(0.15).describe('α: weight of the new estimate in each Q update'),
+      discount: z.number().min(0).lt(1).default(0.95).describe('δ: discount factor of future rewards (0 = myopic)'),
+      explorationDecay: z.number().min(0).default(4e-6).describe('β: exploration rate ε_t = exp(−β·t) at period t'),
+      convergenceWindow: z.number().int().positive().default(100_000).describe('Converged once no greedy action has changed for this many periods'),
+      qInit: z
+        .enum(['auto', 'uniform-rivals', 'zero'])
+        .default('auto')
+        .describe('Q initialisation: discounted payoff against uniformly random rivals (Calvano et al.), zeros, or auto (the former when the world offers it)'),
+    })
+    .strict(),
+);
 
 /** Resolved tabular-q params. */
-export type TabularQParams = z.infer<typeof paramsSchema>;
+export type TabularQParams = z.infer<ReturnType<typeof paramsSchema>>;
 
 /** Largest Q table (states × actions) the policy will allocate. */
 export const MAX_TABLE_ENTRIES = 1 << 25;
@@ -94,7 +97,9 @@ export const tabularQPolicy = definePolicy({
   id: 'tabular-q',
   summary: 'Tabular Q-learning with ε_t = exp(−βt) exploration (Calvano et al. 2020); discrete observations and actions',
   learns: true,
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   incompatibility: (world, agent, params) => incompatibility(world, agent.index, params),
   create(ctx, params): TabularQPolicy {
     const problem = incompatibility(ctx.world, ctx.agent.index, params);

@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { definePolicy } from '../src/core/policy.js';
 import { contains, describeSpace, type Space } from '../src/core/spaces.js';
+import { lazySchema } from '../src/core/lazy-schema.js';
 
-const action = z.union([z.number(), z.array(z.number()).min(1)]);
+const action = lazySchema(() => z.union([z.number(), z.array(z.number()).min(1)]));
 
 /** Slot index of `field` in `space` (a name from the space's `names`, or an index), or -1. */
 function slotOf(space: Space, field: string | number): number {
@@ -17,19 +18,25 @@ function slotOf(space: Space, field: string | number): number {
   return names ? names.indexOf(field) : -1;
 }
 
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      field: z.union([z.string().min(1), z.number().int().nonnegative()]).describe('Observation slot read: its name (see `tacit envs`) or index'),
+      threshold: z.number().default(0.5).describe('Play `above` when the slot is at or above this value'),
+      above: action().default(1).describe('Action at or above the threshold: a number (discrete) or an array (one value per slot)'),
+      below: action().default(0).describe('Action below the threshold (a NaN observation counts as below)'),
+    })
+    .strict(),
+);
+
 /** The registered spec. */
 export const thresholdPolicy = definePolicy({
   id: 'threshold',
   summary: 'Scripted: plays `above` when an observation slot is at or above a threshold, else `below`',
   learns: false,
-  paramsSchema: z
-    .object({
-      field: z.union([z.string().min(1), z.number().int().nonnegative()]).describe('Observation slot read: its name (see `tacit envs`) or index'),
-      threshold: z.number().default(0.5).describe('Play `above` when the slot is at or above this value'),
-      above: action.default(1).describe('Action at or above the threshold: a number (discrete) or an array (one value per slot)'),
-      below: action.default(0).describe('Action below the threshold (a NaN observation counts as below)'),
-    })
-    .strict(),
+  get paramsSchema() {
+    return paramsSchema();
+  },
   // Slot 0 exists in every world; above 1 / below 0 are valid in every discrete action space.
   conformanceParams: { field: 0 },
   incompatibility(world, agent, params) {

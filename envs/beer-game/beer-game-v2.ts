@@ -26,7 +26,9 @@ import { beerGameParamsSchema } from './params.js';
 export const beerGameV2 = defineWorld({
   id: BEER_V2.id,
   summary: 'The MIT beer game (as beer-game-v1) with each stage’s supply line and inventory position observed right from any initial pipeline',
-  paramsSchema: beerGameParamsSchema,
+  get paramsSchema() {
+    return beerGameParamsSchema();
+  },
   create: (p) => createBeerGame(p, BEER_V2),
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,

@@ -458,7 +458,9 @@ function stockoutEvent(period: number, backlog: number, agents: readonly string[
 export const beerGame = defineWorld({
   id: 'beer-game-v1',
   summary: 'The MIT beer game: retailer, wholesaler, distributor and factory in a serial supply chain with order and shipping delays',
-  paramsSchema: beerGameParamsSchema,
+  get paramsSchema() {
+    return beerGameParamsSchema();
+  },
   create: (p) => createBeerGame(p),
   analyze: analyzeBeerGame,
   formatSummary: formatBeerSummary,

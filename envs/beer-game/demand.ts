@@ -5,53 +5,56 @@
  */
 import { z } from 'zod';
 import { nextFloat, nextNormal } from '../../src/core/rng.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
 /** Demand model params (a tagged union on `kind`). */
-export const demandSchema = z
-  .discriminatedUnion('kind', [
-    z
-      .object({
-        kind: z.literal('step').describe('Deterministic: `initial` per period, then `final` from period `changePeriod` on'),
-        initial: z.number().nonnegative().default(4).describe('Demand per period before the step'),
-        final: z.number().nonnegative().default(8).describe('Demand per period from `changePeriod` on'),
-        changePeriod: z.number().int().min(1).default(5).describe('First period (1-based) with the final demand; the classic game steps in week 5'),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal('uniform').describe('I.i.d. integer demand, uniform on {low, ..., high}'),
-        low: z.number().int().nonnegative().default(0).describe('Smallest demand'),
-        high: z.number().int().nonnegative().default(8).describe('Largest demand'),
-      })
-      .strict()
-      .refine((d) => d.high >= d.low, { message: 'uniform demand needs high >= low; swap the two values', path: ['high'] }),
-    z
-      .object({
-        kind: z
-          .literal('normal')
-          .describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
-        mean: z.number().nonnegative().default(10).describe('Mean demand per period'),
-        sd: z.number().nonnegative().default(2).describe('Standard deviation of demand per period'),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal('poisson').describe('I.i.d. Poisson demand, capped at mean + 10·√mean + 10 (tail mass below 1e-12 for every allowed mean)'),
-        mean: z.number().positive().max(500).default(4).describe('Mean demand per period'),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal('series').describe('A given demand series, repeated when the episode is longer'),
-        values: z.array(z.number().nonnegative()).min(1).describe('Demand of periods 1, 2, ... (cycled)'),
-      })
-      .strict(),
-  ])
-  .default({ kind: 'step', initial: 4, final: 8, changePeriod: 5 })
-  .describe('Customer demand at the retailer');
+export const demandSchema = lazySchema(() =>
+  z
+    .discriminatedUnion('kind', [
+      z
+        .object({
+          kind: z.literal('step').describe('Deterministic: `initial` per period, then `final` from period `changePeriod` on'),
+          initial: z.number().nonnegative().default(4).describe('Demand per period before the step'),
+          final: z.number().nonnegative().default(8).describe('Demand per period from `changePeriod` on'),
+          changePeriod: z.number().int().min(1).default(5).describe('First period (1-based) with the final demand; the classic game steps in week 5'),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('uniform').describe('I.i.d. integer demand, uniform on {low, ..., high}'),
+          low: z.number().int().nonnegative().default(0).describe('Smallest demand'),
+          high: z.number().int().nonnegative().default(8).describe('Largest demand'),
+        })
+        .strict()
+        .refine((d) => d.high >= d.low, { message: 'uniform demand needs high >= low; swap the two values', path: ['high'] }),
+      z
+        .object({
+          kind: z
+            .literal('normal')
+            .describe('I.i.d. normal demand, rounded to an integer, floored at 0 and capped at mean + 10 sd (so every quantity stays bounded)'),
+          mean: z.number().nonnegative().default(10).describe('Mean demand per period'),
+          sd: z.number().nonnegative().default(2).describe('Standard deviation of demand per period'),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('poisson').describe('I.i.d. Poisson demand, capped at mean + 10·√mean + 10 (tail mass below 1e-12 for every allowed mean)'),
+          mean: z.number().positive().max(500).default(4).describe('Mean demand per period'),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('series').describe('A given demand series, repeated when the episode is longer'),
+          values: z.array(z.number().nonnegative()).min(1).describe('Demand of periods 1, 2, ... (cycled)'),
+        })
+        .strict(),
+    ])
+    .default({ kind: 'step', initial: 4, final: 8, changePeriod: 5 })
+    .describe('Customer demand at the retailer'),
+);
 
 /** A resolved demand model. */
-export type DemandModel = z.infer<typeof demandSchema>;
+export type DemandModel = z.infer<ReturnType<typeof demandSchema>>;
 
 /** Demand of 1-based `period`, drawing from `rng` for stochastic models. */
 export type DemandSampler = (period: number, rng: Uint32Array) => number;

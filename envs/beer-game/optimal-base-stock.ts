@@ -80,7 +80,7 @@ export class BaseStockEvaluator {
 
 /** Search the best base-stock levels for a beer-game config (raw params, defaults applied here). */
 export function searchBaseStock(rawParams: Record<string, unknown>, opts: BaseStockSearchOptions = {}): BaseStockSearchResult {
-  const params = beerGameParamsSchema.parse(rawParams);
+  const params = beerGameParamsSchema().parse(rawParams);
   const episodes = opts.episodes ?? (isStochastic(params.demand) ? 256 : 1);
   const evaluator = new BaseStockEvaluator(params, episodes, opts.seed ?? 0, opts.version);
   const cfg = stageConfig(params);

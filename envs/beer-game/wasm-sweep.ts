@@ -26,7 +26,7 @@
  *   demand by period (Float64, periods 0 … horizon + 1).
  */
 import { RNG_WORDS } from '../../src/core/rng.js';
-import { buildModule, F32, F64, FnBuilder, I32, type ImportedFn } from '../../src/learn/wasm/emit.js';
+import { buildModule, F64, FnBuilder, I32, V128, type ImportedFn } from '../../src/learn/wasm/emit.js';
 import { NUM_STAGES } from './params.js';
 
 /** The slice of the world's resolved params the sweep is generated from. */
@@ -111,7 +111,12 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
   const p = i32();
   const trunc = i32();
   const demand = f64();
-  const tf32 = f.local(F32);
+  const tf = f64();
+  const stBl = f.local(V128);
+  const incGot = f.local(V128);
+  const tmp2 = f.local(V128);
+  const inv2 = f.local(V128);
+  const invOne = f.local(V128);
   const teamCost = f64();
   const stockSum = f64();
   const fill = f64();
@@ -151,6 +156,8 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
   const maxLevel = lit(cfg.maxLevel);
 
   f.i32(0).set(found);
+  f.f64(inv).f64x2Splat().set(inv2);
+  f.f64(inv).f64x2Splat().f64(1).f64x2ReplaceLane(1).set(invOne);
   f.for(b, 0, count, 1, () => {
     // Base addresses of copy b.
     f.get(srcF).get(b).i32(size8).mul().add().set(sF);
@@ -228,7 +235,7 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
       else f.get(p).get(b).call(0).set(demand);
     }
     f.get(p).i32(cfg.horizon).geS().set(trunc);
-    f.get(p).f64ConvertI32S().f64(lit(cfg.horizon)).f64Div().f32DemoteF64().set(tf32);
+    f.get(p).f64ConvertI32S().f64(lit(cfg.horizon)).f64Div().set(tf);
     f.f64(0).set(teamCost);
     f.f64(0).set(stockSum);
     f.f64(1).set(fill);
@@ -308,11 +315,23 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
         f.get(inc).f64x2Splat().f64(0).f64x2Splat().f64x2Gt().v128Bitselect();
         f.f64x2ExtractLane(0).set(fill);
       }
-      // The stage's record.
-      for (const [k, v] of [st, bl, onOrder, q, inc, got].entries())
-        f.get(dF)
-          .get(v)
-          .f64Store(r8 + 8 * k);
+      // The stage's record, (onHand, backlog) and (lastDemand, lastReceived) as lane pairs that the
+      // observations reuse.
+      const pair = (lane0: number, lane1: number, into: number): void => {
+        f.get(lane0).f64x2Splat().get(lane1).f64x2ReplaceLane(1).set(into);
+      };
+      pair(st, bl, stBl);
+      pair(inc, got, incGot);
+      f.get(dF).get(stBl).v128Store(r8);
+      f.get(dF)
+        .get(onOrder)
+        .f64Store(r8 + 16);
+      f.get(dF)
+        .get(q)
+        .f64Store(r8 + 24);
+      f.get(dF)
+        .get(incGot)
+        .v128Store(r8 + 32);
       // (4) costs as rewards (holding, backorder), negative: (−h)·st is −(h·st) exactly (rounding is
       // symmetric in sign), and teamCost − (−hc + −bc) is teamCost + (hc + bc).
       f.f64(lit(-cfg.holding[i]!)).get(st).f64Mul().set(hc);
@@ -333,21 +352,22 @@ function sweepFunction(cfg: SweepConfig, count: number, lit: (x: number) => numb
         .i32Store8((NUM_STAGES + i) * fs);
       // Observations: onHand, backlog, pipeline, inventoryPosition, demand, received, lastOrder (÷ obsScale), timeFraction.
       const w = 4 * i * OBS * count;
-      const slot = (k: number, value: () => void): void => {
-        f.get(o32);
-        value();
-        f.f32DemoteF64().f32Store(w + 4 * k);
+      // Two values per lane pair: multiplied by (inv, inv), or (inv, 1) for (lastOrder, timeFraction),
+      // rounded to float32 both at once, four floats stored at once. The same IEEE operations per
+      // value as one at a time (x × 1 is x).
+      const scaled = (lanes: number, by: number): void => {
+        f.get(lanes).get(by).f64x2Mul().f32x4DemoteF64x2Zero();
       };
-      slot(0, () => f.get(st).f64(inv).f64Mul());
-      slot(1, () => f.get(bl).f64(inv).f64Mul());
-      slot(2, () => f.get(onOrder).f64(inv).f64Mul());
-      slot(3, () => f.get(st).get(bl).f64Sub().get(onOrder).f64Add().f64(inv).f64Mul());
-      slot(4, () => f.get(inc).f64(inv).f64Mul());
-      slot(5, () => f.get(got).f64(inv).f64Mul());
-      slot(6, () => f.get(q).f64(inv).f64Mul());
-      f.get(o32)
-        .get(tf32)
-        .f32Store(w + 4 * 7);
+      f.get(o32);
+      scaled(stBl, inv2);
+      f.get(onOrder).f64x2Splat().get(st).get(bl).f64Sub().get(onOrder).f64Add().f64x2ReplaceLane(1).set(tmp2);
+      scaled(tmp2, inv2);
+      f.lowHalves().v128Store(w);
+      f.get(o32);
+      scaled(incGot, inv2);
+      pair(q, tf, tmp2);
+      scaled(tmp2, invOne);
+      f.lowHalves().v128Store(w + 16);
     }
     f.get(dF).get(p).f64ConvertI32S().f64Store(0);
     // KPIs: teamCost, fillRate, customerBacklog, totalInventory, serviceOk.

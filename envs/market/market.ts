@@ -57,49 +57,52 @@ import {
   type MarketGame,
   type MarketParams,
 } from './game.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
 const scalarOrPerFirm = (what: string) =>
   z.union([z.number(), z.array(z.number()).min(1)]).describe(`${what}: one number for all firms, or an array with one value per firm`);
 
 /** The params schema of market-v1 (output type: MarketParams). */
-export const marketParamsSchema = z
-  .object({
-    nFirms: z.number().int().min(1).max(10).default(2).describe('Number of firms n'),
-    a: scalarOrPerFirm('Product quality a_i (demand index)').default(2),
-    a0: z.number().default(0).describe('Quality of the outside good a0 (its mean when demandShock > 0)'),
-    mu: z.number().positive().default(0.25).describe('Horizontal differentiation μ > 0 (smaller: closer substitutes)'),
-    cost: scalarOrPerFirm('Marginal cost c_i').default(1),
-    priceGridSize: z.number().int().min(2).max(1000).default(15).describe('Number of prices m on each firm’s grid'),
-    xi: z.number().min(0).default(0.1).describe('Grid extension ξ beyond [p_N, p_M] on each side, as a share of p_M − p_N'),
-    memory: z
-      .number()
-      .int()
-      .min(0)
-      .max(8)
-      .default(1)
-      .describe('Periods of past prices k in the observation (the state); 0 = memoryless (Calvano et al.’s k = 0 control: one constant observation slot)'),
-    demandShock: z.number().min(0).default(0).describe('Size x of an i.i.d. two-point shock: a0 ± x with equal probability each period (0: none)'),
-    episodeLength: z.number().int().min(0).default(0).describe('Periods before truncation; 0 = a continuing world that never truncates'),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    for (const key of ['a', 'cost'] as const) {
-      const v = p[key];
-      if (Array.isArray(v) && v.length !== p.nFirms)
+export const marketParamsSchema = lazySchema(() =>
+  z
+    .object({
+      nFirms: z.number().int().min(1).max(10).default(2).describe('Number of firms n'),
+      a: scalarOrPerFirm('Product quality a_i (demand index)').default(2),
+      a0: z.number().default(0).describe('Quality of the outside good a0 (its mean when demandShock > 0)'),
+      mu: z.number().positive().default(0.25).describe('Horizontal differentiation μ > 0 (smaller: closer substitutes)'),
+      cost: scalarOrPerFirm('Marginal cost c_i').default(1),
+      priceGridSize: z.number().int().min(2).max(1000).default(15).describe('Number of prices m on each firm’s grid'),
+      xi: z.number().min(0).default(0.1).describe('Grid extension ξ beyond [p_N, p_M] on each side, as a share of p_M − p_N'),
+      memory: z
+        .number()
+        .int()
+        .min(0)
+        .max(8)
+        .default(1)
+        .describe('Periods of past prices k in the observation (the state); 0 = memoryless (Calvano et al.’s k = 0 control: one constant observation slot)'),
+      demandShock: z.number().min(0).default(0).describe('Size x of an i.i.d. two-point shock: a0 ± x with equal probability each period (0: none)'),
+      episodeLength: z.number().int().min(0).default(0).describe('Periods before truncation; 0 = a continuing world that never truncates'),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+      for (const key of ['a', 'cost'] as const) {
+        const v = p[key];
+        if (Array.isArray(v) && v.length !== p.nFirms)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `has ${v.length} entries but nFirms is ${p.nFirms}: give one value per firm, or a single number for all`,
+          });
+      }
+      const joint = p.priceGridSize ** p.nFirms;
+      if (joint > MAX_JOINT_ACTIONS)
         ctx.addIssue({
           code: 'custom',
-          path: [key],
-          message: `has ${v.length} entries but nFirms is ${p.nFirms}: give one value per firm, or a single number for all`,
+          path: ['priceGridSize'],
+          message: `priceGridSize^nFirms = ${p.priceGridSize}^${p.nFirms} = ${joint} joint prices exceeds ${MAX_JOINT_ACTIONS}: use a smaller grid or fewer firms`,
         });
-    }
-    const joint = p.priceGridSize ** p.nFirms;
-    if (joint > MAX_JOINT_ACTIONS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['priceGridSize'],
-        message: `priceGridSize^nFirms = ${p.priceGridSize}^${p.nFirms} = ${joint} joint prices exceeds ${MAX_JOINT_ACTIONS}: use a smaller grid or fewer firms`,
-      });
-  });
+    }),
+);
 
 /** State of one world copy. */
 export interface MarketState {
@@ -225,5 +228,5 @@ export function createMarket(params: MarketParams): World<MarketState> & { reado
 
 /** Build a market world with its precomputed game (for the fast kernel, analysis and tests). */
 export function createMarketWorld(params: Readonly<Record<string, unknown>> = {}): World<MarketState> & { readonly game: MarketGame } {
-  return createMarket(marketParamsSchema.parse(params));
+  return createMarket(marketParamsSchema().parse(params));
 }

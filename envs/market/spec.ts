@@ -13,7 +13,9 @@ import { formatMarketSummary } from './summary.js';
 export const market = defineWorld({
   id: 'market-v1',
   summary: 'Repeated Bertrand pricing with logit demand (Calvano et al. 2020): firms pick prices from a grid, observing past prices',
-  paramsSchema: marketParamsSchema,
+  get paramsSchema() {
+    return marketParamsSchema();
+  },
   create: (p) => createMarket(p),
   conformanceParams: { priceGridSize: 5, memory: 2, demandShock: 0.2, episodeLength: 25 },
   analyze: analyzeMarket,

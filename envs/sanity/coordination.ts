@@ -19,16 +19,19 @@ import { z } from 'zod';
 import { nextInt } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    numOptions: z.number().int().min(2).max(64).default(3).describe('Number of options to choose from'),
-    episodeLength: z.number().int().positive().default(50).describe('Steps per episode before truncation'),
-    missPenalty: z.number().nonnegative().default(0.25).describe('Penalty to both when exactly one agent picks the target'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      numOptions: z.number().int().min(2).max(64).default(3).describe('Number of options to choose from'),
+      episodeLength: z.number().int().positive().default(50).describe('Steps per episode before truncation'),
+      missPenalty: z.number().nonnegative().default(0.25).describe('Penalty to both when exactly one agent picks the target'),
+    })
+    .strict(),
+);
 
-type Params = z.infer<typeof paramsSchema>;
+type Params = z.infer<ReturnType<typeof paramsSchema>>;
 
 interface CoordinationState {
   /** sfc32 words of the world's random stream (target draws). */
@@ -109,7 +112,9 @@ function create(params: Params): World<CoordinationState> {
 export const coordination = defineWorld({
   id: 'coordination-v1',
   summary: 'Two agents must both pick a randomly drawn target option; needs both to score',
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   create: (p) => create(p),
   conformanceParams: { episodeLength: 15 },
 });

@@ -30,20 +30,23 @@ import { z } from 'zod';
 import { nextFloat } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    numAgents: z.number().int().min(2).max(16).default(2).describe('Number of extracting agents'),
-    levels: z.number().int().min(2).max(16).default(3).describe('Extraction choices per step: 0 … levels−1 units'),
-    structure: z.enum(['none', 'directed', 'mutual']).default('directed').describe('Who harms whom: none, only a0 → a1, or everyone → everyone'),
-    harm: z.number().nonnegative().default(0.5).describe('Reward lost per unit extracted by an agent that affects this one'),
-    unitGain: z.number().nonnegative().default(1).describe('Reward per successful unit extracted'),
-    successProb: z.number().min(0).max(1).default(0.7).describe('Probability that each extracted unit succeeds'),
-    episodeLength: z.number().int().positive().default(50).describe('Steps per episode before truncation'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      numAgents: z.number().int().min(2).max(16).default(2).describe('Number of extracting agents'),
+      levels: z.number().int().min(2).max(16).default(3).describe('Extraction choices per step: 0 … levels−1 units'),
+      structure: z.enum(['none', 'directed', 'mutual']).default('directed').describe('Who harms whom: none, only a0 → a1, or everyone → everyone'),
+      harm: z.number().nonnegative().default(0.5).describe('Reward lost per unit extracted by an agent that affects this one'),
+      unitGain: z.number().nonnegative().default(1).describe('Reward per successful unit extracted'),
+      successProb: z.number().min(0).max(1).default(0.7).describe('Probability that each extracted unit succeeds'),
+      episodeLength: z.number().int().positive().default(50).describe('Steps per episode before truncation'),
+    })
+    .strict(),
+);
 
-type Params = z.infer<typeof paramsSchema>;
+type Params = z.infer<ReturnType<typeof paramsSchema>>;
 
 interface ExternalityState {
   /** sfc32 words of the world's random stream (unit successes). */
@@ -120,7 +123,9 @@ function create(params: Params): World<ExternalityState> {
 export const externality = defineWorld({
   id: 'externality-v1',
   summary: 'Shared-resource extraction with a known externality (a0 → a1, everyone, or none): ground truth for conflict detectors',
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   create: (p) => create(p),
   conformanceParams: { numAgents: 3, structure: 'mutual', episodeLength: 20 },
 });

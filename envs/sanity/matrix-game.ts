@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { nextNormal } from '../../src/core/rng.js';
 import { discrete, multiDiscrete } from '../../src/core/spaces.js';
 import { copyFlatState, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
 /** Payoffs [row's payoff, col's payoff] for joint actions (0,0), (0,1), (1,0), (1,1). */
 const GAMES = {
@@ -52,15 +53,17 @@ const GAMES = {
   ],
 } as const;
 
-const paramsSchema = z
-  .object({
-    game: z.enum(['prisoners-dilemma', 'stag-hunt', 'matching-pennies', 'coordination']).default('prisoners-dilemma').describe('Which 2×2 game is repeated'),
-    episodeLength: z.number().int().positive().default(100).describe('Steps per episode before truncation'),
-    payoffNoise: z.number().nonnegative().default(0).describe('Standard deviation of Gaussian noise added to each payoff'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      game: z.enum(['prisoners-dilemma', 'stag-hunt', 'matching-pennies', 'coordination']).default('prisoners-dilemma').describe('Which 2×2 game is repeated'),
+      episodeLength: z.number().int().positive().default(100).describe('Steps per episode before truncation'),
+      payoffNoise: z.number().nonnegative().default(0).describe('Standard deviation of Gaussian noise added to each payoff'),
+    })
+    .strict(),
+);
 
-type Params = z.infer<typeof paramsSchema>;
+type Params = z.infer<ReturnType<typeof paramsSchema>>;
 
 /** State of one copy. */
 interface MatrixState {
@@ -151,7 +154,9 @@ function create(params: Params): World<MatrixState> {
 export const matrixGame = defineWorld({
   id: 'matrix-game-v1',
   summary: 'Repeated 2×2 matrix game (prisoner’s dilemma, stag hunt, matching pennies) with a known equilibrium',
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   create: (p) => create(p),
   conformanceParams: { episodeLength: 20, payoffNoise: 0.5 },
 });

@@ -49,19 +49,25 @@ import { z } from 'zod';
 import { nextFloat } from '../../src/core/rng.js';
 import { box, discrete } from '../../src/core/spaces.js';
 import { copyFlatState, markTimeLimit, defineWorld, type StepOut, type World } from '../../src/core/world.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
-const paramsSchema = z
-  .object({
-    numAgents: z.number().int().min(1).max(32).default(5).describe('Number of relays'),
-    topology: z.enum(['chain', 'parallel']).default('chain').describe("'chain': relay k feeds relay k+1; 'parallel': every relay has its own source and sink"),
-    onHold: z.enum(['keep', 'discard']).default('discard').describe('What happens to an item a relay does not forward: kept for later, or discarded (lost)'),
-    arrivalRate: z.number().min(0).max(1).default(1).describe('Probability that a source offers a new item each step'),
-    wastePenalty: z.number().nonnegative().default(0.1).describe('Cost of choosing forward with an empty inbox'),
-    episodeLength: z.number().int().positive().default(100).describe('Steps per episode before truncation'),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      numAgents: z.number().int().min(1).max(32).default(5).describe('Number of relays'),
+      topology: z
+        .enum(['chain', 'parallel'])
+        .default('chain')
+        .describe("'chain': relay k feeds relay k+1; 'parallel': every relay has its own source and sink"),
+      onHold: z.enum(['keep', 'discard']).default('discard').describe('What happens to an item a relay does not forward: kept for later, or discarded (lost)'),
+      arrivalRate: z.number().min(0).max(1).default(1).describe('Probability that a source offers a new item each step'),
+      wastePenalty: z.number().nonnegative().default(0.1).describe('Cost of choosing forward with an empty inbox'),
+      episodeLength: z.number().int().positive().default(100).describe('Steps per episode before truncation'),
+    })
+    .strict(),
+);
 
-type Params = z.infer<typeof paramsSchema>;
+type Params = z.infer<ReturnType<typeof paramsSchema>>;
 
 interface RelayState {
   /** sfc32 words of the world's random stream (arrivals). */
@@ -162,7 +168,9 @@ function create(params: Params): World<RelayState> {
 export const relayChain = defineWorld({
   id: 'relay-chain-v1',
   summary: 'n relays pass items along a chain (or side by side); an upstream failure starves everyone downstream',
-  paramsSchema,
+  get paramsSchema() {
+    return paramsSchema();
+  },
   create: (p) => create(p),
   conformanceParams: { numAgents: 3, arrivalRate: 0.7, episodeLength: 20 },
 });

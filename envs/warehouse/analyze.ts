@@ -15,7 +15,7 @@ const K = Object.fromEntries(KPI_NAMES.map((n, j) => [n, j])) as Record<(typeof 
 /** Analyse greedy play of the run's policies over one episode per copy. */
 export function analyzeWarehouse(ctx: WorldAnalysisContext): WorldAnalysis {
   const { world, policies } = ctx;
-  const p = warehouseParamsSchema.parse(world.params); // once per analysis: the params typed, and checked
+  const p = warehouseParamsSchema().parse(world.params); // once per analysis: the params typed, and checked
   const numEnvs = ctx.engine.numEnvs;
   const T = world.episodeLength;
   const nK = world.kpis.length;

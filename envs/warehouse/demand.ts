@@ -9,41 +9,46 @@
 import { z } from 'zod';
 import { PoissonSampler } from '../../src/core/poisson.js';
 import { nextFloat } from '../../src/core/rng.js';
+import { lazySchema } from '../../src/core/lazy-schema.js';
 
-const shock = z
-  .object({
-    startDay: z.number().int().nonnegative().describe('First day (1-based period × periodDays) of the shock'),
-    days: z.number().int().positive().describe('How many days it lasts'),
-    multiplier: z.number().nonnegative().describe('Factor on mean demand while it lasts (2 = demand doubles)'),
-  })
-  .strict();
+const shock = lazySchema(() =>
+  z
+    .object({
+      startDay: z.number().int().nonnegative().describe('First day (1-based period × periodDays) of the shock'),
+      days: z.number().int().positive().describe('How many days it lasts'),
+      multiplier: z.number().nonnegative().describe('Factor on mean demand while it lasts (2 = demand doubles)'),
+    })
+    .strict(),
+);
 
 /** Demand params. */
-export const warehouseDemandSchema = z
-  .object({
-    base: z.number().nonnegative().default(40).describe('Mean customer demand per day (units) before cycles, shocks and spikes'),
-    keyAccountShare: z.number().min(0).max(1).default(0.3).describe('Share of demand from key accounts (higher stockout weight)'),
-    weeklyAmplitude: z.number().min(0).max(1).default(0.15).describe('Relative amplitude of the weekly cycle'),
-    seasonAmplitude: z.number().min(0).max(1).default(0.25).describe('Relative amplitude of the seasonal cycle'),
-    seasonPeriodDays: z.number().positive().default(91).describe('Length of the seasonal cycle in days'),
-    spikeProbability: z.number().min(0).max(1).default(0.02).describe('Chance per period of a random demand spike'),
-    spikeMultiplier: z.number().nonnegative().default(2.5).describe('Factor on mean demand during a spike'),
-    shocks: z.array(shock).max(16).default([]).describe('Scheduled demand shocks'),
-  })
-  .strict()
-  .default({
-    base: 40,
-    keyAccountShare: 0.3,
-    weeklyAmplitude: 0.15,
-    seasonAmplitude: 0.25,
-    seasonPeriodDays: 91,
-    spikeProbability: 0.02,
-    spikeMultiplier: 2.5,
-    shocks: [],
-  });
+export const warehouseDemandSchema = lazySchema(() =>
+  z
+    .object({
+      base: z.number().nonnegative().default(40).describe('Mean customer demand per day (units) before cycles, shocks and spikes'),
+      keyAccountShare: z.number().min(0).max(1).default(0.3).describe('Share of demand from key accounts (higher stockout weight)'),
+      weeklyAmplitude: z.number().min(0).max(1).default(0.15).describe('Relative amplitude of the weekly cycle'),
+      seasonAmplitude: z.number().min(0).max(1).default(0.25).describe('Relative amplitude of the seasonal cycle'),
+      seasonPeriodDays: z.number().positive().default(91).describe('Length of the seasonal cycle in days'),
+      spikeProbability: z.number().min(0).max(1).default(0.02).describe('Chance per period of a random demand spike'),
+      spikeMultiplier: z.number().nonnegative().default(2.5).describe('Factor on mean demand during a spike'),
+      shocks: z.array(shock()).max(16).default([]).describe('Scheduled demand shocks'),
+    })
+    .strict()
+    .default({
+      base: 40,
+      keyAccountShare: 0.3,
+      weeklyAmplitude: 0.15,
+      seasonAmplitude: 0.25,
+      seasonPeriodDays: 91,
+      spikeProbability: 0.02,
+      spikeMultiplier: 2.5,
+      shocks: [],
+    }),
+);
 
 /** Resolved demand params. */
-export type WarehouseDemand = z.infer<typeof warehouseDemandSchema>;
+export type WarehouseDemand = z.infer<ReturnType<typeof warehouseDemandSchema>>;
 
 /** Draws one period's demand per class into `out` ([key, other]); returns the mean used. */
 export type DemandDraw = (period: number, rng: Uint32Array, out: Float64Array) => number;

@@ -274,7 +274,9 @@ export function createWarehouse(params: WarehouseParams): World<WarehouseState> 
 export const warehouse = defineWorld({
   id: 'warehouse-v1',
   summary: 'A warehouse run by procurement, inventory, logistics and finance agents with conflicting local objectives',
-  paramsSchema: warehouseParamsSchema,
+  get paramsSchema() {
+    return warehouseParamsSchema();
+  },
   create: (p) => createWarehouse(p),
   analyze: analyzeWarehouse,
   formatSummary: formatWarehouseSummary,

@@ -15,6 +15,7 @@ import { optimumCommand } from './commands/optimum.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import type { CrossPlayArgs } from './commands/crossplay.js';
 import { listingText } from '../core/build-cache.js';
+import { bareValidateFile } from './bare-validate.js';
 
 // Start-up (issue 21): this module and the command modules it imports are loaded by every command,
 // so they import only yargs types and small helpers; what a handler needs (zod schemas, the world and
@@ -116,15 +117,23 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
     // SIGTERM (kill, a job scheduler, docker stop) ends a run the same way as Ctrl-C.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    const [{ resolveExperiment }, { loadExperiment }, { resumeExperiment, runExperiment }, { rowShortfalls }, { formatRunSummary }, { writeReport }] =
-      await Promise.all([
-        import('../config/resolve.js'),
-        import('../config/load.js'),
-        import('../run/run-experiment.js'),
-        import('../detectors/row-check.js'),
-        import('./summary-text.js'),
-        import('../report/report.js'),
-      ]);
+    const [
+      { resolveExperiment },
+      { loadExperiment },
+      { resumeExperiment, runExperiment },
+      { forkShortfalls, rowShortfalls },
+      { formatRunSummary },
+      { writeReport },
+      { offeredFastPath },
+    ] = await Promise.all([
+      import('../config/resolve.js'),
+      import('../config/load.js'),
+      import('../run/run-experiment.js'),
+      import('../detectors/row-check.js'),
+      import('./summary-text.js'),
+      import('../report/report.js'),
+      import('../run/fast-path-loop.js'),
+    ]);
     try {
       const common = { quiet: args.quiet ?? false, command: `tacit ${process.argv.slice(2).join(' ')}`, signal };
       const result =
@@ -136,6 +145,7 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
               // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
               const resolved = loadExperiment(args.config!, runOverrides(args));
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
+              for (const w of forkShortfalls(resolved, offeredFastPath(resolved, resolved.config.run.seed ?? 0)?.id)) process.stderr.write(`warning: ${w}\n`);
               return runExperiment(resolved, { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
             })();
       process.stdout.write(formatRunSummary(result.summary));
@@ -160,20 +170,8 @@ const validateCommand: CommandModule<object, { config: string; set: string[] | u
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment file' })
       .option('set', { type: 'string', array: true, describe: 'Overrides, as for run' }),
-  handler: (args) => validate(args.config, args.set ?? []),
+  handler: async (args) => (await import('./commands/validate.js')).validate(args.config, args.set ?? []),
 };
-
-async function validate(config: string, sets: string[]): Promise<void> {
-  const [{ applyOverrides, readConfigFile }, { resolveExperiment }, { rowShortfalls }] = await Promise.all([
-    import('../config/load.js'),
-    import('../config/resolve.js'),
-    import('../detectors/row-check.js'),
-  ]);
-  const resolved = resolveExperiment(applyOverrides(readConfigFile(config), sets), config);
-  const agents = resolved.assignments.map((a) => `${a.agent.id}: ${a.policy.id} / ${a.scheme.id}`).join(', ');
-  process.stdout.write(`${config} is valid: ${resolved.config.name} on ${resolved.worldSpec.id} (${agents})\n`);
-  for (const w of rowShortfalls(resolved)) process.stdout.write(`warning: ${w.message}\n`);
-}
 
 /** The world id of a run folder, for the eval printout. */
 function evalWorld(runDir: string): string {
@@ -297,8 +295,8 @@ const policiesCommand: CommandModule = {
 export function bareCommand(argv: readonly string[]): (() => Promise<void>) | undefined {
   if (argv.length === 1 && argv[0] === 'envs') return listEnvs;
   if (argv.length === 1 && argv[0] === 'policies') return listPolicies;
-  const file = argv[1];
-  if (argv.length === 2 && argv[0] === 'validate' && file !== undefined && file !== '' && !file.startsWith('-')) return () => validate(file, []);
+  const file = bareValidateFile(argv);
+  if (file !== undefined) return async () => (await import('./commands/validate.js')).validate(file, []);
   return undefined;
 }
 

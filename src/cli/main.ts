@@ -3,20 +3,9 @@
  * exit 2 without a stack trace; internal failures exit 1; Ctrl-C during a run exits 130 after
  * marking the run folder interrupted.
  */
-import { TacitError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { addCommands, bareCommand } from './commands.js';
-import { COMPILED } from '../core/compiled.js';
-
-/** Print an error the way users should see it and return the exit code. */
-export function reportError(err: unknown): number {
-  if (err instanceof TacitError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
-  }
-  process.stderr.write(`internal error (please report it with the command you ran): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  if (COMPILED && !process.env.TACIT_DEBUG) process.stderr.write('(run again with TACIT_DEBUG=1 for a stack trace with TypeScript file names and lines)\n');
-  return 1;
-}
+import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 async function main(argv: string[]): Promise<number> {
   const bare = bareCommand(argv);
@@ -43,11 +32,7 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// Output piped into `head` and the like closes early: stop quietly instead of printing EPIPE.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+exitQuietlyOnEpipe();
 
 // The arguments after node and the script: what yargs's hideBin returns outside Electron (importing
 // it would load yargs before bareCommand could skip it). A promise chain, not a top-level await: the

@@ -20,7 +20,7 @@ function toJson(schema: z.ZodType): Json {
 
 /** The full JSON Schema document. */
 export function experimentJsonSchema(): Json {
-  const root = toJson(experimentSchema);
+  const root = toJson(experimentSchema());
   const props = root.properties as Record<string, Json>;
   props.env = {
     description: 'The world',

@@ -4,6 +4,7 @@
  * problems before reporting them at once. The result carries the resolved config (defaults applied
  * everywhere) that a run writes to config.resolved.json, and one assignment per world agent.
  */
+import type { z } from 'zod';
 import { detectors } from '../detectors/index.js';
 import { ConfigError, type ConfigIssue, TacitError } from '../core/errors.js';
 import type { World, WorldSpec } from '../core/world.js';
@@ -12,8 +13,8 @@ import { coordinatedSpec, hasCoordination, wrapWorld } from '../coordination/wra
 import { rewardSchemes } from '../rewards/index.js';
 import { worlds } from '../../envs/index.js';
 import { policies } from '../../policies/index.js';
-import { parseWith } from '../core/format-issues.js';
-import { experimentSchema, type ExperimentConfig } from './schema.js';
+import { PARSE_ONCE, parseWith } from '../core/format-issues.js';
+import { experimentShellSchema, SEPARATE_SECTIONS, type ExperimentConfig } from './schema.js';
 import { forbiddenKeyPaths } from './forbidden-keys.js';
 import { estimateMemory, memoryIssues } from './cost.js';
 import { expandSweep, type SweepExpansion } from './sweep-check.js';
@@ -35,12 +36,13 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
       forbidden.map((p) => ({ path: p, message: `the key '${p.split('.').pop()}' is not allowed (it would reach the object prototype); remove it` })),
       source,
     );
-  const base = parseWith(experimentSchema, raw, '');
+  const base = parseWith(experimentShellSchema(), raw, '');
   const issues: ConfigIssue[] = base.ok ? [] : [...base.issues];
   // When the file as a whole fails the schema, keep checking the sections that did parse so that
   // every problem is reported in one go.
-  const config = base.ok ? structuredClone(base.data) : partialConfig(raw);
-  if (!config) fail(issues, source);
+  const shell = base.ok ? structuredClone(base.data) : partialConfig(raw);
+  if (!shell) fail(issues, source);
+  const config = withSeparateSections(shell, raw as Record<string, unknown>, issues);
 
   const run = config.run;
   if (run && run.steps === undefined && run.episodes === undefined)
@@ -182,16 +184,36 @@ function checkAgentEntries(config: Partial<ExperimentConfig>, issues: ConfigIssu
   });
 }
 
-/** The sections of `raw` that parse on their own (undefined for those that do not). */
-function partialConfig(raw: unknown): Partial<ExperimentConfig> | undefined {
+/** The sections of `raw` that parse on their own (undefined for those that do not); the separate sections as they are. */
+function partialConfig(raw: unknown): Record<string, unknown> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const shape = experimentSchema.shape;
-  const out: Partial<Record<keyof ExperimentConfig, unknown>> = {};
-  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'faults', 'coordination', 'diagnose'] as const) {
-    const r = shape[key].safeParse((raw as Record<string, unknown>)[key]);
+  const shape = experimentShellSchema().shape;
+  const out: Record<string, unknown> = {};
+  for (const key of ['env', 'agents', 'run', 'detectors', 'output', 'diagnose'] as const) {
+    const r = shape[key].safeParse((raw as Record<string, unknown>)[key], PARSE_ONCE);
     if (r.success) out[key] = structuredClone(r.data);
   }
-  return out as Partial<ExperimentConfig>;
+  for (const key of Object.keys(SEPARATE_SECTIONS)) if (key in raw) out[key] = (raw as Record<string, unknown>)[key];
+  return out;
+}
+
+/**
+ * `shell` (parsed with the faults, coordination and sweep sections left as they are) with each of
+ * those sections present parsed by its own schema, in its place; one that fails is dropped and its
+ * problems join `issues`. Equal to what parsing the whole file with experimentSchema gives.
+ */
+function withSeparateSections(shell: Record<string, unknown>, raw: Record<string, unknown>, issues: ConfigIssue[]): Partial<ExperimentConfig> {
+  const config = { ...shell };
+  for (const [key, schema] of Object.entries(SEPARATE_SECTIONS)) {
+    if (config[key] === undefined) continue;
+    const parsed = parseWith(schema() as z.ZodType, raw[key], key);
+    if (parsed.ok) config[key] = structuredClone(parsed.data);
+    else {
+      issues.push(...parsed.issues);
+      delete config[key];
+    }
+  }
+  return config as Partial<ExperimentConfig>;
 }
 
 /** Match config entries to world agents; validate policies and schemes; fill defaults into `config`. */

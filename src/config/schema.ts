@@ -8,6 +8,7 @@ import { faultsSchema } from '../faults/schema.js';
 import { coordinationSchema } from '../coordination/schema.js';
 import { sweepSectionSchema } from './sweep-section.js';
 import { diagnoseSectionSchema } from './diagnose-section.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 const params = z.record(z.string(), z.unknown()).default({});
 
@@ -69,47 +70,61 @@ export const outputSchema = z
   })
   .strict();
 
-/** The experiment config file. */
-export const experimentSchema = z
-  .object({
-    $schema: z.string().optional().describe('Path of the JSON Schema for editor autocompletion (ignored by tacit)'),
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, dots, dashes or underscores (it names the results folder)')
-      .describe('Experiment name; results go to <output.dir>/<name>/'),
-    description: z.string().optional().describe('What the experiment shows'),
-    env: z
-      .object({
-        id: z.string().describe("Registered world id (see 'tacit envs'), e.g. market-v1"),
-        params: params.describe('World parameters'),
-      })
-      .strict()
-      .describe('The world'),
-    agents: z.array(agentEntrySchema).min(1).describe('Policy and reward scheme per agent (or per role)'),
-    run: runSchema.describe('Run length, seeds and batching'),
-    detectors: z
-      .record(z.string(), z.union([z.literal(false), z.record(z.string(), z.unknown())]))
-      .default({})
-      .describe('Detector params by name; every registered detector runs with defaults unless set here, `false` switches one off'),
-    faults: faultsSchema
-      .optional()
-      .describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
-    coordination: coordinationSchema
-      .optional()
-      .describe(
-        'Coordination capabilities wrapped around the world: a message channel, supervisors with override budgets, per-agent budgets (docs/coordination.md)',
-      ),
-    sweep: sweepSectionSchema
-      .optional()
-      .describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
-    diagnose: diagnoseSectionSchema
-      .optional()
-      .describe('Settings of tacit diagnose (the objective it judges fixes by); ignored by run and sweep (docs/diagnose.md)'),
-    output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
-  })
-  .strict();
+/**
+ * The experiment object with the given schemas for its `faults`, `coordination` and `sweep` sections.
+ * Those three are large (the faults schema alone is ~25 schemas) and most configs have none, so a
+ * config is first parsed with them taken as they are (experimentShellSchema) and each section present
+ * is then parsed with its own schema (resolve.ts): start-up, issue 21.
+ */
+function experimentObject<F extends z.ZodType, C extends z.ZodType, S extends z.ZodType>(faults: F, coordination: C, sweep: S) {
+  return z
+    .object({
+      $schema: z.string().optional().describe('Path of the JSON Schema for editor autocompletion (ignored by tacit)'),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, dots, dashes or underscores (it names the results folder)')
+        .describe('Experiment name; results go to <output.dir>/<name>/'),
+      description: z.string().optional().describe('What the experiment shows'),
+      env: z
+        .object({
+          id: z.string().describe("Registered world id (see 'tacit envs'), e.g. market-v1"),
+          params: params.describe('World parameters'),
+        })
+        .strict()
+        .describe('The world'),
+      agents: z.array(agentEntrySchema).min(1).describe('Policy and reward scheme per agent (or per role)'),
+      run: runSchema.describe('Run length, seeds and batching'),
+      detectors: z
+        .record(z.string(), z.union([z.literal(false), z.record(z.string(), z.unknown())]))
+        .default({})
+        .describe('Detector params by name; every registered detector runs with defaults unless set here, `false` switches one off'),
+      faults: faults
+        .optional()
+        .describe('Fault injection (stale or noisy observations, dropout, action delay and corruption, lost hand-offs), guards and reliability measurement'),
+      coordination: coordination
+        .optional()
+        .describe(
+          'Coordination capabilities wrapped around the world: a message channel, supervisors with override budgets, per-agent budgets (docs/coordination.md)',
+        ),
+      sweep: sweep.optional().describe('Grid of config fields × seeds for tacit sweep (checked by every command; tacit run runs the base config only)'),
+      diagnose: diagnoseSectionSchema
+        .optional()
+        .describe('Settings of tacit diagnose (the objective it judges fixes by); ignored by run and sweep (docs/diagnose.md)'),
+      output: outputSchema.default({ dir: 'results', maxEvents: 10000, report: true }).describe('Output settings'),
+    })
+    .strict();
+}
+
+/** The experiment config file, every section spelled out: the JSON Schema (json-schema.ts) and the config type. */
+export const experimentSchema = lazySchema(() => experimentObject(faultsSchema(), coordinationSchema(), sweepSectionSchema()));
+
+/** The experiment config file with the faults, coordination and sweep sections left unparsed (see experimentObject). */
+export const experimentShellSchema = lazySchema(() => experimentObject(z.unknown(), z.unknown(), z.unknown()));
+
+/** The sections experimentShellSchema leaves unparsed, each with its schema. */
+export const SEPARATE_SECTIONS = { faults: faultsSchema, coordination: coordinationSchema, sweep: sweepSectionSchema } as const;
 
 /** An experiment config after schema defaults (params not yet resolved against the registries). */
-export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type ExperimentConfig = z.infer<ReturnType<typeof experimentSchema>>;
 /** One agent entry after defaults. */
 export type AgentEntry = z.infer<typeof agentEntrySchema>;

@@ -30,16 +30,20 @@ export class PolicyNotPreparedError extends TacitError {}
 /** The registry spec for `card`, loading the full spec with `load` on `prepare`. */
 export function lazyPolicy<P extends Record<string, unknown>>(card: PolicyCard<P>, load: () => Promise<PolicySpec<P>>): PolicySpec<P> {
   let loaded: PolicySpec<P> | undefined;
-  return {
-    ...card,
-    async prepare() {
-      loaded ??= await load();
-      return loaded.prepare?.();
-    },
-    create(ctx, params) {
-      if (!loaded)
-        throw new PolicyNotPreparedError(`policy '${card.id}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
-      return loaded.create(ctx, params);
-    },
-  };
+  // The card's own properties are copied as descriptors, not spread: spreading would call its
+  // paramsSchema getter and build the schema at registration (src/core/lazy-schema.ts).
+  return Object.defineProperties(
+    {
+      async prepare() {
+        loaded ??= await load();
+        return loaded.prepare?.();
+      },
+      create(ctx, params) {
+        if (!loaded)
+          throw new PolicyNotPreparedError(`policy '${card.id}' is loaded on demand: await its prepare() (src/run/prepare.ts preparePolicies) before create`);
+        return loaded.create(ctx, params);
+      },
+    } as PolicySpec<P>,
+    Object.getOwnPropertyDescriptors(card),
+  );
 }

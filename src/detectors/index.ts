@@ -7,6 +7,7 @@
  * verdict rather than fire. Findings go to events.jsonl and verdicts to summary.json.
  */
 import { z } from 'zod';
+import { PARSE_ONCE } from '../core/format-issues.js';
 import { createRegistry } from '../core/registry.js';
 import { collusion } from './collusion.js';
 import { conflict } from './conflict.js';
@@ -61,7 +62,7 @@ export class DetectorSuite {
     this.running = detectors.values().flatMap((spec) => {
       const raw = cfg[spec.id];
       if (raw === false) return [];
-      const params = spec.paramsSchema.parse(raw ?? {});
+      const params = spec.paramsSchema.parse(raw ?? {}, PARSE_ONCE);
       return [{ name: spec.id, spec, params, online: spec.create(params, context) }];
     });
   }

@@ -3,6 +3,7 @@
  * `tacit run` and `tacit validate` print these warnings before anything runs, so a user learns
  * that a detector will answer "untested" before spending the compute, and which setting fixes it.
  */
+import { PARSE_ONCE } from '../core/format-issues.js';
 import { detectors } from './index.js';
 import type { DetectorRunSource } from './types.js';
 import { plannedRowsOf } from './run-hooks.js';
@@ -26,7 +27,7 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   for (const spec of detectors.values()) {
     const raw = resolved.detectorParams[spec.id];
     if (raw === false || !spec.rowsNeeded) continue;
-    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}), world);
+    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}, PARSE_ONCE), world);
     if (!need || planned >= need.minRows) continue;
     const every = Math.floor(steps! / need.minRows);
     const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.id}: false`];
@@ -38,4 +39,20 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
     });
   }
   return out;
+}
+
+/**
+ * Enabled detectors whose tests fork the world (DetectorSpec.probes.afterTraining: conflict's
+ * influence matrix, miscoordination's unilateral deviations) when the run will take a fused fast
+ * path, which steps no World and so records no fork points: those tests will be untested.
+ * `fastPath` is the id of the fast path the run takes (src/run/fast-path-loop.ts offeredFastPath).
+ */
+export function forkShortfalls(resolved: DetectorRunSource, fastPath: string | undefined): string[] {
+  if (fastPath === undefined) return [];
+  const forking = [...detectors.values()].filter((spec) => resolved.detectorParams[spec.id] !== false && spec.probes?.afterTraining).map((s) => s.id);
+  if (forking.length === 0) return [];
+  // Not "detectors.<id>: false": any detectors section already turns the fast path off.
+  return [
+    `the fork-based tests of ${forking.join(' and ')} will be untested: the fast path '${fastPath}' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)`,
+  ];
 }

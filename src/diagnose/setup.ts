@@ -7,7 +7,7 @@
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
 import type { Injection } from '../faults/schema.js';
-import { diagnoseObjective, type DiagnoseObjective } from './objective.js';
+import { diagnoseObjective, type DiagnoseObjective } from '../config/diagnose-section.js';
 
 /** One agent as the diagnosis sees it. */
 export interface AgentSetup {

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { describeSpace, type Space } from '../core/spaces.js';
 import { RunningMeanStd } from './normalize.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** How to encode. */
 export interface EncoderOptions {
@@ -35,12 +36,14 @@ export const MAX_JOINT_ENCODING = 4096;
  * The `observationEncoding` param of the learners that use this encoder (dqn, ppo). Opt-in (no
  * default), so configs without it resolve and run byte for byte as before.
  */
-export const observationEncodingParam = z
-  .enum(['per-slot', 'joint'])
-  .optional()
-  .describe(
-    `Multi-discrete observations: one one-hot block per slot (unset: the same), or one block over the joint value of all slots (the tabular state; at most ${MAX_JOINT_ENCODING} values)`,
-  );
+export const observationEncodingParam = lazySchema(() =>
+  z
+    .enum(['per-slot', 'joint'])
+    .optional()
+    .describe(
+      `Multi-discrete observations: one one-hot block per slot (unset: the same), or one block over the joint value of all slots (the tabular state; at most ${MAX_JOINT_ENCODING} values)`,
+    ),
+);
 
 /** Why `encoding` cannot encode `space` (a joint block too large), or undefined. */
 export function encodingProblem(space: Space, encoding: DiscreteEncoding | undefined, who: string): string | undefined {

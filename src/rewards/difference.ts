@@ -17,14 +17,12 @@ import { allocStepOut } from '../core/world.js';
 import { checkLookAhead, checkPolicyChoice, createPolicy, lookAheadField, makeLookAhead } from './look-ahead.js';
 import { defineRewardScheme } from './scheme.js';
 import { checkKpiWeights, kpiWeightsField, teamValue, teamWeights } from './team-objective.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
-/** The registered scheme. */
-export const differenceScheme = defineRewardScheme({
-  id: 'difference',
-  summary: "D_i = G(z) − G(z₋ᵢ): team objective minus its value with agent i's action replaced by a default, on a world fork",
-  paramsSchema: z
+const paramsSchema = lazySchema(() =>
+  z
     .object({
-      kpis: kpiWeightsField,
+      kpis: kpiWeightsField(),
       counterfactual: z
         .enum(['default', 'policy'])
         .default('default')
@@ -34,9 +32,18 @@ export const differenceScheme = defineRewardScheme({
         .strict()
         .optional()
         .describe("Baseline policy when counterfactual is 'policy' (e.g. {type: constant, params: {action: 0}})"),
-      lookAhead: lookAheadField,
+      lookAhead: lookAheadField(),
     })
     .strict(),
+);
+
+/** The registered scheme. */
+export const differenceScheme = defineRewardScheme({
+  id: 'difference',
+  summary: "D_i = G(z) − G(z₋ᵢ): team objective minus its value with agent i's action replaced by a default, on a world fork",
+  get paramsSchema() {
+    return paramsSchema();
+  },
   check(world, agent, params) {
     const issues = checkKpiWeights(world, params.kpis);
     if (params.counterfactual === 'policy') {

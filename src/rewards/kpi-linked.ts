@@ -9,12 +9,10 @@
 import { z } from 'zod';
 import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
 import { defineRewardScheme, unknownNames } from './scheme.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
-/** The registered scheme. */
-export const kpiLinkedScheme = defineRewardScheme({
-  id: 'kpi-linked',
-  summary: 'Local reward penalised or scaled down when a named team KPI worsens against its moving average',
-  paramsSchema: z
+const paramsSchema = lazySchema(() =>
+  z
     .object({
       kpi: z.string().describe('Name of the team KPI the reward is linked to'),
       mode: z
@@ -23,9 +21,18 @@ export const kpiLinkedScheme = defineRewardScheme({
         .describe("'penalty' subtracts λ·worsening; 'scale' shrinks the reward by a factor e^(−λ·worsening)"),
       strength: z.number().nonnegative().default(1).describe('λ: how hard a worsening KPI bites'),
       halfLife: z.number().positive().default(20).describe('Half-life in steps of the KPI moving average the step is compared with'),
-      weights: componentWeightsField,
+      weights: componentWeightsField(),
     })
     .strict(),
+);
+
+/** The registered scheme. */
+export const kpiLinkedScheme = defineRewardScheme({
+  id: 'kpi-linked',
+  summary: 'Local reward penalised or scaled down when a named team KPI worsens against its moving average',
+  get paramsSchema() {
+    return paramsSchema();
+  },
   check: (world, agent, params) => [
     ...unknownNames(
       [params.kpi],

@@ -6,9 +6,12 @@ import { z } from 'zod';
 import type { ConfigIssue } from '../core/errors.js';
 import type { AgentSpec, World } from '../core/world.js';
 import { unknownNames } from './scheme.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Params field for component weights. */
-export const componentWeightsField = z.record(z.string(), z.number()).default({}).describe('Weight per reward component name; unlisted components weigh 1');
+export const componentWeightsField = lazySchema(() =>
+  z.record(z.string(), z.number()).default({}).describe('Weight per reward component name; unlisted components weigh 1'),
+);
 
 /** Weights aligned with the agent's reward components. */
 export function componentWeights(world: World, agent: AgentSpec, weights: Readonly<Record<string, number>>): Float64Array {

@@ -6,16 +6,23 @@
 import { z } from 'zod';
 import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
 import { defineRewardScheme } from './scheme.js';
+import { lazySchema } from '../core/lazy-schema.js';
+
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      weights: componentWeightsField(),
+    })
+    .strict(),
+);
 
 /** The registered scheme. */
 export const localScheme = defineRewardScheme({
   id: 'local',
   summary: "The agent's own reward components, weighted (default weight 1 each)",
-  paramsSchema: z
-    .object({
-      weights: componentWeightsField,
-    })
-    .strict(),
+  get paramsSchema() {
+    return paramsSchema();
+  },
   check(world, agent, params) {
     return checkComponentWeights(world, agent, params.weights);
   },

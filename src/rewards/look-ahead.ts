@@ -19,27 +19,32 @@ import type { Rng } from '../core/rng.js';
 import { allocStepOut, type AgentSpec, type StepOut, type World, type WorldState } from '../core/world.js';
 import { policies } from '../../policies/index.js';
 import { teamValue } from './team-objective.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
-const policyChoice = z
-  .object({ type: z.string().describe('Policy type'), params: z.record(z.string(), z.unknown()).default({}).describe('Its params') })
-  .strict();
+const policyChoice = lazySchema(() =>
+  z.object({ type: z.string().describe('Policy type'), params: z.record(z.string(), z.unknown()).default({}).describe('Its params') }).strict(),
+);
 
 /** A registered policy and its params, as written in a config. */
-export type PolicyChoice = z.infer<typeof policyChoice>;
+export type PolicyChoice = z.infer<ReturnType<typeof policyChoice>>;
 
 /** The `lookAhead` params of the difference scheme. */
-export const lookAheadField = z
-  .object({
-    steps: z.number().int().min(1).max(1000).describe('Periods after the step that both branches are continued for'),
-    discount: z.number().min(0).max(1).default(1).describe('Weight discount^k of the k-th continued period'),
-    policies: z.record(z.string(), policyChoice).describe('Continuation policy per agent id or role (an agent id wins over its role); every agent needs one'),
-  })
-  .strict()
-  .optional()
-  .describe("Credit effects beyond the step: continue both branches with these scripted policies (e.g. the world's heuristics)");
+export const lookAheadField = lazySchema(() =>
+  z
+    .object({
+      steps: z.number().int().min(1).max(1000).describe('Periods after the step that both branches are continued for'),
+      discount: z.number().min(0).max(1).default(1).describe('Weight discount^k of the k-th continued period'),
+      policies: z
+        .record(z.string(), policyChoice())
+        .describe('Continuation policy per agent id or role (an agent id wins over its role); every agent needs one'),
+    })
+    .strict()
+    .optional()
+    .describe("Credit effects beyond the step: continue both branches with these scripted policies (e.g. the world's heuristics)"),
+);
 
 /** The resolved look-ahead params. */
-export type LookAheadParams = NonNullable<z.infer<typeof lookAheadField>>;
+export type LookAheadParams = NonNullable<z.infer<ReturnType<typeof lookAheadField>>>;
 
 /** Issues of one policy choice for `agent` under `path` (unknown type, bad params, incompatible). */
 export function checkPolicyChoice(world: World, agent: AgentSpec, choice: PolicyChoice, path: string): ConfigIssue[] {

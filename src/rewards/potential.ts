@@ -9,12 +9,10 @@ import { z } from 'zod';
 import { checkComponentWeights, componentWeights, componentWeightsField, localValue } from './local-sum.js';
 import { defineRewardScheme, unknownNames } from './scheme.js';
 import { checkKpiWeights, kpiWeightsField, teamValue, teamWeights } from './team-objective.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
-/** The registered scheme. */
-export const potentialScheme = defineRewardScheme({
-  id: 'potential',
-  summary: 'Potential-based shaping r + γΦ(s′) − Φ(s), Φ a weighted sum of named state features',
-  paramsSchema: z
+const paramsSchema = lazySchema(() =>
+  z
     .object({
       features: z
         .record(z.string(), z.number())
@@ -22,14 +20,23 @@ export const potentialScheme = defineRewardScheme({
         .describe('Φ: state feature name → weight'),
       gamma: z.number().min(0).max(1).default(0.99).describe("γ of the shaping term; set it to the learner's discount for policy invariance"),
       base: z.enum(['local', 'team']).default('local').describe('The reward being shaped: the local components or the team objective'),
-      weights: componentWeightsField,
-      kpis: kpiWeightsField,
+      weights: componentWeightsField(),
+      kpis: kpiWeightsField(),
       form: z
         .enum(['potential', 'bonus'])
         .default('potential')
         .describe("'potential': γΦ(s′) − Φ(s) (policy-invariant); 'bonus': Φ(s′) (not invariant, for comparison)"),
     })
     .strict(),
+);
+
+/** The registered scheme. */
+export const potentialScheme = defineRewardScheme({
+  id: 'potential',
+  summary: 'Potential-based shaping r + γΦ(s′) − Φ(s), Φ a weighted sum of named state features',
+  get paramsSchema() {
+    return paramsSchema();
+  },
   check: (world, agent, params) => [
     ...unknownNames(Object.keys(params.features), world.features, 'features', 'state feature'),
     ...checkComponentWeights(world, agent, params.weights),

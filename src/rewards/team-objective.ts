@@ -6,12 +6,15 @@ import { z } from 'zod';
 import type { ConfigIssue } from '../core/errors.js';
 import type { World } from '../core/world.js';
 import { unknownNames } from './scheme.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Params field for KPI weights (absent: the world's default team objective). */
-export const kpiWeightsField = z
-  .record(z.string(), z.number())
-  .optional()
-  .describe("KPI name → weight of the team objective G; default: the world's team objective (+1 per higher-is-better KPI, −1 per lower-is-better)");
+export const kpiWeightsField = lazySchema(() =>
+  z
+    .record(z.string(), z.number())
+    .optional()
+    .describe("KPI name → weight of the team objective G; default: the world's team objective (+1 per higher-is-better KPI, −1 per lower-is-better)"),
+);
 
 /** Resolved KPI weights, aligned with `world.kpis`. */
 export function teamWeights(world: World, weights: Readonly<Record<string, number>> | undefined): Float64Array {

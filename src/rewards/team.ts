@@ -6,12 +6,17 @@
 import { z } from 'zod';
 import { defineRewardScheme } from './scheme.js';
 import { checkKpiWeights, kpiWeightsField, teamValue, teamWeights } from './team-objective.js';
+import { lazySchema } from '../core/lazy-schema.js';
+
+const paramsSchema = lazySchema(() => z.object({ kpis: kpiWeightsField() }).strict());
 
 /** The registered scheme. */
 export const teamScheme = defineRewardScheme({
   id: 'team',
   summary: 'Shared team objective G (weighted team KPIs), the same for every agent',
-  paramsSchema: z.object({ kpis: kpiWeightsField }).strict(),
+  get paramsSchema() {
+    return paramsSchema();
+  },
   check: (world, _agent, params) => checkKpiWeights(world, params.kpis),
   create(ctx, params) {
     const weights = teamWeights(ctx.world, params.kpis);

@@ -37,16 +37,21 @@ export function fastPathSeed(resolved: ResolvedExperiment, seed: number): FastPa
  * by a fast path, which is an error (the user chooses).
  */
 export function chooseFastPath(resolved: ResolvedExperiment, options: SeedRunOptions): FastPath | undefined {
-  const { config } = resolved;
-  if (!config.run.fastPath || config.faults !== undefined || hasCoordination(config.coordination)) return undefined;
-  if (Object.keys(config.detectors).length > 0 || config.run.episodes !== undefined) return undefined;
-  const seed = fastPathSeed(resolved, options.seed);
-  const fast = resolved.worldSpec.fastPaths?.find((fp) => fp.applies(seed));
+  const fast = offeredFastPath(resolved, options.seed);
   if (fast && options.resume)
     throw new TacitError(
       `this seed has a checkpoint of the generic loop, which the fast path '${fast.id}' cannot continue: resume with --set run.fastPath=false`,
     );
   return fast;
+}
+
+/** The fast path a fresh run of this seed takes (see chooseFastPath), or undefined for the generic loop. */
+export function offeredFastPath(resolved: ResolvedExperiment, seed: number): FastPath | undefined {
+  const { config } = resolved;
+  if (!config.run.fastPath || config.faults !== undefined || hasCoordination(config.coordination)) return undefined;
+  if (Object.keys(config.detectors).length > 0 || config.run.episodes !== undefined) return undefined;
+  const offered = fastPathSeed(resolved, seed);
+  return resolved.worldSpec.fastPaths?.find((fp) => fp.applies(offered));
 }
 
 /** Run one seed through `fast` (see the module header): a generator that yields at metrics windows (see yield.ts). */

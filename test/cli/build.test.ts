@@ -4,7 +4,7 @@
  * it exists: under tsx every typed-array access paid a detached-buffer check, see bin/build.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs helper without types
@@ -58,6 +58,21 @@ describe('compiled commands (bin/build.mjs)', () => {
     const r = run(entry, ['--trace-protector-invalidation']);
     expect(r.stdout).toContain('loaded');
     expect(r.stdout + r.stderr).not.toMatch(/ArrayBufferDetaching/);
+  });
+
+  it("makes the CLI's CommonJS bundles pure ASCII though the sources' comments are not (fast to read; source map columns kept)", async () => {
+    const entry = join(dir, 'unicode.ts');
+    // A doc comment (esbuild keeps those of class members) with characters outside Latin-1 (one outside the BMP), as the sources' comments have, and a string with some.
+    writeFileSync(
+      entry,
+      "export class Label {\n  /** p ∈ [0, 1] × μ − ξ 🙂 */\n  text(): string {\n    return 'μ − ξ';\n  }\n}\nconsole.log(new Label().text(), new Label().text().length);\n",
+    );
+    const stub = (await ensureBuilt(entry, { format: 'cjs' })) as string;
+    const bundle = readFileSync(stub.replace(/\.cjs$/, '.bundle.cjs'), 'utf8');
+    expect(bundle).toMatch(/\/\*\* p \? \[0, 1\] \? \? \? \? \?\? \*\//); // each UTF-16 unit one '?'
+    expect(/[^\x00-\x7f]/.test(bundle)).toBe(false);
+    const r = spawnSync(process.execPath, [stub], { encoding: 'utf8' });
+    expect(r.stdout).toBe('μ − ξ 5\n');
   });
 
   it('gives two entries over the same sources each its own build (the library, then the CLI)', async () => {

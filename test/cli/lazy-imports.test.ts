@@ -87,6 +87,14 @@ describe('commands load only the packages they use', () => {
     expect(bare.packages.has('yaml')).toBe(true);
     expect(bare.packages.has('yargs')).toBe(false);
     expect([...bare.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
+    // A bare validate runs its own small bundle (src/cli/validate-main.ts), never the CLI's main one.
+    const trace = spawnSync(process.execPath, ['bin/tacit.mjs', 'validate', 'experiments/quickstart.yaml'], {
+      encoding: 'utf8',
+      env: { ...process.env, TACIT_CODE_CACHE_TRACE: '1' },
+    });
+    expect(trace.stdout).toBe(bare.stdout);
+    expect(trace.stderr).toMatch(/validate-main\.bundle\.cjs/);
+    expect(trace.stderr).not.toMatch(/[/\\]main\.bundle\.cjs/);
     const flagged = packagesLoadedBy('validate', 'experiments/quickstart.yaml', '--set', 'run.seed=3');
     expect(flagged.stdout).toBe(bare.stdout);
     expect(flagged.packages.has('yargs')).toBe(true);

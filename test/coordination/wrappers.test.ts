@@ -44,7 +44,7 @@ function rollout(world: World, actions: readonly (readonly number[])[], seed = 7
 const matrix = (): World => worlds.get('matrix-game-v1').create(worlds.get('matrix-game-v1').paramsSchema.parse({}) as Record<string, unknown>);
 
 describe('messages', () => {
-  const cfg = (over: Record<string, unknown>) => coordinationSchema.parse({ messages: { vocabulary: ['quiet', 'a', 'b'], ...over } }).messages!;
+  const cfg = (over: Record<string, unknown>) => coordinationSchema().parse({ messages: { vocabulary: ['quiet', 'a', 'b'], ...over } }).messages!;
 
   it('delivers a word delay + 1 periods after it is sent, charges cost per non-silent word and leaves actions to the inner world', () => {
     const world = withMessages(matrix(), cfg({ delay: 2, cost: 0.5 }), []);
@@ -153,10 +153,10 @@ describe('budgets', () => {
 });
 
 // Wrapped worlds are worlds: the shared conformance suite, at each inner world's conformance params.
-conformanceSuite(coordinatedSpec(worlds.get('market-v1'), coordinationSchema.parse({ messages: { drop: 0.3, delay: 1, cost: 0.01 } })));
-conformanceSuite(coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema.parse({ supervisors: [{ worker: 'col', budget: 3 }] })));
+conformanceSuite(coordinatedSpec(worlds.get('market-v1'), coordinationSchema().parse({ messages: { drop: 0.3, delay: 1, cost: 0.01 } })));
+conformanceSuite(coordinatedSpec(worlds.get('matrix-game-v1'), coordinationSchema().parse({ supervisors: [{ worker: 'col', budget: 3 }] })));
 conformanceSuite(
-  coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema.parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })),
+  coordinatedSpec(worlds.get('relay-chain-v1'), coordinationSchema().parse({ budgets: [{ kind: 'actions', amount: 5, fallback: 'last-action' }] })),
 );
 
 describe('coordination in a run', () => {

@@ -16,7 +16,8 @@ import { DetectorSuite, detectorsConfigSchema, type SuiteReport } from '../../sr
 import { ledgerFromRows } from '../../src/detectors/ledger.js';
 import { miscoordination, miscoordinationParams } from '../../src/detectors/miscoordination.js';
 import { PLANTED_KPIS, plantGoodhart } from '../../src/detectors/planted/goodhart.js';
-import { rowShortfalls } from '../../src/detectors/row-check.js';
+import { forkShortfalls, rowShortfalls } from '../../src/detectors/row-check.js';
+import { offeredFastPath } from '../../src/run/fast-path-loop.js';
 import { outcomeOf, runDetector, testedVerdict, untestedVerdict } from '../../src/detectors/types.js';
 import { compareVariants } from '../../src/report/compare.js';
 import { loadRuns } from '../../src/report/load.js';
@@ -178,6 +179,25 @@ describe('compare with untested seeds', () => {
     expect(text).toMatch(/100% \[\d+, 100\] of 2 tested, 2 untested/);
     expect(text).toMatch(/not ranked \(untested in every seed\): scheme=team/);
     expect(text).toMatch(/goodhart untested in 4 seeds of scheme=team: 8 metrics rows, fewer than the 50 .*; to test: run\.steps ≥ 5000/);
+  });
+});
+
+describe('fork check before a run', () => {
+  it('warns that a fork-less fast path leaves the fork-based detectors untested, and not for the generic loop', () => {
+    const raw = readConfigFile('experiments/market-calvano.yaml') as { run: Record<string, unknown> };
+    const fast = resolveExperiment(raw);
+    const id = offeredFastPath(fast, 0)?.id;
+    expect(id).toBe('market-tabular-q');
+    expect(forkShortfalls(fast, id)).toEqual([
+      "the fork-based tests of conflict and miscoordination will be untested: the fast path 'market-tabular-q' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)",
+    ]);
+    const generic = resolveExperiment({ ...raw, run: { ...raw.run, fastPath: false } });
+    expect(offeredFastPath(generic, 0)).toBeUndefined();
+    expect(forkShortfalls(generic, undefined)).toEqual([]);
+    // A detectors section turns the fast path off; conflict switched off leaves miscoordination.
+    const noConflict = resolveExperiment({ ...raw, detectors: { conflict: false } });
+    expect(offeredFastPath(noConflict, 0)).toBeUndefined();
+    expect(forkShortfalls(noConflict, 'some-fast-path')[0]).toMatch(/fork-based tests of miscoordination will/);
   });
 });
 

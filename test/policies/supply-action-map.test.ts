@@ -51,7 +51,7 @@ describe('supply action map', () => {
     const w = world();
     const obs = observations(w);
     const grid = [3, 5, 8];
-    const map = createActionMap(ctxFor(w, 0), supplyActionMapSchema.parse({ coverDays: grid, choices: { 'supplier/A': [0], 'supplier/B': [0] } }));
+    const map = createActionMap(ctxFor(w, 0), supplyActionMapSchema().parse({ coverDays: grid, choices: { 'supplier/A': [0], 'supplier/B': [0] } }));
     expect(map.space).toMatchObject({ kind: 'multi-discrete', nvec: [3, 1, 3, 1] });
     for (let c = 0; c < grid.length; c++) {
       const learner = new Float64Array(N * 4);
@@ -68,7 +68,7 @@ describe('supply action map', () => {
   it('mixes choices per copy and per item: item A at cover 3, item B at cover 8 on every row', () => {
     const w = world();
     const obs = observations(w);
-    const map = createActionMap(ctxFor(w, 0), supplyActionMapSchema.parse({ coverDays: [3, 8] }));
+    const map = createActionMap(ctxFor(w, 0), supplyActionMapSchema().parse({ coverDays: [3, 8] }));
     const learner = new Float64Array(N * 2);
     for (let b = 0; b < N; b++) learner.set([0, 1], b * 2);
     const out = new Float64Array(N * 2);
@@ -81,7 +81,7 @@ describe('supply action map', () => {
   it('inventory: targets at c days of demand, allocation from its choice list', () => {
     const w = world();
     const obs = observations(w);
-    const map = createActionMap(ctxFor(w, 1), supplyActionMapSchema.parse({ coverDays: [5], choices: { allocation: [0, 1] } }));
+    const map = createActionMap(ctxFor(w, 1), supplyActionMapSchema().parse({ coverDays: [5], choices: { allocation: [0, 1] } }));
     expect(map.space).toMatchObject({ nvec: [1, 1, 2] });
     const learner = new Float64Array(N * 3);
     for (let b = 0; b < N; b++) learner.set([0, 0, b % 2], b * 3);
@@ -93,11 +93,13 @@ describe('supply action map', () => {
 
   it('names the misfit: no mappable decision, an unknown choice', () => {
     const w = world();
-    expect(actionMapProblem(w, 2, supplyActionMapSchema.parse({ coverDays: [5] }))).toMatch(/maps no decision of agent logistics \(decisions: shippingMode\)/);
-    expect(actionMapProblem(w, 0, supplyActionMapSchema.parse({ choices: { supplier: [0] } }))).toMatch(
+    expect(actionMapProblem(w, 2, supplyActionMapSchema().parse({ coverDays: [5] }))).toMatch(
+      /maps no decision of agent logistics \(decisions: shippingMode\)/,
+    );
+    expect(actionMapProblem(w, 0, supplyActionMapSchema().parse({ choices: { supplier: [0] } }))).toMatch(
       /'supplier', which is not a decision of agent procurement/,
     );
-    expect(actionMapProblem(w, 0, supplyActionMapSchema.parse({ coverDays: [5] }))).toBeUndefined();
+    expect(actionMapProblem(w, 0, supplyActionMapSchema().parse({ coverDays: [5] }))).toBeUndefined();
   });
 
   it('a PPO config with a misfit actionMap is refused when the experiment resolves, naming the agent', () => {

@@ -11,7 +11,7 @@ import { ParallelEnv } from '../../src/core/parallel-env.js';
 import type { World } from '../../src/core/world.js';
 import { buildPolicies, runPolicies } from '../../bench/supply-harness.js';
 
-const make = (p: Record<string, unknown> = {}) => createBeerGame(beerGameParamsSchema.parse(p));
+const make = (p: Record<string, unknown> = {}) => createBeerGame(beerGameParamsSchema().parse(p));
 const stages = ['retailer', 'wholesaler', 'distributor', 'factory'];
 
 describe('beer-game-v1 dynamics', () => {
@@ -99,11 +99,11 @@ describe('base-stock levels for the beer game', () => {
 
   it('finds levels that beat every level within ±1 per stage, on the search paths and on fresh paths', () => {
     const found = searchBaseStock(config, { episodes: 48, seed: 1 });
-    const same = new BaseStockEvaluator(beerGameParamsSchema.parse(config), 48, 1);
+    const same = new BaseStockEvaluator(beerGameParamsSchema().parse(config), 48, 1);
     expect(same.cost(found.levels)).toBe(found.cost);
     for (const delta of neighbourhood()) expect(same.cost(found.levels.map((l, i) => l + delta[i]!))).toBeGreaterThanOrEqual(found.cost);
     // Larger moves must lose clearly on demand paths the search never saw.
-    const fresh = new BaseStockEvaluator(beerGameParamsSchema.parse(config), 256, 99);
+    const fresh = new BaseStockEvaluator(beerGameParamsSchema().parse(config), 256, 99);
     const base = fresh.cost(found.levels);
     for (let i = 0; i < 4; i++)
       for (const step of [-4, 4]) {

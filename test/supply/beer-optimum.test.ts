@@ -87,7 +87,7 @@ const ROW1 = {
 
 describe('beer-game optimum', () => {
   it('maps Shang & Song row 1 onto the world: their levels, and their cost per time unit = 8 × cost per period', () => {
-    const o = beerGameOptimum(beerGameParamsSchema.parse({ ...ROW1, accounting: 'transit' }));
+    const o = beerGameOptimum(beerGameParamsSchema().parse({ ...ROW1, accounting: 'transit' }));
     expect(Object.values(o.levels)).toEqual([8, 13, 18, 22]);
     expect(Object.values(o.installationLevels)).toEqual([8, 5, 5, 4]);
     expect(Math.abs(8 * o.clarkScarfCostPerPeriod - 12.688) / 12.688).toBeLessThan(1e-4);
@@ -101,7 +101,7 @@ describe('beer-game optimum', () => {
     ['echelon', { demand: { kind: 'normal', mean: 8, sd: 3 }, holdingCost: [1, 0.75, 0.5, 0.25], backorderCost: [10, 0, 0, 0], initialPipeline: 0 }],
     ['transit', { demand: { kind: 'uniform', low: 0, high: 8 }, holdingCost: 0.5, backorderCost: [2, 0, 0, 0], initialPipeline: 0 }],
   ])('agrees with long simulation of the world (%s accounting) within 1%%', (accounting, raw) => {
-    const p = beerGameParamsSchema.parse({ ...raw, accounting });
+    const p = beerGameParamsSchema().parse({ ...raw, accounting });
     const o = beerGameOptimum(p);
     const sim = simulateLevels(p, Object.values(o.installationLevels), { periods: 6000, warmup: 200, copies: 8, seed: 3 });
     expect(Math.abs(sim.costPerPeriod - o.costPerPeriod) / o.costPerPeriod).toBeLessThan(0.01);
@@ -109,11 +109,11 @@ describe('beer-game optimum', () => {
 
   it('applies to beer-game-v2 with an initial pipeline (its inventory position is right), where v1 is refused and misses it', () => {
     const raw = { demand: { kind: 'uniform', low: 0, high: 8 }, holdingCost: 0.5, backorderCost: [2, 0, 0, 0], accounting: 'transit' };
-    const p = beerGameParamsSchema.parse({ ...raw, initialPipeline: 4 });
+    const p = beerGameParamsSchema().parse({ ...raw, initialPipeline: 4 });
     expect(() => beerGameOptimum(p)).toThrow(/initialPipeline is 4 .*or use beer-game-v2/);
     const o = beerGameOptimum(p, 'beer-game-v2');
     // The long-run optimum does not depend on where the chain starts.
-    expect({ ...o, world: 'beer-game-v1' }).toEqual(beerGameOptimum(beerGameParamsSchema.parse({ ...raw, initialPipeline: 0 })));
+    expect({ ...o, world: 'beer-game-v1' }).toEqual(beerGameOptimum(beerGameParamsSchema().parse({ ...raw, initialPipeline: 0 })));
     expect(createBeerGame(p, BEER_V2).kpis.find((k) => k.name === 'costPerPeriod')?.reference).toBe(o.costPerPeriod);
     const levels = Object.values(o.installationLevels);
     const opts = { periods: 6000, warmup: 200, copies: 8, seed: 3 };
@@ -127,7 +127,7 @@ describe('beer-game optimum', () => {
   it('names every reason when theory does not apply (the classic game)', () => {
     let err: unknown;
     try {
-      beerGameOptimum(beerGameParamsSchema.parse({}));
+      beerGameOptimum(beerGameParamsSchema().parse({}));
     } catch (e) {
       err = e;
     }
@@ -136,14 +136,14 @@ describe('beer-game optimum', () => {
     expect(reasons).toContain("demand.kind is 'step'");
     expect(reasons).toContain('backorderCost of the wholesaler is 1');
     expect(reasons).toContain('initialPipeline is 4');
-    expect(() => beerGameOptimum(beerGameParamsSchema.parse({ ...ROW1, holdingCost: [0.1, 0.2, 0.2, 0.2] }))).toThrow(/holdingCost rises upstream/);
+    expect(() => beerGameOptimum(beerGameParamsSchema().parse({ ...ROW1, holdingCost: [0.1, 0.2, 0.2, 0.2] }))).toThrow(/holdingCost rises upstream/);
   });
 
   it('adds a costPerPeriod KPI with the optimum as its reference only where the optimum applies', () => {
-    const w = createBeerGame(beerGameParamsSchema.parse(ROW1));
+    const w = createBeerGame(beerGameParamsSchema().parse(ROW1));
     const k = w.kpis.find((x) => x.name === 'costPerPeriod');
-    expect(k?.reference).toBeCloseTo(beerGameOptimum(beerGameParamsSchema.parse(ROW1)).costPerPeriod, 12);
-    expect(createBeerGame(beerGameParamsSchema.parse({})).kpis.map((x) => x.name)).not.toContain('costPerPeriod');
+    expect(k?.reference).toBeCloseTo(beerGameOptimum(beerGameParamsSchema().parse(ROW1)).costPerPeriod, 12);
+    expect(createBeerGame(beerGameParamsSchema().parse({})).kpis.map((x) => x.name)).not.toContain('costPerPeriod');
   });
 });
 
@@ -151,7 +151,7 @@ describe('beer-game accounting', () => {
   const stages = ['retailer', 'wholesaler', 'distributor', 'factory'];
   const play = (accounting: string) => {
     const p = { demand: { kind: 'uniform', low: 0, high: 9 }, holdingCost: [1, 0.8, 0.5, 0.2], backorderCost: [3, 1, 0.5, 0.5], accounting };
-    const env = new ParallelEnv(createBeerGame(beerGameParamsSchema.parse(p)));
+    const env = new ParallelEnv(createBeerGame(beerGameParamsSchema().parse(p)));
     env.reset(5);
     const rng = deriveSeedWords(11, 'test');
     const out: { team: number; rewards: Record<string, Record<string, number>> }[] = [];
@@ -185,7 +185,7 @@ describe('beer-game accounting', () => {
   });
 
   it('rejects echelon accounting when holding costs rise upstream, naming the field', () => {
-    const r = beerGameParamsSchema.safeParse({ accounting: 'echelon', holdingCost: [0.5, 1, 1, 1] });
+    const r = beerGameParamsSchema().safeParse({ accounting: 'echelon', holdingCost: [0.5, 1, 1, 1] });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toContain('holdingCost');
   });

@@ -12,7 +12,7 @@ import { ParallelEnv } from '../../src/core/parallel-env.js';
 import type { World } from '../../src/core/world.js';
 import { checks } from '../conformance/world-conformance.js';
 
-const make = (p: Record<string, unknown> = {}) => createWarehouseV2(warehouseV2ParamsSchema.parse(p));
+const make = (p: Record<string, unknown> = {}) => createWarehouseV2(warehouseV2ParamsSchema().parse(p));
 type Actions = Record<string, number | number[]>;
 const idle = (K: number): Actions => ({ procurement: Array(K).fill(0), inventory: [...Array(K).fill(8), 0], logistics: 0, finance: 3 });
 
@@ -32,11 +32,11 @@ describe('warehouse-v2 header', () => {
     const src = readFileSync(new URL('../../envs/warehouse/v2/warehouse-v2.ts', import.meta.url), 'utf8');
     const table = src.slice(src.indexOf('| param | default |'));
     const rows = [...table.matchAll(/^ \* \| (\w+) \| (.+) \|$/gm)].map((m) => [m[1]!, m[2]!] as const).filter(([k]) => k !== 'param');
-    const defaults = warehouseV2ParamsSchema.parse({}) as Record<string, unknown>;
+    const defaults = warehouseV2ParamsSchema().parse({}) as Record<string, unknown>;
     expect(rows.map(([k]) => k).sort()).toEqual(Object.keys(defaults).sort());
     for (const [key, text] of rows) {
       // Parse the header's value, then resolve it through the schema as a config would be: equal to the default.
-      const resolved = warehouseV2ParamsSchema.parse({ [key]: JSON.parse(text) }) as Record<string, unknown>;
+      const resolved = warehouseV2ParamsSchema().parse({ [key]: JSON.parse(text) }) as Record<string, unknown>;
       expect(resolved[key], key).toEqual(defaults[key]);
     }
   });

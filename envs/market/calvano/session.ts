@@ -36,7 +36,7 @@ export interface ResolvedSessionSpec {
 
 /** Apply defaults and validate (zod errors name the field). */
 export function resolveSessionSpec(spec: CalvanoSessionSpec = {}): ResolvedSessionSpec {
-  const env = marketParamsSchema.parse(spec.env ?? {});
+  const env = marketParamsSchema().parse(spec.env ?? {});
   const raw = spec.learner ?? {};
   const list = Array.isArray(raw) ? raw : Array.from({ length: env.nFirms }, () => raw);
   if (list.length !== env.nFirms) throw new RangeError(`learner: ${list.length} entries for ${env.nFirms} firms; give one object for all or one per firm`);

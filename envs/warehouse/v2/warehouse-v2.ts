@@ -384,7 +384,9 @@ export const warehouseV2 = defineWorld({
   id: 'warehouse-v2',
   summary:
     'Several SKUs sharing a warehouse (or a DC feeding stores), run by procurement, inventory, logistics and finance agents; practitioners’ KPIs, accrual accounting',
-  paramsSchema: warehouseV2ParamsSchema,
+  get paramsSchema() {
+    return warehouseV2ParamsSchema();
+  },
   create: (p) => createWarehouseV2(p),
   conformanceParams: { episodeLength: 25, network: { stores: 2, storeCoverDays: 3 } },
 });

@@ -59,7 +59,7 @@ const nearestIndex = (grid: Float64Array, p: number): number => grid.reduce((bes
 
 /** Learn one session of `spec` with seed `seed` (the runner's streams for that seed). */
 export function learnMarket(spec: LearnedMarketSpec, seed: number): LearnedMarket {
-  const env = marketParamsSchema.parse({ ...(spec.env ?? {}), nFirms: spec.firms.length });
+  const env = marketParamsSchema().parse({ ...(spec.env ?? {}), nFirms: spec.firms.length });
   const world = createMarketWorld(env);
   const game = world.game;
   const n = game.n;

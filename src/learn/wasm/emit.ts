@@ -190,6 +190,20 @@ export class FnBuilder {
   v128Bitselect(): this {
     return this.simd(0x52);
   }
+  f64x2ReplaceLane(lane: number): this {
+    return this.simd(0x22, lane);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  /** f32x4.demote_f64x2_zero: both lanes rounded to float32 (as scalar f32.demote_f64), upper lanes 0. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  /** The low 8 bytes of a, then the low 8 bytes of b (i8x16.shuffle 0–7, 16–23). */
+  lowHalves(): this {
+    return this.simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  }
   /** An f32x4 constant with all lanes `v`. */
   f32x4Const(v: number): this {
     return this.f32(v).f32x4Splat();
