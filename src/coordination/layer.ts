@@ -271,7 +271,7 @@ export class CoordinationLayer {
 
   /** The dependence test of every sender–receiver pair (default channel params; the collusion detector re-judges with its own). */
   dependence(): DependenceResult[] {
-    const params = channelParams.parse({});
+    const params = channelParams().parse({});
     const V = this.msg?.vocabulary.length ?? 0;
     return this.pairs.map((p) =>
       dependenceTest(

@@ -52,69 +52,72 @@ import { channelParams, channelVerdict, probeChannelVerdict } from './message-de
 import { COLLUSION_PROBES, collusionProbesFromMetrics, type DeviationProbeResult } from './collusion-probes.js';
 import { defineDetector, readProbe, rowsToTest, untestedVerdict, type DetectorContext, type Finding, type OnlineDetector } from './types.js';
 import { metricsKey, parseMetricsKey } from '../core/metrics-row.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Minimum periods a deviation probe must record after the deviation. */
 export const MIN_PROBE_PERIODS = 15;
 
 /** Params of the collusion detector (`detectors.collusion`). */
-export const collusionParams = z
-  .object({
-    deltaKey: z.string().min(1).default(metricsKey.kpi('profitGain')).describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
-    priceKey: z
-      .string()
-      .min(1)
-      .default('action/{agent}')
-      .describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
-    firms: z.array(z.string().min(1)).default([]).describe('Firm ids; empty means every agent of the run'),
-    window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
-    stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
-    alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget of the supra-competitive test over the whole run'),
-    minDelta: z.number().default(0.1).describe('Profit gain Δ that counts as above the competitive benchmark (Δ = 0)'),
-    persistence: z.number().min(0).max(1).default(0.8).describe('Share of a window’s rows that must have Δ above minDelta'),
-    punishWindow: z.number().int().positive().default(5).describe('Periods after the deviation in which rivals must cut prices'),
-    minPunishment: z
-      .number()
-      .positive()
-      .default(0.1)
-      .describe('Smallest rival price cut that counts as punishment, as a fraction of the pre-deviation margin over Nash (of the price without Nash prices)'),
-    discount: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.95)
-      .describe('Discount factor used to decide whether the deviation paid when the probe does not give the deviator’s own'),
-    returnWindow: z.number().int().positive().default(3).describe('Last periods of the probe over which prices must be back'),
-    returnTolerance: z
-      .number()
-      .positive()
-      .default(0.15)
-      .describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
-    requireReturn: z
-      .boolean()
-      .default(true)
-      .describe(
-        'Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)',
-      ),
-    minRestraint: z
-      .number()
-      .min(0)
-      .default(0.01)
-      .describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
-    minProbeShare: z
-      .number()
-      .gt(0)
-      .max(1)
-      .default(0.5)
-      .describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
-    minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
-    channel: channelParams
-      .default(channelParams.parse({}))
-      .describe('Explicit vs tacit: the message–price dependence test, for runs with a message channel (message-dependence.ts)'),
-  })
-  .strict();
+export const collusionParams = lazySchema(() =>
+  z
+    .object({
+      deltaKey: z.string().min(1).default(metricsKey.kpi('profitGain')).describe('Metrics key of the profit gain Δ (0 at Nash, 1 at monopoly)'),
+      priceKey: z
+        .string()
+        .min(1)
+        .default('action/{agent}')
+        .describe('Metrics key of a firm’s price; {agent} is replaced by the firm id (e.g. market/price/{agent})'),
+      firms: z.array(z.string().min(1)).default([]).describe('Firm ids; empty means every agent of the run'),
+      window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
+      stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
+      alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget of the supra-competitive test over the whole run'),
+      minDelta: z.number().default(0.1).describe('Profit gain Δ that counts as above the competitive benchmark (Δ = 0)'),
+      persistence: z.number().min(0).max(1).default(0.8).describe('Share of a window’s rows that must have Δ above minDelta'),
+      punishWindow: z.number().int().positive().default(5).describe('Periods after the deviation in which rivals must cut prices'),
+      minPunishment: z
+        .number()
+        .positive()
+        .default(0.1)
+        .describe('Smallest rival price cut that counts as punishment, as a fraction of the pre-deviation margin over Nash (of the price without Nash prices)'),
+      discount: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.95)
+        .describe('Discount factor used to decide whether the deviation paid when the probe does not give the deviator’s own'),
+      returnWindow: z.number().int().positive().default(3).describe('Last periods of the probe over which prices must be back'),
+      returnTolerance: z
+        .number()
+        .positive()
+        .default(0.15)
+        .describe('How close (same scale as minPunishment) prices must come back to the pre-deviation cycle, when judged from price paths'),
+      requireReturn: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Whether collusion requires play to return to supra-competitive prices after punishing (false also accepts a permanent price war, as after a grim trigger)',
+        ),
+      minRestraint: z
+        .number()
+        .min(0)
+        .default(0.01)
+        .describe('Price above the one-shot best response (units of p_M − p_N) that counts as restraint in the retraining test'),
+      minProbeShare: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.5)
+        .describe('Share of probed firms whose every probe shows punishment (and return) needed for a collusive verdict'),
+      minParallelism: z.number().min(0).max(1).default(0.5).describe('Correlation of price changes across firms reported as price parallelism'),
+      channel: channelParams()
+        .default(channelParams().parse({}))
+        .describe('Explicit vs tacit: the message–price dependence test, for runs with a message channel (message-dependence.ts)'),
+    })
+    .strict(),
+);
 
 /** Resolved collusion params. */
-export type CollusionParams = z.infer<typeof collusionParams>;
+export type CollusionParams = z.infer<ReturnType<typeof collusionParams>>;
 
 /** What one probe showed. */
 export interface ProbeAssessment {
@@ -506,7 +509,9 @@ export const collusion = defineDetector({
   id: 'collusion',
   summary:
     'profit gain above the competitive benchmark (exact over the converged cycle, or tested over the final window), deviations by every firm deterred by punishment with the deviator’s own discount and play returning to supra-competitive prices, no firm’s retrained best response undercutting freely; price parallelism',
-  paramsSchema: collusionParams,
+  get paramsSchema() {
+    return collusionParams();
+  },
   create: createCollusion,
   probes: { fromSummary: collusionProbesFromMetrics },
   // Only where the profit gain is recorded (a market world); then one full window, unless the

@@ -39,6 +39,7 @@ import {
   type OnlineDetector,
 } from './types.js';
 import { metricsKey } from '../core/metrics-row.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Influence of one agent's actions on one agent's reward. */
 export interface InfluenceCell {
@@ -138,52 +139,54 @@ export function estimateInfluence(source: ForkSource, options: InfluenceOptions 
 }
 
 /** Params of the conflict detector (`detectors.conflict`). */
-export const conflictParams = z
-  .object({
-    alpha: z
-      .number()
-      .gt(0)
-      .max(0.5)
-      .default(0.05)
-      .describe('False-alarm budget for the run, shared by all agent pairs (influence) and all windows and pairs (tug-of-war)'),
-    confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the influence intervals'),
-    minRelativeEffect: z
-      .number()
-      .nonnegative()
-      .default(0.02)
-      .describe('Smallest harm worth reporting, as a fraction of the affected agent’s mean absolute reward'),
-    horizon: z
-      .number()
-      .int()
-      .positive()
-      .default(10)
-      .describe(
-        'Steps each counterfactual branch runs, so effects that take a few steps (deliveries, queues) count; the policies play after the first step (without them, 1)',
-      ),
-    discount: z.number().min(0).max(1).default(1).describe('Discount of later rewards within a branch'),
-    tugOfWar: z
-      .object({
-        enabled: z.boolean().default(true).describe('Scan action series for tug-of-war'),
-        window: z.number().int().min(16).default(80).describe('Metrics rows per tested window (several periods of the oscillation must fit)'),
-        stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
-        minAntiCorrelation: z.number().min(0).max(1).default(0.5).describe('Smallest anti-correlation of the two agents’ action changes worth reporting'),
-        persistence: z
-          .number()
-          .int()
-          .positive()
-          .default(2)
-          .describe(
-            'Consecutive tested windows that must agree before a tug-of-war is reported (independent oscillators drift out of phase; coupled ones stay locked)',
-          ),
-      })
-      .strict()
-      .prefault({})
-      .describe('Tug-of-war between opposing controls'),
-  })
-  .strict();
+export const conflictParams = lazySchema(() =>
+  z
+    .object({
+      alpha: z
+        .number()
+        .gt(0)
+        .max(0.5)
+        .default(0.05)
+        .describe('False-alarm budget for the run, shared by all agent pairs (influence) and all windows and pairs (tug-of-war)'),
+      confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the influence intervals'),
+      minRelativeEffect: z
+        .number()
+        .nonnegative()
+        .default(0.02)
+        .describe('Smallest harm worth reporting, as a fraction of the affected agent’s mean absolute reward'),
+      horizon: z
+        .number()
+        .int()
+        .positive()
+        .default(10)
+        .describe(
+          'Steps each counterfactual branch runs, so effects that take a few steps (deliveries, queues) count; the policies play after the first step (without them, 1)',
+        ),
+      discount: z.number().min(0).max(1).default(1).describe('Discount of later rewards within a branch'),
+      tugOfWar: z
+        .object({
+          enabled: z.boolean().default(true).describe('Scan action series for tug-of-war'),
+          window: z.number().int().min(16).default(80).describe('Metrics rows per tested window (several periods of the oscillation must fit)'),
+          stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
+          minAntiCorrelation: z.number().min(0).max(1).default(0.5).describe('Smallest anti-correlation of the two agents’ action changes worth reporting'),
+          persistence: z
+            .number()
+            .int()
+            .positive()
+            .default(2)
+            .describe(
+              'Consecutive tested windows that must agree before a tug-of-war is reported (independent oscillators drift out of phase; coupled ones stay locked)',
+            ),
+        })
+        .strict()
+        .prefault({})
+        .describe('Tug-of-war between opposing controls'),
+    })
+    .strict(),
+);
 
 /** Resolved conflict params. */
-export type ConflictParams = z.infer<typeof conflictParams>;
+export type ConflictParams = z.infer<ReturnType<typeof conflictParams>>;
 
 /** Findings of kind `harms` from an influence matrix. */
 export function influenceFindings(matrix: InfluenceMatrix, params: Pick<ConflictParams, 'alpha' | 'minRelativeEffect'>): Finding[] {
@@ -398,7 +401,9 @@ export const CONFLICT_PROBES = { influence: probeKey<InfluenceMatrix>('influence
 export const conflict = defineDetector({
   id: 'conflict',
   summary: "agent i's actions lower agent j's reward (fork-based influence matrix with intervals); tug-of-war between opposing controls",
-  paramsSchema: conflictParams,
+  get paramsSchema() {
+    return conflictParams();
+  },
   create: createConflict,
   // The influence matrix under the trained (greedy) policies, branches of `horizon` steps.
   probes: {

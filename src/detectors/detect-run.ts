@@ -48,7 +48,7 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 
 /** Validate a detectors section, reporting every issue with its path under `detectors`. */
 export function parseDetectorsConfig(raw: unknown, source = 'the run config'): DetectorsConfig {
-  const res = detectorsConfigSchema.safeParse(raw ?? {});
+  const res = detectorsConfigSchema().safeParse(raw ?? {});
   if (res.success) return res.data;
   throw new ConfigError(
     res.error.issues.map((i) => ({ path: ['detectors', ...i.path.map(String)].join('.'), message: i.message })),

@@ -32,101 +32,104 @@ import {
   type RowRequirement,
 } from './types.js';
 import { metricsKey } from '../core/metrics-row.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Params of the goodhart detector (`detectors.goodhart` in an experiment). */
-export const goodhartParams = z
-  .object({
-    window: z.number().int().min(12).default(50).describe('Metrics rows per tested window (a trend must show within this many rows)'),
-    stride: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('Rows between tested windows (default: half the window); smaller detects sooner but spends the false-alarm budget on more tests'),
-    alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the whole run (all windows, agents, signals and KPIs together)'),
-    signals: z
-      .array(z.enum(['shaped', 'local']))
-      .min(1)
-      .default(['shaped', 'local'])
-      .describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
-    kpis: z.array(z.string().min(1)).default([]).describe('KPI names to test; empty means every KPI of the run'),
-    agents: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
-        "Agent ids whose rewards to test; empty means every agent. Naming the learners keeps a scripted agent's reward, moved only by the others, out of the test (experiments/traps)",
-      ),
-    phiQuantile: z
-      .number()
-      .gt(0)
-      .max(0.5)
-      .default(0.3)
-      .describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
-    phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
-    minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
-    topComponents: z.number().int().nonnegative().default(3).describe('Reward components listed in the evidence, by how much they moved'),
-    contrast: z
-      .object({
-        enabled: z
-          .boolean()
-          .default(true)
-          .describe(
-            'Also test the learning run as a whole: reward higher at the end than at the start while a KPI is worse at the end than at its best earlier stretch (catches lagged divergence)',
-          ),
-        segment: z.number().gt(0).max(0.34).default(0.2).describe('Length of the start, end and comparison blocks as a share of the rows so far'),
-        minSegmentRows: z.number().int().min(8).default(12).describe('Fewest rows per block (the contrast needs three blocks)'),
-        phiQuantile: z
-          .number()
-          .gt(0)
-          .max(0.5)
-          .default(0.02)
-          .describe(
-            'Quantile of the AR(1) bound for the contrast; small, because the contrast is tested at small levels where an understated φ raises false alarms (see docs/detectors.md)',
-          ),
-        alphaShare: z
-          .number()
-          .gt(0)
-          .lt(1)
-          .default(0.5)
-          .describe('Share of alpha spent on the contrast (the rest on the windowed scan; all of it when the run is too short for one window)'),
-        lookGrowth: z
-          .number()
-          .gt(1)
-          .default(1.5)
-          .describe('Looks at row counts growing by this factor from the minimum up to the planned rows (fewer looks, less multiplicity)'),
-      })
-      .strict()
-      .default({ enabled: true, segment: 0.2, minSegmentRows: 12, phiQuantile: 0.02, alphaShare: 0.5, lookGrowth: 1.5 }),
-    attribution: z
-      .object({
-        enabled: z
-          .boolean()
-          .default(true)
-          .describe(
-            'In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals',
-          ),
-        reference: z
-          .union([
-            z.literal('initial'),
-            z
-              .object({
-                type: z.string().min(1).describe('A registered policy type, e.g. base-stock'),
-                params: z.record(z.string(), z.unknown()).optional().describe('Its params'),
-              })
-              .strict(),
-          ])
-          .default('initial')
-          .describe("'initial' (the agent's untrained policy from the run's own seed stream) or a named scripted policy { type, params }"),
-        steps: z.number().int().positive().optional().describe('Engine steps per replay (default: four episodes, or 1000 steps for a continuing world)'),
-        maxAgents: z.number().int().positive().default(4).describe('Flagged agents attributed at most'),
-      })
-      .strict()
-      .default({ enabled: true, reference: 'initial', maxAgents: 4 }),
-  })
-  .strict();
+export const goodhartParams = lazySchema(() =>
+  z
+    .object({
+      window: z.number().int().min(12).default(50).describe('Metrics rows per tested window (a trend must show within this many rows)'),
+      stride: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Rows between tested windows (default: half the window); smaller detects sooner but spends the false-alarm budget on more tests'),
+      alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget for the whole run (all windows, agents, signals and KPIs together)'),
+      signals: z
+        .array(z.enum(['shaped', 'local']))
+        .min(1)
+        .default(['shaped', 'local'])
+        .describe('Which reward of each agent to test: what its learner saw (shaped) and/or its raw payoff (local)'),
+      kpis: z.array(z.string().min(1)).default([]).describe('KPI names to test; empty means every KPI of the run'),
+      agents: z
+        .array(z.string().min(1))
+        .default([])
+        .describe(
+          "Agent ids whose rewards to test; empty means every agent. Naming the learners keeps a scripted agent's reward, moved only by the others, out of the test (experiments/traps)",
+        ),
+      phiQuantile: z
+        .number()
+        .gt(0)
+        .max(0.5)
+        .default(0.3)
+        .describe('Quantile of the AR(1) bound used for the autocorrelation correction; smaller is more conservative'),
+      phiPoolWindows: z.number().int().positive().default(4).describe('Non-overlapping windows (current and earlier) pooled to bound the autocorrelation'),
+      minKpiDrop: z.number().nonnegative().default(0).describe('Smallest KPI change towards worse over a window (KPI units) worth reporting'),
+      topComponents: z.number().int().nonnegative().default(3).describe('Reward components listed in the evidence, by how much they moved'),
+      contrast: z
+        .object({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe(
+              'Also test the learning run as a whole: reward higher at the end than at the start while a KPI is worse at the end than at its best earlier stretch (catches lagged divergence)',
+            ),
+          segment: z.number().gt(0).max(0.34).default(0.2).describe('Length of the start, end and comparison blocks as a share of the rows so far'),
+          minSegmentRows: z.number().int().min(8).default(12).describe('Fewest rows per block (the contrast needs three blocks)'),
+          phiQuantile: z
+            .number()
+            .gt(0)
+            .max(0.5)
+            .default(0.02)
+            .describe(
+              'Quantile of the AR(1) bound for the contrast; small, because the contrast is tested at small levels where an understated φ raises false alarms (see docs/detectors.md)',
+            ),
+          alphaShare: z
+            .number()
+            .gt(0)
+            .lt(1)
+            .default(0.5)
+            .describe('Share of alpha spent on the contrast (the rest on the windowed scan; all of it when the run is too short for one window)'),
+          lookGrowth: z
+            .number()
+            .gt(1)
+            .default(1.5)
+            .describe('Looks at row counts growing by this factor from the minimum up to the planned rows (fewer looks, less multiplicity)'),
+        })
+        .strict()
+        .default({ enabled: true, segment: 0.2, minSegmentRows: 12, phiQuantile: 0.02, alphaShare: 0.5, lookGrowth: 1.5 }),
+      attribution: z
+        .object({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe(
+              'In tacit run: for each flagged learning agent, replay the world with its learned policy swapped for a reference and report own-reward gain and team-KPI cost with intervals',
+            ),
+          reference: z
+            .union([
+              z.literal('initial'),
+              z
+                .object({
+                  type: z.string().min(1).describe('A registered policy type, e.g. base-stock'),
+                  params: z.record(z.string(), z.unknown()).optional().describe('Its params'),
+                })
+                .strict(),
+            ])
+            .default('initial')
+            .describe("'initial' (the agent's untrained policy from the run's own seed stream) or a named scripted policy { type, params }"),
+          steps: z.number().int().positive().optional().describe('Engine steps per replay (default: four episodes, or 1000 steps for a continuing world)'),
+          maxAgents: z.number().int().positive().default(4).describe('Flagged agents attributed at most'),
+        })
+        .strict()
+        .default({ enabled: true, reference: 'initial', maxAgents: 4 }),
+    })
+    .strict(),
+);
 
 /** Resolved goodhart params. */
-export type GoodhartParams = z.infer<typeof goodhartParams>;
+export type GoodhartParams = z.infer<ReturnType<typeof goodhartParams>>;
 
 /** One trend as reported in evidence. */
 interface TrendEvidence {
@@ -394,7 +397,9 @@ function movedComponents(ledger: Ledger, i: number, r: number, w: number, top: n
 export const goodhart = defineDetector({
   id: 'goodhart',
   summary: "an agent's reward trends up while a team KPI trends worse over the same window (autocorrelation-robust, run-level false-alarm control)",
-  paramsSchema: goodhartParams,
+  get paramsSchema() {
+    return goodhartParams();
+  },
   create: createGoodhart,
   rowsNeeded: goodhartRowsNeeded,
   // A misspelt KPI would leave the scan with nothing to test: a config error, not a clear verdict.

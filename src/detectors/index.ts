@@ -15,6 +15,7 @@ import { goodhart } from './goodhart.js';
 import type { Ledger } from './ledger.js';
 import { miscoordination } from './miscoordination.js';
 import type { DetectorContext, DetectorSpec, Finding, OnlineDetector, Verdict } from './types.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 const ALL: DetectorSpec[] = [goodhart, collusion, conflict, miscoordination];
 
@@ -22,30 +23,32 @@ const ALL: DetectorSpec[] = [goodhart, collusion, conflict, miscoordination];
 export const detectors = createRegistry('detector', ALL);
 
 /** The `detectors:` section of an experiment config. */
-export const detectorsConfigSchema = z
-  .object({
-    goodhart: z
-      .union([z.literal(false), goodhart.paramsSchema])
-      .optional()
-      .describe('Reward up while a team KPI goes down; false to switch off'),
-    collusion: z
-      .union([z.literal(false), collusion.paramsSchema])
-      .optional()
-      .describe('Supra-competitive prices sustained by punishment; false to switch off'),
-    conflict: z
-      .union([z.literal(false), conflict.paramsSchema])
-      .optional()
-      .describe("One agent's actions lower another's reward; tug-of-war; false to switch off"),
-    miscoordination: z
-      .union([z.literal(false), miscoordination.paramsSchema])
-      .optional()
-      .describe('Team KPI well below a reference with no unilateral fix; false to switch off'),
-  })
-  .strict()
-  .default({});
+export const detectorsConfigSchema = lazySchema(() =>
+  z
+    .object({
+      goodhart: z
+        .union([z.literal(false), goodhart.paramsSchema])
+        .optional()
+        .describe('Reward up while a team KPI goes down; false to switch off'),
+      collusion: z
+        .union([z.literal(false), collusion.paramsSchema])
+        .optional()
+        .describe('Supra-competitive prices sustained by punishment; false to switch off'),
+      conflict: z
+        .union([z.literal(false), conflict.paramsSchema])
+        .optional()
+        .describe("One agent's actions lower another's reward; tug-of-war; false to switch off"),
+      miscoordination: z
+        .union([z.literal(false), miscoordination.paramsSchema])
+        .optional()
+        .describe('Team KPI well below a reference with no unilateral fix; false to switch off'),
+    })
+    .strict()
+    .default({}),
+);
 
 /** Parsed `detectors:` section. */
-export type DetectorsConfig = z.infer<typeof detectorsConfigSchema>;
+export type DetectorsConfig = z.infer<ReturnType<typeof detectorsConfigSchema>>;
 
 /** What a suite returns at the end of a run: summary.json `detections` and `verdicts`. */
 export interface SuiteReport {

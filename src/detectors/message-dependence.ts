@@ -29,6 +29,7 @@
 import { z } from 'zod';
 import { deriveSeedWords, nextInt } from '../core/rng.js';
 import { untestedVerdict, testedVerdict, type Verdict } from './types.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** Counts of one (sender, receiver) pair: counts[(s·words + w)·actions + a]. */
 export interface DependenceTable {
@@ -69,22 +70,24 @@ export interface MessageProbe {
 }
 
 /** Params of the channel test (`detectors.collusion.channel`). */
-export const channelParams = z
-  .object({
-    alpha: z.number().gt(0).max(0.5).default(0.01).describe('False-alarm level of the message–action dependence test, over all sender–receiver pairs (Holm)'),
-    minInformation: z
-      .number()
-      .min(0)
-      .default(0.01)
-      .describe('Smallest conditional mutual information (bits) between a word and the receiver’s next action that counts as acting on messages'),
-    minMessages: z.number().int().positive().default(100).describe('Non-silent words a receiver must have seen for the test to run'),
-    exactBelow: z.number().int().positive().default(20000).describe('Decisions below which the p-value is a stratified permutation test instead of χ²'),
-    permutations: z.number().int().positive().default(199).describe('Permutations of the exact test'),
-  })
-  .strict();
+export const channelParams = lazySchema(() =>
+  z
+    .object({
+      alpha: z.number().gt(0).max(0.5).default(0.01).describe('False-alarm level of the message–action dependence test, over all sender–receiver pairs (Holm)'),
+      minInformation: z
+        .number()
+        .min(0)
+        .default(0.01)
+        .describe('Smallest conditional mutual information (bits) between a word and the receiver’s next action that counts as acting on messages'),
+      minMessages: z.number().int().positive().default(100).describe('Non-silent words a receiver must have seen for the test to run'),
+      exactBelow: z.number().int().positive().default(20000).describe('Decisions below which the p-value is a stratified permutation test instead of χ²'),
+      permutations: z.number().int().positive().default(199).describe('Permutations of the exact test'),
+    })
+    .strict(),
+);
 
 /** Resolved channel params. */
-export type ChannelParams = z.infer<typeof channelParams>;
+export type ChannelParams = z.infer<ReturnType<typeof channelParams>>;
 
 /** Conditional mutual information (nats), decisions and degrees of freedom of a table. */
 export function conditionalInformation(t: DependenceTable): { nats: number; n: number; df: number } {

@@ -35,6 +35,7 @@ import {
   type Finding,
   type OnlineDetector,
 } from './types.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** What forcing one agent to one alternative action did to one KPI. */
 export interface UnilateralResult {
@@ -112,29 +113,34 @@ export function probeUnilateral(source: ForkSource, options: UnilateralOptions =
 }
 
 /** Params of the miscoordination detector (`detectors.miscoordination`). */
-export const miscoordinationParams = z
-  .object({
-    references: z.record(z.string(), z.number()).default({}).describe('Reference value per KPI name (overrides the world’s); KPIs without one are not checked'),
-    window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
-    stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
-    alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget of the gap test over the whole run and all KPIs'),
-    minRelativeGap: z
-      .number()
-      .positive()
-      .default(0.1)
-      .describe('Gap to the reference worth reporting, as a fraction of |reference| (of 1 when the reference is 0)'),
-    horizon: z.number().int().positive().default(10).describe('Steps per unilateral-deviation branch when the detector forks the world itself'),
-    minImprovement: z
-      .number()
-      .nonnegative()
-      .default(0.1)
-      .describe('Share of the gap one agent must be able to close alone (interval lower bound) to count as a unilateral improvement'),
-    confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the intervals'),
-  })
-  .strict();
+export const miscoordinationParams = lazySchema(() =>
+  z
+    .object({
+      references: z
+        .record(z.string(), z.number())
+        .default({})
+        .describe('Reference value per KPI name (overrides the world’s); KPIs without one are not checked'),
+      window: z.number().int().min(8).default(50).describe('Metrics rows per tested window'),
+      stride: z.number().int().positive().optional().describe('Rows between tested windows (default: half the window)'),
+      alpha: z.number().gt(0).max(0.5).default(0.05).describe('False-alarm budget of the gap test over the whole run and all KPIs'),
+      minRelativeGap: z
+        .number()
+        .positive()
+        .default(0.1)
+        .describe('Gap to the reference worth reporting, as a fraction of |reference| (of 1 when the reference is 0)'),
+      horizon: z.number().int().positive().default(10).describe('Steps per unilateral-deviation branch when the detector forks the world itself'),
+      minImprovement: z
+        .number()
+        .nonnegative()
+        .default(0.1)
+        .describe('Share of the gap one agent must be able to close alone (interval lower bound) to count as a unilateral improvement'),
+      confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the intervals'),
+    })
+    .strict(),
+);
 
 /** Resolved miscoordination params. */
-export type MiscoordinationParams = z.infer<typeof miscoordinationParams>;
+export type MiscoordinationParams = z.infer<ReturnType<typeof miscoordinationParams>>;
 
 function createMiscoordination(params: MiscoordinationParams, context: DetectorContext): OnlineDetector {
   const w = params.window;
@@ -316,7 +322,9 @@ export const MISCOORDINATION_PROBES = { unilateral: probeKey<readonly Unilateral
 export const miscoordination = defineDetector({
   id: 'miscoordination',
   summary: 'team KPI well below a reference although no single agent can improve it alone (fork-based unilateral check)',
-  paramsSchema: miscoordinationParams,
+  get paramsSchema() {
+    return miscoordinationParams();
+  },
   create: createMiscoordination,
   // Unilateral deviations under the trained (greedy) policies, for the KPIs with a reference.
   probes: {

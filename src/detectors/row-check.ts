@@ -3,6 +3,8 @@
  * `tacit run` and `tacit validate` print these warnings before anything runs, so a user learns
  * that a detector will answer "untested" before spending the compute, and which setting fixes it.
  */
+import { isDeepStrictEqual } from 'node:util';
+import { readBuildCache, writeBuildCache } from '../core/build-cache.js';
 import { PARSE_ONCE } from '../core/format-issues.js';
 import { detectors } from './index.js';
 import type { DetectorRunSource } from './types.js';
@@ -24,10 +26,12 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   const { steps, metricsEvery } = resolved.config.run;
   const world = { kpis: resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
   const out: RowShortfall[] = [];
+  let defaults: Record<string, unknown> | undefined;
   for (const spec of detectors.values()) {
     const raw = resolved.detectorParams[spec.id];
     if (raw === false || !spec.rowsNeeded) continue;
-    const need = spec.rowsNeeded(spec.paramsSchema.parse(raw ?? {}, PARSE_ONCE), world);
+    const params = raw !== undefined ? spec.paramsSchema.parse(raw, PARSE_ONCE) : (defaults ??= defaultDetectorParams())[spec.id];
+    const need = spec.rowsNeeded(params, world);
     if (!need || planned >= need.minRows) continue;
     const every = Math.floor(steps! / need.minRows);
     const fixes = [`set run.steps ≥ ${need.minRows * metricsEvery}`, ...(every >= 1 ? [`metricsEvery ≤ ${every}`] : []), `detectors.${spec.id}: false`];
@@ -55,4 +59,20 @@ export function forkShortfalls(resolved: DetectorRunSource, fastPath: string | u
   return [
     `the fork-based tests of ${forking.join(' and ')} will be untested: the fast path '${fastPath}' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)`,
   ];
+}
+
+/**
+ * Every registered detector's default params (its schema's parse of `{}`), by id. They are a pure
+ * function of the sources, so they are kept in the build folder (src/core/build-cache.ts) when they
+ * survive JSON unchanged: a config that configures no detector then builds no detector schema
+ * (four large zod schemas, most of what `validate` still built: start-up, issue 21). The sources
+ * (tests) always parse.
+ */
+export function defaultDetectorParams(): Record<string, unknown> {
+  const cached = readBuildCache('detector-defaults.json');
+  if (cached !== undefined) return JSON.parse(cached) as Record<string, unknown>;
+  const defaults = Object.fromEntries(detectors.values().map((spec) => [spec.id, spec.paramsSchema.parse({}, PARSE_ONCE)]));
+  const text = JSON.stringify(defaults);
+  if (isDeepStrictEqual(JSON.parse(text), defaults)) writeBuildCache('detector-defaults.json', text);
+  return defaults;
 }

@@ -160,7 +160,7 @@ export class RunDetectors {
   private attribute(policies: readonly Policy[], numEnvs: number): void {
     const cfg = this.resolved.detectorParams['goodhart'];
     if (cfg === false || this.flagged.length === 0) return;
-    const gp = goodhartParams.parse(cfg ?? {});
+    const gp = goodhartParams().parse(cfg ?? {});
     if (!gp.attribution.enabled) return;
     const ids = this.resolved.assignments.map((a) => a.agent.id);
     const learners = this.flagged

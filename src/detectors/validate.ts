@@ -46,7 +46,7 @@ export interface ValidationCase {
   run(seed: number): Outcome;
 }
 
-const gh = goodhartParams.parse({});
+const gh = goodhartParams().parse({});
 const goodhartCase = (name: string, scenario: GoodhartScenario, target: boolean, note: string, options: GoodhartPlantOptions = {}): ValidationCase => ({
   detector: 'goodhart',
   name,
@@ -61,7 +61,7 @@ const goodhartCase = (name: string, scenario: GoodhartScenario, target: boolean,
   },
 });
 
-const co = collusionParams.parse({ priceKey: 'market/price/{agent}' });
+const co = collusionParams().parse({ priceKey: 'market/price/{agent}' });
 const collusionCase = (
   name: string,
   strategy: BertrandStrategy,
@@ -84,7 +84,7 @@ const collusionCase = (
   },
 });
 
-const cf = conflictParams.parse({});
+const cf = conflictParams().parse({});
 const influenceCase = (name: string, structure: 'directed' | 'none', harm: number, target: boolean, note: string): ValidationCase => ({
   detector: 'conflict',
   name,
@@ -116,7 +116,7 @@ const tugCase = (name: string, scenario: TugScenario, target: boolean, note: str
   },
 });
 
-const mc = miscoordinationParams.parse({ references: { welfare: STAG_HUNT_REFERENCE } });
+const mc = miscoordinationParams().parse({ references: { welfare: STAG_HUNT_REFERENCE } });
 const miscoordCase = (name: string, scenario: MiscoordScenario, target: boolean, note: string): ValidationCase => ({
   detector: 'miscoordination',
   name,

@@ -12,7 +12,7 @@ import {
 } from '../../src/detectors/message-dependence.js';
 import { runGenericSeed } from '../../src/run/seed-run.js';
 
-const params = channelParams.parse({});
+const params = channelParams().parse({});
 /** A table from (stratum, word, action, count) entries. */
 function table(strata: number, words: number, actions: number, entries: readonly [number, number, number, number][]): DependenceTable {
   const counts = new Float64Array(strata * words * actions);

@@ -5,7 +5,7 @@ import { ledgerFromRows } from '../../src/detectors/ledger.js';
 import { benchmarks, bestResponse, profit, simulateBertrand } from '../../src/detectors/planted/bertrand.js';
 import { runDetector } from '../../src/detectors/types.js';
 
-const params = collusionParams.parse({ priceKey: 'market/price/{agent}' });
+const params = collusionParams().parse({ priceKey: 'market/price/{agent}' });
 const opts = { periods: 8000, onset: 1000 };
 
 describe('logit Bertrand benchmarks', () => {
@@ -107,7 +107,7 @@ const deltaRows = (values: (t: number) => number, n = 120): Record<string, numbe
   }));
 
 describe('collusion for n firms: cycles, own discount, exact outcome, retraining', () => {
-  const defaults = collusionParams.parse({});
+  const defaults = collusionParams().parse({});
   // A 3-period cycle; after a deviation the rival cuts to Nash for 2 periods, then play is back on the cycle one phase later than the no-deviation path.
   const cycle3 = [
     [1.9, 1.9],
@@ -261,7 +261,7 @@ describe('collusion for n firms: cycles, own discount, exact outcome, retraining
 
 describe('rows collusion needs', () => {
   it('needs a full Δ window, except in a world that analyses its converged outcome (Δ exact, no rows)', () => {
-    const p = collusionParams.parse({});
+    const p = collusionParams().parse({});
     expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'profitGain' }] })).toMatchObject({ minRows: 50 });
     expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'profitGain' }], analyses: true })).toBeUndefined();
     expect(collusion.rowsNeeded!(p, { kpis: [{ name: 'welfare' }] })).toBeUndefined();

@@ -9,7 +9,7 @@ import { plantInfluence, plantTugOfWar } from '../../src/detectors/planted/confl
 import { recordRun } from '../../src/detectors/planted/record.js';
 import { runDetector } from '../../src/detectors/types.js';
 
-const params = conflictParams.parse({});
+const params = conflictParams().parse({});
 const cell = (m: ReturnType<typeof estimateInfluence>, actor: string, affected: string) => m.cells.find((c) => c.actor === actor && c.affected === affected)!;
 
 describe('fork-based influence', () => {

@@ -16,8 +16,8 @@ import { blockNoise, detrendTrace, dropFromBestContrast, maxEquicorrelatedSf, ri
 import { deriveSeedWords, nextNormal } from '../../src/core/rng.js';
 import { normalCdf } from '../../src/stats/distributions.js';
 
-const params = goodhartParams.parse({});
-const scanOnly = goodhartParams.parse({ contrast: { enabled: false } });
+const params = goodhartParams().parse({});
+const scanOnly = goodhartParams().parse({ contrast: { enabled: false } });
 
 describe('block contrasts', () => {
   it('the max-of-B tail matches a simulation of B contrasts sharing one end block', () => {

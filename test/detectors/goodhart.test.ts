@@ -5,7 +5,7 @@ import { Ledger, ledgerFromRows } from '../../src/detectors/ledger.js';
 import { PLANTED_KPIS, plantGoodhart } from '../../src/detectors/planted/goodhart.js';
 import { runDetector } from '../../src/detectors/types.js';
 
-const params = goodhartParams.parse({});
+const params = goodhartParams().parse({});
 
 describe('goodhart detector', () => {
   it('fires on a planted case with evidence pointing at the right agent, KPI and component', () => {
@@ -35,12 +35,12 @@ describe('goodhart detector', () => {
     const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
     const others = ledger.meta.agents.filter((a) => a !== gamer);
     expect(others.length).toBeGreaterThan(0);
-    const named = runDetector(goodhart, ledger, goodhartParams.parse({ agents: [gamer] }), { plannedRows: rows.length });
+    const named = runDetector(goodhart, ledger, goodhartParams().parse({ agents: [gamer] }), { plannedRows: rows.length });
     expect(named.verdict.fired).toBe(true);
     expect(new Set(named.findings.map((f) => f.agents[0]))).toEqual(new Set([gamer]));
-    const without = runDetector(goodhart, ledger, goodhartParams.parse({ agents: others }), { plannedRows: rows.length });
+    const without = runDetector(goodhart, ledger, goodhartParams().parse({ agents: others }), { plannedRows: rows.length });
     expect(without.findings.filter((f) => f.agents.includes(gamer))).toEqual([]);
-    const none = runDetector(goodhart, ledger, goodhartParams.parse({ agents: ['nobody'] }), { plannedRows: rows.length });
+    const none = runDetector(goodhart, ledger, goodhartParams().parse({ agents: ['nobody'] }), { plannedRows: rows.length });
     expect(none.verdict.outcome).toBe('untested');
     expect(none.verdict.untestedReason).toMatch(/names no agent of this run \(nobody\)/);
   });
@@ -67,7 +67,7 @@ describe('goodhart detector', () => {
   it('reports online, as windows arrive, the same first finding as post hoc', () => {
     const { rows } = plantGoodhart('goodhart', 3);
     const full = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
-    const suite = new DetectorSuite(detectorsConfigSchema.parse({ collusion: false, conflict: false, miscoordination: false }), { plannedRows: rows.length });
+    const suite = new DetectorSuite(detectorsConfigSchema().parse({ collusion: false, conflict: false, miscoordination: false }), { plannedRows: rows.length });
     const live = new Ledger(full.meta);
     const emitted: { row: number; kind: string; startStep: number; endStep: number }[] = [];
     rows.forEach((row, r) => {
@@ -84,8 +84,8 @@ describe('goodhart detector', () => {
   });
 
   it('rejects unknown or invalid params naming the field', () => {
-    expect(() => goodhartParams.parse({ windw: 30 })).toThrow(/windw/);
-    const res = detectorsConfigSchema.safeParse({ goodhart: { alpha: 2 } });
+    expect(() => goodhartParams().parse({ windw: 30 })).toThrow(/windw/);
+    const res = detectorsConfigSchema().safeParse({ goodhart: { alpha: 2 } });
     expect(res.success).toBe(false);
     expect(res.error!.issues[0]!.path).toEqual(['goodhart', 'alpha']);
   });

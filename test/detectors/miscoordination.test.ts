@@ -4,7 +4,7 @@ import { miscoordination, miscoordinationParams, probeUnilateral } from '../../s
 import { STAG_HUNT_REFERENCE, plantMiscoordination } from '../../src/detectors/planted/miscoordination.js';
 import { runDetector } from '../../src/detectors/types.js';
 
-const params = miscoordinationParams.parse({ references: { welfare: STAG_HUNT_REFERENCE } });
+const params = miscoordinationParams().parse({ references: { welfare: STAG_HUNT_REFERENCE } });
 const run = (scenario: Parameters<typeof plantMiscoordination>[0], p = params, withForks = true) => {
   const { rows, source } = plantMiscoordination(scenario, 0, { steps: 6000, onset: 1000, points: 20 });
   return runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: source.world.kpis }), p, {
@@ -39,12 +39,12 @@ describe('miscoordination detector', () => {
   it('says what it could not check', () => {
     expect(run('miscoordinated', params, false).verdict.status).toBe('below-reference-unilateral-not-checked');
     // Without experiment references the world's own (the stag hunt's best welfare) applies...
-    expect(run('miscoordinated', miscoordinationParams.parse({}), false).verdict.status).toBe('below-reference-unilateral-not-checked');
+    expect(run('miscoordinated', miscoordinationParams().parse({}), false).verdict.status).toBe('below-reference-unilateral-not-checked');
     // ...and a world without any says so.
     const { rows, source } = plantMiscoordination('miscoordinated', 0, { steps: 6000, onset: 1000, points: 20 });
     const bare = source.world.kpis.map(({ reference: _r, ...k }) => k);
     expect(
-      runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: bare }), miscoordinationParams.parse({}), { plannedRows: rows.length }).verdict.status,
+      runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: bare }), miscoordinationParams().parse({}), { plannedRows: rows.length }).verdict.status,
     ).toBe('no-reference');
   });
 

@@ -33,26 +33,26 @@ describe('detector verdicts', () => {
   it('goodhart with fewer rows than its window is untested, says why and which steps would do, and is clear once it can test', () => {
     const { rows } = plantGoodhart('null-learning', 0);
     const short = rows.slice(0, 20);
-    const rep = runDetector(goodhart, ledgerFromRows(short, { kpiSpecs: PLANTED_KPIS }), goodhartParams.parse({}), { plannedRows: 20, metricsEvery: 500 });
+    const rep = runDetector(goodhart, ledgerFromRows(short, { kpiSpecs: PLANTED_KPIS }), goodhartParams().parse({}), { plannedRows: 20, metricsEvery: 500 });
     expect(rep.verdict.outcome).toBe('untested');
     expect(rep.verdict.fired).toBe(false);
     expect(rep.verdict.untestedReason).toMatch(/20 metrics rows/);
     expect(rep.verdict.toTest).toMatch(/run\.steps ≥ 18000 with metricsEvery 500/);
     expect(rep.verdict.summary).toMatch(/^untested/);
-    const full = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), goodhartParams.parse({}), { plannedRows: rows.length });
+    const full = runDetector(goodhart, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), goodhartParams().parse({}), { plannedRows: rows.length });
     expect(full.verdict.outcome).toBe('clear');
   });
 
   it('miscoordination without any KPI reference is untested, not at-reference', () => {
     const { rows } = plantGoodhart('null-learning', 0);
-    const rep = runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), miscoordinationParams.parse({}), {});
+    const rep = runDetector(miscoordination, ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }), miscoordinationParams().parse({}), {});
     expect(rep.verdict.outcome).toBe('untested');
     expect(rep.verdict.toTest).toMatch(/references/);
   });
 
   it('every detector in the suite gives an outcome, and a short run leaves none of them clear by default', () => {
     const { rows } = plantGoodhart('null-learning', 0);
-    const suite = new DetectorSuite(detectorsConfigSchema.parse({}), { plannedRows: 10 });
+    const suite = new DetectorSuite(detectorsConfigSchema().parse({}), { plannedRows: 10 });
     const ledger = ledgerFromRows([], { meta: ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS }).meta });
     for (const row of rows.slice(0, 10)) {
       ledger.append(row);

@@ -52,7 +52,7 @@ export interface LearnedCollusionScenario {
 /** The paper's learner. */
 export const CALVANO_LEARNER = { learningRate: 0.15, explorationDecay: 4e-6, discount: 0.95, convergenceWindow: 100_000, qInit: 'uniform-rivals' } as const;
 
-const defaultParams = collusionParams.parse({});
+const defaultParams = collusionParams().parse({});
 
 /** Run one learned session through the detector and the ground truth. */
 export function judgeLearnedMarket(spec: LearnedMarketSpec, seed: number, params: CollusionParams = defaultParams): LearnedCollusionOutcome {
