@@ -106,7 +106,7 @@ describe('the verdict says clear only when every enabled half ran', () => {
     );
     expect(rep.verdict.toTest).toMatch(/run\.steps ≥ 8000 with metricsEvery 100/);
     // The user switched the scan off: the claim narrows to influence, and the summary says so.
-    const off = runDetector(conflict, ledgerFromRows([]), conflictParams.parse({ tugOfWar: { enabled: false } }), { forks: source });
+    const off = runDetector(conflict, ledgerFromRows([]), conflictParams().parse({ tugOfWar: { enabled: false } }), { forks: source });
     expect(off.verdict).toMatchObject({ outcome: 'clear', status: 'none' });
     expect(off.verdict.summary).toMatch(/tug-of-war scan switched off/);
   });

@@ -110,7 +110,7 @@ describe('detector verdicts', () => {
   it('goodhart with no KPI to test is untested, and a misspelt detectors.goodhart.kpis is a config error', () => {
     const { rows } = plantGoodhart('null-learning', 0);
     const ledger = ledgerFromRows(rows, { kpiSpecs: PLANTED_KPIS });
-    const rep = runDetector(goodhart, ledger, goodhartParams.parse({ kpis: ['fillrate'] }), { plannedRows: rows.length });
+    const rep = runDetector(goodhart, ledger, goodhartParams().parse({ kpis: ['fillrate'] }), { plannedRows: rows.length });
     expect(rep.verdict.outcome).toBe('untested');
     expect(rep.verdict.untestedReason).toBe('detectors.goodhart.kpis names no KPI of this run (fillrate)');
     expect(rep.verdict.toTest).toMatch(/^KPI names among: /);
