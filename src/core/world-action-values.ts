@@ -27,3 +27,42 @@ export interface WorldActionValues {
    */
   readonly levels?: readonly (ActionLevels | undefined)[];
 }
+
+/**
+ * summary.json `actionValues` (docs/results-format.md): the world's action values as the runner
+ * writes them, agent id → the value of each action, so readers of a results folder (the report's
+ * price figures) never rebuild the world to recover them.
+ */
+export interface SummaryActionValues {
+  readonly quantity: string;
+  readonly byAgent: Record<string, number[]>;
+}
+
+/** summary.json `actionValues` of a world, or undefined when it declares none. */
+export function summaryActionValues(world: {
+  readonly agents: readonly { readonly id: string }[];
+  readonly actionValues?: WorldActionValues;
+}): SummaryActionValues | undefined {
+  const values = world.actionValues;
+  if (!values) return undefined;
+  const byAgent: Record<string, number[]> = {};
+  world.agents.forEach((a, i) => {
+    const v = values.byAgent[i];
+    if (v) byAgent[a.id] = Array.from(v);
+  });
+  return { quantity: values.quantity, byAgent };
+}
+
+/** Read summary.json `actionValues` back; undefined when absent or not of that shape (older folders). */
+export function actionValuesFromSummary(summary: unknown): SummaryActionValues | undefined {
+  const raw = summary !== null && typeof summary === 'object' ? (summary as { actionValues?: unknown }).actionValues : undefined;
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { quantity, byAgent } = raw as { quantity?: unknown; byAgent?: unknown };
+  if (typeof quantity !== 'string' || byAgent === null || typeof byAgent !== 'object' || Array.isArray(byAgent)) return undefined;
+  const out: Record<string, number[]> = {};
+  for (const [id, v] of Object.entries(byAgent)) {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) return undefined;
+    out[id] = v as number[];
+  }
+  return { quantity, byAgent: out };
+}

@@ -200,7 +200,7 @@ function readRunFile<T>(partial: string, name: string): T {
 export function multiSeedSummary(runId: string, seeds: readonly number[], summaries: readonly SeedSummary[]): Record<string, unknown> {
   const first = summaries[0]!;
   const strip = (s: SeedSummary): Record<string, unknown> => {
-    const { experiment: _e, runId: _r, seed: _s, seeds: _ss, env: _env, kpiSpecs: _k, interrupted: _i, detections: _d, ...rest } = s;
+    const { experiment: _e, runId: _r, seed: _s, seeds: _ss, env: _env, kpiSpecs: _k, actionValues: _av, interrupted: _i, detections: _d, ...rest } = s;
     return rest;
   };
   return {
@@ -209,6 +209,7 @@ export function multiSeedSummary(runId: string, seeds: readonly number[], summar
     seeds,
     env: first.env,
     kpiSpecs: first.kpiSpecs,
+    ...(first.actionValues ? { actionValues: first.actionValues } : {}),
     ...(aggregateSeeds(summaries.map(strip)) as Record<string, unknown>),
     detections: summaries.flatMap((s) => s.detections.map((d) => ({ seed: s.seed, ...d }))),
     verdicts: combineVerdicts(summaries),

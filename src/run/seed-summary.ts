@@ -5,6 +5,7 @@
  */
 import type { ResolvedExperiment } from '../config/resolved.js';
 import { summaryKpiSpecs, type SummaryKpiSpec } from '../core/kpi-specs.js';
+import { summaryActionValues, type SummaryActionValues } from '../core/world-action-values.js';
 import type { AgentMeans, runMeans } from '../core/metrics-row.js';
 import type { Policy } from '../core/policy.js';
 import type { World } from '../core/world.js';
@@ -24,6 +25,8 @@ export type SeedSummary = {
   agents: Record<string, { role: string; policy: string; rewardScheme: string } & AgentMeans>;
   kpis: Record<string, number>;
   kpiSpecs: Record<string, SummaryKpiSpec>;
+  /** What each agent's actions stand for, when the world declares it (src/core/world-action-values.ts). */
+  actionValues?: SummaryActionValues;
   metrics: Record<string, unknown>;
   detections: readonly Finding[];
   verdicts: Readonly<Record<string, Verdict>>;
@@ -77,6 +80,7 @@ export function seedSummary(resolved: ResolvedExperiment, world: World, o: SeedO
     policies: o.policies,
   };
   for (const extra of o.extraMetrics) metrics = { ...metrics, ...(extra ?? {}) };
+  const actionValues = summaryActionValues(world);
   return {
     experiment: resolved.config.name,
     seed: o.seed,
@@ -86,6 +90,7 @@ export function seedSummary(resolved: ResolvedExperiment, world: World, o: SeedO
     agents,
     kpis: o.totals.kpis,
     kpiSpecs: summaryKpiSpecs(world.kpis),
+    ...(actionValues ? { actionValues } : {}),
     metrics,
     detections: [],
     verdicts: {},

@@ -7,7 +7,7 @@ import { createMarketWorld } from '../../envs/market/market.js';
 import { priceGrids } from '../../src/report/figures/market.js';
 import type { Variant } from '../../src/report/variants.js';
 
-function variantOf(env: Record<string, unknown>): Variant {
+function variantOf(env: Record<string, unknown>, summary: Record<string, unknown> = {}): Variant {
   const config = { env };
   return {
     key: 'k',
@@ -15,7 +15,7 @@ function variantOf(env: Record<string, unknown>): Variant {
     fields: {},
     experiment: 'e',
     envId: String(env['id']),
-    runs: [{ dir: '/nowhere', run: {}, config, summary: {}, seeds: [] }],
+    runs: [{ dir: '/nowhere', run: {}, config, summary, seeds: [] }],
     seeds: [],
   };
 }
@@ -35,5 +35,18 @@ describe('priceGrids', () => {
     expect(priceGrids(variantOf({ id: 'matrix-game-v1', params: {} }))).toBeNull();
     expect(priceGrids(variantOf({ id: 'market-v1', params: { priceGridSize: -1 } }))).toBeNull();
     expect(priceGrids(variantOf({ id: 'no-such-world-v1' }))).toBeNull();
+  });
+
+  it('reads the grids the runner wrote into summary.json, without building the world', () => {
+    const params = { cost: [1, 1.2], priceGridSize: 7 };
+    const world = createMarketWorld(params);
+    const written = { actionValues: { quantity: 'price', byAgent: { firm0: [1, 2], firm1: [3, 4] } } };
+    // An id no registry knows: the grids can only have come from the summary.
+    const grids = priceGrids(variantOf({ id: 'no-such-world-v1' }, written));
+    expect(grids).toEqual({ firm0: [1, 2], firm1: [3, 4] });
+    expect(priceGrids(variantOf({ id: 'market-v1', params }, { actionValues: { quantity: 'orderQuantity', byAgent: { firm0: [0, 1] } } }))).toBeNull();
+    // A malformed entry is ignored and the world is built instead.
+    const rebuilt = priceGrids(variantOf({ id: 'market-v1', params }, { actionValues: { quantity: 'price', byAgent: { firm0: ['x'] } } }));
+    expect(Array.from(rebuilt!['firm1']!)).toEqual(Array.from(world.game.grids[1]!));
   });
 });

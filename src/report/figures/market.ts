@@ -16,6 +16,7 @@
  *                   `{deviator, steps, prices: {<firm>: number[]}}` there or in a finding's
  *                   evidence.impulseResponse
  */
+import { actionValuesFromSummary } from '../../core/world-action-values.js';
 import { worlds } from '../../../envs/index.js';
 import type { SeedRecord } from '../load.js';
 import type { Variant } from '../variants.js';
@@ -40,10 +41,16 @@ export function priceAgents(seeds: readonly SeedRecord[]): string[] {
 /**
  * Each firm's price grid when the run's world declares its actions to stand for prices
  * (World.actionValues with quantity `price`, e.g. market-v1), so `action/<firm>` (mean grid
- * index) can be read as a price; null otherwise. Builds the run's world for its params (as the
- * market's spec did to answer this before the world declared it).
+ * index) can be read as a price; null otherwise. Read from summary.json `actionValues`; only for
+ * folders written before the runner wrote them, built from the run's world for its params.
  */
 export function priceGrids(variant: Variant): Record<string, ArrayLike<number>> | null {
+  // The runner writes the world's action values into summary.json; folders from before it did get
+  // them by building the run's world below.
+  for (const run of variant.runs) {
+    const written = actionValuesFromSummary(run.summary) ?? run.seeds.map((s) => actionValuesFromSummary(s.summary)).find((v) => v !== undefined);
+    if (written) return written.quantity === 'price' ? written.byAgent : null;
+  }
   const env = variant.runs[0]?.config['env'] as { id?: string; params?: Record<string, unknown> } | undefined;
   if (!env?.id || !worlds.has(env.id)) return null;
   const spec = worlds.get(env.id);
