@@ -92,6 +92,7 @@ export function resolveExperiment(raw: unknown, source = ''): ResolvedExperiment
     worldParams,
     assignments,
     detectorParams,
+    kpis: world.kpis,
     makeWorld: () => worldSpec.create(worldParams),
     ...(sweep ? { sweep } : {}),
   };

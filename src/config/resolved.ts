@@ -4,7 +4,7 @@
  * resolver (which imports every registry).
  */
 import type { PolicySpec } from '../core/policy.js';
-import type { AgentSpec, World, WorldSpec } from '../core/world.js';
+import type { AgentSpec, KpiSpec, World, WorldSpec } from '../core/world.js';
 import type { RewardSchemeSpec } from '../rewards/scheme.js';
 import type { SweepExpansion } from './sweep-check.js';
 import type { ExperimentConfig } from './schema.js';
@@ -30,6 +30,8 @@ export interface ResolvedExperiment {
   readonly assignments: readonly AgentAssignment[];
   /** Detector params by detector name (defaults filled in); `false` for detectors switched off. */
   readonly detectorParams: Readonly<Record<string, Record<string, unknown> | false>>;
+  /** The world's KPIs, read off the world built while resolving (readers need not build another). */
+  readonly kpis: readonly KpiSpec[];
   /** Build a fresh world instance. */
   makeWorld(): World;
   /** The `sweep` section's grid, expanded and checked (when the config has one). */

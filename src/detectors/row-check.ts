@@ -24,7 +24,7 @@ export function rowShortfalls(resolved: DetectorRunSource): RowShortfall[] {
   const planned = plannedRowsOf(resolved);
   if (planned === undefined) return [];
   const { steps, metricsEvery } = resolved.config.run;
-  const world = { kpis: resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
+  const world = { kpis: resolved.kpis ?? resolved.makeWorld().kpis, analyses: resolved.worldSpec.analyze !== undefined };
   const out: RowShortfall[] = [];
   let defaults: Record<string, unknown> | undefined;
   for (const spec of detectors.values()) {

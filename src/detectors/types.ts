@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { PolicySpec } from '../core/policy.js';
-import type { AgentSpec, World } from '../core/world.js';
+import type { AgentSpec, KpiSpec, World } from '../core/world.js';
 import type { ForkSource, JointActor } from './forks.js';
 import { Ledger } from './ledger.js';
 import { metricsKey, type MetricsRow } from '../core/metrics-row.js';
@@ -193,6 +193,8 @@ export interface DetectorRunSource {
   /** One per world agent, in agent index order. */
   readonly assignments: readonly { readonly agent: AgentSpec; readonly policy: PolicySpec; readonly policyParams: Record<string, unknown> }[];
   readonly worldSpec: { readonly analyze?: unknown };
+  /** The world's KPIs when the source already knows them (a resolved experiment); else read off makeWorld(). */
+  readonly kpis?: readonly KpiSpec[];
   makeWorld(): World;
 }
 
