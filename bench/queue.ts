@@ -22,6 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/queue/embedded.js';
@@ -111,7 +112,20 @@ function readStat(): { cutime: number; cstime: number } {
   return { cutime: Number(after[13]), cstime: Number(after[14]) };
 }
 
-const server = await startEmbeddedPostgres({ dir: join(root, 'pg', 'data'), port: 54000 + (process.pid % 1000) });
+/** A port nobody listens on now (a fixed or pid-derived one can be taken by another session's server). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+const server = await startEmbeddedPostgres({ dir: join(root, 'pg', 'data'), port: await freePort() }).catch((err: unknown) => {
+  rmSync(root, { recursive: true, force: true });
+  throw err;
+});
 const url = server.url;
 const result: Record<string, unknown> = { node: process.version };
 /** The speedup part's figures in one line (stderr), for reading at a glance. */
