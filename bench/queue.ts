@@ -18,10 +18,11 @@
  *                          [--workers 64] [--many-runs 128]
  *
  * The 2-vs-1 speedup alone: `npm run bench:queue -- --parts speedup` (read speedup.wallSpeedup and
- * speedup.idleGapsBetweenJobs).
+ * speedup.idleGapsBetweenJobs; the same in one line on stderr at the end).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/queue/embedded.js';
@@ -111,9 +112,24 @@ function readStat(): { cutime: number; cstime: number } {
   return { cutime: Number(after[13]), cstime: Number(after[14]) };
 }
 
-const server = await startEmbeddedPostgres({ dir: join(root, 'pg', 'data'), port: 54000 + (process.pid % 1000) });
+/** A port nobody listens on now (a fixed or pid-derived one can be taken by another session's server). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+const server = await startEmbeddedPostgres({ dir: join(root, 'pg', 'data'), port: await freePort() }).catch((err: unknown) => {
+  rmSync(root, { recursive: true, force: true });
+  throw err;
+});
 const url = server.url;
 const result: Record<string, unknown> = { node: process.version };
+/** The speedup part's figures in one line (stderr), for reading at a glance. */
+let speedupLine: string | undefined;
 try {
   childCpu();
   // 1. Overhead per job.
@@ -136,6 +152,11 @@ try {
     const one = await workersOn(1);
     const two = await workersOn(2);
     const gaps = (t: Awaited<ReturnType<typeof workersOn>>): unknown => t.idleGapsBetweenJobs;
+    const f = (x: number | null, digits = 2): string => (x === null ? '–' : x.toFixed(digits));
+    speedupLine =
+      `2 workers vs 1: ${f(one.wall / two.wall)}× (1 worker ${f(one.wall, 1)} s, 2 workers ${f(two.wall, 1)} s; ${LONG_RUNS} runs of ${LONG_STEPS} steps); ` +
+      `idle gaps between jobs: mean ${f(one.idleGapsBetweenJobs.mean, 3)} s / ${f(two.idleGapsBetweenJobs.mean, 3)} s; ` +
+      `runs' mean duration ${f(one.meanRunSeconds)} s / ${f(two.meanRunSeconds)} s; load ${one.load[0]} → ${two.load[1]}`;
     result['speedup'] = {
       runs: LONG_RUNS,
       steps: LONG_STEPS,
@@ -172,6 +193,7 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 console.log(JSON.stringify(result, null, 2));
+if (speedupLine) process.stderr.write(`${speedupLine}\n`);
 
 /**
  * Where each worker process's time went, from the runs table (claimed: the row's started_at;
