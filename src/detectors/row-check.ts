@@ -55,9 +55,9 @@ export function forkShortfalls(resolved: DetectorRunSource, fastPath: string | u
   if (fastPath === undefined) return [];
   const forking = [...detectors.values()].filter((spec) => resolved.detectorParams[spec.id] !== false && spec.probes?.afterTraining).map((s) => s.id);
   if (forking.length === 0) return [];
-  // Not "detectors.<id>: false": any detectors section already turns the fast path off.
+  const off = forking.map((id) => `detectors.${id}: false`).join(' and ');
   return [
-    `the fork-based tests of ${forking.join(' and ')} will be untested: the fast path '${fastPath}' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)`,
+    `the fork-based tests of ${forking.join(' and ')} will be untested: the fast path '${fastPath}' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower), or ${off} to skip them`,
   ];
 }
 

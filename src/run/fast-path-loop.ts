@@ -12,6 +12,7 @@ import type { FastPath, FastPathSeed } from '../core/fast-path.js';
 import { runMeans, windowRow } from '../core/metrics-row.js';
 import { createPolicies } from '../core/policy.js';
 import { hasCoordination } from '../coordination/wrap.js';
+import { detectors } from '../detectors/index.js';
 import type { SeedRunOptions } from './seed-loop.js';
 import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
 import type { RunLoop } from './yield.js';
@@ -33,7 +34,7 @@ export function fastPathSeed(resolved: ResolvedExperiment, seed: number): FastPa
 /**
  * The first of the world's fast paths that applies to this seed run, or undefined. None is
  * offered when `run.fastPath` is false or something hooks into the step loop (faults,
- * coordination, detectors, `run.episodes`); a checkpoint of the generic loop cannot be continued
+ * coordination, a detectors section that names a forking detector, `run.episodes`); a checkpoint of the generic loop cannot be continued
  * by a fast path, which is an error (the user chooses).
  */
 export function chooseFastPath(resolved: ResolvedExperiment, options: SeedRunOptions): FastPath | undefined {
@@ -49,9 +50,19 @@ export function chooseFastPath(resolved: ResolvedExperiment, options: SeedRunOpt
 export function offeredFastPath(resolved: ResolvedExperiment, seed: number): FastPath | undefined {
   const { config } = resolved;
   if (!config.run.fastPath || config.faults !== undefined || hasCoordination(config.coordination)) return undefined;
-  if (Object.keys(config.detectors).length > 0 || config.run.episodes !== undefined) return undefined;
+  if (namesForkingDetector(config.detectors) || config.run.episodes !== undefined) return undefined;
   const offered = fastPathSeed(resolved, seed);
   return resolved.worldSpec.fastPaths?.find((fp) => fp.applies(offered));
+}
+
+/**
+ * Whether the detectors section names, switched on, a detector whose tests fork the world
+ * (DetectorSpec.probes.afterTraining: conflict, miscoordination). Naming one asks for its test, and
+ * only the generic loop records fork points; a section that only switches detectors off or sets
+ * the others' params keeps the fast path, whose rows and analysis are the generic loop's.
+ */
+function namesForkingDetector(section: Readonly<Record<string, unknown>>): boolean {
+  return Object.entries(section).some(([id, params]) => params !== false && detectors.has(id) && detectors.get(id).probes?.afterTraining !== undefined);
 }
 
 /** Run one seed through `fast` (see the module header): a generator that yields at metrics windows (see yield.ts). */

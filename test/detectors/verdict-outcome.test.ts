@@ -189,15 +189,23 @@ describe('fork check before a run', () => {
     const id = offeredFastPath(fast, 0)?.id;
     expect(id).toBe('market-tabular-q');
     expect(forkShortfalls(fast, id)).toEqual([
-      "the fork-based tests of conflict and miscoordination will be untested: the fast path 'market-tabular-q' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower)",
+      "the fork-based tests of conflict and miscoordination will be untested: the fast path 'market-tabular-q' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower), or detectors.conflict: false and detectors.miscoordination: false to skip them",
     ]);
     const generic = resolveExperiment({ ...raw, run: { ...raw.run, fastPath: false } });
     expect(offeredFastPath(generic, 0)).toBeUndefined();
     expect(forkShortfalls(generic, undefined)).toEqual([]);
-    // A detectors section turns the fast path off; conflict switched off leaves miscoordination.
+    // Switching a forking detector off keeps the fast path; the warning names the one left.
     const noConflict = resolveExperiment({ ...raw, detectors: { conflict: false } });
-    expect(offeredFastPath(noConflict, 0)).toBeUndefined();
-    expect(forkShortfalls(noConflict, 'some-fast-path')[0]).toMatch(/fork-based tests of miscoordination will/);
+    expect(offeredFastPath(noConflict, 0)?.id).toBe('market-tabular-q');
+    expect(forkShortfalls(noConflict, 'market-tabular-q')).toEqual([
+      "the fork-based tests of miscoordination will be untested: the fast path 'market-tabular-q' records no fork points; set run.fastPath: false for the generic loop, which records them (same results, slower), or detectors.miscoordination: false to skip them",
+    ]);
+    const neither = resolveExperiment({ ...raw, detectors: { conflict: false, miscoordination: false, collusion: { minDelta: 0.2 } } });
+    expect(offeredFastPath(neither, 0)?.id).toBe('market-tabular-q');
+    expect(forkShortfalls(neither, 'market-tabular-q')).toEqual([]);
+    // Naming a forking detector asks for its test: the generic loop, which records fork points.
+    const asked = resolveExperiment({ ...raw, detectors: { conflict: {} } });
+    expect(offeredFastPath(asked, 0)).toBeUndefined();
   });
 });
 
