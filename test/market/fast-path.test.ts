@@ -61,8 +61,13 @@ describe('market fast path = generic runner loop', () => {
     const chosen = (raw: unknown) => chooseFastPath(resolveExperiment(raw), { seed: 0, sink: { metrics: () => {}, event: () => {} } });
     expect(chosen(experiment({ steps: 1000 }))).toBe(marketFastPath);
     expect(chosen(experiment({ steps: 1000, fastPath: false }))).toBeUndefined();
-    const detected = { ...(experiment({ steps: 1000 }) as object), detectors: { collusion: {} } };
-    expect(chosen(detected)).toBeUndefined();
+    // A detectors section keeps it unless it names a detector that forks the world (conflict,
+    // miscoordination), whose test needs the generic loop's fork points.
+    const withDetectors = (detectors: object) => ({ ...(experiment({ steps: 1000 }) as object), detectors });
+    expect(chosen(withDetectors({ collusion: {} }))).toBe(marketFastPath);
+    expect(chosen(withDetectors({ conflict: false, miscoordination: false }))).toBe(marketFastPath);
+    expect(chosen(withDetectors({ conflict: {} }))).toBeUndefined();
+    expect(chosen(withDetectors({ miscoordination: {}, conflict: false }))).toBeUndefined();
   });
 
   it('stops at the same window on convergence, with identical rows, summary, policies and analysis', () => {
