@@ -217,10 +217,37 @@ export async function listRuns(queue: Queue, sweep?: string): Promise<RunRow[]> 
   }));
 }
 
-/** Counts of a sweep's runs by status. */
-export function countByStatus(rows: readonly RunRow[]): Record<RunRow['status'], number> {
+/** How a set of runs stands: counts by status, and the workers running them. */
+export interface RunCounts extends Record<RunRow['status'], number> {
+  readonly total: number;
+  readonly workers: number;
+}
+
+/** Counts of runs (rows already read) by status. */
+export function countByStatus(rows: readonly RunRow[]): RunCounts {
   const counts = { queued: 0, running: 0, complete: 0, failed: 0 };
   for (const r of rows) counts[r.status]++;
+  const workers = new Set(rows.filter((r) => r.status === 'running').map((r) => r.worker)).size;
+  return { ...counts, total: rows.length, workers };
+}
+
+/**
+ * The same counts for a sweep's runs with these ids, added up by Postgres: what a waiting
+ * `tacit sweep --queue` polls, so following a sweep of thousands of runs reads a few numbers a
+ * second, not every row.
+ */
+export async function countRuns(queue: Queue, sweep: string, ids: readonly string[]): Promise<RunCounts> {
+  const r = await queue.pool.query(
+    `SELECT status, count(*)::int AS n, count(DISTINCT worker) FILTER (WHERE status = 'running')::int AS workers
+     FROM tacit_runs WHERE sweep = $1 AND id = ANY($2::text[]) GROUP BY status`,
+    [sweep, ids],
+  );
+  const counts = { queued: 0, running: 0, complete: 0, failed: 0, total: 0, workers: 0 };
+  for (const x of r.rows as { status: RunRow['status']; n: number; workers: number }[]) {
+    counts[x.status] = x.n;
+    counts.total += x.n;
+    counts.workers += x.workers;
+  }
   return counts;
 }
 

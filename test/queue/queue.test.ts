@@ -17,7 +17,7 @@ import { completeDirsOnQueue } from '../../src/cli/commands/sweep-queue.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/queue/embedded.js';
 import { acquireFolderLock } from '../../src/run/folder-lock.js';
-import { listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
+import { countByStatus, countRuns, listRuns, openQueue, type Queue } from '../../src/queue/queue.js';
 import { enqueueSweep, statusReport } from '../../src/queue/sweep-queue.js';
 import { runWorker } from '../../src/queue/worker.js';
 import { planSweep, runSweep, shareOf } from '../../src/sweep/sweep.js';
@@ -105,6 +105,12 @@ describe('sweep on the queue', () => {
     const killedRow = (await listRuns(queue, plan.name)).find((r) => victim.endsWith(r.id))!;
     expect(killedRow).toMatchObject({ status: 'running', worker: expect.stringMatching(new RegExp(`:${a.pid}$`)) });
     expect(existsSync(`${victim}.lock`)).toBe(true); // A's lock, left behind
+    // What a waiting `tacit sweep --queue` polls: counts added up by Postgres, for the planned ids only.
+    const ids = plan.runs.map((r) => r.id);
+    expect(await countRuns(queue, plan.name, ids)).toEqual({ ...countByStatus(await listRuns(queue, plan.name)), total: 2 });
+    expect(await countRuns(queue, plan.name, ids)).toMatchObject({ running: 1, workers: 1, complete: 0, failed: 0 });
+    expect(await countRuns(queue, plan.name, [killedRow.id])).toEqual({ queued: 0, running: 1, complete: 0, failed: 0, total: 1, workers: 1 });
+    expect(await countRuns(queue, 'no-such-sweep', ids)).toEqual({ queued: 0, running: 0, complete: 0, failed: 0, total: 0, workers: 0 });
     // A marker in the unfinished folder: it survives only if the next attempt resumes this folder.
     writeFileSync(join(`${victim}.partial`, 'resume-marker'), '');
 
@@ -117,6 +123,7 @@ describe('sweep on the queue', () => {
     expect(rows.find((r) => r.id === killedRow.id)!.attempts).toBe(2);
     for (const r of rows) expect(Object.keys(r.kpis ?? {}).length).toBeGreaterThan(0);
     expect(statusReport(rows)).toMatch(/^2 runs: 2 complete, 0 running/);
+    expect(await countRuns(queue, plan.name, ids)).toEqual({ queued: 0, running: 0, complete: 2, failed: 0, total: 2, workers: 0 });
     // `tacit compare --queue` finds the runs through the table.
     expect((await completeDirsOnQueue(server.url, plan.name)).sort()).toEqual(plan.runs.map((r) => r.dir).sort());
 

@@ -5,7 +5,7 @@ import { renderTerminal } from '../../report/render-compare.js';
 import { writeReport } from '../../report/report.js';
 import { groupVariants } from '../../report/variants.js';
 import { UsageError } from '../../core/errors.js';
-import { listRuns, openQueue, redact } from '../../queue/queue.js';
+import { countByStatus, listRuns, openQueue, redact } from '../../queue/queue.js';
 import { enqueueSweep, statusLine, statusReport, waitForSweep } from '../../queue/sweep-queue.js';
 import type { SweepPlan } from '../../sweep/sweep.js';
 import { terminalWidth } from './stat-flags.js';
@@ -25,13 +25,13 @@ export async function queueSweep(
       process.stdout.write(`follow with: tacit sweep --queue ${redact(url)} --status ${plan.name}\n`);
       return;
     }
-    const rows = await waitForSweep(queue, plan, (r) => {
-      if (!options.quiet) process.stderr.write(`sweep ${plan.name}: ${statusLine(r)}\n`);
+    const rows = await waitForSweep(queue, plan, (counts) => {
+      if (!options.quiet) process.stderr.write(`sweep ${plan.name}: ${statusLine(counts)}\n`);
     });
     const failed = rows.filter((r) => r.status === 'failed');
     for (const f of failed) process.stderr.write(`failed after ${f.attempts} attempts: ${f.dir} (${f.error})\n`);
     const dirs = rows.filter((r) => r.status === 'complete').map((r) => r.dir);
-    process.stdout.write(`${statusLine(rows)}\n`);
+    process.stdout.write(`${statusLine(countByStatus(rows))}\n`);
     if (dirs.length > 0) {
       if (options.report && plan.report) {
         const report = await writeReport(dirs, { out: `${plan.outDir}/report.html` });
