@@ -51,6 +51,22 @@ export const dqnParamsSchema = lazySchema(() =>
         .describe(
           'Shape of the ε decay: linear (unset), or exponential, ε_t = epsilonStart·exp(−β·t) with β = ln(epsilonStart/epsilonEnd)/epsilonDecaySteps (Calvano et al. 2020), then epsilonEnd',
         ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      advantageLearning: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .optional()
+        .describe(
+          'α of the advantage-learning operator (Bellemare et al. 2016): the TD target subtracts α·(max_b Q_target(s,b) − Q_target(s,a)), which keeps the greedy action and multiplies the action gaps by 1/(1−α), so they stand out of the approximation errors (unset: off)',
+        ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      dueling: z
+        .boolean()
+        .optional()
+        .describe(
+          'Dueling head (Wang et al. 2016): the network outputs a state value V and one advantage A per action, Q = V + A − mean(A), so the state value is learned from every action and the advantages carry only the differences between actions (unset: a plain Q head)',
+        ),
       doubleDqn: z.boolean().default(false).describe('Use double-DQN targets (online net picks, target net evaluates)'),
       loss: z.enum(['mse', 'huber']).default('mse').describe('TD loss: squared error (CleanRL) or Huber (SB3)'),
       maxGradNorm: z.number().nonnegative().default(10).describe('Clip gradients to this global norm (0 = no clipping)'),
@@ -112,7 +128,8 @@ export const dqnCard: PolicyCard<DqnConfig> = {
     const obs = world.observationSpaces[agent.index]!;
     const input = encodedSize(obs, cfg.observationEncoding) + world.agents.length;
     const act = world.actionSpaces[agent.index]!;
-    const outputs = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
+    const actions = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
+    const outputs = actions + (cfg.dueling === true ? 1 : 0);
     // Replay: observation and next observation per transition, plus action, reward and done.
     const replay = cfg.bufferSize * (2 * obs.size + 3) * 4;
     // Online and target networks, gradients, Adam's two moments; activations of one batch (and its targets).

@@ -2,7 +2,8 @@
  * dqn: deep Q-learning (Mnih et al. 2015) for discrete actions, following CleanRL's dqn.py: an
  * MLP Q-network, a uniform replay buffer, a target network synced every
  * `targetUpdateFrequency` steps (hard, or Polyak with `tau` < 1), and a linear ε-greedy
- * schedule. Optional double-DQN targets (van Hasselt et al. 2016). Multi-discrete action spaces
+ * schedule. Optional double-DQN targets (van Hasselt et al. 2016), advantage learning (Bellemare
+ * et al. 2016) and a dueling head (Wang et al. 2016). Multi-discrete action spaces
  * are flattened into their joint index (up to `maxJointActions`). With `shareParameters`, all
  * agents of a role share one Q-network, target, optimizer and replay buffer (in `ctx.shared`).
  *
@@ -16,6 +17,7 @@ import { nextFloat, nextInt, type Rng } from '../src/core/rng.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
+import { duelingBackward, duelingQ } from '../src/learn/dueling.js';
 import { InputEncoder } from '../src/learn/encode.js';
 import { createNet, type Net } from '../src/learn/net.js';
 import { ReplayBuffer } from '../src/learn/replay.js';
@@ -55,6 +57,11 @@ interface TrainScratch {
   readonly dQ: Float32Array;
   readonly qTarget: Float32Array;
   readonly qOnline: Float32Array;
+  /** Target network's Q-values at the sampled states themselves (advantage learning). */
+  readonly qTargetNow: Float32Array;
+  /** The network's raw outputs and their gradient with a dueling head ([V, A…] per row). */
+  readonly raw: Float32Array;
+  readonly dRaw: Float32Array;
   readonly stats: Float32Array;
 }
 
@@ -65,7 +72,8 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     idSize: cfg.shareParameters && cfg.appendAgentId ? roleSize : 0,
   });
   const init = ctx.rng.split('init');
-  const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize: numActions, activation: cfg.activation, outputGain: 1 };
+  const outputSize = numActions + (cfg.dueling === true ? 1 : 0);
+  const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize, activation: cfg.activation, outputGain: 1 };
   const q = createNet(spec, init);
   const target = createNet(spec, init);
   target.copyFrom(q);
@@ -79,6 +87,9 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     dQ: f(numActions),
     qTarget: f(numActions),
     qOnline: f(numActions),
+    qTargetNow: f(cfg.advantageLearning !== undefined ? numActions : 0),
+    raw: f(cfg.dueling === true ? outputSize : 0),
+    dRaw: f(cfg.dueling === true ? outputSize : 0),
     stats: new Float32Array(2),
   };
   return {
@@ -126,6 +137,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   const inSize = group.encoder.inputSize;
   const actIn = new Float32Array(N * inSize);
   const qv = new Float32Array(N * numActions);
+  const actRaw = new Float32Array(cfg.dueling === true ? N * (numActions + 1) : 0);
   const obsSrc: Float32Array[] = [new Float32Array(0)];
   const nvec = space.kind === 'multi-discrete' ? space.nvec : [numActions];
   let epsilon = cfg.epsilonStart;
@@ -133,7 +145,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   function act(obs: Float32Array, actions: Float64Array, mode: ActMode): void {
     obsSrc[0] = obs;
     for (let b = 0; b < N; b++) group.encoder.encode(obsSrc, b, actIn, b * inSize, roleSlot);
-    group.q.predict(actIn, N, qv);
+    predictQ(group, group.q, actIn, N, qv, actRaw);
     for (let b = 0; b < N; b++) {
       let a: number;
       if (mode === 'explore' && nextFloat(actRng.state) < epsilon) a = nextInt(actRng.state, numActions);
@@ -259,7 +271,7 @@ function trainStep(g: Group, agentId: string, step: number): void {
   const B = cfg.batchSize;
   const inSize = g.encoder.inputSize;
   const nA = g.numActions;
-  const { idx, x, nx, y, dQ, qTarget, qOnline, stats } = g.scratch;
+  const { idx, x, nx, y, dQ, qTarget, qOnline, qTargetNow, raw, dRaw, stats } = g.scratch;
   g.replay.sample(g.trainRng.state, idx);
   const src = [g.replay.obs];
   const nsrc = [g.replay.nextObs];
@@ -268,19 +280,33 @@ function trainStep(g: Group, agentId: string, step: number): void {
     g.encoder.encode(src, r, x, i * inSize, g.replay.ids[r]!);
     g.encoder.encode(nsrc, r, nx, i * inSize, g.replay.ids[r]!);
   }
-  // TD target y = r + γ (1 − terminated) Q_target(s', argmax) computed without gradient.
-  g.target.predict(nx, B, qTarget);
-  const qo = cfg.doubleDqn ? (g.q.predict(nx, B, qOnline), qOnline) : qTarget;
-  const center = cfg.rewardCentering !== undefined ? g.rewardMean : 0;
-  for (let i = 0; i < B; i++) {
-    let best = 0;
-    for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
-    const r = idx[i]!;
-    y[i] = g.replay.rewards[r]! - center + cfg.gamma * (1 - g.replay.terminated[r]!) * qTarget[i * nA + best]!;
-  }
+  // TD targets, computed without gradient.
+  predictQ(g, g.target, nx, B, qTarget, raw);
+  const qo = cfg.doubleDqn ? (predictQ(g, g.q, nx, B, qOnline, raw), qOnline) : qTarget;
+  const al = cfg.advantageLearning;
+  if (al !== undefined) predictQ(g, g.target, x, B, qTargetNow, raw);
+  tdTargets(
+    {
+      rows: B,
+      numActions: nA,
+      gamma: cfg.gamma,
+      center: cfg.rewardCentering !== undefined ? g.rewardMean : 0,
+      advantageLearning: al,
+      idx,
+      rewards: g.replay.rewards,
+      terminated: g.replay.terminated,
+      actions: g.replay.actions,
+      nextTarget: qTarget,
+      nextChooser: qo,
+      nowTarget: qTargetNow,
+    },
+    y,
+  );
   // Loss over the taken actions' Q-values; its derivative is written out (mse: 2(q − y)/B, Huber
-  // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network.
-  const q = g.q.forward(x, B);
+  // with δ = 1: clip(q − y, ±1)/B) and backpropagated through the network (and the dueling head).
+  const out = g.q.forward(x, B);
+  const dueling = cfg.dueling === true;
+  const q = dueling ? (duelingQ(out, B, nA, qOnline), qOnline) : out;
   dQ.fill(0);
   let loss = 0;
   for (let i = 0; i < B; i++) {
@@ -295,7 +321,8 @@ function trainStep(g: Group, agentId: string, step: number): void {
       dQ[i * nA + a] = (2 * d) / B;
     }
   }
-  g.q.backward(dQ);
+  if (dueling) duelingBackward(dQ, B, nA, dRaw);
+  g.q.backward(dueling ? dRaw : dQ);
   stats[0] = loss / B;
   stats[1] = globalNorm(g.q.grads);
   assertFinite(stats, STAT_NAMES, agentId, step);
@@ -307,6 +334,58 @@ function trainStep(g: Group, agentId: string, step: number): void {
 }
 
 const STAT_NAMES = ['loss/td', 'gradNorm'];
+
+/** Q-values of `rows` encoded inputs into `out`, through the dueling head if there is one (`raw` its scratch). */
+function predictQ(g: Group, net: Net, x: Float32Array, rows: number, out: Float32Array, raw: Float32Array): void {
+  if (g.cfg.dueling !== true) return net.predict(x, rows, out);
+  net.predict(x, rows, raw);
+  duelingQ(raw, rows, g.numActions, out);
+}
+
+/** What the TD targets of one sampled batch are computed from (row i is replay entry idx[i]). */
+export interface TdInputs {
+  readonly rows: number;
+  readonly numActions: number;
+  readonly gamma: number;
+  /** Subtracted from every reward (reward centering's running average; 0 without). */
+  readonly center: number;
+  /** α of advantage learning, or undefined for the plain Bellman target. */
+  readonly advantageLearning: number | undefined;
+  readonly idx: Int32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Float32Array;
+  readonly actions: Float32Array;
+  /** Target network's Q at the next states ([rows × numActions]). */
+  readonly nextTarget: Float32Array;
+  /** The Q-values whose argmax picks the next action: nextTarget, or the online network's (double DQN). */
+  readonly nextChooser: Float32Array;
+  /** Target network's Q at the states themselves (advantage learning only). */
+  readonly nowTarget: Float32Array;
+}
+
+/**
+ * y_i = r − center + γ (1 − terminated) Q_target(s', argmax_b chooser(s', b)), and with advantage
+ * learning minus α (max_b Q_target(s, b) − Q_target(s, a)). The second term lowers the target of
+ * every action but the greedy one in proportion to its shortfall; iterated, the greedy action's
+ * value is unchanged and each gap becomes gap/(1 − α) (Bellemare et al. 2016, Theorem 1).
+ */
+export function tdTargets(t: TdInputs, y: Float32Array): void {
+  const nA = t.numActions;
+  const qo = t.nextChooser;
+  for (let i = 0; i < t.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
+    const r = t.idx[i]!;
+    const bellman = t.rewards[r]! - t.center + t.gamma * (1 - t.terminated[r]!) * t.nextTarget[i * nA + best]!;
+    if (t.advantageLearning === undefined) {
+      y[i] = bellman;
+      continue;
+    }
+    let v = -Infinity;
+    for (let j = 0; j < nA; j++) v = Math.max(v, t.nowTarget[i * nA + j]!);
+    y[i] = bellman - t.advantageLearning * (v - t.nowTarget[i * nA + t.actions[r]!]!);
+  }
+}
 
 function updateTarget(g: Group): void {
   if (g.cfg.tau >= 1) return g.target.copyFrom(g.q);
