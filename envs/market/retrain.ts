@@ -137,12 +137,15 @@ export function exactBestResponse(
   tolerance = 1e-10,
 ): { value: number; strategy: Int32Array } {
   const { m, n } = game;
-  const index = new Map<number, number>([[start, 0]]);
+  // Position of each reached state in `states` (-1: not reached): a typed array over all states
+  // rather than a Map, the same breadth-first order.
+  const index = new Int32Array(game.numStates).fill(-1);
+  index[start] = 0;
   const states = [start];
   for (let k = 0; k < states.length; k++) {
     for (let a = 0; a < m; a++) {
       const s2 = nextState(game, states[k]!, jointWith(game, greedy, firm, states[k]!, a));
-      if (!index.has(s2)) (index.set(s2, states.length), states.push(s2));
+      if (index[s2] === -1) ((index[s2] = states.length), states.push(s2));
     }
   }
   const R = states.length;
@@ -151,7 +154,7 @@ export function exactBestResponse(
   for (let k = 0; k < R; k++) {
     for (let a = 0; a < m; a++) {
       const j = jointWith(game, greedy, firm, states[k]!, a);
-      next[k * m + a] = index.get(nextState(game, states[k]!, j))!;
+      next[k * m + a] = index[nextState(game, states[k]!, j)]!;
       reward[k * m + a] = game.expectedProfit[j * n + firm]!;
     }
   }
@@ -248,16 +251,27 @@ export function retrainQ(
     const upd = old + alpha * (expectedProfit[j * n + firm]! + delta * M[s2]! - old);
     Q[cell] = upd;
     let changed = false;
-    if (upd > M[s]! || (upd === M[s]! && a < G[s]!)) {
+    // Every comparison and the counter's increment are evaluated each period (no short circuit),
+    // so each has type feedback when the loop is optimized: one first met late (a tie, a drop, the
+    // count once ε < 1e-3) otherwise deoptimized it and cost further compiles (--trace-deopt).
+    const top = M[s]!;
+    const g = G[s]!;
+    const above = upd > top;
+    const tie = upd === top;
+    const lower = a < g;
+    const same = a === g;
+    const below = upd < top;
+    if (above || (tie && lower)) {
       M[s] = upd;
-      if (a !== G[s]) ((G[s] = a), (changed = true));
-    } else if (a === G[s] && upd < M[s]!) {
+      if (!same) ((G[s] = a), (changed = true));
+    } else if (same && below) {
       let b = 0;
       for (let x = 1; x < m; x++) if (Q[s * m + x]! > Q[s * m + b]!) b = x;
       M[s] = Q[s * m + b]!;
       if (b !== a) ((G[s] = b), (changed = true));
     }
-    unchanged = changed || eps > 1e-3 ? 0 : unchanged + 1;
+    const counted = unchanged + 1;
+    unchanged = changed || eps > 1e-3 ? 0 : counted;
     // (t + 1) % restartEvery === 0, counted down.
     if (--untilRestart === 0) {
       untilRestart = restartEvery;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { resolveExperiment } from '../config/resolve.js';
 import { UsageError } from '../core/errors.js';
+import { stageMark } from '../core/stage-clock.js';
 import { detectCommand } from '../detectors/cli.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand, reportLines } from './commands/report.js';
@@ -143,11 +144,14 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
               if (args.replayExternal !== undefined)
                 return runExperiment(replayConfig(args.replayExternal, resolveExperiment), { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
               // A replay repeats a finished run exactly; a new run is warned about detectors it cannot feed.
+              stageMark('modules-loaded');
               const resolved = loadExperiment(args.config!, runOverrides(args));
+              stageMark('config-resolved');
               for (const w of rowShortfalls(resolved)) process.stderr.write(`warning: ${w.message}\n`);
               for (const w of forkShortfalls(resolved, offeredFastPath(resolved, resolved.config.run.seed ?? 0)?.id)) process.stderr.write(`warning: ${w}\n`);
               return runExperiment(resolved, { ...(args.out !== undefined ? { out: args.out } : {}), ...common });
             })();
+      stageMark('run-written');
       process.stdout.write(formatRunSummary(result.summary));
       if (result.interrupted) {
         process.stdout.write(`run interrupted; partial results (marked interrupted) in ${result.dir}\n`);

@@ -6,6 +6,9 @@
 import { UsageError } from '../core/errors.js';
 import { addCommands, bareCommand } from './commands.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
+import { stageMark } from '../core/stage-clock.js';
+
+stageMark('cli-loaded');
 
 async function main(argv: string[]): Promise<number> {
   const bare = bareCommand(argv);

@@ -16,6 +16,7 @@ import { detectors } from '../detectors/index.js';
 import type { SeedRunOptions } from './seed-loop.js';
 import { policyStats, seedSummary, type SeedSummary } from './seed-summary.js';
 import type { RunLoop } from './yield.js';
+import { stageMark, stageSpan } from '../core/stage-clock.js';
 
 /** The seed run as a fast path is offered it: plain data copied from the resolved experiment. */
 export function fastPathSeed(resolved: ResolvedExperiment, seed: number): FastPathSeed {
@@ -71,16 +72,20 @@ export function* fastPathLoop(resolved: ResolvedExperiment, fast: FastPath, opti
   const job = fastPathSeed(resolved, seed);
   const world = resolved.makeWorld();
   const budget = job.steps ?? 0;
+  stageMark('loop-start');
   const run = fast.run(job);
   let windowIndex = 0;
   let r = run.next(false);
   while (!r.done) {
-    sink.metrics(windowRow(world, r.value.sums, job.numEnvs, r.value.step, windowIndex++));
-    options.onProgress?.(r.value.step, budget);
+    const { sums, step } = r.value;
+    const index = windowIndex++;
+    sink.metrics(stageSpan('metrics-rows', () => windowRow(world, sums, job.numEnvs, step, index)));
+    options.onProgress?.(step, budget);
     yield;
     r = run.next(options.signal?.stop === true);
   }
   const end = r.value;
+  stageMark('loop-end');
   options.onProgress?.(end.steps, budget);
 
   // Fresh policies, as the generic loop creates them, holding the fast path's final states.
@@ -89,6 +94,7 @@ export function* fastPathLoop(resolved: ResolvedExperiment, fast: FastPath, opti
     if (!p.load) throw new Error(`fast path ${fast.id}: policy ${resolved.assignments[i]!.policy.id} has no load() for the state the fast path hands back`);
   });
   const analysis = end.interrupted ? undefined : resolved.worldSpec.analyze?.({ world, engine: { numEnvs: job.numEnvs, obs: end.finalObs }, policies, seed });
+  stageMark('analysis-end');
   for (const e of analysis?.events ?? []) sink.event({ type: 'event', step: end.steps, copy: 0, event: e });
   const statsByAgent = policyStats(world, policies);
   options.onFinalPolicies?.(policies.map((p) => p.save?.() ?? null));

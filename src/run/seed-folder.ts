@@ -16,6 +16,7 @@ import { provenance } from './provenance.js';
 import { checkFiniteRow } from './finite.js';
 import type { SeedCheckpoint } from './seed-loop.js';
 import { runSeedPausing } from './seed-run.js';
+import { stageMark, stageSpan } from '../core/stage-clock.js';
 import type { SeedSummary } from './seed-summary.js';
 
 /** Facts about the invocation recorded in run.json. */
@@ -49,6 +50,7 @@ export async function runSeedToFolder(
   signal?: { stop: boolean },
   resume = false,
 ): Promise<SeedSummary> {
+  stageMark('seed-start');
   const folder = new RunFolder(dir, resume);
   const startedAt = new Date();
   const runJson = (status: string, finishedAt: Date | null): Record<string, unknown> => ({
@@ -84,8 +86,8 @@ export async function runSeedToFolder(
           // Never write a NaN or Infinity (it would become null): stop with the field named instead.
           checkFiniteRow(row, resolved.config.env.id, windowStart);
           windowStart = row['step']!;
-          metrics.write(row);
-          for (const finding of detectors.push(row)) events.write(finding);
+          stageSpan('metrics-rows', () => metrics.write(row));
+          for (const finding of stageSpan('detectors', () => detectors.push(row))) events.write(finding);
         },
         event: (obj) => events.write(obj),
       },
@@ -111,7 +113,9 @@ export async function runSeedToFolder(
     folder.writeJson('run.json', { ...runJson('failed', new Date()), error: err instanceof Error ? err.message : String(err) });
     throw err;
   }
+  stageMark('seed-summary');
   const report = detectors.finish(summary.metrics);
+  stageMark('detectors-finished');
   for (const finding of report.late) events.write(finding);
   if (report.probes) folder.writeJson('probes.json', report.probes);
   summary.detections = report.detections;
