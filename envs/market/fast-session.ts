@@ -15,21 +15,21 @@
  * Why it is fast (bench/market.ts): nothing is allocated per period; the greedy action and the
  * row maximum of every state are cached, so a period is O(n) unless a greedy entry's value drops;
  * the next state number is one multiply-add (game.ts); ε_t costs one Math.exp per 1024 periods
- * (Math.exp per period measured ~10 ns, about 15% of a period); and for two firms a specialised
- * loop keeps both sfc32 generators and every per-firm scalar in locals, measured ~1.35× faster per
- * CPU second than the n-firm loop (24M vs 18M periods per CPU second on the baseline).
+ * (Math.exp per period measured ~10 ns, about 15% of a period). Two firms (the paper's baseline)
+ * run in a WebAssembly kernel (wasm-duopoly.ts: a branch-free rescan of a Q row, and both
+ * generators in locals), the n-firm loop below otherwise.
  *
- * The duopoly loop is called once per exploration block (≤ 1024 periods), not once per advance:
- * called once for a whole session, V8 only ever runs it as on-stack-replacement code, compiled
- * while the loop's exit had not run yet (so it deoptimised on leaving) and slower than the
- * function's regular optimised code: a fresh session after a warm-up one ran at ~10M periods per
- * CPU second against ~15M for the sessions after it. Called per block, the regular optimised code
- * runs from the second session on (bench/vs-peers calvano: ~10 → ~14M in the timed session).
+ * The duopoly kernel is called once per exploration block (≤ 1024 periods), not once per advance:
+ * the host computes the block's Math.exp between calls, and V8 only swaps a WebAssembly function's
+ * baseline code for its optimised code between calls (a JavaScript loop called once per session
+ * had the same problem: it ran as on-stack-replacement code, ~10M periods per CPU second in a
+ * fresh session after a warm-up one against ~15M in the sessions after it).
  */
 import type { LedgerSums } from '../../src/core/metrics-row.js';
 import { drawInitialHistory, drawShockLevel } from './market.js';
 import { MARKET_KPIS, historyLength, type MarketGame } from './game.js';
 import { EXPLORATION_BLOCK, explorationFactors } from '../../src/learn/tabular-q-schedule.js';
+import { H, instantiateWasmDuopoly, wasmDuopolyLayout, type WasmDuopolyAdvance } from './wasm-duopoly.js';
 
 /** One learner's hyperparameters and initial Q row. */
 export interface FastLearner {
@@ -58,7 +58,7 @@ export interface FastSessionInput {
   readonly maxPeriods: number;
   /** If given, joint action numbers of the first `trace.length` periods are written here. */
   readonly trace?: Int32Array;
-  /** 'auto' (default) uses the duopoly loop for two firms; 'general' forces the n-firm loop (tests, bench). */
+  /** 'auto' (default) uses the duopoly kernel for two firms; 'general' forces the n-firm loop (tests, bench). */
   readonly loop?: 'auto' | 'general';
 }
 
@@ -81,7 +81,7 @@ export function asLedgerSums(s: WindowSums, samples: number): LedgerSums {
 export interface FastSessionResult {
   /** Always 'fast': lets callers and tests prove which path ran. */
   readonly path: 'fast';
-  /** Which loop ran: 'duopoly' (two firms, specialised) or 'general'. */
+  /** Which loop ran: 'duopoly' (two firms, the WebAssembly kernel) or 'general'. */
   readonly loop: 'duopoly' | 'general';
   /** Periods simulated. */
   readonly periods: number;
@@ -102,14 +102,13 @@ export interface FastSessionResult {
 }
 
 const BLOCK_MASK = EXPLORATION_BLOCK - 1;
-
-/** Zero sums the duopoly loop's accumulators start from when the caller keeps none (never written). */
-const NO_SUMS: WindowSums = { profit: new Float64Array(2), action: new Float64Array(2), kpi: new Float64Array(MARKET_KPIS) };
+/** The duopoly kernel's memory is at most 1 GiB (64 KiB pages); larger tables take the n-firm loop. */
+const MAX_KERNEL_PAGES = 16384;
 
 /**
  * Q(s,a) ← Q(s,a) + α(target − Q(s,a)) with the greedy table and row maxima kept current (lowest
  * index wins ties, exactly as tabular-q). Returns 1 if the greedy action of s changed, else 0.
- * Small and monomorphic so V8 inlines it into both loops.
+ * Small and monomorphic so V8 inlines it into the loop (wasm-duopoly.ts has its twin).
  */
 function update(Q: Float64Array, maxQ: Float64Array, greedy: Int32Array, s: number, a: number, target: number, alpha: number, m: number): number {
   const cell = s * m + a;
@@ -183,26 +182,64 @@ export class FusedMarketSession {
   s = 0;
   /** Period (1-based) of the last change in any greedy strategy. */
   lastChange = 0;
+  /** The duopoly kernel and views of its header and trace (the header holds t, s, lastChange and the counters while it runs). */
+  private readonly kernel: { advance: WasmDuopolyAdvance; h32: Int32Array; h64: Float64Array; trace: Int32Array } | undefined;
 
   constructor(input: FastSessionInput) {
     const { game, learners } = input;
     const { n, m, numStates: S } = game;
     if (learners.length !== n) throw new RangeError(`FusedMarketSession: ${learners.length} learners for ${n} firms`);
     this.game = game;
-    this.loop = n === 2 && input.loop !== 'general' ? 'duopoly' : 'general';
-    this.Q = learners.map(() => new Float64Array(S * m));
-    this.maxQ = learners.map(() => new Float64Array(S));
-    this.greedy = learners.map(() => new Int32Array(S));
+    const layout =
+      n === 2 && input.loop !== 'general'
+        ? wasmDuopolyLayout(S, m, game.profit.length, game.kpi.length, EXPLORATION_BLOCK, input.trace?.length ?? 0)
+        : undefined;
+    // Tables too large for one WebAssembly memory of at most 1 GiB take the n-firm loop.
+    const memory = layout && layout.pages <= MAX_KERNEL_PAGES ? new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages }) : undefined;
+    this.loop = memory ? 'duopoly' : 'general';
     this.alpha = Float64Array.from(learners, (l) => l.learningRate);
     this.delta = Float64Array.from(learners, (l) => l.discount);
     this.beta = Float64Array.from(learners, (l) => l.explorationDecay);
     this.window = Float64Array.from(learners, (l) => l.convergenceWindow);
-    this.factors = learners.map((l) => explorationFactors(l.explorationDecay));
     this.blockRate = new Float64Array(n).fill(1);
     this.unchanged = new Float64Array(n);
-    this.rng = new Int32Array(4 * n);
-    this.worldRng = input.worldSeed.slice();
     this.trace = input.trace;
+    if (memory && layout) {
+      // The duopoly kernel's state lives in its memory; the tables here are views of it.
+      const buf = memory.buffer;
+      this.Q = [new Float64Array(buf, layout.q0, S * m), new Float64Array(buf, layout.q1, S * m)];
+      this.maxQ = [new Float64Array(buf, layout.max0, S), new Float64Array(buf, layout.max1, S)];
+      this.greedy = [new Int32Array(buf, layout.greedy0, S), new Int32Array(buf, layout.greedy1, S)];
+      this.factors = [new Float64Array(buf, layout.factors0, EXPLORATION_BLOCK), new Float64Array(buf, layout.factors1, EXPLORATION_BLOCK)];
+      learners.forEach((l, i) => this.factors[i]!.set(explorationFactors(l.explorationDecay)));
+      this.rng = new Int32Array(buf, H.rng, 4 * n);
+      this.worldRng = new Uint32Array(buf, H.worldRng, 4);
+      this.worldRng.set(input.worldSeed);
+      new Float64Array(buf, layout.profit, game.profit.length).set(game.profit);
+      new Float64Array(buf, layout.kpi, game.kpi.length).set(game.kpi);
+      const h32 = new Int32Array(buf, 0, H.size / 4);
+      const h64 = new Float64Array(buf, 0, H.size / 8);
+      h32[H.m / 4] = m;
+      h32[H.numJoint / 4] = game.numJoint;
+      h32[H.leadWeight / 4] = game.leadWeight;
+      h32[H.memoryOne / 4] = game.memory === 1 ? 1 : 0;
+      h32[H.shocked / 4] = game.levels > 1 ? 1 : 0;
+      for (const key of ['q0', 'q1', 'max0', 'max1', 'greedy0', 'greedy1', 'profit', 'kpi', 'factors0', 'factors1', 'trace'] as const)
+        h32[H[key] / 4] = layout[key];
+      for (let i = 0; i < 2; i++) {
+        h64[(H.alpha0 + 8 * i) / 8] = this.alpha[i]!;
+        h64[(H.delta0 + 8 * i) / 8] = this.delta[i]!;
+        h64[(H.window0 + 8 * i) / 8] = this.window[i]!;
+      }
+      this.kernel = { advance: instantiateWasmDuopoly(memory), h32, h64, trace: new Int32Array(buf, layout.trace, input.trace?.length ?? 0) };
+    } else {
+      this.Q = learners.map(() => new Float64Array(S * m));
+      this.maxQ = learners.map(() => new Float64Array(S));
+      this.greedy = learners.map(() => new Int32Array(S));
+      this.factors = learners.map((l) => explorationFactors(l.explorationDecay));
+      this.rng = new Int32Array(4 * n);
+      this.worldRng = input.worldSeed.slice();
+    }
     learners.forEach((L, i) => {
       for (let w = 0; w < 4; w++) this.rng[4 * i + w] = L.rng[w]! | 0;
       let best = 0;
@@ -216,6 +253,7 @@ export class FusedMarketSession {
     const hist = new Int32Array(historyLength(game));
     drawInitialHistory(this.worldRng, m, hist);
     for (let x = 0; x < n * game.memory; x++) this.s = this.s * m + hist[x]!;
+    if (this.kernel) this.kernel.h32[H.s / 4] = this.s;
   }
 
   /** Whether every learner has gone `convergenceWindow` periods without a greedy change. */
@@ -231,10 +269,35 @@ export class FusedMarketSession {
    */
   advance(until: number, stopOnConvergence: boolean, sums?: WindowSums): boolean {
     if (!(until >= this.t && until < 2 ** 31)) throw new RangeError(`FusedMarketSession.advance: period ${until} is before ${this.t} or not below 2^31`);
-    if (this.loop === 'general') return generalLoop(this, until, stopOnConvergence, sums);
-    // One call of the duopoly loop per exploration block, so V8 runs its regular optimised code (see the header).
-    while (this.t < until) if (duopolyLoop(this, Math.min(until, (this.t | BLOCK_MASK) + 1), stopOnConvergence, sums)) return true;
-    return false;
+    return this.kernel ? this.duopoly(this.kernel, until, stopOnConvergence, sums) : generalLoop(this, until, stopOnConvergence, sums);
+  }
+
+  /** advance() for two firms: the WebAssembly kernel, one call per exploration block (see the header). */
+  private duopoly(kernel: NonNullable<FusedMarketSession['kernel']>, until: number, stopOnConvergence: boolean, sums: WindowSums | undefined): boolean {
+    const { h32, h64, trace } = kernel;
+    const { beta, blockRate } = this;
+    const S = H.sums / 8;
+    if (sums) for (let i = 0; i < 2; i++) ((h64[S + i] = sums.profit[i]!), (h64[S + 2 + i] = sums.action[i]!));
+    if (sums) for (let x = 0; x < MARKET_KPIS; x++) h64[S + 4 + x] = sums.kpi[x]!;
+    const from = this.t;
+    let converged = false;
+    let t = from;
+    while (t < until) {
+      if ((t & BLOCK_MASK) === 0) ((blockRate[0] = Math.exp(-beta[0]! * t)), (blockRate[1] = Math.exp(-beta[1]! * t)));
+      const end = Math.min(until, (t | BLOCK_MASK) + 1);
+      converged = kernel.advance(end, stopOnConvergence ? 1 : 0, sums ? 1 : 0, trace.length, blockRate[0]!, blockRate[1]!) === 1;
+      t = h32[H.t / 4]!;
+      if (converged) break;
+    }
+    this.t = t;
+    this.s = h32[H.s / 4]!;
+    this.lastChange = h32[H.lastChange / 4]!;
+    this.unchanged[0] = h32[H.u0 / 4]!;
+    this.unchanged[1] = h32[H.u1 / 4]!;
+    if (sums) for (let i = 0; i < 2; i++) ((sums.profit[i] = h64[S + i]!), (sums.action[i] = h64[S + 2 + i]!));
+    if (sums) for (let x = 0; x < MARKET_KPIS; x++) sums.kpi[x] = h64[S + 4 + x]!;
+    if (this.trace && from < trace.length) this.trace.set(trace.subarray(from, Math.min(t, trace.length)), from);
+    return converged;
   }
 
   /** The session's outcome so far. */
@@ -335,157 +398,5 @@ function generalLoop(k: FusedMarketSession, until: number, stopOnConvergence: bo
   k.s = s;
   k.t = t;
   k.lastChange = lastChange;
-  return converged;
-}
-
-/**
- * Two firms (the paper's baseline): the same computation as generalLoop with every per-firm
- * scalar in a local, including both generators' words (see the header for the measured gain).
- */
-function duopolyLoop(k: FusedMarketSession, until: number, stopOnConvergence: boolean, sums: WindowSums | undefined): boolean {
-  const { game, rng, worldRng } = k;
-  const { m, numJoint, leadWeight, levels, profit, kpi } = game;
-  const trace = k.trace;
-  const traceLen = trace ? trace.length : 0;
-  const Q0 = k.Q[0]!;
-  const Q1 = k.Q[1]!;
-  const M0 = k.maxQ[0]!;
-  const M1 = k.maxQ[1]!;
-  const G0 = k.greedy[0]!;
-  const G1 = k.greedy[1]!;
-  const al0 = k.alpha[0]!;
-  const al1 = k.alpha[1]!;
-  const de0 = k.delta[0]!;
-  const de1 = k.delta[1]!;
-  const b0 = k.beta[0]!;
-  const b1 = k.beta[1]!;
-  const w0 = k.window[0]!;
-  const w1 = k.window[1]!;
-  const f0 = k.factors[0]!;
-  const f1 = k.factors[1]!;
-  let r0 = k.blockRate[0]!;
-  let r1 = k.blockRate[1]!;
-  const shocked = levels > 1;
-  const memoryOne = game.memory === 1;
-  const acc = sums !== undefined;
-  // The accumulators start from float loads whether or not sums are kept: started at the integer
-  // 0 when not, they were kept boxed by the optimizing compiler, a heap number per add per period
-  // (heap sampling of a 2 M-period CLI run: 36 MB allocated in this loop before, 15 MB after, the
-  // rest in the periods it runs before it is optimized).
-  const from = sums ?? NO_SUMS;
-  let P0 = from.profit[0]!;
-  let P1 = from.profit[1]!;
-  let A0 = from.action[0]!;
-  let A1 = from.action[1]!;
-  let K0 = from.kpi[0]!;
-  let K1 = from.kpi[1]!;
-  let K2 = from.kpi[2]!;
-  let K3 = from.kpi[3]!;
-  let xa = rng[0]!;
-  let xb = rng[1]!;
-  let xc = rng[2]!;
-  let xd = rng[3]!;
-  let ya = rng[4]!;
-  let yb = rng[5]!;
-  let yc = rng[6]!;
-  let yd = rng[7]!;
-  let u0 = k.unchanged[0]!;
-  let u1 = k.unchanged[1]!;
-  let s = k.s;
-  let t = k.t;
-  let lastChange = k.lastChange;
-  let converged = false;
-  while (t < until) {
-    const r = t & BLOCK_MASK;
-    if (r === 0) ((r0 = Math.exp(-b0 * t)), (r1 = Math.exp(-b1 * t)));
-    const e0 = r0 * f0[r]!;
-    const e1 = r1 * f1[r]!;
-    // Firm 0: exploration draw, then the action draw only when exploring (sfc32 inline).
-    let o = (((xa + xb) | 0) + xd) | 0;
-    xd = (xd + 1) | 0;
-    xa = xb ^ (xb >>> 9);
-    xb = (xc + (xc << 3)) | 0;
-    xc = (((xc << 21) | (xc >>> 11)) + o) | 0;
-    let a0: number;
-    if ((o >>> 0) * 2.3283064365386963e-10 < e0) {
-      o = (((xa + xb) | 0) + xd) | 0;
-      xd = (xd + 1) | 0;
-      xa = xb ^ (xb >>> 9);
-      xb = (xc + (xc << 3)) | 0;
-      xc = (((xc << 21) | (xc >>> 11)) + o) | 0;
-      a0 = Math.floor((o >>> 0) * 2.3283064365386963e-10 * m);
-    } else a0 = G0[s]!;
-    // Firm 1, from its own stream.
-    o = (((ya + yb) | 0) + yd) | 0;
-    yd = (yd + 1) | 0;
-    ya = yb ^ (yb >>> 9);
-    yb = (yc + (yc << 3)) | 0;
-    yc = (((yc << 21) | (yc >>> 11)) + o) | 0;
-    let a1: number;
-    if ((o >>> 0) * 2.3283064365386963e-10 < e1) {
-      o = (((ya + yb) | 0) + yd) | 0;
-      yd = (yd + 1) | 0;
-      ya = yb ^ (yb >>> 9);
-      yb = (yc + (yc << 3)) | 0;
-      yc = (((yc << 21) | (yc >>> 11)) + o) | 0;
-      a1 = Math.floor((o >>> 0) * 2.3283064365386963e-10 * m);
-    } else a1 = G1[s]!;
-    const j = a0 * m + a1;
-    const level = shocked ? drawShockLevel(worldRng, levels) : 0;
-    if (t < traceLen) trace![t] = j;
-    // With memory 1 the state is the last joint action: skip a floating division.
-    const s2 = memoryOne ? j : j * leadWeight + ((s / numJoint) | 0);
-    const row = (level * numJoint + j) * 2;
-    if (acc) {
-      const kr = (level * numJoint + j) * MARKET_KPIS;
-      P0 += profit[row]!;
-      P1 += profit[row + 1]!;
-      A0 += a0;
-      A1 += a1;
-      K0 += kpi[kr]!;
-      K1 += kpi[kr + 1]!;
-      K2 += kpi[kr + 2]!;
-      K3 += kpi[kr + 3]!;
-    }
-    const c0 = update(Q0, M0, G0, s, a0, profit[row]! + de0 * M0[s2]!, al0, m);
-    const c1 = update(Q1, M1, G1, s, a1, profit[row + 1]! + de1 * M1[s2]!, al1, m);
-    u0 = c0 === 1 ? 0 : u0 + 1;
-    u1 = c1 === 1 ? 0 : u1 + 1;
-    if ((c0 | c1) === 1) lastChange = t + 1;
-    s = s2;
-    t++;
-    // stopOnConvergence first: runs that do not stop (the CLI's, window by window) then never
-    // evaluate the comparisons, whose first true result late in learning would find no type
-    // feedback and throw the optimized loop away (a deopt and a recompile, seen with --trace-deopt).
-    if (stopOnConvergence && u0 >= w0 && u1 >= w1) {
-      converged = true;
-      break;
-    }
-  }
-  rng[0] = xa;
-  rng[1] = xb;
-  rng[2] = xc;
-  rng[3] = xd;
-  rng[4] = ya;
-  rng[5] = yb;
-  rng[6] = yc;
-  rng[7] = yd;
-  k.blockRate[0] = r0;
-  k.blockRate[1] = r1;
-  k.unchanged[0] = u0;
-  k.unchanged[1] = u1;
-  k.s = s;
-  k.t = t;
-  k.lastChange = lastChange;
-  if (acc) {
-    sums.profit[0] = P0;
-    sums.profit[1] = P1;
-    sums.action[0] = A0;
-    sums.action[1] = A1;
-    sums.kpi[0] = K0;
-    sums.kpi[1] = K1;
-    sums.kpi[2] = K2;
-    sums.kpi[3] = K3;
-  }
   return converged;
 }

@@ -107,6 +107,12 @@ export class FnBuilder {
   eq(): this {
     return this.emit(0x46);
   }
+  ne(): this {
+    return this.emit(0x47);
+  }
+  divU(): this {
+    return this.emit(0x6e);
+  }
   /** local[i] += delta (i32). */
   inc(i: number, delta: number | { local: number }): this {
     this.get(i);
