@@ -12,7 +12,8 @@
  * gets the same state numbers. The successor of s after joint action j is
  *   s' = j · m^(n·(k−1)) + ⌊s / m^n⌋.
  */
-import { bertrandNash, consumerSurplus, jointProfitMaximum, logitShares, shockLevels, type DemandSystem, type PriceProfile } from './model.js';
+import { marketBenchmarks } from './benchmarks.js';
+import { consumerSurplus, logitShares, shockLevels, type DemandSystem, type PriceProfile } from './model.js';
 
 /** Resolved market params (the world's params schema output). */
 export type MarketParams = {
@@ -82,8 +83,7 @@ export function buildMarketGame(p: MarketParams): MarketGame {
   const n = p.nFirms;
   const m = p.priceGridSize;
   const demand: DemandSystem = { n, a: perFirm(p.a, n), a0: p.a0, mu: p.mu, cost: perFirm(p.cost, n), shock: p.demandShock };
-  const nash = bertrandNash(demand);
-  const monopoly = jointProfitMaximum(demand);
+  const { nash, monopoly } = marketBenchmarks(demand);
   // Per-firm grids as in Calvano et al.: m equally spaced points on
   // [p_N − ξ(p_M − p_N), p_M + ξ(p_M − p_N)].
   const grids = Array.from({ length: n }, (_, i) => {
