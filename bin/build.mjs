@@ -16,17 +16,19 @@
 // may use top-level await, which CommonJS has not. Both bundle the small pure-JS packages every
 // command loads (zod, yaml, yargs, immer: see BUNDLED) so Node does not resolve, read and compile
 // their hundreds of files one by one.
-import * as nodeModule from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The fast check and what it shares with the build (bin/build-check.cjs: bin/tacit.mjs runs it without this module).
+const check = createRequire(import.meta.url)('./build-check.cjs');
+const { ROOT, stampOf, hashText, cacheDirOf, entriesOf, inputsPointer, builtName, touchBuild, vouchedBuild } = check;
+export const { startCompileCache } = check;
+export { builtName };
 /** What the library and the CLI are compiled from; scripts (bench, experiments) may import from these. */
 const LIBRARY_DIRS = ['src', 'envs', 'policies'];
 const SCRIPT_DIRS = ['bench', 'experiments'];
-/** Worker threads load these by file name next to the code that starts them (see src/workers/worker-url.ts). */
-const WORKER_ENTRIES = ['src/run/seed-worker.ts', 'envs/market/calvano/session-worker.ts'];
 const KEEP_BUILDS = 6; // both formats: the CLI (cjs) and scripts (esm) build side by side
 /** A build used this recently is kept whatever their number (see pruneOldBuilds). */
 const RECENT_MS = 10 * 60_000;
@@ -126,9 +128,6 @@ const bundledPackageFiles = {
   },
 };
 
-/** Size and mtime of a file or folder: what tells an edit. */
-const stampOf = (st) => `${st.size}:${st.mtimeMs}`;
-
 /** Every .ts/.json/.mjs source under `dir` with its stamp, by path relative to ROOT: what the fingerprint hashes. */
 function listSources(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -140,23 +139,8 @@ function listSources(dir, out) {
   return out;
 }
 
-/**
- * 64-bit FNV-1a of a string (two 32-bit halves with different offsets). Not cryptographic and need
- * not be: it names a cache folder. Loading node:crypto for sha256 cost ~4 ms of every command's start-up.
- */
-function hashText(text) {
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
-
 /** Build inputs that are not sources: their edits change every build. */
-const BUILD_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs', 'bin/code-cache.cjs'];
+const BUILD_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/build.mjs', 'bin/build-check.cjs', 'bin/code-cache.cjs'];
 
 /** The stamps the fingerprint of a build of `entries` covers (walks the source folders). */
 function sourceStamps(entries) {
@@ -186,39 +170,6 @@ function fingerprintOf(stamps, entries) {
   return hashText([ROOT, `entries:${entries.join(',')}`, ...[...stamps].map(([path, stamp]) => `${path}:${stamp}`)].join('\n'));
 }
 
-/**
- * The fast check (start-up, issue 21). Walking every source folder to fingerprint them cost ~10–30 ms
- * of every command; instead, after a build is found or made, `<cacheDir>/<format>-<key>.inputs`
- * records its folder and the stamps of the files esbuild read for it (the build's own `inputs.json`,
- * packages aside: package-lock.json stands for them), of the folders holding them (a file added
- * next to them changes the folder's mtime) and of BUILD_FILES. The next command stats just those
- * and uses the folder when all are unchanged; anything else falls back to the walk. The stamps
- * recorded are those the fingerprint saw, so an edit made during a build is never vouched for.
- */
-function inputsPointer(cacheDir, format, entries) {
-  return join(cacheDir, `${format}-${hashText([ROOT, ...entries].join('\n'))}.inputs`);
-}
-
-/** The build folder the pointer vouches for, if every stamp it records still holds. */
-function checkedFolder(pointer) {
-  let recorded;
-  try {
-    recorded = JSON.parse(readFileSync(pointer, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  for (const [path, stamp] of recorded.stamps) {
-    let st;
-    try {
-      st = statSync(join(ROOT, path));
-    } catch {
-      return undefined;
-    }
-    if (stampOf(st) !== stamp) return undefined;
-  }
-  return recorded.folder;
-}
-
 function writePointer(pointer, outDir, stamps) {
   let inputs;
   try {
@@ -241,28 +192,6 @@ function writePointer(pointer, outDir, stamps) {
   } catch {
     rmSync(tmp, { force: true }); // a read-only install: walk every time
   }
-}
-
-/**
- * Cache V8's compiled code of every module loaded from here on (node_modules/.cache/tacit-v8), where
- * Node has module.enableCompileCache (22.1+; Node 20 lacks it and simply compiles every time). Most of
- * a command's start-up is compiling the bundle and its packages (zod, yargs, yaml).
- */
-export function startCompileCache() {
-  if (typeof nodeModule.enableCompileCache !== 'function') return;
-  try {
-    nodeModule.enableCompileCache(join(ROOT, 'node_modules', '.cache', 'tacit-v8'));
-  } catch {
-    // A read-only install: run without the cache.
-  }
-}
-
-/**
- * Output file name of an entry: its base name (entries land side by side) with .js for ES modules
- * (the repository's package.json says "type": "module") and .cjs for CommonJS.
- */
-export function builtName(entry, format = 'esm') {
-  return `${basename(entry, extname(entry))}${format === 'cjs' ? '.cjs' : '.js'}`;
 }
 
 const ESM_BANNER =
@@ -291,16 +220,13 @@ function cjsEntryStub(name) {
  * builds into its own temporary folder and renames it into place; the loser discards its copy.
  */
 export async function ensureBuilt(entry, { format = 'esm', also = [] } = {}) {
-  const entries = [...new Set([entry, ...also, ...WORKER_ENTRIES])];
+  const entries = entriesOf(entry, also);
   const names = entries.map((e) => builtName(e, format));
   if (new Set(names).size !== names.length) throw new Error(`tacit build: entry ${entry} has the same file name as a worker entry`);
-  const cacheDir = join(ROOT, 'node_modules', '.cache', 'tacit');
+  const vouched = vouchedBuild(entry, { format, also });
+  if (vouched !== undefined) return vouched;
+  const cacheDir = cacheDirOf();
   const pointer = inputsPointer(cacheDir, format, entries);
-  const vouched = checkedFolder(pointer);
-  if (vouched !== undefined && existsSync(join(cacheDir, vouched, '.complete'))) {
-    touchBuild(join(cacheDir, vouched));
-    return join(cacheDir, vouched, builtName(entry, format));
-  }
   const stamps = sourceStamps(entries);
   const outDir = join(cacheDir, `${format}-${fingerprintOf(stamps, entries)}`);
   const target = join(outDir, builtName(entry, format));
@@ -403,14 +329,4 @@ function pruneOldBuilds(cacheDir, keep) {
     .filter((b) => b.path !== keep)
     .sort((a, b) => b.mtime - a.mtime);
   for (const old of builds.slice(KEEP_BUILDS - 1)) if (now - old.mtime > RECENT_MS) rmSync(old.path, { recursive: true, force: true });
-}
-
-/** Mark a build folder as used now (see pruneOldBuilds); nothing on a read-only install. */
-function touchBuild(folder) {
-  try {
-    const now = new Date();
-    utimesSync(folder, now, now);
-  } catch {
-    // read-only: pruning then goes by build time alone
-  }
 }

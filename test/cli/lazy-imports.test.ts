@@ -31,8 +31,8 @@ writeFileSync(
   `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nglobalThis.__tacitLoaded = new Set();\nprocess.on('exit', () => appendFileSync(process.env.TACIT_LOADED_OUT, [...Object.keys(require.cache), ...[...globalThis.__tacitLoaded].map((p) => \`bundled:node_modules/\${p}/\`)].join('\\n') + '\\n'));\n`,
 );
 
-/** The npm packages (by name) a `tacit <args>` process loaded, and its stdout. */
-function packagesLoadedBy(...args: string[]): { packages: Set<string>; stdout: string } {
+/** Every module file (URL or path) a `tacit <args>` process loaded, and its stdout. */
+function filesLoadedBy(...args: string[]): { files: string[]; stdout: string } {
   const out = join(tmp, `loaded-${args.join('-').replace(/[^\w-]/g, '_')}.txt`);
   writeFileSync(out, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(probe).href, 'bin/tacit.mjs', ...args], {
@@ -40,12 +40,18 @@ function packagesLoadedBy(...args: string[]): { packages: Set<string>; stdout: s
     env: { ...process.env, TACIT_LOADED_OUT: out },
   });
   expect(r.status, r.stderr).toBe(0);
+  return { files: readFileSync(out, 'utf8').split('\n'), stdout: r.stdout };
+}
+
+/** The npm packages (by name) a `tacit <args>` process loaded, and its stdout. */
+function packagesLoadedBy(...args: string[]): { packages: Set<string>; stdout: string } {
+  const { files, stdout } = filesLoadedBy(...args);
   const packages = new Set<string>();
-  for (const line of readFileSync(out, 'utf8').split('\n')) {
+  for (const line of files) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/.][^/]*)\//.exec(line);
     if (m) packages.add(m[1]!);
   }
-  return { packages, stdout: r.stdout };
+  return { packages, stdout };
 }
 
 /** Packages only some commands use: none of them may load at start-up. */
@@ -68,6 +74,13 @@ const HEAVY = [
 describe('commands load only the packages they use', () => {
   beforeAll(async () => {
     await ensureBuilt('src/cli/main.ts');
+  });
+
+  it('an up-to-date build is found without loading the builder (bin/build.mjs, an ES module, and esbuild)', () => {
+    filesLoadedBy('envs'); // builds, if an edit came before
+    const { files } = filesLoadedBy('envs');
+    expect(files.some((f) => f.endsWith('/bin/build-check.cjs'))).toBe(true); // control: the probe sees bin/
+    expect(files.filter((f) => f.endsWith('/bin/build.mjs') || /node_modules\/esbuild\//.test(f))).toEqual([]);
   });
 
   it('envs and policies, listed once on this build, load neither zod nor yargs nor any heavy package', () => {
