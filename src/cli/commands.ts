@@ -124,7 +124,6 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       { resumeExperiment, runExperiment },
       { forkShortfalls, rowShortfalls },
       { formatRunSummary },
-      { writeReport },
       { offeredFastPath },
     ] = await Promise.all([
       import('../config/resolve.js'),
@@ -132,7 +131,6 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
       import('../run/run-experiment.js'),
       import('../detectors/row-check.js'),
       import('./summary-text.js'),
-      import('../report/report.js'),
       import('../run/fast-path-loop.js'),
     ]);
     try {
@@ -158,7 +156,11 @@ const runCommand = (setCode: (c: number) => void): CommandModule<object, RunArgs
         setCode(130);
       } else {
         process.stdout.write(`results: ${result.dir}\n`);
-        if (args.report && reportWanted(result.dir)) process.stdout.write(reportLines(await writeReport([result.dir], { out: `${result.dir}/report.html` })));
+        // The report's modules (figures, html) load only for a report: not with --no-report or output.report false.
+        if (args.report && reportWanted(result.dir)) {
+          const { writeReport } = await import('../report/report.js');
+          process.stdout.write(reportLines(await writeReport([result.dir], { out: `${result.dir}/report.html` })));
+        }
       }
     } finally {
       process.off('SIGINT', onSigint);
