@@ -218,6 +218,11 @@ export function retrainQ(
   let x3 = options.rng[3]! | 0;
   const { learningRate: alpha, discount: delta, explorationDecay: beta, maxPeriods, convergenceWindow, restartEvery } = options;
   const numStarts = starts.length;
+  // Two firms (the paper's case): the rival's action read straight from its table, not through a
+  // loop over firms; memory 1: the next state is the joint action itself (nextState's floor is 0).
+  const duopoly = n === 2;
+  const rival = greedy[duopoly ? 1 - firm : firm]!;
+  const memoryOne = leadWeight === 1 && numJoint === S;
   let s = starts[0]!;
   let restarts = 0;
   let untilRestart = restartEvery;
@@ -244,8 +249,9 @@ export function retrainQ(
       a = Math.floor((out >>> 0) * 2.3283064365386963e-10 * m);
     } else a = G[s]!;
     let j = 0;
-    for (let i = 0; i < n; i++) j = j * m + (i === firm ? a : greedy[i]![s]!);
-    const s2 = j * leadWeight + Math.floor(s / numJoint); // nextState (game.ts)
+    if (duopoly) j = firm === 0 ? a * m + rival[s]! : rival[s]! * m + a;
+    else for (let i = 0; i < n; i++) j = j * m + (i === firm ? a : greedy[i]![s]!);
+    const s2 = memoryOne ? j : j * leadWeight + Math.floor(s / numJoint); // nextState (game.ts)
     const cell = s * m + a;
     const old = Q[cell]!;
     const upd = old + alpha * (expectedProfit[j * n + firm]! + delta * M[s2]! - old);
