@@ -100,6 +100,37 @@ describe('exact resume of every learner', () => {
   });
 });
 
+describe('exact resume of the dqn convergence rule', () => {
+  it('dqn counting towards convergence across the checkpoint, the run stopping when both firms converge', async () => {
+    await expectExactResume({
+      name: 'resume-dqn-conv',
+      env: { id: 'market-v1', params: { priceGridSize: 3 } },
+      agents: [
+        {
+          role: 'firm',
+          policy: {
+            type: 'dqn',
+            params: {
+              observationEncoding: 'joint',
+              learningStarts: 20,
+              trainFrequency: 1,
+              epsilonDecaySteps: 50,
+              targetUpdateFrequency: 50,
+              batchSize: 8,
+              hidden: [8],
+              learningRate: 1e-4,
+              convergenceWindow: 300,
+              convergenceCheckEvery: 10,
+            },
+          },
+        },
+      ],
+      run: { steps: 5000, numEnvs: 2, metricsEvery: 50, stopWhenConverged: true },
+      output: { checkpointEvery: 100, report: false },
+    });
+  });
+});
+
 describe('exact resume of stateful scripted policies and reward schemes', () => {
   it('random, constant sequences and kpi-linked / mixed rewards', async () => {
     await expectExactResume({
