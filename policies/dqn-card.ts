@@ -96,6 +96,13 @@ export const dqnParamsSchema = lazySchema(() =>
           "Calvano et al. (2020)'s convergence rule: converged once ε has reached epsilonEnd and the greedy action of no state (every state of the discrete observation space, read from the Q-network) has changed for this many engine steps; with run.stopWhenConverged the run stops when every learner has converged (unset: never converged)",
         ),
       // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      convergenceOn: z
+        .enum(['strategy', 'play'])
+        .optional()
+        .describe(
+          "What the convergence rule requires unchanged over convergenceWindow: 'strategy' (unset), the greedy action of every state, as Calvano et al.; or 'play', the state the copies visited most between checks and the greedy action there (the price path)",
+        ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
       convergenceCheckEvery: z
         .number()
         .int()
@@ -130,8 +137,10 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
     return `epsilonSchedule 'exponential' decays ε geometrically from epsilonStart to epsilonEnd, so it needs 0 < epsilonEnd ≤ epsilonStart (got ${cfg.epsilonStart} → ${cfg.epsilonEnd}): raise epsilonEnd, e.g. to 0.001`;
   if (cfg.annealStart !== undefined && !(cfg.annealSteps !== undefined && cfg.annealStart < cfg.annealSteps))
     return `annealStart (${cfg.annealStart}) is the step the learning rate starts decaying toward 0 at annealSteps, so it needs annealSteps set and larger (got ${cfg.annealSteps ?? 'unset'}): set annealSteps above ${cfg.annealStart}, or remove annealStart`;
-  if (cfg.convergenceWindow !== undefined || cfg.convergenceCheckEvery !== undefined) {
+  if (cfg.convergenceWindow !== undefined || cfg.convergenceCheckEvery !== undefined || cfg.convergenceOn !== undefined) {
     const obs = world.observationSpaces[agent.index]!;
+    if (cfg.convergenceWindow === undefined && cfg.convergenceOn !== undefined)
+      return `convergenceOn ('${cfg.convergenceOn}') says what the convergence rule checks, so it needs convergenceWindow: set convergenceWindow, or remove convergenceOn`;
     if (cfg.convergenceWindow === undefined)
       return `convergenceCheckEvery (${cfg.convergenceCheckEvery}) sets how often the convergence rule checks the greedy strategy, so it needs convergenceWindow: set convergenceWindow, or remove convergenceCheckEvery`;
     if (obs.kind === 'box')

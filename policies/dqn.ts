@@ -177,6 +177,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
     }
     if (cfg.rewardCentering !== undefined) centerRewards(group, batch, N, cfg.rewardCentering);
+    convergence?.visit(batch.obs, N, acted);
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
     if (cfg.annealSteps !== undefined) group.adam.learningRate = annealedRate(cfg, batch.step);
@@ -243,6 +244,8 @@ const rewardName = (b: number): string => `reward (copy ${b})`;
 interface ConvergenceState {
   /** Greedy action per state at the last check (−1: none yet). */
   greedy: number[];
+  /** convergenceOn 'play': visits per state since the last check, and the played state and action seen at it. */
+  played?: { visits: number[]; state: number; action: number };
   /** Engine steps over which no check has seen the greedy strategy change. */
   unchanged: number;
   /** Strategy changes seen since ε reached its floor. */
@@ -259,6 +262,12 @@ interface ConvergenceState {
  * still being driven by exploration, and a stable stretch there says nothing about where learning
  * settles. The rule only reports; learning goes on (the run stops when every learner has
  * converged, so the criterion is the joint one: every firm's strategy unchanged together).
+ *
+ * `convergenceOn: 'play'` asks less: that play has settled, i.e. the state the copies visited most
+ * since the last check and the firm's greedy action there are the same at every check of the
+ * window (the price path, as convergence is judged where strategies cannot be tabulated). A
+ * network's greedy table as a whole never holds still at a constant learning rate: its off-path
+ * entries flip with every update of the shared weights (docs/traps.md, measured).
  */
 function createConvergence(g: Group, space: Space, roleSlot: number) {
   const cfg = g.cfg;
@@ -282,12 +291,30 @@ function createConvergence(g: Group, space: Space, roleSlot: number) {
   const qAll = new Float32Array(numStates * nA);
   const raw = new Float32Array(cfg.dueling === true ? numStates * (nA + 1) : 0);
   const greedy = new Int32Array(numStates).fill(-1);
+  const onPlay = cfg.convergenceOn === 'play';
+  const visits = new Int32Array(onPlay ? numStates : 0);
+  const radix = nvec.length;
+  let playedState = -1;
+  let playedAction = -1;
   let unchanged = 0;
   let changes = 0;
   return {
+    /** Count the states the copies are in this step (convergenceOn 'play' only). */
+    visit(o: Float32Array, rows: number, acted: Uint8Array | undefined): void {
+      if (!onPlay) return;
+      for (let b = 0; b < rows; b++) {
+        if (acted !== undefined && acted[b] === 0) continue;
+        let st = 0;
+        for (let k = 0; k < radix; k++) st = st * nvec[k]! + o[b * radix + k]!;
+        visits[st]!++;
+      }
+    },
     check(step: number): void {
       if (step % every !== 0) return;
-      if (step < cfg.epsilonDecaySteps) return;
+      if (step < cfg.epsilonDecaySteps) {
+        visits.fill(0);
+        return;
+      }
       predictQ(g, g.q, x, numStates, qAll, raw);
       const first = greedy[0] === -1;
       let changed = false;
@@ -296,13 +323,26 @@ function createConvergence(g: Group, space: Space, roleSlot: number) {
         for (let j = 1; j < nA; j++) if (qAll[s * nA + j]! > qAll[s * nA + a]!) a = j;
         if (a !== greedy[s]) ((changed = true), (greedy[s] = a));
       }
+      if (onPlay) {
+        let top = 0;
+        for (let s = 1; s < numStates; s++) if (visits[s]! > visits[top]!) top = s;
+        visits.fill(0);
+        changed = top !== playedState || greedy[top] !== playedAction;
+        playedState = top;
+        playedAction = greedy[top]!;
+      }
       if (changed) {
         if (!first) changes++;
         unchanged = 0;
       } else unchanged += every;
     },
     converged: (): boolean => unchanged >= window,
-    save: (): ConvergenceState => ({ greedy: Array.from(greedy), unchanged, changes }),
+    save: (): ConvergenceState => ({
+      greedy: Array.from(greedy),
+      unchanged,
+      changes,
+      ...(onPlay ? { played: { visits: Array.from(visits), state: playedState, action: playedAction } } : {}),
+    }),
     load(d: ConvergenceState | undefined): void {
       if (d === undefined || !Array.isArray(d.greedy) || d.greedy.length !== numStates)
         throw new TacitError(
@@ -311,6 +351,13 @@ function createConvergence(g: Group, space: Space, roleSlot: number) {
       greedy.set(d.greedy);
       unchanged = d.unchanged;
       changes = d.changes;
+      if (onPlay) {
+        if (d.played === undefined)
+          throw new TacitError(`DQN checkpoint has no played-state counts, but convergenceOn is 'play': resume with the config the run started with`);
+        visits.set(d.played.visits);
+        playedState = d.played.state;
+        playedAction = d.played.action;
+      }
     },
     stats: () => ({ stepsUnchanged: unchanged, strategyChanges: changes, converged: unchanged >= window ? 1 : 0 }),
   };

@@ -32,7 +32,7 @@ const small = {
 const rule = (convergenceWindow: number) => ({ convergenceWindow, convergenceCheckEvery: 50 });
 
 interface ConvergenceSave {
-  convergence?: { greedy: number[]; unchanged: number; changes: number };
+  convergence?: { greedy: number[]; unchanged: number; changes: number; played?: { visits: number[]; state: number; action: number } };
 }
 
 describe('dqn convergence rule', () => {
@@ -90,6 +90,35 @@ describe('dqn convergence rule', () => {
     expect((s.policies[0]!.stats!() as { strategyChanges: number }).strategyChanges).toBe(changes);
   });
 
+  it("convergenceOn 'play' follows the state play is in and the greedy action there, and counts while they hold", () => {
+    const world = createMarketWorld({ priceGridSize: 3 });
+    // One copy checked every step: the most visited state of an interval is the state the copy was in.
+    const params = { ...small, learningRate: 0.01, convergenceWindow: 10_000, convergenceOn: 'play', convergenceCheckEvery: 1 };
+    const s = createSession(world, 1, 4, () => ({ spec: DQN, params }));
+    runSteps(s, 300);
+    const p = s.policies[0]!;
+    const start = (p.save!() as ConvergenceSave).convergence!;
+    let held = start.unchanged;
+    let seen = 0;
+    let last = `${start.played!.state}/${start.played!.action}`;
+    for (let t = 0; t < 400; t++) {
+      // The state of play this step: firm0's observation before the step (both firms observe the same prices).
+      const o = s.engine.obs[0]!;
+      const state = o[0]! * 3 + o[1]!;
+      runSteps(s, 1);
+      const c = (p.save!() as ConvergenceSave).convergence!;
+      expect(c.played!.state).toBe(state);
+      expect(c.played!.action).toBe(c.greedy[state]);
+      const now = `${state}/${c.greedy[state]}`;
+      held = now === last ? held + 1 : 0;
+      expect(c.unchanged).toBe(held);
+      seen += held > 0 ? 1 : 0;
+      last = now;
+    }
+    // Play did hold for stretches (the count was exercised, not only reset).
+    expect(seen).toBeGreaterThan(10);
+  });
+
   it('with run.stopWhenConverged the run stops at convergence; without the rule nothing changes', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tacit-dqn-conv-'));
     const cfg = (params: Record<string, unknown>) => ({
@@ -124,6 +153,8 @@ describe('dqn convergence rule', () => {
     expect(run({ convergenceCheckEvery: 10 })).toContain('convergenceCheckEvery (10)');
     expect(run({ convergenceCheckEvery: 10 })).toContain('set convergenceWindow');
     expect(run({ convergenceWindow: 0 })).toContain('convergenceWindow');
+    expect(run({ convergenceOn: 'play' })).toContain('set convergenceWindow');
+    expect(run({ convergenceWindow: 100, convergenceOn: 'outcome' })).toContain('convergenceOn');
     expect(run({ convergenceWindow: 100 })).toBe('');
   });
 });
