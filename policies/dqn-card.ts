@@ -86,6 +86,31 @@ export const dqnParamsSchema = lazySchema(() =>
         .describe(
           'Step size of a running average reward r̄ subtracted from every reward before learning (reward centering, Naik et al. 2024): the Q-values lose the constant r̄/(1−γ) and the network fits only the differences between states and actions (unset: off)',
         ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      convergenceWindow: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          "Calvano et al. (2020)'s convergence rule: converged once ε has reached epsilonEnd and the greedy action of no state (every state of the discrete observation space, read from the Q-network) has changed for this many engine steps; with run.stopWhenConverged the run stops when every learner has converged (unset: never converged)",
+        ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      convergenceOn: z
+        .enum(['strategy', 'play'])
+        .optional()
+        .describe(
+          "What the convergence rule requires unchanged over convergenceWindow: 'strategy' (unset), the greedy action of every state, as Calvano et al.; or 'play', the state the copies visited most between checks and the greedy action there (the price path)",
+        ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      convergenceCheckEvery: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          "Engine steps between the convergence rule's checks of the greedy strategy (a forward pass over every state); a change undone within one interval goes unseen (unset: 100)",
+        ),
       maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
     })
     .strict(),
@@ -93,6 +118,9 @@ export const dqnParamsSchema = lazySchema(() =>
 
 /** DQN hyperparameters (defaults: CleanRL dqn.py, scaled to small worlds). */
 export type DqnConfig = z.infer<ReturnType<typeof dqnParamsSchema>>;
+
+/** Most observation states the convergence rule tabulates (one forward pass over all of them per check). */
+export const MAX_CONVERGENCE_STATES = 4096;
 
 /** Number of joint actions of a discrete or multi-discrete space. */
 export function jointActions(space: Space): number {
@@ -109,6 +137,17 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
     return `epsilonSchedule 'exponential' decays ε geometrically from epsilonStart to epsilonEnd, so it needs 0 < epsilonEnd ≤ epsilonStart (got ${cfg.epsilonStart} → ${cfg.epsilonEnd}): raise epsilonEnd, e.g. to 0.001`;
   if (cfg.annealStart !== undefined && !(cfg.annealSteps !== undefined && cfg.annealStart < cfg.annealSteps))
     return `annealStart (${cfg.annealStart}) is the step the learning rate starts decaying toward 0 at annealSteps, so it needs annealSteps set and larger (got ${cfg.annealSteps ?? 'unset'}): set annealSteps above ${cfg.annealStart}, or remove annealStart`;
+  if (cfg.convergenceWindow !== undefined || cfg.convergenceCheckEvery !== undefined || cfg.convergenceOn !== undefined) {
+    const obs = world.observationSpaces[agent.index]!;
+    if (cfg.convergenceWindow === undefined && cfg.convergenceOn !== undefined)
+      return `convergenceOn ('${cfg.convergenceOn}') says what the convergence rule checks, so it needs convergenceWindow: set convergenceWindow, or remove convergenceOn`;
+    if (cfg.convergenceWindow === undefined)
+      return `convergenceCheckEvery (${cfg.convergenceCheckEvery}) sets how often the convergence rule checks the greedy strategy, so it needs convergenceWindow: set convergenceWindow, or remove convergenceCheckEvery`;
+    if (obs.kind === 'box')
+      return `convergenceWindow (${cfg.convergenceWindow}) checks the greedy action of every state, so it needs a Discrete or MultiDiscrete observation, but ${agent.id}'s is ${describeSpace(obs)}: remove convergenceWindow`;
+    if (cardinality(obs) > MAX_CONVERGENCE_STATES)
+      return `convergenceWindow (${cfg.convergenceWindow}) checks the greedy action of every state, and ${agent.id}'s observation ${describeSpace(obs)} has ${cardinality(obs)} states, more than ${MAX_CONVERGENCE_STATES}: remove convergenceWindow or use a smaller observation`;
+  }
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;
   return undefined;

@@ -100,6 +100,42 @@ describe('exact resume of every learner', () => {
   });
 });
 
+describe('exact resume of the dqn convergence rule', () => {
+  it.each([['strategy'], ['play']])(
+    'dqn (convergenceOn %s) counting towards convergence across the checkpoint, the run stopping when both firms converge',
+    async (on) => {
+      await expectExactResume({
+        name: 'resume-dqn-conv',
+        env: { id: 'market-v1', params: { priceGridSize: 3 } },
+        agents: [
+          {
+            role: 'firm',
+            policy: {
+              type: 'dqn',
+              params: {
+                observationEncoding: 'joint',
+                learningStarts: 20,
+                trainFrequency: 1,
+                epsilonDecaySteps: 50,
+                targetUpdateFrequency: 50,
+                batchSize: 8,
+                hidden: [8],
+                learningRate: 1e-4,
+                convergenceWindow: 300,
+                // Not a divisor of checkpointEvery, so checkpoints fall between checks (with visits counted).
+                convergenceCheckEvery: 30,
+                convergenceOn: on,
+              },
+            },
+          },
+        ],
+        run: { steps: 5000, numEnvs: 2, metricsEvery: 50, stopWhenConverged: true },
+        output: { checkpointEvery: 100, report: false },
+      });
+    },
+  );
+});
+
 describe('exact resume of stateful scripted policies and reward schemes', () => {
   it('random, constant sequences and kpi-linked / mixed rewards', async () => {
     await expectExactResume({
