@@ -19,7 +19,7 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
 function article(type: string): string {
   if (type === 'int') return 'an integer';
   if (type === 'array') return 'a list';
-  if (type === 'object') return 'a mapping (object)';
+  if (type === 'object' || type === 'record') return 'a mapping (object)';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
@@ -130,10 +130,15 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
           ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` }
           : inner;
       }
-      // Every branch wanted another type altogether: say which types.
-      const types = branches.map((b) => (b.length === 1 && b[0]!.code === 'invalid_type' ? (b[0] as { expected?: string }).expected : undefined));
-      if (types.length > 0 && types.every((t) => t !== undefined))
-        return { path, message: `expected ${[...new Set(types)].map((t) => article(t!)).join(' or ')}, ${got}` };
+      // Every branch wanted another type or value altogether: say which (e.g. a detector's
+      // `false | {params}`: "expected false or a mapping (object), got true").
+      const wanted = branches.map((b) => {
+        const only = b.length === 1 ? b[0]! : undefined;
+        if (only?.code === 'invalid_type') return article((only as { expected: string }).expected);
+        if (only?.code === 'invalid_value') return (only as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(' or ');
+        return undefined;
+      });
+      if (wanted.length > 0 && wanted.every((t) => t !== undefined)) return { path, message: `expected ${[...new Set(wanted)].join(' or ')}, ${got}` };
       return { path, message: `${iss.message}, ${got}` };
     }
     default:

@@ -103,6 +103,12 @@ describe('experiment config resolution', () => {
     expect(issuesOf({ ...bad, env: { id: 'market-v9' } })[0]).toMatch(/^env.id: unknown world 'market-v9'; registered: /);
   });
 
+  it('says what a detector entry may be when it is neither false nor params', () => {
+    // `true` is the natural guess for "on"; zod alone said "Invalid input".
+    expect(issuesOf({ ...good, detectors: { conflict: true } })).toEqual(['detectors.conflict: expected false or a mapping (object), got true']);
+    expect(issuesOf({ ...good, detectors: { goodhart: false, conflict: {} } })).toEqual([]);
+  });
+
   it('rejects a missing agent, an unknown world and a run with neither steps nor episodes', () => {
     expect(issuesOf({ ...good, agents: [{ id: 'row', policy: { type: 'random' } }] })).toEqual([
       "agents: no entry for agent 'col' (role 'player'); add {id: col, policy: ...} or {role: player, policy: ...}",
