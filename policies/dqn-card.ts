@@ -18,7 +18,16 @@ export const dqnParamsSchema = lazySchema(() =>
       appendAgentId: z.boolean().default(true).describe('With shared parameters, append a one-hot agent id (position within the role) to the input'),
       hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the Q-network'),
       activation: z.enum(['tanh', 'relu']).default('relu').describe('Hidden activation'),
-      learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+      learningRate: z.number().positive().default(2.5e-4).describe('Learning rate of the optimizer (Adam unless optimizer is sgd)'),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      optimizer: z
+        .enum(['adam', 'sgd'])
+        .optional()
+        .describe(
+          "Gradient optimizer: 'adam' (unset), or 'sgd', plain stochastic gradient descent (with momentum if set), whose step is proportional to the gradient and so shrinks as the TD errors do, where Adam's normalised step stays about learningRate on every weight (SGD needs a larger learningRate)",
+        ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      momentum: z.number().min(0).lt(1).optional().describe("Heavy-ball momentum μ of optimizer 'sgd' (b ← μ·b + g, step lr·b; unset: 0)"),
       // Opt-in (no default), so configs without it resolve and run byte for byte as before.
       annealSteps: z
         .number()
@@ -135,6 +144,8 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
   if (encoding) return encoding;
   if (cfg.epsilonSchedule === 'exponential' && !(cfg.epsilonEnd > 0 && cfg.epsilonStart >= cfg.epsilonEnd))
     return `epsilonSchedule 'exponential' decays ε geometrically from epsilonStart to epsilonEnd, so it needs 0 < epsilonEnd ≤ epsilonStart (got ${cfg.epsilonStart} → ${cfg.epsilonEnd}): raise epsilonEnd, e.g. to 0.001`;
+  if (cfg.momentum !== undefined && cfg.optimizer !== 'sgd')
+    return `momentum (${cfg.momentum}) is the heavy-ball momentum of optimizer 'sgd' (Adam has its own), but optimizer is ${cfg.optimizer ?? "unset ('adam')"}: set optimizer: sgd, or remove momentum`;
   if (cfg.annealStart !== undefined && !(cfg.annealSteps !== undefined && cfg.annealStart < cfg.annealSteps))
     return `annealStart (${cfg.annealStart}) is the step the learning rate starts decaying toward 0 at annealSteps, so it needs annealSteps set and larger (got ${cfg.annealSteps ?? 'unset'}): set annealSteps above ${cfg.annealStart}, or remove annealStart`;
   if (cfg.convergenceWindow !== undefined || cfg.convergenceCheckEvery !== undefined || cfg.convergenceOn !== undefined) {

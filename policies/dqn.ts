@@ -18,6 +18,7 @@ import { definePolicy, type ActMode, type Policy, type PolicyContext, type Trans
 import { nextFloat, nextInt, type Rng } from '../src/core/rng.js';
 import { cardinality, type Space } from '../src/core/spaces.js';
 import { Adam, clipScale, globalNorm } from '../src/learn/adam.js';
+import { Sgd, type SgdState } from '../src/learn/sgd.js';
 import { initBackend, requireBackend } from '../src/learn/backend.js';
 import { assertFinite, DIVERGENCE_HINT, DivergenceError } from '../src/learn/divergence.js';
 import { duelingBackward, duelingQ } from '../src/learn/dueling.js';
@@ -35,7 +36,8 @@ interface Group {
   readonly paramsKey: string;
   readonly q: Net;
   readonly target: Net;
-  readonly adam: Adam;
+  /** Adam, or SGD with optimizer: sgd. */
+  readonly optimizer: Adam | Sgd;
   readonly encoder: InputEncoder;
   readonly replay: ReplayBuffer;
   readonly trainRng: Rng;
@@ -100,7 +102,10 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     paramsKey: JSON.stringify(cfg),
     q,
     target,
-    adam: new Adam(q.layout, { learningRate: cfg.learningRate }),
+    optimizer:
+      cfg.optimizer === 'sgd'
+        ? new Sgd(q.layout, { learningRate: cfg.learningRate, momentum: cfg.momentum ?? 0 })
+        : new Adam(q.layout, { learningRate: cfg.learningRate }),
     encoder,
     replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size),
     trainRng: ctx.rng.split('train'),
@@ -180,7 +185,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
     convergence?.visit(batch.obs, N, acted);
     obsSrc[0] = batch.nextObs;
     group.encoder.update(obsSrc, N);
-    if (cfg.annealSteps !== undefined) group.adam.learningRate = annealedRate(cfg, batch.step);
+    if (cfg.annealSteps !== undefined) group.optimizer.learningRate = annealedRate(cfg, batch.step);
     epsilon = explorationRate(cfg, batch.step);
     group.observeCalls++;
     const M = group.members.length;
@@ -218,7 +223,7 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
     stats: () => ({
       epsilon,
       discount: cfg.gamma,
-      learningRate: group.adam.learningRate,
+      learningRate: group.optimizer.learningRate,
       updates: group.updates,
       bufferSize: group.replay.size,
       ...(cfg.rewardCentering !== undefined ? { rewardMean: group.rewardMean } : {}),
@@ -468,7 +473,7 @@ function trainStep(g: Group, agentId: string, step: number): void {
   stats[0] = loss / B;
   stats[1] = globalNorm(g.q.grads);
   assertFinite(stats, STAT_NAMES, agentId, step);
-  if (!g.adam.apply(g.q.params, g.q.grads, clipScale(stats[1]!, cfg.maxGradNorm)))
+  if (!g.optimizer.apply(g.q.params, g.q.grads, clipScale(stats[1]!, cfg.maxGradNorm)))
     throw new DivergenceError(agentId, step, 'a weight after the optimizer step', 'not finite', DIVERGENCE_HINT);
   g.q.commit();
   g.updates++;
@@ -545,7 +550,8 @@ function saveGroup(g: Group) {
   return {
     q: g.q.toJSON(),
     target: g.target.toJSON(),
-    adam: g.adam.toJSON(),
+    // Adam's state under its original key (checkpoints of earlier configs byte for byte as before); SGD's under its own.
+    ...(g.optimizer instanceof Sgd ? { sgd: g.optimizer.toJSON() } : { adam: g.optimizer.toJSON() }),
     encoder: g.encoder.toJSON(),
     replay: g.replay.toJSON(),
     trainRng: Array.from(g.trainRng.state),
@@ -561,7 +567,16 @@ function saveGroup(g: Group) {
 function loadGroup(g: Group, d: ReturnType<typeof saveGroup>): void {
   g.q.load(d.q);
   g.target.load(d.target);
-  g.adam.load(d.adam);
+  const saved = d as { adam?: ReturnType<Adam['toJSON']>; sgd?: SgdState };
+  if (g.optimizer instanceof Sgd) {
+    if (saved.sgd === undefined)
+      throw new TacitError(`checkpoint has Adam's optimizer state, but this DQN uses optimizer 'sgd': resume with the config the run started with`);
+    g.optimizer.load(saved.sgd);
+  } else {
+    if (saved.adam === undefined)
+      throw new TacitError(`checkpoint has SGD's optimizer state, but this DQN uses Adam: resume with the config the run started with`);
+    g.optimizer.load(saved.adam);
+  }
   g.encoder.load(d.encoder);
   g.replay.load(d.replay);
   g.trainRng.state.set(d.trainRng);

@@ -148,6 +148,51 @@ describe('dqn determinism, resources, checkpoints', () => {
     expect(explorationRate(dqnPolicy.paramsSchema.parse({ ...decay, epsilonSchedule: 'exponential' }), 10)).toBeCloseTo(Math.pow(0.01, 0.25), 12);
   });
 
+  it("optimizer 'sgd' trains (coordinates), steps differently from Adam, checkpoints under its own key and resumes exactly", () => {
+    const sgd = { ...params, optimizer: 'sgd', learningRate: 0.05, momentum: 0.5 };
+    const weights = (p: Record<string, unknown>): string => {
+      const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: p }));
+      runSteps(s, 30);
+      const fp = fingerprint(s.policies);
+      for (const q of s.policies) q.dispose!();
+      return fp;
+    };
+    expect(weights(sgd)).not.toBe(weights({ ...params, learningRate: 0.05 }));
+    const a = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: sgd }));
+    runSteps(a, 23);
+    const saved = a.policies.map((p) => p.save!() as { group: { sgd?: { t: number; velocity?: unknown[] }; adam?: unknown } });
+    expect(saved[0]!.group.adam).toBeUndefined();
+    expect(saved[0]!.group.sgd!.t).toBeGreaterThan(0);
+    expect(saved[0]!.group.sgd!.velocity).toHaveLength(6);
+    const b = createSession(coordinationWorld(), 4, 9, () => ({ spec: DQN, params: sgd }));
+    const ckpt = JSON.parse(JSON.stringify(saved));
+    b.policies.forEach((p, i) => p.load!(ckpt[i]));
+    const bOnA = { ...a, policies: b.policies, episodeReturns: [[], []], running: [new Float64Array(4), new Float64Array(4)] };
+    const snap = [0, 1, 2, 3].map((c) => a.engine.snapshot(c));
+    const stepCount = a.engine.stepCount;
+    runSteps(a, 20);
+    snap.forEach((sn, c) => a.engine.restore(c, sn));
+    a.engine.stepCount = stepCount;
+    bOnA.steps = 23;
+    runSteps(bOnA, 20);
+    expect(fingerprint(b.policies)).toBe(fingerprint(a.policies));
+    // An Adam checkpoint does not load into an SGD learner.
+    const adam = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params }));
+    runSteps(adam, 5);
+    expect(() => b.policies[0]!.load!(JSON.parse(JSON.stringify(adam.policies[0]!.save!())))).toThrow(
+      /Adam's optimizer state, but this DQN uses optimizer 'sgd'/,
+    );
+    // It learns the sanity world.
+    const world = coordinationWorld();
+    const s = createSession(world, 8, 1, () => ({ spec: DQN, params: { ...FAST, optimizer: 'sgd', learningRate: 0.05 } }));
+    runSteps(s, 500);
+    for (const r of evaluate(world, s.policies, 8, 99, 2)) expect(r).toBeGreaterThanOrEqual(9);
+    const coord = coordinationWorld();
+    expect(dqnPolicy.incompatibility!(coord, coord.agents[0]!, dqnPolicy.paramsSchema.parse({ momentum: 0.9 }))).toMatch(
+      /momentum \(0.9\) is the heavy-ball momentum of optimizer 'sgd'.*set optimizer: sgd, or remove momentum/,
+    );
+  });
+
   it('keeps the tensor count flat across training and frees everything on dispose', () => {
     const before = tf.memory().numTensors;
     const s = createSession(coordinationWorld(), 4, 1, () => ({ spec: DQN, params: { ...params, doubleDqn: true, tau: 0.5 } }));

@@ -9,6 +9,7 @@ import { initBackend } from '../../src/learn/backend.js';
 import { InputEncoder } from '../../src/learn/encode.js';
 import { Mlp, orthogonal } from '../../src/learn/mlp.js';
 import { RewardScaler, RunningMeanStd } from '../../src/learn/normalize.js';
+import { Sgd } from '../../src/learn/sgd.js';
 import { ReplayBuffer } from '../../src/learn/replay.js';
 import { decodeF32, decodeF64, encodeF32, encodeF64 } from '../../src/learn/serialize.js';
 
@@ -180,6 +181,64 @@ describe('Adam', () => {
     expect(clipScale(5, 0.5)).toBeCloseTo(0.1, 6);
     expect(clipScale(0.3, 0.5)).toBe(1);
     expect(clipScale(5, 0)).toBe(1);
+  });
+});
+
+describe('Sgd', () => {
+  it('without momentum steps by lr·scale·g, so the step shrinks with the gradient (hand computation)', () => {
+    // f(x) = x², grad 2x, lr 0.1: x ← x − 0.2x = 0.8x; from 1: 0.8, 0.64, 0.512. Adam's step at the same lr stays ≈ 0.1.
+    const x = Float32Array.of(1);
+    const sgd = new Sgd([flatLayout(1)], { learningRate: 0.1 });
+    const adamX = Float32Array.of(1);
+    const adam = new Adam([flatLayout(1)], { learningRate: 0.1 });
+    for (const want of [0.8, 0.64, 0.512]) {
+      sgd.apply([x], [Float32Array.of(2 * x[0]!)]);
+      expect(x[0]).toBeCloseTo(want, 6);
+      adam.apply([adamX], [Float32Array.of(2 * adamX[0]!)]);
+    }
+    // Adam moved ≈ 0.1 a step (0.298 over three) while SGD's steps fell 0.2, 0.16, 0.128.
+    expect(1 - adamX[0]!).toBeCloseTo(0.3, 2);
+    // The clipping factor multiplies the gradient: g 4, scale 0.5, lr 0.1 → step 0.2.
+    const y = Float32Array.of(3);
+    new Sgd([flatLayout(1)], { learningRate: 0.1 }).apply([y], [Float32Array.of(4)], 0.5);
+    expect(y[0]).toBeCloseTo(2.8, 6);
+  });
+
+  it('with momentum follows torch.optim.SGD (b ← μb + g, p ← p − lr·b) and resumes exactly from its checkpoint', () => {
+    // Constant gradient 1, lr 0.1, μ 0.5: b = 1, 1.5, 1.75 → p = 0 − 0.1, −0.25, −0.425.
+    const p = Float32Array.of(0, 0);
+    const layouts = [flatLayout(2)];
+    const sgd = new Sgd(layouts, { learningRate: 0.1, momentum: 0.5 });
+    const g = Float32Array.of(1, -2);
+    for (const want of [-0.1, -0.25, -0.425]) {
+      sgd.apply([p], [g]);
+      expect(p[0]).toBeCloseTo(want, 6);
+      expect(p[1]).toBeCloseTo(-2 * want, 6);
+    }
+    const state = JSON.parse(JSON.stringify(sgd.toJSON()));
+    expect(state.t).toBe(3);
+    const copy = new Sgd(layouts, { learningRate: 0.1, momentum: 0.5 });
+    copy.load(state);
+    const q = Float32Array.from(p);
+    sgd.apply([p], [g]);
+    copy.apply([q], [g]);
+    expect(Array.from(q)).toEqual(Array.from(p));
+    // b = 1.875 → −0.6125.
+    expect(p[0]).toBeCloseTo(-0.6125, 6);
+    // No momentum: nothing but the counter and the rate is stored.
+    expect(new Sgd(layouts, { learningRate: 0.1 }).toJSON()).toEqual({ t: 0, learningRate: 0.1 });
+  });
+
+  it('refuses a step that would make a weight non-finite and leaves weights and velocity unchanged', () => {
+    const a = Float32Array.of(1, 2);
+    const sgd = new Sgd([flatLayout(2)], { learningRate: 1e39, momentum: 0.9 });
+    expect(sgd.apply([a], [Float32Array.of(1, 1)])).toBe(false);
+    expect(Array.from(a)).toEqual([1, 2]);
+    expect(sgd.t).toBe(0);
+    sgd.learningRate = 1;
+    // The refused step left the velocity at 0: this step is exactly −g.
+    expect(sgd.apply([a], [Float32Array.of(1, 1)])).toBe(true);
+    expect(Array.from(a)).toEqual([0, 1]);
   });
 });
 

@@ -98,6 +98,32 @@ describe('exact resume of every learner', () => {
       ...base,
     });
   });
+
+  it("dqn with optimizer 'sgd' and momentum (the velocity crosses the checkpoint)", async () => {
+    await expectExactResume({
+      name: 'resume-dqn-sgd',
+      env: { id: 'coordination-v1', params: { numOptions: 3, episodeLength: 10 } },
+      agents: [
+        {
+          role: 'coordinator',
+          policy: {
+            type: 'dqn',
+            params: {
+              learningStarts: 100,
+              trainFrequency: 2,
+              epsilonDecaySteps: 1000,
+              batchSize: 16,
+              hidden: [8],
+              optimizer: 'sgd',
+              learningRate: 0.05,
+              momentum: 0.9,
+            },
+          },
+        },
+      ],
+      ...base,
+    });
+  });
 });
 
 describe('exact resume of the dqn convergence rule', () => {
