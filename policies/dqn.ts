@@ -253,7 +253,7 @@ interface ConvergenceState {
   played?: { visits: number[]; state: number; action: number };
   /** Engine steps over which no check has seen the greedy strategy change. */
   unchanged: number;
-  /** Strategy changes seen since ε reached its floor. */
+  /** Changes seen since ε reached its floor: of the greedy table, or with 'play' of the played state or its greedy action (stats: strategyChanges). */
   changes: number;
 }
 
