@@ -130,6 +130,8 @@ export function formatIssue(iss: z.core.$ZodIssue, prefix = '', schema?: z.ZodTy
           ? { path: inner.path, message: `${inner.message} (and ${closest.length - 1} more problem${closest.length > 2 ? 's' : ''} here)` }
           : inner;
       }
+      // A union with its own message (the schema says what is allowed in words) keeps it.
+      if (iss.message !== 'Invalid input') return { path, message: `${iss.message}, ${got}` };
       // Every branch wanted another type or value altogether: say which (e.g. a detector's
       // `false | {params}`: "expected false or a mapping (object), got true").
       const wanted = branches.map((b) => {
