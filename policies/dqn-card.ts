@@ -120,6 +120,16 @@ export const dqnParamsSchema = lazySchema(() =>
         .describe(
           "Engine steps between the convergence rule's checks of the greedy strategy (a forward pass over every state); a change undone within one interval goes unseen (unset: 100)",
         ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      nStep: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe(
+          'n-step returns (Sutton & Barto ch. 7; Rainbow): the TD target is Σ_{k<n} γ^k r_{t+k} + γ^n max_a Q_target(s_{t+n}, a), built per world copy from its last n steps (shorter where an episode ends), so rewards n−1 steps later enter the target directly rather than through bootstrapped values (unset: 1, the one-step target)',
+        ),
       maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
     })
     .strict(),
@@ -181,7 +191,7 @@ export const dqnCard: PolicyCard<DqnConfig> = {
     const actions = act.kind === 'discrete' ? act.n : act.kind === 'multi-discrete' ? act.nvec.reduce((a, b) => a * b, 1) : act.size;
     const outputs = actions + (cfg.dueling === true ? 1 : 0);
     // Replay: observation and next observation per transition, plus action, reward and done.
-    const replay = cfg.bufferSize * (2 * obs.size + 3) * 4;
+    const replay = cfg.bufferSize * (2 * obs.size + 3 + ((cfg.nStep ?? 1) > 1 ? 1 : 0)) * 4;
     // Online and target networks, gradients, Adam's two moments; activations of one batch (and its targets).
     const params = mlpParameterCount(input, cfg.hidden, outputs);
     const nets = params * 4 * 5 + 2 * activationBytes(cfg.batchSize, cfg.hidden);

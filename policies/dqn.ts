@@ -26,6 +26,7 @@ import { createNet, type Net } from '../src/learn/net.js';
 import { ReplayBuffer } from '../src/learn/replay.js';
 import { dqnCard, jointActions, type DqnConfig } from './dqn-card.js';
 import { createConvergence, type ConvergenceState } from './dqn-convergence.js';
+import { NStepRings, type NStepState } from './dqn-nstep.js';
 
 // ─── Config: policies/dqn-card.ts (DqnConfig, its schema, defaults and compatibility check) ──
 
@@ -51,6 +52,9 @@ interface Group {
   lastStats: Record<string, number>;
   /** Working arrays of the train step. */
   readonly scratch: TrainScratch;
+  /** With nStep > 1: γ^m and Σ_{k<m} γ^k for horizons m = 0…nStep (the bootstrap's discount and the centering's weight). */
+  readonly horizonDiscount: Float64Array | undefined;
+  readonly horizonWeight: Float64Array | undefined;
 }
 
 /** Preallocated arrays of one gradient step (batchSize rows). */
@@ -83,6 +87,7 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
   const target = createNet(spec, init);
   target.copyFrom(q);
   const B = cfg.batchSize;
+  const nStep = cfg.nStep ?? 1;
   const f = (k: number): Float32Array => new Float32Array(B * k);
   const scratch = {
     idx: new Int32Array(B),
@@ -107,7 +112,7 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
         ? new Sgd(q.layout, { learningRate: cfg.learningRate, momentum: cfg.momentum ?? 0 })
         : new Adam(q.layout, { learningRate: cfg.learningRate }),
     encoder,
-    replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size),
+    replay: new ReplayBuffer(cfg.bufferSize, ctx.observationSpace.size, nStep > 1),
     trainRng: ctx.rng.split('train'),
     members: [],
     numActions,
@@ -117,6 +122,8 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     rewardMean: Number.NaN,
     lastStats: {},
     scratch,
+    horizonDiscount: nStep > 1 ? Float64Array.from({ length: nStep + 1 }, (_, m) => Math.pow(cfg.gamma, m)) : undefined,
+    horizonWeight: nStep > 1 ? Float64Array.from({ length: nStep + 1 }, (_, m) => horizonWeight(cfg.gamma, m)) : undefined,
   };
 }
 
@@ -149,6 +156,8 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
   const obsSrc: Float32Array[] = [new Float32Array(0)];
   const nvec = space.kind === 'multi-discrete' ? space.nvec : [numActions];
   let epsilon = cfg.epsilonStart;
+  // One history ring per copy of this agent (members of a sharing group each keep their own).
+  const rings = (cfg.nStep ?? 1) > 1 ? new NStepRings(N, cfg.nStep!, ctx.observationSpace.size, cfg.gamma) : undefined;
   const convergence =
     cfg.convergenceWindow !== undefined
       ? createConvergence(
@@ -191,7 +200,19 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       for (let k = 0; k < nvec.length; k++) a = a * nvec[k]! + batch.actions[b * nvec.length + k]!;
       const ended = batch.terminated[b] === 1 || batch.truncated[b] === 1;
       // Truncated copies bootstrap from their final observation, terminated ones not at all.
-      group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
+      if (rings !== undefined)
+        rings.push(
+          group.replay,
+          b,
+          batch.obs,
+          a,
+          batch.rewards[b]! * cfg.rewardScale,
+          ended ? batch.finalObs : batch.nextObs,
+          ended,
+          batch.terminated[b]!,
+          roleSlot,
+        );
+      else group.replay.add(batch.obs, ended ? batch.finalObs : batch.nextObs, b, a, batch.rewards[b]! * cfg.rewardScale, batch.terminated[b]!, roleSlot);
     }
     if (cfg.rewardCentering !== undefined) centerRewards(group, batch, N, cfg.rewardCentering);
     convergence?.visit(batch.obs, N, acted);
@@ -221,14 +242,24 @@ function createDqn(ctx: PolicyContext, cfg: DqnConfig): Policy {
       group: saveGroup(group),
       // Only with the convergence rule, so checkpoints of configs without it stay byte for byte as before.
       ...(convergence !== undefined ? { convergence: convergence.save() } : {}),
+      // Only with n-step returns, likewise: the steps not yet in the replay buffer.
+      ...(rings !== undefined ? { nStep: rings.toJSON() } : {}),
     }),
     load(data) {
-      const d = data as { format?: string; epsilon: number; actRng: number[]; group: ReturnType<typeof saveGroup>; convergence?: ConvergenceState };
+      const d = data as {
+        format?: string;
+        epsilon: number;
+        actRng: number[];
+        group: ReturnType<typeof saveGroup>;
+        convergence?: ConvergenceState;
+        nStep?: NStepState;
+      };
       if (d?.format !== 'tacit-dqn/1') throw new TacitError(`checkpoint for agent '${agentId}' is not a DQN checkpoint (format ${JSON.stringify(d?.format)})`);
       epsilon = d.epsilon;
       actRng.state.set(d.actRng);
       loadGroup(group, d.group);
       if (convergence !== undefined) convergence.load(d.convergence);
+      if (rings !== undefined) rings.load(d.nStep);
     },
     ...(convergence !== undefined ? { converged: () => convergence.converged() } : {}),
     // discount: the γ it plans with; the market's deviation probes value a deviation with it (envs/market/analyze.ts).
@@ -333,6 +364,9 @@ function trainStep(g: Group, agentId: string, step: number): void {
       nextTarget: qTarget,
       nextChooser: qo,
       nowTarget: qTargetNow,
+      horizons: g.replay.horizons,
+      horizonDiscount: g.horizonDiscount,
+      horizonWeight: g.horizonWeight,
     },
     y,
   );
@@ -395,6 +429,17 @@ export interface TdInputs {
   readonly nextChooser: Float32Array;
   /** Target network's Q at the states themselves (advantage learning only). */
   readonly nowTarget: Float32Array;
+  /** n-step returns: each replay entry's horizon m, and by m the bootstrap's discount γ^m and the centering weight Σ_{k<m} γ^k (all absent for one-step targets). */
+  readonly horizons?: Float32Array | undefined;
+  readonly horizonDiscount?: Float64Array | undefined;
+  readonly horizonWeight?: Float64Array | undefined;
+}
+
+/** Σ_{k<m} γ^k: the weight of a constant reward (the centering's r̄) in an m-step return. */
+function horizonWeight(gamma: number, m: number): number {
+  let w = 0;
+  for (let k = 0, d = 1; k < m; k++, d *= gamma) w += d;
+  return w;
 }
 
 /**
@@ -402,6 +447,8 @@ export interface TdInputs {
  * learning minus α (max_b Q_target(s, b) − Q_target(s, a)). The second term lowers the target of
  * every action but the greedy one in proportion to its shortfall; iterated, the greedy action's
  * value is unchanged and each gap becomes gap/(1 − α) (Bellemare et al. 2016, Theorem 1).
+ * With n-step returns, r is the entry's discounted m-step return, the bootstrap is discounted by
+ * γ^m, and center is weighted by Σ_{k<m} γ^k.
  */
 export function tdTargets(t: TdInputs, y: Float32Array): void {
   const nA = t.numActions;
@@ -410,7 +457,12 @@ export function tdTargets(t: TdInputs, y: Float32Array): void {
     let best = 0;
     for (let j = 1; j < nA; j++) if (qo[i * nA + j]! > qo[i * nA + best]!) best = j;
     const r = t.idx[i]!;
-    const bellman = t.rewards[r]! - t.center + t.gamma * (1 - t.terminated[r]!) * t.nextTarget[i * nA + best]!;
+    // One-step targets keep exactly their original expression (earlier runs reproduce bit for bit).
+    const m = t.horizons !== undefined ? t.horizons[r]! : 0;
+    const bellman =
+      t.horizons === undefined
+        ? t.rewards[r]! - t.center + t.gamma * (1 - t.terminated[r]!) * t.nextTarget[i * nA + best]!
+        : t.rewards[r]! - t.center * t.horizonWeight![m]! + t.horizonDiscount![m]! * (1 - t.terminated[r]!) * t.nextTarget[i * nA + best]!;
     if (t.advantageLearning === undefined) {
       y[i] = bellman;
       continue;

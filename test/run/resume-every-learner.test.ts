@@ -99,6 +99,23 @@ describe('exact resume of every learner', () => {
     });
   });
 
+  it('dqn with nStep 3 (the per-copy rings of pending steps cross the checkpoint; episodes end every 7 steps)', async () => {
+    await expectExactResume({
+      name: 'resume-dqn-nstep',
+      env: { id: 'coordination-v1', params: { numOptions: 3, episodeLength: 7 } },
+      agents: [
+        {
+          role: 'coordinator',
+          policy: {
+            type: 'dqn',
+            params: { learningStarts: 100, trainFrequency: 2, epsilonDecaySteps: 1000, targetUpdateFrequency: 50, batchSize: 16, hidden: [8], nStep: 3 },
+          },
+        },
+      ],
+      ...base,
+    });
+  });
+
   it("dqn with optimizer 'sgd' and momentum (the velocity crosses the checkpoint)", async () => {
     await expectExactResume({
       name: 'resume-dqn-sgd',
