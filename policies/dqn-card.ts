@@ -130,6 +130,13 @@ export const dqnParamsSchema = lazySchema(() =>
         .describe(
           'n-step returns (Sutton & Barto ch. 7; Rainbow): the TD target is Σ_{k<n} γ^k r_{t+k} + γ^n max_a Q_target(s_{t+n}, a), built per world copy from its last n steps (shorter where an episode ends), so rewards n−1 steps later enter the target directly rather than through bootstrapped values (unset: 1, the one-step target)',
         ),
+      // Opt-in (no default), so configs without it resolve and run byte for byte as before.
+      qInit: z
+        .enum(['uniform-rivals'])
+        .optional()
+        .describe(
+          "Q initialisation: 'uniform-rivals' starts every state's Q(s, a) at Q₀(a) = rewardScale · E[r(a, rivals uniform)]/(1 − γ), as Calvano et al.'s (and tabular-q's) firms start: the output layer's biases are set to Q₀ and its weights drawn at gain 0.01, so the state-dependent part starts near 0; needs a world that declares its stage game (World.repeatedGame) and a Discrete action space (unset: the network's random initial outputs around 0)",
+        ),
       maxJointActions: z.number().int().positive().default(1024).describe('Largest flattened multi-discrete action space accepted'),
     })
     .strict(),
@@ -168,6 +175,14 @@ function incompatibility(world: World, agent: AgentSpec, cfg: DqnConfig): string
       return `convergenceWindow (${cfg.convergenceWindow}) checks the greedy action of every state, so it needs a Discrete or MultiDiscrete observation, but ${agent.id}'s is ${describeSpace(obs)}: remove convergenceWindow`;
     if (cardinality(obs) > MAX_CONVERGENCE_STATES)
       return `convergenceWindow (${cfg.convergenceWindow}) checks the greedy action of every state, and ${agent.id}'s observation ${describeSpace(obs)} has ${cardinality(obs)} states, more than ${MAX_CONVERGENCE_STATES}: remove convergenceWindow or use a smaller observation`;
+  }
+  if (cfg.qInit !== undefined) {
+    if (world.repeatedGame === undefined)
+      return `qInit '${cfg.qInit}' sets Q₀ from the stage game's payoffs against uniformly random rivals, which ${world.id} does not declare (World.repeatedGame): remove qInit`;
+    if (space.kind !== 'discrete')
+      return `qInit '${cfg.qInit}' sets one Q₀ per own action from the stage game, so it needs a Discrete action space, but ${agent.id}'s is ${describeSpace(space)}: remove qInit`;
+    if (cfg.rewardCentering !== undefined)
+      return `qInit '${cfg.qInit}' starts Q at the discounted payoff E[r]/(1 − γ), but rewardCentering (${cfg.rewardCentering}) removes the average reward from the Q-values, so the two disagree: remove one of them`;
   }
   if (n > cfg.maxJointActions)
     return `${agent.id}'s action space ${describeSpace(space)} has ${n} joint actions, more than maxJointActions (${cfg.maxJointActions}): raise it or use ppo`;

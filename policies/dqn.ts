@@ -82,9 +82,12 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
   });
   const init = ctx.rng.split('init');
   const outputSize = numActions + (cfg.dueling === true ? 1 : 0);
-  const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize, activation: cfg.activation, outputGain: 1 };
+  // With qInit the output weights start small, so the output biases (Q₀) dominate in every state.
+  const outputGain = cfg.qInit !== undefined ? QINIT_OUTPUT_GAIN : 1;
+  const spec = { inputSize: encoder.inputSize, hidden: cfg.hidden, outputSize, activation: cfg.activation, outputGain };
   const q = createNet(spec, init);
   const target = createNet(spec, init);
+  if (cfg.qInit !== undefined) setOutputBiases(q, initialQ(ctx, cfg), cfg.dueling === true);
   target.copyFrom(q);
   const B = cfg.batchSize;
   const nStep = cfg.nStep ?? 1;
@@ -125,6 +128,31 @@ function createGroup(ctx: PolicyContext, cfg: DqnConfig, roleSize: number, numAc
     horizonDiscount: nStep > 1 ? Float64Array.from({ length: nStep + 1 }, (_, m) => Math.pow(cfg.gamma, m)) : undefined,
     horizonWeight: nStep > 1 ? Float64Array.from({ length: nStep + 1 }, (_, m) => horizonWeight(cfg.gamma, m)) : undefined,
   };
+}
+
+/** Gain of the output layer's (orthogonal) initial weights with qInit: small against Q₀'s action gaps. */
+export const QINIT_OUTPUT_GAIN = 0.01;
+
+/** Q₀(a) = rewardScale · E[r(a, rivals uniform)]/(1 − γ): Calvano et al.'s initial Q-values (tabular-q's qInit 'uniform-rivals'). */
+export function initialQ(ctx: PolicyContext, cfg: DqnConfig): Float64Array {
+  const payoffs = ctx.world.repeatedGame!.payoffVsUniformRivals(ctx.agent.index);
+  return Float64Array.from(payoffs, (v) => (cfg.rewardScale * v) / (1 - cfg.gamma));
+}
+
+/**
+ * Set the output layer's biases so that an output of zero from the weights gives Q = q0: the biases
+ * themselves, or with a dueling head V = mean(q0) and A = q0 − mean(q0) (Q = V + A − mean A).
+ */
+export function setOutputBiases(net: Net, q0: Float64Array, dueling: boolean): void {
+  const bias = net.params[net.params.length - 1]!;
+  const n = q0.length;
+  let mean = 0;
+  for (let j = 0; j < n; j++) mean += q0[j]! / n;
+  if (dueling) {
+    bias[0] = mean;
+    for (let j = 0; j < n; j++) bias[1 + j] = q0[j]! - mean;
+  } else for (let j = 0; j < n; j++) bias[j] = q0[j]!;
+  net.commit();
 }
 
 // ─── The policy: act, observe ───────────────────────────────────────────────────────────────
