@@ -111,10 +111,13 @@ const nonZero = (weights: Readonly<Record<string, number>>): Record<string, numb
 function rewardCandidates(a: AgentSetup, f: FindingRef, setup: ExperimentSetup, o: CandidateOptions): Candidate[] {
   const path = `agents[${a.entry}].reward`;
   const shared = a.sharedEntry ? ` (its config entry covers every ${a.role}, so all of them change)` : '';
+  // Agents configured by role change together: the label says so rather than naming one of them
+  // (two such agents' findings then meet in one candidate, merged by label).
+  const who = a.sharedEntry ? `every ${a.role}` : a.id;
   const out: Candidate[] = [];
   const add = (kind: CandidateKind, label: string, rationale: string, reward: unknown): void => {
     if (a.scheme === kind && kind === 'team') return;
-    out.push({ label: `${a.id}: ${label}`, kind, agents: [a.id], rationale: rationale + shared, values: { [path]: reward }, findings: [f.key] });
+    out.push({ label: `${who}: ${label}`, kind, agents: [a.id], rationale: rationale + shared, values: { [path]: reward }, findings: [f.key] });
   };
   // An experiment that names the objective diagnose judges by has the team-paying candidates pay it too.
   const kpis = setup.objective.source === 'experiment' ? { kpis: nonZero(setup.objective.weights) } : {};

@@ -94,7 +94,7 @@ async function execute(plan: SweepPlan, o: DiagnoseOptions): Promise<{ dirs: Set
 }
 
 /** Candidates whose runs validate, each checked alone so one bad candidate is dropped with its reason. */
-function validCandidates(
+export function validCandidates(
   base: unknown,
   configPath: string,
   candidates: readonly Candidate[],
@@ -103,18 +103,23 @@ function validCandidates(
 ): { kept: Candidate[]; rejected: NoCandidate[] } {
   const kept: Candidate[] = [];
   const rejected: NoCandidate[] = [];
-  const seen = new Set(planRuns(base, configPath, [{ label: BASELINE, values: {} }], seeds, runsDir).map((r) => r.id));
+  // Run id → the variant that owns it (-1: the baseline). Equal ids mean equal resolved configs.
+  const owner = new Map<string, number>(planRuns(base, configPath, [{ label: BASELINE, values: {} }], seeds, runsDir).map((r) => [r.id, -1]));
   for (const c of candidates) {
     try {
       const ids = planRuns(base, configPath, [{ label: c.label, values: c.values }], seeds, runsDir).map((r) => r.id);
-      if (ids.some((id) => seen.has(id))) {
-        rejected.push({
-          finding: c.findings.join(', '),
-          reason: `"${c.label}" changes nothing in the resolved config (it is the baseline or another candidate)`,
-        });
+      const same = ids.map((id) => owner.get(id)).find((o) => o !== undefined);
+      if (same === -1) {
+        rejected.push({ finding: c.findings.join(', '), reason: `"${c.label}" changes nothing in the resolved config (it is the baseline)` });
         continue;
       }
-      ids.forEach((id) => seen.add(id));
+      if (same !== undefined) {
+        // The same change reached by another finding's candidate: one set of runs answers both.
+        const k = kept[same]!;
+        kept[same] = { ...k, findings: [...new Set([...k.findings, ...c.findings])] };
+        continue;
+      }
+      ids.forEach((id) => owner.set(id, kept.length));
       kept.push(c);
     } catch (err) {
       if (!(err instanceof TacitError)) throw err;

@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { generateCandidates, type FindingRef } from '../../src/diagnose/candidates.js';
 import { recommend, type SeedObservation } from '../../src/diagnose/recommend.js';
 import { experimentSetup } from '../../src/diagnose/setup.js';
+import { validCandidates } from '../../src/diagnose/diagnose.js';
 
 /** The tabular collusion trap with its `diagnose` section replaced (undefined: removed). */
 function collusion(diagnose: unknown): Record<string, unknown> {
@@ -69,13 +70,50 @@ describe('diagnose.objective', () => {
     const setup = experimentSetup(resolveExperiment(raw));
     const { candidates } = generateCandidates([goodhartFirm], setup, 0);
     const reward = (label: string): unknown => candidates.find((c) => c.label === label)!.values['agents[0].reward'];
-    expect(reward('firm0: team reward')).toEqual({ scheme: 'team', params: { kpis: { consumerSurplus: 1 } } });
-    expect(reward('firm0: mixed reward (w=0.5)')).toEqual({ scheme: 'mixed', params: { localWeight: 0.5, kpis: { consumerSurplus: 1 } } });
-    expect(reward('firm0: difference reward (one step)')).toEqual({ scheme: 'difference', params: { kpis: { consumerSurplus: 1 } } });
+    expect(reward('every firm: team reward')).toEqual({ scheme: 'team', params: { kpis: { consumerSurplus: 1 } } });
+    expect(reward('every firm: mixed reward (w=0.5)')).toEqual({ scheme: 'mixed', params: { localWeight: 0.5, kpis: { consumerSurplus: 1 } } });
+    expect(reward('every firm: difference reward (one step)')).toEqual({ scheme: 'difference', params: { kpis: { consumerSurplus: 1 } } });
     for (const c of candidates) expect(resolveExperiment(applyPoint(raw, { label: c.label, values: c.values })).assignments[0]!.scheme.id).toBe(c.kind);
     // Without the section they pay the world's team objective, as before.
     const plain = generateCandidates([goodhartFirm], experimentSetup(resolveExperiment(collusion(undefined))), 0).candidates;
-    expect(plain.find((c) => c.label === 'firm0: team reward')!.values['agents[0].reward']).toEqual({ scheme: 'team' });
+    expect(plain.find((c) => c.label === 'every firm: team reward')!.values['agents[0].reward']).toEqual({ scheme: 'team' });
+  });
+
+  it("gives firms configured by one role entry one candidate per change, labelled for all of them, answering both firms' findings", () => {
+    // The neural trap's diagnosis once named "firm0: difference reward" (a change to agents[0], which is
+    // both firms) and told firm1's finding that no candidate was tried.
+    const setup = experimentSetup(resolveExperiment(collusion({ objective: { kpis: { consumerSurplus: 1 } } })));
+    const firm1: FindingRef = { ...goodhartFirm, key: 'goodhart:reward-up-kpi-down:firm1', agents: ['firm1'] };
+    const { candidates, none } = generateCandidates([goodhartFirm, firm1], setup, 0);
+    expect(none).toEqual([]);
+    const rewardChanges = candidates.filter((c) => c.values['agents[0].reward'] !== undefined);
+    expect(rewardChanges.length).toBeGreaterThan(0);
+    for (const c of rewardChanges) {
+      expect(c.label).toMatch(/^every firm: /);
+      expect(c.findings).toEqual([goodhartFirm.key, firm1.key]);
+    }
+  });
+
+  it('runs one change once: a candidate equal to another answers both findings, one equal to the baseline is dropped', () => {
+    const raw = collusion(undefined);
+    const team = { 'agents[0].reward': { scheme: 'team' } };
+    const cand = (label: string, values: Record<string, unknown>, finding: string) => ({
+      label,
+      kind: 'team' as const,
+      agents: ['firm0'],
+      rationale: '',
+      values,
+      findings: [finding],
+    });
+    const { kept, rejected } = validCandidates(
+      raw,
+      'experiments/traps/collusion-tabular.yaml',
+      [cand('a', team, 'f1'), cand('b', team, 'f2'), cand('c', { 'agents[0].reward': { scheme: 'local' } }, 'f3')],
+      [0, 1],
+      '/tmp/tacit-unused-runs',
+    );
+    expect(kept.map((c) => [c.label, c.findings])).toEqual([['a', ['f1', 'f2']]]);
+    expect(rejected).toEqual([{ finding: 'f3', reason: '"c" changes nothing in the resolved config (it is the baseline)' }]);
   });
 
   it('judges a fix that breaks the cartel by the buyers, where the world objective calls it a cost', () => {
