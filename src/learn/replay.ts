@@ -46,27 +46,15 @@ export class ReplayBuffer {
     this.horizons = withHorizons ? new Float32Array(capacity) : undefined;
   }
 
-  /** Store row `b` of the given agent-major buffers. */
+  /** Store row `b` of the given agent-major buffers (a one-step transition). */
   add(obs: Float32Array, nextObs: Float32Array, b: number, action: number, reward: number, terminated: number, id: number): void {
-    const k = this.pos;
-    const n = this.obsSize;
-    // Element loops rather than set(subarray): no view allocated per transition.
-    for (let j = 0; j < n; j++) {
-      this.obs[k * n + j] = obs[b * n + j]!;
-      this.nextObs[k * n + j] = nextObs[b * n + j]!;
-    }
-    this.actions[k] = action;
-    this.rewards[k] = reward;
-    this.terminated[k] = terminated;
-    this.ids[k] = id;
-    this.pos = (k + 1) % this.capacity;
-    if (this.size < this.capacity) this.size++;
+    this.addFrom(obs, b, nextObs, b, action, reward, terminated, id, 1);
   }
 
   /**
    * Store an n-step transition: the observation is row `obsRow` of `obs`, the bootstrap observation
    * row `nextRow` of `nextObs` (they come from different buffers: a per-copy history and the step's
-   * batch), `horizon` steps apart. Only for buffers made with horizons.
+   * batch), `horizon` steps apart (kept only by buffers made with horizons).
    */
   addFrom(
     obs: Float32Array,
@@ -81,6 +69,7 @@ export class ReplayBuffer {
   ): void {
     const k = this.pos;
     const n = this.obsSize;
+    // Element loops rather than set(subarray): no view allocated per transition.
     for (let j = 0; j < n; j++) {
       this.obs[k * n + j] = obs[obsRow * n + j]!;
       this.nextObs[k * n + j] = nextObs[nextRow * n + j]!;
@@ -89,7 +78,7 @@ export class ReplayBuffer {
     this.rewards[k] = reward;
     this.terminated[k] = terminated;
     this.ids[k] = id;
-    this.horizons![k] = horizon;
+    if (this.horizons !== undefined) this.horizons[k] = horizon;
     this.pos = (k + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
   }
